@@ -1,0 +1,141 @@
+/**
+ * Finding `@differentiable` functions and resolving the functions they call.
+ *
+ * Guarantees: a `FunctionSource` always has a body we can lower (a function
+ * declaration, or a `const` bound to an arrow function or function expression at
+ * module level); its key `<file>#<name>` is unique in the project. A tag we
+ * cannot honour (on a method, with an unknown `wrt` name) is an ADC110 error.
+ */
+import { ts } from 'ts-morph';
+import { errors, type Diagnostic } from '../diagnostics/catalog';
+import { positionOf } from './position';
+
+export type FunctionNode = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction;
+
+export interface FunctionSource {
+  readonly key: string;
+  readonly name: string;
+  readonly file: string;
+  readonly node: FunctionNode;
+  /** Node to point at in diagnostics about the function as a whole. */
+  readonly nameNode: ts.Node;
+  readonly sourceFile: ts.SourceFile;
+  readonly exported: boolean;
+}
+
+export interface MarkedFunction {
+  readonly source: FunctionSource;
+  /** Parameters to differentiate, in signature order; all of them when the tag names none. */
+  readonly wrt: readonly string[];
+}
+
+function hasExport(node: ts.Node): boolean {
+  return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+}
+
+function differentiableTag(node: ts.Node): ts.JSDocTag | undefined {
+  return ts.getJSDocTags(node).find((t) => t.tagName.text === 'differentiable');
+}
+
+/** The module-level functions of a file, by name. */
+export function moduleFunctions(sf: ts.SourceFile): FunctionSource[] {
+  const out: FunctionSource[] = [];
+  for (const st of sf.statements) {
+    if (ts.isFunctionDeclaration(st) && st.name && st.body) {
+      out.push({ key: `${sf.fileName}#${st.name.text}`, name: st.name.text, file: sf.fileName, node: st, nameNode: st.name, sourceFile: sf, exported: hasExport(st) });
+    } else if (ts.isVariableStatement(st) && st.declarationList.flags & ts.NodeFlags.Const) {
+      for (const d of st.declarationList.declarations) {
+        const init = d.initializer && skipParens(d.initializer);
+        if (ts.isIdentifier(d.name) && init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) {
+          out.push({ key: `${sf.fileName}#${d.name.text}`, name: d.name.text, file: sf.fileName, node: init, nameNode: d.name, sourceFile: sf, exported: hasExport(st) });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function skipParens(e: ts.Expression): ts.Expression {
+  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
+  return e;
+}
+
+/** The `@differentiable` functions of a file, with their `wrt` lists, and tag errors. */
+export function findMarked(sf: ts.SourceFile): { marked: MarkedFunction[]; diagnostics: Diagnostic[] } {
+  const marked: MarkedFunction[] = [];
+  const diagnostics: Diagnostic[] = [];
+  if (!sf.text.includes('@differentiable')) return { marked, diagnostics };
+  const topLevel = new Set<ts.Node>();
+  for (const fn of moduleFunctions(sf)) {
+    const tagged = ts.isFunctionDeclaration(fn.node) ? fn.node : (fn.nameNode.parent as ts.VariableDeclaration);
+    topLevel.add(fn.node);
+    const tag = differentiableTag(tagged);
+    if (!tag) continue;
+    const params = fn.node.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : p.name.getText(sf)));
+    const text = (ts.getTextOfJSDocComment(tag.comment) ?? '').trim();
+    if (text === '') {
+      marked.push({ source: fn, wrt: params });
+      continue;
+    }
+    const m = /^wrt\s*\(([^)]*)\)/.exec(text);
+    if (!m) {
+      diagnostics.push(errors.badTag(positionOf(tag, sf), `expected '@differentiable' or '@differentiable wrt(p1, p2, …)', found '${text}'`));
+      continue;
+    }
+    const names = m[1].split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const unknown = names.filter((n) => !params.includes(n));
+    if (unknown.length > 0) {
+      diagnostics.push(errors.badTag(positionOf(tag, sf), `'${unknown[0]}' is not a parameter of '${fn.name}' (parameters: ${params.join(', ') || 'none'})`));
+      continue;
+    }
+    if (names.length === 0) {
+      diagnostics.push(errors.badTag(positionOf(tag, sf), 'wrt() names no parameter'));
+      continue;
+    }
+    marked.push({ source: fn, wrt: params.filter((p) => names.includes(p)) });
+  }
+  // A tag anywhere else (methods, nested functions, default exports) cannot be honoured.
+  const visit = (node: ts.Node): void => {
+    if ((ts.isFunctionLike(node) || ts.isVariableStatement(node)) && !topLevel.has(node)) {
+      const tag = differentiableTag(node);
+      const isTopVar = ts.isVariableStatement(node) && node.parent === sf;
+      if (tag && !isTopVar) diagnostics.push(errors.badTag(positionOf(tag, sf), 'only module-level functions (function declarations or const arrow functions) can be marked'));
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return { marked, diagnostics };
+}
+
+/**
+ * The function a call expression calls: through imports, re-exports and
+ * `export { a as b }` aliases. Undefined when the callee is not a function of
+ * the project with a body (the caller reports why).
+ */
+export function resolveCallee(
+  callee: ts.Expression,
+  checker: ts.TypeChecker,
+): { source: FunctionSource } | { problem: 'unresolved' | 'noBody' | 'notModuleLevel'; name: string } {
+  const name = callee.getText();
+  let sym = checker.getSymbolAtLocation(callee);
+  if (!sym) return { problem: 'unresolved', name };
+  if (sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
+  const decls = sym.declarations ?? [];
+  for (const d of decls) {
+    const sf = d.getSourceFile();
+    if (ts.isFunctionDeclaration(d) && d.body && d.name) {
+      if (d.parent !== sf) return { problem: 'notModuleLevel', name };
+      return { source: { key: `${sf.fileName}#${d.name.text}`, name: d.name.text, file: sf.fileName, node: d, nameNode: d.name, sourceFile: sf, exported: hasExport(d) } };
+    }
+    if (ts.isVariableDeclaration(d) && ts.isIdentifier(d.name) && d.initializer) {
+      const init = skipParens(d.initializer);
+      if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) {
+        const stmt = d.parent.parent;
+        if (!ts.isVariableStatement(stmt) || stmt.parent !== sf || !(d.parent.flags & ts.NodeFlags.Const)) return { problem: 'notModuleLevel', name };
+        return { source: { key: `${sf.fileName}#${d.name.text}`, name: d.name.text, file: sf.fileName, node: init, nameNode: d.name, sourceFile: sf, exported: hasExport(stmt) } };
+      }
+    }
+  }
+  const isFunctionLike = decls.some((d) => ts.isFunctionDeclaration(d) || ts.isMethodSignature(d) || ts.isFunctionTypeNode(d) || ts.isVariableDeclaration(d));
+  return { problem: isFunctionLike ? 'noBody' : 'unresolved', name };
+}

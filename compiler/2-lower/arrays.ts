@@ -1,0 +1,211 @@
+/**
+ * Arrays ⇒ ops and statements: element reads (`load`) and writes (`store`),
+ * `.length`, creation (`new Float64Array(n)`, `new Array(n).fill(v)`, `[a, b]`,
+ * `slice`/`subarray` copies), `push`, `fill`, and the callbacks people write
+ * (`reduce`, `map`, `forEach` with an inline arrow function), which become loops.
+ *
+ * Guarantees: an array variable always names one array object (no aliasing:
+ * arrays are created fresh or are parameters), so an element write can only
+ * change the array it names.
+ */
+import { ts } from 'ts-morph';
+import { errors } from '../diagnostics/catalog';
+import { isArrayType, type ArrayType, type TempId, type VarId } from '../ir/types';
+import { fail, pos, type LowerContext } from './context';
+import { lowerExpr, prim, skipOuter, typeOfNode } from './expressions';
+import { lowerBlockOrStatement, lowerLoopBody } from './statements';
+
+/** The array variable an expression names (`xs` in `xs[i]`, `xs.length`). */
+export function arrayVar(cx: LowerContext, node: ts.Expression): VarId {
+  const e = skipOuter(node);
+  if (ts.isIdentifier(e)) {
+    const v = cx.fn.lookup(e.text);
+    if (v !== undefined && isArrayType(cx.fn.vars[v].type)) return v;
+    if (v !== undefined) return fail(errors.unsupportedExpression(pos(cx, e), `indexing '${e.text}', which is not an array`));
+  }
+  return fail(errors.unsupportedExpression(pos(cx, e), `'${e.getText(cx.sf)}' as an array: index a parameter or a local array variable`));
+}
+
+export function lowerLoad(cx: LowerContext, e: ts.ElementAccessExpression): TempId {
+  const v = arrayVar(cx, e.expression);
+  const index = lowerExpr(cx, e.argumentExpression);
+  if (cx.fn.temps[index] !== 'number') return fail(errors.unsupportedExpression(pos(cx, e.argumentExpression), 'a non-numeric index'));
+  return cx.fn.op({ op: 'load', var: v }, [index], 'number');
+}
+
+/** `a[i] = …`, `a[i] += …`, `a[i]++`: index first, then the value, then the write. Returns the value written. */
+export function lowerElementAssignment(cx: LowerContext, target: ts.ElementAccessExpression, compute: (current: () => TempId) => TempId): TempId {
+  const v = arrayVar(cx, target.expression);
+  const info = cx.fn.vars[v];
+  if (info.type === 'readonly number[]') return fail(errors.unsupportedExpression(pos(cx, target), `writing to the readonly array '${info.name}'`));
+  const index = lowerExpr(cx, target.argumentExpression);
+  // The old element is loaded only when the value needs it (`+=`, `++`), never for plain `=`.
+  let loaded: TempId | undefined;
+  const value = compute(() => (loaded ??= cx.fn.op({ op: 'load', var: v }, [index], 'number')));
+  cx.fn.emit({ kind: 'store', var: v, index, value, origin: cx.fn.origin });
+  return value;
+}
+
+export function isArrayMethodCall(cx: LowerContext, callee: ts.PropertyAccessExpression): boolean {
+  const obj = skipOuter(callee.expression);
+  if (!ts.isIdentifier(obj)) return false;
+  const v = cx.fn.lookup(obj.text);
+  return v !== undefined && isArrayType(cx.fn.vars[v].type);
+}
+
+/** `new Float64Array(n)`, `new Array(n).fill(v)`, `[a, b, c]`, `new Float64Array([a, b])`, `new Float64Array(xs)`. */
+export function lowerArrayCreation(cx: LowerContext, e: ts.Expression, declared?: ArrayType): TempId {
+  const type = declared ?? (typeOfNode(cx, e) as ArrayType | undefined);
+  if (type === undefined || !isArrayType(type)) return fail(errors.unsupportedExpression(pos(cx, e), `'${e.getText(cx.sf).slice(0, 40)}'`));
+  if (ts.isArrayLiteralExpression(e)) {
+    if (e.elements.length === 1 && ts.isSpreadElement(e.elements[0])) {
+      const src = arrayVar(cx, e.elements[0].expression);
+      return cx.fn.op({ op: 'slice', var: src, type: 'number[]', hasStart: false, hasEnd: false }, [], type);
+    }
+    const elems = e.elements.map((el) => {
+      if (ts.isSpreadElement(el)) return fail(errors.unsupportedExpression(pos(cx, el), 'spread in an array literal (only [...xs] as a whole copy)'));
+      return lowerExpr(cx, el);
+    });
+    return cx.fn.op({ op: 'newArray', type, form: 'literal' }, elems, type);
+  }
+  if (ts.isNewExpression(e) && ts.isIdentifier(e.expression)) {
+    const ctor = e.expression.text;
+    const args = e.arguments ?? [];
+    if ((ctor === 'Float64Array' || ctor === 'Float32Array') && args.length === 1) {
+      const arg = skipOuter(args[0]);
+      if (ts.isArrayLiteralExpression(arg)) return cx.fn.op({ op: 'newArray', type: ctor, form: 'literal' }, arg.elements.map((el) => lowerExpr(cx, el)), ctor);
+      const argType = typeOfNode(cx, arg);
+      if (argType && isArrayType(argType)) return cx.fn.op({ op: 'slice', var: arrayVar(cx, arg), type: ctor, hasStart: false, hasEnd: false }, [], ctor);
+      const n = lowerExpr(cx, arg);
+      return cx.fn.op({ op: 'newArray', type: ctor, form: 'sized' }, [n], ctor);
+    }
+    if (ctor === 'Array' && args.length === 1) {
+      return fail(errors.unsupportedExpression(pos(cx, e), 'new Array(n) without .fill(value): its elements are holes'));
+    }
+  }
+  return fail(errors.unsupportedExpression(pos(cx, e), `array creation '${e.getText(cx.sf).slice(0, 40)}'`));
+}
+
+/** `new Array(n).fill(v)` / `Array(n).fill(v)`: a sized number[]. */
+function sizedArrayFill(cx: LowerContext, call: ts.CallExpression, callee: ts.PropertyAccessExpression): TempId | undefined {
+  if (callee.name.text !== 'fill' || call.arguments.length !== 1) return undefined;
+  const inner = skipOuter(callee.expression);
+  const isArrayCtor =
+    (ts.isNewExpression(inner) || ts.isCallExpression(inner)) && ts.isIdentifier(inner.expression) && inner.expression.text === 'Array' && (inner.arguments?.length ?? 0) === 1;
+  if (!isArrayCtor) return undefined;
+  const n = lowerExpr(cx, (inner as ts.NewExpression).arguments![0]);
+  const v = lowerExpr(cx, call.arguments[0]);
+  return cx.fn.op({ op: 'newArray', type: 'number[]', form: 'sized' }, [n, v], 'number[]');
+}
+
+/** Calls of array methods: `push`, `fill`, `slice`, `subarray`, `reduce`, `map`, `forEach`. */
+export function lowerArrayCall(cx: LowerContext, call: ts.CallExpression, callee: ts.PropertyAccessExpression): TempId {
+  const method = callee.name.text;
+  const v = arrayVar(cx, callee.expression);
+  const info = cx.fn.vars[v];
+  const args = call.arguments;
+  switch (method) {
+    case 'push': {
+      if (info.type !== 'number[]' || info.role === 'param') return fail(errors.unsupportedExpression(pos(cx, call), `push on '${info.name}': only local number[] arrays can grow`));
+      let last = -1;
+      for (const a of args) {
+        last = lowerExpr(cx, a);
+        cx.fn.emit({ kind: 'push', var: v, value: last, origin: cx.fn.origin });
+      }
+      return cx.fn.op({ op: 'length', var: v }, [], 'number');
+    }
+    case 'fill': {
+      if (args.length !== 1) return fail(errors.unsupportedExpression(pos(cx, call), 'fill with a start or end: write a loop'));
+      const value = lowerExpr(cx, args[0]);
+      cx.fn.emit({ kind: 'fill', var: v, value, origin: cx.fn.origin });
+      return value;
+    }
+    case 'slice':
+    case 'subarray': {
+      if (args.length > 2) return fail(errors.arity(pos(cx, call), method, 2, args.length));
+      const bounds = args.map((a) => lowerExpr(cx, a));
+      const type: ArrayType = info.type === 'readonly number[]' ? 'number[]' : info.type as ArrayType;
+      return cx.fn.op({ op: 'slice', var: v, type, hasStart: bounds.length > 0, hasEnd: bounds.length > 1 }, bounds, type);
+    }
+    case 'reduce':
+    case 'map':
+    case 'forEach':
+      return lowerCallback(cx, call, method, v);
+    default:
+      return fail(errors.unsupportedExpression(pos(cx, call), `the array method '${method}'`));
+  }
+}
+
+export function lowerFillCall(cx: LowerContext, call: ts.CallExpression): TempId | undefined {
+  const callee = skipOuter(call.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  return sizedArrayFill(cx, call, callee);
+}
+
+/**
+ * `xs.reduce((acc, x, i) => body, init)` ⇒ `acc = init; for (i = 0; i < xs.length; i++) { x = xs[i]; acc = body }`
+ * `xs.map((x, i) => body)`              ⇒ `r = new(xs.length); for (…) { x = xs[i]; r[i] = body }`
+ * `xs.forEach((x, i) => { … })`          ⇒ `for (…) { x = xs[i]; … }` (a `return` in the callback is a `continue`)
+ */
+function lowerCallback(cx: LowerContext, call: ts.CallExpression, method: 'reduce' | 'map' | 'forEach', arr: VarId): TempId {
+  const cb = call.arguments[0] && skipOuter(call.arguments[0]);
+  if (!cb || !(ts.isArrowFunction(cb) || ts.isFunctionExpression(cb)))
+    return fail(errors.callback(pos(cx, call), `${method} needs an inline arrow function as its callback`));
+  const names = cb.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : fail(errors.callback(pos(cx, p), 'destructuring parameters'))));
+  const isReduce = method === 'reduce';
+  const elementIndex = isReduce ? 1 : 0;
+  if (names.length > elementIndex + 2) return fail(errors.callback(pos(cx, cb), `the array argument of the ${method} callback`));
+  const fn = cx.fn;
+  const arrType = fn.vars[arr].type as ArrayType;
+
+  let acc: VarId | undefined;
+  let result: VarId | undefined;
+  const index = fn.declare(names[elementIndex + 1] ?? 'i', 'number', 'hidden', false);
+  if (isReduce) {
+    if (call.arguments.length === 2) {
+      acc = fn.declare(names[0] ?? 'acc', 'number', 'hidden', false);
+      fn.assign(acc, lowerExpr(cx, call.arguments[1]), true);
+      fn.assign(index, fn.constant(0), true);
+    } else {
+      acc = fn.declare(names[0] ?? 'acc', 'number', 'hidden', false);
+      fn.assign(acc, fn.op({ op: 'load', var: arr }, [fn.constant(0)], 'number'), true);
+      fn.assign(index, fn.constant(1), true);
+    }
+  } else {
+    fn.assign(index, fn.constant(0), true);
+  }
+  if (method === 'map') {
+    const type: ArrayType = arrType === 'Float64Array' || arrType === 'Float32Array' ? arrType : 'number[]';
+    result = fn.declare('mapped', type, 'hidden', true);
+    const n = fn.op({ op: 'length', var: arr }, [], 'number');
+    const args = type === 'number[]' ? [n, fn.constant(0)] : [n];
+    fn.assign(result, fn.op({ op: 'newArray', type, form: 'sized' }, args, type), true);
+  }
+
+  const loopId = fn.newLoop(undefined);
+  let cond = -1;
+  const test = fn.region(() => {
+    cond = prim(cx, 'lt', [fn.read(index), fn.op({ op: 'length', var: arr }, [], 'number')]);
+  });
+  const body = fn.withScope(() =>
+    fn.region(() => {
+      const element = fn.declare(names[elementIndex] ?? 'x', 'number', 'local', true);
+      fn.assign(element, fn.op({ op: 'load', var: arr }, [fn.read(index)], 'number'), true);
+      if (acc !== undefined) fn.lookupOverride(names[0], acc);
+      fn.lookupOverride(names[elementIndex + 1], index);
+      const value = lowerLoopBody(cx, cb, method === 'forEach');
+      if (isReduce) fn.assign(acc!, value!);
+      if (method === 'map') fn.emit({ kind: 'store', var: result!, index: fn.read(index), value: value!, origin: fn.origin });
+    }),
+  );
+  const update = fn.region(() => {
+    fn.assign(index, prim(cx, 'add', [fn.read(index), fn.constant(1)]));
+  });
+  fn.endLoop();
+  fn.emit({ kind: 'loop', id: loopId, form: 'for', test, cond, body, update, origin: fn.origin });
+  if (isReduce) return fn.read(acc!);
+  if (method === 'map') return fn.read(result!);
+  return fn.constant(0);
+}
+
+export { lowerBlockOrStatement };

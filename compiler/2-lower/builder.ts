@@ -1,0 +1,131 @@
+/**
+ * The mutable state of lowering one function: variables and their scopes,
+ * temps, the stack of regions being filled, and the loops that `break` and
+ * `continue` may target.
+ */
+import type { ts } from 'ts-morph';
+import type { ArrayType, Op, OpData, Origin, Region, Stmt, TempId, Type, Var, VarId } from '../ir/types';
+
+interface LoopContext {
+  readonly id: number;
+  readonly label: string | undefined;
+}
+
+export class FunctionBuilder {
+  readonly vars: Var[] = [];
+  readonly temps: Type[] = [];
+  private readonly regions: Stmt[][] = [[]];
+  private readonly scopes: Map<string, VarId>[] = [new Map()];
+  private readonly loops: LoopContext[] = [];
+  private loopCount = 0;
+  /** Origin of the statement being lowered: every op and statement gets it. */
+  origin: Origin;
+  /** Temps known to hold a constant value (for folding `Math.PI * 2` and recognising literals). */
+  readonly constants = new Map<TempId, number | boolean>();
+
+  constructor(origin: Origin) {
+    this.origin = origin;
+  }
+
+  get loopTotal(): number {
+    return this.loopCount;
+  }
+
+  /** The region currently being filled. */
+  get current(): Stmt[] {
+    return this.regions[this.regions.length - 1];
+  }
+
+  emit(s: Stmt): void {
+    this.current.push(s);
+  }
+
+  op(data: OpData, args: readonly TempId[], type: Type): TempId {
+    const id = this.temps.length;
+    this.temps.push(type);
+    this.emit({ ...data, kind: 'op', id, args, type, origin: this.origin } as Op);
+    if (data.op === 'const') this.constants.set(id, data.value);
+    return id;
+  }
+
+  constant(value: number | boolean): TempId {
+    return this.op({ op: 'const', value }, [], typeof value === 'boolean' ? 'boolean' : 'number');
+  }
+
+  read(v: VarId): TempId {
+    return this.op({ op: 'read', var: v }, [], this.vars[v].type);
+  }
+
+  assign(v: VarId, value: TempId, declare = false): void {
+    this.emit({ kind: 'assign', var: v, value, declare, origin: this.origin });
+  }
+
+  /** Runs `fill` with a fresh region on top and returns what it emitted. */
+  region(fill: () => void): Stmt[] {
+    this.regions.push([]);
+    try {
+      fill();
+    } finally {
+      // popped below
+    }
+    return this.regions.pop()!;
+  }
+
+  /** Appends statements lowered into a detached region (see `region`). */
+  splice(stmts: readonly Stmt[]): void {
+    this.current.push(...stmts);
+  }
+
+  withScope<T>(fill: () => T): T {
+    this.scopes.push(new Map());
+    try {
+      return fill();
+    } finally {
+      this.scopes.pop();
+    }
+  }
+
+  declare(name: string, type: Type, role: Var['role'], constant: boolean): VarId {
+    const id = this.vars.length;
+    this.vars.push({ id, name, type, role, constant, topLevel: this.scopes.length <= 2 && this.regions.length === 1 });
+    if (role !== 'hidden') this.scopes[this.scopes.length - 1].set(name, id);
+    return id;
+  }
+
+  /** Makes `name` refer to an existing variable in the innermost scope (callback parameters bound to hidden loop variables). */
+  lookupOverride(name: string | undefined, v: VarId): void {
+    if (name !== undefined) this.scopes[this.scopes.length - 1].set(name, v);
+  }
+
+  lookup(name: string): VarId | undefined {
+    for (let i = this.scopes.length - 1; i >= 0; i--) {
+      const v = this.scopes[i].get(name);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+
+  newLoop(label: string | undefined): number {
+    const id = this.loopCount++;
+    this.loops.push({ id, label });
+    return id;
+  }
+
+  endLoop(): void {
+    this.loops.pop();
+  }
+
+  /** The loop a `break`/`continue` targets: the innermost, or the one with the label. */
+  targetLoop(label: string | undefined): number | undefined {
+    for (let i = this.loops.length - 1; i >= 0; i--) {
+      if (label === undefined || this.loops[i].label === label) return this.loops[i].id;
+    }
+    return undefined;
+  }
+
+  get body(): Region {
+    return this.regions[0];
+  }
+}
+
+export type { ArrayType, ts };

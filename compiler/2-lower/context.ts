@@ -1,0 +1,37 @@
+/**
+ * What lowering one function needs from outside: the type checker, the source
+ * file, the builder, and a place to record the user functions it calls.
+ */
+import { ts } from 'ts-morph';
+import { CompileError, type Diagnostic } from '../diagnostics/catalog';
+import { originOf, positionOf } from '../1-frontend/position';
+import type { FunctionSource } from '../1-frontend/functions';
+import type { FunctionBuilder } from './builder';
+
+export interface LowerContext {
+  readonly checker: ts.TypeChecker;
+  readonly sf: ts.SourceFile;
+  readonly fn: FunctionBuilder;
+  readonly name: string;
+  /** Every user function called, by key (the driver lowers them on demand). */
+  readonly callees: Map<string, FunctionSource>;
+}
+
+export function fail(d: Diagnostic): never {
+  throw new CompileError(d);
+}
+
+export function pos(cx: LowerContext, node: ts.Node) {
+  return positionOf(node, cx.sf);
+}
+
+/** Runs `fill` with the origin of a source statement. */
+export function atStatement<T>(cx: LowerContext, node: ts.Node, fill: () => T): T {
+  const saved = cx.fn.origin;
+  cx.fn.origin = originOf(node, cx.sf);
+  try {
+    return fill();
+  } finally {
+    cx.fn.origin = saved;
+  }
+}

@@ -1,0 +1,431 @@
+/**
+ * Expressions ⇒ ops. Every subexpression becomes one op with a fresh temp;
+ * evaluation order is JavaScript's (left to right, assignments in place).
+ *
+ * Short-circuit operators and `?:` keep their laziness: when the part that may
+ * not run contains anything but reads and constants, they become an `if` that
+ * assigns a hidden variable, so an untaken `Math.log(x)` is never evaluated,
+ * in the primal nor in any derivative.
+ */
+import { ts } from 'ts-morph';
+import { errors } from '../diagnostics/catalog';
+import { isArrayType, type PrimName, type Stmt, type TempId, type Type } from '../ir/types';
+import { mathConstants, mathFunctions, rule } from '../rules/table';
+import { resolveCallee } from '../1-frontend/functions';
+import { fail, pos, type LowerContext } from './context';
+import { irType } from './types';
+import { lowerArrayCall, lowerArrayCreation, lowerElementAssignment, lowerLoad, isArrayMethodCall } from './arrays';
+
+const arithmetic: Partial<Record<ts.SyntaxKind, PrimName>> = {
+  [ts.SyntaxKind.PlusToken]: 'add',
+  [ts.SyntaxKind.MinusToken]: 'sub',
+  [ts.SyntaxKind.AsteriskToken]: 'mul',
+  [ts.SyntaxKind.SlashToken]: 'div',
+  [ts.SyntaxKind.PercentToken]: 'mod',
+  [ts.SyntaxKind.AsteriskAsteriskToken]: 'pow',
+};
+
+const comparison: Partial<Record<ts.SyntaxKind, PrimName>> = {
+  [ts.SyntaxKind.LessThanToken]: 'lt',
+  [ts.SyntaxKind.LessThanEqualsToken]: 'le',
+  [ts.SyntaxKind.GreaterThanToken]: 'gt',
+  [ts.SyntaxKind.GreaterThanEqualsToken]: 'ge',
+  [ts.SyntaxKind.EqualsEqualsEqualsToken]: 'eq',
+  [ts.SyntaxKind.EqualsEqualsToken]: 'eq',
+  [ts.SyntaxKind.ExclamationEqualsEqualsToken]: 'ne',
+  [ts.SyntaxKind.ExclamationEqualsToken]: 'ne',
+};
+
+const compound: Partial<Record<ts.SyntaxKind, PrimName>> = {
+  [ts.SyntaxKind.PlusEqualsToken]: 'add',
+  [ts.SyntaxKind.MinusEqualsToken]: 'sub',
+  [ts.SyntaxKind.AsteriskEqualsToken]: 'mul',
+  [ts.SyntaxKind.SlashEqualsToken]: 'div',
+  [ts.SyntaxKind.PercentEqualsToken]: 'mod',
+  [ts.SyntaxKind.AsteriskAsteriskEqualsToken]: 'pow',
+};
+
+export function skipOuter(e: ts.Expression): ts.Expression {
+  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e))
+    e = e.expression;
+  return e;
+}
+
+export function prim(cx: LowerContext, fn: PrimName, args: readonly TempId[]): TempId {
+  const r = rule(fn);
+  // Fold operations on constants (Math.PI / 2, -1, 2 ** 10): exact, and keeps literals recognisable.
+  const values = args.map((a) => cx.fn.constants.get(a));
+  if (values.every((v) => typeof v === 'number') && fn !== 'and' && fn !== 'or' && r.result === 'number') {
+    return cx.fn.constant(r.evaluate(values as number[]) as number);
+  }
+  return cx.fn.op({ op: 'prim', fn }, args, r.result);
+}
+
+export function lowerExpr(cx: LowerContext, node: ts.Expression): TempId {
+  const e = skipOuter(node);
+  switch (e.kind) {
+    case ts.SyntaxKind.NumericLiteral:
+      return cx.fn.constant(Number((e as ts.NumericLiteral).text));
+    case ts.SyntaxKind.TrueKeyword:
+      return cx.fn.constant(true);
+    case ts.SyntaxKind.FalseKeyword:
+      return cx.fn.constant(false);
+    case ts.SyntaxKind.Identifier:
+      return lowerIdentifier(cx, e as ts.Identifier);
+    case ts.SyntaxKind.PropertyAccessExpression:
+      return lowerPropertyAccess(cx, e as ts.PropertyAccessExpression);
+    case ts.SyntaxKind.ElementAccessExpression:
+      return lowerLoad(cx, e as ts.ElementAccessExpression);
+    case ts.SyntaxKind.PrefixUnaryExpression:
+      return lowerPrefix(cx, e as ts.PrefixUnaryExpression);
+    case ts.SyntaxKind.PostfixUnaryExpression:
+      return lowerIncrement(cx, e as ts.PostfixUnaryExpression, (e as ts.PostfixUnaryExpression).operator === ts.SyntaxKind.PlusPlusToken ? 'add' : 'sub', 'old');
+    case ts.SyntaxKind.BinaryExpression:
+      return lowerBinary(cx, e as ts.BinaryExpression);
+    case ts.SyntaxKind.ConditionalExpression:
+      return lowerConditional(cx, e as ts.ConditionalExpression);
+    case ts.SyntaxKind.CallExpression:
+      return lowerCall(cx, e as ts.CallExpression);
+    case ts.SyntaxKind.NewExpression:
+    case ts.SyntaxKind.ArrayLiteralExpression:
+      return lowerArrayCreation(cx, e);
+    case ts.SyntaxKind.ArrowFunction:
+    case ts.SyntaxKind.FunctionExpression:
+      return fail(errors.closure(pos(cx, e)));
+    default:
+      return fail(errors.unsupportedExpression(pos(cx, e), describe(e)));
+  }
+}
+
+function describe(e: ts.Node): string {
+  const kinds: Partial<Record<ts.SyntaxKind, string>> = {
+    [ts.SyntaxKind.StringLiteral]: 'strings',
+    [ts.SyntaxKind.TemplateExpression]: 'template strings',
+    [ts.SyntaxKind.NoSubstitutionTemplateLiteral]: 'template strings',
+    [ts.SyntaxKind.ObjectLiteralExpression]: 'object literals',
+    [ts.SyntaxKind.AwaitExpression]: 'await',
+    [ts.SyntaxKind.YieldExpression]: 'yield',
+    [ts.SyntaxKind.TypeOfExpression]: 'typeof',
+    [ts.SyntaxKind.DeleteExpression]: 'delete',
+    [ts.SyntaxKind.ThisKeyword]: 'this',
+    [ts.SyntaxKind.NullKeyword]: 'null',
+    [ts.SyntaxKind.SpreadElement]: 'spread',
+    [ts.SyntaxKind.TaggedTemplateExpression]: 'tagged templates',
+    [ts.SyntaxKind.ClassExpression]: 'classes',
+  };
+  return kinds[e.kind] ?? `'${e.getText().slice(0, 40)}' (${ts.SyntaxKind[e.kind]})`;
+}
+
+function lowerIdentifier(cx: LowerContext, id: ts.Identifier): TempId {
+  const v = cx.fn.lookup(id.text);
+  if (v !== undefined) return cx.fn.read(v);
+  if (id.text === 'Infinity') return cx.fn.constant(Infinity);
+  if (id.text === 'NaN') return cx.fn.constant(NaN);
+  if (id.text === 'undefined') return fail(errors.unsupportedExpression(pos(cx, id), 'undefined'));
+  const value = moduleConstant(cx, id);
+  if (value !== undefined) return cx.fn.constant(value);
+  const sym = cx.checker.getSymbolAtLocation(id);
+  const decl = sym?.valueDeclaration;
+  if (decl && (ts.isFunctionDeclaration(decl) || ts.isVariableDeclaration(decl)) && isInside(decl, cx)) {
+    return fail(errors.closure(pos(cx, id)));
+  }
+  return fail(errors.moduleVariable(pos(cx, id), id.text));
+}
+
+/** A declaration inside the function being lowered that is not one of its locals: a nested function. */
+function isInside(decl: ts.Node, cx: LowerContext): boolean {
+  for (let n: ts.Node | undefined = decl.parent; n; n = n.parent) if (ts.isFunctionLike(n)) return n.getSourceFile() === cx.sf && n.pos <= decl.pos;
+  return false;
+}
+
+/**
+ * The value of a module-level `const` bound to a numeric constant expression
+ * (`const N = 10`, `const TAU = 2 * Math.PI`), followed through imports.
+ */
+function moduleConstant(cx: LowerContext, id: ts.Identifier): number | undefined {
+  let sym = cx.checker.getSymbolAtLocation(id);
+  if (!sym) return undefined;
+  if (sym.flags & ts.SymbolFlags.Alias) sym = cx.checker.getAliasedSymbol(sym);
+  const decl = sym.valueDeclaration;
+  if (!decl || !ts.isVariableDeclaration(decl) || !decl.initializer) return undefined;
+  if (!(decl.parent.flags & ts.NodeFlags.Const) || !ts.isVariableStatement(decl.parent.parent) || !ts.isSourceFile(decl.parent.parent.parent)) return undefined;
+  return evaluateConstant(decl.initializer, cx, 0);
+}
+
+function evaluateConstant(node: ts.Expression, cx: LowerContext, depth: number): number | undefined {
+  if (depth > 20) return undefined;
+  const e = skipOuter(node);
+  if (ts.isNumericLiteral(e)) return Number(e.text);
+  if (ts.isPrefixUnaryExpression(e)) {
+    const v = evaluateConstant(e.operand, cx, depth + 1);
+    if (v === undefined) return undefined;
+    if (e.operator === ts.SyntaxKind.MinusToken) return -v;
+    if (e.operator === ts.SyntaxKind.PlusToken) return v;
+    return undefined;
+  }
+  if (ts.isBinaryExpression(e)) {
+    const fn = arithmetic[e.operatorToken.kind];
+    const l = evaluateConstant(e.left, cx, depth + 1);
+    const r = evaluateConstant(e.right, cx, depth + 1);
+    if (!fn || l === undefined || r === undefined) return undefined;
+    return rule(fn).evaluate([l, r]) as number;
+  }
+  if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Math') return mathConstants.get(e.name.text);
+  if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Number') return numberConstants.get(e.name.text);
+  if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && ts.isIdentifier(e.expression.expression) && e.expression.expression.text === 'Math') {
+    const fn = mathFunctions.get(e.expression.name.text);
+    const args = e.arguments.map((a) => evaluateConstant(a, cx, depth + 1));
+    if (!fn || args.some((a) => a === undefined)) return undefined;
+    return rule(fn).evaluate(args as number[]) as number;
+  }
+  if (ts.isIdentifier(e)) {
+    if (e.text === 'Infinity') return Infinity;
+    if (e.text === 'NaN') return NaN;
+    let sym = cx.checker.getSymbolAtLocation(e);
+    if (sym && sym.flags & ts.SymbolFlags.Alias) sym = cx.checker.getAliasedSymbol(sym);
+    const decl = sym?.valueDeclaration;
+    if (decl && ts.isVariableDeclaration(decl) && decl.initializer && decl.parent.flags & ts.NodeFlags.Const && ts.isVariableStatement(decl.parent.parent) && ts.isSourceFile(decl.parent.parent.parent))
+      return evaluateConstant(decl.initializer, cx, depth + 1);
+  }
+  return undefined;
+}
+
+const numberConstants = new Map<string, number>([
+  ['EPSILON', Number.EPSILON],
+  ['MAX_VALUE', Number.MAX_VALUE],
+  ['MIN_VALUE', Number.MIN_VALUE],
+  ['MAX_SAFE_INTEGER', Number.MAX_SAFE_INTEGER],
+  ['MIN_SAFE_INTEGER', Number.MIN_SAFE_INTEGER],
+  ['POSITIVE_INFINITY', Infinity],
+  ['NEGATIVE_INFINITY', -Infinity],
+  ['NaN', NaN],
+]);
+
+function lowerPropertyAccess(cx: LowerContext, e: ts.PropertyAccessExpression): TempId {
+  const obj = skipOuter(e.expression);
+  if (ts.isIdentifier(obj) && obj.text === 'Math' && cx.fn.lookup('Math') === undefined) {
+    const c = mathConstants.get(e.name.text);
+    if (c === undefined) return fail(errors.unsupportedMath(pos(cx, e), e.name.text));
+    return cx.fn.constant(c);
+  }
+  if (ts.isIdentifier(obj) && obj.text === 'Number' && cx.fn.lookup('Number') === undefined) {
+    const c = numberConstants.get(e.name.text);
+    if (c !== undefined) return cx.fn.constant(c);
+  }
+  if (e.name.text === 'length' && ts.isIdentifier(obj)) {
+    const v = cx.fn.lookup(obj.text);
+    if (v !== undefined && isArrayType(cx.fn.vars[v].type)) return cx.fn.op({ op: 'length', var: v }, [], 'number');
+  }
+  return fail(errors.unsupportedExpression(pos(cx, e), `property access '${e.getText(cx.sf)}'`));
+}
+
+function lowerPrefix(cx: LowerContext, e: ts.PrefixUnaryExpression): TempId {
+  switch (e.operator) {
+    case ts.SyntaxKind.MinusToken: {
+      const v = lowerExpr(cx, e.operand);
+      return prim(cx, 'neg', [v]);
+    }
+    case ts.SyntaxKind.PlusToken:
+      return lowerExpr(cx, e.operand);
+    case ts.SyntaxKind.ExclamationToken:
+      return prim(cx, 'not', [lowerCondition(cx, e.operand)]);
+    case ts.SyntaxKind.PlusPlusToken:
+      return lowerIncrement(cx, e, 'add', 'new');
+    case ts.SyntaxKind.MinusMinusToken:
+      return lowerIncrement(cx, e, 'sub', 'new');
+    default:
+      return fail(errors.unsupportedExpression(pos(cx, e), `operator '${ts.tokenToString(e.operator)}'`));
+  }
+}
+
+/** `x++`, `++x`, `a[i]--`: the value is the old or the new one. */
+function lowerIncrement(cx: LowerContext, e: ts.PrefixUnaryExpression | ts.PostfixUnaryExpression, fn: 'add' | 'sub', result: 'old' | 'new'): TempId {
+  const target = skipOuter(e.operand);
+  if (ts.isElementAccessExpression(target)) {
+    let old = -1;
+    const updated = lowerElementAssignment(cx, target, (current) => {
+      old = current();
+      return prim(cx, fn, [old, cx.fn.constant(1)]);
+    });
+    return result === 'old' ? old : updated;
+  }
+  const v = assignable(cx, target);
+  const old = cx.fn.read(v);
+  const updated = prim(cx, fn, [old, cx.fn.constant(1)]);
+  cx.fn.assign(v, updated);
+  return result === 'old' ? old : updated;
+}
+
+/** The variable an assignment writes to; parameters and `let`s only. */
+export function assignable(cx: LowerContext, target: ts.Expression): number {
+  if (!ts.isIdentifier(target)) return fail(errors.unsupportedExpression(pos(cx, target), `assignment to '${target.getText(cx.sf)}'`));
+  const v = cx.fn.lookup(target.text);
+  if (v === undefined) return fail(errors.moduleVariable(pos(cx, target), target.text));
+  const info = cx.fn.vars[v];
+  if (info.constant && info.role !== 'param') return fail(errors.assignmentToConst(pos(cx, target), target.text));
+  if (isArrayType(info.type)) return fail(errors.arrayAlias(pos(cx, target), `assigning a new array to '${target.text}'`));
+  return v;
+}
+
+function lowerBinary(cx: LowerContext, e: ts.BinaryExpression): TempId {
+  const k = e.operatorToken.kind;
+  const arith = arithmetic[k];
+  if (arith) {
+    const l = lowerExpr(cx, e.left);
+    const r = lowerExpr(cx, e.right);
+    requireNumber(cx, e.left, l);
+    requireNumber(cx, e.right, r);
+    return prim(cx, arith, [l, r]);
+  }
+  const cmp = comparison[k];
+  if (cmp) {
+    const l = lowerExpr(cx, e.left);
+    const r = lowerExpr(cx, e.right);
+    return prim(cx, cmp, [l, r]);
+  }
+  if (k === ts.SyntaxKind.AmpersandAmpersandToken || k === ts.SyntaxKind.BarBarToken) return lowerLogical(cx, e);
+  if (k === ts.SyntaxKind.EqualsToken) {
+    const target = skipOuter(e.left);
+    if (ts.isElementAccessExpression(target)) return lowerElementAssignment(cx, target, () => lowerExpr(cx, e.right));
+    const v = assignable(cx, target);
+    const value = lowerExpr(cx, e.right);
+    cx.fn.assign(v, value);
+    return value;
+  }
+  const op = compound[k];
+  if (op) {
+    const target = skipOuter(e.left);
+    if (ts.isElementAccessExpression(target)) return lowerElementAssignment(cx, target, (current) => prim(cx, op, [current(), lowerExpr(cx, e.right)]));
+    const v = assignable(cx, target);
+    const old = cx.fn.read(v);
+    const value = prim(cx, op, [old, lowerExpr(cx, e.right)]);
+    cx.fn.assign(v, value);
+    return value;
+  }
+  if (k === ts.SyntaxKind.CommaToken) {
+    lowerExpr(cx, e.left);
+    return lowerExpr(cx, e.right);
+  }
+  return fail(errors.unsupportedExpression(pos(cx, e.operatorToken), `operator '${e.operatorToken.getText(cx.sf)}'`));
+}
+
+function requireNumber(cx: LowerContext, node: ts.Node, t: TempId): void {
+  if (cx.fn.temps[t] !== 'number') fail(errors.unsupportedExpression(pos(cx, node), `arithmetic on a value of type ${cx.fn.temps[t]}`));
+}
+
+/** True when a detached region only reads and computes (no calls, writes or control flow): safe to run eagerly. */
+function isEager(stmts: readonly Stmt[]): boolean {
+  return stmts.every((s) => s.kind === 'op' && (s.op === 'const' || s.op === 'read' || s.op === 'length' || s.op === 'load' || (s.op === 'prim' && rule(s.fn).result === 'boolean') || (s.op === 'prim' && s.args.length <= 2 && ['add', 'sub', 'neg', 'mul'].includes(s.fn))));
+}
+
+/** `a && b`, `a || b` on booleans. */
+function lowerLogical(cx: LowerContext, e: ts.BinaryExpression): TempId {
+  const isAnd = e.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken;
+  const l = lowerCondition(cx, e.left);
+  let r = -1;
+  const rhs = cx.fn.region(() => {
+    r = lowerCondition(cx, e.right);
+  });
+  if (isEager(rhs)) {
+    cx.fn.splice(rhs);
+    return prim(cx, isAnd ? 'and' : 'or', [l, r]);
+  }
+  // h = l; if (l) { h = r }   (for ||: if (!l))
+  const h = cx.fn.declare('cond', 'boolean', 'hidden', false);
+  cx.fn.assign(h, l, true);
+  const test = isAnd ? l : prim(cx, 'not', [l]);
+  const then = [...rhs, { kind: 'assign' as const, var: h, value: r, declare: false, origin: cx.fn.origin }];
+  cx.fn.emit({ kind: 'if', cond: test, then, else: [], origin: cx.fn.origin });
+  return cx.fn.read(h);
+}
+
+/** A boolean-valued expression (conditions of `if`, loops, `?:`, `&&`). */
+export function lowerCondition(cx: LowerContext, node: ts.Expression): TempId {
+  const t = lowerExpr(cx, node);
+  if (cx.fn.temps[t] !== 'boolean') {
+    return fail(errors.unsupportedExpression(pos(cx, node), `a condition of type ${cx.fn.temps[t]}: compare explicitly (x !== 0)`));
+  }
+  return t;
+}
+
+/** `c ? a : b`: a `select` when both arms are reads or constants, an `if` otherwise. */
+function lowerConditional(cx: LowerContext, e: ts.ConditionalExpression): TempId {
+  const c = lowerCondition(cx, e.condition);
+  let a = -1;
+  let bb = -1;
+  const whenTrue = cx.fn.region(() => {
+    a = lowerExpr(cx, e.whenTrue);
+  });
+  const whenFalse = cx.fn.region(() => {
+    bb = lowerExpr(cx, e.whenFalse);
+  });
+  const ta = cx.fn.temps[a];
+  const tb = cx.fn.temps[bb];
+  if (ta !== tb || isArrayType(ta)) return fail(errors.unsupportedExpression(pos(cx, e), `a conditional whose arms have types ${ta} and ${tb}`));
+  const trivial = (stmts: readonly Stmt[]) => stmts.every((s) => s.kind === 'op' && (s.op === 'const' || s.op === 'read'));
+  if (trivial(whenTrue) && trivial(whenFalse)) {
+    cx.fn.splice(whenTrue);
+    cx.fn.splice(whenFalse);
+    return cx.fn.op({ op: 'select' }, [c, a, bb], ta);
+  }
+  const h = cx.fn.declare('sel', ta, 'hidden', false);
+  cx.fn.emit({ kind: 'declare', var: h, origin: cx.fn.origin });
+  const origin = cx.fn.origin;
+  cx.fn.emit({
+    kind: 'if',
+    cond: c,
+    then: [...whenTrue, { kind: 'assign', var: h, value: a, declare: false, origin }],
+    else: [...whenFalse, { kind: 'assign', var: h, value: bb, declare: false, origin }],
+    origin,
+  });
+  return cx.fn.read(h);
+}
+
+function lowerCall(cx: LowerContext, e: ts.CallExpression): TempId {
+  const callee = skipOuter(e.expression);
+  if (ts.isPropertyAccessExpression(callee)) {
+    const obj = skipOuter(callee.expression);
+    if (ts.isIdentifier(obj) && obj.text === 'Math' && cx.fn.lookup('Math') === undefined) return lowerMathCall(cx, e, callee.name.text);
+    if (isArrayMethodCall(cx, callee)) return lowerArrayCall(cx, e, callee);
+  }
+  const resolved = resolveCallee(callee, cx.checker);
+  if ('problem' in resolved) {
+    if (resolved.problem === 'noBody') return fail(errors.noBody(pos(cx, callee), resolved.name));
+    if (resolved.problem === 'notModuleLevel') return fail(errors.closure(pos(cx, callee)));
+    return fail(errors.unresolvedCall(pos(cx, callee), `'${resolved.name}' is not a function of this project`));
+  }
+  const src = resolved.source;
+  const params = src.node.parameters;
+  if (params.some((p) => p.dotDotDotToken || p.initializer || p.questionToken))
+    return fail(errors.unsupportedExpression(pos(cx, e), `calling '${src.name}', which has optional, default or rest parameters`));
+  if (e.arguments.length !== params.length) return fail(errors.arity(pos(cx, e), src.name, params.length, e.arguments.length));
+  const args = e.arguments.map((a) => lowerExpr(cx, a));
+  const sig = cx.checker.getSignatureFromDeclaration(src.node);
+  const ret = sig ? irType(cx.checker.getReturnTypeOfSignature(sig), cx.checker) : undefined;
+  if (ret === undefined || ret === 'boolean') {
+    const text = sig ? cx.checker.typeToString(cx.checker.getReturnTypeOfSignature(sig)) : 'unknown';
+    return fail(errors.returnType(pos(cx, e), src.name, text));
+  }
+  cx.callees.set(src.key, src);
+  return cx.fn.op({ op: 'call', callee: src.key }, args, ret);
+}
+
+function lowerMathCall(cx: LowerContext, e: ts.CallExpression, name: string): TempId {
+  if (name === 'random') return fail(errors.nonDifferentiable(pos(cx, e), 'Math.random()'));
+  const fn = mathFunctions.get(name);
+  if (!fn) return fail(errors.unsupportedMath(pos(cx, e), name));
+  const r = rule(fn);
+  const args = e.arguments.map((a) => lowerExpr(cx, a));
+  for (const [i, a] of args.entries()) requireNumber(cx, e.arguments[i], a);
+  if (r.arity === 'variadic') {
+    if (args.length === 0) return fail(errors.unsupportedExpression(pos(cx, e), `Math.${name}() without arguments`));
+    if (args.length === 1 && (fn === 'max' || fn === 'min')) return args[0];
+  } else if (args.length !== r.arity) {
+    return fail(errors.arity(pos(cx, e), `Math.${name}`, r.arity, args.length));
+  }
+  return prim(cx, fn, args);
+}
+
+export function typeOfNode(cx: LowerContext, node: ts.Node): Type | undefined {
+  return irType(cx.checker.getTypeAtLocation(node), cx.checker);
+}

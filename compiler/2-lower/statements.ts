@@ -1,0 +1,357 @@
+/**
+ * Statements ⇒ regions. One `switch` over the supported statement kinds; the
+ * default reports the construct with its position.
+ *
+ * Guarantees: unreachable statements after `return`/`break`/`continue` are
+ * dropped; loops keep their form (`for`, `while`, `do`) with the condition in
+ * a `test` region; `for … of` and array callbacks become index loops; `switch`
+ * without fall-through becomes an `if` chain.
+ */
+import { ts } from 'ts-morph';
+import { errors } from '../diagnostics/catalog';
+import { isArrayType, type ArrayType, type Region, type Stmt, type TempId, type Type, type VarId } from '../ir/types';
+import { atStatement, fail, pos, type LowerContext } from './context';
+import { lowerCondition, lowerExpr, prim, skipOuter, typeOfNode } from './expressions';
+import { arrayVar, lowerArrayCreation, lowerFillCall } from './arrays';
+
+/** How a `return` inside an inlined callback behaves: assign the value, break out of the one-iteration loop. */
+interface CallbackReturn {
+  readonly loop: number;
+  /** Where a returned value goes (map/reduce with a block body); undefined for forEach. */
+  readonly value: VarId | undefined;
+}
+
+const callbackReturns = new WeakMap<LowerContext, CallbackReturn[]>();
+
+export function lowerStatements(cx: LowerContext, list: readonly ts.Statement[]): void {
+  for (const s of list) {
+    lowerStatement(cx, s);
+    if (endsFlow(cx.fn.current)) return; // the rest is unreachable
+  }
+}
+
+/** True when a region cannot complete normally (it ends in return/break/continue, or an if whose arms both cannot). */
+export function endsFlow(region: Region): boolean {
+  const last = region[region.length - 1];
+  if (!last) return false;
+  if (last.kind === 'return' || last.kind === 'break' || last.kind === 'continue') return true;
+  if (last.kind === 'if') return endsFlow(last.then) && endsFlow(last.else);
+  if (last.kind === 'loop') return last.cond === undefined && !containsBreakOf(last.body, last.id);
+  return false;
+}
+
+function containsBreakOf(region: Region, loop: number): boolean {
+  return region.some((s) => {
+    if (s.kind === 'break') return s.loop === loop;
+    if (s.kind === 'if') return containsBreakOf(s.then, loop) || containsBreakOf(s.else, loop);
+    if (s.kind === 'loop') return containsBreakOf(s.body, loop) || containsBreakOf(s.test, loop) || containsBreakOf(s.update, loop);
+    return false;
+  });
+}
+
+export function lowerBlockOrStatement(cx: LowerContext, node: ts.Statement): void {
+  cx.fn.withScope(() => {
+    if (ts.isBlock(node)) lowerStatements(cx, node.statements);
+    else lowerStatement(cx, node);
+  });
+}
+
+export function lowerStatement(cx: LowerContext, node: ts.Statement, label?: string): void {
+  atStatement(cx, node, () => {
+    switch (node.kind) {
+      case ts.SyntaxKind.VariableStatement:
+        return lowerDeclarations(cx, (node as ts.VariableStatement).declarationList);
+      case ts.SyntaxKind.ExpressionStatement:
+        lowerExpr(cx, (node as ts.ExpressionStatement).expression);
+        return;
+      case ts.SyntaxKind.IfStatement:
+        return lowerIf(cx, node as ts.IfStatement);
+      case ts.SyntaxKind.Block:
+        return lowerBlockOrStatement(cx, node);
+      case ts.SyntaxKind.ForStatement:
+        return lowerFor(cx, node as ts.ForStatement, label);
+      case ts.SyntaxKind.WhileStatement:
+        return lowerWhile(cx, node as ts.WhileStatement, label);
+      case ts.SyntaxKind.DoStatement:
+        return lowerDo(cx, node as ts.DoStatement, label);
+      case ts.SyntaxKind.ForOfStatement:
+        return lowerForOf(cx, node as ts.ForOfStatement, label);
+      case ts.SyntaxKind.LabeledStatement: {
+        const l = node as ts.LabeledStatement;
+        if (!ts.isIterationStatement(l.statement, false)) return fail(errors.unsupportedStatement(pos(cx, l), 'a label on something other than a loop'));
+        return lowerStatement(cx, l.statement, l.label.text);
+      }
+      case ts.SyntaxKind.BreakStatement:
+      case ts.SyntaxKind.ContinueStatement:
+        return lowerJump(cx, node as ts.BreakOrContinueStatement);
+      case ts.SyntaxKind.ReturnStatement:
+        return lowerReturn(cx, node as ts.ReturnStatement);
+      case ts.SyntaxKind.SwitchStatement:
+        return lowerSwitch(cx, node as ts.SwitchStatement);
+      case ts.SyntaxKind.EmptyStatement:
+        return;
+      case ts.SyntaxKind.FunctionDeclaration:
+        return fail(errors.closure(pos(cx, node)));
+      case ts.SyntaxKind.ThrowStatement:
+        return fail(errors.unsupportedStatement(pos(cx, node), 'throw (validate inputs before calling the differentiated function)'));
+      case ts.SyntaxKind.TryStatement:
+        return fail(errors.unsupportedStatement(pos(cx, node), 'try/catch'));
+      case ts.SyntaxKind.ForInStatement:
+        return fail(errors.unsupportedStatement(pos(cx, node), 'for … in (use for … of or an index loop)'));
+      case ts.SyntaxKind.ClassDeclaration:
+        return fail(errors.unsupportedStatement(pos(cx, node), 'class declarations'));
+      default:
+        return fail(errors.unsupportedStatement(pos(cx, node), ts.SyntaxKind[node.kind]));
+    }
+  });
+}
+
+function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclarationList): void {
+  const isConst = (list.flags & ts.NodeFlags.Const) !== 0;
+  if (!isConst && !(list.flags & ts.NodeFlags.Let)) return fail(errors.unsupportedStatement(pos(cx, list), "'var' declarations (use let or const)"));
+  for (const d of list.declarations) {
+    if (!ts.isIdentifier(d.name)) return fail(errors.unsupportedStatement(pos(cx, d.name), 'destructuring'));
+    const name = d.name.text;
+    const type = typeOfNode(cx, d.name);
+    if (type === undefined) return fail(errors.localType(pos(cx, d.name), name, cx.checker.typeToString(cx.checker.getTypeAtLocation(d.name))));
+    if (isArrayType(type)) {
+      if (!d.initializer) return fail(errors.unsupportedStatement(pos(cx, d), `array variable '${name}' without an initial array`));
+      const init = lowerArrayInit(cx, d.initializer, type);
+      const v = cx.fn.declare(name, type, 'local', isConst);
+      cx.fn.assign(v, init, true);
+      continue;
+    }
+    if (!d.initializer) {
+      const v = cx.fn.declare(name, type, 'local', false);
+      cx.fn.emit({ kind: 'declare', var: v, origin: cx.fn.origin });
+      continue;
+    }
+    const value = lowerExpr(cx, d.initializer);
+    if (cx.fn.temps[value] !== type) return fail(errors.localType(pos(cx, d.name), name, cx.fn.temps[value]));
+    const v = cx.fn.declare(name, type, 'local', isConst);
+    cx.fn.assign(v, value, true);
+  }
+}
+
+/** The initial value of an array variable: always a fresh array, never another variable's array. */
+function lowerArrayInit(cx: LowerContext, node: ts.Expression, type: ArrayType): TempId {
+  const e = skipOuter(node);
+  if (ts.isIdentifier(e)) return fail(errors.arrayAlias(pos(cx, e), `'${e.text}' already names an array; copy it with .slice()`));
+  if (ts.isArrayLiteralExpression(e) || ts.isNewExpression(e)) return lowerArrayCreation(cx, e, type);
+  if (ts.isCallExpression(e)) {
+    const filled = lowerFillCall(cx, e);
+    if (filled !== undefined) return filled;
+  }
+  const t = lowerExpr(cx, e);
+  const made = cx.fn.current[cx.fn.current.length - 1];
+  if (!(made && made.kind === 'op' && (made.op === 'slice' || made.op === 'newArray' || made.op === 'call' || made.op === 'read'))) {
+    return fail(errors.unsupportedExpression(pos(cx, e), `'${e.getText(cx.sf).slice(0, 40)}' as an array`));
+  }
+  if (made.op === 'read') return fail(errors.arrayAlias(pos(cx, e), 'an array variable initialised from another one'));
+  return t;
+}
+
+function lowerIf(cx: LowerContext, node: ts.IfStatement): void {
+  const cond = lowerCondition(cx, node.expression);
+  const then = cx.fn.region(() => lowerBlockOrStatement(cx, node.thenStatement));
+  const els = node.elseStatement ? cx.fn.region(() => lowerBlockOrStatement(cx, node.elseStatement!)) : [];
+  cx.fn.emit({ kind: 'if', cond, then, else: els, origin: cx.fn.origin });
+}
+
+/** The test region and condition; `undefined` condition for an always-true test. */
+function lowerTest(cx: LowerContext, expr: ts.Expression | undefined): { test: Stmt[]; cond: TempId | undefined } {
+  if (!expr) return { test: [], cond: undefined };
+  let cond: TempId | undefined;
+  const test = cx.fn.region(() => {
+    cond = lowerCondition(cx, expr);
+  });
+  if (cx.fn.constants.get(cond!) === true && test.length === 1) return { test: [], cond: undefined };
+  return { test, cond };
+}
+
+function lowerFor(cx: LowerContext, node: ts.ForStatement, label: string | undefined): void {
+  cx.fn.withScope(() => {
+    if (node.initializer) {
+      if (ts.isVariableDeclarationList(node.initializer)) lowerDeclarations(cx, node.initializer);
+      else lowerExpr(cx, node.initializer);
+    }
+    const id = cx.fn.newLoop(label);
+    const { test, cond } = lowerTest(cx, node.condition);
+    const body = cx.fn.region(() => lowerBlockOrStatement(cx, node.statement));
+    const update = cx.fn.region(() => {
+      if (node.incrementor) lowerExpr(cx, node.incrementor);
+    });
+    cx.fn.endLoop();
+    cx.fn.emit({ kind: 'loop', id, form: 'for', test, cond, body, update, origin: cx.fn.origin });
+  });
+}
+
+function lowerWhile(cx: LowerContext, node: ts.WhileStatement, label: string | undefined): void {
+  const id = cx.fn.newLoop(label);
+  const { test, cond } = lowerTest(cx, node.expression);
+  const body = cx.fn.region(() => lowerBlockOrStatement(cx, node.statement));
+  cx.fn.endLoop();
+  cx.fn.emit({ kind: 'loop', id, form: 'while', test, cond, body, update: [], origin: cx.fn.origin });
+}
+
+function lowerDo(cx: LowerContext, node: ts.DoStatement, label: string | undefined): void {
+  const id = cx.fn.newLoop(label);
+  const body = cx.fn.region(() => lowerBlockOrStatement(cx, node.statement));
+  const { test, cond } = lowerTest(cx, node.expression);
+  cx.fn.endLoop();
+  cx.fn.emit({ kind: 'loop', id, form: 'do', test, cond, body, update: [], origin: cx.fn.origin });
+}
+
+/** `for (const x of xs) body` ⇒ `for (i = 0; i < xs.length; i++) { const x = xs[i]; body }` */
+function lowerForOf(cx: LowerContext, node: ts.ForOfStatement, label: string | undefined): void {
+  const init = node.initializer;
+  if (!ts.isVariableDeclarationList(init) || init.declarations.length !== 1 || !ts.isIdentifier(init.declarations[0].name))
+    return fail(errors.unsupportedStatement(pos(cx, init), 'for … of without a single `const x` binding'));
+  const name = init.declarations[0].name.text;
+  const arr = arrayVar(cx, node.expression);
+  cx.fn.withScope(() => {
+    const index = cx.fn.declare('i', 'number', 'hidden', false);
+    cx.fn.assign(index, cx.fn.constant(0), true);
+    const id = cx.fn.newLoop(label);
+    let cond = -1;
+    const test = cx.fn.region(() => {
+      cond = prim(cx, 'lt', [cx.fn.read(index), cx.fn.op({ op: 'length', var: arr }, [], 'number')]);
+    });
+    const body = cx.fn.withScope(() =>
+      cx.fn.region(() => {
+        const x = cx.fn.declare(name, 'number', 'local', (init.flags & ts.NodeFlags.Const) !== 0);
+        cx.fn.assign(x, cx.fn.op({ op: 'load', var: arr }, [cx.fn.read(index)], 'number'), true);
+        if (ts.isBlock(node.statement)) lowerStatements(cx, node.statement.statements);
+        else lowerStatement(cx, node.statement);
+      }),
+    );
+    const update = cx.fn.region(() => cx.fn.assign(index, prim(cx, 'add', [cx.fn.read(index), cx.fn.constant(1)])));
+    cx.fn.endLoop();
+    cx.fn.emit({ kind: 'loop', id, form: 'for', test, cond, body, update, origin: cx.fn.origin });
+  });
+}
+
+function lowerJump(cx: LowerContext, node: ts.BreakOrContinueStatement): void {
+  const label = node.label?.text;
+  const loop = cx.fn.targetLoop(label);
+  if (loop === undefined) return fail(errors.unsupportedStatement(pos(cx, node), label ? `a jump to the label '${label}', which is not on an enclosing loop` : `${ts.isBreakStatement(node) ? 'break' : 'continue'} outside a loop`));
+  cx.fn.emit({ kind: ts.isBreakStatement(node) ? 'break' : 'continue', loop, origin: cx.fn.origin });
+}
+
+function lowerReturn(cx: LowerContext, node: ts.ReturnStatement): void {
+  const stack = callbackReturns.get(cx);
+  const cb = stack?.[stack.length - 1];
+  if (cb) {
+    if (cb.value !== undefined) {
+      if (!node.expression) return fail(errors.callback(pos(cx, node), 'a return without a value in a map or reduce callback'));
+      cx.fn.assign(cb.value, lowerExpr(cx, node.expression));
+    }
+    cx.fn.emit({ kind: 'break', loop: cb.loop, origin: cx.fn.origin });
+    return;
+  }
+  if (!node.expression) return fail(errors.missingReturn(pos(cx, node), cx.name));
+  const value = lowerExpr(cx, node.expression);
+  cx.fn.emit({ kind: 'return', value, origin: cx.fn.origin });
+}
+
+/**
+ * `switch (d) { case a: case b: S1; break; default: S2 }` ⇒ `if (d === a || d === b) { S1 } else { S2 }`.
+ * Clauses must not fall through into a clause with statements; `break` may only end a clause.
+ */
+function lowerSwitch(cx: LowerContext, node: ts.SwitchStatement): void {
+  const d = lowerExpr(cx, node.expression);
+  type Arm = { tests: ts.Expression[]; body: ts.Statement[] };
+  const arms: Arm[] = [];
+  let pending: ts.Expression[] = [];
+  let defaultArm: Arm | undefined;
+  let defaultPending = false;
+  for (const clause of node.caseBlock.clauses) {
+    if (ts.isDefaultClause(clause)) defaultPending = true;
+    else pending.push(clause.expression);
+    if (clause.statements.length === 0) continue;
+    let body = [...clause.statements];
+    if (body.length === 1 && ts.isBlock(body[0])) body = [...body[0].statements];
+    const last = body[body.length - 1];
+    if (last && ts.isBreakStatement(last) && !last.label) body = body.slice(0, -1);
+    else if (!(last && (ts.isReturnStatement(last) || ts.isContinueStatement(last) || (ts.isBreakStatement(last) && last.label))))
+      return fail(errors.unsupportedStatement(pos(cx, clause), 'a switch clause that falls through (end it with break or return)'));
+    const arm = { tests: pending, body };
+    if (defaultPending) defaultArm = arm;
+    else arms.push(arm);
+    pending = [];
+    defaultPending = false;
+  }
+  const build = (i: number): void => {
+    if (i === arms.length) {
+      if (defaultArm) cx.fn.withScope(() => lowerStatements(cx, defaultArm!.body));
+      return;
+    }
+    let cond: TempId | undefined;
+    for (const t of arms[i].tests) {
+      const eq = prim(cx, 'eq', [d, lowerExpr(cx, t)]);
+      cond = cond === undefined ? eq : prim(cx, 'or', [cond, eq]);
+    }
+    const then = cx.fn.region(() => cx.fn.withScope(() => lowerStatements(cx, arms[i].body)));
+    const els = cx.fn.region(() => build(i + 1));
+    cx.fn.emit({ kind: 'if', cond: cond!, then, else: els, origin: cx.fn.origin });
+  };
+  build(0);
+}
+
+/**
+ * The body of an inlined array callback, in the current (loop body) region.
+ * Expression bodies give their value. A block body whose only `return` is its
+ * last statement is inlined as it is; otherwise it runs inside a one-iteration
+ * `do { … } while (false)` where each `return v` assigns v and breaks out.
+ */
+export function lowerLoopBody(cx: LowerContext, cb: ts.ArrowFunction | ts.FunctionExpression, isForEach: boolean): TempId | undefined {
+  if (!ts.isBlock(cb.body)) {
+    const v = lowerExpr(cx, cb.body);
+    return isForEach ? undefined : v;
+  }
+  const statements = cb.body.statements;
+  const last = statements[statements.length - 1];
+  const returns = countReturns(cb.body);
+  if (returns === 0 && isForEach) {
+    lowerStatements(cx, statements);
+    return undefined;
+  }
+  if (returns === 1 && last && ts.isReturnStatement(last) && (isForEach || last.expression)) {
+    lowerStatements(cx, statements.slice(0, -1));
+    if (isForEach) return undefined;
+    return atStatement(cx, last, () => lowerExpr(cx, last.expression!));
+  }
+  const valueVar = isForEach ? undefined : cx.fn.declare('ret', 'number', 'hidden', false);
+  if (valueVar !== undefined) cx.fn.emit({ kind: 'declare', var: valueVar, origin: cx.fn.origin });
+  const once = cx.fn.newLoop(undefined);
+  const stack = callbackReturns.get(cx) ?? [];
+  callbackReturns.set(cx, stack);
+  stack.push({ loop: once, value: valueVar });
+  let inner: Stmt[];
+  try {
+    inner = cx.fn.region(() => lowerStatements(cx, statements));
+  } finally {
+    stack.pop();
+    cx.fn.endLoop();
+  }
+  if (valueVar !== undefined && !endsFlow(inner)) return fail(errors.callback(pos(cx, cb), 'the callback can reach its end without returning a value'));
+  let cond = -1;
+  const test = cx.fn.region(() => {
+    cond = cx.fn.constant(false);
+  });
+  cx.fn.emit({ kind: 'loop', id: once, form: 'do', test, cond, body: inner, update: [], origin: cx.fn.origin });
+  return valueVar === undefined ? undefined : cx.fn.read(valueVar);
+}
+
+/** Returns of this function body (not of functions nested in it). */
+function countReturns(node: ts.Node): number {
+  let n = 0;
+  const visit = (c: ts.Node): void => {
+    if (ts.isReturnStatement(c)) n++;
+    if (!ts.isFunctionLike(c)) ts.forEachChild(c, visit);
+  };
+  ts.forEachChild(node, visit);
+  return n;
+}
+
+export type { Type };

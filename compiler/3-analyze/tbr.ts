@@ -1,0 +1,220 @@
+/**
+ * To-be-recorded analysis for reverse mode, on control-normalized IR.
+ *
+ * The reverse sweep processes straight-line blocks in reverse. A block at the
+ * top of the function ("reuse" mode) keeps its forward temps in scope, so its
+ * adjoint reads them directly. Any other block ("recompute" mode: inside a loop
+ * or a branch) recomputes the temps its adjoint needs from the variables'
+ * values at block entry. Hence the invariant: when the reverse sweep reaches a
+ * block, every variable a recompute will read holds the value it had when that
+ * block ran forward.
+ *
+ * Guarantees: a write is recorded (before it happens, in the forward sweep)
+ * exactly when the value it destroys is still needed by a recompute later in the
+ * reverse sweep, computed by a forward "exposed" dataflow: a variable is exposed
+ * from the moment a recompute-mode block reads it until it is overwritten.
+ * Integer counters updated by `v ± c` are restored by `v ∓ c` instead of a tape.
+ */
+import type { If, IRFunction, Loop, Region, Stmt, TempId, VarId } from '../ir/types';
+import { isArrayType } from '../ir/types';
+import { rule } from '../rules/table';
+import { namesIn, b } from '../5-print/js';
+import type { Activity } from './activity';
+
+export interface Save {
+  readonly var: VarId;
+  /** `tape`: pushed/popped; `local`: copied to a local const (top-level blocks); `invert`: undone by `v -= delta`. */
+  readonly how: 'tape' | 'local' | 'invert';
+  readonly delta?: number;
+}
+
+export interface BlockInfo {
+  readonly kind: 'block';
+  readonly stmts: readonly Stmt[];
+  readonly mode: 'reuse' | 'recompute';
+  /** Temps the adjoint of this block refers to (recompute: computed again; reuse: must stay named). */
+  readonly needed: Set<TempId>;
+  /** Variables (and arrays) whose values at block entry a recompute reads. */
+  readonly neededReads: Set<VarId>;
+  /** Scalar variables saved at block entry, in order. */
+  readonly saves: Save[];
+  /** Stores (and pushes) whose old element is recorded. */
+  readonly elementSaves: Set<Stmt>;
+  /** A load follows a store to the same array in this block: the recompute replays the stores. */
+  readonly replay: boolean;
+}
+
+export type RNode =
+  | BlockInfo
+  | { readonly kind: 'if'; readonly stmt: If; readonly then: RNode[]; readonly else: RNode[]; readonly nested: boolean }
+  | { readonly kind: 'loop'; readonly stmt: Loop; readonly test: RNode[]; readonly body: RNode[]; readonly nested: boolean };
+
+export interface ReversePlan {
+  readonly tree: RNode[];
+}
+
+/** The temps an active op's derivative code refers to. */
+export function derivativeRefs(s: Extract<Stmt, { kind: 'op' }>, activeTemp: readonly boolean[]): TempId[] {
+  const refs: TempId[] = [];
+  switch (s.op) {
+    case 'prim': {
+      const r = rule(s.fn);
+      if (!r.partials) break;
+      const syms = s.args.map((_, i) => b.id(`\u0000${i}`));
+      const partials = r.partials(syms, b.id('\u0000y'));
+      partials.forEach((p, i) => {
+        if (!activeTemp[s.args[i]]) return;
+        const names = namesIn(p);
+        s.args.forEach((a, j) => names.has(`\u0000${j}`) && refs.push(a));
+        if (names.has('\u0000y')) refs.push(s.id);
+      });
+      break;
+    }
+    case 'select':
+      refs.push(s.args[0]);
+      break;
+    case 'call':
+      refs.push(...s.args);
+      break;
+    case 'load':
+      refs.push(s.args[0]);
+      break;
+    case 'slice':
+      refs.push(...s.args);
+      break;
+    case 'newArray':
+      if (s.form === 'sized') refs.push(s.args[0]);
+      break;
+    default:
+      break;
+  }
+  return refs;
+}
+
+export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolean[]): ReversePlan {
+  const build = (region: Region, topLevel: boolean, nested: boolean): RNode[] => {
+    const nodes: RNode[] = [];
+    let current: Stmt[] = [];
+    const flush = () => {
+      if (current.length > 0) nodes.push(blockInfo(current, topLevel));
+      current = [];
+    };
+    for (const s of region) {
+      if (s.kind === 'if') {
+        flush();
+        nodes.push({ kind: 'if', stmt: s, then: build(s.then, false, true), else: build(s.else, false, true), nested });
+      } else if (s.kind === 'loop') {
+        flush();
+        nodes.push({ kind: 'loop', stmt: s, test: build(s.test, false, true), body: build(s.body, false, true), nested });
+      } else current.push(s);
+    }
+    flush();
+    return nodes;
+  };
+
+  const blockInfo = (stmts: Stmt[], topLevel: boolean): BlockInfo => {
+    const needed = new Set<TempId>();
+    const defs = new Map<TempId, Extract<Stmt, { kind: 'op' }>>();
+    for (const s of stmts) {
+      if (s.kind === 'op') {
+        defs.set(s.id, s);
+        if (act.activeTemp[s.id]) derivativeRefs(s, act.activeTemp).forEach((t) => needed.add(t));
+      } else if (s.kind === 'store' && act.activeVar[s.var]) needed.add(s.index);
+    }
+    // Closure: what the needed temps are computed from.
+    const work = [...needed];
+    while (work.length > 0) {
+      const t = work.pop()!;
+      const d = defs.get(t);
+      if (!d) continue;
+      for (const a of d.args) {
+        if (!needed.has(a)) {
+          needed.add(a);
+          work.push(a);
+        }
+      }
+    }
+    const neededReads = new Set<VarId>();
+    let replay = false;
+    const stored = new Set<VarId>();
+    for (const s of stmts) {
+      if (s.kind === 'op' && needed.has(s.id) && (s.op === 'read' || s.op === 'load' || s.op === 'length' || s.op === 'slice')) {
+        neededReads.add(s.var);
+        if (s.op !== 'read' && stored.has(s.var)) replay = true;
+      }
+      if (s.kind === 'store' || s.kind === 'push' || s.kind === 'fill') stored.add(s.var);
+    }
+    return { kind: 'block', stmts, mode: topLevel ? 'reuse' : 'recompute', needed, neededReads, saves: [], elementSaves: new Set(), replay };
+  };
+
+  const tree = build(fn.body, true, false);
+
+  // The exposed dataflow, recording saves as it goes (saves only grow, so the fixpoint's last pass has them all).
+  const savedIn = new Map<BlockInfo, Set<VarId>>();
+  const flowBlock = (blk: BlockInfo, exposed: Set<VarId>): Set<VarId> => {
+    const e = new Set(exposed);
+    if (blk.mode === 'recompute') blk.neededReads.forEach((v) => e.add(v));
+    let saved = savedIn.get(blk);
+    if (!saved) savedIn.set(blk, (saved = new Set()));
+    for (const s of blk.stmts) {
+      if (s.kind === 'assign') {
+        if (e.has(s.var) && !saved.has(s.var)) {
+          saved.add(s.var);
+          blk.saves.push({ var: s.var, ...saveHow(blk, s.var) });
+        }
+        e.delete(s.var);
+      } else if (s.kind === 'store' || s.kind === 'push' || s.kind === 'fill') {
+        if (e.has(s.var)) blk.elementSaves.add(s);
+      }
+    }
+    return e;
+  };
+  const saveHow = (blk: BlockInfo, v: VarId): Omit<Save, 'var'> => {
+    if (blk.mode === 'reuse') return { how: 'local' };
+    const delta = ints[v] ? invertibleDelta(blk.stmts, v) : undefined;
+    return delta === undefined ? { how: 'tape' } : { how: 'invert', delta };
+  };
+  const flow = (nodes: RNode[], exposed: Set<VarId>): Set<VarId> => {
+    let e = exposed;
+    for (const n of nodes) {
+      if (n.kind === 'block') e = flowBlock(n, e);
+      else if (n.kind === 'if') e = union(flow(n.then, e), flow(n.else, e));
+      else {
+        let x = e;
+        for (;;) {
+          const after = flow(n.body, flow(n.test, x));
+          const next = union(e, after);
+          if (next.size === x.size) break;
+          x = next;
+        }
+        e = flow(n.test, x);
+      }
+    }
+    return e;
+  };
+  flow(tree, new Set());
+  // Arrays are never restored by inverting; only scalars use `invert`.
+  for (const blk of savedIn.keys()) {
+    for (const s of blk.saves) if (isArrayType(fn.vars[s.var].type) && s.how === 'invert') throw new Error('array invert');
+  }
+  return { tree };
+}
+
+function union<T>(a: Set<T>, b2: Set<T>): Set<T> {
+  const u = new Set(a);
+  b2.forEach((x) => u.add(x));
+  return u;
+}
+
+/** `v := v + c` / `v := v - c` as the block's only write to v, with c an integer literal: the block adds `delta` to v. */
+function invertibleDelta(stmts: readonly Stmt[], v: VarId): number | undefined {
+  const writes = stmts.filter((s) => s.kind === 'assign' && s.var === v) as Extract<Stmt, { kind: 'assign' }>[];
+  if (writes.length !== 1) return undefined;
+  const defs = new Map<TempId, Extract<Stmt, { kind: 'op' }>>();
+  for (const s of stmts) if (s.kind === 'op') defs.set(s.id, s);
+  const d = defs.get(writes[0].value);
+  if (!d || d.op !== 'prim' || (d.fn !== 'add' && d.fn !== 'sub')) return undefined;
+  const [l, r] = d.args.map((a) => defs.get(a));
+  if (!l || !r || l.op !== 'read' || l.var !== v || r.op !== 'const' || typeof r.value !== 'number' || !Number.isInteger(r.value)) return undefined;
+  return d.fn === 'add' ? r.value : -r.value;
+}

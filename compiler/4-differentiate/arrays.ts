@@ -1,0 +1,39 @@
+/**
+ * How arrays are written in generated code, shared by both modes: type
+ * annotations, element reads, creation and copies.
+ */
+import type { ArrayType, Op, Type } from '../ir/types';
+import { b, type JsExpr } from '../5-print/js';
+import type { FileContext } from './context';
+
+/**
+ * The TypeScript type of a value in generated code. A `readonly number[]`
+ * parameter keeps its type; derivatives of it (tangent arguments accepted as
+ * given, gradients returned) are `number[]`.
+ */
+export function jsType(t: Type, role: 'param' | 'tangent' | 'adjoint' | 'result' | 'local'): string {
+  if (t === 'readonly number[]') return role === 'param' || role === 'tangent' ? 'readonly number[]' : 'number[]';
+  return t;
+}
+
+/** `a[i]`, with `!` for plain arrays when the project checks indexed access. */
+export function loadExpr(arr: JsExpr, index: JsExpr, type: Type, ctx: FileContext): JsExpr {
+  const e = b.index(arr, index);
+  return ctx.uncheckedIndex && (type === 'number[]' || type === 'readonly number[]') ? { k: 'nonNull', e } : e;
+}
+
+/** `new Float64Array(n)`, `new Array<number>(n).fill(v)`, `[a, b]`, `new Float64Array([a, b])`. */
+export function newArrayExpr(op: Extract<Op, { op: 'newArray' }>, args: readonly JsExpr[]): JsExpr {
+  if (op.form === 'literal') return op.type === 'Float64Array' || op.type === 'Float32Array' ? b.newObj(op.type, [b.arr(args)]) : b.arr(args);
+  if (op.type === 'Float64Array' || op.type === 'Float32Array') return b.newObj(op.type, [args[0]]);
+  return b.call(b.member(b.newObj('Array<number>', [args[0]]), 'fill'), [args[1] ?? b.num(0)]);
+}
+
+/** A copy: `src.slice(start, end)`, or `Float64Array.from(src)` when the kind changes. */
+export function sliceExpr(src: JsExpr, op: Extract<Op, { op: 'slice' }>, args: readonly JsExpr[]): JsExpr {
+  return b.call(b.member(src, 'slice'), args);
+}
+
+export function isTyped(t: ArrayType): boolean {
+  return t === 'Float64Array' || t === 'Float32Array';
+}

@@ -1,0 +1,606 @@
+/**
+ * Forward mode: IR ⇒ a function computing the value and one directional
+ * derivative. Each op is printed as its primal statement followed by its
+ * tangent `dy = Σ ∂y/∂xᵢ · dxᵢ` (active operands only); control flow is printed
+ * as in the source (`for`, `while`, `break`, early `return`).
+ *
+ *   e += Math.sin(i * x);     ⇒   const t1 = i * x;
+ *                                 const dt1 = i * dx;
+ *                                 e += Math.sin(t1);
+ *                                 de += Math.cos(t1) * dt1;
+ *
+ * The same emitter prints primal copies of called functions (no active value).
+ */
+import { assertNever, isArrayType, type IRFunction, type Loop, type Op, type Region, type Stmt, type TempId, type VarId } from '../../ir/types';
+import { analyzeActivity, type Activity } from '../../3-analyze/activity';
+import { rule, partialsOf } from '../../rules/table';
+import { b, namesIn, isAtom, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
+import { FunctionNames } from '../names';
+import { printStatements } from '../../5-print/printer';
+import type { FileContext } from '../context';
+import { useFacts, type UseFacts } from '../uses';
+import { jsType, loadExpr, newArrayExpr, sliceExpr } from '../arrays';
+
+export interface ForwardConvention {
+  /** public `f_jvp` ({ value, tangent } and `out`), internal pushforward (value returned, tangent in ret[0]), or a primal copy. */
+  readonly kind: 'public' | 'internal' | 'primal';
+  readonly name: string;
+  readonly doc?: string;
+  readonly exported: boolean;
+}
+
+interface Emitted {
+  readonly stmt: JsStmt;
+  readonly origin: string;
+  readonly deriv: boolean;
+}
+
+export function emitForward(fn: IRFunction, activeParams: ReadonlySet<VarId>, conv: ForwardConvention, ctx: FileContext): JsFunction {
+  return new ForwardEmitter(fn, activeParams, conv, ctx).emit();
+}
+
+class ForwardEmitter {
+  private readonly names: FunctionNames;
+  private readonly act: Activity;
+  private readonly uses: UseFacts;
+  /** Extra references to a temp's value made by derivative code. */
+  private readonly derivRefs: number[];
+  private readonly tangentRefs: number[];
+  private readonly pe = new Map<TempId, JsExpr>();
+  private readonly te = new Map<TempId, JsExpr>();
+  private readonly ops = new Map<TempId, Op>();
+  /** Loops targeted by a break/continue from a nested loop: they need a label. */
+  private readonly labels = new Map<number, string>();
+  private readonly loopStack: number[] = [];
+  private readonly resultName: string;
+
+  constructor(
+    private readonly fn: IRFunction,
+    activeParams: ReadonlySet<VarId>,
+    private readonly conv: ForwardConvention,
+    private readonly ctx: FileContext,
+  ) {
+    this.names = new FunctionNames(fn);
+    this.act = analyzeActivity(fn, conv.kind === 'primal' ? new Set() : activeParams);
+    this.uses = useFacts(fn);
+    this.derivRefs = new Array<number>(fn.temps.length).fill(0);
+    this.tangentRefs = new Array<number>(fn.temps.length).fill(0);
+    this.countDerivativeRefs(fn.body);
+    this.resultName = this.names.fresh('out');
+  }
+
+  private active(t: TempId): boolean {
+    return this.act.activeTemp[t];
+  }
+
+  private activeVar(v: VarId): boolean {
+    return this.act.activeVar[v];
+  }
+
+  /** How often derivative code refers to each temp's value and tangent. */
+  private countDerivativeRefs(region: Region): void {
+    for (const s of region) {
+      switch (s.kind) {
+        case 'op':
+          this.ops.set(s.id, s);
+          if (!this.active(s.id)) break;
+          if (s.op === 'prim') {
+            const r = rule(s.fn);
+            if (!r.partials) break;
+            const syms = s.args.map((_, i) => b.id(`\u0000${i}`));
+            const partials = r.partials(syms, b.id('\u0000y'));
+            partials.forEach((p, i) => {
+              if (!this.active(s.args[i])) return;
+              this.tangentRefs[s.args[i]]++;
+              const refs = namesIn(p);
+              s.args.forEach((a, j) => {
+                if (refs.has(`\u0000${j}`)) this.derivRefs[a]++;
+              });
+              if (refs.has('\u0000y')) this.derivRefs[s.id]++;
+            });
+          } else if (s.op === 'select') {
+            this.derivRefs[s.args[0]]++;
+            if (this.active(s.args[1])) this.tangentRefs[s.args[1]]++;
+            if (this.active(s.args[2])) this.tangentRefs[s.args[2]]++;
+          } else if (s.op === 'call') {
+            s.args.forEach((a) => {
+              this.derivRefs[a]++;
+              if (this.active(a)) this.tangentRefs[a]++;
+            });
+          } else if (s.op === 'load') {
+            this.derivRefs[s.args[0]]++;
+          } else if (s.op === 'newArray') {
+            s.args.forEach((a) => this.active(a) && this.tangentRefs[a]++);
+            if (s.form === 'sized') this.derivRefs[s.args[0]]++;
+          } else if (s.op === 'slice') {
+            s.args.forEach((a) => this.derivRefs[a]++);
+          }
+          break;
+        case 'assign':
+        case 'push':
+        case 'fill':
+          if (this.activeVar(s.var) && this.active(s.value)) this.tangentRefs[s.value]++;
+          break;
+        case 'store':
+          if (this.activeVar(s.var)) {
+            this.derivRefs[s.index]++;
+            if (this.active(s.value)) this.tangentRefs[s.value]++;
+          }
+          break;
+        case 'return':
+          if (this.active(s.value)) this.tangentRefs[s.value]++;
+          break;
+        case 'if':
+          this.countDerivativeRefs(s.then);
+          this.countDerivativeRefs(s.else);
+          break;
+        case 'loop':
+          this.countDerivativeRefs(s.test);
+          this.countDerivativeRefs(s.body);
+          this.countDerivativeRefs(s.update);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  emit(): JsFunction {
+    const fn = this.fn;
+    const params: JsParam[] = fn.params.map((p) => ({ name: this.names.variable(p), type: jsType(fn.vars[p].type, 'param') }));
+    const tangentParams: JsParam[] = [];
+    const prologue: JsStmt[] = [];
+    if (this.conv.kind !== 'primal') {
+      for (const p of fn.params) {
+        if (!this.act.activeParams.has(p)) continue;
+        tangentParams.push({ name: this.names.tangent(p), type: jsType(fn.vars[p].type, 'tangent') });
+      }
+      // A parameter outside `wrt` that receives an active value needs a tangent that starts at zero.
+      for (const p of fn.params) {
+        if (this.activeVar(p) && !this.act.activeParams.has(p)) prologue.push(b.let(this.names.tangent(p), b.num(0)));
+      }
+    }
+    this.scanLabels(fn.body);
+    const body = [...prologue, ...this.region(fn.body)];
+    const retType = jsType(fn.returnType, 'result');
+    if (this.conv.kind === 'public') {
+      const resultType = `{ value: ${retType}; tangent: ${retType} }`;
+      return {
+        name: this.conv.name,
+        exported: this.conv.exported,
+        doc: this.conv.doc,
+        params: [...params, ...tangentParams, { name: this.resultName, type: resultType, optional: true }],
+        returnType: resultType,
+        body,
+      };
+    }
+    return { name: this.conv.name, exported: this.conv.exported, doc: this.conv.doc, params: [...params, ...tangentParams], returnType: retType, body };
+  }
+
+  private scanLabels(region: Region, enclosing: number[] = []): void {
+    for (const s of region) {
+      if ((s.kind === 'break' || s.kind === 'continue') && enclosing[enclosing.length - 1] !== s.loop) {
+        if (!this.labels.has(s.loop)) this.labels.set(s.loop, this.names.fresh(`loop${this.labels.size + 1}`));
+      } else if (s.kind === 'if') {
+        this.scanLabels(s.then, enclosing);
+        this.scanLabels(s.else, enclosing);
+      } else if (s.kind === 'loop') {
+        this.scanLabels(s.body, [...enclosing, s.id]);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------
+  // Regions and statements
+  // ---------------------------------------------------------------------------
+
+  private region(region: Region, enclosing?: string): JsStmt[] {
+    const out: Emitted[] = [];
+    for (let i = 0; i < region.length; i++) {
+      const s = region[i];
+      const next = region[i + 1];
+      // `let i = 0; for (; i < n; i++)` ⇒ `for (let i = 0; i < n; i++)` when `i` belongs to the loop.
+      if (s.kind === 'assign' && s.declare && next?.kind === 'loop' && this.isLoopVariable(s.var, next, region.slice(i + 2))) {
+        const loop = this.loop(next, s);
+        if (loop) {
+          out.push(...loop);
+          i++;
+          continue;
+        }
+      }
+      this.stmt(s, out);
+    }
+    return withComments(out, enclosing);
+  }
+
+  /** A variable declared right before a loop, not a top-level variable, and not used after it. */
+  private isLoopVariable(v: VarId, loop: Loop, after: Region): boolean {
+    if (this.fn.vars[v].topLevel) return false;
+    let usedAfter = false;
+    const visit = (r: Region) => {
+      for (const s of r) {
+        if ((s.kind === 'op' && (s.op === 'read' || s.op === 'load' || s.op === 'length') && s.var === v) || ((s.kind === 'assign' || s.kind === 'store') && s.var === v)) usedAfter = true;
+        if (s.kind === 'if') {
+          visit(s.then);
+          visit(s.else);
+        } else if (s.kind === 'loop') {
+          visit(s.test);
+          visit(s.body);
+          visit(s.update);
+        }
+      }
+    };
+    visit(after);
+    void loop;
+    return !usedAfter && !isArrayType(this.fn.vars[v].type);
+  }
+
+  private push(out: Emitted[], s: Stmt, stmt: JsStmt, deriv = false): void {
+    out.push({ stmt, origin: s.origin.text, deriv });
+  }
+
+  private stmt(s: Stmt, out: Emitted[]): void {
+    switch (s.kind) {
+      case 'op':
+        return this.op(s, out);
+      case 'assign':
+        return this.assign(s, out);
+      case 'declare': {
+        const v = s.var;
+        const type = jsType(this.fn.vars[v].type, 'local');
+        this.push(out, s, b.let(this.names.variable(v), undefined, type));
+        if (this.activeVar(v)) this.push(out, s, b.let(this.names.tangent(v), undefined, type), true);
+        return;
+      }
+      case 'store': {
+        const arr = b.id(this.names.variable(s.var));
+        const idx = this.value(s.index);
+        this.push(out, s, b.assign(b.index(arr, idx), this.value(s.value)));
+        if (this.activeVar(s.var)) this.push(out, s, b.assign(b.index(b.id(this.names.tangent(s.var)), idx), this.tangent(s.value)), true);
+        return;
+      }
+      case 'push': {
+        this.push(out, s, b.expr(b.call(b.member(b.id(this.names.variable(s.var)), 'push'), [this.value(s.value)])));
+        if (this.activeVar(s.var)) this.push(out, s, b.expr(b.call(b.member(b.id(this.names.tangent(s.var)), 'push'), [this.tangent(s.value)])), true);
+        return;
+      }
+      case 'fill': {
+        this.push(out, s, b.expr(b.call(b.member(b.id(this.names.variable(s.var)), 'fill'), [this.value(s.value)])));
+        if (this.activeVar(s.var)) this.push(out, s, b.expr(b.call(b.member(b.id(this.names.tangent(s.var)), 'fill'), [this.tangent(s.value)])), true);
+        return;
+      }
+      case 'if': {
+        const cond = this.value(s.cond);
+        this.push(out, s, b.if(cond, this.region(s.then, s.origin.text), this.region(s.else, s.origin.text)));
+        return;
+      }
+      case 'loop': {
+        out.push(...this.loop(s)!);
+        return;
+      }
+      case 'break':
+      case 'continue': {
+        const inner = this.loopStack[this.loopStack.length - 1];
+        const label = inner === s.loop ? undefined : this.labels.get(s.loop);
+        this.push(out, s, s.kind === 'break' ? b.break(label) : b.continue(label));
+        return;
+      }
+      case 'return':
+        return this.ret(s, out);
+      default:
+        return assertNever(s, 'statement');
+    }
+  }
+
+  private op(s: Op, out: Emitted[]): void {
+    this.ops.set(s.id, s);
+    const primal = this.primalExpr(s, out);
+    const active = this.active(s.id);
+    const refs = this.uses.count[s.id] + this.derivRefs[s.id];
+    const mustBind = s.op === 'call' || s.op === 'newArray' || s.op === 'slice';
+    let named = false;
+    if (!mustBind && (isAtom(primal) || (refs <= 1 && this.uses.movable[s.id]))) {
+      this.pe.set(s.id, primal);
+    } else {
+      const name = this.names.temp(s.id);
+      this.push(out, s, b.const(name, primal));
+      this.pe.set(s.id, b.id(name));
+      named = true;
+    }
+    if (!active || s.op === 'call') return; // a call's tangent was bound by primalExpr
+    const tangent = this.tangentExpr(s);
+    // A named value gets a named tangent right below it: the code reads line by line.
+    const inline = isAtom(tangent) || (!named && this.tangentRefs[s.id] <= 1 && this.uses.movable[s.id]);
+    if (inline) {
+      this.te.set(s.id, tangent);
+    } else {
+      const name = this.names.tempTangent(s.id);
+      this.push(out, s, b.const(name, tangent), true);
+      this.te.set(s.id, b.id(name));
+    }
+  }
+
+  private value(t: TempId): JsExpr {
+    const e = this.pe.get(t);
+    if (e === undefined) throw new Error(`temp %${t} used before its definition in ${this.fn.name}`);
+    return e;
+  }
+
+  private tangent(t: TempId): JsExpr {
+    if (!this.active(t)) return b.num(0);
+    const e = this.te.get(t);
+    if (e === undefined) throw new Error(`tangent of %${t} used before its definition in ${this.fn.name}`);
+    return e;
+  }
+
+  private primalExpr(s: Op, out: Emitted[]): JsExpr {
+    switch (s.op) {
+      case 'const':
+        return typeof s.value === 'boolean' ? b.bool(s.value) : b.num(s.value);
+      case 'read':
+        return b.id(this.names.variable(s.var));
+      case 'prim':
+        return rule(s.fn).primal(s.args.map((a) => this.value(a)));
+      case 'select':
+        return b.cond(this.value(s.args[0]), this.value(s.args[1]), this.value(s.args[2]));
+      case 'call':
+        return this.call(s, out);
+      case 'load':
+        return loadExpr(b.id(this.names.variable(s.var)), this.value(s.args[0]), this.fn.vars[s.var].type, this.ctx);
+      case 'length':
+        return b.member(b.id(this.names.variable(s.var)), 'length');
+      case 'newArray':
+        return newArrayExpr(s, s.args.map((a) => this.value(a)));
+      case 'slice':
+        return sliceExpr(b.id(this.names.variable(s.var)), s, s.args.map((a) => this.value(a)));
+      default:
+        return assertNever(s, 'op');
+    }
+  }
+
+  /** An active call becomes a pushforward; its tangent comes back in ret[0] and is bound at once. */
+  private call(s: Extract<Op, { op: 'call' }>, out: Emitted[]): JsExpr {
+    const args = s.args.map((a) => this.value(a));
+    const pattern = s.args.map((a) => this.active(a));
+    if (!this.active(s.id) || !pattern.some((p) => p)) return b.call(this.ctx.primal(s.callee), args);
+    const helper = this.ctx.helper(s.callee, 'forward', pattern);
+    const tangents = s.args.filter((a) => this.active(a)).map((a) => this.tangent(a));
+    const name = this.names.temp(s.id);
+    this.push(out, s, b.const(name, b.call(helper, [...args, ...tangents])));
+    const callee = this.ctx.getIR(s.callee);
+    const tname = this.names.tempTangent(s.id);
+    if (isArrayType(callee.returnType)) {
+      this.push(out, s, b.const(tname, b.index(b.id(this.ctx.use('ret')), b.num(0))), true);
+    } else {
+      this.push(out, s, b.const(tname, b.index(b.id(this.ctx.use('ret')), b.num(0))), true);
+    }
+    this.te.set(s.id, b.id(tname));
+    return b.id(name);
+  }
+
+  private tangentExpr(s: Op): JsExpr {
+    switch (s.op) {
+      case 'const':
+      case 'length':
+        return b.num(0);
+      case 'read':
+        return this.activeVar(s.var) ? b.id(this.names.tangent(s.var)) : b.num(0);
+      case 'prim': {
+        const r = rule(s.fn);
+        if (!r.partials) return b.num(0);
+        const partials = partialsOf(r, s.args.map((a) => this.active(a)), (i) => this.value(i < 0 ? s.id : s.args[i]));
+        // d(a * b) = da * b + a * db, in the order of the operands.
+        if (s.fn === 'mul') return b.add(this.active(s.args[0]) ? b.mul(this.tangent(s.args[0]), partials[0]) : b.num(0), this.active(s.args[1]) ? b.mul(partials[1], this.tangent(s.args[1])) : b.num(0));
+        return b.sum(s.args.map((a, i) => (this.active(a) ? b.mul(partials[i], this.tangent(a)) : b.num(0))));
+      }
+      case 'select':
+        return b.cond(this.value(s.args[0]), this.tangent(s.args[1]), this.tangent(s.args[2]));
+      case 'load':
+        return this.activeVar(s.var) ? loadExpr(b.id(this.names.tangent(s.var)), this.value(s.args[0]), this.fn.vars[s.var].type, this.ctx) : b.num(0);
+      case 'newArray':
+        return newArrayExpr(s, s.form === 'literal' ? s.args.map((a) => this.tangent(a)) : [this.value(s.args[0]), ...(s.args.length > 1 ? [this.tangent(s.args[1])] : [])]);
+      case 'slice':
+        return this.activeVar(s.var) ? sliceExpr(b.id(this.names.tangent(s.var)), s, s.args.map((a) => this.value(a))) : b.num(0);
+      case 'call':
+        return this.te.get(s.id) ?? b.num(0);
+      default:
+        return assertNever(s, 'op');
+    }
+  }
+
+  private assign(s: Extract<Stmt, { kind: 'assign' }>, out: Emitted[]): void {
+    const v = s.var;
+    const name = this.names.variable(v);
+    const info = this.fn.vars[v];
+    const value = this.value(s.value);
+    if (s.declare) {
+      const kind = info.constant ? 'const' : 'let';
+      this.push(out, s, { k: 'decl', kind, name, init: value, type: needsAnnotation(info.type, value) });
+      if (this.activeVar(v)) this.push(out, s, { k: 'decl', kind, name: this.names.tangent(v), init: this.tangent(s.value), type: needsAnnotation(info.type, value) }, true);
+      return;
+    }
+    this.push(out, s, assignment(name, value));
+    if (this.activeVar(v)) {
+      const tname = this.names.tangent(v);
+      const t = this.tangent(s.value);
+      if (!(t.k === 'id' && t.name === tname)) this.push(out, s, assignment(tname, t), true);
+    }
+  }
+
+  private ret(s: Extract<Stmt, { kind: 'return' }>, out: Emitted[]): void {
+    const value = this.value(s.value);
+    if (this.conv.kind === 'primal') {
+      this.push(out, s, b.return(value));
+      return;
+    }
+    const tangent = this.tangent(s.value);
+    if (this.conv.kind === 'internal') {
+      const v = isAtom(value) ? value : b.id(this.names.fresh('value'));
+      if (!isAtom(value)) this.push(out, s, b.const((v as { name: string }).name, value));
+      this.push(out, s, b.assign(b.index(b.id(this.ctx.use('ret')), b.num(0)), zeroTangentFor(this.fn, tangent)), true);
+      this.push(out, s, b.return(v));
+      return;
+    }
+    // public: fill `out` when given, else a fresh object.
+    const o = b.id(this.resultName);
+    const valueName = isAtom(value) ? value : b.id(this.names.fresh('value'));
+    const tangentName = isAtom(tangent) ? tangent : b.id(this.names.fresh('tangent'));
+    if (!isAtom(value)) this.push(out, s, b.const((valueName as { name: string }).name, value));
+    if (!isAtom(tangent)) this.push(out, s, b.const((tangentName as { name: string }).name, tangent), true);
+    const t = zeroTangentFor(this.fn, tangentName);
+    this.push(out, s, b.if(b.bin('!==', o, b.id('undefined')), [b.assign(b.member(o, 'value'), valueName), b.assign(b.member(o, 'tangent'), t), b.return(o)]), true);
+    this.push(out, s, b.return(b.obj([['value', valueName], ['tangent', t]])), true);
+  }
+
+  // ---------------------------------------------------------------------------
+  // Loops
+  // ---------------------------------------------------------------------------
+
+  /**
+   * A loop in the nicest form that is exact:
+   * - `for (init; cond; update)` when the test is one expression and the update a list of assignments;
+   * - `while (cond)` / `do … while (cond)` when the test is one expression;
+   * - otherwise `for (;;) { test; if (!cond) break; … }` with the body in a labeled block when it `continue`s.
+   * Returns undefined when `init` was given but cannot go in the header.
+   */
+  private loop(l: Loop, init?: Extract<Stmt, { kind: 'assign' }>): Emitted[] | undefined {
+    const origin = l.origin.text;
+    const label = this.labels.get(l.id);
+    // Test: try to print it as a single expression.
+    const testOut: Emitted[] = [];
+    for (const s of l.test) this.stmt(s, testOut);
+    const testExpr = l.cond === undefined ? undefined : this.value(l.cond);
+    const testIsExpr = testOut.length === 0;
+
+    this.loopStack.push(l.id);
+    const body = this.region(l.body);
+    const updateOut: Emitted[] = [];
+    for (const s of l.update) this.stmt(s, updateOut);
+    this.loopStack.pop();
+    const updateExprs = updateOut.map((e) => asExpression(e.stmt));
+    const updateIsExpr = updateExprs.every((e) => e !== undefined);
+    const wrap = (stmt: JsStmt): Emitted => ({ stmt, origin, deriv: false });
+
+    let initStmt: JsStmt | undefined;
+    const initOut: Emitted[] = [];
+    if (init) {
+      this.stmt(init, initOut);
+      if (initOut.length === 1 && initOut[0].stmt.k === 'decl') initStmt = initOut[0].stmt;
+      else if (initOut.length === 0) initStmt = undefined;
+      else return undefined;
+    }
+    const hasContinue = containsContinue(l.body, l.id);
+
+    if (l.form === 'do') {
+      if (testIsExpr) return [wrap({ k: 'do', body, test: testExpr ?? b.bool(true), label })];
+      const inner = this.names.fresh('body');
+      const bodyBlock: JsStmt[] = hasContinue ? [{ k: 'block', body: retargetContinue(body, label, inner), label: inner }] : body;
+      const tail = withComments(testOut);
+      return [wrap({ k: 'do', body: [...bodyBlock, ...tail], test: testExpr ?? b.bool(true), label })];
+    }
+    if (testIsExpr && updateIsExpr && (l.form === 'for' || initStmt)) {
+      const update = updateExprs.length === 0 ? undefined : updateExprs.length === 1 ? updateExprs[0] : commaList(updateExprs as JsExpr[]);
+      return [wrap({ k: 'for', init: initStmt, test: testExpr, update, body, label })];
+    }
+    const pre: Emitted[] = initOut.length > 0 ? initOut : [];
+    if (testIsExpr && updateOut.length === 0) return [...pre, wrap({ k: 'while', test: testExpr ?? b.bool(true), body, label })];
+    // General form.
+    const inner = this.names.fresh('body');
+    const test: JsStmt[] = testIsExpr ? [] : withComments(testOut);
+    const exit: JsStmt[] = testExpr === undefined ? [] : [b.if(b.not(testExpr), [b.break()])];
+    const bodyPart: JsStmt[] = hasContinue && updateOut.length > 0 ? [{ k: 'block', body: retargetContinue(body, label, inner), label: inner }] : body;
+    return [...pre, wrap({ k: 'for', body: [...test, ...exit, ...bodyPart, ...withComments(updateOut)], label })];
+  }
+}
+
+/** `x = x + e` ⇒ `x += e`; `x = x - e` ⇒ `x -= e`; `x = x + 1` ⇒ `x += 1`. */
+function assignment(name: string, value: JsExpr): JsStmt {
+  if (value.k === 'bin' && (value.op === '+' || value.op === '-' || value.op === '*' || value.op === '/') && value.l.k === 'id' && value.l.name === name) {
+    const op = `${value.op}=` as '+=' | '-=' | '*=' | '/=';
+    return { k: 'assign', target: b.id(name), op, value: value.r };
+  }
+  return b.assign(name, value);
+}
+
+/** A statement that can go in a `for` header: assignments (`i++` for `i += 1`). */
+function asExpression(s: JsStmt): JsExpr | undefined {
+  if (s.k === 'assign') {
+    if ((s.op === '+=' || s.op === '-=') && s.value.k === 'num' && s.value.v === 1) return { k: 'postfix', op: s.op === '+=' ? '++' : '--', target: s.target };
+    if (s.op === '=') return { k: 'assignExpr', target: s.target, value: s.value };
+    return { k: 'assignExpr', target: s.target, value: { k: 'bin', op: s.op.slice(0, -1) as '+', l: s.target, r: s.value } };
+  }
+  return undefined;
+}
+
+/** `i++, j--` in a `for` header. */
+function commaList(exprs: JsExpr[]): JsExpr {
+  return exprs.reduce((acc, e) => ({ k: 'bin', op: ',', l: acc, r: e }));
+}
+
+function containsContinue(region: Region, loop: number): boolean {
+  return region.some((s) => {
+    if (s.kind === 'continue') return s.loop === loop;
+    if (s.kind === 'if') return containsContinue(s.then, loop) || containsContinue(s.else, loop);
+    if (s.kind === 'loop') return containsContinue(s.body, loop);
+    return false;
+  });
+}
+
+/** `continue` (to this loop) inside a labeled body block ⇒ `break <block>`, so the code after the block still runs. */
+function retargetContinue(body: readonly JsStmt[], loopLabel: string | undefined, block: string, depth = 0): JsStmt[] {
+  return body.map((s): JsStmt => {
+    switch (s.k) {
+      case 'continue':
+        return (s.label === undefined && depth === 0) || (s.label !== undefined && s.label === loopLabel) ? { k: 'break', label: block } : s;
+      case 'if':
+        return { ...s, then: retargetContinue(s.then, loopLabel, block, depth), else: s.else && retargetContinue(s.else, loopLabel, block, depth) };
+      case 'for':
+      case 'while':
+      case 'do':
+        return { ...s, body: retargetContinue(s.body, loopLabel, block, depth + 1) };
+      case 'block':
+        return { ...s, body: retargetContinue(s.body, loopLabel, block, depth) };
+      default:
+        return s;
+    }
+  });
+}
+
+/**
+ * Statements with a `// source` comment above each group that carries
+ * derivative code, unless the group's first statement already reads as the
+ * source does (`let e = 0;`) or the enclosing statement has the same source.
+ */
+export function withComments(list: readonly Emitted[], enclosing?: string): JsStmt[] {
+  const out: JsStmt[] = [];
+  let i = 0;
+  while (i < list.length) {
+    let j = i;
+    while (j < list.length && list[j].origin === list[i].origin) j++;
+    const group = list.slice(i, j);
+    const first = group[0].stmt;
+    const compound = first.k === 'if' || first.k === 'for' || first.k === 'while' || first.k === 'do';
+    const origin = list[i].origin;
+    if (group.some((e) => e.deriv) && !compound && origin !== enclosing && !sameText(first, origin)) out.push(b.comment(origin));
+    for (const e of group) out.push(e.stmt);
+    i = j;
+  }
+  return out;
+}
+
+function sameText(s: JsStmt, origin: string): boolean {
+  const norm = (t: string) => t.replace(/\s+/g, '').replace(/;$/, '');
+  return norm(printStatements([s])) === norm(origin);
+}
+
+/** A literal 0 tangent of an array result must still be an array; scalar zero is fine as `0`. */
+function zeroTangentFor(fn: IRFunction, t: JsExpr): JsExpr {
+  if (isArrayType(fn.returnType) && t.k === 'num') throw new Error(`inactive array result in ${fn.name}`);
+  return t;
+}
+
+/** `let best = -Infinity` would be inferred as number anyway; annotate only what inference would get wrong. */
+function needsAnnotation(type: string, init: JsExpr): string | undefined {
+  if (type === 'number' && init.k === 'bool') return 'number';
+  return undefined;
+}

@@ -1,0 +1,129 @@
+/**
+ * The one naming policy of generated code.
+ *
+ * - user variables keep their source names;
+ * - tangents (forward mode) are `d<name>`: `dx`, `de`, `dt3`;
+ * - adjoints (reverse mode) are `<name>_bar`: `x_bar`, `t3_bar`;
+ * - temporaries are `t1`, `t2`, … numbered per generated function in order of appearance;
+ * - helpers are `<f>_pushforward` / `<f>_pullback`, suffixed with the active
+ *   parameters when not all of them are active: `dist_pullback_a`.
+ * A name that is taken gets `_2`, `_3`, … so nothing the user wrote is shadowed.
+ */
+import type { IRFunction, TempId, VarId } from '../ir/types';
+
+const reserved = new Set(
+  (
+    'break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof ' +
+    'new null return super switch this throw true try typeof var void while with yield let static implements interface package private protected public ' +
+    'await async of as any number boolean undefined NaN Infinity Math Number Array Float64Array Float32Array Object Error tape ret'
+  ).split(' '),
+);
+
+export class Namer {
+  private readonly used = new Set<string>(reserved);
+
+  /** Claims `base` exactly if free, else `base_2`, `base_3`, … */
+  claim(base: string): string {
+    if (!this.used.has(base)) {
+      this.used.add(base);
+      return base;
+    }
+    for (let i = 2; ; i++) {
+      const c = `${base}_${i}`;
+      if (!this.used.has(c)) {
+        this.used.add(c);
+        return c;
+      }
+    }
+  }
+
+  has(name: string): boolean {
+    return this.used.has(name);
+  }
+}
+
+/** Names of one generated function: variables, their tangents/adjoints, temps, API parameters. */
+export class FunctionNames {
+  readonly namer = new Namer();
+  private readonly varNames: string[] = [];
+  private readonly tangentNames = new Map<VarId, string>();
+  private readonly adjointNames = new Map<VarId, string>();
+  private readonly tempNames = new Map<TempId, string>();
+  private readonly tempTangents = new Map<TempId, string>();
+  private readonly tempAdjoints = new Map<TempId, string>();
+  private tempCount = 0;
+
+  constructor(readonly fn: IRFunction, extraReserved: readonly string[] = []) {
+    for (const n of extraReserved) this.namer.claim(n);
+    // Parameters first (their names are part of the public signature), then the other variables.
+    const order = [...fn.params, ...fn.vars.map((v) => v.id).filter((id) => !fn.params.includes(id))];
+    for (const id of order) {
+      const v = fn.vars[id];
+      this.varNames[id] = v.role === 'hidden' ? '' : this.namer.claim(v.name);
+    }
+    for (const id of order) {
+      const v = fn.vars[id];
+      if (v.role === 'hidden') this.varNames[id] = this.namer.claim(v.name);
+    }
+  }
+
+  variable(v: VarId): string {
+    return this.varNames[v];
+  }
+
+  tangent(v: VarId): string {
+    let n = this.tangentNames.get(v);
+    if (n === undefined) {
+      n = this.namer.claim(`d${this.varNames[v]}`);
+      this.tangentNames.set(v, n);
+    }
+    return n;
+  }
+
+  adjoint(v: VarId): string {
+    let n = this.adjointNames.get(v);
+    if (n === undefined) {
+      n = this.namer.claim(`${this.varNames[v]}_bar`);
+      this.adjointNames.set(v, n);
+    }
+    return n;
+  }
+
+  temp(t: TempId): string {
+    let n = this.tempNames.get(t);
+    if (n === undefined) {
+      n = this.namer.claim(`t${++this.tempCount}`);
+      this.tempNames.set(t, n);
+    }
+    return n;
+  }
+
+  tempTangent(t: TempId): string {
+    let n = this.tempTangents.get(t);
+    if (n === undefined) {
+      n = this.namer.claim(`d${this.temp(t)}`);
+      this.tempTangents.set(t, n);
+    }
+    return n;
+  }
+
+  tempAdjoint(t: TempId): string {
+    let n = this.tempAdjoints.get(t);
+    if (n === undefined) {
+      n = this.namer.claim(`${this.temp(t)}_bar`);
+      this.tempAdjoints.set(t, n);
+    }
+    return n;
+  }
+
+  /** A fresh name for something the emitter introduces (`value`, `n1`, saved copies). */
+  fresh(base: string): string {
+    return this.namer.claim(base);
+  }
+}
+
+/** `dist_pullback` or `dist_pullback_a_c` when only some parameters are active. */
+export function helperName(fnName: string, kind: 'pushforward' | 'pullback', paramNames: readonly string[], active: readonly boolean[]): string {
+  const all = active.every((a) => a);
+  return all ? `${fnName}_${kind}` : `${fnName}_${kind}_${paramNames.filter((_, i) => active[i]).join('_') || 'none'}`;
+}

@@ -1,0 +1,499 @@
+/**
+ * Reverse mode: IR ⇒ a function with a forward sweep (the primal, recording
+ * what the reverse sweep will need) followed by a reverse sweep (adjoints, in
+ * reverse order), after Tapenade's and Clad's recipe for structured code:
+ *
+ * - straight-line code at the top of the function keeps its temps in scope, so
+ *   its adjoint needs no tape;
+ * - a write that destroys a value a later recompute needs is recorded first
+ *   (`tape.push(v)`, or a local copy at the top level), and undone in reverse;
+ * - a branch records which arm ran (`tape.pushBit(c)`), a loop its trip count
+ *   (`tape.pushInt(n)`); the reverse sweep replays exactly those arms and
+ *   iterations, recomputing the block temps its adjoints need.
+ *
+ * Input is control-normalized first (see normalize.ts), so only blocks, `if`
+ * and one loop shape remain.
+ */
+import { assertNever, isArrayType, type IRFunction, type Op, type Stmt, type TempId, type VarId } from '../../ir/types';
+import { analyzeActivity, type Activity } from '../../3-analyze/activity';
+import { integerVars } from '../../3-analyze/integers';
+import { planReverse, derivativeRefs, type BlockInfo, type RNode } from '../../3-analyze/tbr';
+import { rule } from '../../rules/table';
+import { b, isAtom, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
+import { FunctionNames } from '../names';
+import type { FileContext } from '../context';
+import { jsType, loadExpr, newArrayExpr, sliceExpr } from '../arrays';
+import { normalizeControl } from './normalize';
+import { BlockAdjoint } from './block-adjoint';
+import { finalizeAdjointDeclarations } from './peephole';
+
+export interface ReverseConvention {
+  readonly kind: 'public' | 'internal';
+  readonly name: string;
+  readonly exported: boolean;
+  readonly doc?: string;
+}
+
+export function emitReverse(fn: IRFunction, activeParams: ReadonlySet<VarId>, conv: ReverseConvention, ctx: FileContext): JsFunction {
+  const normalized = normalizeControl(fn);
+  const act = analyzeActivity(normalized, activeParams);
+  const ints = integerVars(normalized);
+  const plan = planReverse(normalized, act, ints);
+  return new ReverseEmitter(normalized, act, plan.tree, conv, ctx).emit();
+}
+
+/** `f_grad(x, y, out?) = f_vjp(x, y, 1, out)`. */
+export function emitGradWrapper(fn: IRFunction, activeParams: ReadonlySet<VarId>, name: string, vjpName: string): JsFunction {
+  const names = new FunctionNames(fn);
+  const params: JsParam[] = fn.params.map((p) => ({ name: names.variable(p), type: jsType(fn.vars[p].type, 'param') }));
+  const outName = names.fresh('out');
+  const type = resultType(fn, activeParams);
+  const wrt = fn.params.filter((p) => activeParams.has(p)).map((p) => fn.vars[p].name);
+  return {
+    name,
+    exported: true,
+    doc: `Gradient of \`${fn.name}\` with respect to (${wrt.join(', ')}): reverse mode with cotangent 1.`,
+    params: [...params, { name: outName, type, optional: true }],
+    returnType: type,
+    body: [b.return(b.call(vjpName, [...params.map((p) => b.id(p.name)), b.num(1), b.id(outName)]))],
+  };
+}
+
+function resultType(fn: IRFunction, activeParams: ReadonlySet<VarId>): string {
+  const grads = fn.params.filter((p) => activeParams.has(p)).map((p) => jsType(fn.vars[p].type, 'adjoint'));
+  return `{ value: ${jsType(fn.returnType, 'result')}; grads: [${grads.join(', ')}] }`;
+}
+
+class ReverseEmitter {
+  private readonly names: FunctionNames;
+  /** Temps referenced by the adjoint of a top-level block: they must keep a name from the forward sweep. */
+  private readonly keep = new Set<TempId>();
+  /** Temps whose value the reverse sweep reads through a name: conditions of top-level ifs. */
+  private readonly conds = new Set<TempId>();
+  private readonly useCount: number[];
+  private readonly fwd = new Map<TempId, JsExpr>();
+  private readonly stable: boolean[];
+  /** Variables declared directly in the function body: declared in place; the others are hoisted. */
+  private readonly atTop = new Set<VarId>();
+  private readonly localSaves = new Map<string, string>();
+  private readonly counters = new Map<number, string>();
+  private readonly hoisted: VarId[] = [];
+  private readonly outName: string;
+  private readonly seedName: string;
+  private usesTape = false;
+  private valueName = '';
+
+  constructor(
+    private readonly fn: IRFunction,
+    private readonly act: Activity,
+    private readonly tree: RNode[],
+    private readonly conv: ReverseConvention,
+    private readonly ctx: FileContext,
+  ) {
+    this.names = new FunctionNames(fn);
+    this.outName = this.names.fresh('out');
+    this.seedName = this.names.fresh(conv.kind === 'public' ? 'cotangent' : 'result_bar');
+    this.useCount = new Array<number>(fn.temps.length).fill(0);
+    const assigns = new Array<number>(fn.vars.length).fill(0);
+    const count = (nodes: RNode[], top: boolean) => {
+      for (const n of nodes) {
+        if (n.kind === 'block') {
+          for (const s of n.stmts) {
+            if (s.kind === 'op') s.args.forEach((a) => this.useCount[a]++);
+            else if (s.kind === 'assign') {
+              this.useCount[s.value]++;
+              assigns[s.var]++;
+            } else if (s.kind === 'store') {
+              this.useCount[s.index]++;
+              this.useCount[s.value]++;
+            } else if (s.kind === 'return') this.useCount[s.value]++;
+          }
+          if (top) n.needed.forEach((t) => this.keep.add(t));
+        } else if (n.kind === 'if') {
+          this.useCount[n.stmt.cond]++;
+          if (!n.nested) this.conds.add(n.stmt.cond);
+          count(n.then, false);
+          count(n.else, false);
+        } else {
+          if (n.stmt.cond !== undefined) this.useCount[n.stmt.cond]++;
+          count(n.test, false);
+          count(n.body, false);
+        }
+      }
+    };
+    count(tree, true);
+    for (const st of fn.body) if ((st.kind === 'assign' && st.declare) || st.kind === 'declare') this.atTop.add(st.var);
+    this.stable = fn.vars.map((v, i) => (v.role === 'param' ? assigns[i] === 0 : assigns[i] === 1 && this.atTop.has(i)));
+  }
+
+  emit(): JsFunction {
+    const fn = this.fn;
+    const params: JsParam[] = fn.params.map((p) => ({ name: this.names.variable(p), type: jsType(fn.vars[p].type, 'param') }));
+    const active = fn.params.filter((p) => this.act.activeParams.has(p));
+
+    // Forward sweep.
+    const forward: JsStmt[] = [];
+    for (const v of fn.vars) {
+      if (v.role === 'param' || this.atTop.has(v.id)) continue;
+      this.hoisted.push(v.id);
+    }
+    this.fwdNodes(this.tree, forward);
+
+    // Reverse sweep.
+    const reverse: JsStmt[] = [];
+    this.revNodes(this.tree, reverse);
+
+    // Adjoint declarations: every active scalar variable starts at zero.
+    const adjointDecls: JsStmt[] = [];
+    for (const v of fn.vars) {
+      if (!this.act.activeVar[v.id] || isArrayType(v.type)) continue;
+      if (this.conv.kind === 'internal' && false) continue;
+      adjointDecls.push(b.let(this.names.adjoint(v.id), b.num(0)));
+    }
+    for (const p of active) {
+      if (!this.act.activeVar[p] && !isArrayType(fn.vars[p].type)) adjointDecls.push(b.let(this.names.adjoint(p), b.num(0)));
+    }
+
+    const hoistDecls = this.hoisted.map((v) => b.let(this.names.variable(v), fn.vars[v].type === 'boolean' ? b.bool(false) : b.num(0)));
+    const prologue: JsStmt[] = [];
+    if (this.usesTape && this.conv.kind === 'public') prologue.push(b.expr(b.call(b.member(b.id(this.ctx.use('tape')), 'reset'), [])));
+
+    const body = finalizeAdjointDeclarations([...prologue, ...hoistDecls, ...forward, ...adjointDecls, ...reverse, ...this.epilogue(active)], new Set(adjointDecls.map((d) => (d as { name: string }).name)));
+
+    if (this.conv.kind === 'public') {
+      const type = resultType(fn, this.act.activeParams);
+      return {
+        name: this.conv.name,
+        exported: this.conv.exported,
+        doc: this.conv.doc,
+        params: [...params, { name: this.seedName, type: jsType(fn.returnType, 'tangent') }, { name: this.outName, type, optional: true }],
+        returnType: type,
+        body,
+      };
+    }
+    const scalars = active.filter((p) => !isArrayType(fn.vars[p].type));
+    const arrays = active.filter((p) => isArrayType(fn.vars[p].type));
+    return {
+      name: this.conv.name,
+      exported: false,
+      doc: this.conv.doc,
+      params: [...params, { name: this.seedName, type: jsType(fn.returnType, 'tangent') }, ...arrays.map((p) => ({ name: this.names.adjoint(p), type: jsType(fn.vars[p].type, 'adjoint') }))],
+      returnType: scalars.length === 1 ? 'number' : 'void',
+      body,
+    };
+  }
+
+  private epilogue(active: VarId[]): JsStmt[] {
+    const fn = this.fn;
+    const grads = active.map((p) => b.id(this.names.adjoint(p)));
+    if (this.conv.kind === 'public') {
+      const o = b.id(this.outName);
+      const fill: JsStmt[] = [b.assign(b.member(o, 'value'), b.id(this.valueName))];
+      active.forEach((p, k) => fill.push(b.assign(b.index(b.member(o, 'grads'), b.num(k)), grads[k])));
+      fill.push(b.return(o));
+      const tuple = `[${active.map((p) => jsType(fn.vars[p].type, 'adjoint')).join(', ')}]`;
+      return [
+        b.if(b.bin('!==', o, b.id('undefined')), fill),
+        b.return(b.obj([['value', b.id(this.valueName)], ['grads', b.as(b.arr(grads), tuple)]])),
+      ];
+    }
+    const scalars = active.filter((p) => !isArrayType(fn.vars[p].type));
+    if (scalars.length === 1) return [b.return(b.id(this.names.adjoint(scalars[0])))];
+    const ret = scalars.length > 0 ? this.ctx.use('ret') : '';
+    return scalars.map((p, k) => b.assign(b.index(b.id(ret), b.num(k)), b.id(this.names.adjoint(p))));
+  }
+
+  // ---------------------------------------------------------------------------
+  // Forward sweep
+  // ---------------------------------------------------------------------------
+
+  private tape(method: string, args: JsExpr[] = []): JsExpr {
+    this.usesTape = true;
+    return b.call(b.member(b.id(this.ctx.use('tape')), method), args);
+  }
+
+  private fwdNodes(nodes: RNode[], out: JsStmt[]): void {
+    for (const n of nodes) {
+      if (n.kind === 'block') this.fwdBlock(n, out);
+      else if (n.kind === 'if') {
+        const cond = this.fwd.get(n.stmt.cond)!;
+        const then: JsStmt[] = [];
+        const els: JsStmt[] = [];
+        this.fwdNodes(n.then, then);
+        this.fwdNodes(n.else, els);
+        if (n.nested && this.hasReverse(n)) out.push(b.expr(this.tape('pushBit', [cond])));
+        out.push(b.if(cond, then, els));
+      } else {
+        const l = n.stmt;
+        const record = this.hasReverse(n);
+        const counter = record ? this.names.fresh('n') : '';
+        if (record) {
+          this.counters.set(l.id, counter);
+          out.push(b.let(counter, b.num(0)));
+        }
+        const test: JsStmt[] = [];
+        this.fwdNodes(n.test, test);
+        const body: JsStmt[] = [];
+        this.fwdNodes(n.body, body);
+        if (record) body.push({ k: 'expr', e: { k: 'postfix', op: '++', target: b.id(counter) } });
+        const cond = this.fwd.get(l.cond!)!;
+        out.push(b.comment(l.origin.text));
+        if (test.length === 0) out.push(cond.k === 'bool' && cond.v ? { k: 'while', test: cond, body } : { k: 'while', test: cond, body });
+        else out.push({ k: 'while', test: b.bool(true), body: [...test, b.if(b.not(cond), [b.break()]), ...body] });
+        if (record && n.nested) out.push(b.expr(this.tape('pushInt', [b.id(counter)])));
+      }
+    }
+  }
+
+  private fwdBlock(blk: BlockInfo, out: JsStmt[]): void {
+    const top = blk.mode === 'reuse';
+    for (const s of blk.saves) {
+      const v = this.names.variable(s.var);
+      if (s.how === 'tape') out.push(b.expr(this.tape('push', [b.id(v)])));
+      else if (s.how === 'local') {
+        const name = this.names.fresh(`${v}_old`);
+        this.localSaves.set(`${s.var}`, name);
+        out.push(b.const(name, b.id(v)));
+      }
+    }
+    const stmts = blk.stmts;
+    for (let i = 0; i < stmts.length; i++) {
+      const s = stmts[i];
+      switch (s.kind) {
+        case 'op': {
+          const e = this.primal(s, this.fwd);
+          const mustName = (top && this.keep.has(s.id) && !(s.op === 'read' && this.stable[s.var])) || this.conds.has(s.id);
+          const single = this.useCount[s.id] <= 1 && this.movable(stmts, i);
+          if (s.op !== 'call' && !mustName && (isAtom(e) || single)) this.fwd.set(s.id, e);
+          else if (isAtom(e) && !(s.op === 'read' && mustName)) this.fwd.set(s.id, e);
+          else {
+            const name = this.names.temp(s.id);
+            out.push(b.const(name, e));
+            this.fwd.set(s.id, b.id(name));
+          }
+          break;
+        }
+        case 'assign': {
+          const v = this.fn.vars[s.var];
+          const name = this.names.variable(s.var);
+          const value = this.fwd.get(s.value)!;
+          if (s.declare && this.atTop.has(s.var)) out.push({ k: 'decl', kind: this.stable[s.var] && v.constant ? 'const' : 'let', name, init: value });
+          else out.push(assignment(name, value));
+          break;
+        }
+        case 'declare': {
+          const v = this.fn.vars[s.var];
+          if (this.atTop.has(s.var)) out.push(b.let(this.names.variable(s.var), v.type === 'boolean' ? b.bool(false) : b.num(0)));
+          break;
+        }
+        case 'store': {
+          const arr = b.id(this.names.variable(s.var));
+          const idx = this.fwd.get(s.index)!;
+          if (blk.elementSaves.has(s)) {
+            if (top) {
+              const name = this.names.fresh(`${this.names.variable(s.var)}_old`);
+              this.localSaves.set(`store${this.storeId(s)}`, name);
+              out.push(b.const(name, b.index(arr, idx)));
+            } else {
+              out.push(b.expr(this.tape('push', [b.index(arr, idx)])));
+              out.push(b.expr(this.tape('pushInt', [idx])));
+            }
+          }
+          out.push(b.assign(b.index(arr, idx), this.fwd.get(s.value)!));
+          break;
+        }
+        case 'return': {
+          this.valueName = this.names.fresh('value');
+          out.push(b.const(this.valueName, this.fwd.get(s.value)!));
+          break;
+        }
+        case 'push':
+        case 'fill':
+          throw new Error(`${s.kind} in reverse mode is not supported yet`);
+        case 'if':
+        case 'loop':
+        case 'break':
+        case 'continue':
+          throw new Error(`${s.kind} inside a block`);
+        default:
+          assertNever(s, 'statement');
+      }
+    }
+  }
+
+  private readonly storeIds = new Map<Stmt, number>();
+  private storeId(s: Stmt): number {
+    let id = this.storeIds.get(s);
+    if (id === undefined) this.storeIds.set(s, (id = this.storeIds.size));
+    return id;
+  }
+
+  /** An op at position i whose single use comes before any write in the block. */
+  private movable(stmts: readonly Stmt[], i: number): boolean {
+    const id = (stmts[i] as Op).id;
+    for (let j = i + 1; j < stmts.length; j++) {
+      const s = stmts[j];
+      const uses = s.kind === 'op' ? s.args : s.kind === 'assign' ? [s.value] : s.kind === 'store' ? [s.index, s.value] : s.kind === 'return' ? [s.value] : [];
+      if (uses.includes(id)) return true;
+      if (s.kind === 'assign' || s.kind === 'store' || s.kind === 'push' || s.kind === 'fill') return false;
+    }
+    return true; // used by the control statement after the block
+  }
+
+  private primal(s: Op, env: Map<TempId, JsExpr>): JsExpr {
+    const v = (t: TempId) => env.get(t)!;
+    switch (s.op) {
+      case 'const':
+        return typeof s.value === 'boolean' ? b.bool(s.value) : b.num(s.value);
+      case 'read':
+        return b.id(this.names.variable(s.var));
+      case 'prim':
+        return rule(s.fn).primal(s.args.map(v));
+      case 'select':
+        return b.cond(v(s.args[0]), v(s.args[1]), v(s.args[2]));
+      case 'call':
+        return b.call(this.ctx.primal(s.callee), s.args.map(v));
+      case 'load':
+        return loadExpr(b.id(this.names.variable(s.var)), v(s.args[0]), this.fn.vars[s.var].type, this.ctx);
+      case 'length':
+        return b.member(b.id(this.names.variable(s.var)), 'length');
+      case 'newArray':
+        return newArrayExpr(s, s.args.map(v));
+      case 'slice':
+        return sliceExpr(b.id(this.names.variable(s.var)), s, s.args.map(v));
+      default:
+        return assertNever(s, 'op');
+    }
+  }
+
+  // ---------------------------------------------------------------------------
+  // Reverse sweep
+  // ---------------------------------------------------------------------------
+
+  private readonly reverseMemo = new Map<RNode, boolean>();
+
+  /** Whether a node has anything to do in the reverse sweep (if not, nothing is recorded for it either). */
+  private hasReverse(n: RNode): boolean {
+    let r = this.reverseMemo.get(n);
+    if (r !== undefined) return r;
+    if (n.kind === 'block') {
+      r =
+        n.saves.length > 0 ||
+        n.elementSaves.size > 0 ||
+        n.stmts.some(
+          (s) =>
+            (s.kind === 'op' && this.act.activeTemp[s.id]) ||
+            ((s.kind === 'assign' || s.kind === 'store') && this.act.activeVar[s.var]) ||
+            s.kind === 'return',
+        );
+    } else if (n.kind === 'if') r = n.then.some((c) => this.hasReverse(c)) || n.else.some((c) => this.hasReverse(c));
+    else r = n.test.some((c) => this.hasReverse(c)) || n.body.some((c) => this.hasReverse(c));
+    this.reverseMemo.set(n, r);
+    return r;
+  }
+
+  private revNodes(nodes: RNode[], out: JsStmt[]): void {
+    for (let i = nodes.length - 1; i >= 0; i--) {
+      const n = nodes[i];
+      if (!this.hasReverse(n)) continue;
+      if (n.kind === 'block') this.revBlock(n, out);
+      else if (n.kind === 'if') {
+        const then: JsStmt[] = [];
+        const els: JsStmt[] = [];
+        this.revNodes(n.then, then);
+        this.revNodes(n.else, els);
+        const cond = n.nested ? this.tape('popBit') : this.fwd.get(n.stmt.cond)!;
+        if (then.length === 0 && els.length === 0) out.push(b.expr(cond));
+        else if (then.length === 0) out.push(b.if(b.not(cond), els));
+        else out.push(b.if(cond, then, els));
+      } else {
+        const l = n.stmt;
+        const counter = this.counters.get(l.id)!;
+        out.push(b.comment(`reverse of ${l.origin.text}`));
+        const count = n.nested ? this.names.fresh('n') : counter;
+        if (n.nested) out.push(b.const(count, this.tape('popInt')));
+        const test: JsStmt[] = [];
+        this.revNodes(n.test, test);
+        const body: JsStmt[] = [];
+        this.revNodes(n.body, body);
+        body.push(...test);
+        out.push(...test);
+        const k = this.names.fresh('k');
+        out.push({ k: 'for', init: b.let(k, b.id(count)), test: b.bin('>', b.id(k), b.num(0)), update: { k: 'postfix', op: '--', target: b.id(k) }, body });
+      }
+    }
+  }
+
+  private revBlock(blk: BlockInfo, out: JsStmt[]): void {
+    const top = blk.mode === 'reuse';
+    // 1. Restore the state the block started from.
+    const stores = blk.stmts.filter((s) => blk.elementSaves.has(s));
+    if (top) {
+      for (const s of [...stores].reverse()) {
+        if (s.kind !== 'store') continue;
+        out.push(b.assign(b.index(b.id(this.names.variable(s.var)), this.fwd.get(s.index)!), b.id(this.localSaves.get(`store${this.storeId(s)}`)!)));
+      }
+    } else {
+      for (const s of [...stores].reverse()) {
+        if (s.kind !== 'store') continue;
+        out.push(b.assign(b.index(b.id(this.names.variable(s.var)), this.tape('popInt')), this.tape('pop')));
+      }
+    }
+    for (const s of [...blk.saves].reverse()) {
+      const v = this.names.variable(s.var);
+      if (s.how === 'tape') out.push(b.assign(v, this.tape('pop')));
+      else if (s.how === 'local') out.push(b.assign(v, b.id(this.localSaves.get(`${s.var}`)!)));
+      else out.push(...b.accumulate(v, b.num(-(s.delta ?? 0))));
+    }
+    // 2. Recompute what the adjoint needs (recompute mode), else use the forward temps.
+    const values = top ? this.fwd : this.recompute(blk, out);
+    // 3. The adjoint itself.
+    const adj = new BlockAdjoint({
+      fn: this.fn,
+      act: this.act,
+      names: this.names,
+      ctx: this.ctx,
+      value: (t) => {
+        const e = values.get(t);
+        if (e === undefined) throw new Error(`value of %${t} not available in the reverse sweep of ${this.fn.name}`);
+        return e;
+      },
+      seed: b.id(this.seedName),
+      topLevelDeclaration: (v) => this.atTop.has(v),
+      arrayAdjoint: (v) => b.id(this.names.adjoint(v)),
+    });
+    out.push(...adj.run(blk.stmts));
+  }
+
+  /** Recomputes the needed temps of a block from the restored variables: `const t3 = i * x;`. */
+  private recompute(blk: BlockInfo, out: JsStmt[]): Map<TempId, JsExpr> {
+    const env = new Map<TempId, JsExpr>();
+    const refs = new Map<TempId, number>();
+    for (const s of blk.stmts) {
+      if (s.kind === 'op' && blk.needed.has(s.id)) s.args.forEach((a) => refs.set(a, (refs.get(a) ?? 0) + 1));
+      if (s.kind === 'op' && this.act.activeTemp[s.id]) derivativeRefs(s, this.act.activeTemp).forEach((a) => refs.set(a, (refs.get(a) ?? 0) + 2));
+      if (s.kind === 'store' && this.act.activeVar[s.var]) refs.set(s.index, (refs.get(s.index) ?? 0) + 2);
+    }
+    for (const s of blk.stmts) {
+      if (s.kind !== 'op' || !blk.needed.has(s.id)) continue;
+      const e = this.primal(s, env);
+      if (isAtom(e) || ((refs.get(s.id) ?? 0) <= 1 && s.op !== 'call' && !(blk.replay && s.op === 'load'))) env.set(s.id, e);
+      else {
+        const name = this.names.temp(s.id);
+        out.push(b.const(name, e));
+        env.set(s.id, b.id(name));
+      }
+    }
+    return env;
+  }
+}
+
+/** `x = x + e` ⇒ `x += e`. */
+function assignment(name: string, value: JsExpr): JsStmt {
+  if (value.k === 'bin' && (value.op === '+' || value.op === '-' || value.op === '*' || value.op === '/') && value.l.k === 'id' && value.l.name === name) {
+    return { k: 'assign', target: b.id(name), op: `${value.op}=` as '+=', value: value.r };
+  }
+  return b.assign(name, value);
+}
+
+export { derivativeRefs };

@@ -1,0 +1,82 @@
+/**
+ * Use facts the emitters need to decide, per temp, whether to give it a name
+ * (`const t3 = …`) or to write its expression where it is used.
+ *
+ * A temp may be written in place ("moved") when its only use follows it in the
+ * same straight-line block with no variable or element write in between, so
+ * moving the expression cannot change what it reads.
+ */
+import type { IRFunction, Region, Stmt, TempId } from '../ir/types';
+
+export interface UseFacts {
+  /** Number of times the primal value is referenced by ops and statements. */
+  readonly count: readonly number[];
+  /** The temp's uses all follow it in its block with no write in between. */
+  readonly movable: readonly boolean[];
+}
+
+function isWrite(s: Stmt): boolean {
+  return s.kind === 'assign' || s.kind === 'store' || s.kind === 'push' || s.kind === 'fill';
+}
+
+export function useFacts(fn: IRFunction): UseFacts {
+  const count = new Array<number>(fn.temps.length).fill(0);
+  const movable = new Array<boolean>(fn.temps.length).fill(true);
+
+  const region = (stmts: Region, tailUses: readonly TempId[] = []): void => {
+    const defAt = new Map<TempId, number>();
+    const lastWriteBefore: number[] = []; // index of the last write at or before i
+    let lastWrite = -1;
+    stmts.forEach((s, i) => {
+      if (isWrite(s)) lastWrite = i;
+      lastWriteBefore[i] = lastWrite;
+    });
+    const use = (t: TempId, at: number) => {
+      count[t]++;
+      const d = defAt.get(t);
+      if (d === undefined) {
+        movable[t] = false; // defined in another region
+        return;
+      }
+      // A write strictly between the definition and this use.
+      const w = lastWriteBefore[at - 1] ?? -1;
+      if (at > 0 && w > d) movable[t] = false;
+    };
+    stmts.forEach((s, i) => {
+      switch (s.kind) {
+        case 'op':
+          for (const a of s.args) use(a, i);
+          defAt.set(s.id, i);
+          break;
+        case 'assign':
+        case 'push':
+        case 'fill':
+          use(s.value, i);
+          break;
+        case 'store':
+          use(s.index, i);
+          use(s.value, i);
+          break;
+        case 'return':
+          use(s.value, i);
+          break;
+        case 'if':
+          use(s.cond, i);
+          region(s.then);
+          region(s.else);
+          break;
+        case 'loop':
+          region(s.test, s.cond === undefined ? [] : [s.cond]);
+          region(s.body);
+          region(s.update);
+          break;
+        default:
+          break;
+      }
+    });
+    // Uses by the statement that owns this region (a loop's condition), after its last statement.
+    for (const t of tailUses) use(t, stmts.length);
+  };
+  region(fn.body);
+  return { count, movable };
+}

@@ -1,0 +1,109 @@
+/**
+ * The catalog of user-facing errors. Every error has a stable code (ADCnnn), a
+ * message template, and is built from a position, so it always points somewhere.
+ * The README's error table is this file, in prose.
+ */
+
+export interface Position {
+  readonly file: string;
+  readonly line: number; // 1-based
+  readonly col: number; // 1-based
+  /** Length of the highlighted span on the line (for the code frame), at least 1. */
+  readonly length?: number;
+  /** The full text of the source file, for the code frame. */
+  readonly sourceText?: string;
+}
+
+export interface Diagnostic {
+  readonly code: string;
+  readonly message: string;
+  readonly severity: 'error' | 'warning';
+  readonly file?: string;
+  readonly line?: number;
+  readonly col?: number;
+  /** A few lines of source around the position with a caret marker. */
+  readonly frame?: string;
+}
+
+/** Thrown inside a phase to abort compiling the current function with a diagnostic. */
+export class CompileError extends Error {
+  constructor(readonly diagnostic: Diagnostic) {
+    super(diagnostic.message);
+  }
+}
+
+function at(pos: Position | undefined, code: string, message: string): Diagnostic {
+  if (!pos) return { code, message, severity: 'error' };
+  return {
+    code,
+    message,
+    severity: 'error',
+    file: pos.file,
+    line: pos.line,
+    col: pos.col,
+    frame: pos.sourceText === undefined ? undefined : codeFrame(pos.sourceText, pos.line, pos.col, pos.length ?? 1),
+  };
+}
+
+/** The catalog. Keys are what the compiler calls; codes never change meaning. */
+export const errors = {
+  syntax: (p: Position, msg: string) => at(p, 'ADC100', `syntax error: ${msg}`),
+  unsupportedStatement: (p: Position, what: string) => at(p, 'ADC101', `unsupported statement: ${what}`),
+  unsupportedExpression: (p: Position, what: string) => at(p, 'ADC102', `unsupported expression: ${what}`),
+  parameterType: (p: Position, name: string, type: string) =>
+    at(p, 'ADC103', `parameter '${name}' has type '${type}'; differentiable parameters must be number, number[], readonly number[], Float64Array or Float32Array`),
+  closure: (p: Position) => at(p, 'ADC104', 'closures are not supported: move the function to module level and pass what it captures as parameters'),
+  asyncOrGenerator: (p: Position, what: string) => at(p, 'ADC105', `${what} functions cannot be differentiated`),
+  noBody: (p: Position, name: string) =>
+    at(p, 'ADC106', `'${name}' has no body and no derivative rule: give it a body in this project or declare a custom derivative`),
+  nonDifferentiable: (p: Position, what: string) => at(p, 'ADC107', `${what} is not differentiable and its result flows into a differentiated value`),
+  returnType: (p: Position, name: string, type: string) =>
+    at(p, 'ADC108', `'${name}' returns '${type}'; a differentiated function must return number, number[], readonly number[], Float64Array or Float32Array`),
+  unresolvedCall: (p: Position, what: string) => at(p, 'ADC109', `cannot resolve the function called here: ${what}`),
+  badTag: (p: Position, msg: string) => at(p, 'ADC110', `invalid @differentiable tag: ${msg}`),
+  unsupportedMath: (p: Position, name: string) => at(p, 'ADC111', `Math.${name} is not supported`),
+  localType: (p: Position, name: string, type: string) =>
+    at(p, 'ADC112', `variable '${name}' has type '${type}'; only numbers, booleans and numeric arrays are supported in differentiated code`),
+  moduleVariable: (p: Position, name: string) =>
+    at(p, 'ADC113', `'${name}' is a module-level variable that is not a numeric constant; pass it as a parameter`),
+  arrayAlias: (p: Position, what: string) => at(p, 'ADC114', `array aliasing is not supported: ${what}`),
+  missingReturn: (p: Position, name: string) => at(p, 'ADC115', `'${name}' can reach its end without returning a value`),
+  callback: (p: Position, what: string) => at(p, 'ADC116', `unsupported callback: ${what}`),
+  arity: (p: Position, name: string, expected: number, got: number) =>
+    at(p, 'ADC117', `'${name}' takes ${expected} argument(s) but is called with ${got}`),
+  assignmentToConst: (p: Position, name: string) => at(p, 'ADC118', `cannot assign to '${name}'`),
+  notFound: (path: string) => at(undefined, 'ADC190', `no such file or directory: ${path}`),
+  unwritable: (path: string, reason: string) => at(undefined, 'ADC191', `cannot write ${path}: ${reason}`),
+  internal: (fn: string, detail: string) =>
+    at(undefined, 'ADC199', `internal error while compiling '${fn}': ${detail}. Please report it at https://github.com/ts-adc/ts-adc/issues with the function's source.`),
+} as const;
+
+/** `path:line:col: error ADCnnn: message` and, when known, the code frame below it. */
+export function formatDiagnostic(d: Diagnostic, relativeTo?: (file: string) => string): string {
+  const where = d.file ? `${relativeTo ? relativeTo(d.file) : d.file}:${d.line}:${d.col}: ` : '';
+  const head = `${where}${d.severity} ${d.code}: ${d.message}`;
+  return d.frame ? `${head}\n${d.frame}` : head;
+}
+
+/**
+ * Two lines of context above the position, the line itself and a caret line:
+ *
+ *    4 |   let e = 0;
+ *  > 5 |   const f = () => e;
+ *      |             ^^^^^^^
+ */
+export function codeFrame(text: string, line: number, col: number, length: number): string {
+  const lines = text.split(/\r?\n/);
+  const first = Math.max(1, line - 2);
+  const width = String(line).length;
+  const out: string[] = [];
+  for (let l = first; l <= line && l <= lines.length; l++) {
+    const marker = l === line ? '>' : ' ';
+    out.push(`  ${marker} ${String(l).padStart(width)} | ${lines[l - 1]}`);
+  }
+  const lineText = lines[line - 1] ?? '';
+  const span = Math.max(1, Math.min(length, lineText.length - (col - 1)));
+  const pad = lineText.slice(0, col - 1).replace(/[^\t]/g, ' ');
+  out.push(`    ${' '.repeat(width)} | ${pad}${'^'.repeat(span)}`);
+  return out.join('\n');
+}

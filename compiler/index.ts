@@ -1,0 +1,192 @@
+/**
+ * The pipeline, top to bottom:
+ *
+ *   load project ─▶ find @differentiable functions ─▶ lower each (and every callee, on demand) to IR
+ *     ─▶ differentiate (forward: f_jvp; reverse: f_vjp, f_grad; helpers per call pattern)
+ *     ─▶ print `<file>.grad.ts`
+ *
+ * A file with any error produces no output and its diagnostics; other files are
+ * unaffected. Output is a pure function of the sources.
+ */
+import * as path from 'node:path';
+import { ts } from 'ts-morph';
+import { loadProject, syntaxDiagnostics, type LoadedProject } from './1-frontend/project';
+import { findMarked, type FunctionSource } from './1-frontend/functions';
+import { lowerFunction } from './2-lower';
+import { differentiateFile, type MarkedIR } from './4-differentiate';
+import { printFile } from './5-print/printer';
+import { printIR } from './ir/print';
+import { CompileError, errors, formatDiagnostic, type Diagnostic } from './diagnostics/catalog';
+import type { IRFunction } from './ir/types';
+
+export { formatDiagnostic, type Diagnostic };
+
+export interface CompileOptions {
+  /** tsconfig.json to use; default: the nearest one above the first input. */
+  readonly tsconfig?: string;
+  /** Suffix of generated files (default `.grad.ts`). */
+  readonly suffix?: string;
+  /** Folder for generated files instead of next to each source (mirrors the source tree below `rootDir`). */
+  readonly outDir?: string;
+  readonly rootDir?: string;
+  /** Module specifier of the runtime in generated imports (default `ts-adc/runtime`). */
+  readonly runtimeModule?: string;
+  /** Also return the IR of every marked function, as text. */
+  readonly dumpIR?: boolean;
+}
+
+export interface GeneratedFile {
+  /** Absolute path of the source file. */
+  readonly source: string;
+  /** Absolute path of the generated file. */
+  readonly path: string;
+  readonly text: string;
+  /** Names of the marked functions it differentiates. */
+  readonly functions: readonly string[];
+  /** Every source file the generated code depends on (the source and the files of its callees). */
+  readonly dependencies: readonly string[];
+}
+
+export interface CompileResult {
+  readonly files: readonly GeneratedFile[];
+  readonly diagnostics: readonly Diagnostic[];
+  /** Sources that had errors (nothing generated for them). */
+  readonly failed: readonly string[];
+  /** Sources scanned. */
+  readonly sources: readonly string[];
+  readonly ir?: string;
+}
+
+export function outputPath(source: string, options: CompileOptions = {}): string {
+  const suffix = options.suffix ?? '.grad.ts';
+  const base = source.replace(/\.(m|c)?tsx?$/, '');
+  if (!options.outDir) return base + suffix;
+  const rel = path.relative(options.rootDir ?? path.dirname(source), base);
+  return path.join(options.outDir, rel) + suffix;
+}
+
+export function compileFiles(files: readonly string[], options: CompileOptions = {}): CompileResult {
+  const loaded = loadProject(files, { tsconfig: options.tsconfig });
+  return compileLoaded(loaded, options);
+}
+
+/** Compiles sources held in memory (tests, the plugin): `{ '/src/a.ts': '…' }`. */
+export function compileSources(sources: Record<string, string>, options: CompileOptions = {}): CompileResult {
+  const loaded = loadProject(Object.keys(sources), { inMemory: sources });
+  return compileLoaded(loaded, options);
+}
+
+export function compileLoaded(loaded: LoadedProject, options: CompileOptions): CompileResult {
+  const irCache = new Map<string, { ir: IRFunction; deps: string[] } | CompileError>();
+  const sourcesByKey = new Map<string, FunctionSource>();
+  const lower = (src: FunctionSource): IRFunction => {
+    let entry = irCache.get(src.key);
+    if (!entry) {
+      try {
+        const { ir, callees } = lowerFunction(src, loaded.checker);
+        for (const [k, s] of callees) sourcesByKey.set(k, s);
+        entry = { ir, deps: [...callees.keys()] };
+      } catch (e) {
+        if (!(e instanceof CompileError)) throw e;
+        entry = e;
+      }
+      irCache.set(src.key, entry);
+    }
+    if (entry instanceof CompileError) throw entry;
+    return entry.ir;
+  };
+  const getIR = (key: string): IRFunction => {
+    const src = sourcesByKey.get(key);
+    if (!src) throw new Error(`unknown function ${key}`);
+    return lower(src);
+  };
+
+  const files: GeneratedFile[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const failed: string[] = [];
+  const dumps: string[] = [];
+  const compilerOptions = loaded.program.getCompilerOptions();
+  for (const file of loaded.files) {
+    const sf = loaded.program.getSourceFile(file);
+    if (!sf) continue;
+    const fileDiags: Diagnostic[] = [...syntaxDiagnostics(loaded, file)];
+    if (fileDiags.length === 0) {
+      const { marked, diagnostics: tagDiags } = findMarked(sf);
+      fileDiags.push(...tagDiags);
+      const irs: MarkedIR[] = [];
+      for (const m of marked) {
+        sourcesByKey.set(m.source.key, m.source);
+        try {
+          const ir = lower(m.source);
+          checkCallees(ir, getIR, new Set());
+          irs.push({ ir, wrt: m.wrt });
+          if (options.dumpIR) dumps.push(printIR(ir));
+        } catch (e) {
+          fileDiags.push(toDiagnostic(e, m.source.name));
+        }
+      }
+      if (fileDiags.length === 0 && irs.length > 0) {
+        try {
+          const js = differentiateFile(irs, getIR, {
+            sourceLabel: path.basename(file),
+            runtimeModule: options.runtimeModule ?? 'ts-adc/runtime',
+            uncheckedIndex: compilerOptions.noUncheckedIndexedAccess === true,
+          });
+          const deps = new Set<string>([file]);
+          const visit = (key: string) => {
+            const src = sourcesByKey.get(key);
+            if (!src || deps.has(`${key}`)) return;
+            deps.add(key);
+            deps.add(src.file);
+            const entry = irCache.get(key);
+            if (entry && !(entry instanceof CompileError)) entry.deps.forEach(visit);
+          };
+          irs.forEach((m) => visit(m.ir.key));
+          files.push({
+            source: file,
+            path: outputPath(file, options),
+            text: printFile(js),
+            functions: irs.map((m) => m.ir.name),
+            dependencies: [...deps].filter((d) => !d.includes('#')).sort(),
+          });
+        } catch (e) {
+          fileDiags.push(toDiagnostic(e, irs.map((m) => m.ir.name).join(', ')));
+        }
+      }
+    }
+    if (fileDiags.length > 0) {
+      failed.push(file);
+      diagnostics.push(...fileDiags);
+    }
+  }
+  return { files, diagnostics, failed, sources: loaded.files, ir: options.dumpIR ? dumps.join('\n') : undefined };
+}
+
+/** Lowers every function reachable from `ir`, so that errors in callees are reported before emitting. */
+function checkCallees(ir: IRFunction, getIR: (key: string) => IRFunction, seen: Set<string>): void {
+  if (seen.has(ir.key)) return;
+  seen.add(ir.key);
+  const visit = (stmts: IRFunction['body']) => {
+    for (const s of stmts) {
+      if (s.kind === 'op' && s.op === 'call') checkCallees(getIR(s.callee), getIR, seen);
+      else if (s.kind === 'if') {
+        visit(s.then);
+        visit(s.else);
+      } else if (s.kind === 'loop') {
+        visit(s.test);
+        visit(s.body);
+        visit(s.update);
+      }
+    }
+  };
+  visit(ir.body);
+}
+
+function toDiagnostic(e: unknown, fn: string): Diagnostic {
+  if (e instanceof CompileError) return e.diagnostic;
+  const detail = e instanceof Error ? e.message : String(e);
+  const d = errors.internal(fn, detail);
+  return process.env.ADC_DEBUG && e instanceof Error ? { ...d, frame: e.stack } : d;
+}
+
+export { ts };

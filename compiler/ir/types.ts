@@ -1,0 +1,198 @@
+/**
+ * The IR on one page.
+ *
+ * One function = parameters + a body region. A region is a list of statements;
+ * control flow stays structured (`if`, `loop`, `break`, `continue`, `return`) so
+ * that emitters can print code shaped like the input.
+ *
+ * Values:
+ * - a *temp* (`TempId`) is an SSA value: defined once by an `op` statement,
+ *   readable only later in the same region or in regions nested inside it;
+ * - a *var* (`VarId`) is a mutable slot (parameter, `let`/`const` local, or a
+ *   hidden variable the lowering introduced); it is read by a `read` op and
+ *   written by an `assign` statement (or, for arrays, a `store`).
+ *
+ * Every op and statement carries the `Origin` of the source statement it came
+ * from, which the emitters print as a `// source` comment.
+ */
+
+/** Scalar and array types. `int` is not a type: integer-ness is an analysis fact. */
+export type ArrayType = 'number[]' | 'readonly number[]' | 'Float64Array' | 'Float32Array';
+export type Type = 'number' | 'boolean' | ArrayType;
+
+export function isArrayType(t: Type): t is ArrayType {
+  return t !== 'number' && t !== 'boolean';
+}
+
+export type TempId = number;
+export type VarId = number;
+
+export interface Origin {
+  readonly file: string;
+  readonly line: number; // 1-based
+  readonly col: number; // 1-based
+  /** The source statement, on one line, for comments in generated code. */
+  readonly text: string;
+}
+
+export interface Var {
+  readonly id: VarId;
+  /** Name in the source (unique within the function after lowering renames shadowed names). */
+  readonly name: string;
+  readonly type: Type;
+  readonly role: 'param' | 'local' | 'hidden';
+  /** True when declared directly in the function body (not inside a block, loop or branch). */
+  readonly topLevel: boolean;
+  /** Declared with `const` (or a parameter never assigned). */
+  readonly constant: boolean;
+}
+
+/** Names of elementary operations; each has exactly one entry in the rule table. */
+export type PrimName =
+  // arithmetic
+  | 'add' | 'sub' | 'mul' | 'div' | 'mod' | 'pow' | 'neg'
+  // Math
+  | 'sin' | 'cos' | 'tan' | 'asin' | 'acos' | 'atan' | 'atan2'
+  | 'sinh' | 'cosh' | 'tanh' | 'asinh' | 'acosh' | 'atanh'
+  | 'exp' | 'expm1' | 'log' | 'log1p' | 'log2' | 'log10'
+  | 'sqrt' | 'cbrt' | 'hypot' | 'abs' | 'max' | 'min'
+  | 'sign' | 'floor' | 'ceil' | 'round' | 'trunc' | 'fround'
+  // comparisons and logic (boolean results, never differentiated)
+  | 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne' | 'not' | 'and' | 'or';
+
+export type OpData =
+  /** A literal number or boolean. */
+  | { readonly op: 'const'; readonly value: number | boolean }
+  /** The current value of a variable. */
+  | { readonly op: 'read'; readonly var: VarId }
+  /** An elementary operation from the rule table: args are its operands. */
+  | { readonly op: 'prim'; readonly fn: PrimName }
+  /** `c ? a : b` with args [c, a, b]; only for arms that cannot fail (reads and constants). */
+  | { readonly op: 'select' }
+  /** A call of a user function (resolved key), args are the arguments. */
+  | { readonly op: 'call'; readonly callee: string }
+  /** `arr[index]`: args [index]. Out-of-range reads give NaN, as the primal's `undefined` does in arithmetic. */
+  | { readonly op: 'load'; readonly var: VarId }
+  /** `arr.length`. */
+  | { readonly op: 'length'; readonly var: VarId }
+  /** A fresh array: `new Float64Array(n)` / `new Array(n).fill(v)` (args [n, v?]) or a literal `[a, b, c]` (args elements). */
+  | { readonly op: 'newArray'; readonly type: ArrayType; readonly form: 'sized' | 'literal' }
+  /** `src.slice(start?, end?)` / `src.subarray(start?, end?)` as a copy: args [start, end] (missing ones are absent). */
+  | { readonly op: 'slice'; readonly var: VarId; readonly type: ArrayType; readonly hasStart: boolean; readonly hasEnd: boolean };
+
+export type Op = OpData & {
+  readonly kind: 'op';
+  readonly id: TempId;
+  readonly args: readonly TempId[];
+  readonly type: Type;
+  readonly origin: Origin;
+};
+
+export interface Assign {
+  readonly kind: 'assign';
+  readonly var: VarId;
+  readonly value: TempId;
+  /** This assignment is the variable's declaration (`let v = …`/`const v = …`). */
+  readonly declare: boolean;
+  readonly origin: Origin;
+}
+
+/** A declaration without initialiser: `let v: number;`. */
+export interface Declare {
+  readonly kind: 'declare';
+  readonly var: VarId;
+  readonly origin: Origin;
+}
+
+/** `arr[index] = value`. */
+export interface Store {
+  readonly kind: 'store';
+  readonly var: VarId;
+  readonly index: TempId;
+  readonly value: TempId;
+  readonly origin: Origin;
+}
+
+/** `arr.push(value)` on a local `number[]`. */
+export interface Push {
+  readonly kind: 'push';
+  readonly var: VarId;
+  readonly value: TempId;
+  readonly origin: Origin;
+}
+
+/** `arr.fill(value)` over the whole array. */
+export interface Fill {
+  readonly kind: 'fill';
+  readonly var: VarId;
+  readonly value: TempId;
+  readonly origin: Origin;
+}
+
+export interface If {
+  readonly kind: 'if';
+  readonly cond: TempId;
+  readonly then: Region;
+  readonly else: Region;
+  readonly origin: Origin;
+}
+
+/**
+ * A loop. With `test` the region computing the condition `cond`:
+ * - `for`/`while`: `while (true) { test; if (!cond) break; body; update }`
+ * - `do`:          `while (true) { body; update; test; if (!cond) break }`  (update is empty)
+ * `continue` jumps to the end of `body` (so `update`, or the test of a `do`, still runs).
+ * `cond` is undefined for an infinite loop (`for (;;)`, `while (true)`).
+ */
+export interface Loop {
+  readonly kind: 'loop';
+  readonly id: number;
+  readonly form: 'for' | 'while' | 'do';
+  readonly test: Region;
+  readonly cond: TempId | undefined;
+  readonly body: Region;
+  readonly update: Region;
+  readonly origin: Origin;
+}
+
+export interface Break {
+  readonly kind: 'break';
+  readonly loop: number;
+  readonly origin: Origin;
+}
+
+export interface Continue {
+  readonly kind: 'continue';
+  readonly loop: number;
+  readonly origin: Origin;
+}
+
+export interface Return {
+  readonly kind: 'return';
+  readonly value: TempId;
+  readonly origin: Origin;
+}
+
+export type Stmt = Op | Assign | Declare | Store | Push | Fill | If | Loop | Break | Continue | Return;
+export type Region = readonly Stmt[];
+
+export interface IRFunction {
+  /** Unique key: `<absolute source path>#<name>`. */
+  readonly key: string;
+  readonly name: string;
+  readonly file: string;
+  readonly exported: boolean;
+  readonly params: readonly VarId[];
+  readonly returnType: Type;
+  readonly vars: readonly Var[];
+  /** Type of every temp, indexed by TempId. */
+  readonly temps: readonly Type[];
+  readonly body: Region;
+  readonly origin: Origin;
+  /** Number of loops (loop ids are 0 … loopCount-1). */
+  readonly loopCount: number;
+}
+
+export function assertNever(x: never, what = 'value'): never {
+  throw new Error(`unexpected ${what}: ${JSON.stringify(x)}`);
+}

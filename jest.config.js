@@ -1,0 +1,15 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/tests'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }],
+  },
+  moduleNameMapper: {
+    '^ts-adc/runtime$': '<rootDir>/runtime/index.ts',
+    '^ts-adc$': '<rootDir>/runtime/markers.ts',
+  },
+  testTimeout: 120000,
+  maxWorkers: 2,
+};

@@ -162,7 +162,9 @@ export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolea
           saved.add(s.var);
           blk.saves.push({ var: s.var, ...saveHow(blk, s.var) });
         }
-        e.delete(s.var);
+        // Undoing `v += c` by `v -= c` reads the new value in the reverse sweep: it stays exposed.
+        const inverted = blk.saves.some((x) => x.var === s.var && x.how === 'invert');
+        if (!inverted) e.delete(s.var);
       } else if (s.kind === 'store' || s.kind === 'push' || s.kind === 'fill') {
         if (e.has(s.var)) blk.elementSaves.add(s);
       }

@@ -184,6 +184,8 @@ function path(dotted: string): JsExpr {
 function not(e: JsExpr): JsExpr {
   if (e.k === 'bool') return { k: 'bool', v: !e.v };
   if (e.k === 'un' && e.op === '!') return e.e;
+  if (e.k === 'bin' && e.op === '===') return { ...e, op: '!==' };
+  if (e.k === 'bin' && e.op === '!==') return { ...e, op: '===' };
   return { k: 'un', op: '!', e };
 }
 
@@ -231,12 +233,9 @@ export const b = {
     return [{ k: 'assign', target: t, op: '+=', value }];
   },
   expr: (e: JsExpr): JsStmt => ({ k: 'expr', e }),
-  if: (c: JsExpr, then: readonly JsStmt[], els?: readonly JsStmt[]): JsStmt => ({
-    k: 'if',
-    c,
-    then,
-    else: els && els.length > 0 ? els : undefined,
-  }),
+  /** `if (c) {…} else {…}`; an empty then-arm flips the condition. */
+  if: (c: JsExpr, then: readonly JsStmt[], els?: readonly JsStmt[]): JsStmt =>
+    then.length === 0 && els && els.length > 0 ? { k: 'if', c: not(c), then: els } : { k: 'if', c, then, else: els && els.length > 0 ? els : undefined },
   return: (e?: JsExpr): JsStmt => ({ k: 'return', e }),
   comment: (text: string): JsStmt => ({ k: 'comment', text }),
   break: (label?: string): JsStmt => ({ k: 'break', label }),

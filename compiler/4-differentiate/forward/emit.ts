@@ -297,6 +297,10 @@ class ForwardEmitter {
     const primal = this.primalExpr(s, out);
     const active = this.active(s.id);
     const refs = this.uses.count[s.id] + this.derivRefs[s.id];
+    if (s.op === 'call' && this.te.has(s.id)) {
+      this.pe.set(s.id, primal); // the pushforward call bound value and tangent already
+      return;
+    }
     const mustBind = s.op === 'call' || s.op === 'newArray' || s.op === 'slice';
     let named = false;
     if (!mustBind && (isAtom(primal) || (refs <= 1 && this.uses.movable[s.id]))) {

@@ -133,8 +133,9 @@ class ReverseEmitter {
 
     // Forward sweep.
     const forward: JsStmt[] = [];
+    const referenced = referencedVars(this.tree);
     for (const v of fn.vars) {
-      if (v.role === 'param' || this.atTop.has(v.id)) continue;
+      if (v.role === 'param' || this.atTop.has(v.id) || !referenced.has(v.id)) continue;
       this.hoisted.push(v.id);
     }
     this.fwdNodes(this.tree, forward);
@@ -486,6 +487,21 @@ class ReverseEmitter {
     }
     return env;
   }
+}
+
+function referencedVars(nodes: RNode[], into = new Set<VarId>()): Set<VarId> {
+  for (const n of nodes) {
+    if (n.kind === 'block') {
+      for (const s of n.stmts) if ((s.kind === 'op' && (s.op === 'read' || s.op === 'load' || s.op === 'length' || s.op === 'slice')) || s.kind === 'assign' || s.kind === 'store' || s.kind === 'declare') into.add(s.var);
+    } else if (n.kind === 'if') {
+      referencedVars(n.then, into);
+      referencedVars(n.else, into);
+    } else {
+      referencedVars(n.test, into);
+      referencedVars(n.body, into);
+    }
+  }
+  return into;
 }
 
 /** `x = x + e` ⇒ `x += e`. */

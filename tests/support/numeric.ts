@@ -1,0 +1,93 @@
+/**
+ * Numerical checks of derivatives, shared by every test that executes
+ * generated code: central finite differences, the forward/reverse dot-product
+ * test, and a deterministic random source.
+ */
+
+export type Value = number | number[] | Float64Array | Float32Array;
+
+/** A small deterministic PRNG (mulberry32), so failures reproduce. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Flattens numbers and numeric arrays into one vector. */
+export function flatten(values: readonly Value[]): number[] {
+  const out: number[] = [];
+  for (const v of values) {
+    if (typeof v === 'number') out.push(v);
+    else out.push(...Array.from(v));
+  }
+  return out;
+}
+
+/** Rebuilds arguments of the same shapes (and kinds) as `like` from a flat vector. */
+export function unflatten(flat: readonly number[], like: readonly Value[]): Value[] {
+  let k = 0;
+  return like.map((v) => {
+    if (typeof v === 'number') return flat[k++];
+    const n = v.length;
+    const part = flat.slice(k, k + n);
+    k += n;
+    if (v instanceof Float64Array) return Float64Array.from(part);
+    if (v instanceof Float32Array) return Float32Array.from(part);
+    return part;
+  });
+}
+
+/**
+ * Central finite difference of `f` at `args` along `direction` (a flat vector
+ * over the differentiated arguments `wrt`): (f(x + h·v) − f(x − h·v)) / 2h,
+ * flattened. The step is scaled to the size of x.
+ */
+export function centralDifference(f: (...a: Value[]) => Value, args: readonly Value[], wrt: readonly number[], direction: readonly number[], h = 1e-6): number[] {
+  const shift = (sign: number): Value[] => {
+    const out = [...args];
+    let k = 0;
+    for (const i of wrt) {
+      const a = args[i];
+      if (typeof a === 'number') out[i] = a + sign * h * direction[k++] * Math.max(1, Math.abs(a));
+      else {
+        const copy = Array.from(a, (x) => x + sign * h * direction[k++] * Math.max(1, Math.abs(x)));
+        out[i] = a instanceof Float64Array ? Float64Array.from(copy) : a instanceof Float32Array ? Float32Array.from(copy) : copy;
+      }
+    }
+    return out;
+  };
+  const plus = flatten([f(...shift(1))]);
+  const minus = flatten([f(...shift(-1))]);
+  return plus.map((p, i) => (p - minus[i]) / (2 * h));
+}
+
+/** The direction actually used by `centralDifference` (steps are scaled by max(1, |x|)). */
+export function scaledDirection(args: readonly Value[], wrt: readonly number[], direction: readonly number[]): number[] {
+  const scale = flatten(wrt.map((i) => args[i])).map((x) => Math.max(1, Math.abs(x)));
+  return direction.map((d, k) => d * scale[k]);
+}
+
+/** |a − b| / max(1, |a|, |b|), elementwise maximum. */
+export function maxRelativeError(a: readonly number[], b: readonly number[]): number {
+  let worst = 0;
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === undefined || y === undefined) return Infinity;
+    if (Number.isNaN(x) && Number.isNaN(y)) continue;
+    if (x === y) continue;
+    worst = Math.max(worst, Math.abs(x - y) / Math.max(1, Math.abs(x), Math.abs(y)));
+  }
+  return worst;
+}
+
+export function dot(a: readonly number[], b: readonly number[]): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}

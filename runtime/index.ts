@@ -15,3 +15,45 @@ export const tape = new Tape();
  * `ret[0]`, `ret[1]`, … The caller reads them right after the call.
  */
 export const ret = new Float64Array(256);
+
+/** Where a pushforward of an array-valued function leaves its tangent array (`ret` holds numbers only). */
+export const retArrays: unknown[] = [undefined];
+
+type NumArray = number[] | Float64Array | Float32Array;
+
+/**
+ * An array of `out` about to receive a result of length `n`: checked, zeroed,
+ * returned. `what` names it in the error (`out.grads[0]`).
+ */
+export function zeroed<T extends NumArray>(a: T, n: number, what: string): T {
+  if (a === undefined || a === null || typeof a.length !== 'number') throw new TypeError(`ts-adc: ${what} must be an array of length ${n}`);
+  if (a.length !== n) throw new RangeError(`ts-adc: ${what} has length ${a.length}, expected ${n}`);
+  a.fill(0);
+  return a;
+}
+
+/** Copies `src` into `out`'s array `dst` of the same length; returns dst. */
+export function copyInto<T extends NumArray>(dst: T, src: ArrayLike<number>, what: string): T {
+  if (dst === undefined || dst === null || typeof dst.length !== 'number') throw new TypeError(`ts-adc: ${what} must be an array of length ${src.length}`);
+  if (dst.length !== src.length) throw new RangeError(`ts-adc: ${what} has length ${dst.length}, expected ${src.length}`);
+  for (let i = 0; i < src.length; i++) dst[i] = src[i];
+  return dst;
+}
+
+/** Σ a[i]: the adjoint of a value broadcast to every element (`fill`, `new Array(n).fill(v)`). */
+export function sum(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i];
+  return s;
+}
+
+/** `a` zeroed if it has length n, else a new zero array of the same kind: the adjoint of the next array a loop variable names. */
+export function zeroedLike<T extends NumArray>(a: T, n: number): T {
+  if (a.length === n) {
+    a.fill(0);
+    return a;
+  }
+  if (a instanceof Float64Array) return new Float64Array(n) as T;
+  if (a instanceof Float32Array) return new Float32Array(n) as T;
+  return new Array<number>(n).fill(0) as T;
+}

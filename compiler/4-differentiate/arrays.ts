@@ -37,3 +37,34 @@ export function sliceExpr(src: JsExpr, op: Extract<Op, { op: 'slice' }>, args: r
 export function isTyped(t: ArrayType): boolean {
   return t === 'Float64Array' || t === 'Float32Array';
 }
+
+/** A zero array of the adjoint kind of `t` and length `n`: `new Float64Array(n)`, `new Array<number>(n).fill(0)`. */
+export function zeroArrayExpr(t: ArrayType, n: JsExpr): JsExpr {
+  if (isTyped(t)) return b.newObj(t, [n]);
+  return b.call(b.member(b.newObj('Array<number>', [n]), 'fill'), [b.num(0)]);
+}
+
+/** The value a hoisted array variable holds before its first assignment. */
+export function emptyArrayExpr(t: ArrayType): JsExpr {
+  return isTyped(t) ? b.newObj(t, [b.num(0)]) : b.as(b.arr([]), 'number[]');
+}
+
+/** Array parameters the function writes to: generated code copies them first, so callers' arrays stay untouched. */
+export function writtenParams(fn: import('../ir/types').IRFunction): Set<number> {
+  const out = new Set<number>();
+  const visit = (r: import('../ir/types').Region) => {
+    for (const s of r) {
+      if ((s.kind === 'store' || s.kind === 'fill' || s.kind === 'push') && fn.params.includes(s.var)) out.add(s.var);
+      if (s.kind === 'if') {
+        visit(s.then);
+        visit(s.else);
+      } else if (s.kind === 'loop') {
+        visit(s.test);
+        visit(s.body);
+        visit(s.update);
+      }
+    }
+  };
+  visit(fn.body);
+  return out;
+}

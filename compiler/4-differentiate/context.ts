@@ -15,7 +15,7 @@ export interface HelperSpec {
   readonly name: string;
 }
 
-export type RuntimeName = 'tape' | 'ret';
+export type RuntimeName = 'tape' | 'ret' | 'retArrays' | 'zeroed' | 'copyInto' | 'sum' | 'zeroedLike';
 
 export class FileContext {
   readonly namer = new Namer();
@@ -61,5 +61,10 @@ export class FileContext {
   use(name: RuntimeName): string {
     this.runtime.add(name);
     return name;
+  }
+
+  /** A runtime helper function by name (same as `use`, for readability at call sites). */
+  useHelper(name: 'zeroed' | 'copyInto' | 'sum' | 'zeroedLike'): string {
+    return this.use(name);
   }
 }

@@ -12,6 +12,7 @@ export type BinOp = '+' | '-' | '*' | '/' | '%' | '**' | '<' | '<=' | '>' | '>='
 export type JsExpr =
   | { readonly k: 'num'; readonly v: number }
   | { readonly k: 'bool'; readonly v: boolean }
+  | { readonly k: 'str'; readonly v: string }
   | { readonly k: 'id'; readonly name: string }
   | { readonly k: 'bin'; readonly op: BinOp; readonly l: JsExpr; readonly r: JsExpr }
   | { readonly k: 'un'; readonly op: '-' | '!'; readonly e: JsExpr }
@@ -247,6 +248,7 @@ export function namesIn(e: JsExpr, into: Set<string> = new Set()): Set<string> {
   switch (e.k) {
     case 'num':
     case 'bool':
+    case 'str':
       break;
     case 'id':
       into.add(e.name);
@@ -302,6 +304,7 @@ export function substitute(e: JsExpr, f: (name: string) => JsExpr | undefined): 
   switch (e.k) {
     case 'num':
     case 'bool':
+    case 'str':
       return e;
     case 'id':
       return f(e.name) ?? e;

@@ -58,6 +58,8 @@ function expr(e: JsExpr): ts.Expression {
       return numberLiteral(e.v);
     case 'bool':
       return e.v ? f.createTrue() : f.createFalse();
+    case 'str':
+      return f.createStringLiteral(e.v, true);
     case 'id':
       return f.createIdentifier(e.name);
     case 'bin': {

@@ -11,15 +11,15 @@
  *
  * The same emitter prints primal copies of called functions (no active value).
  */
-import { assertNever, isArrayType, type IRFunction, type Loop, type Op, type Region, type Stmt, type TempId, type VarId } from '../../ir/types';
-import { analyzeActivity, type Activity } from '../../3-analyze/activity';
+import { assertNever, isArrayType, type ArrayType, type IRFunction, type Loop, type Op, type Region, type Stmt, type TempId, type VarId } from '../../ir/types';
+import { analyzeActivity, forEachStmt, type Activity } from '../../3-analyze/activity';
 import { rule, partialsOf } from '../../rules/table';
 import { b, namesIn, isAtom, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
 import { FunctionNames } from '../names';
 import { printStatements } from '../../5-print/printer';
 import type { FileContext } from '../context';
 import { useFacts, type UseFacts } from '../uses';
-import { jsType, loadExpr, newArrayExpr, sliceExpr } from '../arrays';
+import { jsType, loadExpr, newArrayExpr, sliceExpr, writtenParams, zeroArrayExpr } from '../arrays';
 
 export interface ForwardConvention {
   /** public `f_jvp` ({ value, tangent } and `out`), internal pushforward (value returned, tangent in ret[0]), or a primal copy. */
@@ -53,6 +53,8 @@ class ForwardEmitter {
   private readonly labels = new Map<number, string>();
   private readonly loopStack: number[] = [];
   private readonly resultName: string;
+  /** Array variables written anywhere in the function. */
+  private readonly written = new Set<VarId>();
 
   constructor(
     private readonly fn: IRFunction,
@@ -67,6 +69,9 @@ class ForwardEmitter {
     this.tangentRefs = new Array<number>(fn.temps.length).fill(0);
     this.countDerivativeRefs(fn.body);
     this.resultName = this.names.fresh('out');
+    forEachStmt(fn.body, (s) => {
+      if (s.kind === 'store' || s.kind === 'push' || s.kind === 'fill' || (s.kind === 'assign' && isArrayType(fn.vars[s.var].type))) this.written.add(s.var);
+    });
   }
 
   private active(t: TempId): boolean {
@@ -159,6 +164,11 @@ class ForwardEmitter {
       for (const p of fn.params) {
         if (this.activeVar(p) && !this.act.activeParams.has(p)) prologue.push(b.let(this.names.tangent(p), b.num(0)));
       }
+    }
+    // The caller's arrays are never modified: a parameter the function writes to is copied first.
+    for (const p of writtenParams(fn)) {
+      prologue.push(b.assign(this.names.variable(p), b.call(b.member(b.id(this.names.variable(p)), 'slice'), [])));
+      if (this.activeVar(p) && this.act.activeParams.has(p)) prologue.push(b.assign(this.names.tangent(p), b.call(b.member(b.id(this.names.tangent(p)), 'slice'), [])));
     }
     this.scanLabels(fn.body);
     const body = [...prologue, ...this.region(fn.body)];
@@ -301,9 +311,9 @@ class ForwardEmitter {
       this.pe.set(s.id, primal); // the pushforward call bound value and tangent already
       return;
     }
-    const mustBind = s.op === 'call' || s.op === 'newArray' || s.op === 'slice';
+    const mustBind = s.op === 'call';
     let named = false;
-    if (!mustBind && (isAtom(primal) || (refs <= 1 && this.uses.movable[s.id]))) {
+    if (!mustBind && (isAtom(primal) || this.isCheapLoad(s, primal) || (refs <= 1 && this.uses.movable[s.id]))) {
       this.pe.set(s.id, primal);
     } else {
       const name = this.names.temp(s.id);
@@ -314,7 +324,7 @@ class ForwardEmitter {
     if (!active || s.op === 'call') return; // a call's tangent was bound by primalExpr
     const tangent = this.tangentExpr(s);
     // A named value gets a named tangent right below it: the code reads line by line.
-    const inline = isAtom(tangent) || (!named && this.tangentRefs[s.id] <= 1 && this.uses.movable[s.id]);
+    const inline = isAtom(tangent) || this.isCheapLoad(s, tangent) || (!named && this.tangentRefs[s.id] <= 1 && this.uses.movable[s.id]);
     if (inline) {
       this.te.set(s.id, tangent);
     } else {
@@ -322,6 +332,13 @@ class ForwardEmitter {
       this.push(out, s, b.const(name, tangent), true);
       this.te.set(s.id, b.id(name));
     }
+  }
+
+  /** `p[0]`, `xs[i]` from an array this function never writes: as cheap to repeat as a name. */
+  private isCheapLoad(s: Op, e: JsExpr): boolean {
+    if (s.op !== 'load' || this.written.has(s.var)) return false;
+    const inner = e.k === 'nonNull' ? e.e : e;
+    return inner.k === 'index' && isAtom(inner.index) && inner.obj.k === 'id';
   }
 
   private value(t: TempId): JsExpr {
@@ -374,7 +391,7 @@ class ForwardEmitter {
     const callee = this.ctx.getIR(s.callee);
     const tname = this.names.tempTangent(s.id);
     if (isArrayType(callee.returnType)) {
-      this.push(out, s, b.const(tname, b.index(b.id(this.ctx.use('ret')), b.num(0))), true);
+      this.push(out, s, b.const(tname, b.as(b.index(b.id(this.ctx.use('retArrays')), b.num(0)), callee.returnType === 'readonly number[]' ? 'number[]' : callee.returnType)), true);
     } else {
       this.push(out, s, b.const(tname, b.index(b.id(this.ctx.use('ret')), b.num(0))), true);
     }
@@ -417,16 +434,20 @@ class ForwardEmitter {
     const name = this.names.variable(v);
     const info = this.fn.vars[v];
     const value = this.value(s.value);
+    // An active array created from inactive values still needs its own tangent array.
+    const tangentOf = (): JsExpr =>
+      isArrayType(info.type) && !this.active(s.value) ? zeroArrayExpr(info.type, b.member(b.id(name), 'length')) : this.tangent(s.value);
     if (s.declare) {
       const kind = info.constant ? 'const' : 'let';
-      this.push(out, s, { k: 'decl', kind, name, init: value, type: needsAnnotation(info.type, value) });
-      if (this.activeVar(v)) this.push(out, s, { k: 'decl', kind, name: this.names.tangent(v), init: this.tangent(s.value), type: needsAnnotation(info.type, value) }, true);
+      const type = isArrayType(info.type) ? undefined : needsAnnotation(info.type, value);
+      this.push(out, s, { k: 'decl', kind, name, init: value, type });
+      if (this.activeVar(v)) this.push(out, s, { k: 'decl', kind, name: this.names.tangent(v), init: tangentOf(), type }, true);
       return;
     }
     this.push(out, s, assignment(name, value));
     if (this.activeVar(v)) {
       const tname = this.names.tangent(v);
-      const t = this.tangent(s.value);
+      const t = tangentOf();
       if (!(t.k === 'id' && t.name === tname)) this.push(out, s, assignment(tname, t), true);
     }
   }
@@ -437,23 +458,26 @@ class ForwardEmitter {
       this.push(out, s, b.return(value));
       return;
     }
-    const tangent = this.tangent(s.value);
+    const isArray = isArrayType(this.fn.returnType);
+    const tangent = isArray && !this.active(s.value) ? zeroArrayExpr(this.fn.returnType as ArrayType, b.member(value, 'length')) : this.tangent(s.value);
     if (this.conv.kind === 'internal') {
       const v = isAtom(value) ? value : b.id(this.names.fresh('value'));
       if (!isAtom(value)) this.push(out, s, b.const((v as { name: string }).name, value));
-      this.push(out, s, b.assign(b.index(b.id(this.ctx.use('ret')), b.num(0)), zeroTangentFor(this.fn, tangent)), true);
+      const slot = b.index(b.id(this.ctx.use(isArray ? 'retArrays' : 'ret')), b.num(0));
+      this.push(out, s, b.assign(slot, tangent), true);
       this.push(out, s, b.return(v));
       return;
     }
-    // public: fill `out` when given, else a fresh object.
+    // public: fill `out` when given (arrays in place), else a fresh object.
     const o = b.id(this.resultName);
     const valueName = isAtom(value) ? value : b.id(this.names.fresh('value'));
     const tangentName = isAtom(tangent) ? tangent : b.id(this.names.fresh('tangent'));
     if (!isAtom(value)) this.push(out, s, b.const((valueName as { name: string }).name, value));
     if (!isAtom(tangent)) this.push(out, s, b.const((tangentName as { name: string }).name, tangent), true);
-    const t = zeroTangentFor(this.fn, tangentName);
-    this.push(out, s, b.if(b.bin('!==', o, b.id('undefined')), [b.assign(b.member(o, 'value'), valueName), b.assign(b.member(o, 'tangent'), t), b.return(o)]), true);
-    this.push(out, s, b.return(b.obj([['value', valueName], ['tangent', t]])), true);
+    const store = (field: 'value' | 'tangent', e: JsExpr): JsStmt =>
+      isArray ? b.expr(b.call(this.ctx.useHelper('copyInto'), [b.member(o, field), e, { k: 'str', v: `out.${field}` }])) : b.assign(b.member(o, field), e);
+    this.push(out, s, b.if(b.bin('!==', o, b.id('undefined')), [store('value', valueName), store('tangent', tangentName), b.return(o)]), true);
+    this.push(out, s, b.return(b.obj([['value', valueName], ['tangent', tangentName]])), true);
   }
 
   // ---------------------------------------------------------------------------
@@ -595,12 +619,6 @@ export function withComments(list: readonly Emitted[], enclosing?: string): JsSt
 function sameText(s: JsStmt, origin: string): boolean {
   const norm = (t: string) => t.replace(/\s+/g, '').replace(/;$/, '');
   return norm(printStatements([s])) === norm(origin);
-}
-
-/** A literal 0 tangent of an array result must still be an array; scalar zero is fine as `0`. */
-function zeroTangentFor(fn: IRFunction, t: JsExpr): JsExpr {
-  if (isArrayType(fn.returnType) && t.k === 'num') throw new Error(`inactive array result in ${fn.name}`);
-  return t;
 }
 
 /** `let best = -Infinity` would be inferred as number anyway; annotate only what inference would get wrong. */

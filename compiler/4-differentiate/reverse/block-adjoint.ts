@@ -40,13 +40,18 @@ export class BlockAdjoint {
   private readonly refs = new Map<string, Set<TempId>>();
   readonly out: JsStmt[] = [];
   private origin = '';
+  private readonly defs = new Map<TempId, Op>();
+  /** Array-creating ops whose adjoint was emitted with the assignment that names their array. */
+  private readonly handled = new Set<TempId>();
 
   constructor(private readonly env: AdjointEnv) {}
 
   /** Emits the adjoint of `stmts` (a block, in forward order); `comment(origin)` marks source statements. */
   run(stmts: readonly Stmt[], after: (s: Stmt) => JsStmt[] = () => []): JsStmt[] {
+    for (const s of stmts) if (s.kind === 'op') this.defs.set(s.id, s);
     for (let i = stmts.length - 1; i >= 0; i--) {
       const s = stmts[i];
+      if (s.kind === 'op' && this.handled.has(s.id)) continue;
       const before = this.out.length;
       this.stmt(s);
       this.out.push(...after(s));
@@ -128,6 +133,7 @@ export class BlockAdjoint {
     const env = this.env;
     switch (s.kind) {
       case 'return':
+        if (isArrayType(env.fn.temps[s.value])) return this.arrayReturn(s.value);
         this.add(s.value, env.seed);
         return;
       case 'assign': {
@@ -156,8 +162,9 @@ export class BlockAdjoint {
       case 'declare':
         return;
       case 'push':
+        return this.push(s);
       case 'fill':
-        throw new Error(`${s.kind} in reverse mode is handled by the array emitter`);
+        return this.fill(s);
       case 'op':
         return this.op(s);
       case 'if':
@@ -168,8 +175,99 @@ export class BlockAdjoint {
     }
   }
 
+  private runtime(name: 'sum' | 'zeroedLike'): JsExpr {
+    return b.id(this.env.ctx.useHelper(name));
+  }
+
+  /** `for (let k = 0; k < n; k++) body(k)`. */
+  private loopOver(n: JsExpr, body: (k: JsExpr) => JsStmt[]): JsStmt {
+    const k = this.env.names.fresh('k');
+    return { k: 'for', init: b.let(k, b.num(0)), test: b.bin('<', b.id(k), n), update: { k: 'postfix', op: '++', target: b.id(k) }, body: body(b.id(k)) };
+  }
+
+  /** `return a` of an array: its adjoint receives the cotangent, element by element. */
+  private arrayReturn(t: TempId): void {
+    const d = this.defs.get(t);
+    if (!d || d.op !== 'read') throw new Error('an array result must be a variable');
+    if (!this.env.act.activeVar[d.var]) return;
+    const adj = this.env.arrayAdjoint(d.var);
+    this.flush((adj as { name: string }).name);
+    this.out.push(this.loopOver(b.member(this.env.seed, 'length'), (k) => b.accumulate(b.index(adj, k), b.index(this.env.seed, k))));
+  }
+
+  /**
+   * `a = <new array>`: the creation's adjoint, then `a_bar` starts over for the
+   * array `a` named before (inside loops; a top-level declaration has no before).
+   *   a = [p, q]              ⇒ p_bar += a_bar[0]; q_bar += a_bar[1]
+   *   a = new Array(n).fill(v) ⇒ v_bar += Σ a_bar
+   *   a = x.slice(s)          ⇒ x_bar[s + k] += a_bar[k]
+   *   a = g(…)                ⇒ g_pullback(…, a_bar, …)
+   */
   private arrayAssign(s: Extract<Stmt, { kind: 'assign' }>): void {
-    void s;
+    const env = this.env;
+    const v = s.var;
+    const adj = env.arrayAdjoint(v);
+    const name = (adj as { name: string }).name;
+    const d = this.defs.get(s.value);
+    if (d) {
+      this.handled.add(d.id);
+      switch (d.op) {
+        case 'newArray':
+          if (d.form === 'literal') d.args.forEach((a, k) => this.active(a) && this.add(a, b.index(adj, b.num(k))));
+          else if (d.args.length > 1 && this.active(d.args[1])) this.add(d.args[1], b.call(this.runtime('sum'), [adj]));
+          break;
+        case 'slice': {
+          if (!env.act.activeVar[d.var]) break;
+          const src = env.arrayAdjoint(d.var);
+          this.flush((src as { name: string }).name);
+          const start = d.hasStart ? env.value(d.args[0]) : b.num(0);
+          this.out.push(this.loopOver(b.member(adj, 'length'), (k) => b.accumulate(b.index(src, b.add(start, k)), b.index(adj, k))));
+          break;
+        }
+        case 'call':
+          this.call(d, adj);
+          break;
+        default:
+          throw new Error(`array '${env.names.variable(v)}' must be created by new, a literal, slice or a call`);
+      }
+    }
+    if (!(s.declare && env.topLevelDeclaration(v))) {
+      this.flush(name);
+      this.out.push(b.assign(adj, b.call(this.runtime('zeroedLike'), [adj, b.member(b.id(env.names.variable(v)), 'length')])));
+    }
+  }
+
+  /** `a.push(v)` ⇒ the last element's adjoint goes to v, and the push is undone (`a.pop()`). */
+  private push(s: Extract<Stmt, { kind: 'push' }>): void {
+    const env = this.env;
+    const arr = b.id(env.names.variable(s.var));
+    const last = b.sub(b.member(arr, 'length'), b.num(1));
+    if (env.act.activeVar[s.var]) {
+      const adj = env.arrayAdjoint(s.var);
+      this.flush((adj as { name: string }).name);
+      const el = b.index(adj, last);
+      if (this.active(s.value)) {
+        const tname = env.names.fresh(`${env.names.temp(s.value)}_bar`);
+        this.out.push(b.const(tname, el));
+        this.add(s.value, b.id(tname));
+      }
+      this.out.push(b.assign(el, b.num(0)));
+    }
+    this.out.push(b.expr(b.call(b.member(arr, 'pop'), [])));
+  }
+
+  /** `a.fill(v)` ⇒ v_bar += Σ a_bar; a_bar = 0. */
+  private fill(s: Extract<Stmt, { kind: 'fill' }>): void {
+    const env = this.env;
+    if (!env.act.activeVar[s.var]) return;
+    const adj = env.arrayAdjoint(s.var);
+    this.flush((adj as { name: string }).name);
+    if (this.active(s.value)) {
+      const tname = env.names.fresh(`${env.names.temp(s.value)}_bar`);
+      this.out.push(b.const(tname, b.call(this.runtime('sum'), [adj])));
+      this.add(s.value, b.id(tname));
+    }
+    this.out.push(b.expr(b.call(b.member(adj, 'fill'), [b.num(0)])));
   }
 
   private op(s: Op): void {
@@ -214,7 +312,7 @@ export class BlockAdjoint {
         return this.call(s, adj);
       case 'newArray':
       case 'slice':
-        throw new Error(`${s.op} in reverse mode is handled by the array emitter`);
+        return; // their adjoint is emitted with the assignment that names the array (arrayAssign)
     }
   }
 

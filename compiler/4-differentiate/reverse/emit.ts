@@ -22,7 +22,7 @@ import { rule } from '../../rules/table';
 import { b, isAtom, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
 import { FunctionNames } from '../names';
 import type { FileContext } from '../context';
-import { jsType, loadExpr, newArrayExpr, sliceExpr } from '../arrays';
+import { emptyArrayExpr, jsType, loadExpr, newArrayExpr, sliceExpr, writtenParams, zeroArrayExpr } from '../arrays';
 import { normalizeControl } from './normalize';
 import { BlockAdjoint } from './block-adjoint';
 import { finalizeAdjointDeclarations } from './peephole';
@@ -144,22 +144,40 @@ class ReverseEmitter {
     const reverse: JsStmt[] = [];
     this.revNodes(this.tree, reverse);
 
-    // Adjoint declarations: every active scalar variable starts at zero.
+    // Adjoint declarations: every active scalar starts at zero, every active array gets a zero array
+    // (a public gradient reuses the caller's `out` array; an internal pullback adds into the arrays passed).
     const adjointDecls: JsStmt[] = [];
+    const scalarAdjoints = new Set<string>();
     for (const v of fn.vars) {
-      if (!this.act.activeVar[v.id] || isArrayType(v.type)) continue;
-      if (this.conv.kind === 'internal' && false) continue;
-      adjointDecls.push(b.let(this.names.adjoint(v.id), b.num(0)));
-    }
-    for (const p of active) {
-      if (!this.act.activeVar[p] && !isArrayType(fn.vars[p].type)) adjointDecls.push(b.let(this.names.adjoint(p), b.num(0)));
+      const isParam = fn.params.includes(v.id);
+      const wanted = this.act.activeVar[v.id] || (isParam && this.act.activeParams.has(v.id));
+      if (!wanted) continue;
+      const name = this.names.adjoint(v.id);
+      if (!isArrayType(v.type)) {
+        adjointDecls.push(b.let(name, b.num(0)));
+        scalarAdjoints.add(name);
+        continue;
+      }
+      if (isParam && this.conv.kind === 'internal') continue;
+      const n = b.member(b.id(this.names.variable(v.id)), 'length');
+      const fresh = zeroArrayExpr(v.type, n);
+      const k = active.indexOf(v.id);
+      const init =
+        isParam && this.conv.kind === 'public'
+          ? b.cond(b.bin('===', b.id(this.outName), b.id('undefined')), fresh, b.call(this.ctx.useHelper('zeroed'), [b.index(b.member(b.id(this.outName), 'grads'), b.num(k)), n, str(`out.grads[${k}]`)]))
+          : fresh;
+      adjointDecls.push({ k: 'decl', kind: isParam || this.atTop.has(v.id) ? 'const' : 'let', name, init, type: isParam ? undefined : jsType(v.type, 'adjoint') });
     }
 
-    const hoistDecls = this.hoisted.map((v) => b.let(this.names.variable(v), fn.vars[v].type === 'boolean' ? b.bool(false) : b.num(0)));
+    const hoistDecls = this.hoisted.map((v) => {
+      const t = fn.vars[v].type;
+      return isArrayType(t) ? b.let(this.names.variable(v), emptyArrayExpr(t), jsType(t, 'local')) : b.let(this.names.variable(v), t === 'boolean' ? b.bool(false) : b.num(0));
+    });
     const prologue: JsStmt[] = [];
     if (this.usesTape && this.conv.kind === 'public') prologue.push(b.expr(b.call(b.member(b.id(this.ctx.use('tape')), 'reset'), [])));
+    for (const p of writtenParams(fn)) prologue.push(b.assign(this.names.variable(p), b.call(b.member(b.id(this.names.variable(p)), 'slice'), [])));
 
-    const body = finalizeAdjointDeclarations([...prologue, ...hoistDecls, ...forward, ...adjointDecls, ...reverse, ...this.epilogue(active)], new Set(adjointDecls.map((d) => (d as { name: string }).name)));
+    const body = finalizeAdjointDeclarations([...prologue, ...hoistDecls, ...forward, ...adjointDecls, ...reverse, ...this.epilogue(active)], scalarAdjoints);
 
     if (this.conv.kind === 'public') {
       const type = resultType(fn, this.act.activeParams);
@@ -189,14 +207,19 @@ class ReverseEmitter {
     const grads = active.map((p) => b.id(this.names.adjoint(p)));
     if (this.conv.kind === 'public') {
       const o = b.id(this.outName);
-      const fill: JsStmt[] = [b.assign(b.member(o, 'value'), b.id(this.valueName))];
-      active.forEach((p, k) => fill.push(b.assign(b.index(b.member(o, 'grads'), b.num(k)), grads[k])));
+      const value = b.id(this.valueName);
+      const fill: JsStmt[] = [
+        isArrayType(fn.returnType)
+          ? b.expr(b.call(this.ctx.useHelper('copyInto'), [b.member(o, 'value'), value, str('out.value')]))
+          : b.assign(b.member(o, 'value'), value),
+      ];
+      // Array gradients were accumulated in out.grads[k] itself; numbers are stored.
+      active.forEach((p, k) => {
+        if (!isArrayType(fn.vars[p].type)) fill.push(b.assign(b.index(b.member(o, 'grads'), b.num(k)), grads[k]));
+      });
       fill.push(b.return(o));
       const tuple = `[${active.map((p) => jsType(fn.vars[p].type, 'adjoint')).join(', ')}]`;
-      return [
-        b.if(b.bin('!==', o, b.id('undefined')), fill),
-        b.return(b.obj([['value', b.id(this.valueName)], ['grads', b.as(b.arr(grads), tuple)]])),
-      ];
+      return [b.if(b.bin('!==', o, b.id('undefined')), fill), b.return(b.obj([['value', value], ['grads', b.as(b.arr(grads), tuple)]]))];
     }
     const scalars = active.filter((p) => !isArrayType(fn.vars[p].type));
     if (scalars.length === 1) return [b.return(b.id(this.names.adjoint(scalars[0])))];
@@ -513,3 +536,9 @@ function assignment(name: string, value: JsExpr): JsStmt {
 }
 
 export { derivativeRefs };
+
+/** A string literal (for messages passed to runtime helpers). */
+function str(text: string): JsExpr {
+  return { k: 'str', v: text };
+}
+

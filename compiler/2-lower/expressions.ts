@@ -14,6 +14,7 @@ import { mathConstants, mathFunctions, rule } from '../rules/table';
 import { resolveCallee } from '../1-frontend/functions';
 import { fail, pos, type LowerContext } from './context';
 import { irType } from './types';
+import { namedArray } from './statements';
 import { lowerArrayCall, lowerArrayCreation, lowerElementAssignment, lowerLoad, isArrayMethodCall } from './arrays';
 
 const arithmetic: Partial<Record<ts.SyntaxKind, PrimName>> = {
@@ -399,7 +400,7 @@ function lowerCall(cx: LowerContext, e: ts.CallExpression): TempId {
   if (params.some((p) => p.dotDotDotToken || p.initializer || p.questionToken))
     return fail(errors.unsupportedExpression(pos(cx, e), `calling '${src.name}', which has optional, default or rest parameters`));
   if (e.arguments.length !== params.length) return fail(errors.arity(pos(cx, e), src.name, params.length, e.arguments.length));
-  const args = e.arguments.map((a) => lowerExpr(cx, a));
+  const args = e.arguments.map((a) => namedArray(cx, lowerExpr(cx, a), 'arg'));
   const sig = cx.checker.getSignatureFromDeclaration(src.node);
   const ret = sig ? irType(cx.checker.getReturnTypeOfSignature(sig), cx.checker) : undefined;
   if (ret === undefined || ret === 'boolean') {

@@ -250,7 +250,7 @@ function lowerReturn(cx: LowerContext, node: ts.ReturnStatement): void {
     return;
   }
   if (!node.expression) return fail(errors.missingReturn(pos(cx, node), cx.name));
-  const value = lowerExpr(cx, node.expression);
+  const value = namedArray(cx, lowerExpr(cx, node.expression), 'result');
   cx.fn.emit({ kind: 'return', value, origin: cx.fn.origin });
 }
 
@@ -355,3 +355,17 @@ function countReturns(node: ts.Node): number {
 }
 
 export type { Type };
+
+/**
+ * An array value that is not a variable (`[a, b]`, `x.slice(1)`, `g(x)`) gets a
+ * hidden variable, so that every array the derivatives handle has a name:
+ *   return [a, b]   ⇒   const result = [a, b]; return result
+ */
+export function namedArray(cx: LowerContext, t: TempId, hint: string): TempId {
+  if (!isArrayType(cx.fn.temps[t])) return t;
+  const last = cx.fn.current[cx.fn.current.length - 1];
+  if (last && last.kind === 'op' && last.id === t && last.op === 'read') return t;
+  const v = cx.fn.declare(hint, cx.fn.temps[t], 'hidden', true);
+  cx.fn.assign(v, t, true);
+  return cx.fn.read(v);
+}

@@ -13,6 +13,7 @@ import type { JsFile, JsFunction } from '../5-print/js';
 import { FileContext } from './context';
 import { emitForward } from './forward/emit';
 import { emitReverse, emitGradWrapper } from './reverse/emit';
+import { emitJacobian } from './jacobian';
 
 export interface MarkedIR {
   readonly ir: IRFunction;
@@ -28,7 +29,7 @@ export interface FileOptions {
 
 export function publicNames(fnName: string, returnType: IRFunction['returnType']): string[] {
   const names = [`${fnName}_jvp`, `${fnName}_vjp`];
-  if (returnType === 'number') names.push(`${fnName}_grad`);
+  names.push(returnType === 'number' ? `${fnName}_grad` : `${fnName}_jacobian`);
   return names;
 }
 
@@ -47,6 +48,7 @@ export function differentiateFile(marked: readonly MarkedIR[], getIR: (key: stri
       emitReverse(ir, active, { kind: 'public', name: `${ir.name}_vjp`, exported: true, doc: `Reverse mode of \`${ir.name}\`: value and cotangentᵀ·J with respect to (${wrtList.join(', ')}).` }, ctx),
     );
     if (ir.returnType === 'number') functions.push(emitGradWrapper(ir, active, `${ir.name}_grad`, `${ir.name}_vjp`));
+    else functions.push(emitJacobian(ir, active, `${ir.name}_jacobian`));
   }
   const helpers: JsFunction[] = [];
   const primals: JsFunction[] = [];

@@ -53,10 +53,10 @@ export class FunctionNames {
   private readonly tempAdjoints = new Map<TempId, string>();
   private tempCount = 0;
 
-  constructor(readonly fn: IRFunction, extraReserved: readonly string[] = []) {
-    for (const n of extraReserved) this.namer.claim(n);
+  /** `paramsOnly`: for wrappers that never see the function's locals. */
+  constructor(readonly fn: IRFunction, paramsOnly = false) {
     // Parameters first (their names are part of the public signature), then the other variables.
-    const order = [...fn.params, ...fn.vars.map((v) => v.id).filter((id) => !fn.params.includes(id))];
+    const order = [...fn.params, ...(paramsOnly ? [] : fn.vars.map((v) => v.id).filter((id) => !fn.params.includes(id)))];
     for (const id of order) {
       const v = fn.vars[id];
       this.varNames[id] = v.role === 'hidden' ? '' : this.namer.claim(v.name);

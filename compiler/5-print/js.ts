@@ -367,3 +367,8 @@ export function resimplify(e: JsExpr): JsExpr {
       return e;
   }
 }
+
+/** Structural equality of two expressions. */
+export function sameExpr(a: JsExpr, c: JsExpr): boolean {
+  return JSON.stringify(a) === JSON.stringify(c);
+}

@@ -16,6 +16,7 @@ import { analyzeActivity, forEachStmt, type Activity } from '../../3-analyze/act
 import { rule, partialsOf } from '../../rules/table';
 import { b, namesIn, isAtom, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
 import { FunctionNames } from '../names';
+import { cse } from '../../ir/cse';
 import { printStatements } from '../../5-print/printer';
 import type { FileContext } from '../context';
 import { useFacts, type UseFacts } from '../uses';
@@ -36,7 +37,7 @@ interface Emitted {
 }
 
 export function emitForward(fn: IRFunction, activeParams: ReadonlySet<VarId>, conv: ForwardConvention, ctx: FileContext): JsFunction {
-  return new ForwardEmitter(fn, activeParams, conv, ctx).emit();
+  return new ForwardEmitter(conv.kind === 'primal' ? fn : cse(fn), activeParams, conv, ctx).emit();
 }
 
 class ForwardEmitter {
@@ -411,6 +412,7 @@ class ForwardEmitter {
         if (!r.partials) return b.num(0);
         const partials = partialsOf(r, s.args.map((a) => this.active(a)), (i) => this.value(i < 0 ? s.id : s.args[i]));
         // d(a * b) = da * b + a * db, in the order of the operands.
+        if (s.fn === 'mul' && s.args[0] === s.args[1]) return b.mul(b.mul(b.num(2), this.value(s.args[0])), this.tangent(s.args[0]));
         if (s.fn === 'mul') return b.add(this.active(s.args[0]) ? b.mul(this.tangent(s.args[0]), partials[0]) : b.num(0), this.active(s.args[1]) ? b.mul(partials[1], this.tangent(s.args[1])) : b.num(0));
         return b.sum(s.args.map((a, i) => (this.active(a) ? b.mul(partials[i], this.tangent(a)) : b.num(0))));
       }

@@ -13,7 +13,7 @@
  */
 import { isArrayType, type IRFunction, type Op, type Stmt, type TempId, type VarId } from '../../ir/types';
 import { rule, partialsOf } from '../../rules/table';
-import { b, isAtom, namesIn, type JsExpr, type JsStmt } from '../../5-print/js';
+import { b, isAtom, namesIn, sameExpr, type JsExpr, type JsStmt } from '../../5-print/js';
 import type { Activity } from '../../3-analyze/activity';
 import type { FunctionNames } from '../names';
 import type { FileContext } from '../context';
@@ -72,7 +72,10 @@ export class BlockAdjoint {
     if (!this.active(t) || (e.k === 'num' && e.v === 0)) return;
     let list = this.contrib.get(t);
     if (!list) this.contrib.set(t, (list = []));
-    list.push(e);
+    // x * x contributes x·ȳ twice: 2 * x * ȳ.
+    const same = list.findIndex((c) => sameExpr(c, e));
+    if (same >= 0) list[same] = b.mul(b.num(2), e);
+    else list.push(e);
     for (const n of namesIn(e)) {
       if (!n.endsWith('_bar')) continue;
       let set = this.refs.get(n);

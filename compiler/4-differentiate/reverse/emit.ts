@@ -24,6 +24,7 @@ import { FunctionNames } from '../names';
 import type { FileContext } from '../context';
 import { emptyArrayExpr, jsType, loadExpr, newArrayExpr, sliceExpr, writtenParams, zeroArrayExpr } from '../arrays';
 import { normalizeControl } from './normalize';
+import { cse } from '../../ir/cse';
 import { BlockAdjoint } from './block-adjoint';
 import { finalizeAdjointDeclarations } from './peephole';
 
@@ -35,7 +36,7 @@ export interface ReverseConvention {
 }
 
 export function emitReverse(fn: IRFunction, activeParams: ReadonlySet<VarId>, conv: ReverseConvention, ctx: FileContext): JsFunction {
-  const normalized = normalizeControl(fn);
+  const normalized = cse(normalizeControl(fn));
   const act = analyzeActivity(normalized, activeParams);
   const ints = integerVars(normalized);
   const plan = planReverse(normalized, act, ints);
@@ -44,7 +45,7 @@ export function emitReverse(fn: IRFunction, activeParams: ReadonlySet<VarId>, co
 
 /** `f_grad(x, y, out?) = f_vjp(x, y, 1, out)`. */
 export function emitGradWrapper(fn: IRFunction, activeParams: ReadonlySet<VarId>, name: string, vjpName: string): JsFunction {
-  const names = new FunctionNames(fn);
+  const names = new FunctionNames(fn, true);
   const params: JsParam[] = fn.params.map((p) => ({ name: names.variable(p), type: jsType(fn.vars[p].type, 'param') }));
   const outName = names.fresh('out');
   const type = resultType(fn, activeParams);
@@ -73,6 +74,8 @@ class ReverseEmitter {
   private readonly useCount: number[];
   private readonly fwd = new Map<TempId, JsExpr>();
   private readonly stable: boolean[];
+  /** Variables some op reads (others need not be assigned at all). */
+  private readonly readVars: Set<VarId>;
   /** Variables declared directly in the function body: declared in place; the others are hoisted. */
   private readonly atTop = new Set<VarId>();
   private readonly localSaves = new Map<string, string>();
@@ -123,6 +126,7 @@ class ReverseEmitter {
     };
     count(tree, true);
     for (const st of fn.body) if ((st.kind === 'assign' && st.declare) || st.kind === 'declare') this.atTop.add(st.var);
+    this.readVars = referencedVars(tree, true);
     this.stable = fn.vars.map((v, i) => (v.role === 'param' ? assigns[i] === 0 : assigns[i] === 1 && this.atTop.has(i)));
   }
 
@@ -133,7 +137,7 @@ class ReverseEmitter {
 
     // Forward sweep.
     const forward: JsStmt[] = [];
-    const referenced = referencedVars(this.tree);
+    const referenced = this.readVars;
     for (const v of fn.vars) {
       if (v.role === 'param' || this.atTop.has(v.id) || !referenced.has(v.id)) continue;
       this.hoisted.push(v.id);
@@ -299,6 +303,7 @@ class ReverseEmitter {
         }
         case 'assign': {
           const v = this.fn.vars[s.var];
+          if (!this.readVars.has(s.var)) break; // nothing reads it (reads were forwarded within blocks)
           const name = this.names.variable(s.var);
           const value = this.fwd.get(s.value)!;
           if (s.declare && this.atTop.has(s.var)) out.push({ k: 'decl', kind: this.stable[s.var] && v.constant ? 'const' : 'let', name, init: value });
@@ -512,16 +517,21 @@ class ReverseEmitter {
   }
 }
 
-function referencedVars(nodes: RNode[], into = new Set<VarId>()): Set<VarId> {
+/** Variables read by some op (`readsOnly`), or also written. Arrays count as read when written (their elements are state). */
+function referencedVars(nodes: RNode[], readsOnly = false, into = new Set<VarId>()): Set<VarId> {
   for (const n of nodes) {
     if (n.kind === 'block') {
-      for (const s of n.stmts) if ((s.kind === 'op' && (s.op === 'read' || s.op === 'load' || s.op === 'length' || s.op === 'slice')) || s.kind === 'assign' || s.kind === 'store' || s.kind === 'declare') into.add(s.var);
+      for (const s of n.stmts) {
+        if (s.kind === 'op' && (s.op === 'read' || s.op === 'load' || s.op === 'length' || s.op === 'slice')) into.add(s.var);
+        else if (s.kind === 'store' || s.kind === 'push' || s.kind === 'fill') into.add(s.var);
+        else if (!readsOnly && (s.kind === 'assign' || s.kind === 'declare')) into.add(s.var);
+      }
     } else if (n.kind === 'if') {
-      referencedVars(n.then, into);
-      referencedVars(n.else, into);
+      referencedVars(n.then, readsOnly, into);
+      referencedVars(n.else, readsOnly, into);
     } else {
-      referencedVars(n.test, into);
-      referencedVars(n.body, into);
+      referencedVars(n.test, readsOnly, into);
+      referencedVars(n.body, readsOnly, into);
     }
   }
   return into;

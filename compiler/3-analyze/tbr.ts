@@ -20,6 +20,7 @@ import { isArrayType } from '../ir/types';
 import { rule } from '../rules/table';
 import { namesIn, b } from '../5-print/js';
 import type { Activity } from './activity';
+import type { Fusion } from './fusion';
 
 export interface Save {
   readonly var: VarId;
@@ -47,7 +48,19 @@ export interface BlockInfo {
 export type RNode =
   | BlockInfo
   | { readonly kind: 'if'; readonly stmt: If; readonly then: RNode[]; readonly else: RNode[]; readonly nested: boolean }
-  | { readonly kind: 'loop'; readonly stmt: Loop; readonly test: RNode[]; readonly body: RNode[]; readonly nested: boolean };
+  | { readonly kind: 'loop'; readonly stmt: Loop; readonly test: RNode[]; readonly body: RNode[]; readonly nested: boolean }
+  | FusedLoop;
+
+/** A loop whose adjoint runs inside its forward iterations (see fusion.ts); its body is planned like a function body. */
+export interface FusedLoop {
+  readonly kind: 'fused';
+  readonly stmt: Loop;
+  readonly fusion: Fusion;
+  readonly test: RNode[];
+  readonly body: RNode[];
+  /** Variables the loop overwrites whose entry values a later-reversed recompute needs: copied once before the loop. */
+  readonly entrySaves: VarId[];
+}
 
 export interface ReversePlan {
   readonly tree: RNode[];
@@ -91,7 +104,7 @@ export function derivativeRefs(s: Extract<Stmt, { kind: 'op' }>, activeTemp: rea
   return refs;
 }
 
-export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolean[]): ReversePlan {
+export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolean[], fusions: ReadonlyMap<Loop, Fusion> = new Map()): ReversePlan {
   const build = (region: Region, topLevel: boolean, nested: boolean): RNode[] => {
     const nodes: RNode[] = [];
     let current: Stmt[] = [];
@@ -103,6 +116,9 @@ export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolea
       if (s.kind === 'if') {
         flush();
         nodes.push({ kind: 'if', stmt: s, then: build(s.then, false, true), else: build(s.else, false, true), nested });
+      } else if (s.kind === 'loop' && fusions.has(s)) {
+        flush();
+        nodes.push({ kind: 'fused', stmt: s, fusion: fusions.get(s)!, test: build(s.test, true, false), body: build(s.body, true, false), entrySaves: [] });
       } else if (s.kind === 'loop') {
         flush();
         nodes.push({ kind: 'loop', stmt: s, test: build(s.test, false, true), body: build(s.body, false, true), nested });
@@ -181,6 +197,17 @@ export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolea
     for (const n of nodes) {
       if (n.kind === 'block') e = flowBlock(n, e);
       else if (n.kind === 'if') e = union(flow(n.then, e), flow(n.else, e));
+      else if (n.kind === 'fused') {
+        // Each iteration is reversed right away: its saves start from nothing exposed.
+        flow(n.test, new Set());
+        flow(n.body, new Set());
+        const written = writtenIn(n.stmt);
+        e = new Set(e);
+        for (const v of [...written].sort((a, b2) => a - b2)) {
+          if (e.has(v) && !n.entrySaves.includes(v)) n.entrySaves.push(v);
+          e.delete(v);
+        }
+      }
       else {
         let x = e;
         for (;;) {
@@ -219,4 +246,25 @@ function invertibleDelta(stmts: readonly Stmt[], v: VarId): number | undefined {
   const [l, r] = d.args.map((a) => defs.get(a));
   if (!l || !r || l.op !== 'read' || l.var !== v || r.op !== 'const' || typeof r.value !== 'number' || !Number.isInteger(r.value)) return undefined;
   return d.fn === 'add' ? r.value : -r.value;
+}
+
+/** Variables (and arrays) a loop writes. */
+export function writtenIn(l: Loop): Set<VarId> {
+  const out = new Set<VarId>();
+  const visit = (r: Region) => {
+    for (const s of r) {
+      if (s.kind === 'assign' || s.kind === 'store' || s.kind === 'push' || s.kind === 'fill' || s.kind === 'declare') out.add(s.var);
+      else if (s.kind === 'if') {
+        visit(s.then);
+        visit(s.else);
+      } else if (s.kind === 'loop') {
+        visit(s.test);
+        visit(s.body);
+        visit(s.update);
+      }
+    }
+  };
+  visit(l.test);
+  visit(l.body);
+  return out;
 }

@@ -31,6 +31,10 @@ export interface AdjointEnv {
   readonly topLevelDeclaration: (v: VarId) => boolean;
   /** Adjoint array of an array variable. */
   arrayAdjoint(v: VarId): JsExpr;
+  /** Name of a scalar variable's adjoint (fused loops accumulate some into their own sums). */
+  adjointName(v: VarId): string;
+  /** A scalar adjoint that is a constant here (the accumulator of a fused loop: 1); writes to it are dropped. */
+  fixedAdjoint(v: VarId): JsExpr | undefined;
 }
 
 export class BlockAdjoint {
@@ -105,7 +109,8 @@ export class BlockAdjoint {
   }
 
   private writeVar(v: VarId, e: JsExpr, zero: boolean): void {
-    const name = this.env.names.adjoint(v);
+    if (this.env.fixedAdjoint(v)) return; // an accumulator's adjoint passes through its `+=` unchanged
+    const name = this.env.adjointName(v);
     this.flush(name);
     if (this.pendingZero.has(v)) {
       this.pendingZero.delete(v);
@@ -143,9 +148,14 @@ export class BlockAdjoint {
         const v = s.var;
         if (!env.act.activeVar[v]) return;
         if (isArrayType(env.fn.vars[v].type)) return this.arrayAssign(s);
-        if (!this.pendingZero.has(v)) this.add(s.value, b.id(env.names.adjoint(v)));
+        const fixed = env.fixedAdjoint(v);
+        if (fixed) {
+          this.add(s.value, fixed);
+          return;
+        }
+        if (!this.pendingZero.has(v)) this.add(s.value, b.id(env.adjointName(v)));
+        // After a top-level declaration nothing reads v_bar again: no zeroing.
         if (!(s.declare && env.topLevelDeclaration(v))) this.pendingZero.add(v);
-        else this.refs.get(env.names.adjoint(v))?.size; // top-level declaration: nothing reads v_bar afterwards
         return;
       }
       case 'store': {

@@ -17,7 +17,8 @@
 import { assertNever, isArrayType, type IRFunction, type Op, type Stmt, type TempId, type VarId } from '../../ir/types';
 import { analyzeActivity, type Activity } from '../../3-analyze/activity';
 import { integerVars } from '../../3-analyze/integers';
-import { planReverse, derivativeRefs, type BlockInfo, type RNode } from '../../3-analyze/tbr';
+import { planReverse, derivativeRefs, type BlockInfo, type FusedLoop, type RNode } from '../../3-analyze/tbr';
+import { findFusions } from '../../3-analyze/fusion';
 import { rule } from '../../rules/table';
 import { b, isAtom, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
 import { FunctionNames } from '../names';
@@ -39,7 +40,8 @@ export function emitReverse(fn: IRFunction, activeParams: ReadonlySet<VarId>, co
   const normalized = cse(normalizeControl(fn));
   const act = analyzeActivity(normalized, activeParams);
   const ints = integerVars(normalized);
-  const plan = planReverse(normalized, act, ints);
+  const fusions = findFusions(normalized, act);
+  const plan = planReverse(normalized, act, ints, fusions);
   return new ReverseEmitter(normalized, act, plan.tree, conv, ctx).emit();
 }
 
@@ -74,6 +76,11 @@ class ReverseEmitter {
   private readonly useCount: number[];
   private readonly fwd = new Map<TempId, JsExpr>();
   private readonly stable: boolean[];
+  /** Variables declared in the body of a fused loop: their adjoints live in one iteration. */
+  private readonly iterationLocal = new Set<VarId>();
+  /** Inside a fused loop: adjoints summed under another name, and the accumulator's fixed adjoint (1). */
+  private readonly renamed = new Map<VarId, string>();
+  private readonly fixed = new Map<VarId, JsExpr>();
   /** Variables some op reads (others need not be assigned at all). */
   private readonly readVars: Set<VarId>;
   /** Variables declared directly in the function body: declared in place; the others are hoisted. */
@@ -117,6 +124,11 @@ class ReverseEmitter {
           if (!n.nested) this.conds.add(n.stmt.cond);
           count(n.then, false);
           count(n.else, false);
+        } else if (n.kind === 'fused') {
+          if (n.stmt.cond !== undefined) this.useCount[n.stmt.cond]++;
+          count(n.test, true);
+          count(n.body, true);
+          for (const v of n.fusion.locals) this.iterationLocal.add(v);
         } else {
           if (n.stmt.cond !== undefined) this.useCount[n.stmt.cond]++;
           count(n.test, false);
@@ -151,11 +163,12 @@ class ReverseEmitter {
     // Adjoint declarations: every active scalar starts at zero, every active array gets a zero array
     // (a public gradient reuses the caller's `out` array; an internal pullback adds into the arrays passed).
     const adjointDecls: JsStmt[] = [];
+    const paramArrays: JsStmt[] = [];
     const scalarAdjoints = new Set<string>();
     for (const v of fn.vars) {
       const isParam = fn.params.includes(v.id);
       const wanted = this.act.activeVar[v.id] || (isParam && this.act.activeParams.has(v.id));
-      if (!wanted) continue;
+      if (!wanted || this.iterationLocal.has(v.id)) continue;
       const name = this.names.adjoint(v.id);
       if (!isArrayType(v.type)) {
         adjointDecls.push(b.let(name, b.num(0)));
@@ -170,7 +183,10 @@ class ReverseEmitter {
         isParam && this.conv.kind === 'public'
           ? b.cond(b.bin('===', b.id(this.outName), b.id('undefined')), fresh, b.call(this.ctx.useHelper('zeroed'), [b.index(b.member(b.id(this.outName), 'grads'), b.num(k)), n, str(`out.grads[${k}]`)]))
           : fresh;
-      adjointDecls.push({ k: 'decl', kind: isParam || this.atTop.has(v.id) ? 'const' : 'let', name, init, type: isParam ? undefined : jsType(v.type, 'adjoint') });
+      const decl: JsStmt = { k: 'decl', kind: isParam || this.atTop.has(v.id) ? 'const' : 'let', name, init, type: isParam ? undefined : jsType(v.type, 'adjoint') };
+      // Parameter gradients exist from the start: a fused loop accumulates into them during the forward sweep.
+      if (isParam) paramArrays.push(decl);
+      else adjointDecls.push(decl);
     }
 
     const hoistDecls = this.hoisted.map((v) => {
@@ -181,7 +197,7 @@ class ReverseEmitter {
     if (this.usesTape && this.conv.kind === 'public') prologue.push(b.expr(b.call(b.member(b.id(this.ctx.use('tape')), 'reset'), [])));
     for (const p of writtenParams(fn)) prologue.push(b.assign(this.names.variable(p), b.call(b.member(b.id(this.names.variable(p)), 'slice'), [])));
 
-    const body = finalizeAdjointDeclarations([...prologue, ...hoistDecls, ...forward, ...adjointDecls, ...reverse, ...this.epilogue(active)], scalarAdjoints);
+    const body = finalizeAdjointDeclarations([...prologue, ...paramArrays, ...hoistDecls, ...forward, ...adjointDecls, ...reverse, ...this.epilogue(active)], scalarAdjoints);
 
     if (this.conv.kind === 'public') {
       const type = resultType(fn, this.act.activeParams);
@@ -242,7 +258,8 @@ class ReverseEmitter {
 
   private fwdNodes(nodes: RNode[], out: JsStmt[]): void {
     for (const n of nodes) {
-      if (n.kind === 'block') this.fwdBlock(n, out);
+      if (n.kind === 'fused') this.fwdFused(n, out);
+      else if (n.kind === 'block') this.fwdBlock(n, out);
       else if (n.kind === 'if') {
         const cond = this.fwd.get(n.stmt.cond)!;
         const then: JsStmt[] = [];
@@ -272,6 +289,104 @@ class ReverseEmitter {
       }
     }
   }
+
+  private readonly fusedSums = new Map<FusedLoop, { v: VarId; sum: string; inPlace: boolean }[]>();
+
+  /**
+   * A fused loop: each iteration runs forward, then its own adjoint with the
+   * accumulator's adjoint fixed at 1, adding into per-input sums (or straight
+   * into a parameter's gradient array when nothing after the loop touches it).
+   */
+  private fwdFused(n: FusedLoop, out: JsStmt[]): void {
+    const l = n.stmt;
+    const fu = n.fusion;
+    for (const v of n.entrySaves) {
+      const name = this.names.fresh(`${this.names.variable(v)}_old`);
+      this.localSaves.set(`${v}`, name);
+      out.push(b.const(name, b.id(this.names.variable(v))));
+    }
+    const sums: { v: VarId; sum: string; inPlace: boolean }[] = [];
+    for (const v of fu.inputs) {
+      const info = this.fn.vars[v];
+      const inPlace = isArrayType(info.type) && this.fn.params.includes(v) && this.conv.kind === 'public' && !this.readAfter(l, v);
+      const sum = inPlace ? this.names.adjoint(v) : this.names.fresh(`${this.names.adjoint(v)}_sum`);
+      if (!inPlace) out.push(isArrayType(info.type) ? b.const(sum, zeroArrayExpr(info.type, b.member(b.id(this.names.variable(v)), 'length'))) : b.let(sum, b.num(0)));
+      sums.push({ v, sum, inPlace });
+      if (isArrayType(info.type)) this.renamedArrays.set(v, sum);
+      else this.renamed.set(v, sum);
+    }
+    this.fusedSums.set(n, sums);
+    this.fixed.set(fu.accumulator, b.num(1));
+
+    const test: JsStmt[] = [];
+    this.fwdNodes(n.test, test);
+    const body: JsStmt[] = [];
+    this.fwdNodes(n.body, body);
+    // The adjoint of this iteration, with the loop's own variables starting at zero.
+    const reverse: JsStmt[] = [];
+    this.revNodes(n.body, reverse);
+    const locals: JsStmt[] = [];
+    for (const v of [...fu.locals].sort((a, c) => a - c)) {
+      const info = this.fn.vars[v];
+      if (!this.act.activeVar[v]) continue;
+      const name = this.names.adjoint(v);
+      if (isArrayType(info.type)) locals.push(b.let(name, zeroArrayExpr(info.type, b.member(b.id(this.names.variable(v)), 'length')), jsType(info.type, 'adjoint')));
+      else locals.push(b.let(name, b.num(0)));
+    }
+    const adjoint = finalizeAdjointDeclarations([...locals, ...reverse], new Set(locals.filter((d) => d.k === 'decl' && d.init?.k === 'num').map((d) => (d as { name: string }).name)));
+    this.fixed.delete(fu.accumulator);
+    for (const { v } of sums) {
+      this.renamed.delete(v);
+      this.renamedArrays.delete(v);
+    }
+    const cond = this.fwd.get(l.cond!)!;
+    out.push(b.comment(`${l.origin.text}: each iteration adds its share of the gradient of ${this.names.variable(fu.accumulator)}`));
+    const iteration = [...body, ...adjoint];
+    if (test.length === 0) out.push({ k: 'while', test: cond, body: iteration });
+    else out.push({ k: 'while', test: b.bool(true), body: [...test, b.if(b.not(cond), [b.break()]), ...iteration] });
+  }
+
+  /** Whether any statement after loop `l` (at the top of the function) reads `v` actively. */
+  private readAfter(l: Stmt, v: VarId): boolean {
+    const at = this.fn.body.indexOf(l);
+    let found = false;
+    const visit = (r: readonly Stmt[]) => {
+      for (const s of r) {
+        if (s.kind === 'op' && (s.op === 'read' || s.op === 'load' || s.op === 'slice') && s.var === v && this.act.activeTemp[s.id]) found = true;
+        if (s.kind === 'op' && s.op === 'read' && s.var === v && isArrayType(this.fn.vars[v].type)) found = true;
+        if (s.kind === 'if') {
+          visit(s.then);
+          visit(s.else);
+        } else if (s.kind === 'loop') {
+          visit(s.test);
+          visit(s.body);
+        }
+      }
+    };
+    visit(this.fn.body.slice(at + 1));
+    return found;
+  }
+
+  /** In the reverse sweep, a fused loop only scales its sums by the accumulator's adjoint. */
+  private revFused(n: FusedLoop, out: JsStmt[]): void {
+    const accBar = b.id(this.names.adjoint(n.fusion.accumulator));
+    out.push(b.comment(`${n.stmt.origin.text}: its gradient was summed during the forward sweep`));
+    for (const { v, sum, inPlace } of this.fusedSums.get(n) ?? []) {
+      const info = this.fn.vars[v];
+      const target = b.id(this.names.adjoint(v));
+      if (!isArrayType(info.type)) {
+        out.push(...b.accumulate(target, b.mul(accBar, b.id(sum))));
+        continue;
+      }
+      const k = this.names.fresh('k');
+      const loop = (body: JsStmt[]): JsStmt => ({ k: 'for', init: b.let(k, b.num(0)), test: b.bin('<', b.id(k), b.member(target, 'length')), update: { k: 'postfix', op: '++', target: b.id(k) }, body });
+      if (inPlace) out.push(b.if(b.bin('!==', accBar, b.num(1)), [loop([b.assign(b.index(target, b.id(k)), accBar, '*=')])]));
+      else out.push(loop(b.accumulate(b.index(target, b.id(k)), b.mul(accBar, b.index(b.id(sum), b.id(k))))));
+    }
+    for (const v of n.entrySaves) out.push(b.assign(this.names.variable(v), b.id(this.localSaves.get(`${v}`)!)));
+  }
+
+  private readonly renamedArrays = new Map<VarId, string>();
 
   private fwdBlock(blk: BlockInfo, out: JsStmt[]): void {
     const top = blk.mode === 'reuse';
@@ -416,6 +531,7 @@ class ReverseEmitter {
             s.kind === 'return',
         );
     } else if (n.kind === 'if') r = n.then.some((c) => this.hasReverse(c)) || n.else.some((c) => this.hasReverse(c));
+    else if (n.kind === 'fused') r = true;
     else r = n.test.some((c) => this.hasReverse(c)) || n.body.some((c) => this.hasReverse(c));
     this.reverseMemo.set(n, r);
     return r;
@@ -425,7 +541,8 @@ class ReverseEmitter {
     for (let i = nodes.length - 1; i >= 0; i--) {
       const n = nodes[i];
       if (!this.hasReverse(n)) continue;
-      if (n.kind === 'block') this.revBlock(n, out);
+      if (n.kind === 'fused') this.revFused(n, out);
+      else if (n.kind === 'block') this.revBlock(n, out);
       else if (n.kind === 'if') {
         const then: JsStmt[] = [];
         const els: JsStmt[] = [];
@@ -489,7 +606,9 @@ class ReverseEmitter {
       },
       seed: b.id(this.seedName),
       topLevelDeclaration: (v) => this.atTop.has(v),
-      arrayAdjoint: (v) => b.id(this.names.adjoint(v)),
+      arrayAdjoint: (v) => b.id(this.renamedArrays.get(v) ?? this.names.adjoint(v)),
+      adjointName: (v) => this.renamed.get(v) ?? this.names.adjoint(v),
+      fixedAdjoint: (v) => this.fixed.get(v),
     });
     out.push(...adj.run(blk.stmts));
   }

@@ -46,11 +46,31 @@ export function lowerElementAssignment(cx: LowerContext, target: ts.ElementAcces
   return value;
 }
 
+const arrayMethods = new Set(['push', 'fill', 'slice', 'subarray', 'reduce', 'map', 'forEach']);
+
 export function isArrayMethodCall(cx: LowerContext, callee: ts.PropertyAccessExpression): boolean {
   const obj = skipOuter(callee.expression);
-  if (!ts.isIdentifier(obj)) return false;
-  const v = cx.fn.lookup(obj.text);
-  return v !== undefined && isArrayType(cx.fn.vars[v].type);
+  if (ts.isIdentifier(obj)) {
+    const v = cx.fn.lookup(obj.text);
+    return v !== undefined && isArrayType(cx.fn.vars[v].type);
+  }
+  // `xs.map(f).reduce(g)`: a method on an array-valued expression.
+  const t = typeOfNode(cx, obj);
+  return arrayMethods.has(callee.name.text) && t !== undefined && isArrayType(t);
+}
+
+/** The variable naming an array operand: the variable itself, or a hidden one holding an array-valued expression. */
+function arrayOperand(cx: LowerContext, node: ts.Expression): VarId {
+  const e = skipOuter(node);
+  if (ts.isIdentifier(e)) return arrayVar(cx, e);
+  const t = lowerExpr(cx, e);
+  const type = cx.fn.temps[t];
+  if (!isArrayType(type)) return fail(errors.unsupportedExpression(pos(cx, e), `'${e.getText(cx.sf).slice(0, 40)}' as an array`));
+  const last = cx.fn.current[cx.fn.current.length - 1];
+  if (last && last.kind === 'op' && last.id === t && last.op === 'read') return last.var; // already a variable (a map's result)
+  const v = cx.fn.declare('array', type, 'hidden', true);
+  cx.fn.assign(v, t, true);
+  return v;
 }
 
 /** `new Float64Array(n)`, `new Array(n).fill(v)`, `[a, b, c]`, `new Float64Array([a, b])`, `new Float64Array(xs)`. */
@@ -101,7 +121,7 @@ function sizedArrayFill(cx: LowerContext, call: ts.CallExpression, callee: ts.Pr
 /** Calls of array methods: `push`, `fill`, `slice`, `subarray`, `reduce`, `map`, `forEach`. */
 export function lowerArrayCall(cx: LowerContext, call: ts.CallExpression, callee: ts.PropertyAccessExpression): TempId {
   const method = callee.name.text;
-  const v = arrayVar(cx, callee.expression);
+  const v = arrayOperand(cx, callee.expression);
   const info = cx.fn.vars[v];
   const args = call.arguments;
   switch (method) {

@@ -31,6 +31,8 @@ export interface AdjointEnv {
   readonly topLevelDeclaration: (v: VarId) => boolean;
   /** Adjoint array of an array variable. */
   arrayAdjoint(v: VarId): JsExpr;
+  /** Whether the reverse sweep must undo this push (the array is active, or a recompute reads it). */
+  undoPush(s: Stmt): boolean;
   /** Name of a scalar variable's adjoint (fused loops accumulate some into their own sums). */
   adjointName(v: VarId): string;
   /** A scalar adjoint that is a constant here (the accumulator of a fused loop: 1); writes to it are dropped. */
@@ -266,7 +268,7 @@ export class BlockAdjoint {
       }
       this.out.push(b.assign(el, b.num(0)));
     }
-    this.out.push(b.expr(b.call(b.member(arr, 'pop'), [])));
+    if (env.undoPush(s)) this.out.push(b.expr(b.call(b.member(arr, 'pop'), [])));
   }
 
   /** `a.fill(v)` ⇒ v_bar += Σ a_bar; a_bar = 0. */

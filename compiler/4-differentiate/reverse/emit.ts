@@ -339,9 +339,19 @@ class ReverseEmitter {
       this.renamed.delete(v);
       this.renamedArrays.delete(v);
     }
+    // The iteration's adjoint restores what it overwrote; variables that outlive the iteration
+    // (the loop counter) are put back to where the forward part left them.
+    const carry: JsStmt[] = [];
+    const reset: JsStmt[] = [];
+    for (const v of restoredIn(n.body)) {
+      if (fu.locals.has(v)) continue;
+      const name = this.names.fresh(`${this.names.variable(v)}_next`);
+      carry.push(b.const(name, b.id(this.names.variable(v))));
+      reset.push(b.assign(this.names.variable(v), b.id(name)));
+    }
     const cond = this.fwd.get(l.cond!)!;
     out.push(b.comment(`${l.origin.text}: each iteration adds its share of the gradient of ${this.names.variable(fu.accumulator)}`));
-    const iteration = [...body, ...adjoint];
+    const iteration = [...body, ...carry, ...adjoint, ...reset];
     if (test.length === 0) out.push({ k: 'while', test: cond, body: iteration });
     else out.push({ k: 'while', test: b.bool(true), body: [...test, b.if(b.not(cond), [b.break()]), ...iteration] });
   }
@@ -392,7 +402,8 @@ class ReverseEmitter {
     const top = blk.mode === 'reuse';
     for (const s of blk.saves) {
       const v = this.names.variable(s.var);
-      if (s.how === 'tape') out.push(b.expr(this.tape('push', [b.id(v)])));
+      if (s.how === 'tape' && isArrayType(this.fn.vars[s.var].type)) out.push(b.expr(this.tape('pushArray', [b.id(v)])));
+      else if (s.how === 'tape') out.push(b.expr(this.tape('push', [b.id(v)])));
       else if (s.how === 'local') {
         const name = this.names.fresh(`${v}_old`);
         this.localSaves.set(`${s.var}`, name);
@@ -451,9 +462,23 @@ class ReverseEmitter {
           out.push(b.const(this.valueName, this.fwd.get(s.value)!));
           break;
         }
-        case 'push':
-        case 'fill':
-          throw new Error(`${s.kind} in reverse mode is not supported yet`);
+        case 'push': {
+          out.push(b.expr(b.call(b.member(b.id(this.names.variable(s.var)), 'push'), [this.fwd.get(s.value)!])));
+          break;
+        }
+        case 'fill': {
+          const arr = b.id(this.names.variable(s.var));
+          if (blk.elementSaves.has(s)) {
+            // The whole array is about to change: keep a copy for the reverse sweep.
+            if (top) {
+              const name = this.names.fresh(`${this.names.variable(s.var)}_old`);
+              this.localSaves.set(`store${this.storeId(s)}`, name);
+              out.push(b.const(name, b.call(b.member(arr, 'slice'), [])));
+            } else out.push(b.expr(this.tape('pushArray', [b.call(b.member(arr, 'slice'), [])])));
+          }
+          out.push(b.expr(b.call(b.member(arr, 'fill'), [this.fwd.get(s.value)!])));
+          break;
+        }
         case 'if':
         case 'loop':
         case 'break':
@@ -573,21 +598,22 @@ class ReverseEmitter {
   private revBlock(blk: BlockInfo, out: JsStmt[]): void {
     const top = blk.mode === 'reuse';
     // 1. Restore the state the block started from.
-    const stores = blk.stmts.filter((s) => blk.elementSaves.has(s));
-    if (top) {
-      for (const s of [...stores].reverse()) {
-        if (s.kind !== 'store') continue;
-        out.push(b.assign(b.index(b.id(this.names.variable(s.var)), this.fwd.get(s.index)!), b.id(this.localSaves.get(`store${this.storeId(s)}`)!)));
-      }
-    } else {
-      for (const s of [...stores].reverse()) {
-        if (s.kind !== 'store') continue;
-        out.push(b.assign(b.index(b.id(this.names.variable(s.var)), this.tape('popInt')), this.tape('pop')));
+    const stores = blk.stmts.filter((s): s is Extract<Stmt, { kind: 'store' | 'fill' | 'push' }> => blk.elementSaves.has(s));
+    for (const s of [...stores].reverse()) {
+      const arr = b.id(this.names.variable(s.var));
+      const saved = (): JsExpr => (top ? b.id(this.localSaves.get(`store${this.storeId(s)}`)!) : this.tape('popArray'));
+      if (s.kind === 'store') {
+        if (top) out.push(b.assign(b.index(arr, this.fwd.get(s.index)!), saved()));
+        else out.push(b.assign(b.index(arr, this.tape('popInt')), this.tape('pop')));
+      } else if (s.kind === 'fill') {
+        out.push(b.expr(b.call(this.ctx.useHelper('copyInto'), [arr, b.as(saved(), 'ArrayLike<number>'), { k: 'str', v: this.names.variable(s.var) }])));
       }
     }
     for (const s of [...blk.saves].reverse()) {
       const v = this.names.variable(s.var);
-      if (s.how === 'tape') out.push(b.assign(v, this.tape('pop')));
+      const type = this.fn.vars[s.var].type;
+      if (s.how === 'tape' && isArrayType(type)) out.push(b.assign(v, b.as(this.tape('popArray'), jsType(type, 'local'))));
+      else if (s.how === 'tape') out.push(b.assign(v, this.tape('pop')));
       else if (s.how === 'local') out.push(b.assign(v, b.id(this.localSaves.get(`${s.var}`)!)));
       else out.push(...b.accumulate(v, b.num(-(s.delta ?? 0))));
     }
@@ -607,6 +633,7 @@ class ReverseEmitter {
       seed: b.id(this.seedName),
       topLevelDeclaration: (v) => this.atTop.has(v),
       arrayAdjoint: (v) => b.id(this.renamedArrays.get(v) ?? this.names.adjoint(v)),
+      undoPush: (st) => blk.elementSaves.has(st) || this.act.activeVar[(st as { var: VarId }).var],
       adjointName: (v) => this.renamed.get(v) ?? this.names.adjoint(v),
       fixedAdjoint: (v) => this.fixed.get(v),
     });
@@ -634,6 +661,22 @@ class ReverseEmitter {
     }
     return env;
   }
+}
+
+/** Variables the reverse sweep of these nodes restores (saved before a write). */
+function restoredIn(nodes: RNode[], into = new Set<VarId>()): Set<VarId> {
+  for (const n of nodes) {
+    if (n.kind === 'block') n.saves.forEach((sv) => into.add(sv.var));
+    else if (n.kind === 'if') {
+      restoredIn(n.then, into);
+      restoredIn(n.else, into);
+    } else {
+      restoredIn(n.test, into);
+      restoredIn(n.body, into);
+      if (n.kind === 'fused') n.entrySaves.forEach((v) => into.add(v));
+    }
+  }
+  return into;
 }
 
 /** Variables read by some op (`readsOnly`), or also written. Arrays count as read when written (their elements are state). */

@@ -11,7 +11,7 @@
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
 import { loadProject, syntaxDiagnostics, type LoadedProject } from './1-frontend/project';
-import { findMarked, type FunctionSource } from './1-frontend/functions';
+import { findMarked, moduleFunctions as moduleFunctionsOf, type FunctionSource } from './1-frontend/functions';
 import { lowerFunction } from './2-lower';
 import { differentiateFile, type MarkedIR } from './4-differentiate';
 import { printFile } from './5-print/printer';
@@ -190,3 +190,77 @@ function toDiagnostic(e: unknown, fn: string): Diagnostic {
 }
 
 export { ts };
+
+/** A function to differentiate on request (the plugin's `grad(f, { wrt })`), not through a tag. */
+export interface FunctionRequest {
+  /** Absolute path of the file declaring the function. */
+  readonly file: string;
+  readonly name: string;
+  /** Parameters to differentiate; all when absent. */
+  readonly wrt?: readonly string[];
+  /** Prefix of the generated public names: `<prefix>_jvp`, `<prefix>_vjp`, `<prefix>_grad`/`<prefix>_jacobian`. */
+  readonly prefix: string;
+}
+
+export interface RequestResult {
+  /** One self-contained module with the public functions of every request (imports only the runtime). */
+  readonly text: string | undefined;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/**
+ * Differentiates the requested functions of a loaded project into one module
+ * (used by the compiler plugin, which inlines it into the file that asked).
+ */
+export function compileRequests(loaded: LoadedProject, requests: readonly FunctionRequest[], options: CompileOptions & { sourceLabel?: string } = {}): RequestResult {
+  const sourcesByKey = new Map<string, FunctionSource>();
+  const cache = new Map<string, IRFunction>();
+  const lowerSrc = (src: FunctionSource): IRFunction => {
+    let ir = cache.get(src.key);
+    if (!ir) {
+      const lowered = lowerFunction(src, loaded.checker);
+      for (const [k, s] of lowered.callees) sourcesByKey.set(k, s);
+      ir = lowered.ir;
+      cache.set(src.key, ir);
+    }
+    return ir;
+  };
+  const getIR = (key: string): IRFunction => lowerSrc(sourcesByKey.get(key)!);
+  const diagnostics: Diagnostic[] = [];
+  const marked: MarkedIR[] = [];
+  for (const r of requests) {
+    const sf = loaded.program.getSourceFile(r.file);
+    const src = sf ? moduleFunctionsOf(sf).find((f) => f.name === r.name) : undefined;
+    if (!src) {
+      diagnostics.push(errors.unresolvedCall({ file: r.file, line: 1, col: 1 }, `'${r.name}' is not a module-level function of ${r.file}`));
+      continue;
+    }
+    sourcesByKey.set(src.key, src);
+    try {
+      const ir = lowerSrc(src);
+      checkCallees(ir, getIR, new Set());
+      const params = ir.params.map((p) => ir.vars[p].name);
+      const unknown = (r.wrt ?? []).filter((w) => !params.includes(w));
+      if (unknown.length > 0) {
+        diagnostics.push(errors.badTag({ file: r.file, line: 1, col: 1 }, `'${unknown[0]}' is not a parameter of '${r.name}' (parameters: ${params.join(', ')})`));
+        continue;
+      }
+      marked.push({ ir, wrt: r.wrt ?? params, prefix: r.prefix });
+    } catch (e) {
+      diagnostics.push(toDiagnostic(e, r.name));
+    }
+  }
+  if (diagnostics.length > 0 || marked.length === 0) return { text: undefined, diagnostics };
+  try {
+    const js = differentiateFile(marked, getIR, {
+      sourceLabel: options.sourceLabel ?? 'the compiler plugin',
+      runtimeModule: options.runtimeModule ?? 'ts-adc/runtime',
+      uncheckedIndex: loaded.program.getCompilerOptions().noUncheckedIndexedAccess === true,
+    });
+    return { text: printFile(js), diagnostics };
+  } catch (e) {
+    return { text: undefined, diagnostics: [toDiagnostic(e, requests.map((r) => r.name).join(', '))] };
+  }
+}
+
+export { loadProject, type LoadedProject };

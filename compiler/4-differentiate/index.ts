@@ -19,6 +19,8 @@ export interface MarkedIR {
   readonly ir: IRFunction;
   /** The differentiated parameters, by name, in signature order. */
   readonly wrt: readonly string[];
+  /** Prefix of the public names (default: the function's name): `<prefix>_jvp`, `<prefix>_vjp`, … */
+  readonly prefix?: string;
 }
 
 export interface FileOptions {
@@ -34,21 +36,22 @@ export function publicNames(fnName: string, returnType: IRFunction['returnType']
 }
 
 export function differentiateFile(marked: readonly MarkedIR[], getIR: (key: string) => IRFunction, options: FileOptions): JsFile {
-  const ctx = new FileContext(getIR, marked.flatMap((m) => publicNames(m.ir.name, m.ir.returnType)), options.uncheckedIndex);
+  const ctx = new FileContext(getIR, marked.flatMap((m) => publicNames(m.prefix ?? m.ir.name, m.ir.returnType)), options.uncheckedIndex);
   const functions: JsFunction[] = [];
   for (const m of marked) {
     const ir = m.ir;
+    const pre = m.prefix ?? ir.name;
     const active = new Set<VarId>(ir.params.filter((p) => m.wrt.includes(ir.vars[p].name)));
     const wrtList = ir.params.filter((p) => active.has(p)).map((p) => ir.vars[p].name);
     const tangents = wrtList.map((n) => `d${n}`).join(', ');
     functions.push(
-      emitForward(ir, active, { kind: 'public', name: `${ir.name}_jvp`, exported: true, doc: `Forward mode of \`${ir.name}\`: value and directional derivative along (${tangents}).` }, ctx),
+      emitForward(ir, active, { kind: 'public', name: `${pre}_jvp`, exported: true, doc: `Forward mode of \`${ir.name}\`: value and directional derivative along (${tangents}).` }, ctx),
     );
     functions.push(
-      emitReverse(ir, active, { kind: 'public', name: `${ir.name}_vjp`, exported: true, doc: `Reverse mode of \`${ir.name}\`: value and cotangentᵀ·J with respect to (${wrtList.join(', ')}).` }, ctx),
+      emitReverse(ir, active, { kind: 'public', name: `${pre}_vjp`, exported: true, doc: `Reverse mode of \`${ir.name}\`: value and cotangentᵀ·J with respect to (${wrtList.join(', ')}).` }, ctx),
     );
-    if (ir.returnType === 'number') functions.push(emitGradWrapper(ir, active, `${ir.name}_grad`, `${ir.name}_vjp`));
-    else functions.push(emitJacobian(ir, active, `${ir.name}_jacobian`));
+    if (ir.returnType === 'number') functions.push(emitGradWrapper(ir, active, `${pre}_grad`, `${pre}_vjp`));
+    else functions.push(emitJacobian(ir, active, `${pre}_jacobian`, pre));
   }
   const helpers: JsFunction[] = [];
   const primals: JsFunction[] = [];

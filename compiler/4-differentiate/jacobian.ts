@@ -12,15 +12,15 @@ import { b, type JsExpr, type JsFunction, type JsStmt } from '../5-print/js';
 import { FunctionNames } from './names';
 import { jsType, zeroArrayExpr } from './arrays';
 
-export function emitJacobian(fn: IRFunction, activeParams: ReadonlySet<VarId>, name: string): JsFunction {
+export function emitJacobian(fn: IRFunction, activeParams: ReadonlySet<VarId>, name: string, prefix = fn.name): JsFunction {
   const names = new FunctionNames(fn, true);
   const params = fn.params.map((p) => ({ name: names.variable(p), type: jsType(fn.vars[p].type, 'param') }));
   const active = fn.params.filter((p) => activeParams.has(p));
   const v = (p: VarId) => b.id(names.variable(p));
   const len = (p: VarId): JsExpr => (isArrayType(fn.vars[p].type) ? b.member(v(p), 'length') : b.num(1));
   const body: JsStmt[] = [];
-  const jvp = `${fn.name}_jvp`;
-  const vjp = `${fn.name}_vjp`;
+  const jvp = `${prefix}_jvp`;
+  const vjp = `${prefix}_vjp`;
 
   // Zero tangents, one per differentiated parameter; a column sets one entry to 1 at a time.
   const tangent = new Map<VarId, string>();

@@ -137,6 +137,9 @@ function mul(a: JsExpr, b: JsExpr): JsExpr {
   if (isNum(b, -1)) return neg(a);
   // Constants first: x * 2 ⇒ 2 * x.
   if (b.k === 'num') return mul(b, a);
+  // (c ? 1 : 0) * e ⇒ c ? e : 0 (a selected derivative, no multiplication by 0 or 1).
+  if (a.k === 'cond' && a.a.k === 'num' && a.b.k === 'num') return { k: 'cond', c: a.c, a: mul(a.a, b), b: mul(a.b, b) };
+  if (b.k === 'cond' && b.a.k === 'num' && b.b.k === 'num') return { k: 'cond', c: b.c, a: mul(a, b.a), b: mul(a, b.b) };
   // (1 / d) * x ⇒ x / d
   if (a.k === 'bin' && a.op === '/' && isNum(a.l, 1)) return div(b, a.r);
   if (b.k === 'bin' && b.op === '/' && isNum(b.l, 1)) return div(a, b.r);

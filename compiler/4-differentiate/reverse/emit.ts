@@ -310,7 +310,8 @@ class ReverseEmitter {
       const info = this.fn.vars[v];
       const inPlace = isArrayType(info.type) && this.fn.params.includes(v) && this.conv.kind === 'public' && !this.readAfter(l, v);
       const sum = inPlace ? this.names.adjoint(v) : this.names.fresh(`${this.names.adjoint(v)}_sum`);
-      if (!inPlace) out.push(isArrayType(info.type) ? b.const(sum, zeroArrayExpr(info.type, b.member(b.id(this.names.variable(v)), 'length'))) : b.let(sum, b.num(0)));
+      // Sums are kept in double precision whatever the array kind.
+      if (!inPlace) out.push(isArrayType(info.type) ? b.const(sum, zeroArrayExpr('Float64Array', b.member(b.id(this.names.variable(v)), 'length'))) : b.let(sum, b.num(0)));
       sums.push({ v, sum, inPlace });
       if (isArrayType(info.type)) this.renamedArrays.set(v, sum);
       else this.renamed.set(v, sum);
@@ -350,7 +351,7 @@ class ReverseEmitter {
       reset.push(b.assign(this.names.variable(v), b.id(name)));
     }
     const cond = this.fwd.get(l.cond!)!;
-    out.push(b.comment(`${l.origin.text}: each iteration adds its share of the gradient of ${this.names.variable(fu.accumulator)}`));
+    out.push(b.comment(`${l.origin.text.replace(/;$/, '')}: each iteration adds its share of the gradient of ${this.names.variable(fu.accumulator)}`));
     const iteration = [...body, ...carry, ...adjoint, ...reset];
     if (test.length === 0) out.push({ k: 'while', test: cond, body: iteration });
     else out.push({ k: 'while', test: b.bool(true), body: [...test, b.if(b.not(cond), [b.break()]), ...iteration] });
@@ -380,7 +381,7 @@ class ReverseEmitter {
   /** In the reverse sweep, a fused loop only scales its sums by the accumulator's adjoint. */
   private revFused(n: FusedLoop, out: JsStmt[]): void {
     const accBar = b.id(this.names.adjoint(n.fusion.accumulator));
-    out.push(b.comment(`${n.stmt.origin.text}: its gradient was summed during the forward sweep`));
+    out.push(b.comment(`${n.stmt.origin.text.replace(/;$/, '')}: its gradient was summed during the forward sweep`));
     for (const { v, sum, inPlace } of this.fusedSums.get(n) ?? []) {
       const info = this.fn.vars[v];
       const target = b.id(this.names.adjoint(v));
@@ -580,7 +581,7 @@ class ReverseEmitter {
       } else {
         const l = n.stmt;
         const counter = this.counters.get(l.id)!;
-        out.push(b.comment(`reverse of ${l.origin.text}`));
+        out.push(b.comment(`reverse of ${l.origin.text.replace(/;$/, '')}`));
         const count = n.nested ? this.names.fresh('n') : counter;
         if (n.nested) out.push(b.const(count, this.tape('popInt')));
         const test: JsStmt[] = [];

@@ -116,7 +116,10 @@ export class BlockAdjoint {
     this.flush(name);
     if (this.pendingZero.has(v)) {
       this.pendingZero.delete(v);
-      if (!(e.k === 'id' && e.name === name)) this.out.push(b.assign(name, e));
+      if (e.k === 'id' && e.name === name) return;
+      // v_bar = v_bar - e ⇒ v_bar -= e
+      if (e.k === 'bin' && (e.op === '+' || e.op === '-') && e.l.k === 'id' && e.l.name === name) this.out.push({ k: 'assign', target: b.id(name), op: e.op === '+' ? '+=' : '-=', value: e.r });
+      else this.out.push(b.assign(name, e));
     } else if (!zero) {
       this.out.push(...b.accumulate(name, e));
     }

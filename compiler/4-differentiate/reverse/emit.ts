@@ -261,13 +261,21 @@ class ReverseEmitter {
       if (n.kind === 'fused') this.fwdFused(n, out);
       else if (n.kind === 'block') this.fwdBlock(n, out);
       else if (n.kind === 'if') {
-        const cond = this.fwd.get(n.stmt.cond)!;
+        let cond = this.fwd.get(n.stmt.cond)!;
+        const record = n.nested && this.hasReverse(n);
+        // The decision is recorded after the branch (whose own decisions come first on the tape,
+        // so the reverse sweep pops this one first); the branch may change what the condition reads.
+        if (record && !(cond.k === 'id' && this.boundTemps.has(cond.name))) {
+          const name = this.names.temp(n.stmt.cond);
+          out.push(b.const(name, cond));
+          cond = b.id(name);
+        }
         const then: JsStmt[] = [];
         const els: JsStmt[] = [];
         this.fwdNodes(n.then, then);
         this.fwdNodes(n.else, els);
-        if (n.nested && this.hasReverse(n)) out.push(b.expr(this.tape('pushBit', [cond])));
         out.push(b.if(cond, then, els));
+        if (record) out.push(b.expr(this.tape('pushBit', [cond])));
       } else {
         const l = n.stmt;
         const record = this.hasReverse(n);
@@ -398,6 +406,8 @@ class ReverseEmitter {
   }
 
   private readonly renamedArrays = new Map<VarId, string>();
+  /** Names of temps bound to a const in the forward sweep. */
+  private readonly boundTemps = new Set<string>();
 
   private fwdBlock(blk: BlockInfo, out: JsStmt[]): void {
     const top = blk.mode === 'reuse';
@@ -425,6 +435,7 @@ class ReverseEmitter {
             const name = this.names.temp(s.id);
             out.push(b.const(name, e));
             this.fwd.set(s.id, b.id(name));
+            this.boundTemps.add(name);
           }
           break;
         }

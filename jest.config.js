@@ -10,6 +10,7 @@ module.exports = {
     '^ts-adc/runtime$': '<rootDir>/runtime/index.ts',
     '^ts-adc$': '<rootDir>/runtime/markers.ts',
   },
+  globalSetup: '<rootDir>/tests/support/global-setup.ts',
   testTimeout: 120000,
   maxWorkers: 2,
 };

@@ -1,0 +1,100 @@
+/**
+ * Which files a run compiles.
+ *
+ * Folders are walked recursively, in sorted order, skipping `node_modules`,
+ * hidden folders, declaration files (`*.d.ts`), generated files (the configured
+ * suffix and `.grad.ts`) and, for files found in a folder, whatever the
+ * configuration's include/exclude globs leave out. A file named on the
+ * command line is taken as it is (include/exclude do not apply to it).
+ *
+ * Guarantees: `sources` holds, sorted and absolute, exactly the selected files
+ * whose text contains `@differentiable` (the compiler follows their imports
+ * itself); `generated` the generated files seen on the way (for `check`);
+ * `folders` every folder walked (for `watch`).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { defaultSuffix, type Settings } from './settings';
+
+export interface Discovery {
+  readonly sources: readonly string[];
+  readonly generated: readonly string[];
+  readonly folders: readonly string[];
+}
+
+const marker = '@differentiable';
+
+export function discover(s: Settings): Discovery {
+  const sources = new Set<string>();
+  const generated = new Set<string>();
+  const folders = new Set<string>();
+  const visit = (file: string, explicit: boolean) => {
+    if (isGenerated(file, s.suffix)) generated.add(file);
+    else if (isSourceName(file) && (explicit || s.selects(file)) && hasMarker(file)) sources.add(file);
+  };
+  const walk = (dir: string, seen: Set<string>) => {
+    const real = fs.realpathSync(dir);
+    if (seen.has(real)) return; // a symlink cycle
+    seen.add(real);
+    folders.add(dir);
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const full = path.join(dir, entry.name);
+      const kind = entry.isSymbolicLink() ? statKind(full) : entry.isDirectory() ? 'dir' : entry.isFile() ? 'file' : undefined;
+      if (kind === 'dir' && !isSkippedFolder(entry.name)) walk(full, seen);
+      else if (kind === 'file') visit(full, false);
+    }
+  };
+  for (const root of s.roots) {
+    if (statKind(root) === 'dir') walk(root, new Set());
+    else visit(root, true);
+  }
+  return { sources: [...sources].sort(), generated: [...generated].sort(), folders: [...folders].sort() };
+}
+
+/**
+ * Whether `file` (which may have just appeared) would be compiled by a run
+ * with these settings: the same rules as `discover`, asked of one file.
+ */
+export function isSelected(file: string, s: Settings): boolean {
+  if (!isSourceName(file) || isGenerated(file, s.suffix)) return false;
+  for (const root of s.roots) {
+    if (file === root) return true;
+    const rel = path.relative(root, file);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
+    const folders = rel.split(path.sep).slice(0, -1);
+    if (folders.some(isSkippedFolder)) continue;
+    if (s.selects(file)) return true;
+  }
+  return false;
+}
+
+export function isSkippedFolder(name: string): boolean {
+  return name === 'node_modules' || name.startsWith('.');
+}
+
+/** `.ts`, `.tsx`, `.mts`, `.cts`, but not a declaration file. */
+export function isSourceName(file: string): boolean {
+  return /\.(m|c)?tsx?$/.test(file) && !/\.d\.(m|c)?tsx?$/.test(file) && !/\.d\.[^.]+\.ts$/.test(file);
+}
+
+export function isGenerated(file: string, suffix: string): boolean {
+  return file.endsWith(suffix) || file.endsWith(defaultSuffix);
+}
+
+/** Whether the file's text mentions the marker (unreadable files are left to the compiler to report). */
+export function hasMarker(file: string): boolean {
+  try {
+    return fs.readFileSync(file, 'utf8').includes(marker);
+  } catch {
+    return true;
+  }
+}
+
+function statKind(p: string): 'dir' | 'file' | undefined {
+  try {
+    const st = fs.statSync(p);
+    return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : undefined;
+  } catch {
+    return undefined; // a dangling symlink
+  }
+}

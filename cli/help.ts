@@ -1,0 +1,75 @@
+/**
+ * The words of `adc --help` and `adc <command> --help`, and the version.
+ *
+ * Guarantees: the precedence of configuration sources, the exit codes and the
+ * streams are stated in one place, here, and shown by `--help`.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const description =
+  'ts-adc: writes forward- and reverse-mode derivatives of the TypeScript functions marked /** @differentiable */ as readable generated files (<file>.grad.ts) next to their sources.';
+
+export const configurationHelp = `
+Configuration:
+  adc reads adc.config.json, or the "adc" key of package.json, from the current
+  folder or else from the nearest folder above the first path (adc.config.json
+  wins when a folder has both), e.g.
+    { "include": ["src/**/*.ts"], "exclude": ["**/*.test.ts"],
+      "outDir": "generated", "suffix": ".grad.ts", "tsconfig": "tsconfig.json" }
+  Precedence, lowest first: built-in defaults < configuration file < command-line
+  flags (--tsconfig, --out-dir, --suffix). Paths in the file are relative to its
+  folder, paths in flags to the current folder. include/exclude filter the files
+  found in folders; a file named on the command line is always compiled. With
+  "include" set, the paths may be left out: the configuration's folder is used.
+  With an outDir, generated files mirror the source tree below the
+  configuration's folder (the current folder when there is no configuration).
+
+Folders are searched recursively, skipping node_modules, hidden folders, *.d.ts
+and generated files; the nearest tsconfig.json above the first source is used
+unless one is given.
+
+Exit codes:
+  0  ok
+  1  diagnostics: compile errors, unwritable output, stale or missing generated
+     files (check), internal errors
+  2  usage: unknown command or option, no paths, a path that does not exist,
+     an invalid configuration
+
+Diagnostics, progress and summaries go to stderr; stdout carries only what
+--dump prints.`;
+
+export const buildHelp = `
+Examples:
+  adc build src/                 write src/**/<file>.grad.ts
+  adc build src/ --out-dir gen   write them under gen/ instead
+  adc build --dump ir src/a.ts   also print the IR of each marked function
+  adc build --dry-run src/       compile and report, write nothing`;
+
+export const checkHelp = `
+Compiles in memory and writes nothing. Exits 1 and names every generated file
+that is missing, differs from what adc build would write (stale or edited by
+hand), or is orphaned (no source generates it any more); exits 1 as well on
+compile errors; 0 when everything is up to date. Meant for CI:
+  adc check src/`;
+
+export const watchHelp = `
+Builds once, then rebuilds the generated files a change affects (also when a
+callee in another file changes), one line per rebuild. A syntax error is
+reported and watching goes on. Stop with Ctrl-C.
+  adc watch src/`;
+
+/** The version in the package.json of ts-adc (found above this file, from dist/cli or cli/). */
+export function packageVersion(): string {
+  let dir = __dirname;
+  for (;;) {
+    const file = path.join(dir, 'package.json');
+    if (fs.existsSync(file)) {
+      const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'ts-adc' && pkg.version) return pkg.version;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return 'unknown';
+    dir = parent;
+  }
+}

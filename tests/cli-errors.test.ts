@@ -1,0 +1,139 @@
+/**
+ * `adc build` on bad input: compile errors are printed as
+ * `path:line:col: error ADCnnn: message` with a code frame, exit 1, and cost
+ * nothing but the failing file; unwritable output is one ADC191 line, exit 1.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { compileFiles, formatDiagnostic } from '../compiler';
+import {
+  adc,
+  listFiles,
+  makeProject,
+  positionOf,
+  readFile,
+  removeProject,
+  sampleOutputs,
+  sampleProject,
+  shareProject,
+  stackFrames,
+  unprivilegedUser,
+  writeFile,
+} from './support/cli';
+
+const projects: string[] = [];
+function project(files: Record<string, string> = sampleProject): string {
+  const dir = makeProject(files);
+  projects.push(dir);
+  return dir;
+}
+afterAll(() => projects.forEach(removeProject));
+
+const syntaxError = `/** @differentiable */
+export function broken(x: number): number {
+  return x * ;
+}
+`;
+const unsupported = `/** @differentiable */
+export function noisy(x: number): number {
+  return x * Math.random();
+}
+`;
+const staleBroken = '// an older generated file of broken.ts, which a failed build must leave alone\n';
+
+describe('a file with errors among good ones', () => {
+  let dir: string;
+  let run: ReturnType<typeof adc>;
+  beforeAll(() => {
+    dir = project({ ...sampleProject, 'src/broken.ts': syntaxError, 'src/noisy.ts': unsupported, 'src/broken.grad.ts': staleBroken });
+    run = adc(['build', 'src'], dir);
+  });
+
+  it('exits 1', () => {
+    expect(run.code).toBe(1);
+  });
+
+  it('reports the syntax error at its file:line:col with an ADC code', () => {
+    const at = positionOf(syntaxError, ';\n}');
+    expect(run.stderr).toMatch(new RegExp(`^src/broken\\.ts:${at}: error ADC\\d{3}: `, 'm'));
+  });
+
+  it('reports the unsupported construct at its file:line:col with an ADC code', () => {
+    const at = positionOf(unsupported, 'Math.random');
+    expect(run.stderr).toMatch(new RegExp(`^src/noisy\\.ts:${at}: error ADC\\d{3}: `, 'm'));
+  });
+
+  it("prints the compiler's diagnostics exactly, code frames included, paths relative to the current folder", () => {
+    const files = ['src/broken.ts', 'src/noisy.ts'].map((f) => path.join(dir, f));
+    const expected = compileFiles(files, { tsconfig: path.join(dir, 'tsconfig.json') });
+    expect(expected.diagnostics.length).toBeGreaterThanOrEqual(2);
+    for (const d of expected.diagnostics) expect(run.stderr).toContain(formatDiagnostic(d, (f) => path.relative(dir, f)));
+    expect(stackFrames(run.stderr)).toEqual([]);
+  });
+
+  it('writes nothing for the failing files, keeps their old generated file, and builds every other file', () => {
+    expect(listFiles(dir).filter((f) => f.endsWith('.grad.ts'))).toEqual(['src/broken.grad.ts', ...Object.keys(sampleOutputs)].sort());
+    expect(readFile(dir, 'src/broken.grad.ts')).toBe(staleBroken);
+  });
+
+  it('counts the failures in the summary', () => {
+    expect(run.stderr).toMatch(new RegExp(`^built ${Object.keys(sampleOutputs).length} files, .* \\(2 failed\\)$`, 'm'));
+  });
+});
+
+describe('unwritable output: one ADC191 line, exit 1, other files still written', () => {
+  const isRoot = process.getuid?.() === 0;
+
+  function expectOneUnwritable(run: ReturnType<typeof adc>, shown: string, reason: RegExp): void {
+    expect(run.code).toBe(1);
+    const lines = run.stderr.split('\n').filter((l) => l.includes('ADC191'));
+    expect(lines).toEqual([expect.stringMatching(new RegExp(`^adc: error ADC191: cannot write ${shown.replace(/\./g, '\\.')}: `))]);
+    expect(lines[0]).toMatch(reason);
+    expect(stackFrames(run.stderr)).toEqual([]);
+  }
+
+  // chmod forbids nothing to root: as root, the read-only folder is tried as `nobody`.
+  const user = unprivilegedUser();
+  const permissionsHold = !isRoot || user !== undefined;
+
+  it(`a read-only source folder (chmod 555${isRoot ? `, run as ${user ?? 'root: a folder in the way of the output instead'}` : ''})`, () => {
+    const dir = project();
+    const folder = path.join(dir, 'src');
+    if (user) shareProject(dir);
+    if (permissionsHold) fs.chmodSync(folder, 0o555);
+    else fs.mkdirSync(path.join(folder, 'model.grad.ts'));
+    try {
+      const run = adc(['build', 'src/model.ts'], dir, {}, user);
+      expectOneUnwritable(run, 'src/model.grad.ts', permissionsHold ? /permission denied$/ : /it is a folder$/);
+      expect(fs.readdirSync(folder).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    } finally {
+      fs.chmodSync(folder, 0o755);
+    }
+  });
+
+  it('an output folder whose parent is a file', () => {
+    const dir = project();
+    writeFile(dir, 'blocker', 'a file where a folder should be\n');
+    const run = adc(['build', '--out-dir', 'blocker/gen', 'src/model.ts'], dir);
+    expectOneUnwritable(run, 'blocker/gen/src/model.grad.ts', /a parent of it is a file, not a folder$/);
+  });
+
+  it('a source outside the folder mirrored under --out-dir is never written outside it', () => {
+    const dir = project();
+    fs.mkdirSync(path.join(dir, 'elsewhere'));
+    const before = listFiles(dir);
+    const run = adc(['build', '--out-dir', 'gen', '../src/model.ts'], path.join(dir, 'elsewhere'));
+    // It would have gone to elsewhere/gen/../src/model.grad.ts.
+    expectOneUnwritable(run, 'src/model.grad.ts', /would land outside the output folder gen/);
+    expect(listFiles(dir)).toEqual(before);
+  });
+
+  it('a generated path taken by a folder does not stop the other files', () => {
+    const dir = project();
+    fs.mkdirSync(path.join(dir, 'src', 'geometry.grad.ts'));
+    const run = adc(['build', 'src'], dir);
+    expectOneUnwritable(run, 'src/geometry.grad.ts', /it is a folder$/);
+    expect(fs.statSync(path.join(dir, 'src/model.grad.ts')).isFile()).toBe(true);
+    expect(run.stderr).toMatch(/^built 1 file, .* \(1 failed\)$/m);
+  });
+});

@@ -10,7 +10,7 @@
  */
 import * as path from 'node:path';
 import { outputPath, type Diagnostic, type GeneratedFile } from '../compiler';
-import { errors } from '../compiler/diagnostics/catalog';
+import { errors } from '../compiler';
 import { readIfExists, writeIfChanged } from './output';
 import { plural, seconds, type Reporter } from './report';
 import { CompileSession } from './session';

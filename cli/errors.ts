@@ -6,7 +6,7 @@
  * `UsageError` or a `Diagnostic` printed on one line, never a stack trace.
  * Anything else is an internal error, printed by `internalErrorText`.
  */
-import type { Diagnostic } from '../compiler/diagnostics/catalog';
+import type { Diagnostic } from '../compiler';
 
 export const ExitCode = {
   /** Everything built, checked or watched without a problem. */

@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from '../compiler';
-import { errors } from '../compiler/diagnostics/catalog';
+import { errors } from '../compiler';
 import { fsReason } from './errors';
 
 export type WriteOutcome =

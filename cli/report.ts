@@ -13,7 +13,7 @@
  * lines.
  */
 import * as path from 'node:path';
-import { formatDiagnostic, type Diagnostic } from '../compiler/diagnostics/catalog';
+import { formatDiagnostic, type Diagnostic } from '../compiler';
 
 interface Stream {
   write(text: string): unknown;

@@ -14,8 +14,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { compileLoaded, type CompileOptions, type CompileResult } from '../compiler';
-import { findTsconfig, loadProject, type LoadedProject } from '../compiler/1-frontend/project';
+import { compileLoaded, findTsconfig, loadProject, type CompileOptions, type CompileResult, type LoadedProject } from '../compiler';
 import { checkTsconfig } from './settings';
 
 export class CompileSession {

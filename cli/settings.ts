@@ -12,8 +12,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
-import { ts, type CompileOptions } from '../compiler';
-import { errors } from '../compiler/diagnostics/catalog';
+import { errors, tsconfigDiagnostics, type CompileOptions } from '../compiler';
 import { findConfig, configFileName, type FoundConfig } from './config';
 import { UsageError } from './errors';
 
@@ -95,6 +94,6 @@ function checkSuffix(suffix: string): void {
 export function checkTsconfig(file: string, asGiven: string): void {
   if (!fs.existsSync(file)) throw UsageError.fromDiagnostic(errors.notFound(asGiven));
   if (fs.statSync(file).isDirectory()) throw new UsageError(`--tsconfig ${asGiven} is a folder; name the tsconfig.json file`);
-  const read = ts.readConfigFile(file, (f) => fs.readFileSync(f, 'utf8'));
-  if (read.error) throw new UsageError(`cannot read ${asGiven}: ${ts.flattenDiagnosticMessageText(read.error.messageText, ' ')}`);
+  const problems = tsconfigDiagnostics(file);
+  if (problems.length > 0) throw UsageError.fromDiagnostic(problems[0]);
 }

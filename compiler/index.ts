@@ -10,7 +10,7 @@
  */
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
-import { loadProject, syntaxDiagnostics, type LoadedProject } from './1-frontend/project';
+import { ConfigError, loadProject, syntaxDiagnostics, type LoadedProject } from './1-frontend/project';
 import { findMarked, moduleFunctions as moduleFunctionsOf, type FunctionSource } from './1-frontend/functions';
 import { lowerFunction } from './2-lower';
 import { differentiateFile, type MarkedIR } from './4-differentiate';
@@ -19,7 +19,8 @@ import { printIR } from './ir/print';
 import { CompileError, errors, formatDiagnostic, type Diagnostic } from './diagnostics/catalog';
 import type { IRFunction } from './ir/types';
 
-export { formatDiagnostic, type Diagnostic };
+export { errors, formatDiagnostic, type Diagnostic };
+export { ConfigError, findTsconfig, tsconfigDiagnostics } from './1-frontend/project';
 
 export interface CompileOptions {
   /** tsconfig.json to use; default: the nearest one above the first input. */
@@ -66,7 +67,13 @@ export function outputPath(source: string, options: CompileOptions = {}): string
 }
 
 export function compileFiles(files: readonly string[], options: CompileOptions = {}): CompileResult {
-  const loaded = loadProject(files, { tsconfig: options.tsconfig });
+  let loaded: LoadedProject;
+  try {
+    loaded = loadProject(files, { tsconfig: options.tsconfig });
+  } catch (e) {
+    if (e instanceof ConfigError) return { files: [], diagnostics: e.diagnostics, failed: [...files], sources: [...files] };
+    throw e;
+  }
   return compileLoaded(loaded, options);
 }
 
@@ -77,15 +84,16 @@ export function compileSources(sources: Record<string, string>, options: Compile
 }
 
 export function compileLoaded(loaded: LoadedProject, options: CompileOptions): CompileResult {
-  const irCache = new Map<string, { ir: IRFunction; deps: string[] } | CompileError>();
+  const irCache = new Map<string, { ir: IRFunction; deps: string[]; files: ReadonlySet<string> } | CompileError>();
   const sourcesByKey = new Map<string, FunctionSource>();
   const lower = (src: FunctionSource): IRFunction => {
     let entry = irCache.get(src.key);
     if (!entry) {
       try {
-        const { ir, callees } = lowerFunction(src, loaded.checker);
+        const lowered = lowerFunction(src, loaded.checker);
+        const { ir, callees } = lowered;
         for (const [k, s] of callees) sourcesByKey.set(k, s);
-        entry = { ir, deps: [...callees.keys()] };
+        entry = { ir, deps: [...callees.keys()], files: lowered.files };
       } catch (e) {
         if (!(e instanceof CompileError)) throw e;
         entry = e;
@@ -127,8 +135,9 @@ export function compileLoaded(loaded: LoadedProject, options: CompileOptions): C
       }
       if (fileDiags.length === 0 && irs.length > 0) {
         try {
+          const out = outputPath(file, options);
           const js = differentiateFile(irs, getIR, {
-            sourceLabel: path.basename(file),
+            sourceLabel: path.relative(path.dirname(out), file).split(path.sep).join('/'),
             runtimeModule: options.runtimeModule ?? 'ts-adc/runtime',
             uncheckedIndex: compilerOptions.noUncheckedIndexedAccess === true,
           });
@@ -139,12 +148,15 @@ export function compileLoaded(loaded: LoadedProject, options: CompileOptions): C
             deps.add(key);
             deps.add(src.file);
             const entry = irCache.get(key);
-            if (entry && !(entry instanceof CompileError)) entry.deps.forEach(visit);
+            if (entry && !(entry instanceof CompileError)) {
+              entry.files.forEach((f) => deps.add(f));
+              entry.deps.forEach(visit);
+            }
           };
           irs.forEach((m) => visit(m.ir.key));
           files.push({
             source: file,
-            path: outputPath(file, options),
+            path: out,
             text: printFile(js),
             functions: irs.map((m) => m.ir.name),
             dependencies: [...deps].filter((d) => !d.includes('#')).sort(),

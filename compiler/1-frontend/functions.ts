@@ -115,24 +115,31 @@ export function findMarked(sf: ts.SourceFile): { marked: MarkedFunction[]; diagn
 export function resolveCallee(
   callee: ts.Expression,
   checker: ts.TypeChecker,
-): { source: FunctionSource } | { problem: 'unresolved' | 'noBody' | 'notModuleLevel'; name: string } {
+): { source: FunctionSource; via: string[] } | { problem: 'unresolved' | 'noBody' | 'notModuleLevel'; name: string } {
   const name = callee.getText();
   let sym = checker.getSymbolAtLocation(callee);
   if (!sym) return { problem: 'unresolved', name };
-  if (sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
+  // Files the call resolves through (imports, re-exports): the generated code depends on them too.
+  const via: string[] = [];
+  for (let guard = 0; sym.flags & ts.SymbolFlags.Alias && guard < 100; guard++) {
+    for (const d of sym.declarations ?? []) via.push(d.getSourceFile().fileName);
+    const next: ts.Symbol = checker.getImmediateAliasedSymbol(sym) ?? checker.getAliasedSymbol(sym);
+    if (next === sym) break;
+    sym = next;
+  }
   const decls = sym.declarations ?? [];
   for (const d of decls) {
     const sf = d.getSourceFile();
     if (ts.isFunctionDeclaration(d) && d.body && d.name) {
       if (d.parent !== sf) return { problem: 'notModuleLevel', name };
-      return { source: { key: `${sf.fileName}#${d.name.text}`, name: d.name.text, file: sf.fileName, node: d, nameNode: d.name, sourceFile: sf, exported: hasExport(d) } };
+      return { source: { key: `${sf.fileName}#${d.name.text}`, name: d.name.text, file: sf.fileName, node: d, nameNode: d.name, sourceFile: sf, exported: hasExport(d) }, via };
     }
     if (ts.isVariableDeclaration(d) && ts.isIdentifier(d.name) && d.initializer) {
       const init = skipParens(d.initializer);
       if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) {
         const stmt = d.parent.parent;
         if (!ts.isVariableStatement(stmt) || stmt.parent !== sf || !(d.parent.flags & ts.NodeFlags.Const)) return { problem: 'notModuleLevel', name };
-        return { source: { key: `${sf.fileName}#${d.name.text}`, name: d.name.text, file: sf.fileName, node: init, nameNode: d.name, sourceFile: sf, exported: hasExport(stmt) } };
+        return { source: { key: `${sf.fileName}#${d.name.text}`, name: d.name.text, file: sf.fileName, node: init, nameNode: d.name, sourceFile: sf, exported: hasExport(stmt) }, via };
       }
     }
   }

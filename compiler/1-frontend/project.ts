@@ -43,6 +43,23 @@ const defaultOptions: ts.CompilerOptions = {
   types: [],
 };
 
+/** Problems with a tsconfig.json (unreadable JSON, a missing `extends`, unknown options), as ADC192 diagnostics. */
+export function tsconfigDiagnostics(tsconfig: string): Diagnostic[] {
+  const read = ts.readConfigFile(tsconfig, ts.sys.readFile);
+  const text = (d: ts.Diagnostic) => ts.flattenDiagnosticMessageText(d.messageText, ' ');
+  if (read.error) return [errors.tsconfig(tsconfig, text(read.error))];
+  const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(tsconfig), undefined, tsconfig);
+  // "No inputs were found" does not matter: the files to compile are given explicitly.
+  return parsed.errors.filter((d) => d.code !== 18003).map((d) => errors.tsconfig(tsconfig, text(d)));
+}
+
+export class ConfigError extends Error {
+  constructor(readonly diagnostics: Diagnostic[]) {
+    super(diagnostics.map((d) => d.message).join('; '));
+  }
+}
+
+/** Throws ConfigError when the tsconfig.json in use is broken. */
 export function loadProject(files: readonly string[], options: { tsconfig?: string; inMemory?: Record<string, string> } = {}): LoadedProject {
   const absFiles = [...new Set(files.map((f) => path.resolve(f)))].sort();
   let project: Project;
@@ -52,6 +69,10 @@ export function loadProject(files: readonly string[], options: { tsconfig?: stri
     for (const [name, text] of Object.entries(options.inMemory)) project.createSourceFile(name, text, { overwrite: true });
   } else {
     tsconfig = options.tsconfig ?? (absFiles.length > 0 ? findTsconfig(path.dirname(absFiles[0])) : undefined);
+    if (tsconfig) {
+      const problems = tsconfigDiagnostics(tsconfig);
+      if (problems.length > 0) throw new ConfigError(problems);
+    }
     project = tsconfig
       ? new Project({ tsConfigFilePath: tsconfig, skipAddingFilesFromTsConfig: true, compilerOptions: { noEmit: true, skipLibCheck: true } })
       : new Project({ compilerOptions: defaultOptions });

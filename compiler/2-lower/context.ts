@@ -15,6 +15,8 @@ export interface LowerContext {
   readonly name: string;
   /** Every user function called, by key (the driver lowers them on demand). */
   readonly callees: Map<string, FunctionSource>;
+  /** Files the function's calls resolve through (imports, re-exports, module constants). */
+  readonly files: Set<string>;
 }
 
 export function fail(d: Diagnostic): never {

@@ -150,7 +150,9 @@ function moduleConstant(cx: LowerContext, id: ts.Identifier): number | undefined
   const decl = sym.valueDeclaration;
   if (!decl || !ts.isVariableDeclaration(decl) || !decl.initializer) return undefined;
   if (!(decl.parent.flags & ts.NodeFlags.Const) || !ts.isVariableStatement(decl.parent.parent) || !ts.isSourceFile(decl.parent.parent.parent)) return undefined;
-  return evaluateConstant(decl.initializer, cx, 0);
+  const value = evaluateConstant(decl.initializer, cx, 0);
+  if (value !== undefined) cx.files.add(decl.getSourceFile().fileName);
+  return value;
 }
 
 function evaluateConstant(node: ts.Expression, cx: LowerContext, depth: number): number | undefined {
@@ -408,6 +410,7 @@ function lowerCall(cx: LowerContext, e: ts.CallExpression): TempId {
     return fail(errors.returnType(pos(cx, e), src.name, text));
   }
   cx.callees.set(src.key, src);
+  resolved.via.forEach((f) => cx.files.add(f));
   return cx.fn.op({ op: 'call', callee: src.key }, args, ret);
 }
 

@@ -20,6 +20,8 @@ import { irType } from './types';
 export interface Lowered {
   readonly ir: IRFunction;
   readonly callees: ReadonlyMap<string, FunctionSource>;
+  /** Files besides the function's own that its meaning depends on (imports and re-exports it calls through, constants). */
+  readonly files: ReadonlySet<string>;
 }
 
 export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Lowered {
@@ -30,7 +32,7 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Low
   if ((ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) fail(errors.asyncOrGenerator(where(src.nameNode), 'async'));
 
   const fn = new FunctionBuilder(originOf(src.nameNode, sf));
-  const cx: LowerContext = { checker, sf, fn, name: src.name, callees: new Map() };
+  const cx: LowerContext = { checker, sf, fn, name: src.name, callees: new Map(), files: new Set() };
   const params = node.parameters.map((p) => {
     if (!ts.isIdentifier(p.name)) return fail(errors.unsupportedStatement(where(p.name), 'destructuring parameters'));
     const t = checker.getTypeAtLocation(p.name);
@@ -72,5 +74,5 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Low
     origin: originOf(src.nameNode, sf),
     loopCount: fn.loopTotal,
   };
-  return { ir, callees: cx.callees };
+  return { ir, callees: cx.callees, files: cx.files };
 }

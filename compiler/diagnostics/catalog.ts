@@ -74,6 +74,7 @@ export const errors = {
   assignmentToConst: (p: Position, name: string) => at(p, 'ADC118', `cannot assign to '${name}'`),
   notFound: (path: string) => at(undefined, 'ADC190', `no such file or directory: ${path}`),
   unwritable: (path: string, reason: string) => at(undefined, 'ADC191', `cannot write ${path}: ${reason}`),
+  tsconfig: (file: string, detail: string) => at(undefined, 'ADC192', `invalid ${file}: ${detail}`),
   internal: (fn: string, detail: string) =>
     at(undefined, 'ADC199', `internal error while compiling '${fn}': ${detail}. Please report it at https://github.com/ts-adc/ts-adc/issues with the function's source.`),
 } as const;

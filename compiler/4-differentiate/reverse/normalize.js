@@ -1,0 +1,441 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.normalizeControl = normalizeControl;
+exports.forwardBlockReads = forwardBlockReads;
+exports.spillCrossBlockTemps = spillCrossBlockTemps;
+exports.usesOf = usesOf;
+/**
+ * Control normalization for reverse mode: `break`, `continue` and early `return`
+ * ⇒ flags and guards, so that the reverse sweep only ever sees straight-line
+ * blocks, `if`s, and loops of one shape.
+ *
+ * Guarantees afterwards:
+ * - no `break`/`continue`; exactly one `return`, the last statement of the body;
+ * - every loop is `{ form: 'while', update: [] }`, meaning
+ *   `while (true) { test; if (!cond) break; body }`;
+ * - a temp is only used in the straight-line block that defines it (temps that
+ *   crossed an `if` or a loop are spilled to hidden variables).
+ *
+ * The recipe, for a jump inside a loop body:
+ *   for (…; c; u) { A; if (p) break; B }
+ *   ⇒ brk = false; while (!brk && c) { A; if (p) { brk = true } else { B }; if (!brk) { u } }
+ * An `if` whose one arm always jumps and the other never does takes the rest of
+ * the region into the other arm (as above), so most code needs no guard at all.
+ */
+const types_1 = require("../../ir/types");
+const rewriter_1 = require("../../ir/rewriter");
+const statements_1 = require("../../2-lower/statements");
+function normalizeControl(fn) {
+    const rw = new rewriter_1.Rewriter(fn);
+    const brk = new Map();
+    const cont = new Map();
+    let retVal;
+    let retFlag;
+    const body = fn.body;
+    const last = body[body.length - 1];
+    const needsRetVar = countReturns(body) > 1 || !(last && last.kind === 'return');
+    if (needsRetVar) {
+        retVal = rw.newVar('result', fn.returnType, true);
+        retFlag = rw.newVar('returned', 'boolean', true);
+    }
+    const guard = (out, flags, origin) => {
+        let any;
+        for (const f of [...flags].sort((a, b) => a - b)) {
+            const r = rw.read(out, f, origin);
+            any = any === undefined ? r : rw.prim(out, 'or', [any, r], origin);
+        }
+        return rw.prim(out, 'not', [any], origin);
+    };
+    const region = (stmts, topLevel) => {
+        const out = [];
+        const flags = new Set();
+        for (let i = 0; i < stmts.length; i++) {
+            const s = stmts[i];
+            const rest = stmts.slice(i + 1);
+            switch (s.kind) {
+                case 'break':
+                case 'continue': {
+                    const map = s.kind === 'break' ? brk : cont;
+                    const flag = map.get(s.loop);
+                    rw.assign(out, flag, rw.constant(out, true, s.origin), s.origin);
+                    flags.add(flag);
+                    return { out, flags };
+                }
+                case 'return': {
+                    if (retVal === undefined) {
+                        out.push(s);
+                        return { out, flags };
+                    }
+                    rw.assign(out, retVal, s.value, s.origin);
+                    rw.assign(out, retFlag, rw.constant(out, true, s.origin), s.origin);
+                    flags.add(retFlag);
+                    return { out, flags };
+                }
+                case 'if': {
+                    const then = region(s.then, false);
+                    const els = region(s.else, false);
+                    const stmtFlags = new Set([...then.flags, ...els.flags]);
+                    if (stmtFlags.size === 0 || rest.length === 0) {
+                        out.push({ ...s, then: then.out, else: els.out });
+                        stmtFlags.forEach((f) => flags.add(f));
+                        continue;
+                    }
+                    // One arm always leaves, the other never jumps: the rest belongs to the other arm.
+                    const thenLeaves = (0, statements_1.endsFlow)(s.then) && els.flags.size === 0;
+                    const elseLeaves = (0, statements_1.endsFlow)(s.else) && then.flags.size === 0;
+                    if (thenLeaves || elseLeaves) {
+                        const tail = region(rest, topLevel);
+                        const stay = thenLeaves ? els : then;
+                        const arms = { then: thenLeaves ? then.out : [...then.out, ...tail.out], else: thenLeaves ? [...els.out, ...tail.out] : els.out };
+                        out.push({ ...s, ...arms });
+                        [...stmtFlags, ...tail.flags].forEach((f) => flags.add(f));
+                        void stay;
+                        return { out, flags };
+                    }
+                    out.push({ ...s, then: then.out, else: els.out });
+                    stmtFlags.forEach((f) => flags.add(f));
+                    const tail = region(rest, topLevel);
+                    const g = guard(out, stmtFlags, s.origin);
+                    out.push({ kind: 'if', cond: g, then: tail.out, else: [], origin: s.origin });
+                    tail.flags.forEach((f) => flags.add(f));
+                    return { out, flags };
+                }
+                case 'loop': {
+                    const loopFlags = loop(s, out);
+                    loopFlags.forEach((f) => flags.add(f));
+                    if (loopFlags.size > 0 && rest.length > 0) {
+                        const tail = region(rest, topLevel);
+                        const g = guard(out, loopFlags, s.origin);
+                        out.push({ kind: 'if', cond: g, then: tail.out, else: [], origin: s.origin });
+                        tail.flags.forEach((f) => flags.add(f));
+                        return { out, flags };
+                    }
+                    continue;
+                }
+                default:
+                    out.push(s);
+            }
+        }
+        return { out, flags };
+    };
+    /** Emits the normalized loop into `out`; returns the flags that may be set when it exits (jumps to outside). */
+    const loop = (l, out) => {
+        const o = l.origin;
+        const jumps = jumpsTo(l.body, l.id);
+        if (jumps.breaks) {
+            const f = rw.newVar('broke', 'boolean');
+            brk.set(l.id, f);
+            rw.assign(out, f, rw.constant(out, false, o), o, true);
+        }
+        if (jumps.continues)
+            cont.set(l.id, rw.newVar('skip', 'boolean'));
+        const bodyRes = region(l.body, false);
+        const own = new Set([brk.get(l.id), cont.get(l.id)].filter((x) => x !== undefined));
+        const outer = new Set([...bodyRes.flags].filter((f) => !own.has(f)));
+        const exitFlags = new Set(outer);
+        if (brk.has(l.id))
+            exitFlags.add(brk.get(l.id));
+        const newBody = [];
+        if (cont.has(l.id))
+            rw.assign(newBody, cont.get(l.id), rw.constant(newBody, false, o), o, true);
+        newBody.push(...bodyRes.out);
+        if (l.form === 'do') {
+            // go = true; while (go) { body; if (!exit) { test; go = cond } else { go = false } }
+            const go = rw.newVar('again', 'boolean');
+            rw.assign(out, go, rw.constant(out, true, o), o, true);
+            const runTest = [...l.test];
+            rw.assign(runTest, go, l.cond ?? rw.constant(runTest, true, o), o);
+            if (exitFlags.size === 0)
+                newBody.push(...runTest);
+            else {
+                const g = guard(newBody, exitFlags, o);
+                const stop = [];
+                rw.assign(stop, go, rw.constant(stop, false, o), o);
+                newBody.push({ kind: 'if', cond: g, then: runTest, else: stop, origin: o });
+            }
+            const test = [];
+            const c = rw.read(test, go, o);
+            out.push({ kind: 'loop', id: l.id, form: 'while', test, cond: c, body: newBody, update: [], origin: o });
+            return outer;
+        }
+        if (l.update.length > 0) {
+            if (exitFlags.size === 0)
+                newBody.push(...l.update);
+            else {
+                const g = guard(newBody, exitFlags, o);
+                newBody.push({ kind: 'if', cond: g, then: [...l.update], else: [], origin: o });
+            }
+        }
+        let test = [...l.test];
+        let cond = l.cond;
+        if (exitFlags.size > 0) {
+            if (isPure(l.test)) {
+                const g = guard(test, exitFlags, o);
+                cond = cond === undefined ? g : rw.prim(test, 'and', [g, cond], o);
+            }
+            else {
+                const cc = rw.newVar('go', 'boolean');
+                const run = [...l.test];
+                rw.assign(run, cc, cond ?? rw.constant(run, true, o), o);
+                const stop = [];
+                rw.assign(stop, cc, rw.constant(stop, false, o), o);
+                test = [];
+                const g = guard(test, exitFlags, o);
+                test.push({ kind: 'if', cond: g, then: run, else: stop, origin: o });
+                cond = rw.read(test, cc, o);
+            }
+        }
+        if (cond === undefined) {
+            cond = rw.constant(test, true, o);
+        }
+        out.push({ kind: 'loop', id: l.id, form: 'while', test, cond, body: newBody, update: [], origin: o });
+        return outer;
+    };
+    const top = region(body, true);
+    let out = top.out;
+    if (retVal !== undefined) {
+        const o = fn.origin;
+        const prologue = [];
+        prologue.push({ kind: 'declare', var: retVal, origin: o });
+        rw.assign(prologue, retFlag, rw.constant(prologue, false, o), o, true);
+        const epilogue = [];
+        const r = rw.read(epilogue, retVal, last?.origin ?? o);
+        epilogue.push({ kind: 'return', value: r, origin: last?.origin ?? o });
+        out = [...prologue, ...out, ...epilogue];
+    }
+    const normalized = rw.finish(removeDeadFlags(out, rw));
+    return forwardBlockReads(spillCrossBlockTemps(normalized));
+}
+/**
+ * Within a straight-line block, a read of a scalar variable that the block
+ * assigned earlier is replaced by the assigned temp:
+ *   e := %3; %4 = read e; %5 = mul %4 %4   ⇒   e := %3; %5 = mul %3 %3
+ * Afterwards every read in a block sees the value the variable had when the
+ * block started, so a block can be recomputed from its entry state alone.
+ */
+function forwardBlockReads(fn) {
+    const region = (stmts, replace = new Map()) => {
+        const out = [];
+        let last = new Map();
+        for (const s of stmts) {
+            if (s.kind === 'if') {
+                last = new Map();
+                out.push({ ...s, cond: replace.get(s.cond) ?? s.cond, then: region(s.then), else: region(s.else) });
+                continue;
+            }
+            if (s.kind === 'loop') {
+                last = new Map();
+                const testReplace = new Map();
+                const test = region(s.test, testReplace);
+                const cond = s.cond === undefined ? undefined : (testReplace.get(s.cond) ?? s.cond);
+                out.push({ ...s, test, cond, body: region(s.body), update: region(s.update) });
+                continue;
+            }
+            const t = substitute(s, replace);
+            if (t.kind === 'op' && t.op === 'read' && last.has(t.var)) {
+                replace.set(t.id, last.get(t.var));
+                continue;
+            }
+            if (t.kind === 'assign' && !(0, types_1.isArrayType)(fn.vars[t.var].type))
+                last.set(t.var, t.value);
+            out.push(t);
+        }
+        return out;
+    };
+    return { ...fn, body: region(fn.body) };
+}
+function countReturns(region) {
+    let n = 0;
+    for (const s of region) {
+        if (s.kind === 'return')
+            n++;
+        else if (s.kind === 'if')
+            n += countReturns(s.then) + countReturns(s.else);
+        else if (s.kind === 'loop')
+            n += countReturns(s.body);
+    }
+    return n;
+}
+function jumpsTo(region, loop) {
+    let breaks = false;
+    let continues = false;
+    const visit = (r) => {
+        for (const s of r) {
+            if (s.kind === 'break' && s.loop === loop)
+                breaks = true;
+            else if (s.kind === 'continue' && s.loop === loop)
+                continues = true;
+            else if (s.kind === 'if') {
+                visit(s.then);
+                visit(s.else);
+            }
+            else if (s.kind === 'loop') {
+                visit(s.body);
+            }
+        }
+    };
+    visit(region);
+    return { breaks, continues };
+}
+function isPure(region) {
+    return region.every((s) => s.kind === 'op');
+}
+/** Drops assignments to hidden boolean flags that nothing reads (e.g. `returned` when no guard needed it). */
+function removeDeadFlags(body, rw) {
+    const read = new Set();
+    const visit = (r) => {
+        for (const s of r) {
+            if (s.kind === 'op' && s.op === 'read')
+                read.add(s.var);
+            if (s.kind === 'if') {
+                visit(s.then);
+                visit(s.else);
+            }
+            else if (s.kind === 'loop') {
+                visit(s.test);
+                visit(s.body);
+            }
+        }
+    };
+    visit(body);
+    const dead = (v) => rw.vars[v].role === 'hidden' && rw.vars[v].type === 'boolean' && !read.has(v);
+    const used = new Set();
+    const collect = (rr) => {
+        for (const s of rr) {
+            if ((s.kind === 'assign' || s.kind === 'declare') && dead(s.var))
+                continue;
+            if (s.kind === 'if') {
+                used.add(s.cond);
+                collect(s.then);
+                collect(s.else);
+            }
+            else if (s.kind === 'loop') {
+                if (s.cond !== undefined)
+                    used.add(s.cond);
+                collect(s.test);
+                collect(s.body);
+            }
+            else
+                usesOf(s).forEach((t) => used.add(t));
+        }
+    };
+    collect(body);
+    const strip = (r) => {
+        const out = [];
+        for (const s of r) {
+            if ((s.kind === 'assign' || s.kind === 'declare') && dead(s.var))
+                continue;
+            // Constants that only fed a dropped flag assignment.
+            if (s.kind === 'op' && s.op === 'const' && !used.has(s.id))
+                continue;
+            if (s.kind === 'if')
+                out.push({ ...s, then: strip(s.then), else: strip(s.else) });
+            else if (s.kind === 'loop')
+                out.push({ ...s, test: strip(s.test), body: strip(s.body) });
+            else
+                out.push(s);
+        }
+        return out;
+    };
+    return strip(body);
+}
+/**
+ * A temp defined in one straight-line block and used in a later block of the
+ * same region (across an `if` or a loop) is stored in a hidden variable, so that
+ * each block can be recomputed on its own in the reverse sweep.
+ */
+function spillCrossBlockTemps(fn) {
+    const rw = new rewriter_1.Rewriter(fn);
+    const spilled = new Map();
+    let changed = false;
+    const region = (stmts) => {
+        const blockOf = new Map();
+        let block = 0;
+        for (const s of stmts) {
+            if (s.kind === 'if' || s.kind === 'loop')
+                block++;
+            else if (s.kind === 'op')
+                blockOf.set(s.id, block);
+        }
+        block = 0;
+        const cross = new Set();
+        for (const s of stmts) {
+            if (s.kind === 'if' || s.kind === 'loop') {
+                block++;
+                continue;
+            }
+            for (const t of usesOf(s)) {
+                const b = blockOf.get(t);
+                if (b !== undefined && b !== block)
+                    cross.add(t);
+            }
+        }
+        const out = [];
+        block = 0;
+        const replace = new Map();
+        for (const s of stmts) {
+            if (s.kind === 'if') {
+                block++;
+                replace.clear();
+                out.push({ ...s, then: region(s.then), else: region(s.else) });
+                continue;
+            }
+            if (s.kind === 'loop') {
+                block++;
+                replace.clear();
+                out.push({ ...s, test: region(s.test), body: region(s.body), update: region(s.update) });
+                continue;
+            }
+            for (const t of usesOf(s)) {
+                if (cross.has(t) && blockOf.get(t) !== block && !replace.has(t)) {
+                    replace.set(t, rw.read(out, spilled.get(t), s.origin));
+                }
+            }
+            out.push(substitute(s, replace));
+            if (s.kind === 'op' && cross.has(s.id)) {
+                const v = rw.newVar('saved', fn.temps[s.id]);
+                spilled.set(s.id, v);
+                rw.assign(out, v, s.id, s.origin, true);
+                changed = true;
+            }
+        }
+        return out;
+    };
+    const body = region(fn.body);
+    return changed ? rw.finish(body) : fn;
+}
+function usesOf(s) {
+    switch (s.kind) {
+        case 'op':
+            return [...s.args];
+        case 'assign':
+        case 'push':
+        case 'fill':
+            return [s.value];
+        case 'store':
+            return [s.index, s.value];
+        case 'return':
+            return [s.value];
+        default:
+            return [];
+    }
+}
+function substitute(s, map) {
+    if (map.size === 0)
+        return s;
+    const m = (t) => map.get(t) ?? t;
+    switch (s.kind) {
+        case 'op':
+            return { ...s, args: s.args.map(m) };
+        case 'assign':
+        case 'push':
+        case 'fill':
+            return { ...s, value: m(s.value) };
+        case 'store':
+            return { ...s, index: m(s.index), value: m(s.value) };
+        case 'return':
+            return { ...s, value: m(s.value) };
+        default:
+            return s;
+    }
+}

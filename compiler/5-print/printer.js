@@ -1,0 +1,227 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.printStatements = printStatements;
+exports.printExpression = printExpression;
+exports.printFile = printFile;
+/**
+ * JsFile ⇒ TypeScript text, through `ts.factory` and `ts.createPrinter`.
+ *
+ * Guarantees: the output is a pure function of the input tree (byte-identical
+ * for identical trees), parses as TypeScript, and keeps every `comment`
+ * statement as a `//` line above the statement that follows it.
+ */
+const ts_morph_1 = require("ts-morph");
+const f = ts_morph_1.ts.factory;
+const binOps = {
+    '+': ts_morph_1.ts.SyntaxKind.PlusToken,
+    '-': ts_morph_1.ts.SyntaxKind.MinusToken,
+    '*': ts_morph_1.ts.SyntaxKind.AsteriskToken,
+    '/': ts_morph_1.ts.SyntaxKind.SlashToken,
+    '%': ts_morph_1.ts.SyntaxKind.PercentToken,
+    '**': ts_morph_1.ts.SyntaxKind.AsteriskAsteriskToken,
+    '<': ts_morph_1.ts.SyntaxKind.LessThanToken,
+    '<=': ts_morph_1.ts.SyntaxKind.LessThanEqualsToken,
+    '>': ts_morph_1.ts.SyntaxKind.GreaterThanToken,
+    '>=': ts_morph_1.ts.SyntaxKind.GreaterThanEqualsToken,
+    '===': ts_morph_1.ts.SyntaxKind.EqualsEqualsEqualsToken,
+    '!==': ts_morph_1.ts.SyntaxKind.ExclamationEqualsEqualsToken,
+    '&&': ts_morph_1.ts.SyntaxKind.AmpersandAmpersandToken,
+    '||': ts_morph_1.ts.SyntaxKind.BarBarToken,
+    ',': ts_morph_1.ts.SyntaxKind.CommaToken,
+};
+const assignOps = {
+    '=': ts_morph_1.ts.SyntaxKind.EqualsToken,
+    '+=': ts_morph_1.ts.SyntaxKind.PlusEqualsToken,
+    '-=': ts_morph_1.ts.SyntaxKind.MinusEqualsToken,
+    '*=': ts_morph_1.ts.SyntaxKind.AsteriskEqualsToken,
+    '/=': ts_morph_1.ts.SyntaxKind.SlashEqualsToken,
+};
+function numberLiteral(v) {
+    if (Number.isNaN(v))
+        return f.createIdentifier('NaN');
+    if (v === Infinity)
+        return f.createIdentifier('Infinity');
+    if (v === -Infinity)
+        return f.createPrefixUnaryExpression(ts_morph_1.ts.SyntaxKind.MinusToken, f.createIdentifier('Infinity'));
+    if (v < 0 || Object.is(v, -0))
+        return f.createPrefixUnaryExpression(ts_morph_1.ts.SyntaxKind.MinusToken, f.createNumericLiteral(String(-v)));
+    return f.createNumericLiteral(String(v));
+}
+/**
+ * Type annotations are short texts written by us (`number`, `Float64Array`,
+ * `{ value: number; tangent: number }`); they are printed verbatim.
+ */
+function typeNode(text) {
+    return f.createTypeReferenceNode(f.createIdentifier(text));
+}
+function expr(e) {
+    switch (e.k) {
+        case 'num':
+            return numberLiteral(e.v);
+        case 'bool':
+            return e.v ? f.createTrue() : f.createFalse();
+        case 'str':
+            return f.createStringLiteral(e.v, true);
+        case 'id':
+            return f.createIdentifier(e.name);
+        case 'bin': {
+            let l = expr(e.l);
+            const r = expr(e.r);
+            // `-x ** 2` is a syntax error: the base of ** must not be a unary expression.
+            if (e.op === '**' && (e.l.k === 'un' || (e.l.k === 'num' && e.l.v < 0)))
+                l = f.createParenthesizedExpression(l);
+            let right = r;
+            // Keep a - (b - c) and a / (b * c) explicit; the factory parenthesizes by precedence only.
+            if ((e.op === '-' || e.op === '/' || e.op === '%') && e.r.k === 'bin' && samePrecedence(e.op, e.r.op))
+                right = f.createParenthesizedExpression(r);
+            if (e.op === '**' && e.r.k === 'bin' && e.r.op === '**')
+                right = r; // right-associative
+            return f.createBinaryExpression(l, binOps[e.op], right);
+        }
+        case 'un': {
+            const inner = expr(e.e);
+            const op = e.op === '-' ? ts_morph_1.ts.SyntaxKind.MinusToken : ts_morph_1.ts.SyntaxKind.ExclamationToken;
+            // - -x and -(-1) print with parentheses for clarity.
+            const needsParens = e.op === '-' && (e.e.k === 'un' || (e.e.k === 'num' && e.e.v < 0));
+            return f.createPrefixUnaryExpression(op, needsParens ? f.createParenthesizedExpression(inner) : inner);
+        }
+        case 'call':
+            return f.createCallExpression(expr(e.fn), undefined, e.args.map(expr));
+        case 'member':
+            return f.createPropertyAccessExpression(expr(e.obj), e.name);
+        case 'index':
+            return f.createElementAccessExpression(expr(e.obj), expr(e.index));
+        case 'cond':
+            return f.createConditionalExpression(expr(e.c), f.createToken(ts_morph_1.ts.SyntaxKind.QuestionToken), expr(e.a), f.createToken(ts_morph_1.ts.SyntaxKind.ColonToken), expr(e.b));
+        case 'obj':
+            return f.createObjectLiteralExpression(e.props.map(([k, v]) => v.k === 'id' && v.name === k ? f.createShorthandPropertyAssignment(k) : f.createPropertyAssignment(k, expr(v))), false);
+        case 'arr':
+            return f.createArrayLiteralExpression(e.elems.map(expr), false);
+        case 'new':
+            return f.createNewExpression(f.createIdentifier(e.ctor), undefined, e.args.map(expr));
+        case 'as':
+            return f.createAsExpression(expr(e.e), typeNode(e.type));
+        case 'nonNull':
+            return f.createNonNullExpression(expr(e.e));
+        case 'assignExpr':
+            return f.createBinaryExpression(expr(e.target), ts_morph_1.ts.SyntaxKind.EqualsToken, expr(e.value));
+        case 'postfix':
+            return f.createPostfixUnaryExpression(expr(e.target), e.op === '++' ? ts_morph_1.ts.SyntaxKind.PlusPlusToken : ts_morph_1.ts.SyntaxKind.MinusMinusToken);
+    }
+}
+function samePrecedence(a, b) {
+    const level = (op) => (op === '+' || op === '-' ? 1 : op === '*' || op === '/' || op === '%' ? 2 : op === ',' ? 0 : 3);
+    return level(a) === level(b);
+}
+function stmts(list) {
+    const out = [];
+    let pending = [];
+    for (const s of list) {
+        if (s.k === 'comment') {
+            pending.push(s.text);
+            continue;
+        }
+        const node = stmt(s);
+        for (const text of pending)
+            ts_morph_1.ts.addSyntheticLeadingComment(node, ts_morph_1.ts.SyntaxKind.SingleLineCommentTrivia, ` ${text}`, true);
+        pending = [];
+        out.push(node);
+    }
+    if (pending.length > 0) {
+        const node = f.createNotEmittedStatement(f.createEmptyStatement());
+        for (const text of pending)
+            ts_morph_1.ts.addSyntheticLeadingComment(node, ts_morph_1.ts.SyntaxKind.SingleLineCommentTrivia, ` ${text}`, true);
+        out.push(node);
+    }
+    return out;
+}
+function block(list) {
+    return f.createBlock(stmts(list), true);
+}
+function labeled(label, s) {
+    return label ? f.createLabeledStatement(label, s) : s;
+}
+function declList(s) {
+    return f.createVariableDeclarationList([f.createVariableDeclaration(s.name, undefined, s.type ? typeNode(s.type) : undefined, s.init ? expr(s.init) : undefined)], s.kind === 'const' ? ts_morph_1.ts.NodeFlags.Const : ts_morph_1.ts.NodeFlags.Let);
+}
+function stmt(s) {
+    switch (s.k) {
+        case 'decl':
+            return f.createVariableStatement(undefined, declList(s));
+        case 'assign':
+            return f.createExpressionStatement(f.createBinaryExpression(expr(s.target), assignOps[s.op], expr(s.value)));
+        case 'expr':
+            return f.createExpressionStatement(expr(s.e));
+        case 'if': {
+            const elseStmt = s.else === undefined
+                ? undefined
+                : s.else.length === 1 && s.else[0].k === 'if'
+                    ? stmt(s.else[0])
+                    : block(s.else);
+            return f.createIfStatement(expr(s.c), block(s.then), elseStmt);
+        }
+        case 'for': {
+            const init = s.init && s.init.k === 'decl' ? declList(s.init) : s.init && s.init.k === 'assign' ? stmt(s.init).expression : undefined;
+            return labeled(s.label, f.createForStatement(init, s.test ? expr(s.test) : undefined, s.update ? expr(s.update) : undefined, block(s.body)));
+        }
+        case 'while':
+            return labeled(s.label, f.createWhileStatement(expr(s.test), block(s.body)));
+        case 'do':
+            return labeled(s.label, f.createDoStatement(block(s.body), expr(s.test)));
+        case 'block':
+            return labeled(s.label, block(s.body));
+        case 'break':
+            return f.createBreakStatement(s.label);
+        case 'continue':
+            return f.createContinueStatement(s.label);
+        case 'return':
+            return f.createReturnStatement(s.e ? expr(s.e) : undefined);
+        case 'throw':
+            return f.createThrowStatement(expr(s.e));
+        case 'comment':
+            throw new Error('comment statements are attached by stmts()');
+    }
+}
+function functionDecl(fn) {
+    const node = f.createFunctionDeclaration(fn.exported ? [f.createModifier(ts_morph_1.ts.SyntaxKind.ExportKeyword)] : undefined, undefined, fn.name, undefined, fn.params.map((p) => f.createParameterDeclaration(undefined, undefined, p.name, p.optional ? f.createToken(ts_morph_1.ts.SyntaxKind.QuestionToken) : undefined, typeNode(p.type))), fn.returnType ? typeNode(fn.returnType) : undefined, block(fn.body));
+    if (fn.doc) {
+        const lines = fn.doc.split('\n');
+        const text = lines.length === 1 ? `* ${lines[0]} ` : `*\n${lines.map((l) => ` * ${l}`.trimEnd()).join('\n')}\n `;
+        ts_morph_1.ts.addSyntheticLeadingComment(node, ts_morph_1.ts.SyntaxKind.MultiLineCommentTrivia, text, true);
+    }
+    return node;
+}
+const printer = ts_morph_1.ts.createPrinter({ newLine: ts_morph_1.ts.NewLineKind.LineFeed, removeComments: false });
+function printStatements(list) {
+    const sf = ts_morph_1.ts.createSourceFile('out.ts', '', ts_morph_1.ts.ScriptTarget.Latest, false, ts_morph_1.ts.ScriptKind.TS);
+    return reindent(stmts(list)
+        .map((s) => printer.printNode(ts_morph_1.ts.EmitHint.Unspecified, s, sf))
+        .join('\n'));
+}
+function printExpression(e) {
+    const sf = ts_morph_1.ts.createSourceFile('out.ts', '', ts_morph_1.ts.ScriptTarget.Latest, false, ts_morph_1.ts.ScriptKind.TS);
+    return printer.printNode(ts_morph_1.ts.EmitHint.Expression, expr(e), sf);
+}
+/** The whole generated file. Functions are separated by one blank line. */
+function printFile(file) {
+    const sf = ts_morph_1.ts.createSourceFile('out.ts', '', ts_morph_1.ts.ScriptTarget.Latest, false, ts_morph_1.ts.ScriptKind.TS);
+    const parts = [];
+    parts.push(file.header.map((l) => `// ${l}`.trimEnd()).join('\n'));
+    if (file.imports.length > 0) {
+        const lines = file.imports.map((imp) => {
+            if (imp.namespace)
+                return `import * as ${imp.namespace} from ${JSON.stringify(imp.from)};`;
+            return `import ${imp.typeOnly ? 'type ' : ''}{ ${imp.names.join(', ')} } from ${JSON.stringify(imp.from)};`;
+        });
+        parts.push(lines.join('\n'));
+    }
+    if (file.prelude.length > 0)
+        parts.push(stmts(file.prelude).map((s) => printer.printNode(ts_morph_1.ts.EmitHint.Unspecified, s, sf)).join('\n'));
+    for (const fn of file.functions)
+        parts.push(printer.printNode(ts_morph_1.ts.EmitHint.Unspecified, functionDecl(fn), sf));
+    return reindent(parts.join('\n\n')) + '\n';
+}
+/** The TypeScript printer indents by four spaces; we use two. */
+function reindent(text) {
+    return text.replace(/^((?:    )+)/gm, (lead) => ' '.repeat(lead.length / 2));
+}

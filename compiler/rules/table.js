@@ -1,0 +1,211 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.mathConstants = exports.mathFunctions = exports.ruleTable = void 0;
+exports.rule = rule;
+exports.partialsUseResult = partialsUseResult;
+exports.partialsOf = partialsOf;
+const js_1 = require("../5-print/js");
+const { num, add, sub, mul, div, pow, neg, math, bin } = js_1.b;
+const call = (fn) => (args) => math(fn, ...args);
+const one = num(1);
+/** 1 / sqrt(e) */
+const rsqrt = (e) => div(one, math('sqrt', e));
+/** x * x, kept as a product (cheaper and more accurate than x ** 2). */
+const sq = (e) => bin('*', e, e);
+/**
+ * Partials of max/min: the first operand that attains the result gets 1, the
+ * others 0. For two operands: ∂a = a ≥ b (max) / a ≤ b (min), ∂b = its negation.
+ */
+function extremumPartials(cmp) {
+    return (args, y) => {
+        if (args.length === 1)
+            return [one];
+        if (args.length === 2) {
+            const firstWins = bin(cmp, args[0], args[1]);
+            return [js_1.b.cond(firstWins, one, num(0)), js_1.b.cond(firstWins, num(0), one)];
+        }
+        return args.map((a, i) => {
+            let c = bin('===', a, y);
+            for (let j = 0; j < i; j++)
+                c = bin('&&', c, bin('!==', args[j], y));
+            return js_1.b.cond(c, one, num(0));
+        });
+    };
+}
+const rules = [
+    // ---- arithmetic ---------------------------------------------------------
+    { name: 'add', arity: 2, result: 'number', math: 'y = a + b: ∂a = 1, ∂b = 1', primal: ([x, y]) => bin('+', x, y), evaluate: ([x, y]) => x + y, partials: () => [one, one] },
+    { name: 'sub', arity: 2, result: 'number', math: 'y = a - b: ∂a = 1, ∂b = -1', primal: ([x, y]) => bin('-', x, y), evaluate: ([x, y]) => x - y, partials: () => [one, num(-1)] },
+    { name: 'mul', arity: 2, result: 'number', math: 'y = a b: ∂a = b, ∂b = a', primal: ([x, y]) => bin('*', x, y), evaluate: ([x, y]) => x * y, partials: ([x, y]) => [y, x] },
+    {
+        name: 'div', arity: 2, result: 'number', math: 'y = a / b: ∂a = 1 / b, ∂b = -a / b² = -y / b',
+        primal: ([x, y]) => bin('/', x, y), evaluate: ([x, y]) => x / y,
+        partials: ([, d], y) => [div(one, d), neg(div(y, d))],
+    },
+    {
+        name: 'mod', arity: 2, result: 'number', math: 'y = a % b = a - b·trunc(a / b): ∂a = 1, ∂b = -trunc(a / b)',
+        primal: ([x, y]) => bin('%', x, y), evaluate: ([x, y]) => x % y,
+        partials: ([x, y]) => [one, neg(math('trunc', bin('/', x, y)))],
+        convention: 'piecewise: the jumps of trunc(a / b) contribute nothing',
+    },
+    {
+        name: 'pow', arity: 2, result: 'number', math: 'y = a ** b: ∂a = b · a ** (b - 1), ∂b = y · ln a',
+        primal: ([x, y]) => bin('**', x, y), evaluate: ([x, y]) => x ** y,
+        partials: ([x, e], y) => [
+            mul(e, pow(x, sub(e, one))),
+            js_1.b.cond(bin('===', y, num(0)), num(0), mul(y, math('log', x))),
+        ],
+        convention: '∂b = 0 where a ** b = 0',
+    },
+    { name: 'neg', arity: 1, result: 'number', math: 'y = -a: ∂a = -1', primal: ([x]) => ({ k: 'un', op: '-', e: x }), evaluate: ([x]) => -x, partials: () => [num(-1)] },
+    // ---- Math: trigonometric -------------------------------------------------
+    { name: 'sin', arity: 1, result: 'number', math: "sin' = cos", primal: call('sin'), evaluate: ([x]) => Math.sin(x), partials: ([x]) => [math('cos', x)] },
+    { name: 'cos', arity: 1, result: 'number', math: "cos' = -sin", primal: call('cos'), evaluate: ([x]) => Math.cos(x), partials: ([x]) => [neg(math('sin', x))] },
+    { name: 'tan', arity: 1, result: 'number', math: "tan' = 1 + tan²", primal: call('tan'), evaluate: ([x]) => Math.tan(x), partials: (_, y) => [add(one, sq(y))] },
+    { name: 'asin', arity: 1, result: 'number', math: "asin'(x) = 1 / √(1 - x²)", primal: call('asin'), evaluate: ([x]) => Math.asin(x), partials: ([x]) => [rsqrt(sub(one, sq(x)))] },
+    { name: 'acos', arity: 1, result: 'number', math: "acos'(x) = -1 / √(1 - x²)", primal: call('acos'), evaluate: ([x]) => Math.acos(x), partials: ([x]) => [neg(rsqrt(sub(one, sq(x))))] },
+    { name: 'atan', arity: 1, result: 'number', math: "atan'(x) = 1 / (1 + x²)", primal: call('atan'), evaluate: ([x]) => Math.atan(x), partials: ([x]) => [div(one, add(one, sq(x)))] },
+    {
+        name: 'atan2', arity: 2, result: 'number', math: 'y = atan2(a, b): ∂a = b / (a² + b²), ∂b = -a / (a² + b²)',
+        primal: call('atan2'), evaluate: ([x, y]) => Math.atan2(x, y),
+        partials: ([p, q]) => {
+            const r2 = add(sq(p), sq(q));
+            const safe = (e) => js_1.b.cond(bin('===', r2, num(0)), num(0), e);
+            return [safe(div(q, r2)), safe(neg(div(p, r2)))];
+        },
+        convention: 'partials 0 at the origin',
+    },
+    // ---- Math: hyperbolic ----------------------------------------------------
+    { name: 'sinh', arity: 1, result: 'number', math: "sinh' = cosh", primal: call('sinh'), evaluate: ([x]) => Math.sinh(x), partials: ([x]) => [math('cosh', x)] },
+    { name: 'cosh', arity: 1, result: 'number', math: "cosh' = sinh", primal: call('cosh'), evaluate: ([x]) => Math.cosh(x), partials: ([x]) => [math('sinh', x)] },
+    { name: 'tanh', arity: 1, result: 'number', math: "tanh' = 1 - tanh²", primal: call('tanh'), evaluate: ([x]) => Math.tanh(x), partials: (_, y) => [sub(one, sq(y))] },
+    { name: 'asinh', arity: 1, result: 'number', math: "asinh'(x) = 1 / √(x² + 1)", primal: call('asinh'), evaluate: ([x]) => Math.asinh(x), partials: ([x]) => [rsqrt(add(sq(x), one))] },
+    { name: 'acosh', arity: 1, result: 'number', math: "acosh'(x) = 1 / √(x² - 1)", primal: call('acosh'), evaluate: ([x]) => Math.acosh(x), partials: ([x]) => [rsqrt(sub(sq(x), one))] },
+    { name: 'atanh', arity: 1, result: 'number', math: "atanh'(x) = 1 / (1 - x²)", primal: call('atanh'), evaluate: ([x]) => Math.atanh(x), partials: ([x]) => [div(one, sub(one, sq(x)))] },
+    // ---- Math: exponential and logarithmic -----------------------------------
+    { name: 'exp', arity: 1, result: 'number', math: "exp' = exp", primal: call('exp'), evaluate: ([x]) => Math.exp(x), partials: (_, y) => [y] },
+    { name: 'expm1', arity: 1, result: 'number', math: "expm1'(x) = exp(x) = expm1(x) + 1", primal: call('expm1'), evaluate: ([x]) => Math.expm1(x), partials: (_, y) => [add(y, one)] },
+    { name: 'log', arity: 1, result: 'number', math: "log'(x) = 1 / x", primal: call('log'), evaluate: ([x]) => Math.log(x), partials: ([x]) => [div(one, x)] },
+    { name: 'log1p', arity: 1, result: 'number', math: "log1p'(x) = 1 / (1 + x)", primal: call('log1p'), evaluate: ([x]) => Math.log1p(x), partials: ([x]) => [div(one, add(one, x))] },
+    { name: 'log2', arity: 1, result: 'number', math: "log2'(x) = 1 / (x ln 2)", primal: call('log2'), evaluate: ([x]) => Math.log2(x), partials: ([x]) => [div(one, mul(x, js_1.b.path('Math.LN2')))] },
+    { name: 'log10', arity: 1, result: 'number', math: "log10'(x) = 1 / (x ln 10)", primal: call('log10'), evaluate: ([x]) => Math.log10(x), partials: ([x]) => [div(one, mul(x, js_1.b.path('Math.LN10')))] },
+    { name: 'sqrt', arity: 1, result: 'number', math: "sqrt'(x) = 1 / (2 √x)", primal: call('sqrt'), evaluate: ([x]) => Math.sqrt(x), partials: (_, y) => [div(num(0.5), y)] },
+    { name: 'cbrt', arity: 1, result: 'number', math: "cbrt'(x) = 1 / (3 ∛x²)", primal: call('cbrt'), evaluate: ([x]) => Math.cbrt(x), partials: (_, y) => [div(one, mul(num(3), sq(y)))] },
+    // ---- Math: norms and extrema ---------------------------------------------
+    {
+        name: 'hypot', arity: 'variadic', result: 'number', math: 'y = √(Σ aᵢ²): ∂aᵢ = aᵢ / y',
+        primal: call('hypot'), evaluate: (xs) => Math.hypot(...xs),
+        partials: (args, y) => args.map((a) => js_1.b.cond(bin('===', y, num(0)), num(0), div(a, y))),
+        convention: 'partials 0 at the origin',
+    },
+    {
+        name: 'abs', arity: 1, result: 'number', math: "abs'(x) = sign(x)",
+        primal: call('abs'), evaluate: ([x]) => Math.abs(x), partials: ([x]) => [math('sign', x)],
+        convention: "abs'(0) = 0",
+    },
+    {
+        name: 'max', arity: 'variadic', result: 'number', math: 'y = max(aᵢ): ∂aᵢ = 1 for the first aᵢ = y, 0 for the others',
+        primal: call('max'), evaluate: (xs) => Math.max(...xs), partials: extremumPartials('>='),
+        convention: 'ties: the first argument gets the derivative',
+    },
+    {
+        name: 'min', arity: 'variadic', result: 'number', math: 'y = min(aᵢ): ∂aᵢ = 1 for the first aᵢ = y, 0 for the others',
+        primal: call('min'), evaluate: (xs) => Math.min(...xs), partials: extremumPartials('<='),
+        convention: 'ties: the first argument gets the derivative',
+    },
+    { name: 'fround', arity: 1, result: 'number', math: "fround'(x) = 1 (rounding to float32 is the identity to first order)", primal: call('fround'), evaluate: ([x]) => Math.fround(x), partials: () => [one] },
+    // ---- piecewise constant --------------------------------------------------
+    { name: 'sign', arity: 1, result: 'number', math: "sign' = 0", primal: call('sign'), evaluate: ([x]) => Math.sign(x), convention: 'derivative 0 everywhere' },
+    { name: 'floor', arity: 1, result: 'number', math: "floor' = 0", primal: call('floor'), evaluate: ([x]) => Math.floor(x), convention: 'derivative 0 everywhere' },
+    { name: 'ceil', arity: 1, result: 'number', math: "ceil' = 0", primal: call('ceil'), evaluate: ([x]) => Math.ceil(x), convention: 'derivative 0 everywhere' },
+    { name: 'round', arity: 1, result: 'number', math: "round' = 0", primal: call('round'), evaluate: ([x]) => Math.round(x), convention: 'derivative 0 everywhere' },
+    { name: 'trunc', arity: 1, result: 'number', math: "trunc' = 0", primal: call('trunc'), evaluate: ([x]) => Math.trunc(x), convention: 'derivative 0 everywhere' },
+    // ---- comparisons and logic (booleans: never differentiated) ---------------
+    { name: 'lt', arity: 2, result: 'boolean', math: 'a < b', primal: ([x, y]) => bin('<', x, y), evaluate: ([x, y]) => x < y },
+    { name: 'le', arity: 2, result: 'boolean', math: 'a <= b', primal: ([x, y]) => bin('<=', x, y), evaluate: ([x, y]) => x <= y },
+    { name: 'gt', arity: 2, result: 'boolean', math: 'a > b', primal: ([x, y]) => bin('>', x, y), evaluate: ([x, y]) => x > y },
+    { name: 'ge', arity: 2, result: 'boolean', math: 'a >= b', primal: ([x, y]) => bin('>=', x, y), evaluate: ([x, y]) => x >= y },
+    { name: 'eq', arity: 2, result: 'boolean', math: 'a === b', primal: ([x, y]) => bin('===', x, y), evaluate: ([x, y]) => x === y },
+    { name: 'ne', arity: 2, result: 'boolean', math: 'a !== b', primal: ([x, y]) => bin('!==', x, y), evaluate: ([x, y]) => x !== y },
+    { name: 'not', arity: 1, result: 'boolean', math: '!a', primal: ([x]) => js_1.b.not(x), evaluate: ([x]) => !x },
+    { name: 'and', arity: 2, result: 'boolean', math: 'a && b (both operands already evaluated)', primal: ([x, y]) => bin('&&', x, y), evaluate: ([x, y]) => Boolean(x && y) },
+    { name: 'or', arity: 2, result: 'boolean', math: 'a || b (both operands already evaluated)', primal: ([x, y]) => bin('||', x, y), evaluate: ([x, y]) => Boolean(x || y) },
+];
+exports.ruleTable = new Map(rules.map((r) => [r.name, r]));
+function rule(name) {
+    const r = exports.ruleTable.get(name);
+    if (!r)
+        throw new Error(`no rule for ${name}`);
+    return r;
+}
+/** The `Math` functions the frontend accepts, mapped to their rule (`Math.pow(a, b)` is `a ** b`). */
+exports.mathFunctions = new Map([
+    ...['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'atan2', 'sinh', 'cosh', 'tanh', 'asinh', 'acosh', 'atanh', 'exp', 'expm1', 'log', 'log1p', 'log2', 'log10', 'sqrt', 'cbrt', 'hypot', 'abs', 'max', 'min', 'sign', 'floor', 'ceil', 'round', 'trunc', 'fround'].map((n) => [n, n]),
+    ['pow', 'pow'],
+]);
+/** `Math.PI` and friends. */
+exports.mathConstants = new Map([
+    ['PI', Math.PI],
+    ['E', Math.E],
+    ['LN2', Math.LN2],
+    ['LN10', Math.LN10],
+    ['LOG2E', Math.LOG2E],
+    ['LOG10E', Math.LOG10E],
+    ['SQRT2', Math.SQRT2],
+    ['SQRT1_2', Math.SQRT1_2],
+]);
+/** Whether a rule's partials refer to its result y (then y must be kept in a variable). */
+function partialsUseResult(r, arity) {
+    if (!r.partials)
+        return false;
+    const sentinel = js_1.b.id('\u0000y');
+    const args = Array.from({ length: arity }, (_, i) => js_1.b.id(`\u0000a${i}`));
+    const uses = new Set();
+    for (const p of r.partials(args, sentinel))
+        collectNames(p, uses);
+    return uses.has('\u0000y');
+}
+function collectNames(e, into) {
+    switch (e.k) {
+        case 'id':
+            into.add(e.name);
+            return;
+        case 'bin':
+            collectNames(e.l, into);
+            collectNames(e.r, into);
+            return;
+        case 'un':
+            collectNames(e.e, into);
+            return;
+        case 'call':
+            e.args.forEach((a) => collectNames(a, into));
+            return;
+        case 'cond':
+            collectNames(e.c, into);
+            collectNames(e.a, into);
+            collectNames(e.b, into);
+            return;
+        default:
+            return;
+    }
+}
+/**
+ * The partials of an op for its active operands (`active[i]`), with operand
+ * values fetched only where a partial uses them: `value(i)` for operand i,
+ * `value(-1)` for the result. Partials of inactive operands are 0.
+ */
+function partialsOf(r, active, value) {
+    if (!r.partials)
+        return active.map(() => js_1.b.num(0));
+    const syms = active.map((_, i) => js_1.b.id(`\u0000${i}`));
+    const cache = new Map();
+    const lookup = (name) => {
+        if (!name.startsWith('\u0000'))
+            return undefined;
+        let v = cache.get(name);
+        if (!v)
+            cache.set(name, (v = value(name === '\u0000y' ? -1 : Number(name.slice(1)))));
+        return v;
+    };
+    return r.partials(syms, js_1.b.id('\u0000y')).map((p, i) => (active[i] ? (0, js_1.resimplify)((0, js_1.substitute)(p, lookup)) : js_1.b.num(0)));
+}

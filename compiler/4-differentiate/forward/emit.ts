@@ -54,6 +54,9 @@ class ForwardEmitter {
   private readonly labels = new Map<number, string>();
   private readonly loopStack: number[] = [];
   private readonly resultName: string;
+  /** Temps printed as the const variable they initialise, and those variables. */
+  private readonly nameAfter = new Map<TempId, VarId>();
+  private readonly declaredByOp = new Set<VarId>();
   /** Array variables written anywhere in the function. */
   private readonly written = new Set<VarId>();
 
@@ -207,6 +210,13 @@ class ForwardEmitter {
 
   private region(region: Region, enclosing?: string): JsStmt[] {
     const out: Emitted[] = [];
+    // `const v = <op>`: a value that needs a name takes the variable's.
+    for (let i = 0; i + 1 < region.length; i++) {
+      const s = region[i];
+      const next = region[i + 1];
+      if (s.kind === 'op' && next.kind === 'assign' && next.declare && next.value === s.id && this.fn.vars[next.var].constant && !isArrayType(this.fn.vars[next.var].type))
+        this.nameAfter.set(s.id, next.var);
+    }
     for (let i = 0; i < region.length; i++) {
       const s = region[i];
       const next = region[i + 1];
@@ -317,7 +327,9 @@ class ForwardEmitter {
     if (!mustBind && (isAtom(primal) || this.isCheapLoad(s, primal) || (refs <= 1 && this.uses.movable[s.id]))) {
       this.pe.set(s.id, primal);
     } else {
-      const name = this.names.temp(s.id);
+      const v = this.nameAfter.get(s.id);
+      const name = v === undefined ? this.names.temp(s.id) : this.names.variable(v);
+      if (v !== undefined) this.declaredByOp.add(v);
       this.push(out, s, b.const(name, primal));
       this.pe.set(s.id, b.id(name));
       named = true;
@@ -326,10 +338,11 @@ class ForwardEmitter {
     const tangent = this.tangentExpr(s);
     // A named value gets a named tangent right below it: the code reads line by line.
     const inline = isAtom(tangent) || this.isCheapLoad(s, tangent) || (!named && this.tangentRefs[s.id] <= 1 && this.uses.movable[s.id]);
-    if (inline) {
+    const alias = this.nameAfter.get(s.id);
+    if (inline && !(alias !== undefined && this.declaredByOp.has(alias) && this.activeVar(alias))) {
       this.te.set(s.id, tangent);
     } else {
-      const name = this.names.tempTangent(s.id);
+      const name = alias !== undefined && this.declaredByOp.has(alias) ? this.names.tangent(alias) : this.names.tempTangent(s.id);
       this.push(out, s, b.const(name, tangent), true);
       this.te.set(s.id, b.id(name));
     }
@@ -439,6 +452,7 @@ class ForwardEmitter {
     // An active array created from inactive values still needs its own tangent array.
     const tangentOf = (): JsExpr =>
       isArrayType(info.type) && !this.active(s.value) ? zeroArrayExpr(info.type, b.member(b.id(name), 'length')) : this.tangent(s.value);
+    if (s.declare && this.declaredByOp.has(v)) return; // printed by the op that computes it
     if (s.declare) {
       const kind = info.constant ? 'const' : 'let';
       const type = isArrayType(info.type) ? undefined : needsAnnotation(info.type, value);

@@ -117,9 +117,7 @@ export class BlockAdjoint {
     if (this.pendingZero.has(v)) {
       this.pendingZero.delete(v);
       if (e.k === 'id' && e.name === name) return;
-      // v_bar = v_bar - e ⇒ v_bar -= e
-      if (e.k === 'bin' && (e.op === '+' || e.op === '-') && e.l.k === 'id' && e.l.name === name) this.out.push({ k: 'assign', target: b.id(name), op: e.op === '+' ? '+=' : '-=', value: e.r });
-      else this.out.push(b.assign(name, e));
+      this.out.push(compoundAssign(name, e));
     } else if (!zero) {
       this.out.push(...b.accumulate(name, e));
     }
@@ -373,3 +371,20 @@ export class BlockAdjoint {
   }
 }
 
+
+/** `v = v + a - b` ⇒ `v += a - b`; `v = v - a` ⇒ `v -= a`; otherwise `v = e`. */
+export function compoundAssign(name: string, e: JsExpr): JsStmt {
+  if (e.k === 'bin' && e.op === '-' && e.l.k === 'id' && e.l.name === name) return { k: 'assign', target: b.id(name), op: '-=', value: e.r };
+  const rest = withoutLeading(e, name);
+  if (rest !== undefined) return { k: 'assign', target: b.id(name), op: '+=', value: rest };
+  return b.assign(name, e);
+}
+
+/** For a sum whose leftmost term is `name`, the rest of it (`(v + a) - b` ⇒ `a - b`). */
+function withoutLeading(e: JsExpr, name: string): JsExpr | undefined {
+  if (e.k !== 'bin' || (e.op !== '+' && e.op !== '-')) return undefined;
+  if (e.l.k === 'id' && e.l.name === name) return e.op === '+' ? e.r : b.neg(e.r);
+  const left = withoutLeading(e.l, name);
+  if (left === undefined) return undefined;
+  return e.op === '+' ? b.add(left, e.r) : b.sub(left, e.r);
+}

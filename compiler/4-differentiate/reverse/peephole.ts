@@ -6,7 +6,7 @@
  * Applied to the top level of a function body only (a declaration cannot move
  * into a loop or branch). Declarations nothing mentions are dropped.
  */
-import { namesIn, type JsExpr, type JsStmt } from '../../5-print/js';
+import { b, namesIn, type JsExpr, type JsStmt } from '../../5-print/js';
 
 function mentions(s: JsStmt, name: string): boolean {
   const inExpr = (e: JsExpr | undefined) => (e ? namesIn(e).has(name) : false);
@@ -48,13 +48,32 @@ export function finalizeAdjointDeclarations(body: JsStmt[], adjoints: ReadonlySe
       continue;
     }
     const first = out[j];
+    // `const` when nothing after the declaration mentions it again as a target.
+    const kind = out.slice(j + 1).some((s) => assigns(s, name)) ? 'let' : 'const';
     if (first.k === 'assign' && first.target.k === 'id' && first.target.name === name && (first.op === '+=' || (first.op === '=' && !namesIn(first.value).has(name)))) {
-      out[j] = { k: 'decl', kind: 'let', name, init: first.value };
+      out[j] = { k: 'decl', kind, name, init: first.value };
       out.splice(at, 1);
     } else if (first.k === 'assign' && first.target.k === 'id' && first.target.name === name && first.op === '-=') {
-      out[j] = { k: 'decl', kind: 'let', name, init: { k: 'un', op: '-', e: first.value } };
+      out[j] = { k: 'decl', kind, name, init: b.neg(first.value) };
       out.splice(at, 1);
     }
   }
   return out;
+}
+
+/** Whether a statement (or one nested in it) assigns to `name`. */
+function assigns(s: JsStmt, name: string): boolean {
+  switch (s.k) {
+    case 'assign':
+      return s.target.k === 'id' && s.target.name === name;
+    case 'if':
+      return s.then.some((x) => assigns(x, name)) || (s.else ?? []).some((x) => assigns(x, name));
+    case 'for':
+    case 'while':
+    case 'do':
+    case 'block':
+      return s.body.some((x) => assigns(x, name));
+    default:
+      return false;
+  }
 }

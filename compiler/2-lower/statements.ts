@@ -112,6 +112,8 @@ function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclarationList): 
   for (const d of list.declarations) {
     if (!ts.isIdentifier(d.name)) return fail(errors.unsupportedStatement(pos(cx, d.name), 'destructuring'));
     const name = d.name.text;
+    const init = d.initializer && skipOuter(d.initializer);
+    if (init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) return fail(errors.closure(pos(cx, init)));
     const type = typeOfNode(cx, d.name);
     if (type === undefined) return fail(errors.localType(pos(cx, d.name), name, cx.checker.typeToString(cx.checker.getTypeAtLocation(d.name))));
     if (isArrayType(type)) {

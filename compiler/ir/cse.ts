@@ -60,13 +60,21 @@ export function cse(fn: IRFunction): IRFunction {
   const region = (stmts: Region): Stmt[] => {
     const out: Stmt[] = [];
     let known = new Map<string, TempId>();
-    const forget = (prefix: string) => {
-      for (const k of [...known.keys()]) if (k.startsWith(prefix)) known.delete(k);
+    // Keys of loads by array, so a write forgets them without scanning everything known.
+    let loads = new Map<number, Set<string>>();
+    const forgetLoads = (v?: number) => {
+      for (const [a, keys] of loads) {
+        if (v !== undefined && a !== v) continue;
+        keys.forEach((k) => known.delete(k));
+        known.delete(`n:${a}`);
+        loads.delete(a);
+      }
     };
     for (const s0 of stmts) {
       if (s0.kind === 'if' || s0.kind === 'loop') {
         out.push(mapUses(s0));
         known = new Map(); // a new block starts after control flow
+        loads = new Map();
         continue;
       }
       const s = mapUses(s0);
@@ -80,19 +88,18 @@ export function cse(fn: IRFunction): IRFunction {
             continue;
           }
           known.set(key, s.id);
+          if (s.op === 'load' || s.op === 'length') {
+            let set = loads.get(s.var);
+            if (!set) loads.set(s.var, (set = new Set()));
+            set.add(key);
+          }
         }
-        if (s.op === 'call') {
-          // A called function may write to the arrays it receives.
-          forget('l:');
-          forget('n:');
-        }
+        if (s.op === 'call') forgetLoads(); // a called function may write to the arrays it receives
       } else if (s.kind === 'assign') {
         known.delete(`r:${s.var}`);
-        forget(`l:${s.var}:`);
-        known.delete(`n:${s.var}`);
+        forgetLoads(s.var);
       } else if (s.kind === 'store' || s.kind === 'fill' || s.kind === 'push') {
-        forget(`l:${s.var}:`);
-        known.delete(`n:${s.var}`);
+        forgetLoads(s.var);
       }
       out.push(s);
     }

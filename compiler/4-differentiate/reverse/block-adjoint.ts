@@ -44,6 +44,7 @@ export class BlockAdjoint {
   private readonly pendingZero = new Set<VarId>();
   /** Adjoint names referenced by pending contributions: writing to them first materializes those temps. */
   private readonly refs = new Map<string, Set<TempId>>();
+  private readonly refNames = new Map<TempId, string[]>();
   readonly out: JsStmt[] = [];
   private origin = '';
   private readonly defs = new Map<TempId, Op>();
@@ -87,6 +88,9 @@ export class BlockAdjoint {
       let set = this.refs.get(n);
       if (!set) this.refs.set(n, (set = new Set()));
       set.add(t);
+      let names = this.refNames.get(t);
+      if (!names) this.refNames.set(t, (names = []));
+      names.push(n);
     }
   }
 
@@ -126,7 +130,8 @@ export class BlockAdjoint {
   /** Sum of a temp's contributions (consumed: the temp no longer waits on any adjoint name); undefined when it has none. */
   private adjointOf(t: TempId): JsExpr | undefined {
     const list = this.contrib.get(t);
-    for (const set of this.refs.values()) set.delete(t);
+    for (const n of this.refNames.get(t) ?? []) this.refs.get(n)?.delete(t);
+    this.refNames.delete(t);
     if (!list || list.length === 0) return undefined;
     this.contrib.delete(t);
     return b.sum(list);

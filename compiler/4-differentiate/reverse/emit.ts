@@ -509,16 +509,27 @@ class ReverseEmitter {
     return id;
   }
 
-  /** An op at position i whose single use comes before any write in the block. */
+  /** For each op of a block: whether its first use comes before any write in the block (computed once per block). */
+  private readonly movableIn = new Map<readonly Stmt[], Set<TempId>>();
+
+  /** An op at position i whose first use comes before any write in the block. */
   private movable(stmts: readonly Stmt[], i: number): boolean {
-    const id = (stmts[i] as Op).id;
-    for (let j = i + 1; j < stmts.length; j++) {
-      const s = stmts[j];
-      const uses = s.kind === 'op' ? s.args : s.kind === 'assign' ? [s.value] : s.kind === 'store' ? [s.index, s.value] : s.kind === 'return' ? [s.value] : [];
-      if (uses.includes(id)) return true;
-      if (s.kind === 'assign' || s.kind === 'store' || s.kind === 'push' || s.kind === 'fill') return false;
+    let set = this.movableIn.get(stmts);
+    if (!set) {
+      set = new Set();
+      const pending = new Set<TempId>(); // defined, not used yet, no write since
+      for (const s of stmts) {
+        const uses = s.kind === 'op' ? s.args : s.kind === 'assign' || s.kind === 'push' || s.kind === 'fill' ? [s.value] : s.kind === 'store' ? [s.index, s.value] : s.kind === 'return' ? [s.value] : [];
+        for (const u of uses) {
+          if (pending.delete(u)) set.add(u);
+        }
+        if (s.kind === 'assign' || s.kind === 'store' || s.kind === 'push' || s.kind === 'fill') pending.clear();
+        if (s.kind === 'op') pending.add(s.id);
+      }
+      pending.forEach((t) => set!.add(t)); // used by the control statement after the block
+      this.movableIn.set(stmts, set);
     }
-    return true; // used by the control statement after the block
+    return set.has((stmts[i] as Op).id);
   }
 
   private primal(s: Op, env: Map<TempId, JsExpr>): JsExpr {

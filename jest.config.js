@@ -11,6 +11,8 @@ module.exports = {
     '^ts-adc$': '<rootDir>/runtime/markers.ts',
   },
   globalSetup: '<rootDir>/tests/support/global-setup.ts',
+  // TypeScript first: a stray compiled .js next to a .ts must never shadow it.
+  moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 120000,
   maxWorkers: 2,
 };

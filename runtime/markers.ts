@@ -1,24 +1,102 @@
 /**
  * `ts-adc`: the markers `grad`, `jvp` and `vjp`, for code compiled with the
- * ts-adc compiler plugin. Without the plugin they throw and say what to do.
+ * ts-adc compiler plugin (`ts-adc/plugin`), which replaces every call by the
+ * generated derivative. Without the plugin a call throws and says what to do.
+ *
+ * Guarantees (types): `grad(f)` has the type of the generated `f_grad`, `jvp(f)`
+ * of `f_jvp`, `vjp(f)` of `f_vjp` (DESIGN.md, "The generated API"): each
+ * gradient or tangent has the shape of its parameter, a `readonly number[]`
+ * getting a `number[]`; parameter names are kept in editor hints.
+ *
+ * `wrt` (which parameters to differentiate) takes positions or names:
+ * - `grad(loss, { wrt: [0, 2] })`: exact types (`grads: [w: Float64Array, c: number]`);
+ * - `grad(loss, { wrt: ["w", "c"] })`: reads like `@differentiable wrt(w, c)`,
+ *   but TypeScript cannot map a name to a position, so `grads` is typed as an
+ *   array of the union of the gradient types (and `jvp`'s tangents likewise).
+ * Either way, entries follow the order of the parameters in the signature, and
+ * the plugin checks each position or name (a typo is a compile error).
  */
-export type Differentiable = (...args: any[]) => number | number[] | Float64Array | Float32Array | readonly number[];
 
-type Grads<P extends readonly unknown[]> = { [K in keyof P]: P[K] extends readonly number[] ? number[] : P[K] };
-type Result<R> = R extends readonly number[] ? number[] : R;
+/** A type the compiler differentiates: parameters and results. */
+export type Differentiable = number | number[] | readonly number[] | Float64Array | Float32Array;
 
-/** `grad(f)`: same contract as the generated `f_grad`. */
-export function grad<P extends any[]>(f: (...args: P) => number, options?: { wrt?: readonly string[] }): (...args: [...P, out?: { value: number; grads: Grads<P> }]) => { value: number; grads: Grads<P> } {
+/** The shape of a derivative of a `T`: a `readonly number[]` gets a `number[]`, the rest is unchanged. */
+export type Tangent<T> = T extends readonly number[] ? number[] : T;
+
+/** Tangents of a parameter list, labels kept: `[w: Float64Array, xs: number[]]`. */
+export type TangentsOf<P extends readonly unknown[]> = { [K in keyof P]: Tangent<P[K]> };
+
+/** The positions of a parameter list as a union of number literals: `0 | 1 | 2`. */
+export type ParameterIndex<P extends readonly unknown[]> = { [K in keyof P]: K extends `${infer N extends number}` ? N : never }[number];
+
+/** The parameters of `P` at the positions `I`, in signature order, labels kept. */
+export type SelectParameters<P extends readonly unknown[], I, Seen extends unknown[] = []> = P extends readonly [unknown, ...infer Rest]
+  ? P extends readonly [...infer First, ...Rest]
+    ? Seen['length'] extends I
+      ? [...First, ...SelectParameters<Rest, I, [...Seen, 0]>]
+      : SelectParameters<Rest, I, [...Seen, 0]>
+    : never
+  : [];
+
+/** What `grad(f)` / `vjp(f)` return: the value and one gradient per differentiated parameter. */
+export interface ValueAndGrads<R, G> {
+  value: R;
+  grads: G;
+}
+
+/** What `jvp(f)` returns: the value and the directional derivative. */
+export interface ValueAndTangent<R> {
+  value: R;
+  tangent: R;
+}
+
+/** `f_grad`: `(…params, out?) => { value, grads }`; `G` is the tuple of gradient types. */
+export type GradFunction<P extends readonly unknown[], G> = (...args: [...P, out?: ValueAndGrads<number, G>]) => ValueAndGrads<number, G>;
+
+/** `f_jvp`: `(…params, …tangents, out?) => { value, tangent }`. */
+export type JvpFunction<P extends readonly unknown[], T extends readonly unknown[], R> = (
+  ...args: [...P, ...T, out?: ValueAndTangent<Tangent<R>>]
+) => ValueAndTangent<Tangent<R>>;
+
+/** `f_vjp`: `(…params, cotangent, out?) => { value, grads }`. */
+export type VjpFunction<P extends readonly unknown[], G, R> = (
+  ...args: [...P, cotangent: R extends readonly number[] ? readonly number[] : R, out?: ValueAndGrads<Tangent<R>, G>]
+) => ValueAndGrads<Tangent<R>, G>;
+
+/** `wrt` by positions: `{ wrt: [0, 2] }` (exact types). */
+export interface WrtPositions<W> {
+  readonly wrt: W;
+}
+
+/** `wrt` by names: `{ wrt: ["w", "c"] }` (gradients typed as a union, see the module comment). */
+export interface WrtNames {
+  readonly wrt: readonly (string | number)[];
+}
+
+type Fn<P extends unknown[], R> = (...args: P) => R;
+type Loose<P extends readonly unknown[]> = Tangent<P[number]>[];
+
+/** `grad(f)`: same contract as the generated `f_grad` (`f` must return a number). */
+export function grad<P extends unknown[], const W extends readonly ParameterIndex<P>[]>(f: Fn<P, number>, options: WrtPositions<W>): GradFunction<P, TangentsOf<SelectParameters<P, W[number]>>>;
+export function grad<P extends unknown[]>(f: Fn<P, number>, options: WrtNames): GradFunction<P, Loose<P>>;
+export function grad<P extends unknown[]>(f: Fn<P, number>): GradFunction<P, TangentsOf<P>>;
+export function grad(f: Function, options?: unknown): never {
   return notCompiled('grad', f, options);
 }
 
-/** `jvp(f)`: same contract as the generated `f_jvp` (arguments, then their tangents). */
-export function jvp<P extends any[], R>(f: (...args: P) => R, options?: { wrt?: readonly string[] }): (...args: [...P, ...P]) => { value: Result<R>; tangent: Result<R> } {
+/** `jvp(f)`: same contract as the generated `f_jvp` (arguments, then the tangents of the differentiated ones). */
+export function jvp<P extends unknown[], R, const W extends readonly ParameterIndex<P>[]>(f: Fn<P, R>, options: WrtPositions<W>): JvpFunction<P, TangentsOf<SelectParameters<P, W[number]>>, R>;
+export function jvp<P extends unknown[], R>(f: Fn<P, R>, options: WrtNames): JvpFunction<P, Loose<P>, R>;
+export function jvp<P extends unknown[], R>(f: Fn<P, R>): JvpFunction<P, TangentsOf<P>, R>;
+export function jvp(f: Function, options?: unknown): never {
   return notCompiled('jvp', f, options);
 }
 
-/** `vjp(f)`: same contract as the generated `f_vjp` (arguments, then the cotangent). */
-export function vjp<P extends any[], R>(f: (...args: P) => R, options?: { wrt?: readonly string[] }): (...args: [...P, cotangent: R]) => { value: Result<R>; grads: Grads<P> } {
+/** `vjp(f)`: same contract as the generated `f_vjp` (arguments, then the cotangent of the result). */
+export function vjp<P extends unknown[], R, const W extends readonly ParameterIndex<P>[]>(f: Fn<P, R>, options: WrtPositions<W>): VjpFunction<P, TangentsOf<SelectParameters<P, W[number]>>, R>;
+export function vjp<P extends unknown[], R>(f: Fn<P, R>, options: WrtNames): VjpFunction<P, Loose<P>, R>;
+export function vjp<P extends unknown[], R>(f: Fn<P, R>): VjpFunction<P, TangentsOf<P>, R>;
+export function vjp(f: Function, options?: unknown): never {
   return notCompiled('vjp', f, options);
 }
 

@@ -9,6 +9,8 @@ import type { ArrayType, Op, OpData, Origin, Region, Stmt, TempId, Type, Var, Va
 interface LoopContext {
   readonly id: number;
   readonly label: string | undefined;
+  /** A `switch` lowered as a one-iteration loop: `break` may target it, `continue` may not. */
+  readonly kind: 'loop' | 'switch';
 }
 
 export class FunctionBuilder {
@@ -48,9 +50,14 @@ export class FunctionBuilder {
     return id;
   }
 
-  constant(value: number | boolean): TempId {
-    return this.op({ op: 'const', value }, [], typeof value === 'boolean' ? 'boolean' : 'number');
+  constant(value: number | boolean, name?: string): TempId {
+    const id = this.op(name === undefined ? { op: 'const', value } : { op: 'const', value, name }, [], typeof value === 'boolean' ? 'boolean' : 'number');
+    if (name !== undefined) this.named.add(id);
+    return id;
   }
+
+  /** Constants that have a name (`Math.PI`): kept as they are, not folded into literals. */
+  readonly named = new Set<TempId>();
 
   read(v: VarId): TempId {
     return this.op({ op: 'read', var: v }, [], this.vars[v].type);
@@ -105,9 +112,9 @@ export class FunctionBuilder {
     return undefined;
   }
 
-  newLoop(label: string | undefined): number {
+  newLoop(label: string | undefined, kind: LoopContext['kind'] = 'loop'): number {
     const id = this.loopCount++;
-    this.loops.push({ id, label });
+    this.loops.push({ id, label, kind });
     return id;
   }
 
@@ -115,9 +122,10 @@ export class FunctionBuilder {
     this.loops.pop();
   }
 
-  /** The loop a `break`/`continue` targets: the innermost, or the one with the label. */
-  targetLoop(label: string | undefined): number | undefined {
+  /** The loop a `break`/`continue` targets: the innermost (a `continue` skips switches), or the one with the label. */
+  targetLoop(label: string | undefined, jump: 'break' | 'continue' = 'break'): number | undefined {
     for (let i = this.loops.length - 1; i >= 0; i--) {
+      if (jump === 'continue' && this.loops[i].kind === 'switch') continue;
       if (label === undefined || this.loops[i].label === label) return this.loops[i].id;
     }
     return undefined;

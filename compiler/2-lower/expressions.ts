@@ -56,7 +56,8 @@ export function prim(cx: LowerContext, fn: PrimName, args: readonly TempId[]): T
   const r = rule(fn);
   // Fold operations on constants (Math.PI / 2, -1, 2 ** 10): exact, and keeps literals recognisable.
   const values = args.map((a) => cx.fn.constants.get(a));
-  if (values.every((v) => typeof v === 'number') && fn !== 'and' && fn !== 'or' && r.result === 'number') {
+  const named = args.some((a) => cx.fn.named.has(a));
+  if (!named && values.every((v) => typeof v === 'number') && fn !== 'and' && fn !== 'or' && r.result === 'number') {
     return cx.fn.constant(r.evaluate(values as number[]) as number);
   }
   return cx.fn.op({ op: 'prim', fn }, args, r.result);
@@ -209,11 +210,11 @@ function lowerPropertyAccess(cx: LowerContext, e: ts.PropertyAccessExpression): 
   if (ts.isIdentifier(obj) && obj.text === 'Math' && cx.fn.lookup('Math') === undefined) {
     const c = mathConstants.get(e.name.text);
     if (c === undefined) return fail(errors.unsupportedMath(pos(cx, e), e.name.text));
-    return cx.fn.constant(c);
+    return cx.fn.constant(c, `Math.${e.name.text}`);
   }
   if (ts.isIdentifier(obj) && obj.text === 'Number' && cx.fn.lookup('Number') === undefined) {
     const c = numberConstants.get(e.name.text);
-    if (c !== undefined) return cx.fn.constant(c);
+    if (c !== undefined) return cx.fn.constant(c, `Number.${e.name.text}`);
   }
   if (e.name.text === 'length' && ts.isIdentifier(obj)) {
     const v = cx.fn.lookup(obj.text);

@@ -235,7 +235,7 @@ function lowerForOf(cx: LowerContext, node: ts.ForOfStatement, label: string | u
 
 function lowerJump(cx: LowerContext, node: ts.BreakOrContinueStatement): void {
   const label = node.label?.text;
-  const loop = cx.fn.targetLoop(label);
+  const loop = cx.fn.targetLoop(label, ts.isBreakStatement(node) ? 'break' : 'continue');
   if (loop === undefined) return fail(errors.unsupportedStatement(pos(cx, node), label ? `a jump to the label '${label}', which is not on an enclosing loop` : `${ts.isBreakStatement(node) ? 'break' : 'continue'} outside a loop`));
   cx.fn.emit({ kind: ts.isBreakStatement(node) ? 'break' : 'continue', loop, origin: cx.fn.origin });
 }
@@ -258,7 +258,10 @@ function lowerReturn(cx: LowerContext, node: ts.ReturnStatement): void {
 
 /**
  * `switch (d) { case a: case b: S1; break; default: S2 }` ⇒ `if (d === a || d === b) { S1 } else { S2 }`.
- * Clauses must not fall through into a clause with statements; `break` may only end a clause.
+ * A clause may not fall through into one with statements. A trailing `break` is
+ * dropped; a `break` elsewhere in a clause (inside an `if`) leaves the switch,
+ * which is then a one-iteration loop it can break out of:
+ *   do { if (d === a) { …; if (p) break; … } else { … } } while (false)
  */
 function lowerSwitch(cx: LowerContext, node: ts.SwitchStatement): void {
   const d = lowerExpr(cx, node.expression);
@@ -267,37 +270,58 @@ function lowerSwitch(cx: LowerContext, node: ts.SwitchStatement): void {
   let pending: ts.Expression[] = [];
   let defaultArm: Arm | undefined;
   let defaultPending = false;
-  for (const clause of node.caseBlock.clauses) {
+  const clauses = node.caseBlock.clauses;
+  clauses.forEach((clause, index) => {
     if (ts.isDefaultClause(clause)) defaultPending = true;
     else pending.push(clause.expression);
-    if (clause.statements.length === 0) continue;
+    if (clause.statements.length === 0 && index < clauses.length - 1) return;
     let body = [...clause.statements];
     if (body.length === 1 && ts.isBlock(body[0])) body = [...body[0].statements];
     const last = body[body.length - 1];
+    const isLast = index === clauses.length - 1;
     if (last && ts.isBreakStatement(last) && !last.label) body = body.slice(0, -1);
-    else if (!(last && (ts.isReturnStatement(last) || ts.isContinueStatement(last) || (ts.isBreakStatement(last) && last.label))))
-      return fail(errors.unsupportedStatement(pos(cx, clause), 'a switch clause that falls through (end it with break or return)'));
+    else if (!isLast && !(last && (ts.isReturnStatement(last) || ts.isContinueStatement(last) || (ts.isBreakStatement(last) && last.label))))
+      return fail(errors.unsupportedStatement(pos(cx, clause), 'a switch clause that falls through into the next one (end it with break or return)'));
     const arm = { tests: pending, body };
     if (defaultPending) defaultArm = arm;
     else arms.push(arm);
     pending = [];
     defaultPending = false;
-  }
-  const build = (i: number): void => {
-    if (i === arms.length) {
-      if (defaultArm) cx.fn.withScope(() => lowerStatements(cx, defaultArm!.body));
-      return;
-    }
-    let cond: TempId | undefined;
-    for (const t of arms[i].tests) {
-      const eq = prim(cx, 'eq', [d, lowerExpr(cx, t)]);
-      cond = cond === undefined ? eq : prim(cx, 'or', [cond, eq]);
-    }
-    const then = cx.fn.region(() => cx.fn.withScope(() => lowerStatements(cx, arms[i].body)));
-    const els = cx.fn.region(() => build(i + 1));
-    cx.fn.emit({ kind: 'if', cond: cond!, then, else: els, origin: cx.fn.origin });
+  });
+  const breaksOut = [...arms, ...(defaultArm ? [defaultArm] : [])].some((a) => a.body.some(breaksSwitch));
+  const chain = (): void => {
+    const build = (i: number): void => {
+      if (i === arms.length) {
+        if (defaultArm) cx.fn.withScope(() => lowerStatements(cx, defaultArm!.body));
+        return;
+      }
+      let cond: TempId | undefined;
+      for (const t of arms[i].tests) {
+        const eq = prim(cx, 'eq', [d, lowerExpr(cx, t)]);
+        cond = cond === undefined ? eq : prim(cx, 'or', [cond, eq]);
+      }
+      const then = cx.fn.region(() => cx.fn.withScope(() => lowerStatements(cx, arms[i].body)));
+      const els = cx.fn.region(() => build(i + 1));
+      cx.fn.emit({ kind: 'if', cond: cond!, then, else: els, origin: cx.fn.origin });
+    };
+    build(0);
   };
-  build(0);
+  if (!breaksOut) return chain();
+  const id = cx.fn.newLoop(undefined, 'switch');
+  const body = cx.fn.region(chain);
+  cx.fn.endLoop();
+  let cond = -1;
+  const test = cx.fn.region(() => {
+    cond = cx.fn.constant(false);
+  });
+  cx.fn.emit({ kind: 'loop', id, form: 'do', test, cond, body, update: [], origin: cx.fn.origin });
+}
+
+/** An unlabeled `break` in this statement that leaves the enclosing switch (not one of a nested loop or switch). */
+function breaksSwitch(node: ts.Node): boolean {
+  if (ts.isBreakStatement(node)) return !node.label;
+  if (ts.isIterationStatement(node, false) || ts.isSwitchStatement(node) || ts.isFunctionLike(node)) return false;
+  return ts.forEachChild(node, breaksSwitch) === true;
 }
 
 /**

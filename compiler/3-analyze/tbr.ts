@@ -47,8 +47,13 @@ export interface BlockInfo {
 
 export type RNode =
   | BlockInfo
-  | { readonly kind: 'if'; readonly stmt: If; readonly then: RNode[]; readonly else: RNode[]; readonly nested: boolean }
-  | { readonly kind: 'loop'; readonly stmt: Loop; readonly test: RNode[]; readonly body: RNode[]; readonly nested: boolean }
+  /**
+   * `nested`: inside another branch or loop, so the decision (trip count) must be
+   * kept for the reverse sweep; `inLoop`: possibly run many times per call, so it
+   * goes on the tape (else one hoisted local is enough).
+   */
+  | { readonly kind: 'if'; readonly stmt: If; readonly then: RNode[]; readonly else: RNode[]; readonly nested: boolean; readonly inLoop: boolean }
+  | { readonly kind: 'loop'; readonly stmt: Loop; readonly test: RNode[]; readonly body: RNode[]; readonly nested: boolean; readonly inLoop: boolean }
   | FusedLoop;
 
 /** A loop whose adjoint runs inside its forward iterations (see fusion.ts); its body is planned like a function body. */
@@ -105,7 +110,7 @@ export function derivativeRefs(s: Extract<Stmt, { kind: 'op' }>, activeTemp: rea
 }
 
 export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolean[], fusions: ReadonlyMap<Loop, Fusion> = new Map()): ReversePlan {
-  const build = (region: Region, topLevel: boolean, nested: boolean): RNode[] => {
+  const build = (region: Region, topLevel: boolean, nested: boolean, inLoop = false): RNode[] => {
     const nodes: RNode[] = [];
     let current: Stmt[] = [];
     const flush = () => {
@@ -115,13 +120,14 @@ export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolea
     for (const s of region) {
       if (s.kind === 'if') {
         flush();
-        nodes.push({ kind: 'if', stmt: s, then: build(s.then, false, true), else: build(s.else, false, true), nested });
+        nodes.push({ kind: 'if', stmt: s, then: build(s.then, false, true, inLoop), else: build(s.else, false, true, inLoop), nested, inLoop });
       } else if (s.kind === 'loop' && fusions.has(s)) {
         flush();
+        // A fused body is reversed inside its own iteration: planned like the top of a function.
         nodes.push({ kind: 'fused', stmt: s, fusion: fusions.get(s)!, test: build(s.test, true, false), body: build(s.body, true, false), entrySaves: [] });
       } else if (s.kind === 'loop') {
         flush();
-        nodes.push({ kind: 'loop', stmt: s, test: build(s.test, false, true), body: build(s.body, false, true), nested });
+        nodes.push({ kind: 'loop', stmt: s, test: build(s.test, false, true, true), body: build(s.body, false, true, true), nested, inLoop });
       } else current.push(s);
     }
     flush();

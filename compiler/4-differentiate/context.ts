@@ -15,6 +15,9 @@ export interface HelperSpec {
   readonly name: string;
 }
 
+/** The local name of `import * as adc from "ts-adc/runtime"` in generated files (reserved in every function). */
+export const RUNTIME_NAMESPACE = 'adc';
+
 export type RuntimeName = 'tape' | 'ret' | 'retArrays' | 'zeroed' | 'copyInto' | 'sum' | 'zeroedLike';
 
 export class FileContext {
@@ -58,9 +61,10 @@ export class FileContext {
     return name;
   }
 
+  /** `adc.<name>`: generated code reaches the runtime through one namespace import, so no local name can shadow it. */
   use(name: RuntimeName): string {
     this.runtime.add(name);
-    return name;
+    return `${RUNTIME_NAMESPACE}.${name}`;
   }
 
   /** A runtime helper function by name (same as `use`, for readability at call sites). */

@@ -15,7 +15,7 @@ const reserved = new Set(
   (
     'break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof ' +
     'new null return super switch this throw true try typeof var void while with yield let static implements interface package private protected public ' +
-    'await async of as any number boolean undefined NaN Infinity Math Number Array Float64Array Float32Array Object Error tape ret'
+    'await async of as any number boolean undefined NaN Infinity Math Number Array Float64Array Float32Array Object Error adc'
   ).split(' '),
 );
 

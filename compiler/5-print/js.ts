@@ -95,7 +95,13 @@ export function isNum(e: JsExpr, v?: number): e is { k: 'num'; v: number } {
 
 /** True for expressions that are cheap and side-effect free to duplicate: names, numbers, `-name`. */
 export function isAtom(e: JsExpr): boolean {
-  return e.k === 'num' || e.k === 'id' || e.k === 'bool' || (e.k === 'un' && e.op === '-' && (e.e.k === 'id' || e.e.k === 'num'));
+  return (
+    e.k === 'num' ||
+    e.k === 'id' ||
+    e.k === 'bool' ||
+    (e.k === 'member' && e.obj.k === 'id' && (e.obj.name === 'Math' || e.obj.name === 'Number')) ||
+    (e.k === 'un' && e.op === '-' && (e.e.k === 'id' || e.e.k === 'num'))
+  );
 }
 
 function neg(e: JsExpr): JsExpr {
@@ -104,11 +110,25 @@ function neg(e: JsExpr): JsExpr {
   // -(a - b) ⇒ b - a is exact in IEEE arithmetic except for the sign of a zero result; keep it literal.
   if (e.k === 'bin' && (e.op === '*' || e.op === '/') && e.l.k === 'num') return { k: 'bin', op: e.op, l: num(-e.l.v), r: e.r };
   if (e.k === 'bin' && e.op === '*' && e.l.k === 'un' && e.l.op === '-') return { k: 'bin', op: '*', l: e.l.e, r: e.r };
+  // -(-2 * x * y) ⇒ 2 * x * y: negate the leading constant of a product
+  if (e.k === 'bin' && (e.op === '*' || e.op === '/') && leadsWithNegative(e.l)) return { k: 'bin', op: e.op, l: neg(e.l), r: e.r };
+  // -(c ? a : b) ⇒ c ? -a : -b when both arms are simple
+  if (e.k === 'cond' && isAtom(e.a) && isAtom(e.b)) return { k: 'cond', c: e.c, a: neg(e.a), b: neg(e.b) };
   return { k: 'un', op: '-', e };
+}
+
+/** A product whose leftmost factor is a negative literal or a negation. */
+function leadsWithNegative(e: JsExpr): boolean {
+  if (e.k === 'num') return e.v < 0;
+  if (e.k === 'un' && e.op === '-') return true;
+  if (e.k === 'bin' && (e.op === '*' || e.op === '/')) return leadsWithNegative(e.l);
+  return false;
 }
 
 function add(a: JsExpr, b: JsExpr): JsExpr {
   if (a.k === 'num' && b.k === 'num') return num(a.v + b.v);
+  // (c ? p : 0) + (c ? 0 : q) ⇒ c ? p : q (the two sides of a max/min)
+  if (a.k === 'cond' && b.k === 'cond' && JSON.stringify(a.c) === JSON.stringify(b.c)) return { k: 'cond', c: a.c, a: add(a.a, b.a), b: add(a.b, b.b) };
   if (isNum(a, 0)) return b;
   if (isNum(b, 0)) return a;
   if (b.k === 'un' && b.op === '-') return sub(a, b.e);

@@ -247,5 +247,5 @@ export function printFile(file: JsFile): string {
 
 /** The TypeScript printer indents by four spaces; we use two. */
 function reindent(text: string): string {
-  return text.replace(/^((?:    )+)/gm, (lead: string) => ' '.repeat(lead.length / 2));
+  return text.replace(/^((?:    )+)/gm, (lead: string) => ' '.repeat(lead.length / 2)).replace(/\}\n\s*else /g, '} else ');
 }

@@ -61,8 +61,8 @@ export type PrimName =
   | 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne' | 'not' | 'and' | 'or';
 
 export type OpData =
-  /** A literal number or boolean. */
-  | { readonly op: 'const'; readonly value: number | boolean }
+  /** A literal number or boolean; `name` is how to print it when it has one (`Math.PI`). */
+  | { readonly op: 'const'; readonly value: number | boolean; readonly name?: string }
   /** The current value of a variable. */
   | { readonly op: 'read'; readonly var: VarId }
   /** An elementary operation from the rule table: args are its operands. */

@@ -59,6 +59,8 @@ class ForwardEmitter {
   private readonly declaredByOp = new Set<VarId>();
   /** Array variables written anywhere in the function. */
   private readonly written = new Set<VarId>();
+  /** Variables assigned after their declaration (parameters: at all); the others read the same everywhere. */
+  private readonly reassigned = new Set<VarId>();
 
   constructor(
     private readonly fn: IRFunction,
@@ -75,6 +77,7 @@ class ForwardEmitter {
     this.resultName = this.names.fresh('out');
     forEachStmt(fn.body, (s) => {
       if (s.kind === 'store' || s.kind === 'push' || s.kind === 'fill' || (s.kind === 'assign' && isArrayType(fn.vars[s.var].type))) this.written.add(s.var);
+      if (s.kind === 'assign' && !s.declare) this.reassigned.add(s.var);
     });
   }
 
@@ -276,8 +279,18 @@ class ForwardEmitter {
       case 'store': {
         const arr = b.id(this.names.variable(s.var));
         const idx = this.value(s.index);
-        this.push(out, s, b.assign(b.index(arr, idx), this.value(s.value)));
-        if (this.activeVar(s.var)) this.push(out, s, b.assign(b.index(b.id(this.names.tangent(s.var)), idx), this.tangent(s.value)), true);
+        const primal = b.assign(b.index(arr, idx), this.value(s.value));
+        if (!this.activeVar(s.var)) return this.push(out, s, primal);
+        const t = this.tangent(s.value);
+        const tangent = b.assign(b.index(b.id(this.names.tangent(s.var)), idx), t);
+        // A tangent that reads the array (a[i] *= 2) is written before the element changes.
+        if (namesIn(t).has(this.names.variable(s.var))) {
+          this.push(out, s, tangent, true);
+          this.push(out, s, primal);
+        } else {
+          this.push(out, s, primal);
+          this.push(out, s, tangent, true);
+        }
         return;
       }
       case 'push': {
@@ -324,7 +337,9 @@ class ForwardEmitter {
     }
     const mustBind = s.op === 'call';
     let named = false;
-    if (!mustBind && (isAtom(primal) || this.isCheapLoad(s, primal) || (refs <= 1 && this.uses.movable[s.id]))) {
+    // A read is as cheap as its name, but only while nothing overwrites the variable before its uses.
+    const atom = isAtom(primal) && (s.op !== 'read' || this.uses.movable[s.id] || !this.reassigned.has(s.var));
+    if (!mustBind && (atom || this.isCheapLoad(s, primal) || (refs <= 1 && this.uses.movable[s.id]))) {
       this.pe.set(s.id, primal);
     } else {
       const v = this.nameAfter.get(s.id);
@@ -371,7 +386,7 @@ class ForwardEmitter {
   private primalExpr(s: Op, out: Emitted[]): JsExpr {
     switch (s.op) {
       case 'const':
-        return typeof s.value === 'boolean' ? b.bool(s.value) : b.num(s.value);
+        return typeof s.value === 'boolean' ? b.bool(s.value) : s.name !== undefined ? b.path(s.name) : b.num(s.value);
       case 'read':
         return b.id(this.names.variable(s.var));
       case 'prim':
@@ -405,9 +420,9 @@ class ForwardEmitter {
     const callee = this.ctx.getIR(s.callee);
     const tname = this.names.tempTangent(s.id);
     if (isArrayType(callee.returnType)) {
-      this.push(out, s, b.const(tname, b.as(b.index(b.id(this.ctx.use('retArrays')), b.num(0)), callee.returnType === 'readonly number[]' ? 'number[]' : callee.returnType)), true);
+      this.push(out, s, b.const(tname, b.as(b.index(b.path(this.ctx.use('retArrays')), b.num(0)), callee.returnType === 'readonly number[]' ? 'number[]' : callee.returnType)), true);
     } else {
-      this.push(out, s, b.const(tname, b.index(b.id(this.ctx.use('ret')), b.num(0))), true);
+      this.push(out, s, b.const(tname, b.index(b.path(this.ctx.use('ret')), b.num(0))), true);
     }
     this.te.set(s.id, b.id(tname));
     return b.id(name);
@@ -460,11 +475,20 @@ class ForwardEmitter {
       if (this.activeVar(v)) this.push(out, s, { k: 'decl', kind, name: this.names.tangent(v), init: tangentOf(), type }, true);
       return;
     }
-    this.push(out, s, assignment(name, value));
-    if (this.activeVar(v)) {
-      const tname = this.names.tangent(v);
-      const t = tangentOf();
-      if (!(t.k === 'id' && t.name === tname)) this.push(out, s, assignment(tname, t), true);
+    if (!this.activeVar(v)) {
+      this.push(out, s, assignment(name, value));
+      return;
+    }
+    const tname = this.names.tangent(v);
+    const t = tangentOf();
+    const tangentStmt = t.k === 'id' && t.name === tname ? undefined : assignment(tname, t);
+    // `v *= v; dv = dv * v + v * dv` would read the new v: a tangent that reads v goes first.
+    if (tangentStmt && namesIn(t).has(name)) {
+      this.push(out, s, tangentStmt, true);
+      this.push(out, s, assignment(name, value));
+    } else {
+      this.push(out, s, assignment(name, value));
+      if (tangentStmt) this.push(out, s, tangentStmt, true);
     }
   }
 
@@ -479,7 +503,7 @@ class ForwardEmitter {
     if (this.conv.kind === 'internal') {
       const v = isAtom(value) ? value : b.id(this.names.fresh('value'));
       if (!isAtom(value)) this.push(out, s, b.const((v as { name: string }).name, value));
-      const slot = b.index(b.id(this.ctx.use(isArray ? 'retArrays' : 'ret')), b.num(0));
+      const slot = b.index(b.path(this.ctx.use(isArray ? 'retArrays' : 'ret')), b.num(0));
       this.push(out, s, b.assign(slot, tangent), true);
       this.push(out, s, b.return(v));
       return;
@@ -491,7 +515,7 @@ class ForwardEmitter {
     if (!isAtom(value)) this.push(out, s, b.const((valueName as { name: string }).name, value));
     if (!isAtom(tangent)) this.push(out, s, b.const((tangentName as { name: string }).name, tangent), true);
     const store = (field: 'value' | 'tangent', e: JsExpr): JsStmt =>
-      isArray ? b.expr(b.call(this.ctx.useHelper('copyInto'), [b.member(o, field), e, { k: 'str', v: `out.${field}` }])) : b.assign(b.member(o, field), e);
+      isArray ? b.expr(b.call(b.path(this.ctx.useHelper('copyInto')), [b.member(o, field), e, { k: 'str', v: `out.${field}` }])) : b.assign(b.member(o, field), e);
     this.push(out, s, b.if(b.bin('!==', o, b.id('undefined')), [store('value', valueName), store('tangent', tangentName), b.return(o)]), true);
     this.push(out, s, b.return(b.obj([['value', valueName], ['tangent', tangentName]])), true);
   }

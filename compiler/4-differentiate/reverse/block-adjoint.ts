@@ -54,7 +54,8 @@ export class BlockAdjoint {
   constructor(private readonly env: AdjointEnv) {}
 
   /** Emits the adjoint of `stmts` (a block, in forward order); `comment(origin)` marks source statements. */
-  run(stmts: readonly Stmt[], after: (s: Stmt) => JsStmt[] = () => []): JsStmt[] {
+  run(stmts: readonly Stmt[], after: (s: Stmt) => JsStmt[] = () => [], enclosing?: string): JsStmt[] {
+    if (enclosing !== undefined) this.origin = enclosing;
     for (const s of stmts) if (s.kind === 'op') this.defs.set(s.id, s);
     for (let i = stmts.length - 1; i >= 0; i--) {
       const s = stmts[i];
@@ -197,7 +198,7 @@ export class BlockAdjoint {
   }
 
   private runtime(name: 'sum' | 'zeroedLike'): JsExpr {
-    return b.id(this.env.ctx.useHelper(name));
+    return b.path(this.env.ctx.useHelper(name));
   }
 
   /** `for (let k = 0; k < n; k++) body(k)`. */
@@ -360,7 +361,7 @@ export class BlockAdjoint {
       const ret = env.ctx.use('ret');
       scalars.forEach((a, k) => {
         const name = env.names.fresh(`${env.names.temp(a)}_bar`);
-        this.out.push(b.const(name, b.index(b.id(ret), b.num(k))));
+        this.out.push(b.const(name, b.index(b.path(ret), b.num(k))));
         this.add(a, b.id(name));
       });
     }

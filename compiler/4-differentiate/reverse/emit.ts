@@ -181,7 +181,7 @@ class ReverseEmitter {
       const k = active.indexOf(v.id);
       const init =
         isParam && this.conv.kind === 'public'
-          ? b.cond(b.bin('===', b.id(this.outName), b.id('undefined')), fresh, b.call(this.ctx.useHelper('zeroed'), [b.index(b.member(b.id(this.outName), 'grads'), b.num(k)), n, str(`out.grads[${k}]`)]))
+          ? b.cond(b.bin('===', b.id(this.outName), b.id('undefined')), fresh, b.call(b.path(this.ctx.useHelper('zeroed')), [b.index(b.member(b.id(this.outName), 'grads'), b.num(k)), n, str(`out.grads[${k}]`)]))
           : fresh;
       const decl: JsStmt = { k: 'decl', kind: isParam || this.atTop.has(v.id) ? 'const' : 'let', name, init, type: isParam ? undefined : jsType(v.type, 'adjoint') };
       // Parameter gradients exist from the start: a fused loop accumulates into them during the forward sweep.
@@ -194,10 +194,10 @@ class ReverseEmitter {
       return isArrayType(t) ? b.let(this.names.variable(v), emptyArrayExpr(t), jsType(t, 'local')) : b.let(this.names.variable(v), t === 'boolean' ? b.bool(false) : b.num(0));
     });
     const prologue: JsStmt[] = [];
-    if (this.usesTape && this.conv.kind === 'public') prologue.push(b.expr(b.call(b.member(b.id(this.ctx.use('tape')), 'reset'), [])));
+    if (this.usesTape && this.conv.kind === 'public') prologue.push(b.expr(b.call(b.member(b.path(this.ctx.use('tape')), 'reset'), [])));
     for (const p of writtenParams(fn)) prologue.push(b.assign(this.names.variable(p), b.call(b.member(b.id(this.names.variable(p)), 'slice'), [])));
 
-    const body = finalizeAdjointDeclarations([...prologue, ...paramArrays, ...hoistDecls, ...forward, ...adjointDecls, ...reverse, ...this.epilogue(active)], scalarAdjoints);
+    const body = finalizeAdjointDeclarations([...prologue, ...paramArrays, ...hoistDecls, ...this.hoistedDecisions, ...forward, ...adjointDecls, ...reverse, ...this.epilogue(active)], scalarAdjoints);
 
     if (this.conv.kind === 'public') {
       const type = resultType(fn, this.act.activeParams);
@@ -230,7 +230,7 @@ class ReverseEmitter {
       const value = b.id(this.valueName);
       const fill: JsStmt[] = [
         isArrayType(fn.returnType)
-          ? b.expr(b.call(this.ctx.useHelper('copyInto'), [b.member(o, 'value'), value, str('out.value')]))
+          ? b.expr(b.call(b.path(this.ctx.useHelper('copyInto')), [b.member(o, 'value'), value, str('out.value')]))
           : b.assign(b.member(o, 'value'), value),
       ];
       // Array gradients were accumulated in out.grads[k] itself; numbers are stored.
@@ -244,7 +244,7 @@ class ReverseEmitter {
     const scalars = active.filter((p) => !isArrayType(fn.vars[p].type));
     if (scalars.length === 1) return [b.return(b.id(this.names.adjoint(scalars[0])))];
     const ret = scalars.length > 0 ? this.ctx.use('ret') : '';
-    return scalars.map((p, k) => b.assign(b.index(b.id(ret), b.num(k)), b.id(this.names.adjoint(p))));
+    return scalars.map((p, k) => b.assign(b.index(b.path(ret), b.num(k)), b.id(this.names.adjoint(p))));
   }
 
   // ---------------------------------------------------------------------------
@@ -253,7 +253,7 @@ class ReverseEmitter {
 
   private tape(method: string, args: JsExpr[] = []): JsExpr {
     this.usesTape = true;
-    return b.call(b.member(b.id(this.ctx.use('tape')), method), args);
+    return b.call(b.member(b.path(this.ctx.use('tape')), method), args);
   }
 
   private fwdNodes(nodes: RNode[], out: JsStmt[]): void {
@@ -263,9 +263,16 @@ class ReverseEmitter {
       else if (n.kind === 'if') {
         let cond = this.fwd.get(n.stmt.cond)!;
         const record = n.nested && this.hasReverse(n);
-        // The decision is recorded after the branch (whose own decisions come first on the tape,
-        // so the reverse sweep pops this one first); the branch may change what the condition reads.
-        if (record && !(cond.k === 'id' && this.boundTemps.has(cond.name))) {
+        if (record && !n.inLoop) {
+          // Runs at most once: the decision waits in a local declared at the top of the function.
+          const name = this.names.fresh('took');
+          this.hoistedDecisions.push(b.let(name, b.bool(false)));
+          this.decisions.set(n.stmt, name);
+          out.push(b.assign(name, cond));
+          cond = b.id(name);
+        } else if (record && !(cond.k === 'id' && this.boundTemps.has(cond.name))) {
+          // The decision is recorded after the branch (whose own decisions come first on the tape,
+          // so the reverse sweep pops this one first); the branch may change what the condition reads.
           const name = this.names.temp(n.stmt.cond);
           out.push(b.const(name, cond));
           cond = b.id(name);
@@ -275,14 +282,18 @@ class ReverseEmitter {
         this.fwdNodes(n.then, then);
         this.fwdNodes(n.else, els);
         out.push(b.if(cond, then, els));
-        if (record) out.push(b.expr(this.tape('pushBit', [cond])));
+        if (record && n.inLoop) out.push(b.expr(this.tape('pushBit', [cond])));
       } else {
         const l = n.stmt;
         const record = this.hasReverse(n);
-        const counter = record ? this.names.fresh('n') : '';
+        const counter = record ? this.names.fresh('trips') : '';
         if (record) {
           this.counters.set(l.id, counter);
-          out.push(b.let(counter, b.num(0)));
+          if (n.nested && !n.inLoop) {
+            // Runs at most once: its trip count waits in a local declared at the top of the function.
+            this.hoistedDecisions.push(b.let(counter, b.num(0)));
+            out.push(b.assign(counter, b.num(0)));
+          } else out.push(b.let(counter, b.num(0)));
         }
         const test: JsStmt[] = [];
         this.fwdNodes(n.test, test);
@@ -293,7 +304,7 @@ class ReverseEmitter {
         out.push(b.comment(l.origin.text));
         if (test.length === 0) out.push(cond.k === 'bool' && cond.v ? { k: 'while', test: cond, body } : { k: 'while', test: cond, body });
         else out.push({ k: 'while', test: b.bool(true), body: [...test, b.if(b.not(cond), [b.break()]), ...body] });
-        if (record && n.nested) out.push(b.expr(this.tape('pushInt', [b.id(counter)])));
+        if (record && n.nested && n.inLoop) out.push(b.expr(this.tape('pushInt', [b.id(counter)])));
       }
     }
   }
@@ -406,6 +417,30 @@ class ReverseEmitter {
   }
 
   private readonly renamedArrays = new Map<VarId, string>();
+  /** Names of array variables the function writes (pushes, stores, fills). */
+  private get mutatedArrays(): Set<string> {
+    const out = new Set<string>();
+    const visit = (nodes: RNode[]) => {
+      for (const n of nodes) {
+        if (n.kind === 'block') n.stmts.forEach((st) => (st.kind === 'store' || st.kind === 'push' || st.kind === 'fill') && out.add(this.names.variable(st.var)));
+        else if (n.kind === 'if') {
+          visit(n.then);
+          visit(n.else);
+        } else {
+          visit(n.test);
+          visit(n.body);
+        }
+      }
+    };
+    visit(this.tree);
+    return out;
+  }
+
+  /** The source statement of the branch being reversed (its arms don't repeat its comment). */
+  private enclosingOrigin: string | undefined;
+  /** Decisions of branches that run at most once, kept in hoisted locals. */
+  private readonly decisions = new Map<Stmt, string>();
+  private readonly hoistedDecisions: JsStmt[] = [];
   /** Names of temps bound to a const in the forward sweep. */
   private readonly boundTemps = new Set<string>();
 
@@ -428,14 +463,21 @@ class ReverseEmitter {
         case 'op': {
           const e = this.primal(s, this.fwd);
           const mustName = (top && this.keep.has(s.id) && !(s.op === 'read' && this.stable[s.var])) || this.conds.has(s.id);
-          const single = this.useCount[s.id] <= 1 && this.movable(stmts, i);
-          if (s.op !== 'call' && !mustName && (isAtom(e) || single)) this.fwd.set(s.id, e);
-          else if (isAtom(e) && !(s.op === 'read' && mustName)) this.fwd.set(s.id, e);
+          const movable = this.movable(stmts, i);
+          const single = this.useCount[s.id] <= 1 && movable;
+          // A name or literal is repeated freely, a read only while its variable keeps its value.
+          const atom = isAtom(e) && (s.op !== 'read' || movable || this.stable[s.var]);
+          if (s.op !== 'call' && !mustName && (atom || single)) this.fwd.set(s.id, e);
+          else if (atom && !(s.op === 'read' && mustName && !this.stable[s.var])) this.fwd.set(s.id, e);
           else {
-            const name = this.names.temp(s.id);
+            // `const c = <op>` at the top: the value takes the variable's name.
+            const next = stmts[i + 1];
+            const asVar = top && next?.kind === 'assign' && next.declare && next.value === s.id && this.stable[next.var] && this.atTop.has(next.var) && !isArrayType(this.fn.vars[next.var].type);
+            const name = asVar ? this.names.variable((next as { var: VarId }).var) : this.names.temp(s.id);
             out.push(b.const(name, e));
             this.fwd.set(s.id, b.id(name));
             this.boundTemps.add(name);
+            if (asVar) i++; // the declaration is this line
           }
           break;
         }
@@ -471,7 +513,10 @@ class ReverseEmitter {
         }
         case 'return': {
           this.valueName = this.names.fresh('value');
-          out.push(b.const(this.valueName, this.fwd.get(s.value)!));
+          let value = this.fwd.get(s.value)!;
+          // The reverse sweep may undo pushes and restore elements of a local array: return a copy.
+          if (isArrayType(this.fn.returnType) && value.k === 'id' && this.mutatedArrays.has(value.name)) value = b.call(b.member(value, 'slice'), []);
+          out.push(b.const(this.valueName, value));
           break;
         }
         case 'push': {
@@ -509,24 +554,24 @@ class ReverseEmitter {
     return id;
   }
 
-  /** For each op of a block: whether its first use comes before any write in the block (computed once per block). */
+  /** For each op of a block: whether all its uses come before the next write in the block (computed once per block). */
   private readonly movableIn = new Map<readonly Stmt[], Set<TempId>>();
 
-  /** An op at position i whose first use comes before any write in the block. */
+  /** An op at position i whose uses all come before any write that follows it in the block. */
   private movable(stmts: readonly Stmt[], i: number): boolean {
     let set = this.movableIn.get(stmts);
     if (!set) {
       set = new Set();
-      const pending = new Set<TempId>(); // defined, not used yet, no write since
+      const writeEpoch = new Map<TempId, number>(); // number of writes seen when the temp was defined
+      const spoiled = new Set<TempId>();
+      let writes = 0;
       for (const s of stmts) {
         const uses = s.kind === 'op' ? s.args : s.kind === 'assign' || s.kind === 'push' || s.kind === 'fill' ? [s.value] : s.kind === 'store' ? [s.index, s.value] : s.kind === 'return' ? [s.value] : [];
-        for (const u of uses) {
-          if (pending.delete(u)) set.add(u);
-        }
-        if (s.kind === 'assign' || s.kind === 'store' || s.kind === 'push' || s.kind === 'fill') pending.clear();
-        if (s.kind === 'op') pending.add(s.id);
+        for (const u of uses) if (writeEpoch.has(u) && writeEpoch.get(u) !== writes) spoiled.add(u);
+        if (s.kind === 'assign' || s.kind === 'store' || s.kind === 'push' || s.kind === 'fill') writes++;
+        if (s.kind === 'op') writeEpoch.set(s.id, writes);
       }
-      pending.forEach((t) => set!.add(t)); // used by the control statement after the block
+      for (const t of writeEpoch.keys()) if (!spoiled.has(t)) set.add(t);
       this.movableIn.set(stmts, set);
     }
     return set.has((stmts[i] as Op).id);
@@ -536,7 +581,7 @@ class ReverseEmitter {
     const v = (t: TempId) => env.get(t)!;
     switch (s.op) {
       case 'const':
-        return typeof s.value === 'boolean' ? b.bool(s.value) : b.num(s.value);
+        return typeof s.value === 'boolean' ? b.bool(s.value) : s.name !== undefined ? b.path(s.name) : b.num(s.value);
       case 'read':
         return b.id(this.names.variable(s.var));
       case 'prim':
@@ -594,9 +639,13 @@ class ReverseEmitter {
       else if (n.kind === 'if') {
         const then: JsStmt[] = [];
         const els: JsStmt[] = [];
+        // Blocks inside an arm don't repeat the comment of the statement the branch came from.
+        const saved = this.enclosingOrigin;
+        this.enclosingOrigin = n.stmt.origin.text;
         this.revNodes(n.then, then);
         this.revNodes(n.else, els);
-        const cond = n.nested ? this.tape('popBit') : this.fwd.get(n.stmt.cond)!;
+        this.enclosingOrigin = saved;
+        const cond = !n.nested ? this.fwd.get(n.stmt.cond)! : n.inLoop ? this.tape('popBit') : b.id(this.decisions.get(n.stmt)!);
         if (then.length === 0 && els.length === 0) out.push(b.expr(cond));
         else if (then.length === 0) out.push(b.if(b.not(cond), els));
         else out.push(b.if(cond, then, els));
@@ -604,8 +653,9 @@ class ReverseEmitter {
         const l = n.stmt;
         const counter = this.counters.get(l.id)!;
         out.push(b.comment(`reverse of ${l.origin.text.replace(/;$/, '')}`));
-        const count = n.nested ? this.names.fresh('n') : counter;
-        if (n.nested) out.push(b.const(count, this.tape('popInt')));
+        const popped = n.nested && n.inLoop;
+        const count = popped ? this.names.fresh('trips') : counter;
+        if (popped) out.push(b.const(count, this.tape('popInt')));
         const test: JsStmt[] = [];
         this.revNodes(n.test, test);
         const body: JsStmt[] = [];
@@ -629,7 +679,7 @@ class ReverseEmitter {
         if (top) out.push(b.assign(b.index(arr, this.fwd.get(s.index)!), saved()));
         else out.push(b.assign(b.index(arr, this.tape('popInt')), this.tape('pop')));
       } else if (s.kind === 'fill') {
-        out.push(b.expr(b.call(this.ctx.useHelper('copyInto'), [arr, b.as(saved(), 'ArrayLike<number>'), { k: 'str', v: this.names.variable(s.var) }])));
+        out.push(b.expr(b.call(b.path(this.ctx.useHelper('copyInto')), [arr, b.as(saved(), 'ArrayLike<number>'), { k: 'str', v: this.names.variable(s.var) }])));
       }
     }
     for (const s of [...blk.saves].reverse()) {
@@ -660,7 +710,7 @@ class ReverseEmitter {
       adjointName: (v) => this.renamed.get(v) ?? this.names.adjoint(v),
       fixedAdjoint: (v) => this.fixed.get(v),
     });
-    out.push(...adj.run(blk.stmts));
+    out.push(...adj.run(blk.stmts, undefined, this.enclosingOrigin));
   }
 
   /** Recomputes the needed temps of a block from the restored variables: `const t3 = i * x;`. */

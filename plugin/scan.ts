@@ -1,0 +1,194 @@
+/**
+ * Finding the marker calls of one source file, in the user's own program.
+ *
+ * Guarantees: every call `grad(f)`, `jvp(f)`, `vjp(f)` (also `adc.grad(f)`, a
+ * marker imported under another name, or re-exported by another module) whose
+ * callee resolves through the user's checker to a marker of the `ts-adc`
+ * package is returned, either as a `MarkerCall` (its function resolved,
+ * through imports and re-exports, to a module-level declaration with a body;
+ * `wrt` resolved to parameter names in signature order) or as a `ScanProblem`
+ * that points at the offending node. Only the user's `ts` instance is used.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type * as ts from 'typescript';
+import { errors } from '../compiler/diagnostics/catalog';
+
+export type MarkerKind = 'grad' | 'jvp' | 'vjp';
+
+export interface MarkerCall {
+  readonly kind: MarkerKind;
+  readonly call: ts.CallExpression;
+  /** File declaring the differentiated function (as the user's program names it) and its declared name. */
+  readonly file: string;
+  readonly name: string;
+  /** Differentiated parameters by name, in signature order; undefined when all are. */
+  readonly wrt: readonly string[] | undefined;
+}
+
+export interface ScanProblem {
+  readonly node: ts.Node;
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface Scan {
+  readonly sourceFile: ts.SourceFile;
+  readonly calls: readonly MarkerCall[];
+  readonly problems: readonly ScanProblem[];
+}
+
+const kinds: readonly string[] = ['grad', 'jvp', 'vjp'];
+
+export function scanFile(t: typeof ts, checker: ts.TypeChecker, sf: ts.SourceFile): Scan {
+  const calls: MarkerCall[] = [];
+  const problems: ScanProblem[] = [];
+  const visit = (node: ts.Node): void => {
+    if (t.isCallExpression(node)) {
+      const kind = markerKind(t, checker, node.expression);
+      if (kind) {
+        const r = resolveCall(t, checker, node, kind);
+        if ('message' in r) problems.push(r);
+        else calls.push(r);
+      }
+    }
+    t.forEachChild(node, visit);
+  };
+  visit(sf);
+  return { sourceFile: sf, calls, problems };
+}
+
+/** `grad(…)` ⇒ 'grad' when the callee is the ts-adc marker, whatever it is called locally. */
+function markerKind(t: typeof ts, checker: ts.TypeChecker, callee: ts.Expression): MarkerKind | undefined {
+  if (!t.isIdentifier(callee) && !t.isPropertyAccessExpression(callee)) return undefined;
+  let symbol = checker.getSymbolAtLocation(callee);
+  if (symbol && symbol.flags & t.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  if (!symbol || !kinds.includes(symbol.name)) return undefined;
+  const decl = symbol.declarations?.[0];
+  return decl && isMarkersFile(decl.getSourceFile().fileName) ? (symbol.name as MarkerKind) : undefined;
+}
+
+const packageNames = new Map<string, string | undefined>();
+
+/** `…/ts-adc/dist/runtime/markers.d.ts` (or the source `runtime/markers.ts`) of a package named `ts-adc`. */
+function isMarkersFile(fileName: string): boolean {
+  if (!/[\\/]runtime[\\/]markers\.(d\.)?ts$/.test(fileName)) return false;
+  return nearestPackageName(path.dirname(fileName)) === 'ts-adc';
+}
+
+function nearestPackageName(dir: string): string | undefined {
+  if (packageNames.has(dir)) return packageNames.get(dir);
+  let name: string | undefined;
+  const file = path.join(dir, 'package.json');
+  if (fs.existsSync(file)) {
+    try {
+      name = JSON.parse(fs.readFileSync(file, 'utf8')).name;
+    } catch {
+      name = undefined;
+    }
+  } else if (path.dirname(dir) !== dir) {
+    name = nearestPackageName(path.dirname(dir));
+  }
+  packageNames.set(dir, name);
+  return name;
+}
+
+function resolveCall(t: typeof ts, checker: ts.TypeChecker, call: ts.CallExpression, kind: MarkerKind): MarkerCall | ScanProblem {
+  const args = call.arguments;
+  if (args.length < 1 || args.length > 2 || args.some((a) => t.isSpreadElement(a))) {
+    return unresolved(call, `${kind}() takes a function and optionally { wrt: [...] }`);
+  }
+  const target = resolveFunction(t, checker, args[0], kind);
+  if ('message' in target) return target;
+  let wrt: readonly string[] | undefined;
+  if (args.length === 2) {
+    const w = parseWrt(t, args[1], target.params);
+    if ('message' in w) return w;
+    wrt = w.names.length === target.params.length ? undefined : w.names;
+  }
+  return { kind, call, file: target.file, name: target.name, wrt };
+}
+
+interface Target {
+  readonly file: string;
+  readonly name: string;
+  readonly params: readonly string[];
+}
+
+/** `loss` ⇒ the module-level function it names (through imports, `export { a as b }` and re-exports). */
+function resolveFunction(t: typeof ts, checker: ts.TypeChecker, arg: ts.Expression, kind: MarkerKind): Target | ScanProblem {
+  const expr = skipParens(t, arg);
+  const what = `the argument of ${kind}() must name a module-level function (a function declaration or a const initialised with a function)`;
+  if (!t.isIdentifier(expr) && !t.isPropertyAccessExpression(expr)) return unresolved(arg, what);
+  let symbol = checker.getSymbolAtLocation(expr);
+  if (symbol && symbol.flags & t.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  for (const decl of symbol?.declarations ?? []) {
+    let fn: ts.SignatureDeclaration | undefined;
+    let name: string | undefined;
+    let topLevel = false;
+    if (t.isFunctionDeclaration(decl) && decl.body && decl.name) {
+      fn = decl;
+      name = decl.name.text;
+      topLevel = t.isSourceFile(decl.parent);
+    } else if (t.isVariableDeclaration(decl) && t.isIdentifier(decl.name) && decl.initializer) {
+      const init = skipParens(t, decl.initializer);
+      if (t.isArrowFunction(init) || t.isFunctionExpression(init)) {
+        fn = init;
+        name = decl.name.text;
+        topLevel = t.isVariableDeclarationList(decl.parent) && t.isVariableStatement(decl.parent.parent) && t.isSourceFile(decl.parent.parent.parent);
+      }
+    }
+    if (!fn || !name) continue;
+    const sf = decl.getSourceFile();
+    if (sf.isDeclarationFile) return unresolved(arg, `'${name}' is declared in ${path.basename(sf.fileName)}, whose source is not part of this program`);
+    if (!topLevel) return { node: arg, ...pick(errors.closure({ file: '', line: 1, col: 1 })) };
+    const params = fn.parameters.map((p) => (t.isIdentifier(p.name) ? p.name.text : `#${fn.parameters.indexOf(p)}`));
+    return { file: sf.fileName, name, params };
+  }
+  return unresolved(arg, what);
+}
+
+/** `{ wrt: ["w", 2] }` ⇒ the parameter names, in signature order. */
+function parseWrt(t: typeof ts, arg: ts.Expression, params: readonly string[]): { names: string[] } | ScanProblem {
+  const obj = skipParens(t, arg);
+  const bad = (node: ts.Node, msg: string): ScanProblem => ({ node, code: 'ADC110', message: `invalid wrt option: ${msg}` });
+  if (!t.isObjectLiteralExpression(obj)) return bad(arg, 'the options must be an object literal such as { wrt: ["w"] }');
+  let list: ts.ArrayLiteralExpression | undefined;
+  for (const p of obj.properties) {
+    const key = p.name && (t.isIdentifier(p.name) || t.isStringLiteral(p.name)) ? p.name.text : undefined;
+    if (!t.isPropertyAssignment(p) || key !== 'wrt') return bad(p, 'the only option is wrt, e.g. { wrt: ["w"] }');
+    const value = skipParens(t, p.initializer);
+    if (!t.isArrayLiteralExpression(value)) return bad(p.initializer, 'wrt must be an array literal of parameter names or positions');
+    list = value;
+  }
+  if (!list || list.elements.length === 0) return bad(arg, `wrt must list at least one parameter (parameters: ${params.join(', ')})`);
+  const chosen = new Set<number>();
+  for (const e of list.elements) {
+    let index: number;
+    if (t.isStringLiteral(e) || t.isNoSubstitutionTemplateLiteral(e)) {
+      index = params.indexOf(e.text);
+      if (index < 0) return bad(e, `'${e.text}' is not a parameter (parameters: ${params.join(', ')})`);
+    } else if (t.isNumericLiteral(e)) {
+      index = Number(e.text);
+      if (!Number.isInteger(index) || index >= params.length) return bad(e, `${e.text} is not a parameter position (0 to ${params.length - 1})`);
+    } else {
+      return bad(e, 'each entry must be a parameter name (a string literal) or position (a number literal)');
+    }
+    if (chosen.has(index)) return bad(e, `'${params[index]}' is listed twice`);
+    chosen.add(index);
+  }
+  return { names: params.filter((_, i) => chosen.has(i)) };
+}
+
+function skipParens(t: typeof ts, e: ts.Expression): ts.Expression {
+  while (t.isParenthesizedExpression(e) || t.isAsExpression(e) || t.isSatisfiesExpression(e)) e = e.expression;
+  return e;
+}
+
+function unresolved(node: ts.Node, what: string): ScanProblem {
+  return { node, ...pick(errors.unresolvedCall({ file: '', line: 1, col: 1 }, what)) };
+}
+
+function pick(d: { code: string; message: string }): { code: string; message: string } {
+  return { code: d.code, message: d.message };
+}

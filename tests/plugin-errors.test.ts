@@ -1,0 +1,61 @@
+/**
+ * What a user sees when the plugin cannot help: unsupported code under a
+ * marker is a TypeScript diagnostic at the right place (tspc exits non-zero),
+ * and code compiled without the plugin throws a helpful error when it runs.
+ */
+import { createProject, type PluginProject, type Run } from './support/plugin-project';
+import { failing, unsupportedLine, working } from './support/plugin-sources';
+
+describe('plugin diagnostics', () => {
+  let project: PluginProject;
+  let build: Run;
+  let lines: string[];
+
+  beforeAll(() => {
+    project = createProject({ module: 'commonjs', files: failing });
+    build = project.tspc();
+    lines = build.stdout.split('\n').filter((l) => l.includes('error'));
+  });
+  afterAll(() => project?.remove());
+
+  test('tspc exits non-zero', () => {
+    expect(build.status).not.toBe(0);
+  });
+
+  test('unsupported code in an imported function is reported at its file, line and column', () => {
+    const col = unsupportedLine.text.indexOf('o =') + 1;
+    const expected = new RegExp(`^src/shapes\\.ts\\(${unsupportedLine.line},${col}\\): error TS9901\\d\\d: ADC1\\d\\d `);
+    expect(lines.filter((l) => expected.test(l))).toHaveLength(1);
+  });
+
+  test('a wrt naming no parameter is reported at the name', () => {
+    const source = failing['main.ts'].split('\n');
+    const line = source.findIndex((l) => l.includes("'z'"));
+    const col = source[line].indexOf("'z'") + 1;
+    expect(lines).toContain(`src/main.ts(${line + 1},${col}): error TS990110: ADC110 invalid wrt option: 'z' is not a parameter (parameters: x, y)`);
+  });
+
+  test('nothing else is reported, and tspc did not crash', () => {
+    expect(lines).toHaveLength(2);
+    expect(build.stderr).toBe('');
+  });
+});
+
+describe('without the plugin', () => {
+  let project: PluginProject;
+
+  beforeAll(() => {
+    project = createProject({ module: 'commonjs', plugin: false, files: working });
+  });
+  afterAll(() => project?.remove());
+
+  test('the markers type-check with plain tsc, and calling one throws a helpful error', () => {
+    const build = project.tsc();
+    expect(`${build.stdout}${build.stderr}`).toBe('');
+    const run = project.node('main.ts');
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('ts-adc: grad(f) was called at run time, so this code was not compiled with the ts-adc plugin');
+    expect(run.stderr).toContain('{ "transform": "ts-adc/plugin" }');
+    expect(run.stderr).toContain('npx adc build');
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * The compiler plugin as a user runs it: a temporary project compiled by
+ * ts-patch's tspc, its output run by node, every derivative compared with
+ * central finite differences; once with CommonJS output and once with ESM.
+ */
+import { createProject, lastJson, type ModuleSetting, type PluginProject, type Run } from './support/plugin-project';
+import { working } from './support/plugin-sources';
+
+interface Output {
+  cases: Record<string, { ad: number[]; fd: number[] }>;
+  outReused: boolean;
+  typed: number;
+  user: string[];
+}
+
+const caseNames = [
+  'grad(f) value',
+  'grad(f)',
+  'jvp(f)',
+  'vjp(f)',
+  'grad(dataLoss, wrt w)',
+  'grad(dataLoss, wrt [3, 0])',
+  'jvp(dataLoss, wrt w)',
+  'vjp(softplusAll, wrt w)',
+  'jvp(softplusAll)',
+];
+
+describe.each<ModuleSetting>(['commonjs', 'esm'])('plugin, %s output', (setting) => {
+  let project: PluginProject;
+  let build: Run;
+  let run: Run;
+  let output: Output;
+
+  beforeAll(() => {
+    project = createProject({ module: setting, files: working });
+    build = project.tspc();
+    run = project.node('main.ts');
+    if (build.status === 0 && run.status === 0) output = lastJson<Output>(run);
+  });
+  afterAll(() => project?.remove());
+
+  test('tspc compiles the project without diagnostics', () => {
+    expect(`${build.stdout}${build.stderr}`).toBe('');
+    expect(build.status).toBe(0);
+  });
+
+  test('the output runs', () => {
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  });
+
+  test.each(caseNames)('%s agrees with finite differences', (name) => {
+    const c = output?.cases[name];
+    expect(c).toBeDefined();
+    expect(c.ad).toHaveLength(c.fd.length);
+    c.ad.forEach((ad, i) => {
+      const tolerance = 1e-6 * Math.max(1, Math.abs(c.fd[i]));
+      if (!(Math.abs(ad - c.fd[i]) <= tolerance)) throw new Error(`${name}[${i}]: derivative ${ad}, finite differences ${c.fd[i]}`);
+    });
+  });
+
+  test('out is filled in place and returned', () => {
+    expect(output?.outReused).toBe(true);
+  });
+
+  test("the user's own names are untouched by the generated code", () => {
+    expect(output?.user).toEqual(["the user's ret", "the user's adc_runtime", "the user's f_grad"]);
+  });
+
+  test('every marker call is compiled away and the runtime stays an import', () => {
+    const js = project.read('out/main.js').replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, '');
+    // `grad(f)` (ESM) or `(0, ts_adc_1.grad)(f)` (CommonJS), outside strings
+    expect(js).not.toMatch(/(?<![\w.'"])(grad|forward|vjp)\(|\.(grad|jvp|vjp)\)\(/);
+    if (setting === 'esm') expect(js).toMatch(/^import \* as adc(_\d+)? from "ts-adc\/runtime";$/m);
+    else expect(js).toMatch(/require\("ts-adc\/runtime"\)/);
+  });
+
+  test('declarations carry the marker types', () => {
+    const dts = project.read('out/main.d.ts');
+    expect(dts).toContain('export declare const dLossWL: import("ts-adc").GradFunction<[w: Float64Array');
+    expect(dts).toContain('[w: Float64Array<ArrayBufferLike>, lambda: number]>');
+  });
+});

@@ -1,0 +1,175 @@
+/**
+ * Sources of the user projects the plugin tests compile (see plugin-project.ts).
+ *
+ * `working`: a local function and functions imported through a re-export and a
+ * namespace import, differentiated with grad/jvp/vjp (with `wrt` by name and by
+ * position); the program prints, for each case, the derivative (`ad`) and its
+ * central finite-difference estimate (`fd`) as one JSON line. It also holds
+ * type-level checks (`@ts-expect-error`), so a wrong marker type fails tspc,
+ * and user names that the generated code uses too (`ret`, `f_grad`, …).
+ * `failing`: unsupported code under a marker and a misspelt `wrt`.
+ */
+
+const model = `/** Mean squared residual of a polynomial model plus an L2 penalty: loops over a Float64Array. */
+export function loss(w: Float64Array, xs: readonly number[], ys: readonly number[], lambda: number): number {
+  let s = 0;
+  for (let i = 0; i < ys.length; i++) {
+    let p = 0;
+    for (let j = 0; j < w.length; j++) p += w[j] * Math.pow(xs[i], j);
+    const r = p - ys[i];
+    s += r * r;
+  }
+  for (let j = 0; j < w.length; j++) s += lambda * w[j] * w[j];
+  return s / ys.length;
+}
+
+/** softplus(scale · w[i]) for every i: an array-valued function. */
+export function softplusAll(w: Float64Array, scale: number): Float64Array {
+  const out = new Float64Array(w.length);
+  for (let i = 0; i < w.length; i++) out[i] = Math.log(1 + Math.exp(scale * w[i]));
+  return out;
+}
+`;
+
+const reexport = `export { loss as dataLoss, softplusAll } from './model.js';
+`;
+
+const fd = `/** Central finite differences: the reference the plugin's derivatives are compared with. */
+export type Arg = number | number[] | Float64Array;
+const H = 1e-6;
+
+function shifted(args: readonly Arg[], dirs: readonly (Arg | null)[], t: number): Arg[] {
+  return args.map((a, k) => {
+    const d = dirs[k];
+    if (d === null) return a;
+    if (typeof a === 'number') return a + t * (d as number);
+    const out = a instanceof Float64Array ? new Float64Array(a) : [...a];
+    for (let i = 0; i < out.length; i++) out[i] += t * (d as ArrayLike<number>)[i];
+    return out;
+  });
+}
+
+/** d/dt f(args + t·dirs) at t = 0, per output component (null: that argument stays fixed). */
+export function directional(f: (...a: any[]) => number | ArrayLike<number>, args: Arg[], dirs: (Arg | null)[]): number[] {
+  const hi = f(...shifted(args, dirs, H));
+  const lo = f(...shifted(args, dirs, -H));
+  const a = typeof hi === 'number' ? [hi] : Array.from(hi);
+  const b = typeof lo === 'number' ? [lo] : Array.from(lo);
+  return a.map((v, i) => (v - b[i]) / (2 * H));
+}
+
+/** ∂g/∂args[k], one entry per element of args[k]. */
+export function partials(g: (...a: any[]) => number, args: Arg[], k: number): number[] {
+  const a = args[k];
+  const n = typeof a === 'number' ? 1 : a.length;
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const dirs: (Arg | null)[] = args.map(() => null);
+    if (typeof a === 'number') dirs[k] = 1;
+    else {
+      const e = new Float64Array(a.length);
+      e[i] = 1;
+      dirs[k] = e;
+    }
+    out.push(directional(g, args, dirs)[0]);
+  }
+  return out;
+}
+
+export function flat(...xs: (number | ArrayLike<number>)[]): number[] {
+  return xs.flatMap((x) => (typeof x === 'number' ? [x] : Array.from(x)));
+}
+`;
+
+const main = `import { grad, jvp as forward, vjp } from 'ts-adc';
+import * as models from './reexport.js';
+import { dataLoss, softplusAll } from './reexport.js';
+import { directional, flat, partials } from './fd.js';
+
+/** A local function of two scalars. */
+function f(x: number, y: number): number {
+  return x * Math.sin(y) + Math.exp(x * y) / (1 + y * y);
+}
+
+// Names the generated code uses too: the plugin must rename its own, not these.
+const ret = "the user's ret";
+const adc_runtime = "the user's adc_runtime";
+function f_grad(): string {
+  return "the user's f_grad";
+}
+
+const cases: Record<string, { ad: number[]; fd: number[] }> = {};
+const x = 0.7;
+const y = -1.3;
+const df = grad(f);
+const r = df(x, y);
+cases['grad(f) value'] = { ad: [r.value], fd: [f(x, y)] };
+cases['grad(f)'] = { ad: r.grads, fd: [...partials(f, [x, y], 0), ...partials(f, [x, y], 1)] };
+cases['jvp(f)'] = { ad: [forward(f)(x, y, 0.3, -0.8).tangent], fd: directional(f, [x, y], [0.3, -0.8]) };
+cases['vjp(f)'] = { ad: vjp(f)(x, y, 2.5).grads, fd: [...partials(f, [x, y], 0), ...partials(f, [x, y], 1)].map((g) => 2.5 * g) };
+
+const w = new Float64Array([0.5, -1, 2]);
+const xs = [0.3, 1.1, -0.7, 2];
+const ys = [1, -2, 0.5, 3];
+const lambda = 0.1;
+const data: [Float64Array, number[], number[], number] = [w, xs, ys, lambda];
+// Through a namespace import of a re-export alias; wrt by name.
+const lw = grad(models.dataLoss, { wrt: ['w'] })(w, xs, ys, lambda);
+cases['grad(dataLoss, wrt w)'] = { ad: flat(lw.grads[0] as Float64Array), fd: partials(dataLoss, data, 0) };
+// wrt by position: exact types, entries in signature order.
+export const dLossWL = grad(dataLoss, { wrt: [3, 0] });
+const lwl = dLossWL(w, xs, ys, lambda);
+const gw: Float64Array = lwl.grads[0];
+const glambda: number = lwl.grads[1];
+cases['grad(dataLoss, wrt [3, 0])'] = { ad: flat(gw, glambda), fd: [...partials(dataLoss, data, 0), ...partials(dataLoss, data, 3)] };
+const dw = new Float64Array([0.2, -0.4, 1]);
+cases['jvp(dataLoss, wrt w)'] = {
+  ad: [forward(dataLoss, { wrt: ['w'] })(w, xs, ys, lambda, dw).tangent],
+  fd: directional(dataLoss, data, [dw, null, null, null]),
+};
+
+const ct = new Float64Array([1, -2, 0.5]);
+const weighted = (v: Float64Array, s: number): number => {
+  const o = softplusAll(v, s);
+  let acc = 0;
+  for (let i = 0; i < o.length; i++) acc += ct[i] * o[i];
+  return acc;
+};
+cases['vjp(softplusAll, wrt w)'] = { ad: flat(vjp(softplusAll, { wrt: ['w'] })(w, 1.5, ct).grads[0] as Float64Array), fd: partials(weighted, [w, 1.5], 0) };
+cases['jvp(softplusAll)'] = { ad: flat(forward(softplusAll)(w, 1.5, dw, 0.3).tangent), fd: directional(softplusAll, [w, 1.5], [dw, 0.3]) };
+
+// out: the same object comes back, its arrays overwritten in place.
+const again = dLossWL(new Float64Array([1, 1, 1]), xs, ys, lambda, lwl);
+const outReused = again === lwl && again.grads[0] === gw;
+
+// Type-level checks: tspc fails on any type error, expected ones included.
+// @ts-expect-error with wrt [3, 0], grads has two entries
+lwl.grads[2];
+// @ts-expect-error f takes numbers
+df('1', 2);
+const typed: { value: number; grads: [x: number, y: number] } = df(1, 2);
+
+console.log(JSON.stringify({ cases, outReused, typed: typed.grads.length, user: [ret, adc_runtime, f_grad()] }));
+`;
+
+export const working: Record<string, string> = { 'model.ts': model, 'reexport.ts': reexport, 'fd.ts': fd, 'main.ts': main };
+
+/** The line of `failing['shapes.ts']` holding the unsupported construct, and its text. */
+export const unsupportedLine = { line: 3, text: '  const o = { r };' };
+
+export const failing: Record<string, string> = {
+  'shapes.ts': `/** An object literal is not differentiable code. */
+export function area(r: number): number {
+${unsupportedLine.text}
+  return Math.PI * o.r * o.r;
+}
+`,
+  'main.ts': `import { grad } from 'ts-adc';
+import { area } from './shapes.js';
+export function f(x: number, y: number): number {
+  return x * y;
+}
+export const dArea = grad(area);
+export const df = grad(f, { wrt: ['z'] });
+`,
+};

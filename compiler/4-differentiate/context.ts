@@ -51,6 +51,12 @@ export class FileContext {
     return name;
   }
 
+  /** Whether `name` is a primal copy emitted in this file (calling it has no effect but its value). */
+  isPrimalCopy(name: string): boolean {
+    for (const n of this.primals.values()) if (n === name) return true;
+    return false;
+  }
+
   /** The name of the primal copy of `key` in this file. */
   primal(key: string): string {
     const known = this.primals.get(key);

@@ -376,6 +376,17 @@ export function resimplify(e: JsExpr): JsExpr {
           return div(l, r);
         case '**':
           return pow(l, r);
+        case '===':
+        case '!==':
+          if (l.k === 'num' && r.k === 'num') return { k: 'bool', v: (l.v === r.v) === (e.op === '===') };
+          return { ...e, l, r };
+        case '&&':
+          if (l.k === 'bool') return l.v ? r : l;
+          if (r.k === 'bool' && !r.v) return r;
+          return { ...e, l, r };
+        case '||':
+          if (l.k === 'bool') return l.v ? l : r;
+          return { ...e, l, r };
         default:
           return { ...e, l, r };
       }
@@ -384,8 +395,11 @@ export function resimplify(e: JsExpr): JsExpr {
       return e.op === '-' ? neg(resimplify(e.e)) : { ...e, e: resimplify(e.e) };
     case 'call':
       return { ...e, args: e.args.map(resimplify) };
-    case 'cond':
-      return { ...e, c: resimplify(e.c), a: resimplify(e.a), b: resimplify(e.b) };
+    case 'cond': {
+      const c = resimplify(e.c);
+      if (c.k === 'bool') return resimplify(c.v ? e.a : e.b);
+      return { ...e, c, a: resimplify(e.a), b: resimplify(e.b) };
+    }
     default:
       return e;
   }

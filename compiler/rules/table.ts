@@ -106,8 +106,8 @@ const rules: Rule[] = [
     primal: call('atan2'), evaluate: ([x, y]) => Math.atan2(x, y),
     partials: ([p, q]) => {
       const r2 = add(sq(p), sq(q));
-      const safe = (e: JsExpr) => b.cond(bin('===', r2, num(0)), num(0), e);
-      return [safe(div(q, r2)), safe(neg(div(p, r2)))];
+      const origin = bin('&&', bin('===', p, num(0)), bin('===', q, num(0)));
+      return [b.cond(origin, num(0), div(q, r2)), b.cond(origin, num(0), div(neg(p), r2))];
     },
     convention: 'partials 0 at the origin',
   },

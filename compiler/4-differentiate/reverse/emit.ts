@@ -27,7 +27,7 @@ import { emptyArrayExpr, jsType, loadExpr, newArrayExpr, sliceExpr, writtenParam
 import { normalizeControl } from './normalize';
 import { cse } from '../../ir/cse';
 import { BlockAdjoint } from './block-adjoint';
-import { finalizeAdjointDeclarations } from './peephole';
+import { dropDeadAdjointStores, finalizeAdjointDeclarations, removeUnused } from './peephole';
 
 export interface ReverseConvention {
   readonly kind: 'public' | 'internal';
@@ -197,7 +197,7 @@ class ReverseEmitter {
     if (this.usesTape && this.conv.kind === 'public') prologue.push(b.expr(b.call(b.member(b.path(this.ctx.use('tape')), 'reset'), [])));
     for (const p of writtenParams(fn)) prologue.push(b.assign(this.names.variable(p), b.call(b.member(b.id(this.names.variable(p)), 'slice'), [])));
 
-    const body = finalizeAdjointDeclarations([...prologue, ...paramArrays, ...hoistDecls, ...this.hoistedDecisions, ...forward, ...adjointDecls, ...reverse, ...this.epilogue(active)], scalarAdjoints);
+    const body = dropDeadAdjointStores(removeUnused(finalizeAdjointDeclarations([...prologue, ...paramArrays, ...hoistDecls, ...this.hoistedDecisions, ...forward, ...adjointDecls, ...reverse, ...this.epilogue(active)], scalarAdjoints), (name) => this.ctx.isPrimalCopy(name)));
 
     if (this.conv.kind === 'public') {
       const type = resultType(fn, this.act.activeParams);
@@ -516,7 +516,8 @@ class ReverseEmitter {
           let value = this.fwd.get(s.value)!;
           // The reverse sweep may undo pushes and restore elements of a local array: return a copy.
           if (isArrayType(this.fn.returnType) && value.k === 'id' && this.mutatedArrays.has(value.name)) value = b.call(b.member(value, 'slice'), []);
-          out.push(b.const(this.valueName, value));
+          // A pullback returns adjoints only: its value is not needed.
+          if (this.conv.kind === 'public') out.push(b.const(this.valueName, value));
           break;
         }
         case 'push': {

@@ -77,3 +77,140 @@ function assigns(s: JsStmt, name: string): boolean {
       return false;
   }
 }
+
+/** Whether evaluating `e` can only produce a value: no calls but `Math.*` and pure functions. */
+function isPure(e: JsExpr, pureCall: (name: string) => boolean): boolean {
+  switch (e.k) {
+    case 'call':
+      return (e.fn.k === 'member' && e.fn.obj.k === 'id' && e.fn.obj.name === 'Math') || (e.fn.k === 'id' && pureCall(e.fn.name))
+        ? e.args.every((a) => isPure(a, pureCall))
+        : false;
+    case 'assignExpr':
+    case 'postfix':
+    case 'new':
+      return false;
+    case 'bin':
+      return isPure(e.l, pureCall) && isPure(e.r, pureCall);
+    case 'un':
+    case 'as':
+    case 'nonNull':
+      return isPure(e.e, pureCall);
+    case 'member':
+      return isPure(e.obj, pureCall);
+    case 'index':
+      return isPure(e.obj, pureCall) && isPure(e.index, pureCall);
+    case 'cond':
+      return isPure(e.c, pureCall) && isPure(e.a, pureCall) && isPure(e.b, pureCall);
+    case 'obj':
+      return e.props.every(([, v]) => isPure(v, pureCall));
+    case 'arr':
+      return e.elems.every((x) => isPure(x, pureCall));
+    default:
+      return true;
+  }
+}
+
+function countNames(list: readonly JsStmt[], into: Map<string, number>): void {
+  const bump = (e: JsExpr | undefined) => {
+    if (!e) return;
+    for (const n of namesIn(e)) into.set(n, (into.get(n) ?? 0) + 1);
+  };
+  for (const s of list) {
+    switch (s.k) {
+      case 'decl':
+        bump(s.init);
+        break;
+      case 'assign':
+        bump(s.target);
+        bump(s.value);
+        break;
+      case 'expr':
+        bump(s.e);
+        break;
+      case 'if':
+        bump(s.c);
+        countNames(s.then, into);
+        countNames(s.else ?? [], into);
+        break;
+      case 'for':
+        if (s.init) countNames([s.init], into);
+        bump(s.test);
+        bump(s.update);
+        countNames(s.body, into);
+        break;
+      case 'while':
+      case 'do':
+        bump(s.test);
+        countNames(s.body, into);
+        break;
+      case 'block':
+        countNames(s.body, into);
+        break;
+      case 'return':
+      case 'throw':
+        bump(s.e);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+/**
+ * Drops `const`s nothing reads whose value is pure (what was computed only for a
+ * result a pullback does not return), repeatedly: `const t1 = norm2(a, b);` goes
+ * once its only reader is gone.
+ */
+export function removeUnused(body: JsStmt[], pureCall: (name: string) => boolean): JsStmt[] {
+  let current = body;
+  for (let round = 0; round < 50; round++) {
+    const counts = new Map<string, number>();
+    countNames(current, counts);
+    let removed = false;
+    const strip = (list: readonly JsStmt[]): JsStmt[] => {
+      const out: JsStmt[] = [];
+      for (const s of list) {
+        if (s.k === 'decl' && s.kind === 'const' && !counts.has(s.name) && (!s.init || isPure(s.init, pureCall))) {
+          removed = true;
+          continue;
+        }
+        if (s.k === 'if') out.push({ ...s, then: strip(s.then), else: s.else && strip(s.else) });
+        else if (s.k === 'for' || s.k === 'while' || s.k === 'do' || s.k === 'block') out.push({ ...s, body: strip(s.body) } as JsStmt);
+        else out.push(s);
+      }
+      return out;
+    };
+    current = strip(current);
+    if (!removed) break;
+  }
+  return current;
+}
+
+/**
+ * `v_bar = 0;` that nothing reads afterwards is dropped: after the adjoint of a
+ * variable's first assignment, its adjoint is dead unless a loop comes back to it.
+ * Only straight-line code and branches outside loops are looked at.
+ */
+export function dropDeadAdjointStores(body: JsStmt[]): JsStmt[] {
+  const later = (list: readonly JsStmt[], from: number, rest: Map<string, number>): Map<string, number> => {
+    const m = new Map(rest);
+    countNames(list.slice(from), m);
+    return m;
+  };
+  const visit = (list: readonly JsStmt[], after: Map<string, number>): JsStmt[] => {
+    const out: JsStmt[] = [];
+    list.forEach((s, i) => {
+      if (s.k === 'assign' && s.op === '=' && s.target.k === 'id' && s.target.name.endsWith('_bar') && s.value.k === 'num') {
+        if (!later(list, i + 1, after).has(s.target.name)) return;
+      }
+      if (s.k === 'if') {
+        const rest = later(list, i + 1, after);
+        out.push({ ...s, then: visit(s.then, rest), else: s.else && visit(s.else, rest) });
+        return;
+      }
+      out.push(s);
+    });
+    return out;
+  };
+  return visit(body, new Map());
+}

@@ -1,0 +1,99 @@
+/**
+ * Every fixture under fixtures/<group>/<case>/ (except errors/), compiled with
+ * `compileFiles` at its real path, is checked four ways, each a named test:
+ * golden (whole generated file), forward and reverse mode against central finite
+ * differences of the primal, forward against reverse (dot-product test), and the
+ * `out` argument; plus the exports the contract promises and the fixture's
+ * hand-written exact values. `jest -t loops/while-break` runs one fixture.
+ *
+ * Golden policy: UPDATE_GOLDEN=1 rewrites goldens; under CI nothing is written
+ * and a missing golden fails; on a mismatch the output is written to
+ * input.grad.actual.ts (git-ignored). Numeric checks execute the golden on disk
+ * (the compiled text only when there is no golden), so a golden blessed with a
+ * wrong derivative still fails.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { compileFiles, formatDiagnostic, type GeneratedFile } from '../compiler';
+import { checkGolden, discoverFixtures, loadFromDisk, type Fixture } from './support/fixtures';
+import { checkArity, checkDotProduct, checkExact, checkForward, checkOut, checkReverse, expectedExports, withTimeout, type Subject } from './support/check';
+import type { Module } from './support/load';
+
+const fixtures = discoverFixtures();
+
+/** Compiles a fixture once; throws with the formatted diagnostics when it does not compile. */
+const compiled = new Map<string, GeneratedFile>();
+function compile(fx: Fixture): GeneratedFile {
+  const cached = compiled.get(fx.name);
+  if (cached) return cached;
+  const result = compileFiles([fx.input]);
+  const rel = (f: string) => path.relative(fx.dir, f);
+  if (result.diagnostics.length > 0) throw new Error(`${fx.name} does not compile:\n${result.diagnostics.map((d) => formatDiagnostic(d, rel)).join('\n')}`);
+  const file = result.files.find((f) => f.source === fx.input);
+  if (!file) throw new Error(`${fx.name}: compileFiles generated no file for input.ts`);
+  if (file.path !== fx.golden) throw new Error(`${fx.name}: generated file is ${file.path}, expected ${fx.golden}`);
+  compiled.set(fx.name, file);
+  return file;
+}
+
+/** The golden, loaded (golden checks run first in each fixture's block). */
+const loaded = new Map<string, { primal: Module; generated: Module }>();
+function modules(fx: Fixture): { primal: Module; generated: Module } {
+  let m = loaded.get(fx.name);
+  if (!m) {
+    const text = fs.existsSync(fx.golden) ? undefined : compile(fx).text;
+    m = { primal: loadFromDisk(fx.input), generated: loadFromDisk(fx.golden, text) };
+    loaded.set(fx.name, m);
+  }
+  return m;
+}
+
+function subject(fx: Fixture, name: string): Subject {
+  const fn = fx.functions.find((f) => f.name === name)!;
+  const { primal, generated } = modules(fx);
+  if (typeof primal[name] !== 'function') throw new Error(`${fx.name}: input.ts does not export ${name}`);
+  return { fn, config: fx.config, primal: primal[name], generated };
+}
+
+it('the corpus is not empty', () => {
+  expect(fixtures.length).toBeGreaterThan(0);
+});
+
+for (const fx of fixtures) {
+  describe(fx.name, () => {
+    it('golden', () => {
+      const problem = checkGolden(fx, compile(fx).text);
+      if (problem) throw new Error(problem);
+    });
+
+    it('exports exactly the API of its marked functions', () => {
+      if (fx.functions.length === 0) throw new Error(`${fx.name}: input.ts has no @differentiable function`);
+      expect(compile(fx).functions).toEqual(fx.functions.map((f) => f.name));
+      expect(Object.keys(modules(fx).generated).sort()).toEqual(expectedExports(fx.functions));
+      for (const f of fx.functions) checkArity(subject(fx, f.name));
+    });
+
+    for (const f of fx.functions) {
+      const checks: [string, (s: Subject) => void][] = [
+        ['f_jvp matches finite differences', checkForward],
+        ['f_vjp and f_grad match finite differences', checkReverse],
+        ['forward and reverse agree (dot product)', checkDotProduct],
+        ['out argument', checkOut],
+      ];
+      for (const [what, check] of checks) {
+        it(`${f.name}: ${what}`, () => {
+          const s = subject(fx, f.name);
+          withTimeout(`${fx.name} ${f.name}: ${what}`, () => check(s));
+        });
+      }
+    }
+
+    for (const e of fx.config.exact ?? []) {
+      const name = `exact: ${e.function}(${e.args.join(', ')})`;
+      it(name, () => {
+        const s = subject(fx, e.function);
+        withTimeout(`${fx.name} ${name}`, () => checkExact(s, e));
+      });
+    }
+  });
+}

@@ -1,0 +1,41 @@
+/**
+ * Type-checks in-memory TypeScript files under `strict` with the project's
+ * `typescript` (6.0), in one program: `ts-adc/runtime` and `ts-adc` resolve to
+ * the sources in runtime/. Returns the errors as `path:line:col: message`.
+ */
+import * as path from 'path';
+import * as ts from 'typescript';
+
+const root = path.resolve(__dirname, '../..');
+
+export function typeErrors(files: Readonly<Record<string, string>>): string[] {
+  const options: ts.CompilerOptions = {
+    strict: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    lib: ['lib.es2022.d.ts'],
+    types: [],
+    skipLibCheck: true,
+    paths: {
+      'ts-adc/runtime': [path.join(root, 'runtime/index.ts')],
+      'ts-adc': [path.join(root, 'runtime/markers.ts')],
+    },
+  };
+  const host = ts.createCompilerHost(options);
+  const has = (f: string) => Object.prototype.hasOwnProperty.call(files, f);
+  const { fileExists, readFile, getSourceFile, directoryExists } = host;
+  host.fileExists = (f) => has(f) || fileExists.call(host, f);
+  host.directoryExists = (d) => Object.keys(files).some((f) => f.startsWith(`${d}/`)) || (directoryExists?.call(host, d) ?? false);
+  host.readFile = (f) => (has(f) ? files[f] : readFile.call(host, f));
+  host.getSourceFile = (f, lang, onError, create) =>
+    has(f) ? ts.createSourceFile(f, files[f], lang, true, ts.ScriptKind.TS) : getSourceFile.call(host, f, lang, onError, create);
+  const program = ts.createProgram(Object.keys(files), options, host);
+  return ts.getPreEmitDiagnostics(program).map((d) => {
+    const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+    if (!d.file || d.start === undefined) return message;
+    const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+    return `${d.file.fileName}:${line + 1}:${character + 1}: ${message}`;
+  });
+}

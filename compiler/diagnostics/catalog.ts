@@ -55,7 +55,7 @@ export const errors = {
   closure: (p: Position) => at(p, 'ADC104', 'closures are not supported: move the function to module level and pass what it captures as parameters'),
   asyncOrGenerator: (p: Position, what: string) => at(p, 'ADC105', `${what} functions cannot be differentiated`),
   noBody: (p: Position, name: string) =>
-    at(p, 'ADC106', `'${name}' has no body and no derivative rule: give it a body in this project or declare a custom derivative`),
+    at(p, 'ADC106', `'${name}' has no body here: only functions whose source is in this project can be differentiated (write it in TypeScript, or pass its value in as a parameter)`),
   nonDifferentiable: (p: Position, what: string) => at(p, 'ADC107', `${what} is not differentiable and its result flows into a differentiated value`),
   returnType: (p: Position, name: string, type: string) =>
     at(p, 'ADC108', `'${name}' returns '${type}'; a differentiated function must return number, number[], readonly number[], Float64Array or Float32Array`),

@@ -55,7 +55,8 @@ export function normalizeControl(fn: IRFunction): IRFunction {
     const flags = new Set<VarId>();
     for (let i = 0; i < stmts.length; i++) {
       const s = stmts[i];
-      const rest = stmts.slice(i + 1);
+      const restSize = stmts.length - i - 1;
+      const rest = () => stmts.slice(i + 1);
       switch (s.kind) {
         case 'break':
         case 'continue': {
@@ -79,7 +80,7 @@ export function normalizeControl(fn: IRFunction): IRFunction {
           const then = region(s.then, false);
           const els = region(s.else, false);
           const stmtFlags = new Set([...then.flags, ...els.flags]);
-          if (stmtFlags.size === 0 || rest.length === 0) {
+          if (stmtFlags.size === 0 || restSize === 0) {
             out.push({ ...s, then: then.out, else: els.out });
             stmtFlags.forEach((f) => flags.add(f));
             continue;
@@ -88,7 +89,7 @@ export function normalizeControl(fn: IRFunction): IRFunction {
           const thenLeaves = endsFlow(s.then) && els.flags.size === 0;
           const elseLeaves = endsFlow(s.else) && then.flags.size === 0;
           if (thenLeaves || elseLeaves) {
-            const tail = region(rest, topLevel);
+            const tail = region(rest(), topLevel);
             const stay = thenLeaves ? els : then;
             const arms = { then: thenLeaves ? then.out : [...then.out, ...tail.out], else: thenLeaves ? [...els.out, ...tail.out] : els.out };
             out.push({ ...s, ...arms });
@@ -98,7 +99,7 @@ export function normalizeControl(fn: IRFunction): IRFunction {
           }
           out.push({ ...s, then: then.out, else: els.out });
           stmtFlags.forEach((f) => flags.add(f));
-          const tail = region(rest, topLevel);
+          const tail = region(rest(), topLevel);
           const g = guard(out, stmtFlags, s.origin);
           out.push({ kind: 'if', cond: g, then: tail.out, else: [], origin: s.origin });
           tail.flags.forEach((f) => flags.add(f));
@@ -107,8 +108,8 @@ export function normalizeControl(fn: IRFunction): IRFunction {
         case 'loop': {
           const loopFlags = loop(s, out);
           loopFlags.forEach((f) => flags.add(f));
-          if (loopFlags.size > 0 && rest.length > 0) {
-            const tail = region(rest, topLevel);
+          if (loopFlags.size > 0 && restSize > 0) {
+            const tail = region(rest(), topLevel);
             const g = guard(out, loopFlags, s.origin);
             out.push({ kind: 'if', cond: g, then: tail.out, else: [], origin: s.origin });
             tail.flags.forEach((f) => flags.add(f));

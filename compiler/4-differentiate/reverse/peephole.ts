@@ -192,25 +192,22 @@ export function removeUnused(body: JsStmt[], pureCall: (name: string) => boolean
  * Only straight-line code and branches outside loops are looked at.
  */
 export function dropDeadAdjointStores(body: JsStmt[]): JsStmt[] {
-  const later = (list: readonly JsStmt[], from: number, rest: Map<string, number>): Map<string, number> => {
-    const m = new Map(rest);
-    countNames(list.slice(from), m);
-    return m;
-  };
-  const visit = (list: readonly JsStmt[], after: Map<string, number>): JsStmt[] => {
+  // Walk each list backwards, knowing which names the statements after the current one mention
+  // (in this list: `seen`; after the enclosing statement: `after`, a lookup into the outer lists).
+  const visit = (list: readonly JsStmt[], after: (name: string) => boolean): JsStmt[] => {
+    const seen = new Set<string>();
+    const mentioned = (n: string) => seen.has(n) || after(n);
     const out: JsStmt[] = [];
-    list.forEach((s, i) => {
-      if (s.k === 'assign' && s.op === '=' && s.target.k === 'id' && s.target.name.endsWith('_bar') && s.value.k === 'num') {
-        if (!later(list, i + 1, after).has(s.target.name)) return;
-      }
-      if (s.k === 'if') {
-        const rest = later(list, i + 1, after);
-        out.push({ ...s, then: visit(s.then, rest), else: s.else && visit(s.else, rest) });
-        return;
-      }
-      out.push(s);
-    });
-    return out;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const s = list[i];
+      if (s.k === 'assign' && s.op === '=' && s.target.k === 'id' && s.target.name.endsWith('_bar') && s.value.k === 'num' && !mentioned(s.target.name)) continue;
+      const kept = s.k === 'if' ? { ...s, then: visit(s.then, mentioned), else: s.else && visit(s.else, mentioned) } : s;
+      out.push(kept);
+      const names = new Map<string, number>();
+      countNames([s], names);
+      names.forEach((_, n) => seen.add(n));
+    }
+    return out.reverse();
   };
-  return visit(body, new Map());
+  return visit(body, () => false);
 }

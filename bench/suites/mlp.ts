@@ -1,0 +1,97 @@
+/**
+ * A 16-32-1 tanh perceptron's mean squared error over a batch of 128: the
+ * reference is the hand-written gradient (checked against central differences).
+ * Gradients are flattened in parameter order: w1, b1, w2, b2.
+ */
+import { mlpLoss } from '../objectives/mlp';
+import { mlpGradient, newMlpGradient } from '../hand/mlp';
+import { Random } from '../harness/random';
+import { loadGenerated, missing } from '../harness/generated';
+import { flatten } from '../harness/compare';
+import { fdCheck, fdGradient, gradientReference, skipped, type Suite, type SuiteOptions } from '../harness/suite';
+import { variant, type Case, type Variant } from '../harness/types';
+import { loadTfjs, tfMlp } from '../peers/tfjs';
+import { jaxMlp, loadJaxjs } from '../peers/jaxjs';
+
+type Grads = [Float64Array, Float64Array, Float64Array, number];
+interface Generated {
+  mlpLoss_grad(w1: Float64Array, b1: Float64Array, w2: Float64Array, b2: number, xs: Float64Array, ys: Float64Array, out?: { value: number; grads: Grads }): { value: number; grads: Grads };
+  mlpLoss_jvp(
+    w1: Float64Array, b1: Float64Array, w2: Float64Array, b2: number, xs: Float64Array, ys: Float64Array,
+    dw1: Float64Array, db1: Float64Array, dw2: Float64Array, db2: number, out?: { value: number; tangent: number },
+  ): { value: number; tangent: number };
+}
+
+export const suite: Suite = {
+  name: 'mlp',
+  async cases(options: SuiteOptions): Promise<Case[]> {
+    const gen = loadGenerated<Generated>('mlp');
+    const tf = options.peers ? await loadTfjs() : 'peers disabled (--no-peers)';
+    const jax = options.peers ? await loadJaxjs() : 'peers disabled (--no-peers)';
+    const nIn = 16;
+    const nHidden = 32;
+    const batch = 128;
+    const rng = new Random(7);
+    // one flat parameter vector, viewed as the four parameters (so that FD can perturb it)
+    const params = rng.normalArray(nHidden * nIn + nHidden + nHidden + 1, 0.3);
+    const w1 = params.subarray(0, nHidden * nIn);
+    const b1 = params.subarray(nHidden * nIn, nHidden * nIn + nHidden);
+    const w2 = params.subarray(nHidden * nIn + nHidden, nHidden * nIn + 2 * nHidden);
+    const b2Index = params.length - 1;
+    const xs = rng.normalArray(batch * nIn);
+    const ys = rng.normalArray(batch);
+    const v = rng.normalArray(params.length);
+    const dw1 = v.subarray(0, nHidden * nIn);
+    const db1 = v.subarray(nHidden * nIn, nHidden * nIn + nHidden);
+    const dw2 = v.subarray(nHidden * nIn + nHidden, nHidden * nIn + 2 * nHidden);
+    const db2 = v[b2Index];
+    const m = gen.module;
+    const out = { value: 0, grads: [new Float64Array(w1.length), new Float64Array(b1.length), new Float64Array(w2.length), 0] as Grads };
+    const jvpOut = { value: 0, tangent: 0 };
+    const hand = newMlpGradient(nIn, nHidden);
+    const f = () => mlpLoss(w1, b1, w2, params[b2Index], xs, ys);
+    const fd = new Float64Array(params.length);
+    const handFlat = () => {
+      mlpGradient(w1, b1, w2, params[b2Index], xs, ys, hand);
+      return flatten([hand.w1, hand.b1, hand.w2, hand.b2]);
+    };
+    const variants: Variant[] = [
+      variant({ name: 'primal', mode: 'primal', origin: 'primal', run: f }),
+      variant({ name: 'ts-adc grad', mode: 'reverse', origin: 'ts-adc', skip: missing(gen), run: () => m!.mlpLoss_grad(w1, b1, w2, params[b2Index], xs, ys), derivative: (r) => flatten(r.grads) }),
+      variant({ name: 'ts-adc grad (out)', mode: 'reverse', origin: 'ts-adc', skip: missing(gen), run: () => m!.mlpLoss_grad(w1, b1, w2, params[b2Index], xs, ys, out), derivative: (r) => flatten(r.grads), tape: true }),
+      variant({ name: 'ts-adc jvp (out)', mode: 'forward', origin: 'ts-adc', skip: missing(gen), run: () => m!.mlpLoss_jvp(w1, b1, w2, params[b2Index], xs, ys, dw1, db1, dw2, db2, jvpOut), derivative: (r) => [r.tangent] }),
+      variant({ name: 'hand grad', mode: 'reverse', origin: 'hand', run: () => mlpGradient(w1, b1, w2, params[b2Index], xs, ys, hand), derivative: (r) => flatten([r.w1, r.b1, r.w2, r.b2]) }),
+    ];
+    if (typeof tf === 'string') variants.push(skipped('tfjs valueAndGrads', 'reverse', 'tfjs', tf));
+    else {
+      const g = tfMlp(tf, xs, ys, nIn);
+      const p = { w1, b1, w2, b2: params[b2Index] };
+      variants.push(variant({ name: 'tfjs valueAndGrads', mode: 'reverse', origin: 'tfjs', run: () => g.run(p), derivative: (r) => flatten(r.grads) }));
+    }
+    if (typeof jax === 'string') variants.push(skipped('jax-js jit(valueAndGrad)', 'reverse', 'jax-js', jax));
+    else {
+      let g: ReturnType<typeof jaxMlp> | undefined;
+      variants.push(
+        variant({
+          name: 'jax-js jit(valueAndGrad)',
+          mode: 'reverse',
+          origin: 'jax-js',
+          setup: () => void (g = jaxMlp(jax, xs, ys, nIn, nHidden)),
+          run: () => g!(w1, b1, w2, params[b2Index]),
+          derivative: (r) => flatten(r.grads),
+        }),
+      );
+    }
+    variants.push(variant({ name: 'central FD', mode: 'reverse', origin: 'fd', run: () => fdGradient(f, params, fd), derivative: (r) => r }));
+    return [
+      {
+        objective: 'mlp',
+        size: `${nIn}-${nHidden}-1, batch ${batch}`,
+        variants,
+        reference: () => gradientReference('hand', handFlat(), v),
+        referenceCheck: () => fdCheck(f, params, handFlat(), 24),
+        notes: gen.notes,
+      },
+    ];
+  },
+};

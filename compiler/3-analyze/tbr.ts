@@ -43,6 +43,8 @@ export interface BlockInfo {
   readonly elementSaves: Set<Stmt>;
   /** A load follows a store to the same array in this block: the recompute replays the stores. */
   readonly replay: boolean;
+  /** The arrays whose stores the recompute replays. */
+  readonly replayed: ReadonlySet<VarId>;
 }
 
 export type RNode =
@@ -156,17 +158,32 @@ export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolea
         }
       }
     }
-    const neededReads = new Set<VarId>();
-    let replay = false;
+    // A needed load after a store to the same array: the recompute must replay that array's stores,
+    // so their indices and values are needed too.
+    const replayed = new Set<VarId>();
     const stored = new Set<VarId>();
     for (const s of stmts) {
-      if (s.kind === 'op' && needed.has(s.id) && (s.op === 'read' || s.op === 'load' || s.op === 'length' || s.op === 'slice')) {
-        neededReads.add(s.var);
-        if (s.op !== 'read' && stored.has(s.var)) replay = true;
-      }
+      if (s.kind === 'op' && needed.has(s.id) && (s.op === 'load' || s.op === 'length' || s.op === 'slice') && stored.has(s.var)) replayed.add(s.var);
       if (s.kind === 'store' || s.kind === 'push' || s.kind === 'fill') stored.add(s.var);
     }
-    return { kind: 'block', stmts, mode: topLevel ? 'reuse' : 'recompute', needed, neededReads, saves: [], elementSaves: new Set(), replay };
+    if (replayed.size > 0 && !topLevel) {
+      for (const s of stmts) {
+        if (s.kind === 'store' && replayed.has(s.var)) {
+          for (const t of [s.index, s.value]) if (!needed.has(t)) (needed.add(t), work.push(t));
+        }
+      }
+      while (work.length > 0) {
+        const t = work.pop()!;
+        const d = defs.get(t);
+        if (!d) continue;
+        for (const a of d.args) if (!needed.has(a)) (needed.add(a), work.push(a));
+      }
+    }
+    const neededReads = new Set<VarId>();
+    for (const s of stmts) {
+      if (s.kind === 'op' && needed.has(s.id) && (s.op === 'read' || s.op === 'load' || s.op === 'length' || s.op === 'slice')) neededReads.add(s.var);
+    }
+    return { kind: 'block', stmts, mode: topLevel ? 'reuse' : 'recompute', needed, neededReads, saves: [], elementSaves: new Set(), replay: replayed.size > 0, replayed };
   };
 
   const tree = build(fn.body, true, false);

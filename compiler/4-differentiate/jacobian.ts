@@ -7,7 +7,7 @@
  * column per input, when there are no more inputs than outputs; reverse mode,
  * one row per output, otherwise — whichever takes fewer sweeps.
  */
-import { isArrayType, type IRFunction, type VarId } from '../ir/types';
+import { isArrayType, type ArrayType, type IRFunction, type VarId } from '../ir/types';
 import { b, type JsExpr, type JsFunction, type JsStmt } from '../5-print/js';
 import { FunctionNames } from './names';
 import { jsType, zeroArrayExpr } from './arrays';
@@ -70,7 +70,8 @@ export function emitJacobian(fn: IRFunction, activeParams: ReadonlySet<VarId>, n
   const reverse: JsStmt[] = [];
   const w = names.fresh('w');
   const r = names.fresh('r');
-  reverse.push(b.const(w, b.newObj('Float64Array', [b.id(m)])));
+  // The cotangent has the kind of the result.
+  reverse.push(b.const(w, zeroArrayExpr(fn.returnType === 'readonly number[]' ? 'number[]' : (fn.returnType as ArrayType), b.id(m))));
   const grads = names.fresh('grads');
   const row: JsStmt[] = [b.assign(b.index(b.id(w), b.id(r)), b.num(1))];
   row.push(b.const(grads, b.member(b.call(vjp, [...params.map((q) => b.id(q.name)), b.id(w)]), 'grads')));

@@ -249,6 +249,15 @@ export class BlockAdjoint {
         case 'call':
           this.call(d, adj);
           break;
+        case 'read': {
+          // `result = other` (the normalized `return other` of several returns): the same array, so
+          // result's adjoint goes to other's, element by element.
+          if (!env.act.activeVar[d.var]) break;
+          const src = env.arrayAdjoint(d.var);
+          this.flush((src as { name: string }).name);
+          this.out.push(this.loopOver(b.member(adj, 'length'), (k) => b.accumulate(b.index(src, k), b.index(adj, k))));
+          break;
+        }
         default:
           throw new Error(`array '${env.names.variable(v)}' must be created by new, a literal, slice or a call`);
       }

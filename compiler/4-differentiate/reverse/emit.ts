@@ -24,7 +24,7 @@ import { b, isAtom, type JsExpr, type JsFunction, type JsParam, type JsStmt } fr
 import { FunctionNames } from '../names';
 import type { FileContext } from '../context';
 import { emptyArrayExpr, jsType, loadExpr, newArrayExpr, sliceExpr, writtenParams, zeroArrayExpr } from '../arrays';
-import { normalizeControl } from './normalize';
+import { forwardStoredElements, normalizeControl } from './normalize';
 import { cse } from '../../ir/cse';
 import { BlockAdjoint } from './block-adjoint';
 import { dropDeadAdjointStores, finalizeAdjointDeclarations, removeUnused } from './peephole';
@@ -37,7 +37,7 @@ export interface ReverseConvention {
 }
 
 export function emitReverse(fn: IRFunction, activeParams: ReadonlySet<VarId>, conv: ReverseConvention, ctx: FileContext): JsFunction {
-  const normalized = cse(normalizeControl(fn));
+  const normalized = forwardStoredElements(cse(normalizeControl(fn)));
   const act = analyzeActivity(normalized, activeParams);
   const ints = integerVars(normalized);
   const fusions = findFusions(normalized, act);
@@ -183,7 +183,7 @@ class ReverseEmitter {
         isParam && this.conv.kind === 'public'
           ? b.cond(b.bin('===', b.id(this.outName), b.id('undefined')), fresh, b.call(b.path(this.ctx.useHelper('zeroed')), [b.index(b.member(b.id(this.outName), 'grads'), b.num(k)), n, str(`out.grads[${k}]`)]))
           : fresh;
-      const decl: JsStmt = { k: 'decl', kind: isParam || this.atTop.has(v.id) ? 'const' : 'let', name, init, type: isParam ? undefined : jsType(v.type, 'adjoint') };
+      const decl: JsStmt = { k: 'decl', kind: isParam || this.stable[v.id] ? 'const' : 'let', name, init, type: isParam ? undefined : jsType(v.type, 'adjoint') };
       // Parameter gradients exist from the start: a fused loop accumulates into them during the forward sweep.
       if (isParam) paramArrays.push(decl);
       else adjointDecls.push(decl);
@@ -226,6 +226,16 @@ class ReverseEmitter {
     const fn = this.fn;
     const grads = active.map((p) => b.id(this.names.adjoint(p)));
     if (this.conv.kind === 'public') {
+      // An out-of-range read of a number[] added past the end of its gradient: the primal's
+      // `undefined` has no elements to differentiate, so the gradient keeps the parameter's length.
+      const trims: JsStmt[] = [];
+      for (const p of active) {
+        const t = fn.vars[p].type;
+        if (t !== 'number[]' && t !== 'readonly number[]') continue;
+        const g = b.id(this.names.adjoint(p));
+        const n = b.member(b.id(this.names.variable(p)), 'length');
+        trims.push(b.if(b.bin('!==', b.member(g, 'length'), n), [b.assign(b.member(g, 'length'), n)]));
+      }
       const o = b.id(this.outName);
       const value = b.id(this.valueName);
       const fill: JsStmt[] = [
@@ -239,7 +249,7 @@ class ReverseEmitter {
       });
       fill.push(b.return(o));
       const tuple = `[${active.map((p) => jsType(fn.vars[p].type, 'adjoint')).join(', ')}]`;
-      return [b.if(b.bin('!==', o, b.id('undefined')), fill), b.return(b.obj([['value', value], ['grads', b.as(b.arr(grads), tuple)]]))];
+      return [...trims, b.if(b.bin('!==', o, b.id('undefined')), fill), b.return(b.obj([['value', value], ['grads', b.as(b.arr(grads), tuple)]]))];
     }
     const scalars = active.filter((p) => !isArrayType(fn.vars[p].type));
     if (scalars.length === 1) return [b.return(b.id(this.names.adjoint(scalars[0])))];
@@ -692,7 +702,8 @@ class ReverseEmitter {
       else out.push(...b.accumulate(v, b.num(-(s.delta ?? 0))));
     }
     // 2. Recompute what the adjoint needs (recompute mode), else use the forward temps.
-    const values = top ? this.fwd : this.recompute(blk, out);
+    const afterStore = new Map<Stmt, JsStmt[]>();
+    const values = top ? this.fwd : this.recompute(blk, out, afterStore);
     // 3. The adjoint itself.
     const adj = new BlockAdjoint({
       fn: this.fn,
@@ -711,19 +722,39 @@ class ReverseEmitter {
       adjointName: (v) => this.renamed.get(v) ?? this.names.adjoint(v),
       fixedAdjoint: (v) => this.fixed.get(v),
     });
-    out.push(...adj.run(blk.stmts, undefined, this.enclosingOrigin));
+    out.push(...adj.run(blk.stmts, (st) => afterStore.get(st) ?? [], this.enclosingOrigin));
   }
 
   /** Recomputes the needed temps of a block from the restored variables: `const t3 = i * x;`. */
-  private recompute(blk: BlockInfo, out: JsStmt[]): Map<TempId, JsExpr> {
+  /**
+   * Recomputes the needed temps of a block from the restored variables: `const t3 = i * x;`.
+   * When a load reads an element an earlier store of the block wrote, that array's stores
+   * are replayed, each keeping the element it overwrites (`const old = a[i]; a[i] = v`), and
+   * `afterStore` puts it back once the adjoint has passed that store, so the block still ends
+   * with the array as it found it.
+   */
+  private recompute(blk: BlockInfo, out: JsStmt[], afterStore: Map<Stmt, JsStmt[]>): Map<TempId, JsExpr> {
     const env = new Map<TempId, JsExpr>();
     const refs = new Map<TempId, number>();
     for (const s of blk.stmts) {
       if (s.kind === 'op' && blk.needed.has(s.id)) s.args.forEach((a) => refs.set(a, (refs.get(a) ?? 0) + 1));
       if (s.kind === 'op' && this.act.activeTemp[s.id]) derivativeRefs(s, this.act.activeTemp).forEach((a) => refs.set(a, (refs.get(a) ?? 0) + 2));
       if (s.kind === 'store' && this.act.activeVar[s.var]) refs.set(s.index, (refs.get(s.index) ?? 0) + 2);
+      if (s.kind === 'store' && blk.replayed.has(s.var)) {
+        refs.set(s.index, (refs.get(s.index) ?? 0) + 2);
+        refs.set(s.value, (refs.get(s.value) ?? 0) + 2);
+      }
     }
     for (const s of blk.stmts) {
+      if (s.kind === 'store' && blk.replayed.has(s.var)) {
+        const arr = b.id(this.names.variable(s.var));
+        const el = b.index(arr, env.get(s.index)!);
+        const old = this.names.fresh(`${this.names.variable(s.var)}_old`);
+        out.push(b.const(old, el));
+        out.push(b.assign(el, env.get(s.value)!));
+        afterStore.set(s, [b.assign(el, b.id(old))]);
+        continue;
+      }
       if (s.kind !== 'op' || !blk.needed.has(s.id)) continue;
       const e = this.primal(s, env);
       if (isAtom(e) || ((refs.get(s.id) ?? 0) <= 1 && s.op !== 'call' && !(blk.replay && s.op === 'load'))) env.set(s.id, e);

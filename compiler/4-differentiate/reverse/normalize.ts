@@ -429,3 +429,47 @@ function substitute(s: Stmt, map: ReadonlyMap<TempId, TempId>): Stmt {
       return s;
   }
 }
+
+/**
+ * Within a block, a load of the element a store just wrote (same array, same
+ * index temp, no other write to the array in between) reads the stored temp:
+ *   a[%3] := %7; …; %9 = load a[%3]   ⇒   uses of %9 read %7
+ * so recomputing the block never needs the array in its middle state.
+ * Run after CSE, which makes equal indices the same temp.
+ */
+export function forwardStoredElements(fn: IRFunction): IRFunction {
+  let changed = false;
+  const region = (stmts: Region): Stmt[] => {
+    const out: Stmt[] = [];
+    const replace = new Map<TempId, TempId>();
+    let last = new Map<VarId, { index: TempId; value: TempId }>();
+    for (const s0 of stmts) {
+      if (s0.kind === 'if') {
+        last = new Map();
+        out.push({ ...s0, cond: replace.get(s0.cond) ?? s0.cond, then: region(s0.then), else: region(s0.else) });
+        continue;
+      }
+      if (s0.kind === 'loop') {
+        last = new Map();
+        out.push({ ...s0, test: region(s0.test), body: region(s0.body), update: region(s0.update) });
+        continue;
+      }
+      const s = substitute(s0, replace);
+      if (s.kind === 'op' && s.op === 'load') {
+        const st = last.get(s.var);
+        if (st && st.index === s.args[0]) {
+          replace.set(s.id, st.value);
+          changed = true;
+          continue;
+        }
+      }
+      if (s.kind === 'op' && s.op === 'call') last = new Map(); // a callee may write the arrays it gets
+      if (s.kind === 'store') last.set(s.var, { index: s.index, value: s.value });
+      if (s.kind === 'push' || s.kind === 'fill' || s.kind === 'assign') last.delete(s.var);
+      out.push(s);
+    }
+    return out;
+  };
+  const body = region(fn.body);
+  return changed ? { ...fn, body } : fn;
+}

@@ -194,7 +194,10 @@ class ReverseEmitter {
       return isArrayType(t) ? b.let(this.names.variable(v), emptyArrayExpr(t), jsType(t, 'local')) : b.let(this.names.variable(v), t === 'boolean' ? b.bool(false) : b.num(0));
     });
     const prologue: JsStmt[] = [];
-    if (this.usesTape && this.conv.kind === 'public') prologue.push(b.expr(b.call(b.member(b.path(this.ctx.use('tape')), 'reset'), [])));
+    if (this.usesTape) {
+      prologue.push(b.const(this.tapeLocal!, b.path(this.ctx.use('tape'))));
+      if (this.conv.kind === 'public') prologue.push(b.expr(b.call(b.member(b.id(this.tapeLocal!), 'reset'), [])));
+    }
     for (const p of writtenParams(fn)) prologue.push(b.assign(this.names.variable(p), b.call(b.member(b.id(this.names.variable(p)), 'slice'), [])));
 
     const body = dropDeadAdjointStores(removeUnused(finalizeAdjointDeclarations([...prologue, ...paramArrays, ...hoistDecls, ...this.hoistedDecisions, ...forward, ...adjointDecls, ...reverse, ...this.epilogue(active)], scalarAdjoints), (name) => this.ctx.isPrimalCopy(name)));
@@ -261,10 +264,14 @@ class ReverseEmitter {
   // Forward sweep
   // ---------------------------------------------------------------------------
 
+  /** `tape.push(…)`, through a local bound once per call (`const tape = adc.tape`): no namespace lookups in loops. */
   private tape(method: string, args: JsExpr[] = []): JsExpr {
     this.usesTape = true;
-    return b.call(b.member(b.path(this.ctx.use('tape')), method), args);
+    this.tapeLocal ??= this.names.fresh('tape');
+    return b.call(b.member(b.id(this.tapeLocal), method), args);
   }
+
+  private tapeLocal: string | undefined;
 
   private fwdNodes(nodes: RNode[], out: JsStmt[]): void {
     for (const n of nodes) {

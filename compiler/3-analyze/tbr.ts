@@ -45,6 +45,8 @@ export interface BlockInfo {
   readonly replay: boolean;
   /** The arrays whose stores the recompute replays. */
   readonly replayed: ReadonlySet<VarId>;
+  /** Needed values the forward sweep records (pushed at the end of the block) instead of the reverse sweep recomputing them. */
+  readonly taped: ReadonlySet<TempId>;
 }
 
 export type RNode =
@@ -71,6 +73,13 @@ export interface FusedLoop {
 
 export interface ReversePlan {
   readonly tree: RNode[];
+}
+
+/** Operations worth recording rather than recomputing: transcendental functions and calls. */
+const expensive = new Set(['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'atan2', 'sinh', 'cosh', 'tanh', 'asinh', 'acosh', 'atanh', 'exp', 'expm1', 'log', 'log1p', 'log2', 'log10', 'pow', 'cbrt', 'hypot']);
+
+export function isExpensive(d: Extract<Stmt, { kind: 'op' }>): boolean {
+  return d.type === 'number' && ((d.op === 'prim' && expensive.has(d.fn)) || d.op === 'call');
 }
 
 /** The temps an active op's derivative code refers to. */
@@ -145,12 +154,19 @@ export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolea
         if (act.activeTemp[s.id]) derivativeRefs(s, act.activeTemp).forEach((t) => needed.add(t));
       } else if (s.kind === 'store' && act.activeVar[s.var]) needed.add(s.index);
     }
-    // Closure: what the needed temps are computed from.
+    // Closure: what the needed temps are computed from. An expensive value (exp, tanh, a call…)
+    // is recorded by the forward sweep instead of recomputed, so what it is computed from is not
+    // needed for it (its own derivative may still need its operands: sin needs x for cos x).
+    const taped = new Set<TempId>();
     const work = [...needed];
     while (work.length > 0) {
       const t = work.pop()!;
       const d = defs.get(t);
       if (!d) continue;
+      if (!topLevel && isExpensive(d)) {
+        taped.add(t);
+        continue;
+      }
       for (const a of d.args) {
         if (!needed.has(a)) {
           needed.add(a);
@@ -176,6 +192,10 @@ export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolea
         const t = work.pop()!;
         const d = defs.get(t);
         if (!d) continue;
+        if (isExpensive(d)) {
+          taped.add(t);
+          continue;
+        }
         for (const a of d.args) if (!needed.has(a)) (needed.add(a), work.push(a));
       }
     }
@@ -183,7 +203,9 @@ export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolea
     for (const s of stmts) {
       if (s.kind === 'op' && needed.has(s.id) && (s.op === 'read' || s.op === 'load' || s.op === 'length' || s.op === 'slice')) neededReads.add(s.var);
     }
-    return { kind: 'block', stmts, mode: topLevel ? 'reuse' : 'recompute', needed, neededReads, saves: [], elementSaves: new Set(), replay: replayed.size > 0, replayed };
+    // Replaying a store recomputes its value: a recorded value must still be recorded, but its
+    // operands are then not needed either.
+    return { kind: 'block', stmts, mode: topLevel ? 'reuse' : 'recompute', needed, neededReads, saves: [], elementSaves: new Set(), replay: replayed.size > 0, replayed, taped };
   };
 
   const tree = build(fn.body, true, false);

@@ -474,12 +474,18 @@ class ReverseEmitter {
       }
     }
     const stmts = blk.stmts;
+    this.fwdStatements(blk, stmts, out, top);
+    // Values the reverse sweep would otherwise recompute (exp, tanh, calls…), last on the tape.
+    for (const st of stmts) if (st.kind === 'op' && blk.taped.has(st.id)) out.push(b.expr(this.tape('push', [this.fwd.get(st.id)!])));
+  }
+
+  private fwdStatements(blk: BlockInfo, stmts: readonly Stmt[], out: JsStmt[], top: boolean): void {
     for (let i = 0; i < stmts.length; i++) {
       const s = stmts[i];
       switch (s.kind) {
         case 'op': {
           const e = this.primal(s, this.fwd);
-          const mustName = (top && this.keep.has(s.id) && !(s.op === 'read' && this.stable[s.var])) || this.conds.has(s.id);
+          const mustName = (top && this.keep.has(s.id) && !(s.op === 'read' && this.stable[s.var])) || this.conds.has(s.id) || blk.taped.has(s.id);
           const movable = this.movable(stmts, i);
           const single = this.useCount[s.id] <= 1 && movable;
           // A name or literal is repeated freely, a read only while its variable keeps its value.
@@ -688,6 +694,14 @@ class ReverseEmitter {
 
   private revBlock(blk: BlockInfo, out: JsStmt[]): void {
     const top = blk.mode === 'reuse';
+    // 0. Recorded values come back first (they were pushed last).
+    const recorded = new Map<TempId, JsExpr>();
+    const tapedOps = blk.stmts.filter((st): st is Op => st.kind === 'op' && blk.taped.has(st.id));
+    for (const st of [...tapedOps].reverse()) {
+      const name = this.names.temp(st.id);
+      out.push(b.const(name, this.tape('pop')));
+      recorded.set(st.id, b.id(name));
+    }
     // 1. Restore the state the block started from.
     const stores = blk.stmts.filter((s): s is Extract<Stmt, { kind: 'store' | 'fill' | 'push' }> => blk.elementSaves.has(s));
     for (const s of [...stores].reverse()) {
@@ -710,7 +724,7 @@ class ReverseEmitter {
     }
     // 2. Recompute what the adjoint needs (recompute mode), else use the forward temps.
     const afterStore = new Map<Stmt, JsStmt[]>();
-    const values = top ? this.fwd : this.recompute(blk, out, afterStore);
+    const values = top ? this.fwd : this.recompute(blk, out, afterStore, recorded);
     // 3. The adjoint itself.
     const adj = new BlockAdjoint({
       fn: this.fn,
@@ -740,8 +754,8 @@ class ReverseEmitter {
    * `afterStore` puts it back once the adjoint has passed that store, so the block still ends
    * with the array as it found it.
    */
-  private recompute(blk: BlockInfo, out: JsStmt[], afterStore: Map<Stmt, JsStmt[]>): Map<TempId, JsExpr> {
-    const env = new Map<TempId, JsExpr>();
+  private recompute(blk: BlockInfo, out: JsStmt[], afterStore: Map<Stmt, JsStmt[]>, recorded: ReadonlyMap<TempId, JsExpr>): Map<TempId, JsExpr> {
+    const env = new Map<TempId, JsExpr>(recorded);
     const refs = new Map<TempId, number>();
     for (const s of blk.stmts) {
       if (s.kind === 'op' && blk.needed.has(s.id)) s.args.forEach((a) => refs.set(a, (refs.get(a) ?? 0) + 1));
@@ -762,7 +776,7 @@ class ReverseEmitter {
         afterStore.set(s, [b.assign(el, b.id(old))]);
         continue;
       }
-      if (s.kind !== 'op' || !blk.needed.has(s.id)) continue;
+      if (s.kind !== 'op' || !blk.needed.has(s.id) || recorded.has(s.id)) continue;
       const e = this.primal(s, env);
       if (isAtom(e) || ((refs.get(s.id) ?? 0) <= 1 && s.op !== 'call' && !(blk.replay && s.op === 'load'))) env.set(s.id, e);
       else {

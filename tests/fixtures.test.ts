@@ -1,10 +1,14 @@
 /**
  * Every fixture under fixtures/<group>/<case>/ (except errors/), compiled with
- * `compileFiles` at its real path, is checked four ways, each a named test:
- * golden (whole generated file), forward and reverse mode against central finite
- * differences of the primal, forward against reverse (dot-product test), and the
- * `out` argument; plus the exports the contract promises and the fixture's
+ * `compileFiles` at its real path, is checked as separate named tests: golden
+ * (whole generated file); the exports the contract promises; for each marked
+ * function, forward and reverse mode against central finite differences of the
+ * primal, forward against reverse (dot-product test), the kinds and lengths of
+ * results, that no argument is ever modified, the `out` argument (returned,
+ * arrays reused, overwritten not accumulated, wrong lengths a RangeError), and
+ * for array results `f_jacobian` column by column; plus the fixture's
  * hand-written exact values. `jest -t loops/while-break` runs one fixture.
+ * The list of checks is in fixtures/README.md.
  *
  * Golden policy: UPDATE_GOLDEN=1 rewrites goldens; under CI nothing is written
  * and a missing golden fails; on a mismatch the output is written to
@@ -16,7 +20,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compileFiles, formatDiagnostic, type GeneratedFile } from '../compiler';
 import { checkGolden, discoverFixtures, loadFromDisk, type Fixture } from './support/fixtures';
-import { checkArity, checkDotProduct, checkExact, checkForward, checkOut, checkReverse, expectedExports, withTimeout, type Subject } from './support/check';
+import { checkArgumentsUntouched, checkDotProduct, checkForward, checkReverse, checkShapes } from './support/check';
+import { checkExact } from './support/check-exact';
+import { checkJacobian } from './support/check-jacobian';
+import { checkOut, checkOutLength, checkOutOverwritten } from './support/check-out';
+import { checkArity, expectedExports, isArrayResult, makeSubject, withTimeout, type Subject } from './support/subject';
 import type { Module } from './support/load';
 
 const fixtures = discoverFixtures();
@@ -52,7 +60,7 @@ function subject(fx: Fixture, name: string): Subject {
   const fn = fx.functions.find((f) => f.name === name)!;
   const { primal, generated } = modules(fx);
   if (typeof primal[name] !== 'function') throw new Error(`${fx.name}: input.ts does not export ${name}`);
-  return { fn, config: fx.config, primal: primal[name], generated };
+  return makeSubject(fn, fx.config, primal[name], generated);
 }
 
 it('the corpus is not empty', () => {
@@ -78,8 +86,14 @@ for (const fx of fixtures) {
         ['f_jvp matches finite differences', checkForward],
         ['f_vjp and f_grad match finite differences', checkReverse],
         ['forward and reverse agree (dot product)', checkDotProduct],
+        ['results have the kinds and lengths of the contract', checkShapes],
+        ['never modifies its arguments', checkArgumentsUntouched],
         ['out argument', checkOut],
+        ['out is overwritten, not accumulated into', checkOutOverwritten],
       ];
+      if (isArrayResult(f)) checks.push(['f_jacobian is outputs × inputs and matches finite differences column by column', checkJacobian]);
+      // Decided from the declared types (an array parameter in wrt or an array result), not from running code.
+      if (isArrayResult(f) || f.wrt.some((i) => f.params[i].type !== 'number')) checks.push(['out arrays of the wrong length are a RangeError', checkOutLength]);
       for (const [what, check] of checks) {
         it(`${f.name}: ${what}`, () => {
           const s = subject(fx, f.name);
@@ -89,7 +103,7 @@ for (const fx of fixtures) {
     }
 
     for (const e of fx.config.exact ?? []) {
-      const name = `exact: ${e.function}(${e.args.join(', ')})`;
+      const name = `exact: ${e.function}(${e.args.map((a) => JSON.stringify(a).replace(/"/g, '').replace(/,/g, ', ')).join(', ')})`;
       it(name, () => {
         const s = subject(fx, e.function);
         withTimeout(`${fx.name} ${name}`, () => checkExact(s, e));

@@ -114,7 +114,8 @@ function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclarationList): 
     const name = d.name.text;
     const init = d.initializer && skipOuter(d.initializer);
     if (init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) return fail(errors.closure(pos(cx, init)));
-    const type = typeOfNode(cx, d.name);
+    // `new Array(n).fill(0)` is typed any[] by TypeScript: it holds numbers.
+    const type = typeOfNode(cx, d.name) ?? (init && isFilledArray(init) ? 'number[]' : undefined);
     if (type === undefined) return fail(errors.localType(pos(cx, d.name), name, cx.checker.typeToString(cx.checker.getTypeAtLocation(d.name))));
     if (isArrayType(type)) {
       if (!d.initializer) return fail(errors.unsupportedStatement(pos(cx, d), `array variable '${name}' without an initial array`));
@@ -149,6 +150,8 @@ function lowerArrayInit(cx: LowerContext, node: ts.Expression, type: ArrayType):
   if (!(made && made.kind === 'op' && (made.op === 'slice' || made.op === 'newArray' || made.op === 'call' || made.op === 'read'))) {
     return fail(errors.unsupportedExpression(pos(cx, e), `'${e.getText(cx.sf).slice(0, 40)}' as an array`));
   }
+  // `xs.map(…)` yields a fresh array held by a hidden variable: naming it is not aliasing.
+  if (made.op === 'read' && cx.fn.vars[made.var].role === 'hidden') return t;
   if (made.op === 'read') return fail(errors.arrayAlias(pos(cx, e), 'an array variable initialised from another one'));
   return t;
 }
@@ -394,4 +397,11 @@ export function namedArray(cx: LowerContext, t: TempId, hint: string): TempId {
   const v = cx.fn.declare(hint, cx.fn.temps[t], 'hidden', true);
   cx.fn.assign(v, t, true);
   return cx.fn.read(v);
+}
+
+/** `new Array(n).fill(v)` / `Array(n).fill(v)`. */
+function isFilledArray(e: ts.Expression): boolean {
+  if (!ts.isCallExpression(e) || !ts.isPropertyAccessExpression(e.expression) || e.expression.name.text !== 'fill') return false;
+  const inner = skipOuter(e.expression.expression);
+  return (ts.isNewExpression(inner) || ts.isCallExpression(inner)) && ts.isIdentifier(inner.expression) && inner.expression.text === 'Array';
 }

@@ -57,7 +57,16 @@ export type RNode =
    * goes on the tape (else one hoisted local is enough).
    */
   | { readonly kind: 'if'; readonly stmt: If; readonly then: RNode[]; readonly else: RNode[]; readonly nested: boolean; readonly inLoop: boolean }
-  | { readonly kind: 'loop'; readonly stmt: Loop; readonly test: RNode[]; readonly body: RNode[]; readonly nested: boolean; readonly inLoop: boolean }
+  | {
+      readonly kind: 'loop';
+      readonly stmt: Loop;
+      readonly test: RNode[];
+      readonly body: RNode[];
+      readonly nested: boolean;
+      readonly inLoop: boolean;
+      /** Arrays recorded whole at the start of each iteration instead of element by element (see `snapshots`). */
+      readonly snapshots: VarId[];
+    }
   | FusedLoop;
 
 /** A loop whose adjoint runs inside its forward iterations (see fusion.ts); its body is planned like a function body. */
@@ -138,7 +147,7 @@ export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolea
         nodes.push({ kind: 'fused', stmt: s, fusion: fusions.get(s)!, test: build(s.test, true, false), body: build(s.body, true, false), entrySaves: [] });
       } else if (s.kind === 'loop') {
         flush();
-        nodes.push({ kind: 'loop', stmt: s, test: build(s.test, false, true, true), body: build(s.body, false, true, true), nested, inLoop });
+        nodes.push({ kind: 'loop', stmt: s, test: build(s.test, false, true, true), body: build(s.body, false, true, true), nested, inLoop, snapshots: [] });
       } else current.push(s);
     }
     flush();
@@ -267,6 +276,7 @@ export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolea
     return e;
   };
   flow(tree, new Set());
+  snapshots(tree);
   // Arrays are never restored by inverting; only scalars use `invert`.
   for (const blk of savedIn.keys()) {
     for (const s of blk.saves) if (isArrayType(fn.vars[s.var].type) && s.how === 'invert') throw new Error('array invert');
@@ -312,4 +322,70 @@ export function writtenIn(l: Loop): Set<VarId> {
   visit(l.test);
   visit(l.body);
   return out;
+}
+
+/**
+ * Scratch arrays filled, then read, in every iteration of a loop:
+ *
+ *   for (…) { for (j…) q[j] = …; for (i…) for (j…) q[j] += …; s += norm(q) }
+ *
+ * Recording each overwritten element costs a value and an index per write —
+ * d²/2 of them per iteration above. When, in the loop's body, every write to the
+ * array comes before every read a recompute needs, the array can instead be
+ * recorded whole when an iteration starts (its length in values) and restored
+ * when the reverse sweep finishes that iteration: the recomputes inside the
+ * iteration only ever see the array as the iteration left it. Chosen only for
+ * writes inside a nested loop (where they are numerous), innermost loop first.
+ */
+function snapshots(nodes: RNode[]): void {
+  for (const n of nodes) {
+    if (n.kind === 'if') {
+      snapshots(n.then);
+      snapshots(n.else);
+      continue;
+    }
+    if (n.kind === 'fused') {
+      snapshots(n.body);
+      continue;
+    }
+    if (n.kind !== 'loop') continue;
+    snapshots(n.body);
+    // Program order of the body: writes and needed reads of each array, and whether any write is nested in a loop.
+    type Use = { write: boolean; saved: boolean; deep: boolean; blk?: BlockInfo; stmt?: Stmt };
+    const uses = new Map<VarId, Use[]>();
+    const note = (v: VarId, u: Use) => {
+      let list = uses.get(v);
+      if (!list) uses.set(v, (list = []));
+      list.push(u);
+    };
+    const unsafe = new Set<VarId>();
+    const walk = (list: RNode[], deep: boolean): void => {
+      for (const c of list) {
+        if (c.kind === 'block') {
+          for (const st of c.stmts) {
+            if (st.kind === 'store') note(st.var, { write: true, saved: c.elementSaves.has(st), deep, blk: c, stmt: st });
+            else if (st.kind === 'push' || st.kind === 'fill' || st.kind === 'assign' || st.kind === 'declare') unsafe.add(st.var);
+            else if (st.kind === 'op' && c.needed.has(st.id) && (st.op === 'load' || st.op === 'length' || st.op === 'slice' || st.op === 'read')) note(st.var, { write: false, saved: false, deep });
+          }
+        } else if (c.kind === 'if') {
+          walk(c.then, deep);
+          walk(c.else, deep);
+        } else {
+          walk(c.test, true);
+          walk(c.body, true);
+        }
+      }
+    };
+    walk(n.body, false);
+    for (const [v, list] of uses) {
+      if (unsafe.has(v)) continue;
+      const writes = list.filter((u) => u.write);
+      if (!writes.some((u) => u.saved) || !writes.some((u) => u.deep)) continue;
+      const lastWrite = list.map((u) => u.write).lastIndexOf(true);
+      const firstRead = list.findIndex((u) => !u.write);
+      if (firstRead !== -1 && firstRead < lastWrite) continue;
+      n.snapshots.push(v);
+      for (const u of writes) u.blk!.elementSaves.delete(u.stmt!);
+    }
+  }
 }

@@ -64,13 +64,18 @@ export function differentiateFile(marked: readonly MarkedIR[], getIR: (key: stri
       const active = new Set<VarId>(ir.params.filter((_, i) => spec.pattern[i]));
       const names = ir.params.filter((q) => active.has(q)).map((q) => ir.vars[q].name).join(', ');
       if (spec.mode === 'forward') {
-        const doc = `Pushforward of \`${ir.name}\` along (${names}): returns the value; the tangent is left in \`ret[0]\`.`;
+        const doc = isArrayType(ir.returnType)
+          ? `Pushforward of \`${ir.name}\` along (${names}): returns the value; the tangent array is left in \`retArrays[0]\`.`
+          : `Pushforward of \`${ir.name}\` along (${names}): returns the value; the tangent is left in \`ret[0]\`.`;
         helpers.push(emitForward(ir, active, { kind: 'internal', name: spec.name, exported: false, doc }, ctx));
       } else {
-        const many = ir.params.filter((q) => active.has(q) && !isArrayType(ir.vars[q].type)).length > 1;
-        const doc = many
-          ? `Pullback of \`${ir.name}\` for (${names}): adjoints of the scalar parameters are left in \`ret\` in order; array adjoints are added to the arrays passed.`
-          : `Pullback of \`${ir.name}\` for (${names}): returns the adjoint of the scalar parameter; array adjoints are added to the arrays passed.`;
+        const scalars = ir.params.filter((q) => active.has(q) && !isArrayType(ir.vars[q].type)).length;
+        const doc =
+          scalars > 1
+            ? `Pullback of \`${ir.name}\` for (${names}): adjoints of the scalar parameters are left in \`ret\` in order; array adjoints are added to the arrays passed.`
+            : scalars === 1
+              ? `Pullback of \`${ir.name}\` for (${names}): returns the adjoint of the scalar parameter; array adjoints are added to the arrays passed.`
+              : `Pullback of \`${ir.name}\` for (${names}): adds the adjoints of the array parameters to the arrays passed.`;
         helpers.push(emitReverse(ir, active, { kind: 'internal', name: spec.name, exported: false, doc }, ctx));
       }
     }

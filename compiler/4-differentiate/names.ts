@@ -52,11 +52,18 @@ export class FunctionNames {
   private readonly tempTangents = new Map<TempId, string>();
   private readonly tempAdjoints = new Map<TempId, string>();
   private tempCount = 0;
+  /** The claimed names of the `api` parameters, in order. */
+  readonly apiNames: readonly string[];
 
-  /** `paramsOnly`: for wrappers that never see the function's locals. */
-  constructor(readonly fn: IRFunction, paramsOnly = false) {
-    // Parameters first (their names are part of the public signature), then the other variables.
-    const order = [...fn.params, ...(paramsOnly ? [] : fn.vars.map((v) => v.id).filter((id) => !fn.params.includes(id)))];
+  /**
+   * `paramsOnly`: for wrappers that never see the function's locals. `api`: the
+   * generated parameters (`out`, `cotangent`), claimed right after the function's
+   * own parameters so that a local of the same name yields, not the signature.
+   */
+  constructor(readonly fn: IRFunction, paramsOnly = false, api: readonly string[] = []) {
+    for (const id of fn.params) this.varNames[id] = this.namer.claim(fn.vars[id].name);
+    this.apiNames = api.map((n) => this.namer.claim(n));
+    const order = paramsOnly ? [] : fn.vars.map((v) => v.id).filter((id) => !fn.params.includes(id));
     for (const id of order) {
       const v = fn.vars[id];
       this.varNames[id] = v.role === 'hidden' ? '' : this.namer.claim(v.name);

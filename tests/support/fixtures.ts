@@ -38,14 +38,18 @@ export interface MarkedFunction {
 /** How to produce one argument: a fixed value, a random integer, or an array of random elements. */
 export type ArgSpec = number | { readonly int: readonly [number, number] } | { readonly length: number };
 
+/** A number of fixture.json (`"NaN"`, `"Infinity"`, `"-Infinity"` allowed), or an array of them. */
+export type JsonValue = number | string | readonly (number | string)[];
+
 /** An exact expectation at a point: conventions and classic examples, written by hand from the math. */
 export interface ExactCase {
   readonly function: string;
-  readonly args: readonly (number | string)[];
+  /** One per parameter; an array parameter takes an array (given the parameter's kind). */
+  readonly args: readonly JsonValue[];
   readonly value: number | string;
-  /** Gradient of a scalar function, one entry per differentiated parameter. */
-  readonly grad: readonly (number | string)[];
-  /** `f_jvp` tangent along each unit direction; defaults to `grad`. */
+  /** Gradient of a scalar function, one entry per differentiated parameter (an array for an array). */
+  readonly grad: readonly JsonValue[];
+  /** `f_jvp` tangent along each unit direction of the flattened differentiated inputs; defaults to `grad` flattened. */
   readonly jvp?: readonly (number | string)[];
   /** Relative tolerance (default 0: bit-exact). */
   readonly tolerance?: number;

@@ -68,13 +68,13 @@ class ForwardEmitter {
     private readonly conv: ForwardConvention,
     private readonly ctx: FileContext,
   ) {
-    this.names = new FunctionNames(fn);
+    this.names = new FunctionNames(fn, false, ['out']);
     this.act = analyzeActivity(fn, conv.kind === 'primal' ? new Set() : activeParams);
     this.uses = useFacts(fn);
     this.derivRefs = new Array<number>(fn.temps.length).fill(0);
     this.tangentRefs = new Array<number>(fn.temps.length).fill(0);
     this.countDerivativeRefs(fn.body);
-    this.resultName = this.names.fresh('out');
+    this.resultName = this.names.apiNames[0];
     forEachStmt(fn.body, (s) => {
       if (s.kind === 'store' || s.kind === 'push' || s.kind === 'fill' || (s.kind === 'assign' && isArrayType(fn.vars[s.var].type))) this.written.add(s.var);
       if (s.kind === 'assign' && !s.declare) this.reassigned.add(s.var);

@@ -100,9 +100,9 @@ class ReverseEmitter {
     private readonly conv: ReverseConvention,
     private readonly ctx: FileContext,
   ) {
-    this.names = new FunctionNames(fn);
-    this.outName = this.names.fresh('out');
-    this.seedName = this.names.fresh(conv.kind === 'public' ? 'cotangent' : 'result_bar');
+    this.names = new FunctionNames(fn, false, ['out', conv.kind === 'public' ? 'cotangent' : 'result_bar']);
+    this.outName = this.names.apiNames[0];
+    this.seedName = this.names.apiNames[1];
     this.useCount = new Array<number>(fn.temps.length).fill(0);
     const assigns = new Array<number>(fn.vars.length).fill(0);
     const count = (nodes: RNode[], top: boolean) => {
@@ -273,6 +273,13 @@ class ReverseEmitter {
 
   private tapeLocal: string | undefined;
 
+  /** `for (let k = 0; k < n; k++) …`, or from n − 1 down to 0. */
+  private forEachIndex(n: JsExpr, body: (k: JsExpr) => JsStmt[], down = false): JsStmt {
+    const k = this.names.fresh('k');
+    if (!down) return { k: 'for', init: b.let(k, b.num(0)), test: b.bin('<', b.id(k), n), update: { k: 'postfix', op: '++', target: b.id(k) }, body: body(b.id(k)) };
+    return { k: 'for', init: b.let(k, b.sub(n, b.num(1))), test: b.bin('>=', b.id(k), b.num(0)), update: { k: 'postfix', op: '--', target: b.id(k) }, body: body(b.id(k)) };
+  }
+
   private fwdNodes(nodes: RNode[], out: JsStmt[]): void {
     for (const n of nodes) {
       if (n.kind === 'fused') this.fwdFused(n, out);
@@ -315,6 +322,12 @@ class ReverseEmitter {
         const test: JsStmt[] = [];
         this.fwdNodes(n.test, test);
         const body: JsStmt[] = [];
+        // Scratch arrays the iteration fills then reads are recorded whole as it starts.
+        for (const v of n.snapshots) {
+          const arr = b.id(this.names.variable(v));
+          body.push(b.comment(`${this.names.variable(v)} as this iteration finds it`));
+          body.push(this.forEachIndex(b.member(arr, 'length'), (k) => [b.expr(this.tape('push', [b.index(arr, k)]))]));
+        }
         this.fwdNodes(n.body, body);
         if (record) body.push({ k: 'expr', e: { k: 'postfix', op: '++', target: b.id(counter) } });
         const cond = this.fwd.get(l.cond!)!;
@@ -649,6 +662,7 @@ class ReverseEmitter {
         );
     } else if (n.kind === 'if') r = n.then.some((c) => this.hasReverse(c)) || n.else.some((c) => this.hasReverse(c));
     else if (n.kind === 'fused') r = true;
+    else if (n.kind === 'loop' && n.snapshots.length > 0) r = true;
     else r = n.test.some((c) => this.hasReverse(c)) || n.body.some((c) => this.hasReverse(c));
     this.reverseMemo.set(n, r);
     return r;
@@ -684,6 +698,11 @@ class ReverseEmitter {
         this.revNodes(n.test, test);
         const body: JsStmt[] = [];
         this.revNodes(n.body, body);
+        for (const v of [...n.snapshots].reverse()) {
+          const arr = b.id(this.names.variable(v));
+          body.push(b.comment(`${this.names.variable(v)} back as this iteration found it`));
+          body.push(this.forEachIndex(b.member(arr, 'length'), (k) => [b.assign(b.index(arr, k), this.tape('pop'))], true));
+        }
         body.push(...test);
         out.push(...test);
         const k = this.names.fresh('k');

@@ -1,0 +1,44 @@
+/**
+ * `f_jacobian` of an array-valued marked function, against the primal.
+ *
+ * Guarantees: at every sample point, `f_jacobian(p1, …, pn)` is an array of
+ * `outputs` rows (the primal's result length), each a Float64Array of `inputs`
+ * entries (the flattened differentiated parameters, in signature order, a
+ * number being one column); and each column k, checked on its own, equals the
+ * central finite difference of the primal along input k (relative tolerance of
+ * the fixture). A failure names the column by its input (`a[3]`, `c`).
+ */
+import { centralDifference, flatten, scaledDirection } from './numeric';
+import { inputNames, samplePoints, unit, wrtArgs } from './points';
+import { closeEnough } from './check';
+import { api, fmt, type Subject } from './subject';
+
+/** Throws unless `J` is `rows` Float64Arrays of `cols` entries each. */
+function expectMatrix(J: unknown, rows: number, cols: number, what: string): asserts J is Float64Array[] {
+  if (!Array.isArray(J)) throw new Error(`${what} is ${fmt(J)}, expected an array of ${rows} Float64Array rows`);
+  if (J.length !== rows) throw new Error(`${what} has ${J.length} rows, expected ${rows} (one per output)`);
+  J.forEach((row, i) => {
+    if (!(row instanceof Float64Array)) throw new Error(`${what}[${i}] is ${fmt(row)}, expected a Float64Array`);
+    if (row.length !== cols) throw new Error(`${what}[${i}] has ${row.length} columns, expected ${cols} (one per differentiated input)`);
+  });
+}
+
+export function checkJacobian(s: Subject): void {
+  const { jacobian } = api(s);
+  if (!jacobian) throw new Error(`${s.fn.name} returns a number: it has f_grad, not f_jacobian`);
+  const tol = s.config.tolerance ?? 1e-6;
+  for (const args of samplePoints(s)) {
+    const outputs = flatten([s.primal(...args)]).length;
+    const names = inputNames(s.fn, args);
+    const inputs = flatten(wrtArgs(s.fn, args)).length;
+    const J = jacobian(...args);
+    expectMatrix(J, outputs, inputs, `${s.fn.name}_jacobian(…)`);
+    // centralDifference steps input k by h·max(1, |x_k|) and divides by 2h: it gives column k times that scale.
+    const scale = scaledDirection(args, s.fn.wrt, new Array(inputs).fill(1));
+    for (let k = 0; k < inputs; k++) {
+      const fd = centralDifference(s.primal, args, s.fn.wrt, unit(inputs, k), s.config.step);
+      const column = J.map((row) => row[k] * scale[k]);
+      closeEnough(column, fd, tol, `${s.fn.name}_jacobian column ${k} (∂/∂${names[k]}, scaled by the step size)`, args);
+    }
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * The optional last argument `out` of `f_jvp`, `f_vjp` and `f_grad` (DESIGN.md:
+ * "its arrays are overwritten in place (never accumulated into), its numbers are
+ * assigned, and `out` itself is returned"; README: "an `out` array of the wrong
+ * length is an error").
+ *
+ * Guarantees, each a separate check:
+ * - `checkOut`: a call with an `out` full of NaN returns that same `out`, keeps
+ *   each of its arrays (same objects), and writes exactly what the allocating
+ *   call returns;
+ * - `checkOutOverwritten`: an `out` reused across calls (the earlier result,
+ *   at another point, then twice at the same point) ends up equal to the
+ *   allocating call each time: nothing is accumulated;
+ * - `checkOutLength`: an `out` whose array at path `out.grads[0]` (or
+ *   `out.value`, `out.tangent`) is one element too long or too short throws a
+ *   RangeError `ts-adc: out.grads[0] has length 4, expected 3`.
+ */
+import type { Value } from './numeric';
+import { samplePoints } from './points';
+import { randomSeeds } from './check';
+import { api, fmt, type Fn, type Subject } from './subject';
+
+/** Call of one generated function at fixed arguments, with or without `out`. */
+type Call = (out?: unknown) => any;
+
+interface Calls {
+  readonly name: string;
+  readonly at: (args: readonly Value[]) => Call;
+}
+
+/** The three functions that take `out`, each as a way to call it at a point (random tangents and cotangents). */
+function calls(s: Subject): Calls[] {
+  const { jvp, vjp, grad } = api(s);
+  const withOut = (f: Fn, args: unknown[]): Call => (out) => f(...args, ...(out === undefined ? [] : [out]));
+  const list: Calls[] = [
+    { name: `${s.fn.name}_jvp`, at: (args) => withOut(jvp, [...args, ...randomSeeds(s, args, 5).tangents]) },
+    { name: `${s.fn.name}_vjp`, at: (args) => withOut(vjp, [...args, randomSeeds(s, args, 5).cotangent]) },
+  ];
+  if (grad) list.push({ name: `${s.fn.name}_grad`, at: (args) => withOut(grad, [...args]) });
+  return list;
+}
+
+/** An object shaped like `like` whose numbers are NaN: anything accumulated into it stays NaN. */
+function garbageLike(like: unknown): unknown {
+  if (typeof like === 'number') return NaN;
+  if (like instanceof Float64Array) return new Float64Array(like.length).fill(NaN);
+  if (like instanceof Float32Array) return new Float32Array(like.length).fill(NaN);
+  if (Array.isArray(like)) return like.map(garbageLike);
+  if (like && typeof like === 'object') return Object.fromEntries(Object.entries(like).map(([k, v]) => [k, garbageLike(v)]));
+  throw new Error(`unexpected result part ${fmt(like)}`);
+}
+
+interface OutArray {
+  /** `out.grads[1]`, as the runtime names it in errors. */
+  readonly path: string;
+  readonly array: ArrayLike<number>;
+  /** Puts another array in its place. */
+  readonly replace: (a: unknown) => void;
+}
+
+/** Every numeric array inside a result, with its path from `out`, in a stable order. */
+function arraysIn(x: unknown, at = 'out', replace: (a: unknown) => void = () => {}): OutArray[] {
+  if (ArrayBuffer.isView(x)) return [{ path: at, array: x as unknown as ArrayLike<number>, replace }];
+  if (Array.isArray(x)) {
+    // `grads` is a tuple (of numbers and arrays), never a numeric array itself.
+    if (at !== 'out.grads' && x.every((v) => typeof v === 'number')) return [{ path: at, array: x, replace }];
+    return x.flatMap((v, i) => arraysIn(v, `${at}[${i}]`, (a) => (x[i] = a)));
+  }
+  if (x && typeof x === 'object') {
+    const o = x as Record<string, unknown>;
+    return Object.keys(o).flatMap((k) => arraysIn(o[k], `${at}.${k}`, (a) => (o[k] = a)));
+  }
+  return [];
+}
+
+/** A deep copy of a result (its arrays copied with their kind). */
+function copyResult(x: unknown): unknown {
+  if (x instanceof Float64Array) return Float64Array.from(x);
+  if (x instanceof Float32Array) return Float32Array.from(x);
+  if (Array.isArray(x)) return x.map(copyResult);
+  if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, copyResult(v)]));
+  return x;
+}
+
+/** fmt() cannot tell a Float64Array from a number[]; results must agree in kinds too. */
+const render = (x: unknown): string => `${fmt(x)} [${arraysIn(x).map((a) => `${a.path}: ${(a.array as object).constructor.name}`).join(', ')}]`;
+
+export function checkOut(s: Subject): void {
+  for (const args of samplePoints(s)) {
+    for (const c of calls(s)) {
+      const call = c.at(args);
+      const fresh = call();
+      const out = garbageLike(fresh);
+      const arrays = arraysIn(out).map((a) => a.array);
+      const returned = call(out);
+      if (returned !== out) throw new Error(`${c.name}(…, out) at ${fmt(args)} did not return out`);
+      if (render(out) !== render(fresh)) throw new Error(`${c.name}(…, out) at ${fmt(args)} wrote ${render(out)}, the allocating call gives ${render(fresh)}`);
+      const after = arraysIn(out);
+      after.forEach((a, i) => {
+        if (a.array !== arrays[i]) throw new Error(`${c.name}(…, out) replaced ${a.path} instead of overwriting it`);
+      });
+    }
+  }
+}
+
+/** Paths and lengths of the arrays of a result: two results with the same key fit the same `out`. */
+const shapeKey = (x: unknown): string => arraysIn(x).map((a) => `${a.path}:${a.array.length}`).join(' ');
+
+export function checkOutOverwritten(s: Subject): void {
+  const points = samplePoints(s);
+  for (const c of calls(s)) {
+    // out starts as the result at the last point, as in an optimiser's loop (anew when the lengths change).
+    let out = c.at(points[points.length - 1])();
+    for (const args of points) {
+      const call = c.at(args);
+      const fresh = call();
+      if (shapeKey(out) !== shapeKey(fresh)) out = copyResult(fresh);
+      const expected = render(fresh);
+      for (const round of ['first', 'second']) {
+        call(out);
+        if (render(out) !== expected) throw new Error(`${c.name}(…, out) at ${fmt(args)}, ${round} call with the same out: wrote ${render(out)}, the allocating call gives ${expected} (accumulated into out?)`);
+      }
+    }
+  }
+}
+
+/** A copy of `result` whose array at `path` is replaced by one of the same kind and length `n`. */
+function withLength(result: unknown, path: string, n: number): unknown {
+  const out = copyResult(result);
+  const target = arraysIn(out).find((a) => a.path === path)!;
+  const a = target.array;
+  target.replace(a instanceof Float64Array ? new Float64Array(n) : a instanceof Float32Array ? new Float32Array(n) : new Array<number>(n).fill(0));
+  return out;
+}
+
+export function checkOutLength(s: Subject): void {
+  const args = samplePoints(s)[0];
+  let checked = 0;
+  for (const c of calls(s)) {
+    const call = c.at(args);
+    const fresh = call();
+    for (const { path, array } of arraysIn(fresh)) {
+      checked++;
+      for (const n of [array.length + 1, array.length - 1].filter((m) => m >= 0)) {
+        const expected = `ts-adc: ${path} has length ${n}, expected ${array.length}`;
+        let thrown: unknown;
+        try {
+          call(withLength(fresh, path, n));
+        } catch (e) {
+          thrown = e;
+        }
+        if (!(thrown instanceof RangeError) || thrown.message !== expected) {
+          const got = thrown === undefined ? 'no error' : `${(thrown as Error).name}: ${(thrown as Error).message}`;
+          throw new Error(`${c.name}(…, out) with ${path} of length ${n} at ${fmt(args)}: expected RangeError: ${expected}, got ${got}`);
+        }
+      }
+    }
+  }
+  if (checked === 0) throw new Error(`${s.fn.name}: no result of f_jvp, f_vjp or f_grad holds an array, yet the signature has array parameters in wrt or an array result`);
+}

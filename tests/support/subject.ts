@@ -1,0 +1,104 @@
+/**
+ * One marked function under test: its primal and its generated API, as the
+ * checks call them.
+ *
+ * Guarantees: `api(s)` returns exactly the exports DESIGN.md promises for the
+ * function (`f_jvp`, `f_vjp`, and `f_grad` for a number result or
+ * `f_jacobian` for an array result), each wrapped by `guardArguments`, so any
+ * call in any check fails when the generated code modifies an argument;
+ * `s.primal` runs the original function on copies of its arguments (a primal
+ * that writes to a parameter array cannot disturb the next call);
+ * `withTimeout` turns an infinite loop into a failed test.
+ */
+import * as vm from 'node:vm';
+import { guardArguments } from './arguments';
+import type { Value } from './numeric';
+import { copyValue } from './points';
+import type { FixtureConfig, MarkedFunction } from './fixtures';
+import type { Module } from './load';
+
+export type Fn = (...args: any[]) => any;
+
+export interface Subject {
+  readonly fn: MarkedFunction;
+  readonly config: FixtureConfig;
+  /** The original function, from input.ts, called on copies of its arguments. */
+  readonly primal: (...args: Value[]) => Value;
+  /** The generated module (the golden, loaded). */
+  readonly generated: Module;
+}
+
+export function makeSubject(fn: MarkedFunction, config: FixtureConfig, primal: Fn, generated: Module): Subject {
+  return { fn, config, primal: (...args: Value[]) => primal(...args.map(copyValue)), generated };
+}
+
+/** Any value in a message: NaN and ±Infinity spelled out, typed arrays as arrays. */
+export const fmt = (v: unknown): string => JSON.stringify(v, (_, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : ArrayBuffer.isView(x) ? Array.from(x as Float64Array) : x));
+
+export const isArrayResult = (fn: MarkedFunction): boolean => fn.returnType !== 'number';
+
+export interface Api {
+  readonly jvp: Fn;
+  readonly vjp: Fn;
+  /** Only for a number result. */
+  readonly grad: Fn | undefined;
+  /** Only for an array result. */
+  readonly jacobian: Fn | undefined;
+}
+
+/** The generated functions of `s`, guarded against modifying their arguments. */
+export function api(s: Subject): Api {
+  const { fn } = s;
+  const params = fn.params.map((p) => p.name);
+  const tangents = fn.wrt.map((i) => `d${params[i]} (tangent)`);
+  const get = (suffix: string, argNames: string[], hasOut: boolean): Fn => {
+    const f = s.generated[`${fn.name}${suffix}`];
+    if (typeof f !== 'function') throw new Error(`the generated module has no function ${fn.name}${suffix}`);
+    return guardArguments(`${fn.name}${suffix}`, f, argNames, hasOut);
+  };
+  return {
+    jvp: get('_jvp', [...params, ...tangents], true),
+    vjp: get('_vjp', [...params, 'cotangent'], true),
+    grad: isArrayResult(fn) ? undefined : get('_grad', params, true),
+    jacobian: isArrayResult(fn) ? get('_jacobian', params, false) : undefined,
+  };
+}
+
+/** The exports DESIGN.md promises for the marked functions, and nothing else. */
+export function expectedExports(functions: readonly MarkedFunction[]): string[] {
+  return functions.flatMap((f) => [`${f.name}_jvp`, `${f.name}_vjp`, isArrayResult(f) ? `${f.name}_jacobian` : `${f.name}_grad`]).sort();
+}
+
+/** Declared arity of each export: parameters, tangents or cotangent, and the optional `out` (none for `f_jacobian`). */
+export function checkArity(s: Subject): void {
+  const { jvp, vjp, grad, jacobian } = api(s);
+  const n = s.fn.params.length;
+  const expect: [string, Fn | undefined, number][] = [
+    ['_jvp', jvp, n + s.fn.wrt.length + 1],
+    ['_vjp', vjp, n + 2],
+    ['_grad', grad, n + 1],
+    ['_jacobian', jacobian, n],
+  ];
+  for (const [suffix, f, arity] of expect) {
+    if (f && f.length !== arity) throw new Error(`${s.fn.name}${suffix} declares ${f.length} parameters, expected ${arity} (DESIGN.md signature)`);
+  }
+}
+
+const guard = vm.createContext({ run: undefined as unknown });
+const callRun = new vm.Script('run()');
+
+/**
+ * Runs `check` but stops it after `ms` milliseconds: generated code that loops
+ * forever fails its own test instead of hanging the whole run.
+ */
+export function withTimeout(what: string, check: () => void, ms = 20000): void {
+  guard.run = check;
+  try {
+    callRun.runInContext(guard, { timeout: ms });
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw new Error(`${what} did not finish within ${ms / 1000} s (an infinite loop in the generated code?)`);
+    throw e;
+  } finally {
+    guard.run = undefined;
+  }
+}

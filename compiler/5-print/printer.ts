@@ -68,8 +68,9 @@ function expr(e: JsExpr): ts.Expression {
       // `-x ** 2` is a syntax error: the base of ** must not be a unary expression.
       if (e.op === '**' && (e.l.k === 'un' || (e.l.k === 'num' && e.l.v < 0))) l = f.createParenthesizedExpression(l);
       let right = r;
-      // Keep a - (b - c) and a / (b * c) explicit; the factory parenthesizes by precedence only.
-      if ((e.op === '-' || e.op === '/' || e.op === '%') && e.r.k === 'bin' && samePrecedence(e.op, e.r.op))
+      // a - (b - c), a / (b * c), and also a * (b * c) and a + (b + c): floating-point arithmetic is
+      // not associative, so the grouping written is the grouping computed (the factory drops these).
+      if ((e.op === '-' || e.op === '/' || e.op === '%' || e.op === '*' || e.op === '+') && e.r.k === 'bin' && samePrecedence(e.op, e.r.op))
         right = f.createParenthesizedExpression(r);
       if (e.op === '**' && e.r.k === 'bin' && e.r.op === '**') right = r; // right-associative
       return f.createBinaryExpression(l, binOps[e.op], right);

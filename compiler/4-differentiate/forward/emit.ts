@@ -224,7 +224,7 @@ class ForwardEmitter {
       const s = region[i];
       const next = region[i + 1];
       // `let i = 0; for (; i < n; i++)` ⇒ `for (let i = 0; i < n; i++)` when `i` belongs to the loop.
-      if (s.kind === 'assign' && s.declare && next?.kind === 'loop' && this.isLoopVariable(s.var, next, region.slice(i + 2))) {
+      if (s.kind === 'assign' && s.declare && next?.kind === 'loop' && next.form === 'for' && this.isLoopVariable(s.var, next, region.slice(i + 2))) {
         const loop = this.loop(next, s);
         if (loop) {
           out.push(...loop);
@@ -561,10 +561,13 @@ class ForwardEmitter {
 
     if (l.form === 'do') {
       if (testIsExpr) return [wrap({ k: 'do', body, test: testExpr ?? b.bool(true), label })];
+      // The test needs statements: `for (;;) { body; test; if (!cond) break; }`, so that what the
+      // test declares is in scope where it is checked (a `continue` still reaches the test).
       const inner = this.names.fresh('body');
       const bodyBlock: JsStmt[] = hasContinue ? [{ k: 'block', body: retargetContinue(body, label, inner), label: inner }] : body;
       const tail = withComments(testOut);
-      return [wrap({ k: 'do', body: [...bodyBlock, ...tail], test: testExpr ?? b.bool(true), label })];
+      const exit: JsStmt[] = testExpr === undefined ? [] : [b.if(b.not(testExpr), [b.break()])];
+      return [wrap({ k: 'for', body: [...bodyBlock, ...tail, ...exit], label })];
     }
     if (testIsExpr && updateIsExpr && (l.form === 'for' || initStmt)) {
       const update = updateExprs.length === 0 ? undefined : updateExprs.length === 1 ? updateExprs[0] : commaList(updateExprs as JsExpr[]);

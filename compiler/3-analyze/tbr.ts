@@ -335,7 +335,9 @@ export function writtenIn(l: Loop): Set<VarId> {
  * recorded whole when an iteration starts (its length in values) and restored
  * when the reverse sweep finishes that iteration: the recomputes inside the
  * iteration only ever see the array as the iteration left it. Chosen only for
- * writes inside a nested loop (where they are numerous), innermost loop first.
+ * writes inside a nested loop (where they are numerous), outermost valid loop
+ * first; a nested loop that both writes and reads the array disqualifies the
+ * loops around it (it interleaves writes and reads across its iterations).
  */
 function snapshots(nodes: RNode[]): void {
   for (const n of nodes) {
@@ -349,7 +351,6 @@ function snapshots(nodes: RNode[]): void {
       continue;
     }
     if (n.kind !== 'loop') continue;
-    snapshots(n.body);
     // Program order of the body: writes and needed reads of each array, and whether any write is nested in a loop.
     type Use = { write: boolean; saved: boolean; deep: boolean; blk?: BlockInfo; stmt?: Stmt };
     const uses = new Map<VarId, Use[]>();
@@ -371,8 +372,14 @@ function snapshots(nodes: RNode[]): void {
           walk(c.then, deep);
           walk(c.else, deep);
         } else {
+          // A nested loop repeats: an array it both writes and reads is written after it is read.
+          const before = new Map([...uses].map(([v, l]) => [v, l.length]));
           walk(c.test, true);
           walk(c.body, true);
+          for (const [v, l] of uses) {
+            const inner = l.slice(before.get(v) ?? 0);
+            if (inner.some((u) => u.write) && inner.some((u) => !u.write)) unsafe.add(v);
+          }
         }
       }
     };
@@ -387,5 +394,7 @@ function snapshots(nodes: RNode[]): void {
       n.snapshots.push(v);
       for (const u of writes) u.blk!.elementSaves.delete(u.stmt!);
     }
+    // Outermost loop first: a snapshot there is taken once per outer iteration, not once per inner one.
+    snapshots(n.body);
   }
 }

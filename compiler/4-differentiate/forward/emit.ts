@@ -386,7 +386,7 @@ class ForwardEmitter {
   private primalExpr(s: Op, out: Emitted[]): JsExpr {
     switch (s.op) {
       case 'const':
-        return typeof s.value === 'boolean' ? b.bool(s.value) : s.name !== undefined ? b.path(s.name) : b.num(s.value);
+        return typeof s.value === 'boolean' ? b.bool(s.value) : s.name !== undefined ? b.path(s.name) : { k: 'num', v: s.value };
       case 'read':
         return b.id(this.names.variable(s.var));
       case 'prim':

@@ -618,7 +618,7 @@ class ReverseEmitter {
     const v = (t: TempId) => env.get(t)!;
     switch (s.op) {
       case 'const':
-        return typeof s.value === 'boolean' ? b.bool(s.value) : s.name !== undefined ? b.path(s.name) : b.num(s.value);
+        return typeof s.value === 'boolean' ? b.bool(s.value) : s.name !== undefined ? b.path(s.name) : { k: 'num', v: s.value };
       case 'read':
         return b.id(this.names.variable(s.var));
       case 'prim':

@@ -16,6 +16,7 @@ import { lowerFunction } from './2-lower';
 import { differentiateFile, type MarkedIR } from './4-differentiate';
 import { printFile } from './5-print/printer';
 import { printIR } from './ir/print';
+import { forEachStmt } from './ir/walk';
 import { CompileError, errors, formatDiagnostic, type Diagnostic } from './diagnostics/catalog';
 import type { IRFunction } from './ir/types';
 
@@ -178,20 +179,9 @@ export function compileLoaded(loaded: LoadedProject, options: CompileOptions): C
 function checkCallees(ir: IRFunction, getIR: (key: string) => IRFunction, seen: Set<string>): void {
   if (seen.has(ir.key)) return;
   seen.add(ir.key);
-  const visit = (stmts: IRFunction['body']) => {
-    for (const s of stmts) {
-      if (s.kind === 'op' && s.op === 'call') checkCallees(getIR(s.callee), getIR, seen);
-      else if (s.kind === 'if') {
-        visit(s.then);
-        visit(s.else);
-      } else if (s.kind === 'loop') {
-        visit(s.test);
-        visit(s.body);
-        visit(s.update);
-      }
-    }
-  };
-  visit(ir.body);
+  forEachStmt(ir.body, (s) => {
+    if (s.kind === 'op' && s.op === 'call') checkCallees(getIR(s.callee), getIR, seen);
+  });
 }
 
 function toDiagnostic(e: unknown, fn: string): Diagnostic {

@@ -11,7 +11,8 @@
  * cut variedness: a loop index stays inactive unless it is computed from an
  * active value through differentiable operations (`i = x; i += 1`).
  */
-import { assertNever, isArrayType, type IRFunction, type Region, type Stmt, type TempId, type VarId } from '../ir/types';
+import { assertNever, isArrayType, type IRFunction, type Stmt, type TempId, type VarId } from '../ir/types';
+import { forEachStmt } from '../ir/walk';
 import { rule } from '../rules/table';
 
 export interface Activity {
@@ -20,20 +21,6 @@ export interface Activity {
   readonly variedVar: readonly boolean[];
   /** The differentiated parameters. */
   readonly activeParams: ReadonlySet<VarId>;
-}
-
-function forEachStmt(region: Region, visit: (s: Stmt) => void): void {
-  for (const s of region) {
-    visit(s);
-    if (s.kind === 'if') {
-      forEachStmt(s.then, visit);
-      forEachStmt(s.else, visit);
-    } else if (s.kind === 'loop') {
-      forEachStmt(s.test, visit);
-      forEachStmt(s.body, visit);
-      forEachStmt(s.update, visit);
-    }
-  }
 }
 
 export { forEachStmt };

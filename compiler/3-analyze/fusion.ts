@@ -22,6 +22,7 @@
 import type { IRFunction, Loop, Op, Region, Stmt, TempId, VarId } from '../ir/types';
 import { isArrayType } from '../ir/types';
 import type { Activity } from './activity';
+import { forEachStmt } from '../ir/walk';
 
 export interface Fusion {
   readonly loop: Loop;
@@ -32,19 +33,7 @@ export interface Fusion {
   readonly locals: ReadonlySet<VarId>;
 }
 
-function walk(region: Region, visit: (s: Stmt) => void): void {
-  for (const s of region) {
-    visit(s);
-    if (s.kind === 'if') {
-      walk(s.then, visit);
-      walk(s.else, visit);
-    } else if (s.kind === 'loop') {
-      walk(s.test, visit);
-      walk(s.body, visit);
-      walk(s.update, visit);
-    }
-  }
-}
+const walk = forEachStmt;
 
 export function findFusions(fn: IRFunction, act: Activity): Map<Loop, Fusion> {
   const out = new Map<Loop, Fusion>();

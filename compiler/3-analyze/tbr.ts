@@ -20,6 +20,7 @@ import { isArrayType } from '../ir/types';
 import { rule } from '../rules/table';
 import { namesIn, b } from '../5-print/js';
 import type { Activity } from './activity';
+import { forEachStmt } from '../ir/walk';
 import type { Fusion } from './fusion';
 
 export interface Save {
@@ -306,21 +307,11 @@ function invertibleDelta(stmts: readonly Stmt[], v: VarId): number | undefined {
 /** Variables (and arrays) a loop writes. */
 export function writtenIn(l: Loop): Set<VarId> {
   const out = new Set<VarId>();
-  const visit = (r: Region) => {
-    for (const s of r) {
-      if (s.kind === 'assign' || s.kind === 'store' || s.kind === 'push' || s.kind === 'fill' || s.kind === 'declare') out.add(s.var);
-      else if (s.kind === 'if') {
-        visit(s.then);
-        visit(s.else);
-      } else if (s.kind === 'loop') {
-        visit(s.test);
-        visit(s.body);
-        visit(s.update);
-      }
-    }
+  const note = (s: Stmt) => {
+    if (s.kind === 'assign' || s.kind === 'store' || s.kind === 'push' || s.kind === 'fill' || s.kind === 'declare') out.add(s.var);
   };
-  visit(l.test);
-  visit(l.body);
+  forEachStmt(l.test, note);
+  forEachStmt(l.body, note);
   return out;
 }
 

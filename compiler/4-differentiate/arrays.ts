@@ -2,8 +2,10 @@
  * How arrays are written in generated code, shared by both modes: type
  * annotations, element reads, creation and copies.
  */
-import type { ArrayType, Op, Type } from '../ir/types';
+import type { ArrayType, IRFunction, Op, Type } from '../ir/types';
+import { forEachStmt } from '../ir/walk';
 import { b, type JsExpr } from '../5-print/js';
+import { rule } from '../rules/table';
 import type { FileContext } from './context';
 
 /**
@@ -50,21 +52,45 @@ export function emptyArrayExpr(t: ArrayType): JsExpr {
 }
 
 /** Array parameters the function writes to: generated code copies them first, so callers' arrays stay untouched. */
-export function writtenParams(fn: import('../ir/types').IRFunction): Set<number> {
+export function writtenParams(fn: IRFunction): Set<number> {
   const out = new Set<number>();
-  const visit = (r: import('../ir/types').Region) => {
-    for (const s of r) {
-      if ((s.kind === 'store' || s.kind === 'fill' || s.kind === 'push') && fn.params.includes(s.var)) out.add(s.var);
-      if (s.kind === 'if') {
-        visit(s.then);
-        visit(s.else);
-      } else if (s.kind === 'loop') {
-        visit(s.test);
-        visit(s.body);
-        visit(s.update);
-      }
-    }
-  };
-  visit(fn.body);
+  forEachStmt(fn.body, (s) => {
+    if ((s.kind === 'store' || s.kind === 'fill' || s.kind === 'push') && fn.params.includes(s.var)) out.add(s.var);
+  });
   return out;
+}
+
+/**
+ * The primal expression of an op, shared by both modes: `value(t)` gives an
+ * operand's expression, `call` prints a call (a primal copy, or a pushforward).
+ */
+export function primalExpression(
+  s: Op,
+  value: (t: number) => JsExpr,
+  variable: (v: number) => string,
+  fn: IRFunction,
+  ctx: FileContext,
+  call: (s: Extract<Op, { op: 'call' }>) => JsExpr,
+): JsExpr {
+  switch (s.op) {
+    case 'const':
+      // Literals as written: a named constant (Math.PI) by its name, -0 kept.
+      return typeof s.value === 'boolean' ? b.bool(s.value) : s.name !== undefined ? b.path(s.name) : { k: 'num', v: s.value };
+    case 'read':
+      return b.id(variable(s.var));
+    case 'prim':
+      return rule(s.fn).primal(s.args.map(value));
+    case 'select':
+      return b.cond(value(s.args[0]), value(s.args[1]), value(s.args[2]));
+    case 'call':
+      return call(s);
+    case 'load':
+      return loadExpr(b.id(variable(s.var)), value(s.args[0]), fn.vars[s.var].type, ctx);
+    case 'length':
+      return b.member(b.id(variable(s.var)), 'length');
+    case 'newArray':
+      return newArrayExpr(s, s.args.map(value));
+    case 'slice':
+      return sliceExpr(b.id(variable(s.var)), s, s.args.map(value));
+  }
 }

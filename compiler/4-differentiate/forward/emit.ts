@@ -12,7 +12,8 @@
  * The same emitter prints primal copies of called functions (no active value).
  */
 import { assertNever, isArrayType, type ArrayType, type IRFunction, type Loop, type Op, type Region, type Stmt, type TempId, type VarId } from '../../ir/types';
-import { analyzeActivity, forEachStmt, type Activity } from '../../3-analyze/activity';
+import { analyzeActivity, type Activity } from '../../3-analyze/activity';
+import { forEachStmt } from '../../ir/walk';
 import { rule, partialsOf } from '../../rules/table';
 import { b, namesIn, isAtom, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
 import { FunctionNames } from '../names';
@@ -20,7 +21,7 @@ import { cse } from '../../ir/cse';
 import { printStatements } from '../../5-print/printer';
 import type { FileContext } from '../context';
 import { useFacts, type UseFacts } from '../uses';
-import { jsType, loadExpr, newArrayExpr, sliceExpr, writtenParams, zeroArrayExpr } from '../arrays';
+import { jsType, loadExpr, newArrayExpr, primalExpression, sliceExpr, writtenParams, zeroArrayExpr } from '../arrays';
 
 export interface ForwardConvention {
   /** public `f_jvp` ({ value, tangent } and `out`), internal pushforward (value returned, tangent in ret[0]), or a primal copy. */
@@ -224,7 +225,7 @@ class ForwardEmitter {
       const s = region[i];
       const next = region[i + 1];
       // `let i = 0; for (; i < n; i++)` ⇒ `for (let i = 0; i < n; i++)` when `i` belongs to the loop.
-      if (s.kind === 'assign' && s.declare && next?.kind === 'loop' && next.form === 'for' && this.isLoopVariable(s.var, next, region.slice(i + 2))) {
+      if (s.kind === 'assign' && s.declare && next?.kind === 'loop' && next.form === 'for' && this.isLoopVariable(s.var, region.slice(i + 2))) {
         const loop = this.loop(next, s);
         if (loop) {
           out.push(...loop);
@@ -238,24 +239,12 @@ class ForwardEmitter {
   }
 
   /** A variable declared right before a loop, not a top-level variable, and not used after it. */
-  private isLoopVariable(v: VarId, loop: Loop, after: Region): boolean {
+  private isLoopVariable(v: VarId, after: Region): boolean {
     if (this.fn.vars[v].topLevel) return false;
     let usedAfter = false;
-    const visit = (r: Region) => {
-      for (const s of r) {
-        if ((s.kind === 'op' && (s.op === 'read' || s.op === 'load' || s.op === 'length') && s.var === v) || ((s.kind === 'assign' || s.kind === 'store') && s.var === v)) usedAfter = true;
-        if (s.kind === 'if') {
-          visit(s.then);
-          visit(s.else);
-        } else if (s.kind === 'loop') {
-          visit(s.test);
-          visit(s.body);
-          visit(s.update);
-        }
-      }
-    };
-    visit(after);
-    void loop;
+    forEachStmt(after, (s) => {
+      if ((s.kind === 'op' && (s.op === 'read' || s.op === 'load' || s.op === 'length') && s.var === v) || ((s.kind === 'assign' || s.kind === 'store') && s.var === v)) usedAfter = true;
+    });
     return !usedAfter && !isArrayType(this.fn.vars[v].type);
   }
 
@@ -384,28 +373,7 @@ class ForwardEmitter {
   }
 
   private primalExpr(s: Op, out: Emitted[]): JsExpr {
-    switch (s.op) {
-      case 'const':
-        return typeof s.value === 'boolean' ? b.bool(s.value) : s.name !== undefined ? b.path(s.name) : { k: 'num', v: s.value };
-      case 'read':
-        return b.id(this.names.variable(s.var));
-      case 'prim':
-        return rule(s.fn).primal(s.args.map((a) => this.value(a)));
-      case 'select':
-        return b.cond(this.value(s.args[0]), this.value(s.args[1]), this.value(s.args[2]));
-      case 'call':
-        return this.call(s, out);
-      case 'load':
-        return loadExpr(b.id(this.names.variable(s.var)), this.value(s.args[0]), this.fn.vars[s.var].type, this.ctx);
-      case 'length':
-        return b.member(b.id(this.names.variable(s.var)), 'length');
-      case 'newArray':
-        return newArrayExpr(s, s.args.map((a) => this.value(a)));
-      case 'slice':
-        return sliceExpr(b.id(this.names.variable(s.var)), s, s.args.map((a) => this.value(a)));
-      default:
-        return assertNever(s, 'op');
-    }
+    return primalExpression(s, (t) => this.value(t), (v) => this.names.variable(v), this.fn, this.ctx, (c) => this.call(c, out));
   }
 
   /** An active call becomes a pushforward; its tangent comes back in ret[0] and is bound at once. */

@@ -23,9 +23,10 @@ import { rule } from '../../rules/table';
 import { b, isAtom, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
 import { FunctionNames } from '../names';
 import type { FileContext } from '../context';
-import { emptyArrayExpr, jsType, loadExpr, newArrayExpr, sliceExpr, writtenParams, zeroArrayExpr } from '../arrays';
+import { emptyArrayExpr, jsType, primalExpression, writtenParams, zeroArrayExpr } from '../arrays';
 import { forwardStoredElements, normalizeControl } from './normalize';
 import { cse } from '../../ir/cse';
+import { forEachStmt } from '../../ir/walk';
 import { BlockAdjoint } from './block-adjoint';
 import { dropDeadAdjointStores, finalizeAdjointDeclarations, removeUnused } from './peephole';
 
@@ -410,20 +411,10 @@ class ReverseEmitter {
   private readAfter(l: Stmt, v: VarId): boolean {
     const at = this.fn.body.indexOf(l);
     let found = false;
-    const visit = (r: readonly Stmt[]) => {
-      for (const s of r) {
-        if (s.kind === 'op' && (s.op === 'read' || s.op === 'load' || s.op === 'slice') && s.var === v && this.act.activeTemp[s.id]) found = true;
-        if (s.kind === 'op' && s.op === 'read' && s.var === v && isArrayType(this.fn.vars[v].type)) found = true;
-        if (s.kind === 'if') {
-          visit(s.then);
-          visit(s.else);
-        } else if (s.kind === 'loop') {
-          visit(s.test);
-          visit(s.body);
-        }
-      }
-    };
-    visit(this.fn.body.slice(at + 1));
+    forEachStmt(this.fn.body.slice(at + 1), (s) => {
+      if (s.kind === 'op' && (s.op === 'read' || s.op === 'load' || s.op === 'slice') && s.var === v && this.act.activeTemp[s.id]) found = true;
+      if (s.kind === 'op' && s.op === 'read' && s.var === v && isArrayType(this.fn.vars[v].type)) found = true;
+    });
     return found;
   }
 
@@ -528,7 +519,9 @@ class ReverseEmitter {
         }
         case 'declare': {
           const v = this.fn.vars[s.var];
-          if (this.atTop.has(s.var)) out.push(b.let(this.names.variable(s.var), v.type === 'boolean' ? b.bool(false) : b.num(0)));
+          if (!this.atTop.has(s.var)) break;
+          if (isArrayType(v.type)) out.push(b.let(this.names.variable(s.var), emptyArrayExpr(v.type), jsType(v.type, 'local')));
+          else out.push(b.let(this.names.variable(s.var), v.type === 'boolean' ? b.bool(false) : b.num(0)));
           break;
         }
         case 'store': {
@@ -616,28 +609,7 @@ class ReverseEmitter {
 
   private primal(s: Op, env: Map<TempId, JsExpr>): JsExpr {
     const v = (t: TempId) => env.get(t)!;
-    switch (s.op) {
-      case 'const':
-        return typeof s.value === 'boolean' ? b.bool(s.value) : s.name !== undefined ? b.path(s.name) : { k: 'num', v: s.value };
-      case 'read':
-        return b.id(this.names.variable(s.var));
-      case 'prim':
-        return rule(s.fn).primal(s.args.map(v));
-      case 'select':
-        return b.cond(v(s.args[0]), v(s.args[1]), v(s.args[2]));
-      case 'call':
-        return b.call(this.ctx.primal(s.callee), s.args.map(v));
-      case 'load':
-        return loadExpr(b.id(this.names.variable(s.var)), v(s.args[0]), this.fn.vars[s.var].type, this.ctx);
-      case 'length':
-        return b.member(b.id(this.names.variable(s.var)), 'length');
-      case 'newArray':
-        return newArrayExpr(s, s.args.map(v));
-      case 'slice':
-        return sliceExpr(b.id(this.names.variable(s.var)), s, s.args.map(v));
-      default:
-        return assertNever(s, 'op');
-    }
+    return primalExpression(s, v, (x) => this.names.variable(x), this.fn, this.ctx, (c) => b.call(this.ctx.primal(c.callee), c.args.map(v)));
   }
 
   // ---------------------------------------------------------------------------

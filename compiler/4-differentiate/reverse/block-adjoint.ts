@@ -84,8 +84,9 @@ export class BlockAdjoint {
     const same = list.findIndex((c) => sameExpr(c, e));
     if (same >= 0) list[same] = b.mul(b.num(2), e);
     else list.push(e);
+    // Every name the contribution reads: an adjoint written later (x_bar, or x_bar_2 after a rename)
+    // must not change it before it is summed.
     for (const n of namesIn(e)) {
-      if (!n.endsWith('_bar')) continue;
       let set = this.refs.get(n);
       if (!set) this.refs.set(n, (set = new Set()));
       set.add(t);

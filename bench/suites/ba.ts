@@ -6,11 +6,9 @@
  * residual. Reference: central differences of each block (30 residual calls
  * per observation).
  *
- * Two sources: ba.ts as written (rotation with two returns) and
- * ba-single-return.ts (one return), see bench/README.md.
+ * The source is ba.ts as written (its Rodrigues rotation has two returns).
  */
 import * as natural from '../objectives/ba';
-import * as singleReturn from '../objectives/ba-single-return';
 import { Random } from '../harness/random';
 import { loadGenerated, missing, type Loaded } from '../harness/generated';
 import { skipped, type Suite, type SuiteOptions } from '../harness/suite';
@@ -79,7 +77,6 @@ export const suite: Suite = {
     const problem = makeProblem(20, 1000, nObs);
     const sources: Array<[string, typeof natural, Loaded<Generated>]> = [
       ['ba', natural, loadGenerated<Generated>('ba')],
-      ['ba (single-return rotation)', singleReturn, loadGenerated<Generated>('ba-single-return')],
     ];
     return sources.map(([objective, src, gen]) => baCase(objective, src, gen, problem, nObs));
   },

@@ -340,7 +340,7 @@ class ReverseEmitter {
     }
   }
 
-  private readonly fusedSums = new Map<FusedLoop, { v: VarId; sum: string; inPlace: boolean }[]>();
+  private readonly fusedSums = new Map<FusedLoop, { v: VarId; sum: string; inPlace: boolean; direct: boolean }[]>();
 
   /**
    * A fused loop: each iteration runs forward, then its own adjoint with the
@@ -355,19 +355,31 @@ class ReverseEmitter {
       this.localSaves.set(`${v}`, name);
       out.push(b.const(name, b.id(this.names.variable(v))));
     }
-    const sums: { v: VarId; sum: string; inPlace: boolean }[] = [];
+    // When the result is the accumulator up to a factor known before the loop (`return s`,
+    // `return s / n`), its adjoint is known too: each iteration adds its final share directly.
+    const known = this.knownAccumulatorAdjoint(l, fu.accumulator);
+    const sums: { v: VarId; sum: string; inPlace: boolean; direct: boolean }[] = [];
     for (const v of fu.inputs) {
       const info = this.fn.vars[v];
-      const inPlace = isArrayType(info.type) && this.fn.params.includes(v) && this.conv.kind === 'public' && !this.readAfter(l, v);
-      const sum = inPlace ? this.names.adjoint(v) : this.names.fresh(`${this.names.adjoint(v)}_sum`);
+      const param = this.fn.params.includes(v) && isArrayType(info.type);
+      // Parameter gradient arrays exist before the forward sweep (public: allocated first; pullback: passed in).
+      const direct = known !== undefined && param;
+      const inPlace = !direct && param && this.conv.kind === 'public' && !this.readAfter(l, v);
+      const sum = direct || inPlace ? this.names.adjoint(v) : this.names.fresh(`${this.names.adjoint(v)}_sum`);
       // Sums are kept in double precision whatever the array kind.
-      if (!inPlace) out.push(isArrayType(info.type) ? b.const(sum, zeroArrayExpr('Float64Array', b.member(b.id(this.names.variable(v)), 'length'))) : b.let(sum, b.num(0)));
-      sums.push({ v, sum, inPlace });
+      if (!inPlace && !direct) out.push(isArrayType(info.type) ? b.const(sum, zeroArrayExpr('Float64Array', b.member(b.id(this.names.variable(v)), 'length'))) : b.let(sum, b.num(0)));
+      sums.push({ v, sum, inPlace, direct });
       if (isArrayType(info.type)) this.renamedArrays.set(v, sum);
       else this.renamed.set(v, sum);
     }
     this.fusedSums.set(n, sums);
-    this.fixed.set(fu.accumulator, b.num(1));
+    let factor: JsExpr = b.num(1);
+    if (known !== undefined) {
+      factor = b.id(this.names.fresh(`${this.names.adjoint(fu.accumulator)}`));
+      out.push(b.const((factor as { name: string }).name, known));
+    }
+    this.fusedFactor.set(n, known !== undefined);
+    this.fixed.set(fu.accumulator, factor);
 
     const test: JsStmt[] = [];
     this.fwdNodes(n.test, test);
@@ -420,15 +432,19 @@ class ReverseEmitter {
 
   /** In the reverse sweep, a fused loop only scales its sums by the accumulator's adjoint. */
   private revFused(n: FusedLoop, out: JsStmt[]): void {
-    const accBar = b.id(this.names.adjoint(n.fusion.accumulator));
-    out.push(b.comment(`${n.stmt.origin.text.replace(/;$/, '')}: its gradient was summed during the forward sweep`));
-    for (const { v, sum, inPlace } of this.fusedSums.get(n) ?? []) {
+    const known = this.fusedFactor.get(n) === true;
+    // With a known adjoint the sums are final; otherwise they are scaled by the accumulator's adjoint now.
+    const accBar = known ? b.num(1) : b.id(this.names.adjoint(n.fusion.accumulator));
+    const moves = (this.fusedSums.get(n) ?? []).filter((x) => !x.direct);
+    if (moves.length > 0 || n.entrySaves.length > 0) out.push(b.comment(`${n.stmt.origin.text.replace(/;$/, '')}: its gradient was summed during the forward sweep`));
+    for (const { v, sum, inPlace } of moves) {
       const info = this.fn.vars[v];
       const target = b.id(this.names.adjoint(v));
       if (!isArrayType(info.type)) {
         out.push(...b.accumulate(target, b.mul(accBar, b.id(sum))));
         continue;
       }
+      if (known && inPlace) continue;
       const k = this.names.fresh('k');
       const loop = (body: JsStmt[]): JsStmt => ({ k: 'for', init: b.let(k, b.num(0)), test: b.bin('<', b.id(k), b.member(target, 'length')), update: { k: 'postfix', op: '++', target: b.id(k) }, body });
       if (inPlace) out.push(b.if(b.bin('!==', accBar, b.num(1)), [loop([b.assign(b.index(target, b.id(k)), accBar, '*=')])]));
@@ -438,6 +454,85 @@ class ReverseEmitter {
   }
 
   private readonly renamedArrays = new Map<VarId, string>();
+  /** Fused loops whose accumulator adjoint was known before the loop. */
+  private readonly fusedFactor = new Map<FusedLoop, boolean>();
+
+  /**
+   * The adjoint of `acc` as an expression available before loop `l`, when the
+   * rest of the function is one block returning acc times a factor made of
+   * constants and variables the loop does not write:
+   *   … ; return s          ⇒ cotangent
+   *   … ; return s / n      ⇒ cotangent / n
+   */
+  private knownAccumulatorAdjoint(l: Stmt, acc: VarId): JsExpr | undefined {
+    const at = this.fn.body.indexOf(l);
+    const rest = this.fn.body.slice(at + 1);
+    if (rest.some((s) => s.kind !== 'op' && s.kind !== 'return')) return undefined;
+    const ret = rest[rest.length - 1];
+    if (!ret || ret.kind !== 'return' || isArrayType(this.fn.returnType)) return undefined;
+    const defs = new Map<TempId, Op>();
+    for (const s of rest) if (s.kind === 'op') defs.set(s.id, s);
+    const written = new Set<VarId>();
+    forEachStmt([l], (s) => {
+      if (s.kind === 'assign' || s.kind === 'store' || s.kind === 'push' || s.kind === 'fill') written.add(s.var);
+    });
+    // An expression of the temp usable before the loop, or undefined.
+    const before = (t: TempId): JsExpr | undefined => {
+      const d = defs.get(t);
+      if (!d) return undefined;
+      if (d.op === 'const' && typeof d.value === 'number') return d.name !== undefined ? b.path(d.name) : b.num(d.value);
+      if (d.op === 'read' && !written.has(d.var) && !isArrayType(this.fn.vars[d.var].type) && (this.stable[d.var] || this.fn.params.includes(d.var))) return b.id(this.names.variable(d.var));
+      if (d.op === 'length' && !written.has(d.var)) return b.member(b.id(this.names.variable(d.var)), 'length');
+      return undefined;
+    };
+    const dependsOnAcc = (t: TempId): boolean => {
+      const d = defs.get(t);
+      if (!d) return false;
+      if (d.op === 'read') return d.var === acc;
+      return d.args.some(dependsOnAcc);
+    };
+    // ∂t/∂acc as an expression usable before the loop.
+    const coef = (t: TempId): JsExpr | undefined => {
+      const d = defs.get(t);
+      if (!d) return undefined;
+      if (d.op === 'read') return d.var === acc ? b.num(1) : undefined;
+      if (d.op !== 'prim') return undefined;
+      const [x, y] = d.args;
+      const dx = x !== undefined && dependsOnAcc(x);
+      const dy = y !== undefined && dependsOnAcc(y);
+      switch (d.fn) {
+        case 'add':
+          return dx && !dy ? coef(x) : dy && !dx ? coef(y) : undefined;
+        case 'sub': {
+          if (dx && !dy) return coef(x);
+          const c = dy && !dx ? coef(y) : undefined;
+          return c && b.neg(c);
+        }
+        case 'neg': {
+          const c = dx ? coef(x) : undefined;
+          return c && b.neg(c);
+        }
+        case 'mul': {
+          const c = dx && !dy ? coef(x) : dy && !dx ? coef(y) : undefined;
+          const other = dx ? before(y) : before(x);
+          return c && other && b.mul(c, other);
+        }
+        case 'div': {
+          const c = dx && !dy ? coef(x) : undefined;
+          const other = before(y);
+          return c && other && b.div(c, other);
+        }
+        default:
+          return undefined;
+      }
+    };
+    // The accumulator must reach the result only through that chain.
+    const reads = rest.filter((s) => s.kind === 'op' && s.op === 'read' && s.var === acc).length;
+    if (reads !== 1 || !dependsOnAcc(ret.value)) return undefined;
+    const c = coef(ret.value);
+    return c && b.mul(b.id(this.seedName), c);
+  }
+
   /** Names of array variables the function writes (pushes, stores, fills). */
   private get mutatedArrays(): Set<string> {
     const out = new Set<string>();

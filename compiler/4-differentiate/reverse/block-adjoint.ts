@@ -48,6 +48,8 @@ export class BlockAdjoint {
   readonly out: JsStmt[] = [];
   private origin = '';
   private readonly defs = new Map<TempId, Op>();
+  /** How many times each temp is used in the block. */
+  private readonly uses = new Map<TempId, number>();
   /** Array-creating ops whose adjoint was emitted with the assignment that names their array. */
   private readonly handled = new Set<TempId>();
 
@@ -56,7 +58,10 @@ export class BlockAdjoint {
   /** Emits the adjoint of `stmts` (a block, in forward order); `comment(origin)` marks source statements. */
   run(stmts: readonly Stmt[], after: (s: Stmt) => JsStmt[] = () => [], enclosing?: string): JsStmt[] {
     if (enclosing !== undefined) this.origin = enclosing;
-    for (const s of stmts) if (s.kind === 'op') this.defs.set(s.id, s);
+    for (const s of stmts) {
+      if (s.kind === 'op') this.defs.set(s.id, s);
+      for (const t of stmtUses(s)) this.uses.set(t, (this.uses.get(t) ?? 0) + 1);
+    }
     for (let i = stmts.length - 1; i >= 0; i--) {
       const s = stmts[i];
       if (s.kind === 'op' && this.handled.has(s.id)) continue;
@@ -174,6 +179,14 @@ export class BlockAdjoint {
         const name = (arr as { name: string }).name;
         this.flush(name);
         const el = b.index(arr, env.value(s.index));
+        // a[i] = a[i] ± v: the element's adjoint passes through unchanged and v gets ±a_bar[i].
+        const inc = this.increment(s);
+        if (inc) {
+          this.handled.add(inc.sum);
+          this.handled.add(inc.load);
+          if (this.active(inc.step)) this.add(inc.step, inc.negative ? b.neg(el) : el);
+          return;
+        }
         if (this.active(s.value)) {
           const tname = env.names.fresh(`${env.names.temp(s.value)}_bar`);
           this.out.push(b.const(tname, el));
@@ -196,6 +209,19 @@ export class BlockAdjoint {
       case 'continue':
         throw new Error(`${s.kind} inside a straight-line block`);
     }
+  }
+
+  /**
+   * A store `a[i] := load(a[i]) ± v` where the load and the sum are used only
+   * there (`a[i] += v`): the temps of the sum and the load, and v.
+   */
+  private increment(s: Extract<Stmt, { kind: 'store' }>): { sum: TempId; load: TempId; step: TempId; negative: boolean } | undefined {
+    const d = this.defs.get(s.value);
+    if (!d || d.op !== 'prim' || (d.fn !== 'add' && d.fn !== 'sub')) return undefined;
+    const l = this.defs.get(d.args[0]);
+    if (!l || l.op !== 'load' || l.var !== s.var || l.args[0] !== s.index) return undefined;
+    if (this.uses.get(d.id) !== 1 || this.uses.get(l.id) !== 1) return undefined;
+    return { sum: d.id, load: l.id, step: d.args[1], negative: d.fn === 'sub' };
   }
 
   private runtime(name: 'sum' | 'zeroedLike'): JsExpr {
@@ -403,4 +429,20 @@ function withoutLeading(e: JsExpr, name: string): JsExpr | undefined {
   const left = withoutLeading(e.l, name);
   if (left === undefined) return undefined;
   return e.op === '+' ? b.add(left, e.r) : b.sub(left, e.r);
+}
+
+function stmtUses(s: Stmt): readonly TempId[] {
+  switch (s.kind) {
+    case 'op':
+      return s.args;
+    case 'assign':
+    case 'push':
+    case 'fill':
+    case 'return':
+      return [s.value];
+    case 'store':
+      return [s.index, s.value];
+    default:
+      return [];
+  }
 }

@@ -32,6 +32,7 @@ export function loss_vjp(p: Float64Array, ts: Float64Array, ys: Float64Array, co
   const p_bar = out === undefined ? new Float64Array(p.length) : adc.zeroed(out.grads[0], p.length, 'out.grads[0]');
   let sum = 0;
   let i = 0;
+  const sum_bar_2 = cotangent / ts.length;
   // for (let i = 0; i < ts.length; i++): each iteration adds its share of the gradient of sum
   while (i < ts.length) {
     const t1 = i;
@@ -42,18 +43,11 @@ export function loss_vjp(p: Float64Array, ts: Float64Array, ys: Float64Array, co
     sum += t5 * t5;
     i = t1 + 1;
     // const r = model(p, ts[i]) - ys[i];
-    model_pullback_p(p, t2, 2 * t5, p_bar);
+    model_pullback_p(p, t2, 2 * (t5 * sum_bar_2), p_bar);
   }
   const t6 = ts.length;
   const value = sum / t6;
   // return sum / ts.length;
-  const sum_bar = cotangent / t6;
-  // for (let i = 0; i < ts.length; i++): its gradient was summed during the forward sweep
-  if (sum_bar !== 1) {
-    for (let k = 0; k < p_bar.length; k++) {
-      p_bar[k] *= sum_bar;
-    }
-  }
   if (out !== undefined) {
     out.value = value;
     return out;
@@ -70,7 +64,7 @@ export function loss_grad(p: Float64Array, ts: Float64Array, ys: Float64Array, o
 function model_pushforward_p(p: Float64Array, t: number, dp: Float64Array): number {
   // return p[0] * Math.exp(-p[1] * t) * Math.cos(p[2] * t + p[3]);
   const t1 = Math.exp(-p[1] * t);
-  const dt1 = -(t1 * dp[1] * t);
+  const dt1 = -(t1 * (dp[1] * t));
   const t2 = p[0] * t1;
   const dt2 = dp[0] * t1 + p[0] * dt1;
   const t3 = p[2] * t + p[3];
@@ -82,7 +76,7 @@ function model_pushforward_p(p: Float64Array, t: number, dp: Float64Array): numb
   return value;
 }
 
-/** Pullback of `model` for (p): returns the adjoint of the scalar parameter; array adjoints are added to the arrays passed. */
+/** Pullback of `model` for (p): adds the adjoints of the array parameters to the arrays passed. */
 function model_pullback_p(p: Float64Array, t: number, result_bar: number, p_bar: Float64Array): void {
   const t1 = p[0];
   const t2 = p[1];
@@ -94,13 +88,12 @@ function model_pullback_p(p: Float64Array, t: number, result_bar: number, p_bar:
   const t8 = p[3];
   const t9 = t7 + t8;
   const t10 = Math.cos(t9);
-  const value = t5 * t10;
   // return p[0] * Math.exp(-p[1] * t) * Math.cos(p[2] * t + p[3]);
-  const t9_bar = -(Math.sin(t9) * t5 * result_bar);
+  const t9_bar = -(Math.sin(t9) * (t5 * result_bar));
   p_bar[3] += t9_bar;
   p_bar[2] += t * t9_bar;
   const t5_bar = t10 * result_bar;
-  p_bar[1] -= t * t4 * t1 * t5_bar;
+  p_bar[1] -= t * (t4 * (t1 * t5_bar));
   p_bar[0] += t4 * t5_bar;
 }
 

@@ -68,7 +68,8 @@ export function range_jvp(theta: number, speed: number, dtheta: number, dspeed: 
 
 /** Reverse mode of `range`: value and cotangentᵀ·J with respect to (theta, speed). */
 export function range_vjp(theta: number, speed: number, cotangent: number, out?: { value: number; grads: [number, number] }): { value: number; grads: [number, number] } {
-  adc.tape.reset();
+  const tape = adc.tape;
+  tape.reset();
   let nextY = 0;
   let result = 0;
   let returned = false;
@@ -84,9 +85,9 @@ export function range_vjp(theta: number, speed: number, cotangent: number, out?:
   let trips = 0;
   // for (let step = 0; step < 100000; step++)
   while (!returned && step < 100000) {
-    adc.tape.push(vx);
-    adc.tape.push(vy);
-    adc.tape.push(nextY);
+    tape.push(vx);
+    tape.push(vy);
+    tape.push(nextY);
     const t3 = vx;
     const t4 = vy;
     const t5 = Math.hypot(t3, t4);
@@ -96,16 +97,17 @@ export function range_vjp(theta: number, speed: number, cotangent: number, out?:
     vy = t7;
     const t8 = y + t7 * dt;
     nextY = t8;
+    tape.push(t5);
     const t9 = t8 < 0;
     if (t9) {
       result = x + vx * dt * (y / (y - nextY));
       returned = true;
     } else {
-      adc.tape.push(y);
+      tape.push(y);
       x += vx * dt;
       y = nextY;
     }
-    adc.tape.pushBit(t9);
+    tape.pushBit(t9);
     if (!returned) {
       step += 1;
     }
@@ -131,7 +133,7 @@ export function range_vjp(theta: number, speed: number, cotangent: number, out?:
   }
   // reverse of for (let step = 0; step < 100000; step++)
   for (let k = trips; k > 0; k--) {
-    if (adc.tape.popBit()) {
+    if (tape.popBit()) {
       const t11 = vx * dt;
       const t12 = y - nextY;
       const t13 = y / t12;
@@ -140,21 +142,21 @@ export function range_vjp(theta: number, speed: number, cotangent: number, out?:
       const t12_bar = -(t13 / t12 * t13_bar);
       nextY_bar -= t12_bar;
       y_bar += t13_bar / t12 + t12_bar;
-      vx_bar += dt * t13 * result_bar;
+      vx_bar += dt * (t13 * result_bar);
       x_bar += result_bar;
       result_bar = 0;
     } else {
-      y = adc.tape.pop();
+      y = tape.pop();
       // y = nextY;
       nextY_bar += y_bar;
       // x += vx * dt;
       vx_bar += dt * x_bar;
       y_bar = 0;
     }
-    nextY = adc.tape.pop();
-    vy = adc.tape.pop();
-    vx = adc.tape.pop();
-    const t5 = Math.hypot(vx, vy);
+    const t5 = tape.pop();
+    nextY = tape.pop();
+    vy = tape.pop();
+    vx = tape.pop();
     const t6 = drag * t5;
     // const nextY = y + vy * dt;
     y_bar += nextY_bar;
@@ -170,7 +172,7 @@ export function range_vjp(theta: number, speed: number, cotangent: number, out?:
     nextY_bar = 0;
   }
   // let vx = speed * Math.cos(theta);
-  const theta_bar = Math.cos(theta) * speed * vy_bar - Math.sin(theta) * speed * vx_bar;
+  const theta_bar = Math.cos(theta) * (speed * vy_bar) - Math.sin(theta) * (speed * vx_bar);
   const speed_bar = t2 * vy_bar + t1 * vx_bar;
   if (out !== undefined) {
     out.value = value;

@@ -6,7 +6,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { adcMain, repoRoot } from './support/cli';
 
@@ -18,13 +17,15 @@ describe('examples', () => {
   });
 
   it('the demo compiles under strict and its optimisers converge', () => {
-    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'adc-demo-'));
+    // Inside the repository (examples/dist is git-ignored), so `ts-adc/runtime` resolves to this package.
+    const outDir = path.join(repoRoot, 'examples', 'dist', `test-${process.pid}`);
     try {
       const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
       const build = spawnSync(process.execPath, [tsc, '-p', path.join(repoRoot, 'examples', 'tsconfig.json'), '--outDir', outDir], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
       expect(build.stdout + build.stderr).toBe('');
       expect(build.status).toBe(0);
       const run = spawnSync(process.execPath, [path.join(outDir, 'run-demo.js')], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
+      expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
       // The fit: truth is [2, 0.3, 3, 0.5] with noise 0.05; the fitted values must be close.
       const fitted = /fitted \[([^\]]+)\]/.exec(run.stdout);

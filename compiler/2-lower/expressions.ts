@@ -26,6 +26,16 @@ const arithmetic: Partial<Record<ts.SyntaxKind, PrimName>> = {
   [ts.SyntaxKind.AsteriskAsteriskToken]: 'pow',
 };
 
+/** Integer (bitwise) operators: piecewise constant, never differentiated. */
+const bitwise: Partial<Record<ts.SyntaxKind, PrimName>> = {
+  [ts.SyntaxKind.AmpersandToken]: 'bitand',
+  [ts.SyntaxKind.BarToken]: 'bitor',
+  [ts.SyntaxKind.CaretToken]: 'bitxor',
+  [ts.SyntaxKind.LessThanLessThanToken]: 'shl',
+  [ts.SyntaxKind.GreaterThanGreaterThanToken]: 'shr',
+  [ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken]: 'ushr',
+};
+
 const comparison: Partial<Record<ts.SyntaxKind, PrimName>> = {
   [ts.SyntaxKind.LessThanToken]: 'lt',
   [ts.SyntaxKind.LessThanEqualsToken]: 'le',
@@ -233,6 +243,8 @@ function lowerPrefix(cx: LowerContext, e: ts.PrefixUnaryExpression): TempId {
       return lowerExpr(cx, e.operand);
     case ts.SyntaxKind.ExclamationToken:
       return prim(cx, 'not', [lowerCondition(cx, e.operand)]);
+    case ts.SyntaxKind.TildeToken:
+      return prim(cx, 'bitnot', [lowerExpr(cx, e.operand)]);
     case ts.SyntaxKind.PlusPlusToken:
       return lowerIncrement(cx, e, 'add', 'new');
     case ts.SyntaxKind.MinusMinusToken:
@@ -273,7 +285,7 @@ export function assignable(cx: LowerContext, target: ts.Expression): number {
 
 function lowerBinary(cx: LowerContext, e: ts.BinaryExpression): TempId {
   const k = e.operatorToken.kind;
-  const arith = arithmetic[k];
+  const arith = arithmetic[k] ?? bitwise[k];
   if (arith) {
     const l = lowerExpr(cx, e.left);
     const r = lowerExpr(cx, e.right);
@@ -346,8 +358,10 @@ function lowerLogical(cx: LowerContext, e: ts.BinaryExpression): TempId {
 /** A boolean-valued expression (conditions of `if`, loops, `?:`, `&&`). */
 export function lowerCondition(cx: LowerContext, node: ts.Expression): TempId {
   const t = lowerExpr(cx, node);
+  // A number as a condition is JavaScript's truthiness: false for 0, -0 and NaN.
+  if (cx.fn.temps[t] === 'number') return prim(cx, 'truthy', [t]);
   if (cx.fn.temps[t] !== 'boolean') {
-    return fail(errors.unsupportedExpression(pos(cx, node), `a condition of type ${cx.fn.temps[t]}: compare explicitly (x !== 0)`));
+    return fail(errors.unsupportedExpression(pos(cx, node), `a condition of type ${cx.fn.temps[t]}`));
   }
   return t;
 }
@@ -392,6 +406,11 @@ function lowerCall(cx: LowerContext, e: ts.CallExpression): TempId {
     if (ts.isIdentifier(obj) && obj.text === 'Math' && cx.fn.lookup('Math') === undefined) return lowerMathCall(cx, e, callee.name.text);
     if (isArrayMethodCall(cx, callee)) return lowerArrayCall(cx, e, callee);
   }
+  const test = numberTest(cx, callee);
+  if (test) {
+    if (e.arguments.length !== 1) return fail(errors.arity(pos(cx, e), callee.getText(cx.sf), 1, e.arguments.length));
+    return prim(cx, test, [lowerExpr(cx, e.arguments[0])]);
+  }
   const resolved = resolveCallee(callee, cx.checker);
   if ('problem' in resolved) {
     if (resolved.problem === 'noBody') return fail(errors.noBody(pos(cx, callee), resolved.name));
@@ -433,4 +452,18 @@ function lowerMathCall(cx: LowerContext, e: ts.CallExpression, name: string): Te
 
 export function typeOfNode(cx: LowerContext, node: ts.Node): Type | undefined {
   return irType(cx.checker.getTypeAtLocation(node), cx.checker);
+}
+
+/** `isNaN(x)`, `isFinite(x)`, `Number.isNaN(x)`, `Number.isFinite(x)`, `Number.isInteger(x)` (on numbers). */
+function numberTest(cx: LowerContext, callee: ts.Expression): PrimName | undefined {
+  const global = (name: string) => cx.fn.lookup(name) === undefined;
+  if (ts.isIdentifier(callee) && global(callee.text)) {
+    if (callee.text === 'isNaN') return 'isnan';
+    if (callee.text === 'isFinite') return 'isfinite';
+  }
+  if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Number' && global('Number')) {
+    const tests: Record<string, PrimName> = { isNaN: 'isnan', isFinite: 'isfinite', isInteger: 'isinteger' };
+    return tests[callee.name.text];
+  }
+  return undefined;
 }

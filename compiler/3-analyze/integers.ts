@@ -56,7 +56,7 @@ function isIntegerOp(s: OpStmt, isInt: readonly boolean[], intTemp: readonly boo
     case 'length':
       return true;
     case 'prim':
-      if (['floor', 'ceil', 'round', 'trunc', 'sign'].includes(s.fn)) return true;
+      if (['floor', 'ceil', 'round', 'trunc', 'sign', 'bitand', 'bitor', 'bitxor', 'bitnot', 'shl', 'shr', 'ushr', 'imul', 'clz32'].includes(s.fn)) return true;
       if (['add', 'sub', 'mul', 'neg', 'mod'].includes(s.fn)) return s.args.every((a) => intTemp[a]);
       return false;
     case 'select':

@@ -7,7 +7,7 @@
  * into TypeScript nodes and text.
  */
 
-export type BinOp = '+' | '-' | '*' | '/' | '%' | '**' | '<' | '<=' | '>' | '>=' | '===' | '!==' | '&&' | '||' | ',';
+export type BinOp = '+' | '-' | '*' | '/' | '%' | '**' | '<' | '<=' | '>' | '>=' | '===' | '!==' | '&&' | '||' | ',' | '&' | '|' | '^' | '<<' | '>>' | '>>>';
 
 export type JsExpr =
   | { readonly k: 'num'; readonly v: number }
@@ -15,7 +15,7 @@ export type JsExpr =
   | { readonly k: 'str'; readonly v: string }
   | { readonly k: 'id'; readonly name: string }
   | { readonly k: 'bin'; readonly op: BinOp; readonly l: JsExpr; readonly r: JsExpr }
-  | { readonly k: 'un'; readonly op: '-' | '!'; readonly e: JsExpr }
+  | { readonly k: 'un'; readonly op: '-' | '!' | '~'; readonly e: JsExpr }
   | { readonly k: 'call'; readonly fn: JsExpr; readonly args: readonly JsExpr[] }
   | { readonly k: 'member'; readonly obj: JsExpr; readonly name: string }
   | { readonly k: 'index'; readonly obj: JsExpr; readonly index: JsExpr }
@@ -86,7 +86,7 @@ export interface JsFile {
 // Builders. Each one simplifies what it can see locally.
 // ---------------------------------------------------------------------------
 
-const num = (v: number): JsExpr => (Object.is(v, -0) ? { k: 'num', v: 0 } : { k: 'num', v });
+const num = (v: number): JsExpr => ({ k: 'num', v }); // -0 is kept: the sign of a zero can reach atan2 or 1/x
 const id = (name: string): JsExpr => ({ k: 'id', name });
 
 export function isNum(e: JsExpr, v?: number): e is { k: 'num'; v: number } {

@@ -26,6 +26,12 @@ const binOps: Record<BinOp, ts.BinaryOperator> = {
   '&&': ts.SyntaxKind.AmpersandAmpersandToken,
   '||': ts.SyntaxKind.BarBarToken,
   ',': ts.SyntaxKind.CommaToken,
+  '&': ts.SyntaxKind.AmpersandToken,
+  '|': ts.SyntaxKind.BarToken,
+  '^': ts.SyntaxKind.CaretToken,
+  '<<': ts.SyntaxKind.LessThanLessThanToken,
+  '>>': ts.SyntaxKind.GreaterThanGreaterThanToken,
+  '>>>': ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken,
 };
 
 const assignOps: Record<AssignOp, ts.BinaryOperator> = {
@@ -77,7 +83,7 @@ function expr(e: JsExpr): ts.Expression {
     }
     case 'un': {
       const inner = expr(e.e);
-      const op = e.op === '-' ? ts.SyntaxKind.MinusToken : ts.SyntaxKind.ExclamationToken;
+      const op = e.op === '-' ? ts.SyntaxKind.MinusToken : e.op === '~' ? ts.SyntaxKind.TildeToken : ts.SyntaxKind.ExclamationToken;
       // - -x and -(-1) print with parentheses for clarity.
       const needsParens = e.op === '-' && (e.e.k === 'un' || (e.e.k === 'num' && e.e.v < 0));
       return f.createPrefixUnaryExpression(op, needsParens ? f.createParenthesizedExpression(inner) : inner);
@@ -113,7 +119,7 @@ function expr(e: JsExpr): ts.Expression {
 }
 
 function samePrecedence(a: BinOp, b: BinOp): boolean {
-  const level = (op: BinOp) => (op === '+' || op === '-' ? 1 : op === '*' || op === '/' || op === '%' ? 2 : op === ',' ? 0 : 3);
+  const level = (op: BinOp) => (op === '+' || op === '-' ? 1 : op === '*' || op === '/' || op === '%' ? 2 : op === ',' ? 0 : op === '<<' || op === '>>' || op === '>>>' ? 4 : op === '&' || op === '|' || op === '^' ? 5 : 3);
   return level(a) === level(b);
 }
 

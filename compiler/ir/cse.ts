@@ -15,7 +15,7 @@ function keyOf(s: Op, find: (t: TempId) => TempId): string | undefined {
   const args = s.args.map(find).join(',');
   switch (s.op) {
     case 'const':
-      return `c:${typeof s.value}:${String(s.value)}`;
+      return `c:${typeof s.value}:${Object.is(s.value, -0) ? '-0' : String(s.value)}`; // 0 and -0 are different constants
     case 'read':
       return `r:${s.var}`;
     case 'load':

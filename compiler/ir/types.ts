@@ -57,8 +57,10 @@ export type PrimName =
   | 'exp' | 'expm1' | 'log' | 'log1p' | 'log2' | 'log10'
   | 'sqrt' | 'cbrt' | 'hypot' | 'abs' | 'max' | 'min'
   | 'sign' | 'floor' | 'ceil' | 'round' | 'trunc' | 'fround'
-  // comparisons and logic (boolean results, never differentiated)
-  | 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne' | 'not' | 'and' | 'or';
+  // integer operations (piecewise constant: never differentiated)
+  | 'bitand' | 'bitor' | 'bitxor' | 'bitnot' | 'shl' | 'shr' | 'ushr' | 'imul' | 'clz32'
+  // comparisons, tests and logic (boolean results, never differentiated)
+  | 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne' | 'not' | 'and' | 'or' | 'truthy' | 'isnan' | 'isfinite' | 'isinteger';
 
 export type OpData =
   /** A literal number or boolean; `name` is how to print it when it has one (`Math.PI`). */

@@ -161,6 +161,17 @@ const rules: Rule[] = [
   { name: 'round', arity: 1, result: 'number', math: "round' = 0", primal: call('round'), evaluate: ([x]) => Math.round(x), convention: 'derivative 0 everywhere' },
   { name: 'trunc', arity: 1, result: 'number', math: "trunc' = 0", primal: call('trunc'), evaluate: ([x]) => Math.trunc(x), convention: 'derivative 0 everywhere' },
 
+  // ---- integer operations (piecewise constant) ------------------------------
+  { name: 'bitand', arity: 2, result: 'number', math: 'a & b (int32)', primal: ([x, y]) => bin('&', x, y), evaluate: ([x, y]) => x & y, convention: 'derivative 0 everywhere' },
+  { name: 'bitor', arity: 2, result: 'number', math: 'a | b (int32)', primal: ([x, y]) => bin('|', x, y), evaluate: ([x, y]) => x | y, convention: 'derivative 0 everywhere' },
+  { name: 'bitxor', arity: 2, result: 'number', math: 'a ^ b (int32)', primal: ([x, y]) => bin('^', x, y), evaluate: ([x, y]) => x ^ y, convention: 'derivative 0 everywhere' },
+  { name: 'bitnot', arity: 1, result: 'number', math: '~a (int32)', primal: ([x]) => ({ k: 'un', op: '~', e: x }), evaluate: ([x]) => ~x, convention: 'derivative 0 everywhere' },
+  { name: 'shl', arity: 2, result: 'number', math: 'a << b (int32)', primal: ([x, y]) => bin('<<', x, y), evaluate: ([x, y]) => x << y, convention: 'derivative 0 everywhere' },
+  { name: 'shr', arity: 2, result: 'number', math: 'a >> b (int32)', primal: ([x, y]) => bin('>>', x, y), evaluate: ([x, y]) => x >> y, convention: 'derivative 0 everywhere' },
+  { name: 'ushr', arity: 2, result: 'number', math: 'a >>> b (uint32)', primal: ([x, y]) => bin('>>>', x, y), evaluate: ([x, y]) => x >>> y, convention: 'derivative 0 everywhere' },
+  { name: 'imul', arity: 2, result: 'number', math: 'Math.imul(a, b) (int32)', primal: call('imul'), evaluate: ([x, y]) => Math.imul(x, y), convention: 'derivative 0 everywhere' },
+  { name: 'clz32', arity: 1, result: 'number', math: 'Math.clz32(a)', primal: call('clz32'), evaluate: ([x]) => Math.clz32(x), convention: 'derivative 0 everywhere' },
+
   // ---- comparisons and logic (booleans: never differentiated) ---------------
   { name: 'lt', arity: 2, result: 'boolean', math: 'a < b', primal: ([x, y]) => bin('<', x, y), evaluate: ([x, y]) => x < y },
   { name: 'le', arity: 2, result: 'boolean', math: 'a <= b', primal: ([x, y]) => bin('<=', x, y), evaluate: ([x, y]) => x <= y },
@@ -171,6 +182,10 @@ const rules: Rule[] = [
   { name: 'not', arity: 1, result: 'boolean', math: '!a', primal: ([x]) => b.not(x), evaluate: ([x]) => !x },
   { name: 'and', arity: 2, result: 'boolean', math: 'a && b (both operands already evaluated)', primal: ([x, y]) => bin('&&', x, y), evaluate: ([x, y]) => Boolean(x && y) },
   { name: 'or', arity: 2, result: 'boolean', math: 'a || b (both operands already evaluated)', primal: ([x, y]) => bin('||', x, y), evaluate: ([x, y]) => Boolean(x || y) },
+  { name: 'truthy', arity: 1, result: 'boolean', math: 'a number used as a condition: false for 0, -0 and NaN', primal: ([x]) => b.not(b.not(x)), evaluate: ([x]) => Boolean(x) },
+  { name: 'isnan', arity: 1, result: 'boolean', math: 'Number.isNaN(a)', primal: ([x]) => b.call('Number.isNaN', [x]), evaluate: ([x]) => Number.isNaN(x) },
+  { name: 'isfinite', arity: 1, result: 'boolean', math: 'Number.isFinite(a)', primal: ([x]) => b.call('Number.isFinite', [x]), evaluate: ([x]) => Number.isFinite(x) },
+  { name: 'isinteger', arity: 1, result: 'boolean', math: 'Number.isInteger(a)', primal: ([x]) => b.call('Number.isInteger', [x]), evaluate: ([x]) => Number.isInteger(x) },
 ];
 
 export const ruleTable: ReadonlyMap<PrimName, Rule> = new Map(rules.map((r) => [r.name, r]));
@@ -184,7 +199,7 @@ export function rule(name: PrimName): Rule {
 /** The `Math` functions the frontend accepts, mapped to their rule (`Math.pow(a, b)` is `a ** b`). */
 export const mathFunctions: ReadonlyMap<string, PrimName> = new Map<string, PrimName>([
   ...(
-    ['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'atan2', 'sinh', 'cosh', 'tanh', 'asinh', 'acosh', 'atanh', 'exp', 'expm1', 'log', 'log1p', 'log2', 'log10', 'sqrt', 'cbrt', 'hypot', 'abs', 'max', 'min', 'sign', 'floor', 'ceil', 'round', 'trunc', 'fround'] as const
+    ['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'atan2', 'sinh', 'cosh', 'tanh', 'asinh', 'acosh', 'atanh', 'exp', 'expm1', 'log', 'log1p', 'log2', 'log10', 'sqrt', 'cbrt', 'hypot', 'abs', 'max', 'min', 'sign', 'floor', 'ceil', 'round', 'trunc', 'fround', 'imul', 'clz32'] as const
   ).map((n): [string, PrimName] => [n, n]),
   ['pow', 'pow'],
 ]);

@@ -30,16 +30,44 @@ interface Callee {
 const wrap = (c: Code) => (c.atom ? c.t : `(${c.t})`);
 const copy = (s: Scope): Scope => ({ vars: [...s.vars], lets: [...s.lets] });
 
-/** One function's printer: fresh names are numbered per function. */
+/** Local names that the compiler's own output uses too: a program may choose them to provoke collisions. */
+const collidingLocals = ['value', 'tangent', 't1', 'dt1', 'sel', 'cond', 'n', 'k', 'again', 'broke', 'saved', 'returned', 'result', 'tape', 'ret', 'out', 'cotangent', 'grads', 'i', 't2', 'dv'];
+export const collidingParams = [['x', 'dx', 'x_bar'], ['out', 'cotangent', 'value']];
+
+/** A block being printed: what it declares, and what was read or written in it so far (shadowing must not hit a TDZ). */
+interface Frame {
+  readonly declared: Set<string>;
+  readonly used: Set<string>;
+}
+
+/** One function's printer: fresh names are numbered per function (or drawn from `collidingLocals`). */
 class FunctionText {
   private n = 0;
   readonly lines: string[] = [];
   /** Helpers this function calls. */
   readonly called = new Set<string>();
-  constructor(private readonly callees: readonly Callee[]) {}
+  private readonly frames: Frame[] = [];
+  /** `taken`: names a local must never get (parameters, helpers, module constants, `r`, `n`). */
+  constructor(
+    private readonly callees: readonly Callee[],
+    private readonly taken: Set<string>,
+    private readonly colliding: boolean,
+    params: readonly string[],
+  ) {
+    this.frames.push({ declared: new Set(params), used: new Set() });
+  }
 
   fresh(prefix: string): string {
-    return `${prefix}${this.n++}`;
+    let name = this.colliding ? collidingLocals.find((c) => !this.taken.has(c)) : undefined;
+    while (!name || this.taken.has(name)) name = `${prefix}${this.n++}`;
+    this.taken.add(name);
+    this.frames[this.frames.length - 1].declared.add(name);
+    return name;
+  }
+
+  private use(name: string): string {
+    for (const f of this.frames) f.used.add(name);
+    return name;
   }
 
   expr(e: Expr, s: Scope): Code {
@@ -47,7 +75,7 @@ class FunctionText {
       case 'lit':
         return { t: String(e.v), atom: e.v >= 0 };
       case 'var':
-        return { t: s.vars[e.i % s.vars.length], atom: true };
+        return { t: this.use(s.vars[e.i % s.vars.length]), atom: true };
       case 'unary':
         return { t: `${e.op}${wrap(this.expr(e.e, s))}`, atom: false };
       case 'bin':
@@ -97,9 +125,23 @@ class FunctionText {
     }
   }
 
-  block(stmts: readonly Stmt[], outer: Scope, inLoop: boolean, indent: string): void {
+  /**
+   * A block; `nested` false for a function's top-level body (the parameters' scope). A loop's
+   * `counter`, if given, is incremented first thing in the block.
+   */
+  block(stmts: readonly Stmt[], outer: Scope, inLoop: boolean, indent: string, nested = true, counter?: string): void {
     const s = copy(outer);
+    if (nested) this.frames.push({ declared: new Set(), used: new Set() });
+    if (counter) this.lines.push(`${indent}${this.use(counter)}++;`);
     for (const st of stmts) this.stmt(st, s, inLoop, indent);
+    if (nested) this.frames.pop();
+  }
+
+  /** A name of an enclosing block that this block may legally redeclare (not declared nor yet used here). */
+  private shadowable(s: Scope): string | undefined {
+    if (this.frames.length < 2) return undefined;
+    const here = this.frames[this.frames.length - 1];
+    return [...s.vars].reverse().find((v) => !here.declared.has(v) && !here.used.has(v));
   }
 
   private stmt(st: Stmt, s: Scope, inLoop: boolean, ind: string): void {
@@ -109,23 +151,31 @@ class FunctionText {
     switch (st.k) {
       case 'decl': {
         const init = this.expr(st.e, s).t;
-        const name = this.fresh('v');
+        const shadowed = st.shadow ? this.shadowable(s) : undefined;
+        const name = shadowed ?? this.fresh('v');
+        if (shadowed) this.frames[this.frames.length - 1].declared.add(shadowed);
         out(`${st.konst ? 'const' : 'let'} ${name} = ${init};`);
         s.vars.push(name);
+        const at = s.lets.indexOf(name);
+        if (at >= 0) s.lets.splice(at, 1);
         if (!st.konst) s.lets.push(name);
         return;
       }
       case 'assign': {
-        if (s.lets.length === 0) return this.stmt({ k: 'decl', konst: false, e: st.e }, s, inLoop, ind);
-        const target = s.lets[st.t % s.lets.length];
+        if (s.lets.length === 0) return this.stmt({ k: 'decl', konst: false, e: st.e, shadow: false }, s, inLoop, ind);
+        const target = this.use(s.lets[st.t % s.lets.length]);
         const e = this.expr(st.e, s);
         if (st.op === '/=') return out(`${target} /= 1 + ${wrap(e)} ** 2;`);
-        if (st.op === '**=') return out(`${target} **= 2;`);
-        return out(`${target} ${st.op} ${e.t};`);
+        if (!inLoop) return out(st.op === '**=' ? `${target} **= 2;` : `${target} ${st.op} ${e.t};`);
+        // Loop-carried values stay bounded (no overflow that IEEE arithmetic would turn into
+        // Infinity · 0 in derivative code): updates inside loops go through bounded functions.
+        if (st.op === '**=') return out(`${target} = Math.tanh(${e.t});`), out(`${target} **= 2;`);
+        if (st.op === '*=') return out(`${target} *= Math.cos(${e.t});`);
+        return out(`${target} ${st.op} Math.sin(${e.t});`);
       }
       case 'step': {
         if (s.lets.length === 0) return;
-        const target = s.lets[st.t % s.lets.length];
+        const target = this.use(s.lets[st.t % s.lets.length]);
         return out(st.prefix ? `${st.op}${target};` : `${target}${st.op};`);
       }
       case 'if': {
@@ -171,18 +221,28 @@ class FunctionText {
     }
     out(`let ${counter} = 0;`);
     out(st.form === 'while' ? `while (${test}) {` : 'do {');
-    this.lines.push(`${ind}  ${counter}++;`);
-    this.block(st.body, inner, true, ind + '  ');
+    this.block(st.body, inner, true, ind + '  ', true, counter);
     out(st.form === 'while' ? '}' : `} while (${test});`);
   }
 }
 
-/** `peers`: the recursive helpers this one may call with depth n - 1 (itself first); `globals`: module constants. */
-function helperText(h: Helper, name: string, callees: readonly Callee[], peers: readonly string[], globals: readonly string[]): { text: string; called: Set<string> } {
-  const fn = new FunctionText(callees);
-  const params = h.rec ? ['a0'] : Array.from({ length: h.arity }, (_, i) => `a${i}`);
+/**
+ * `peers`: the recursive helpers this one may call with depth n - 1 (itself first); `globals`:
+ * module constants; `reserved`: names of the module (helpers, constants).
+ */
+function helperText(
+  h: Helper,
+  name: string,
+  callees: readonly Callee[],
+  peers: readonly string[],
+  globals: readonly string[],
+  reserved: readonly string[],
+  colliding: boolean,
+): { text: string; called: Set<string> } {
+  const params = (colliding ? ['a', 'da'] : ['a0', 'a1']).slice(0, h.rec ? 1 : h.arity);
+  const fn = new FunctionText(callees, new Set([...params, ...reserved, 'r', 'n']), colliding, params);
   const scope: Scope = { vars: [...params, ...globals], lets: [...params] };
-  fn.block(h.body, scope, false, '  ');
+  fn.block(h.body, scope, false, '  ', false);
   const scopeAfter = copy(scope);
   if (h.rec) {
     fn.lines.push(`  if (!(n >= 1)) return ${fn.expr(h.rec.base, scopeAfter).t};`);
@@ -199,7 +259,8 @@ export function printProgram(p: Program): ProgramText {
   const callees: Callee[] = p.helpers.map((h, i) => ({ name: `h${i}`, arity: h.rec ? 1 : h.arity, recursive: h.rec !== null }));
   const main: string[] = [];
   const lib: string[] = [];
-  const constants = p.constants.map((_, i) => `C${i}`);
+  const constants = p.constants.map((_, i) => (p.colliding ? ['tape', 'ret'][i] : `C${i}`));
+  const reserved = [...callees.map((c) => c.name), ...constants, 'f', 'Math'];
   // Termination: a recursive helper calls recursive helpers only with depth n - 1, and otherwise
   // only helpers that cannot reach a recursive one (which could restart the depth).
   const reachesRecursion = new Set<string>();
@@ -208,7 +269,7 @@ export function printProgram(p: Program): ProgramText {
     const reachable = (j: number) => (!h.inLib || p.helpers[j].inLib) && !(h.rec && reachesRecursion.has(callees[j].name));
     const visible = callees.slice(0, i).filter((_, j) => reachable(j));
     const peers = [callees[i].name, ...callees.filter((c, j) => c.recursive && j !== i && (!h.inLib || p.helpers[j].inLib)).map((c) => c.name)];
-    const { text, called } = helperText(h, callees[i].name, visible, peers, h.inLib ? [] : constants);
+    const { text, called } = helperText(h, callees[i].name, visible, peers, h.inLib ? [] : constants, reserved, p.colliding);
     if (h.rec || [...called].some((c) => reachesRecursion.has(c))) reachesRecursion.add(callees[i].name);
     (h.inLib ? lib : main).push(text);
   });
@@ -219,15 +280,15 @@ export function printProgram(p: Program): ProgramText {
   const all = (1 << p.params) - 1;
   const mask = p.wrtMask & all;
   const wrt = Array.from({ length: p.params }, (_, i) => i).filter((i) => mask === 0 || mask === all || (mask >> i) & 1);
-  const params = Array.from({ length: p.params }, (_, i) => `x${i}`);
-  const fn = new FunctionText(callees);
+  const params = Array.from({ length: p.params }, (_, i) => (p.colliding ? collidingParams[p.seed % 2][i] : `x${i}`));
+  const fn = new FunctionText(callees, new Set([...params, ...reserved]), p.colliding, params);
   const scope: Scope = { vars: [...params, ...constants], lets: [...params] };
-  fn.block(p.body, scope, false, '  ');
+  fn.block(p.body, scope, false, '  ', false);
   fn.lines.push(`  return ${fn.expr(p.ret, scope).t};`);
   const tag = wrt.length === p.params ? '@differentiable' : `@differentiable wrt(${wrt.map((i) => params[i]).join(', ')})`;
   main.push(`/** ${tag} */\nexport function f(${params.map((x) => `${x}: number`).join(', ')}): number {\n${fn.lines.join('\n')}\n}\n`);
 
-  const declarations = p.constants.length > 0 ? `${p.constants.map((v, i) => `const C${i} = ${v};`).join('\n')}\n\n` : '';
+  const declarations = p.constants.length > 0 ? `${p.constants.map((v, i) => `const ${constants[i]} = ${v};`).join('\n')}\n\n` : '';
   files['/src/main.ts'] = imports + declarations + main.join('\n');
   if (lib.length > 0) files['/src/lib.ts'] = lib.join('\n');
   if (lib.length > 0 && p.reexport) files['/src/reexport.ts'] = p.seed % 2 === 0 ? `export * from './lib';\n` : `export { ${libNames.join(', ')} } from './lib';\n`;

@@ -34,7 +34,8 @@ export type Expr =
 
 export type AssignOp = '=' | '+=' | '-=' | '*=' | '/=' | '**=';
 export type Stmt =
-  | { readonly k: 'decl'; readonly konst: boolean; readonly e: Expr }
+  /** `shadow`: reuse the name of a variable of an enclosing block (where that is legal). */
+  | { readonly k: 'decl'; readonly konst: boolean; readonly e: Expr; readonly shadow: boolean }
   | { readonly k: 'assign'; readonly t: number; readonly op: AssignOp; readonly e: Expr }
   | { readonly k: 'step'; readonly t: number; readonly op: '++' | '--'; readonly prefix: boolean }
   | { readonly k: 'if'; readonly c: Cond; readonly then: readonly Stmt[]; readonly else: readonly Stmt[] | null }
@@ -82,6 +83,8 @@ export interface Program {
   readonly reexport: boolean;
   /** Seed of the evaluation points. */
   readonly seed: number;
+  /** Names that generated code likes to use too (`dx`, `x_bar`, `value`, `tape`, `t1`…) instead of x0, v1… */
+  readonly colliding: boolean;
 }
 
 /** Printed code and whether it can be an operand without parentheses. */
@@ -113,6 +116,8 @@ export const mathForms: readonly { readonly arity: number; readonly atom: boolea
     }),
 }));
 
+/** true with probability 1/n; shrinks to false. */
+const sometimes = (n: number) => fc.oneof({ weight: n - 1, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) });
 const literal = fc.constantFrom(1, 2, 0.5, 3, 0.25, 1.5, -1, 0);
 const index = fc.nat({ max: 30 });
 
@@ -165,7 +170,7 @@ const stmtArb: (depth: number) => fc.Arbitrary<Stmt> = memo((depth) => {
   const e = exprArb(2);
   const c = condArb(1);
   const simple: fc.Arbitrary<Stmt>[] = [
-    fc.record({ k: fc.constant('decl' as const), konst: fc.boolean(), e }),
+    fc.record({ k: fc.constant('decl' as const), konst: fc.boolean(), e, shadow: sometimes(4) }),
     fc.record({ k: fc.constant('assign' as const), t: index, op: fc.constantFrom<AssignOp>('=', '+=', '-=', '*=', '/=', '**='), e }),
     fc.record({ k: fc.constant('step' as const), t: index, op: fc.constantFrom('++' as const, '--' as const), prefix: fc.boolean() }),
     fc.record({ k: fc.constant('jump' as const), what: fc.constantFrom('break' as const, 'continue' as const), c }),
@@ -212,4 +217,5 @@ export const programArb: fc.Arbitrary<Program> = fc.record({
   ret: exprArb(3),
   reexport: fc.boolean(),
   seed: fc.nat(),
+  colliding: sometimes(3),
 });

@@ -50,10 +50,12 @@ export function finalizeAdjointDeclarations(body: JsStmt[], adjoints: ReadonlySe
     const first = out[j];
     // `const` when nothing after the declaration mentions it again as a target.
     const kind = out.slice(j + 1).some((s) => assigns(s, name)) ? 'let' : 'const';
-    if (first.k === 'assign' && first.target.k === 'id' && first.target.name === name && (first.op === '+=' || (first.op === '=' && !namesIn(first.value).has(name)))) {
+    // The first write becomes the declaration unless its value reads the (still zero) adjoint itself.
+    if (!(first.k === 'assign' && first.target.k === 'id' && first.target.name === name) || namesIn(first.value).has(name)) continue;
+    if (first.op === '+=' || first.op === '=') {
       out[j] = { k: 'decl', kind, name, init: first.value };
       out.splice(at, 1);
-    } else if (first.k === 'assign' && first.target.k === 'id' && first.target.name === name && first.op === '-=') {
+    } else if (first.op === '-=') {
       out[j] = { k: 'decl', kind, name, init: b.neg(first.value) };
       out.splice(at, 1);
     }

@@ -54,6 +54,10 @@ export function analyzeActivity(fn: IRFunction, activeParams: ReadonlySet<VarId>
   const variedT = new Array<boolean>(nT).fill(false);
   const variedV = new Array<boolean>(nV).fill(false);
   for (const p of activeParams) variedV[p] = true;
+  // Both analyses are flow-insensitive per variable; visiting statements in the direction the facts flow
+  // (forward for varied, backward for useful) makes straight-line code converge in one pass, loops in a few.
+  const flat: Stmt[] = [];
+  forEachStmt(fn.body, (s) => flat.push(s));
 
   // Forward: varied.
   for (let changed = true; changed; ) {
@@ -70,7 +74,7 @@ export function analyzeActivity(fn: IRFunction, activeParams: ReadonlySet<VarId>
         changed = true;
       }
     };
-    forEachStmt(fn.body, (s) => {
+    for (const s of flat) {
       switch (s.kind) {
         case 'op':
           if (s.op === 'read' && variedV[s.var]) markT(s.id);
@@ -86,15 +90,13 @@ export function analyzeActivity(fn: IRFunction, activeParams: ReadonlySet<VarId>
         default:
           break;
       }
-    });
+    }
   }
 
   // Backward: useful.
   const usefulT = new Array<boolean>(nT).fill(false);
   const usefulV = new Array<boolean>(nV).fill(false);
-  forEachStmt(fn.body, (s) => {
-    if (s.kind === 'return') usefulT[s.value] = true;
-  });
+  for (const s of flat) if (s.kind === 'return') usefulT[s.value] = true;
   for (let changed = true; changed; ) {
     changed = false;
     const markT = (t: TempId) => {
@@ -109,7 +111,8 @@ export function analyzeActivity(fn: IRFunction, activeParams: ReadonlySet<VarId>
         changed = true;
       }
     };
-    forEachStmt(fn.body, (s) => {
+    for (let i = flat.length - 1; i >= 0; i--) {
+      const s = flat[i];
       switch (s.kind) {
         case 'op':
           if (!usefulT[s.id]) break;
@@ -125,7 +128,7 @@ export function analyzeActivity(fn: IRFunction, activeParams: ReadonlySet<VarId>
         default:
           break;
       }
-    });
+    }
   }
 
   const activeTemp = variedT.map((v, i) => v && usefulT[i] && fn.temps[i] !== 'boolean');

@@ -225,7 +225,7 @@ class ForwardEmitter {
       const s = region[i];
       const next = region[i + 1];
       // `let i = 0; for (; i < n; i++)` ⇒ `for (let i = 0; i < n; i++)` when `i` belongs to the loop.
-      if (s.kind === 'assign' && s.declare && next?.kind === 'loop' && next.form === 'for' && this.isLoopVariable(s.var, region.slice(i + 2))) {
+      if (s.kind === 'assign' && s.declare && next?.kind === 'loop' && next.form === 'for' && this.isLoopVariable(s.var, next)) {
         const loop = this.loop(next, s);
         if (loop) {
           out.push(...loop);
@@ -239,13 +239,38 @@ class ForwardEmitter {
   }
 
   /** A variable declared right before a loop, not a top-level variable, and not used after it. */
-  private isLoopVariable(v: VarId, after: Region): boolean {
-    if (this.fn.vars[v].topLevel) return false;
-    let usedAfter = false;
-    forEachStmt(after, (s) => {
-      if ((s.kind === 'op' && (s.op === 'read' || s.op === 'load' || s.op === 'length') && s.var === v) || ((s.kind === 'assign' || s.kind === 'store') && s.var === v)) usedAfter = true;
-    });
-    return !usedAfter && !isArrayType(this.fn.vars[v].type);
+  private isLoopVariable(v: VarId, loop: Stmt): boolean {
+    if (this.fn.vars[v].topLevel || isArrayType(this.fn.vars[v].type)) return false;
+    // Variables are block scoped, so a mention after the loop's last statement (in program order) is a use after it.
+    const order = this.programOrder();
+    return order.lastMention[v] <= order.end.get(loop)!;
+  }
+
+  private order?: { end: Map<Stmt, number>; lastMention: number[] };
+
+  /** Program-order positions: where each statement's subtree ends, and each variable's last mention (one walk per function). */
+  private programOrder(): { end: Map<Stmt, number>; lastMention: number[] } {
+    if (this.order) return this.order;
+    const end = new Map<Stmt, number>();
+    const lastMention = this.fn.vars.map(() => -1);
+    let n = 0;
+    const walk = (region: Region): void => {
+      for (const s of region) {
+        const at = n++;
+        if ((s.kind === 'op' && (s.op === 'read' || s.op === 'load' || s.op === 'length')) || s.kind === 'assign' || s.kind === 'store') lastMention[s.var] = at;
+        if (s.kind === 'if') {
+          walk(s.then);
+          walk(s.else);
+        } else if (s.kind === 'loop') {
+          walk(s.test);
+          walk(s.body);
+          walk(s.update);
+        }
+        end.set(s, n - 1);
+      }
+    };
+    walk(this.fn.body);
+    return (this.order = { end, lastMention });
   }
 
   private push(out: Emitted[], s: Stmt, stmt: JsStmt, deriv = false): void {

@@ -11,24 +11,17 @@ import {
   ageFile,
   exists,
   listFiles,
-  makeProject,
   mtime,
   readFile,
-  removeProject,
   sampleOutputs,
   sampleProject,
   snapshot,
   typecheck,
   writeFile,
+  projectsOfThisFile,
 } from './support/cli';
 
-const projects: string[] = [];
-function project(files: Record<string, string> = sampleProject): string {
-  const dir = makeProject(files);
-  projects.push(dir);
-  return dir;
-}
-afterAll(() => projects.forEach(removeProject));
+const project = projectsOfThisFile();
 
 const generatedFiles = (dir: string) => listFiles(dir).filter((f) => f.endsWith('.grad.ts'));
 const summaryOf = (stderr: string) => stderr.split('\n').filter((l) => /^(built|dry run)/.test(l));

@@ -9,25 +9,18 @@ import { compileFiles, formatDiagnostic } from '../compiler';
 import {
   adc,
   listFiles,
-  makeProject,
   positionOf,
   readFile,
-  removeProject,
   sampleOutputs,
   sampleProject,
   shareProject,
   stackFrames,
   unprivilegedUser,
   writeFile,
+  projectsOfThisFile,
 } from './support/cli';
 
-const projects: string[] = [];
-function project(files: Record<string, string> = sampleProject): string {
-  const dir = makeProject(files);
-  projects.push(dir);
-  return dir;
-}
-afterAll(() => projects.forEach(removeProject));
+const project = projectsOfThisFile();
 
 const syntaxError = `/** @differentiable */
 export function broken(x: number): number {

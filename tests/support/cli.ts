@@ -77,6 +77,17 @@ export function removeProject(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
+/** `project(files)` makes a project folder (the sample project by default); all of them are removed after the test file. */
+export function projectsOfThisFile(): (files?: Record<string, string>) => string {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach(removeProject));
+  return (files = sampleProject) => {
+    const dir = makeProject(files);
+    dirs.push(dir);
+    return dir;
+  };
+}
+
 export function writeFile(dir: string, rel: string, text: string): void {
   const file = path.join(dir, rel);
   fs.mkdirSync(path.dirname(file), { recursive: true });

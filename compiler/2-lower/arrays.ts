@@ -145,7 +145,9 @@ export function lowerArrayCall(cx: LowerContext, call: ts.CallExpression, callee
       if (args.length > 2) return fail(errors.arity(pos(cx, call), method, 2, args.length));
       const bounds = args.map((a) => lowerExpr(cx, a));
       const type: ArrayType = info.type === 'readonly number[]' ? 'number[]' : info.type as ArrayType;
-      return cx.fn.op({ op: 'slice', var: v, type, hasStart: bounds.length > 0, hasEnd: bounds.length > 1 }, bounds, type);
+      const temp = cx.fn.op({ op: 'slice', var: v, type, hasStart: bounds.length > 0, hasEnd: bounds.length > 1 }, bounds, type);
+      if (method === 'subarray') cx.views?.push({ source: v, temp, at: pos(cx, call), text: call.getText(cx.sf).slice(0, 40) });
+      return temp;
     }
     case 'reduce':
     case 'map':

@@ -3,7 +3,8 @@
  * file, the builder, and a place to record the user functions it calls.
  */
 import { ts } from 'ts-morph';
-import { CompileError, type Diagnostic } from '../diagnostics/catalog';
+import { CompileError, type Diagnostic, type Position } from '../diagnostics/catalog';
+import type { TempId, VarId } from '../ir/types';
 import { originOf, positionOf } from '../1-frontend/position';
 import type { FunctionSource } from '../1-frontend/functions';
 import type { FunctionBuilder } from './builder';
@@ -17,6 +18,8 @@ export interface LowerContext {
   readonly callees: Map<string, FunctionSource>;
   /** Files the function's calls resolve through (imports, re-exports, module constants). */
   readonly files: Set<string>;
+  /** `x.subarray(…)` views: generated code copies them, which is only faithful when neither side is written. */
+  readonly views?: { readonly source: VarId; readonly temp: TempId; readonly at: Position; readonly text: string }[];
 }
 
 export function fail(d: Diagnostic): never {

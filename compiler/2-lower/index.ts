@@ -8,7 +8,7 @@
  */
 import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
-import type { IRFunction } from '../ir/types';
+import type { IRFunction, Region, TempId, VarId } from '../ir/types';
 import type { FunctionSource } from '../1-frontend/functions';
 import { originOf, positionOf } from '../1-frontend/position';
 import { FunctionBuilder } from './builder';
@@ -32,7 +32,7 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Low
   if ((ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) fail(errors.asyncOrGenerator(where(src.nameNode), 'async'));
 
   const fn = new FunctionBuilder(originOf(src.nameNode, sf));
-  const cx: LowerContext = { checker, sf, fn, name: src.name, callees: new Map(), files: new Set() };
+  const cx: LowerContext = { checker, sf, fn, name: src.name, callees: new Map(), files: new Set(), views: [] };
   const params = node.parameters.map((p) => {
     if (!ts.isIdentifier(p.name)) return fail(errors.unsupportedStatement(where(p.name), 'destructuring parameters'));
     const t = checker.getTypeAtLocation(p.name);
@@ -60,6 +60,7 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Low
     }
   });
   if (!endsFlow(fn.body)) fail(errors.missingReturn(where(src.nameNode), src.name));
+  rejectWrittenViews(cx);
 
   const ir: IRFunction = {
     key: src.key,
@@ -75,4 +76,64 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Low
     loopCount: fn.loopTotal,
   };
   return { ir, callees: cx.callees, files: cx.files };
+}
+
+/**
+ * A `subarray` shares memory with its source; generated code copies it. That is the same
+ * program only while neither the source nor the view is written while the view is in use,
+ * so such writes are rejected. The view is in use from its creation to its last use; a loop
+ * that holds a use but not the view's declaration (the view survives into the next
+ * iteration) is in use as a whole.
+ */
+function rejectWrittenViews(cx: LowerContext): void {
+  if (!cx.views || cx.views.length === 0) return;
+  const writes: { v: VarId; at: number }[] = [];
+  const holders = new Map<TempId, VarId[]>();
+  const declaredAt = new Map<VarId, number>();
+  const opAt = new Map<TempId, number>();
+  const uses: { at: number; args: readonly TempId[]; v?: VarId }[] = [];
+  const loops: { from: number; to: number }[] = [];
+  let n = 0;
+  const walk = (region: Region): void => {
+    for (const s of region) {
+      const at = n++;
+      if (s.kind === 'store' || s.kind === 'fill' || s.kind === 'push') writes.push({ v: s.var, at });
+      if (s.kind === 'assign') holders.set(s.value, [...(holders.get(s.value) ?? []), s.var]);
+      if ((s.kind === 'assign' && s.declare) || s.kind === 'declare') declaredAt.set(s.var, at);
+      if (s.kind === 'op') {
+        opAt.set(s.id, at);
+        uses.push({ at, args: s.args, v: 'var' in s ? s.var : undefined });
+      } else if (s.kind === 'store') uses.push({ at, args: [s.index, s.value], v: s.var });
+      else if (s.kind === 'assign' || s.kind === 'push' || s.kind === 'fill' || s.kind === 'return') uses.push({ at, args: [s.value] });
+      if (s.kind === 'if') {
+        walk(s.then);
+        walk(s.else);
+      } else if (s.kind === 'loop') {
+        walk(s.test);
+        walk(s.body);
+        walk(s.update);
+        loops.push({ from: at, to: n - 1 });
+      }
+    }
+  };
+  walk(cx.fn.body);
+  const inside = (l: { from: number; to: number }, at: number): boolean => l.from <= at && at <= l.to;
+  for (const view of cx.views) {
+    const made = opAt.get(view.temp)!;
+    const held = holders.get(view.temp) ?? [];
+    const points = [made, ...uses.filter((u) => u.args.includes(view.temp) || (u.v !== undefined && held.includes(u.v))).map((u) => u.at)];
+    // Where the view's name comes into scope: a holder's declaration, or the view itself.
+    const declared = Math.min(made, ...held.map((h) => declaredAt.get(h) ?? -1));
+    let from = Math.min(...points);
+    let to = Math.max(...points);
+    for (const l of loops) {
+      if (!inside(l, declared) && points.some((p) => inside(l, p))) {
+        from = Math.min(from, l.from);
+        to = Math.max(to, l.to);
+      }
+    }
+    const sharing = new Set([view.source, ...held]);
+    const names = [...new Set(writes.filter((w) => w.at >= from && w.at <= to && sharing.has(w.v)).map((w) => `'${cx.fn.vars[w.v].name}'`))];
+    if (names.length > 0) fail(errors.arrayAlias(view.at, `'${view.text}' is a view that shares memory with its array, and ${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} written while it is in use; copy it with slice()`));
+  }
 }

@@ -168,12 +168,21 @@ export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolea
     // is recorded by the forward sweep instead of recomputed, so what it is computed from is not
     // needed for it (its own derivative may still need its operands: sin needs x for cos x).
     const taped = new Set<TempId>();
+    // A load after a `fill` or `push` of its array, or after the array variable is assigned, in the same
+    // block: the recompute replays element stores only, and restores the array the block started with,
+    // so the loaded value is recorded instead.
+    const afterWhole = new Set<TempId>();
+    const whole = new Set<VarId>();
+    for (const s of stmts) {
+      if (s.kind === 'op' && (s.op === 'load' || s.op === 'length') && whole.has(s.var)) afterWhole.add(s.id);
+      if (s.kind === 'fill' || s.kind === 'push' || (s.kind === 'assign' && isArrayType(fn.vars[s.var].type))) whole.add(s.var);
+    }
     const work = [...needed];
     while (work.length > 0) {
       const t = work.pop()!;
       const d = defs.get(t);
       if (!d) continue;
-      if (!topLevel && isExpensive(d)) {
+      if (!topLevel && (isExpensive(d) || afterWhole.has(t))) {
         taped.add(t);
         continue;
       }
@@ -189,7 +198,7 @@ export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolea
     const replayed = new Set<VarId>();
     const stored = new Set<VarId>();
     for (const s of stmts) {
-      if (s.kind === 'op' && needed.has(s.id) && (s.op === 'load' || s.op === 'length' || s.op === 'slice') && stored.has(s.var)) replayed.add(s.var);
+      if (s.kind === 'op' && needed.has(s.id) && !taped.has(s.id) && (s.op === 'load' || s.op === 'length' || s.op === 'slice') && stored.has(s.var)) replayed.add(s.var);
       if (s.kind === 'store' || s.kind === 'push' || s.kind === 'fill') stored.add(s.var);
     }
     if (replayed.size > 0 && !topLevel) {

@@ -2,7 +2,7 @@
  * How arrays are written in generated code, shared by both modes: type
  * annotations, element reads, creation and copies.
  */
-import type { ArrayType, IRFunction, Op, Type } from '../ir/types';
+import { isArrayType, type ArrayType, type IRFunction, type Op, type Type } from '../ir/types';
 import { forEachStmt } from '../ir/walk';
 import { b, type JsExpr } from '../5-print/js';
 import { rule } from '../rules/table';
@@ -32,8 +32,13 @@ export function newArrayExpr(op: Extract<Op, { op: 'newArray' }>, args: readonly
 }
 
 /** A copy: `src.slice(start, end)`, or `Float64Array.from(src)` when the kind changes. */
-export function sliceExpr(src: JsExpr, op: Extract<Op, { op: 'slice' }>, args: readonly JsExpr[]): JsExpr {
-  return b.call(b.member(src, 'slice'), args);
+export function sliceExpr(src: JsExpr, op: Extract<Op, { op: 'slice' }>, args: readonly JsExpr[], srcType: Type): JsExpr {
+  const from = isArrayType(srcType) && isTyped(srcType) ? srcType : 'number[]';
+  const to = isTyped(op.type) ? op.type : 'number[]';
+  if (from === to || args.length > 0) return b.call(b.member(src, 'slice'), args);
+  // A copy that changes kind (`new Float64Array(xs)` of a number[], `[...f64]`): converted as the source does,
+  // so a Float32Array copy rounds to float32.
+  return to === 'number[]' ? b.call(b.path('Array.from'), [src]) : b.newObj(to, [src]);
 }
 
 export function isTyped(t: ArrayType): boolean {
@@ -91,6 +96,6 @@ export function primalExpression(
     case 'newArray':
       return newArrayExpr(s, s.args.map(value));
     case 'slice':
-      return sliceExpr(b.id(variable(s.var)), s, s.args.map(value));
+      return sliceExpr(b.id(variable(s.var)), s, s.args.map(value), fn.vars[s.var].type);
   }
 }

@@ -170,7 +170,9 @@ class ForwardEmitter {
       }
       // A parameter outside `wrt` that receives an active value needs a tangent that starts at zero.
       for (const p of fn.params) {
-        if (this.activeVar(p) && !this.act.activeParams.has(p)) prologue.push(b.let(this.names.tangent(p), b.num(0)));
+        if (!this.activeVar(p) || this.act.activeParams.has(p)) continue;
+        const t = fn.vars[p].type;
+        prologue.push(isArrayType(t) ? b.const(this.names.tangent(p), zeroArrayExpr(t, b.member(b.id(this.names.variable(p)), 'length')), jsType(t, 'local')) : b.let(this.names.tangent(p), b.num(0)));
       }
     }
     // The caller's arrays are never modified: a parameter the function writes to is copied first.
@@ -444,7 +446,7 @@ class ForwardEmitter {
       case 'newArray':
         return newArrayExpr(s, s.form === 'literal' ? s.args.map((a) => this.tangent(a)) : [this.value(s.args[0]), ...(s.args.length > 1 ? [this.tangent(s.args[1])] : [])]);
       case 'slice':
-        return this.activeVar(s.var) ? sliceExpr(b.id(this.names.tangent(s.var)), s, s.args.map((a) => this.value(a))) : b.num(0);
+        return this.activeVar(s.var) ? sliceExpr(b.id(this.names.tangent(s.var)), s, s.args.map((a) => this.value(a)), this.fn.vars[s.var].type) : b.num(0);
       case 'call':
         return this.te.get(s.id) ?? b.num(0);
       default:

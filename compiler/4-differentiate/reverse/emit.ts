@@ -167,8 +167,9 @@ class ReverseEmitter {
     const paramArrays: JsStmt[] = [];
     const scalarAdjoints = new Set<string>();
     for (const v of fn.vars) {
-      const isParam = fn.params.includes(v.id);
-      const wanted = this.act.activeVar[v.id] || (isParam && this.act.activeParams.has(v.id));
+      // A parameter outside `wrt` that receives an active value has an adjoint of its own, like a local.
+      const isParam = fn.params.includes(v.id) && this.act.activeParams.has(v.id);
+      const wanted = this.act.activeVar[v.id] || isParam;
       if (!wanted || this.iterationLocal.has(v.id)) continue;
       const name = this.names.adjoint(v.id);
       if (!isArrayType(v.type)) {
@@ -361,8 +362,9 @@ class ReverseEmitter {
     const sums: { v: VarId; sum: string; inPlace: boolean; direct: boolean }[] = [];
     for (const v of fu.inputs) {
       const info = this.fn.vars[v];
-      const param = this.fn.params.includes(v) && isArrayType(info.type);
-      // Parameter gradient arrays exist before the forward sweep (public: allocated first; pullback: passed in).
+      // Gradient arrays of differentiated parameters exist before the forward sweep (public: allocated
+      // first; pullback: passed in). A parameter outside `wrt` has a local adjoint declared later.
+      const param = this.fn.params.includes(v) && this.act.activeParams.has(v) && isArrayType(info.type);
       const direct = known !== undefined && param;
       const inPlace = !direct && param && this.conv.kind === 'public' && !this.readAfter(l, v);
       const sum = direct || inPlace ? this.names.adjoint(v) : this.names.fresh(`${this.names.adjoint(v)}_sum`);
@@ -419,12 +421,16 @@ class ReverseEmitter {
     else out.push({ k: 'while', test: b.bool(true), body: [...test, b.if(b.not(cond), [b.break()]), ...iteration] });
   }
 
-  /** Whether any statement after loop `l` (at the top of the function) reads `v` actively. */
+  /**
+   * Whether any statement after loop `l` (at the top of the function) reads `v` actively, or writes it
+   * (the reverse of a write reads and clears the element adjoints the loop's shares went into).
+   */
   private readAfter(l: Stmt, v: VarId): boolean {
     const at = this.fn.body.indexOf(l);
     let found = false;
     forEachStmt(this.fn.body.slice(at + 1), (s) => {
       if (s.kind === 'op' && (s.op === 'read' || s.op === 'load' || s.op === 'slice') && s.var === v && this.act.activeTemp[s.id]) found = true;
+      if ((s.kind === 'store' || s.kind === 'fill' || s.kind === 'push' || s.kind === 'assign') && s.var === v) found = true;
       if (s.kind === 'op' && s.op === 'read' && s.var === v && isArrayType(this.fn.vars[v].type)) found = true;
     });
     return found;
@@ -724,7 +730,7 @@ class ReverseEmitter {
         n.stmts.some(
           (s) =>
             (s.kind === 'op' && this.act.activeTemp[s.id]) ||
-            ((s.kind === 'assign' || s.kind === 'store') && this.act.activeVar[s.var]) ||
+            ((s.kind === 'assign' || s.kind === 'store' || s.kind === 'fill' || s.kind === 'push') && this.act.activeVar[s.var]) ||
             s.kind === 'return',
         );
     } else if (n.kind === 'if') r = n.then.some((c) => this.hasReverse(c)) || n.else.some((c) => this.hasReverse(c));

@@ -1,0 +1,443 @@
+/**
+ * Prints an `ArrayProgram` (array-programs.ts) as the TypeScript source of a
+ * marked `f` in `/src/main.ts`, with what the checks need to call it: the
+ * parameters' types and lengths, the differentiated ones, the result type.
+ *
+ * The printer knows every array's length (the parameters' are fixed by the
+ * program, a local array's follows from how it is made) and every loop
+ * index's range, so it resolves each index choice among the index forms
+ * (`i`, `i - 1`, `i + 1`, `X.length - 1 - i`, `i % X.length`, `i * D + j`,
+ * `0`, `X.length - 1`, …) whose values stay inside the array; a choice with no
+ * such form is printed as another expression or skipped. Arrays a `subarray`
+ * view was taken from are never written afterwards (a view would see the
+ * write), views themselves are never written, `readonly number[]` parameters
+ * never. Printing is deterministic.
+ */
+import { mathForms, type ArrayKind, type ArrayProgram, type Expr, type Ret, type Stmt } from './array-programs';
+
+export type ParamType = 'number' | ArrayKind;
+export type ResultType = 'number' | 'number[]' | 'Float64Array';
+
+export interface ArrayProgramText {
+  /** In-memory sources: `/src/main.ts`. */
+  readonly files: Readonly<Record<string, string>>;
+  /** Indices of the differentiated parameters of `f`. */
+  readonly wrt: readonly number[];
+  readonly params: number;
+  readonly paramNames: readonly string[];
+  readonly paramTypes: readonly ParamType[];
+  /** Length of each array parameter (0 for a number). */
+  readonly lengths: readonly number[];
+  readonly result: ResultType;
+}
+
+interface ArrVar {
+  readonly name: string;
+  readonly kind: ArrayKind;
+  readonly len: number;
+  /** A local `subarray` view or a `readonly number[]` parameter. */
+  readonly readOnly: boolean;
+  readonly param: boolean;
+}
+
+/** A loop index with its values lo … hi − 1. */
+interface LoopVar {
+  readonly name: string;
+  readonly lo: number;
+  readonly hi: number;
+  /** Counts 0 … D − 1: a column index. */
+  readonly cols: boolean;
+}
+
+interface Scope {
+  readonly nums: string[];
+  /** Assignable numbers: `let` locals and scalar parameters. */
+  readonly lets: string[];
+  readonly arrays: ArrVar[];
+  /** Innermost last. */
+  readonly loops: LoopVar[];
+}
+
+interface Code {
+  readonly t: string;
+  readonly atom: boolean;
+}
+
+const wrap = (c: Code) => (c.atom ? c.t : `(${c.t})`);
+const copy = (s: Scope): Scope => ({ nums: [...s.nums], lets: [...s.lets], arrays: [...s.arrays], loops: [...s.loops] });
+const pick = <T>(xs: readonly T[], i: number): T => xs[i % xs.length];
+const loopNames = ['i', 'j', 'k', 'l', 'm', 'h', 'g'];
+
+class FunctionPrinter {
+  readonly lines: string[] = [];
+  private counter = 0;
+  /** Arrays a subarray view was taken from: never written again. */
+  private readonly frozen = new Set<string>();
+
+  constructor(private readonly d: number) {}
+
+  private fresh(prefix: string): string {
+    return `${prefix}${this.counter++}`;
+  }
+
+  private loopName(s: Scope): string {
+    return loopNames[s.loops.length] ?? `i${s.loops.length}`;
+  }
+
+  /** Index expressions into `a` whose values stay in range for every iteration of the loops in scope. */
+  indexForms(a: ArrVar, s: Scope): string[] {
+    const L = a.len;
+    if (L === 0) return [];
+    const forms: string[] = [];
+    const add = (text: string, lo: number, hi: number, live: boolean) => {
+      // A form under a loop that never runs is never evaluated: any form is fine there.
+      if (!live || (lo >= 0 && hi <= L - 1)) forms.push(text);
+    };
+    const loops = [...s.loops].reverse();
+    for (const v of loops) {
+      const live = v.hi > v.lo;
+      add(v.name, v.lo, v.hi - 1, live);
+      add(`${v.name} - 1`, v.lo - 1, v.hi - 2, live);
+      add(`${v.name} + 1`, v.lo + 1, v.hi, live);
+      add(`${a.name}.length - 1 - ${v.name}`, L - v.hi, L - 1 - v.lo, live);
+    }
+    for (const c of loops.filter((v) => v.cols)) {
+      for (const r of loops.filter((v) => v !== c)) {
+        add(`${r.name} * ${this.d} + ${c.name}`, r.lo * this.d + c.lo, (r.hi - 1) * this.d + c.hi - 1, r.hi > r.lo && c.hi > c.lo);
+      }
+    }
+    for (const v of loops) forms.push(`${v.name} % ${a.name}.length`);
+    forms.push('0', `${a.name}.length - 1`);
+    if (L > 2) forms.push('1');
+    return forms;
+  }
+
+  expr(e: Expr, s: Scope): Code {
+    switch (e.k) {
+      case 'lit':
+        return { t: String(e.v), atom: e.v >= 0 };
+      case 'num':
+        if (s.nums.length === 0) return this.expr({ k: 'read', a: e.i, at: 0 }, s);
+        return { t: pick(s.nums, e.i), atom: true };
+      case 'counter':
+        if (s.loops.length === 0) return { t: '0.25', atom: true };
+        return { t: `0.25 * ${pick(s.loops, e.i).name}`, atom: false };
+      case 'len':
+        return { t: `0.1 * ${pick(s.arrays, e.a).name}.length`, atom: false };
+      case 'read': {
+        const a = pick(s.arrays, e.a);
+        const forms = this.indexForms(a, s);
+        if (forms.length === 0) return { t: '0.5', atom: true };
+        return { t: `${a.name}[${pick(forms, e.at)}]`, atom: true };
+      }
+      case 'bin':
+        return { t: `${wrap(this.expr(e.l, s))} ${e.op} ${wrap(this.expr(e.r, s))}`, atom: false };
+      case 'neg':
+        return { t: `-${wrap(this.expr(e.e, s))}`, atom: false };
+      case 'div': {
+        const r = wrap(this.expr(e.r, s));
+        return { t: `${wrap(this.expr(e.l, s))} / (1 + ${r} * ${r})`, atom: false };
+      }
+      case 'math': {
+        const form = pick(mathForms, e.f);
+        const args = [this.expr(e.l, s), /\bv\b/.test(form) ? this.expr(e.r, s) : undefined];
+        const t = form.replace(/\b[uv]\b/g, (m, at: number) => {
+          const c = args['uv'.indexOf(m)]!;
+          const isArgument = /[(,] ?$/.test(form.slice(0, at)) && /^[),]/.test(form.slice(at + 1));
+          return isArgument ? c.t : wrap(c);
+        });
+        return { t, atom: /^Math\.[a-z0-9]+\(.*\)$/.test(form) };
+      }
+      case 'reduce': {
+        const a = pick(s.arrays, e.a);
+        const init = this.expr(e.init, s).t;
+        const acc = this.fresh('acc');
+        const v = this.fresh('v');
+        const k = this.fresh('k');
+        const inner = copy(s);
+        inner.nums.push(v);
+        inner.loops.push({ name: k, lo: 0, hi: a.len, cols: false });
+        const body = this.expr(e.body, inner);
+        const params = (...ps: string[]) => (new RegExp(`\\b${k}\\b`).test(body.t) ? [...ps, k] : ps).join(', ');
+        const combine = (x: string) => (e.form === 'sum' ? `${acc} + ${x}` : e.form === 'prod' ? `${acc} * Math.cos(${x})` : `Math.max(${acc}, ${x})`);
+        if (e.mapped) {
+          const w = this.fresh('w');
+          return { t: `${a.name}.map((${params(v)}) => ${body.t}).reduce((${acc}, ${w}) => ${combine(w)}, ${init})`, atom: true };
+        }
+        return { t: `${a.name}.reduce((${params(acc, v)}) => ${combine(e.form === 'sum' ? wrap(body) : body.t)}, ${init})`, atom: true };
+      }
+    }
+  }
+
+  private emit(depth: number, line: string): void {
+    this.lines.push(`${'  '.repeat(depth)}${line}`);
+  }
+
+  private writable(s: Scope): ArrVar[] {
+    return s.arrays.filter((a) => !a.readOnly && !this.frozen.has(a.name));
+  }
+
+  block(body: readonly Stmt[], s: Scope, depth: number): void {
+    for (const st of body) this.stmt(st, s, depth);
+  }
+
+  private value(op: string, e: Expr, s: Scope): string {
+    const c = this.expr(e, s);
+    return op === '*=' ? `Math.cos(${c.t})` : c.t;
+  }
+
+  stmt(st: Stmt, s: Scope, depth: number): void {
+    switch (st.k) {
+      case 'let': {
+        const t = this.expr(st.e, s).t;
+        const name = this.fresh('s');
+        this.emit(depth, `${st.konst ? 'const' : 'let'} ${name} = ${t};`);
+        s.nums.push(name);
+        if (!st.konst) s.lets.push(name);
+        return;
+      }
+      case 'set': {
+        if (s.lets.length === 0) return;
+        const target = pick(s.lets, st.t);
+        this.emit(depth, `${target} ${st.op} ${this.value(st.op, st.e, s)};`);
+        return;
+      }
+      case 'store': {
+        const targets = this.writable(s);
+        if (targets.length === 0) return;
+        const a = pick(targets, st.a);
+        const forms = this.indexForms(a, s);
+        if (forms.length === 0) return;
+        this.emit(depth, `${a.name}[${pick(forms, st.at)}] ${st.op} ${this.value(st.op, st.e, s)};`);
+        return;
+      }
+      case 'fill': {
+        const targets = this.writable(s);
+        if (targets.length === 0) return;
+        this.emit(depth, `${pick(targets, st.a).name}.fill(${this.expr(st.e, s).t});`);
+        return;
+      }
+      case 'array':
+        return this.localArray(st, s, depth);
+      case 'for': {
+        const a = pick(s.arrays, st.a);
+        const i = this.loopName(s);
+        const range = { full: [0, a.len], from1: [1, a.len], inner: [1, a.len - 1], down: [0, a.len] }[st.form];
+        const head = {
+          full: `for (let ${i} = 0; ${i} < ${a.name}.length; ${i}++)`,
+          from1: `for (let ${i} = 1; ${i} < ${a.name}.length; ${i}++)`,
+          inner: `for (let ${i} = 1; ${i} + 1 < ${a.name}.length; ${i}++)`,
+          down: `for (let ${i} = ${a.name}.length - 1; ${i} >= 0; ${i}--)`,
+        }[st.form];
+        const inner = copy(s);
+        inner.loops.push({ name: i, lo: range[0], hi: range[1], cols: false });
+        return this.loop(head, st.body, inner, depth);
+      }
+      case 'forOf': {
+        const a = pick(s.arrays, st.a);
+        const v = this.fresh('e');
+        const inner = copy(s);
+        inner.nums.push(v);
+        return this.loop(`for (const ${v} of ${a.name})`, st.body, inner, depth);
+      }
+      case 'forEach': {
+        const a = pick(s.arrays, st.a);
+        const v = this.fresh('v');
+        const k = this.fresh('k');
+        const inner = copy(s);
+        inner.nums.push(v);
+        inner.loops.push({ name: k, lo: 0, hi: a.len, cols: false });
+        const start = this.lines.length;
+        this.emit(depth, '');
+        this.block(st.body, inner, depth + 1);
+        const usesK = this.lines.slice(start + 1).some((l) => new RegExp(`\\b${k}\\b`).test(l));
+        this.lines[start] = `${'  '.repeat(depth)}${a.name}.forEach((${usesK ? `${v}, ${k}` : v}) => {`;
+        this.emit(depth, '});');
+        return;
+      }
+      case 'cols': {
+        const j = this.loopName(s);
+        const inner = copy(s);
+        inner.loops.push({ name: j, lo: 0, hi: this.d, cols: true });
+        return this.loop(`for (let ${j} = 0; ${j} < ${this.d}; ${j}++)`, st.body, inner, depth);
+      }
+      case 'passes': {
+        const r = this.fresh('pass');
+        const inner = copy(s);
+        inner.loops.push({ name: r, lo: 0, hi: st.n, cols: false });
+        return this.loop(`for (let ${r} = 0; ${r} < ${st.n}; ${r}++)`, st.body, inner, depth);
+      }
+      case 'if': {
+        this.emit(depth, `if (${this.expr(st.l, s).t} > ${this.expr(st.r, s).t}) {`);
+        this.block(st.then, copy(s), depth + 1);
+        if (st.else.length > 0) {
+          this.emit(depth, '} else {');
+          this.block(st.else, copy(s), depth + 1);
+        }
+        this.emit(depth, '}');
+        return;
+      }
+    }
+  }
+
+  private loop(head: string, body: readonly Stmt[], inner: Scope, depth: number): void {
+    this.emit(depth, `${head} {`);
+    this.block(body, inner, depth + 1);
+    this.emit(depth, '}');
+  }
+
+  private localArray(st: Extract<Stmt, { k: 'array' }>, s: Scope, depth: number): void {
+    const src = pick(s.arrays, st.src);
+    const name = this.fresh('u');
+    const sameKind: ArrayKind = src.kind === 'Float64Array' ? 'Float64Array' : 'number[]';
+    const annotate = (kind: ArrayKind) => (st.typed ? `: ${kind}` : '');
+    const declare = (kind: ArrayKind, len: number, init: string, readOnly = false) => {
+      this.emit(depth, `const ${name}${annotate(kind)} = ${init};`);
+      s.arrays.push({ name, kind, len, readOnly, param: false });
+    };
+    const elems = () => st.elems.map((e) => this.expr(e, s).t).join(', ');
+    const callback = (push: (v: string, k: string, inner: Scope) => void) => {
+      const v = this.fresh('v');
+      const k = this.fresh('k');
+      const inner = copy(s);
+      inner.nums.push(v);
+      inner.loops.push({ name: k, lo: 0, hi: src.len, cols: false });
+      push(v, k, inner);
+    };
+    switch (st.form) {
+      case 'zeros':
+        return declare('Float64Array', src.len, `new Float64Array(${src.name}.length)`);
+      case 'fill': {
+        const v = this.expr(st.e, s).t;
+        if (st.typed) return declare('number[]', src.len, `new Array(${src.name}.length).fill(${v})`);
+        return declare('number[]', src.len, `new Array<number>(${src.name}.length).fill(${v})`);
+      }
+      case 'literal':
+        return declare('number[]', st.elems.length, `[${elems()}]`);
+      case 'f64literal':
+        return declare('Float64Array', st.elems.length, `new Float64Array([${elems()}])`);
+      case 'slice':
+        return declare(sameKind, src.len, `${src.name}.slice()`);
+      case 'sliceFrom':
+        return declare(sameKind, Math.max(0, src.len - 1), `${src.name}.slice(1)`);
+      case 'sliceTo':
+        return declare(sameKind, Math.max(0, src.len - 1), `${src.name}.slice(0, ${src.name}.length - 1)`);
+      case 'subarray':
+        if (src.kind !== 'Float64Array') return declare(sameKind, Math.max(0, src.len - 1), `${src.name}.slice(1)`);
+        this.frozen.add(src.name);
+        return declare('Float64Array', Math.max(0, src.len - 2), `${src.name}.subarray(1, ${src.name}.length - 1)`, true);
+      case 'spread':
+        return declare('number[]', src.len, `[...${src.name}]`);
+      case 'copy':
+        return declare('Float64Array', src.len, `new Float64Array(${src.name})`);
+      case 'map':
+        return callback((v, k, inner) => {
+          const body = this.expr(st.e, inner).t;
+          const ps = new RegExp(`\\b${k}\\b`).test(body) ? `${v}, ${k}` : v;
+          declare(sameKind, src.len, `${src.name}.map((${ps}) => ${body})`);
+        });
+      case 'push':
+      case 'pushOf': {
+        this.emit(depth, `const ${name}: number[] = [];`);
+        const inner = copy(s);
+        if (st.form === 'push') {
+          const i = this.loopName(s);
+          inner.loops.push({ name: i, lo: 0, hi: src.len, cols: false });
+          this.emit(depth, `for (let ${i} = 0; ${i} < ${src.name}.length; ${i}++) {`);
+        } else {
+          const v = this.fresh('e');
+          inner.nums.push(v);
+          this.emit(depth, `for (const ${v} of ${src.name}) {`);
+        }
+        this.emit(depth + 1, `${name}.push(${this.expr(st.e, inner).t});`);
+        this.emit(depth, '}');
+        s.arrays.push({ name, kind: 'number[]', len: src.len, readOnly: false, param: false });
+        return;
+      }
+    }
+  }
+
+  ret(r: Ret, s: Scope): ResultType {
+    const literal = (elems: readonly Expr[]): ResultType => {
+      this.emit(1, `return [${elems.map((e) => this.expr(e, s).t).join(', ')}];`);
+      return 'number[]';
+    };
+    switch (r.k) {
+      case 'scalar':
+        this.emit(1, `return ${this.expr(r.e, s).t};`);
+        return 'number';
+      case 'literal':
+        return literal(r.elems);
+      case 'local': {
+        const locals = s.arrays.filter((a) => !a.param && a.len > 0);
+        if (locals.length === 0) return literal(r.elems);
+        const a = pick(locals, r.a);
+        this.emit(1, `return ${a.name};`);
+        return a.kind === 'Float64Array' ? 'Float64Array' : 'number[]';
+      }
+      case 'map': {
+        const candidates = s.arrays.filter((a) => a.len > 0);
+        if (candidates.length === 0) return literal([r.e]);
+        const a = pick(candidates, r.a);
+        const v = this.fresh('v');
+        const k = this.fresh('k');
+        const inner = copy(s);
+        inner.nums.push(v);
+        inner.loops.push({ name: k, lo: 0, hi: a.len, cols: false });
+        const body = this.expr(r.e, inner).t;
+        const ps = new RegExp(`\\b${k}\\b`).test(body) ? `${v}, ${k}` : v;
+        this.emit(1, `return ${a.name}.map((${ps}) => ${body});`);
+        return a.kind === 'Float64Array' ? 'Float64Array' : 'number[]';
+      }
+    }
+  }
+}
+
+export function printArrayProgram(p: ArrayProgram): ArrayProgramText {
+  const arrayNames = ['a', 'b', 'c', 'x', 'y'];
+  const scalarNames = ['p', 'q', 't'];
+  const lengthOf = (shape: string) => (shape === 'n' ? p.n : shape === 'nd' ? p.n * p.d : p.kLength);
+  const unordered = [
+    ...p.arrays.map((a, i) => ({ name: arrayNames[i], type: a.kind as ParamType, length: lengthOf(a.shape) })),
+    ...Array.from({ length: p.scalars }, (_, i) => ({ name: scalarNames[i], type: 'number' as ParamType, length: 0 })),
+  ];
+  const r = p.rotate % unordered.length;
+  const params = [...unordered.slice(r), ...unordered.slice(0, r)];
+  const all = (1 << params.length) - 1;
+  const mask = p.wrtMask & all;
+  const wrt = mask === 0 || mask === all ? params.map((_, i) => i) : params.map((_, i) => i).filter((i) => mask & (1 << i));
+
+  const printer = new FunctionPrinter(p.d);
+  const scope: Scope = {
+    nums: params.filter((q) => q.type === 'number').map((q) => q.name),
+    lets: params.filter((q) => q.type === 'number').map((q) => q.name),
+    // Parameters in signature order: index choices shrink towards the first.
+    arrays: unordered.filter((q) => q.type !== 'number').map((q) => ({ name: q.name, kind: q.type as ArrayKind, len: q.length, readOnly: q.type === 'readonly number[]', param: true })),
+    loops: [],
+  };
+  printer.block(p.body, scope, 1);
+  const result = printer.ret(p.ret, scope);
+  const tag = mask === 0 || mask === all ? '@differentiable' : `@differentiable wrt(${wrt.map((i) => params[i].name).join(', ')})`;
+  const src = [
+    `/** ${tag} */`,
+    `export function f(${params.map((q) => `${q.name}: ${q.type}`).join(', ')}): ${result} {`,
+    ...printer.lines,
+    '}',
+    '',
+  ].join('\n');
+  return {
+    files: { '/src/main.ts': src },
+    wrt,
+    params: params.length,
+    paramNames: params.map((q) => q.name),
+    paramTypes: params.map((q) => q.type),
+    lengths: params.map((q) => q.length),
+    result,
+  };
+}
+
+/** The program's files, each under a `// path` line: how a failure shows it. */
+export function arrayListing(text: ArrayProgramText): string {
+  const lengths = text.paramNames.map((n, i) => (text.paramTypes[i] === 'number' ? null : `${n}.length = ${text.lengths[i]}`)).filter((x) => x);
+  return `${Object.entries(text.files).map(([path, src]) => `// ${path}\n${src}`).join('\n')}// called with ${lengths.join(', ')}\n`;
+}

@@ -1,0 +1,238 @@
+/**
+ * Random programs that read and write arrays, as fast-check arbitraries (the
+ * array counterpart of programs.ts; printed by array-program-text.ts).
+ *
+ * A program is a marked `f` with array parameters (`Float64Array`, `number[]`,
+ * `readonly number[]`) of lengths fixed per program (n, n·D or K elements) and
+ * scalar parameters, whose body declares scalars and local arrays, writes
+ * elements (`=`, `+=`, `-=`, `*=`), fills, loops over arrays (index loops in
+ * four forms, `for … of`, `forEach`, fixed inner loops and repeated passes),
+ * and returns a number or an array. Every variable, array and index is
+ * referred to by a number that the printer resolves modulo what is in scope,
+ * and index expressions are chosen among those whose range the printer can
+ * prove in bounds for the concrete lengths: so every value, and every shrink of
+ * it, prints as valid strict TypeScript that never reads or writes out of
+ * range, terminates, and stays bounded (`*=` multiplies by a cosine, Math
+ * functions are squashed or see arguments inside their domain).
+ */
+import fc from 'fast-check';
+
+export type ArrayKind = 'Float64Array' | 'number[]' | 'readonly number[]';
+
+/** An array parameter's length: n, n·D (a row-major n × D matrix) or K elements. */
+export type Shape = 'n' | 'nd' | 'k';
+
+export interface ArrayParam {
+  readonly kind: ArrayKind;
+  readonly shape: Shape;
+}
+
+export type Expr =
+  | { readonly k: 'lit'; readonly v: number }
+  /** A number in scope: a scalar parameter or local, a `for … of` element, a callback's element. */
+  | { readonly k: 'num'; readonly i: number }
+  /** A loop index used as a value (`0.25 * i`), or `0.25` outside loops. */
+  | { readonly k: 'counter'; readonly i: number }
+  /** `X.length` of an array in scope, scaled (`0.1 * X.length`). */
+  | { readonly k: 'len'; readonly a: number }
+  /** `X[index]`, the index chosen (modulo) among the in-range forms the printer finds. */
+  | { readonly k: 'read'; readonly a: number; readonly at: number }
+  | { readonly k: 'bin'; readonly op: '+' | '-' | '*'; readonly l: Expr; readonly r: Expr }
+  | { readonly k: 'neg'; readonly e: Expr }
+  /** `l / (1 + r * r)`: a divisor of at least 1. */
+  | { readonly k: 'div'; readonly l: Expr; readonly r: Expr }
+  /** One of `mathForms` applied to (l, r). */
+  | { readonly k: 'math'; readonly f: number; readonly l: Expr; readonly r: Expr }
+  /**
+   * `X.reduce((acc, v, k) => acc + body, init)` (`form` 'sum'), `acc * Math.cos(body)` ('prod'),
+   * `Math.max(acc, body)` ('max'); with `mapped`, `X.map((v, k) => body).reduce((acc, w) => acc + w, init)`.
+   */
+  | { readonly k: 'reduce'; readonly a: number; readonly form: 'sum' | 'prod' | 'max'; readonly mapped: boolean; readonly init: Expr; readonly body: Expr };
+
+export type LocalArrayForm =
+  /** `new Float64Array(X.length)` */
+  | 'zeros'
+  /** `new Array<number>(X.length).fill(e)` or `new Array(X.length).fill(e)` */
+  | 'fill'
+  /** `[e0, e1, …]` */
+  | 'literal'
+  /** `new Float64Array([e0, e1, …])` */
+  | 'f64literal'
+  /** `X.slice()` */
+  | 'slice'
+  /** `X.slice(1)` */
+  | 'sliceFrom'
+  /** `X.slice(0, X.length - 1)` */
+  | 'sliceTo'
+  /** `X.subarray(1, X.length - 1)` (Float64Array sources only, read only) */
+  | 'subarray'
+  /** `[...X]` */
+  | 'spread'
+  /** `new Float64Array(X)` */
+  | 'copy'
+  /** `X.map((v, k) => e)` */
+  | 'map'
+  /** `const u: number[] = []; for (let i = 0; i < X.length; i++) u.push(e);` */
+  | 'push'
+  /** `const u: number[] = []; for (const v of X) u.push(e);` */
+  | 'pushOf';
+
+export type StoreOp = '=' | '+=' | '-=' | '*=';
+
+export type Stmt =
+  | { readonly k: 'let'; readonly konst: boolean; readonly e: Expr }
+  /** Assigns a `let` or a scalar parameter; `*=` multiplies by `Math.cos(e)`. */
+  | { readonly k: 'set'; readonly t: number; readonly op: StoreOp; readonly e: Expr }
+  /** A local array from source array `src`, with `elems` for literals and `e` for fill/map/push. */
+  | { readonly k: 'array'; readonly form: LocalArrayForm; readonly src: number; readonly elems: readonly Expr[]; readonly e: Expr; readonly typed: boolean }
+  /** `X[index] op e` on a writable array (`*=` multiplies by `Math.cos(e)`). */
+  | { readonly k: 'store'; readonly a: number; readonly at: number; readonly op: StoreOp; readonly e: Expr }
+  | { readonly k: 'fill'; readonly a: number; readonly e: Expr }
+  /**
+   * `for (let i = 0; i < X.length; i++)` ('full'), from 1 ('from1'), `1 … X.length − 2`
+   * (`i + 1 < X.length`, 'inner'), or down from `X.length − 1` ('down').
+   */
+  | { readonly k: 'for'; readonly a: number; readonly form: 'full' | 'from1' | 'inner' | 'down'; readonly body: readonly Stmt[] }
+  | { readonly k: 'forOf'; readonly a: number; readonly body: readonly Stmt[] }
+  | { readonly k: 'forEach'; readonly a: number; readonly body: readonly Stmt[] }
+  /** `for (let j = 0; j < D; j++)`: the column loop of the n × D parameters. */
+  | { readonly k: 'cols'; readonly body: readonly Stmt[] }
+  /** `for (let p = 0; p < passes; p++)`: the same in-place pass repeated. */
+  | { readonly k: 'passes'; readonly n: number; readonly body: readonly Stmt[] }
+  | { readonly k: 'if'; readonly l: Expr; readonly r: Expr; readonly then: readonly Stmt[]; readonly else: readonly Stmt[] };
+
+export type Ret =
+  | { readonly k: 'scalar'; readonly e: Expr }
+  /** A local array (one of length ≥ 1 declared at the top level), else a literal of `elems`. */
+  | { readonly k: 'local'; readonly a: number; readonly elems: readonly Expr[] }
+  | { readonly k: 'literal'; readonly elems: readonly Expr[] }
+  /** `return X.map((v, k) => e)` */
+  | { readonly k: 'map'; readonly a: number; readonly e: Expr };
+
+export interface ArrayProgram {
+  /** Rows n, columns D of the matrix-shaped parameters, K for the 'k' shape. */
+  readonly n: number;
+  readonly d: number;
+  readonly kLength: number;
+  readonly arrays: readonly ArrayParam[];
+  readonly scalars: number;
+  /** Rotates the parameter list (arrays first, then scalars) by this much. */
+  readonly rotate: number;
+  /** Bit i set: parameter i (printed order) is differentiated; 0 or all bits: plain `@differentiable`. */
+  readonly wrtMask: number;
+  readonly body: readonly Stmt[];
+  readonly ret: Ret;
+  /** Seed of the evaluation points. */
+  readonly seed: number;
+}
+
+/** Math forms on operands u, v, all bounded or with arguments in their domain. */
+export const mathForms: readonly string[] = [
+  'Math.sin(u)', 'Math.cos(u)', 'Math.tanh(u)', 'Math.atan(u)', 'Math.exp(Math.sin(u))', 'Math.log(1 + u * u)',
+  'Math.sqrt(1 + u * u)', 'Math.max(u, v)', 'Math.min(u, v)', 'Math.hypot(u, v, 1)', 'Math.abs(u)', 'u * Math.cos(v)',
+];
+
+/** true with probability 1/n; shrinks to false. */
+const sometimes = (n: number) => fc.oneof({ weight: n - 1, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) });
+const literal = fc.constantFrom(1, 0.5, 2, 0.25, 1.5, -1, 0, 3);
+const index = fc.nat({ max: 30 });
+
+function memo<T>(f: (d: number) => fc.Arbitrary<T>): (d: number) => fc.Arbitrary<T> {
+  const cache = new Map<number, fc.Arbitrary<T>>();
+  return (d) => {
+    let a = cache.get(d);
+    if (!a) cache.set(d, (a = f(d)));
+    return a;
+  };
+}
+
+export const exprArb: (depth: number) => fc.Arbitrary<Expr> = memo((depth) => {
+  const leaf: fc.Arbitrary<Expr> = fc.oneof(
+    { weight: 5, arbitrary: fc.record({ k: fc.constant('read' as const), a: index, at: index }) },
+    { weight: 3, arbitrary: fc.record({ k: fc.constant('num' as const), i: index }) },
+    { weight: 1, arbitrary: literal.map((v): Expr => ({ k: 'lit', v })) },
+    { weight: 1, arbitrary: fc.record({ k: fc.constant('counter' as const), i: index }) },
+    { weight: 1, arbitrary: fc.record({ k: fc.constant('len' as const), a: index }) },
+  );
+  if (depth <= 0) return leaf;
+  const e = exprArb(depth - 1);
+  return fc.oneof(
+    { weight: 4, arbitrary: leaf },
+    { weight: 5, arbitrary: fc.record({ k: fc.constant('bin' as const), op: fc.constantFrom('+' as const, '-' as const, '*' as const), l: e, r: e }) },
+    { weight: 1, arbitrary: fc.record({ k: fc.constant('neg' as const), e }) },
+    { weight: 1, arbitrary: fc.record({ k: fc.constant('div' as const), l: e, r: e }) },
+    { weight: 3, arbitrary: fc.record({ k: fc.constant('math' as const), f: fc.nat({ max: mathForms.length - 1 }), l: e, r: e }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        k: fc.constant('reduce' as const),
+        a: index,
+        form: fc.constantFrom('sum' as const, 'prod' as const, 'max' as const),
+        mapped: sometimes(3),
+        init: exprArb(0),
+        body: e,
+      }),
+    },
+  );
+});
+
+const storeOp = fc.constantFrom<StoreOp>('=', '+=', '-=', '*=');
+const arrayForms: readonly LocalArrayForm[] = ['zeros', 'fill', 'literal', 'f64literal', 'slice', 'sliceFrom', 'sliceTo', 'subarray', 'spread', 'copy', 'map', 'push', 'pushOf'];
+
+const blockArb: (depth: number) => fc.Arbitrary<readonly Stmt[]> = memo((depth) => fc.array(stmtArb(depth), { minLength: 1, maxLength: depth >= 2 ? 6 : 3 }));
+
+const stmtArb: (depth: number) => fc.Arbitrary<Stmt> = memo((depth) => {
+  const e = exprArb(2);
+  const store = fc.record({ k: fc.constant('store' as const), a: index, at: index, op: storeOp, e });
+  const simple: { weight: number; arbitrary: fc.Arbitrary<Stmt> }[] = [
+    { weight: 3, arbitrary: fc.record({ k: fc.constant('let' as const), konst: fc.boolean(), e }) },
+    { weight: 3, arbitrary: fc.record({ k: fc.constant('set' as const), t: index, op: storeOp, e }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        k: fc.constant('array' as const),
+        form: fc.constantFrom(...arrayForms),
+        src: index,
+        elems: fc.array(exprArb(1), { minLength: 1, maxLength: 4 }),
+        e: exprArb(1),
+        typed: fc.boolean(),
+      }),
+    },
+    { weight: 6, arbitrary: store },
+    { weight: 1, arbitrary: fc.record({ k: fc.constant('fill' as const), a: index, e: exprArb(1) }) },
+  ];
+  if (depth <= 0) return fc.oneof(...simple);
+  const inner = blockArb(depth - 1);
+  return fc.oneof(
+    ...simple,
+    { weight: 6, arbitrary: fc.record({ k: fc.constant('for' as const), a: index, form: fc.constantFrom('full' as const, 'from1' as const, 'inner' as const, 'down' as const), body: inner }) },
+    { weight: 2, arbitrary: fc.record({ k: fc.constant('forOf' as const), a: index, body: inner }) },
+    { weight: 1, arbitrary: fc.record({ k: fc.constant('forEach' as const), a: index, body: inner }) },
+    { weight: 2, arbitrary: fc.record({ k: fc.constant('cols' as const), body: inner }) },
+    { weight: 1, arbitrary: fc.record({ k: fc.constant('passes' as const), n: fc.integer({ min: 1, max: 3 }), body: inner }) },
+    { weight: 1, arbitrary: fc.record({ k: fc.constant('if' as const), l: exprArb(1), r: exprArb(1), then: inner, else: fc.oneof(fc.constant([]), inner) }) },
+  );
+});
+
+const retArb: fc.Arbitrary<Ret> = fc.oneof(
+  { weight: 5, arbitrary: fc.record({ k: fc.constant('scalar' as const), e: exprArb(3) }) },
+  { weight: 3, arbitrary: fc.record({ k: fc.constant('local' as const), a: index, elems: fc.array(exprArb(2), { minLength: 1, maxLength: 3 }) }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('literal' as const), elems: fc.array(exprArb(2), { minLength: 1, maxLength: 4 }) }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('map' as const), a: index, e: exprArb(2) }) },
+);
+
+export const arrayProgramArb: fc.Arbitrary<ArrayProgram> = fc.record({
+  n: fc.integer({ min: 1, max: 5 }),
+  d: fc.integer({ min: 1, max: 3 }),
+  kLength: fc.integer({ min: 1, max: 4 }),
+  arrays: fc.array(
+    fc.record({ kind: fc.constantFrom<ArrayKind>('Float64Array', 'number[]', 'readonly number[]'), shape: fc.constantFrom<Shape>('n', 'n', 'nd', 'k') }),
+    { minLength: 1, maxLength: 3 },
+  ),
+  scalars: fc.nat({ max: 2 }),
+  rotate: fc.nat({ max: 4 }),
+  wrtMask: fc.nat({ max: 31 }),
+  body: blockArb(2),
+  ret: retArb,
+  seed: fc.nat(),
+});

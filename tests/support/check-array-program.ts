@@ -1,0 +1,295 @@
+/**
+ * Checks one generated array program (array-programs.ts) end to end, the array
+ * counterpart of check-program.ts:
+ *
+ * - it compiles without diagnostics and the generated file loads on its own;
+ * - `f_jvp`, `f_vjp` (and `f_grad`) return the value the plain function
+ *   computes, bit for bit and of the result's kind; tangents, grads have the
+ *   contract's kinds and lengths;
+ * - for a number result, `f_grad` equals `f_vjp(…, 1)` bit for bit;
+ * - forward agrees with reverse: ⟨J·v, w⟩ = ⟨v, Jᵀ·w⟩ for a random tangent v
+ *   and a random cotangent w (relative 1e-10 of the sum of |terms|);
+ * - both agree with central differences of the primal (relative 1e-5): J·v
+ *   element by element, and wᵀ·J·v;
+ * - `f_jacobian` (array results) has one Float64Array row per output and one
+ *   column per differentiated input, J·v equals `f_jvp`'s tangent and wᵀ·J
+ *   equals `f_vjp`'s grads (1e-10), and each column matches its own central
+ *   difference;
+ * - no generated call modifies its arguments (every call is guarded), and an
+ *   `out` argument full of NaN is returned, keeps its arrays, and holds what
+ *   the allocating call returns, also when reused.
+ *
+ * A point (or a Jacobian column) where the finite differences at two step sizes
+ * disagree cannot judge a derivative: it is counted, never silently passed, and
+ * the caller bounds the share of such points. The primal always runs on copies
+ * of its arguments (a program may write to its parameters).
+ */
+import { compileProgram, DOT_TOLERANCE, FD_TOLERANCE, ProgramFailure } from './check-program';
+import { guardArguments } from './arguments';
+import { centralDifference, dot, flatten, maxRelativeError, rng, scaledDirection, unflatten, type Value } from './numeric';
+import { copyValue, kindOf, kindOfType, tangentLike, unit } from './points';
+import { withTimeout } from './subject';
+import { arrayListing, printArrayProgram, type ArrayProgramText } from './array-program-text';
+import type { ArrayProgram } from './array-programs';
+
+export interface ArrayStats {
+  programs: number;
+  points: number;
+  /** Points whose value is not finite or beyond ±1e8, or whose derivatives overflow where finite differences cannot judge them. */
+  outOfRange: number;
+  /** Points where finite differences at two step sizes disagree (a kink, a branch switch) or see a flat function. */
+  unreliable: number;
+  checked: number;
+  /** Programs with no checked point. */
+  unchecked: number;
+  worstDotProduct: number;
+  /** Jacobian columns compared with finite differences, and those that could not be judged. */
+  columns: number;
+  columnsSkipped: number;
+  /** Programs with an array result. */
+  arrayResults: number;
+}
+
+export const newArrayStats = (): ArrayStats => ({
+  programs: 0, points: 0, outOfRange: 0, unreliable: 0, checked: 0, unchecked: 0, worstDotProduct: 0, columns: 0, columnsSkipped: 0, arrayResults: 0,
+});
+
+const POINTS = 2;
+const ATTEMPTS = 5;
+
+const relErr = (a: number, b: number) => (a === b ? 0 : Math.abs(a - b) / Math.max(1, Math.abs(a), Math.abs(b)));
+const same = (a: number, b: number) => Object.is(a, b) || a === b;
+const huge = (d: number) => !Number.isFinite(d) || Math.abs(d) > 1e10;
+const fmt = (v: unknown): string => JSON.stringify(v, (_, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : ArrayBuffer.isView(x) ? Array.from(x as Float64Array) : x));
+type Fn = (...args: any[]) => any;
+
+/** Same kind, same length, same elements bit for bit (NaN equals NaN). */
+function identical(a: unknown, b: unknown): boolean {
+  if (kindOf(a) !== kindOf(b)) return false;
+  if (typeof a === 'number') return same(a, b as number) || (Number.isNaN(a) && Number.isNaN(b as number));
+  const x = a as ArrayLike<number>;
+  const y = b as ArrayLike<number>;
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (!(same(x[i], y[i]) || (Number.isNaN(x[i]) && Number.isNaN(y[i])))) return false;
+  return true;
+}
+
+/** A result of a generated call with every number NaN (arrays of the same kinds and lengths). */
+function garbageLike(like: unknown): unknown {
+  if (typeof like === 'number') return NaN;
+  if (like instanceof Float64Array) return new Float64Array(like.length).fill(NaN);
+  if (Array.isArray(like)) return like.map(garbageLike);
+  if (like && typeof like === 'object') return Object.fromEntries(Object.entries(like).map(([k, v]) => [k, garbageLike(v)]));
+  throw new Error(`unexpected result part ${fmt(like)}`);
+}
+
+/** Every array inside a result, in a stable order. */
+function arraysIn(x: unknown, tuple = false): unknown[] {
+  if (ArrayBuffer.isView(x)) return [x];
+  // `grads` is a tuple (of numbers and arrays), never a numeric array itself.
+  if (Array.isArray(x)) return tuple ? x.flatMap((v) => arraysIn(v)) : [x];
+  if (x && typeof x === 'object') return Object.entries(x).flatMap(([k, v]) => arraysIn(v, k === 'grads'));
+  return [];
+}
+
+function identicalResults(a: any, b: any): boolean {
+  const keys = Object.keys(a).sort();
+  if (keys.join() !== Object.keys(b).sort().join()) return false;
+  return keys.every((k) => (k === 'grads' ? a.grads.length === b.grads.length && a.grads.every((g: unknown, i: number) => identical(g, b.grads[i])) : identical(a[k], b[k])));
+}
+
+export function checkArrayProgram(p: ArrayProgram, stats: ArrayStats): void {
+  const text = printArrayProgram(p);
+  withTimeout('checking the program', () => checkArrayText(text, p.seed, stats));
+}
+
+/** Checks a printed program at random points from `seed`, or at the argument lists given. */
+export function checkArrayText(text: ArrayProgramText, seed: number, stats: ArrayStats, points?: readonly (readonly Value[])[]): void {
+  const compiled = compileProgram(text);
+  stats.programs++;
+  if (text.result !== 'number') stats.arrayResults++;
+  const rand = rng(seed);
+  const uniform = (lo: number, hi: number) => lo + (hi - lo) * rand();
+  let checked = 0;
+  let jacobianChecked = false;
+  const attempts = points ? points.length : ATTEMPTS;
+  for (let attempt = 0; attempt < attempts && (points || checked < POINTS); attempt++) {
+    stats.points++;
+    const args: Value[] = points
+      ? points[attempt].map(copyValue)
+      : text.paramTypes.map((t, i) => {
+          if (t === 'number') return uniform(-2, 2);
+          const xs = Array.from({ length: text.lengths[i] }, () => uniform(-2, 2));
+          return t === 'Float64Array' ? Float64Array.from(xs) : xs;
+        });
+    const verdict = checkPoint(text, compiled, args, rand, stats, attempt === 0, !jacobianChecked);
+    if (verdict === 'checked') {
+      checked++;
+      jacobianChecked = true;
+    }
+    stats[verdict]++;
+  }
+  if (checked === 0) stats.unchecked++;
+}
+
+function checkPoint(
+  text: ArrayProgramText,
+  compiled: ReturnType<typeof compileProgram>,
+  args: readonly Value[],
+  rand: () => number,
+  stats: ArrayStats,
+  withOut: boolean,
+  withJacobian: boolean,
+): 'checked' | 'outOfRange' | 'unreliable' {
+  const { generated, original, module: m } = compiled;
+  const { wrt } = text;
+  const scalarResult = text.result === 'number';
+  let where = `at ${text.paramNames.map((n, i) => `${n} = ${fmt(args[i])}`).join(', ')}`;
+  const fail = (what: string) => new ProgramFailure(`${what}\n${where}\n--- program ---\n${arrayListing(text)}--- generated ---\n${generated}`);
+  const f = original.f as Fn;
+  const primal = (...a: Value[]): Value => f(...a.map(copyValue));
+  let value: Value;
+  try {
+    value = primal(...args);
+  } catch (e) {
+    throw fail(`the program itself throws (a bug of the test's generator): ${(e as Error).message}`);
+  }
+  const tangentNames = wrt.map((i) => `d${text.paramNames[i]} (tangent)`);
+  const guarded = (name: string, argNames: string[], hasOut: boolean): Fn => {
+    if (typeof m[name] !== 'function') throw fail(`the generated module has no function ${name}`);
+    const g = guardArguments(name, m[name], argNames, hasOut);
+    return (...xs: unknown[]) => {
+      try {
+        return g(...xs);
+      } catch (e) {
+        throw fail(`${name}: ${(e as Error).message}`);
+      }
+    };
+  };
+  const jvpFn = guarded('f_jvp', [...text.paramNames, ...tangentNames], true);
+  const vjpFn = guarded('f_vjp', [...text.paramNames, 'cotangent'], true);
+  const gradFn = scalarResult ? guarded('f_grad', [...text.paramNames], true) : undefined;
+  const jacobianFn = scalarResult ? undefined : guarded('f_jacobian', [...text.paramNames], false);
+
+  const like = wrt.map((i) => tangentLike(args[i]));
+  const n = flatten(like).length;
+  const v = Array.from({ length: n }, () => 2 * rand() - 1);
+  const sd = scaledDirection(args, wrt, v);
+  const tangents = unflatten(sd, like);
+  const outputs = flatten([value]).length;
+  const wFlat = scalarResult ? [(0.5 + 1.5 * rand()) * (rand() < 0.5 ? -1 : 1)] : Array.from({ length: outputs }, () => 2 * rand() - 1);
+  const cotangent = unflatten(wFlat, [tangentLike(value)])[0];
+  where += `, tangent ${fmt(tangents)}, cotangent ${fmt(cotangent)}`;
+
+  const jvp = jvpFn(...args, ...tangents);
+  const vjp = vjpFn(...args, cotangent);
+  const resultKind = kindOfType(text.result);
+  for (const [mode, r] of [['f_jvp', jvp], ['f_vjp', vjp]] as const) {
+    if (!identical(r.value, value)) throw fail(`${mode} returns value ${fmt(r.value)} (${kindOf(r.value)}), the function computes ${fmt(value)} (${kindOf(value)})`);
+  }
+  if (kindOf(jvp.tangent) !== resultKind || flatten([jvp.tangent]).length !== outputs) throw fail(`f_jvp's tangent is ${fmt(jvp.tangent)} (${kindOf(jvp.tangent)}), expected a ${resultKind} of ${outputs}`);
+  for (const [mode, r] of [['f_vjp', vjp]] as const) {
+    if (!Array.isArray(r.grads) || r.grads.length !== wrt.length) throw fail(`${mode}'s grads is ${fmt(r.grads)}, expected ${wrt.length} entries`);
+    wrt.forEach((p, k) => {
+      const expected = kindOfType(text.paramTypes[p]);
+      const g = r.grads[k];
+      if (kindOf(g) !== expected || (typeof g !== 'number' && g.length !== text.lengths[p])) {
+        throw fail(`${mode}'s grads[${k}] (for ${text.paramNames[p]}) is ${fmt(g)} (${kindOf(g)}), expected a ${expected}${expected === 'number' ? '' : ` of length ${text.lengths[p]}`}`);
+      }
+    });
+  }
+  if (gradFn) {
+    const grad = gradFn(...args);
+    const vjp1 = vjpFn(...args, 1);
+    if (!identical(grad.value, value)) throw fail(`f_grad returns value ${grad.value}, the function computes ${value}`);
+    if (!identicalResults(grad, vjp1)) throw fail(`f_grad gives ${fmt(grad.grads)}, f_vjp with cotangent 1 gives ${fmt(vjp1.grads)}`);
+  }
+  if (withOut) {
+    const calls: [string, (out?: unknown) => any][] = [
+      ['f_jvp', (out) => jvpFn(...args, ...tangents, ...(out === undefined ? [] : [out]))],
+      ['f_vjp', (out) => vjpFn(...args, cotangent, ...(out === undefined ? [] : [out]))],
+    ];
+    if (gradFn) calls.push(['f_grad', (out) => gradFn(...args, ...(out === undefined ? [] : [out]))]);
+    for (const [name, call] of calls) {
+      const fresh = call();
+      const out = garbageLike(fresh);
+      const arrays = arraysIn(out);
+      for (const round of ['first', 'second']) {
+        const r = call(out);
+        if (r !== out) throw fail(`${name}(…, out) did not return out`);
+        if (!identicalResults(out, fresh)) throw fail(`${name}(…, out), ${round} call: wrote ${fmt(out)}, the allocating call gives ${fmt(fresh)}`);
+        if (arraysIn(out).some((a, i) => a !== arrays[i])) throw fail(`${name}(…, out) replaced an array of out instead of overwriting it`);
+      }
+    }
+  }
+
+  const values = flatten([value]);
+  if (!values.every((x) => Number.isFinite(x) && Math.abs(x) <= 1e8)) return 'outOfRange';
+
+  // Forward against reverse: ⟨J·v, w⟩ = ⟨v, Jᵀ·w⟩.
+  const jv = flatten([jvp.tangent]);
+  const jtw = flatten(vjp.grads);
+  const forwardSide = dot(jv, wFlat);
+  const reverseSide = dot(jtw, sd);
+  const size = jv.reduce((t, x, i) => t + Math.abs(x * wFlat[i]), 0) + jtw.reduce((t, x, i) => t + Math.abs(x * sd[i]), 0);
+  const fd = centralDifference(primal, args, wrt, v, 1e-6);
+  const coarse = centralDifference(primal, args, wrt, v, 1e-5);
+  const reliable = maxRelativeError(fd, coarse) <= FD_TOLERANCE / 10;
+  if (!reliable && [...jv, ...jtw, ...fd].some(huge)) return 'outOfRange';
+  const dotErr = forwardSide === reverseSide ? 0 : Math.abs(forwardSide - reverseSide) / Math.max(size, Number.MIN_VALUE);
+  if (Number.isFinite(dotErr)) stats.worstDotProduct = Math.max(stats.worstDotProduct, dotErr);
+  const fdReverse = dot(wFlat, fd);
+  if (!(dotErr <= DOT_TOLERANCE)) {
+    const judge = maxRelativeError(fd, jv) <= FD_TOLERANCE ? 'forward is right' : relErr(fdReverse, reverseSide) <= FD_TOLERANCE ? 'reverse is right' : 'neither agrees';
+    throw fail(`forward and reverse disagree: ⟨J·v, w⟩ = ${forwardSide}, ⟨v, Jᵀ·w⟩ = ${reverseSide} (tangent ${fmt(jvp.tangent)}, grads ${fmt(vjp.grads)}); central difference J·v ${fmt(fd)}: ${judge}`);
+  }
+  const agree = maxRelativeError(fd, jv) <= FD_TOLERANCE && relErr(fdReverse, reverseSide) <= FD_TOLERANCE;
+  if (!agree) {
+    // Exactly flat in floating point while the exact derivative is small: finite differences cannot see it.
+    const flat = fd.every((x, i) => x === 0 && coarse[i] === 0) && Math.max(...jv.map(Math.abs), Math.abs(reverseSide)) <= 1e-2 * Math.max(1, ...values.map(Math.abs));
+    if (!reliable || flat) return 'unreliable';
+    throw fail(`derivative disagrees with finite differences: forward J·v = ${fmt(jv)}, reverse wᵀ·J·v = ${reverseSide}; central differences J·v = ${fmt(fd)} (step 1e-6) / ${fmt(coarse)} (step 1e-5), wᵀ·(J·v) = ${fdReverse}`);
+  }
+  if (jacobianFn && withJacobian) checkJacobianAt(jacobianFn, primal, args, wrt, { v, sd, jv, wFlat, jtw, outputs, n }, stats, fail);
+  return 'checked';
+}
+
+/** `f_jacobian` at a point where forward and reverse were just checked: its shape, J·v and wᵀ·J exactly, each column against finite differences. */
+function checkJacobianAt(
+  jacobianFn: Fn,
+  primal: (...a: Value[]) => Value,
+  args: readonly Value[],
+  wrt: readonly number[],
+  { sd, jv, wFlat, jtw, outputs, n }: { v: number[]; sd: number[]; jv: number[]; wFlat: number[]; jtw: number[]; outputs: number; n: number },
+  stats: ArrayStats,
+  fail: (what: string) => Error,
+): void {
+  const J = jacobianFn(...args);
+  if (!Array.isArray(J) || J.length !== outputs) throw fail(`f_jacobian returns ${fmt(J)}, expected ${outputs} rows (one per output)`);
+  J.forEach((row, i) => {
+    if (!(row instanceof Float64Array) || row.length !== n) throw fail(`f_jacobian row ${i} is ${fmt(row)} (${kindOf(row)}), expected a Float64Array of ${n} columns`);
+  });
+  const close = (a: number, b: number, size: number) => a === b || Math.abs(a - b) <= DOT_TOLERANCE * Math.max(size, Number.MIN_VALUE);
+  J.forEach((row: Float64Array, i: number) => {
+    const s = row.reduce((t, x, k) => t + Math.abs(x * sd[k]), 0);
+    if (!close(dot(Array.from(row), sd), jv[i], s)) throw fail(`f_jacobian row ${i} · v = ${dot(Array.from(row), sd)}, f_jvp's tangent[${i}] = ${jv[i]}; rows ${fmt(J)}`);
+  });
+  for (let k = 0; k < n; k++) {
+    const col = J.map((row: Float64Array) => row[k]);
+    const s = col.reduce((t: number, x: number, i: number) => t + Math.abs(x * wFlat[i]), 0);
+    if (!close(dot(col, wFlat), jtw[k], s)) throw fail(`wᵀ · f_jacobian column ${k} = ${dot(col, wFlat)}, f_vjp's grads (flat)[${k}] = ${jtw[k]}; rows ${fmt(J)}`);
+  }
+  const scale = scaledDirection(args, wrt, new Array(n).fill(1));
+  for (let k = 0; k < n; k++) {
+    stats.columns++;
+    const fd = centralDifference(primal, args, wrt, unit(n, k), 1e-6);
+    const coarse = centralDifference(primal, args, wrt, unit(n, k), 1e-5);
+    const column = J.map((row: Float64Array) => row[k] * scale[k]);
+    if (maxRelativeError(column, fd) <= FD_TOLERANCE) continue;
+    if (maxRelativeError(fd, coarse) > FD_TOLERANCE / 10 || column.some(huge)) {
+      stats.columnsSkipped++;
+      continue;
+    }
+    throw fail(`f_jacobian column ${k} (scaled by the step size) is ${fmt(column)}, central differences give ${fmt(fd)} (step 1e-6) / ${fmt(coarse)} (step 1e-5)`);
+  }
+}

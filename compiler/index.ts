@@ -17,6 +17,7 @@ import { differentiateFile, type MarkedIR } from './4-differentiate';
 import { printFile } from './5-print/printer';
 import { printIR } from './ir/print';
 import { forEachStmt } from './ir/walk';
+import { checkArgumentWrites, type ModifiedParams } from './3-analyze/argument-writes';
 import { CompileError, errors, formatDiagnostic, type Diagnostic } from './diagnostics/catalog';
 import type { IRFunction } from './ir/types';
 
@@ -127,7 +128,7 @@ export function compileLoaded(loaded: LoadedProject, options: CompileOptions): C
         sourcesByKey.set(m.source.key, m.source);
         try {
           const ir = lower(m.source);
-          checkCallees(ir, getIR, new Set());
+          checkCallees(ir, getIR, loaded);
           irs.push({ ir, wrt: m.wrt });
           if (options.dumpIR) dumps.push(printIR(ir));
         } catch (e) {
@@ -175,13 +176,17 @@ export function compileLoaded(loaded: LoadedProject, options: CompileOptions): C
   return { files, diagnostics, failed, sources: loaded.files, ir: options.dumpIR ? dumps.join('\n') : undefined };
 }
 
-/** Lowers every function reachable from `ir`, so that errors in callees are reported before emitting. */
-function checkCallees(ir: IRFunction, getIR: (key: string) => IRFunction, seen: Set<string>): void {
+/**
+ * Lowers every function reachable from `ir`, so that errors in callees are reported before
+ * emitting, and rejects calls whose writes to an array argument the caller would see.
+ */
+function checkCallees(ir: IRFunction, getIR: (key: string) => IRFunction, loaded: LoadedProject, seen = new Set<string>(), memo: ModifiedParams = new Map()): void {
   if (seen.has(ir.key)) return;
   seen.add(ir.key);
   forEachStmt(ir.body, (s) => {
-    if (s.kind === 'op' && s.op === 'call') checkCallees(getIR(s.callee), getIR, seen);
+    if (s.kind === 'op' && s.op === 'call') checkCallees(getIR(s.callee), getIR, loaded, seen, memo);
   });
+  checkArgumentWrites(ir, getIR, memo, (file) => loaded.program.getSourceFile(file)?.text);
 }
 
 function toDiagnostic(e: unknown, fn: string): Diagnostic {
@@ -240,7 +245,7 @@ export function compileRequests(loaded: LoadedProject, requests: readonly Functi
     sourcesByKey.set(src.key, src);
     try {
       const ir = lowerSrc(src);
-      checkCallees(ir, getIR, new Set());
+      checkCallees(ir, getIR, loaded);
       const params = ir.params.map((p) => ir.vars[p].name);
       const unknown = (r.wrt ?? []).filter((w) => !params.includes(w));
       if (unknown.length > 0) {

@@ -154,6 +154,35 @@ const regressions: readonly Regression[] = [
     result: 'number',
     at: [[f64(1, 2)]],
   },
+  {
+    name: 'a reduce reading a parameter array outside wrt (its adjoint was used before it was declared)',
+    source: fn('@differentiable wrt(p)', 'a: Float64Array, p: number): number', 'a[0] = (p + a[0]) + (1 + a[0]);\nreturn a.reduce((acc, v, k) => acc + (p + a[k]), a[0]);'),
+    params: [['a', 'Float64Array', 1], ['p', 'number']],
+    wrt: [1],
+    result: 'number',
+    at: [[f64(0.5), 1.5]],
+  },
+  {
+    name: 'a fill with an inactive value in a loop (the reverse sweep skipped the loop and kept the filled elements\' adjoints)',
+    source: fn('@differentiable', 'a: Float64Array): number', 'for (let i = 0; i < 1; i++) {\n  for (let j = 0; j < a.length; j++) a.fill(Math.sin(0.25 * i));\n}\nreturn a[0];'),
+    params: [['a', 'Float64Array', 2]],
+    result: 'number',
+    at: [[f64(0.5, 2)]],
+  },
+  {
+    name: 'two reductions into the same gradient (the second scaled the first one\'s shares by its own adjoint)',
+    source: fn('@differentiable', 'a: Float64Array): number[]', 'const s = a[0];\nreturn [a.reduce((acc, v, k) => acc + a[k] / (1 + s * s), a[0]), Math.sin(a.reduce((acc, v) => acc + s, s))];'),
+    params: [['a', 'Float64Array', 2]],
+    result: 'number[]',
+    at: [[f64(0.5, -1.25)]],
+  },
+  {
+    name: 'an array re-made empty and pushed to in a loop (the reverse sweep popped the previous iteration\'s array: NaN)',
+    source: fn('@differentiable', 'a: Float64Array): number', 'for (const e of a) {\n  const u: number[] = [];\n  for (const x of a) u.push(Math.sin(e) * x);\n  a[0] = a[0] + u[0] + u[1];\n}\nreturn a[0];'),
+    params: [['a', 'Float64Array', 2]],
+    result: 'number',
+    at: [[f64(0.5, -1.25)]],
+  },
 ];
 
 describe('array programs the property tests once found miscompiled', () => {

@@ -111,7 +111,8 @@ function fusion(fn: IRFunction, act: Activity, l: Loop): Fusion | undefined {
   const inputs = new Set<VarId>();
   walk(l.body, (s) => {
     if (s.kind === 'op' && (s.op === 'read' || s.op === 'load' || s.op === 'slice') && act.activeVar[s.var] && s.var !== acc && !locals.has(s.var)) {
-      if (s.op !== 'read' || act.activeTemp[s.id] || isArrayType(fn.vars[s.var].type)) inputs.add(s.var);
+      // An inactive element read (`v` of `reduce((acc, v, k) => …)` left unused) contributes nothing.
+      if (act.activeTemp[s.id] || s.op === 'slice' || (s.op === 'read' && isArrayType(fn.vars[s.var].type))) inputs.add(s.var);
     }
   });
   return { loop: l, accumulator: acc, inputs: [...inputs].sort((a, b) => a - b), locals };

@@ -247,6 +247,8 @@ export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolea
         if (!inverted) e.delete(s.var);
       } else if (s.kind === 'store' || s.kind === 'push' || s.kind === 'fill') {
         if (e.has(s.var)) blk.elementSaves.add(s);
+        // Undoing a push of an active array pops it: the reverse sweep reads its length from here on.
+        if (s.kind === 'push' && act.activeVar[s.var]) e.add(s.var);
       }
     }
     return e;

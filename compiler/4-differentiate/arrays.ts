@@ -26,7 +26,11 @@ export function loadExpr(arr: JsExpr, index: JsExpr, type: Type, ctx: FileContex
 
 /** `new Float64Array(n)`, `new Array<number>(n).fill(v)`, `[a, b]`, `new Float64Array([a, b])`. */
 export function newArrayExpr(op: Extract<Op, { op: 'newArray' }>, args: readonly JsExpr[]): JsExpr {
-  if (op.form === 'literal') return op.type === 'Float64Array' || op.type === 'Float32Array' ? b.newObj(op.type, [b.arr(args)]) : b.arr(args);
+  if (op.form === 'literal') {
+    if (op.type === 'Float64Array' || op.type === 'Float32Array') return b.newObj(op.type, [b.arr(args)]);
+    // `[]` alone would be an evolving `any[]` under strict: say what it holds.
+    return args.length === 0 ? b.as(b.arr([]), 'number[]') : b.arr(args);
+  }
   if (op.type === 'Float64Array' || op.type === 'Float32Array') return b.newObj(op.type, [args[0]]);
   return b.call(b.member(b.newObj('Array<number>', [args[0]]), 'fill'), [args[1] ?? b.num(0)]);
 }

@@ -43,11 +43,12 @@ const same = (a: number, b: number) => a === b || (Number.isNaN(a) && Number.isN
 export class ProgramFailure extends Error {}
 
 /** Loads the program's own sources (lib, re-export, main), to run `f` as written. */
-function loadOriginal(text: ProgramText): Module {
+/** The program itself; with `watch`, every intermediate arithmetic value is passed to it as well. */
+export function loadOriginal(text: ProgramText, watch?: (value: number) => void): Module {
   const siblings: Record<string, Module> = {};
-  if (text.files['/src/lib.ts']) siblings.lib = loadModule(text.files['/src/lib.ts'], {}, 'lib.ts');
-  if (text.files['/src/reexport.ts']) siblings.reexport = loadModule(text.files['/src/reexport.ts'], siblings, 'reexport.ts');
-  return loadModule(text.files['/src/main.ts'], siblings, 'main.ts');
+  if (text.files['/src/lib.ts']) siblings.lib = loadModule(text.files['/src/lib.ts'], {}, 'lib.ts', watch);
+  if (text.files['/src/reexport.ts']) siblings.reexport = loadModule(text.files['/src/reexport.ts'], siblings, 'reexport.ts', watch);
+  return loadModule(text.files['/src/main.ts'], siblings, 'main.ts', watch);
 }
 
 export function compileProgram(text: ProgramText): { generated: string; original: Module; module: Module } {

@@ -9,10 +9,11 @@ import * as markers from '../../runtime/markers';
 
 export type Module = Record<string, any>;
 
-export function loadModule(text: string, siblings: Record<string, Module> = {}, fileName = 'module.ts'): Module {
+export function loadModule(text: string, siblings: Record<string, Module> = {}, fileName = 'module.ts', watch?: (value: number) => void): Module {
   const js = ts.transpileModule(text, {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
     fileName,
+    transformers: watch ? { before: [watchArithmetic] } : undefined,
   }).outputText;
   const exports: Module = {};
   const module = { exports };
@@ -23,6 +24,25 @@ export function loadModule(text: string, siblings: Record<string, Module> = {}, 
     if (key in siblings) return siblings[key];
     throw new Error(`loadModule: cannot resolve '${spec}' from ${fileName}`);
   };
-  new Function('require', 'exports', 'module', js)(req, exports, module);
+  const watcher = watch ?? (() => undefined);
+  new Function('require', 'exports', 'module', WATCH, js)(req, exports, module, (x: unknown) => (typeof x === 'number' && watcher(x), x));
   return module.exports;
+}
+
+const WATCH = '__watch';
+const ARITHMETIC = new Set([
+  ts.SyntaxKind.PlusToken, ts.SyntaxKind.MinusToken, ts.SyntaxKind.AsteriskToken, ts.SyntaxKind.SlashToken, ts.SyntaxKind.PercentToken, ts.SyntaxKind.AsteriskAsteriskToken,
+  ts.SyntaxKind.PlusEqualsToken, ts.SyntaxKind.MinusEqualsToken, ts.SyntaxKind.AsteriskEqualsToken, ts.SyntaxKind.SlashEqualsToken, ts.SyntaxKind.AsteriskAsteriskEqualsToken,
+]);
+
+/** Wraps every arithmetic result and `Math.*` call in `__watch(…)`, which sees each intermediate value. */
+function watchArithmetic(context: ts.TransformationContext): ts.Transformer<ts.SourceFile> {
+  const f = context.factory;
+  const visit = (node: ts.Node): ts.Node => {
+    const inner = ts.visitEachChild(node, visit, context);
+    const arithmetic = ts.isBinaryExpression(node) && ARITHMETIC.has(node.operatorToken.kind);
+    const mathCall = ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ts.isIdentifier(node.expression.expression) && node.expression.expression.text === 'Math';
+    return arithmetic || mathCall ? f.createCallExpression(f.createIdentifier(WATCH), undefined, [inner as ts.Expression]) : inner;
+  };
+  return (sf) => ts.visitNode(sf, visit) as ts.SourceFile;
 }

@@ -341,6 +341,8 @@ class ReverseEmitter {
     }
   }
 
+  /** Gradient arrays that fused loops have already added into during the forward sweep. */
+  private readonly accumulatedForward = new Set<VarId>();
   private readonly fusedSums = new Map<FusedLoop, { v: VarId; sum: string; inPlace: boolean; direct: boolean }[]>();
 
   /**
@@ -366,7 +368,10 @@ class ReverseEmitter {
       // first; pullback: passed in). A parameter outside `wrt` has a local adjoint declared later.
       const param = this.fn.params.includes(v) && this.act.activeParams.has(v) && isArrayType(info.type);
       const direct = known !== undefined && param;
-      const inPlace = !direct && param && this.conv.kind === 'public' && !this.readAfter(l, v);
+      // In place, the reverse sweep scales the whole gradient array by the accumulator's adjoint:
+      // only right when nothing else has added into it yet (an earlier fused loop, or anything after).
+      const inPlace = !direct && param && this.conv.kind === 'public' && !this.readAfter(l, v) && !this.accumulatedForward.has(v);
+      if (direct || inPlace) this.accumulatedForward.add(v);
       const sum = direct || inPlace ? this.names.adjoint(v) : this.names.fresh(`${this.names.adjoint(v)}_sum`);
       // Sums are kept in double precision whatever the array kind.
       if (!inPlace && !direct) out.push(isArrayType(info.type) ? b.const(sum, zeroArrayExpr('Float64Array', b.member(b.id(this.names.variable(v)), 'length'))) : b.let(sum, b.num(0)));

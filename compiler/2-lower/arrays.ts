@@ -46,7 +46,7 @@ export function lowerElementAssignment(cx: LowerContext, target: ts.ElementAcces
   return value;
 }
 
-const arrayMethods = new Set(['push', 'fill', 'slice', 'subarray', 'reduce', 'map', 'forEach']);
+const arrayMethods = new Set(['push', 'fill', 'slice', 'subarray', 'reduce', 'map', 'forEach', 'set']);
 
 export function isArrayMethodCall(cx: LowerContext, callee: ts.PropertyAccessExpression): boolean {
   const obj = skipOuter(callee.expression);
@@ -153,9 +153,43 @@ export function lowerArrayCall(cx: LowerContext, call: ts.CallExpression, callee
     case 'map':
     case 'forEach':
       return lowerCallback(cx, call, method, v);
-    default:
-      return fail(errors.unsupportedExpression(pos(cx, call), `the array method '${method}'`));
+    case 'set':
+      if (info.type !== 'Float64Array' && info.type !== 'Float32Array') break;
+      if (args.length < 1 || args.length > 2) return fail(errors.arity(pos(cx, call), 'set', 2, args.length));
+      return lowerTypedSet(cx, v, args);
   }
+  return fail(errors.unsupportedExpression(pos(cx, call), `the array method '${method}'`));
+}
+
+/**
+ * `ys.set(xs, offset)` ⇒ `for (i = 0; i < xs.length; i++) ys[offset + i] = xs[i]`. (The primal throws a
+ * RangeError when xs does not fit; the loop's writes past the end are dropped, as typed arrays drop them.)
+ */
+function lowerTypedSet(cx: LowerContext, target: VarId, args: readonly ts.Expression[]): TempId {
+  const fn = cx.fn;
+  const src = arrayOperand(cx, args[0]);
+  let offset: VarId | undefined;
+  if (args.length > 1) {
+    offset = fn.declare('offset', 'number', 'hidden', false);
+    fn.assign(offset, lowerExpr(cx, args[1]), true);
+  }
+  const index = fn.declare('i', 'number', 'hidden', false);
+  fn.assign(index, fn.constant(0), true);
+  const loopId = fn.newLoop(undefined);
+  let cond = -1;
+  const test = fn.region(() => {
+    cond = prim(cx, 'lt', [fn.read(index), fn.op({ op: 'length', var: src }, [], 'number')]);
+  });
+  const body = fn.region(() => {
+    const at = offset === undefined ? fn.read(index) : prim(cx, 'add', [fn.read(offset), fn.read(index)]);
+    fn.emit({ kind: 'store', var: target, index: at, value: fn.op({ op: 'load', var: src }, [fn.read(index)], 'number'), origin: fn.origin });
+  });
+  const update = fn.region(() => {
+    fn.assign(index, prim(cx, 'add', [fn.read(index), fn.constant(1)]));
+  });
+  fn.endLoop();
+  fn.emit({ kind: 'loop', id: loopId, form: 'for', test, cond, body, update, origin: fn.origin });
+  return fn.constant(0);
 }
 
 export function lowerFillCall(cx: LowerContext, call: ts.CallExpression): TempId | undefined {
@@ -228,6 +262,34 @@ function lowerCallback(cx: LowerContext, call: ts.CallExpression, method: 'reduc
   if (isReduce) return fn.read(acc!);
   if (method === 'map') return fn.read(result!);
   return fn.constant(0);
+}
+
+/**
+ * `Math.max(...xs)` / `Math.min(...xs)` ⇒ `m = -Infinity; for (i = 0; i < xs.length; i++) m = Math.max(m, xs[i])`:
+ * the same value bit for bit (−Infinity / Infinity for an empty array, NaN when any element is NaN),
+ * with the derivative conventions of the two-argument form.
+ */
+export function lowerSpreadExtremum(cx: LowerContext, spread: ts.SpreadElement, which: 'max' | 'min'): TempId {
+  const arr = arrayOperand(cx, spread.expression);
+  const fn = cx.fn;
+  const m = fn.declare(which === 'max' ? 'largest' : 'smallest', 'number', 'hidden', false);
+  fn.assign(m, fn.constant(which === 'max' ? -Infinity : Infinity), true);
+  const index = fn.declare('i', 'number', 'hidden', false);
+  fn.assign(index, fn.constant(0), true);
+  const loopId = fn.newLoop(undefined);
+  let cond = -1;
+  const test = fn.region(() => {
+    cond = prim(cx, 'lt', [fn.read(index), fn.op({ op: 'length', var: arr }, [], 'number')]);
+  });
+  const body = fn.region(() => {
+    fn.assign(m, prim(cx, which, [fn.read(m), fn.op({ op: 'load', var: arr }, [fn.read(index)], 'number')]));
+  });
+  const update = fn.region(() => {
+    fn.assign(index, prim(cx, 'add', [fn.read(index), fn.constant(1)]));
+  });
+  fn.endLoop();
+  fn.emit({ kind: 'loop', id: loopId, form: 'for', test, cond, body, update, origin: fn.origin });
+  return fn.read(m);
 }
 
 export { lowerBlockOrStatement };

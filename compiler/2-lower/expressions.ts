@@ -15,7 +15,7 @@ import { resolveCallee } from '../1-frontend/functions';
 import { fail, pos, type LowerContext } from './context';
 import { irType } from './types';
 import { namedArray } from './statements';
-import { lowerArrayCall, lowerArrayCreation, lowerElementAssignment, lowerLoad, isArrayMethodCall } from './arrays';
+import { lowerArrayCall, lowerArrayCreation, lowerElementAssignment, lowerLoad, lowerSpreadExtremum, isArrayMethodCall } from './arrays';
 
 const arithmetic: Partial<Record<ts.SyntaxKind, PrimName>> = {
   [ts.SyntaxKind.PlusToken]: 'add',
@@ -439,6 +439,11 @@ function lowerMathCall(cx: LowerContext, e: ts.CallExpression, name: string): Te
   const fn = mathFunctions.get(name);
   if (!fn) return fail(errors.unsupportedMath(pos(cx, e), name));
   const r = rule(fn);
+  if (e.arguments.some(ts.isSpreadElement)) {
+    const spread = e.arguments[0];
+    if ((fn === 'max' || fn === 'min') && e.arguments.length === 1 && ts.isSpreadElement(spread)) return lowerSpreadExtremum(cx, spread, fn);
+    return fail(errors.unsupportedExpression(pos(cx, e), `spread arguments in Math.${name} (only Math.max(...xs) and Math.min(...xs))`));
+  }
   const args = e.arguments.map((a) => lowerExpr(cx, a));
   for (const [i, a] of args.entries()) requireNumber(cx, e.arguments[i], a);
   if (r.arity === 'variadic') {

@@ -22,10 +22,12 @@
  * `strict`, and compiling twice gives the same bytes. On failure, fast-check's
  * counterexample prints as the shrunk program's source.
  *
- * ADC_PROPERTY_RUNS (default 200) and ADC_PROPERTY_SEED reproduce or widen a run.
+ * ADC_PROPERTY_RUNS (default 200) and ADC_PROPERTY_SEED reproduce or widen a run
+ * (tests/support/seed.ts: a fixed seed under CI, a new one every local run).
  * Programs these tests found miscompiled are kept below, shrunk, as regressions.
  */
 import fc from 'fast-check';
+import { propertySeed } from './support/seed';
 import { compileSources } from '../compiler';
 import { arrayListing, printArrayProgram, type ArrayProgramText } from './support/array-program-text';
 import { arrayProgramArb, type ArrayProgram } from './support/array-programs';
@@ -35,7 +37,7 @@ import { compileProgram } from './support/check-program';
 import { typeErrors } from './support/typecheck';
 
 const RUNS = Number(process.env.ADC_PROPERTY_RUNS ?? 200);
-const SEED = process.env.ADC_PROPERTY_SEED ? Number(process.env.ADC_PROPERTY_SEED) : Date.now() % 2 ** 31;
+const SEED = propertySeed();
 const TIME_LIMIT = 100_000;
 
 /** A program that prints as its source in fast-check's reports. */

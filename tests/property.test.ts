@@ -9,10 +9,12 @@
  * compiler generates for them, is type-checked under `strict`, and compiling
  * them twice gives the same bytes.
  *
- * ADC_PROPERTY_RUNS (default 200) and ADC_PROPERTY_SEED reproduce or widen a run.
+ * ADC_PROPERTY_RUNS (default 200) and ADC_PROPERTY_SEED reproduce or widen a run
+ * (tests/support/seed.ts: a fixed seed under CI, a new one every local run).
  * Programs these tests once found miscompiled are kept below, shrunk, as regressions.
  */
 import fc from 'fast-check';
+import { propertySeed } from './support/seed';
 import { compileSources } from '../compiler';
 import { checkProgram, checkText, newStats } from './support/check-program';
 import { listing, printProgram } from './support/program-text';
@@ -20,7 +22,7 @@ import { programArb, type Program } from './support/programs';
 import { typeErrors } from './support/typecheck';
 
 const RUNS = Number(process.env.ADC_PROPERTY_RUNS ?? 200);
-const SEED = process.env.ADC_PROPERTY_SEED ? Number(process.env.ADC_PROPERTY_SEED) : Date.now() % 2 ** 31;
+const SEED = propertySeed();
 
 /** A program that prints as its source in fast-check's reports. */
 const shown = programArb.map((p) => {

@@ -211,7 +211,7 @@ export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolea
         const t = work.pop()!;
         const d = defs.get(t);
         if (!d) continue;
-        if (isExpensive(d)) {
+        if (isExpensive(d) || afterWhole.has(t)) {
           taped.add(t);
           continue;
         }

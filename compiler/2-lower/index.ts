@@ -8,7 +8,8 @@
  */
 import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
-import type { IRFunction, Region, TempId, VarId } from '../ir/types';
+import type { IRFunction, Stmt, TempId, VarId } from '../ir/types';
+import { forEachStmtNumbered } from '../ir/walk';
 import type { FunctionSource } from '../1-frontend/functions';
 import { originOf, positionOf } from '../1-frontend/position';
 import { FunctionBuilder } from './builder';
@@ -93,10 +94,11 @@ function rejectWrittenViews(cx: LowerContext): void {
   const opAt = new Map<TempId, number>();
   const uses: { at: number; args: readonly TempId[]; v?: VarId }[] = [];
   const loops: { from: number; to: number }[] = [];
-  let n = 0;
-  const walk = (region: Region): void => {
-    for (const s of region) {
-      const at = n++;
+  const loopStart = new Map<Stmt, number>();
+  forEachStmtNumbered(
+    cx.fn.body,
+    (s, at) => {
+      if (s.kind === 'loop') loopStart.set(s, at);
       if (s.kind === 'store' || s.kind === 'fill' || s.kind === 'push') writes.push({ v: s.var, at });
       if (s.kind === 'assign') holders.set(s.value, [...(holders.get(s.value) ?? []), s.var]);
       if ((s.kind === 'assign' && s.declare) || s.kind === 'declare') declaredAt.set(s.var, at);
@@ -105,18 +107,11 @@ function rejectWrittenViews(cx: LowerContext): void {
         uses.push({ at, args: s.args, v: 'var' in s ? s.var : undefined });
       } else if (s.kind === 'store') uses.push({ at, args: [s.index, s.value], v: s.var });
       else if (s.kind === 'assign' || s.kind === 'push' || s.kind === 'fill' || s.kind === 'return') uses.push({ at, args: [s.value] });
-      if (s.kind === 'if') {
-        walk(s.then);
-        walk(s.else);
-      } else if (s.kind === 'loop') {
-        walk(s.test);
-        walk(s.body);
-        walk(s.update);
-        loops.push({ from: at, to: n - 1 });
-      }
-    }
-  };
-  walk(cx.fn.body);
+    },
+    (s, last) => {
+      if (s.kind === 'loop') loops.push({ from: loopStart.get(s)!, to: last });
+    },
+  );
   const inside = (l: { from: number; to: number }, at: number): boolean => l.from <= at && at <= l.to;
   for (const view of cx.views) {
     const made = opAt.get(view.temp)!;

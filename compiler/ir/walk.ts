@@ -17,3 +17,27 @@ export function forEachStmt(region: Region, visit: (s: Stmt) => void): void {
     }
   }
 }
+
+/**
+ * `forEachStmt` with program-order positions: `visit(s, at)` numbers statements
+ * 0, 1, 2, … in the order `forEachStmt` visits them, and `leave(s, last)` gives
+ * the position of the last statement inside `s` (itself when it has no regions).
+ */
+export function forEachStmtNumbered(region: Region, visit: (s: Stmt, at: number) => void, leave?: (s: Stmt, last: number) => void): void {
+  let n = 0;
+  const walk = (r: Region): void => {
+    for (const s of r) {
+      visit(s, n++);
+      if (s.kind === 'if') {
+        walk(s.then);
+        walk(s.else);
+      } else if (s.kind === 'loop') {
+        walk(s.test);
+        walk(s.body);
+        walk(s.update);
+      }
+      leave?.(s, n - 1);
+    }
+  };
+  walk(region);
+}

@@ -13,7 +13,7 @@
  */
 import { assertNever, isArrayType, type ArrayType, type IRFunction, type Loop, type Op, type Region, type Stmt, type TempId, type VarId } from '../../ir/types';
 import { analyzeActivity, type Activity } from '../../3-analyze/activity';
-import { forEachStmt } from '../../ir/walk';
+import { forEachStmt, forEachStmtNumbered } from '../../ir/walk';
 import { rule, partialsOf } from '../../rules/table';
 import { b, namesIn, isAtom, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
 import { FunctionNames } from '../names';
@@ -255,23 +255,13 @@ class ForwardEmitter {
     if (this.order) return this.order;
     const end = new Map<Stmt, number>();
     const lastMention = this.fn.vars.map(() => -1);
-    let n = 0;
-    const walk = (region: Region): void => {
-      for (const s of region) {
-        const at = n++;
+    forEachStmtNumbered(
+      this.fn.body,
+      (s, at) => {
         if ((s.kind === 'op' && (s.op === 'read' || s.op === 'load' || s.op === 'length')) || s.kind === 'assign' || s.kind === 'store') lastMention[s.var] = at;
-        if (s.kind === 'if') {
-          walk(s.then);
-          walk(s.else);
-        } else if (s.kind === 'loop') {
-          walk(s.test);
-          walk(s.body);
-          walk(s.update);
-        }
-        end.set(s, n - 1);
-      }
-    };
-    walk(this.fn.body);
+      },
+      (s, last) => end.set(s, last),
+    );
     return (this.order = { end, lastMention });
   }
 

@@ -175,20 +175,10 @@ function lowerTypedSet(cx: LowerContext, target: VarId, args: readonly ts.Expres
   }
   const index = fn.declare('i', 'number', 'hidden', false);
   fn.assign(index, fn.constant(0), true);
-  const loopId = fn.newLoop(undefined);
-  let cond = -1;
-  const test = fn.region(() => {
-    cond = prim(cx, 'lt', [fn.read(index), fn.op({ op: 'length', var: src }, [], 'number')]);
-  });
-  const body = fn.region(() => {
+  loopOverArray(cx, index, src, () => {
     const at = offset === undefined ? fn.read(index) : prim(cx, 'add', [fn.read(offset), fn.read(index)]);
     fn.emit({ kind: 'store', var: target, index: at, value: fn.op({ op: 'load', var: src }, [fn.read(index)], 'number'), origin: fn.origin });
   });
-  const update = fn.region(() => {
-    fn.assign(index, prim(cx, 'add', [fn.read(index), fn.constant(1)]));
-  });
-  fn.endLoop();
-  fn.emit({ kind: 'loop', id: loopId, form: 'for', test, cond, body, update, origin: fn.origin });
   return fn.constant(0);
 }
 
@@ -238,13 +228,11 @@ function lowerCallback(cx: LowerContext, call: ts.CallExpression, method: 'reduc
     fn.assign(result, fn.op({ op: 'newArray', type, form: 'sized' }, args, type), true);
   }
 
-  const loopId = fn.newLoop(undefined);
-  let cond = -1;
-  const test = fn.region(() => {
-    cond = prim(cx, 'lt', [fn.read(index), fn.op({ op: 'length', var: arr }, [], 'number')]);
-  });
-  const body = fn.withScope(() =>
-    fn.region(() => {
+  loopOverArray(
+    cx,
+    index,
+    arr,
+    () => {
       const element = fn.declare(names[elementIndex] ?? 'x', 'number', 'local', true);
       fn.assign(element, fn.op({ op: 'load', var: arr }, [fn.read(index)], 'number'), true);
       if (acc !== undefined) fn.lookupOverride(names[0], acc);
@@ -252,13 +240,9 @@ function lowerCallback(cx: LowerContext, call: ts.CallExpression, method: 'reduc
       const value = lowerLoopBody(cx, cb, method === 'forEach');
       if (isReduce) fn.assign(acc!, value!);
       if (method === 'map') fn.emit({ kind: 'store', var: result!, index: fn.read(index), value: value!, origin: fn.origin });
-    }),
+    },
+    true,
   );
-  const update = fn.region(() => {
-    fn.assign(index, prim(cx, 'add', [fn.read(index), fn.constant(1)]));
-  });
-  fn.endLoop();
-  fn.emit({ kind: 'loop', id: loopId, form: 'for', test, cond, body, update, origin: fn.origin });
   if (isReduce) return fn.read(acc!);
   if (method === 'map') return fn.read(result!);
   return fn.constant(0);
@@ -276,20 +260,26 @@ export function lowerSpreadExtremum(cx: LowerContext, spread: ts.SpreadElement, 
   fn.assign(m, fn.constant(which === 'max' ? -Infinity : Infinity), true);
   const index = fn.declare('i', 'number', 'hidden', false);
   fn.assign(index, fn.constant(0), true);
+  loopOverArray(cx, index, arr, () => {
+    fn.assign(m, prim(cx, which, [fn.read(m), fn.op({ op: 'load', var: arr }, [fn.read(index)], 'number')]));
+  });
+  return fn.read(m);
+}
+
+/** Emits `for (; i < arr.length; i++) { body }` with `i` already set to where it starts. */
+function loopOverArray(cx: LowerContext, index: VarId, arr: VarId, body: () => void, scoped = false): void {
+  const fn = cx.fn;
   const loopId = fn.newLoop(undefined);
   let cond = -1;
   const test = fn.region(() => {
     cond = prim(cx, 'lt', [fn.read(index), fn.op({ op: 'length', var: arr }, [], 'number')]);
   });
-  const body = fn.region(() => {
-    fn.assign(m, prim(cx, which, [fn.read(m), fn.op({ op: 'load', var: arr }, [fn.read(index)], 'number')]));
-  });
+  const region = scoped ? fn.withScope(() => fn.region(body)) : fn.region(body);
   const update = fn.region(() => {
     fn.assign(index, prim(cx, 'add', [fn.read(index), fn.constant(1)]));
   });
   fn.endLoop();
-  fn.emit({ kind: 'loop', id: loopId, form: 'for', test, cond, body, update, origin: fn.origin });
-  return fn.read(m);
+  fn.emit({ kind: 'loop', id: loopId, form: 'for', test, cond, body: region, update, origin: fn.origin });
 }
 
 export { lowerBlockOrStatement };

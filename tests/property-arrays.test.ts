@@ -185,6 +185,41 @@ const regressions: readonly Regression[] = [
     result: 'number',
     at: [[f64(0.5, -1.25)]],
   },
+  {
+    name: 'a helper called on an array that is written after the call (its pullback saw the written array)',
+    source: 'function g0(z: Float64Array, c: number): number {\n  return z[0] * z[0];\n}\n' + fn('@differentiable', 'a: Float64Array): number', 'a[0] = g0(a, 0);\nreturn a[0];'),
+    params: [['a', 'Float64Array', 1]],
+    result: 'number',
+    at: [[f64(0.7)]],
+  },
+  {
+    name: 'a helper called after a loop and a write (an element was put back before the pullback ran)',
+    source: 'function g0(z: Float64Array): number {\n  return z[0] * z[0];\n}\n' + fn('@differentiable', 'a: Float64Array): number', 'for (let i = 0; i < 1; i++) {\n  a[i] = Math.sin(a[i]);\n}\na[0] = 2 * a[0];\nreturn g0(a);'),
+    params: [['a', 'Float64Array', 1]],
+    result: 'number',
+    at: [[f64(0.7)]],
+  },
+  {
+    name: 'an array made in a loop and passed to a helper (the pullback got the previous iteration\'s array: NaN)',
+    source: 'function g1(z: number[], c: number): number {\n  return z[0] * c;\n}\n' + fn('@differentiable', 'p: number): number', 'let s = p;\nfor (let i = 0; i < 2; i++) {\n  const d = [0.5 + i];\n  s = g1(d, s);\n}\nreturn s;'),
+    params: [['p', 'number']],
+    result: 'number',
+    at: [[1.5]],
+  },
+  {
+    name: 'a helper\'s array result passed to another helper in a reduction (internal error: no array variable)',
+    source: 'function g0(z: Float64Array): Float64Array {\n  const r = new Float64Array(1);\n  r[0] = z[0] * z[0];\n  return r;\n}\nfunction g1(z: Float64Array, c: number): number {\n  return z[0] * c;\n}\n' + fn('@differentiable', 'a: Float64Array, p: number): number', 'let s = 0;\nfor (let i = 0; i < 2; i++) {\n  const d = g0(a);\n  s += g1(d, p);\n}\nreturn s;'),
+    params: [['a', 'Float64Array', 1], ['p', 'number']],
+    result: 'number',
+    at: [[f64(0.7), 1.5]],
+  },
+  {
+    name: 'an array argument evaluated before a reduce in the same call (the array was kept in a second variable: an alias with its own adjoint)',
+    source: 'function g0(z: Float64Array, c: number): number[] {\n  const r: number[] = [Math.sin(1 + z[0]) * c];\n  return r;\n}\n' + fn('@differentiable', 'a: Float64Array): number[]', 'const d0 = g0(a, a.map((v) => v).reduce((acc, w) => acc + w, 1));\na[0] = (a[0] + a[0]) * d0[0];\nreturn [Math.sin(a[0])];'),
+    params: [['a', 'Float64Array', 2]],
+    result: 'number[]',
+    at: [[f64(0.7, -0.4)]],
+  },
 ];
 
 describe('array programs the property tests once found miscompiled', () => {
@@ -211,6 +246,9 @@ describe('array programs the property tests once found miscompiled', () => {
     const sources = [
       fn('@differentiable', 'a: Float64Array): number', 'let s = 0;\nfor (let i = 0; i < 2; i++) {\n  const u = [...a];\n  s += u[0] * u[0];\n}\nreturn s;'),
       fn('@differentiable', 'p: number, a: number[]): number', 'let s = 0;\nfor (let i = 0; i < 2; i++) {\n  const u = new Float64Array(a);\n  s += u[0] * p;\n}\nreturn s;'),
+      // a readonly array argument kept across a reduce in a loop (it was kept in a mutable number[] variable)
+      'function g0(z: readonly number[], c: number): number {\n  return z[0] * c;\n}\n' +
+        fn('@differentiable', 'a: number[], b: readonly number[]): number', 'let s = 0;\nfor (let j = 0; j < 2; j++) {\n  s += g0(b, a.reduce((acc, v) => acc + v, 0));\n}\nreturn s;'),
     ];
     const files: Record<string, string> = {};
     sources.forEach((source, i) => {

@@ -174,7 +174,7 @@ export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolea
     const afterWhole = new Set<TempId>();
     const whole = new Set<VarId>();
     for (const s of stmts) {
-      if (s.kind === 'op' && (s.op === 'load' || s.op === 'length') && whole.has(s.var)) afterWhole.add(s.id);
+      if (s.kind === 'op' && (s.op === 'load' || s.op === 'length' || (s.op === 'read' && isArrayType(fn.vars[s.var].type))) && whole.has(s.var)) afterWhole.add(s.id);
       if (s.kind === 'fill' || s.kind === 'push' || (s.kind === 'assign' && isArrayType(fn.vars[s.var].type))) whole.add(s.var);
     }
     const work = [...needed];
@@ -220,7 +220,8 @@ export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolea
     }
     const neededReads = new Set<VarId>();
     for (const s of stmts) {
-      if (s.kind === 'op' && needed.has(s.id) && (s.op === 'read' || s.op === 'load' || s.op === 'length' || s.op === 'slice')) neededReads.add(s.var);
+      // (a recorded value comes from the tape: what it was read from is not needed)
+      if (s.kind === 'op' && needed.has(s.id) && !taped.has(s.id) && (s.op === 'read' || s.op === 'load' || s.op === 'length' || s.op === 'slice')) neededReads.add(s.var);
     }
     // Replaying a store recomputes its value: a recorded value must still be recorded, but its
     // operands are then not needed either.
@@ -236,7 +237,11 @@ export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolea
     if (blk.mode === 'recompute') blk.neededReads.forEach((v) => e.add(v));
     let saved = savedIn.get(blk);
     if (!saved) savedIn.set(blk, (saved = new Set()));
+    const arrayReads = new Map<TempId, VarId>();
     for (const s of blk.stmts) {
+      if (s.kind === 'op' && s.op === 'read' && isArrayType(fn.vars[s.var].type)) arrayReads.set(s.id, s.var);
+      // A pullback runs the callee again on the arrays it was passed: they must be as they were at the call.
+      if (s.kind === 'op' && s.op === 'call' && act.activeTemp[s.id]) s.args.forEach((a) => arrayReads.has(a) && !blk.taped.has(a) && e.add(arrayReads.get(a)!));
       if (s.kind === 'assign') {
         if (e.has(s.var) && !saved.has(s.var)) {
           saved.add(s.var);

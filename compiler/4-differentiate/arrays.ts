@@ -14,7 +14,8 @@ import type { FileContext } from './context';
  * given, gradients returned) are `number[]`.
  */
 export function jsType(t: Type, role: 'param' | 'tangent' | 'adjoint' | 'result' | 'local'): string {
-  if (t === 'readonly number[]') return role === 'param' || role === 'tangent' ? 'readonly number[]' : 'number[]';
+  // A local of this type only ever holds a reference to a read-only parameter (a value kept across blocks).
+  if (t === 'readonly number[]') return role === 'param' || role === 'tangent' || role === 'local' ? 'readonly number[]' : 'number[]';
   return t;
 }
 

@@ -11,9 +11,14 @@
  * such form is printed as another expression or skipped. Arrays a `subarray`
  * view was taken from are never written afterwards (a view would see the
  * write), views themselves are never written, `readonly number[]` parameters
- * never. Printing is deterministic.
+ * never. Helpers are printed before `f`, each with a concrete length for its
+ * array parameter `z` (that of one of f's array parameters), so the same index
+ * reasoning applies in their bodies; a call passes only an array of that exact
+ * length whose kind the parameter accepts under strict (`number[]` also to a
+ * `readonly number[]` parameter), and is left out (or printed as its number
+ * argument) when no such array is in scope. Printing is deterministic.
  */
-import { mathForms, type ArrayKind, type ArrayProgram, type Expr, type Ret, type Stmt } from './array-programs';
+import { mathForms, type ArrayKind, type ArrayProgram, type Expr, type Helper, type Ret, type Stmt } from './array-programs';
 
 export type ParamType = 'number' | ArrayKind;
 export type ResultType = 'number' | 'number[]' | 'Float64Array';
@@ -58,6 +63,19 @@ interface Scope {
   readonly loops: LoopVar[];
 }
 
+/** A helper `f` may call: its array parameter's kind and length, what it returns. */
+interface Callee {
+  readonly name: string;
+  readonly param: ArrayKind;
+  readonly len: number;
+  /** 'number', or the kind of the fresh array it returns (of `resultLen` elements). */
+  readonly result: ResultType;
+  readonly resultLen: number;
+}
+
+/** Whether an array of kind `arg` may be passed to a parameter of kind `param` under strict. */
+const accepts = (param: ArrayKind, arg: ArrayKind) => param === arg || (param === 'readonly number[]' && arg === 'number[]');
+
 interface Code {
   readonly t: string;
   readonly atom: boolean;
@@ -74,7 +92,19 @@ class FunctionPrinter {
   /** Arrays a subarray view was taken from: never written again. */
   private readonly frozen = new Set<string>();
 
-  constructor(private readonly d: number) {}
+  constructor(
+    private readonly d: number,
+    private readonly callees: readonly Callee[] = [],
+  ) {}
+
+  /** The helper a call chooses and the arrays in scope it accepts (none: the call is not printed). */
+  private callee(h: number, s: Scope, numberOnly = false): { c: Callee; args: ArrVar[] } | undefined {
+    const callees = numberOnly ? this.callees.filter((c) => c.result === 'number') : this.callees;
+    if (callees.length === 0) return undefined;
+    const c = pick(callees, h);
+    const args = s.arrays.filter((a) => a.len === c.len && accepts(c.param, a.kind));
+    return args.length === 0 ? undefined : { c, args };
+  }
 
   private fresh(prefix: string): string {
     return `${prefix}${this.counter++}`;
@@ -165,6 +195,12 @@ class FunctionPrinter {
           return { t: `${a.name}.map((${params(v)}) => ${body.t}).reduce((${acc}, ${w}) => ${combine(w)}, ${init})`, atom: true };
         }
         return { t: `${a.name}.reduce((${params(acc, v)}) => ${combine(e.form === 'sum' ? wrap(body) : body.t)}, ${init})`, atom: true };
+      }
+      case 'call': {
+        // Only number helpers: the compiler indexes variables only (`g0(a, p)[0]` is ADC102).
+        const chosen = this.callee(e.h, s, true);
+        if (!chosen) return this.expr(e.e, s);
+        return { t: `${chosen.c.name}(${pick(chosen.args, e.arg).name}, ${this.expr(e.e, s).t})`, atom: true };
       }
     }
   }
@@ -266,6 +302,40 @@ class FunctionPrinter {
         const inner = copy(s);
         inner.loops.push({ name: r, lo: 0, hi: st.n, cols: false });
         return this.loop(`for (let ${r} = 0; ${r} < ${st.n}; ${r}++)`, st.body, inner, depth);
+      }
+      case 'call': {
+        const chosen = this.callee(st.h, s);
+        if (!chosen) return;
+        const { c, args } = chosen;
+        const x = pick(args, st.arg);
+        const name = this.fresh('d');
+        this.emit(depth, `const ${name} = ${c.name}(${x.name}, ${this.expr(st.e, s).t});`);
+        const result: ArrVar | undefined =
+          c.result === 'number' ? undefined : { name, kind: c.result, len: c.resultLen, readOnly: false, param: false };
+        if (result) s.arrays.push(result);
+        else s.nums.push(name);
+        for (const use of st.uses) {
+          let read = name;
+          if (result) {
+            const forms = this.indexForms(result, s);
+            if (forms.length === 0) continue;
+            read = `${name}[${pick(forms, use.from)}]`;
+          }
+          const factor = wrap(this.expr(use.e, s));
+          const value = use.op === '*=' ? `Math.cos(${factor} * ${read})` : `${factor} * ${read}`;
+          // The array passed first: the pattern of an integrator step (`s[0] += h * d[0]`).
+          const targets = this.writable(s).filter((a) => a !== result);
+          const ordered = targets.includes(x) ? [x, ...targets.filter((a) => a !== x)] : targets;
+          if (ordered.length > 0) {
+            const a = pick(ordered, use.a);
+            const forms = this.indexForms(a, s);
+            if (forms.length === 0) continue;
+            this.emit(depth, `${a.name}[${pick(forms, use.at)}] ${use.op} ${value};`);
+          } else if (s.lets.length > 0) {
+            this.emit(depth, `${pick(s.lets, use.a)} ${use.op} ${value};`);
+          }
+        }
+        return;
       }
       case 'if': {
         this.emit(depth, `if (${this.expr(st.l, s).t} > ${this.expr(st.r, s).t}) {`);
@@ -393,6 +463,67 @@ class FunctionPrinter {
   }
 }
 
+/** Prints helper `name` (its source lines) and what a call site needs to know of it. */
+function printHelper(h: Helper, name: string, param: ArrayKind, len: number, d: number, earlier: readonly Callee[]): { lines: string[]; callee: Callee } {
+  const printer = new FunctionPrinter(d, earlier);
+  const z: ArrVar = { name: 'z', kind: param, len, readOnly: true, param: true };
+  const scope: Scope = { nums: ['c'], lets: ['c'], arrays: [z], loops: [] };
+  printer.block(h.body, scope, 1);
+  let result: ResultType;
+  let resultLen: number;
+  const elems = (f64: boolean, es: readonly Expr[]) => {
+    const texts = es.map((e) => printer.expr(e, scope).t);
+    if (f64) {
+      printer.lines.push(`  const r = new Float64Array(${texts.length});`);
+      texts.forEach((t, i) => printer.lines.push(`  r[${i}] = ${t};`));
+    } else {
+      printer.lines.push(`  const r: number[] = [${texts.join(', ')}];`);
+    }
+    printer.lines.push('  return r;');
+    result = f64 ? 'Float64Array' : 'number[]';
+    resultLen = texts.length;
+  };
+  switch (h.ret.k) {
+    case 'number':
+      printer.lines.push(`  return ${printer.expr(h.ret.e, scope).t};`);
+      result = 'number';
+      resultLen = 0;
+      break;
+    case 'elems':
+      elems(h.ret.f64, h.ret.elems);
+      break;
+    case 'map': {
+      if (len === 0) {
+        elems(true, [h.ret.e]);
+        break;
+      }
+      const inner = copy(scope);
+      inner.nums.push('v');
+      inner.loops.push({ name: 'k', lo: 0, hi: len, cols: false });
+      const body = printer.expr(h.ret.e, inner).t;
+      printer.lines.push(`  return z.map((${/\bk\b/.test(body) ? 'v, k' : 'v'}) => ${body});`);
+      result = param === 'Float64Array' ? 'Float64Array' : 'number[]';
+      resultLen = len;
+      break;
+    }
+    case 'local': {
+      // Fresh arrays only: a view of z would hand the caller's array back.
+      const locals = scope.arrays.filter((a) => !a.param && !a.readOnly && a.len > 0);
+      if (locals.length === 0) {
+        elems(h.ret.f64, h.ret.elems);
+        break;
+      }
+      const a = pick(locals, h.ret.a);
+      printer.lines.push(`  return ${a.name};`);
+      result = a.kind === 'Float64Array' ? 'Float64Array' : 'number[]';
+      resultLen = a.len;
+      break;
+    }
+  }
+  const lines = [`function ${name}(z: ${param}, c: number): ${result!} {`, ...printer.lines, '}', ''];
+  return { lines, callee: { name, param, len, result: result!, resultLen: resultLen! } };
+}
+
 export function printArrayProgram(p: ArrayProgram): ArrayProgramText {
   const arrayNames = ['a', 'b', 'c', 'x', 'y'];
   const scalarNames = ['p', 'q', 't'];
@@ -407,7 +538,17 @@ export function printArrayProgram(p: ArrayProgram): ArrayProgramText {
   const mask = p.wrtMask & all;
   const wrt = mask === 0 || mask === all ? params.map((_, i) => i) : params.map((_, i) => i).filter((i) => mask & (1 << i));
 
-  const printer = new FunctionPrinter(p.d);
+  const callees: Callee[] = [];
+  const helperLines: string[] = [];
+  p.helpers.forEach((h, i) => {
+    const of = pick(p.arrays, h.of);
+    const param: ArrayKind = of.kind === 'number[]' && h.readonlyParam ? 'readonly number[]' : of.kind;
+    const printed = printHelper(h, `g${i}`, param, lengthOf(of.shape), p.d, [...callees]);
+    helperLines.push(...printed.lines);
+    callees.push(printed.callee);
+  });
+
+  const printer = new FunctionPrinter(p.d, callees);
   const scope: Scope = {
     nums: params.filter((q) => q.type === 'number').map((q) => q.name),
     lets: params.filter((q) => q.type === 'number').map((q) => q.name),
@@ -419,6 +560,7 @@ export function printArrayProgram(p: ArrayProgram): ArrayProgramText {
   const result = printer.ret(p.ret, scope);
   const tag = mask === 0 || mask === all ? '@differentiable' : `@differentiable wrt(${wrt.map((i) => params[i].name).join(', ')})`;
   const src = [
+    ...helperLines,
     `/** ${tag} */`,
     `export function f(${params.map((q) => `${q.name}: ${q.type}`).join(', ')}): ${result} {`,
     ...printer.lines,

@@ -7,7 +7,13 @@
  * scalar parameters, whose body declares scalars and local arrays, writes
  * elements (`=`, `+=`, `-=`, `*=`), fills, loops over arrays (index loops in
  * four forms, `for … of`, `forEach`, fixed inner loops and repeated passes),
- * and returns a number or an array. Every variable, array and index is
+ * and returns a number or an array. A third of the programs also have one or
+ * two module-level helpers `gH(z, c)` (neither exported nor marked) declared
+ * before `f`, which read their array parameter (never write it), may make and
+ * write local arrays, and return a number or a fresh array; `f` calls them in
+ * expressions (number helpers) and as `const dN = gH(X, e);` followed by
+ * stores that read dN (`X[0] += h * dN[0]`, the step of an integrator), also
+ * inside loops. Every variable, array and index is
  * referred to by a number that the printer resolves modulo what is in scope,
  * and index expressions are chosen among those whose range the printer can
  * prove in bounds for the concrete lengths: so every value, and every shrink of
@@ -47,7 +53,13 @@ export type Expr =
    * `X.reduce((acc, v, k) => acc + body, init)` (`form` 'sum'), `acc * Math.cos(body)` ('prod'),
    * `Math.max(acc, body)` ('max'); with `mapped`, `X.map((v, k) => body).reduce((acc, w) => acc + w, init)`.
    */
-  | { readonly k: 'reduce'; readonly a: number; readonly form: 'sum' | 'prod' | 'max'; readonly mapped: boolean; readonly init: Expr; readonly body: Expr };
+  | { readonly k: 'reduce'; readonly a: number; readonly form: 'sum' | 'prod' | 'max'; readonly mapped: boolean; readonly init: Expr; readonly body: Expr }
+  /**
+   * `gH(X, e)`, H chosen (modulo) among the helpers returning a number (the compiler indexes only
+   * variables: an array helper's result is read through a 'call' statement), X among the arrays in
+   * scope its parameter accepts (kind and length); without such a helper or array, prints as `e`.
+   */
+  | { readonly k: 'call'; readonly h: number; readonly arg: number; readonly e: Expr };
 
 export type LocalArrayForm =
   /** `new Float64Array(X.length)` */
@@ -79,6 +91,15 @@ export type LocalArrayForm =
 
 export type StoreOp = '=' | '+=' | '-=' | '*=';
 
+/** `T[index] op e * dN[from]` after `const dN = gH(X, e)` (T a writable array, X first; else a `let`). */
+export interface CallUse {
+  readonly a: number;
+  readonly at: number;
+  readonly op: StoreOp;
+  readonly from: number;
+  readonly e: Expr;
+}
+
 export type Stmt =
   | { readonly k: 'let'; readonly konst: boolean; readonly e: Expr }
   /** Assigns a `let` or a scalar parameter; `*=` multiplies by `Math.cos(e)`. */
@@ -99,7 +120,35 @@ export type Stmt =
   | { readonly k: 'cols'; readonly body: readonly Stmt[] }
   /** `for (let p = 0; p < passes; p++)`: the same in-place pass repeated. */
   | { readonly k: 'passes'; readonly n: number; readonly body: readonly Stmt[] }
-  | { readonly k: 'if'; readonly l: Expr; readonly r: Expr; readonly then: readonly Stmt[]; readonly else: readonly Stmt[] };
+  | { readonly k: 'if'; readonly l: Expr; readonly r: Expr; readonly then: readonly Stmt[]; readonly else: readonly Stmt[] }
+  /**
+   * `const dN = gH(X, e);` (X as for the 'call' expression), then `uses` reading dN (its elements
+   * for an array helper) into stores; skipped without a helper or an array it accepts.
+   */
+  | { readonly k: 'call'; readonly h: number; readonly arg: number; readonly e: Expr; readonly uses: readonly CallUse[] };
+
+/** What a helper returns after its body. */
+export type HelperRet =
+  | { readonly k: 'number'; readonly e: Expr }
+  /** `const r = new Float64Array(m); r[0] = e0; …; return r;`, or `const r: number[] = [e0, …]; return r;` */
+  | { readonly k: 'elems'; readonly f64: boolean; readonly elems: readonly Expr[] }
+  /** `return z.map((v, k) => e);` */
+  | { readonly k: 'map'; readonly e: Expr }
+  /** A fresh local array of the body (length ≥ 1, not a view), else as 'elems'. */
+  | { readonly k: 'local'; readonly a: number; readonly f64: boolean; readonly elems: readonly Expr[] };
+
+/**
+ * A module-level helper `gH(z, c)` called by `f` (neither exported nor marked): its array parameter
+ * `z` has the kind and length of f's array parameter `of` (modulo), declared `readonly number[]` when
+ * that is a `number[]` and `readonlyParam`; its body reads `z` (never writes it), may make and write
+ * local arrays, assign `c`, call earlier helpers, and returns a number or a fresh array.
+ */
+export interface Helper {
+  readonly of: number;
+  readonly readonlyParam: boolean;
+  readonly body: readonly Stmt[];
+  readonly ret: HelperRet;
+}
 
 export type Ret =
   | { readonly k: 'scalar'; readonly e: Expr }
@@ -120,6 +169,8 @@ export interface ArrayProgram {
   readonly rotate: number;
   /** Bit i set: parameter i (printed order) is differentiated; 0 or all bits: plain `@differentiable`. */
   readonly wrtMask: number;
+  /** Printed before `f`, in order; each may call the earlier ones. */
+  readonly helpers: readonly Helper[];
   readonly body: readonly Stmt[];
   readonly ret: Ret;
   /** Seed of the evaluation points. */
@@ -173,6 +224,7 @@ export const exprArb: (depth: number) => fc.Arbitrary<Expr> = memo((depth) => {
         body: e,
       }),
     },
+    { weight: 2, arbitrary: fc.record({ k: fc.constant('call' as const), h: index, arg: index, e }) },
   );
 });
 
@@ -200,6 +252,16 @@ const stmtArb: (depth: number) => fc.Arbitrary<Stmt> = memo((depth) => {
     },
     { weight: 6, arbitrary: store },
     { weight: 1, arbitrary: fc.record({ k: fc.constant('fill' as const), a: index, e: exprArb(1) }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        k: fc.constant('call' as const),
+        h: index,
+        arg: index,
+        e: exprArb(1),
+        uses: fc.array(fc.record({ a: index, at: index, op: storeOp, from: index, e: exprArb(1) }), { minLength: 1, maxLength: 3 }),
+      }),
+    },
   ];
   if (depth <= 0) return fc.oneof(...simple);
   const inner = blockArb(depth - 1);
@@ -221,6 +283,26 @@ const retArb: fc.Arbitrary<Ret> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ k: fc.constant('map' as const), a: index, e: exprArb(2) }) },
 );
 
+const helperRetArb: fc.Arbitrary<HelperRet> = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ k: fc.constant('number' as const), e: exprArb(2) }) },
+  { weight: 3, arbitrary: fc.record({ k: fc.constant('elems' as const), f64: fc.boolean(), elems: fc.array(exprArb(2), { minLength: 1, maxLength: 3 }) }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('map' as const), e: exprArb(2) }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('local' as const), a: index, f64: fc.boolean(), elems: fc.array(exprArb(2), { minLength: 1, maxLength: 3 }) }) },
+);
+
+const helperArb: fc.Arbitrary<Helper> = fc.record({
+  of: index,
+  readonlyParam: fc.boolean(),
+  body: fc.oneof(fc.constant([]), blockArb(1)),
+  ret: helperRetArb,
+});
+
+/** A third of the programs have helpers; shrinks to none. */
+const helpersArb: fc.Arbitrary<readonly Helper[]> = fc.oneof(
+  { weight: 2, arbitrary: fc.constant([]) },
+  { weight: 1, arbitrary: fc.array(helperArb, { minLength: 1, maxLength: 2 }) },
+);
+
 export const arrayProgramArb: fc.Arbitrary<ArrayProgram> = fc.record({
   n: fc.integer({ min: 1, max: 5 }),
   d: fc.integer({ min: 1, max: 3 }),
@@ -232,6 +314,7 @@ export const arrayProgramArb: fc.Arbitrary<ArrayProgram> = fc.record({
   scalars: fc.nat({ max: 2 }),
   rotate: fc.nat({ max: 4 }),
   wrtMask: fc.nat({ max: 31 }),
+  helpers: helpersArb,
   body: blockArb(2),
   ret: retArb,
   seed: fc.nat(),

@@ -405,6 +405,8 @@ export class BlockAdjoint {
 
   /** The adjoint array passed for an active array argument: the argument is a read of an array variable. */
   private arrayAdjointOfArg(t: TempId): JsExpr {
+    const d = this.defs.get(t);
+    if (d && d.op === 'read') return this.env.arrayAdjoint(d.var);
     const e = this.env.value(t);
     if (e.k !== 'id') throw new Error('array arguments must be variables');
     const v = this.env.fn.vars.find((x) => this.env.names.variable(x.id) === e.name);

@@ -586,8 +586,15 @@ class ReverseEmitter {
     const stmts = blk.stmts;
     this.fwdStatements(blk, stmts, out, top);
     // Values the reverse sweep would otherwise recompute (exp, tanh, calls…), last on the tape.
-    for (const st of stmts) if (st.kind === 'op' && blk.taped.has(st.id)) out.push(b.expr(this.tape('push', [this.fwd.get(st.id)!])));
+    for (const st of stmts) {
+      if (st.kind !== 'op' || !blk.taped.has(st.id)) continue;
+      const copy = this.tapedCopies.get(st.id);
+      out.push(b.expr(copy === undefined ? this.tape('push', [this.fwd.get(st.id)!]) : this.tape('pushArray', [b.id(copy)])));
+    }
   }
+
+  /** Copies of arrays recorded by the forward sweep (see `fwdStatements`). */
+  private readonly tapedCopies = new Map<TempId, string>();
 
   private fwdStatements(blk: BlockInfo, stmts: readonly Stmt[], out: JsStmt[], top: boolean): void {
     for (let i = 0; i < stmts.length; i++) {
@@ -595,6 +602,15 @@ class ReverseEmitter {
       switch (s.kind) {
         case 'op': {
           const e = this.primal(s, this.fwd);
+          if (blk.taped.has(s.id) && isArrayType(this.fn.temps[s.id])) {
+            // An array the block re-made before reading it: recorded as it is now (a copy, since
+            // the block may still write to it), as the restored variable would be the old one.
+            const copy = this.names.fresh(`${this.names.temp(s.id)}_seen`);
+            out.push(b.const(copy, b.call(b.member(e, 'slice'), [])));
+            this.tapedCopies.set(s.id, copy);
+            this.fwd.set(s.id, e);
+            break;
+          }
           const mustName = (top && this.keep.has(s.id) && !(s.op === 'read' && this.stable[s.var])) || this.conds.has(s.id) || blk.taped.has(s.id);
           const movable = this.movable(stmts, i);
           const single = this.useCount[s.id] <= 1 && movable;
@@ -796,19 +812,24 @@ class ReverseEmitter {
     const tapedOps = blk.stmts.filter((st): st is Op => st.kind === 'op' && blk.taped.has(st.id));
     for (const st of [...tapedOps].reverse()) {
       const name = this.names.temp(st.id);
-      out.push(b.const(name, this.tape('pop')));
+      const type = this.fn.temps[st.id];
+      out.push(b.const(name, isArrayType(type) ? b.as(this.tape('popArray'), jsType(type, 'local')) : this.tape('pop')));
       recorded.set(st.id, b.id(name));
     }
-    // 1. Restore the state the block started from.
+    // 1. Restore the state the block started from. At the top level the adjoint reads forward
+    // temps, so arrays are put back only as the adjoint passes the write that changed them: a
+    // pullback of a call after the write runs the callee on the array as the call saw it.
+    const afterStore = new Map<Stmt, JsStmt[]>();
+    const restore = (at: Stmt, st: JsStmt) => (top ? afterStore.set(at, [...(afterStore.get(at) ?? []), st]) : out.push(st));
     const stores = blk.stmts.filter((s): s is Extract<Stmt, { kind: 'store' | 'fill' | 'push' }> => blk.elementSaves.has(s));
     for (const s of [...stores].reverse()) {
       const arr = b.id(this.names.variable(s.var));
       const saved = (): JsExpr => (top ? b.id(this.localSaves.get(`store${this.storeId(s)}`)!) : this.tape('popArray'));
       if (s.kind === 'store') {
-        if (top) out.push(b.assign(b.index(arr, this.fwd.get(s.index)!), saved()));
+        if (top) restore(s, b.assign(b.index(arr, this.fwd.get(s.index)!), saved()));
         else out.push(b.assign(b.index(arr, this.tape('popInt')), this.tape('pop')));
       } else if (s.kind === 'fill') {
-        out.push(b.expr(b.call(b.path(this.ctx.useHelper('copyInto')), [arr, b.as(saved(), 'ArrayLike<number>'), { k: 'str', v: this.names.variable(s.var) }])));
+        restore(s, b.expr(b.call(b.path(this.ctx.useHelper('copyInto')), [arr, b.as(saved(), 'ArrayLike<number>'), { k: 'str', v: this.names.variable(s.var) }])));
       }
     }
     for (const s of [...blk.saves].reverse()) {
@@ -816,11 +837,14 @@ class ReverseEmitter {
       const type = this.fn.vars[s.var].type;
       if (s.how === 'tape' && isArrayType(type)) out.push(b.assign(v, b.as(this.tape('popArray'), jsType(type, 'local'))));
       else if (s.how === 'tape') out.push(b.assign(v, this.tape('pop')));
-      else if (s.how === 'local') out.push(b.assign(v, b.id(this.localSaves.get(`${s.var}`)!)));
-      else out.push(...b.accumulate(v, b.num(-(s.delta ?? 0))));
+      else if (s.how === 'local') {
+        const back = b.assign(v, b.id(this.localSaves.get(`${s.var}`)!));
+        const firstWrite = isArrayType(type) ? blk.stmts.find((st) => st.kind === 'assign' && st.var === s.var) : undefined;
+        if (top && firstWrite) restore(firstWrite, back);
+        else out.push(back);
+      } else out.push(...b.accumulate(v, b.num(-(s.delta ?? 0))));
     }
     // 2. Recompute what the adjoint needs (recompute mode), else use the forward temps.
-    const afterStore = new Map<Stmt, JsStmt[]>();
     const values = top ? this.fwd : this.recompute(blk, out, afterStore, recorded);
     // 3. The adjoint itself.
     const adj = new BlockAdjoint({

@@ -381,7 +381,12 @@ export function spillCrossBlockTemps(fn: IRFunction): IRFunction {
         }
       }
       out.push(substitute(s, replace));
-      if (s.kind === 'op' && cross.has(s.id)) {
+      if (s.kind === 'op' && cross.has(s.id) && s.op === 'read' && isArrayType(fn.vars[s.var].type)) {
+        // An array is a reference: read the variable again where it is used (a copy of the reference
+        // would be an alias the analyses cannot see, and give the array a second adjoint).
+        spilled.set(s.id, s.var);
+        changed = true;
+      } else if (s.kind === 'op' && cross.has(s.id)) {
         const v = rw.newVar('saved', fn.temps[s.id]);
         spilled.set(s.id, v);
         rw.assign(out, v, s.id, s.origin, true);

@@ -27,7 +27,8 @@ export function arrayVar(cx: LowerContext, node: ts.Expression): VarId {
 }
 
 export function lowerLoad(cx: LowerContext, e: ts.ElementAccessExpression): TempId {
-  const v = arrayVar(cx, e.expression);
+  // `g(x)[0]`, `xs.map(f)[i]`: an array-valued expression gets a hidden variable first.
+  const v = arrayOperand(cx, e.expression);
   const index = lowerExpr(cx, e.argumentExpression);
   if (cx.fn.temps[index] !== 'number') return fail(errors.unsupportedExpression(pos(cx, e.argumentExpression), 'a non-numeric index'));
   return cx.fn.op({ op: 'load', var: v }, [index], 'number');

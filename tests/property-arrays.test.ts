@@ -220,6 +220,13 @@ const regressions: readonly Regression[] = [
     result: 'number[]',
     at: [[f64(0.7, -0.4)]],
   },
+  {
+    name: 'a helper called between two writes in a loop (its pullback saw the array as the iteration started)',
+    source: 'function g0(z: Float64Array, c: number): number {\n  return Math.sin(z[0]) * c;\n}\n' + fn('@differentiable', 'a: Float64Array, p: number): number', 'let s = 0;\nfor (let j = 0; j < 2; j++) {\n  a[0] = a[0] * p;\n  const d = g0(a, p);\n  a[0] = d * s + 1;\n  s = s + d;\n}\nreturn s + a[0];'),
+    params: [['a', 'Float64Array', 1], ['p', 'number']],
+    result: 'number',
+    at: [[f64(0.7), 1.3]],
+  },
 ];
 
 describe('array programs the property tests once found miscompiled', () => {

@@ -198,7 +198,9 @@ export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolea
     const replayed = new Set<VarId>();
     const stored = new Set<VarId>();
     for (const s of stmts) {
-      if (s.kind === 'op' && needed.has(s.id) && !taped.has(s.id) && (s.op === 'load' || s.op === 'length' || s.op === 'slice') && stored.has(s.var)) replayed.add(s.var);
+      // (an array passed to a call counts: its pullback runs the callee on the array as the call saw it)
+      const readsArray = s.kind === 'op' && (s.op === 'load' || s.op === 'length' || s.op === 'slice' || (s.op === 'read' && isArrayType(fn.vars[s.var].type)));
+      if (s.kind === 'op' && readsArray && needed.has(s.id) && !taped.has(s.id) && stored.has(s.var)) replayed.add(s.var);
       if (s.kind === 'store' || s.kind === 'push' || s.kind === 'fill') stored.add(s.var);
     }
     if (replayed.size > 0 && !topLevel) {

@@ -34,7 +34,7 @@ import { arrayProgramArb, type ArrayProgram } from './support/array-programs';
 import { checkArrayProgram, checkArrayText, newArrayStats } from './support/check-array-program';
 import type { Value } from './support/numeric';
 import { compileProgram } from './support/check-program';
-import { typeErrors } from './support/typecheck';
+import { expectStrictAndDeterministic, typeErrors } from './support/typecheck';
 
 const RUNS = Number(process.env.ADC_PROPERTY_RUNS ?? 200);
 const SEED = propertySeed();
@@ -65,17 +65,7 @@ describe('random programs that read and write arrays', () => {
   });
 
   it('are valid strict TypeScript, and so is what the compiler generates for them, byte for byte the same twice', () => {
-    const files: Record<string, string> = {};
-    fc.sample(arrayProgramArb, { numRuns: 15, seed: SEED }).forEach((p, i) => {
-      const text = printArrayProgram(p);
-      for (const [file, src] of Object.entries(text.files)) files[`/p${i}${file}`] = src;
-      const once = compileSources(text.files).files;
-      expect(compileSources(text.files).files.map((g) => g.text)).toEqual(once.map((g) => g.text));
-      for (const g of once) files[`/p${i}${g.path}`] = g.text;
-    });
-    const errors = typeErrors(files);
-    const shownFiles = [...new Set(errors.map((e) => e.split(':')[0]))].slice(0, 3);
-    expect({ seed: SEED, errors, files: shownFiles.map((f) => `// ${f}\n${files[f]}`) }).toEqual({ seed: SEED, errors: [], files: [] });
+    expectStrictAndDeterministic(fc.sample(arrayProgramArb, { numRuns: 15, seed: SEED }).map(printArrayProgram), SEED);
   });
 });
 

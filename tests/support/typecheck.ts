@@ -5,6 +5,7 @@
  */
 import * as path from 'path';
 import * as ts from 'typescript';
+import { compileSources } from '../../compiler';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -38,4 +39,22 @@ export function typeErrors(files: Readonly<Record<string, string>>): string[] {
     const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
     return `${d.file.fileName}:${line + 1}:${character + 1}: ${message}`;
   });
+}
+
+/**
+ * Compiles each program twice (the output must be the same bytes), then type-checks every
+ * source and generated file together; on failure the report shows the seed and up to three
+ * offending files.
+ */
+export function expectStrictAndDeterministic(programs: readonly { readonly files: Readonly<Record<string, string>> }[], seed: number): void {
+  const files: Record<string, string> = {};
+  programs.forEach((text, i) => {
+    for (const [file, src] of Object.entries(text.files)) files[`/p${i}${file}`] = src;
+    const once = compileSources(text.files).files;
+    expect(compileSources(text.files).files.map((g) => g.text)).toEqual(once.map((g) => g.text));
+    for (const g of once) files[`/p${i}${g.path}`] = g.text;
+  });
+  const errors = typeErrors(files);
+  const shownFiles = [...new Set(errors.map((e) => e.split(':')[0]))].slice(0, 3);
+  expect({ seed, errors, files: shownFiles.map((f) => `// ${f}\n${files[f]}`) }).toEqual({ seed, errors: [], files: [] });
 }

@@ -267,6 +267,39 @@ export function lowerSpreadExtremum(cx: LowerContext, spread: ts.SpreadElement, 
   return fn.read(m);
 }
 
+/**
+ * `const [a, , b] = xs` ⇒ `a = xs[0]; b = xs[2]` (an array-valued expression gets a hidden variable);
+ * `const [a, b] = [e1, e2]` ⇒ `a = e1; b = e2` with no array at all. Elements must be plain names
+ * of numbers: no defaults, rest elements or nested patterns.
+ */
+export function lowerArrayDestructuring(cx: LowerContext, pattern: ts.ArrayBindingPattern, init: ts.Expression, isConst: boolean): void {
+  const fn = cx.fn;
+  const names: ({ name: string; node: ts.Identifier } | undefined)[] = pattern.elements.map((el) => {
+    if (ts.isOmittedExpression(el)) return undefined;
+    if (el.dotDotDotToken || el.initializer || !ts.isIdentifier(el.name)) return fail(errors.unsupportedStatement(pos(cx, el), 'destructuring with defaults, rest elements or nested patterns'));
+    const type = typeOfNode(cx, el.name);
+    if (type !== 'number') return fail(errors.localType(pos(cx, el.name), el.name.text, cx.checker.typeToString(cx.checker.getTypeAtLocation(el.name))));
+    return { name: el.name.text, node: el.name };
+  });
+  const e = skipOuter(init);
+  let values: (TempId | undefined)[];
+  if (ts.isArrayLiteralExpression(e) && !e.elements.some(ts.isSpreadElement)) {
+    // Every element is evaluated, in order, before any name is bound.
+    const all = e.elements.map((el) => lowerExpr(cx, el));
+    values = names.map((_, i) => all[i]);
+  } else {
+    const arr = arrayOperand(cx, e);
+    values = names.map((n, i) => (n === undefined ? undefined : fn.op({ op: 'load', var: arr }, [fn.constant(i)], 'number')));
+  }
+  names.forEach((n, i) => {
+    if (n === undefined) return;
+    const value = values[i];
+    if (value === undefined || fn.temps[value] !== 'number') return fail(errors.localType(pos(cx, n.node), n.name, value === undefined ? 'undefined' : fn.temps[value]));
+    const v = fn.declare(n.name, 'number', 'local', isConst);
+    fn.assign(v, value, true);
+  });
+}
+
 /** Emits `for (; i < arr.length; i++) { body }` with `i` already set to where it starts. */
 function loopOverArray(cx: LowerContext, index: VarId, arr: VarId, body: () => void, scoped = false): void {
   const fn = cx.fn;

@@ -12,7 +12,7 @@ import { errors } from '../diagnostics/catalog';
 import { isArrayType, type ArrayType, type Region, type Stmt, type TempId, type Type, type VarId } from '../ir/types';
 import { atStatement, fail, pos, type LowerContext } from './context';
 import { lowerCondition, lowerExpr, prim, skipOuter, typeOfNode } from './expressions';
-import { arrayVar, lowerArrayCreation, lowerFillCall } from './arrays';
+import { arrayVar, lowerArrayCreation, lowerArrayDestructuring, lowerFillCall } from './arrays';
 
 /** How a `return` inside an inlined callback behaves: assign the value, break out of the one-iteration loop. */
 interface CallbackReturn {
@@ -110,7 +110,11 @@ function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclarationList): 
   const isConst = (list.flags & ts.NodeFlags.Const) !== 0;
   if (!isConst && !(list.flags & ts.NodeFlags.Let)) return fail(errors.unsupportedStatement(pos(cx, list), "'var' declarations (use let or const)"));
   for (const d of list.declarations) {
-    if (!ts.isIdentifier(d.name)) return fail(errors.unsupportedStatement(pos(cx, d.name), 'destructuring'));
+    if (ts.isArrayBindingPattern(d.name) && d.initializer) {
+      lowerArrayDestructuring(cx, d.name, d.initializer, isConst);
+      continue;
+    }
+    if (!ts.isIdentifier(d.name)) return fail(errors.unsupportedStatement(pos(cx, d.name), 'object destructuring'));
     const name = d.name.text;
     const init = d.initializer && skipOuter(d.initializer);
     if (init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) return fail(errors.closure(pos(cx, init)));

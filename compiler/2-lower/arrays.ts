@@ -61,7 +61,7 @@ export function isArrayMethodCall(cx: LowerContext, callee: ts.PropertyAccessExp
 }
 
 /** The variable naming an array operand: the variable itself, or a hidden one holding an array-valued expression. */
-function arrayOperand(cx: LowerContext, node: ts.Expression): VarId {
+export function arrayOperand(cx: LowerContext, node: ts.Expression): VarId {
   const e = skipOuter(node);
   if (ts.isIdentifier(e)) return arrayVar(cx, e);
   const t = lowerExpr(cx, e);

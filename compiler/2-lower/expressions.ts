@@ -15,7 +15,7 @@ import { resolveCallee } from '../1-frontend/functions';
 import { fail, pos, type LowerContext } from './context';
 import { irType } from './types';
 import { namedArray } from './statements';
-import { lowerArrayCall, lowerArrayCreation, lowerElementAssignment, lowerLoad, lowerSpreadExtremum, isArrayMethodCall } from './arrays';
+import { arrayOperand, lowerArrayCall, lowerArrayCreation, lowerElementAssignment, lowerLoad, lowerSpreadExtremum, isArrayMethodCall } from './arrays';
 
 const arithmetic: Partial<Record<ts.SyntaxKind, PrimName>> = {
   [ts.SyntaxKind.PlusToken]: 'add',
@@ -302,6 +302,7 @@ function lowerBinary(cx: LowerContext, e: ts.BinaryExpression): TempId {
   if (k === ts.SyntaxKind.AmpersandAmpersandToken || k === ts.SyntaxKind.BarBarToken) return lowerLogical(cx, e);
   if (k === ts.SyntaxKind.EqualsToken) {
     const target = skipOuter(e.left);
+    if (ts.isArrayLiteralExpression(target)) return lowerDestructuringAssignment(cx, target, e.right);
     if (ts.isElementAccessExpression(target)) return lowerElementAssignment(cx, target, () => lowerExpr(cx, e.right));
     const v = assignable(cx, target);
     const value = lowerExpr(cx, e.right);
@@ -323,6 +324,31 @@ function lowerBinary(cx: LowerContext, e: ts.BinaryExpression): TempId {
     return lowerExpr(cx, e.right);
   }
   return fail(errors.unsupportedExpression(pos(cx, e.operatorToken), `operator '${e.operatorToken.getText(cx.sf)}'`));
+}
+
+/**
+ * `[a, b] = [b, a - q * b]`, `[x[i], x[j]] = [x[j], x[i]]`, `[m, v] = g(xs)`: every value on the
+ * right first, then the targets left to right, as JavaScript does. Its value (an array) is not used.
+ */
+function lowerDestructuringAssignment(cx: LowerContext, target: ts.ArrayLiteralExpression, right: ts.Expression): TempId {
+  const r = skipOuter(right);
+  let values: TempId[];
+  if (ts.isArrayLiteralExpression(r) && !r.elements.some(ts.isSpreadElement)) values = r.elements.map((el) => lowerExpr(cx, el));
+  else {
+    const arr = arrayOperand(cx, r);
+    values = target.elements.map((_, i) => cx.fn.op({ op: 'load', var: arr }, [cx.fn.constant(i)], 'number'));
+  }
+  target.elements.forEach((el, i) => {
+    if (ts.isOmittedExpression(el)) return;
+    const t = skipOuter(el);
+    const value = values[i];
+    if (value === undefined) return fail(errors.unsupportedExpression(pos(cx, el), 'a destructuring target without a value'));
+    requireNumber(cx, el, value);
+    if (ts.isElementAccessExpression(t)) lowerElementAssignment(cx, t, () => value);
+    else if (ts.isIdentifier(t)) cx.fn.assign(assignable(cx, t), value);
+    else fail(errors.unsupportedExpression(pos(cx, el), 'destructuring into anything but names and elements'));
+  });
+  return cx.fn.constant(0);
 }
 
 function requireNumber(cx: LowerContext, node: ts.Node, t: TempId): void {

@@ -405,7 +405,16 @@ function lowerConditional(cx: LowerContext, e: ts.ConditionalExpression): TempId
   });
   const ta = cx.fn.temps[a];
   const tb = cx.fn.temps[bb];
-  if (ta !== tb || isArrayType(ta)) return fail(errors.unsupportedExpression(pos(cx, e), `a conditional whose arms have types ${ta} and ${tb}`));
+  if (ta !== tb) return fail(errors.unsupportedExpression(pos(cx, e), `a conditional whose arms have types ${ta} and ${tb}`));
+  if (isArrayType(ta)) {
+    // `c ? xs.slice() : ys.map(f)`: each arm must make a fresh array (choosing between two array
+    // variables would make the result share memory with one of them).
+    for (const [arm, node] of [[whenTrue, e.whenTrue], [whenFalse, e.whenFalse]] as const) {
+      const made = arm[arm.length - 1];
+      const fresh = made && made.kind === 'op' && (made.op === 'slice' || made.op === 'newArray' || made.op === 'call' || (made.op === 'read' && cx.fn.vars[made.var].role === 'hidden'));
+      if (!fresh) return fail(errors.arrayAlias(pos(cx, node), `a conditional whose arm is the array '${node.getText(cx.sf).slice(0, 40)}' shares its memory; copy it with .slice()`));
+    }
+  }
   const trivial = (stmts: readonly Stmt[]) => stmts.every((s) => s.kind === 'op' && (s.op === 'const' || s.op === 'read'));
   if (trivial(whenTrue) && trivial(whenFalse)) {
     cx.fn.splice(whenTrue);

@@ -217,6 +217,13 @@ const regressions: readonly Regression[] = [
     result: 'number',
     at: [[f64(0.7), 1.3]],
   },
+  {
+    name: 'a helper called on an array before and after a fill in a loop (both calls shared one read, so the second pullback saw the array before the fill)',
+    source: 'function g0(z: Float64Array, c: number): number {\n  return Math.sin(z[0] / (1 + z[0] * z[0]));\n}\n' + fn('@differentiable', 'a: Float64Array): number', 'for (let i = 0; i < 2; i++) {\n  a.fill(g0(a, 0));\n  const d0 = g0(a, 0);\n  a[0] = (a[0] + 1) * d0;\n}\nreturn a[0];'),
+    params: [['a', 'Float64Array', 1]],
+    result: 'number',
+    at: [[f64(0.7)]],
+  },
 ];
 
 describe('array programs the property tests once found miscompiled', () => {

@@ -100,6 +100,9 @@ export function cse(fn: IRFunction): IRFunction {
         forgetLoads(s.var);
       } else if (s.kind === 'store' || s.kind === 'fill' || s.kind === 'push') {
         forgetLoads(s.var);
+        // A later read of the array (an argument of a call) sees other contents: keep it apart, so
+        // the analyses know which contents each use needs.
+        known.delete(`r:${s.var}`);
       }
       out.push(s);
     }

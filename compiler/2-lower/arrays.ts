@@ -10,7 +10,7 @@
  */
 import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
-import { isArrayType, type ArrayType, type TempId, type VarId } from '../ir/types';
+import { isArrayType, type ArrayType, type Stmt, type TempId, type VarId } from '../ir/types';
 import { fail, pos, type LowerContext } from './context';
 import { lowerExpr, prim, skipOuter, typeOfNode } from './expressions';
 import { lowerBlockOrStatement, lowerLoopBody } from './statements';
@@ -147,7 +147,7 @@ export function lowerArrayCall(cx: LowerContext, call: ts.CallExpression, callee
       const bounds = args.map((a) => lowerExpr(cx, a));
       const type: ArrayType = info.type === 'readonly number[]' ? 'number[]' : info.type as ArrayType;
       const temp = cx.fn.op({ op: 'slice', var: v, type, hasStart: bounds.length > 0, hasEnd: bounds.length > 1 }, bounds, type);
-      if (method === 'subarray') cx.views?.push({ source: v, temp, at: pos(cx, call), text: call.getText(cx.sf).slice(0, 40) });
+      if (method === 'subarray') cx.views.push({ source: v, temp, at: pos(cx, call), text: call.getText(cx.sf).slice(0, 40) });
       return temp;
     }
     case 'reduce':
@@ -174,9 +174,7 @@ function lowerTypedSet(cx: LowerContext, target: VarId, args: readonly ts.Expres
     offset = fn.declare('offset', 'number', 'hidden', false);
     fn.assign(offset, lowerExpr(cx, args[1]), true);
   }
-  const index = fn.declare('i', 'number', 'hidden', false);
-  fn.assign(index, fn.constant(0), true);
-  loopOverArray(cx, index, src, () => {
+  loopOverArray(cx, src, (index) => {
     const at = offset === undefined ? fn.read(index) : prim(cx, 'add', [fn.read(offset), fn.read(index)]);
     fn.emit({ kind: 'store', var: target, index: at, value: fn.op({ op: 'load', var: src }, [fn.read(index)], 'number'), origin: fn.origin });
   });
@@ -231,7 +229,6 @@ function lowerCallback(cx: LowerContext, call: ts.CallExpression, method: 'reduc
 
   loopOverArray(
     cx,
-    index,
     arr,
     () => {
       const element = fn.declare(names[elementIndex] ?? 'x', 'number', 'local', true);
@@ -242,7 +239,7 @@ function lowerCallback(cx: LowerContext, call: ts.CallExpression, method: 'reduc
       if (isReduce) fn.assign(acc!, value!);
       if (method === 'map') fn.emit({ kind: 'store', var: result!, index: fn.read(index), value: value!, origin: fn.origin });
     },
-    true,
+    { index, scoped: true },
   );
   if (isReduce) return fn.read(acc!);
   if (method === 'map') return fn.read(result!);
@@ -259,9 +256,7 @@ export function lowerSpreadExtremum(cx: LowerContext, spread: ts.SpreadElement, 
   const fn = cx.fn;
   const m = fn.declare(which === 'max' ? 'largest' : 'smallest', 'number', 'hidden', false);
   fn.assign(m, fn.constant(which === 'max' ? -Infinity : Infinity), true);
-  const index = fn.declare('i', 'number', 'hidden', false);
-  fn.assign(index, fn.constant(0), true);
-  loopOverArray(cx, index, arr, () => {
+  loopOverArray(cx, arr, (index) => {
     fn.assign(m, prim(cx, which, [fn.read(m), fn.op({ op: 'load', var: arr }, [fn.read(index)], 'number')]));
   });
   return fn.read(m);
@@ -281,16 +276,7 @@ export function lowerArrayDestructuring(cx: LowerContext, pattern: ts.ArrayBindi
     if (type !== 'number') return fail(errors.localType(pos(cx, el.name), el.name.text, cx.checker.typeToString(cx.checker.getTypeAtLocation(el.name))));
     return { name: el.name.text, node: el.name };
   });
-  const e = skipOuter(init);
-  let values: (TempId | undefined)[];
-  if (ts.isArrayLiteralExpression(e) && !e.elements.some(ts.isSpreadElement)) {
-    // Every element is evaluated, in order, before any name is bound.
-    const all = e.elements.map((el) => lowerExpr(cx, el));
-    values = names.map((_, i) => all[i]);
-  } else {
-    const arr = arrayOperand(cx, e);
-    values = names.map((n, i) => (n === undefined ? undefined : fn.op({ op: 'load', var: arr }, [fn.constant(i)], 'number')));
-  }
+  const values = destructuredValues(cx, init, names.map((n) => n !== undefined));
   names.forEach((n, i) => {
     if (n === undefined) return;
     const value = values[i];
@@ -300,17 +286,47 @@ export function lowerArrayDestructuring(cx: LowerContext, pattern: ts.ArrayBindi
   });
 }
 
-/** Emits `for (; i < arr.length; i++) { body }` with `i` already set to where it starts. */
-function loopOverArray(cx: LowerContext, index: VarId, arr: VarId, body: () => void, scoped = false): void {
+/**
+ * The values `[…] = right` binds, one per target position (`wanted[i]` false for a hole): the
+ * elements of an array literal, all evaluated in order (no array is made), or loads `right[i]`
+ * of an array-valued expression. Undefined where there is no value.
+ */
+export function destructuredValues(cx: LowerContext, right: ts.Expression, wanted: readonly boolean[]): (TempId | undefined)[] {
+  const e = skipOuter(right);
+  if (ts.isArrayLiteralExpression(e) && !e.elements.some(ts.isSpreadElement)) {
+    const all = e.elements.map((el) => lowerExpr(cx, el));
+    return wanted.map((_, i) => all[i]);
+  }
+  const arr = arrayOperand(cx, e);
+  return wanted.map((w, i) => (w ? cx.fn.op({ op: 'load', var: arr }, [cx.fn.constant(i)], 'number') : undefined));
+}
+
+/** Whether the statement that just produced an array value made a fresh one (not another variable's array). */
+export function isFreshArray(cx: LowerContext, made: Stmt | undefined): boolean {
+  if (!made || made.kind !== 'op') return false;
+  // `xs.map(…)` yields a fresh array held by a hidden variable: naming it is not aliasing.
+  return made.op === 'slice' || made.op === 'newArray' || made.op === 'call' || (made.op === 'read' && cx.fn.vars[made.var].role === 'hidden');
+}
+
+/**
+ * Emits `for (; i < arr.length; i++) { body(i) }`, with `index` already set to where it starts,
+ * or a new hidden `i` from 0; `scoped` gives the body a scope of its own (callbacks' parameters).
+ */
+function loopOverArray(cx: LowerContext, arr: VarId, body: (index: VarId) => void, { index, scoped = false }: { index?: VarId; scoped?: boolean } = {}): void {
   const fn = cx.fn;
+  if (index === undefined) {
+    index = fn.declare('i', 'number', 'hidden', false);
+    fn.assign(index, fn.constant(0), true);
+  }
+  const i = index;
   const loopId = fn.newLoop(undefined);
   let cond = -1;
   const test = fn.region(() => {
-    cond = prim(cx, 'lt', [fn.read(index), fn.op({ op: 'length', var: arr }, [], 'number')]);
+    cond = prim(cx, 'lt', [fn.read(i), fn.op({ op: 'length', var: arr }, [], 'number')]);
   });
-  const region = scoped ? fn.withScope(() => fn.region(body)) : fn.region(body);
+  const region = scoped ? fn.withScope(() => fn.region(() => body(i))) : fn.region(() => body(i));
   const update = fn.region(() => {
-    fn.assign(index, prim(cx, 'add', [fn.read(index), fn.constant(1)]));
+    fn.assign(i, prim(cx, 'add', [fn.read(i), fn.constant(1)]));
   });
   fn.endLoop();
   fn.emit({ kind: 'loop', id: loopId, form: 'for', test, cond, body: region, update, origin: fn.origin });

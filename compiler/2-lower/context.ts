@@ -19,7 +19,7 @@ export interface LowerContext {
   /** Files the function's calls resolve through (imports, re-exports, module constants). */
   readonly files: Set<string>;
   /** `x.subarray(…)` views: generated code copies them, which is only faithful when neither side is written. */
-  readonly views?: { readonly source: VarId; readonly temp: TempId; readonly at: Position; readonly text: string }[];
+  readonly views: { readonly source: VarId; readonly temp: TempId; readonly at: Position; readonly text: string }[];
 }
 
 export function fail(d: Diagnostic): never {

@@ -15,7 +15,7 @@ import { resolveCallee } from '../1-frontend/functions';
 import { fail, pos, type LowerContext } from './context';
 import { irType } from './types';
 import { namedArray } from './statements';
-import { arrayOperand, lowerArrayCall, lowerArrayCreation, lowerElementAssignment, lowerLoad, lowerSpreadExtremum, isArrayMethodCall } from './arrays';
+import { destructuredValues, isFreshArray, lowerArrayCall, lowerArrayCreation, lowerElementAssignment, lowerLoad, lowerSpreadExtremum, isArrayMethodCall } from './arrays';
 
 const arithmetic: Partial<Record<ts.SyntaxKind, PrimName>> = {
   [ts.SyntaxKind.PlusToken]: 'add',
@@ -331,13 +331,7 @@ function lowerBinary(cx: LowerContext, e: ts.BinaryExpression): TempId {
  * right first, then the targets left to right, as JavaScript does. Its value (an array) is not used.
  */
 function lowerDestructuringAssignment(cx: LowerContext, target: ts.ArrayLiteralExpression, right: ts.Expression): TempId {
-  const r = skipOuter(right);
-  let values: TempId[];
-  if (ts.isArrayLiteralExpression(r) && !r.elements.some(ts.isSpreadElement)) values = r.elements.map((el) => lowerExpr(cx, el));
-  else {
-    const arr = arrayOperand(cx, r);
-    values = target.elements.map((_, i) => cx.fn.op({ op: 'load', var: arr }, [cx.fn.constant(i)], 'number'));
-  }
+  const values = destructuredValues(cx, right, target.elements.map((el) => !ts.isOmittedExpression(el)));
   target.elements.forEach((el, i) => {
     if (ts.isOmittedExpression(el)) return;
     const t = skipOuter(el);
@@ -410,9 +404,7 @@ function lowerConditional(cx: LowerContext, e: ts.ConditionalExpression): TempId
     // `c ? xs.slice() : ys.map(f)`: each arm must make a fresh array (choosing between two array
     // variables would make the result share memory with one of them).
     for (const [arm, node] of [[whenTrue, e.whenTrue], [whenFalse, e.whenFalse]] as const) {
-      const made = arm[arm.length - 1];
-      const fresh = made && made.kind === 'op' && (made.op === 'slice' || made.op === 'newArray' || made.op === 'call' || (made.op === 'read' && cx.fn.vars[made.var].role === 'hidden'));
-      if (!fresh) return fail(errors.arrayAlias(pos(cx, node), `a conditional whose arm is the array '${node.getText(cx.sf).slice(0, 40)}' shares its memory; copy it with .slice()`));
+      if (!isFreshArray(cx, arm[arm.length - 1])) return fail(errors.arrayAlias(pos(cx, node), `a conditional whose arm is the array '${node.getText(cx.sf).slice(0, 40)}' shares its memory; copy it with .slice()`));
     }
   }
   const trivial = (stmts: readonly Stmt[]) => stmts.every((s) => s.kind === 'op' && (s.op === 'const' || s.op === 'read'));

@@ -9,7 +9,7 @@
 import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
 import type { IRFunction, Stmt, TempId, VarId } from '../ir/types';
-import { forEachStmtNumbered } from '../ir/walk';
+import { forEachStmtNumbered, usesOf } from '../ir/walk';
 import type { FunctionSource } from '../1-frontend/functions';
 import { originOf, positionOf } from '../1-frontend/position';
 import { FunctionBuilder } from './builder';
@@ -87,7 +87,7 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Low
  * iteration) is in use as a whole.
  */
 function rejectWrittenViews(cx: LowerContext): void {
-  if (!cx.views || cx.views.length === 0) return;
+  if (cx.views.length === 0) return;
   const writes: { v: VarId; at: number }[] = [];
   const holders = new Map<TempId, VarId[]>();
   const declaredAt = new Map<VarId, number>();
@@ -102,11 +102,9 @@ function rejectWrittenViews(cx: LowerContext): void {
       if (s.kind === 'store' || s.kind === 'fill' || s.kind === 'push') writes.push({ v: s.var, at });
       if (s.kind === 'assign') holders.set(s.value, [...(holders.get(s.value) ?? []), s.var]);
       if ((s.kind === 'assign' && s.declare) || s.kind === 'declare') declaredAt.set(s.var, at);
-      if (s.kind === 'op') {
-        opAt.set(s.id, at);
-        uses.push({ at, args: s.args, v: 'var' in s ? s.var : undefined });
-      } else if (s.kind === 'store') uses.push({ at, args: [s.index, s.value], v: s.var });
-      else if (s.kind === 'assign' || s.kind === 'push' || s.kind === 'fill' || s.kind === 'return') uses.push({ at, args: [s.value] });
+      if (s.kind === 'op') opAt.set(s.id, at);
+      // An op naming an array (a read, load, length, slice) or a store into it uses that array too.
+      uses.push({ at, args: usesOf(s), v: (s.kind === 'op' && 'var' in s) || s.kind === 'store' ? s.var : undefined });
     },
     (s, last) => {
       if (s.kind === 'loop') loops.push({ from: loopStart.get(s)!, to: last });

@@ -12,7 +12,7 @@ import { errors } from '../diagnostics/catalog';
 import { isArrayType, type ArrayType, type Region, type Stmt, type TempId, type Type, type VarId } from '../ir/types';
 import { atStatement, fail, pos, type LowerContext } from './context';
 import { lowerCondition, lowerExpr, prim, skipOuter, typeOfNode } from './expressions';
-import { arrayVar, lowerArrayCreation, lowerArrayDestructuring, lowerFillCall } from './arrays';
+import { arrayVar, isFreshArray, lowerArrayCreation, lowerArrayDestructuring, lowerFillCall } from './arrays';
 
 /** How a `return` inside an inlined callback behaves: assign the value, break out of the one-iteration loop. */
 interface CallbackReturn {
@@ -151,13 +151,9 @@ function lowerArrayInit(cx: LowerContext, node: ts.Expression, type: ArrayType):
   }
   const t = lowerExpr(cx, e);
   const made = cx.fn.current[cx.fn.current.length - 1];
-  if (!(made && made.kind === 'op' && (made.op === 'slice' || made.op === 'newArray' || made.op === 'call' || made.op === 'read'))) {
-    return fail(errors.unsupportedExpression(pos(cx, e), `'${e.getText(cx.sf).slice(0, 40)}' as an array`));
-  }
-  // `xs.map(…)` yields a fresh array held by a hidden variable: naming it is not aliasing.
-  if (made.op === 'read' && cx.fn.vars[made.var].role === 'hidden') return t;
-  if (made.op === 'read') return fail(errors.arrayAlias(pos(cx, e), 'an array variable initialised from another one'));
-  return t;
+  if (isFreshArray(cx, made)) return t;
+  if (made?.kind === 'op' && made.op === 'read') return fail(errors.arrayAlias(pos(cx, e), 'an array variable initialised from another one'));
+  return fail(errors.unsupportedExpression(pos(cx, e), `'${e.getText(cx.sf).slice(0, 40)}' as an array`));
 }
 
 function lowerIf(cx: LowerContext, node: ts.IfStatement): void {

@@ -9,12 +9,11 @@
  * way out in the message; a call that passes a fresh array (`s.slice()`, a
  * literal, another call's result) is fine, since nobody else can see it.
  *
- * A parameter is modified when it is stored to, filled or pushed to before the
- * function rebinds it at its top level, or passed on to a
- * callee that modifies it. Recursion assumes "not modified" for a function
+ * A parameter is modified when it is stored to, filled or pushed to, or passed
+ * on to a callee that modifies it. Recursion assumes "not modified" for a function
  * still being analysed (a cycle adds nothing a non-recursive path misses).
  */
-import type { IRFunction, Op, Stmt, TempId, VarId } from '../ir/types';
+import type { IRFunction, Op, TempId, VarId } from '../ir/types';
 import { isArrayType } from '../ir/types';
 import { forEachStmt } from '../ir/walk';
 import { CompileError, errors, type Position } from '../diagnostics/catalog';
@@ -30,27 +29,20 @@ export function modifiedParams(fn: IRFunction, getIR: (key: string) => IRFunctio
   const arrayParams = new Map<VarId, number>();
   fn.params.forEach((p, i) => isArrayType(fn.vars[p].type) && arrayParams.set(p, i));
   if (arrayParams.size === 0) return out;
-  const rebound = new Set<VarId>();
   const defs = new Map<TempId, Op>();
-  const visit = (s: Stmt, top: boolean): void => {
+  // Array parameters are never rebound (lowering rejects it), so every write reaches the caller.
+  forEachStmt(fn.body, (s) => {
     if (s.kind === 'op') {
       defs.set(s.id, s);
       if (s.op !== 'call') return;
-      const callee = getIR(s.callee);
-      for (const i of modifiedParams(callee, getIR, memo)) {
+      for (const i of modifiedParams(getIR(s.callee), getIR, memo)) {
         const p = readOf(defs, s.args[i]);
-        if (p !== undefined && arrayParams.has(p) && !rebound.has(p)) out.add(arrayParams.get(p)!);
+        if (p !== undefined && arrayParams.has(p)) out.add(arrayParams.get(p)!);
       }
-    } else if ((s.kind === 'store' || s.kind === 'fill' || s.kind === 'push') && arrayParams.has(s.var) && !rebound.has(s.var)) {
+    } else if ((s.kind === 'store' || s.kind === 'fill' || s.kind === 'push') && arrayParams.has(s.var)) {
       out.add(arrayParams.get(s.var)!);
-    } else if (s.kind === 'assign' && top && arrayParams.has(s.var)) {
-      rebound.add(s.var);
     }
-  };
-  for (const s of fn.body) {
-    if (s.kind === 'op' || s.kind === 'assign' || s.kind === 'store' || s.kind === 'fill' || s.kind === 'push') visit(s, true);
-    else forEachStmt([s], (inner) => visit(inner, false));
-  }
+  });
   return out;
 }
 

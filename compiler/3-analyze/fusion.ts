@@ -19,7 +19,7 @@
  * chains (no other active use in the loop), (4) it writes no array declared
  * outside it, (5) its condition is inactive.
  */
-import type { IRFunction, Loop, Op, Region, Stmt, TempId, VarId } from '../ir/types';
+import type { IRFunction, Loop, Op, TempId, VarId } from '../ir/types';
 import { isArrayType } from '../ir/types';
 import type { Activity } from './activity';
 import { forEachStmt } from '../ir/walk';
@@ -33,7 +33,6 @@ export interface Fusion {
   readonly locals: ReadonlySet<VarId>;
 }
 
-const walk = forEachStmt;
 
 export function findFusions(fn: IRFunction, act: Activity): Map<Loop, Fusion> {
   const out = new Map<Loop, Fusion>();
@@ -48,7 +47,7 @@ export function findFusions(fn: IRFunction, act: Activity): Map<Loop, Fusion> {
 function fusion(fn: IRFunction, act: Activity, l: Loop): Fusion | undefined {
   // Test: no active op.
   let ok = true;
-  walk(l.test, (s) => {
+  forEachStmt(l.test, (s) => {
     if (s.kind === 'op' && act.activeTemp[s.id]) ok = false;
     if (s.kind !== 'op') ok = false;
   });
@@ -58,7 +57,7 @@ function fusion(fn: IRFunction, act: Activity, l: Loop): Fusion | undefined {
   const written = new Set<VarId>();
   const defs = new Map<TempId, Op>();
   const uses = new Map<TempId, number>();
-  walk(l.body, (s) => {
+  forEachStmt(l.body, (s) => {
     if ((s.kind === 'assign' && s.declare) || s.kind === 'declare') locals.add(s.var);
     if (s.kind === 'assign') written.add(s.var);
     if ((s.kind === 'store' || s.kind === 'push' || s.kind === 'fill') && !isArrayType(fn.vars[s.var].type)) ok = false;
@@ -95,7 +94,7 @@ function fusion(fn: IRFunction, act: Activity, l: Loop): Fusion | undefined {
     }
     return d.op === 'prim' && (d.fn === 'add' || d.fn === 'sub') && isChain(d.args[0]);
   };
-  walk(l.body, (s) => {
+  forEachStmt(l.body, (s) => {
     if (s.kind === 'assign' && s.var === acc) {
       const d = defs.get(s.value);
       if (!d || d.op !== 'prim' || (d.fn !== 'add' && d.fn !== 'sub') || !isChain(d.args[0])) ok = false;
@@ -103,13 +102,13 @@ function fusion(fn: IRFunction, act: Activity, l: Loop): Fusion | undefined {
   });
   if (!ok) return undefined;
   // No other active read of the accumulator.
-  walk(l.body, (s) => {
+  forEachStmt(l.body, (s) => {
     if (s.kind === 'op' && s.op === 'read' && s.var === acc && act.activeTemp[s.id] && !chainStarts.has(s.id)) ok = false;
   });
   if (!ok) return undefined;
 
   const inputs = new Set<VarId>();
-  walk(l.body, (s) => {
+  forEachStmt(l.body, (s) => {
     if (s.kind === 'op' && (s.op === 'read' || s.op === 'load' || s.op === 'slice') && act.activeVar[s.var] && s.var !== acc && !locals.has(s.var)) {
       // An inactive element read (`v` of `reduce((acc, v, k) => …)` left unused) contributes nothing.
       if (act.activeTemp[s.id] || s.op === 'slice' || (s.op === 'read' && isArrayType(fn.vars[s.var].type))) inputs.add(s.var);

@@ -162,8 +162,6 @@ export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolea
       if (s.kind === 'op') {
         defs.set(s.id, s);
         if (act.activeTemp[s.id]) derivativeRefs(s, act.activeTemp).forEach((t) => needed.add(t));
-        // A pullback runs the callee on its arguments again: the arrays passed are needed as they were.
-        if (s.op === 'call' && act.activeTemp[s.id]) s.args.forEach((t) => isArrayType(fn.temps[t]) && needed.add(t));
       } else if (s.kind === 'store' && act.activeVar[s.var]) needed.add(s.index);
     }
     // Closure: what the needed temps are computed from. An expensive value (exp, tanh, a call…)

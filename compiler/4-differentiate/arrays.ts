@@ -14,7 +14,7 @@ import type { FileContext } from './context';
  * given, gradients returned) are `number[]`.
  */
 export function jsType(t: Type, role: 'param' | 'tangent' | 'adjoint' | 'result' | 'local'): string {
-  // A local of this type only ever holds a reference to a read-only parameter (a value kept across blocks).
+  // Tangents and locals of a read-only array stay read-only; gradients and results are new arrays.
   if (t === 'readonly number[]') return role === 'param' || role === 'tangent' || role === 'local' ? 'readonly number[]' : 'number[]';
   return t;
 }

@@ -2,20 +2,10 @@
  * Visiting every statement of a region, nested regions included (`if` arms,
  * loop test, body and update), in program order.
  */
-import type { Region, Stmt } from './types';
+import type { Region, Stmt, TempId } from './types';
 
 export function forEachStmt(region: Region, visit: (s: Stmt) => void): void {
-  for (const s of region) {
-    visit(s);
-    if (s.kind === 'if') {
-      forEachStmt(s.then, visit);
-      forEachStmt(s.else, visit);
-    } else if (s.kind === 'loop') {
-      forEachStmt(s.test, visit);
-      forEachStmt(s.body, visit);
-      forEachStmt(s.update, visit);
-    }
-  }
+  forEachStmtNumbered(region, (s) => visit(s));
 }
 
 /**
@@ -40,4 +30,21 @@ export function forEachStmtNumbered(region: Region, visit: (s: Stmt, at: number)
     }
   };
   walk(region);
+}
+
+/** The temps a statement uses (not those of the regions nested in it, nor an `if`'s condition). */
+export function usesOf(s: Stmt): TempId[] {
+  switch (s.kind) {
+    case 'op':
+      return [...s.args];
+    case 'assign':
+    case 'push':
+    case 'fill':
+    case 'return':
+      return [s.value];
+    case 'store':
+      return [s.index, s.value];
+    default:
+      return [];
+  }
 }

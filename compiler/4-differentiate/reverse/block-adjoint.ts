@@ -12,6 +12,7 @@
  * and `v_bar = 0` is only written if nothing else was.
  */
 import { isArrayType, type IRFunction, type Op, type Stmt, type TempId, type VarId } from '../../ir/types';
+import { usesOf } from '../../ir/walk';
 import { rule, partialsOf } from '../../rules/table';
 import { b, isAtom, namesIn, sameExpr, type JsExpr, type JsStmt } from '../../5-print/js';
 import type { Activity } from '../../3-analyze/activity';
@@ -60,7 +61,7 @@ export class BlockAdjoint {
     if (enclosing !== undefined) this.origin = enclosing;
     for (const s of stmts) {
       if (s.kind === 'op') this.defs.set(s.id, s);
-      for (const t of stmtUses(s)) this.uses.set(t, (this.uses.get(t) ?? 0) + 1);
+      for (const t of usesOf(s)) this.uses.set(t, (this.uses.get(t) ?? 0) + 1);
     }
     for (let i = stmts.length - 1; i >= 0; i--) {
       const s = stmts[i];
@@ -406,13 +407,10 @@ export class BlockAdjoint {
   /** The adjoint array passed for an active array argument: the argument is a read of an array variable. */
   private arrayAdjointOfArg(t: TempId): JsExpr {
     const d = this.defs.get(t);
-    if (d && d.op === 'read') return this.env.arrayAdjoint(d.var);
-    const e = this.env.value(t);
-    if (e.k !== 'id') throw new Error('array arguments must be variables');
-    const v = this.env.fn.vars.find((x) => this.env.names.variable(x.id) === e.name);
-    if (!v) throw new Error(`no array variable ${e.name}`);
-    return this.env.arrayAdjoint(v.id);
+    if (!d || d.op !== 'read') throw new Error(`array argument %${t} is not a read of an array variable in its block`);
+    return this.env.arrayAdjoint(d.var);
   }
+
 }
 
 
@@ -431,20 +429,4 @@ function withoutLeading(e: JsExpr, name: string): JsExpr | undefined {
   const left = withoutLeading(e.l, name);
   if (left === undefined) return undefined;
   return e.op === '+' ? b.add(left, e.r) : b.sub(left, e.r);
-}
-
-function stmtUses(s: Stmt): readonly TempId[] {
-  switch (s.kind) {
-    case 'op':
-      return s.args;
-    case 'assign':
-    case 'push':
-    case 'fill':
-    case 'return':
-      return [s.value];
-    case 'store':
-      return [s.index, s.value];
-    default:
-      return [];
-  }
 }

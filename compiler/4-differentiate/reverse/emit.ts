@@ -19,14 +19,13 @@ import { analyzeActivity, type Activity } from '../../3-analyze/activity';
 import { integerVars } from '../../3-analyze/integers';
 import { planReverse, derivativeRefs, type BlockInfo, type FusedLoop, type RNode } from '../../3-analyze/tbr';
 import { findFusions } from '../../3-analyze/fusion';
-import { rule } from '../../rules/table';
 import { b, isAtom, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
 import { FunctionNames } from '../names';
 import type { FileContext } from '../context';
 import { emptyArrayExpr, jsType, primalExpression, writtenParams, zeroArrayExpr } from '../arrays';
 import { forwardStoredElements, normalizeControl } from './normalize';
 import { cse } from '../../ir/cse';
-import { forEachStmt } from '../../ir/walk';
+import { forEachStmt, usesOf } from '../../ir/walk';
 import { BlockAdjoint } from './block-adjoint';
 import { dropDeadAdjointStores, finalizeAdjointDeclarations, removeUnused } from './peephole';
 
@@ -167,9 +166,10 @@ class ReverseEmitter {
     const paramArrays: JsStmt[] = [];
     const scalarAdjoints = new Set<string>();
     for (const v of fn.vars) {
-      // A parameter outside `wrt` that receives an active value has an adjoint of its own, like a local.
-      const isParam = fn.params.includes(v.id) && this.act.activeParams.has(v.id);
-      const wanted = this.act.activeVar[v.id] || isParam;
+      // A parameter in `wrt` has its gradient; one outside `wrt` that receives an active value has an
+      // adjoint of its own, like a local.
+      const differentiated = fn.params.includes(v.id) && this.act.activeParams.has(v.id);
+      const wanted = this.act.activeVar[v.id] || differentiated;
       if (!wanted || this.iterationLocal.has(v.id)) continue;
       const name = this.names.adjoint(v.id);
       if (!isArrayType(v.type)) {
@@ -177,17 +177,17 @@ class ReverseEmitter {
         scalarAdjoints.add(name);
         continue;
       }
-      if (isParam && this.conv.kind === 'internal') continue;
+      if (differentiated && this.conv.kind === 'internal') continue;
       const n = b.member(b.id(this.names.variable(v.id)), 'length');
       const fresh = zeroArrayExpr(v.type, n);
       const k = active.indexOf(v.id);
       const init =
-        isParam && this.conv.kind === 'public'
+        differentiated && this.conv.kind === 'public'
           ? b.cond(b.bin('===', b.id(this.outName), b.id('undefined')), fresh, b.call(b.path(this.ctx.useHelper('zeroed')), [b.index(b.member(b.id(this.outName), 'grads'), b.num(k)), n, str(`out.grads[${k}]`)]))
           : fresh;
-      const decl: JsStmt = { k: 'decl', kind: isParam || this.stable[v.id] ? 'const' : 'let', name, init, type: isParam ? undefined : jsType(v.type, 'adjoint') };
+      const decl: JsStmt = { k: 'decl', kind: differentiated || this.stable[v.id] ? 'const' : 'let', name, init, type: differentiated ? undefined : jsType(v.type, 'adjoint') };
       // Parameter gradients exist from the start: a fused loop accumulates into them during the forward sweep.
-      if (isParam) paramArrays.push(decl);
+      if (differentiated) paramArrays.push(decl);
       else adjointDecls.push(decl);
     }
 
@@ -718,8 +718,7 @@ class ReverseEmitter {
       const spoiled = new Set<TempId>();
       let writes = 0;
       for (const s of stmts) {
-        const uses = s.kind === 'op' ? s.args : s.kind === 'assign' || s.kind === 'push' || s.kind === 'fill' ? [s.value] : s.kind === 'store' ? [s.index, s.value] : s.kind === 'return' ? [s.value] : [];
-        for (const u of uses) if (writeEpoch.has(u) && writeEpoch.get(u) !== writes) spoiled.add(u);
+        for (const u of usesOf(s)) if (writeEpoch.has(u) && writeEpoch.get(u) !== writes) spoiled.add(u);
         if (s.kind === 'assign' || s.kind === 'store' || s.kind === 'push' || s.kind === 'fill') writes++;
         if (s.kind === 'op') writeEpoch.set(s.id, writes);
       }

@@ -18,6 +18,7 @@
  */
 import { isArrayType, type IRFunction, type Loop, type Region, type Stmt, type TempId, type VarId } from '../../ir/types';
 import { Rewriter } from '../../ir/rewriter';
+import { usesOf } from '../../ir/walk';
 import { endsFlow } from '../../2-lower/statements';
 
 interface Result {
@@ -397,23 +398,6 @@ export function spillCrossBlockTemps(fn: IRFunction): IRFunction {
   };
   const body = region(fn.body);
   return changed ? rw.finish(body) : fn;
-}
-
-export function usesOf(s: Stmt): TempId[] {
-  switch (s.kind) {
-    case 'op':
-      return [...s.args];
-    case 'assign':
-    case 'push':
-    case 'fill':
-      return [s.value];
-    case 'store':
-      return [s.index, s.value];
-    case 'return':
-      return [s.value];
-    default:
-      return [];
-  }
 }
 
 function substitute(s: Stmt, map: ReadonlyMap<TempId, TempId>): Stmt {

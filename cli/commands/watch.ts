@@ -41,9 +41,9 @@ export async function watch(paths: readonly string[], flags: CommonFlags, report
   }
   state.watchDependencies(watcher);
   for (const file of [state.tsconfig, settings.config?.file]) if (file) watcher.watchFolder(path.dirname(file));
-  reporter.line(`watching ${plural(watcher.folderCount, 'folder')} for changes (press Ctrl-C to stop)`);
-
-  await new Promise<void>((resolve) => {
+  // The handlers go in before the line that says we are watching: whoever
+  // waits for that line may signal at once.
+  const stopped = new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
@@ -53,6 +53,8 @@ export async function watch(paths: readonly string[], flags: CommonFlags, report
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  reporter.line(`watching ${plural(watcher.folderCount, 'folder')} for changes (press Ctrl-C to stop)`);
+  await stopped;
   reporter.line('stopped watching');
   return ExitCode.ok;
 }

@@ -19,7 +19,8 @@ import { printIR } from './ir/print';
 import { forEachStmt } from './ir/walk';
 import { checkArgumentWrites, type ModifiedParams } from './3-analyze/argument-writes';
 import { CompileError, errors, formatDiagnostic, type Diagnostic } from './diagnostics/catalog';
-import type { IRFunction } from './ir/types';
+import { isArrayType, type IRFunction } from './ir/types';
+import { positionOf } from './1-frontend/position';
 
 export { errors, formatDiagnostic, type Diagnostic };
 export { ConfigError, findTsconfig, tsconfigDiagnostics } from './1-frontend/project';
@@ -129,7 +130,7 @@ export function compileLoaded(loaded: LoadedProject, options: CompileOptions): C
         try {
           const ir = lower(m.source);
           checkCallees(ir, getIR, loaded);
-          irs.push({ ir, wrt: m.wrt });
+          irs.push({ ir, wrt: differentiableWrt(ir, m.wrt, m.explicit, m.source) });
           if (options.dumpIR) dumps.push(printIR(ir));
         } catch (e) {
           fileDiags.push(toDiagnostic(e, m.source.name));
@@ -252,7 +253,7 @@ export function compileRequests(loaded: LoadedProject, requests: readonly Functi
         diagnostics.push(errors.badTag({ file: r.file, line: 1, col: 1 }, `'${unknown[0]}' is not a parameter of '${r.name}' (parameters: ${params.join(', ')})`));
         continue;
       }
-      marked.push({ ir, wrt: r.wrt ?? params, prefix: r.prefix });
+      marked.push({ ir, wrt: differentiableWrt(ir, r.wrt ?? params, r.wrt !== undefined, src), prefix: r.prefix });
     } catch (e) {
       diagnostics.push(toDiagnostic(e, r.name));
     }
@@ -271,3 +272,24 @@ export function compileRequests(loaded: LoadedProject, requests: readonly Functi
 }
 
 export { loadProject, type LoadedProject };
+
+/**
+ * The parameters of `wrt` that can be differentiated (numbers and numeric
+ * arrays). Read-only data and booleans are left out of a default list; naming
+ * one in `wrt(...)` is an error, and so is a function left with nothing to
+ * differentiate.
+ */
+function differentiableWrt(ir: IRFunction, wrt: readonly string[], explicit: boolean, src: FunctionSource): string[] {
+  const out: string[] = [];
+  ir.params.forEach((p, i) => {
+    const v = ir.vars[p];
+    if (!wrt.includes(v.name)) return;
+    if (v.type === 'number' || isArrayType(v.type)) out.push(v.name);
+    else if (explicit) {
+      const node = src.node.parameters[i];
+      throw new CompileError(errors.notDifferentiable(positionOf(node.name, src.sourceFile), v.name, node.type ? node.type.getText(src.sourceFile) : v.type));
+    }
+  });
+  if (out.length === 0) throw new CompileError(errors.nothingToDifferentiate(positionOf(src.nameNode, src.sourceFile), ir.name));
+  return out;
+}

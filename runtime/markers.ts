@@ -38,6 +38,18 @@ export type SelectParameters<P extends readonly unknown[], I, Seen extends unkno
     : never
   : [];
 
+/**
+ * The parameters of `P` that can be differentiated, labels kept: what `grad(f)` without `wrt`
+ * differentiates (a `number[][]`, an object or a boolean is data the function only reads).
+ */
+export type DifferentiableParameters<P extends readonly unknown[]> = P extends readonly [infer Head, ...infer Rest]
+  ? P extends readonly [...infer First, ...Rest]
+    ? [Head] extends [Differentiable]
+      ? [...First, ...DifferentiableParameters<Rest>]
+      : DifferentiableParameters<Rest>
+    : never
+  : [];
+
 /** What `grad(f)` / `vjp(f)` return: the value and one gradient per differentiated parameter. */
 export interface ValueAndGrads<R, G> {
   value: R;
@@ -79,7 +91,7 @@ type Loose<P extends readonly unknown[]> = Tangent<P[number]>[];
 /** `grad(f)`: same contract as the generated `f_grad` (`f` must return a number). */
 export function grad<P extends unknown[], const W extends readonly ParameterIndex<P>[]>(f: Fn<P, number>, options: WrtPositions<W>): GradFunction<P, TangentsOf<SelectParameters<P, W[number]>>>;
 export function grad<P extends unknown[]>(f: Fn<P, number>, options: WrtNames): GradFunction<P, Loose<P>>;
-export function grad<P extends unknown[]>(f: Fn<P, number>): GradFunction<P, TangentsOf<P>>;
+export function grad<P extends unknown[]>(f: Fn<P, number>): GradFunction<P, TangentsOf<DifferentiableParameters<P>>>;
 export function grad(f: Function, options?: unknown): never {
   return notCompiled('grad', f, options);
 }
@@ -87,7 +99,7 @@ export function grad(f: Function, options?: unknown): never {
 /** `jvp(f)`: same contract as the generated `f_jvp` (arguments, then the tangents of the differentiated ones). */
 export function jvp<P extends unknown[], R, const W extends readonly ParameterIndex<P>[]>(f: Fn<P, R>, options: WrtPositions<W>): JvpFunction<P, TangentsOf<SelectParameters<P, W[number]>>, R>;
 export function jvp<P extends unknown[], R>(f: Fn<P, R>, options: WrtNames): JvpFunction<P, Loose<P>, R>;
-export function jvp<P extends unknown[], R>(f: Fn<P, R>): JvpFunction<P, TangentsOf<P>, R>;
+export function jvp<P extends unknown[], R>(f: Fn<P, R>): JvpFunction<P, TangentsOf<DifferentiableParameters<P>>, R>;
 export function jvp(f: Function, options?: unknown): never {
   return notCompiled('jvp', f, options);
 }
@@ -95,7 +107,7 @@ export function jvp(f: Function, options?: unknown): never {
 /** `vjp(f)`: same contract as the generated `f_vjp` (arguments, then the cotangent of the result). */
 export function vjp<P extends unknown[], R, const W extends readonly ParameterIndex<P>[]>(f: Fn<P, R>, options: WrtPositions<W>): VjpFunction<P, TangentsOf<SelectParameters<P, W[number]>>, R>;
 export function vjp<P extends unknown[], R>(f: Fn<P, R>, options: WrtNames): VjpFunction<P, Loose<P>, R>;
-export function vjp<P extends unknown[], R>(f: Fn<P, R>): VjpFunction<P, TangentsOf<P>, R>;
+export function vjp<P extends unknown[], R>(f: Fn<P, R>): VjpFunction<P, TangentsOf<DifferentiableParameters<P>>, R>;
 export function vjp(f: Function, options?: unknown): never {
   return notCompiled('vjp', f, options);
 }

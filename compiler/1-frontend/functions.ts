@@ -27,6 +27,8 @@ export interface MarkedFunction {
   readonly source: FunctionSource;
   /** Parameters to differentiate, in signature order; all of them when the tag names none. */
   readonly wrt: readonly string[];
+  /** The tag names them (`wrt(...)`): naming one that cannot be differentiated is then an error. */
+  readonly explicit: boolean;
 }
 
 function hasExport(node: ts.Node): boolean {
@@ -74,7 +76,7 @@ export function findMarked(sf: ts.SourceFile): { marked: MarkedFunction[]; diagn
     const params = fn.node.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : p.name.getText(sf)));
     const text = (ts.getTextOfJSDocComment(tag.comment) ?? '').trim();
     if (text === '') {
-      marked.push({ source: fn, wrt: params });
+      marked.push({ source: fn, wrt: params, explicit: false });
       continue;
     }
     const m = /^wrt\s*\(([^)]*)\)/.exec(text);
@@ -92,7 +94,7 @@ export function findMarked(sf: ts.SourceFile): { marked: MarkedFunction[]; diagn
       diagnostics.push(errors.badTag(positionOf(tag, sf), 'wrt() names no parameter'));
       continue;
     }
-    marked.push({ source: fn, wrt: params.filter((p) => names.includes(p)) });
+    marked.push({ source: fn, wrt: params.filter((p) => names.includes(p)), explicit: true });
   }
   // A tag anywhere else (methods, nested functions, default exports) cannot be honoured.
   const visit = (node: ts.Node): void => {

@@ -12,7 +12,7 @@ import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
 import { isArrayType, type ArrayType, type Stmt, type TempId, type VarId } from '../ir/types';
 import { fail, pos, type LowerContext } from './context';
-import { lowerExpr, prim, skipOuter, typeOfNode } from './expressions';
+import { isOpaqueExpr, lowerExpr, opaqueRoot, prim, skipOuter, typeOfNode } from './expressions';
 import { lowerBlockOrStatement, lowerLoopBody } from './statements';
 
 /** The array variable an expression names (`xs` in `xs[i]`, `xs.length`). */
@@ -36,6 +36,7 @@ export function lowerLoad(cx: LowerContext, e: ts.ElementAccessExpression): Temp
 
 /** `a[i] = …`, `a[i] += …`, `a[i]++`: index first, then the value, then the write. Returns the value written. */
 export function lowerElementAssignment(cx: LowerContext, target: ts.ElementAccessExpression, compute: (current: () => TempId) => TempId): TempId {
+  if (isOpaqueExpr(cx, target.expression)) return fail(errors.readOnlyData(pos(cx, target), `writing to '${target.getText(cx.sf)}'`, opaqueRoot(target)));
   const v = arrayVar(cx, target.expression);
   const info = cx.fn.vars[v];
   if (info.type === 'readonly number[]') return fail(errors.unsupportedExpression(pos(cx, target), `writing to the readonly array '${info.name}'`));

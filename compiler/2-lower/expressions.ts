@@ -9,11 +9,11 @@
  */
 import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
-import { isArrayType, type PrimName, type Stmt, type TempId, type Type } from '../ir/types';
+import { isArrayType, isOpaqueType, type PrimName, type Stmt, type TempId, type Type } from '../ir/types';
 import { mathConstants, mathFunctions, rule } from '../rules/table';
 import { resolveCallee } from '../1-frontend/functions';
 import { fail, pos, type LowerContext } from './context';
-import { irType } from './types';
+import { irType, opaqueType } from './types';
 import { namedArray } from './statements';
 import { destructuredValues, isFreshArray, lowerArrayCall, lowerArrayCreation, lowerElementAssignment, lowerLoad, lowerSpreadExtremum, isArrayMethodCall } from './arrays';
 
@@ -85,8 +85,10 @@ export function lowerExpr(cx: LowerContext, node: ts.Expression): TempId {
     case ts.SyntaxKind.Identifier:
       return lowerIdentifier(cx, e as ts.Identifier);
     case ts.SyntaxKind.PropertyAccessExpression:
+      if (isOpaqueExpr(cx, (e as ts.PropertyAccessExpression).expression)) return lowerGet(cx, e as ts.PropertyAccessExpression);
       return lowerPropertyAccess(cx, e as ts.PropertyAccessExpression);
     case ts.SyntaxKind.ElementAccessExpression:
+      if (isOpaqueExpr(cx, (e as ts.ElementAccessExpression).expression)) return lowerGet(cx, e as ts.ElementAccessExpression);
       return lowerLoad(cx, e as ts.ElementAccessExpression);
     case ts.SyntaxKind.PrefixUnaryExpression:
       return lowerPrefix(cx, e as ts.PrefixUnaryExpression);
@@ -215,6 +217,44 @@ const numberConstants = new Map<string, number>([
   ['NaN', NaN],
 ]);
 
+/** Whether `node` reads data the function never differentiates: an opaque variable, or a property or element of one. */
+export function isOpaqueExpr(cx: LowerContext, node: ts.Expression): boolean {
+  const e = skipOuter(node);
+  if (ts.isIdentifier(e)) {
+    const v = cx.fn.lookup(e.text);
+    return v !== undefined && isOpaqueType(cx.fn.vars[v].type);
+  }
+  if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) return isOpaqueExpr(cx, e.expression);
+  return false;
+}
+
+/** The variable at the root of an opaque read (`X` of `X[i].y`). */
+export function opaqueRoot(node: ts.Expression): string {
+  const e = skipOuter(node);
+  return ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) ? opaqueRoot(e.expression) : e.getText();
+}
+
+/**
+ * `X[i]`, `p.x`, `rows.length` on opaque data: a number or boolean (a
+ * constant for differentiation), or opaque again (`X[i]` of a `number[][]`).
+ */
+function lowerGet(cx: LowerContext, e: ts.PropertyAccessExpression | ts.ElementAccessExpression): TempId {
+  if (e.questionDotToken) return fail(errors.unsupportedExpression(pos(cx, e), 'optional chaining (?.)'));
+  const obj = lowerExpr(cx, e.expression);
+  const t = cx.checker.getTypeAtLocation(e);
+  // An element or optional property may be undefined: the primal then computes NaN, and so does generated code.
+  const scalar = irType(cx.checker.getNonNullableType(t), cx.checker);
+  const type = scalar === 'number' || scalar === 'boolean' ? scalar : opaqueType(t, cx.checker);
+  if (type === undefined) return fail(errors.unsupportedExpression(pos(cx, e), `reading '${e.getText(cx.sf).slice(0, 40)}' of type '${cx.checker.typeToString(t)}' (opaque data may hold numbers, strings, booleans, arrays, tuples and plain objects of them)`));
+  if (ts.isPropertyAccessExpression(e)) {
+    if (ts.isPrivateIdentifier(e.name)) return fail(errors.unsupportedExpression(pos(cx, e.name), 'private fields'));
+    return cx.fn.op({ op: 'get', key: e.name.text }, [obj], type);
+  }
+  const index = lowerExpr(cx, e.argumentExpression);
+  if (cx.fn.temps[index] !== 'number') return fail(errors.unsupportedExpression(pos(cx, e.argumentExpression), 'a non-numeric index'));
+  return cx.fn.op({ op: 'get', key: undefined }, [obj, index], type);
+}
+
 function lowerPropertyAccess(cx: LowerContext, e: ts.PropertyAccessExpression): TempId {
   const obj = skipOuter(e.expression);
   if (ts.isIdentifier(obj) && obj.text === 'Math' && cx.fn.lookup('Math') === undefined) {
@@ -274,6 +314,7 @@ function lowerIncrement(cx: LowerContext, e: ts.PrefixUnaryExpression | ts.Postf
 
 /** The variable an assignment writes to; parameters and `let`s only. */
 export function assignable(cx: LowerContext, target: ts.Expression): number {
+  if (!ts.isIdentifier(target) && isOpaqueExpr(cx, target)) return fail(errors.readOnlyData(pos(cx, target), `assignment to '${target.getText(cx.sf)}'`, opaqueRoot(target)));
   if (!ts.isIdentifier(target)) return fail(errors.unsupportedExpression(pos(cx, target), `assignment to '${target.getText(cx.sf)}'`));
   const v = cx.fn.lookup(target.text);
   if (v === undefined) return fail(errors.moduleVariable(pos(cx, target), target.text));
@@ -431,6 +472,7 @@ function lowerCall(cx: LowerContext, e: ts.CallExpression): TempId {
   if (ts.isPropertyAccessExpression(callee)) {
     const obj = skipOuter(callee.expression);
     if (ts.isIdentifier(obj) && obj.text === 'Math' && cx.fn.lookup('Math') === undefined) return lowerMathCall(cx, e, callee.name.text);
+    if (isOpaqueExpr(cx, obj)) return fail(errors.readOnlyData(pos(cx, callee), `calling '${callee.getText(cx.sf)}'`, opaqueRoot(obj), 'loop over it with an index, or pass it to a function that takes number[]'));
     if (isArrayMethodCall(cx, callee)) return lowerArrayCall(cx, e, callee);
   }
   const test = numberTest(cx, callee);

@@ -16,7 +16,7 @@ import { FunctionBuilder } from './builder';
 import { fail, type LowerContext } from './context';
 import { lowerExpr } from './expressions';
 import { endsFlow, lowerStatements } from './statements';
-import { irType } from './types';
+import { irType, opaqueType } from './types';
 
 export interface Lowered {
   readonly ir: IRFunction;
@@ -39,8 +39,11 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Low
     const t = checker.getTypeAtLocation(p.name);
     const type = irType(t, checker);
     if (p.dotDotDotToken || p.questionToken || p.initializer) return fail(errors.parameterType(where(p), p.name.text, `${checker.typeToString(t)} (optional, default and rest parameters are not supported)`));
-    if (type === undefined || type === 'boolean') return fail(errors.parameterType(where(p.name), p.name.text, p.type ? p.type.getText(sf) : checker.typeToString(t)));
-    return fn.declare(p.name.text, type, 'param', true);
+    if (type !== undefined) return fn.declare(p.name.text, type, 'param', true);
+    // Data the function only reads (`X: number[][]`, `pts: Point[]`, `idx: Int32Array`): never differentiated.
+    const opaque = opaqueType(t, checker);
+    if (opaque === undefined) return fail(errors.parameterType(where(p.name), p.name.text, p.type ? p.type.getText(sf) : checker.typeToString(t)));
+    return fn.declare(p.name.text, opaque, 'param', true);
   });
 
   const sig = checker.getSignatureFromDeclaration(node);

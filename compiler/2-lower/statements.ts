@@ -11,7 +11,8 @@ import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
 import { isArrayType, type ArrayType, type Region, type Stmt, type TempId, type Type, type VarId } from '../ir/types';
 import { atStatement, fail, pos, type LowerContext } from './context';
-import { lowerCondition, lowerExpr, prim, skipOuter, typeOfNode } from './expressions';
+import { isOpaqueExpr, lowerCondition, lowerExpr, prim, skipOuter, typeOfNode } from './expressions';
+import { irType, opaqueType } from './types';
 import { arrayVar, isFreshArray, lowerArrayCreation, lowerArrayDestructuring, lowerFillCall } from './arrays';
 
 /** How a `return` inside an inlined callback behaves: assign the value, break out of the one-iteration loop. */
@@ -118,6 +119,13 @@ function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclarationList): 
     const name = d.name.text;
     const init = d.initializer && skipOuter(d.initializer);
     if (init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) return fail(errors.closure(pos(cx, init)));
+    if (init && isOpaqueExpr(cx, init)) {
+      // `const row = X[i]`: read-only data, held as it is (never copied, never written).
+      const value = lowerExpr(cx, init);
+      const v = cx.fn.declare(name, cx.fn.temps[value], 'local', isConst);
+      cx.fn.assign(v, value, true);
+      continue;
+    }
     // `new Array(n).fill(0)` is typed any[] by TypeScript: it holds numbers.
     const type = typeOfNode(cx, d.name) ?? (init && isFilledArray(init) ? 'number[]' : undefined);
     if (type === undefined) return fail(errors.localType(pos(cx, d.name), name, cx.checker.typeToString(cx.checker.getTypeAtLocation(d.name))));
@@ -213,6 +221,7 @@ function lowerForOf(cx: LowerContext, node: ts.ForOfStatement, label: string | u
   if (!ts.isVariableDeclarationList(init) || init.declarations.length !== 1 || !ts.isIdentifier(init.declarations[0].name))
     return fail(errors.unsupportedStatement(pos(cx, init), 'for … of without a single `const x` binding'));
   const name = init.declarations[0].name.text;
+  if (isOpaqueExpr(cx, node.expression)) return lowerForOfOpaque(cx, node, name, label);
   const arr = arrayVar(cx, node.expression);
   cx.fn.withScope(() => {
     const index = cx.fn.declare('i', 'number', 'hidden', false);
@@ -226,6 +235,44 @@ function lowerForOf(cx: LowerContext, node: ts.ForOfStatement, label: string | u
       cx.fn.region(() => {
         const x = cx.fn.declare(name, 'number', 'local', (init.flags & ts.NodeFlags.Const) !== 0);
         cx.fn.assign(x, cx.fn.op({ op: 'load', var: arr }, [cx.fn.read(index)], 'number'), true);
+        if (ts.isBlock(node.statement)) lowerStatements(cx, node.statement.statements);
+        else lowerStatement(cx, node.statement);
+      }),
+    );
+    const update = cx.fn.region(() => cx.fn.assign(index, prim(cx, 'add', [cx.fn.read(index), cx.fn.constant(1)])));
+    cx.fn.endLoop();
+    cx.fn.emit({ kind: 'loop', id, form: 'for', test, cond, body, update, origin: cx.fn.origin });
+  });
+}
+
+/** `for (const row of X)` over opaque data: the same index loop, reading `X[i]` with `get`. */
+function lowerForOfOpaque(cx: LowerContext, node: ts.ForOfStatement, name: string, label: string | undefined): void {
+  const init = node.initializer as ts.VariableDeclarationList;
+  const elementType = cx.checker.getTypeAtLocation(init.declarations[0].name);
+  const scalar = irType(elementType, cx.checker);
+  const type = scalar === 'number' || scalar === 'boolean' ? scalar : opaqueType(elementType, cx.checker);
+  if (type === undefined) return fail(errors.localType(pos(cx, init.declarations[0].name), name, cx.checker.typeToString(elementType)));
+  cx.fn.withScope(() => {
+    // The data iterated: its own variable when it names one that is never reassigned, else a hidden one.
+    const named = ts.isIdentifier(skipOuter(node.expression)) ? cx.fn.lookup((skipOuter(node.expression) as ts.Identifier).text) : undefined;
+    let src: VarId;
+    if (named !== undefined && cx.fn.vars[named].constant) src = named;
+    else {
+      const items = lowerExpr(cx, node.expression);
+      src = cx.fn.declare('items', cx.fn.temps[items], 'hidden', true);
+      cx.fn.assign(src, items, true);
+    }
+    const index = cx.fn.declare('i', 'number', 'hidden', false);
+    cx.fn.assign(index, cx.fn.constant(0), true);
+    const id = cx.fn.newLoop(label);
+    let cond = -1;
+    const test = cx.fn.region(() => {
+      cond = prim(cx, 'lt', [cx.fn.read(index), cx.fn.op({ op: 'get', key: 'length' }, [cx.fn.read(src)], 'number')]);
+    });
+    const body = cx.fn.withScope(() =>
+      cx.fn.region(() => {
+        const x = cx.fn.declare(name, type, 'local', (init.flags & ts.NodeFlags.Const) !== 0);
+        cx.fn.assign(x, cx.fn.op({ op: 'get', key: undefined }, [cx.fn.read(src), cx.fn.read(index)], type), true);
         if (ts.isBlock(node.statement)) lowerStatements(cx, node.statement.statements);
         else lowerStatement(cx, node.statement);
       }),

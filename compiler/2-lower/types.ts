@@ -3,7 +3,7 @@
  * in the IR; anything else is `undefined` and the caller reports it.
  */
 import { ts } from 'ts-morph';
-import type { Type } from '../ir/types';
+import type { OpaqueType, Type } from '../ir/types';
 
 export function irType(t: ts.Type, checker: ts.TypeChecker): Type | undefined {
   if (t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
@@ -28,4 +28,70 @@ export function irType(t: ts.Type, checker: ts.TypeChecker): Type | undefined {
 /** Readable name of a type for messages. */
 export function typeText(t: ts.Type, checker: ts.TypeChecker): string {
   return checker.typeToString(t);
+}
+
+const typedArrays = new Set(['Float64Array', 'Float32Array', 'Int8Array', 'Int16Array', 'Int32Array', 'Uint8Array', 'Uint8ClampedArray', 'Uint16Array', 'Uint32Array']);
+
+/**
+ * The IR type of data a function only reads (`number[][]`, `Int32Array`,
+ * `{ x: number; y: number }[]`): `opaque:` and a text of the type that the
+ * generated file can print without imports (interfaces and aliases are
+ * written out structurally). `undefined` for types with methods, index
+ * signatures, generics or recursion.
+ */
+export function opaqueType(t: ts.Type, checker: ts.TypeChecker): OpaqueType | undefined {
+  const text = printable(t, checker, 0);
+  return text === undefined ? undefined : `opaque:${text}`;
+}
+
+function printable(t: ts.Type, checker: ts.TypeChecker, depth: number): string | undefined {
+  if (depth > 8) return undefined;
+  const f = t.flags;
+  if (f & ts.TypeFlags.Number) return 'number';
+  if (f & ts.TypeFlags.String) return 'string';
+  if (f & ts.TypeFlags.Boolean) return 'boolean';
+  if (f & ts.TypeFlags.Undefined) return 'undefined';
+  if (f & ts.TypeFlags.Null) return 'null';
+  if (f & (ts.TypeFlags.NumberLiteral | ts.TypeFlags.StringLiteral | ts.TypeFlags.BooleanLiteral)) return checker.typeToString(t);
+  if (t.isUnion()) {
+    // `boolean` inside a union is `true | false`: printed back as one.
+    const parts = t.types.map((p) => printable(p, checker, depth + 1));
+    if (parts.some((p) => p === undefined)) return undefined;
+    const merged = parts.includes('true') && parts.includes('false') ? ['boolean', ...parts.filter((p) => p !== 'true' && p !== 'false')] : parts;
+    return merged.join(' | ');
+  }
+  if (!(f & ts.TypeFlags.Object)) return undefined;
+  const name = t.getSymbol()?.getName();
+  if (name !== undefined && typedArrays.has(name)) return name;
+  const ref = t as ts.TypeReference;
+  if (checker.isArrayType(t)) {
+    const inner = printable(checker.getTypeArguments(ref)[0], checker, depth + 1);
+    if (inner === undefined) return undefined;
+    const el = /^[\w.]+(\[\])*$/.test(inner) ? inner : `(${inner})`;
+    return name === 'ReadonlyArray' ? `readonly ${el}[]` : `${el}[]`;
+  }
+  if (checker.isTupleType(t)) {
+    const target = ref.target as ts.TupleType;
+    if (target.elementFlags.some((e) => !(e & ts.ElementFlags.Required))) return undefined;
+    const items = checker.getTypeArguments(ref).map((a) => printable(a, checker, depth + 1));
+    if (items.some((p) => p === undefined)) return undefined;
+    return `${target.readonly ? 'readonly ' : ''}[${items.join(', ')}]`;
+  }
+  if (t.getCallSignatures().length > 0 || t.getConstructSignatures().length > 0 || checker.getIndexInfosOfType(t).length > 0) return undefined;
+  if ((t as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference && checker.getTypeArguments(ref).length > 0) return undefined;
+  const members: string[] = [];
+  for (const p of checker.getPropertiesOfType(t)) {
+    const decl = p.valueDeclaration ?? p.declarations?.[0];
+    if (!decl || !/^[A-Za-z_$][\w$]*$/.test(p.name)) return undefined;
+    if (ts.isMethodDeclaration(decl) || ts.isMethodSignature(decl) || ts.isGetAccessor(decl) || ts.isSetAccessor(decl)) return undefined;
+    const modifiers = ts.canHaveModifiers(decl) ? (ts.getModifiers(decl) ?? []) : [];
+    if (modifiers.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword)) return undefined;
+    const optional = (p.flags & ts.SymbolFlags.Optional) !== 0;
+    const pt = checker.getTypeOfSymbol(p);
+    const text = printable(optional ? checker.getNonNullableType(pt) : pt, checker, depth + 1);
+    if (text === undefined) return undefined;
+    const readonly = modifiers.some((m) => m.kind === ts.SyntaxKind.ReadonlyKeyword) ? 'readonly ' : '';
+    members.push(`${readonly}${p.name}${optional ? '?' : ''}: ${text}`);
+  }
+  return members.length === 0 ? undefined : `{ ${members.join('; ')} }`;
 }

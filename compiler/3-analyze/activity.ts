@@ -11,7 +11,7 @@
  * cut variedness: a loop index stays inactive unless it is computed from an
  * active value through differentiable operations (`i = x; i += 1`).
  */
-import { assertNever, isArrayType, type IRFunction, type Stmt, type TempId, type VarId } from '../ir/types';
+import { assertNever, isArrayType, isOpaqueType, type IRFunction, type Stmt, type TempId, type VarId } from '../ir/types';
 import { forEachStmt } from '../ir/walk';
 import { rule } from '../rules/table';
 
@@ -32,6 +32,7 @@ export function differentiableArgs(s: Extract<Stmt, { kind: 'op' }>): readonly T
     case 'read':
     case 'length':
     case 'load':
+    case 'get':
       return [];
     case 'prim':
       return rule(s.fn).partials ? s.args : [];
@@ -63,7 +64,7 @@ export function analyzeActivity(fn: IRFunction, activeParams: ReadonlySet<VarId>
   for (let changed = true; changed; ) {
     changed = false;
     const markT = (t: TempId) => {
-      if (!variedT[t] && fn.temps[t] !== 'boolean') {
+      if (!variedT[t] && fn.temps[t] !== 'boolean' && !isOpaqueType(fn.temps[t])) {
         variedT[t] = true;
         changed = true;
       }

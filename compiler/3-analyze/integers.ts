@@ -83,6 +83,7 @@ function indexVariables(fn: IRFunction, def: ReadonlyMap<TempId, OpStmt>): Set<V
   };
   forEachStmt(fn.body, (s) => {
     if (s.kind === 'op' && s.op === 'load') note(s.args[0]);
+    if (s.kind === 'op' && s.op === 'get' && s.key === undefined) note(s.args[1]);
     if (s.kind === 'store') note(s.index);
   });
   return out;

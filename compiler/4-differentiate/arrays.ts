@@ -2,9 +2,9 @@
  * How arrays are written in generated code, shared by both modes: type
  * annotations, element reads, creation and copies.
  */
-import { isArrayType, type ArrayType, type IRFunction, type Op, type Type } from '../ir/types';
+import { isArrayType, isOpaqueType, opaqueText, type ArrayType, type IRFunction, type Op, type Type } from '../ir/types';
 import { forEachStmt } from '../ir/walk';
-import { b, type JsExpr } from '../5-print/js';
+import { b, type JsExpr, type JsStmt } from '../5-print/js';
 import { rule } from '../rules/table';
 import type { FileContext } from './context';
 
@@ -14,6 +14,7 @@ import type { FileContext } from './context';
  * given, gradients returned) are `number[]`.
  */
 export function jsType(t: Type, role: 'param' | 'tangent' | 'adjoint' | 'result' | 'local'): string {
+  if (isOpaqueType(t)) return opaqueText(t);
   // Tangents and locals of a read-only array stay read-only; gradients and results are new arrays.
   if (t === 'readonly number[]') return role === 'param' || role === 'tangent' || role === 'local' ? 'readonly number[]' : 'number[]';
   return t;
@@ -23,6 +24,13 @@ export function jsType(t: Type, role: 'param' | 'tangent' | 'adjoint' | 'result'
 export function loadExpr(arr: JsExpr, index: JsExpr, type: Type, ctx: FileContext): JsExpr {
   const e = b.index(arr, index);
   return ctx.uncheckedIndex && (type === 'number[]' || type === 'readonly number[]') ? { k: 'nonNull', e } : e;
+}
+
+/** A read of opaque data: `obj.key`, or `obj[i]` (with `!` when the project checks indexed access). */
+export function getExpr(op: Extract<Op, { op: 'get' }>, args: readonly JsExpr[], ctx: FileContext): JsExpr {
+  if (op.key !== undefined) return b.member(args[0], op.key);
+  const e = b.index(args[0], args[1]);
+  return ctx.uncheckedIndex ? { k: 'nonNull', e } : e;
 }
 
 /** `new Float64Array(n)`, `new Array<number>(n).fill(v)`, `[a, b]`, `new Float64Array([a, b])`. */
@@ -59,6 +67,13 @@ export function zeroArrayExpr(t: ArrayType, n: JsExpr): JsExpr {
 /** The value a hoisted array variable holds before its first assignment. */
 export function emptyArrayExpr(t: ArrayType): JsExpr {
   return isTyped(t) ? b.newObj(t, [b.num(0)]) : b.as(b.arr([]), 'number[]');
+}
+
+/** `let v = …` for a variable declared ahead of its first assignment: an empty array, `0`, `false`, or (opaque data) nothing yet. */
+export function hoistedDecl(name: string, t: Type): JsStmt {
+  if (isArrayType(t)) return b.let(name, emptyArrayExpr(t), jsType(t, 'local'));
+  if (isOpaqueType(t)) return b.let(name, b.as(b.as(b.id('undefined'), 'unknown'), opaqueText(t)));
+  return b.let(name, t === 'boolean' ? b.bool(false) : b.num(0));
 }
 
 /** Array parameters the function writes to: generated code copies them first, so callers' arrays stay untouched. */
@@ -102,5 +117,7 @@ export function primalExpression(
       return newArrayExpr(s, s.args.map(value));
     case 'slice':
       return sliceExpr(b.id(variable(s.var)), s, s.args.map(value), fn.vars[s.var].type);
+    case 'get':
+      return getExpr(s, s.args.map(value), ctx);
   }
 }

@@ -51,7 +51,15 @@ export const errors = {
   unsupportedStatement: (p: Position, what: string) => at(p, 'ADC101', `unsupported statement: ${what}`),
   unsupportedExpression: (p: Position, what: string) => at(p, 'ADC102', `unsupported expression: ${what}`),
   parameterType: (p: Position, name: string, type: string) =>
-    at(p, 'ADC103', `parameter '${name}' has type '${type}'; differentiable parameters must be number, number[], readonly number[], Float64Array or Float32Array`),
+    at(
+      p,
+      'ADC103',
+      `parameter '${name}' has type '${type}'; parameters must be number, number[], readonly number[], Float64Array or Float32Array (differentiable), or data the function only reads: booleans, and arrays, tuples and plain objects of numbers, strings and booleans`,
+    ),
+  nothingToDifferentiate: (p: Position, fn: string) =>
+    at(p, 'ADC103', `'${fn}' has no parameter that can be differentiated (number, number[], readonly number[], Float64Array or Float32Array)`),
+  notDifferentiable: (p: Position, name: string, type: string) =>
+    at(p, 'ADC103', `parameter '${name}' has type '${type}', which is not differentiable: only number, number[], readonly number[], Float64Array and Float32Array parameters can be in wrt(...)`),
   closure: (p: Position) => at(p, 'ADC104', 'closures are not supported: move the function to module level and pass what it captures as parameters'),
   asyncOrGenerator: (p: Position, what: string) => at(p, 'ADC105', `${what} functions cannot be differentiated`),
   noBody: (p: Position, name: string) =>
@@ -66,6 +74,8 @@ export const errors = {
     at(p, 'ADC112', `variable '${name}' has type '${type}'; only numbers, booleans and numeric arrays are supported in differentiated code`),
   moduleVariable: (p: Position, name: string) =>
     at(p, 'ADC113', `'${name}' is a module-level variable that is not a numeric constant; pass it as a parameter`),
+  readOnlyData: (p: Position, what: string, root: string, fix = 'copy what you need into a local number[] or Float64Array') =>
+    at(p, 'ADC102', `unsupported expression: ${what}: '${root}' is data the function only reads (it is not a number or numeric array); ${fix}`),
   arrayAlias: (p: Position, what: string) => at(p, 'ADC114', `array aliasing is not supported: ${what}`),
   missingReturn: (p: Position, name: string) => at(p, 'ADC115', `'${name}' can reach its end without returning a value`),
   callback: (p: Position, what: string) => at(p, 'ADC116', `unsupported callback: ${what}`),

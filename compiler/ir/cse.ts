@@ -4,7 +4,7 @@
  *   %4 = load x[%2]; …; %7 = load x[%2]   ⇒   %7's uses read %4
  *
  * Guarantees: only pure ops are merged (constants, reads, loads, lengths,
- * elementary operations, selects); a read of v is not merged across a write to
+ * elementary operations, selects, reads of opaque data); a read of v is not merged across a write to
  * v, a load of a across a write to a or a call that receives a. Calls are never
  * merged. Afterwards each block computes each distinct value once, so its
  * adjoint sums all contributions to it in one place.
@@ -26,6 +26,8 @@ function keyOf(s: Op, find: (t: TempId) => TempId): string | undefined {
       return `p:${s.fn}:${args}`;
     case 'select':
       return `s:${args}`;
+    case 'get':
+      return `g:${s.key ?? ''}:${args}`; // opaque data is never written
     default:
       return undefined;
   }

@@ -46,6 +46,9 @@ export function printIR(fn: IRFunction, annotate?: (kind: 'temp' | 'var', id: nu
             case 'length':
               rhs = `length ${v(s.var)}`;
               break;
+            case 'get':
+              rhs = s.key === undefined ? `get ${t(s.args[0])}[${t(s.args[1])}]` : `get ${t(s.args[0])}.${s.key}`;
+              break;
             case 'newArray':
               rhs = `new ${s.type} ${s.form} ${args}`;
               break;

@@ -18,10 +18,31 @@
 
 /** Scalar and array types. `int` is not a type: integer-ness is an analysis fact. */
 export type ArrayType = 'number[]' | 'readonly number[]' | 'Float64Array' | 'Float32Array';
-export type Type = 'number' | 'boolean' | ArrayType;
+/**
+ * Data the function only reads and never differentiates (`X: number[][]`,
+ * `pts: { x: number; y: number }[]`, `opts: { scale: number }`), with the
+ * TypeScript text of its type after `opaque:`. Reads of it (`X[i]`, `p.x`,
+ * `.length`) are `get` ops; numbers read from it are constants.
+ */
+export type OpaqueType = `opaque:${string}`;
+export type Type = 'number' | 'boolean' | ArrayType | OpaqueType;
 
 export function isArrayType(t: Type): t is ArrayType {
-  return t !== 'number' && t !== 'boolean';
+  return t === 'number[]' || t === 'readonly number[]' || t === 'Float64Array' || t === 'Float32Array';
+}
+
+export function isOpaqueType(t: Type): t is OpaqueType {
+  return t.startsWith('opaque:');
+}
+
+/** Arrays and opaque data: values held by reference (recorded on the tape's object stack). */
+export function isReferenceType(t: Type): t is ArrayType | OpaqueType {
+  return isArrayType(t) || isOpaqueType(t);
+}
+
+/** The TypeScript text of an opaque type. */
+export function opaqueText(t: OpaqueType): string {
+  return t.slice('opaque:'.length);
 }
 
 export type TempId = number;
@@ -77,6 +98,11 @@ export type OpData =
   | { readonly op: 'load'; readonly var: VarId }
   /** `arr.length`. */
   | { readonly op: 'length'; readonly var: VarId }
+  /**
+   * A read of opaque data: `obj.key` (args [obj]) or `obj[index]` (args [obj, index], `key` undefined).
+   * The result is a number or boolean (never differentiated), an array (read only), or opaque again.
+   */
+  | { readonly op: 'get'; readonly key: string | undefined }
   /** A fresh array: `new Float64Array(n)` / `new Array(n).fill(v)` (args [n, v?]) or a literal `[a, b, c]` (args elements). */
   | { readonly op: 'newArray'; readonly type: ArrayType; readonly form: 'sized' | 'literal' }
   /** `src.slice(start?, end?)` / `src.subarray(start?, end?)` as a copy: args [start, end] (missing ones are absent). */

@@ -17,16 +17,35 @@ interface Snapshot {
   readonly value: unknown;
   readonly elements?: readonly number[];
   readonly keys?: number;
+  readonly copy?: unknown;
 }
 
 function snapshot(v: unknown): Snapshot {
+  // Read-only data (a number[][], an object): compared deeply.
+  if ((Array.isArray(v) && !v.every((x) => typeof x === 'number')) || (v !== null && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v)))
+    return { kind: 'data', value: v, copy: structuredClone(v) };
   if (ArrayBuffer.isView(v)) return { kind: v.constructor.name, value: v, elements: Array.from(v as unknown as ArrayLike<number>) };
   if (Array.isArray(v)) return { kind: 'Array', value: v, elements: v.slice(), keys: Object.keys(v).length };
   return { kind: typeof v, value: v };
 }
 
+/** Deep equality of data (arrays, typed arrays, plain objects, primitives with Object.is), whatever realm made them. */
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return Object.is(a, b);
+  if (Array.isArray(a) !== Array.isArray(b) || ArrayBuffer.isView(a) !== ArrayBuffer.isView(b)) return false;
+  if (ArrayBuffer.isView(a)) {
+    const x = a as unknown as ArrayLike<number>;
+    const y = b as unknown as ArrayLike<number>;
+    return a.constructor.name === b.constructor.name && x.length === y.length && Array.from(x).every((v, i) => Object.is(v, y[i]));
+  }
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k) => sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
 /** What changed between the snapshot and `now`, or undefined when nothing did. */
 function change(before: Snapshot, now: unknown): string | undefined {
+  if (before.kind === 'data') return sameData(before.copy, now) ? undefined : `its contents changed (now ${JSON.stringify(now).slice(0, 80)})`;
   const after = snapshot(now);
   if (after.kind !== before.kind) return `was a ${before.kind}, is now a ${after.kind}`;
   if (!before.elements) return Object.is(before.value, now) ? undefined : `was ${String(before.value)}, is now ${String(now)}`;

@@ -22,9 +22,12 @@ export const FIXTURES_ROOT = path.resolve(__dirname, '../../fixtures');
 /** The parameter and return types the generated API supports (DESIGN.md). */
 export type NumericType = 'number' | 'number[]' | 'readonly number[]' | 'Float64Array' | 'Float32Array';
 
+/** `data`: any other parameter type, read-only data the function never differentiates (`number[][]`, an object). */
+export type ParamType = NumericType | 'data';
+
 export interface Param {
   readonly name: string;
-  readonly type: NumericType;
+  readonly type: ParamType;
 }
 
 export interface MarkedFunction {
@@ -35,8 +38,11 @@ export interface MarkedFunction {
   readonly wrt: readonly number[];
 }
 
-/** How to produce one argument: a fixed value, a random integer, or an array of random elements. */
-export type ArgSpec = number | { readonly int: readonly [number, number] } | { readonly length: number };
+/**
+ * How to produce one argument: a fixed value, a random integer, an array of random elements, or
+ * (for data parameters) a JSON value where `{ "Float64Array": [...] }` (or any typed array name) is that typed array.
+ */
+export type ArgSpec = number | { readonly int: readonly [number, number] } | { readonly length: number } | { readonly data: unknown };
 
 /** A number of fixture.json (`"NaN"`, `"Infinity"`, `"-Infinity"` allowed), or an array of them. */
 export type JsonValue = number | string | readonly (number | string)[];
@@ -140,6 +146,11 @@ function readConfig(dir: string, name: string, functions: readonly MarkedFunctio
     const active = functions.some((f) => f.wrt.some((i) => f.params[i].name === p));
     if (active && (typeof spec === 'number' || 'int' in spec)) throw bad(`args.${p} fixes a differentiated parameter; exclude it with wrt(...)`);
   }
+  for (const f of functions)
+    for (const q of f.params) {
+      const spec = config.args?.[q.name];
+      if (q.type === 'data' && (typeof spec !== 'object' || !('data' in spec))) throw bad(`args.${q.name} must give its value as { "data": … }`);
+    }
   for (const e of config.exact ?? []) if (!functions.some((f) => f.name === e.function)) throw bad(`exact names '${e.function}', which is not a marked function`);
   return config;
 }
@@ -166,11 +177,16 @@ export function jsonNumber(v: number | string): number {
 // Marked functions, read from the source with the TypeScript parser.
 
 function numericType(node: ts.TypeNode | undefined, sf: ts.SourceFile, where: string): NumericType {
+  const t = paramType(node, sf);
+  if (t === 'data') throw new Error(`${where}: the harness cannot produce values of type '${node!.getText(sf)}'`);
+  return t;
+}
+
+/** A numeric type, or `data` for anything else (a parameter the function only reads). */
+function paramType(node: ts.TypeNode | undefined, sf: ts.SourceFile): ParamType {
   const text = node ? node.getText(sf).replace(/\s+/g, ' ') : 'number';
   const known: NumericType[] = ['number', 'number[]', 'readonly number[]', 'Float64Array', 'Float32Array'];
-  const t = known.find((k) => k === text || (k === 'number[]' && text === 'Array<number>'));
-  if (!t) throw new Error(`${where}: the harness cannot produce values of type '${text}'`);
-  return t;
+  return known.find((k) => k === text || (k === 'number[]' && text === 'Array<number>')) ?? 'data';
 }
 
 /** The `@differentiable` functions of a source text, with their parameters and `wrt` indices. */
@@ -180,9 +196,10 @@ export function markedFunctions(text: string, file = 'input.ts'): MarkedFunction
   const add = (name: string, tagged: ts.Node, fn: ts.SignatureDeclarationBase) => {
     const tag = ts.getJSDocTags(tagged).find((t) => t.tagName.text === 'differentiable');
     if (!tag) return;
-    const params = fn.parameters.map((p) => ({ name: p.name.getText(sf), type: numericType(p.type, sf, `${file}: ${name}(${p.name.getText(sf)})`) }));
+    const params = fn.parameters.map((p) => ({ name: p.name.getText(sf), type: paramType(p.type, sf) }));
     const wrtText = /wrt\s*\(([^)]*)\)/.exec(ts.getTextOfJSDocComment(tag.comment) ?? '');
-    const names = wrtText ? wrtText[1].split(',').map((s) => s.trim()) : params.map((p) => p.name);
+    // By default every parameter that can be differentiated is.
+    const names = wrtText ? wrtText[1].split(',').map((s) => s.trim()) : params.filter((p) => p.type !== 'data').map((p) => p.name);
     const wrt = params.flatMap((p, i) => (names.includes(p.name) ? [i] : []));
     out.push({ name, params, returnType: numericType(fn.type, sf, `${file}: return type of ${name}`), wrt });
   };

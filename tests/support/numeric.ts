@@ -18,12 +18,12 @@ export function rng(seed: number): () => number {
   };
 }
 
-/** Flattens numbers and numeric arrays into one vector. */
+/** Flattens numbers and numeric arrays into one vector (read-only data arguments, such as a `number[][]`, are skipped). */
 export function flatten(values: readonly Value[]): number[] {
   const out: number[] = [];
   for (const v of values) {
     if (typeof v === 'number') out.push(v);
-    else out.push(...Array.from(v));
+    else if (v instanceof Float64Array || v instanceof Float32Array || (Array.isArray(v) && v.every((x) => typeof x === 'number'))) out.push(...Array.from(v));
   }
   return out;
 }

@@ -9,7 +9,7 @@
  * `Float32Array` one a typed array of that kind. `copyValue` copies keep the kind.
  */
 import { rng, type Value } from './numeric';
-import { domainOf, jsonNumber, type FixtureConfig, type MarkedFunction, type NumericType } from './fixtures';
+import { domainOf, jsonNumber, type FixtureConfig, type MarkedFunction, type ParamType } from './fixtures';
 
 export interface PointSource {
   readonly fn: MarkedFunction;
@@ -19,7 +19,8 @@ export interface PointSource {
 /** The runtime kind of a value of a declared type (a `readonly number[]` is a plain array at run time). */
 export type Kind = 'number' | 'Array' | 'Float64Array' | 'Float32Array';
 
-export function kindOfType(t: NumericType): Kind {
+export function kindOfType(t: ParamType): Kind {
+  if (t === 'data') throw new Error('read-only data has no numeric kind');
   if (t === 'number') return 'number';
   if (t === 'Float64Array' || t === 'Float32Array') return t;
   return 'Array';
@@ -41,14 +42,43 @@ function makeArray(kind: Kind, values: readonly number[]): Value {
   return [...values];
 }
 
-/** A copy of `v` of the same kind (numbers are returned as they are). */
+const typedArrays: Record<string, new (values: number[]) => ArrayLike<number>> = {
+  Float64Array,
+  Float32Array,
+  Int8Array,
+  Int16Array,
+  Int32Array,
+  Uint8Array,
+  Uint16Array,
+  Uint32Array,
+};
+
+/** A data argument from fixture.json: `{ "Int32Array": [1, 2] }` becomes that typed array, anything else stays JSON. */
+function revive(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(revive);
+  if (v !== null && typeof v === 'object') {
+    const keys = Object.keys(v);
+    if (keys.length === 1 && typedArrays[keys[0]]) return new typedArrays[keys[0]]((v as Record<string, number[]>)[keys[0]]);
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revive(x)]));
+  }
+  return v;
+}
+
+/** A numeric argument (a number, or an array or typed array of numbers), not read-only data. */
+export function isNumericValue(v: unknown): v is Value {
+  return typeof v === 'number' || v instanceof Float64Array || v instanceof Float32Array || (Array.isArray(v) && v.every((x) => typeof x === 'number'));
+}
+
+/** A copy of `v` of the same kind (numbers are returned as they are; data is copied deeply). */
 export function copyValue<T extends Value>(v: T): T {
   if (typeof v === 'number') return v;
+  if (!isNumericValue(v)) return structuredClone(v);
   return (v instanceof Float64Array ? Float64Array.from(v) : v instanceof Float32Array ? Float32Array.from(v) : Array.from(v)) as T;
 }
 
 /** A value of `fixture.json` (`1`, `"NaN"`, `[1, "Infinity"]`) as an argument of type `t`. */
-export function valueFromJson(t: NumericType, v: number | string | readonly (number | string)[], where: string): Value {
+export function valueFromJson(t: ParamType, v: number | string | readonly (number | string)[], where: string): Value {
+  if (t === 'data') return revive(v) as Value;
   if (t === 'number') {
     if (Array.isArray(v)) throw new Error(`${where}: expected a number, got an array`);
     return jsonNumber(v as number | string);
@@ -72,6 +102,7 @@ export function samplePoints(s: PointSource): Value[][] {
         const spec = s.config.args?.[p.name];
         const domain = domainOf(s.config, s.fn.name, p.name);
         if (typeof spec === 'number') return spec;
+        if (spec && 'data' in spec) return revive(spec.data) as Value;
         if (spec && 'int' in spec) return spec.int[0] + Math.floor(r() * (spec.int[1] - spec.int[0] + 1));
         if (p.type === 'number') return randomIn(r, domain);
         const length = spec && 'length' in spec ? spec.length : 5;

@@ -417,6 +417,7 @@ class ForwardEmitter {
     switch (s.op) {
       case 'const':
       case 'length':
+      case 'get':
         return b.num(0);
       case 'read':
         return this.activeVar(s.var) ? b.id(this.names.tangent(s.var)) : b.num(0);

@@ -14,7 +14,7 @@
  * Input is control-normalized first (see normalize.ts), so only blocks, `if`
  * and one loop shape remain.
  */
-import { assertNever, isArrayType, type IRFunction, type Op, type Stmt, type TempId, type VarId } from '../../ir/types';
+import { assertNever, isArrayType, isOpaqueType, isReferenceType, type IRFunction, type Op, type Stmt, type TempId, type VarId } from '../../ir/types';
 import { analyzeActivity, type Activity } from '../../3-analyze/activity';
 import { integerVars } from '../../3-analyze/integers';
 import { planReverse, derivativeRefs, type BlockInfo, type FusedLoop, type RNode } from '../../3-analyze/tbr';
@@ -22,7 +22,7 @@ import { findFusions } from '../../3-analyze/fusion';
 import { b, isAtom, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
 import { FunctionNames } from '../names';
 import type { FileContext } from '../context';
-import { emptyArrayExpr, jsType, primalExpression, writtenParams, zeroArrayExpr } from '../arrays';
+import { hoistedDecl, jsType, primalExpression, writtenParams, zeroArrayExpr } from '../arrays';
 import { forwardStoredElements, normalizeControl } from './normalize';
 import { cse } from '../../ir/cse';
 import { forEachStmt, usesOf } from '../../ir/walk';
@@ -191,10 +191,7 @@ class ReverseEmitter {
       else adjointDecls.push(decl);
     }
 
-    const hoistDecls = this.hoisted.map((v) => {
-      const t = fn.vars[v].type;
-      return isArrayType(t) ? b.let(this.names.variable(v), emptyArrayExpr(t), jsType(t, 'local')) : b.let(this.names.variable(v), t === 'boolean' ? b.bool(false) : b.num(0));
-    });
+    const hoistDecls = this.hoisted.map((v) => hoistedDecl(this.names.variable(v), fn.vars[v].type));
     const prologue: JsStmt[] = [];
     if (this.usesTape) {
       prologue.push(b.const(this.tapeLocal!, b.path(this.ctx.use('tape'))));
@@ -350,6 +347,17 @@ class ReverseEmitter {
    * accumulator's adjoint fixed at 1, adding into per-input sums (or straight
    * into a parameter's gradient array when nothing after the loop touches it).
    */
+  /** Whether loop `l` passes the array `v` to a call. */
+  private passedToCall(l: Stmt, v: VarId): boolean {
+    const reads = new Set<TempId>();
+    let found = false;
+    forEachStmt([l], (s) => {
+      if (s.kind === 'op' && s.op === 'read' && s.var === v) reads.add(s.id);
+      if (s.kind === 'op' && s.op === 'call' && s.args.some((a) => reads.has(a))) found = true;
+    });
+    return found;
+  }
+
   private fwdFused(n: FusedLoop, out: JsStmt[]): void {
     const l = n.stmt;
     const fu = n.fusion;
@@ -373,8 +381,11 @@ class ReverseEmitter {
       const inPlace = !direct && param && this.conv.kind === 'public' && !this.readAfter(l, v) && !this.accumulatedForward.has(v);
       if (direct || inPlace) this.accumulatedForward.add(v);
       const sum = direct || inPlace ? this.names.adjoint(v) : this.names.fresh(`${this.names.adjoint(v)}_sum`);
-      // Sums are kept in double precision whatever the array kind.
-      if (!inPlace && !direct) out.push(isArrayType(info.type) ? b.const(sum, zeroArrayExpr('Float64Array', b.member(b.id(this.names.variable(v)), 'length'))) : b.let(sum, b.num(0)));
+      // Sums are kept in double precision whatever the array kind; one passed to a pullback has the
+      // kind the pullback takes (a plain array holds doubles too).
+      const plain = info.type === 'number[]' || info.type === 'readonly number[]';
+      const sumKind = plain && this.passedToCall(l, v) ? 'number[]' : 'Float64Array';
+      if (!inPlace && !direct) out.push(isArrayType(info.type) ? b.const(sum, zeroArrayExpr(sumKind, b.member(b.id(this.names.variable(v)), 'length'))) : b.let(sum, b.num(0)));
       sums.push({ v, sum, inPlace, direct });
       if (isArrayType(info.type)) this.renamedArrays.set(v, sum);
       else this.renamed.set(v, sum);
@@ -575,7 +586,7 @@ class ReverseEmitter {
     const top = blk.mode === 'reuse';
     for (const s of blk.saves) {
       const v = this.names.variable(s.var);
-      if (s.how === 'tape' && isArrayType(this.fn.vars[s.var].type)) out.push(b.expr(this.tape('pushArray', [b.id(v)])));
+      if (s.how === 'tape' && isReferenceType(this.fn.vars[s.var].type)) out.push(b.expr(this.tape('pushArray', [b.id(v)])));
       else if (s.how === 'tape') out.push(b.expr(this.tape('push', [b.id(v)])));
       else if (s.how === 'local') {
         const name = this.names.fresh(`${v}_old`);
@@ -589,7 +600,8 @@ class ReverseEmitter {
     for (const st of stmts) {
       if (st.kind !== 'op' || !blk.taped.has(st.id)) continue;
       const copy = this.tapedCopies.get(st.id);
-      out.push(b.expr(copy === undefined ? this.tape('push', [this.fwd.get(st.id)!]) : this.tape('pushArray', [b.id(copy)])));
+      const value = this.fwd.get(st.id)!;
+      out.push(b.expr(copy !== undefined ? this.tape('pushArray', [b.id(copy)]) : isOpaqueType(this.fn.temps[st.id]) ? this.tape('pushArray', [value]) : this.tape('push', [value])));
     }
   }
 
@@ -642,8 +654,7 @@ class ReverseEmitter {
         case 'declare': {
           const v = this.fn.vars[s.var];
           if (!this.atTop.has(s.var)) break;
-          if (isArrayType(v.type)) out.push(b.let(this.names.variable(s.var), emptyArrayExpr(v.type), jsType(v.type, 'local')));
-          else out.push(b.let(this.names.variable(s.var), v.type === 'boolean' ? b.bool(false) : b.num(0)));
+          out.push(hoistedDecl(this.names.variable(s.var), v.type));
           break;
         }
         case 'store': {
@@ -812,7 +823,7 @@ class ReverseEmitter {
     for (const st of [...tapedOps].reverse()) {
       const name = this.names.temp(st.id);
       const type = this.fn.temps[st.id];
-      out.push(b.const(name, isArrayType(type) ? b.as(this.tape('popArray'), jsType(type, 'local')) : this.tape('pop')));
+      out.push(b.const(name, isReferenceType(type) ? b.as(this.tape('popArray'), jsType(type, 'local')) : this.tape('pop')));
       recorded.set(st.id, b.id(name));
     }
     // 1. Restore the state the block started from. At the top level the adjoint reads forward
@@ -834,7 +845,7 @@ class ReverseEmitter {
     for (const s of [...blk.saves].reverse()) {
       const v = this.names.variable(s.var);
       const type = this.fn.vars[s.var].type;
-      if (s.how === 'tape' && isArrayType(type)) out.push(b.assign(v, b.as(this.tape('popArray'), jsType(type, 'local'))));
+      if (s.how === 'tape' && isReferenceType(type)) out.push(b.assign(v, b.as(this.tape('popArray'), jsType(type, 'local'))));
       else if (s.how === 'tape') out.push(b.assign(v, this.tape('pop')));
       else if (s.how === 'local') {
         const back = b.assign(v, b.id(this.localSaves.get(`${s.var}`)!));

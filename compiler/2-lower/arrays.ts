@@ -298,6 +298,11 @@ export function destructuredValues(cx: LowerContext, right: ts.Expression, wante
     const all = e.elements.map((el) => lowerExpr(cx, el));
     return wanted.map((_, i) => all[i]);
   }
+  if (isOpaqueExpr(cx, e)) {
+    // `const [x, y] = pts[i]` of read-only data: element reads (the names are numbers, checked by the caller).
+    const obj = lowerExpr(cx, e);
+    return wanted.map((w, i) => (w ? cx.fn.op({ op: 'get', key: undefined }, [obj, cx.fn.constant(i)], 'number') : undefined));
+  }
   const arr = arrayOperand(cx, e);
   return wanted.map((w, i) => (w ? cx.fn.op({ op: 'load', var: arr }, [cx.fn.constant(i)], 'number') : undefined));
 }

@@ -1,6 +1,7 @@
 /**
- * TypeScript types ⇒ IR types. Only numbers, booleans and numeric arrays exist
- * in the IR; anything else is `undefined` and the caller reports it.
+ * TypeScript types ⇒ IR types: numbers, booleans and numeric arrays
+ * (`irType`), and data the function only reads (`opaqueType`); anything else
+ * is `undefined` and the caller reports it.
  */
 import { ts } from 'ts-morph';
 import type { OpaqueType, Type } from '../ir/types';
@@ -67,7 +68,8 @@ function printable(t: ts.Type, checker: ts.TypeChecker, depth: number): string |
   if (checker.isArrayType(t)) {
     const inner = printable(checker.getTypeArguments(ref)[0], checker, depth + 1);
     if (inner === undefined) return undefined;
-    const el = /^[\w.]+(\[\])*$/.test(inner) ? inner : `(${inner})`;
+    // Only a union or a readonly type needs parentheses before `[]`.
+    const el = /^([\w.]+|\{.*\}|\[.*\])(\[\])*$/.test(inner) ? inner : `(${inner})`;
     return name === 'ReadonlyArray' ? `readonly ${el}[]` : `${el}[]`;
   }
   if (checker.isTupleType(t)) {

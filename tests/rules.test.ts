@@ -187,7 +187,7 @@ function mathFunctionFor(name: string): string | undefined {
 }
 
 /** Comparisons and logic: boolean results, never differentiated. */
-const booleanRules = new Set(['lt', 'le', 'gt', 'ge', 'eq', 'ne', 'not', 'and', 'or', 'truthy', 'isnan', 'isfinite', 'isinteger']);
+const booleanRules = new Set(['lt', 'le', 'gt', 'ge', 'eq', 'ne', 'not', 'and', 'or', 'truthy', 'isnan', 'isfinite', 'isinteger', 'nullish', 'isundefined']);
 
 const infix: Record<string, string> = {
   add: '+', sub: '-', mul: '*', div: '/', mod: '%', pow: '**',
@@ -203,6 +203,8 @@ function expectedPrimal(name: string, args: readonly string[], mathFn: string | 
   if (name in infix) return `${args[0]} ${infix[name]} ${args[1]}`;
   if (name in prefix) return `${prefix[name]}${args[0]}`;
   if (name in numberTests) return `Number.${numberTests[name]}(${args[0]})`;
+  if (name === 'nullish') return `${args[0]} == null`;
+  if (name === 'isundefined') return `${args[0]} === undefined`;
   if (mathFn) return `Math.${mathFn}(${args.join(', ')})`;
   return `<no known JavaScript form for rule '${name}': add it to expectedPrimal>`;
 }

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { discoverFixtures } from './support/fixtures';
+import { compileFiles } from '../compiler';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -57,6 +58,59 @@ it('all goldens type-check under tsc --strict --noEmit', () => {
       output = `${err.stdout ?? ''}${err.stderr ?? ''}` || err.message;
     }
     expect(output).toBe('');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/**
+ * Projects compiled with `noUncheckedIndexedAccess` (element reads typed `number | undefined`):
+ * every fixture's source compiled again with that flag gives generated code without a type
+ * error of its own (the fixture sources are not written for the flag, so only errors located
+ * in generated files count).
+ */
+it('generated code type-checks under noUncheckedIndexedAccess', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adc-unchecked-'));
+  try {
+    const compilerOptions = {
+      strict: true,
+      noEmit: true,
+      target: 'es2022',
+      module: 'esnext',
+      moduleResolution: 'bundler',
+      lib: ['es2022'],
+      types: [],
+      skipLibCheck: true,
+      noUncheckedIndexedAccess: true,
+      paths: { 'ts-adc/runtime': [path.join(ROOT, 'runtime/index.ts')], 'ts-adc': [path.join(ROOT, 'runtime/markers.ts')] },
+    };
+    const config = path.join(dir, 'tsconfig.json');
+    fs.writeFileSync(config, JSON.stringify({ compilerOptions, include: ['**/*.ts'] }, null, 2));
+    const written: string[] = [];
+    const rejected: string[] = [];
+    for (const fx of discoverFixtures()) {
+      const to = path.join(dir, fx.name);
+      fs.cpSync(fx.dir, to, { recursive: true, filter: (f) => !f.endsWith('.grad.ts') && !f.endsWith('.json') });
+      const r = compileFiles([path.join(to, 'input.ts')], { tsconfig: config });
+      // A source that is itself wrong under the flag may be rejected (`[a, b][1]` is `number | undefined`).
+      if (r.diagnostics.length > 0) rejected.push(`${fx.name}: ${r.diagnostics[0].message}`);
+      for (const f of r.files) {
+        fs.writeFileSync(f.path, f.text);
+        written.push(f.path);
+      }
+    }
+    expect(rejected.length).toBeLessThanOrEqual(3);
+    expect(written.length).toBe(discoverFixtures().length - rejected.length);
+    let output = '';
+    try {
+      execFileSync(path.join(ROOT, 'node_modules/.bin/tsc'), ['-p', config, '--pretty', 'false'], { cwd: ROOT, encoding: 'utf8', stdio: 'pipe', maxBuffer: 64 << 20 });
+    } catch (e) {
+      const err = e as { stdout?: string; stderr?: string; message: string };
+      output = `${err.stdout ?? ''}${err.stderr ?? ''}` || err.message;
+    }
+    // (the runtime's own sources and the fixture sources are not written for the flag)
+    const inGenerated = output.split('\n').filter((l) => /\.grad\.ts\(\d+,\d+\): error/.test(l));
+    expect(inGenerated).toEqual([]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

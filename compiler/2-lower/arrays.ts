@@ -12,7 +12,7 @@ import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
 import { isArrayType, type ArrayType, type Stmt, type TempId, type VarId } from '../ir/types';
 import { fail, pos, type LowerContext } from './context';
-import { isOpaqueExpr, lowerExpr, opaqueRoot, prim, skipOuter, typeOfNode } from './expressions';
+import { isOpaqueExpr, localTypeOf, lowerExpr, opaqueRoot, prim, skipOuter, typeOfNode } from './expressions';
 import { lowerBlockOrStatement, lowerLoopBody } from './statements';
 
 /** The array variable an expression names (`xs` in `xs[i]`, `xs.length`). */
@@ -273,7 +273,7 @@ export function lowerArrayDestructuring(cx: LowerContext, pattern: ts.ArrayBindi
   const names: ({ name: string; node: ts.Identifier } | undefined)[] = pattern.elements.map((el) => {
     if (ts.isOmittedExpression(el)) return undefined;
     if (el.dotDotDotToken || el.initializer || !ts.isIdentifier(el.name)) return fail(errors.unsupportedStatement(pos(cx, el), 'destructuring with defaults, rest elements or nested patterns'));
-    const type = typeOfNode(cx, el.name);
+    const type = localTypeOf(cx, el.name);
     if (type !== 'number') return fail(errors.localType(pos(cx, el.name), el.name.text, cx.checker.typeToString(cx.checker.getTypeAtLocation(el.name))));
     return { name: el.name.text, node: el.name };
   });

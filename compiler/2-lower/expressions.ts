@@ -244,7 +244,8 @@ function lowerGet(cx: LowerContext, e: ts.PropertyAccessExpression | ts.ElementA
   const t = cx.checker.getTypeAtLocation(e);
   // An element or optional property may be undefined: the primal then computes NaN, and so does generated code.
   const scalar = irType(cx.checker.getNonNullableType(t), cx.checker);
-  const type = scalar === 'number' || scalar === 'boolean' ? scalar : opaqueType(t, cx.checker);
+  // (an element read is printed with `!` where the project checks indexed access)
+  const type = scalar === 'number' || scalar === 'boolean' ? scalar : opaqueType(ts.isElementAccessExpression(e) ? cx.checker.getNonNullableType(t) : t, cx.checker);
   if (type === undefined) return fail(errors.unsupportedExpression(pos(cx, e), `reading '${e.getText(cx.sf).slice(0, 40)}' of type '${cx.checker.typeToString(t)}' (opaque data may hold numbers, strings, booleans, arrays, tuples and plain objects of them)`));
   if (ts.isPropertyAccessExpression(e)) {
     if (ts.isPrivateIdentifier(e.name)) return fail(errors.unsupportedExpression(pos(cx, e.name), 'private fields'));
@@ -335,12 +336,23 @@ function lowerBinary(cx: LowerContext, e: ts.BinaryExpression): TempId {
     return prim(cx, arith, [l, r]);
   }
   const cmp = comparison[k];
+  // `x === undefined`, `row != null`: whether a value (an element past the end, a missing part of read-only data) is there.
+  const absent = (n: ts.Expression) => (ts.isIdentifier(skipOuter(n)) && (skipOuter(n) as ts.Identifier).text === 'undefined' && cx.fn.lookup('undefined') === undefined) || skipOuter(n).kind === ts.SyntaxKind.NullKeyword;
+  if ((cmp === 'eq' || cmp === 'ne') && (absent(e.left) || absent(e.right))) {
+    const other = absent(e.right) ? e.left : e.right;
+    const strict = k === ts.SyntaxKind.EqualsEqualsEqualsToken || k === ts.SyntaxKind.ExclamationEqualsEqualsToken;
+    const isNull = skipOuter(absent(e.right) ? e.right : e.left).kind === ts.SyntaxKind.NullKeyword;
+    if (strict && isNull) return fail(errors.unsupportedExpression(pos(cx, e), 'a comparison with null (use == null, or === undefined)'));
+    const test = prim(cx, strict ? 'isundefined' : 'nullish', [lowerExpr(cx, other)]);
+    return cmp === 'eq' ? test : prim(cx, 'not', [test]);
+  }
   if (cmp) {
     const l = lowerExpr(cx, e.left);
     const r = lowerExpr(cx, e.right);
     return prim(cx, cmp, [l, r]);
   }
   if (k === ts.SyntaxKind.AmpersandAmpersandToken || k === ts.SyntaxKind.BarBarToken) return lowerLogical(cx, e);
+  if (k === ts.SyntaxKind.QuestionQuestionToken) return lowerNullish(cx, e);
   if (k === ts.SyntaxKind.EqualsToken) {
     const target = skipOuter(e.left);
     if (ts.isArrayLiteralExpression(target)) return lowerDestructuringAssignment(cx, target, e.right);
@@ -365,6 +377,31 @@ function lowerBinary(cx: LowerContext, e: ts.BinaryExpression): TempId {
     return lowerExpr(cx, e.right);
   }
   return fail(errors.unsupportedExpression(pos(cx, e.operatorToken), `operator '${e.operatorToken.getText(cx.sf)}'`));
+}
+
+/**
+ * `a ?? b` on numbers (`xs[i] ?? 0` under noUncheckedIndexedAccess, an optional property of
+ * read-only data): `b`, evaluated only then, where `a` is undefined (an element past the end).
+ */
+function lowerNullish(cx: LowerContext, e: ts.BinaryExpression): TempId {
+  const a = lowerExpr(cx, e.left);
+  requireNumber(cx, e.left, a);
+  const missing = prim(cx, 'nullish', [a]);
+  let bb = -1;
+  const fallback = cx.fn.region(() => {
+    bb = lowerExpr(cx, e.right);
+  });
+  requireNumber(cx, e.right, bb);
+  if (fallback.every((s) => s.kind === 'op' && (s.op === 'const' || s.op === 'read'))) {
+    cx.fn.splice(fallback);
+    return cx.fn.op({ op: 'select' }, [missing, bb, a], 'number');
+  }
+  // `h = a; if (missing) { …; h = b }`: no arm uses a temp of the enclosing block.
+  const h = cx.fn.declare('value', 'number', 'hidden', false);
+  const origin = cx.fn.origin;
+  cx.fn.assign(h, a, true);
+  cx.fn.emit({ kind: 'if', cond: missing, then: [...fallback, { kind: 'assign', var: h, value: bb, declare: false, origin }], else: [], origin });
+  return cx.fn.read(h);
 }
 
 /**
@@ -526,6 +563,16 @@ function lowerMathCall(cx: LowerContext, e: ts.CallExpression, name: string): Te
 
 export function typeOfNode(cx: LowerContext, node: ts.Node): Type | undefined {
   return irType(cx.checker.getTypeAtLocation(node), cx.checker);
+}
+
+/**
+ * The type of a local: as `typeOfNode`, but `number | undefined` counts as a number (an element
+ * read under `noUncheckedIndexedAccess`, `const [a, b] = xs`): generated code holds the same
+ * value, and computes with it exactly as the primal does.
+ */
+export function localTypeOf(cx: LowerContext, node: ts.Node): Type | undefined {
+  const t = cx.checker.getTypeAtLocation(node);
+  return irType(t, cx.checker) ?? irType(cx.checker.getNonNullableType(t), cx.checker);
 }
 
 /** `isNaN(x)`, `isFinite(x)`, `Number.isNaN(x)`, `Number.isFinite(x)`, `Number.isInteger(x)` (on numbers). */

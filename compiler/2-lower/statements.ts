@@ -11,7 +11,7 @@ import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
 import { isArrayType, type ArrayType, type Region, type Stmt, type TempId, type Type, type VarId } from '../ir/types';
 import { atStatement, fail, pos, type LowerContext } from './context';
-import { isOpaqueExpr, lowerCondition, lowerExpr, prim, skipOuter, typeOfNode } from './expressions';
+import { isOpaqueExpr, localTypeOf, lowerCondition, lowerExpr, prim, skipOuter, typeOfNode } from './expressions';
 import { irType, opaqueType } from './types';
 import { arrayVar, isFreshArray, lowerArrayCreation, lowerArrayDestructuring, lowerFillCall } from './arrays';
 
@@ -127,7 +127,7 @@ function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclarationList): 
       continue;
     }
     // `new Array(n).fill(0)` is typed any[] by TypeScript: it holds numbers.
-    const type = typeOfNode(cx, d.name) ?? (init && isFilledArray(init) ? 'number[]' : undefined);
+    const type = localTypeOf(cx, d.name) ?? (init && isFilledArray(init) ? 'number[]' : undefined);
     if (type === undefined) return fail(errors.localType(pos(cx, d.name), name, cx.checker.typeToString(cx.checker.getTypeAtLocation(d.name))));
     if (isArrayType(type)) {
       if (!d.initializer) return fail(errors.unsupportedStatement(pos(cx, d), `array variable '${name}' without an initial array`));

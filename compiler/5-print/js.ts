@@ -7,7 +7,7 @@
  * into TypeScript nodes and text.
  */
 
-export type BinOp = '+' | '-' | '*' | '/' | '%' | '**' | '<' | '<=' | '>' | '>=' | '===' | '!==' | '&&' | '||' | ',' | '&' | '|' | '^' | '<<' | '>>' | '>>>';
+export type BinOp = '+' | '-' | '*' | '/' | '%' | '**' | '<' | '<=' | '>' | '>=' | '===' | '!==' | '==' | '&&' | '||' | ',' | '&' | '|' | '^' | '<<' | '>>' | '>>>';
 
 export type JsExpr =
   | { readonly k: 'num'; readonly v: number }

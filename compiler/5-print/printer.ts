@@ -23,6 +23,7 @@ const binOps: Record<BinOp, ts.BinaryOperator> = {
   '>=': ts.SyntaxKind.GreaterThanEqualsToken,
   '===': ts.SyntaxKind.EqualsEqualsEqualsToken,
   '!==': ts.SyntaxKind.ExclamationEqualsEqualsToken,
+  '==': ts.SyntaxKind.EqualsEqualsToken,
   '&&': ts.SyntaxKind.AmpersandAmpersandToken,
   '||': ts.SyntaxKind.BarBarToken,
   ',': ts.SyntaxKind.CommaToken,

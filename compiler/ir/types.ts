@@ -81,7 +81,7 @@ export type PrimName =
   // integer operations (piecewise constant: never differentiated)
   | 'bitand' | 'bitor' | 'bitxor' | 'bitnot' | 'shl' | 'shr' | 'ushr' | 'imul' | 'clz32'
   // comparisons, tests and logic (boolean results, never differentiated)
-  | 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne' | 'not' | 'and' | 'or' | 'truthy' | 'isnan' | 'isfinite' | 'isinteger';
+  | 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne' | 'not' | 'and' | 'or' | 'truthy' | 'isnan' | 'isfinite' | 'isinteger' | 'nullish' | 'isundefined';
 
 export type OpData =
   /** A literal number or boolean; `name` is how to print it when it has one (`Math.PI`). */

@@ -185,6 +185,8 @@ const rules: Rule[] = [
   { name: 'truthy', arity: 1, result: 'boolean', math: 'a number used as a condition: false for 0, -0 and NaN', primal: ([x]) => b.not(b.not(x)), evaluate: ([x]) => Boolean(x) },
   { name: 'isnan', arity: 1, result: 'boolean', math: 'Number.isNaN(a)', primal: ([x]) => b.call('Number.isNaN', [x]), evaluate: ([x]) => Number.isNaN(x) },
   { name: 'isfinite', arity: 1, result: 'boolean', math: 'Number.isFinite(a)', primal: ([x]) => b.call('Number.isFinite', [x]), evaluate: ([x]) => Number.isFinite(x) },
+  { name: 'nullish', arity: 1, result: 'boolean', math: 'a == null (for a ?? b, and a == null / a != null)', primal: ([x]) => bin('==', x, b.id('null')), evaluate: ([x]) => x == null },
+  { name: 'isundefined', arity: 1, result: 'boolean', math: 'a === undefined (an element read past the end)', primal: ([x]) => bin('===', x, b.id('undefined')), evaluate: ([x]) => x === undefined },
   { name: 'isinteger', arity: 1, result: 'boolean', math: 'Number.isInteger(a)', primal: ([x]) => b.call('Number.isInteger', [x]), evaluate: ([x]) => Number.isInteger(x) },
 ];
 

@@ -78,6 +78,9 @@ const domains: Record<string, Domain> = {
   isnan: { intervals: [], fixed: [[0], [1], [NaN], [Infinity]] },
   isfinite: { intervals: [], fixed: [[0], [1], [NaN], [Infinity], [-Infinity]] },
   isinteger: { intervals: [], fixed: [[0], [1.5], [-3], [NaN], [Infinity]] },
+  // (numbers are never missing: what undefined does is checked by fixtures/arrays/nullish)
+  nullish: { intervals: [], fixed: [[0], [1], [NaN]] },
+  isundefined: { intervals: [], fixed: [[0], [-0], [NaN]] },
   bitand: { intervals: [[-9, 9], [-9, 9]], accept: awayFromIntegers, fixed: [[6, 3], [-1, 5]] },
   bitor: { intervals: [[-9, 9], [-9, 9]], accept: awayFromIntegers, fixed: [[6, 3], [-1, 5]] },
   bitxor: { intervals: [[-9, 9], [-9, 9]], accept: awayFromIntegers, fixed: [[6, 3], [-1, 5]] },

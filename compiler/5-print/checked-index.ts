@@ -1,0 +1,86 @@
+/**
+ * Generated code for projects compiled with `noUncheckedIndexedAccess`: there
+ * an element read (`a[i]`, of a plain or typed array, `adc.ret[0]`) has type
+ * `number | undefined`. Every element read gets `!` (the generated code reads
+ * only elements the primal reads, and an out-of-range read is the primal's
+ * `undefined` either way), and a compound assignment to an element,
+ * `a[i] += v`, becomes `a[i] = a[i]! + v`.
+ *
+ * Guarantees: the printed code computes exactly what it did before (`!` is
+ * erased); assignment targets are left as they are; applying it twice changes
+ * nothing more.
+ */
+import type { BinOp, JsExpr, JsFunction, JsStmt } from './js';
+
+export function checkedIndexing(fn: JsFunction): JsFunction {
+  return { ...fn, body: fn.body.map(stmt) };
+}
+
+function stmt(s: JsStmt): JsStmt {
+  switch (s.k) {
+    case 'decl':
+      return s.init ? { ...s, init: expr(s.init) } : s;
+    case 'assign': {
+      const target = lvalue(s.target);
+      if (s.op !== '=' && target.k === 'index') return { k: 'assign', target, op: '=', value: { k: 'bin', op: s.op.slice(0, -1) as BinOp, l: { k: 'nonNull', e: target }, r: expr(s.value) } };
+      return { ...s, target, value: expr(s.value) };
+    }
+    case 'expr':
+      return { ...s, e: expr(s.e) };
+    case 'if':
+      return { ...s, c: expr(s.c), then: s.then.map(stmt), else: s.else?.map(stmt) };
+    case 'for':
+      return { ...s, init: s.init && stmt(s.init), test: s.test && expr(s.test), update: s.update && expr(s.update), body: s.body.map(stmt) };
+    case 'while':
+    case 'do':
+      return { ...s, test: expr(s.test), body: s.body.map(stmt) };
+    case 'block':
+      return { ...s, body: s.body.map(stmt) };
+    case 'return':
+      return s.e ? { ...s, e: expr(s.e) } : s;
+    case 'throw':
+      return { ...s, e: expr(s.e) };
+    default:
+      return s;
+  }
+}
+
+/** An assignment target: the element itself stays as it is, what it is computed from is read. */
+function lvalue(e: JsExpr): JsExpr {
+  if (e.k === 'index') return { ...e, obj: expr(e.obj), index: expr(e.index) };
+  if (e.k === 'member') return { ...e, obj: expr(e.obj) };
+  return e;
+}
+
+function expr(e: JsExpr): JsExpr {
+  switch (e.k) {
+    case 'index':
+      return { k: 'nonNull', e: { ...e, obj: expr(e.obj), index: expr(e.index) } };
+    case 'nonNull':
+      return e.e.k === 'index' ? { k: 'nonNull', e: { ...e.e, obj: expr(e.e.obj), index: expr(e.e.index) } } : { k: 'nonNull', e: expr(e.e) };
+    case 'bin':
+      return { ...e, l: expr(e.l), r: expr(e.r) };
+    case 'un':
+      return { ...e, e: expr(e.e) };
+    case 'call':
+      return { ...e, fn: expr(e.fn), args: e.args.map(expr) };
+    case 'member':
+      return { ...e, obj: expr(e.obj) };
+    case 'cond':
+      return { ...e, c: expr(e.c), a: expr(e.a), b: expr(e.b) };
+    case 'obj':
+      return { ...e, props: e.props.map(([k, v]) => [k, expr(v)] as const) };
+    case 'arr':
+      return { ...e, elems: e.elems.map(expr) };
+    case 'new':
+      return { ...e, args: e.args.map(expr) };
+    case 'as':
+      return { ...e, e: expr(e.e) };
+    case 'assignExpr':
+      return { ...e, target: lvalue(e.target), value: expr(e.value) };
+    case 'postfix':
+      return { ...e, target: lvalue(e.target) };
+    default:
+      return e;
+  }
+}

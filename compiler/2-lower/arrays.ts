@@ -10,9 +10,12 @@
  */
 import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
-import { isArrayType, type ArrayType, type Stmt, type TempId, type VarId } from '../ir/types';
+import { isArrayType, type ArrayType, type PrimName, type Stmt, type TempId, type Type, type VarId } from '../ir/types';
+import { mathFunctions, rule } from '../rules/table';
+import { resolveCallee } from '../1-frontend/functions';
+import { irType } from './types';
 import { fail, pos, type LowerContext } from './context';
-import { isOpaqueExpr, localTypeOf, lowerExpr, opaqueRoot, prim, skipOuter, typeOfNode } from './expressions';
+import { checkCaptures, isOpaqueExpr, localFunctionOf, localTypeOf, lowerExpr, opaqueRoot, prim, skipOuter, typeOfNode } from './expressions';
 import { lowerBlockOrStatement, lowerLoopBody } from './statements';
 
 /** The array variable an expression names (`xs` in `xs[i]`, `xs.length`). */
@@ -193,14 +196,55 @@ export function lowerFillCall(cx: LowerContext, call: ts.CallExpression): TempId
  * `xs.map((x, i) => body)`              ⇒ `r = new(xs.length); for (…) { x = xs[i]; r[i] = body }`
  * `xs.forEach((x, i) => { … })`          ⇒ `for (…) { x = xs[i]; … }` (a `return` in the callback is a `continue`)
  */
-function lowerCallback(cx: LowerContext, call: ts.CallExpression, method: 'reduce' | 'map' | 'forEach', arr: VarId): TempId {
+/**
+ * What a callback is: an inline arrow function or a local function (its body is inlined), a
+ * one-argument `Math` function (`xs.map(Math.exp)`), or a function of the project
+ * (`xs.map(sigmoid)`, called with the element, then the index if it takes one).
+ */
+type Callback =
+  | { readonly kind: 'inline'; readonly fn: ts.ArrowFunction | ts.FunctionExpression | ts.FunctionDeclaration }
+  | { readonly kind: 'math'; readonly prim: PrimName; readonly arity: number }
+  | { readonly kind: 'call'; readonly key: string; readonly arity: number; readonly ret: Type };
+
+function callbackOf(cx: LowerContext, call: ts.CallExpression, method: string): Callback {
   const cb = call.arguments[0] && skipOuter(call.arguments[0]);
-  if (!cb || !(ts.isArrowFunction(cb) || ts.isFunctionExpression(cb)))
-    return fail(errors.callback(pos(cx, call), `${method} needs an inline arrow function as its callback`));
-  const names = cb.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : fail(errors.callback(pos(cx, p), 'destructuring parameters'))));
+  const bad = () => fail(errors.callback(pos(cx, call), `${method} needs an inline arrow function, a local or module-level function, or a one-argument Math function as its callback`));
+  if (!cb) return bad();
+  if (ts.isArrowFunction(cb) || ts.isFunctionExpression(cb)) return { kind: 'inline', fn: cb };
+  const local = localFunctionOf(cx, cb);
+  if (local) {
+    checkCaptures(cx, local, cb);
+    return { kind: 'inline', fn: local.fn };
+  }
+  if (ts.isPropertyAccessExpression(cb) && ts.isIdentifier(cb.expression) && cb.expression.text === 'Math' && cx.fn.lookup('Math') === undefined) {
+    const f = mathFunctions.get(cb.name.text);
+    if (f && rule(f).arity === 1 && rule(f).result === 'number') return { kind: 'math', prim: f, arity: 1 };
+    return bad();
+  }
+  if (!ts.isIdentifier(cb)) return bad();
+  const resolved = resolveCallee(cb, cx.checker);
+  if ('problem' in resolved) return bad();
+  const src = resolved.source;
+  const params = src.node.parameters;
+  if (params.some((p) => p.dotDotDotToken || p.initializer || p.questionToken)) return bad();
+  const sig = cx.checker.getSignatureFromDeclaration(src.node);
+  const ret = sig ? irType(cx.checker.getReturnTypeOfSignature(sig), cx.checker) : undefined;
+  if (ret !== 'number' || params.some((p) => irType(cx.checker.getTypeAtLocation(p), cx.checker) !== 'number')) return bad();
+  cx.callees.set(src.key, src);
+  resolved.via.forEach((f) => cx.files.add(f));
+  return { kind: 'call', key: src.key, arity: params.length, ret };
+}
+
+function lowerCallback(cx: LowerContext, call: ts.CallExpression, method: 'reduce' | 'map' | 'forEach', arr: VarId): TempId {
+  const callback = callbackOf(cx, call, method);
+  const cb = callback.kind === 'inline' ? callback.fn : undefined;
+  const arity = callback.kind === 'inline' ? callback.fn.parameters.length : callback.arity;
+  const names = cb
+    ? cb.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : fail(errors.callback(pos(cx, p), 'destructuring parameters'))))
+    : Array.from({ length: arity }, (): string | undefined => undefined);
   const isReduce = method === 'reduce';
   const elementIndex = isReduce ? 1 : 0;
-  if (names.length > elementIndex + 2) return fail(errors.callback(pos(cx, cb), `the array argument of the ${method} callback`));
+  if (names.length > elementIndex + 2) return fail(errors.callback(pos(cx, cb ?? call), `the array argument of the ${method} callback`));
   const fn = cx.fn;
   const arrType = fn.vars[arr].type as ArrayType;
 
@@ -236,7 +280,19 @@ function lowerCallback(cx: LowerContext, call: ts.CallExpression, method: 'reduc
       fn.assign(element, fn.op({ op: 'load', var: arr }, [fn.read(index)], 'number'), true);
       if (acc !== undefined) fn.lookupOverride(names[0], acc);
       fn.lookupOverride(names[elementIndex + 1], index);
-      const value = lowerLoopBody(cx, cb, method === 'forEach');
+      let value: TempId | undefined;
+      if (cb) {
+        cx.inlining.add(cb);
+        try {
+          value = lowerLoopBody(cx, cb, method === 'forEach');
+        } finally {
+          cx.inlining.delete(cb);
+        }
+      } else {
+        // (acc,) element, index: as many as the function takes
+        const operands = [...(acc !== undefined ? [fn.read(acc)] : []), fn.read(element), fn.read(index)].slice(0, arity);
+        value = callback.kind === 'math' ? prim(cx, callback.prim, operands) : fn.op({ op: 'call', callee: (callback as { key: string }).key }, operands, 'number');
+      }
       if (isReduce) fn.assign(acc!, value!);
       if (method === 'map') fn.emit({ kind: 'store', var: result!, index: fn.read(index), value: value!, origin: fn.origin });
     },

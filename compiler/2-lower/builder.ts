@@ -104,6 +104,17 @@ export class FunctionBuilder {
     if (name !== undefined) this.scopes[this.scopes.length - 1].set(name, v);
   }
 
+  /** How many scopes are open (a local function remembers where it was declared). */
+  get depth(): number {
+    return this.scopes.length;
+  }
+
+  /** The number of scopes open down to the one where `name` is declared (1 = the outermost). */
+  lookupDepth(name: string): number | undefined {
+    for (let i = this.scopes.length - 1; i >= 0; i--) if (this.scopes[i].has(name)) return i + 1;
+    return undefined;
+  }
+
   lookup(name: string): VarId | undefined {
     for (let i = this.scopes.length - 1; i >= 0; i--) {
       const v = this.scopes[i].get(name);

@@ -20,6 +20,21 @@ export interface LowerContext {
   readonly files: Set<string>;
   /** `x.subarray(…)` views: generated code copies them, which is only faithful when neither side is written. */
   readonly views: { readonly source: VarId; readonly temp: TempId; readonly at: Position; readonly text: string }[];
+  /** The function being lowered (its node, to tell captured variables from module-level names). */
+  readonly root: ts.Node;
+  /**
+   * Functions declared inside it (`const sq = (t: number) => t * t`, `function step(…) {…}`), by
+   * declaration node; `depth` is the scope they were declared in. Each call is inlined.
+   */
+  readonly localFunctions: Map<ts.Node, LocalFunction>;
+  /** Local functions being inlined now (a recursive one is an error). */
+  readonly inlining: Set<ts.Node>;
+}
+
+export interface LocalFunction {
+  readonly name: string;
+  readonly fn: ts.ArrowFunction | ts.FunctionExpression | ts.FunctionDeclaration;
+  readonly depth: number;
 }
 
 export function fail(d: Diagnostic): never {

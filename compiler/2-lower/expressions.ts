@@ -12,9 +12,9 @@ import { errors } from '../diagnostics/catalog';
 import { isArrayType, isOpaqueType, type PrimName, type Stmt, type TempId, type Type } from '../ir/types';
 import { mathConstants, mathFunctions, rule } from '../rules/table';
 import { resolveCallee } from '../1-frontend/functions';
-import { fail, pos, type LowerContext } from './context';
+import { fail, pos, type LocalFunction, type LowerContext } from './context';
 import { irType, opaqueType } from './types';
-import { namedArray } from './statements';
+import { lowerLoopBody, namedArray } from './statements';
 import { destructuredValues, isFreshArray, lowerArrayCall, lowerArrayCreation, lowerElementAssignment, lowerLoad, lowerSpreadExtremum, isArrayMethodCall } from './arrays';
 
 const arithmetic: Partial<Record<ts.SyntaxKind, PrimName>> = {
@@ -517,6 +517,8 @@ function lowerCall(cx: LowerContext, e: ts.CallExpression): TempId {
     if (e.arguments.length !== 1) return fail(errors.arity(pos(cx, e), callee.getText(cx.sf), 1, e.arguments.length));
     return prim(cx, test, [lowerExpr(cx, e.arguments[0])]);
   }
+  const local = localFunctionOf(cx, callee);
+  if (local) return inlineLocalCall(cx, e, local);
   const resolved = resolveCallee(callee, cx.checker);
   if ('problem' in resolved) {
     if (resolved.problem === 'noBody') return fail(errors.noBody(pos(cx, callee), resolved.name));
@@ -538,6 +540,75 @@ function lowerCall(cx: LowerContext, e: ts.CallExpression): TempId {
   cx.callees.set(src.key, src);
   resolved.via.forEach((f) => cx.files.add(f));
   return cx.fn.op({ op: 'call', callee: src.key }, args, ret);
+}
+
+/** The local function `node` names (`sq` of `const sq = (t) => t * t` declared in this function), if any. */
+export function localFunctionOf(cx: LowerContext, node: ts.Expression): LocalFunction | undefined {
+  if (!ts.isIdentifier(node)) return undefined;
+  const decl = cx.checker.getSymbolAtLocation(node)?.valueDeclaration;
+  return decl ? cx.localFunctions.get(decl) : undefined;
+}
+
+/**
+ * Checks that every variable `local` captures from the enclosing function is the one the same
+ * name finds where `local` is used (no declaration in between shadows it), so that inlining its
+ * body there reads what the closure would.
+ */
+export function checkCaptures(cx: LowerContext, local: LocalFunction, at: ts.Node): void {
+  if (cx.inlining.has(local.fn)) return fail(errors.closure(pos(cx, at), `'${local.name}' calls itself: move it to module level`));
+  const inside = (d: ts.Node, n: ts.Node) => d.getSourceFile() === n.getSourceFile() && d.pos >= n.pos && d.end <= n.end;
+  const visit = (n: ts.Node): void => {
+    if (ts.isIdentifier(n) && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) {
+      const decl = cx.checker.getSymbolAtLocation(n)?.valueDeclaration;
+      if (decl && inside(decl, cx.root) && !inside(decl, local.fn) && !cx.localFunctions.has(decl)) {
+        const depth = cx.fn.lookupDepth(n.text);
+        if (depth === undefined || depth > local.depth)
+          return fail(errors.closure(pos(cx, at), `'${local.name}' uses '${n.text}', which is not the same variable where it is called: rename one of them`));
+      }
+    }
+    ts.forEachChild(n, visit);
+  };
+  if (local.fn.body) visit(local.fn.body);
+}
+
+/**
+ * `sq(x)` of a local function: its body inlined at the call, parameters bound to the arguments
+ * (evaluated first, left to right), its variables in a scope of their own; a `return` in the middle
+ * of the body leaves a one-iteration loop. An array argument is passed as JavaScript does (the
+ * same array, not a copy).
+ */
+function inlineLocalCall(cx: LowerContext, e: ts.CallExpression, local: LocalFunction): TempId {
+  const params = local.fn.parameters;
+  if (params.some((p) => p.dotDotDotToken || p.initializer || p.questionToken || !ts.isIdentifier(p.name)))
+    return fail(errors.unsupportedExpression(pos(cx, e), `calling '${local.name}', which has optional, default, rest or destructured parameters`));
+  if (e.arguments.length !== params.length) return fail(errors.arity(pos(cx, e), local.name, params.length, e.arguments.length));
+  checkCaptures(cx, local, e.expression);
+  const args = e.arguments.map((a) => lowerExpr(cx, a));
+  const sig = cx.checker.getSignatureFromDeclaration(local.fn);
+  const ret = sig ? cx.checker.getReturnTypeOfSignature(sig) : undefined;
+  const isVoid = ret !== undefined && (ret.flags & ts.TypeFlags.Void) !== 0;
+  return cx.fn.withScope(() => {
+    params.forEach((p, i) => {
+      const name = (p.name as ts.Identifier).text;
+      const type = cx.fn.temps[args[i]];
+      if (isArrayType(type)) {
+        namedArray(cx, args[i], name);
+        const read = cx.fn.current[cx.fn.current.length - 1];
+        if (read?.kind !== 'op' || read.op !== 'read') return fail(errors.unsupportedExpression(pos(cx, e.arguments[i]), 'this array argument'));
+        cx.fn.lookupOverride(name, read.var);
+      } else {
+        const v = cx.fn.declare(name, type, 'local', false);
+        cx.fn.assign(v, args[i], true);
+      }
+    });
+    cx.inlining.add(local.fn);
+    try {
+      const value = lowerLoopBody(cx, local.fn, isVoid);
+      return value ?? cx.fn.constant(0);
+    } finally {
+      cx.inlining.delete(local.fn);
+    }
+  });
 }
 
 function lowerMathCall(cx: LowerContext, e: ts.CallExpression, name: string): TempId {

@@ -33,7 +33,7 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Low
   if ((ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) fail(errors.asyncOrGenerator(where(src.nameNode), 'async'));
 
   const fn = new FunctionBuilder(originOf(src.nameNode, sf));
-  const cx: LowerContext = { checker, sf, fn, name: src.name, callees: new Map(), files: new Set(), views: [] };
+  const cx: LowerContext = { checker, sf, fn, name: src.name, callees: new Map(), files: new Set(), views: [], root: node, localFunctions: new Map(), inlining: new Set() };
   const params = node.parameters.map((p) => {
     if (!ts.isIdentifier(p.name)) return fail(errors.unsupportedStatement(where(p.name), 'destructuring parameters'));
     const t = checker.getTypeAtLocation(p.name);

@@ -25,6 +25,8 @@ interface CallbackReturn {
 const callbackReturns = new WeakMap<LowerContext, CallbackReturn[]>();
 
 export function lowerStatements(cx: LowerContext, list: readonly ts.Statement[]): void {
+  // Function declarations are hoisted: callable anywhere in their block.
+  for (const s of list) if (ts.isFunctionDeclaration(s) && s.name && s.body) cx.localFunctions.set(s, { name: s.name.text, fn: s, depth: cx.fn.depth });
   for (const s of list) {
     lowerStatement(cx, s);
     if (endsFlow(cx.fn.current)) return; // the rest is unreachable
@@ -92,6 +94,7 @@ export function lowerStatement(cx: LowerContext, node: ts.Statement, label?: str
       case ts.SyntaxKind.EmptyStatement:
         return;
       case ts.SyntaxKind.FunctionDeclaration:
+        if (cx.localFunctions.has(node)) return; // registered with its block, inlined where called
         return fail(errors.closure(pos(cx, node)));
       case ts.SyntaxKind.ThrowStatement:
         return fail(errors.unsupportedStatement(pos(cx, node), 'throw (validate inputs before calling the differentiated function)'));
@@ -118,7 +121,12 @@ function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclarationList): 
     if (!ts.isIdentifier(d.name)) return fail(errors.unsupportedStatement(pos(cx, d.name), 'object destructuring'));
     const name = d.name.text;
     const init = d.initializer && skipOuter(d.initializer);
-    if (init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) return fail(errors.closure(pos(cx, init)));
+    if (init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) {
+      // `const sq = (t: number) => t * t`: inlined where it is called.
+      if (!isConst) return fail(errors.closure(pos(cx, init)));
+      cx.localFunctions.set(d, { name, fn: init, depth: cx.fn.depth });
+      continue;
+    }
     if (init && isOpaqueExpr(cx, init)) {
       // `const row = X[i]`: read-only data, held as it is (never copied, never written).
       const value = lowerExpr(cx, init);
@@ -218,11 +226,28 @@ function lowerDo(cx: LowerContext, node: ts.DoStatement, label: string | undefin
 /** `for (const x of xs) body` ⇒ `for (i = 0; i < xs.length; i++) { const x = xs[i]; body }` */
 function lowerForOf(cx: LowerContext, node: ts.ForOfStatement, label: string | undefined): void {
   const init = node.initializer;
+  const entries = entriesLoop(cx, node);
+  if (entries) return lowerForOfArray(cx, node, entries.arr, entries.value, label, entries.index);
   if (!ts.isVariableDeclarationList(init) || init.declarations.length !== 1 || !ts.isIdentifier(init.declarations[0].name))
     return fail(errors.unsupportedStatement(pos(cx, init), 'for … of without a single `const x` binding'));
   const name = init.declarations[0].name.text;
   if (isOpaqueExpr(cx, node.expression)) return lowerForOfOpaque(cx, node, name, label);
-  const arr = arrayVar(cx, node.expression);
+  lowerForOfArray(cx, node, arrayVar(cx, node.expression), name, label);
+}
+
+/** `for (const [i, v] of xs.entries())` over an array variable: the index loop with both names bound. */
+function entriesLoop(cx: LowerContext, node: ts.ForOfStatement): { arr: VarId; index: string; value: string } | undefined {
+  const init = node.initializer;
+  const e = skipOuter(node.expression);
+  if (!ts.isVariableDeclarationList(init) || init.declarations.length !== 1 || !ts.isArrayBindingPattern(init.declarations[0].name)) return undefined;
+  if (!ts.isCallExpression(e) || e.arguments.length !== 0 || !ts.isPropertyAccessExpression(e.expression) || e.expression.name.text !== 'entries') return undefined;
+  const names = init.declarations[0].name.elements.map((el) => (ts.isBindingElement(el) && ts.isIdentifier(el.name) && !el.initializer && !el.dotDotDotToken ? el.name.text : undefined));
+  if (names.length !== 2 || names.some((n) => n === undefined)) return fail(errors.unsupportedStatement(pos(cx, init), 'for … of over entries() needs `const [i, x]`'));
+  return { arr: arrayVar(cx, e.expression.expression), index: names[0]!, value: names[1]! };
+}
+
+function lowerForOfArray(cx: LowerContext, node: ts.ForOfStatement, arr: VarId, name: string, label: string | undefined, indexName?: string): void {
+  const init = node.initializer as ts.VariableDeclarationList;
   cx.fn.withScope(() => {
     const index = cx.fn.declare('i', 'number', 'hidden', false);
     cx.fn.assign(index, cx.fn.constant(0), true);
@@ -235,6 +260,10 @@ function lowerForOf(cx: LowerContext, node: ts.ForOfStatement, label: string | u
       cx.fn.region(() => {
         const x = cx.fn.declare(name, 'number', 'local', (init.flags & ts.NodeFlags.Const) !== 0);
         cx.fn.assign(x, cx.fn.op({ op: 'load', var: arr }, [cx.fn.read(index)], 'number'), true);
+        if (indexName !== undefined) {
+          const k = cx.fn.declare(indexName, 'number', 'local', true);
+          cx.fn.assign(k, cx.fn.read(index), true);
+        }
         if (ts.isBlock(node.statement)) lowerStatements(cx, node.statement.statements);
         else lowerStatement(cx, node.statement);
       }),
@@ -380,7 +409,8 @@ function breaksSwitch(node: ts.Node): boolean {
  * last statement is inlined as it is; otherwise it runs inside a one-iteration
  * `do { … } while (false)` where each `return v` assigns v and breaks out.
  */
-export function lowerLoopBody(cx: LowerContext, cb: ts.ArrowFunction | ts.FunctionExpression, isForEach: boolean): TempId | undefined {
+export function lowerLoopBody(cx: LowerContext, cb: ts.ArrowFunction | ts.FunctionExpression | ts.FunctionDeclaration, isForEach: boolean): TempId | undefined {
+  if (!cb.body) return undefined;
   if (!ts.isBlock(cb.body)) {
     const v = lowerExpr(cx, cb.body);
     return isForEach ? undefined : v;

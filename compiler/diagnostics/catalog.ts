@@ -60,7 +60,14 @@ export const errors = {
     at(p, 'ADC103', `'${fn}' has no parameter that can be differentiated (number, number[], readonly number[], Float64Array or Float32Array)`),
   notDifferentiable: (p: Position, name: string, type: string) =>
     at(p, 'ADC103', `parameter '${name}' has type '${type}', which is not differentiable: only number, number[], readonly number[], Float64Array and Float32Array parameters can be in wrt(...)`),
-  closure: (p: Position) => at(p, 'ADC104', 'closures are not supported: move the function to module level and pass what it captures as parameters'),
+  closure: (p: Position, why?: string) =>
+    at(
+      p,
+      'ADC104',
+      why === undefined
+        ? 'closures are not supported here: call a local function directly (or pass it to map, reduce or forEach), or move it to module level and pass what it captures as parameters'
+        : `local function not supported: ${why}`,
+    ),
   asyncOrGenerator: (p: Position, what: string) => at(p, 'ADC105', `${what} functions cannot be differentiated`),
   noBody: (p: Position, name: string) =>
     at(p, 'ADC106', `'${name}' has no body here: only functions whose source is in this project can be differentiated (write it in TypeScript, or pass its value in as a parameter)`),

@@ -23,6 +23,17 @@ export function loss(w: Float64Array, xs: readonly number[], ys: readonly number
   return s / ys.length;
 }
 
+/** A fit over data rows: the rows (number[][]) and the flag are read-only data, never differentiated. */
+export function fitRows(w: number[], rows: number[][], robust: boolean): number {
+  let s = 0;
+  for (const row of rows) {
+    let p = 0;
+    for (let j = 0; j < w.length; j++) p += w[j] * row[j];
+    s += robust ? Math.log(1 + p * p) : p * p;
+  }
+  return s;
+}
+
 /** softplus(scale · w[i]) for every i: an array-valued function. */
 export function softplusAll(w: Float64Array, scale: number): Float64Array {
   const out = new Float64Array(w.length);
@@ -31,7 +42,7 @@ export function softplusAll(w: Float64Array, scale: number): Float64Array {
 }
 `;
 
-const reexport = `export { loss as dataLoss, softplusAll } from './model.js';
+const reexport = `export { loss as dataLoss, softplusAll, fitRows } from './model.js';
 `;
 
 const fd = `/** Central finite differences: the reference the plugin's derivatives are compared with. */
@@ -137,6 +148,15 @@ const weighted = (v: Float64Array, s: number): number => {
 };
 cases['vjp(softplusAll, wrt w)'] = { ad: flat(vjp(softplusAll, { wrt: ['w'] })(w, 1.5, ct).grads[0] as Float64Array), fd: partials(weighted, [w, 1.5], 0) };
 cases['jvp(softplusAll)'] = { ad: flat(forward(softplusAll)(w, 1.5, dw, 0.3).tangent), fd: directional(softplusAll, [w, 1.5], [dw, 0.3]) };
+
+// Read-only data parameters are left out of grad(f): one gradient, for w.
+const rows = [[0.5, -1], [1.5, 2], [-0.25, 0.75]];
+const wr = [0.3, -0.7];
+const fr = grad(models.fitRows)(wr, rows, true);
+const onlyW: { value: number; grads: [w: number[]] } = fr;
+cases['grad(fitRows) over data rows'] = { ad: flat(onlyW.grads[0]), fd: partials((v: number[]) => models.fitRows(v, rows, true), [wr], 0) };
+// @ts-expect-error rows and robust have no gradient
+fr.grads[1];
 
 // out: the same object comes back, its arrays overwritten in place.
 const again = dLossWL(new Float64Array([1, 1, 1]), xs, ys, lambda, lwl);

@@ -23,6 +23,7 @@ const caseNames = [
   'jvp(dataLoss, wrt w)',
   'vjp(softplusAll, wrt w)',
   'jvp(softplusAll)',
+  'grad(fitRows) over data rows',
 ];
 
 describe.each<ModuleSetting>(['commonjs', 'esm'])('plugin, %s output', (setting) => {

@@ -5,7 +5,9 @@
  *
  * Built from the public `f_jvp`/`f_vjp` of the same file: forward mode, one
  * column per input, when there are no more inputs than outputs; reverse mode,
- * one row per output, otherwise — whichever takes fewer sweeps.
+ * one row per output, otherwise — whichever takes fewer sweeps. The first forward
+ * sweep gives the number of outputs; later sweeps reuse one `out` object, so
+ * only the rows themselves are allocated.
  */
 import { isArrayType, type ArrayType, type IRFunction, type VarId } from '../ir/types';
 import { b, type JsExpr, type JsFunction, type JsStmt } from '../5-print/js';
@@ -30,12 +32,17 @@ export function emitJacobian(fn: IRFunction, activeParams: ReadonlySet<VarId>, n
     tangent.set(p, dn);
     body.push(isArrayType(t) ? b.const(dn, zeroArrayExpr(t, len(p))) : b.let(dn, b.num(0)));
   }
-  const callJvp = (): JsExpr => b.call(jvp, [...params.map((q) => b.id(q.name)), ...active.map((p) => b.id(tangent.get(p)!))]);
+  // The result's kind (a readonly number[] result gives number[] derivatives).
+  const resultKind: ArrayType = fn.returnType === 'readonly number[]' ? 'number[]' : (fn.returnType as ArrayType);
   const m = names.fresh('m');
   const n = names.fresh('n');
   const rows = names.fresh('rows');
+  const jvpOut = names.fresh('first');
+  const callJvp = (withOut = true): JsExpr => b.call(jvp, [...params.map((q) => b.id(q.name)), ...active.map((p) => b.id(tangent.get(p)!)), ...(withOut ? [b.id(jvpOut)] : [])]);
+  // The first sweep gives the number of outputs; its result is then the `out` of every other one.
   body.push(b.comment('the value, to know the number of outputs'));
-  body.push(b.const(m, b.member(b.member(callJvp(), 'value'), 'length')));
+  body.push(b.const(jvpOut, callJvp(false)));
+  body.push(b.const(m, b.member(b.member(b.id(jvpOut), 'value'), 'length')));
   body.push(b.const(n, active.map(len).reduce((acc, e) => b.add(acc, e))));
   body.push(b.const(rows, b.as(b.arr([]), 'Float64Array[]')));
   const i = names.fresh('i');
@@ -71,10 +78,17 @@ export function emitJacobian(fn: IRFunction, activeParams: ReadonlySet<VarId>, n
   const w = names.fresh('w');
   const r = names.fresh('r');
   // The cotangent has the kind of the result.
-  reverse.push(b.const(w, zeroArrayExpr(fn.returnType === 'readonly number[]' ? 'number[]' : (fn.returnType as ArrayType), b.id(m))));
+  reverse.push(b.const(w, zeroArrayExpr(resultKind, b.id(m))));
+  const vjpOut = names.fresh('vjpOut');
+  const gradTypes = active.map((p) => jsType(fn.vars[p].type, 'adjoint'));
+  const gradZeros = active.map((p) => {
+    const t = fn.vars[p].type;
+    return isArrayType(t) ? zeroArrayExpr(t, len(p)) : b.num(0);
+  });
+  reverse.push(b.const(vjpOut, { k: 'obj', props: [['value', zeroArrayExpr(resultKind, b.id(m))], ['grads', b.as(b.arr(gradZeros), `[${gradTypes.join(', ')}]`)]] }));
   const grads = names.fresh('grads');
   const row: JsStmt[] = [b.assign(b.index(b.id(w), b.id(r)), b.num(1))];
-  row.push(b.const(grads, b.member(b.call(vjp, [...params.map((q) => b.id(q.name)), b.id(w)]), 'grads')));
+  row.push(b.const(grads, b.member(b.call(vjp, [...params.map((q) => b.id(q.name)), b.id(w), b.id(vjpOut)]), 'grads')));
   row.push(b.assign(b.index(b.id(w), b.id(r)), b.num(0)));
   let offset: JsExpr = b.num(0);
   active.forEach((p, idx) => {

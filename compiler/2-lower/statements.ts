@@ -97,7 +97,7 @@ export function lowerStatement(cx: LowerContext, node: ts.Statement, label?: str
         if (cx.localFunctions.has(node)) return; // registered with its block, inlined where called
         return fail(errors.closure(pos(cx, node)));
       case ts.SyntaxKind.ThrowStatement:
-        return fail(errors.unsupportedStatement(pos(cx, node), 'throw (validate inputs before calling the differentiated function)'));
+        return fail(errors.unsupportedStatement(pos(cx, node), 'throw other than `if (condition) throw new Error("message")`'));
       case ts.SyntaxKind.TryStatement:
         return fail(errors.unsupportedStatement(pos(cx, node), 'try/catch'));
       case ts.SyntaxKind.ForInStatement:
@@ -173,10 +173,34 @@ function lowerArrayInit(cx: LowerContext, node: ts.Expression, type: ArrayType):
 }
 
 function lowerIf(cx: LowerContext, node: ts.IfStatement): void {
+  const thrown = validation(cx, node);
+  if (thrown) {
+    cx.fn.emit({ kind: 'check', cond: lowerCondition(cx, node.expression), ...thrown, origin: cx.fn.origin });
+    return;
+  }
   const cond = lowerCondition(cx, node.expression);
   const then = cx.fn.region(() => lowerBlockOrStatement(cx, node.thenStatement));
   const els = node.elseStatement ? cx.fn.region(() => lowerBlockOrStatement(cx, node.elseStatement!)) : [];
   cx.fn.emit({ kind: 'if', cond, then, else: els, origin: cx.fn.origin });
+}
+
+/**
+ * `if (c) throw new Error("message")` (or `RangeError`, `TypeError`; braces optional, no `else`):
+ * input validation, kept as it is in generated code. Other throws are errors.
+ */
+function validation(cx: LowerContext, node: ts.IfStatement): { error: 'Error' | 'RangeError' | 'TypeError'; message: string } | undefined {
+  if (node.elseStatement) return undefined;
+  const then = node.thenStatement;
+  const stmt = ts.isBlock(then) && then.statements.length === 1 ? then.statements[0] : then;
+  if (!ts.isThrowStatement(stmt) || !stmt.expression) return undefined;
+  const e = skipOuter(stmt.expression);
+  if (!ts.isNewExpression(e) || !ts.isIdentifier(e.expression) || !['Error', 'RangeError', 'TypeError'].includes(e.expression.text)) return undefined;
+  const args = e.arguments ?? [];
+  if (args.length > 1) return undefined;
+  const text = args[0] && skipOuter(args[0]);
+  if (text && !ts.isStringLiteral(text) && !ts.isNoSubstitutionTemplateLiteral(text))
+    return fail(errors.unsupportedStatement(pos(cx, text), 'throw with a computed message (use a string literal)'));
+  return { error: e.expression.text as 'Error' | 'RangeError' | 'TypeError', message: text ? text.text : '' };
 }
 
 /** The test region and condition; `undefined` condition for an always-true test. */

@@ -2,7 +2,7 @@
  * How arrays are written in generated code, shared by both modes: type
  * annotations, element reads, creation and copies.
  */
-import { isArrayType, isOpaqueType, opaqueText, type ArrayType, type IRFunction, type Op, type Type } from '../ir/types';
+import { isArrayType, isOpaqueType, opaqueText, type Check, type ArrayType, type IRFunction, type Op, type Type } from '../ir/types';
 import { forEachStmt } from '../ir/walk';
 import { b, type JsExpr, type JsStmt } from '../5-print/js';
 import { rule } from '../rules/table';
@@ -74,6 +74,11 @@ export function hoistedDecl(name: string, t: Type): JsStmt {
   if (isArrayType(t)) return b.let(name, emptyArrayExpr(t), jsType(t, 'local'));
   if (isOpaqueType(t)) return b.let(name, b.as(b.as(b.id('undefined'), 'unknown'), opaqueText(t)));
   return b.let(name, t === 'boolean' ? b.bool(false) : b.num(0));
+}
+
+/** `if (cond) throw new Error("…")`: input validation, kept in place in every mode. */
+export function checkStmt(cond: JsExpr, s: Check): JsStmt {
+  return b.if(cond, [{ k: 'throw', e: b.newObj(s.error, [{ k: 'str', v: s.message }]) }]);
 }
 
 /** Array parameters the function writes to: generated code copies them first, so callers' arrays stay untouched. */

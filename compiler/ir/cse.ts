@@ -50,6 +50,8 @@ export function cse(fn: IRFunction): IRFunction {
         return replace.has(s.index) || replace.has(s.value) ? { ...s, index: find(s.index), value: find(s.value) } : s;
       case 'return':
         return replace.has(s.value) ? { ...s, value: find(s.value) } : s;
+      case 'check':
+        return replace.has(s.cond) ? { ...s, cond: find(s.cond) } : s;
       case 'if':
         return { ...s, cond: find(s.cond), then: region(s.then), else: region(s.else) };
       case 'loop':

@@ -106,6 +106,9 @@ export function printIR(fn: IRFunction, annotate?: (kind: 'temp' | 'var', id: nu
         case 'return':
           lines.push(`${pad}return ${t(s.value)}`);
           break;
+        case 'check':
+          lines.push(`${pad}check ${t(s.cond)} throws ${s.error} ${JSON.stringify(s.message)}`);
+          break;
         default:
           assertNever(s, 'statement');
       }

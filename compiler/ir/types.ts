@@ -157,6 +157,19 @@ export interface Fill {
   readonly origin: Origin;
 }
 
+/**
+ * `if (cond) throw new Error("message")` (or RangeError, TypeError): input validation. Not control
+ * flow for differentiation: when it throws, no derivative is computed; generated code keeps it in
+ * place, in every mode.
+ */
+export interface Check {
+  readonly kind: 'check';
+  readonly cond: TempId;
+  readonly error: 'Error' | 'RangeError' | 'TypeError';
+  readonly message: string;
+  readonly origin: Origin;
+}
+
 export interface If {
   readonly kind: 'if';
   readonly cond: TempId;
@@ -201,7 +214,7 @@ export interface Return {
   readonly origin: Origin;
 }
 
-export type Stmt = Op | Assign | Declare | Store | Push | Fill | If | Loop | Break | Continue | Return;
+export type Stmt = Op | Assign | Declare | Store | Push | Fill | Check | If | Loop | Break | Continue | Return;
 export type Region = readonly Stmt[];
 
 export interface IRFunction {

@@ -44,6 +44,8 @@ export function usesOf(s: Stmt): TempId[] {
       return [s.value];
     case 'store':
       return [s.index, s.value];
+    case 'check':
+      return [s.cond];
     default:
       return [];
   }

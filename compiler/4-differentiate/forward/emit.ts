@@ -21,7 +21,7 @@ import { cse } from '../../ir/cse';
 import { printStatements } from '../../5-print/printer';
 import type { FileContext } from '../context';
 import { useFacts, type UseFacts } from '../uses';
-import { jsType, loadExpr, newArrayExpr, primalExpression, sliceExpr, writtenParams, zeroArrayExpr } from '../arrays';
+import { checkStmt, jsType, loadExpr, newArrayExpr, primalExpression, sliceExpr, writtenParams, zeroArrayExpr } from '../arrays';
 
 export interface ForwardConvention {
   /** public `f_jvp` ({ value, tangent } and `out`), internal pushforward (value returned, tangent in ret[0]), or a primal copy. */
@@ -327,6 +327,9 @@ class ForwardEmitter {
       }
       case 'return':
         return this.ret(s, out);
+      case 'check':
+        this.push(out, s, checkStmt(this.value(s.cond), s));
+        return;
       default:
         return assertNever(s, 'statement');
     }

@@ -22,7 +22,7 @@ import { findFusions } from '../../3-analyze/fusion';
 import { b, isAtom, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
 import { FunctionNames } from '../names';
 import type { FileContext } from '../context';
-import { hoistedDecl, jsType, primalExpression, writtenParams, zeroArrayExpr } from '../arrays';
+import { checkStmt, hoistedDecl, jsType, primalExpression, writtenParams, zeroArrayExpr } from '../arrays';
 import { forwardStoredElements, normalizeControl } from './normalize';
 import { cse } from '../../ir/cse';
 import { forEachStmt, usesOf } from '../../ir/walk';
@@ -699,6 +699,9 @@ class ReverseEmitter {
           out.push(b.expr(b.call(b.member(arr, 'fill'), [this.fwd.get(s.value)!])));
           break;
         }
+        case 'check':
+          out.push(checkStmt(this.fwd.get(s.cond)!, s));
+          break;
         case 'if':
         case 'loop':
         case 'break':

@@ -15,7 +15,7 @@ import { resolveCallee } from '../1-frontend/functions';
 import { fail, pos, type LocalFunction, type LowerContext } from './context';
 import { irType, opaqueType } from './types';
 import { lowerLoopBody, namedArray } from './statements';
-import { destructuredValues, isFreshArray, lowerArrayCall, lowerArrayCreation, lowerElementAssignment, lowerLoad, lowerSpreadExtremum, isArrayMethodCall } from './arrays';
+import { destructuredValues, isFreshArray, lowerArrayFrom, lowerArrayCall, lowerArrayCreation, lowerElementAssignment, lowerLoad, lowerSpreadExtremum, isArrayMethodCall } from './arrays';
 
 const arithmetic: Partial<Record<ts.SyntaxKind, PrimName>> = {
   [ts.SyntaxKind.PlusToken]: 'add',
@@ -511,6 +511,8 @@ function lowerCall(cx: LowerContext, e: ts.CallExpression): TempId {
     if (ts.isIdentifier(obj) && obj.text === 'Math' && cx.fn.lookup('Math') === undefined) return lowerMathCall(cx, e, callee.name.text);
     if (isOpaqueExpr(cx, obj)) return fail(errors.readOnlyData(pos(cx, callee), `calling '${callee.getText(cx.sf)}'`, opaqueRoot(obj), 'loop over it with an index, or pass it to a function that takes number[]'));
     if (isArrayMethodCall(cx, callee)) return lowerArrayCall(cx, e, callee);
+    const objType = typeOfNode(cx, obj);
+    if (objType !== undefined && isArrayType(objType)) return fail(errors.unsupportedExpression(pos(cx, callee.name), `the array method '${callee.name.text}'`));
   }
   const test = numberTest(cx, callee);
   if (test) {
@@ -519,6 +521,8 @@ function lowerCall(cx: LowerContext, e: ts.CallExpression): TempId {
   }
   const local = localFunctionOf(cx, callee);
   if (local) return inlineLocalCall(cx, e, local);
+  if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Array' && callee.name.text === 'from' && cx.fn.lookup('Array') === undefined)
+    return lowerArrayFrom(cx, e);
   const resolved = resolveCallee(callee, cx.checker);
   if ('problem' in resolved) {
     if (resolved.problem === 'noBody') return fail(errors.noBody(pos(cx, callee), resolved.name));

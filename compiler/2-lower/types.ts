@@ -23,6 +23,13 @@ export function irType(t: ts.Type, checker: ts.TypeChecker): Type | undefined {
     const args = checker.getTypeArguments(t as ts.TypeReference);
     if (args.length === 1 && irType(args[0], checker) === 'number') return name === 'Array' ? 'number[]' : 'readonly number[]';
   }
+  // A tuple of numbers (`[number, number]`) is a numeric array of fixed length.
+  if (checker.isTupleType(t)) {
+    const target = (t as ts.TypeReference).target as ts.TupleType;
+    const items = checker.getTypeArguments(t as ts.TypeReference);
+    if (items.length > 0 && target.elementFlags.every((f) => f & ts.ElementFlags.Required) && items.every((a) => irType(a, checker) === 'number'))
+      return target.readonly ? 'readonly number[]' : 'number[]';
+  }
   return undefined;
 }
 

@@ -186,6 +186,9 @@ function numericType(node: ts.TypeNode | undefined, sf: ts.SourceFile, where: st
 function paramType(node: ts.TypeNode | undefined, sf: ts.SourceFile): ParamType {
   const text = node ? node.getText(sf).replace(/\s+/g, ' ') : 'number';
   const known: NumericType[] = ['number', 'number[]', 'readonly number[]', 'Float64Array', 'Float32Array'];
+  // A tuple of numbers is a numeric array of fixed length.
+  const tuple = /^(readonly )?\[number(, number)*\]$/.exec(text);
+  if (tuple) return tuple[1] ? 'readonly number[]' : 'number[]';
   return known.find((k) => k === text || (k === 'number[]' && text === 'Array<number>')) ?? 'data';
 }
 

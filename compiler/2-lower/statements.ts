@@ -118,7 +118,11 @@ function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclarationList): 
       lowerArrayDestructuring(cx, d.name, d.initializer, isConst);
       continue;
     }
-    if (!ts.isIdentifier(d.name)) return fail(errors.unsupportedStatement(pos(cx, d.name), 'object destructuring'));
+    if (ts.isObjectBindingPattern(d.name) && d.initializer && isOpaqueExpr(cx, d.initializer)) {
+      lowerDataDestructuring(cx, d.name, lowerExpr(cx, d.initializer), isConst);
+      continue;
+    }
+    if (!ts.isIdentifier(d.name)) return fail(errors.unsupportedStatement(pos(cx, d.name), 'object destructuring (only of read-only data)'));
     const name = d.name.text;
     const init = d.initializer && skipOuter(d.initializer);
     if (init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) {
@@ -153,6 +157,21 @@ function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclarationList): 
     if (cx.fn.temps[value] !== type) return fail(errors.localType(pos(cx, d.name), name, cx.fn.temps[value]));
     const v = cx.fn.declare(name, type, 'local', isConst);
     cx.fn.assign(v, value, true);
+  }
+}
+
+/** `const { x, y: py } = pts[i]` of read-only data: one property read per name. */
+function lowerDataDestructuring(cx: LowerContext, pattern: ts.ObjectBindingPattern, obj: TempId, isConst: boolean): void {
+  for (const el of pattern.elements) {
+    if (!ts.isIdentifier(el.name) || el.dotDotDotToken || el.initializer || (el.propertyName && !ts.isIdentifier(el.propertyName)))
+      return fail(errors.unsupportedStatement(pos(cx, el), 'destructuring with defaults, rest elements, computed or nested patterns'));
+    const key = (el.propertyName as ts.Identifier | undefined)?.text ?? el.name.text;
+    const t = cx.checker.getTypeAtLocation(el.name);
+    const scalar = irType(t, cx.checker);
+    const type = scalar === 'number' || scalar === 'boolean' ? scalar : opaqueType(t, cx.checker);
+    if (type === undefined) return fail(errors.localType(pos(cx, el.name), el.name.text, cx.checker.typeToString(t)));
+    const v = cx.fn.declare(el.name.text, type, 'local', isConst);
+    cx.fn.assign(v, cx.fn.op({ op: 'get', key }, [obj], type), true);
   }
 }
 
@@ -252,6 +271,8 @@ function lowerForOf(cx: LowerContext, node: ts.ForOfStatement, label: string | u
   const init = node.initializer;
   const entries = entriesLoop(cx, node);
   if (entries) return lowerForOfArray(cx, node, entries.arr, entries.value, label, entries.index);
+  if (ts.isVariableDeclarationList(init) && init.declarations.length === 1 && ts.isObjectBindingPattern(init.declarations[0].name) && isOpaqueExpr(cx, node.expression))
+    return lowerForOfOpaque(cx, node, undefined, label);
   if (!ts.isVariableDeclarationList(init) || init.declarations.length !== 1 || !ts.isIdentifier(init.declarations[0].name))
     return fail(errors.unsupportedStatement(pos(cx, init), 'for … of without a single `const x` binding'));
   const name = init.declarations[0].name.text;
@@ -299,12 +320,13 @@ function lowerForOfArray(cx: LowerContext, node: ts.ForOfStatement, arr: VarId, 
 }
 
 /** `for (const row of X)` over opaque data: the same index loop, reading `X[i]` with `get`. */
-function lowerForOfOpaque(cx: LowerContext, node: ts.ForOfStatement, name: string, label: string | undefined): void {
+function lowerForOfOpaque(cx: LowerContext, node: ts.ForOfStatement, name: string | undefined, label: string | undefined): void {
   const init = node.initializer as ts.VariableDeclarationList;
-  const elementType = cx.checker.getTypeAtLocation(init.declarations[0].name);
+  const binding = init.declarations[0].name;
+  const elementType = cx.checker.getTypeAtLocation(binding);
   const scalar = irType(elementType, cx.checker);
   const type = scalar === 'number' || scalar === 'boolean' ? scalar : opaqueType(elementType, cx.checker);
-  if (type === undefined) return fail(errors.localType(pos(cx, init.declarations[0].name), name, cx.checker.typeToString(elementType)));
+  if (type === undefined) return fail(errors.localType(pos(cx, binding), name ?? binding.getText(cx.sf), cx.checker.typeToString(elementType)));
   cx.fn.withScope(() => {
     // The data iterated: its own variable when it names one that is never reassigned, else a hidden one.
     const named = ts.isIdentifier(skipOuter(node.expression)) ? cx.fn.lookup((skipOuter(node.expression) as ts.Identifier).text) : undefined;
@@ -324,8 +346,10 @@ function lowerForOfOpaque(cx: LowerContext, node: ts.ForOfStatement, name: strin
     });
     const body = cx.fn.withScope(() =>
       cx.fn.region(() => {
-        const x = cx.fn.declare(name, type, 'local', (init.flags & ts.NodeFlags.Const) !== 0);
-        cx.fn.assign(x, cx.fn.op({ op: 'get', key: undefined }, [cx.fn.read(src), cx.fn.read(index)], type), true);
+        const element = cx.fn.op({ op: 'get', key: undefined }, [cx.fn.read(src), cx.fn.read(index)], type);
+        const isConst = (init.flags & ts.NodeFlags.Const) !== 0;
+        if (ts.isObjectBindingPattern(binding)) lowerDataDestructuring(cx, binding, element, isConst);
+        else cx.fn.assign(cx.fn.declare(name!, type, 'local', isConst), element, true);
         if (ts.isBlock(node.statement)) lowerStatements(cx, node.statement.statements);
         else lowerStatement(cx, node.statement);
       }),

@@ -249,7 +249,9 @@ function lowerGet(cx: LowerContext, e: ts.PropertyAccessExpression | ts.ElementA
   if (type === undefined) return fail(errors.unsupportedExpression(pos(cx, e), `reading '${e.getText(cx.sf).slice(0, 40)}' of type '${cx.checker.typeToString(t)}' (opaque data may hold numbers, strings, booleans, arrays, tuples and plain objects of them)`));
   if (ts.isPropertyAccessExpression(e)) {
     if (ts.isPrivateIdentifier(e.name)) return fail(errors.unsupportedExpression(pos(cx, e.name), 'private fields'));
-    return cx.fn.op({ op: 'get', key: e.name.text }, [obj], type);
+    // (an optional number or boolean: the value may be undefined, as in the primal)
+    const optional = (type === 'number' || type === 'boolean') && t !== cx.checker.getNonNullableType(t);
+    return cx.fn.op(optional ? { op: 'get', key: e.name.text, optional } : { op: 'get', key: e.name.text }, [obj], type);
   }
   const index = lowerExpr(cx, e.argumentExpression);
   if (cx.fn.temps[index] !== 'number') return fail(errors.unsupportedExpression(pos(cx, e.argumentExpression), 'a non-numeric index'));

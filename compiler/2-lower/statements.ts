@@ -167,11 +167,13 @@ function lowerDataDestructuring(cx: LowerContext, pattern: ts.ObjectBindingPatte
       return fail(errors.unsupportedStatement(pos(cx, el), 'destructuring with defaults, rest elements, computed or nested patterns'));
     const key = (el.propertyName as ts.Identifier | undefined)?.text ?? el.name.text;
     const t = cx.checker.getTypeAtLocation(el.name);
-    const scalar = irType(t, cx.checker);
+    // (an optional property may be undefined: the primal then computes NaN, and so does generated code)
+    const scalar = irType(cx.checker.getNonNullableType(t), cx.checker);
     const type = scalar === 'number' || scalar === 'boolean' ? scalar : opaqueType(t, cx.checker);
     if (type === undefined) return fail(errors.localType(pos(cx, el.name), el.name.text, cx.checker.typeToString(t)));
     const v = cx.fn.declare(el.name.text, type, 'local', isConst);
-    cx.fn.assign(v, cx.fn.op({ op: 'get', key }, [obj], type), true);
+    const optional = type === 'number' || type === 'boolean' ? t !== cx.checker.getNonNullableType(t) : undefined;
+    cx.fn.assign(v, cx.fn.op(optional ? { op: 'get', key, optional } : { op: 'get', key }, [obj], type), true);
   }
 }
 

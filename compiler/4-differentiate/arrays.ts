@@ -28,7 +28,7 @@ export function loadExpr(arr: JsExpr, index: JsExpr, type: Type, ctx: FileContex
 
 /** A read of opaque data: `obj.key`, or `obj[i]` (with `!` when the project checks indexed access). */
 export function getExpr(op: Extract<Op, { op: 'get' }>, args: readonly JsExpr[], ctx: FileContext): JsExpr {
-  if (op.key !== undefined) return b.member(args[0], op.key);
+  if (op.key !== undefined) return op.optional ? { k: 'nonNull', e: b.member(args[0], op.key) } : b.member(args[0], op.key);
   const e = b.index(args[0], args[1]);
   return ctx.uncheckedIndex ? { k: 'nonNull', e } : e;
 }

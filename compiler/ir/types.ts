@@ -100,9 +100,10 @@ export type OpData =
   | { readonly op: 'length'; readonly var: VarId }
   /**
    * A read of opaque data: `obj.key` (args [obj]) or `obj[index]` (args [obj, index], `key` undefined).
-   * The result is a number or boolean (never differentiated), an array (read only), or opaque again.
+   * The result is a number or boolean (never differentiated), an array (read only), or opaque again;
+   * `optional`: a property TypeScript types as possibly undefined (`weight?: number`), read with `!`.
    */
-  | { readonly op: 'get'; readonly key: string | undefined }
+  | { readonly op: 'get'; readonly key: string | undefined; readonly optional?: boolean }
   /** A fresh array: `new Float64Array(n)` / `new Array(n).fill(v)` (args [n, v?]) or a literal `[a, b, c]` (args elements). */
   | { readonly op: 'newArray'; readonly type: ArrayType; readonly form: 'sized' | 'literal' }
   /** `src.slice(start?, end?)` / `src.subarray(start?, end?)` as a copy: args [start, end] (missing ones are absent). */

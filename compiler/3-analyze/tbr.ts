@@ -67,6 +67,14 @@ export type RNode =
       readonly inLoop: boolean;
       /** Arrays recorded whole at the start of each iteration instead of element by element (see `snapshots`). */
       readonly snapshots: VarId[];
+      /**
+       * A counter the reverse sweep sets from the trip count instead of restoring it:
+       * `v = start` right before the loop, `v += step` its only write inside (in a block of the
+       * body itself, so it runs in every iteration), and read nowhere else. Its value at the
+       * loop's end is `start + trips · step`, so nothing of it is recorded across iterations
+       * of an enclosing loop.
+       */
+      counter?: Counter;
     }
   | FusedLoop;
 
@@ -79,6 +87,12 @@ export interface FusedLoop {
   readonly body: RNode[];
   /** Variables the loop overwrites whose entry values a later-reversed recompute needs: copied once before the loop. */
   readonly entrySaves: VarId[];
+}
+
+export interface Counter {
+  readonly var: VarId;
+  readonly start: number;
+  readonly step: number;
 }
 
 export interface ReversePlan {
@@ -231,6 +245,7 @@ export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolea
   };
 
   const tree = build(fn.body, true, false);
+  findCounters(fn, tree, ints);
 
   // The exposed dataflow, recording saves as it goes (saves only grow, so the fixpoint's last pass has them all).
   const savedIn = new Map<BlockInfo, Set<VarId>>();
@@ -290,6 +305,11 @@ export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolea
           x = next;
         }
         e = flow(n.test, x);
+        // The reverse sweep sets the counter itself before reversing the loop.
+        if (n.counter) {
+          e = new Set(e);
+          e.delete(n.counter.var);
+        }
       }
     }
     return e;
@@ -301,6 +321,62 @@ export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolea
     for (const s of blk.saves) if (isArrayType(fn.vars[s.var].type) && s.how === 'invert') throw new Error('array invert');
   }
   return { tree };
+}
+
+/** Marks the loops whose counter the reverse sweep can set from the trip count (see `counter` on loop nodes). */
+function findCounters(fn: IRFunction, tree: RNode[], ints: readonly boolean[]): void {
+  // Where each variable is read, and every write, by statement.
+  const readsIn = new Map<VarId, Stmt[]>();
+  forEachStmt(fn.body, (s) => {
+    if (s.kind === 'op' && s.op === 'read') {
+      let l = readsIn.get(s.var);
+      if (!l) readsIn.set(s.var, (l = []));
+      l.push(s);
+    }
+  });
+  const visit = (nodes: RNode[]): void => {
+    nodes.forEach((n, i) => {
+      if (n.kind === 'if') {
+        visit(n.then);
+        visit(n.else);
+        return;
+      }
+      if (n.kind === 'fused') {
+        visit(n.body);
+        return;
+      }
+      if (n.kind !== 'loop') return;
+      visit(n.test);
+      visit(n.body);
+      // (only inside another loop is the counter recorded across iterations; elsewhere a local keeps it)
+      if (!n.inLoop) return;
+      const before = nodes[i - 1];
+      if (!before || before.kind !== 'block') return;
+      const inside = new Set<Stmt>();
+      forEachStmt([n.stmt], (s) => inside.add(s));
+      for (const blk of n.body) {
+        if (blk.kind !== 'block') continue;
+        for (const s of blk.stmts) {
+          if (s.kind !== 'assign' || !ints[s.var]) continue;
+          const v = s.var;
+          const step = invertibleDelta(blk.stmts, v);
+          if (step === undefined) continue;
+          // The only write to v in the loop, and every read of v inside it.
+          let writes = 0;
+          forEachStmt([n.stmt], (t) => (t.kind === 'assign' || t.kind === 'declare') && t.var === v && writes++);
+          if (writes !== 1 || !(readsIn.get(v) ?? []).every((r) => inside.has(r))) continue;
+          // `v = c` as the last write to v right before the loop.
+          const init = [...before.stmts].reverse().find((t) => (t.kind === 'assign' || t.kind === 'declare') && t.var === v);
+          if (!init || init.kind !== 'assign') continue;
+          const def = before.stmts.find((t) => t.kind === 'op' && t.id === init.value);
+          if (!def || def.kind !== 'op' || def.op !== 'const' || typeof def.value !== 'number' || !Number.isInteger(def.value)) continue;
+          n.counter = { var: v, start: def.value, step };
+          return;
+        }
+      }
+    });
+  };
+  visit(tree);
 }
 
 function union<T>(a: Set<T>, b2: Set<T>): Set<T> {

@@ -801,6 +801,12 @@ class ReverseEmitter {
         const popped = n.nested && n.inLoop;
         const count = popped ? this.names.fresh('trips') : counter;
         if (popped) out.push(b.const(count, this.tape('popInt')));
+        if (n.counter) {
+          // The counter's value at the end of the loop, from the trip count (nothing was recorded).
+          const { start, step } = n.counter;
+          const steps = step === 1 ? b.id(count) : b.mul(b.num(step), b.id(count));
+          out.push(b.assign(this.names.variable(n.counter.var), start === 0 ? steps : b.add(b.num(start), steps)));
+        }
         const test: JsStmt[] = [];
         this.revNodes(n.test, test);
         const body: JsStmt[] = [];

@@ -609,7 +609,9 @@ function inlineLocalCall(cx: LowerContext, e: ts.CallExpression, local: LocalFun
     });
     cx.inlining.add(local.fn);
     try {
-      const value = lowerLoopBody(cx, local.fn, isVoid);
+      const returns = ret && !isVoid ? irType(ret, cx.checker) : 'number';
+      if (returns === undefined || returns === 'boolean') return fail(errors.returnType(pos(cx, e), local.name, ret ? cx.checker.typeToString(ret) : 'unknown'));
+      const value = lowerLoopBody(cx, local.fn, isVoid, returns);
       return value ?? cx.fn.constant(0);
     } finally {
       cx.inlining.delete(local.fn);

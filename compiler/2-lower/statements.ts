@@ -375,7 +375,13 @@ function lowerReturn(cx: LowerContext, node: ts.ReturnStatement): void {
   if (cb) {
     if (cb.value !== undefined) {
       if (!node.expression) return fail(errors.callback(pos(cx, node), 'a return without a value in a map or reduce callback'));
-      cx.fn.assign(cb.value, lowerExpr(cx, node.expression));
+      const value = lowerExpr(cx, node.expression);
+      const type = cx.fn.vars[cb.value].type;
+      if (cx.fn.temps[value] !== type) return fail(errors.unsupportedExpression(pos(cx, node.expression), `returning ${cx.fn.temps[value]} where ${type} is returned elsewhere`));
+      // (an array returned from the middle of a local function must be a fresh one: the result holds it)
+      if (isArrayType(type) && !isFreshArray(cx, cx.fn.current[cx.fn.current.length - 1]))
+        return fail(errors.arrayAlias(pos(cx, node.expression), 'a local function returning an array variable from the middle of its body; return a copy (.slice())'));
+      cx.fn.assign(cb.value, value);
     }
     cx.fn.emit({ kind: 'break', loop: cb.loop, origin: cx.fn.origin });
     return;
@@ -459,7 +465,7 @@ function breaksSwitch(node: ts.Node): boolean {
  * last statement is inlined as it is; otherwise it runs inside a one-iteration
  * `do { … } while (false)` where each `return v` assigns v and breaks out.
  */
-export function lowerLoopBody(cx: LowerContext, cb: ts.ArrowFunction | ts.FunctionExpression | ts.FunctionDeclaration, isForEach: boolean): TempId | undefined {
+export function lowerLoopBody(cx: LowerContext, cb: ts.ArrowFunction | ts.FunctionExpression | ts.FunctionDeclaration, isForEach: boolean, resultType: Type = 'number'): TempId | undefined {
   if (!cb.body) return undefined;
   if (!ts.isBlock(cb.body)) {
     const v = lowerExpr(cx, cb.body);
@@ -477,7 +483,7 @@ export function lowerLoopBody(cx: LowerContext, cb: ts.ArrowFunction | ts.Functi
     if (isForEach) return undefined;
     return atStatement(cx, last, () => lowerExpr(cx, last.expression!));
   }
-  const valueVar = isForEach ? undefined : cx.fn.declare('ret', 'number', 'hidden', false);
+  const valueVar = isForEach ? undefined : cx.fn.declare('ret', resultType, 'hidden', false);
   if (valueVar !== undefined) cx.fn.emit({ kind: 'declare', var: valueVar, origin: cx.fn.origin });
   const once = cx.fn.newLoop(undefined);
   const stack = callbackReturns.get(cx) ?? [];

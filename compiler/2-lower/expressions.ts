@@ -273,6 +273,10 @@ function lowerPropertyAccess(cx: LowerContext, e: ts.PropertyAccessExpression): 
     const v = cx.fn.lookup(obj.text);
     if (v !== undefined && isArrayType(cx.fn.vars[v].type)) return cx.fn.op({ op: 'length', var: v }, [], 'number');
   }
+  // A member of a numeric enum (`Mode.Fast`): its constant value.
+  const decl = cx.checker.getSymbolAtLocation(e)?.valueDeclaration;
+  const member = decl && ts.isEnumMember(decl) ? cx.checker.getConstantValue(decl) : undefined;
+  if (typeof member === 'number') return cx.fn.constant(member);
   return fail(errors.unsupportedExpression(pos(cx, e), `property access '${e.getText(cx.sf)}'`));
 }
 

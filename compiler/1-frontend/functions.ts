@@ -31,6 +31,12 @@ export interface MarkedFunction {
   readonly explicit: boolean;
 }
 
+/** The name of a parameter; a destructured one (`[x, y]`) is named after its parts, `x_y`. */
+export function parameterName(p: ts.ParameterDeclaration): string {
+  if (ts.isIdentifier(p.name)) return p.name.text;
+  return p.name.elements.map((el) => (ts.isBindingElement(el) ? el.name.getText() : '')).join('_');
+}
+
 function hasExport(node: ts.Node): boolean {
   return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
 }
@@ -73,7 +79,7 @@ export function findMarked(sf: ts.SourceFile): { marked: MarkedFunction[]; diagn
     topLevel.add(fn.node);
     const tag = differentiableTag(tagged);
     if (!tag) continue;
-    const params = fn.node.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : p.name.getText(sf)));
+    const params = fn.node.parameters.map(parameterName);
     const text = (ts.getTextOfJSDocComment(tag.comment) ?? '').trim();
     if (text === '') {
       marked.push({ source: fn, wrt: params, explicit: false });

@@ -99,6 +99,11 @@ export class FunctionBuilder {
     return id;
   }
 
+  /** Gives parameter `v` its default value. */
+  setDefault(v: VarId, value: number): void {
+    this.vars[v] = { ...this.vars[v], init: value };
+  }
+
   /** Makes `name` refer to an existing variable in the innermost scope (callback parameters bound to hidden loop variables). */
   lookupOverride(name: string | undefined, v: VarId): void {
     if (name !== undefined) this.scopes[this.scopes.length - 1].set(name, v);

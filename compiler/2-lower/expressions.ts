@@ -136,6 +136,12 @@ function lowerIdentifier(cx: LowerContext, id: ts.Identifier): TempId {
   if (id.text === 'Infinity') return cx.fn.constant(Infinity);
   if (id.text === 'NaN') return cx.fn.constant(NaN);
   if (id.text === 'undefined') return fail(errors.unsupportedExpression(pos(cx, id), 'undefined'));
+  const alias = mathAlias(cx, id);
+  if (alias !== undefined) {
+    const c = mathConstants.get(alias);
+    if (c === undefined) return fail(errors.unsupportedMath(pos(cx, id), alias));
+    return cx.fn.constant(c, `Math.${alias}`);
+  }
   const value = moduleConstant(cx, id);
   if (value !== undefined) return cx.fn.constant(value);
   const sym = cx.checker.getSymbolAtLocation(id);
@@ -144,6 +150,23 @@ function lowerIdentifier(cx: LowerContext, id: ts.Identifier): TempId {
     return fail(errors.closure(pos(cx, id)));
   }
   return fail(errors.moduleVariable(pos(cx, id), id.text));
+}
+
+/**
+ * The member of `Math` a name stands for when it comes from a module-level
+ * `const { sqrt, PI: pi } = Math` (in this file or imported): `sqrt`, `PI`.
+ */
+function mathAlias(cx: LowerContext, id: ts.Identifier): string | undefined {
+  let sym = cx.checker.getSymbolAtLocation(id);
+  if (sym && sym.flags & ts.SymbolFlags.Alias) sym = cx.checker.getAliasedSymbol(sym);
+  const decl = sym?.valueDeclaration;
+  if (!decl || !ts.isBindingElement(decl) || !ts.isObjectBindingPattern(decl.parent)) return undefined;
+  const vd = decl.parent.parent;
+  if (!ts.isVariableDeclaration(vd) || !vd.initializer || !(vd.parent.flags & ts.NodeFlags.Const) || !ts.isSourceFile(vd.parent.parent.parent)) return undefined;
+  const init = skipOuter(vd.initializer);
+  if (!ts.isIdentifier(init) || init.text !== 'Math' || decl.dotDotDotToken) return undefined;
+  const key = decl.propertyName ?? decl.name;
+  return ts.isIdentifier(key) ? key.text : undefined;
 }
 
 /** A declaration inside the function being lowered that is not one of its locals: a nested function. */
@@ -527,6 +550,8 @@ function lowerCall(cx: LowerContext, e: ts.CallExpression): TempId {
   }
   const local = localFunctionOf(cx, callee);
   if (local) return inlineLocalCall(cx, e, local);
+  const alias = ts.isIdentifier(callee) ? mathAlias(cx, callee) : undefined;
+  if (alias !== undefined) return lowerMathCall(cx, e, alias);
   if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Array' && callee.name.text === 'from' && cx.fn.lookup('Array') === undefined)
     return lowerArrayFrom(cx, e);
   const resolved = resolveCallee(callee, cx.checker);
@@ -537,10 +562,18 @@ function lowerCall(cx: LowerContext, e: ts.CallExpression): TempId {
   }
   const src = resolved.source;
   const params = src.node.parameters;
-  if (params.some((p) => p.dotDotDotToken || p.initializer || p.questionToken))
-    return fail(errors.unsupportedExpression(pos(cx, e), `calling '${src.name}', which has optional, default or rest parameters`));
-  if (e.arguments.length !== params.length) return fail(errors.arity(pos(cx, e), src.name, params.length, e.arguments.length));
+  if (params.some((p) => p.dotDotDotToken || p.questionToken))
+    return fail(errors.unsupportedExpression(pos(cx, e), `calling '${src.name}', which has optional or rest parameters`));
+  // Arguments left out take the parameter's default (a constant number).
+  const required = params.findIndex((p) => p.initializer !== undefined);
+  const least = required === -1 ? params.length : required;
+  if (e.arguments.length < least || e.arguments.length > params.length) return fail(errors.arity(pos(cx, e), src.name, params.length, e.arguments.length));
   const args = e.arguments.map((a) => namedArray(cx, lowerExpr(cx, a), 'arg'));
+  for (const p of params.slice(e.arguments.length)) {
+    const init = p.initializer ? constantDefault(cx, p) : undefined;
+    if (init === undefined) return fail(errors.unsupportedExpression(pos(cx, e), `calling '${src.name}' without '${p.name.getText()}', whose default is not a constant number`));
+    args.push(cx.fn.constant(init));
+  }
   const sig = cx.checker.getSignatureFromDeclaration(src.node);
   const ret = sig ? irType(cx.checker.getReturnTypeOfSignature(sig), cx.checker) : undefined;
   if (ret === undefined || ret === 'boolean') {
@@ -670,4 +703,18 @@ function numberTest(cx: LowerContext, callee: ts.Expression): PrimName | undefin
     return tests[callee.name.text];
   }
   return undefined;
+}
+
+/** The value of a parameter's default when it is a constant numeric expression (`10`, `2 * Math.PI`, a module constant). */
+export function constantDefault(cx: LowerContext, p: ts.ParameterDeclaration): number | undefined {
+  let t = -1;
+  try {
+    cx.fn.region(() => {
+      t = lowerExpr(cx, p.initializer!);
+    });
+  } catch {
+    return undefined;
+  }
+  const v = cx.fn.constants.get(t);
+  return typeof v === 'number' ? v : undefined;
 }

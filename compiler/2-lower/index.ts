@@ -13,9 +13,9 @@ import { forEachStmtNumbered, usesOf } from '../ir/walk';
 import type { FunctionSource } from '../1-frontend/functions';
 import { originOf, positionOf } from '../1-frontend/position';
 import { FunctionBuilder } from './builder';
-import { fail, type LowerContext } from './context';
-import { lowerExpr } from './expressions';
-import { endsFlow, lowerStatements } from './statements';
+import { atStatement, fail, type LowerContext } from './context';
+import { constantDefault, lowerExpr } from './expressions';
+import { destructureParameter, endsFlow, lowerStatements } from './statements';
 import { irType, opaqueType } from './types';
 
 export interface Lowered {
@@ -34,11 +34,31 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Low
 
   const fn = new FunctionBuilder(originOf(src.nameNode, sf));
   const cx: LowerContext = { checker, sf, fn, name: src.name, callees: new Map(), files: new Set(), views: [], root: node, localFunctions: new Map(), inlining: new Set() };
+  // `([x, y]: [number, number])`: a parameter named after its parts (`x_y`), destructured first thing.
+  const patterns: { param: VarId; pattern: ts.BindingPattern }[] = [];
   const params = node.parameters.map((p) => {
-    if (!ts.isIdentifier(p.name)) return fail(errors.unsupportedStatement(where(p.name), 'destructuring parameters'));
+    if (!ts.isIdentifier(p.name)) {
+      const pattern = p.name;
+      const parts = pattern.elements.map((el) => (ts.isBindingElement(el) && ts.isIdentifier(el.name) ? el.name.text : undefined));
+      if (p.initializer || p.dotDotDotToken || parts.some((n) => n === undefined)) return fail(errors.unsupportedStatement(where(p.name), 'destructuring parameters with defaults, holes, rest or nested patterns'));
+      const t = checker.getTypeAtLocation(p);
+      const type = irType(t, checker) ?? opaqueType(t, checker);
+      if (type === undefined || type === 'number' || type === 'boolean') return fail(errors.parameterType(where(p.name), p.name.getText(sf), checker.typeToString(t)));
+      const v = fn.declare(parts.join('_'), type, 'param', true);
+      patterns.push({ param: v, pattern });
+      return v;
+    }
     const t = checker.getTypeAtLocation(p.name);
     const type = irType(t, checker);
-    if (p.dotDotDotToken || p.questionToken || p.initializer) return fail(errors.parameterType(where(p), p.name.text, `${checker.typeToString(t)} (optional, default and rest parameters are not supported)`));
+    if (p.dotDotDotToken || p.questionToken) return fail(errors.parameterType(where(p), p.name.text, `${checker.typeToString(t)} (optional and rest parameters are not supported)`));
+    if (p.initializer) {
+      // `m = 10`: a number with a constant default, kept by the public generated functions.
+      const init = constantDefault(cx, p);
+      if (type !== 'number' || init === undefined) return fail(errors.parameterType(where(p), p.name.text, `${checker.typeToString(t)} (a default value must be a constant number)`));
+      const v = fn.declare(p.name.text, type, 'param', true);
+      fn.setDefault(v, init);
+      return v;
+    }
     if (type !== undefined) return fn.declare(p.name.text, type, 'param', true);
     // Data the function only reads (`X: number[][]`, `pts: Point[]`, `idx: Int32Array`): never differentiated.
     const opaque = opaqueType(t, checker);
@@ -54,6 +74,7 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Low
   }
 
   fn.withScope(() => {
+    for (const { param, pattern } of patterns) atStatement(cx, pattern, () => destructureParameter(cx, param, pattern));
     const body = node.body!;
     if (ts.isBlock(body)) {
       lowerStatements(cx, body.statements);
@@ -133,3 +154,4 @@ function rejectWrittenViews(cx: LowerContext): void {
     if (names.length > 0) fail(errors.arrayAlias(view.at, `'${view.text}' is a view that shares memory with its array, and ${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} written while it is in use; copy it with slice()`));
   }
 }
+

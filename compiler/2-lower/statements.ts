@@ -9,7 +9,7 @@
  */
 import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
-import { isArrayType, type ArrayType, type Region, type Stmt, type TempId, type Type, type VarId } from '../ir/types';
+import { isArrayType, isOpaqueType, type ArrayType, type Region, type Stmt, type TempId, type Type, type VarId } from '../ir/types';
 import { atStatement, fail, pos, type LowerContext } from './context';
 import { isOpaqueExpr, localTypeOf, lowerCondition, lowerExpr, prim, skipOuter, typeOfNode } from './expressions';
 import { irType, opaqueType } from './types';
@@ -158,6 +158,22 @@ function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclarationList): 
     const v = cx.fn.declare(name, type, 'local', isConst);
     cx.fn.assign(v, value, true);
   }
+}
+
+/** A destructured parameter: `[x, y]` of a numeric array (loads) or of data (element reads), `{ x, y }` of data. */
+export function destructureParameter(cx: LowerContext, param: VarId, pattern: ts.BindingPattern): void {
+  const type = cx.fn.vars[param].type;
+  if (ts.isObjectBindingPattern(pattern)) {
+    if (!isOpaqueType(type)) return fail(errors.unsupportedStatement(pos(cx, pattern), 'object destructuring (only of read-only data)'));
+    return lowerDataDestructuring(cx, pattern, cx.fn.read(param), true);
+  }
+  pattern.elements.forEach((el, i) => {
+    if (!ts.isBindingElement(el) || !ts.isIdentifier(el.name)) return;
+    const t = localTypeOf(cx, el.name);
+    if (t !== 'number') return fail(errors.localType(pos(cx, el.name), el.name.text, cx.checker.typeToString(cx.checker.getTypeAtLocation(el.name))));
+    const value = isArrayType(type) ? cx.fn.op({ op: 'load', var: param }, [cx.fn.constant(i)], 'number') : cx.fn.op({ op: 'get', key: undefined }, [cx.fn.read(param), cx.fn.constant(i)], 'number');
+    cx.fn.assign(cx.fn.declare(el.name.text, 'number', 'local', true), value, true);
+  });
 }
 
 /** `const { x, y: py } = pts[i]` of read-only data: one property read per name. */

@@ -4,7 +4,7 @@
  */
 import { isArrayType, isOpaqueType, opaqueText, type Check, type ArrayType, type IRFunction, type Op, type Type } from '../ir/types';
 import { forEachStmt } from '../ir/walk';
-import { b, type JsExpr, type JsStmt } from '../5-print/js';
+import { b, type JsExpr, type JsParam, type JsStmt } from '../5-print/js';
 import { rule } from '../rules/table';
 import type { FileContext } from './context';
 
@@ -18,6 +18,12 @@ export function jsType(t: Type, role: 'param' | 'tangent' | 'adjoint' | 'result'
   // Tangents and locals of a read-only array stay read-only; gradients and results are new arrays.
   if (t === 'readonly number[]') return role === 'param' || role === 'tangent' || role === 'local' ? 'readonly number[]' : 'number[]';
   return t;
+}
+
+/** A parameter of a generated function: its type, and (public functions) its default value. */
+export function paramDecl(fn: IRFunction, p: number, name: string, isPublic: boolean): JsParam {
+  const v = fn.vars[p];
+  return { name, type: jsType(v.type, 'param'), ...(isPublic && v.init !== undefined ? { init: { k: 'num', v: v.init } as JsExpr } : {}) };
 }
 
 /** `a[i]`, with `!` for plain arrays when the project checks indexed access. */

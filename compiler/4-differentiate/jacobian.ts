@@ -12,11 +12,11 @@
 import { isArrayType, type ArrayType, type IRFunction, type VarId } from '../ir/types';
 import { b, type JsExpr, type JsFunction, type JsStmt } from '../5-print/js';
 import { FunctionNames } from './names';
-import { jsType, zeroArrayExpr } from './arrays';
+import { jsType, paramDecl, zeroArrayExpr } from './arrays';
 
 export function emitJacobian(fn: IRFunction, activeParams: ReadonlySet<VarId>, name: string, prefix = fn.name): JsFunction {
   const names = new FunctionNames(fn, true);
-  const params = fn.params.map((p) => ({ name: names.variable(p), type: jsType(fn.vars[p].type, 'param') }));
+  const params = fn.params.map((p) => paramDecl(fn, p, names.variable(p), true));
   const active = fn.params.filter((p) => activeParams.has(p));
   const v = (p: VarId) => b.id(names.variable(p));
   const len = (p: VarId): JsExpr => (isArrayType(fn.vars[p].type) ? b.member(v(p), 'length') : b.num(1));

@@ -56,6 +56,8 @@ export interface JsParam {
   readonly name: string;
   readonly type: string;
   readonly optional?: boolean;
+  /** A default value (`m: number = 10`). */
+  readonly init?: JsExpr;
 }
 
 export interface JsFunction {

@@ -207,7 +207,7 @@ function functionDecl(fn: JsFunction): ts.FunctionDeclaration {
     fn.name,
     undefined,
     fn.params.map((p) =>
-      f.createParameterDeclaration(undefined, undefined, p.name, p.optional ? f.createToken(ts.SyntaxKind.QuestionToken) : undefined, typeNode(p.type)),
+      f.createParameterDeclaration(undefined, undefined, p.name, p.optional ? f.createToken(ts.SyntaxKind.QuestionToken) : undefined, typeNode(p.type), p.init ? expr(p.init) : undefined),
     ),
     fn.returnType ? typeNode(fn.returnType) : undefined,
     block(fn.body),

@@ -66,6 +66,8 @@ export interface Var {
   readonly topLevel: boolean;
   /** Declared with `const` (or a parameter never assigned). */
   readonly constant: boolean;
+  /** A parameter's default value (`m = 10`): public generated functions keep it. */
+  readonly init?: number;
 }
 
 /** Names of elementary operations; each has exactly one entry in the rule table. */

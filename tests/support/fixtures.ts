@@ -28,6 +28,8 @@ export type ParamType = NumericType | 'data';
 export interface Param {
   readonly name: string;
   readonly type: ParamType;
+  /** Declared with a default value (`m = 10`). */
+  readonly hasDefault?: boolean;
 }
 
 export interface MarkedFunction {
@@ -199,7 +201,7 @@ export function markedFunctions(text: string, file = 'input.ts'): MarkedFunction
   const add = (name: string, tagged: ts.Node, fn: ts.SignatureDeclarationBase) => {
     const tag = ts.getJSDocTags(tagged).find((t) => t.tagName.text === 'differentiable');
     if (!tag) return;
-    const params = fn.parameters.map((p) => ({ name: p.name.getText(sf), type: paramType(p.type, sf) }));
+    const params = fn.parameters.map((p) => ({ name: p.name.getText(sf), type: paramType(p.type, sf), ...(p.initializer ? { hasDefault: true } : {}) }));
     const wrtText = /wrt\s*\(([^)]*)\)/.exec(ts.getTextOfJSDocComment(tag.comment) ?? '');
     // By default every parameter that can be differentiated is.
     const names = wrtText ? wrtText[1].split(',').map((s) => s.trim()) : params.filter((p) => p.type !== 'data').map((p) => p.name);

@@ -72,6 +72,13 @@ export function expectedExports(functions: readonly MarkedFunction[]): string[] 
 /** Declared arity of each export: parameters, tangents or cotangent, and the optional `out` (none for `f_jacobian`). */
 export function checkArity(s: Subject): void {
   const { jvp, vjp, grad, jacobian } = api(s);
+  // (JavaScript counts a function's parameters up to the first one with a default value)
+  const firstDefault = s.fn.params.findIndex((p) => p.hasDefault);
+  if (firstDefault >= 0) {
+    for (const [suffix, f] of [['_jvp', jvp], ['_vjp', vjp], ['_grad', grad], ['_jacobian', jacobian]] as const)
+      if (f && f.length !== firstDefault) throw new Error(`${s.fn.name}${suffix} declares ${f.length} parameters before its first default, expected ${firstDefault}`);
+    return;
+  }
   const n = s.fn.params.length;
   const expect: [string, Fn | undefined, number][] = [
     ['_jvp', jvp, n + s.fn.wrt.length + 1],

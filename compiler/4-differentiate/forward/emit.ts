@@ -21,7 +21,7 @@ import { cse } from '../../ir/cse';
 import { printStatements } from '../../5-print/printer';
 import type { FileContext } from '../context';
 import { useFacts, type UseFacts } from '../uses';
-import { checkStmt, jsType, loadExpr, newArrayExpr, primalExpression, sliceExpr, writtenParams, zeroArrayExpr } from '../arrays';
+import { checkStmt, jsType, paramDecl, loadExpr, newArrayExpr, primalExpression, sliceExpr, writtenParams, zeroArrayExpr } from '../arrays';
 
 export interface ForwardConvention {
   /** public `f_jvp` ({ value, tangent } and `out`), internal pushforward (value returned, tangent in ret[0]), or a primal copy. */
@@ -160,7 +160,7 @@ class ForwardEmitter {
 
   emit(): JsFunction {
     const fn = this.fn;
-    const params: JsParam[] = fn.params.map((p) => ({ name: this.names.variable(p), type: jsType(fn.vars[p].type, 'param') }));
+    const params: JsParam[] = fn.params.map((p) => paramDecl(fn, p, this.names.variable(p), this.conv.kind === 'public'));
     const tangentParams: JsParam[] = [];
     const prologue: JsStmt[] = [];
     if (this.conv.kind !== 'primal') {

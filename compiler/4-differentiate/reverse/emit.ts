@@ -22,7 +22,7 @@ import { findFusions } from '../../3-analyze/fusion';
 import { b, isAtom, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
 import { FunctionNames } from '../names';
 import type { FileContext } from '../context';
-import { checkStmt, hoistedDecl, jsType, primalExpression, writtenParams, zeroArrayExpr } from '../arrays';
+import { checkStmt, hoistedDecl, paramDecl, jsType, primalExpression, writtenParams, zeroArrayExpr } from '../arrays';
 import { forwardStoredElements, normalizeControl } from './normalize';
 import { cse } from '../../ir/cse';
 import { forEachStmt, usesOf } from '../../ir/walk';
@@ -48,7 +48,7 @@ export function emitReverse(fn: IRFunction, activeParams: ReadonlySet<VarId>, co
 /** `f_grad(x, y, out?) = f_vjp(x, y, 1, out)`. */
 export function emitGradWrapper(fn: IRFunction, activeParams: ReadonlySet<VarId>, name: string, vjpName: string): JsFunction {
   const names = new FunctionNames(fn, true);
-  const params: JsParam[] = fn.params.map((p) => ({ name: names.variable(p), type: jsType(fn.vars[p].type, 'param') }));
+  const params: JsParam[] = fn.params.map((p) => paramDecl(fn, p, names.variable(p), true));
   const outName = names.fresh('out');
   const type = resultType(fn, activeParams);
   const wrt = fn.params.filter((p) => activeParams.has(p)).map((p) => fn.vars[p].name);
@@ -144,7 +144,7 @@ class ReverseEmitter {
 
   emit(): JsFunction {
     const fn = this.fn;
-    const params: JsParam[] = fn.params.map((p) => ({ name: this.names.variable(p), type: jsType(fn.vars[p].type, 'param') }));
+    const params: JsParam[] = fn.params.map((p) => paramDecl(fn, p, this.names.variable(p), this.conv.kind === 'public'));
     const active = fn.params.filter((p) => this.act.activeParams.has(p));
 
     // Forward sweep.

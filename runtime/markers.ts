@@ -91,7 +91,7 @@ type Loose<P extends readonly unknown[]> = Tangent<P[number]>[];
 /** `grad(f)`: same contract as the generated `f_grad` (`f` must return a number). */
 export function grad<P extends unknown[], const W extends readonly ParameterIndex<P>[]>(f: Fn<P, number>, options: WrtPositions<W>): GradFunction<P, TangentsOf<SelectParameters<P, W[number]>>>;
 export function grad<P extends unknown[]>(f: Fn<P, number>, options: WrtNames): GradFunction<P, Loose<P>>;
-export function grad<P extends unknown[]>(f: Fn<P, number>): GradFunction<P, TangentsOf<DifferentiableParameters<P>>>;
+export function grad<P extends unknown[]>(f: Fn<P, number>): GradFunction<P, TangentsOf<DifferentiableParameters<Required<P>>>>;
 export function grad(f: Function, options?: unknown): never {
   return notCompiled('grad', f, options);
 }
@@ -99,7 +99,7 @@ export function grad(f: Function, options?: unknown): never {
 /** `jvp(f)`: same contract as the generated `f_jvp` (arguments, then the tangents of the differentiated ones). */
 export function jvp<P extends unknown[], R, const W extends readonly ParameterIndex<P>[]>(f: Fn<P, R>, options: WrtPositions<W>): JvpFunction<P, TangentsOf<SelectParameters<P, W[number]>>, R>;
 export function jvp<P extends unknown[], R>(f: Fn<P, R>, options: WrtNames): JvpFunction<P, Loose<P>, R>;
-export function jvp<P extends unknown[], R>(f: Fn<P, R>): JvpFunction<P, TangentsOf<DifferentiableParameters<P>>, R>;
+export function jvp<P extends unknown[], R>(f: Fn<P, R>): JvpFunction<P, TangentsOf<DifferentiableParameters<Required<P>>>, R>;
 export function jvp(f: Function, options?: unknown): never {
   return notCompiled('jvp', f, options);
 }
@@ -107,7 +107,7 @@ export function jvp(f: Function, options?: unknown): never {
 /** `vjp(f)`: same contract as the generated `f_vjp` (arguments, then the cotangent of the result). */
 export function vjp<P extends unknown[], R, const W extends readonly ParameterIndex<P>[]>(f: Fn<P, R>, options: WrtPositions<W>): VjpFunction<P, TangentsOf<SelectParameters<P, W[number]>>, R>;
 export function vjp<P extends unknown[], R>(f: Fn<P, R>, options: WrtNames): VjpFunction<P, Loose<P>, R>;
-export function vjp<P extends unknown[], R>(f: Fn<P, R>): VjpFunction<P, TangentsOf<DifferentiableParameters<P>>, R>;
+export function vjp<P extends unknown[], R>(f: Fn<P, R>): VjpFunction<P, TangentsOf<DifferentiableParameters<Required<P>>>, R>;
 export function vjp(f: Function, options?: unknown): never {
   return notCompiled('vjp', f, options);
 }

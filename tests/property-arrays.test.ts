@@ -4,7 +4,11 @@
  * (and numbers), local arrays made every supported way, element writes and
  * compound writes that overwrite elements inside loops, `fill`, copies and
  * views, `reduce`/`map`/`forEach` callbacks, number and array results, `wrt`
- * subsets (tests/support/array-programs.ts, printed by array-program-text.ts).
+ * subsets, read-only data parameters (`M: number[][]`, `pts: { x: number; w:
+ * number }[]`, `opts: { scale: number; on: boolean }`) and local functions
+ * (arrows, declarations, hoisted ones, closures updating a captured `let`,
+ * passed as callbacks) (tests/support/array-programs.ts, printed by
+ * array-program-text.ts).
  *
  * What passing guarantees, for every generated program (check-array-program.ts):
  * the compiler accepts it; the generated value equals the plain function's
@@ -14,8 +18,12 @@
  * both agree with central differences of the primal (1e-5); for array results
  * `f_jacobian` is outputs × inputs, consistent with `f_jvp` and `f_vjp`, and
  * matches finite differences column by column; no generated function modifies
- * its arguments; `out` is returned, overwritten in place, never accumulated
- * into. Points and columns that finite differences cannot judge (two step sizes
+ * its arguments (data arguments compared deeply); `out` is returned, overwritten
+ * in place, never accumulated into. Data parameters are fixed inputs drawn from
+ * the program's seed: left out of the default `wrt`, they take no tangent and
+ * have no gradient, and finite differences never move them. A good share of
+ * the programs must read data and call local functions (counted from their
+ * source), so the new features cannot silently drop out of the run. Points and columns that finite differences cannot judge (two step sizes
  * disagree: a kink, a branch switch) or that overflow are counted, and their
  * share is bounded, so skipping cannot hide a broken compiler. A sample of
  * programs, with what the compiler generates for them, type-checks under
@@ -31,7 +39,7 @@ import { propertySeed } from './support/seed';
 import { compileSources } from '../compiler';
 import { arrayListing, printArrayProgram, type ArrayProgramText } from './support/array-program-text';
 import { arrayProgramArb, type ArrayProgram } from './support/array-programs';
-import { checkArrayProgram, checkArrayText, newArrayStats } from './support/check-array-program';
+import { checkArrayProgram, checkArrayText, newArrayStats, type Feature } from './support/check-array-program';
 import type { Value } from './support/numeric';
 import { compileProgram } from './support/check-program';
 import { expectStrictAndDeterministic, typeErrors } from './support/typecheck';
@@ -62,6 +70,10 @@ describe('random programs that read and write arrays', () => {
     }
     // Array results must be a real part of the run, with their Jacobians checked.
     if (stats.arrayResults < 0.2 * stats.programs || stats.columns === 0) throw new Error(`too few array results (seed ${SEED}): ${JSON.stringify(stats)}`);
+    // Read-only data and local functions must be a real part of the run too (shares are about twice these).
+    const least: Partial<Record<Feature, number>> = { dataParams: 0.4, dataReads: 0.35, dataConditions: 0.15, localCalls: 0.12, localCallbacks: 0.05, capturedUpdates: 0.08, hoisted: 0.08 };
+    const rare = Object.entries(least).filter(([k, share]) => stats.features[k as Feature] < share! * stats.programs);
+    if (stats.programs >= 100 && rare.length > 0) throw new Error(`too few programs with ${rare.map(([k]) => k).join(', ')} (seed ${SEED}): ${JSON.stringify(stats)}`);
   });
 
   it('are valid strict TypeScript, and so is what the compiler generates for them, byte for byte the same twice', () => {

@@ -258,13 +258,28 @@ export function opaqueRoot(node: ts.Expression): string {
 }
 
 /**
+ * The type a read of data has by its declaration, not as TypeScript narrowed it at this point
+ * (`opts.on` is `never` in a branch that cannot run, `true` in one that tested it).
+ */
+function declaredTypeOf(cx: LowerContext, e: ts.PropertyAccessExpression | ts.ElementAccessExpression): ts.Type {
+  const narrowed = cx.checker.getTypeAtLocation(e);
+  if (ts.isPropertyAccessExpression(e)) {
+    const sym = cx.checker.getSymbolAtLocation(e.name);
+    if (sym && sym.flags & ts.SymbolFlags.Property) return cx.checker.getTypeOfSymbol(sym);
+    return narrowed;
+  }
+  if (!(narrowed.flags & ts.TypeFlags.Never)) return narrowed;
+  return cx.checker.getIndexTypeOfType(cx.checker.getTypeAtLocation(e.expression), ts.IndexKind.Number) ?? narrowed;
+}
+
+/**
  * `X[i]`, `p.x`, `rows.length` on opaque data: a number or boolean (a
  * constant for differentiation), or opaque again (`X[i]` of a `number[][]`).
  */
 function lowerGet(cx: LowerContext, e: ts.PropertyAccessExpression | ts.ElementAccessExpression): TempId {
   if (e.questionDotToken) return fail(errors.unsupportedExpression(pos(cx, e), 'optional chaining (?.)'));
   const obj = lowerExpr(cx, e.expression);
-  const t = cx.checker.getTypeAtLocation(e);
+  const t = declaredTypeOf(cx, e);
   // An element or optional property may be undefined: the primal then computes NaN, and so does generated code.
   const scalar = irType(cx.checker.getNonNullableType(t), cx.checker);
   // (an element read is printed with `!` where the project checks indexed access)
@@ -639,6 +654,10 @@ function inlineLocalCall(cx: LowerContext, e: ts.CallExpression, local: LocalFun
         const read = cx.fn.current[cx.fn.current.length - 1];
         if (read?.kind !== 'op' || read.op !== 'read') return fail(errors.unsupportedExpression(pos(cx, e.arguments[i]), 'this array argument'));
         cx.fn.lookupOverride(name, read.var);
+      } else if (isOpaqueType(type) && irType(cx.checker.getTypeAtLocation(p), cx.checker) === 'readonly number[]') {
+        // A data row bound to a `readonly number[]` parameter: a read-only numeric array (so `z.reduce(…)` works).
+        const v = cx.fn.declare(name, 'readonly number[]', 'local', true);
+        cx.fn.assign(v, args[i], true);
       } else {
         const v = cx.fn.declare(name, type, 'local', false);
         cx.fn.assign(v, args[i], true);

@@ -13,6 +13,12 @@ export interface UseFacts {
   readonly count: readonly number[];
   /** The temp's uses all follow it in its block with no write in between. */
   readonly movable: readonly boolean[];
+  /**
+   * For a read of a variable (also negated, `-p`): no assignment to that variable comes between
+   * the read and any of its uses in the block, so the variable's name (and its tangent's) can
+   * stand for the value. False for other temps.
+   */
+  readonly readStable: readonly boolean[];
 }
 
 function isWrite(s: Stmt): boolean {
@@ -22,6 +28,7 @@ function isWrite(s: Stmt): boolean {
 export function useFacts(fn: IRFunction): UseFacts {
   const count = new Array<number>(fn.temps.length).fill(0);
   const movable = new Array<boolean>(fn.temps.length).fill(true);
+  const readStable = new Array<boolean>(fn.temps.length).fill(false);
 
   const region = (stmts: Region, tailUses: readonly TempId[] = []): void => {
     const defAt = new Map<TempId, number>();
@@ -31,22 +38,41 @@ export function useFacts(fn: IRFunction): UseFacts {
       if (isWrite(s)) lastWrite = i;
       lastWriteBefore[i] = lastWrite;
     });
+    // Assignments to each variable, by position in the block.
+    const assignsAt = new Map<number, number[]>();
+    stmts.forEach((s, i) => {
+      if (s.kind === 'assign' || s.kind === 'declare') {
+        let l = assignsAt.get(s.var);
+        if (!l) assignsAt.set(s.var, (l = []));
+        l.push(i);
+      }
+    });
+    const readsVar = new Map<TempId, number>();
     const use = (t: TempId, at: number) => {
       count[t]++;
       const d = defAt.get(t);
       if (d === undefined) {
         movable[t] = false; // defined in another region
+        readStable[t] = false;
         return;
       }
       // A write strictly between the definition and this use.
       const w = lastWriteBefore[at - 1] ?? -1;
       if (at > 0 && w > d) movable[t] = false;
+      const v = readsVar.get(t);
+      if (v !== undefined && (assignsAt.get(v) ?? []).some((k) => k > d && k < at)) readStable[t] = false;
     };
     stmts.forEach((s, i) => {
       switch (s.kind) {
         case 'op':
           for (const a of s.args) use(a, i);
           defAt.set(s.id, i);
+          if (s.op === 'read') readsVar.set(s.id, s.var);
+          else if (s.op === 'prim' && s.fn === 'neg' && readsVar.has(s.args[0])) readsVar.set(s.id, readsVar.get(s.args[0])!);
+          if (readsVar.has(s.id)) readStable[s.id] = true;
+          break;
+        case 'check':
+          use(s.cond, i);
           break;
         case 'assign':
         case 'push':
@@ -78,5 +104,5 @@ export function useFacts(fn: IRFunction): UseFacts {
     for (const t of tailUses) use(t, stmts.length);
   };
   region(fn.body);
-  return { count, movable };
+  return { count, movable, readStable };
 }

@@ -21,31 +21,28 @@ export function range_jvp(theta: number, speed: number, dtheta: number, dspeed: 
   let vy = speed * t2;
   let dvy = dspeed * t2 + speed * dt2;
   for (let step = 0; step < 100000; step++) {
-    // const v = Math.hypot(vx, vy);
-    const t3 = vx;
-    const t4 = vy;
-    const v = Math.hypot(t3, t4);
-    const dv = (v === 0 ? 0 : t3 / v) * dvx + (v === 0 ? 0 : t4 / v) * dvy;
+    const v = Math.hypot(vx, vy);
+    const dv = (v === 0 ? 0 : vx / v) * dvx + (v === 0 ? 0 : vy / v) * dvy;
     // vx -= drag * v * vx * dt;
-    const t5 = drag * v;
-    const dt5 = drag * dv;
-    vx = t3 - t5 * t3 * dt;
-    dvx -= (dt5 * t3 + t5 * dvx) * dt;
+    const t3 = drag * v;
+    const dt3 = drag * dv;
+    dvx -= (dt3 * vx + t3 * dvx) * dt;
+    vx -= t3 * vx * dt;
     // vy -= (9.81 + drag * v * vy) * dt;
-    vy = t4 - (9.81 + t5 * t4) * dt;
-    dvy -= (dt5 * t4 + t5 * dvy) * dt;
+    dvy -= (dt3 * vy + t3 * dvy) * dt;
+    vy -= (9.81 + t3 * vy) * dt;
     const nextY = y + vy * dt;
     const dnextY = dy + dvy * dt;
     if (nextY < 0) {
       // return x + vx * dt * (y / (y - nextY));
-      const t6 = vx * dt;
-      const dt6 = dvx * dt;
-      const t7 = y - nextY;
-      const dt7 = dy - dnextY;
-      const t8 = y / t7;
-      const dt8 = dy / t7 - t8 / t7 * dt7;
-      const value = x + t6 * t8;
-      const tangent = dx + (dt6 * t8 + t6 * dt8);
+      const t4 = vx * dt;
+      const dt4 = dvx * dt;
+      const t5 = y - nextY;
+      const dt5 = dy - dnextY;
+      const t6 = y / t5;
+      const dt6 = dy / t5 - t6 / t5 * dt5;
+      const value = x + t4 * t6;
+      const tangent = dx + (dt4 * t6 + t4 * dt6);
       if (out !== undefined) {
         out.value = value;
         out.tangent = tangent;

@@ -16,11 +16,22 @@
  * reasoning applies in their bodies; a call passes only an array of that exact
  * length whose kind the parameter accepts under strict (`number[]` also to a
  * `readonly number[]` parameter), and is left out (or printed as its number
- * argument) when no such array is in scope. Printing is deterministic.
+ * argument) when no such array is in scope. Rows of the data matrix (`row`,
+ * `M[i]`) are arguments like any array of D elements; data is indexed with the
+ * same index forms (rows against n, columns against D). Inside a local
+ * function, captured arrays are read only and captured `let`s assignable.
+ * Printing is deterministic.
  */
-import { mathForms, type ArrayKind, type ArrayProgram, type Expr, type Helper, type Ret, type Stmt } from './array-programs';
+import { mathForms, type ArrayKind, type ArrayProgram, type Expr, type Helper, type LocalFn, type Ret, type Stmt } from './array-programs';
 
-export type ParamType = 'number' | ArrayKind;
+/** 'data': read-only data, never differentiated (its shape in `ArrayProgramText.data`). */
+export type ParamType = 'number' | ArrayKind | 'data';
+
+/** The shape of a data argument, for the checks to make one. */
+export type DataShape =
+  | { readonly k: 'matrix'; readonly rows: number; readonly cols: number }
+  | { readonly k: 'points'; readonly length: number }
+  | { readonly k: 'opts' };
 export type ResultType = 'number' | 'number[]' | 'Float64Array';
 
 export interface ArrayProgramText {
@@ -31,8 +42,10 @@ export interface ArrayProgramText {
   readonly params: number;
   readonly paramNames: readonly string[];
   readonly paramTypes: readonly ParamType[];
-  /** Length of each array parameter (0 for a number). */
+  /** Length of each array parameter (0 for a number or data). */
   readonly lengths: readonly number[];
+  /** The shape of each data parameter (undefined for the others; all undefined when absent). */
+  readonly data?: readonly (DataShape | undefined)[];
   readonly result: ResultType;
 }
 
@@ -54,13 +67,43 @@ interface LoopVar {
   readonly cols: boolean;
 }
 
+/** Read-only data in scope: a parameter (matrix, points, opts) or a part bound to a const or a `for … of` variable. */
+interface DataVar {
+  readonly name: string;
+  readonly kind: 'matrix' | 'row' | 'points' | 'point' | 'opts';
+  /** Rows of a matrix, elements of a row, points of `pts` (0 otherwise). */
+  readonly len: number;
+  /** A matrix whose rows are, or a row that is, `readonly number[]`. */
+  readonly ro: boolean;
+}
+
+/** A local function in scope: 'num' returns a number (and may update a captured let), 'bump' returns nothing. */
+interface FnVar {
+  readonly name: string;
+  readonly kind: 'num' | 'bump' | 'reducer';
+  /** Its body assigns its parameter (a callback may, as any function may). */
+  readonly assignsParam?: boolean;
+  /** It updates a captured `let` and returns a number: called in expressions too, where it may overwrite what the expression read. */
+  readonly updates?: boolean;
+  /**
+   * It takes an array of this kind and length instead of a number (called directly only); with `methods`
+   * (its body calls `z.map`, `z.reduce`), a data row only for a `readonly number[]` parameter (bound as a
+   * read-only numeric array; a mutable one would alias the data).
+   */
+  readonly array?: { readonly kind: ArrayKind; readonly len: number; readonly methods: boolean };
+}
+
 interface Scope {
   readonly nums: string[];
   /** Assignable numbers: `let` locals and scalar parameters. */
   readonly lets: string[];
+  /** The `let` locals (not parameters) a local function may update. */
+  readonly declared: string[];
   readonly arrays: ArrVar[];
   /** Innermost last. */
   readonly loops: LoopVar[];
+  readonly data: DataVar[];
+  readonly fns: FnVar[];
 }
 
 /** A helper `f` may call: its array parameter's kind and length, what it returns. */
@@ -82,7 +125,15 @@ interface Code {
 }
 
 const wrap = (c: Code) => (c.atom ? c.t : `(${c.t})`);
-const copy = (s: Scope): Scope => ({ nums: [...s.nums], lets: [...s.lets], arrays: [...s.arrays], loops: [...s.loops] });
+const copy = (s: Scope): Scope => ({
+  nums: [...s.nums], lets: [...s.lets], declared: [...s.declared], arrays: [...s.arrays], loops: [...s.loops], data: [...s.data], fns: [...s.fns],
+});
+/** The scope inside a local function declared in `s` with parameter `t`: captured arrays are read only, captured lets may be updated. */
+const capturing = (s: Scope, t: string): Scope => ({
+  nums: [...s.nums, t], lets: [t, ...s.declared], declared: [...s.declared], arrays: s.arrays.map((a) => ({ ...a, readOnly: true })), loops: [...s.loops], data: [...s.data], fns: [...s.fns],
+});
+/** An array-like of `len` elements named by `text` (a data row `M[i]`), for index forms. */
+const rowLike = (text: string, len: number, ro = true): ArrVar => ({ name: text, kind: ro ? 'readonly number[]' : 'number[]', len, readOnly: true, param: true });
 const pick = <T>(xs: readonly T[], i: number): T => xs[i % xs.length];
 const loopNames = ['i', 'j', 'k', 'l', 'm', 'h', 'g'];
 
@@ -102,8 +153,63 @@ class FunctionPrinter {
     const callees = numberOnly ? this.callees.filter((c) => c.result === 'number') : this.callees;
     if (callees.length === 0) return undefined;
     const c = pick(callees, h);
-    const args = s.arrays.filter((a) => a.len === c.len && accepts(c.param, a.kind));
+    const args = [...s.arrays, ...this.rows(s)].filter((a) => a.len === c.len && accepts(c.param, a.kind));
     return args.length === 0 ? undefined : { c, args };
+  }
+
+  /** Rows of data in scope, as arguments of helpers: `row` variables, then `M[index]`. */
+  private rows(s: Scope): ArrVar[] {
+    const out: ArrVar[] = [];
+    for (const d of s.data) if (d.kind === 'row') out.push(rowLike(d.name, d.len, d.ro));
+    for (const d of s.data) {
+      if (d.kind !== 'matrix') continue;
+      for (const r of this.indexForms(rowLike(d.name, d.len), s).slice(0, 3)) out.push(rowLike(`${d.name}[${r}]`, this.d, d.ro));
+    }
+    return out;
+  }
+
+  /** The reads of data in scope, each given two index choices. */
+  private dataReads(s: Scope, comparable = false): ((at: number, at2: number) => Code)[] {
+    const out: ((at: number, at2: number) => Code)[] = [];
+    const element = (row: string, len: number, at: number): Code | undefined => {
+      const cols = this.indexForms(rowLike(row, len), s);
+      return cols.length === 0 ? undefined : { t: `${row}[${pick(cols, at)}]`, atom: true };
+    };
+    for (const d of s.data) {
+      const forms = d.len > 0 ? this.indexForms(rowLike(d.name, d.len), s) : [];
+      switch (d.kind) {
+        case 'matrix':
+          if (forms.length > 0) {
+            out.push((at, at2) => element(`${d.name}[${pick(forms, at)}]`, this.d, at2) ?? { t: '0.5', atom: true });
+            if (!comparable) out.push((at) => ({ t: `0.1 * ${d.name}[${pick(forms, at)}].length`, atom: false }));
+          }
+          if (!comparable) out.push(() => ({ t: `0.1 * ${d.name}.length`, atom: false }));
+          break;
+        case 'row':
+          if (forms.length > 0) out.push((at) => element(d.name, d.len, at)!);
+          if (!comparable) out.push(() => ({ t: `0.1 * ${d.name}.length`, atom: false }));
+          break;
+        case 'points':
+          if (forms.length > 0) for (const field of ['x', 'w']) out.push((at) => ({ t: `${d.name}[${pick(forms, at)}].${field}`, atom: true }));
+          if (!comparable) out.push(() => ({ t: `0.1 * ${d.name}.length`, atom: false }));
+          break;
+        case 'point':
+          for (const field of ['x', 'w']) out.push(() => ({ t: `${d.name}.${field}`, atom: true }));
+          break;
+        case 'opts':
+          if (!comparable) out.push(() => ({ t: `${d.name}.scale`, atom: true }));
+          break;
+      }
+    }
+    return out;
+  }
+
+  /** A condition on data (`opts.on`, `!opts.on`, `M[i][j] > 0`), or undefined without data in scope. */
+  private dataCond(s: Scope, c: number, at: number): string | undefined {
+    const conds: ((at: number) => string)[] = [];
+    for (const d of s.data) if (d.kind === 'opts') conds.push(() => `${d.name}.on`, () => `!${d.name}.on`);
+    for (const read of this.dataReads(s, true)) conds.push((at) => `${read(at, at + 1).t} > 0`);
+    return conds.length === 0 ? undefined : pick(conds, c)(at);
   }
 
   private fresh(prefix: string): string {
@@ -202,7 +308,43 @@ class FunctionPrinter {
         if (!chosen) return this.expr(e.e, s);
         return { t: `${chosen.c.name}(${pick(chosen.args, e.arg).name}, ${this.expr(e.e, s).t})`, atom: true };
       }
+      case 'data': {
+        const reads = this.dataReads(s);
+        if (reads.length === 0) return this.expr({ k: 'read', a: e.f, at: e.at }, s);
+        return pick(reads, e.f)(e.at, e.at2);
+      }
+      case 'cond': {
+        const c = this.dataCond(s, e.c, e.at);
+        if (c === undefined) return this.expr(e.l, s);
+        return { t: `${c} ? ${wrap(this.expr(e.l, s))} : ${wrap(this.expr(e.r, s))}`, atom: false };
+      }
+      case 'local': {
+        const fns = s.fns.filter((f) => f.kind === 'num');
+        if (fns.length === 0) return this.expr(e.e, s);
+        const f = pick(fns, e.f);
+        if (!f.array) return { t: `${f.name}(${this.expr(e.e, s).t})`, atom: true };
+        const { kind, len, methods } = f.array;
+        const args = [...s.arrays, ...(methods && kind !== 'readonly number[]' ? [] : this.rows(s))].filter((a) => a.len === len && accepts(kind, a.kind));
+        if (args.length === 0) return this.expr(e.e, s);
+        return { t: `${f.name}(${pick(args, e.f + (e.e.k === 'lit' ? 0 : 1)).name})`, atom: true };
+      }
+      case 'fnReduce': {
+        const a = pick(s.arrays, e.a);
+        const init = this.expr(e.init, s).t;
+        const reducers = s.fns.filter((f) => f.kind === 'reducer').map((f) => f.name);
+        const mappers = this.mappers(s);
+        const i = e.f % (reducers.length + mappers.length);
+        if (i < reducers.length) return { t: `${a.name}.reduce(${reducers[i]}, ${init})`, atom: true };
+        const acc = this.fresh('acc');
+        const w = this.fresh('w');
+        return { t: `${a.name}.map(${mappers[i - reducers.length]}).reduce((${acc}, ${w}) => ${acc} + ${w}, ${init})`, atom: true };
+      }
     }
+  }
+
+  /** Callbacks for `map`: local functions returning a number, then one-argument Math functions. */
+  private mappers(s: Scope): string[] {
+    return [...s.fns.filter((f) => f.kind === 'num' && !f.array).map((f) => f.name), 'Math.tanh', 'Math.atan'];
   }
 
   private emit(depth: number, line: string): void {
@@ -229,13 +371,14 @@ class FunctionPrinter {
         const name = this.fresh('s');
         this.emit(depth, `${st.konst ? 'const' : 'let'} ${name} = ${t};`);
         s.nums.push(name);
-        if (!st.konst) s.lets.push(name);
+        if (!st.konst) s.lets.push(name), s.declared.push(name);
         return;
       }
       case 'set': {
         if (s.lets.length === 0) return;
         const target = pick(s.lets, st.t);
-        this.emit(depth, `${target} ${st.op} ${this.value(st.op, st.e, s)};`);
+        const value = this.value(st.op, st.e, s);
+        this.emit(depth, `${target} ${st.op} ${value};`);
         return;
       }
       case 'store': {
@@ -337,14 +480,134 @@ class FunctionPrinter {
         }
         return;
       }
-      case 'if': {
-        this.emit(depth, `if (${this.expr(st.l, s).t} > ${this.expr(st.r, s).t}) {`);
+      case 'bind': {
+        const sources = s.data.filter((d) => d.kind === 'matrix' || d.kind === 'points');
+        if (sources.length === 0) return;
+        const d = pick(sources, st.which);
+        const forms = this.indexForms(rowLike(d.name, d.len), s);
+        if (forms.length === 0) return;
+        const name = this.fresh(d.kind === 'matrix' ? 'row' : 'pt');
+        this.emit(depth, `const ${name} = ${d.name}[${pick(forms, st.at)}];`);
+        s.data.push(d.kind === 'matrix' ? { name, kind: 'row', len: this.d, ro: d.ro } : { name, kind: 'point', len: 0, ro: true });
+        return;
+      }
+      case 'forData': {
+        const sources = s.data.filter((d) => d.kind === 'matrix' || d.kind === 'points' || d.kind === 'row');
+        if (sources.length === 0) return this.block(st.body, copy(s), depth);
+        const d = pick(sources, st.which);
+        const inner = copy(s);
+        if (st.form === 'index') {
+          const i = this.loopName(s);
+          inner.loops.push({ name: i, lo: 0, hi: d.len, cols: d.kind === 'row' });
+          return this.loop(`for (let ${i} = 0; ${i} < ${d.name}.length; ${i}++)`, st.body, inner, depth);
+        }
+        const name = this.fresh(d.kind === 'matrix' ? 'row' : d.kind === 'points' ? 'pt' : 'e');
+        if (d.kind === 'matrix') inner.data.push({ name, kind: 'row', len: this.d, ro: d.ro });
+        else if (d.kind === 'points') inner.data.push({ name, kind: 'point', len: 0, ro: true });
+        else inner.nums.push(name);
+        return this.loop(`for (const ${name} of ${d.name})`, st.body, inner, depth);
+      }
+      case 'ifData': {
+        const c = this.dataCond(s, st.c, st.at);
+        if (c === undefined) return this.block(st.then, copy(s), depth);
+        this.emit(depth, `if (${c}) {`);
         this.block(st.then, copy(s), depth + 1);
         if (st.else.length > 0) {
           this.emit(depth, '} else {');
           this.block(st.else, copy(s), depth + 1);
         }
         this.emit(depth, '}');
+        return;
+      }
+      case 'fn':
+        return this.localFn(st.fn, s, depth);
+      case 'callFn': {
+        const fns = s.fns.filter((f) => f.kind === 'bump' || f.updates || (st.each && f.kind === 'num' && !f.array));
+        if (fns.length === 0) return;
+        const f = pick(fns, st.f);
+        if (st.each && s.arrays.length > 0 && !f.array) this.emit(depth, `${pick(s.arrays, st.a).name}.forEach(${f.name});`);
+        else if (f.kind === 'bump' || f.updates) this.emit(depth, `${f.name}(${this.expr(st.e, s).t});`);
+        return;
+      }
+      case 'if': {
+        this.emit(depth, `if (${wrap(this.expr(st.l, s))} > ${wrap(this.expr(st.r, s))}) {`);
+        this.block(st.then, copy(s), depth + 1);
+        if (st.else.length > 0) {
+          this.emit(depth, '} else {');
+          this.block(st.else, copy(s), depth + 1);
+        }
+        this.emit(depth, '}');
+        return;
+      }
+    }
+  }
+
+  /** Prints local function `fn` declared in `s` (or, with `name` given, a hoisted declaration already in scope). */
+  localFn(fn: LocalFn, s: Scope, depth: number, name = this.fresh('lf')): void {
+    const t = this.fresh('t');
+    const inner = copy(s);
+    inner.nums.push(t);
+    switch (fn.form) {
+      case 'arrow':
+        this.emit(depth, `const ${name} = (${t}: number) => ${this.expr(fn.e, inner).t};`);
+        s.fns.push({ name, kind: 'num' });
+        return;
+      case 'decl': {
+        const body = capturing(s, t);
+        this.emit(depth, `function ${name}(${t}: number): number {`);
+        const start = this.lines.length;
+        this.block(fn.body, body, depth + 1);
+        const assignsParam = this.lines.slice(start).some((l) => new RegExp(`^\\s*${t} [-+*]?= `).test(l));
+        const text = this.lines.slice(start).join('\n');
+        // Whether it updates a captured let, directly or through a local function that does.
+        const updates =
+          s.declared.some((v) => new RegExp(`^\\s*${v} [-+*]?= `, 'm').test(text)) ||
+          s.fns.some((f) => (f.kind === 'bump' || f.updates) && new RegExp(`\\b${f.name}\\b`).test(text));
+        if (fn.early) this.emit(depth + 1, `if (${wrap(this.expr(fn.early.l, body))} > ${wrap(this.expr(fn.early.r, body))}) return ${this.expr(fn.early.e, body).t};`);
+        this.emit(depth + 1, `return ${this.expr(fn.e, body).t};`);
+        this.emit(depth, '}');
+        const known = s.fns.findIndex((f) => f.name === name);
+        if (known >= 0) s.fns.splice(known, 1);
+        s.fns.push({ name, kind: 'num', assignsParam, updates });
+        return;
+      }
+      case 'bump': {
+        if (s.declared.length === 0) {
+          // Something to update: a let of its own, declared just before.
+          const acc = this.fresh('s');
+          this.emit(depth, `let ${acc} = 0;`);
+          s.nums.push(acc);
+          s.lets.push(acc);
+          s.declared.push(acc);
+        }
+        const target = pick(s.declared, fn.t);
+        this.emit(depth, `const ${name} = (${t}: number)${fn.returns ? ': number' : ''} => {`);
+        this.emit(depth + 1, `${target} ${fn.op} ${this.value(fn.op, fn.e, inner)};`);
+        if (fn.returns) this.emit(depth + 1, `return ${target};`);
+        this.emit(depth, '};');
+        s.fns.push({ name, kind: fn.returns ? 'num' : 'bump', updates: fn.returns });
+        return;
+      }
+      case 'array': {
+        const sources = [...s.arrays, ...this.rows(s)].filter((a) => a.len > 0);
+        if (sources.length === 0) return;
+        const src = pick(sources, fn.t);
+        const kind: ArrayKind = src.kind === 'Float64Array' ? 'Float64Array' : 'readonly number[]';
+        const z = this.fresh('z');
+        // Its parameter first: reads shrink towards it.
+        const body: Scope = { ...copy(s), arrays: [{ name: z, kind, len: src.len, readOnly: true, param: true }, ...s.arrays.map((a) => ({ ...a, readOnly: true }))] };
+        const text = this.expr(fn.e, body).t;
+        this.emit(depth, `const ${name} = (${z}: ${kind}) => ${text};`);
+        s.fns.push({ name, kind: 'num', array: { kind, len: src.len, methods: new RegExp(`\\b${z}\\.(?!length)`).test(text) } });
+        return;
+      }
+      case 'reducer': {
+        const acc = this.fresh('a');
+        inner.nums.push(acc);
+        const body = this.expr(fn.e, inner);
+        const combined = fn.combine === 'sum' ? `${acc} + ${wrap(body)}` : fn.combine === 'prod' ? `${acc} * Math.cos(${body.t})` : `Math.max(${acc}, ${body.t})`;
+        this.emit(depth, `const ${name} = (${acc}: number, ${t}: number) => ${combined};`);
+        s.fns.push({ name, kind: 'reducer' });
         return;
       }
     }
@@ -406,6 +669,8 @@ class FunctionPrinter {
           const ps = new RegExp(`\\b${k}\\b`).test(body) ? `${v}, ${k}` : v;
           declare(sameKind, src.len, `${src.name}.map((${ps}) => ${body})`);
         });
+      case 'mapFn':
+        return declare(sameKind, src.len, `${src.name}.map(${pick(this.mappers(s), st.elems.length - 1)})`);
       case 'push':
       case 'pushOf': {
         this.emit(depth, `const ${name}: number[] = [];`);
@@ -467,7 +732,7 @@ class FunctionPrinter {
 function printHelper(h: Helper, name: string, param: ArrayKind, len: number, d: number, earlier: readonly Callee[]): { lines: string[]; callee: Callee } {
   const printer = new FunctionPrinter(d, earlier);
   const z: ArrVar = { name: 'z', kind: param, len, readOnly: true, param: true };
-  const scope: Scope = { nums: ['c'], lets: ['c'], arrays: [z], loops: [] };
+  const scope: Scope = { nums: ['c'], lets: ['c'], declared: [], arrays: [z], loops: [], data: [], fns: [] };
   printer.block(h.body, scope, 1);
   let result: ResultType;
   let resultLen: number;
@@ -528,41 +793,84 @@ export function printArrayProgram(p: ArrayProgram): ArrayProgramText {
   const arrayNames = ['a', 'b', 'c', 'x', 'y'];
   const scalarNames = ['p', 'q', 't'];
   const lengthOf = (shape: string) => (shape === 'n' ? p.n : shape === 'nd' ? p.n * p.d : p.kLength);
-  const unordered = [
-    ...p.arrays.map((a, i) => ({ name: arrayNames[i], type: a.kind as ParamType, length: lengthOf(a.shape) })),
-    ...Array.from({ length: p.scalars }, (_, i) => ({ name: scalarNames[i], type: 'number' as ParamType, length: 0 })),
+  interface Param {
+    readonly name: string;
+    readonly type: ParamType;
+    /** The type as printed (a data parameter's own type). */
+    readonly text: string;
+    readonly length: number;
+    readonly data?: DataShape;
+  }
+  const dataParams: Param[] = [];
+  if (p.data.matrix) dataParams.push({ name: 'M', type: 'data', text: p.data.matrix, length: 0, data: { k: 'matrix', rows: p.n, cols: p.d } });
+  if (p.data.points) dataParams.push({ name: 'pts', type: 'data', text: '{ x: number; w: number }[]', length: 0, data: { k: 'points', length: p.n } });
+  if (p.data.opts) dataParams.push({ name: 'opts', type: 'data', text: '{ scale: number; on: boolean }', length: 0, data: { k: 'opts' } });
+  const unordered: Param[] = [
+    ...p.arrays.map((a, i) => ({ name: arrayNames[i], type: a.kind as ParamType, text: a.kind, length: lengthOf(a.shape) })),
+    ...Array.from({ length: p.scalars }, (_, i) => ({ name: scalarNames[i], type: 'number' as ParamType, text: 'number', length: 0 })),
+    ...dataParams,
   ];
   const r = p.rotate % unordered.length;
   const params = [...unordered.slice(r), ...unordered.slice(0, r)];
-  const all = (1 << params.length) - 1;
+  // The mask's bits select among the numeric parameters (data is never differentiated).
+  const numeric = params.map((_, i) => i).filter((i) => params[i].type !== 'data');
+  const all = (1 << numeric.length) - 1;
   const mask = p.wrtMask & all;
-  const wrt = mask === 0 || mask === all ? params.map((_, i) => i) : params.map((_, i) => i).filter((i) => mask & (1 << i));
+  const wrt = mask === 0 || mask === all ? numeric : numeric.filter((_, k) => mask & (1 << k));
 
   const callees: Callee[] = [];
   const helperLines: string[] = [];
   p.helpers.forEach((h, i) => {
     const of = pick(p.arrays, h.of);
-    const param: ArrayKind = of.kind === 'number[]' && h.readonlyParam ? 'readonly number[]' : of.kind;
-    const printed = printHelper(h, `g${i}`, param, lengthOf(of.shape), p.d, [...callees]);
+    const onRow = h.row && p.data.matrix !== null;
+    const param: ArrayKind = onRow
+      ? h.readonlyParam || p.data.matrix !== 'number[][]' ? 'readonly number[]' : 'number[]'
+      : of.kind === 'number[]' && h.readonlyParam ? 'readonly number[]' : of.kind;
+    const printed = printHelper(h, `g${i}`, param, onRow ? p.d : lengthOf(of.shape), p.d, [...callees]);
     helperLines.push(...printed.lines);
     callees.push(printed.callee);
   });
 
   const printer = new FunctionPrinter(p.d, callees);
-  const scope: Scope = {
+  const dataVars: DataVar[] = dataParams.map((q) =>
+    q.data!.k === 'matrix'
+      ? { name: q.name, kind: 'matrix', len: p.n, ro: q.text !== 'number[][]' }
+      : q.data!.k === 'points'
+        ? { name: q.name, kind: 'points', len: p.n, ro: true }
+        : { name: q.name, kind: 'opts', len: 0, ro: true },
+  );
+  const paramScope = (): Scope => ({
     nums: params.filter((q) => q.type === 'number').map((q) => q.name),
     lets: params.filter((q) => q.type === 'number').map((q) => q.name),
+    declared: [],
     // Parameters in signature order: index choices shrink towards the first.
-    arrays: unordered.filter((q) => q.type !== 'number').map((q) => ({ name: q.name, kind: q.type as ArrayKind, len: q.length, readOnly: q.type === 'readonly number[]', param: true })),
+    arrays: unordered.filter((q) => q.type !== 'number' && q.type !== 'data').map((q) => ({ name: q.name, kind: q.type as ArrayKind, len: q.length, readOnly: q.type === 'readonly number[]', param: true })),
     loops: [],
-  };
+    data: [...dataVars],
+    fns: [],
+  });
+  // Hoisted declarations are in scope from the start of the body; they capture only parameters. They
+  // are printed first (to know their bodies), then moved after the return.
+  const hoistedNames = p.hoisted.map((_, i) => `hf${i}`);
+  const hoisted: FnVar[] = [];
+  p.hoisted.forEach((fn, i) => {
+    // Each may call the ones declared before it (never itself: no recursion).
+    const own = paramScope();
+    own.fns.push(...hoisted);
+    printer.localFn({ ...fn, form: 'decl' }, own, 1, hoistedNames[i]);
+    hoisted.push(own.fns[own.fns.length - 1]);
+  });
+  const hoistedLines = printer.lines.splice(0);
+  const scope = paramScope();
+  scope.fns.push(...hoisted);
   printer.block(p.body, scope, 1);
   const result = printer.ret(p.ret, scope);
+  printer.lines.push(...hoistedLines);
   const tag = mask === 0 || mask === all ? '@differentiable' : `@differentiable wrt(${wrt.map((i) => params[i].name).join(', ')})`;
   const src = [
     ...helperLines,
     `/** ${tag} */`,
-    `export function f(${params.map((q) => `${q.name}: ${q.type}`).join(', ')}): ${result} {`,
+    `export function f(${params.map((q) => `${q.name}: ${q.text}`).join(', ')}): ${result} {`,
     ...printer.lines,
     '}',
     '',
@@ -574,12 +882,19 @@ export function printArrayProgram(p: ArrayProgram): ArrayProgramText {
     paramNames: params.map((q) => q.name),
     paramTypes: params.map((q) => q.type),
     lengths: params.map((q) => q.length),
+    data: params.map((q) => q.data),
     result,
   };
 }
 
 /** The program's files, each under a `// path` line: how a failure shows it. */
 export function arrayListing(text: ArrayProgramText): string {
-  const lengths = text.paramNames.map((n, i) => (text.paramTypes[i] === 'number' ? null : `${n}.length = ${text.lengths[i]}`)).filter((x) => x);
+  const lengths = text.paramNames
+    .map((n, i) => {
+      const d = text.data?.[i];
+      if (d) return d.k === 'matrix' ? `${n}: ${d.rows} rows of ${d.cols}` : d.k === 'points' ? `${n}.length = ${d.length}` : null;
+      return text.paramTypes[i] === 'number' ? null : `${n}.length = ${text.lengths[i]}`;
+    })
+    .filter((x) => x);
   return `${Object.entries(text.files).map(([path, src]) => `// ${path}\n${src}`).join('\n')}// called with ${lengths.join(', ')}\n`;
 }

@@ -13,7 +13,35 @@
  * write local arrays, and return a number or a fresh array; `f` calls them in
  * expressions (number helpers) and as `const dN = gH(X, e);` followed by
  * stores that read dN (`X[0] += h * dN[0]`, the step of an integrator), also
- * inside loops. Every variable, array and index is
+ * inside loops.
+ *
+ * Read-only data: most programs also take some of `M` (n rows of D numbers,
+ * `number[][]` or `readonly (readonly number[])[]`), `pts: { x: number; w:
+ * number }[]` (n points) and `opts: { scale: number; on: boolean }`, never
+ * differentiated, anywhere in the parameter list. `f` reads them (`M[i][j]`,
+ * `M[i].length`, `M.length`, `const row = M[i]` then `row[j]`, `for (const row
+ * of M)`, `for (const e of row)`, index loops up to `M.length` or
+ * `row.length`, `pts[i].x`, `const p = pts[i]` then `p.w`, `opts.scale`),
+ * branches on them (`opts.on ? a : b`, `if (M[i][j] > 0)`: the derivative
+ * never sees a kink there), and passes rows to helpers whose parameter is
+ * `number[]` or `readonly number[]` of D elements. It never writes them.
+ *
+ * Local functions: `const lf = (t: number) => e`, `function lf(t: number):
+ * number { …; return e; }` (with a body that may loop, make local arrays,
+ * return early and update captured `let`s, but only reads captured arrays),
+ * `const lf = (t: number) => { s += e; }` updating a captured `let` (also
+ * returning it), and reducers `(a: number, t: number) => a + e`, declared
+ * anywhere in a body (also inside other local functions and helpers) and used
+ * after their declaration; and function declarations after f's `return`,
+ * hoisted, capturing only f's parameters (which f may have changed by the
+ * time it calls them). They are called in expressions (`lf(e)`), as
+ * statements (`lf(e);`) and passed as callbacks (`X.map(lf)`,
+ * `X.reduce(lf, init)`, `X.forEach(lf)`). A local function never calls itself
+ * (only those declared before it are in its scope), and every name is fresh (a
+ * loop index is named by its depth), so nothing it captures is redeclared
+ * between its declaration and a call.
+ *
+ * Every variable, array and index is
  * referred to by a number that the printer resolves modulo what is in scope,
  * and index expressions are chosen among those whose range the printer can
  * prove in bounds for the concrete lengths: so every value, and every shrink of
@@ -59,7 +87,22 @@ export type Expr =
    * variables: an array helper's result is read through a 'call' statement), X among the arrays in
    * scope its parameter accepts (kind and length); without such a helper or array, prints as `e`.
    */
-  | { readonly k: 'call'; readonly h: number; readonly arg: number; readonly e: Expr };
+  | { readonly k: 'call'; readonly h: number; readonly arg: number; readonly e: Expr }
+  /**
+   * A read of read-only data in scope, chosen (modulo) among the forms the printer finds: `M[i][j]`,
+   * `0.1 * M[i].length`, `0.1 * M.length`, `row[j]`, `pts[i].x`, `pts[i].w`, `p.x`, `opts.scale`, …
+   * (`at`, `at2`: the index choices); without data in scope, prints as a 'read' of `f`, `at`.
+   */
+  | { readonly k: 'data'; readonly f: number; readonly at: number; readonly at2: number }
+  /** `c ? l : r` with a condition on data (`opts.on`, `!opts.on`, `M[i][j] > 0`, `p.x > 0`); without data, prints as `l`. */
+  | { readonly k: 'cond'; readonly c: number; readonly at: number; readonly l: Expr; readonly r: Expr }
+  /** `lfN(e)`, a local function returning a number chosen (modulo) among those in scope; without one, prints as `e`. */
+  | { readonly k: 'local'; readonly f: number; readonly e: Expr }
+  /**
+   * `X.reduce(lfR, init)` with a local reducer, or `X.map(fn).reduce((acc, w) => acc + w, init)` with a
+   * local function or `Math.tanh`/`Math.atan`: `f` chooses (modulo) among them.
+   */
+  | { readonly k: 'fnReduce'; readonly a: number; readonly f: number; readonly init: Expr };
 
 export type LocalArrayForm =
   /** `new Float64Array(X.length)` */
@@ -84,6 +127,8 @@ export type LocalArrayForm =
   | 'copy'
   /** `X.map((v, k) => e)` */
   | 'map'
+  /** `X.map(fn)`: a local function returning a number, or a one-argument Math function */
+  | 'mapFn'
   /** `const u: number[] = []; for (let i = 0; i < X.length; i++) u.push(e);` */
   | 'push'
   /** `const u: number[] = []; for (const v of X) u.push(e);` */
@@ -125,7 +170,44 @@ export type Stmt =
    * `const dN = gH(X, e);` (X as for the 'call' expression), then `uses` reading dN (its elements
    * for an array helper) into stores; skipped without a helper or an array it accepts.
    */
-  | { readonly k: 'call'; readonly h: number; readonly arg: number; readonly e: Expr; readonly uses: readonly CallUse[] };
+  | { readonly k: 'call'; readonly h: number; readonly arg: number; readonly e: Expr; readonly uses: readonly CallUse[] }
+  /** `const rowN = M[index];` or `const ptN = pts[index];` (`which` modulo the data that has rows); skipped without. */
+  | { readonly k: 'bind'; readonly which: number; readonly at: number }
+  /**
+   * A loop over data (`which` modulo the data with elements): `for (const rowN of M)`, `for (const ptN of pts)`,
+   * `for (const eN of row)` ('of'), or `for (let i = 0; i < M.length; i++)`, `… < row.length …` ('index').
+   */
+  | { readonly k: 'forData'; readonly which: number; readonly form: 'of' | 'index'; readonly body: readonly Stmt[] }
+  /** `if (cond) { … } else { … }` with a condition on data (as 'cond'); without data, only `then` is printed. */
+  | { readonly k: 'ifData'; readonly c: number; readonly at: number; readonly then: readonly Stmt[]; readonly else: readonly Stmt[] }
+  /** A local function, declared here and usable after it in this block (see LocalFn). */
+  | { readonly k: 'fn'; readonly fn: LocalFn }
+  /** `lfN(e);` of a local function that updates a captured `let`, or `X.forEach(lfN);` (`each`); skipped without one. */
+  | { readonly k: 'callFn'; readonly f: number; readonly a: number; readonly each: boolean; readonly e: Expr };
+
+/**
+ * A local function of `f` (or of a helper), capturing what is in scope where it is declared:
+ * - 'arrow': `const lfN = (tN: number) => e;`
+ * - 'decl': `function lfN(tN: number): number { body; [if (l > r) return early;] return e; }`, whose body
+ *   reads captured arrays (never writes them) and may update captured `let`s;
+ * - 'bump': `const lfN = (tN: number) => { s op e; };` updating a captured `let` s (chosen by `t`),
+ *   with `returns`, `const lfN = (tN: number): number => { s op e; return s; };`;
+ * - 'reducer': `const lfN = (aN: number, tN: number) => aN + e` (`combine` as for 'reduce');
+ * - 'array': `const lfN = (zN: readonly number[]) => e` (or `Float64Array`), reading zN, whose length is
+ *   that of an array or data row in scope (chosen by `t`): it is called only with arrays of that length
+ *   (data rows included).
+ * Names are fresh, so no variable a local function captures is ever redeclared where it is called.
+ */
+export interface LocalFn {
+  readonly form: 'arrow' | 'decl' | 'bump' | 'reducer' | 'array';
+  readonly e: Expr;
+  readonly body: readonly Stmt[];
+  readonly early: { readonly l: Expr; readonly r: Expr; readonly e: Expr } | null;
+  readonly t: number;
+  readonly op: StoreOp;
+  readonly returns: boolean;
+  readonly combine: 'sum' | 'prod' | 'max';
+}
 
 /** What a helper returns after its body. */
 export type HelperRet =
@@ -146,6 +228,8 @@ export type HelperRet =
 export interface Helper {
   readonly of: number;
   readonly readonlyParam: boolean;
+  /** When f has a data matrix: `z` is one of its rows instead (`number[]`, or `readonly number[]`; D elements). */
+  readonly row: boolean;
   readonly body: readonly Stmt[];
   readonly ret: HelperRet;
 }
@@ -158,6 +242,19 @@ export type Ret =
   /** `return X.map((v, k) => e)` */
   | { readonly k: 'map'; readonly a: number; readonly e: Expr };
 
+/** The type of the data matrix `M` (n rows of D numbers), a parameter f only reads. */
+export type MatrixType = 'number[][]' | 'readonly (readonly number[])[]';
+
+/**
+ * Read-only data parameters of `f` (never differentiated): `M` (n rows of D), `pts: { x: number; w: number }[]`
+ * (n points), `opts: { scale: number; on: boolean }`.
+ */
+export interface DataParams {
+  readonly matrix: MatrixType | null;
+  readonly points: boolean;
+  readonly opts: boolean;
+}
+
 export interface ArrayProgram {
   /** Rows n, columns D of the matrix-shaped parameters, K for the 'k' shape. */
   readonly n: number;
@@ -165,12 +262,18 @@ export interface ArrayProgram {
   readonly kLength: number;
   readonly arrays: readonly ArrayParam[];
   readonly scalars: number;
-  /** Rotates the parameter list (arrays first, then scalars) by this much. */
+  readonly data: DataParams;
+  /** Rotates the parameter list (arrays first, then scalars, then data) by this much. */
   readonly rotate: number;
-  /** Bit i set: parameter i (printed order) is differentiated; 0 or all bits: plain `@differentiable`. */
+  /** Bit i set: numeric parameter i (printed order) is differentiated; 0 or all bits: plain `@differentiable`. */
   readonly wrtMask: number;
   /** Printed before `f`, in order; each may call the earlier ones. */
   readonly helpers: readonly Helper[];
+  /**
+   * Function declarations printed after f's `return` (hoisted: callable from the start of the body), as
+   * 'decl' local functions capturing only f's parameters.
+   */
+  readonly hoisted: readonly LocalFn[];
   readonly body: readonly Stmt[];
   readonly ret: Ret;
   /** Seed of the evaluation points. */
@@ -204,6 +307,7 @@ export const exprArb: (depth: number) => fc.Arbitrary<Expr> = memo((depth) => {
     { weight: 1, arbitrary: literal.map((v): Expr => ({ k: 'lit', v })) },
     { weight: 1, arbitrary: fc.record({ k: fc.constant('counter' as const), i: index }) },
     { weight: 1, arbitrary: fc.record({ k: fc.constant('len' as const), a: index }) },
+    { weight: 3, arbitrary: fc.record({ k: fc.constant('data' as const), f: index, at: index, at2: index }) },
   );
   if (depth <= 0) return leaf;
   const e = exprArb(depth - 1);
@@ -225,11 +329,28 @@ export const exprArb: (depth: number) => fc.Arbitrary<Expr> = memo((depth) => {
       }),
     },
     { weight: 2, arbitrary: fc.record({ k: fc.constant('call' as const), h: index, arg: index, e }) },
+    { weight: 1, arbitrary: fc.record({ k: fc.constant('cond' as const), c: index, at: index, l: e, r: e }) },
+    { weight: 3, arbitrary: fc.record({ k: fc.constant('local' as const), f: index, e }) },
+    { weight: 1, arbitrary: fc.record({ k: fc.constant('fnReduce' as const), a: index, f: index, init: exprArb(0) }) },
   );
 });
 
 const storeOp = fc.constantFrom<StoreOp>('=', '+=', '-=', '*=');
-const arrayForms: readonly LocalArrayForm[] = ['zeros', 'fill', 'literal', 'f64literal', 'slice', 'sliceFrom', 'sliceTo', 'subarray', 'spread', 'copy', 'map', 'push', 'pushOf'];
+const arrayForms: readonly LocalArrayForm[] = ['zeros', 'fill', 'literal', 'f64literal', 'slice', 'sliceFrom', 'sliceTo', 'subarray', 'spread', 'copy', 'map', 'mapFn', 'push', 'pushOf'];
+
+/** A local function whose 'decl' body is a block of depth `depth` (none at depth < 0). */
+const localFnArb: (depth: number) => fc.Arbitrary<LocalFn> = memo((depth) =>
+  fc.record({
+    form: fc.constantFrom<LocalFn['form']>('arrow', 'decl', 'bump', 'reducer', 'array'),
+    e: exprArb(2),
+    body: depth < 0 ? fc.constant([]) : fc.oneof(fc.constant([]), blockArb(depth)),
+    early: fc.oneof({ weight: 2, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.record({ l: exprArb(1), r: exprArb(1), e: exprArb(1) }) }),
+    t: index,
+    op: storeOp,
+    returns: sometimes(3),
+    combine: fc.constantFrom('sum' as const, 'prod' as const, 'max' as const),
+  }),
+);
 
 const blockArb: (depth: number) => fc.Arbitrary<readonly Stmt[]> = memo((depth) => fc.array(stmtArb(depth), { minLength: 1, maxLength: depth >= 2 ? 6 : 3 }));
 
@@ -262,6 +383,9 @@ const stmtArb: (depth: number) => fc.Arbitrary<Stmt> = memo((depth) => {
         uses: fc.array(fc.record({ a: index, at: index, op: storeOp, from: index, e: exprArb(1) }), { minLength: 1, maxLength: 3 }),
       }),
     },
+    { weight: 2, arbitrary: fc.record({ k: fc.constant('bind' as const), which: index, at: index }) },
+    { weight: 3, arbitrary: fc.record({ k: fc.constant('fn' as const), fn: localFnArb(depth - 1) }) },
+    { weight: 2, arbitrary: fc.record({ k: fc.constant('callFn' as const), f: index, a: index, each: fc.boolean(), e: exprArb(1) }) },
   ];
   if (depth <= 0) return fc.oneof(...simple);
   const inner = blockArb(depth - 1);
@@ -273,6 +397,8 @@ const stmtArb: (depth: number) => fc.Arbitrary<Stmt> = memo((depth) => {
     { weight: 2, arbitrary: fc.record({ k: fc.constant('cols' as const), body: inner }) },
     { weight: 1, arbitrary: fc.record({ k: fc.constant('passes' as const), n: fc.integer({ min: 1, max: 3 }), body: inner }) },
     { weight: 1, arbitrary: fc.record({ k: fc.constant('if' as const), l: exprArb(1), r: exprArb(1), then: inner, else: fc.oneof(fc.constant([]), inner) }) },
+    { weight: 3, arbitrary: fc.record({ k: fc.constant('forData' as const), which: index, form: fc.constantFrom('of' as const, 'index' as const), body: inner }) },
+    { weight: 1, arbitrary: fc.record({ k: fc.constant('ifData' as const), c: index, at: index, then: inner, else: fc.oneof(fc.constant([]), inner) }) },
   );
 });
 
@@ -293,6 +419,7 @@ const helperRetArb: fc.Arbitrary<HelperRet> = fc.oneof(
 const helperArb: fc.Arbitrary<Helper> = fc.record({
   of: index,
   readonlyParam: fc.boolean(),
+  row: fc.boolean(),
   body: fc.oneof(fc.constant([]), blockArb(1)),
   ret: helperRetArb,
 });
@@ -312,9 +439,20 @@ export const arrayProgramArb: fc.Arbitrary<ArrayProgram> = fc.record({
     { minLength: 1, maxLength: 3 },
   ),
   scalars: fc.nat({ max: 2 }),
-  rotate: fc.nat({ max: 4 }),
+  data: fc.record({
+    matrix: fc.oneof(
+      { weight: 2, arbitrary: fc.constant(null) },
+      { weight: 2, arbitrary: fc.constant<MatrixType>('number[][]') },
+      { weight: 1, arbitrary: fc.constant<MatrixType>('readonly (readonly number[])[]') },
+    ),
+    points: sometimes(3),
+    opts: sometimes(3),
+  }),
+  rotate: fc.nat({ max: 7 }),
   wrtMask: fc.nat({ max: 31 }),
   helpers: helpersArb,
+  /** A quarter of the programs; shrinks to none. */
+  hoisted: fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.array(localFnArb(0), { minLength: 1, maxLength: 2 }) }),
   body: blockArb(2),
   ret: retArb,
   seed: fc.nat(),

@@ -19,6 +19,12 @@
  *   `out` argument full of NaN is returned, keeps its arrays, and holds what
  *   the allocating call returns, also when reused.
  *
+ * Read-only data parameters (a matrix, points, options: `ArrayProgramText.data`)
+ * get values drawn from the same random source as the numbers, are passed as
+ * they are (never differentiated: no tangent, no grads entry, finite differences
+ * move only the `wrt` parameters) and, like every argument, are compared deeply
+ * before and after each generated call.
+ *
  * A point (or a Jacobian column) where the finite differences at two step sizes
  * disagree cannot judge a derivative: it is counted, never silently passed, and
  * the caller bounds the share of such points. The primal always runs on copies
@@ -29,7 +35,7 @@ import { guardArguments } from './arguments';
 import { centralDifference, dot, flatten, maxRelativeError, rng, scaledDirection, unflatten, type Value } from './numeric';
 import { copyValue, kindOf, kindOfType, tangentLike, unit } from './points';
 import { withTimeout } from './subject';
-import { arrayListing, printArrayProgram, type ArrayProgramText } from './array-program-text';
+import { arrayListing, printArrayProgram, type ArrayProgramText, type DataShape } from './array-program-text';
 import type { ArrayProgram } from './array-programs';
 
 export interface ArrayStats {
@@ -48,10 +54,34 @@ export interface ArrayStats {
   columnsSkipped: number;
   /** Programs with an array result. */
   arrayResults: number;
+  /** Programs using each feature (see `features`). */
+  features: Record<Feature, number>;
 }
+
+/** What a checked program exercises, read from its source. */
+const featureTests = {
+  /** f has a read-only data parameter (a matrix, points or options). */
+  dataParams: (src: string) => /export function f\([^)]*\b(M|pts|opts):/.test(src),
+  /** f reads data: `M[i][j]`, `row[j]`, `pts[i].x`, `p.w`, `opts.scale`, lengths. */
+  dataReads: (src: string) => /\b(M|pts|row\d+|pt\d+)\[|\b(pt\d+|opts)\.|\bM\.length/.test(src),
+  /** A row of data passed to a helper or a local function. */
+  rowArguments: (src: string) => /\b(g|lf)\d+\((M\[|row\d+\b)/.test(src),
+  /** A condition on data: `opts.on`, `M[i][j] > 0`. */
+  dataConditions: (src: string) => /opts\.on|\] > 0[ )]|\.[xw] > 0[ )]/.test(src),
+  /** A local function called directly. */
+  localCalls: (src: string) => /\b(lf|hf)\d+\((?!t\d+: number)/.test(src),
+  /** A local function passed to map, reduce or forEach. */
+  localCallbacks: (src: string) => /\.(map|reduce|forEach)\((lf|hf)\d+[,)]/.test(src),
+  /** A local function updating a captured `let`. */
+  capturedUpdates: (src: string) => /const lf\d+ = \(t\d+: number\)(: number)? => \{/.test(src),
+  /** A hoisted declaration after the return. */
+  hoisted: (src: string) => /function hf\d+\(/.test(src),
+};
+export type Feature = keyof typeof featureTests;
 
 export const newArrayStats = (): ArrayStats => ({
   programs: 0, points: 0, outOfRange: 0, unreliable: 0, checked: 0, unchecked: 0, worstDotProduct: 0, columns: 0, columnsSkipped: 0, arrayResults: 0,
+  features: Object.fromEntries(Object.keys(featureTests).map((k) => [k, 0])) as Record<Feature, number>,
 });
 
 const POINTS = 2;
@@ -107,6 +137,15 @@ export function checkArrayProgram(p: ArrayProgram, stats: ArrayStats): void {
 export function checkArrayText(text: ArrayProgramText, seed: number, stats: ArrayStats, points?: readonly (readonly Value[])[]): void {
   const compiled = compileProgram(text);
   stats.programs++;
+  const main = text.files['/src/main.ts'];
+  for (const [k, test] of Object.entries(featureTests)) if (test(main)) stats.features[k as Feature]++;
+  // Every parameter (data too) as it is, a tangent per differentiated one only, then `out`.
+  const arity: [string, number][] = [['f_jvp', text.params + text.wrt.length + 1], ['f_vjp', text.params + 2]];
+  if (text.result === 'number') arity.push(['f_grad', text.params + 1]);
+  for (const [name, expected] of arity) {
+    const got = (compiled.module[name] as Fn | undefined)?.length;
+    if (got !== expected) throw new ProgramFailure(`${name} takes ${got} parameters, expected ${expected} (${text.params} parameters, ${text.wrt.length} differentiated)\n--- program ---\n${arrayListing(text)}--- generated ---\n${compiled.generated}`);
+  }
   if (text.result !== 'number') stats.arrayResults++;
   const rand = rng(seed);
   const uniform = (lo: number, hi: number) => lo + (hi - lo) * rand();
@@ -118,6 +157,8 @@ export function checkArrayText(text: ArrayProgramText, seed: number, stats: Arra
     const args: Value[] = points
       ? points[attempt].map(copyValue)
       : text.paramTypes.map((t, i) => {
+          const data = text.data?.[i];
+          if (t === 'data' || data) return dataArgument(data, uniform, rand);
           if (t === 'number') return uniform(-2, 2);
           const xs = Array.from({ length: text.lengths[i] }, () => uniform(-2, 2));
           return t === 'Float64Array' ? Float64Array.from(xs) : xs;
@@ -130,6 +171,24 @@ export function checkArrayText(text: ArrayProgramText, seed: number, stats: Arra
     stats[verdict]++;
   }
   if (checked === 0) stats.unchecked++;
+}
+
+/**
+ * A read-only data argument of the given shape, drawn from the program's random source (so a point's
+ * data is as deterministic as its numbers): a matrix of rows in [-2, 2], points with x in [-2, 2] and
+ * w in [0, 1], options with a scale in [0.5, 1.5] and a random flag. Data is never differentiated: the
+ * checks pass the same object to every call and the guards compare it deeply before and after.
+ */
+function dataArgument(shape: DataShape | undefined, uniform: (lo: number, hi: number) => number, rand: () => number): Value {
+  if (!shape) throw new Error('a data parameter without a shape');
+  switch (shape.k) {
+    case 'matrix':
+      return Array.from({ length: shape.rows }, () => Array.from({ length: shape.cols }, () => uniform(-2, 2))) as unknown as Value;
+    case 'points':
+      return Array.from({ length: shape.length }, () => ({ x: uniform(-2, 2), w: uniform(0, 1) })) as unknown as Value;
+    case 'opts':
+      return { scale: uniform(0.5, 1.5), on: rand() < 0.5 } as unknown as Value;
+  }
 }
 
 function checkPoint(

@@ -346,8 +346,11 @@ class ForwardEmitter {
     }
     const mustBind = s.op === 'call';
     let named = false;
-    // A read is as cheap as its name, but only while nothing overwrites the variable before its uses.
-    const atom = isAtom(primal) && (s.op !== 'read' || this.uses.movable[s.id] || !this.reassigned.has(s.var));
+    // A read is as cheap as its name, but only while nothing overwrites the variable before its uses
+    // (also a read negated, `-p`: an atom that names a variable).
+    const named_ = this.readVar(s);
+    const keeps = named_ === undefined || this.uses.movable[s.id] || !this.reassigned.has(named_) || this.uses.readStable[s.id];
+    const atom = isAtom(primal) && keeps;
     if (!mustBind && (atom || this.isCheapLoad(s, primal) || (refs <= 1 && this.uses.movable[s.id]))) {
       this.pe.set(s.id, primal);
     } else {
@@ -361,7 +364,8 @@ class ForwardEmitter {
     if (!active || s.op === 'call') return; // a call's tangent was bound by primalExpr
     const tangent = this.tangentExpr(s);
     // A named value gets a named tangent right below it: the code reads line by line.
-    const inline = isAtom(tangent) || this.isCheapLoad(s, tangent) || (!named && this.tangentRefs[s.id] <= 1 && this.uses.movable[s.id]);
+    // (the tangent of a read names the variable's tangent: the same rule)
+    const inline = (isAtom(tangent) && keeps) || this.isCheapLoad(s, tangent) || (!named && this.tangentRefs[s.id] <= 1 && this.uses.movable[s.id]);
     const alias = this.nameAfter.get(s.id);
     if (inline && !(alias !== undefined && this.declaredByOp.has(alias) && this.activeVar(alias))) {
       this.te.set(s.id, tangent);
@@ -414,6 +418,16 @@ class ForwardEmitter {
     }
     this.te.set(s.id, b.id(tname));
     return b.id(name);
+  }
+
+  /** The variable an op reads, directly or negated (`p`, `-p`). */
+  private readVar(s: Op): number | undefined {
+    if (s.op === 'read') return s.var;
+    if (s.op === 'prim' && s.fn === 'neg') {
+      const d = this.ops.get(s.args[0]);
+      if (d && d.op === 'read') return d.var;
+    }
+    return undefined;
   }
 
   private tangentExpr(s: Op): JsExpr {

@@ -626,8 +626,9 @@ class ReverseEmitter {
           const mustName = (top && this.keep.has(s.id) && !(s.op === 'read' && this.stable[s.var])) || this.conds.has(s.id) || blk.taped.has(s.id);
           const movable = this.movable(stmts, i);
           const single = this.useCount[s.id] <= 1 && movable;
-          // A name or literal is repeated freely, a read only while its variable keeps its value.
-          const atom = isAtom(e) && (s.op !== 'read' || movable || this.stable[s.var]);
+          // A name or literal is repeated freely, a read (also negated, `-p`) only while its variable keeps its value.
+          const named = s.op === 'read' ? s.var : s.op === 'prim' && s.fn === 'neg' ? this.readOf(stmts, s.args[0]) : undefined;
+          const atom = isAtom(e) && (named === undefined || movable || this.stable[named]);
           if (s.op !== 'call' && !mustName && (atom || single)) this.fwd.set(s.id, e);
           else if (atom && !(s.op === 'read' && mustName && !this.stable[s.var])) this.fwd.set(s.id, e);
           else {
@@ -724,6 +725,19 @@ class ReverseEmitter {
   private readonly movableIn = new Map<readonly Stmt[], Set<TempId>>();
 
   /** An op at position i whose uses all come before any write that follows it in the block. */
+  /** The variable temp `t` reads, when a read op of `stmts` defines it. */
+  private readOf(stmts: readonly Stmt[], t: TempId): VarId | undefined {
+    let reads = this.readsIn.get(stmts);
+    if (!reads) {
+      reads = new Map();
+      for (const s of stmts) if (s.kind === 'op' && s.op === 'read') reads.set(s.id, s.var);
+      this.readsIn.set(stmts, reads);
+    }
+    return reads.get(t);
+  }
+
+  private readonly readsIn = new WeakMap<readonly Stmt[], Map<TempId, VarId>>();
+
   private movable(stmts: readonly Stmt[], i: number): boolean {
     let set = this.movableIn.get(stmts);
     if (!set) {

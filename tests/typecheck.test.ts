@@ -13,6 +13,22 @@ import { compileFiles } from '../compiler';
 
 const ROOT = path.resolve(__dirname, '..');
 
+/** A strict project's options, `ts-adc/runtime` mapped to the sources: what a user's strict project sees. */
+function strictOptions(extra: Record<string, unknown>): Record<string, unknown> {
+  return {
+    strict: true,
+    noEmit: true,
+    target: 'es2022',
+    module: 'esnext',
+    moduleResolution: 'bundler',
+    lib: ['es2022'],
+    types: [],
+    skipLibCheck: true,
+    paths: { 'ts-adc/runtime': [path.join(ROOT, 'runtime/index.ts')], 'ts-adc': [path.join(ROOT, 'runtime/markers.ts')] },
+    ...extra,
+  };
+}
+
 /** The .ts files of each executable fixture folder: input.ts, its siblings, the golden; never *.actual.ts. */
 function filesToCheck(): { goldens: string[]; sources: string[] } {
   const goldens: string[] = [];
@@ -31,23 +47,7 @@ it('all goldens type-check under tsc --strict --noEmit', () => {
   expect(goldens.length).toBeGreaterThan(0);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adc-typecheck-'));
   try {
-    const tsconfig = {
-      compilerOptions: {
-        strict: true,
-        noEmit: true,
-        target: 'es2022',
-        module: 'esnext',
-        moduleResolution: 'bundler',
-        lib: ['es2022'],
-        types: [],
-        skipLibCheck: true,
-        noUncheckedIndexedAccess: false,
-        noUnusedLocals: false,
-        noUnusedParameters: false,
-        paths: { 'ts-adc/runtime': [path.join(ROOT, 'runtime/index.ts')], 'ts-adc': [path.join(ROOT, 'runtime/markers.ts')] },
-      },
-      files: [...goldens, ...sources],
-    };
+    const tsconfig = { compilerOptions: strictOptions({ noUncheckedIndexedAccess: false, noUnusedLocals: false, noUnusedParameters: false }), files: [...goldens, ...sources] };
     const config = path.join(dir, 'tsconfig.json');
     fs.writeFileSync(config, JSON.stringify(tsconfig, null, 2));
     let output = '';
@@ -72,18 +72,7 @@ it('all goldens type-check under tsc --strict --noEmit', () => {
 it('generated code type-checks under noUncheckedIndexedAccess', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adc-unchecked-'));
   try {
-    const compilerOptions = {
-      strict: true,
-      noEmit: true,
-      target: 'es2022',
-      module: 'esnext',
-      moduleResolution: 'bundler',
-      lib: ['es2022'],
-      types: [],
-      skipLibCheck: true,
-      noUncheckedIndexedAccess: true,
-      paths: { 'ts-adc/runtime': [path.join(ROOT, 'runtime/index.ts')], 'ts-adc': [path.join(ROOT, 'runtime/markers.ts')] },
-    };
+    const compilerOptions = strictOptions({ noUncheckedIndexedAccess: true });
     const config = path.join(dir, 'tsconfig.json');
     fs.writeFileSync(config, JSON.stringify({ compilerOptions, include: ['**/*.ts'] }, null, 2));
     const written: string[] = [];

@@ -3,25 +3,14 @@
  * inputs the primal rejects, f_jvp, f_vjp and f_grad throw the same error (class
  * and message), also from inside a loop; for valid inputs they return as usual.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { compileSources } from '../compiler';
+import { FIXTURES_ROOT } from './support/fixtures';
 import { loadModule } from './support/load';
 
-const source = `
-/** @differentiable wrt(w) */
-export function mse(w: number[], xs: number[], ys: number[]): number {
-  if (xs.length !== ys.length) throw new Error('xs and ys differ in length');
-  if (w.length !== 2) {
-    throw new RangeError(\`w must have two entries\`);
-  }
-  let s = 0;
-  for (let i = 0; i < xs.length; i++) {
-    if (!Number.isFinite(xs[i])) throw new TypeError('non-finite x');
-    const r = w[0] + w[1] * xs[i] - ys[i];
-    s += r * r;
-  }
-  return s / xs.length;
-}
-`;
+// The source of fixtures/control/validation (its golden and numeric checks run in fixtures.test.ts).
+const source = fs.readFileSync(path.join(FIXTURES_ROOT, 'control/validation/input.ts'), 'utf8');
 
 const compiled = compileSources({ '/src/v.ts': source });
 const primal = loadModule(source.replace(/\/\*\*[^]*?\*\//g, ''));

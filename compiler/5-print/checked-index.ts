@@ -10,7 +10,7 @@
  * erased); assignment targets are left as they are; applying it twice changes
  * nothing more.
  */
-import type { BinOp, JsExpr, JsFunction, JsStmt } from './js';
+import { mapChildren, type BinOp, type JsExpr, type JsFunction, type JsStmt } from './js';
 
 export function checkedIndexing(fn: JsFunction): JsFunction {
   return { ...fn, body: fn.body.map(stmt) };
@@ -47,40 +47,21 @@ function stmt(s: JsStmt): JsStmt {
 
 /** An assignment target: the element itself stays as it is, what it is computed from is read. */
 function lvalue(e: JsExpr): JsExpr {
-  if (e.k === 'index') return { ...e, obj: expr(e.obj), index: expr(e.index) };
-  if (e.k === 'member') return { ...e, obj: expr(e.obj) };
-  return e;
+  return e.k === 'index' || e.k === 'member' ? mapChildren(e, expr) : e;
 }
 
 function expr(e: JsExpr): JsExpr {
   switch (e.k) {
     case 'index':
-      return { k: 'nonNull', e: { ...e, obj: expr(e.obj), index: expr(e.index) } };
+      return { k: 'nonNull', e: mapChildren(e, expr) };
     case 'nonNull':
-      return e.e.k === 'index' ? { k: 'nonNull', e: { ...e.e, obj: expr(e.e.obj), index: expr(e.e.index) } } : { k: 'nonNull', e: expr(e.e) };
-    case 'bin':
-      return { ...e, l: expr(e.l), r: expr(e.r) };
-    case 'un':
-      return { ...e, e: expr(e.e) };
-    case 'call':
-      return { ...e, fn: expr(e.fn), args: e.args.map(expr) };
-    case 'member':
-      return { ...e, obj: expr(e.obj) };
-    case 'cond':
-      return { ...e, c: expr(e.c), a: expr(e.a), b: expr(e.b) };
-    case 'obj':
-      return { ...e, props: e.props.map(([k, v]) => [k, expr(v)] as const) };
-    case 'arr':
-      return { ...e, elems: e.elems.map(expr) };
-    case 'new':
-      return { ...e, args: e.args.map(expr) };
-    case 'as':
-      return { ...e, e: expr(e.e) };
+      // (an element read that has its `!` already keeps just the one)
+      return e.e.k === 'index' ? { k: 'nonNull', e: mapChildren(e.e, expr) } : mapChildren(e, expr);
     case 'assignExpr':
       return { ...e, target: lvalue(e.target), value: expr(e.value) };
     case 'postfix':
       return { ...e, target: lvalue(e.target) };
     default:
-      return e;
+      return mapChildren(e, expr);
   }
 }

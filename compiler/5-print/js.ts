@@ -325,14 +325,17 @@ export function namesIn(e: JsExpr, into: Set<string> = new Set()): Set<string> {
 
 /** Replaces identifiers by expressions (`f(name)` returns undefined to keep a name). */
 export function substitute(e: JsExpr, f: (name: string) => JsExpr | undefined): JsExpr {
-  const go = (x: JsExpr): JsExpr => substitute(x, f);
+  return e.k === 'id' ? (f(e.name) ?? e) : mapChildren(e, (x) => substitute(x, f));
+}
+
+/** `e` with each direct subexpression replaced by `go` of it (leaves are returned as they are). */
+export function mapChildren(e: JsExpr, go: (x: JsExpr) => JsExpr): JsExpr {
   switch (e.k) {
     case 'num':
     case 'bool':
     case 'str':
-      return e;
     case 'id':
-      return f(e.name) ?? e;
+      return e;
     case 'bin':
       return { ...e, l: go(e.l), r: go(e.r) };
     case 'un':

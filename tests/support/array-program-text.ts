@@ -510,14 +510,7 @@ class FunctionPrinter {
       case 'ifData': {
         const c = this.dataCond(s, st.c, st.at);
         if (c === undefined) return this.block(st.then, copy(s), depth);
-        this.emit(depth, `if (${c}) {`);
-        this.block(st.then, copy(s), depth + 1);
-        if (st.else.length > 0) {
-          this.emit(depth, '} else {');
-          this.block(st.else, copy(s), depth + 1);
-        }
-        this.emit(depth, '}');
-        return;
+        return this.ifElse(c, st.then, st.else, s, depth);
       }
       case 'fn':
         return this.localFn(st.fn, s, depth);
@@ -529,17 +522,20 @@ class FunctionPrinter {
         else if (f.kind === 'bump' || f.updates) this.emit(depth, `${f.name}(${this.expr(st.e, s).t});`);
         return;
       }
-      case 'if': {
-        this.emit(depth, `if (${wrap(this.expr(st.l, s))} > ${wrap(this.expr(st.r, s))}) {`);
-        this.block(st.then, copy(s), depth + 1);
-        if (st.else.length > 0) {
-          this.emit(depth, '} else {');
-          this.block(st.else, copy(s), depth + 1);
-        }
-        this.emit(depth, '}');
-        return;
-      }
+      case 'if':
+        return this.ifElse(`${wrap(this.expr(st.l, s))} > ${wrap(this.expr(st.r, s))}`, st.then, st.else, s, depth);
     }
+  }
+
+  /** `if (c) { then } else { els }`, each arm in a scope of its own (no `else` when it is empty). */
+  private ifElse(c: string, then: readonly Stmt[], els: readonly Stmt[], s: Scope, depth: number): void {
+    this.emit(depth, `if (${c}) {`);
+    this.block(then, copy(s), depth + 1);
+    if (els.length > 0) {
+      this.emit(depth, '} else {');
+      this.block(els, copy(s), depth + 1);
+    }
+    this.emit(depth, '}');
   }
 
   /** Prints local function `fn` declared in `s` (or, with `name` given, a hoisted declaration already in scope). */

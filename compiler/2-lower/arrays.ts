@@ -134,12 +134,16 @@ function lowerConcatenation(cx: LowerContext, e: ts.ArrayLiteralExpression, type
   return fn.read(result);
 }
 
-/** Whether `fn`'s body assigns to `name` (`name = …`, `name += …`, `name++`), not counting nested functions. */
+/**
+ * Whether `fn`'s body may assign to `name` (`name = …`, `name += …`, `name++`), also from a
+ * callback nested in it (inlined, it assigns the same variable); a nested function's own
+ * variable of that name only makes this answer true where false would do.
+ */
 function assigns(fn: ts.FunctionLikeDeclaration, name: string): boolean {
   let found = false;
   const isName = (e: ts.Expression) => ts.isIdentifier(skipOuter(e)) && (skipOuter(e) as ts.Identifier).text === name;
   const visit = (n: ts.Node): void => {
-    if (found || (n !== fn && ts.isFunctionLike(n))) return;
+    if (found) return;
     if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment && isName(n.left)) found = true;
     if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken) && isName(n.operand)) found = true;
     ts.forEachChild(n, visit);

@@ -91,7 +91,9 @@ export interface FusedLoop {
 
 export interface Counter {
   readonly var: VarId;
+  /** `v = start` or `v = base + start` before the loop (`j = i + 1`), base an integer variable the loop does not write. */
   readonly start: number;
+  readonly base?: VarId;
   readonly step: number;
 }
 
@@ -305,10 +307,12 @@ export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolea
           x = next;
         }
         e = flow(n.test, x);
-        // The reverse sweep sets the counter itself before reversing the loop.
+        // The reverse sweep sets the counter itself before reversing the loop, from the trip count
+        // (and the base it started from, which must then hold its value there: exposed).
         if (n.counter) {
           e = new Set(e);
           e.delete(n.counter.var);
+          if (n.counter.base !== undefined) e.add(n.counter.base);
         }
       }
     }
@@ -368,15 +372,53 @@ function findCounters(fn: IRFunction, tree: RNode[], ints: readonly boolean[]): 
           // `v = c` as the last write to v right before the loop.
           const init = [...before.stmts].reverse().find((t) => (t.kind === 'assign' || t.kind === 'declare') && t.var === v);
           if (!init || init.kind !== 'assign') continue;
-          const def = before.stmts.find((t) => t.kind === 'op' && t.id === init.value);
-          if (!def || def.kind !== 'op' || def.op !== 'const' || typeof def.value !== 'number' || !Number.isInteger(def.value)) continue;
-          n.counter = { var: v, start: def.value, step };
+          const start = counterStart(before.stmts, before.stmts.indexOf(init), ints);
+          if (!start || start.base === v) continue;
+          // The base keeps its value through the loop (which does not write it).
+          if (start.base !== undefined) {
+            let written = false;
+            forEachStmt([n.stmt], (t) => (t.kind === 'assign' || t.kind === 'declare') && t.var === start.base && (written = true));
+            if (written) continue;
+          }
+          n.counter = { var: v, step, ...start };
           return;
         }
       }
     });
   };
   visit(tree);
+}
+
+/**
+ * The value assigned by `stmts[at]` when it is an integer constant `c`, or `w + c` / `w - c` / `w`
+ * with `w` an integer variable read in this block and not written between that read and `at`.
+ */
+function counterStart(stmts: readonly Stmt[], at: number, ints: readonly boolean[]): { start: number; base?: VarId } | undefined {
+  const defs = new Map<TempId, Extract<Stmt, { kind: 'op' }>>();
+  stmts.forEach((s) => s.kind === 'op' && defs.set(s.id, s));
+  const int = (t: TempId) => {
+    const d = defs.get(t);
+    return d && d.op === 'const' && typeof d.value === 'number' && Number.isInteger(d.value) ? d.value : undefined;
+  };
+  const read = (t: TempId) => {
+    const d = defs.get(t);
+    if (!d || d.op !== 'read' || !ints[d.var]) return undefined;
+    const from = stmts.indexOf(d);
+    const rewritten = stmts.slice(from + 1, at).some((s) => (s.kind === 'assign' || s.kind === 'declare') && s.var === d.var);
+    return rewritten ? undefined : d.var;
+  };
+  const assign = stmts[at] as Extract<Stmt, { kind: 'assign' }>;
+  const c = int(assign.value);
+  if (c !== undefined) return { start: c };
+  const w = read(assign.value);
+  if (w !== undefined) return { start: 0, base: w };
+  const d = defs.get(assign.value);
+  if (!d || d.op !== 'prim' || (d.fn !== 'add' && d.fn !== 'sub')) return undefined;
+  const [l, r] = d.args;
+  const base = read(l);
+  const k = int(r);
+  if (base === undefined || k === undefined) return undefined;
+  return { start: d.fn === 'add' ? k : -k, base };
 }
 
 function union<T>(a: Set<T>, b2: Set<T>): Set<T> {

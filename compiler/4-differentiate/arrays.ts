@@ -20,6 +20,15 @@ export function jsType(t: Type, role: 'param' | 'tangent' | 'adjoint' | 'result'
   return t;
 }
 
+/**
+ * `const name = e`, annotated `: number` when TypeScript would infer literal types from it
+ * (`c ? 1 : 0.25` is `1 | 0.25`, and a later `t === 0` would not type-check).
+ */
+export function constDecl(name: string, e: JsExpr, type: Type): JsStmt {
+  const literal = (x: JsExpr): boolean => x.k === 'num' || (x.k === 'un' && x.op === '-' && x.e.k === 'num') || (x.k === 'cond' && literal(x.a) && literal(x.b));
+  return type === 'number' && e.k === 'cond' && literal(e) ? { k: 'decl', kind: 'const', name, init: e, type: 'number' } : b.const(name, e);
+}
+
 /** A parameter of a generated function: its type, and (public functions) its default value. */
 export function paramDecl(fn: IRFunction, p: number, name: string, isPublic: boolean): JsParam {
   const v = fn.vars[p];

@@ -7,6 +7,7 @@
  * moving the expression cannot change what it reads.
  */
 import type { IRFunction, Region, Stmt, TempId } from '../ir/types';
+import { forEachStmt } from '../ir/walk';
 
 export interface UseFacts {
   /** Number of times the primal value is referenced by ops and statements. */
@@ -38,14 +39,18 @@ export function useFacts(fn: IRFunction): UseFacts {
       if (isWrite(s)) lastWrite = i;
       lastWriteBefore[i] = lastWrite;
     });
-    // Assignments to each variable, by position in the block.
+    // Assignments to each variable, by position in the block (an `if` or a loop counts at its
+    // position for every variable assigned anywhere inside it).
     const assignsAt = new Map<number, number[]>();
+    const note = (v: number, i: number) => {
+      let l = assignsAt.get(v);
+      if (!l) assignsAt.set(v, (l = []));
+      if (l[l.length - 1] !== i) l.push(i);
+    };
     stmts.forEach((s, i) => {
-      if (s.kind === 'assign' || s.kind === 'declare') {
-        let l = assignsAt.get(s.var);
-        if (!l) assignsAt.set(s.var, (l = []));
-        l.push(i);
-      }
+      if (s.kind === 'assign' || s.kind === 'declare') note(s.var, i);
+      else if (s.kind === 'if' || s.kind === 'loop')
+        forEachStmt([s], (t) => (t.kind === 'assign' || t.kind === 'declare') && note(t.var, i));
     });
     const readsVar = new Map<TempId, number>();
     const use = (t: TempId, at: number) => {

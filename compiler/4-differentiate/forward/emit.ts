@@ -21,7 +21,7 @@ import { cse } from '../../ir/cse';
 import { printStatements } from '../../5-print/printer';
 import type { FileContext } from '../context';
 import { useFacts, type UseFacts } from '../uses';
-import { checkStmt, jsType, paramDecl, loadExpr, newArrayExpr, primalExpression, sliceExpr, writtenParams, zeroArrayExpr } from '../arrays';
+import { checkStmt, constDecl, jsType, paramDecl, loadExpr, newArrayExpr, primalExpression, sliceExpr, writtenParams, zeroArrayExpr } from '../arrays';
 
 export interface ForwardConvention {
   /** public `f_jvp` ({ value, tangent } and `out`), internal pushforward (value returned, tangent in ret[0]), or a primal copy. */
@@ -357,7 +357,7 @@ class ForwardEmitter {
       const v = this.nameAfter.get(s.id);
       const name = v === undefined ? this.names.temp(s.id) : this.names.variable(v);
       if (v !== undefined) this.declaredByOp.add(v);
-      this.push(out, s, b.const(name, primal));
+      this.push(out, s, constDecl(name, primal, s.type));
       this.pe.set(s.id, b.id(name));
       named = true;
     }

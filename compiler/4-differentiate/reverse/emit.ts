@@ -22,7 +22,7 @@ import { findFusions } from '../../3-analyze/fusion';
 import { b, isAtom, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
 import { FunctionNames } from '../names';
 import type { FileContext } from '../context';
-import { checkStmt, hoistedDecl, paramDecl, jsType, primalExpression, writtenParams, zeroArrayExpr } from '../arrays';
+import { checkStmt, constDecl, hoistedDecl, paramDecl, jsType, primalExpression, writtenParams, zeroArrayExpr } from '../arrays';
 import { forwardStoredElements, normalizeControl } from './normalize';
 import { cse } from '../../ir/cse';
 import { forEachStmt, usesOf } from '../../ir/walk';
@@ -636,7 +636,7 @@ class ReverseEmitter {
             const next = stmts[i + 1];
             const asVar = top && next?.kind === 'assign' && next.declare && next.value === s.id && this.stable[next.var] && this.atTop.has(next.var) && !isArrayType(this.fn.vars[next.var].type);
             const name = asVar ? this.names.variable((next as { var: VarId }).var) : this.names.temp(s.id);
-            out.push(b.const(name, e));
+            out.push(constDecl(name, e, this.fn.temps[s.id]));
             this.fwd.set(s.id, b.id(name));
             this.boundTemps.add(name);
             if (asVar) i++; // the declaration is this line
@@ -817,9 +817,10 @@ class ReverseEmitter {
         if (popped) out.push(b.const(count, this.tape('popInt')));
         if (n.counter) {
           // The counter's value at the end of the loop, from the trip count (nothing was recorded).
-          const { start, step } = n.counter;
+          const { start, step, base } = n.counter;
           const steps = step === 1 ? b.id(count) : b.mul(b.num(step), b.id(count));
-          out.push(b.assign(this.names.variable(n.counter.var), start === 0 ? steps : b.add(b.num(start), steps)));
+          const from = base === undefined ? b.num(start) : b.add(b.id(this.names.variable(base)), b.num(start));
+          out.push(b.assign(this.names.variable(n.counter.var), b.add(from, steps)));
         }
         const test: JsStmt[] = [];
         this.revNodes(n.test, test);
@@ -935,7 +936,7 @@ class ReverseEmitter {
       if (isAtom(e) || ((refs.get(s.id) ?? 0) <= 1 && s.op !== 'call' && !(blk.replay && s.op === 'load'))) env.set(s.id, e);
       else {
         const name = this.names.temp(s.id);
-        out.push(b.const(name, e));
+        out.push(constDecl(name, e, this.fn.temps[s.id]));
         env.set(s.id, b.id(name));
       }
     }

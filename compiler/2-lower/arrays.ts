@@ -185,13 +185,8 @@ export function lowerArrayFrom(cx: LowerContext, call: ts.CallExpression): TempI
     (i) => {
       // (the first parameter is the undefined element: a use of it is an unknown name)
       fn.lookupOverride(indexName, i);
-      cx.inlining.add(cb);
-      try {
-        const value = lowerLoopBody(cx, cb, false)!;
-        fn.emit({ kind: 'store', var: result, index: fn.read(i), value, origin: fn.origin });
-      } finally {
-        cx.inlining.delete(cb);
-      }
+      const value = lowerLoopBody(cx, cb, false)!;
+      fn.emit({ kind: 'store', var: result, index: fn.read(i), value, origin: fn.origin });
     },
     { scoped: true, bound: n },
   );
@@ -370,14 +365,8 @@ function lowerCallback(cx: LowerContext, call: ts.CallExpression, method: 'reduc
       if (acc !== undefined) fn.lookupOverride(names[0], acc);
       fn.lookupOverride(names[elementIndex + 1], index);
       let value: TempId | undefined;
-      if (cb) {
-        cx.inlining.add(cb);
-        try {
-          value = lowerLoopBody(cx, cb, method === 'forEach');
-        } finally {
-          cx.inlining.delete(cb);
-        }
-      } else {
+      if (cb) value = lowerLoopBody(cx, cb, method === 'forEach');
+      else {
         // (acc,) element, index: as many as the function takes
         const operands = [...(acc !== undefined ? [fn.read(acc)] : []), fn.read(element), fn.read(index)].slice(0, arity);
         value = callback.kind === 'math' ? prim(cx, callback.prim, operands) : fn.op({ op: 'call', callee: (callback as { key: string }).key }, operands, 'number');
@@ -464,16 +453,26 @@ export function isFreshArray(cx: LowerContext, made: Stmt | undefined): boolean 
  * or a new hidden `i` from 0; `scoped` gives the body a scope of its own (callbacks' parameters).
  */
 function loopOverArray(cx: LowerContext, arr: VarId, body: (index: VarId) => void, { index, scoped = false, bound }: { index?: VarId; scoped?: boolean; bound?: VarId } = {}): void {
+  const length = () => (bound !== undefined ? cx.fn.read(bound) : cx.fn.op({ op: 'length', var: arr }, [], 'number'));
+  indexLoop(cx, length, body, { index, scoped });
+}
+
+/**
+ * `for (; i < length(); i++) { body(i) }` (the length read again each time, as the primal does),
+ * with `index` already set to where it starts or a new hidden `i` from 0; `scoped` gives the body
+ * a scope of its own; `label` names the loop for `break`/`continue`.
+ */
+export function indexLoop(cx: LowerContext, length: () => TempId, body: (index: VarId) => void, { index, scoped = false, label }: { index?: VarId; scoped?: boolean; label?: string } = {}): void {
   const fn = cx.fn;
   if (index === undefined) {
     index = fn.declare('i', 'number', 'hidden', false);
     fn.assign(index, fn.constant(0), true);
   }
   const i = index;
-  const loopId = fn.newLoop(undefined);
+  const loopId = fn.newLoop(label);
   let cond = -1;
   const test = fn.region(() => {
-    cond = prim(cx, 'lt', [fn.read(i), bound !== undefined ? fn.read(bound) : fn.op({ op: 'length', var: arr }, [], 'number')]);
+    cond = prim(cx, 'lt', [fn.read(i), length()]);
   });
   const region = scoped ? fn.withScope(() => fn.region(() => body(i))) : fn.region(() => body(i));
   const update = fn.region(() => {

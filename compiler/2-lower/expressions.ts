@@ -13,7 +13,7 @@ import { isArrayType, isOpaqueType, type PrimName, type Stmt, type TempId, type 
 import { mathConstants, mathFunctions, rule } from '../rules/table';
 import { resolveCallee } from '../1-frontend/functions';
 import { fail, pos, type LocalFunction, type LowerContext } from './context';
-import { irType, opaqueType } from './types';
+import { dataType, irType } from './types';
 import { lowerLoopBody, namedArray } from './statements';
 import { destructuredValues, isFreshArray, lowerArrayFrom, lowerArrayCall, lowerArrayCreation, lowerElementAssignment, lowerLoad, lowerSpreadExtremum, isArrayMethodCall } from './arrays';
 
@@ -278,22 +278,32 @@ function declaredTypeOf(cx: LowerContext, e: ts.PropertyAccessExpression | ts.El
  */
 function lowerGet(cx: LowerContext, e: ts.PropertyAccessExpression | ts.ElementAccessExpression): TempId {
   if (e.questionDotToken) return fail(errors.unsupportedExpression(pos(cx, e), 'optional chaining (?.)'));
+  if (ts.isPropertyAccessExpression(e) && ts.isPrivateIdentifier(e.name)) return fail(errors.unsupportedExpression(pos(cx, e.name), 'private fields'));
   const obj = lowerExpr(cx, e.expression);
   const t = declaredTypeOf(cx, e);
-  // An element or optional property may be undefined: the primal then computes NaN, and so does generated code.
-  const scalar = irType(cx.checker.getNonNullableType(t), cx.checker);
-  // (an element read is printed with `!` where the project checks indexed access)
-  const type = scalar === 'number' || scalar === 'boolean' ? scalar : opaqueType(ts.isElementAccessExpression(e) ? cx.checker.getNonNullableType(t) : t, cx.checker);
-  if (type === undefined) return fail(errors.unsupportedExpression(pos(cx, e), `reading '${e.getText(cx.sf).slice(0, 40)}' of type '${cx.checker.typeToString(t)}' (opaque data may hold numbers, strings, booleans, arrays, tuples and plain objects of them)`));
-  if (ts.isPropertyAccessExpression(e)) {
-    if (ts.isPrivateIdentifier(e.name)) return fail(errors.unsupportedExpression(pos(cx, e.name), 'private fields'));
-    // (an optional number or boolean: the value may be undefined, as in the primal)
-    const optional = (type === 'number' || type === 'boolean') && t !== cx.checker.getNonNullableType(t);
-    return cx.fn.op(optional ? { op: 'get', key: e.name.text, optional } : { op: 'get', key: e.name.text }, [obj], type);
+  let at: { key: string } | { index: TempId };
+  if (ts.isPropertyAccessExpression(e)) at = { key: e.name.text };
+  else {
+    at = { index: lowerExpr(cx, e.argumentExpression) };
+    if (cx.fn.temps[at.index] !== 'number') return fail(errors.unsupportedExpression(pos(cx, e.argumentExpression), 'a non-numeric index'));
   }
-  const index = lowerExpr(cx, e.argumentExpression);
-  if (cx.fn.temps[index] !== 'number') return fail(errors.unsupportedExpression(pos(cx, e.argumentExpression), 'a non-numeric index'));
-  return cx.fn.op({ op: 'get', key: undefined }, [obj, index], type);
+  const value = dataGet(cx, obj, at, t);
+  if (value === undefined) return fail(errors.unsupportedExpression(pos(cx, e), `reading '${e.getText(cx.sf).slice(0, 40)}' of type '${cx.checker.typeToString(t)}' (opaque data may hold numbers, strings, booleans, arrays, tuples and plain objects of them)`));
+  return value;
+}
+
+/**
+ * A read of data, `obj.key` or `obj[index]`, of declared type `t`; undefined when `t` is not a
+ * type data may have. An optional number or boolean property may be undefined, as in the primal
+ * (read with `!`); an element read gets `!` where the project checks indexed access.
+ */
+export function dataGet(cx: LowerContext, obj: TempId, at: { key: string } | { index: TempId }, t: ts.Type): TempId | undefined {
+  const present = cx.checker.getNonNullableType(t);
+  const type = dataType('index' in at ? present : t, cx.checker);
+  if (type === undefined) return undefined;
+  if ('index' in at) return cx.fn.op({ op: 'get', key: undefined }, [obj, at.index], type);
+  const optional = (type === 'number' || type === 'boolean') && t !== present;
+  return cx.fn.op(optional ? { op: 'get', key: at.key, optional } : { op: 'get', key: at.key }, [obj], type);
 }
 
 function lowerPropertyAccess(cx: LowerContext, e: ts.PropertyAccessExpression): TempId {
@@ -436,7 +446,7 @@ function lowerNullish(cx: LowerContext, e: ts.BinaryExpression): TempId {
     bb = lowerExpr(cx, e.right);
   });
   requireNumber(cx, e.right, bb);
-  if (fallback.every((s) => s.kind === 'op' && (s.op === 'const' || s.op === 'read'))) {
+  if (isTrivial(fallback)) {
     cx.fn.splice(fallback);
     return cx.fn.op({ op: 'select' }, [missing, bb, a], 'number');
   }
@@ -509,6 +519,11 @@ export function lowerCondition(cx: LowerContext, node: ts.Expression): TempId {
 }
 
 /** `c ? a : b`: a `select` when both arms are reads or constants, an `if` otherwise. */
+/** Only constants and reads: cheap and unable to fail, so evaluated eagerly in a `select`. */
+function isTrivial(stmts: readonly Stmt[]): boolean {
+  return stmts.every((s) => s.kind === 'op' && (s.op === 'const' || s.op === 'read'));
+}
+
 function lowerConditional(cx: LowerContext, e: ts.ConditionalExpression): TempId {
   const c = lowerCondition(cx, e.condition);
   let a = -1;
@@ -529,8 +544,7 @@ function lowerConditional(cx: LowerContext, e: ts.ConditionalExpression): TempId
       if (!isFreshArray(cx, arm[arm.length - 1])) return fail(errors.arrayAlias(pos(cx, node), `a conditional whose arm is the array '${node.getText(cx.sf).slice(0, 40)}' shares its memory; copy it with .slice()`));
     }
   }
-  const trivial = (stmts: readonly Stmt[]) => stmts.every((s) => s.kind === 'op' && (s.op === 'const' || s.op === 'read'));
-  if (trivial(whenTrue) && trivial(whenFalse)) {
+  if (isTrivial(whenTrue) && isTrivial(whenFalse)) {
     cx.fn.splice(whenTrue);
     cx.fn.splice(whenFalse);
     return cx.fn.op({ op: 'select' }, [c, a, bb], ta);
@@ -663,15 +677,9 @@ function inlineLocalCall(cx: LowerContext, e: ts.CallExpression, local: LocalFun
         cx.fn.assign(v, args[i], true);
       }
     });
-    cx.inlining.add(local.fn);
-    try {
-      const returns = ret && !isVoid ? irType(ret, cx.checker) : 'number';
-      if (returns === undefined || returns === 'boolean') return fail(errors.returnType(pos(cx, e), local.name, ret ? cx.checker.typeToString(ret) : 'unknown'));
-      const value = lowerLoopBody(cx, local.fn, isVoid, returns);
-      return value ?? cx.fn.constant(0);
-    } finally {
-      cx.inlining.delete(local.fn);
-    }
+    const returns = ret && !isVoid ? irType(ret, cx.checker) : 'number';
+    if (returns === undefined || returns === 'boolean') return fail(errors.returnType(pos(cx, e), local.name, ret ? cx.checker.typeToString(ret) : 'unknown'));
+    return lowerLoopBody(cx, local.fn, isVoid, returns) ?? cx.fn.constant(0);
   });
 }
 

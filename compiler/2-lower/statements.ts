@@ -11,9 +11,8 @@ import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
 import { isArrayType, isOpaqueType, type ArrayType, type Region, type Stmt, type TempId, type Type, type VarId } from '../ir/types';
 import { atStatement, fail, pos, type LowerContext } from './context';
-import { isOpaqueExpr, localTypeOf, lowerCondition, lowerExpr, prim, skipOuter, typeOfNode } from './expressions';
-import { irType, opaqueType } from './types';
-import { arrayVar, isFreshArray, lowerArrayCreation, lowerArrayDestructuring, lowerFillCall } from './arrays';
+import { dataGet, isOpaqueExpr, localTypeOf, lowerCondition, lowerExpr, prim, skipOuter, typeOfNode } from './expressions';
+import { arrayVar, indexLoop, isFreshArray, lowerArrayCreation, lowerArrayDestructuring, lowerFillCall } from './arrays';
 
 /** How a `return` inside an inlined callback behaves: assign the value, break out of the one-iteration loop. */
 interface CallbackReturn {
@@ -183,13 +182,9 @@ function lowerDataDestructuring(cx: LowerContext, pattern: ts.ObjectBindingPatte
       return fail(errors.unsupportedStatement(pos(cx, el), 'destructuring with defaults, rest elements, computed or nested patterns'));
     const key = (el.propertyName as ts.Identifier | undefined)?.text ?? el.name.text;
     const t = cx.checker.getTypeAtLocation(el.name);
-    // (an optional property may be undefined: the primal then computes NaN, and so does generated code)
-    const scalar = irType(cx.checker.getNonNullableType(t), cx.checker);
-    const type = scalar === 'number' || scalar === 'boolean' ? scalar : opaqueType(t, cx.checker);
-    if (type === undefined) return fail(errors.localType(pos(cx, el.name), el.name.text, cx.checker.typeToString(t)));
-    const v = cx.fn.declare(el.name.text, type, 'local', isConst);
-    const optional = type === 'number' || type === 'boolean' ? t !== cx.checker.getNonNullableType(t) : undefined;
-    cx.fn.assign(v, cx.fn.op(optional ? { op: 'get', key, optional } : { op: 'get', key }, [obj], type), true);
+    const value = dataGet(cx, obj, { key }, t);
+    if (value === undefined) return fail(errors.localType(pos(cx, el.name), el.name.text, cx.checker.typeToString(t)));
+    cx.fn.assign(cx.fn.declare(el.name.text, cx.fn.temps[value], 'local', isConst), value, true);
   }
 }
 
@@ -310,30 +305,10 @@ function entriesLoop(cx: LowerContext, node: ts.ForOfStatement): { arr: VarId; i
 }
 
 function lowerForOfArray(cx: LowerContext, node: ts.ForOfStatement, arr: VarId, name: string, label: string | undefined, indexName?: string): void {
-  const init = node.initializer as ts.VariableDeclarationList;
-  cx.fn.withScope(() => {
-    const index = cx.fn.declare('i', 'number', 'hidden', false);
-    cx.fn.assign(index, cx.fn.constant(0), true);
-    const id = cx.fn.newLoop(label);
-    let cond = -1;
-    const test = cx.fn.region(() => {
-      cond = prim(cx, 'lt', [cx.fn.read(index), cx.fn.op({ op: 'length', var: arr }, [], 'number')]);
-    });
-    const body = cx.fn.withScope(() =>
-      cx.fn.region(() => {
-        const x = cx.fn.declare(name, 'number', 'local', (init.flags & ts.NodeFlags.Const) !== 0);
-        cx.fn.assign(x, cx.fn.op({ op: 'load', var: arr }, [cx.fn.read(index)], 'number'), true);
-        if (indexName !== undefined) {
-          const k = cx.fn.declare(indexName, 'number', 'local', true);
-          cx.fn.assign(k, cx.fn.read(index), true);
-        }
-        if (ts.isBlock(node.statement)) lowerStatements(cx, node.statement.statements);
-        else lowerStatement(cx, node.statement);
-      }),
-    );
-    const update = cx.fn.region(() => cx.fn.assign(index, prim(cx, 'add', [cx.fn.read(index), cx.fn.constant(1)])));
-    cx.fn.endLoop();
-    cx.fn.emit({ kind: 'loop', id, form: 'for', test, cond, body, update, origin: cx.fn.origin });
+  const isConst = ((node.initializer as ts.VariableDeclarationList).flags & ts.NodeFlags.Const) !== 0;
+  forOfLoop(cx, node, label, () => cx.fn.op({ op: 'length', var: arr }, [], 'number'), (index) => {
+    cx.fn.assign(cx.fn.declare(name, 'number', 'local', isConst), cx.fn.op({ op: 'load', var: arr }, [cx.fn.read(index)], 'number'), true);
+    if (indexName !== undefined) cx.fn.assign(cx.fn.declare(indexName, 'number', 'local', true), cx.fn.read(index), true);
   });
 }
 
@@ -342,9 +317,7 @@ function lowerForOfOpaque(cx: LowerContext, node: ts.ForOfStatement, name: strin
   const init = node.initializer as ts.VariableDeclarationList;
   const binding = init.declarations[0].name;
   const elementType = cx.checker.getTypeAtLocation(binding);
-  const scalar = irType(elementType, cx.checker);
-  const type = scalar === 'number' || scalar === 'boolean' ? scalar : opaqueType(elementType, cx.checker);
-  if (type === undefined) return fail(errors.localType(pos(cx, binding), name ?? binding.getText(cx.sf), cx.checker.typeToString(elementType)));
+  const isConst = (init.flags & ts.NodeFlags.Const) !== 0;
   cx.fn.withScope(() => {
     // The data iterated: its own variable when it names one that is never reassigned, else a hidden one.
     const named = ts.isIdentifier(skipOuter(node.expression)) ? cx.fn.lookup((skipOuter(node.expression) as ts.Identifier).text) : undefined;
@@ -355,27 +328,29 @@ function lowerForOfOpaque(cx: LowerContext, node: ts.ForOfStatement, name: strin
       src = cx.fn.declare('items', cx.fn.temps[items], 'hidden', true);
       cx.fn.assign(src, items, true);
     }
-    const index = cx.fn.declare('i', 'number', 'hidden', false);
-    cx.fn.assign(index, cx.fn.constant(0), true);
-    const id = cx.fn.newLoop(label);
-    let cond = -1;
-    const test = cx.fn.region(() => {
-      cond = prim(cx, 'lt', [cx.fn.read(index), cx.fn.op({ op: 'get', key: 'length' }, [cx.fn.read(src)], 'number')]);
+    forOfLoop(cx, node, label, () => cx.fn.op({ op: 'get', key: 'length' }, [cx.fn.read(src)], 'number'), (index) => {
+      const element = dataGet(cx, cx.fn.read(src), { index: cx.fn.read(index) }, elementType);
+      if (element === undefined) return fail(errors.localType(pos(cx, binding), name ?? binding.getText(cx.sf), cx.checker.typeToString(elementType)));
+      if (ts.isObjectBindingPattern(binding)) lowerDataDestructuring(cx, binding, element, isConst);
+      else cx.fn.assign(cx.fn.declare(name!, cx.fn.temps[element], 'local', isConst), element, true);
     });
-    const body = cx.fn.withScope(() =>
-      cx.fn.region(() => {
-        const element = cx.fn.op({ op: 'get', key: undefined }, [cx.fn.read(src), cx.fn.read(index)], type);
-        const isConst = (init.flags & ts.NodeFlags.Const) !== 0;
-        if (ts.isObjectBindingPattern(binding)) lowerDataDestructuring(cx, binding, element, isConst);
-        else cx.fn.assign(cx.fn.declare(name!, type, 'local', isConst), element, true);
+  });
+}
+
+/** `for (… of …) body` as an index loop over `length()`: `bind(i)` declares the loop's names, then the body. */
+function forOfLoop(cx: LowerContext, node: ts.ForOfStatement, label: string | undefined, length: () => TempId, bind: (index: VarId) => void): void {
+  cx.fn.withScope(() =>
+    indexLoop(
+      cx,
+      length,
+      (index) => {
+        bind(index);
         if (ts.isBlock(node.statement)) lowerStatements(cx, node.statement.statements);
         else lowerStatement(cx, node.statement);
-      }),
-    );
-    const update = cx.fn.region(() => cx.fn.assign(index, prim(cx, 'add', [cx.fn.read(index), cx.fn.constant(1)])));
-    cx.fn.endLoop();
-    cx.fn.emit({ kind: 'loop', id, form: 'for', test, cond, body, update, origin: cx.fn.origin });
-  });
+      },
+      { scoped: true, label },
+    ),
+  );
 }
 
 function lowerJump(cx: LowerContext, node: ts.BreakOrContinueStatement): void {
@@ -476,12 +451,22 @@ function breaksSwitch(node: ts.Node): boolean {
 }
 
 /**
- * The body of an inlined array callback, in the current (loop body) region.
+ * The body of an inlined function (an array callback, a local function), in the current region.
  * Expression bodies give their value. A block body whose only `return` is its
  * last statement is inlined as it is; otherwise it runs inside a one-iteration
- * `do { … } while (false)` where each `return v` assigns v and breaks out.
+ * `do { … } while (false)` where each `return v` assigns v and breaks out. While it
+ * is lowered, `cx.inlining` holds it (a call of it inside is recursion).
  */
 export function lowerLoopBody(cx: LowerContext, cb: ts.ArrowFunction | ts.FunctionExpression | ts.FunctionDeclaration, isForEach: boolean, resultType: Type = 'number'): TempId | undefined {
+  cx.inlining.add(cb);
+  try {
+    return lowerFunctionBody(cx, cb, isForEach, resultType);
+  } finally {
+    cx.inlining.delete(cb);
+  }
+}
+
+function lowerFunctionBody(cx: LowerContext, cb: ts.ArrowFunction | ts.FunctionExpression | ts.FunctionDeclaration, isForEach: boolean, resultType: Type): TempId | undefined {
   if (!cb.body) return undefined;
   if (!ts.isBlock(cb.body)) {
     const v = lowerExpr(cx, cb.body);

@@ -41,6 +41,15 @@ export function typeText(t: ts.Type, checker: ts.TypeChecker): string {
 const typedArrays = new Set(['Float64Array', 'Float32Array', 'Int8Array', 'Int16Array', 'Int32Array', 'Uint8Array', 'Uint8ClampedArray', 'Uint16Array', 'Uint32Array']);
 
 /**
+ * The IR type of a value read from data: a number or boolean (which may be undefined at run
+ * time, as the primal reads it: an optional property), or data again.
+ */
+export function dataType(t: ts.Type, checker: ts.TypeChecker): Type | undefined {
+  const scalar = irType(checker.getNonNullableType(t), checker);
+  return scalar === 'number' || scalar === 'boolean' ? scalar : opaqueType(t, checker);
+}
+
+/**
  * The IR type of data a function only reads (`number[][]`, `Int32Array`,
  * `{ x: number; y: number }[]`): `opaque:` and a text of the type that the
  * generated file can print without imports (interfaces and aliases are

@@ -329,7 +329,7 @@ export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolea
 
 /** Marks the loops whose counter the reverse sweep can set from the trip count (see `counter` on loop nodes). */
 function findCounters(fn: IRFunction, tree: RNode[], ints: readonly boolean[]): void {
-  // Where each variable is read, and every write, by statement.
+  // Where each variable is read.
   const readsIn = new Map<VarId, Stmt[]>();
   forEachStmt(fn.body, (s) => {
     if (s.kind === 'op' && s.op === 'read') {
@@ -356,8 +356,13 @@ function findCounters(fn: IRFunction, tree: RNode[], ints: readonly boolean[]): 
       if (!n.inLoop) return;
       const before = nodes[i - 1];
       if (!before || before.kind !== 'block') return;
+      // One walk of the loop: its statements, and how often it writes each variable.
       const inside = new Set<Stmt>();
-      forEachStmt([n.stmt], (s) => inside.add(s));
+      const writes = new Map<VarId, number>();
+      forEachStmt([n.stmt], (s) => {
+        inside.add(s);
+        if (s.kind === 'assign' || s.kind === 'declare') writes.set(s.var, (writes.get(s.var) ?? 0) + 1);
+      });
       for (const blk of n.body) {
         if (blk.kind !== 'block') continue;
         for (const s of blk.stmts) {
@@ -366,20 +371,14 @@ function findCounters(fn: IRFunction, tree: RNode[], ints: readonly boolean[]): 
           const step = invertibleDelta(blk.stmts, v);
           if (step === undefined) continue;
           // The only write to v in the loop, and every read of v inside it.
-          let writes = 0;
-          forEachStmt([n.stmt], (t) => (t.kind === 'assign' || t.kind === 'declare') && t.var === v && writes++);
-          if (writes !== 1 || !(readsIn.get(v) ?? []).every((r) => inside.has(r))) continue;
+          if (writes.get(v) !== 1 || !(readsIn.get(v) ?? []).every((r) => inside.has(r))) continue;
           // `v = c` as the last write to v right before the loop.
           const init = [...before.stmts].reverse().find((t) => (t.kind === 'assign' || t.kind === 'declare') && t.var === v);
           if (!init || init.kind !== 'assign') continue;
           const start = counterStart(before.stmts, before.stmts.indexOf(init), ints);
           if (!start || start.base === v) continue;
           // The base keeps its value through the loop (which does not write it).
-          if (start.base !== undefined) {
-            let written = false;
-            forEachStmt([n.stmt], (t) => (t.kind === 'assign' || t.kind === 'declare') && t.var === start.base && (written = true));
-            if (written) continue;
-          }
+          if (start.base !== undefined && writes.has(start.base)) continue;
           n.counter = { var: v, step, ...start };
           return;
         }

@@ -6,7 +6,7 @@
  * same straight-line block with no variable or element write in between, so
  * moving the expression cannot change what it reads.
  */
-import type { IRFunction, Region, Stmt, TempId } from '../ir/types';
+import type { IRFunction, Op, Region, Stmt, TempId, VarId } from '../ir/types';
 import { forEachStmt } from '../ir/walk';
 
 export interface UseFacts {
@@ -20,6 +20,20 @@ export interface UseFacts {
    * stand for the value. False for other temps.
    */
   readonly readStable: readonly boolean[];
+}
+
+/**
+ * The variable an op's value names when it is printed as a name: a read (`p`) or a negated
+ * read (`-p`); `def` gives the op defining a temp. Such a value may be repeated only while the
+ * variable keeps its value.
+ */
+export function namedVariable(s: Op, def: (t: TempId) => Stmt | undefined): VarId | undefined {
+  if (s.op === 'read') return s.var;
+  if (s.op === 'prim' && s.fn === 'neg') {
+    const d = def(s.args[0]);
+    if (d?.kind === 'op' && d.op === 'read') return d.var;
+  }
+  return undefined;
 }
 
 function isWrite(s: Stmt): boolean {
@@ -53,6 +67,7 @@ export function useFacts(fn: IRFunction): UseFacts {
         forEachStmt([s], (t) => (t.kind === 'assign' || t.kind === 'declare') && note(t.var, i));
     });
     const readsVar = new Map<TempId, number>();
+    const ops = new Map<TempId, Op>();
     const use = (t: TempId, at: number) => {
       count[t]++;
       const d = defAt.get(t);
@@ -72,9 +87,14 @@ export function useFacts(fn: IRFunction): UseFacts {
         case 'op':
           for (const a of s.args) use(a, i);
           defAt.set(s.id, i);
-          if (s.op === 'read') readsVar.set(s.id, s.var);
-          else if (s.op === 'prim' && s.fn === 'neg' && readsVar.has(s.args[0])) readsVar.set(s.id, readsVar.get(s.args[0])!);
-          if (readsVar.has(s.id)) readStable[s.id] = true;
+          ops.set(s.id, s);
+          {
+            const v = namedVariable(s, (t) => ops.get(t));
+            if (v !== undefined) {
+              readsVar.set(s.id, v);
+              readStable[s.id] = true;
+            }
+          }
           break;
         case 'check':
           use(s.cond, i);

@@ -20,7 +20,7 @@ import { FunctionNames } from '../names';
 import { cse } from '../../ir/cse';
 import { printStatements } from '../../5-print/printer';
 import type { FileContext } from '../context';
-import { useFacts, type UseFacts } from '../uses';
+import { namedVariable, useFacts, type UseFacts } from '../uses';
 import { checkStmt, constDecl, jsType, paramDecl, loadExpr, newArrayExpr, primalExpression, sliceExpr, writtenParams, zeroArrayExpr } from '../arrays';
 
 export interface ForwardConvention {
@@ -348,7 +348,7 @@ class ForwardEmitter {
     let named = false;
     // A read is as cheap as its name, but only while nothing overwrites the variable before its uses
     // (also a read negated, `-p`: an atom that names a variable).
-    const named_ = this.readVar(s);
+    const named_ = namedVariable(s, (t) => this.ops.get(t));
     const keeps = named_ === undefined || this.uses.movable[s.id] || !this.reassigned.has(named_) || this.uses.readStable[s.id];
     const atom = isAtom(primal) && keeps;
     if (!mustBind && (atom || this.isCheapLoad(s, primal) || (refs <= 1 && this.uses.movable[s.id]))) {
@@ -418,16 +418,6 @@ class ForwardEmitter {
     }
     this.te.set(s.id, b.id(tname));
     return b.id(name);
-  }
-
-  /** The variable an op reads, directly or negated (`p`, `-p`). */
-  private readVar(s: Op): number | undefined {
-    if (s.op === 'read') return s.var;
-    if (s.op === 'prim' && s.fn === 'neg') {
-      const d = this.ops.get(s.args[0]);
-      if (d && d.op === 'read') return d.var;
-    }
-    return undefined;
   }
 
   private tangentExpr(s: Op): JsExpr {

@@ -27,6 +27,7 @@ import { forwardStoredElements, normalizeControl } from './normalize';
 import { cse } from '../../ir/cse';
 import { forEachStmt, usesOf } from '../../ir/walk';
 import { BlockAdjoint } from './block-adjoint';
+import { namedVariable } from '../uses';
 import { dropDeadAdjointStores, finalizeAdjointDeclarations, removeUnused } from './peephole';
 
 export interface ReverseConvention {
@@ -627,7 +628,7 @@ class ReverseEmitter {
           const movable = this.movable(stmts, i);
           const single = this.useCount[s.id] <= 1 && movable;
           // A name or literal is repeated freely, a read (also negated, `-p`) only while its variable keeps its value.
-          const named = s.op === 'read' ? s.var : s.op === 'prim' && s.fn === 'neg' ? this.readOf(stmts, s.args[0]) : undefined;
+          const named = namedVariable(s, (t) => this.opsOf(stmts).get(t));
           const atom = isAtom(e) && (named === undefined || movable || this.stable[named]);
           if (s.op !== 'call' && !mustName && (atom || single)) this.fwd.set(s.id, e);
           else if (atom && !(s.op === 'read' && mustName && !this.stable[s.var])) this.fwd.set(s.id, e);
@@ -725,18 +726,18 @@ class ReverseEmitter {
   private readonly movableIn = new Map<readonly Stmt[], Set<TempId>>();
 
   /** An op at position i whose uses all come before any write that follows it in the block. */
-  /** The variable temp `t` reads, when a read op of `stmts` defines it. */
-  private readOf(stmts: readonly Stmt[], t: TempId): VarId | undefined {
-    let reads = this.readsIn.get(stmts);
-    if (!reads) {
-      reads = new Map();
-      for (const s of stmts) if (s.kind === 'op' && s.op === 'read') reads.set(s.id, s.var);
-      this.readsIn.set(stmts, reads);
+  /** The ops of a block by temp (built once per block). */
+  private opsOf(stmts: readonly Stmt[]): Map<TempId, Op> {
+    let ops = this.opsIn.get(stmts);
+    if (!ops) {
+      ops = new Map();
+      for (const s of stmts) if (s.kind === 'op') ops.set(s.id, s);
+      this.opsIn.set(stmts, ops);
     }
-    return reads.get(t);
+    return ops;
   }
 
-  private readonly readsIn = new WeakMap<readonly Stmt[], Map<TempId, VarId>>();
+  private readonly opsIn = new WeakMap<readonly Stmt[], Map<TempId, Op>>();
 
   private movable(stmts: readonly Stmt[], i: number): boolean {
     let set = this.movableIn.get(stmts);

@@ -12,9 +12,10 @@ export const tape = new Tape();
 /**
  * Return registers of internal helpers: a pushforward leaves its tangent in
  * `ret[0]`; a pullback with several scalar parameters leaves their adjoints in
- * `ret[0]`, `ret[1]`, … The caller reads them right after the call.
+ * `ret[0]`, `ret[1]`, … The caller reads them right after the call. A plain
+ * array: a helper with more scalar parameters than it holds makes it grow.
  */
-export const ret = new Float64Array(256);
+export const ret: number[] = new Array<number>(256).fill(0);
 
 /** Where a pushforward of an array-valued function leaves its tangent array (`ret` holds numbers only). */
 export const retArrays: unknown[] = [undefined];

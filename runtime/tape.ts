@@ -1,7 +1,8 @@
 /**
  * The tape of reverse mode: three growable stacks, reused across calls.
  *
- * - values (float64): primal values a later write destroys (`push`/`pop`);
+ * - values (float64): primal values a later write destroys (`push`/`pop`; an
+ *   `undefined`, read past the end of an array, comes back as `undefined`);
  * - ints (int32): branch decisions, trip counts and element indices (`pushInt`/`popInt`, `pushBit`/`popBit`);
  * - objects: arrays replaced inside loops (`pushArray`/`popArray`).
  *
@@ -15,15 +16,26 @@ export class Tape {
   private ints = new Int32Array(1024);
   private intTop = 0;
   private objects: unknown[] = [];
+  /** Positions on the value stack that hold `undefined` (a read past the end of an array), ascending. */
+  private undefinedAt: number[] = [];
   private peak = 0;
 
-  push(v: number): void {
+  /** Records a number, or the `undefined` of an element read past the end: `pop()` gives back exactly what was pushed. */
+  push(v: number | undefined): void {
     if (this.valueTop === this.values.length) this.values = grow(this.values, new Float64Array(this.values.length * 2));
-    this.values[this.valueTop++] = v;
+    // A Float64Array would turn undefined into NaN, and a later `v ?? fallback` would take the wrong arm.
+    if (v === undefined) this.undefinedAt.push(this.valueTop);
+    this.values[this.valueTop++] = v as number;
   }
 
   pop(): number {
-    return this.values[--this.valueTop];
+    const top = --this.valueTop;
+    const holes = this.undefinedAt;
+    if (holes.length !== 0 && holes[holes.length - 1] === top) {
+      holes.pop();
+      return undefined as unknown as number; // generated code types such values `number`, as the primal's `xs[i]` is
+    }
+    return this.values[top];
   }
 
   pushInt(n: number): void {
@@ -57,6 +69,7 @@ export class Tape {
     this.valueTop = 0;
     this.intTop = 0;
     this.objects.length = 0;
+    this.undefinedAt.length = 0;
   }
 
   /** Bytes currently on the tape. */

@@ -7,7 +7,7 @@
  * into TypeScript nodes and text.
  */
 
-export type BinOp = '+' | '-' | '*' | '/' | '%' | '**' | '<' | '<=' | '>' | '>=' | '===' | '!==' | '==' | '&&' | '||' | ',' | '&' | '|' | '^' | '<<' | '>>' | '>>>';
+export type BinOp = '+' | '-' | '*' | '/' | '%' | '**' | '<' | '<=' | '>' | '>=' | '===' | '!==' | '==' | '&&' | '||' | '??' | ',' | '&' | '|' | '^' | '<<' | '>>' | '>>>';
 
 export type JsExpr =
   | { readonly k: 'num'; readonly v: number }
@@ -187,6 +187,20 @@ function pow(a: JsExpr, b: JsExpr): JsExpr {
   return { k: 'bin', op: '**', l: a, r: b };
 }
 
+/**
+ * A partial times a tangent or adjoint: `p * t`, or `t === 0 ? 0 : p * t` when `guard`
+ * says p may be non-finite (the zero-(co)tangent rule: IEEE's `Infinity · 0` is NaN,
+ * and a value that did not influence the result must not make a derivative NaN).
+ * `tangentFirst` prints `t * p` (forward mode's `da * b`). `t` is repeated: pass a name.
+ */
+function times(p: JsExpr, t: JsExpr, guard: boolean, tangentFirst = false): JsExpr {
+  const m = tangentFirst ? mul(t, p) : mul(p, t);
+  if (!guard || m.k === 'num' || (p.k === 'num' && Number.isFinite(p.v)) || (t.k === 'num' && t.v !== 0)) return m;
+  // -t is zero exactly when t is.
+  const test = t.k === 'un' && t.op === '-' ? t.e : t;
+  return { k: 'cond', c: bin('===', test, num(0)), a: num(0), b: m };
+}
+
 /** Σ terms, dropping zeros. */
 function sum(terms: readonly JsExpr[]): JsExpr {
   let acc: JsExpr = num(0);
@@ -223,6 +237,7 @@ export const b = {
   add,
   sub,
   mul,
+  times,
   div,
   pow,
   sum,

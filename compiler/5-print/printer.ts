@@ -26,6 +26,7 @@ const binOps: Record<BinOp, ts.BinaryOperator> = {
   '==': ts.SyntaxKind.EqualsEqualsToken,
   '&&': ts.SyntaxKind.AmpersandAmpersandToken,
   '||': ts.SyntaxKind.BarBarToken,
+  '??': ts.SyntaxKind.QuestionQuestionToken,
   ',': ts.SyntaxKind.CommaToken,
   '&': ts.SyntaxKind.AmpersandToken,
   '|': ts.SyntaxKind.BarToken,

@@ -31,6 +31,11 @@ export function isArrayType(t: Type): t is ArrayType {
   return t === 'number[]' || t === 'readonly number[]' || t === 'Float64Array' || t === 'Float32Array';
 }
 
+/** Arrays of fixed length: writes past the end are ignored, reads there are undefined. */
+export function isTypedArray(t: Type): t is 'Float64Array' | 'Float32Array' {
+  return t === 'Float64Array' || t === 'Float32Array';
+}
+
 export function isOpaqueType(t: Type): t is OpaqueType {
   return t.startsWith('opaque:');
 }

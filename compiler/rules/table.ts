@@ -17,7 +17,7 @@
  * A rule whose `partials` is absent is piecewise constant: it has no derivative code.
  */
 import type { PrimName } from '../ir/types';
-import { b, resimplify, substitute, type JsExpr } from '../5-print/js';
+import { b, mapChildren, resimplify, substitute, type JsExpr } from '../5-print/js';
 
 export interface Rule {
   readonly name: PrimName;
@@ -37,6 +37,13 @@ export interface Rule {
   partials?(args: readonly JsExpr[], y: JsExpr): readonly JsExpr[];
   /** Where the derivative is a convention rather than a limit, what it is. */
   readonly convention?: string;
+  /** The value can be non-finite (±Infinity, NaN) although every operand is finite: exp(800), 1 / 0, log(0), sqrt(-1). */
+  readonly overflows?: true;
+  /**
+   * Some partial can be non-finite although the operands and the value are finite: log'(0), sqrt'(0), d(a / b)/da at b = 0.
+   * With `overflows`, it decides where derivative code applies the zero-(co)tangent rule (see `guardedPartials`).
+   */
+  readonly singular?: true;
 }
 
 const { num, add, sub, mul, div, pow, neg, math, bin } = b;
@@ -47,6 +54,8 @@ const one = num(1);
 const rsqrt = (e: JsExpr) => div(one, math('sqrt', e));
 /** x * x, kept as a product (cheaper and more accurate than x ** 2). */
 const sq = (e: JsExpr) => bin('*', e, e);
+/** 1 - x² as (1 - x)(1 + x): exact where x is near ±1, where 1 - x * x loses its digits. */
+const oneMinusSq = (e: JsExpr) => mul(sub(one, e), add(one, e));
 
 /**
  * Partials of max/min: the first operand that attains the result gets 1, the
@@ -76,12 +85,14 @@ const rules: Rule[] = [
     name: 'div', arity: 2, result: 'number', math: 'y = a / b: ∂a = 1 / b, ∂b = -a / b² = -y / b',
     primal: ([x, y]) => bin('/', x, y), evaluate: ([x, y]) => x / y,
     partials: ([, d], y) => [div(one, d), neg(div(y, d))],
+    overflows: true, singular: true,
   },
   {
     name: 'mod', arity: 2, result: 'number', math: 'y = a % b = a - b·trunc(a / b): ∂a = 1, ∂b = -trunc(a / b)',
     primal: ([x, y]) => bin('%', x, y), evaluate: ([x, y]) => x % y,
     partials: ([x, y]) => [one, neg(math('trunc', bin('/', x, y)))],
     convention: 'piecewise: the jumps of trunc(a / b) contribute nothing',
+    overflows: true, singular: true,
   },
   {
     name: 'pow', arity: 2, result: 'number', math: 'y = a ** b: ∂a = b · a ** (b - 1), ∂b = y · ln a',
@@ -91,6 +102,7 @@ const rules: Rule[] = [
       b.cond(bin('===', y, num(0)), num(0), mul(y, math('log', x))),
     ],
     convention: '∂b = 0 where a ** b = 0',
+    overflows: true, singular: true,
   },
   { name: 'neg', arity: 1, result: 'number', math: 'y = -a: ∂a = -1', primal: ([x]) => ({ k: 'un', op: '-', e: x }), evaluate: ([x]) => -x, partials: () => [num(-1)] },
 
@@ -98,37 +110,39 @@ const rules: Rule[] = [
   { name: 'sin', arity: 1, result: 'number', math: "sin' = cos", primal: call('sin'), evaluate: ([x]) => Math.sin(x), partials: ([x]) => [math('cos', x)] },
   { name: 'cos', arity: 1, result: 'number', math: "cos' = -sin", primal: call('cos'), evaluate: ([x]) => Math.cos(x), partials: ([x]) => [neg(math('sin', x))] },
   { name: 'tan', arity: 1, result: 'number', math: "tan' = 1 + tan²", primal: call('tan'), evaluate: ([x]) => Math.tan(x), partials: (_, y) => [add(one, sq(y))] },
-  { name: 'asin', arity: 1, result: 'number', math: "asin'(x) = 1 / √(1 - x²)", primal: call('asin'), evaluate: ([x]) => Math.asin(x), partials: ([x]) => [rsqrt(sub(one, sq(x)))] },
-  { name: 'acos', arity: 1, result: 'number', math: "acos'(x) = -1 / √(1 - x²)", primal: call('acos'), evaluate: ([x]) => Math.acos(x), partials: ([x]) => [neg(rsqrt(sub(one, sq(x))))] },
+  { name: 'asin', arity: 1, result: 'number', math: "asin'(x) = 1 / √((1 - x)(1 + x))", primal: call('asin'), evaluate: ([x]) => Math.asin(x), partials: ([x]) => [rsqrt(oneMinusSq(x))], overflows: true, singular: true },
+  { name: 'acos', arity: 1, result: 'number', math: "acos'(x) = -1 / √((1 - x)(1 + x))", primal: call('acos'), evaluate: ([x]) => Math.acos(x), partials: ([x]) => [neg(rsqrt(oneMinusSq(x)))], overflows: true, singular: true },
   { name: 'atan', arity: 1, result: 'number', math: "atan'(x) = 1 / (1 + x²)", primal: call('atan'), evaluate: ([x]) => Math.atan(x), partials: ([x]) => [div(one, add(one, sq(x)))] },
   {
-    name: 'atan2', arity: 2, result: 'number', math: 'y = atan2(a, b): ∂a = b / (a² + b²), ∂b = -a / (a² + b²)',
+    name: 'atan2', arity: 2, result: 'number', math: 'y = atan2(a, b): ∂a = b / (a² + b²), ∂b = -a / (a² + b²), with r = hypot(a, b): ∂a = (b / r) / r',
     primal: call('atan2'), evaluate: ([x, y]) => Math.atan2(x, y),
+    // Dividing twice by r (hypot scales, a² + b² does not) keeps the partials right from 1e-300 to 1e300.
     partials: ([p, q]) => {
-      const r2 = add(sq(p), sq(q));
+      const r = math('hypot', p, q);
       const origin = bin('&&', bin('===', p, num(0)), bin('===', q, num(0)));
-      return [b.cond(origin, num(0), div(q, r2)), b.cond(origin, num(0), div(neg(p), r2))];
+      return [b.cond(origin, num(0), div(div(q, r), r)), b.cond(origin, num(0), div(div(neg(p), r), r))];
     },
     convention: 'partials 0 at the origin',
   },
 
   // ---- Math: hyperbolic ----------------------------------------------------
-  { name: 'sinh', arity: 1, result: 'number', math: "sinh' = cosh", primal: call('sinh'), evaluate: ([x]) => Math.sinh(x), partials: ([x]) => [math('cosh', x)] },
-  { name: 'cosh', arity: 1, result: 'number', math: "cosh' = sinh", primal: call('cosh'), evaluate: ([x]) => Math.cosh(x), partials: ([x]) => [math('sinh', x)] },
+  { name: 'sinh', arity: 1, result: 'number', math: "sinh' = cosh", primal: call('sinh'), evaluate: ([x]) => Math.sinh(x), partials: ([x]) => [math('cosh', x)], overflows: true, singular: true },
+  { name: 'cosh', arity: 1, result: 'number', math: "cosh' = sinh", primal: call('cosh'), evaluate: ([x]) => Math.cosh(x), partials: ([x]) => [math('sinh', x)], overflows: true, singular: true },
+  // 1 - y², as JAX and PyTorch: where |x| > 19, y rounds to ±1 and this gives 0 for a partial below 1e-16.
   { name: 'tanh', arity: 1, result: 'number', math: "tanh' = 1 - tanh²", primal: call('tanh'), evaluate: ([x]) => Math.tanh(x), partials: (_, y) => [sub(one, sq(y))] },
-  { name: 'asinh', arity: 1, result: 'number', math: "asinh'(x) = 1 / √(x² + 1)", primal: call('asinh'), evaluate: ([x]) => Math.asinh(x), partials: ([x]) => [rsqrt(add(sq(x), one))] },
-  { name: 'acosh', arity: 1, result: 'number', math: "acosh'(x) = 1 / √(x² - 1)", primal: call('acosh'), evaluate: ([x]) => Math.acosh(x), partials: ([x]) => [rsqrt(sub(sq(x), one))] },
-  { name: 'atanh', arity: 1, result: 'number', math: "atanh'(x) = 1 / (1 - x²)", primal: call('atanh'), evaluate: ([x]) => Math.atanh(x), partials: ([x]) => [div(one, sub(one, sq(x)))] },
+  { name: 'asinh', arity: 1, result: 'number', math: "asinh'(x) = 1 / √(x² + 1) = 1 / hypot(x, 1)", primal: call('asinh'), evaluate: ([x]) => Math.asinh(x), partials: ([x]) => [div(one, math('hypot', x, one))] },
+  { name: 'acosh', arity: 1, result: 'number', math: "acosh'(x) = 1 / √(x² - 1) = 1 / (√(x - 1) √(x + 1))", primal: call('acosh'), evaluate: ([x]) => Math.acosh(x), partials: ([x]) => [div(one, mul(math('sqrt', sub(x, one)), math('sqrt', add(x, one))))], overflows: true, singular: true },
+  { name: 'atanh', arity: 1, result: 'number', math: "atanh'(x) = 1 / ((1 - x)(1 + x))", primal: call('atanh'), evaluate: ([x]) => Math.atanh(x), partials: ([x]) => [div(one, oneMinusSq(x))], overflows: true, singular: true },
 
   // ---- Math: exponential and logarithmic -----------------------------------
-  { name: 'exp', arity: 1, result: 'number', math: "exp' = exp", primal: call('exp'), evaluate: ([x]) => Math.exp(x), partials: (_, y) => [y] },
-  { name: 'expm1', arity: 1, result: 'number', math: "expm1'(x) = exp(x) = expm1(x) + 1", primal: call('expm1'), evaluate: ([x]) => Math.expm1(x), partials: (_, y) => [add(y, one)] },
-  { name: 'log', arity: 1, result: 'number', math: "log'(x) = 1 / x", primal: call('log'), evaluate: ([x]) => Math.log(x), partials: ([x]) => [div(one, x)] },
-  { name: 'log1p', arity: 1, result: 'number', math: "log1p'(x) = 1 / (1 + x)", primal: call('log1p'), evaluate: ([x]) => Math.log1p(x), partials: ([x]) => [div(one, add(one, x))] },
-  { name: 'log2', arity: 1, result: 'number', math: "log2'(x) = 1 / (x ln 2)", primal: call('log2'), evaluate: ([x]) => Math.log2(x), partials: ([x]) => [div(one, mul(x, b.path('Math.LN2')))] },
-  { name: 'log10', arity: 1, result: 'number', math: "log10'(x) = 1 / (x ln 10)", primal: call('log10'), evaluate: ([x]) => Math.log10(x), partials: ([x]) => [div(one, mul(x, b.path('Math.LN10')))] },
-  { name: 'sqrt', arity: 1, result: 'number', math: "sqrt'(x) = 1 / (2 √x)", primal: call('sqrt'), evaluate: ([x]) => Math.sqrt(x), partials: (_, y) => [div(num(0.5), y)] },
-  { name: 'cbrt', arity: 1, result: 'number', math: "cbrt'(x) = 1 / (3 ∛x²)", primal: call('cbrt'), evaluate: ([x]) => Math.cbrt(x), partials: (_, y) => [div(one, mul(num(3), sq(y)))] },
+  { name: 'exp', arity: 1, result: 'number', math: "exp' = exp", primal: call('exp'), evaluate: ([x]) => Math.exp(x), partials: (_, y) => [y], overflows: true },
+  { name: 'expm1', arity: 1, result: 'number', math: "expm1'(x) = exp(x) (not expm1(x) + 1, which is 0 below x ≈ -37)", primal: call('expm1'), evaluate: ([x]) => Math.expm1(x), partials: ([x]) => [math('exp', x)], overflows: true, singular: true },
+  { name: 'log', arity: 1, result: 'number', math: "log'(x) = 1 / x", primal: call('log'), evaluate: ([x]) => Math.log(x), partials: ([x]) => [div(one, x)], overflows: true, singular: true },
+  { name: 'log1p', arity: 1, result: 'number', math: "log1p'(x) = 1 / (1 + x)", primal: call('log1p'), evaluate: ([x]) => Math.log1p(x), partials: ([x]) => [div(one, add(one, x))], overflows: true, singular: true },
+  { name: 'log2', arity: 1, result: 'number', math: "log2'(x) = 1 / (x ln 2)", primal: call('log2'), evaluate: ([x]) => Math.log2(x), partials: ([x]) => [div(one, mul(x, b.path('Math.LN2')))], overflows: true, singular: true },
+  { name: 'log10', arity: 1, result: 'number', math: "log10'(x) = 1 / (x ln 10)", primal: call('log10'), evaluate: ([x]) => Math.log10(x), partials: ([x]) => [div(one, mul(x, b.path('Math.LN10')))], overflows: true, singular: true },
+  { name: 'sqrt', arity: 1, result: 'number', math: "sqrt'(x) = 1 / (2 √x)", primal: call('sqrt'), evaluate: ([x]) => Math.sqrt(x), partials: (_, y) => [div(num(0.5), y)], overflows: true, singular: true },
+  { name: 'cbrt', arity: 1, result: 'number', math: "cbrt'(x) = 1 / (3 ∛x²)", primal: call('cbrt'), evaluate: ([x]) => Math.cbrt(x), partials: (_, y) => [div(one, mul(num(3), sq(y)))], singular: true },
 
   // ---- Math: norms and extrema ---------------------------------------------
   {
@@ -218,41 +232,6 @@ export const mathConstants: ReadonlyMap<string, number> = new Map([
   ['SQRT1_2', Math.SQRT1_2],
 ]);
 
-/** Whether a rule's partials refer to its result y (then y must be kept in a variable). */
-export function partialsUseResult(r: Rule, arity: number): boolean {
-  if (!r.partials) return false;
-  const sentinel = b.id('\u0000y');
-  const args = Array.from({ length: arity }, (_, i) => b.id(`\u0000a${i}`));
-  const uses = new Set<string>();
-  for (const p of r.partials(args, sentinel)) collectNames(p, uses);
-  return uses.has('\u0000y');
-}
-
-function collectNames(e: JsExpr, into: Set<string>): void {
-  switch (e.k) {
-    case 'id':
-      into.add(e.name);
-      return;
-    case 'bin':
-      collectNames(e.l, into);
-      collectNames(e.r, into);
-      return;
-    case 'un':
-      collectNames(e.e, into);
-      return;
-    case 'call':
-      e.args.forEach((a) => collectNames(a, into));
-      return;
-    case 'cond':
-      collectNames(e.c, into);
-      collectNames(e.a, into);
-      collectNames(e.b, into);
-      return;
-    default:
-      return;
-  }
-}
-
 /**
  * The partials of an op for its active operands (`active[i]`), with operand
  * values fetched only where a partial uses them: `value(i)` for operand i,
@@ -269,4 +248,37 @@ export function partialsOf(r: Rule, active: readonly boolean[], value: (i: numbe
     return v;
   };
   return r.partials(syms, b.id('\u0000y')).map((p, i) => (active[i] ? resimplify(substitute(p, lookup)) : b.num(0)));
+}
+
+/**
+ * Which partials of an op must honour the zero-(co)tangent rule: a partial
+ * multiplied by a tangent or adjoint that is exactly zero contributes exactly
+ * zero (IEEE gives `Infinity · 0 = NaN`, so a value that did not influence the
+ * result, `Math.exp(800)` in an untaken arm, could otherwise make a derivative
+ * NaN). Partial i needs it when the rule can make it non-finite by itself
+ * (`singular`), or when it reads an operand (`unbounded(i)`) or the result
+ * (`unbounded(-1)`) that may be non-finite.
+ */
+export function guardedPartials(r: Rule, arity: number, unbounded: (i: number) => boolean): boolean[] {
+  if (!r.partials) return new Array<boolean>(arity).fill(false);
+  const syms = Array.from({ length: arity }, (_, i) => b.id(`\u0000${i}`));
+  return r.partials(syms, b.id('\u0000y')).map((p) => {
+    if (r.singular) return true;
+    // A value only tested (`a >= b ? 1 : 0`, the partial of max) cannot make the partial non-finite.
+    const refs = valueNames(p);
+    if (refs.has('\u0000y') && unbounded(-1)) return true;
+    return syms.some((_, j) => refs.has(`\u0000${j}`) && unbounded(j));
+  });
+}
+
+/** Names an expression computes with: those of `?:` conditions are left out. */
+function valueNames(e: JsExpr, into = new Set<string>()): Set<string> {
+  if (e.k === 'cond') {
+    valueNames(e.a, into);
+    valueNames(e.b, into);
+    return into;
+  }
+  if (e.k === 'id') into.add(e.name);
+  else mapChildren(e, (x) => (valueNames(x, into), x));
+  return into;
 }

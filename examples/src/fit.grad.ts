@@ -13,12 +13,12 @@ export function loss_jvp(p: Float64Array, ts: Float64Array, ys: Float64Array, dp
     const r = t1 - ys[i];
     const dr = dt1;
     sum += r * r;
-    dsum += 2 * r * dr;
+    dsum += dr === 0 ? 0 : 2 * r * dr;
   }
   // return sum / ts.length;
   const t2 = ts.length;
   const value = sum / t2;
-  const tangent = dsum / t2;
+  const tangent = dsum === 0 ? 0 : dsum / t2;
   if (out !== undefined) {
     out.value = value;
     out.tangent = tangent;
@@ -43,7 +43,7 @@ export function loss_vjp(p: Float64Array, ts: Float64Array, ys: Float64Array, co
     sum += t5 * t5;
     i = t1 + 1;
     // const r = model(p, ts[i]) - ys[i];
-    model_pullback_p(p, t2, 2 * (t5 * sum_bar_2), p_bar);
+    model_pullback_p(p, t2, 2 * (sum_bar_2 === 0 ? 0 : t5 * sum_bar_2), p_bar);
   }
   const t6 = ts.length;
   const value = sum / t6;
@@ -63,16 +63,17 @@ export function loss_grad(p: Float64Array, ts: Float64Array, ys: Float64Array, o
 /** Pushforward of `model` along (p): returns the value; the tangent is left in `ret[0]`. */
 function model_pushforward_p(p: Float64Array, t: number, dp: Float64Array): number {
   // return p[0] * Math.exp(-p[1] * t) * Math.cos(p[2] * t + p[3]);
-  const t1 = Math.exp(-p[1] * t);
-  const dt1 = -(t1 * (dp[1] * t));
-  const t2 = p[0] * t1;
-  const dt2 = dp[0] * t1 + p[0] * dt1;
-  const t3 = p[2] * t + p[3];
-  const dt3 = dp[2] * t + dp[3];
-  const t4 = Math.cos(t3);
-  const dt4 = -(Math.sin(t3) * dt3);
-  const value = t2 * t4;
-  adc.ret[0] = dt2 * t4 + t2 * dt4;
+  const dt1 = -(dp[1] * t);
+  const t2 = Math.exp(-p[1] * t);
+  const dt2 = dt1 === 0 ? 0 : t2 * dt1;
+  const t3 = p[0] * t2;
+  const dt3 = (dp[0] === 0 ? 0 : dp[0] * t2) + p[0] * dt2;
+  const t4 = p[2] * t + p[3];
+  const dt4 = dp[2] * t + dp[3];
+  const t5 = Math.cos(t4);
+  const dt5 = -(Math.sin(t4) * dt4);
+  const value = t3 * t5;
+  adc.ret[0] = dt3 * t5 + (dt5 === 0 ? 0 : t3 * dt5);
   return value;
 }
 
@@ -89,12 +90,13 @@ function model_pullback_p(p: Float64Array, t: number, result_bar: number, p_bar:
   const t9 = t7 + t8;
   const t10 = Math.cos(t9);
   // return p[0] * Math.exp(-p[1] * t) * Math.cos(p[2] * t + p[3]);
-  const t9_bar = -(Math.sin(t9) * (t5 * result_bar));
+  const t9_bar = -(Math.sin(t9) * (result_bar === 0 ? 0 : t5 * result_bar));
   p_bar[3] += t9_bar;
   p_bar[2] += t * t9_bar;
   const t5_bar = t10 * result_bar;
-  p_bar[1] -= t * (t4 * (t1 * t5_bar));
-  p_bar[0] += t4 * t5_bar;
+  const t4_bar = t1 * t5_bar;
+  p_bar[1] -= t * (t4_bar === 0 ? 0 : t4 * t4_bar);
+  p_bar[0] += t5_bar === 0 ? 0 : t4 * t5_bar;
 }
 
 /** `model` as in fit.ts, called by the derivatives above. */

@@ -40,9 +40,9 @@ export function range_jvp(theta: number, speed: number, dtheta: number, dspeed: 
       const t5 = y - nextY;
       const dt5 = dy - dnextY;
       const t6 = y / t5;
-      const dt6 = dy / t5 - t6 / t5 * dt5;
+      const dt6 = (dy === 0 ? 0 : dy / t5) + (dt5 === 0 ? 0 : -(t6 / t5 * dt5));
       const value = x + t4 * t6;
-      const tangent = dx + (dt4 * t6 + t4 * dt6);
+      const tangent = dx + ((dt4 === 0 ? 0 : dt4 * t6) + t4 * dt6);
       if (out !== undefined) {
         out.value = value;
         out.tangent = tangent;
@@ -136,10 +136,10 @@ export function range_vjp(theta: number, speed: number, cotangent: number, out?:
       const t13 = y / t12;
       // return x + vx * dt * (y / (y - nextY));
       const t13_bar = t11 * result_bar;
-      const t12_bar = -(t13 / t12 * t13_bar);
+      const t12_bar = t13_bar === 0 ? 0 : -(t13 / t12 * t13_bar);
       nextY_bar -= t12_bar;
-      y_bar += t13_bar / t12 + t12_bar;
-      vx_bar += dt * (t13 * result_bar);
+      y_bar += (t13_bar === 0 ? 0 : t13_bar / t12) + t12_bar;
+      vx_bar += dt * (result_bar === 0 ? 0 : t13 * result_bar);
       x_bar += result_bar;
       result_bar = 0;
     } else {

@@ -24,8 +24,9 @@ export function checkExact(s: Subject, e: ExactCase): void {
   const args = s.fn.params.map((p, i) => valueFromJson(p.type, e.args[i], `exact args[${i}] (${p.name})`));
   const where = `${s.fn.name}(${fmt(args).slice(1, -1)})`;
   const same = (actual: number, expected: number, what: string) => {
-    const ok = actual === expected || (Number.isNaN(actual) && Number.isNaN(expected)) || (Number.isFinite(expected) && maxRelativeError([actual], [expected]) <= tol);
-    if (!ok) throw new Error(`${where}: ${what} is ${actual}, expected ${expected}${tol ? ` (tolerance ${tol})` : ' exactly'}`);
+    const error = e.relative ? Math.abs(actual - expected) / Math.abs(expected) : maxRelativeError([actual], [expected]);
+    const ok = actual === expected || (Number.isNaN(actual) && Number.isNaN(expected)) || (Number.isFinite(expected) && error <= tol);
+    if (!ok) throw new Error(`${where}: ${what} is ${actual}, expected ${expected}${tol ? ` (${e.relative ? 'relative ' : ''}tolerance ${tol})` : ' exactly'}`);
   };
   if (e.grad.length !== s.fn.wrt.length) throw new Error(`${where}: the expectation has ${e.grad.length} grad entries for ${s.fn.wrt.length} differentiated parameters`);
   const value = jsonNumber(e.value);

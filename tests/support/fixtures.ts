@@ -59,8 +59,10 @@ export interface ExactCase {
   readonly grad: readonly JsonValue[];
   /** `f_jvp` tangent along each unit direction of the flattened differentiated inputs; defaults to `grad` flattened. */
   readonly jvp?: readonly (number | string)[];
-  /** Relative tolerance (default 0: bit-exact). */
+  /** Relative tolerance (default 0: bit-exact), of max(1, |expected|), or of |expected| with `relative`. */
   readonly tolerance?: number;
+  /** Compare relative to |expected| itself: for values far below 1 (a partial of 3e-201 is not 0). */
+  readonly relative?: boolean;
 }
 
 export interface FixtureConfig {

@@ -14,7 +14,8 @@
 import { assertNever, isArrayType, type ArrayType, type IRFunction, type Loop, type Op, type Region, type Stmt, type TempId, type VarId } from '../../ir/types';
 import { analyzeActivity, type Activity } from '../../3-analyze/activity';
 import { forEachStmt, forEachStmtNumbered } from '../../ir/walk';
-import { rule, partialsOf } from '../../rules/table';
+import { guardedPartials, rule, partialsOf } from '../../rules/table';
+import { analyzeFiniteness, type Finiteness } from '../../3-analyze/finiteness';
 import { b, namesIn, isAtom, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
 import { FunctionNames } from '../names';
 import { cse } from '../../ir/cse';
@@ -44,6 +45,7 @@ export function emitForward(fn: IRFunction, activeParams: ReadonlySet<VarId>, co
 class ForwardEmitter {
   private readonly names: FunctionNames;
   private readonly act: Activity;
+  private readonly fin: Finiteness;
   private readonly uses: UseFacts;
   /** Extra references to a temp's value made by derivative code. */
   private readonly derivRefs: number[];
@@ -72,6 +74,7 @@ class ForwardEmitter {
     this.names = new FunctionNames(fn, false, ['out']);
     this.act = analyzeActivity(fn, conv.kind === 'primal' ? new Set() : activeParams);
     this.uses = useFacts(fn);
+    this.fin = analyzeFiniteness(fn);
     this.derivRefs = new Array<number>(fn.temps.length).fill(0);
     this.tangentRefs = new Array<number>(fn.temps.length).fill(0);
     this.countDerivativeRefs(fn.body);
@@ -84,6 +87,11 @@ class ForwardEmitter {
 
   private active(t: TempId): boolean {
     return this.act.activeTemp[t];
+  }
+
+  /** Which partials of a prim op follow the zero-tangent rule (may be non-finite). */
+  private guarded(s: Extract<Op, { op: 'prim' }>): boolean[] {
+    return guardedPartials(rule(s.fn), s.args.length, (i) => this.fin.unbounded[i < 0 ? s.id : s.args[i]]);
   }
 
   private activeVar(v: VarId): boolean {
@@ -102,9 +110,11 @@ class ForwardEmitter {
             if (!r.partials) break;
             const syms = s.args.map((_, i) => b.id(`\u0000${i}`));
             const partials = r.partials(syms, b.id('\u0000y'));
+            const guarded = this.guarded(s);
             partials.forEach((p, i) => {
               if (!this.active(s.args[i])) return;
-              this.tangentRefs[s.args[i]]++;
+              // A guarded term (`da === 0 ? 0 : p * da`) reads the tangent twice.
+              this.tangentRefs[s.args[i]] += guarded[i] ? 2 : 1;
               const refs = namesIn(p);
               s.args.forEach((a, j) => {
                 if (refs.has(`\u0000${j}`)) this.derivRefs[a]++;
@@ -432,10 +442,15 @@ class ForwardEmitter {
         const r = rule(s.fn);
         if (!r.partials) return b.num(0);
         const partials = partialsOf(r, s.args.map((a) => this.active(a)), (i) => this.value(i < 0 ? s.id : s.args[i]));
+        const guarded = this.guarded(s);
         // d(a * b) = da * b + a * db, in the order of the operands.
-        if (s.fn === 'mul' && s.args[0] === s.args[1]) return b.mul(b.mul(b.num(2), this.value(s.args[0])), this.tangent(s.args[0]));
-        if (s.fn === 'mul') return b.add(this.active(s.args[0]) ? b.mul(this.tangent(s.args[0]), partials[0]) : b.num(0), this.active(s.args[1]) ? b.mul(partials[1], this.tangent(s.args[1])) : b.num(0));
-        return b.sum(s.args.map((a, i) => (this.active(a) ? b.mul(partials[i], this.tangent(a)) : b.num(0))));
+        if (s.fn === 'mul' && s.args[0] === s.args[1]) return b.times(b.mul(b.num(2), this.value(s.args[0])), this.tangent(s.args[0]), guarded[0]);
+        if (s.fn === 'mul')
+          return b.add(
+            this.active(s.args[0]) ? b.times(partials[0], this.tangent(s.args[0]), guarded[0], true) : b.num(0),
+            this.active(s.args[1]) ? b.times(partials[1], this.tangent(s.args[1]), guarded[1]) : b.num(0),
+          );
+        return b.sum(s.args.map((a, i) => (this.active(a) ? b.times(partials[i], this.tangent(a), guarded[i]) : b.num(0))));
       }
       case 'select':
         return b.cond(this.value(s.args[0]), this.tangent(s.args[1]), this.tangent(s.args[2]));

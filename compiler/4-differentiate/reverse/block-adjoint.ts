@@ -11,9 +11,9 @@
  * lazily: after `v = t`, the next accumulation into `v_bar` is an assignment,
  * and `v_bar = 0` is only written if nothing else was.
  */
-import { isArrayType, type IRFunction, type Op, type Stmt, type TempId, type VarId } from '../../ir/types';
+import { isArrayType, isTypedArray, type IRFunction, type Op, type Stmt, type TempId, type VarId } from '../../ir/types';
 import { usesOf } from '../../ir/walk';
-import { rule, partialsOf } from '../../rules/table';
+import { guardedPartials, rule, partialsOf } from '../../rules/table';
 import { b, isAtom, namesIn, sameExpr, type JsExpr, type JsStmt } from '../../5-print/js';
 import type { Activity } from '../../3-analyze/activity';
 import type { FunctionNames } from '../names';
@@ -26,6 +26,8 @@ export interface AdjointEnv {
   readonly ctx: FileContext;
   /** The primal value of a temp at this point of the reverse sweep (recomputed or kept from the forward sweep). */
   value(t: TempId): JsExpr;
+  /** Whether a temp may hold a non-finite value (finiteness analysis): its partials follow the zero-adjoint rule. */
+  unbounded(t: TempId): boolean;
   /** Seed of the result's adjoint (`cotangent`, `result_bar`). */
   readonly seed: JsExpr;
   /** A variable whose declaration is at the top of the function: its adjoint needs no zeroing at the declaration. */
@@ -180,17 +182,20 @@ export class BlockAdjoint {
         const name = (arr as { name: string }).name;
         this.flush(name);
         const el = b.index(arr, env.value(s.index));
+        // A typed array ignores a write past its end (or at -1, or 0.5): no element, no adjoint. So the stored
+        // value's adjoint is `a_bar[i] ?? 0`; zeroing a_bar[i] there is ignored as the write was.
+        const stored = isTypedArray(env.fn.vars[s.var].type) ? b.bin('??', el, b.num(0)) : el;
         // a[i] = a[i] ± v: the element's adjoint passes through unchanged and v gets ±a_bar[i].
         const inc = this.increment(s);
         if (inc) {
           this.handled.add(inc.sum);
           this.handled.add(inc.load);
-          if (this.active(inc.step)) this.add(inc.step, inc.negative ? b.neg(el) : el);
+          if (this.active(inc.step)) this.add(inc.step, inc.negative ? b.neg(stored) : stored);
           return;
         }
         if (this.active(s.value)) {
           const tname = env.names.fresh(`${env.names.temp(s.value)}_bar`);
-          this.out.push(b.const(tname, el));
+          this.out.push(b.const(tname, stored));
           this.add(s.value, b.id(tname));
         }
         this.out.push(b.assign(el, b.num(0)));
@@ -351,11 +356,13 @@ export class BlockAdjoint {
       case 'prim': {
         const r = rule(s.fn);
         if (!r.partials) return;
-        const activeArgs = s.args.filter((a) => this.active(a));
-        const y = this.named(s.id, adj, activeArgs.length);
+        // ā += ∂y/∂a · ȳ; a partial that may be non-finite contributes exactly 0 when ȳ is 0 (then ȳ is read twice).
+        const guarded = guardedPartials(r, s.args.length, (i) => env.unbounded(i < 0 ? s.id : s.args[i]));
+        const reads = s.args.reduce((n, a, i) => n + (this.active(a) ? (guarded[i] ? 2 : 1) : 0), 0);
+        const y = this.named(s.id, adj, reads);
         const partials = partialsOf(r, s.args.map((a) => this.active(a)), (i) => env.value(i < 0 ? s.id : s.args[i]));
         s.args.forEach((a, i) => {
-          if (this.active(a)) this.add(a, b.mul(partials[i], y));
+          if (this.active(a)) this.add(a, b.times(partials[i], y, guarded[i]));
         });
         return;
       }

@@ -16,6 +16,7 @@
  */
 import { assertNever, isArrayType, isOpaqueType, isReferenceType, type IRFunction, type Op, type Stmt, type TempId, type VarId } from '../../ir/types';
 import { analyzeActivity, type Activity } from '../../3-analyze/activity';
+import { analyzeFiniteness, type Finiteness } from '../../3-analyze/finiteness';
 import { integerVars } from '../../3-analyze/integers';
 import { planReverse, derivativeRefs, type BlockInfo, type FusedLoop, type RNode } from '../../3-analyze/tbr';
 import { findFusions } from '../../3-analyze/fusion';
@@ -26,6 +27,7 @@ import { checkStmt, constDecl, hoistedDecl, paramDecl, jsType, primalExpression,
 import { forwardStoredElements, normalizeControl } from './normalize';
 import { cse } from '../../ir/cse';
 import { forEachStmt, usesOf } from '../../ir/walk';
+import { guardedPartials, rule } from '../../rules/table';
 import { BlockAdjoint } from './block-adjoint';
 import { namedVariable } from '../uses';
 import { dropDeadAdjointStores, finalizeAdjointDeclarations, removeUnused } from './peephole';
@@ -43,7 +45,7 @@ export function emitReverse(fn: IRFunction, activeParams: ReadonlySet<VarId>, co
   const ints = integerVars(normalized);
   const fusions = findFusions(normalized, act);
   const plan = planReverse(normalized, act, ints, fusions);
-  return new ReverseEmitter(normalized, act, plan.tree, conv, ctx).emit();
+  return new ReverseEmitter(normalized, act, analyzeFiniteness(normalized), plan.tree, conv, ctx).emit();
 }
 
 /** `f_grad(x, y, out?) = f_vjp(x, y, 1, out)`. */
@@ -97,6 +99,7 @@ class ReverseEmitter {
   constructor(
     private readonly fn: IRFunction,
     private readonly act: Activity,
+    private readonly fin: Finiteness,
     private readonly tree: RNode[],
     private readonly conv: ReverseConvention,
     private readonly ctx: FileContext,
@@ -459,21 +462,39 @@ class ReverseEmitter {
     // With a known adjoint the sums are final; otherwise they are scaled by the accumulator's adjoint now.
     const accBar = known ? b.num(1) : b.id(this.names.adjoint(n.fusion.accumulator));
     const moves = (this.fusedSums.get(n) ?? []).filter((x) => !x.direct);
+    // Sums of partials that may be non-finite follow the zero-adjoint rule: scaled by 0, they are 0.
+    const guard = !known && this.sumsMayBeNonFinite(n);
     if (moves.length > 0 || n.entrySaves.length > 0) out.push(b.comment(`${n.stmt.origin.text.replace(/;$/, '')}: its gradient was summed during the forward sweep`));
     for (const { v, sum, inPlace } of moves) {
       const info = this.fn.vars[v];
       const target = b.id(this.names.adjoint(v));
       if (!isArrayType(info.type)) {
-        out.push(...b.accumulate(target, b.mul(accBar, b.id(sum))));
+        out.push(...b.accumulate(target, b.times(b.id(sum), accBar, guard, true)));
         continue;
       }
       if (known && inPlace) continue;
       const k = this.names.fresh('k');
       const loop = (body: JsStmt[]): JsStmt => ({ k: 'for', init: b.let(k, b.num(0)), test: b.bin('<', b.id(k), b.member(target, 'length')), update: { k: 'postfix', op: '++', target: b.id(k) }, body });
-      if (inPlace) out.push(b.if(b.bin('!==', accBar, b.num(1)), [loop([b.assign(b.index(target, b.id(k)), accBar, '*=')])]));
-      else out.push(loop(b.accumulate(b.index(target, b.id(k)), b.mul(accBar, b.index(b.id(sum), b.id(k))))));
+      const scale = b.if(b.bin('!==', accBar, b.num(1)), [loop([b.assign(b.index(target, b.id(k)), accBar, '*=')])]);
+      const add = loop(b.accumulate(b.index(target, b.id(k)), b.mul(accBar, b.index(b.id(sum), b.id(k)))));
+      if (inPlace) out.push(guard ? b.if(b.bin('===', accBar, b.num(0)), [b.expr(b.call(b.member(target, 'fill'), [b.num(0)]))], [scale]) : scale);
+      else out.push(guard ? b.if(b.bin('!==', accBar, b.num(0)), [add]) : add);
     }
     for (const v of n.entrySaves) out.push(b.assign(this.names.variable(v), b.id(this.localSaves.get(`${v}`)!)));
+  }
+
+  /** Whether the per-iteration shares a fused loop sums can be non-finite (a partial that may be, or a pullback's result). */
+  private sumsMayBeNonFinite(n: FusedLoop): boolean {
+    let found = false;
+    forEachStmt([n.stmt], (s) => {
+      if (s.kind !== 'op' || !this.act.activeTemp[s.id]) return;
+      if (s.op === 'call') found = true;
+      else if (s.op === 'prim') {
+        const guarded = guardedPartials(rule(s.fn), s.args.length, (i) => this.fin.unbounded[i < 0 ? s.id : s.args[i]]);
+        if (s.args.some((a, i) => guarded[i] && this.act.activeTemp[a])) found = true;
+      }
+    });
+    return found;
   }
 
   private readonly renamedArrays = new Map<VarId, string>();
@@ -892,6 +913,7 @@ class ReverseEmitter {
         if (e === undefined) throw new Error(`value of %${t} not available in the reverse sweep of ${this.fn.name}`);
         return e;
       },
+      unbounded: (t) => this.fin.unbounded[t],
       seed: b.id(this.seedName),
       topLevelDeclaration: (v) => this.atTop.has(v),
       arrayAdjoint: (v) => b.id(this.renamedArrays.get(v) ?? this.names.adjoint(v)),

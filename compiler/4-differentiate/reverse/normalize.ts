@@ -424,6 +424,9 @@ function substitute(s: Stmt, map: ReadonlyMap<TempId, TempId>): Stmt {
  * index temp, no other write to the array in between) reads the stored temp:
  *   a[%3] := %7; …; %9 = load a[%3]   ⇒   uses of %9 read %7
  * so recomputing the block never needs the array in its middle state.
+ * Only for plain arrays, which always hold what was stored: a typed array ignores a
+ * write past its end and a Float32Array rounds, so their loads read the array (and a
+ * recompute replays the stores, see the reverse emitter).
  * Run after CSE, which makes equal indices the same temp.
  */
 export function forwardStoredElements(fn: IRFunction): IRFunction {
@@ -453,7 +456,10 @@ export function forwardStoredElements(fn: IRFunction): IRFunction {
         }
       }
       if (s.kind === 'op' && s.op === 'call') last = new Map(); // a callee may write the arrays it gets
-      if (s.kind === 'store') last.set(s.var, { index: s.index, value: s.value });
+      // Only a plain array is sure to hold what was stored: a typed array ignores a write past its end
+      // (a[a.length] = v), and a Float32Array rounds the value.
+      if (s.kind === 'store' && isPlainArray(fn.vars[s.var].type)) last.set(s.var, { index: s.index, value: s.value });
+      else if (s.kind === 'store') last.delete(s.var);
       if (s.kind === 'push' || s.kind === 'fill' || s.kind === 'assign') last.delete(s.var);
       out.push(s);
     }
@@ -461,4 +467,8 @@ export function forwardStoredElements(fn: IRFunction): IRFunction {
   };
   const body = region(fn.body);
   return changed ? { ...fn, body } : fn;
+}
+
+function isPlainArray(t: string): boolean {
+  return t === 'number[]' || t === 'readonly number[]';
 }

@@ -24,6 +24,7 @@ const caseNames = [
   'vjp(softplusAll, wrt w)',
   'jvp(softplusAll)',
   'grad(fitRows) over data rows',
+  'grad(g), helpers named value and tape',
 ];
 
 describe.each<ModuleSetting>(['commonjs', 'esm'])('plugin, %s output', (setting) => {

@@ -10,7 +10,8 @@
  * Where non-finite values come from (everything else is taken as finite):
  * - operations that produce them from finite operands (`overflows` in the rule
  *   table: exp, pow, division, log, sqrt of a negative, …);
- * - calls of user functions (their results are not analysed here);
+ * - calls of user functions whose returned value may be non-finite (analysed the
+ *   same way, once per function; a recursive cycle counts as non-finite);
  * - literals (`Infinity`, `NaN`, `-Infinity` starting a running maximum);
  * - anything computed from, assigned from or stored from such a value
  *   (variables and array contents are tracked flow-insensitively).
@@ -28,9 +29,20 @@ import { rule } from '../rules/table';
 export interface Finiteness {
   /** Temps that may hold ±Infinity or NaN. */
   readonly unbounded: readonly boolean[];
+  /** Whether the function may return a non-finite value (for an array: hold one). */
+  readonly returnsUnbounded: boolean;
 }
 
-export function analyzeFiniteness(fn: IRFunction): Finiteness {
+/** Results per function: a callee is analysed once however many callers it has. */
+const memo = new WeakMap<IRFunction, Finiteness | 'running'>();
+
+/** `callee(key)`: the IR of a called function. */
+export function analyzeFiniteness(fn: IRFunction, callee: (key: string) => IRFunction): Finiteness {
+  const known = memo.get(fn);
+  if (known === 'running') return { unbounded: fn.temps.map(() => true), returnsUnbounded: true };
+  if (known) return known;
+  memo.set(fn, 'running');
+  const calls = (key: string) => analyzeFiniteness(callee(key), callee).returnsUnbounded;
   const unboundedT = new Array<boolean>(fn.temps.length).fill(false);
   const unboundedV = new Array<boolean>(fn.vars.length).fill(false);
   const flat: Stmt[] = [];
@@ -46,7 +58,7 @@ export function analyzeFiniteness(fn: IRFunction): Finiteness {
     for (const s of flat) {
       switch (s.kind) {
         case 'op':
-          if (opUnbounded(s, unboundedT, unboundedV)) markT(s.id);
+          if (opUnbounded(s, unboundedT, unboundedV, calls)) markT(s.id);
           break;
         case 'assign':
         case 'store':
@@ -67,10 +79,14 @@ export function analyzeFiniteness(fn: IRFunction): Finiteness {
       }
     }
   }
-  return { unbounded: unboundedT };
+  let returnsUnbounded = false;
+  for (const s of flat) if (s.kind === 'return' && unboundedT[s.value]) returnsUnbounded = true;
+  const result = { unbounded: unboundedT, returnsUnbounded };
+  memo.set(fn, result);
+  return result;
 }
 
-function opUnbounded(s: Extract<Stmt, { kind: 'op' }>, t: readonly boolean[], v: readonly boolean[]): boolean {
+function opUnbounded(s: Extract<Stmt, { kind: 'op' }>, t: readonly boolean[], v: readonly boolean[], calls: (key: string) => boolean): boolean {
   switch (s.op) {
     case 'const':
       return typeof s.value === 'number' && !Number.isFinite(s.value);
@@ -88,7 +104,7 @@ function opUnbounded(s: Extract<Stmt, { kind: 'op' }>, t: readonly boolean[], v:
     case 'select':
       return t[s.args[1]] || t[s.args[2]];
     case 'call':
-      return true;
+      return calls(s.callee);
     case 'newArray':
       return s.args.some((a) => t[a]);
     default:

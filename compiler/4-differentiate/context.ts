@@ -5,7 +5,8 @@
  * runtime imports used.
  */
 import type { IRFunction } from '../ir/types';
-import { Namer, helperName } from './names';
+import { forEachStmt } from '../ir/walk';
+import { Namer, helperName, type ModuleNames } from './names';
 
 export interface HelperSpec {
   readonly key: string;
@@ -20,8 +21,10 @@ export const RUNTIME_NAMESPACE = 'adc';
 
 export type RuntimeName = 'tape' | 'ret' | 'retArrays' | 'zeroed' | 'copyInto' | 'sum' | 'zeroedLike';
 
-export class FileContext {
+export class FileContext implements ModuleNames {
   readonly namer = new Namer();
+  /** Every function the file may call, by source name, with its parameter names: their helper names derive from these. */
+  private readonly callees = new Map<string, readonly string[]>();
   private readonly helpers = new Map<string, HelperSpec>();
   readonly helperQueue: HelperSpec[] = [];
   private readonly primals = new Map<string, string>();
@@ -33,8 +36,31 @@ export class FileContext {
     publicNames: readonly string[],
     /** `noUncheckedIndexedAccess` is on: element reads of number[] need a `!`. */
     readonly uncheckedIndex = false,
+    /** The differentiated functions: every function they reach gets its primal copy's name now, before any local is named. */
+    roots: readonly IRFunction[] = [],
   ) {
     for (const n of publicNames) this.namer.claim(n);
+    const seen = new Set<string>();
+    const queue = roots.map((r) => r.key);
+    for (let i = 0; i < queue.length; i++) {
+      forEachStmt(this.getIR(queue[i]).body, (s) => {
+        if (s.kind !== 'op' || s.op !== 'call' || seen.has(s.callee)) return;
+        seen.add(s.callee);
+        queue.push(s.callee);
+        const ir = this.getIR(s.callee);
+        this.callees.set(ir.name, ir.params.map((p) => ir.vars[p].name));
+        this.primals.set(s.callee, this.namer.claim(ir.name));
+      });
+    }
+  }
+
+  /** Whether `name` is, or may become, a module-level name of this file (a local must not take it). */
+  has(name: string): boolean {
+    if (this.namer.has(name)) return true;
+    for (const [c, params] of this.callees) {
+      for (const kind of ['pushforward', 'pullback'] as const) if (isHelperName(name, c, kind, params)) return true;
+    }
+    return false;
   }
 
   /** The name of the pushforward/pullback of `key` for `pattern`, queued for generation on first request. */
@@ -57,13 +83,16 @@ export class FileContext {
     return false;
   }
 
-  /** The name of the primal copy of `key` in this file. */
+  private readonly queued = new Set<string>();
+
+  /** The name of the primal copy of `key` in this file (queued for generation on first request). */
   primal(key: string): string {
-    const known = this.primals.get(key);
-    if (known) return known;
-    const name = this.namer.claim(this.getIR(key).name);
-    this.primals.set(key, name);
-    this.primalQueue.push(key);
+    let name = this.primals.get(key);
+    if (name === undefined) this.primals.set(key, (name = this.namer.claim(this.getIR(key).name)));
+    if (!this.queued.has(key)) {
+      this.queued.add(key);
+      this.primalQueue.push(key);
+    }
     return name;
   }
 
@@ -77,4 +106,24 @@ export class FileContext {
   useHelper(name: 'zeroed' | 'copyInto' | 'sum' | 'zeroedLike'): string {
     return this.use(name);
   }
+}
+
+/** Whether `name` is a name `helperName` gives `fn`'s helpers of this kind: `f_pullback`, `f_pullback_none`, `f_pullback_a_c`. */
+function isHelperName(name: string, fn: string, kind: 'pushforward' | 'pullback', params: readonly string[]): boolean {
+  const base = `${fn}_${kind}`;
+  if (name === base || name === `${base}_none`) return true;
+  if (!name.startsWith(`${base}_`)) return false;
+  // The rest must be parameter names in signature order, joined by `_` (names may contain `_` themselves).
+  const rest = name.slice(base.length + 1);
+  const from = (at: number, next: number): boolean => {
+    if (at === rest.length) return true;
+    for (let i = next; i < params.length; i++) {
+      const p = params[i];
+      if (!rest.startsWith(p, at)) continue;
+      const end = at + p.length;
+      if (end === rest.length || (rest[end] === '_' && end + 1 < rest.length && from(end + 1, i + 1))) return true;
+    }
+    return false;
+  };
+  return from(0, 0);
 }

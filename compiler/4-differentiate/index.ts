@@ -37,7 +37,7 @@ export function publicNames(fnName: string, returnType: IRFunction['returnType']
 }
 
 export function differentiateFile(marked: readonly MarkedIR[], getIR: (key: string) => IRFunction, options: FileOptions): JsFile {
-  const ctx = new FileContext(getIR, marked.flatMap((m) => publicNames(m.prefix ?? m.ir.name, m.ir.returnType)), options.uncheckedIndex);
+  const ctx = new FileContext(getIR, marked.flatMap((m) => publicNames(m.prefix ?? m.ir.name, m.ir.returnType)), options.uncheckedIndex, marked.map((m) => m.ir));
   const functions: JsFunction[] = [];
   for (const m of marked) {
     const ir = m.ir;
@@ -51,8 +51,8 @@ export function differentiateFile(marked: readonly MarkedIR[], getIR: (key: stri
     functions.push(
       emitReverse(ir, active, { kind: 'public', name: `${pre}_vjp`, exported: true, doc: `Reverse mode of \`${ir.name}\`: value and cotangentᵀ·J with respect to (${wrtList.join(', ')}).` }, ctx),
     );
-    if (ir.returnType === 'number') functions.push(emitGradWrapper(ir, active, `${pre}_grad`, `${pre}_vjp`));
-    else functions.push(emitJacobian(ir, active, `${pre}_jacobian`, pre));
+    if (ir.returnType === 'number') functions.push(emitGradWrapper(ir, active, `${pre}_grad`, `${pre}_vjp`, ctx));
+    else functions.push(emitJacobian(ir, active, `${pre}_jacobian`, ctx, pre));
   }
   const helpers: JsFunction[] = [];
   const primals: JsFunction[] = [];

@@ -12,10 +12,11 @@
 import { isArrayType, type ArrayType, type IRFunction, type VarId } from '../ir/types';
 import { b, type JsExpr, type JsFunction, type JsStmt } from '../5-print/js';
 import { FunctionNames } from './names';
+import type { FileContext } from './context';
 import { jsType, paramDecl, zeroArrayExpr } from './arrays';
 
-export function emitJacobian(fn: IRFunction, activeParams: ReadonlySet<VarId>, name: string, prefix = fn.name): JsFunction {
-  const names = new FunctionNames(fn, true);
+export function emitJacobian(fn: IRFunction, activeParams: ReadonlySet<VarId>, name: string, ctx: FileContext, prefix = fn.name): JsFunction {
+  const names = new FunctionNames(fn, ctx, true);
   const params = fn.params.map((p) => paramDecl(fn, p, names.variable(p), true));
   const active = fn.params.filter((p) => activeParams.has(p));
   const v = (p: VarId) => b.id(names.variable(p));

@@ -8,6 +8,12 @@
  * - helpers are `<f>_pushforward` / `<f>_pullback`, suffixed with the active
  *   parameters when not all of them are active: `dist_pullback_a`.
  * A name that is taken gets `_2`, `_3`, … so nothing the user wrote is shadowed.
+ *
+ * Two scopes: module-level names (public functions, helpers, primal copies of
+ * called functions, the runtime namespace) and each function's locals. A local
+ * never takes a module-level name, present or future: the names of every
+ * function the file may copy, and every helper name derived from one, are known
+ * before the first local is named (`ModuleNames`).
  */
 import type { IRFunction, TempId, VarId } from '../ir/types';
 
@@ -22,15 +28,22 @@ const reserved = new Set(
 export class Namer {
   private readonly used = new Set<string>(reserved);
 
+  /** `taken`: names claimed elsewhere (the module-level names of the file, for a function's locals). */
+  constructor(private readonly taken: (name: string) => boolean = () => false) {}
+
+  private free(name: string): boolean {
+    return !this.used.has(name) && !this.taken(name);
+  }
+
   /** Claims `base` exactly if free, else `base_2`, `base_3`, … */
   claim(base: string): string {
-    if (!this.used.has(base)) {
+    if (this.free(base)) {
       this.used.add(base);
       return base;
     }
     for (let i = 2; ; i++) {
       const c = `${base}_${i}`;
-      if (!this.used.has(c)) {
+      if (this.free(c)) {
         this.used.add(c);
         return c;
       }
@@ -44,7 +57,7 @@ export class Namer {
 
 /** Names of one generated function: variables, their tangents/adjoints, temps, API parameters. */
 export class FunctionNames {
-  readonly namer = new Namer();
+  readonly namer: Namer;
   private readonly varNames: string[] = [];
   private readonly tangentNames = new Map<VarId, string>();
   private readonly adjointNames = new Map<VarId, string>();
@@ -60,7 +73,8 @@ export class FunctionNames {
    * generated parameters (`out`, `cotangent`), claimed right after the function's
    * own parameters so that a local of the same name yields, not the signature.
    */
-  constructor(readonly fn: IRFunction, paramsOnly = false, api: readonly string[] = []) {
+  constructor(readonly fn: IRFunction, moduleNames: ModuleNames, paramsOnly = false, api: readonly string[] = []) {
+    this.namer = new Namer((name) => moduleNames.has(name));
     for (const id of fn.params) this.varNames[id] = this.namer.claim(fn.vars[id].name);
     this.apiNames = api.map((n) => this.namer.claim(n));
     const order = paramsOnly ? [] : fn.vars.map((v) => v.id).filter((id) => !fn.params.includes(id));
@@ -127,6 +141,11 @@ export class FunctionNames {
   fresh(base: string): string {
     return this.namer.claim(base);
   }
+}
+
+/** What a function's locals must not be called: the module-level names of its generated file. */
+export interface ModuleNames {
+  has(name: string): boolean;
 }
 
 /** `dist_pullback` or `dist_pullback_a_c` when only some parameters are active. */

@@ -6,7 +6,8 @@
  * position); the program prints, for each case, the derivative (`ad`) and its
  * central finite-difference estimate (`fd`) as one JSON line. It also holds
  * type-level checks (`@ts-expect-error`), so a wrong marker type fails tspc,
- * and user names that the generated code uses too (`ret`, `f_grad`, …).
+ * and user names that the generated code uses too (`ret`, `f_grad`, …), and
+ * helpers named like generated locals (`value`, `tape`).
  * `failing`: unsupported code under a marker and a misspelt `wrt`.
  */
 
@@ -109,6 +110,20 @@ function f_grad(): string {
   return "the user's f_grad";
 }
 
+// Helpers named like the locals generated code declares (value, tape, out): their copies must not be shadowed.
+function value(t: number): number {
+  return t * 2;
+}
+function tape(t: number): number {
+  return t + 1;
+}
+function g(x: number): number {
+  let s = 0;
+  for (let i = 0; i < 3; i++) s = s * x + value(x) * tape(x);
+  const out = s * x;
+  return out;
+}
+
 const cases: Record<string, { ad: number[]; fd: number[] }> = {};
 const x = 0.7;
 const y = -1.3;
@@ -118,6 +133,8 @@ cases['grad(f) value'] = { ad: [r.value], fd: [f(x, y)] };
 cases['grad(f)'] = { ad: r.grads, fd: [...partials(f, [x, y], 0), ...partials(f, [x, y], 1)] };
 cases['jvp(f)'] = { ad: [forward(f)(x, y, 0.3, -0.8).tangent], fd: directional(f, [x, y], [0.3, -0.8]) };
 cases['vjp(f)'] = { ad: vjp(f)(x, y, 2.5).grads, fd: [...partials(f, [x, y], 0), ...partials(f, [x, y], 1)].map((g) => 2.5 * g) };
+
+cases['grad(g), helpers named value and tape'] = { ad: grad(g)(0.4).grads, fd: partials(g, [0.4], 0) };
 
 const w = new Float64Array([0.5, -1, 2]);
 const xs = [0.3, 1.1, -0.7, 2];

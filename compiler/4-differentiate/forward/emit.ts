@@ -71,10 +71,10 @@ class ForwardEmitter {
     private readonly conv: ForwardConvention,
     private readonly ctx: FileContext,
   ) {
-    this.names = new FunctionNames(fn, false, ['out']);
+    this.names = new FunctionNames(fn, ctx, false, ['out']);
     this.act = analyzeActivity(fn, conv.kind === 'primal' ? new Set() : activeParams);
     this.uses = useFacts(fn);
-    this.fin = analyzeFiniteness(fn);
+    this.fin = analyzeFiniteness(fn, ctx.getIR);
     this.derivRefs = new Array<number>(fn.temps.length).fill(0);
     this.tangentRefs = new Array<number>(fn.temps.length).fill(0);
     this.countDerivativeRefs(fn.body);

@@ -45,12 +45,12 @@ export function emitReverse(fn: IRFunction, activeParams: ReadonlySet<VarId>, co
   const ints = integerVars(normalized);
   const fusions = findFusions(normalized, act);
   const plan = planReverse(normalized, act, ints, fusions);
-  return new ReverseEmitter(normalized, act, analyzeFiniteness(normalized), plan.tree, conv, ctx).emit();
+  return new ReverseEmitter(normalized, act, analyzeFiniteness(normalized, ctx.getIR), plan.tree, conv, ctx).emit();
 }
 
 /** `f_grad(x, y, out?) = f_vjp(x, y, 1, out)`. */
-export function emitGradWrapper(fn: IRFunction, activeParams: ReadonlySet<VarId>, name: string, vjpName: string): JsFunction {
-  const names = new FunctionNames(fn, true);
+export function emitGradWrapper(fn: IRFunction, activeParams: ReadonlySet<VarId>, name: string, vjpName: string, ctx: FileContext): JsFunction {
+  const names = new FunctionNames(fn, ctx, true);
   const params: JsParam[] = fn.params.map((p) => paramDecl(fn, p, names.variable(p), true));
   const outName = names.fresh('out');
   const type = resultType(fn, activeParams);
@@ -104,7 +104,7 @@ class ReverseEmitter {
     private readonly conv: ReverseConvention,
     private readonly ctx: FileContext,
   ) {
-    this.names = new FunctionNames(fn, false, ['out', conv.kind === 'public' ? 'cotangent' : 'result_bar']);
+    this.names = new FunctionNames(fn, ctx, false, ['out', conv.kind === 'public' ? 'cotangent' : 'result_bar']);
     this.outName = this.names.apiNames[0];
     this.seedName = this.names.apiNames[1];
     this.useCount = new Array<number>(fn.temps.length).fill(0);

@@ -18,6 +18,7 @@ import { guardedPartials, rule, partialsOf } from '../../rules/table';
 import { analyzeFiniteness, type Finiteness } from '../../3-analyze/finiteness';
 import { b, namesIn, isAtom, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
 import { FunctionNames } from '../names';
+import { removeDeadCode } from '../dead-code';
 import { cse } from '../../ir/cse';
 import { printStatements } from '../../5-print/printer';
 import type { FileContext } from '../context';
@@ -191,7 +192,7 @@ class ForwardEmitter {
       if (this.activeVar(p) && this.act.activeParams.has(p)) prologue.push(b.assign(this.names.tangent(p), b.call(b.member(b.id(this.names.tangent(p)), 'slice'), [])));
     }
     this.scanLabels(fn.body);
-    const body = [...prologue, ...this.region(fn.body)];
+    const body = removeDeadCode([...prologue, ...this.region(fn.body)], (name) => this.ctx.isPrimalCopy(name));
     const retType = jsType(fn.returnType, 'result');
     if (this.conv.kind === 'public') {
       const resultType = `{ value: ${retType}; tangent: ${retType} }`;

@@ -30,7 +30,8 @@ import { forEachStmt, usesOf } from '../../ir/walk';
 import { guardedPartials, rule } from '../../rules/table';
 import { BlockAdjoint } from './block-adjoint';
 import { namedVariable } from '../uses';
-import { dropDeadAdjointStores, finalizeAdjointDeclarations, removeUnused } from './peephole';
+import { dropDeadAdjointStores, finalizeAdjointDeclarations } from './peephole';
+import { removeDeadCode } from '../dead-code';
 
 export interface ReverseConvention {
   readonly kind: 'public' | 'internal';
@@ -203,7 +204,7 @@ class ReverseEmitter {
     }
     for (const p of writtenParams(fn)) prologue.push(b.assign(this.names.variable(p), b.call(b.member(b.id(this.names.variable(p)), 'slice'), [])));
 
-    const body = dropDeadAdjointStores(removeUnused(finalizeAdjointDeclarations([...prologue, ...paramArrays, ...hoistDecls, ...this.hoistedDecisions, ...forward, ...adjointDecls, ...reverse, ...this.epilogue(active)], scalarAdjoints), (name) => this.ctx.isPrimalCopy(name)));
+    const body = dropDeadAdjointStores(removeDeadCode(finalizeAdjointDeclarations([...prologue, ...paramArrays, ...hoistDecls, ...this.hoistedDecisions, ...forward, ...adjointDecls, ...reverse, ...this.epilogue(active)], scalarAdjoints), (name) => this.ctx.isPrimalCopy(name)));
 
     if (this.conv.kind === 'public') {
       const type = resultType(fn, this.act.activeParams);

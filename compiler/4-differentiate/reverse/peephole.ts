@@ -80,38 +80,6 @@ function assigns(s: JsStmt, name: string): boolean {
   }
 }
 
-/** Whether evaluating `e` can only produce a value: no calls but `Math.*` and pure functions. */
-function isPure(e: JsExpr, pureCall: (name: string) => boolean): boolean {
-  switch (e.k) {
-    case 'call':
-      return (e.fn.k === 'member' && e.fn.obj.k === 'id' && e.fn.obj.name === 'Math') || (e.fn.k === 'id' && pureCall(e.fn.name))
-        ? e.args.every((a) => isPure(a, pureCall))
-        : false;
-    case 'assignExpr':
-    case 'postfix':
-    case 'new':
-      return false;
-    case 'bin':
-      return isPure(e.l, pureCall) && isPure(e.r, pureCall);
-    case 'un':
-    case 'as':
-    case 'nonNull':
-      return isPure(e.e, pureCall);
-    case 'member':
-      return isPure(e.obj, pureCall);
-    case 'index':
-      return isPure(e.obj, pureCall) && isPure(e.index, pureCall);
-    case 'cond':
-      return isPure(e.c, pureCall) && isPure(e.a, pureCall) && isPure(e.b, pureCall);
-    case 'obj':
-      return e.props.every(([, v]) => isPure(v, pureCall));
-    case 'arr':
-      return e.elems.every((x) => isPure(x, pureCall));
-    default:
-      return true;
-  }
-}
-
 function countNames(list: readonly JsStmt[], into: Map<string, number>): void {
   const bump = (e: JsExpr | undefined) => {
     if (!e) return;
@@ -156,36 +124,6 @@ function countNames(list: readonly JsStmt[], into: Map<string, number>): void {
         break;
     }
   }
-}
-
-/**
- * Drops `const`s nothing reads whose value is pure (what was computed only for a
- * result a pullback does not return), repeatedly: `const t1 = norm2(a, b);` goes
- * once its only reader is gone.
- */
-export function removeUnused(body: JsStmt[], pureCall: (name: string) => boolean): JsStmt[] {
-  let current = body;
-  for (let round = 0; round < 50; round++) {
-    const counts = new Map<string, number>();
-    countNames(current, counts);
-    let removed = false;
-    const strip = (list: readonly JsStmt[]): JsStmt[] => {
-      const out: JsStmt[] = [];
-      for (const s of list) {
-        if (s.k === 'decl' && s.kind === 'const' && !counts.has(s.name) && (!s.init || isPure(s.init, pureCall))) {
-          removed = true;
-          continue;
-        }
-        if (s.k === 'if') out.push({ ...s, then: strip(s.then), else: s.else && strip(s.else) });
-        else if (s.k === 'for' || s.k === 'while' || s.k === 'do' || s.k === 'block') out.push({ ...s, body: strip(s.body) } as JsStmt);
-        else out.push(s);
-      }
-      return out;
-    };
-    current = strip(current);
-    if (!removed) break;
-  }
-  return current;
 }
 
 /**

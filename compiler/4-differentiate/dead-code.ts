@@ -1,0 +1,216 @@
+/**
+ * Dead code of generated functions, removed after emitting, so that generated
+ * code type-checks under `noUnusedLocals` and `noUnusedParameters` and computes
+ * nothing it does not need.
+ *
+ *   const t1 = norm2(a, b);  (t1 never read)              ⇒  (dropped)
+ *   let sel = 0; if (c) { sel = x } else { sel = y }      ⇒  (dropped: sel is only written)
+ *   function g_pullback(x, result_bar) { … no x … }       ⇒  function g_pullback(_x, result_bar)
+ *
+ * Guarantees: only variables that are never read are removed, with the
+ * assignments to them whose values are pure (`Math.*`, primal copies,
+ * arithmetic); an impure value (`tape.pop()`, a pullback's call) stays as an
+ * expression statement. An `if` left with two empty arms and a pure condition
+ * goes too. Parameters are never removed: an unused one is renamed `_name`,
+ * which those flags ignore.
+ */
+import { namesIn, type JsExpr, type JsFunction, type JsStmt } from '../5-print/js';
+
+/** Whether evaluating `e` can only produce a value: no calls but `Math.*` and pure functions. */
+export function isPure(e: JsExpr, pureCall: (name: string) => boolean): boolean {
+  switch (e.k) {
+    case 'call':
+      return (e.fn.k === 'member' && e.fn.obj.k === 'id' && e.fn.obj.name === 'Math') || (e.fn.k === 'id' && pureCall(e.fn.name))
+        ? e.args.every((a) => isPure(a, pureCall))
+        : false;
+    case 'assignExpr':
+    case 'postfix':
+    case 'new':
+      return false;
+    case 'bin':
+      return isPure(e.l, pureCall) && isPure(e.r, pureCall);
+    case 'un':
+    case 'as':
+    case 'nonNull':
+      return isPure(e.e, pureCall);
+    case 'member':
+      return isPure(e.obj, pureCall);
+    case 'index':
+      return isPure(e.obj, pureCall) && isPure(e.index, pureCall);
+    case 'cond':
+      return isPure(e.c, pureCall) && isPure(e.a, pureCall) && isPure(e.b, pureCall);
+    case 'obj':
+      return e.props.every(([, v]) => isPure(v, pureCall));
+    case 'arr':
+      return e.elems.every((x) => isPure(x, pureCall));
+    default:
+      return true;
+  }
+}
+
+/**
+ * How often each name is read. Writing a variable (`v = e`, `v += e`) is not a
+ * read of it, nor is reading it in a value assigned to itself (`s = s * 0.5 + e`):
+ * a variable only ever updated from itself is still dead.
+ */
+function countReads(list: readonly JsStmt[], into: Map<string, number>): void {
+  const bump = (e: JsExpr | undefined, self?: string) => {
+    if (!e) return;
+    for (const n of namesIn(e)) if (n !== self) into.set(n, (into.get(n) ?? 0) + 1);
+  };
+  for (const s of list) {
+    switch (s.k) {
+      case 'decl':
+        bump(s.init, s.name);
+        break;
+      case 'assign':
+        if (s.target.k === 'id') bump(s.value, s.target.name);
+        else {
+          bump(s.target);
+          bump(s.value);
+        }
+        break;
+      case 'expr':
+        bump(s.e);
+        break;
+      case 'if':
+        bump(s.c);
+        countReads(s.then, into);
+        countReads(s.else ?? [], into);
+        break;
+      case 'for':
+        if (s.init) countReads([s.init], into);
+        bump(s.test);
+        bump(s.update);
+        countReads(s.body, into);
+        break;
+      case 'while':
+      case 'do':
+        bump(s.test);
+        countReads(s.body, into);
+        break;
+      case 'block':
+        countReads(s.body, into);
+        break;
+      case 'return':
+      case 'throw':
+        bump(s.e);
+        break;
+      case 'break':
+      case 'continue':
+      case 'comment':
+        break;
+    }
+  }
+}
+
+/** Names declared (`let`/`const`) anywhere in the list, loop headers included. */
+function declared(list: readonly JsStmt[], into = new Set<string>()): Set<string> {
+  for (const s of list) {
+    if (s.k === 'decl') into.add(s.name);
+    else if (s.k === 'if') {
+      declared(s.then, into);
+      declared(s.else ?? [], into);
+    } else if (s.k === 'for') {
+      if (s.init) declared([s.init], into);
+      declared(s.body, into);
+    } else if (s.k === 'while' || s.k === 'do' || s.k === 'block') declared(s.body, into);
+  }
+  return into;
+}
+
+/**
+ * Removes variables nothing reads (their declarations, and assignments to them),
+ * repeatedly: `const t1 = norm2(a, b);` goes once its only reader is gone.
+ * Declarations are block scoped: one is dead when no statement after it in its
+ * block reads its name (a read in a nested block that declares the name again
+ * keeps it too: conservative).
+ */
+export function removeDeadCode(body: readonly JsStmt[], pureCall: (name: string) => boolean): JsStmt[] {
+  let current = [...body];
+  for (let round = 0; round < 50; round++) {
+    const swept = sweep(current, new Set(), pureCall);
+    current = swept.list;
+    if (!swept.removed) break;
+  }
+  return current;
+}
+
+function sweep(list: readonly JsStmt[], deadOuter: ReadonlySet<string>, pureCall: (name: string) => boolean): { list: JsStmt[]; removed: boolean } {
+  // The last statement of this block that reads each name.
+  const lastRead = new Map<string, number>();
+  list.forEach((s, i) => {
+    const reads = new Map<string, number>();
+    countReads([s], reads);
+    for (const n of reads.keys()) lastRead.set(n, i);
+  });
+  const dead = new Set(deadOuter);
+  let removed = false;
+  const out: JsStmt[] = [];
+  const nested = (l: readonly JsStmt[]) => {
+    const r = sweep(l, dead, pureCall);
+    if (r.removed) removed = true;
+    return r.list;
+  };
+  list.forEach((s, i) => {
+    if (s.k === 'decl') {
+      if ((lastRead.get(s.name) ?? -1) <= i) {
+        removed = true;
+        dead.add(s.name);
+        if (s.init && !isPure(s.init, pureCall)) out.push({ k: 'expr', e: s.init });
+        return;
+      }
+      dead.delete(s.name); // a live variable of the same name from here on
+      out.push(s);
+      return;
+    }
+    if (s.k === 'assign' && s.target.k === 'id' && dead.has(s.target.name)) {
+      removed = true;
+      if (!isPure(s.value, pureCall)) out.push({ k: 'expr', e: s.value });
+      return;
+    }
+    switch (s.k) {
+      case 'if': {
+        const then = nested(s.then);
+        const els = s.else && nested(s.else);
+        if (then.every((x) => x.k === 'comment') && (els ?? []).every((x) => x.k === 'comment') && isPure(s.c, pureCall)) {
+          removed = true;
+          return;
+        }
+        out.push({ ...s, then, else: els && els.length > 0 ? els : undefined });
+        return;
+      }
+      case 'for':
+      case 'while':
+      case 'do':
+      case 'block':
+        out.push({ ...s, body: nested(s.body) } as JsStmt);
+        return;
+      default:
+        out.push(s);
+    }
+  });
+  return { list: removed ? dropOrphanComments(out) : out, removed };
+}
+
+/** A `// source` comment whose statements were all removed: followed by another comment, or by nothing. */
+function dropOrphanComments(list: JsStmt[]): JsStmt[] {
+  return list.filter((s, i) => s.k !== 'comment' || (i + 1 < list.length && list[i + 1].k !== 'comment'));
+}
+
+/** Parameters the body never mentions become `_name` (noUnusedParameters ignores those); the signature keeps its shape. */
+export function markUnusedParameters(f: JsFunction): JsFunction {
+  const reads = new Map<string, number>();
+  countReads(f.body, reads);
+  const taken = new Set([...f.params.map((p) => p.name), ...declared(f.body), ...reads.keys()]);
+  let changed = false;
+  const params = f.params.map((p) => {
+    if (reads.has(p.name) || p.name.startsWith('_')) return p;
+    let name = `_${p.name}`;
+    for (let i = 2; taken.has(name); i++) name = `_${p.name}_${i}`;
+    taken.add(name);
+    changed = true;
+    return { ...p, name };
+  });
+  return changed ? { ...f, params } : f;
+}

@@ -524,19 +524,25 @@ function isEager(stmts: readonly Stmt[]): boolean {
 /** `a && b`, `a || b` as booleans: in a condition, or on booleans (numbers count by their truthiness). */
 function lowerLogical(cx: LowerContext, e: ts.BinaryExpression): TempId {
   const isAnd = e.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken;
-  const l = lowerCondition(cx, e.left);
+  return lazyLogical(cx, isAnd ? 'and' : 'or', lowerCondition(cx, e.left), () => lowerCondition(cx, e.right));
+}
+
+/**
+ * `l && right()`, `l || right()` on booleans, `right` lowered only where JavaScript evaluates it:
+ * one `and`/`or` when it only reads and computes, else `h = l; if (l) { …; h = r }` (for ||: if (!l)).
+ */
+export function lazyLogical(cx: LowerContext, fn: 'and' | 'or', l: TempId, right: () => TempId): TempId {
   let r = -1;
   const rhs = cx.fn.region(() => {
-    r = lowerCondition(cx, e.right);
+    r = right();
   });
   if (isEager(rhs)) {
     cx.fn.splice(rhs);
-    return prim(cx, isAnd ? 'and' : 'or', [l, r]);
+    return prim(cx, fn, [l, r]);
   }
-  // h = l; if (l) { h = r }   (for ||: if (!l))
   const h = cx.fn.declare('cond', 'boolean', 'hidden', false);
   cx.fn.assign(h, l, true);
-  const test = isAnd ? l : prim(cx, 'not', [l]);
+  const test = fn === 'and' ? l : prim(cx, 'not', [l]);
   const then = [...rhs, { kind: 'assign' as const, var: h, value: r, declare: false, origin: cx.fn.origin }];
   cx.fn.emit({ kind: 'if', cond: test, then, else: [], origin: cx.fn.origin });
   return cx.fn.read(h);

@@ -150,7 +150,7 @@ function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclarationList): 
     }
     if (!d.initializer) {
       const v = cx.fn.declare(name, type, 'local', false);
-      cx.fn.emit({ kind: 'declare', var: v, origin: cx.fn.origin });
+      cx.fn.emit(isDefinite(cx, d) ? { kind: 'declare', var: v, definite: true, origin: cx.fn.origin } : { kind: 'declare', var: v, origin: cx.fn.origin });
       continue;
     }
     const value = lowerExpr(cx, d.initializer);
@@ -158,6 +158,27 @@ function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclarationList): 
     const v = cx.fn.declare(name, type, 'local', isConst);
     cx.fn.assign(v, value, true);
   }
+}
+
+/**
+ * Whether `let v: T` (no initialiser) is printed `let v!: T`: the source says so (`let h!: number`), or
+ * a `switch` without `default` assigns it. TypeScript accepts reading it after a switch that covers
+ * every value its discriminant's type allows (`k: 0 | 1`); the `if` chain the switch becomes, on a
+ * `number`, shows no such thing.
+ */
+function isDefinite(cx: LowerContext, d: ts.VariableDeclaration): boolean {
+  if (d.exclamationToken) return true;
+  const sym = cx.checker.getSymbolAtLocation(d.name);
+  const isTarget = (id: ts.Identifier): boolean => {
+    let n: ts.Node = id;
+    while (ts.isParenthesizedExpression(n.parent) || ts.isArrayLiteralExpression(n.parent)) n = n.parent;
+    const p = n.parent;
+    if (ts.isBinaryExpression(p)) return p.left === n && p.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && p.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
+    return (ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) && (p.operator === ts.SyntaxKind.PlusPlusToken || p.operator === ts.SyntaxKind.MinusMinusToken);
+  };
+  const assigns = (n: ts.Node): boolean => (ts.isIdentifier(n) && isTarget(n) && cx.checker.getSymbolAtLocation(n) === sym) || ts.forEachChild(n, assigns) === true;
+  const visit = (n: ts.Node): boolean => (ts.isSwitchStatement(n) && !n.caseBlock.clauses.some(ts.isDefaultClause) && assigns(n.caseBlock)) || ts.forEachChild(n, visit) === true;
+  return sym !== undefined && visit(d.parent.parent.parent);
 }
 
 /** A destructured parameter: `[x, y]` of a numeric array (loads) or of data (element reads), `{ x, y }` of data. */

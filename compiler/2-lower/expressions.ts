@@ -413,7 +413,8 @@ function lowerBinary(cx: LowerContext, e: ts.BinaryExpression): TempId {
     return prim(cx, cmp, [l, r]);
   }
   if (k === ts.SyntaxKind.AmpersandAmpersandToken || k === ts.SyntaxKind.BarBarToken) {
-    if (typeOfNode(cx, e) !== 'number') return lowerLogical(cx, e);
+    // (`xs[i] || 0` under noUncheckedIndexedAccess: `number | undefined` operands count as numbers)
+    if (localTypeOf(cx, e) !== 'number') return lowerLogical(cx, e);
     const a = lowerExpr(cx, e.left);
     requireNumber(cx, e.left, a);
     return lowerChoice(cx, k === ts.SyntaxKind.BarBarToken ? '||' : '&&', a, e.right);

@@ -116,6 +116,13 @@ const conventions: Record<string, readonly Case[]> = {
     { params: x, body: 'x !== 0 ? 1 / x : 0', at: [0], expected: [0] },
     { params: x, body: 'x > 0 && Math.log(x) > 0 ? Math.log(x) : x', at: [-1], expected: [1] },
     { params: x, body: 'x > 0 ? x : 0', at: [0], expected: [0] },
+    // Numeric || and &&: the chosen operand's derivative; an unchosen right operand never runs.
+    { params: x, body: 'x && 1 / x', at: [0], expected: [1] },
+    { params: x, body: 'x && 1 / x', at: [2], expected: [-0.25] },
+    { params: x, body: '(x - 1) || Math.log(x)', at: [1], expected: [1] },
+    { params: x, body: 'x || Math.log(x)', at: [0], expected: [Infinity] },
+    { params: xy, body: 'x * y || 3 * y', at: [0, 2], expected: [0, 3] },
+    { params: xy, body: 'let w = y;\n  w ||= x * x;\n  return w;', at: [3, 0], expected: [6, 0] },
     { params: x, body: 'x >= 0 ? x : 0', at: [0], expected: [1] },
     { params: xy, body: 'x > y ? x : y', at: [2, 2], expected: [0, 1] },
     { params: x, body: 'if (x > 0) {\n    return Math.log(x);\n  } else {\n    return 2 * x;\n  }', at: [-1], expected: [2] },

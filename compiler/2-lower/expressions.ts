@@ -47,6 +47,13 @@ const comparison: Partial<Record<ts.SyntaxKind, PrimName>> = {
   [ts.SyntaxKind.ExclamationEqualsToken]: 'ne',
 };
 
+/** `x ||= b`, `x &&= b`, `x ??= b`: assignments of a choice (see `lowerChoice`). */
+const lazyAssignment: Partial<Record<ts.SyntaxKind, '||' | '&&' | '??'>> = {
+  [ts.SyntaxKind.BarBarEqualsToken]: '||',
+  [ts.SyntaxKind.AmpersandAmpersandEqualsToken]: '&&',
+  [ts.SyntaxKind.QuestionQuestionEqualsToken]: '??',
+};
+
 const compound: Partial<Record<ts.SyntaxKind, PrimName>> = {
   [ts.SyntaxKind.PlusEqualsToken]: 'add',
   [ts.SyntaxKind.MinusEqualsToken]: 'sub',
@@ -405,8 +412,34 @@ function lowerBinary(cx: LowerContext, e: ts.BinaryExpression): TempId {
     const r = lowerExpr(cx, e.right);
     return prim(cx, cmp, [l, r]);
   }
-  if (k === ts.SyntaxKind.AmpersandAmpersandToken || k === ts.SyntaxKind.BarBarToken) return lowerLogical(cx, e);
-  if (k === ts.SyntaxKind.QuestionQuestionToken) return lowerNullish(cx, e);
+  if (k === ts.SyntaxKind.AmpersandAmpersandToken || k === ts.SyntaxKind.BarBarToken) {
+    // (`xs[i] || 0` under noUncheckedIndexedAccess: `number | undefined` operands count as numbers)
+    if (localTypeOf(cx, e) !== 'number') return lowerLogical(cx, e);
+    const a = lowerExpr(cx, e.left);
+    requireNumber(cx, e.left, a);
+    return lowerChoice(cx, k === ts.SyntaxKind.BarBarToken ? '||' : '&&', a, e.right);
+  }
+  if (k === ts.SyntaxKind.QuestionQuestionToken) {
+    const a = lowerExpr(cx, e.left);
+    requireNumber(cx, e.left, a);
+    return lowerChoice(cx, '??', a, e.right);
+  }
+  const lazy = lazyAssignment[k];
+  if (lazy) {
+    // `x ||= b` ⇒ `x = x || b`: the same value (x keeps its own where b is not chosen).
+    const target = skipOuter(e.left);
+    if (ts.isElementAccessExpression(target)) {
+      // (`xs[i] &&= b` past the end of xs leaves xs as it is; storing the old element back would grow it)
+      if (lazy === '&&') return fail(errors.unsupportedExpression(pos(cx, e.operatorToken), `'&&=' on an array element (write \`if (${target.getText(cx.sf)}) ${target.getText(cx.sf)} = …\`)`));
+      return lowerElementAssignment(cx, target, (current) => lowerChoice(cx, lazy, current(), e.right));
+    }
+    const v = assignable(cx, target);
+    const old = cx.fn.read(v);
+    requireNumber(cx, e.left, old);
+    const value = lowerChoice(cx, lazy, old, e.right);
+    cx.fn.assign(v, value);
+    return value;
+  }
   if (k === ts.SyntaxKind.EqualsToken) {
     const target = skipOuter(e.left);
     if (ts.isArrayLiteralExpression(target)) return lowerDestructuringAssignment(cx, target, e.right);
@@ -434,27 +467,30 @@ function lowerBinary(cx: LowerContext, e: ts.BinaryExpression): TempId {
 }
 
 /**
- * `a ?? b` on numbers (`xs[i] ?? 0` under noUncheckedIndexedAccess, an optional property of
- * read-only data): `b`, evaluated only then, where `a` is undefined (an element past the end).
+ * `a || b`, `a && b`, `a ?? b` on numbers (`a` already evaluated): the operand JavaScript chooses,
+ * so the value and its derivative are that operand's, and `b` is evaluated only when chosen:
+ *   a || b  ≡  truthy(a) ? a : b        (`w = w || 1`: w where w ≠ 0, else 1)
+ *   a && b  ≡  truthy(a) ? b : a        (`mag && 1 / mag`: 1 / mag where mag ≠ 0, else mag)
+ *   a ?? b  ≡  nullish(a) ? b : a       (`xs[i] ?? 0` under noUncheckedIndexedAccess)
+ * A `select` when `b` is a read or a constant; otherwise `h = a; if (b is chosen) { …; h = b }`,
+ * so that no arm uses a temp of the enclosing block and an untaken `1 / mag` never runs.
  */
-function lowerNullish(cx: LowerContext, e: ts.BinaryExpression): TempId {
-  const a = lowerExpr(cx, e.left);
-  requireNumber(cx, e.left, a);
-  const missing = prim(cx, 'nullish', [a]);
+function lowerChoice(cx: LowerContext, op: '||' | '&&' | '??', a: TempId, right: ts.Expression): TempId {
+  const test = prim(cx, op === '??' ? 'nullish' : 'truthy', [a]);
   let bb = -1;
-  const fallback = cx.fn.region(() => {
-    bb = lowerExpr(cx, e.right);
+  const whenB = cx.fn.region(() => {
+    bb = lowerExpr(cx, right);
   });
-  requireNumber(cx, e.right, bb);
-  if (isTrivial(fallback)) {
-    cx.fn.splice(fallback);
-    return cx.fn.op({ op: 'select' }, [missing, bb, a], 'number');
+  requireNumber(cx, right, bb);
+  if (isTrivial(whenB)) {
+    cx.fn.splice(whenB);
+    return cx.fn.op({ op: 'select' }, op === '||' ? [test, a, bb] : [test, bb, a], 'number');
   }
-  // `h = a; if (missing) { …; h = b }`: no arm uses a temp of the enclosing block.
-  const h = cx.fn.declare('value', 'number', 'hidden', false);
+  const takesB = op === '||' ? prim(cx, 'not', [test]) : test;
+  const h = cx.fn.declare(op === '??' ? 'value' : 'chosen', 'number', 'hidden', false);
   const origin = cx.fn.origin;
   cx.fn.assign(h, a, true);
-  cx.fn.emit({ kind: 'if', cond: missing, then: [...fallback, { kind: 'assign', var: h, value: bb, declare: false, origin }], else: [], origin });
+  cx.fn.emit({ kind: 'if', cond: takesB, then: [...whenB, { kind: 'assign', var: h, value: bb, declare: false, origin }], else: [], origin });
   return cx.fn.read(h);
 }
 
@@ -486,22 +522,28 @@ function isEager(stmts: readonly Stmt[]): boolean {
   return stmts.every((s) => s.kind === 'op' && (s.op === 'const' || s.op === 'read' || s.op === 'length' || s.op === 'load' || (s.op === 'prim' && rule(s.fn).result === 'boolean') || (s.op === 'prim' && s.args.length <= 2 && ['add', 'sub', 'neg', 'mul'].includes(s.fn))));
 }
 
-/** `a && b`, `a || b` on booleans. */
+/** `a && b`, `a || b` as booleans: in a condition, or on booleans (numbers count by their truthiness). */
 function lowerLogical(cx: LowerContext, e: ts.BinaryExpression): TempId {
   const isAnd = e.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken;
-  const l = lowerCondition(cx, e.left);
+  return lazyLogical(cx, isAnd ? 'and' : 'or', lowerCondition(cx, e.left), () => lowerCondition(cx, e.right));
+}
+
+/**
+ * `l && right()`, `l || right()` on booleans, `right` lowered only where JavaScript evaluates it:
+ * one `and`/`or` when it only reads and computes, else `h = l; if (l) { …; h = r }` (for ||: if (!l)).
+ */
+export function lazyLogical(cx: LowerContext, fn: 'and' | 'or', l: TempId, right: () => TempId): TempId {
   let r = -1;
   const rhs = cx.fn.region(() => {
-    r = lowerCondition(cx, e.right);
+    r = right();
   });
   if (isEager(rhs)) {
     cx.fn.splice(rhs);
-    return prim(cx, isAnd ? 'and' : 'or', [l, r]);
+    return prim(cx, fn, [l, r]);
   }
-  // h = l; if (l) { h = r }   (for ||: if (!l))
   const h = cx.fn.declare('cond', 'boolean', 'hidden', false);
   cx.fn.assign(h, l, true);
-  const test = isAnd ? l : prim(cx, 'not', [l]);
+  const test = fn === 'and' ? l : prim(cx, 'not', [l]);
   const then = [...rhs, { kind: 'assign' as const, var: h, value: r, declare: false, origin: cx.fn.origin }];
   cx.fn.emit({ kind: 'if', cond: test, then, else: [], origin: cx.fn.origin });
   return cx.fn.read(h);
@@ -509,6 +551,9 @@ function lowerLogical(cx: LowerContext, e: ts.BinaryExpression): TempId {
 
 /** A boolean-valued expression (conditions of `if`, loops, `?:`, `&&`). */
 export function lowerCondition(cx: LowerContext, node: ts.Expression): TempId {
+  // `if (a || b)` on numbers: only truthiness counts, whichever operand is chosen.
+  const e = skipOuter(node);
+  if (ts.isBinaryExpression(e) && (e.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken || e.operatorToken.kind === ts.SyntaxKind.BarBarToken)) return lowerLogical(cx, e);
   const t = lowerExpr(cx, node);
   // A number as a condition is JavaScript's truthiness: false for 0, -0 and NaN.
   if (cx.fn.temps[t] === 'number') return prim(cx, 'truthy', [t]);

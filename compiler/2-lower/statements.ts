@@ -5,14 +5,15 @@
  * Guarantees: unreachable statements after `return`/`break`/`continue` are
  * dropped; loops keep their form (`for`, `while`, `do`) with the condition in
  * a `test` region; `for … of` and array callbacks become index loops; `switch`
- * without fall-through becomes an `if` chain.
+ * becomes an `if` chain (switch-statement.ts).
  */
 import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
 import { isArrayType, isOpaqueType, type ArrayType, type Region, type Stmt, type TempId, type Type, type VarId } from '../ir/types';
 import { atStatement, fail, pos, type LowerContext } from './context';
-import { dataGet, isOpaqueExpr, localTypeOf, lowerCondition, lowerExpr, prim, skipOuter, typeOfNode } from './expressions';
+import { dataGet, isOpaqueExpr, localTypeOf, lowerCondition, lowerExpr, skipOuter } from './expressions';
 import { arrayVar, indexLoop, isFreshArray, lowerArrayCreation, lowerArrayDestructuring, lowerFillCall } from './arrays';
+import { lowerSwitch } from './switch-statement';
 
 /** How a `return` inside an inlined callback behaves: assign the value, break out of the one-iteration loop. */
 interface CallbackReturn {
@@ -149,7 +150,7 @@ function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclarationList): 
     }
     if (!d.initializer) {
       const v = cx.fn.declare(name, type, 'local', false);
-      cx.fn.emit({ kind: 'declare', var: v, origin: cx.fn.origin });
+      cx.fn.emit(isDefinite(cx, d) ? { kind: 'declare', var: v, definite: true, origin: cx.fn.origin } : { kind: 'declare', var: v, origin: cx.fn.origin });
       continue;
     }
     const value = lowerExpr(cx, d.initializer);
@@ -157,6 +158,27 @@ function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclarationList): 
     const v = cx.fn.declare(name, type, 'local', isConst);
     cx.fn.assign(v, value, true);
   }
+}
+
+/**
+ * Whether `let v: T` (no initialiser) is printed `let v!: T`: the source says so (`let h!: number`), or
+ * a `switch` without `default` assigns it. TypeScript accepts reading it after a switch that covers
+ * every value its discriminant's type allows (`k: 0 | 1`); the `if` chain the switch becomes, on a
+ * `number`, shows no such thing.
+ */
+function isDefinite(cx: LowerContext, d: ts.VariableDeclaration): boolean {
+  if (d.exclamationToken) return true;
+  const sym = cx.checker.getSymbolAtLocation(d.name);
+  const isTarget = (id: ts.Identifier): boolean => {
+    let n: ts.Node = id;
+    while (ts.isParenthesizedExpression(n.parent) || ts.isArrayLiteralExpression(n.parent)) n = n.parent;
+    const p = n.parent;
+    if (ts.isBinaryExpression(p)) return p.left === n && p.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && p.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
+    return (ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) && (p.operator === ts.SyntaxKind.PlusPlusToken || p.operator === ts.SyntaxKind.MinusMinusToken);
+  };
+  const assigns = (n: ts.Node): boolean => (ts.isIdentifier(n) && isTarget(n) && cx.checker.getSymbolAtLocation(n) === sym) || ts.forEachChild(n, assigns) === true;
+  const visit = (n: ts.Node): boolean => (ts.isSwitchStatement(n) && !n.caseBlock.clauses.some(ts.isDefaultClause) && assigns(n.caseBlock)) || ts.forEachChild(n, visit) === true;
+  return sym !== undefined && visit(d.parent.parent.parent);
 }
 
 /** A destructured parameter: `[x, y]` of a numeric array (loads) or of data (element reads), `{ x, y }` of data. */
@@ -380,74 +402,6 @@ function lowerReturn(cx: LowerContext, node: ts.ReturnStatement): void {
   if (!node.expression) return fail(errors.missingReturn(pos(cx, node), cx.name));
   const value = namedArray(cx, lowerExpr(cx, node.expression), 'result');
   cx.fn.emit({ kind: 'return', value, origin: cx.fn.origin });
-}
-
-/**
- * `switch (d) { case a: case b: S1; break; default: S2 }` ⇒ `if (d === a || d === b) { S1 } else { S2 }`.
- * A clause may not fall through into one with statements. A trailing `break` is
- * dropped; a `break` elsewhere in a clause (inside an `if`) leaves the switch,
- * which is then a one-iteration loop it can break out of:
- *   do { if (d === a) { …; if (p) break; … } else { … } } while (false)
- */
-function lowerSwitch(cx: LowerContext, node: ts.SwitchStatement): void {
-  const d = lowerExpr(cx, node.expression);
-  type Arm = { tests: ts.Expression[]; body: ts.Statement[] };
-  const arms: Arm[] = [];
-  let pending: ts.Expression[] = [];
-  let defaultArm: Arm | undefined;
-  let defaultPending = false;
-  const clauses = node.caseBlock.clauses;
-  clauses.forEach((clause, index) => {
-    if (ts.isDefaultClause(clause)) defaultPending = true;
-    else pending.push(clause.expression);
-    if (clause.statements.length === 0 && index < clauses.length - 1) return;
-    let body = [...clause.statements];
-    if (body.length === 1 && ts.isBlock(body[0])) body = [...body[0].statements];
-    const last = body[body.length - 1];
-    const isLast = index === clauses.length - 1;
-    if (last && ts.isBreakStatement(last) && !last.label) body = body.slice(0, -1);
-    else if (!isLast && !(last && (ts.isReturnStatement(last) || ts.isContinueStatement(last) || (ts.isBreakStatement(last) && last.label))))
-      return fail(errors.unsupportedStatement(pos(cx, clause), 'a switch clause that falls through into the next one (end it with break or return)'));
-    const arm = { tests: pending, body };
-    if (defaultPending) defaultArm = arm;
-    else arms.push(arm);
-    pending = [];
-    defaultPending = false;
-  });
-  const breaksOut = [...arms, ...(defaultArm ? [defaultArm] : [])].some((a) => a.body.some(breaksSwitch));
-  const chain = (): void => {
-    const build = (i: number): void => {
-      if (i === arms.length) {
-        if (defaultArm) cx.fn.withScope(() => lowerStatements(cx, defaultArm!.body));
-        return;
-      }
-      let cond: TempId | undefined;
-      for (const t of arms[i].tests) {
-        const eq = prim(cx, 'eq', [d, lowerExpr(cx, t)]);
-        cond = cond === undefined ? eq : prim(cx, 'or', [cond, eq]);
-      }
-      const then = cx.fn.region(() => cx.fn.withScope(() => lowerStatements(cx, arms[i].body)));
-      const els = cx.fn.region(() => build(i + 1));
-      cx.fn.emit({ kind: 'if', cond: cond!, then, else: els, origin: cx.fn.origin });
-    };
-    build(0);
-  };
-  if (!breaksOut) return chain();
-  const id = cx.fn.newLoop(undefined, 'switch');
-  const body = cx.fn.region(chain);
-  cx.fn.endLoop();
-  let cond = -1;
-  const test = cx.fn.region(() => {
-    cond = cx.fn.constant(false);
-  });
-  cx.fn.emit({ kind: 'loop', id, form: 'do', test, cond, body, update: [], origin: cx.fn.origin });
-}
-
-/** An unlabeled `break` in this statement that leaves the enclosing switch (not one of a nested loop or switch). */
-function breaksSwitch(node: ts.Node): boolean {
-  if (ts.isBreakStatement(node)) return !node.label;
-  if (ts.isIterationStatement(node, false) || ts.isSwitchStatement(node) || ts.isFunctionLike(node)) return false;
-  return ts.forEachChild(node, breaksSwitch) === true;
 }
 
 /**

@@ -31,7 +31,8 @@ export type JsExpr =
 export type AssignOp = '=' | '+=' | '-=' | '*=' | '/=';
 
 export type JsStmt =
-  | { readonly k: 'decl'; readonly kind: 'const' | 'let'; readonly name: string; readonly type?: string; readonly init?: JsExpr }
+  /** `definite`: `let v!: T` (no initialiser). */
+  | { readonly k: 'decl'; readonly kind: 'const' | 'let'; readonly name: string; readonly type?: string; readonly init?: JsExpr; readonly definite?: boolean }
   | { readonly k: 'assign'; readonly target: JsExpr; readonly op: AssignOp; readonly value: JsExpr }
   | { readonly k: 'expr'; readonly e: JsExpr }
   | { readonly k: 'if'; readonly c: JsExpr; readonly then: readonly JsStmt[]; readonly else?: readonly JsStmt[] }

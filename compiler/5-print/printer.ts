@@ -156,7 +156,7 @@ function labeled(label: string | undefined, s: ts.Statement): ts.Statement {
 
 function declList(s: Extract<JsStmt, { k: 'decl' }>): ts.VariableDeclarationList {
   return f.createVariableDeclarationList(
-    [f.createVariableDeclaration(s.name, undefined, s.type ? typeNode(s.type) : undefined, s.init ? expr(s.init) : undefined)],
+    [f.createVariableDeclaration(s.name, s.definite ? f.createToken(ts.SyntaxKind.ExclamationToken) : undefined, s.type ? typeNode(s.type) : undefined, s.init ? expr(s.init) : undefined)],
     s.kind === 'const' ? ts.NodeFlags.Const : ts.NodeFlags.Let,
   );
 }

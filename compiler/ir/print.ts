@@ -65,7 +65,7 @@ export function printIR(fn: IRFunction, annotate?: (kind: 'temp' | 'var', id: nu
           lines.push(`${pad}${s.declare ? 'let ' : ''}${v(s.var)}${note('var', s.var)} := ${t(s.value)}`);
           break;
         case 'declare':
-          lines.push(`${pad}let ${v(s.var)}`);
+          lines.push(`${pad}let ${v(s.var)}${s.definite ? '!' : ''}`);
           break;
         case 'store':
           lines.push(`${pad}${v(s.var)}[${t(s.index)}] := ${t(s.value)}`);

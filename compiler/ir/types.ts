@@ -137,6 +137,11 @@ export interface Assign {
 export interface Declare {
   readonly kind: 'declare';
   readonly var: VarId;
+  /**
+   * Printed `let v!: number`: TypeScript accepted the source's reads of `v` on grounds the generated
+   * code does not show (the source's own `!`, a `switch` covering every value of its discriminant's type).
+   */
+  readonly definite?: boolean;
   readonly origin: Origin;
 }
 

@@ -289,8 +289,10 @@ class ForwardEmitter {
       case 'declare': {
         const v = s.var;
         const type = jsType(this.fn.vars[v].type, 'local');
-        this.push(out, s, b.let(this.names.variable(v), undefined, type));
-        if (this.activeVar(v)) this.push(out, s, b.let(this.names.tangent(v), undefined, type), true);
+        // `let h!: number` keeps its `!`, and its tangent is assigned wherever it is.
+        const declare = (name: string): JsStmt => (s.definite ? { k: 'decl', kind: 'let', name, type, definite: true } : b.let(name, undefined, type));
+        this.push(out, s, declare(this.names.variable(v)));
+        if (this.activeVar(v)) this.push(out, s, declare(this.names.tangent(v)), true);
         return;
       }
       case 'store': {

@@ -126,10 +126,13 @@ function declared(list: readonly JsStmt[], into = new Set<string>()): Set<string
  * block reads its name (a read in a nested block that declares the name again
  * keeps it too: conservative).
  */
-export function removeDeadCode(body: readonly JsStmt[], pureCall: (name: string) => boolean): JsStmt[] {
+export function removeDeadCode(body: readonly JsStmt[], pureCall: (name: string) => boolean, params: readonly string[] = []): JsStmt[] {
   let current = [...body];
   for (let round = 0; round < 50; round++) {
-    const swept = sweep(current, new Set(), pureCall);
+    // A parameter nothing reads is dead from the start: updates of it (`dx += 2 * x * dx`) go.
+    const reads = new Map<string, number>();
+    countReads(current, reads);
+    const swept = sweep(current, new Set(params.filter((p) => !reads.has(p))), pureCall);
     current = swept.list;
     if (!swept.removed) break;
   }
@@ -200,12 +203,12 @@ function dropOrphanComments(list: JsStmt[]): JsStmt[] {
 
 /** Parameters the body never mentions become `_name` (noUnusedParameters ignores those); the signature keeps its shape. */
 export function markUnusedParameters(f: JsFunction): JsFunction {
-  const reads = new Map<string, number>();
-  countReads(f.body, reads);
-  const taken = new Set([...f.params.map((p) => p.name), ...declared(f.body), ...reads.keys()]);
+  const mentioned = new Set<string>();
+  for (const s of f.body) for (const n of namesInStmt(s)) mentioned.add(n);
+  const taken = new Set([...f.params.map((p) => p.name), ...declared(f.body), ...mentioned]);
   let changed = false;
   const params = f.params.map((p) => {
-    if (reads.has(p.name) || p.name.startsWith('_')) return p;
+    if (mentioned.has(p.name) || p.name.startsWith('_')) return p;
     let name = `_${p.name}`;
     for (let i = 2; taken.has(name); i++) name = `_${p.name}_${i}`;
     taken.add(name);
@@ -213,4 +216,77 @@ export function markUnusedParameters(f: JsFunction): JsFunction {
     return { ...p, name };
   });
   return changed ? { ...f, params } : f;
+}
+
+/** Every name a statement mentions, written or read. */
+export function namesInStmt(s: JsStmt, into = new Set<string>()): Set<string> {
+  const add = (e: JsExpr | undefined) => e && namesIn(e, into);
+  switch (s.k) {
+    case 'decl':
+      into.add(s.name);
+      add(s.init);
+      break;
+    case 'assign':
+      add(s.target);
+      add(s.value);
+      break;
+    case 'expr':
+      add(s.e);
+      break;
+    case 'if':
+      add(s.c);
+      [...s.then, ...(s.else ?? [])].forEach((x) => namesInStmt(x, into));
+      break;
+    case 'for':
+      if (s.init) namesInStmt(s.init, into);
+      add(s.test);
+      add(s.update);
+      s.body.forEach((x) => namesInStmt(x, into));
+      break;
+    case 'while':
+    case 'do':
+      add(s.test);
+      s.body.forEach((x) => namesInStmt(x, into));
+      break;
+    case 'block':
+      s.body.forEach((x) => namesInStmt(x, into));
+      break;
+    case 'return':
+    case 'throw':
+      add(s.e);
+      break;
+    case 'break':
+    case 'continue':
+    case 'comment':
+      break;
+  }
+  return into;
+}
+
+/**
+ * The functions of a file that something uses: the exported ones, and those their
+ * bodies call, transitively (a primal copy whose only call was dead code goes).
+ */
+export function usedFunctions(functions: readonly JsFunction[]): JsFunction[] {
+  const byName = new Map(functions.map((f) => [f.name, f]));
+  const used = new Set<string>();
+  const queue = functions.filter((f) => f.exported);
+  for (let i = 0; i < queue.length; i++) {
+    const f = queue[i];
+    if (used.has(f.name)) continue;
+    used.add(f.name);
+    const names = new Set<string>();
+    for (const s of f.body) namesInStmt(s, names);
+    for (const p of f.params) if (p.init) namesIn(p.init, names);
+    for (const n of names) {
+      const g = byName.get(n);
+      if (g && !used.has(n)) queue.push(g);
+    }
+  }
+  return functions.filter((f) => used.has(f.name));
+}
+
+/** Whether any function mentions `name` (the runtime namespace: import it only then). */
+export function mentionsName(functions: readonly JsFunction[], name: string): boolean {
+  return functions.some((f) => f.body.some((s) => namesInStmt(s).has(name)));
 }

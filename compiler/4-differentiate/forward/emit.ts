@@ -192,7 +192,7 @@ class ForwardEmitter {
       if (this.activeVar(p) && this.act.activeParams.has(p)) prologue.push(b.assign(this.names.tangent(p), b.call(b.member(b.id(this.names.tangent(p)), 'slice'), [])));
     }
     this.scanLabels(fn.body);
-    const body = removeDeadCode([...prologue, ...this.region(fn.body)], (name) => this.ctx.isPrimalCopy(name));
+    const body = removeDeadCode([...prologue, ...this.region(fn.body)], (name) => this.ctx.isPrimalCopy(name), [...params, ...tangentParams].map((p) => p.name));
     const retType = jsType(fn.returnType, 'result');
     if (this.conv.kind === 'public') {
       const resultType = `{ value: ${retType}; tangent: ${retType} }`;

@@ -204,7 +204,7 @@ class ReverseEmitter {
     }
     for (const p of writtenParams(fn)) prologue.push(b.assign(this.names.variable(p), b.call(b.member(b.id(this.names.variable(p)), 'slice'), [])));
 
-    const body = dropDeadAdjointStores(removeDeadCode(finalizeAdjointDeclarations([...prologue, ...paramArrays, ...hoistDecls, ...this.hoistedDecisions, ...forward, ...adjointDecls, ...reverse, ...this.epilogue(active)], scalarAdjoints), (name) => this.ctx.isPrimalCopy(name)));
+    const body = dropDeadAdjointStores(removeDeadCode(finalizeAdjointDeclarations([...prologue, ...paramArrays, ...hoistDecls, ...this.hoistedDecisions, ...forward, ...adjointDecls, ...reverse, ...this.epilogue(active)], scalarAdjoints), (name) => this.ctx.isPrimalCopy(name), params.map((p) => p.name)));
 
     if (this.conv.kind === 'public') {
       const type = resultType(fn, this.act.activeParams);

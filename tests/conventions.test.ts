@@ -6,7 +6,8 @@
  * trunc, sign have derivative 0; a % b has ∂a = 1, ∂b = -trunc(a / b);
  * sqrt'(0), cbrt'(0), log'(0) = Infinity; hypot and atan2 at the origin have
  * partials 0; ∂b(a ** b) = 0 where a ** b = 0; branches give the derivative of
- * the branch taken, and an untaken branch never leaks a NaN or an Infinity.
+ * the branch taken, and an untaken branch never leaks a NaN or an Infinity;
+ * a partial times a zero tangent or adjoint contributes exactly 0.
  */
 import { bothModes, compile, unsigned } from './support/modes';
 import { loadModule } from './support/load';
@@ -101,12 +102,22 @@ const conventions: Record<string, readonly Case[]> = {
   'a ** b: ∂b = 0 where a ** b = 0': [
     { params: xy, body: 'x ** y', at: [0, 2], expected: [0, 0] },
     { params: xy, body: 'x ** y', at: [0, 3], expected: [0, 0] },
-    // One parameter at a time: along (0, 1) forward mode computes Infinity · 0 = NaN for the x term.
-    { params: xy, body: 'x ** y', at: [0, 0.5], expected: [Infinity], wrt: 'x' },
-    { params: xy, body: 'x ** y', at: [0, 0.5], expected: [0], wrt: 'y' },
+    // Along (0, 1) the x term is Infinity · 0, which the zero-tangent rule makes 0.
+    { params: xy, body: 'x ** y', at: [0, 0.5], expected: [Infinity, 0] },
     { params: xy, body: 'Math.pow(x, y)', at: [0, 2], expected: [0, 0] },
     { params: x, body: 'x ** 2', at: [0], expected: [0] },
     { params: x, body: '0 ** x', at: [2], expected: [0] },
+  ],
+  'a partial times a zero (co)tangent contributes 0 (Infinity · 0 is not NaN)': [
+    { params: xy, body: 'Math.sqrt(x) + y', at: [0, 2], expected: [Infinity, 1] },
+    { params: xy, body: 'Math.cbrt(x) * 2 + Math.log(y)', at: [0, 1], expected: [Infinity, 1] },
+    { params: xy, body: 'Math.asin(x) + y * y', at: [1, 3], expected: [Infinity, 6] },
+    { params: x, body: 'const e = Math.exp(x);\n  return x > 30 ? x : Math.log1p(e);', at: [800], expected: [1] },
+    { params: x, body: 'const e = Math.exp(x);\n  const q = 1 / (1 + e);\n  return x > 30 ? 0 : q;', at: [800], expected: [0] },
+    { params: xy, body: 'const big = Math.exp(x);\n  const p = big * y;\n  return x > 700 ? y : p;', at: [800, 3], expected: [0, 1] },
+    { params: xy, body: 'const r = x / y;\n  return y === 0 ? x : r;', at: [5, 0], expected: [1, 0] },
+    { params: x, body: 'const l = Math.log(x);\n  return x > 0 ? l : 0;', at: [0], expected: [0] },
+    { params: x, body: 'let s = 0;\n  for (let i = 0; i < 3; i++) {\n    const e = Math.exp(x * i);\n    s += x * i > 30 ? x * i : Math.log1p(e);\n  }\n  return s;', at: [400], expected: [3] },
   ],
   'branches: the derivative of the branch taken; untaken branches leak nothing': [
     { params: x, body: 'x > 0 ? Math.log(x) : 0', at: [-1], expected: [0] },

@@ -6,32 +6,11 @@
  * Applied to the top level of a function body only (a declaration cannot move
  * into a loop or branch). Declarations nothing mentions are dropped.
  */
-import { b, namesIn, type JsExpr, type JsStmt } from '../../5-print/js';
+import { b, namesIn, type JsStmt } from '../../5-print/js';
+import { namesInStmt } from '../dead-code';
 
 function mentions(s: JsStmt, name: string): boolean {
-  const inExpr = (e: JsExpr | undefined) => (e ? namesIn(e).has(name) : false);
-  switch (s.k) {
-    case 'decl':
-      return s.name === name || inExpr(s.init);
-    case 'assign':
-      return inExpr(s.target) || inExpr(s.value);
-    case 'expr':
-      return inExpr(s.e);
-    case 'if':
-      return inExpr(s.c) || s.then.some((x) => mentions(x, name)) || (s.else ?? []).some((x) => mentions(x, name));
-    case 'for':
-      return (s.init ? mentions(s.init, name) : false) || inExpr(s.test) || inExpr(s.update) || s.body.some((x) => mentions(x, name));
-    case 'while':
-    case 'do':
-      return inExpr(s.test) || s.body.some((x) => mentions(x, name));
-    case 'block':
-      return s.body.some((x) => mentions(x, name));
-    case 'return':
-    case 'throw':
-      return inExpr(s.e);
-    default:
-      return false;
-  }
+  return namesInStmt(s).has(name);
 }
 
 export function finalizeAdjointDeclarations(body: JsStmt[], adjoints: ReadonlySet<string>): JsStmt[] {
@@ -80,52 +59,6 @@ function assigns(s: JsStmt, name: string): boolean {
   }
 }
 
-function countNames(list: readonly JsStmt[], into: Map<string, number>): void {
-  const bump = (e: JsExpr | undefined) => {
-    if (!e) return;
-    for (const n of namesIn(e)) into.set(n, (into.get(n) ?? 0) + 1);
-  };
-  for (const s of list) {
-    switch (s.k) {
-      case 'decl':
-        bump(s.init);
-        break;
-      case 'assign':
-        bump(s.target);
-        bump(s.value);
-        break;
-      case 'expr':
-        bump(s.e);
-        break;
-      case 'if':
-        bump(s.c);
-        countNames(s.then, into);
-        countNames(s.else ?? [], into);
-        break;
-      case 'for':
-        if (s.init) countNames([s.init], into);
-        bump(s.test);
-        bump(s.update);
-        countNames(s.body, into);
-        break;
-      case 'while':
-      case 'do':
-        bump(s.test);
-        countNames(s.body, into);
-        break;
-      case 'block':
-        countNames(s.body, into);
-        break;
-      case 'return':
-      case 'throw':
-        bump(s.e);
-        break;
-      default:
-        break;
-    }
-  }
-}
-
 /**
  * `v_bar = 0;` that nothing reads afterwards is dropped: after the adjoint of a
  * variable's first assignment, its adjoint is dead unless a loop comes back to it.
@@ -143,9 +76,7 @@ export function dropDeadAdjointStores(body: JsStmt[]): JsStmt[] {
       if (s.k === 'assign' && s.op === '=' && s.target.k === 'id' && s.target.name.endsWith('_bar') && s.value.k === 'num' && !mentioned(s.target.name)) continue;
       const kept = s.k === 'if' ? { ...s, then: visit(s.then, mentioned), else: s.else && visit(s.else, mentioned) } : s;
       out.push(kept);
-      const names = new Map<string, number>();
-      countNames([s], names);
-      names.forEach((_, n) => seen.add(n));
+      namesInStmt(s).forEach((n) => seen.add(n));
     }
     return out.reverse();
   };

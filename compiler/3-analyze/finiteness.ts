@@ -1,70 +1,91 @@
 /**
- * Finiteness analysis: which temps may hold a non-finite value (±Infinity, NaN).
+ * Range analysis: what each temp can be (an interval, and whether it may be
+ * ±Infinity or NaN; rules/ranges.ts).
  *
  * It decides where derivative code must honour the zero-(co)tangent rule: a
  * partial multiplied by a tangent or adjoint that is exactly zero contributes
  * exactly zero. `Infinity · 0` is NaN in IEEE arithmetic, so a term
  * `∂y/∂x · ȳ` whose partial may be non-finite is printed `ȳ === 0 ? 0 : ∂y/∂x · ȳ`;
  * every other term stays a plain product, so the common case costs nothing.
+ * Ranges make "may be non-finite" precise enough for what numeric code writes:
+ * `1 / (1 + Math.exp(-x))` divides by at least 1 and is finite, `Math.tanh`
+ * stays in [-1, 1], while `Math.exp(x)` of an unknown x may overflow and
+ * `1 / x` may divide by zero.
  *
- * Where non-finite values come from (everything else is taken as finite):
- * - operations that produce them from finite operands (`overflows` in the rule
- *   table: exp, pow, division, log, sqrt of a negative, …);
- * - calls of user functions whose returned value may be non-finite (analysed the
- *   same way, once per function; a recursive cycle counts as non-finite);
- * - literals (`Infinity`, `NaN`, `-Infinity` starting a running maximum);
- * - anything computed from, assigned from or stored from such a value
- *   (variables and array contents are tracked flow-insensitively).
- * Parameters, data and elements of parameter arrays are assumed finite, and so
- * are sums and products of finite values (an overflow of `x * x` at 1e200 is
- * not guarded).
+ * Assumptions (what is taken as finite, of unknown magnitude): parameters, data,
+ * elements of parameter arrays; and sums, differences and products of finite
+ * values (an overflow of `x * x` at 1e200 is not modelled). Everything else comes
+ * from the rule table's `range` of each operation, literals (`-Infinity` starting
+ * a running maximum), and what a called function may return (analysed the same
+ * way, once per function; a recursive cycle counts as anything).
  *
- * Guarantees: `unbounded[t]` is true for every temp that can be non-finite
- * under these assumptions (a superset; booleans and data are never unbounded).
+ * Variables and array contents are flow-insensitive (the join of everything
+ * assigned or stored); bounds that keep growing around a loop are widened to
+ * unknown after a few rounds, keeping the Infinity/NaN flags, which only grow.
+ *
+ * Guarantees: for every temp t, every value t takes at run time (under the
+ * assumptions) lies in `range[t]`.
  */
-import { assertNever, isOpaqueType, type IRFunction, type Stmt, type TempId, type VarId } from '../ir/types';
+import { assertNever, type IRFunction, type Stmt, type TempId, type VarId } from '../ir/types';
 import { forEachStmt } from '../ir/walk';
-import { rule } from '../rules/table';
+import { guardedPartials, rule } from '../rules/table';
+import * as R from '../rules/ranges';
+import type { Range } from '../rules/ranges';
 
 export interface Finiteness {
-  /** Temps that may hold ±Infinity or NaN. */
-  readonly unbounded: readonly boolean[];
-  /** Whether the function may return a non-finite value (for an array: hold one). */
-  readonly returnsUnbounded: boolean;
+  /** What each temp can be (numbers; for an array, its elements). */
+  readonly range: readonly Range[];
+  /** What the function can return (for an array: its elements). */
+  readonly returns: Range;
 }
 
 /** Results per function: a callee is analysed once however many callers it has. */
 const memo = new WeakMap<IRFunction, Finiteness | 'running'>();
 
+/** Rounds a variable's bounds may change before they are widened to unknown. */
+const WIDEN_AFTER = 4;
+
 /** `callee(key)`: the IR of a called function. */
 export function analyzeFiniteness(fn: IRFunction, callee: (key: string) => IRFunction): Finiteness {
   const known = memo.get(fn);
-  if (known === 'running') return { unbounded: fn.temps.map(() => true), returnsUnbounded: true };
+  if (known === 'running') return { range: fn.temps.map(() => R.ANY), returns: R.ANY };
   if (known) return known;
   memo.set(fn, 'running');
-  const calls = (key: string) => analyzeFiniteness(callee(key), callee).returnsUnbounded;
-  const unboundedT = new Array<boolean>(fn.temps.length).fill(false);
-  const unboundedV = new Array<boolean>(fn.vars.length).fill(false);
+  const returnsOf = (key: string) => analyzeFiniteness(callee(key), callee).returns;
+
+  const temps: (Range | undefined)[] = fn.temps.map(() => undefined);
+  const vars: (Range | undefined)[] = fn.vars.map((v) => (v.role === 'param' ? R.FINITE : undefined));
+  const changes = new Array<number>(fn.vars.length).fill(0);
   const flat: Stmt[] = [];
   forEachStmt(fn.body, (s) => flat.push(s));
+  const get = (t: TempId): Range => temps[t] ?? R.FINITE;
+
   for (let changed = true; changed; ) {
     changed = false;
-    const markT = (t: TempId) => {
-      if (!unboundedT[t] && fn.temps[t] !== 'boolean' && !isOpaqueType(fn.temps[t])) changed = unboundedT[t] = true;
-    };
-    const markV = (v: VarId) => {
-      if (!unboundedV[v]) changed = unboundedV[v] = true;
+    const assignVar = (v: VarId, r: Range) => {
+      const old = vars[v];
+      let next = old === undefined ? r : R.join(old, r);
+      if (old !== undefined && R.sameRange(old, next)) return;
+      if (++changes[v] > WIDEN_AFTER) next = { ...next, lo: -Infinity, hi: Infinity };
+      vars[v] = next;
+      changed = true;
     };
     for (const s of flat) {
       switch (s.kind) {
-        case 'op':
-          if (opUnbounded(s, unboundedT, unboundedV, calls)) markT(s.id);
+        case 'op': {
+          const r = opRange(s, get, (v) => vars[v] ?? R.FINITE, returnsOf);
+          const old = temps[s.id];
+          if (!old || !R.sameRange(old, r)) {
+            temps[s.id] = r;
+            changed = true;
+          }
           break;
+        }
         case 'assign':
         case 'store':
         case 'push':
         case 'fill':
-          if (unboundedT[s.value]) markV(s.var);
+          if (fn.temps[s.value] !== 'boolean') assignVar(s.var, get(s.value));
           break;
         case 'declare':
         case 'check':
@@ -79,35 +100,47 @@ export function analyzeFiniteness(fn: IRFunction, callee: (key: string) => IRFun
       }
     }
   }
-  let returnsUnbounded = false;
-  for (const s of flat) if (s.kind === 'return' && unboundedT[s.value]) returnsUnbounded = true;
-  const result = { unbounded: unboundedT, returnsUnbounded };
+  let returns: Range | undefined;
+  for (const s of flat) if (s.kind === 'return') returns = returns ? R.join(returns, get(s.value)) : get(s.value);
+  const result = { range: temps.map((r) => r ?? R.FINITE), returns: returns ?? R.FINITE };
   memo.set(fn, result);
   return result;
 }
 
-function opUnbounded(s: Extract<Stmt, { kind: 'op' }>, t: readonly boolean[], v: readonly boolean[], calls: (key: string) => boolean): boolean {
+function opRange(s: Extract<Stmt, { kind: 'op' }>, t: (t: TempId) => Range, v: (v: VarId) => Range, returnsOf: (key: string) => Range): Range {
   switch (s.op) {
     case 'const':
-      return typeof s.value === 'number' && !Number.isFinite(s.value);
+      return typeof s.value === 'number' ? R.point(s.value) : R.FINITE;
     case 'read':
     case 'load':
     case 'slice':
-      return v[s.var];
+      return v(s.var);
     case 'length':
+      return R.between(0, Infinity);
     case 'get':
-      return false;
+      return R.FINITE;
     case 'prim': {
       const r = rule(s.fn);
-      return r.result === 'number' && (r.overflows === true || s.args.some((a) => t[a]));
+      if (r.result !== 'number') return R.FINITE;
+      if (s.fn === 'mul' && s.args[0] === s.args[1]) return R.square(t(s.args[0]));
+      return r.range ? r.range(s.args.map(t)) : R.ANY;
     }
     case 'select':
-      return t[s.args[1]] || t[s.args[2]];
+      return R.join(t(s.args[1]), t(s.args[2]));
     case 'call':
-      return calls(s.callee);
+      // The callee was analysed for finite parameters of unknown size.
+      return s.args.some((a) => R.mayBeNonFinite(t(a))) ? R.ANY : returnsOf(s.callee);
     case 'newArray':
-      return s.args.some((a) => t[a]);
+      // `new Float64Array(n)` holds zeros, `new Array(n).fill(v)` v, a literal its elements.
+      if (s.form === 'sized') return s.args.length > 1 ? t(s.args[1]) : R.point(0);
+      return s.args.length === 0 ? R.point(0) : s.args.map(t).reduce(R.join);
     default:
       return assertNever(s, 'op');
   }
+}
+
+/** Which partials of a prim op follow the zero-(co)tangent rule, given the ranges of its operands and result. */
+export function guarded(fin: Finiteness, s: Extract<Stmt, { kind: 'op'; op: 'prim' }>): boolean[] {
+  const args = s.fn === 'mul' && s.args[0] === s.args[1] ? [fin.range[s.args[0]], fin.range[s.args[0]]] : s.args.map((a) => fin.range[a]);
+  return guardedPartials(rule(s.fn), args, fin.range[s.id]);
 }

@@ -22,7 +22,7 @@ export function range_jvp(theta: number, speed: number, dtheta: number, dspeed: 
   let dvy = dspeed * t2 + speed * dt2;
   for (let step = 0; step < 100000; step++) {
     const v = Math.hypot(vx, vy);
-    const dv = (v === 0 ? 0 : vx / v) * dvx + (v === 0 ? 0 : vy / v) * dvy;
+    const dv = (dvx === 0 ? 0 : (v === 0 ? 0 : vx / v) * dvx) + (dvy === 0 ? 0 : (v === 0 ? 0 : vy / v) * dvy);
     // vx -= drag * v * vx * dt;
     const t3 = drag * v;
     const dt3 = drag * dv;
@@ -164,8 +164,8 @@ export function range_vjp(theta: number, speed: number, cotangent: number, out?:
     const t15_bar = -(dt * vx_bar);
     // const v = Math.hypot(vx, vy);
     const t5_bar = drag * (vy * t14_bar + vx * t15_bar);
-    vy_bar = t7_bar + t6 * t14_bar + (t5 === 0 ? 0 : vy / t5) * t5_bar;
-    vx_bar += t6 * t15_bar + (t5 === 0 ? 0 : vx / t5) * t5_bar;
+    vy_bar = t7_bar + t6 * t14_bar + (t5_bar === 0 ? 0 : (t5 === 0 ? 0 : vy / t5) * t5_bar);
+    vx_bar += t6 * t15_bar + (t5_bar === 0 ? 0 : (t5 === 0 ? 0 : vx / t5) * t5_bar);
     nextY_bar = 0;
   }
   // let vx = speed * Math.cos(theta);

@@ -14,8 +14,8 @@
 import { assertNever, isArrayType, type ArrayType, type IRFunction, type Loop, type Op, type Region, type Stmt, type TempId, type VarId } from '../../ir/types';
 import { analyzeActivity, type Activity } from '../../3-analyze/activity';
 import { forEachStmt, forEachStmtNumbered } from '../../ir/walk';
-import { guardedPartials, rule, partialsOf } from '../../rules/table';
-import { analyzeFiniteness, type Finiteness } from '../../3-analyze/finiteness';
+import { rule, partialsOf } from '../../rules/table';
+import { analyzeFiniteness, guarded, type Finiteness } from '../../3-analyze/finiteness';
 import { b, namesIn, isAtom, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
 import { FunctionNames } from '../names';
 import { removeDeadCode } from '../dead-code';
@@ -92,7 +92,7 @@ class ForwardEmitter {
 
   /** Which partials of a prim op follow the zero-tangent rule (may be non-finite). */
   private guarded(s: Extract<Op, { op: 'prim' }>): boolean[] {
-    return guardedPartials(rule(s.fn), s.args.length, (i) => this.fin.unbounded[i < 0 ? s.id : s.args[i]]);
+    return guarded(this.fin, s);
   }
 
   private activeVar(v: VarId): boolean {

@@ -13,7 +13,7 @@
  */
 import { isArrayType, isTypedArray, type IRFunction, type Op, type Stmt, type TempId, type VarId } from '../../ir/types';
 import { usesOf } from '../../ir/walk';
-import { guardedPartials, rule, partialsOf } from '../../rules/table';
+import { rule, partialsOf } from '../../rules/table';
 import { b, isAtom, namesIn, sameExpr, type JsExpr, type JsStmt } from '../../5-print/js';
 import type { Activity } from '../../3-analyze/activity';
 import type { FunctionNames } from '../names';
@@ -26,8 +26,8 @@ export interface AdjointEnv {
   readonly ctx: FileContext;
   /** The primal value of a temp at this point of the reverse sweep (recomputed or kept from the forward sweep). */
   value(t: TempId): JsExpr;
-  /** Whether a temp may hold a non-finite value (finiteness analysis): its partials follow the zero-adjoint rule. */
-  unbounded(t: TempId): boolean;
+  /** Which partials of a prim op may be non-finite (finiteness analysis): they follow the zero-adjoint rule. */
+  guarded(s: Extract<Op, { op: 'prim' }>): boolean[];
   /** Seed of the result's adjoint (`cotangent`, `result_bar`). */
   readonly seed: JsExpr;
   /** A variable whose declaration is at the top of the function: its adjoint needs no zeroing at the declaration. */
@@ -357,7 +357,7 @@ export class BlockAdjoint {
         const r = rule(s.fn);
         if (!r.partials) return;
         // ā += ∂y/∂a · ȳ; a partial that may be non-finite contributes exactly 0 when ȳ is 0 (then ȳ is read twice).
-        const guarded = guardedPartials(r, s.args.length, (i) => env.unbounded(i < 0 ? s.id : s.args[i]));
+        const guarded = env.guarded(s);
         const reads = s.args.reduce((n, a, i) => n + (this.active(a) ? (guarded[i] ? 2 : 1) : 0), 0);
         const y = this.named(s.id, adj, reads);
         const partials = partialsOf(r, s.args.map((a) => this.active(a)), (i) => env.value(i < 0 ? s.id : s.args[i]));

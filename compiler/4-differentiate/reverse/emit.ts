@@ -16,7 +16,7 @@
  */
 import { assertNever, isArrayType, isOpaqueType, isReferenceType, type IRFunction, type Op, type Stmt, type TempId, type VarId } from '../../ir/types';
 import { analyzeActivity, type Activity } from '../../3-analyze/activity';
-import { analyzeFiniteness, type Finiteness } from '../../3-analyze/finiteness';
+import { analyzeFiniteness, guarded, type Finiteness } from '../../3-analyze/finiteness';
 import { integerVars } from '../../3-analyze/integers';
 import { planReverse, derivativeRefs, type BlockInfo, type FusedLoop, type RNode } from '../../3-analyze/tbr';
 import { findFusions } from '../../3-analyze/fusion';
@@ -27,7 +27,6 @@ import { checkStmt, constDecl, hoistedDecl, paramDecl, jsType, primalExpression,
 import { forwardStoredElements, normalizeControl } from './normalize';
 import { cse } from '../../ir/cse';
 import { forEachStmt, usesOf } from '../../ir/walk';
-import { guardedPartials, rule } from '../../rules/table';
 import { BlockAdjoint } from './block-adjoint';
 import { namedVariable } from '../uses';
 import { dropDeadAdjointStores, finalizeAdjointDeclarations } from './peephole';
@@ -491,8 +490,8 @@ class ReverseEmitter {
       if (s.kind !== 'op' || !this.act.activeTemp[s.id]) return;
       if (s.op === 'call') found = true;
       else if (s.op === 'prim') {
-        const guarded = guardedPartials(rule(s.fn), s.args.length, (i) => this.fin.unbounded[i < 0 ? s.id : s.args[i]]);
-        if (s.args.some((a, i) => guarded[i] && this.act.activeTemp[a])) found = true;
+        const g = guarded(this.fin, s);
+        if (s.args.some((a, i) => g[i] && this.act.activeTemp[a])) found = true;
       }
     });
     return found;
@@ -914,7 +913,7 @@ class ReverseEmitter {
         if (e === undefined) throw new Error(`value of %${t} not available in the reverse sweep of ${this.fn.name}`);
         return e;
       },
-      unbounded: (t) => this.fin.unbounded[t],
+      guarded: (s) => guarded(this.fin, s),
       seed: b.id(this.seedName),
       topLevelDeclaration: (v) => this.atTop.has(v),
       arrayAdjoint: (v) => b.id(this.renamedArrays.get(v) ?? this.names.adjoint(v)),

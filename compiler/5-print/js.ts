@@ -63,6 +63,7 @@ export interface JsParam {
 export interface JsFunction {
   readonly name: string;
   readonly exported: boolean;
+  /** One line of text for its doc comment (the printer escapes anything that would end it). */
   readonly doc?: string;
   readonly params: readonly JsParam[];
   readonly returnType?: string;
@@ -77,6 +78,7 @@ export interface JsImport {
 }
 
 export interface JsFile {
+  /** Lines of the `//` comment the file opens with. */
   readonly header: readonly string[];
   readonly imports: readonly JsImport[];
   /** Module-level statements placed before the functions (e.g. reusable result objects). */

@@ -14,6 +14,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readSourceText } from '../compiler';
 import { defaultSuffix, type Settings } from './settings';
 
 export interface Discovery {
@@ -81,10 +82,10 @@ export function isGenerated(file: string, suffix: string): boolean {
   return file.endsWith(suffix) || file.endsWith(defaultSuffix);
 }
 
-/** Whether the file's text mentions the marker (unreadable files are left to the compiler to report). */
+/** Whether the file's text (decoded as the compiler decodes it) mentions the marker (unreadable files are left to the compiler to report). */
 export function hasMarker(file: string): boolean {
   try {
-    return fs.readFileSync(file, 'utf8').includes(marker);
+    return readSourceText(file).text.includes(marker);
   } catch {
     return true;
   }

@@ -12,6 +12,7 @@ import type { IRFunction, Stmt, TempId, VarId } from '../ir/types';
 import { forEachStmtNumbered, usesOf } from '../ir/walk';
 import type { FunctionSource } from '../1-frontend/functions';
 import { originOf, positionOf } from '../1-frontend/position';
+import { diskPath } from '../1-frontend/file-system';
 import { FunctionBuilder } from './builder';
 import { atStatement, fail, type LowerContext } from './context';
 import { constantDefault, lowerExpr } from './expressions';
@@ -90,7 +91,7 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Low
   const ir: IRFunction = {
     key: src.key,
     name: src.name,
-    file: src.file,
+    file: diskPath(src.file),
     exported: src.exported,
     params,
     returnType,

@@ -92,8 +92,14 @@ export const errors = {
   notFound: (path: string) => at(undefined, 'ADC190', `no such file or directory: ${path}`),
   unwritable: (path: string, reason: string) => at(undefined, 'ADC191', `cannot write ${path}: ${reason}`),
   tsconfig: (file: string, detail: string) => at(undefined, 'ADC192', `invalid ${file}: ${detail}`),
-  internal: (fn: string, detail: string) =>
-    at(undefined, 'ADC199', `internal error while compiling '${fn}': ${detail}. Please report it at https://github.com/ts-adc/ts-adc/issues with the function's source.`),
+  notUtf8: (p: Position) =>
+    at(p, 'ADC193', 'the file is not valid UTF-8 (here is its first byte that is not): save it as UTF-8, so that the text copied into generated code is the text you wrote'),
+  internal: (p: Position | undefined, fn: string | undefined, detail: string) =>
+    at(
+      p,
+      'ADC199',
+      `internal error while compiling ${fn === undefined ? 'this file' : `'${fn}'`}: ${detail}. Please report it at https://github.com/ts-adc/ts-adc/issues with the ${fn === undefined ? "file's" : "function's"} source.`,
+    ),
 } as const;
 
 /** `path:line:col: error ADCnnn: message` and, when known, the code frame below it. */

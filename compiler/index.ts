@@ -10,7 +10,7 @@
  */
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
-import { ConfigError, encodingDiagnostics, loadProject, sourceFileOf, syntaxDiagnostics, type LoadedProject } from './1-frontend/project';
+import { ConfigError, loadDiagnostics, loadProject, sourceFileOf, syntaxDiagnostics, type LoadedProject } from './1-frontend/project';
 import { diskPath } from './1-frontend/file-system';
 import { findMarked, moduleFunctions as moduleFunctionsOf, type FunctionSource } from './1-frontend/functions';
 import { lowerFunction } from './2-lower';
@@ -122,7 +122,7 @@ export function compileLoaded(loaded: LoadedProject, options: CompileOptions): C
 
   /** One source ⇒ its generated file, or its diagnostics. */
   const compileFile = (file: string, sf: ts.SourceFile): Diagnostic[] => {
-    const fileDiags: Diagnostic[] = [...encodingDiagnostics(loaded, sf), ...syntaxDiagnostics(loaded, sf)];
+    const fileDiags: Diagnostic[] = [...loadDiagnostics(loaded, sf), ...syntaxDiagnostics(loaded, sf)];
     if (fileDiags.length > 0) return fileDiags;
     const { marked, diagnostics: tagDiags } = findMarked(sf);
     fileDiags.push(...tagDiags);

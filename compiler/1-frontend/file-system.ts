@@ -15,12 +15,18 @@
  * is not valid UTF-8 is read with replacement characters (as TypeScript does)
  * and remembered, so that compiling it is an error rather than a build from
  * altered text.
+ *
+ * Files too deep for TypeScript: a file that makes TypeScript's parser or
+ * binder run out of stack takes the whole program down with it. After such a
+ * failure the loader asks `blockTooDeep` to find it among the files read; from
+ * then on it reads as empty, and its diagnostic is kept in `tooDeep`.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as morph from 'ts-morph';
 import type { FileSystemHost, RuntimeDirEntry } from 'ts-morph';
-import type { Position } from '../diagnostics/catalog';
+import type { Diagnostic, Position } from '../diagnostics/catalog';
+import { tooDeepToLoad } from './nesting';
 
 // ts-morph tells a missing file by these classes (exported at run time, but not in its typings).
 const { FileNotFoundError, DirectoryNotFoundError } = morph as unknown as Record<'FileNotFoundError' | 'DirectoryNotFoundError', new (path: string) => Error>;
@@ -73,12 +79,17 @@ function sequenceLength(bytes: Buffer, at: number): number {
 export class DiskFileSystem implements FileSystemHost {
   /** Files read that are not valid UTF-8 (program path ⇒ offset of the first replaced character). */
   readonly undecodable = new Map<string, number>();
+  /** Files that read as empty, as they nest too deeply for TypeScript (program path ⇒ ADC119). */
+  readonly tooDeep = new Map<string, Diagnostic>();
+  private readonly read = new Set<string>();
 
   isCaseSensitive(): boolean {
     return process.platform !== 'win32' && process.platform !== 'darwin';
   }
 
   readFileSync(filePath: string): string {
+    this.read.add(filePath);
+    if (this.tooDeep.has(filePath)) return '';
     let read: { text: string; invalidAt?: number };
     try {
       read = readSourceText(diskPath(filePath));
@@ -88,6 +99,36 @@ export class DiskFileSystem implements FileSystemHost {
     if (read.invalidAt === undefined) this.undecodable.delete(filePath);
     else this.undecodable.set(filePath, read.invalidAt);
     return read.text;
+  }
+
+  /**
+   * After TypeScript ran out of stack: blocks the files read on which it does;
+   * when none does alone, those nesting deeper than the limit. False when
+   * there is none to block.
+   */
+  blockTooDeep(): boolean {
+    for (const orDeeperThanLimit of [false, true]) {
+      let found = false;
+      for (const file of this.read) {
+        if (this.tooDeep.has(file)) continue;
+        let text: string;
+        try {
+          text = readSourceText(diskPath(file)).text;
+        } catch {
+          continue;
+        }
+        const d = tooDeepToLoad(file, text, orDeeperThanLimit);
+        if (d) this.tooDeep.set(file, d);
+        found ||= d !== undefined;
+      }
+      if (found) return true;
+    }
+    return false;
+  }
+
+  /** Files changed on disk: read them afresh (a file too deep may have been fixed). */
+  forget(files: readonly string[]): void {
+    for (const f of files) this.tooDeep.delete(f);
   }
 
   readFile(filePath: string): Promise<string> {

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { Project, ts } from 'ts-morph';
 import { errors, type Diagnostic } from '../diagnostics/catalog';
 import { DiskFileSystem, programPath, undecodablePosition } from './file-system';
+import { isStackOverflow } from './nesting';
 
 export interface LoadedProject {
   readonly project: Project;
@@ -80,13 +81,29 @@ export function loadProject(files: readonly string[], options: { tsconfig?: stri
     if (problems.length > 0) throw new ConfigError(problems);
   }
   const fileSystem = new DiskFileSystem();
-  const project = tsconfig
-    ? new Project({ fileSystem, tsConfigFilePath: programPath(tsconfig), skipAddingFilesFromTsConfig: true, compilerOptions: { noEmit: true, skipLibCheck: true } })
-    : new Project({ fileSystem, compilerOptions: defaultOptions });
-  for (const f of absFiles) project.addSourceFileAtPath(programPath(f));
-  project.resolveSourceFileDependencies();
-  const program = project.getProgram().compilerObject;
-  return { project, checker: program.getTypeChecker(), program, files: absFiles, tsconfig, fileSystem };
+  return untilLoaded(fileSystem, () => {
+    const project = tsconfig
+      ? new Project({ fileSystem, tsConfigFilePath: programPath(tsconfig), skipAddingFilesFromTsConfig: true, compilerOptions: { noEmit: true, skipLibCheck: true } })
+      : new Project({ fileSystem, compilerOptions: defaultOptions });
+    for (const f of absFiles) project.addSourceFileAtPath(programPath(f));
+    project.resolveSourceFileDependencies();
+    const program = project.getProgram().compilerObject;
+    return { project, checker: program.getTypeChecker(), program, files: absFiles, tsconfig, fileSystem };
+  });
+}
+
+/**
+ * Runs `load` again after TypeScript ran out of stack on a file too deep for
+ * it (parsing or binding), with that file read as empty, until it succeeds.
+ */
+function untilLoaded(fileSystem: DiskFileSystem, load: () => LoadedProject): LoadedProject {
+  for (;;) {
+    try {
+      return load();
+    } catch (e) {
+      if (!isStackOverflow(e) || !fileSystem.blockTooDeep()) throw e;
+    }
+  }
 }
 
 /** The program's source file of a file on disk. */
@@ -106,21 +123,30 @@ export function containsFile(loaded: LoadedProject, file: string): boolean {
  * unchanged file.
  */
 export function refreshProject(loaded: LoadedProject, changed: readonly string[], added: readonly string[] = []): LoadedProject {
-  const { project } = loaded;
-  const name = (file: string) => (loaded.fileSystem ? programPath(file) : file);
-  for (const file of changed) {
-    const sf = project.getSourceFile(name(file));
-    if (sf && fs.existsSync(file)) sf.refreshFromFileSystemSync();
-    else if (sf) project.removeSourceFile(sf);
+  const { project, fileSystem } = loaded;
+  const name = (file: string) => (fileSystem ? programPath(file) : file);
+  fileSystem?.forget(changed.map(name));
+  try {
+    for (const file of changed) {
+      const sf = project.getSourceFile(name(file));
+      if (sf && fs.existsSync(file)) sf.refreshFromFileSystemSync();
+      else if (sf) project.removeSourceFile(sf);
+    }
+    for (const file of added) if (!project.getSourceFile(name(file)) && fs.existsSync(file)) project.addSourceFileAtPath(name(file));
+    project.resolveSourceFileDependencies();
+    const program = project.getProgram().compilerObject;
+    return { ...loaded, program, checker: program.getTypeChecker() };
+  } catch (e) {
+    // A changed file too deep for TypeScript: load the project anew, without it.
+    if (!isStackOverflow(e) || !fileSystem) throw e;
+    return loadProject([...loaded.files, ...added].filter((f) => fs.existsSync(f)), { tsconfig: loaded.tsconfig });
   }
-  for (const file of added) if (!project.getSourceFile(name(file)) && fs.existsSync(file)) project.addSourceFileAtPath(name(file));
-  project.resolveSourceFileDependencies();
-  const program = project.getProgram().compilerObject;
-  return { ...loaded, program, checker: program.getTypeChecker() };
 }
 
-/** ADC193 when the file is not valid UTF-8. */
-export function encodingDiagnostics(loaded: LoadedProject, sf: ts.SourceFile): Diagnostic[] {
+/** Problems with the file as read: not UTF-8 (ADC193), too deep for TypeScript (ADC119). */
+export function loadDiagnostics(loaded: LoadedProject, sf: ts.SourceFile): Diagnostic[] {
+  const deep = loaded.fileSystem?.tooDeep.get(sf.fileName);
+  if (deep) return [deep];
   const at = loaded.fileSystem?.undecodable.get(sf.fileName);
   return at === undefined ? [] : [errors.notUtf8(undecodablePosition(sf.fileName, sf.text, at))];
 }

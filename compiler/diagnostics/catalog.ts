@@ -89,6 +89,12 @@ export const errors = {
   arity: (p: Position, name: string, expected: number, got: number) =>
     at(p, 'ADC117', `'${name}' takes ${expected} argument(s) but is called with ${got}`),
   assignmentToConst: (p: Position, name: string) => at(p, 'ADC118', `cannot assign to '${name}'`),
+  tooDeep: (p: Position, what: 'expression' | 'statements', levels: string, limit: number) =>
+    at(
+      p,
+      'ADC119',
+      `${what} nested too deeply (${levels} levels; the limit is ${limit}): ${what === 'expression' ? 'split it into intermediate variables' : 'move inner blocks into functions'}`,
+    ),
   notFound: (path: string) => at(undefined, 'ADC190', `no such file or directory: ${path}`),
   unwritable: (path: string, reason: string) => at(undefined, 'ADC191', `cannot write ${path}: ${reason}`),
   tsconfig: (file: string, detail: string) => at(undefined, 'ADC192', `invalid ${file}: ${detail}`),

@@ -164,6 +164,21 @@ describe('encodings and line endings', () => {
     expect(run.code).toBe(1);
   });
 
+  it('a diagnostic in a file with CR line endings and a line separator counts lines as TypeScript does, code frame included', () => {
+    const own = project({ 'src/cr.ts': '// one\u2028/** @differentiable */\rexport function f(x: number): number {\r  return x * Math.random();\r}\r' });
+    const r = adc(['build', 'src'], own);
+    expect(r.stderr).toContain(
+      [
+        'src/cr.ts:4:14: error ADC107: Math.random() is not differentiable and its result flows into a differentiated value',
+        '    2 | /** @differentiable */',
+        '    3 | export function f(x: number): number {',
+        '  > 4 |   return x * Math.random();',
+        '      |              ^^^^^^^^^^^^^',
+      ].join('\n'),
+    );
+    expect(r.code).toBe(1);
+  });
+
   it('an empty file is no source: nothing written, no error', () => {
     expect(exists(dir, 'src/empty.grad.ts')).toBe(false);
     const r = adc(['build', 'src/empty.ts'], dir);

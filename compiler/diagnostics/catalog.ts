@@ -123,7 +123,8 @@ export function formatDiagnostic(d: Diagnostic, relativeTo?: (file: string) => s
  *      |             ^^^^^^^
  */
 export function codeFrame(text: string, line: number, col: number, length: number): string {
-  const lines = text.split(/\r?\n/);
+  // Lines as TypeScript counts them: \r and the Unicode line and paragraph separators end a line too.
+  const lines = text.split(/\r\n|[\n\r\u2028\u2029]/);
   const first = Math.max(1, line - 2);
   const width = String(line).length;
   const out: string[] = [];

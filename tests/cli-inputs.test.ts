@@ -11,7 +11,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
 import { compileFiles } from '../compiler';
-import { adc, exists, listFiles, readFile, Spawned, writeFile, projectsOfThisFile } from './support/cli';
+import { spawnSync } from 'node:child_process';
+import { adc, exists, listFiles, readFile, shareProject, Spawned, unprivilegedUser, writeFile, projectsOfThisFile } from './support/cli';
 import { typeErrors } from './support/typecheck';
 
 const project = projectsOfThisFile();
@@ -214,5 +215,43 @@ describe('a file named twice, a symlink, a folder named like a source', () => {
     expect(r.code).toBe(0);
     expect(exists(dir, 'src/x.ts/in.grad.ts')).toBe(true);
     expect(exists(dir, 'src/x.grad.ts')).toBe(false);
+  });
+});
+
+describe('files that cannot be read', () => {
+  const isRoot = process.getuid?.() === 0;
+  // chmod forbids nothing to root: as root, the unreadable file is tried as `nobody`.
+  const user = unprivilegedUser();
+  const permissionsHold = !isRoot || user !== undefined;
+
+  it(`an unreadable source (chmod 000${isRoot ? `, run as ${user ?? 'root, who can read it: then it builds'}` : ''}) is ADC193, and the others are built`, () => {
+    const dir = project({ 'src/a.ts': marked('f'), 'src/locked.ts': marked('g') });
+    if (user) shareProject(dir);
+    fs.chmodSync(path.join(dir, 'src/locked.ts'), 0o000);
+    try {
+      const r = adc(['build', 'src'], dir, {}, user);
+      if (!permissionsHold) {
+        expect(r.code).toBe(0);
+        return;
+      }
+      expect(r.stderr).toMatch(/^src\/locked\.ts:1:1: error ADC193: cannot read the file: permission denied$/m);
+      expect(r.stderr).not.toMatch(/internal error/);
+      expect(exists(dir, 'src/a.grad.ts')).toBe(true);
+      expect(exists(dir, 'src/locked.grad.ts')).toBe(false);
+      expect(r.code).toBe(1);
+    } finally {
+      fs.chmodSync(path.join(dir, 'src/locked.ts'), 0o644);
+    }
+  });
+
+  it('a named pipe is never read: named on the command line, a usage error; in a folder, skipped', () => {
+    const dir = project({ 'src/a.ts': marked('f') });
+    expect(spawnSync('mkfifo', [path.join(dir, 'src/pipe.ts')]).status).toBe(0);
+    const named = adc(['build', 'src/pipe.ts', 'src/a.ts'], dir);
+    expect(named.stderr).toMatch(/^adc: error: src\/pipe\.ts is neither a file nor a folder/m);
+    expect(named.code).toBe(2);
+    const scanned = adc(['build', 'src'], dir);
+    expect(scanned.stderr).toMatch(/^built 1 file, 1 function/m);
+    expect(scanned.code).toBe(0);
   });
 });

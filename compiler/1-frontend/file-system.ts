@@ -79,6 +79,8 @@ function sequenceLength(bytes: Buffer, at: number): number {
 export class DiskFileSystem implements FileSystemHost {
   /** Files read that are not valid UTF-8 (program path ⇒ offset of the first replaced character). */
   readonly undecodable = new Map<string, number>();
+  /** Files that could not be read, and read as empty (program path ⇒ why, in a few words). */
+  readonly unreadable = new Map<string, string>();
   /** Files that read as empty, as they nest too deeply for TypeScript (program path ⇒ ADC119). */
   readonly tooDeep = new Map<string, Diagnostic>();
   private readonly read = new Set<string>();
@@ -91,10 +93,15 @@ export class DiskFileSystem implements FileSystemHost {
     this.read.add(filePath);
     if (this.tooDeep.has(filePath)) return '';
     let read: { text: string; invalidAt?: number };
+    this.unreadable.delete(filePath);
     try {
       read = readSourceText(diskPath(filePath));
     } catch (e) {
-      throw notFound(e, () => new FileNotFoundError(filePath));
+      const missing = notFound(e, () => new FileNotFoundError(filePath));
+      if (missing !== e) throw missing;
+      // Unreadable (permissions, a folder, an I/O error): empty to the program, an error for the file.
+      this.unreadable.set(filePath, readFailure(e));
+      return '';
     }
     if (read.invalidAt === undefined) this.undecodable.delete(filePath);
     else this.undecodable.set(filePath, read.invalidAt);
@@ -239,6 +246,14 @@ function stat(p: string): fs.Stats | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Why a file could not be read, in a few words: "permission denied" rather than "EACCES: permission denied, open '…'". */
+function readFailure(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a folder';
+  return e instanceof Error ? e.message : String(e);
 }
 
 function notFound(e: unknown, make: () => Error): unknown {

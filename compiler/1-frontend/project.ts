@@ -143,8 +143,10 @@ export function refreshProject(loaded: LoadedProject, changed: readonly string[]
   }
 }
 
-/** Problems with the file as read: not UTF-8 (ADC193), too deep for TypeScript (ADC119). */
+/** Problems with the file as read: unreadable or not UTF-8 (ADC193), too deep for TypeScript (ADC119). */
 export function loadDiagnostics(loaded: LoadedProject, sf: ts.SourceFile): Diagnostic[] {
+  const why = loaded.fileSystem?.unreadable.get(sf.fileName);
+  if (why !== undefined) return [errors.unreadable({ file: sf.fileName, line: 1, col: 1 }, why)];
   const deep = loaded.fileSystem?.tooDeep.get(sf.fileName);
   if (deep) return [deep];
   const at = loaded.fileSystem?.undecodable.get(sf.fileName);

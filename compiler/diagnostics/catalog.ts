@@ -98,6 +98,7 @@ export const errors = {
   notFound: (path: string) => at(undefined, 'ADC190', `no such file or directory: ${path}`),
   unwritable: (path: string, reason: string) => at(undefined, 'ADC191', `cannot write ${path}: ${reason}`),
   tsconfig: (file: string, detail: string) => at(undefined, 'ADC192', `invalid ${file}: ${detail}`),
+  unreadable: (p: Position, why: string) => at(p, 'ADC193', `cannot read the file: ${why}`),
   notUtf8: (p: Position) =>
     at(p, 'ADC193', 'the file is not valid UTF-8 (here is its first byte that is not): save it as UTF-8, so that the text copied into generated code is the text you wrote'),
   internal: (p: Position | undefined, fn: string | undefined, detail: string) =>

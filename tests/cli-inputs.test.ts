@@ -255,3 +255,21 @@ describe('files that cannot be read', () => {
     expect(scanned.code).toBe(0);
   });
 });
+
+describe('two sources with one generated file', () => {
+  it('a.ts and a.mts (both make a.grad.ts): an error for each, neither written, the others built; check says so too', () => {
+    const dir = project({ 'src/a.ts': marked('f'), 'src/a.mts': marked('g'), 'src/b.ts': marked('h') });
+    const r = adc(['build', 'src'], dir);
+    expect(r.stderr.split('\n').filter((l) => l.includes('ADC191'))).toEqual([
+      'adc: error ADC191: cannot write src/a.grad.ts: it is also the generated file of src/a.ts: rename one of them',
+      'adc: error ADC191: cannot write src/a.grad.ts: it is also the generated file of src/a.mts: rename one of them',
+    ]);
+    expect(listFiles(dir).filter((f) => f.endsWith('.grad.ts'))).toEqual(['src/b.grad.ts']);
+    expect(r.stderr).toMatch(/^built 1 file, 1 function in [\d.]+ s \(2 failed\)$/m);
+    expect(r.code).toBe(1);
+    const c = adc(['check', 'src'], dir);
+    expect(c.stderr).toMatch(/^check failed: 2 sources with errors \(1 generated file checked\)/m);
+    expect(c.stderr).not.toMatch(/missing|out of date/);
+    expect(c.code).toBe(1);
+  });
+});

@@ -282,7 +282,7 @@ export function compileRequests(loaded: LoadedProject, requests: readonly Functi
       diagnostics.push(toDiagnostic(e, r.name, positionOf(src.nameNode, src.sourceFile)));
     }
   }
-  if (diagnostics.length > 0 || marked.length === 0) return { text: undefined, diagnostics };
+  if (diagnostics.length > 0 || marked.length === 0) return { text: undefined, diagnostics: diagnostics.map(onDisk) };
   try {
     const js = differentiateFile(marked, getIR, {
       sourceLabel: options.sourceLabel ?? 'the compiler plugin',
@@ -291,7 +291,7 @@ export function compileRequests(loaded: LoadedProject, requests: readonly Functi
     });
     return { text: printFile(js), diagnostics };
   } catch (e) {
-    return { text: undefined, diagnostics: [toDiagnostic(e, requests.map((r) => r.name).join(', '), { file: requests[0].file, line: 1, col: 1 })] };
+    return { text: undefined, diagnostics: [onDisk(toDiagnostic(e, requests.map((r) => r.name).join(', '), { file: requests[0].file, line: 1, col: 1 }))] };
   }
 }
 

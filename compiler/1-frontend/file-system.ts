@@ -16,6 +16,9 @@
  * and remembered, so that compiling it is an error rather than a build from
  * altered text.
  *
+ * A file that cannot be read (permissions) reads as empty, and why is kept in
+ * `unreadable`, so that it fails alone rather than stopping the program.
+ *
  * Files too deep for TypeScript: a file that makes TypeScript's parser or
  * binder run out of stack takes the whole program down with it. After such a
  * failure the loader asks `blockTooDeep` to find it among the files read; from

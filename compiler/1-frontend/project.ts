@@ -6,7 +6,9 @@
  * options come from the nearest `tsconfig.json` above the inputs when there is
  * one (or the one given); syntax errors are returned as ADC100 diagnostics.
  * Files are named by their paths on disk here, whatever characters these hold
- * (`file-system.ts` says how the program names them).
+ * (`file-system.ts` says how the program names them). A file that cannot be
+ * read, or that TypeScript itself cannot parse or bind for lack of stack,
+ * reads as empty and has its diagnostic (`loadDiagnostics`): the others load.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

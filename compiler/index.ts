@@ -176,13 +176,12 @@ export function compileLoaded(loaded: LoadedProject, options: CompileOptions): C
 
   for (const file of loaded.files) {
     const sf = sourceFileOf(loaded, file);
-    if (!sf) continue;
     let fileDiags: Diagnostic[];
     try {
-      fileDiags = compileFile(file, sf);
+      fileDiags = sf ? compileFile(file, sf) : [errors.unreadable({ file, line: 1, col: 1 }, 'it does not exist (any more)')];
     } catch (e) {
       // Whatever went wrong with this file, the others are still compiled.
-      fileDiags = [toDiagnostic(e, undefined, { file: sf.fileName, line: 1, col: 1 })];
+      fileDiags = [toDiagnostic(e, undefined, { file, line: 1, col: 1 })];
     }
     if (fileDiags.length > 0) {
       failed.push(file);

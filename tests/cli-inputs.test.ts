@@ -244,6 +244,13 @@ describe('files that cannot be read', () => {
     }
   });
 
+  it('a file gone by the time the compiler loads it (deleted meanwhile) is ADC193, and the others compile', () => {
+    const dir = project({ 'src/a.ts': marked('f') });
+    const r = compileFiles([path.join(dir, 'src/a.ts'), path.join(dir, 'src/gone.ts')], { tsconfig: path.join(dir, 'tsconfig.json') });
+    expect(r.files.map((f) => path.relative(dir, f.path))).toEqual(['src/a.grad.ts']);
+    expect(r.diagnostics.map((d) => [path.relative(dir, d.file!), d.code, d.message])).toEqual([['src/gone.ts', 'ADC193', 'cannot read the file: it does not exist (any more)']]);
+  });
+
   it('a named pipe is never read: named on the command line, a usage error; in a folder, skipped', () => {
     const dir = project({ 'src/a.ts': marked('f') });
     expect(spawnSync('mkfifo', [path.join(dir, 'src/pipe.ts')]).status).toBe(0);

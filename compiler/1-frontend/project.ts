@@ -87,7 +87,8 @@ export function loadProject(files: readonly string[], options: { tsconfig?: stri
     const project = tsconfig
       ? new Project({ fileSystem, tsConfigFilePath: programPath(tsconfig), skipAddingFilesFromTsConfig: true, compilerOptions: { noEmit: true, skipLibCheck: true } })
       : new Project({ fileSystem, compilerOptions: defaultOptions });
-    for (const f of absFiles) project.addSourceFileAtPath(programPath(f));
+    // A file gone since it was named (deleted meanwhile) is reported by the compile, not thrown here.
+    for (const f of absFiles) if (fileSystem.fileExistsSync(programPath(f))) project.addSourceFileAtPath(programPath(f));
     project.resolveSourceFileDependencies();
     const program = project.getProgram().compilerObject;
     return { project, checker: program.getTypeChecker(), program, files: absFiles, tsconfig, fileSystem };

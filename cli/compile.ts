@@ -6,7 +6,9 @@
  * printed (through the reporter) before this returns; nothing is written for a
  * source with errors, so its previous generated file stays as it was; a
  * source without marked functions yields no output and no error; with an
- * outDir, nothing is ever written outside it.
+ * outDir, nothing is ever written outside it; two sources whose generated
+ * files would be the same file (`a.ts` and `a.mts`) both get an error, and
+ * neither is written.
  */
 import * as path from 'node:path';
 import { outputPath, type Diagnostic, type GeneratedFile } from '../compiler';
@@ -37,6 +39,20 @@ export interface SourceOutcome {
 export interface BuildStep {
   /** Write the generated file (false: compile only, as `--dry-run` and `check` do). */
   readonly write: boolean;
+  /** For each source, the other sources of the run with the same generated file (see `sameOutputs`). */
+  readonly sameOutput?: ReadonlyMap<string, readonly string[]>;
+}
+
+/** Sources ⇒ the other sources whose generated file is the same path (`a.ts` and `a.mts` both make `a.grad.ts`). */
+export function sameOutputs(sources: readonly string[], settings: Settings): Map<string, string[]> {
+  const bySource = new Map<string, string[]>();
+  const byOutput = new Map<string, string[]>();
+  for (const s of sources) {
+    const out = outputPath(s, compileOptions(settings));
+    byOutput.set(out, [...(byOutput.get(out) ?? []), s]);
+  }
+  for (const group of byOutput.values()) if (group.length > 1) for (const s of group) bySource.set(s, group.filter((o) => o !== s));
+  return bySource;
 }
 
 export function buildSource(session: CompileSession, source: string, settings: Settings, step: BuildStep, reporter: Reporter): SourceOutcome {
@@ -46,7 +62,10 @@ export function buildSource(session: CompileSession, source: string, settings: S
   const output = generated?.path ?? outputPath(source, compileOptions(settings));
   let change: SourceOutcome['change'];
   const escapes = settings.outDir !== undefined && isOutside(output, settings.outDir);
-  if (generated && escapes) {
+  const others = step.sameOutput?.get(source) ?? [];
+  if (others.length > 0) {
+    diagnostics.push(errors.unwritable(reporter.display(output), `it is also the generated file of ${others.map((o) => reporter.display(o)).join(' and ')}: rename one of them`));
+  } else if (generated && escapes) {
     const base = settings.config ? `${reporter.display(settings.baseDir)} (the folder of ${reporter.display(settings.config.file)})` : 'the current folder';
     const why = `it would land outside the output folder ${reporter.display(settings.outDir ?? '')}, as its source is not below ${base}; run adc from a folder above all sources, or put adc.config.json there`;
     diagnostics.push(errors.unwritable(reporter.display(output), why));
@@ -69,11 +88,12 @@ export function buildAll(
   reporter: Reporter,
 ): { session: CompileSession; outcomes: SourceOutcome[] } {
   const session = CompileSession.open(sources, { ...compileOptions(settings), dumpIR: step.dumpIR });
+  const sameOutput = sameOutputs(sources, settings);
   reporter.step(`adc: loaded ${plural(session.fileCount, 'file')}${session.tsconfig ? ` with ${reporter.display(session.tsconfig)}` : ''}`);
   const outcomes: SourceOutcome[] = [];
   sources.forEach((source, i) => {
     reporter.step(`adc: compiling ${i + 1}/${sources.length} ${reporter.display(source)}`);
-    const o = buildSource(session, source, settings, step, reporter);
+    const o = buildSource(session, source, settings, { ...step, sameOutput }, reporter);
     if (step.dumpIR && o.ir) reporter.data(o.ir);
     outcomes.push(o);
   });

@@ -14,6 +14,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readSourceText } from '../compiler';
+import { UsageError } from './errors';
 import { defaultSuffix, type Settings } from './settings';
 
 export interface Discovery {
@@ -45,8 +47,14 @@ export function discover(s: Settings): Discovery {
     }
   };
   for (const root of s.roots) {
-    if (statKind(root) === 'dir') walk(root, new Set());
-    else visit(root, true);
+    const kind = statKind(root);
+    if (kind === 'dir') walk(root, new Set());
+    else if (kind === 'file') visit(root, true);
+    // Reading a named pipe or a device would wait forever, or never end.
+    else if (statKind(root, true) !== undefined) {
+      const shown = path.relative(s.cwd, root);
+      throw new UsageError(`${shown.startsWith('..') ? root : shown} is neither a file nor a folder (a pipe, socket or device): name source files and folders`);
+    }
   }
   return { sources: [...sources].sort(), generated: [...generated].sort(), folders: [...folders].sort() };
 }
@@ -81,19 +89,24 @@ export function isGenerated(file: string, suffix: string): boolean {
   return file.endsWith(suffix) || file.endsWith(defaultSuffix);
 }
 
-/** Whether the file's text mentions the marker (unreadable files are left to the compiler to report). */
+/**
+ * Whether the file's text (decoded as the compiler decodes it) mentions the
+ * marker; false for what is not a regular file (reading a named pipe would
+ * wait forever); true for an unreadable file (left to the compiler to report).
+ */
 export function hasMarker(file: string): boolean {
   try {
-    return fs.readFileSync(file, 'utf8').includes(marker);
+    return fs.statSync(file).isFile() ? readSourceText(file).text.includes(marker) : false;
   } catch {
     return true;
   }
 }
 
-function statKind(p: string): 'dir' | 'file' | undefined {
+/** A folder, a regular file, or (with `other`) `'other'` for anything else that exists. */
+function statKind(p: string, other = false): 'dir' | 'file' | 'other' | undefined {
   try {
     const st = fs.statSync(p);
-    return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : undefined;
+    return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : other ? 'other' : undefined;
   } catch {
     return undefined; // a dangling symlink
   }

@@ -13,7 +13,7 @@ export const ExitCode = {
   ok: 0,
   /** Compile diagnostics, unwritable output, stale generated files, internal errors. */
   diagnostics: 1,
-  /** Unknown command or option, no paths, a path that does not exist, a bad configuration. */
+  /** Unknown command or option, no paths, a path that does not exist (or is neither a file nor a folder), a bad configuration. */
   usage: 2,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

@@ -33,8 +33,8 @@ Exit codes:
   0  ok
   1  diagnostics: compile errors, unwritable output, stale or missing generated
      files (check), internal errors
-  2  usage: unknown command or option, no paths, a path that does not exist,
-     an invalid configuration
+  2  usage: unknown command or option, no paths, a path that does not exist
+     (or is neither a file nor a folder), an invalid configuration
 
 Diagnostics, progress and summaries go to stderr; stdout carries only what
 --dump prints.`;

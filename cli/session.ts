@@ -12,9 +12,8 @@
  * would for that source (the compiler's output is a function of the sources);
  * after `refresh(changed)`, the project sees the files' current text.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { compileLoaded, findTsconfig, loadProject, type CompileOptions, type CompileResult, type LoadedProject } from '../compiler';
+import { compileLoaded, containsFile, findTsconfig, loadProject, refreshProject, type CompileOptions, type CompileResult, type LoadedProject } from '../compiler';
 import { checkTsconfig } from './settings';
 
 export class CompileSession {
@@ -49,7 +48,7 @@ export class CompileSession {
 
   /** Whether the program contains this file (as an input or imported by one). */
   contains(file: string): boolean {
-    return this.loaded.project.getSourceFile(file) !== undefined;
+    return containsFile(this.loaded, file);
   }
 
   /** Compiles one source of the project (added to it first when it is new). */
@@ -64,15 +63,6 @@ export class CompileSession {
    * along with any file they or the edited ones now import.
    */
   refresh(changed: readonly string[], added: readonly string[] = []): void {
-    const project = this.loaded.project;
-    for (const file of changed) {
-      const sf = project.getSourceFile(file);
-      if (sf && fs.existsSync(file)) sf.refreshFromFileSystemSync();
-      else if (sf) project.removeSourceFile(sf);
-    }
-    for (const file of added) if (!project.getSourceFile(file) && fs.existsSync(file)) project.addSourceFileAtPath(file);
-    project.resolveSourceFileDependencies();
-    const program = project.getProgram().compilerObject;
-    this.loaded = { ...this.loaded, program, checker: program.getTypeChecker() };
+    this.loaded = refreshProject(this.loaded, changed, added);
   }
 }

@@ -10,7 +10,8 @@
  */
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
-import { ConfigError, loadProject, syntaxDiagnostics, type LoadedProject } from './1-frontend/project';
+import { ConfigError, loadDiagnostics, loadProject, sourceFileOf, syntaxDiagnostics, type LoadedProject } from './1-frontend/project';
+import { diskPath } from './1-frontend/file-system';
 import { findMarked, moduleFunctions as moduleFunctionsOf, type FunctionSource } from './1-frontend/functions';
 import { lowerFunction } from './2-lower';
 import { differentiateFile, type MarkedIR } from './4-differentiate';
@@ -18,12 +19,13 @@ import { printFile } from './5-print/printer';
 import { printIR } from './ir/print';
 import { forEachStmt } from './ir/walk';
 import { checkArgumentWrites, type ModifiedParams } from './3-analyze/argument-writes';
-import { CompileError, errors, formatDiagnostic, type Diagnostic } from './diagnostics/catalog';
+import { CompileError, errors, formatDiagnostic, type Diagnostic, type Position } from './diagnostics/catalog';
 import { isArrayType, type IRFunction } from './ir/types';
 import { positionOf } from './1-frontend/position';
 
 export { errors, formatDiagnostic, type Diagnostic };
-export { ConfigError, findTsconfig, tsconfigDiagnostics } from './1-frontend/project';
+export { ConfigError, containsFile, findTsconfig, refreshProject, tsconfigDiagnostics } from './1-frontend/project';
+export { readSourceText } from './1-frontend/file-system';
 
 export interface CompileOptions {
   /** tsconfig.json to use; default: the nearest one above the first input. */
@@ -93,13 +95,15 @@ export function compileLoaded(loaded: LoadedProject, options: CompileOptions): C
     let entry = irCache.get(src.key);
     if (!entry) {
       try {
+        // Tests make one function fail as a bug in adc would.
+        if (process.env.ADC_TEST_INTERNAL_ERROR_IN === src.name) throw new Error('injected by ADC_TEST_INTERNAL_ERROR_IN');
         const lowered = lowerFunction(src, loaded.checker);
         const { ir, callees } = lowered;
         for (const [k, s] of callees) sourcesByKey.set(k, s);
         entry = { ir, deps: [...callees.keys()], files: lowered.files };
       } catch (e) {
-        if (!(e instanceof CompileError)) throw e;
-        entry = e;
+        // An unexpected exception names the function it happened in, not only the marked one that called it.
+        entry = e instanceof CompileError ? e : new CompileError(internalDiagnostic(e, src.name, positionOf(src.nameNode, src.sourceFile)));
       }
       irCache.set(src.key, entry);
     }
@@ -117,61 +121,71 @@ export function compileLoaded(loaded: LoadedProject, options: CompileOptions): C
   const failed: string[] = [];
   const dumps: string[] = [];
   const compilerOptions = loaded.program.getCompilerOptions();
+
+  /** One source ⇒ its generated file, or its diagnostics. */
+  const compileFile = (file: string, sf: ts.SourceFile): Diagnostic[] => {
+    const fileDiags: Diagnostic[] = [...loadDiagnostics(loaded, sf), ...syntaxDiagnostics(loaded, sf)];
+    if (fileDiags.length > 0) return fileDiags;
+    const { marked, diagnostics: tagDiags } = findMarked(sf);
+    fileDiags.push(...tagDiags);
+    const irs: MarkedIR[] = [];
+    for (const m of marked) {
+      sourcesByKey.set(m.source.key, m.source);
+      try {
+        const ir = lower(m.source);
+        checkCallees(ir, getIR, loaded);
+        irs.push({ ir, wrt: differentiableWrt(ir, m.wrt, m.explicit, m.source) });
+        if (options.dumpIR) dumps.push(printIR(ir));
+      } catch (e) {
+        fileDiags.push(toDiagnostic(e, m.source.name, positionOf(m.source.nameNode, sf)));
+      }
+    }
+    if (fileDiags.length > 0 || irs.length === 0) return fileDiags;
+    try {
+      const out = outputPath(file, options);
+      const js = differentiateFile(irs, getIR, {
+        sourceLabel: path.relative(path.dirname(out), file).split(path.sep).join('/'),
+        runtimeModule: options.runtimeModule ?? 'ts-adc/runtime',
+        uncheckedIndex: compilerOptions.noUncheckedIndexedAccess === true,
+      });
+      files.push({ source: file, path: out, text: printFile(js), functions: irs.map((m) => m.ir.name), dependencies: dependencies(file, irs) });
+    } catch (e) {
+      fileDiags.push(toDiagnostic(e, irs.map((m) => m.ir.name).join(', '), positionOf(marked[0].source.nameNode, sf)));
+    }
+    return fileDiags;
+  };
+
+  /** The file and the files of every function its generated code was made from, on disk. */
+  const dependencies = (file: string, irs: readonly MarkedIR[]): string[] => {
+    const deps = new Set<string>([file]);
+    const seen = new Set<string>();
+    const visit = (key: string) => {
+      const src = sourcesByKey.get(key);
+      if (!src || seen.has(key)) return;
+      seen.add(key);
+      deps.add(diskPath(src.file));
+      const entry = irCache.get(key);
+      if (entry && !(entry instanceof CompileError)) {
+        entry.files.forEach((f) => deps.add(diskPath(f)));
+        entry.deps.forEach(visit);
+      }
+    };
+    irs.forEach((m) => visit(m.ir.key));
+    return [...deps].sort();
+  };
+
   for (const file of loaded.files) {
-    const sf = loaded.program.getSourceFile(file);
-    if (!sf) continue;
-    const fileDiags: Diagnostic[] = [...syntaxDiagnostics(loaded, file)];
-    if (fileDiags.length === 0) {
-      const { marked, diagnostics: tagDiags } = findMarked(sf);
-      fileDiags.push(...tagDiags);
-      const irs: MarkedIR[] = [];
-      for (const m of marked) {
-        sourcesByKey.set(m.source.key, m.source);
-        try {
-          const ir = lower(m.source);
-          checkCallees(ir, getIR, loaded);
-          irs.push({ ir, wrt: differentiableWrt(ir, m.wrt, m.explicit, m.source) });
-          if (options.dumpIR) dumps.push(printIR(ir));
-        } catch (e) {
-          fileDiags.push(toDiagnostic(e, m.source.name));
-        }
-      }
-      if (fileDiags.length === 0 && irs.length > 0) {
-        try {
-          const out = outputPath(file, options);
-          const js = differentiateFile(irs, getIR, {
-            sourceLabel: path.relative(path.dirname(out), file).split(path.sep).join('/'),
-            runtimeModule: options.runtimeModule ?? 'ts-adc/runtime',
-            uncheckedIndex: compilerOptions.noUncheckedIndexedAccess === true,
-          });
-          const deps = new Set<string>([file]);
-          const visit = (key: string) => {
-            const src = sourcesByKey.get(key);
-            if (!src || deps.has(`${key}`)) return;
-            deps.add(key);
-            deps.add(src.file);
-            const entry = irCache.get(key);
-            if (entry && !(entry instanceof CompileError)) {
-              entry.files.forEach((f) => deps.add(f));
-              entry.deps.forEach(visit);
-            }
-          };
-          irs.forEach((m) => visit(m.ir.key));
-          files.push({
-            source: file,
-            path: out,
-            text: printFile(js),
-            functions: irs.map((m) => m.ir.name),
-            dependencies: [...deps].filter((d) => !d.includes('#')).sort(),
-          });
-        } catch (e) {
-          fileDiags.push(toDiagnostic(e, irs.map((m) => m.ir.name).join(', ')));
-        }
-      }
+    const sf = sourceFileOf(loaded, file);
+    let fileDiags: Diagnostic[];
+    try {
+      fileDiags = sf ? compileFile(file, sf) : [errors.unreadable({ file, line: 1, col: 1 }, 'it does not exist (any more)')];
+    } catch (e) {
+      // Whatever went wrong with this file, the others are still compiled.
+      fileDiags = [toDiagnostic(e, undefined, { file, line: 1, col: 1 })];
     }
     if (fileDiags.length > 0) {
       failed.push(file);
-      diagnostics.push(...fileDiags);
+      diagnostics.push(...fileDiags.map(onDisk));
     }
   }
   return { files, diagnostics, failed, sources: loaded.files, ir: options.dumpIR ? dumps.join('\n') : undefined };
@@ -190,11 +204,20 @@ function checkCallees(ir: IRFunction, getIR: (key: string) => IRFunction, loaded
   checkArgumentWrites(ir, getIR, memo, (file) => loaded.program.getSourceFile(file)?.text);
 }
 
-function toDiagnostic(e: unknown, fn: string): Diagnostic {
-  if (e instanceof CompileError) return e.diagnostic;
-  const detail = e instanceof Error ? e.message : String(e);
-  const d = errors.internal(fn, detail);
+function toDiagnostic(e: unknown, fn: string | undefined, at: Position): Diagnostic {
+  return e instanceof CompileError ? e.diagnostic : internalDiagnostic(e, fn, at);
+}
+
+/** ADC199 for an exception that is not a compile error, at the function it happened in. */
+function internalDiagnostic(e: unknown, fn: string | undefined, at: Position): Diagnostic {
+  const detail = diskPath(e instanceof Error ? e.message : String(e));
+  const d = errors.internal(at, fn, detail);
   return process.env.ADC_DEBUG && e instanceof Error ? { ...d, frame: e.stack } : d;
+}
+
+/** A diagnostic naming its file by its path on disk. */
+function onDisk(d: Diagnostic): Diagnostic {
+  return d.file === undefined ? d : { ...d, file: diskPath(d.file) };
 }
 
 export { ts };
@@ -237,7 +260,7 @@ export function compileRequests(loaded: LoadedProject, requests: readonly Functi
   const diagnostics: Diagnostic[] = [];
   const marked: MarkedIR[] = [];
   for (const r of requests) {
-    const sf = loaded.program.getSourceFile(r.file);
+    const sf = sourceFileOf(loaded, r.file);
     const src = sf ? moduleFunctionsOf(sf).find((f) => f.name === r.name) : undefined;
     if (!src) {
       diagnostics.push(errors.unresolvedCall({ file: r.file, line: 1, col: 1 }, `'${r.name}' is not a module-level function of ${r.file}`));
@@ -255,10 +278,10 @@ export function compileRequests(loaded: LoadedProject, requests: readonly Functi
       }
       marked.push({ ir, wrt: differentiableWrt(ir, r.wrt ?? params, r.wrt !== undefined, src), prefix: r.prefix });
     } catch (e) {
-      diagnostics.push(toDiagnostic(e, r.name));
+      diagnostics.push(toDiagnostic(e, r.name, positionOf(src.nameNode, src.sourceFile)));
     }
   }
-  if (diagnostics.length > 0 || marked.length === 0) return { text: undefined, diagnostics };
+  if (diagnostics.length > 0 || marked.length === 0) return { text: undefined, diagnostics: diagnostics.map(onDisk) };
   try {
     const js = differentiateFile(marked, getIR, {
       sourceLabel: options.sourceLabel ?? 'the compiler plugin',
@@ -267,7 +290,7 @@ export function compileRequests(loaded: LoadedProject, requests: readonly Functi
     });
     return { text: printFile(js), diagnostics };
   } catch (e) {
-    return { text: undefined, diagnostics: [toDiagnostic(e, requests.map((r) => r.name).join(', '))] };
+    return { text: undefined, diagnostics: [onDisk(toDiagnostic(e, requests.map((r) => r.name).join(', '), { file: requests[0].file, line: 1, col: 1 }))] };
   }
 }
 

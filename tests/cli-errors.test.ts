@@ -14,6 +14,7 @@ import {
   sampleOutputs,
   sampleProject,
   shareProject,
+  Spawned,
   stackFrames,
   unprivilegedUser,
   writeFile,
@@ -128,5 +129,71 @@ describe('unwritable output: one ADC191 line, exit 1, other files still written'
     expectOneUnwritable(run, 'src/geometry.grad.ts', /it is a folder$/);
     expect(fs.statSync(path.join(dir, 'src/model.grad.ts')).isFile()).toBe(true);
     expect(run.stderr).toMatch(/^built 1 file, .* \(1 failed\)$/m);
+  });
+});
+
+describe('code nested too deeply: ADC119 at its file:line:col, and the other files are built', () => {
+  const deep = (open: string, close: string, n: number) => `/** @differentiable */\nexport function deep(x: number): number {\n  return ${open.repeat(n)}x${close.repeat(n)};\n}\n`;
+  // 500 levels: too deep for adc; 5000 parentheses or calls: too deep for TypeScript's parser itself;
+  // 3000 `&&`: parsed, but too deep for TypeScript's binder.
+  const files = {
+    ...sampleProject,
+    'src/deep.ts': deep('(', ')', 500),
+    'src/deeper.ts': deep('(', ')', 5000),
+    'src/calls.ts': deep('Math.sin(', ')', 5000),
+    'src/and.ts': `/** @differentiable */\nexport function and(x: number): number {\n  return ${Array(3000).fill('x > 0').join(' && ')} ? x : 0;\n}\n`,
+    'src/deeper.grad.ts': staleBroken,
+  };
+  const failing = ['src/and.ts', 'src/calls.ts', 'src/deep.ts', 'src/deeper.ts'];
+  let dir: string;
+  let run: ReturnType<typeof adc>;
+  beforeAll(() => {
+    dir = project(files);
+    run = adc(['build', 'src'], dir);
+  });
+
+  it('reports each at the outermost expression, exit 1, no internal error', () => {
+    const lines = run.stderr.split('\n').filter((l) => /error ADC/.test(l));
+    expect(lines).toEqual(
+      failing.map((f) => expect.stringMatching(new RegExp(`^${f.replace(/\./g, '\\.')}:3:10: error ADC119: expression nested too deeply \\((more than )?\\d+ levels; the limit is \\d+\\): split it into intermediate variables$`))),
+    );
+    expect(run.stderr).not.toMatch(/internal error|ADC199|Maximum call stack/);
+    expect(stackFrames(run.stderr)).toEqual([]);
+    expect(run.code).toBe(1);
+  });
+
+  it('writes nothing for them, keeps their old generated file, and builds every other file', () => {
+    expect(listFiles(dir).filter((f) => f.endsWith('.grad.ts'))).toEqual(['src/deeper.grad.ts', ...Object.keys(sampleOutputs)].sort());
+    expect(readFile(dir, 'src/deeper.grad.ts')).toBe(staleBroken);
+    expect(run.stderr).toMatch(new RegExp(`^built ${Object.keys(sampleOutputs).length} files, .* \\(${failing.length} failed\\)$`, 'm'));
+  });
+
+  it('adc check reports them the same way, and the other files as up to date', () => {
+    const r = adc(['check', 'src'], dir);
+    for (const f of failing) expect(r.stderr).toMatch(new RegExp(`^${f.replace(/\./g, '\\.')}:3:10: error ADC119: `, 'm'));
+    expect(r.stderr).toMatch(new RegExp(`^check failed: ${failing.length} sources with errors`, 'm'));
+    expect(r.code).toBe(1);
+  });
+
+  it('adc watch reports a source edited to be too deep for TypeScript, goes on, and recovers when it is fixed', async () => {
+    const dir = project();
+    const w = new Spawned(['watch', 'src'], dir);
+    try {
+      await w.waitFor(/^watching \d+ folders? for changes/m);
+      const source = readFile(dir, 'src/geometry.ts');
+      let from = w.output.length;
+      writeFile(dir, 'src/geometry.ts', source.replace('Math.sqrt(x * x + y * y)', `Math.sqrt(${'('.repeat(5000)}x${')'.repeat(5000)} * x + y * y)`));
+      await w.waitFor(/^src\/geometry\.ts:\d+:\d+: error ADC119: /m, from);
+      await w.waitFor(/^failed src\/geometry\.grad\.ts: 1 error/m, from);
+      from = w.output.length;
+      writeFile(dir, 'src/model.ts', readFile(dir, 'src/model.ts').replace('i <= 4', 'i <= 5'));
+      await w.waitFor(/^rebuilt src\/model\.grad\.ts in \d+ ms$/m, from);
+      from = w.output.length;
+      writeFile(dir, 'src/geometry.ts', source.replace('x * x + y * y', 'x * x + y * y + 1'));
+      await w.waitFor(/^rebuilt src\/geometry\.grad\.ts in \d+ ms$/m, from);
+      expect(w.output).not.toMatch(/internal error|ADC199/);
+    } finally {
+      await w.stop('SIGKILL');
+    }
   });
 });

@@ -91,4 +91,20 @@ describe('internal errors', () => {
     expect(r.code).toBe(1);
     expect(stackFrames(r.stderr).length).toBeGreaterThan(0);
   });
+
+  it('an exception while compiling one function is ADC199 at that function, and every other file is built', () => {
+    const own = makeProject(sampleProject);
+    try {
+      // square is a callee of energy, in another file: the error is where it happened, in src/lib/util.ts.
+      const r = adc(['build', 'src'], own, { ADC_TEST_INTERNAL_ERROR_IN: 'square' });
+      expect(r.stderr).toMatch(/^src\/lib\/util\.ts:1:17: error ADC199: internal error while compiling 'square': injected by ADC_TEST_INTERNAL_ERROR_IN\. Please report it/m);
+      expect(r.stderr).not.toMatch(/^adc: internal error/m);
+      expect(stackFrames(r.stderr)).toEqual([]);
+      expect(listFiles(own).filter((f) => f.endsWith('.grad.ts'))).toEqual(['src/geometry.grad.ts']);
+      expect(r.stderr).toMatch(/^built 1 file, 2 functions in [\d.]+ s \(1 failed\)$/m);
+      expect(r.code).toBe(1);
+    } finally {
+      removeProject(own);
+    }
+  });
 });

@@ -33,7 +33,7 @@ export function check(paths: readonly string[], flags: CommonFlags, reporter: Re
   let upToDate = 0;
   let functions = 0;
   for (const o of outcomes) {
-    if (!o.generated) continue;
+    if (!o.generated || isFailure(o)) continue; // its errors were reported: nothing on disk to compare
     const shown = reporter.display(o.generated.path);
     let onDisk: string | undefined;
     try {
@@ -58,7 +58,7 @@ export function check(paths: readonly string[], flags: CommonFlags, reporter: Re
   }
 
   const failed = outcomes.filter(isFailure).length;
-  const total = outcomes.filter((o) => o.generated).length;
+  const total = outcomes.filter((o) => o.generated && !isFailure(o)).length;
   const time = seconds(reporter.elapsed());
   if (problems.size === 0 && failed === 0) {
     reporter.line(`check: ${plural(upToDate, 'generated file')} up to date (${plural(functions, 'function')}) in ${time}`);

@@ -15,7 +15,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { outputPath } from '../../compiler';
-import { buildAll, buildSource, isFailure, summary, type SourceOutcome } from '../compile';
+import { buildAll, buildSource, isFailure, sameOutputs, summary, type SourceOutcome } from '../compile';
 import { discover, hasMarker, isGenerated, isSelected, isSourceName } from '../discover';
 import { ExitCode } from '../errors';
 import { plural, type Reporter } from '../report';
@@ -133,7 +133,7 @@ class WatchState {
   }
 
   private rebuild(source: string, started: number): void {
-    const o = buildSource(this.session, source, this.settings, { write: true }, this.reporter);
+    const o = buildSource(this.session, source, this.settings, { write: true, sameOutput: sameOutputs([...this.sources].sort(), this.settings) }, this.reporter);
     this.record(o);
     const ms = Date.now() - started;
     const shown = this.reporter.display(o.output);

@@ -9,6 +9,7 @@
 import { ts } from 'ts-morph';
 import { errors, type Diagnostic } from '../diagnostics/catalog';
 import { positionOf } from './position';
+import { forEachNode } from './walk';
 
 export type FunctionNode = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction;
 
@@ -103,15 +104,13 @@ export function findMarked(sf: ts.SourceFile): { marked: MarkedFunction[]; diagn
     marked.push({ source: fn, wrt: params.filter((p) => names.includes(p)), explicit: true });
   }
   // A tag anywhere else (methods, nested functions, default exports) cannot be honoured.
-  const visit = (node: ts.Node): void => {
+  forEachNode(sf, (node) => {
     if ((ts.isFunctionLike(node) || ts.isVariableStatement(node)) && !topLevel.has(node)) {
       const tag = differentiableTag(node);
       const isTopVar = ts.isVariableStatement(node) && node.parent === sf;
       if (tag && !isTopVar) diagnostics.push(errors.badTag(positionOf(tag, sf), 'only module-level functions (function declarations or const arrow functions) can be marked'));
     }
-    ts.forEachChild(node, visit);
-  };
-  visit(sf);
+  });
   return { marked, diagnostics };
 }
 

@@ -13,6 +13,7 @@ import { errors } from '../diagnostics/catalog';
 import { isArrayType, type ArrayType, type PrimName, type Stmt, type TempId, type Type, type VarId } from '../ir/types';
 import { mathFunctions, rule } from '../rules/table';
 import { resolveCallee } from '../1-frontend/functions';
+import { forEachNode } from '../1-frontend/walk';
 import { irType } from './types';
 import { fail, pos, type LowerContext } from './context';
 import { checkCaptures, isOpaqueExpr, localFunctionOf, localTypeOf, lowerExpr, opaqueRoot, prim, skipOuter, typeOfNode } from './expressions';
@@ -140,16 +141,11 @@ function lowerConcatenation(cx: LowerContext, e: ts.ArrayLiteralExpression, type
  * variable of that name only makes this answer true where false would do.
  */
 function assigns(fn: ts.FunctionLikeDeclaration, name: string): boolean {
-  let found = false;
   const isName = (e: ts.Expression) => ts.isIdentifier(skipOuter(e)) && (skipOuter(e) as ts.Identifier).text === name;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
-    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment && isName(n.left)) found = true;
-    if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken) && isName(n.operand)) found = true;
-    ts.forEachChild(n, visit);
-  };
-  if (fn.body) visit(fn.body);
-  return found;
+  const assigned = (n: ts.Node) =>
+    (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment && isName(n.left)) ||
+    ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken) && isName(n.operand));
+  return fn.body !== undefined && forEachNode(fn.body, (n) => (assigned(n) ? 'stop' : undefined));
 }
 
 /**

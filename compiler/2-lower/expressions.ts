@@ -12,6 +12,7 @@ import { errors } from '../diagnostics/catalog';
 import { isArrayType, isOpaqueType, type PrimName, type Stmt, type TempId, type Type } from '../ir/types';
 import { mathConstants, mathFunctions, rule } from '../rules/table';
 import { resolveCallee } from '../1-frontend/functions';
+import { forEachNode } from '../1-frontend/walk';
 import { fail, pos, type LocalFunction, type LowerContext } from './context';
 import { dataType, irType } from './types';
 import { lowerLoopBody, namedArray } from './statements';
@@ -388,14 +389,7 @@ export function assignable(cx: LowerContext, target: ts.Expression): number {
 
 function lowerBinary(cx: LowerContext, e: ts.BinaryExpression): TempId {
   const k = e.operatorToken.kind;
-  const arith = arithmetic[k] ?? bitwise[k];
-  if (arith) {
-    const l = lowerExpr(cx, e.left);
-    const r = lowerExpr(cx, e.right);
-    requireNumber(cx, e.left, l);
-    requireNumber(cx, e.right, r);
-    return prim(cx, arith, [l, r]);
-  }
+  if (arithmeticOf(e)) return lowerArithmetic(cx, e);
   const cmp = comparison[k];
   // `x === undefined`, `row != null`: whether a value (an element past the end, a missing part of read-only data) is there.
   const absent = (n: ts.Expression) => (ts.isIdentifier(skipOuter(n)) && (skipOuter(n) as ts.Identifier).text === 'undefined' && cx.fn.lookup('undefined') === undefined) || skipOuter(n).kind === ts.SyntaxKind.NullKeyword;
@@ -464,6 +458,29 @@ function lowerBinary(cx: LowerContext, e: ts.BinaryExpression): TempId {
     return lowerExpr(cx, e.right);
   }
   return fail(errors.unsupportedExpression(pos(cx, e.operatorToken), `operator '${e.operatorToken.getText(cx.sf)}'`));
+}
+
+function arithmeticOf(e: ts.Expression): PrimName | undefined {
+  return ts.isBinaryExpression(e) ? (arithmetic[e.operatorToken.kind] ?? bitwise[e.operatorToken.kind]) : undefined;
+}
+
+/**
+ * `a + b - c * d + …` ⇒ one op per operator, left to right. The left operands
+ * of the chain are followed in a loop, not by recursion: a sum of thousands of
+ * terms (unrolled code) lowers like a short one.
+ */
+function lowerArithmetic(cx: LowerContext, e: ts.BinaryExpression): TempId {
+  const chain: ts.BinaryExpression[] = [e];
+  for (let left = skipOuter(e.left); arithmeticOf(left); left = skipOuter((left as ts.BinaryExpression).left)) chain.push(left as ts.BinaryExpression);
+  let value = lowerExpr(cx, chain[chain.length - 1].left);
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const link = chain[i];
+    const r = lowerExpr(cx, link.right);
+    requireNumber(cx, link.left, value);
+    requireNumber(cx, link.right, r);
+    value = prim(cx, arithmeticOf(link)!, [value, r]);
+  }
+  return value;
 }
 
 /**
@@ -674,7 +691,8 @@ export function localFunctionOf(cx: LowerContext, node: ts.Expression): LocalFun
 export function checkCaptures(cx: LowerContext, local: LocalFunction, at: ts.Node): void {
   if (cx.inlining.has(local.fn)) return fail(errors.closure(pos(cx, at), `'${local.name}' calls itself: move it to module level`));
   const inside = (d: ts.Node, n: ts.Node) => d.getSourceFile() === n.getSourceFile() && d.pos >= n.pos && d.end <= n.end;
-  const visit = (n: ts.Node): void => {
+  if (!local.fn.body) return;
+  forEachNode(local.fn.body, (n) => {
     if (ts.isIdentifier(n) && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) {
       const decl = cx.checker.getSymbolAtLocation(n)?.valueDeclaration;
       if (decl && inside(decl, cx.root) && !inside(decl, local.fn) && !cx.localFunctions.has(decl)) {
@@ -683,9 +701,7 @@ export function checkCaptures(cx: LowerContext, local: LocalFunction, at: ts.Nod
           return fail(errors.closure(pos(cx, at), `'${local.name}' uses '${n.text}', which is not the same variable where it is called: rename one of them`));
       }
     }
-    ts.forEachChild(n, visit);
-  };
-  if (local.fn.body) visit(local.fn.body);
+  });
 }
 
 /**

@@ -4,7 +4,8 @@
  * Guarantees: parameters and locals have IR types (number, boolean, numeric
  * arrays); every path of the body ends in `return`; each user function called is
  * recorded in `callees` (the driver lowers them on demand). Anything outside the
- * supported subset is a `CompileError` with a position.
+ * supported subset is a `CompileError` with a position, and so is code nested
+ * deeper than every later phase can follow (ADC119, checked first).
  */
 import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
@@ -12,6 +13,8 @@ import type { IRFunction, Stmt, TempId, VarId } from '../ir/types';
 import { forEachStmtNumbered, usesOf } from '../ir/walk';
 import type { FunctionSource } from '../1-frontend/functions';
 import { originOf, positionOf } from '../1-frontend/position';
+import { diskPath } from '../1-frontend/file-system';
+import { checkNesting } from '../1-frontend/nesting';
 import { FunctionBuilder } from './builder';
 import { atStatement, fail, type LowerContext } from './context';
 import { constantDefault, lowerExpr } from './expressions';
@@ -29,6 +32,7 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Low
   const node = src.node;
   const sf = src.sourceFile;
   const where = (n: ts.Node) => positionOf(n, sf);
+  checkNesting(src);
   if (node.asteriskToken) fail(errors.asyncOrGenerator(where(src.nameNode), 'generator'));
   if ((ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) fail(errors.asyncOrGenerator(where(src.nameNode), 'async'));
 
@@ -90,7 +94,7 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Low
   const ir: IRFunction = {
     key: src.key,
     name: src.name,
-    file: src.file,
+    file: diskPath(src.file),
     exported: src.exported,
     params,
     returnType,

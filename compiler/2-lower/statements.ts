@@ -10,6 +10,7 @@
 import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
 import { isArrayType, isOpaqueType, type ArrayType, type Region, type Stmt, type TempId, type Type, type VarId } from '../ir/types';
+import { forEachNode } from '../1-frontend/walk';
 import { atStatement, fail, pos, type LowerContext } from './context';
 import { dataGet, isOpaqueExpr, localTypeOf, lowerCondition, lowerExpr, skipOuter } from './expressions';
 import { arrayVar, indexLoop, isFreshArray, lowerArrayCreation, lowerArrayDestructuring, lowerFillCall } from './arrays';
@@ -463,11 +464,11 @@ function lowerFunctionBody(cx: LowerContext, cb: ts.ArrowFunction | ts.FunctionE
 /** Returns of this function body (not of functions nested in it). */
 function countReturns(node: ts.Node): number {
   let n = 0;
-  const visit = (c: ts.Node): void => {
+  forEachNode(node, (c) => {
+    if (c === node) return;
     if (ts.isReturnStatement(c)) n++;
-    if (!ts.isFunctionLike(c)) ts.forEachChild(c, visit);
-  };
-  ts.forEachChild(node, visit);
+    if (ts.isFunctionLike(c)) return 'skip';
+  });
   return n;
 }
 

@@ -16,6 +16,7 @@
  * discriminant again, from its variable or from a hidden `const`).
  */
 import { ts } from 'ts-morph';
+import { forEachNode } from '../1-frontend/walk';
 import { errors } from '../diagnostics/catalog';
 import type { TempId } from '../ir/types';
 import { fail, pos, type LowerContext } from './context';
@@ -113,7 +114,8 @@ function writesNothing(e: ts.Expression): boolean {
 
 /** An unlabeled `break` in this statement that leaves the enclosing switch (not one of a nested loop or switch). */
 function breaksSwitch(node: ts.Node): boolean {
-  if (ts.isBreakStatement(node)) return !node.label;
-  if (ts.isIterationStatement(node, false) || ts.isSwitchStatement(node) || ts.isFunctionLike(node)) return false;
-  return ts.forEachChild(node, breaksSwitch) === true;
+  return forEachNode(node, (n) => {
+    if (ts.isBreakStatement(n)) return n.label ? undefined : 'stop';
+    if (ts.isIterationStatement(n, false) || ts.isSwitchStatement(n) || ts.isFunctionLike(n)) return 'skip';
+  });
 }

@@ -64,6 +64,7 @@ export interface JsParam {
 export interface JsFunction {
   readonly name: string;
   readonly exported: boolean;
+  /** One line of text for its doc comment (the printer escapes anything that would end it). */
   readonly doc?: string;
   readonly params: readonly JsParam[];
   readonly returnType?: string;
@@ -78,6 +79,7 @@ export interface JsImport {
 }
 
 export interface JsFile {
+  /** Lines of the `//` comment the file opens with. */
   readonly header: readonly string[];
   readonly imports: readonly JsImport[];
   /** Module-level statements placed before the functions (e.g. reusable result objects). */
@@ -283,6 +285,74 @@ export const b = {
   break: (label?: string): JsStmt => ({ k: 'break', label }),
   continue: (label?: string): JsStmt => ({ k: 'continue', label }),
 };
+
+/**
+ * How deep an expression may grow by writing single-use values into the
+ * expression that uses them; deeper, the emitters give the value a name
+ * (`const t3 = …`). Every later walk of the tree (the simplifier, the
+ * printers, TypeScript's own printer and checker on the generated file)
+ * recurses once per level: this keeps them far from the end of the stack,
+ * whatever the source (a sum of thousands of terms in unrolled code).
+ */
+export const maxInlineDepth = 64;
+
+const depths = new WeakMap<JsExpr, number>();
+
+/** How deep `e` nests (a name or a literal: 1), found without recursion and remembered per node. */
+export function depthOf(e: JsExpr): number {
+  const pending: JsExpr[] = [e];
+  while (pending.length > 0) {
+    const top = pending[pending.length - 1];
+    if (depths.has(top)) {
+      pending.pop();
+      continue;
+    }
+    const children = childrenOf(top);
+    const unknown = children.filter((c) => !depths.has(c));
+    if (unknown.length > 0) {
+      pending.push(...unknown);
+      continue;
+    }
+    depths.set(top, 1 + children.reduce((m, c) => Math.max(m, depths.get(c)!), 0));
+    pending.pop();
+  }
+  return depths.get(e)!;
+}
+
+/** The direct subexpressions of `e`. */
+function childrenOf(e: JsExpr): readonly JsExpr[] {
+  switch (e.k) {
+    case 'num':
+    case 'bool':
+    case 'str':
+    case 'id':
+      return [];
+    case 'bin':
+      return [e.l, e.r];
+    case 'un':
+    case 'as':
+    case 'nonNull':
+      return [e.e];
+    case 'call':
+      return [e.fn, ...e.args];
+    case 'member':
+      return [e.obj];
+    case 'index':
+      return [e.obj, e.index];
+    case 'cond':
+      return [e.c, e.a, e.b];
+    case 'obj':
+      return e.props.map(([, v]) => v);
+    case 'arr':
+      return e.elems;
+    case 'new':
+      return e.args;
+    case 'assignExpr':
+      return [e.target, e.value];
+    case 'postfix':
+      return [e.target];
+  }
+}
 
 /** Names referenced by an expression (identifiers at the root of member chains included). */
 export function namesIn(e: JsExpr, into: Set<string> = new Set()): Set<string> {

@@ -3,7 +3,11 @@
  *
  * Guarantees: the output is a pure function of the input tree (byte-identical
  * for identical trees), parses as TypeScript, and keeps every `comment`
- * statement as a `//` line above the statement that follows it.
+ * statement as a `//` line above the statement that follows it. Comment texts
+ * (which hold file names and source text) cannot end their comment early: each
+ * line break in them is written as its escape (`\n`, `\u2028`), and in a doc
+ * comment a `*` before `/` as `*\/`; string literals are escaped by the
+ * TypeScript printer.
  */
 import { ts } from 'ts-morph';
 import type { JsExpr, JsFile, JsFunction, JsStmt, BinOp, AssignOp } from './js';
@@ -125,6 +129,20 @@ function samePrecedence(a: BinOp, b: BinOp): boolean {
   return level(a) === level(b);
 }
 
+/** Whatever would end a line: TypeScript's line terminators. */
+const lineBreaks = /\r\n|[\n\r\u2028\u2029]/g;
+const escapes: Record<string, string> = { '\r\n': '\\r\\n', '\n': '\\n', '\r': '\\r', '\u2028': '\\u2028', '\u2029': '\\u2029' };
+
+/** `text` as the rest of a `//` comment: one line whatever it holds. */
+function lineComment(text: string): string {
+  return text.replace(lineBreaks, (b) => escapes[b]);
+}
+
+/** `text` inside a `/** … *\/` comment: one line, and never its end. */
+function docComment(text: string): string {
+  return lineComment(text).replace(/\*\//g, '*\\/');
+}
+
 function stmts(list: readonly JsStmt[]): ts.Statement[] {
   const out: ts.Statement[] = [];
   let pending: string[] = [];
@@ -134,13 +152,13 @@ function stmts(list: readonly JsStmt[]): ts.Statement[] {
       continue;
     }
     const node = stmt(s);
-    for (const text of pending) ts.addSyntheticLeadingComment(node, ts.SyntaxKind.SingleLineCommentTrivia, ` ${text}`, true);
+    for (const text of pending) ts.addSyntheticLeadingComment(node, ts.SyntaxKind.SingleLineCommentTrivia, ` ${lineComment(text)}`, true);
     pending = [];
     out.push(node);
   }
   if (pending.length > 0) {
     const node = f.createNotEmittedStatement(f.createEmptyStatement());
-    for (const text of pending) ts.addSyntheticLeadingComment(node, ts.SyntaxKind.SingleLineCommentTrivia, ` ${text}`, true);
+    for (const text of pending) ts.addSyntheticLeadingComment(node, ts.SyntaxKind.SingleLineCommentTrivia, ` ${lineComment(text)}`, true);
     out.push(node);
   }
   return out;
@@ -213,11 +231,7 @@ function functionDecl(fn: JsFunction): ts.FunctionDeclaration {
     fn.returnType ? typeNode(fn.returnType) : undefined,
     block(fn.body),
   );
-  if (fn.doc) {
-    const lines = fn.doc.split('\n');
-    const text = lines.length === 1 ? `* ${lines[0]} ` : `*\n${lines.map((l) => ` * ${l}`.trimEnd()).join('\n')}\n `;
-    ts.addSyntheticLeadingComment(node, ts.SyntaxKind.MultiLineCommentTrivia, text, true);
-  }
+  if (fn.doc) ts.addSyntheticLeadingComment(node, ts.SyntaxKind.MultiLineCommentTrivia, `* ${docComment(fn.doc)} `, true);
   return node;
 }
 
@@ -241,11 +255,12 @@ export function printExpression(e: JsExpr): string {
 export function printFile(file: JsFile): string {
   const sf = ts.createSourceFile('out.ts', '', ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
   const parts: string[] = [];
-  parts.push(file.header.map((l) => `// ${l}`.trimEnd()).join('\n'));
+  parts.push(file.header.map((l) => `// ${lineComment(l)}`.trimEnd()).join('\n'));
   if (file.imports.length > 0) {
+    const from = (m: string) => printer.printNode(ts.EmitHint.Expression, f.createStringLiteral(m), sf);
     const lines = file.imports.map((imp) => {
-      if (imp.namespace) return `import * as ${imp.namespace} from ${JSON.stringify(imp.from)};`;
-      return `import ${imp.typeOnly ? 'type ' : ''}{ ${imp.names.join(', ')} } from ${JSON.stringify(imp.from)};`;
+      if (imp.namespace) return `import * as ${imp.namespace} from ${from(imp.from)};`;
+      return `import ${imp.typeOnly ? 'type ' : ''}{ ${imp.names.join(', ')} } from ${from(imp.from)};`;
     });
     parts.push(lines.join('\n'));
   }

@@ -89,11 +89,24 @@ export const errors = {
   arity: (p: Position, name: string, expected: number, got: number) =>
     at(p, 'ADC117', `'${name}' takes ${expected} argument(s) but is called with ${got}`),
   assignmentToConst: (p: Position, name: string) => at(p, 'ADC118', `cannot assign to '${name}'`),
+  tooDeep: (p: Position, what: 'expression' | 'statements', levels: string, limit: number) =>
+    at(
+      p,
+      'ADC119',
+      `${what} nested too deeply (${levels} levels; the limit is ${limit}): ${what === 'expression' ? 'split it into intermediate variables' : 'move inner blocks into functions'}`,
+    ),
   notFound: (path: string) => at(undefined, 'ADC190', `no such file or directory: ${path}`),
   unwritable: (path: string, reason: string) => at(undefined, 'ADC191', `cannot write ${path}: ${reason}`),
   tsconfig: (file: string, detail: string) => at(undefined, 'ADC192', `invalid ${file}: ${detail}`),
-  internal: (fn: string, detail: string) =>
-    at(undefined, 'ADC199', `internal error while compiling '${fn}': ${detail}. Please report it at https://github.com/ts-adc/ts-adc/issues with the function's source.`),
+  unreadable: (p: Position, why: string) => at(p, 'ADC193', `cannot read the file: ${why}`),
+  notUtf8: (p: Position) =>
+    at(p, 'ADC193', 'the file is not valid UTF-8 (here is its first byte that is not): save it as UTF-8, so that the text copied into generated code is the text you wrote'),
+  internal: (p: Position | undefined, fn: string | undefined, detail: string) =>
+    at(
+      p,
+      'ADC199',
+      `internal error while compiling ${fn === undefined ? 'this file' : `'${fn}'`}: ${detail}. Please report it at https://github.com/ts-adc/ts-adc/issues with the ${fn === undefined ? "file's" : "function's"} source.`,
+    ),
 } as const;
 
 /** `path:line:col: error ADCnnn: message` and, when known, the code frame below it. */
@@ -111,7 +124,8 @@ export function formatDiagnostic(d: Diagnostic, relativeTo?: (file: string) => s
  *      |             ^^^^^^^
  */
 export function codeFrame(text: string, line: number, col: number, length: number): string {
-  const lines = text.split(/\r?\n/);
+  // Lines as TypeScript counts them: \r and the Unicode line and paragraph separators end a line too.
+  const lines = text.split(/\r\n|[\n\r\u2028\u2029]/);
   const first = Math.max(1, line - 2);
   const width = String(line).length;
   const out: string[] = [];

@@ -234,6 +234,7 @@ export interface IRFunction {
   /** Unique key: `<absolute source path>#<name>`. */
   readonly key: string;
   readonly name: string;
+  /** The path of its source file on disk. */
   readonly file: string;
   readonly exported: boolean;
   readonly params: readonly VarId[];

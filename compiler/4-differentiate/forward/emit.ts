@@ -16,7 +16,7 @@ import { analyzeActivity, type Activity } from '../../3-analyze/activity';
 import { forEachStmt, forEachStmtNumbered } from '../../ir/walk';
 import { rule, partialsOf } from '../../rules/table';
 import { analyzeFiniteness, guarded, type Finiteness } from '../../3-analyze/finiteness';
-import { b, namesIn, isAtom, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
+import { b, depthOf, maxInlineDepth, namesIn, isAtom, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
 import { FunctionNames } from '../names';
 import { removeDeadCode } from '../dead-code';
 import { cse } from '../../ir/cse';
@@ -357,7 +357,8 @@ class ForwardEmitter {
       this.pe.set(s.id, primal); // the pushforward call bound value and tangent already
       return;
     }
-    const mustBind = s.op === 'call';
+    // A call is bound; so is a value that would make its user's expression too deep.
+    const mustBind = s.op === 'call' || depthOf(primal) > maxInlineDepth;
     let named = false;
     // A read is as cheap as its name, but only while nothing overwrites the variable before its uses
     // (also a read negated, `-p`: an atom that names a variable).
@@ -378,7 +379,8 @@ class ForwardEmitter {
     const tangent = this.tangentExpr(s);
     // A named value gets a named tangent right below it: the code reads line by line.
     // (the tangent of a read names the variable's tangent: the same rule)
-    const inline = (isAtom(tangent) && keeps) || this.isCheapLoad(s, tangent) || (!named && this.tangentRefs[s.id] <= 1 && this.uses.movable[s.id]);
+    const inline =
+      (isAtom(tangent) && keeps) || this.isCheapLoad(s, tangent) || (!named && this.tangentRefs[s.id] <= 1 && this.uses.movable[s.id] && depthOf(tangent) <= maxInlineDepth);
     const alias = this.nameAfter.get(s.id);
     if (inline && !(alias !== undefined && this.declaredByOp.has(alias) && this.activeVar(alias))) {
       this.te.set(s.id, tangent);

@@ -14,7 +14,7 @@
 import { isArrayType, isTypedArray, type IRFunction, type Op, type Stmt, type TempId, type VarId } from '../../ir/types';
 import { usesOf } from '../../ir/walk';
 import { rule, partialsOf } from '../../rules/table';
-import { b, isAtom, namesIn, sameExpr, type JsExpr, type JsStmt } from '../../5-print/js';
+import { b, depthOf, isAtom, maxInlineDepth, namesIn, sameExpr, type JsExpr, type JsStmt } from '../../5-print/js';
 import type { Activity } from '../../3-analyze/activity';
 import type { FunctionNames } from '../names';
 import type { FileContext } from '../context';
@@ -102,6 +102,8 @@ export class BlockAdjoint {
       if (!names) this.refNames.set(t, (names = []));
       names.push(n);
     }
+    // Thousands of uses (x in a sum of thousands of terms) would make one sum too deep to print: fix what is there.
+    if (list.length >= maxInlineDepth) this.fix(t, list);
   }
 
   /** Before `name` changes, temps whose pending adjoint reads it get their adjoint fixed in a const. */
@@ -110,12 +112,16 @@ export class BlockAdjoint {
     if (!temps || temps.size === 0) return;
     for (const t of [...temps].sort((x, y) => x - y)) {
       const list = this.contrib.get(t);
-      if (!list || list.length === 0) continue;
-      const tname = this.env.names.fresh(`${this.env.names.temp(t)}_bar`);
-      this.out.push(b.const(tname, b.sum(list)));
-      this.contrib.set(t, [b.id(tname)]);
+      if (list && list.length > 0) this.fix(t, list);
     }
     this.refs.delete(name);
+  }
+
+  /** `const t_bar = <the contributions so far>`, which then stand for them. */
+  private fix(t: TempId, list: readonly JsExpr[]): void {
+    const tname = this.env.names.fresh(`${this.env.names.temp(t)}_bar`);
+    this.out.push(b.const(tname, b.sum(list)));
+    this.contrib.set(t, [b.id(tname)]);
   }
 
   /** `v_bar = e` (after a pending zero) or `v_bar += e`. */
@@ -149,7 +155,7 @@ export class BlockAdjoint {
 
   /** A temp's adjoint as something cheap to repeat (a name or a literal). */
   private named(t: TempId, e: JsExpr, uses: number): JsExpr {
-    if (isAtom(e) || uses <= 1) return e;
+    if (isAtom(e) || (uses <= 1 && depthOf(e) <= maxInlineDepth)) return e;
     const name = this.env.names.tempAdjoint(t);
     this.out.push(b.const(name, e));
     return b.id(name);

@@ -20,7 +20,7 @@ import { analyzeFiniteness, guarded, type Finiteness } from '../../3-analyze/fin
 import { integerVars } from '../../3-analyze/integers';
 import { planReverse, derivativeRefs, type BlockInfo, type FusedLoop, type RNode } from '../../3-analyze/tbr';
 import { findFusions } from '../../3-analyze/fusion';
-import { b, isAtom, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
+import { b, depthOf, isAtom, maxInlineDepth, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
 import { FunctionNames } from '../names';
 import type { FileContext } from '../context';
 import { checkStmt, constDecl, hoistedDecl, paramDecl, jsType, primalExpression, writtenParams, zeroArrayExpr } from '../arrays';
@@ -647,7 +647,7 @@ class ReverseEmitter {
           }
           const mustName = (top && this.keep.has(s.id) && !(s.op === 'read' && this.stable[s.var])) || this.conds.has(s.id) || blk.taped.has(s.id);
           const movable = this.movable(stmts, i);
-          const single = this.useCount[s.id] <= 1 && movable;
+          const single = this.useCount[s.id] <= 1 && movable && depthOf(e) <= maxInlineDepth;
           // A name or literal is repeated freely, a read (also negated, `-p`) only while its variable keeps its value.
           const named = namedVariable(s, (t) => this.opsOf(stmts).get(t));
           const atom = isAtom(e) && (named === undefined || movable || this.stable[named]);
@@ -956,7 +956,7 @@ class ReverseEmitter {
       }
       if (s.kind !== 'op' || !blk.needed.has(s.id) || recorded.has(s.id)) continue;
       const e = this.primal(s, env);
-      if (isAtom(e) || ((refs.get(s.id) ?? 0) <= 1 && s.op !== 'call' && !(blk.replay && s.op === 'load'))) env.set(s.id, e);
+      if (isAtom(e) || ((refs.get(s.id) ?? 0) <= 1 && s.op !== 'call' && !(blk.replay && s.op === 'load') && depthOf(e) <= maxInlineDepth)) env.set(s.id, e);
       else {
         const name = this.names.temp(s.id);
         out.push(constDecl(name, e, this.fn.temps[s.id]));

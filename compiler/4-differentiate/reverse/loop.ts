@@ -1,0 +1,86 @@
+/**
+ * Both sweeps of a loop (control-normalized: `while (true) { test; if (!cond) break; body }`).
+ *
+ *   forward:  let trips = 0;                  reverse:  for (let k = trips; k > 0; k--) {
+ *             while (c) { body; trips++ }                 reverse body; reverse test
+ *             (tape.pushInt(trips) if nested                }
+ *              in another loop)
+ *
+ * The trip count is the loop's only decision: `break`, `continue` and early
+ * `return` became flags and guards in the body (normalize.ts). A counter the
+ * plan marks (`v = c` before the loop, `v += step` its only write) is set from
+ * the trip count before reversing, instead of being recorded. Arrays the plan
+ * snapshots are recorded whole as each iteration starts and put back as the
+ * reverse sweep finishes it.
+ */
+import { b, type JsStmt } from '../../5-print/js';
+import type { Construct, LoopNode, Sweep } from './sweep';
+
+/** The trip counter of each loop that records one, by loop id. */
+const countersKey = {};
+const countersOf = (sw: Sweep) => sw.stateOf(countersKey, () => new Map<number, string>());
+
+export const loop: Construct<LoopNode> = {
+  forward(sw: Sweep, n: LoopNode, out: JsStmt[]): void {
+    const l = n.stmt;
+    const record = sw.hasReverse(n);
+    const counter = record ? sw.names.fresh('trips') : '';
+    if (record) {
+      countersOf(sw).set(l.id, counter);
+      if (n.nested && !n.inLoop) {
+        // Runs at most once: its trip count waits in a local declared at the top of the function.
+        sw.hoistedDecisions.push(b.let(counter, b.num(0)));
+        out.push(b.assign(counter, b.num(0)));
+      } else out.push(b.let(counter, b.num(0)));
+    }
+    const test: JsStmt[] = [];
+    sw.forward(n.test, test);
+    const body: JsStmt[] = [];
+    // Scratch arrays the iteration fills then reads are recorded whole as it starts.
+    for (const v of n.snapshots) {
+      const arr = b.id(sw.names.variable(v));
+      body.push(b.comment(`${sw.names.variable(v)} as this iteration finds it`));
+      body.push(sw.forEachIndex(b.member(arr, 'length'), (k) => [b.expr(sw.tape('push', [b.index(arr, k)]))]));
+    }
+    sw.forward(n.body, body);
+    if (record) body.push({ k: 'expr', e: { k: 'postfix', op: '++', target: b.id(counter) } });
+    const cond = sw.fwd.get(l.cond!)!;
+    out.push(b.comment(l.origin.text));
+    if (test.length === 0) out.push({ k: 'while', test: cond, body });
+    else out.push({ k: 'while', test: b.bool(true), body: [...test, b.if(b.not(cond), [b.break()]), ...body] });
+    if (record && n.nested && n.inLoop) out.push(b.expr(sw.tape('pushInt', [b.id(counter)])));
+  },
+
+  reverse(sw: Sweep, n: LoopNode, out: JsStmt[]): void {
+    const l = n.stmt;
+    const counter = countersOf(sw).get(l.id)!;
+    out.push(b.comment(`reverse of ${l.origin.text.replace(/;$/, '')}`));
+    const popped = n.nested && n.inLoop;
+    const count = popped ? sw.names.fresh('trips') : counter;
+    if (popped) out.push(b.const(count, sw.tape('popInt')));
+    if (n.counter) {
+      // The counter's value at the end of the loop, from the trip count (nothing was recorded).
+      const { start, step, base } = n.counter;
+      const steps = step === 1 ? b.id(count) : b.mul(b.num(step), b.id(count));
+      const from = base === undefined ? b.num(start) : b.add(b.id(sw.names.variable(base)), b.num(start));
+      out.push(b.assign(sw.names.variable(n.counter.var), b.add(from, steps)));
+    }
+    const test: JsStmt[] = [];
+    sw.reverse(n.test, test);
+    const body: JsStmt[] = [];
+    sw.reverse(n.body, body);
+    for (const v of [...n.snapshots].reverse()) {
+      const arr = b.id(sw.names.variable(v));
+      body.push(b.comment(`${sw.names.variable(v)} back as this iteration found it`));
+      body.push(sw.forEachIndex(b.member(arr, 'length'), (k) => [b.assign(b.index(arr, k), sw.tape('pop'))], true));
+    }
+    body.push(...test);
+    out.push(...test);
+    const k = sw.names.fresh('k');
+    out.push({ k: 'for', init: b.let(k, b.id(count)), test: b.bin('>', b.id(k), b.num(0)), update: { k: 'postfix', op: '--', target: b.id(k) }, body });
+  },
+
+  hasReverse(sw: Sweep, n: LoopNode): boolean {
+    return n.snapshots.length > 0 || n.test.some((c) => sw.hasReverse(c)) || n.body.some((c) => sw.hasReverse(c));
+  },
+};

@@ -1,0 +1,295 @@
+/**
+ * The state of one reverse-mode function while both sweeps are emitted, and
+ * the dispatch over plan nodes. Each construct (a straight-line block, a
+ * branch, a loop, a fused loop) lives in its own file and emits both of its
+ * sweeps there (`Construct`); it recurses into nested nodes through
+ * `sw.forward(nodes, out)` and `sw.reverse(nodes, out)`, so construct files
+ * never import each other.
+ *
+ * What constructs share lives here: names, the forward sweep's expression of
+ * each temp (`fwd`), which variables keep one value (`stable`), the tape, and
+ * the declarations hoisted to the top of the function. What only one construct
+ * needs stays in that construct's file.
+ */
+import { assertNever, type IRFunction, type Op, type Stmt, type TempId, type VarId } from '../../ir/types';
+import type { Activity } from '../../3-analyze/activity';
+import type { Finiteness } from '../../3-analyze/finiteness';
+import type { BlockInfo, FusedLoop, RNode } from '../../3-analyze/tbr';
+import { b, type JsExpr, type JsStmt } from '../../5-print/js';
+import type { FunctionNames } from '../names';
+import type { FileContext } from '../context';
+import { primalExpression } from '../arrays';
+
+export interface ReverseConvention {
+  readonly kind: 'public' | 'internal';
+  readonly name: string;
+  readonly exported: boolean;
+  readonly doc?: string;
+}
+
+export type IfNode = Extract<RNode, { kind: 'if' }>;
+export type LoopNode = Extract<RNode, { kind: 'loop' }>;
+
+/** Both sweeps of one kind of plan node. */
+export interface Construct<N extends RNode> {
+  /** The primal code, recording what the reverse sweep will need. */
+  forward(sw: Sweep, n: N, out: JsStmt[]): void;
+  /** The adjoint code, undoing what the forward sweep recorded. */
+  reverse(sw: Sweep, n: N, out: JsStmt[]): void;
+  /** Whether the node has anything to do in the reverse sweep (if not, nothing is recorded for it either). */
+  hasReverse(sw: Sweep, n: N): boolean;
+}
+
+/** The construct of each kind of plan node: adding a kind is a compile error until it has its file. */
+export interface Constructs {
+  readonly block: Construct<BlockInfo>;
+  readonly if: Construct<IfNode>;
+  readonly loop: Construct<LoopNode>;
+  readonly fused: Construct<FusedLoop>;
+}
+
+export class Sweep {
+  /** Temps referenced by the adjoint of a top-level block: they must keep a name from the forward sweep. */
+  readonly keep = new Set<TempId>();
+  /** Temps whose value the reverse sweep reads through a name: conditions of top-level ifs. */
+  readonly conds = new Set<TempId>();
+  readonly useCount: number[];
+  /** The forward sweep's expression of each temp (a name, or an expression cheap to repeat). */
+  readonly fwd = new Map<TempId, JsExpr>();
+  /** Variables that hold one value for the whole function (parameters never assigned, top-level consts). */
+  readonly stable: boolean[];
+  /** Variables declared in the body of a fused loop: their adjoints live in one iteration. */
+  readonly iterationLocal = new Set<VarId>();
+  /** Inside a fused loop: adjoints summed under another name, and the accumulator's fixed adjoint (1). */
+  readonly renamed = new Map<VarId, string>();
+  readonly renamedArrays = new Map<VarId, string>();
+  readonly fixed = new Map<VarId, JsExpr>();
+  /** Variables some op reads (others need not be assigned at all). */
+  readonly readVars: Set<VarId>;
+  /** Variables declared directly in the function body: declared in place; the others are hoisted. */
+  readonly atTop = new Set<VarId>();
+  /** Values copied to a local const before a write (top-level saves), by save key. */
+  readonly localSaves = new Map<string, string>();
+  /** Locals declared at the top of the function: decisions and trip counts of code that runs at most once. */
+  readonly hoistedDecisions: JsStmt[] = [];
+  /** Names of temps bound to a const in the forward sweep. */
+  readonly boundTemps = new Set<string>();
+  /** The source statement of the branch being reversed (its arms don't repeat its comment). */
+  enclosingOrigin: string | undefined;
+  /** The name of the value returned (public functions). */
+  valueName = '';
+  readonly outName: string;
+  readonly seedName: string;
+  private tapeLocal: string | undefined;
+  private readonly reverseMemo = new Map<RNode, boolean>();
+  private readonly own = new Map<object, unknown>();
+
+  constructor(
+    readonly fn: IRFunction,
+    readonly act: Activity,
+    readonly fin: Finiteness,
+    readonly tree: RNode[],
+    readonly conv: ReverseConvention,
+    readonly ctx: FileContext,
+    readonly names: FunctionNames,
+    private readonly constructs: Constructs,
+  ) {
+    this.outName = names.apiNames[0];
+    this.seedName = names.apiNames[1];
+    this.useCount = new Array<number>(fn.temps.length).fill(0);
+    const assigns = new Array<number>(fn.vars.length).fill(0);
+    const count = (nodes: RNode[], top: boolean) => {
+      for (const n of nodes) {
+        switch (n.kind) {
+          case 'block':
+            for (const s of n.stmts) {
+              if (s.kind === 'op') s.args.forEach((a) => this.useCount[a]++);
+              else if (s.kind === 'assign') {
+                this.useCount[s.value]++;
+                assigns[s.var]++;
+              } else if (s.kind === 'store') {
+                this.useCount[s.index]++;
+                this.useCount[s.value]++;
+              } else if (s.kind === 'return') this.useCount[s.value]++;
+            }
+            if (top) n.needed.forEach((t) => this.keep.add(t));
+            break;
+          case 'if':
+            this.useCount[n.stmt.cond]++;
+            if (!n.nested) this.conds.add(n.stmt.cond);
+            count(n.then, false);
+            count(n.else, false);
+            break;
+          case 'fused':
+            if (n.stmt.cond !== undefined) this.useCount[n.stmt.cond]++;
+            count(n.test, true);
+            count(n.body, true);
+            for (const v of n.fusion.locals) this.iterationLocal.add(v);
+            break;
+          case 'loop':
+            if (n.stmt.cond !== undefined) this.useCount[n.stmt.cond]++;
+            count(n.test, false);
+            count(n.body, false);
+            break;
+          default:
+            assertNever(n, 'plan node');
+        }
+      }
+    };
+    count(tree, true);
+    for (const st of fn.body) if ((st.kind === 'assign' && st.declare) || st.kind === 'declare') this.atTop.add(st.var);
+    this.readVars = referencedVars(tree, true);
+    this.stable = fn.vars.map((v, i) => (v.role === 'param' ? assigns[i] === 0 : assigns[i] === 1 && this.atTop.has(i)));
+  }
+
+  /** The forward sweep of `nodes`, in order. */
+  forward(nodes: readonly RNode[], out: JsStmt[]): void {
+    for (const n of nodes) this.visit(n, 'forward', out);
+  }
+
+  /** The reverse sweep of `nodes`, last first; nodes with nothing to reverse are skipped. */
+  reverse(nodes: readonly RNode[], out: JsStmt[]): void {
+    for (let i = nodes.length - 1; i >= 0; i--) if (this.hasReverse(nodes[i])) this.visit(nodes[i], 'reverse', out);
+  }
+
+  hasReverse(n: RNode): boolean {
+    let r = this.reverseMemo.get(n);
+    if (r === undefined) this.reverseMemo.set(n, (r = this.visitHas(n)));
+    return r;
+  }
+
+  private visit(n: RNode, sweep: 'forward' | 'reverse', out: JsStmt[]): void {
+    const c = this.constructs;
+    switch (n.kind) {
+      case 'block':
+        return c.block[sweep](this, n, out);
+      case 'if':
+        return c.if[sweep](this, n, out);
+      case 'loop':
+        return c.loop[sweep](this, n, out);
+      case 'fused':
+        return c.fused[sweep](this, n, out);
+      default:
+        return assertNever(n, 'plan node');
+    }
+  }
+
+  private visitHas(n: RNode): boolean {
+    const c = this.constructs;
+    switch (n.kind) {
+      case 'block':
+        return c.block.hasReverse(this, n);
+      case 'if':
+        return c.if.hasReverse(this, n);
+      case 'loop':
+        return c.loop.hasReverse(this, n);
+      case 'fused':
+        return c.fused.hasReverse(this, n);
+      default:
+        return assertNever(n, 'plan node');
+    }
+  }
+
+  /**
+   * State one construct keeps for this function between its two sweeps (a loop's trip counters,
+   * a branch's hoisted decisions), made on first use; `owner` is the construct's own key.
+   */
+  stateOf<T>(owner: object, make: () => T): T {
+    if (!this.own.has(owner)) this.own.set(owner, make());
+    return this.own.get(owner) as T;
+  }
+
+  /** `tape.push(…)`, through a local bound once per call (`const tape = adc.tape`): no namespace lookups in loops. */
+  tape(method: string, args: JsExpr[] = []): JsExpr {
+    this.tapeLocal ??= this.names.fresh('tape');
+    return b.call(b.member(b.id(this.tapeLocal), method), args);
+  }
+
+  /** The local bound to the runtime's tape, when any code used it. */
+  get tapeName(): string | undefined {
+    return this.tapeLocal;
+  }
+
+  /** `for (let k = 0; k < n; k++) …`, or from n − 1 down to 0. */
+  forEachIndex(n: JsExpr, body: (k: JsExpr) => JsStmt[], down = false): JsStmt {
+    const k = this.names.fresh('k');
+    if (!down) return { k: 'for', init: b.let(k, b.num(0)), test: b.bin('<', b.id(k), n), update: { k: 'postfix', op: '++', target: b.id(k) }, body: body(b.id(k)) };
+    return { k: 'for', init: b.let(k, b.sub(n, b.num(1))), test: b.bin('>=', b.id(k), b.num(0)), update: { k: 'postfix', op: '--', target: b.id(k) }, body: body(b.id(k)) };
+  }
+
+  /** The primal expression of an op, its operands taken from `env` (calls go to the primal copies). */
+  primal(s: Op, env: ReadonlyMap<TempId, JsExpr>): JsExpr {
+    const v = (t: TempId) => env.get(t)!;
+    return primalExpression(s, v, (x) => this.names.variable(x), this.fn, this.ctx, (c) => b.call(this.ctx.primal(c.callee), c.args.map(v)));
+  }
+
+  /** Names of array variables the function writes (pushes, stores, fills). */
+  get mutatedArrays(): Set<string> {
+    const out = new Set<string>();
+    const visit = (nodes: RNode[]) => {
+      for (const n of nodes) {
+        if (n.kind === 'block') n.stmts.forEach((st) => (st.kind === 'store' || st.kind === 'push' || st.kind === 'fill') && out.add(this.names.variable(st.var)));
+        else if (n.kind === 'if') {
+          visit(n.then);
+          visit(n.else);
+        } else {
+          visit(n.test);
+          visit(n.body);
+        }
+      }
+    };
+    visit(this.tree);
+    return out;
+  }
+}
+
+/** Variables read by some op (`readsOnly`), or also written. Arrays count as read when written (their elements are state). */
+export function referencedVars(nodes: readonly RNode[], readsOnly = false, into = new Set<VarId>()): Set<VarId> {
+  for (const n of nodes) {
+    if (n.kind === 'block') {
+      for (const s of n.stmts) {
+        if (s.kind === 'op' && (s.op === 'read' || s.op === 'load' || s.op === 'length' || s.op === 'slice')) into.add(s.var);
+        else if (s.kind === 'store' || s.kind === 'push' || s.kind === 'fill') into.add(s.var);
+        else if (!readsOnly && (s.kind === 'assign' || s.kind === 'declare')) into.add(s.var);
+      }
+    } else if (n.kind === 'if') {
+      referencedVars(n.then, readsOnly, into);
+      referencedVars(n.else, readsOnly, into);
+    } else {
+      referencedVars(n.test, readsOnly, into);
+      referencedVars(n.body, readsOnly, into);
+    }
+  }
+  return into;
+}
+
+/** Variables the reverse sweep of these nodes restores (saved before a write). */
+export function restoredIn(nodes: readonly RNode[], into = new Set<VarId>()): Set<VarId> {
+  for (const n of nodes) {
+    if (n.kind === 'block') n.saves.forEach((sv) => into.add(sv.var));
+    else if (n.kind === 'if') {
+      restoredIn(n.then, into);
+      restoredIn(n.else, into);
+    } else {
+      restoredIn(n.test, into);
+      restoredIn(n.body, into);
+      if (n.kind === 'fused') n.entrySaves.forEach((v) => into.add(v));
+    }
+  }
+  return into;
+}
+
+/** `x = x + e` ⇒ `x += e`. */
+export function assignment(name: string, value: JsExpr): JsStmt {
+  if (value.k === 'bin' && (value.op === '+' || value.op === '-' || value.op === '*' || value.op === '/') && value.l.k === 'id' && value.l.name === name) {
+    return { k: 'assign', target: b.id(name), op: `${value.op}=` as '+=', value: value.r };
+  }
+  return b.assign(name, value);
+}
+
+/** A string literal (for messages passed to runtime helpers). */
+export function str(text: string): JsExpr {
+  return { k: 'str', v: text };
+}
+
+export type { Stmt };

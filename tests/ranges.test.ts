@@ -1,15 +1,15 @@
 /**
- * The `range` of every numeric rule is sound: for operands drawn from given
+ * The `range` of every numeric operation (ir/ops.ts) is sound: for operands drawn from given
  * ranges, the value `evaluate` computes lies in the range the rule claims
  * (NaN only where it says NaN may occur, ±Infinity only where it says so).
- * Walks `ruleTable`, so a rule added tomorrow is checked too. The finiteness
+ * Walks `ops`, so an operation added tomorrow is checked too. The finiteness
  * analysis, and with it every zero-(co)tangent guard left out of generated
  * code, rests on this.
  */
 import fc from 'fast-check';
-import { ruleTable } from '../compiler/rules/table';
-import * as R from '../compiler/rules/ranges';
-import type { Range } from '../compiler/rules/ranges';
+import { ops } from '../compiler/ir/ops';
+import * as R from '../compiler/ir/ranges';
+import type { Range } from '../compiler/ir/ranges';
 import { propertySeed } from './support/seed';
 
 const SEED = propertySeed();
@@ -46,7 +46,7 @@ function inRange(v: number, r: Range): boolean {
   return v >= r.lo && v <= r.hi;
 }
 
-const numeric = [...ruleTable.values()].filter((r) => r.result === 'number');
+const numeric = [...ops.values()].filter((r) => r.result === 'number');
 
 /**
  * The analysis' convention (ranges.ts): sums, differences, products, quotients (by a divisor away from 0)

@@ -1,6 +1,6 @@
 /**
  * Range analysis: what each temp can be (an interval, and whether it may be
- * ±Infinity or NaN; rules/ranges.ts).
+ * ±Infinity or NaN; ir/ranges.ts).
  *
  * It decides where derivative code must honour the zero-(co)tangent rule: a
  * partial multiplied by a tangent or adjoint that is exactly zero contributes
@@ -15,7 +15,7 @@
  * Assumptions (what is taken as finite, of unknown magnitude): parameters, data,
  * elements of parameter arrays; and sums, differences and products of finite
  * values (an overflow of `x * x` at 1e200 is not modelled). Everything else comes
- * from the rule table's `range` of each operation, literals (`-Infinity` starting
+ * from the `range` of each operation (ir/ops.ts), literals (`-Infinity` starting
  * a running maximum), and what a called function may return (analysed the same
  * way, once per function; a recursive cycle counts as anything).
  *
@@ -29,8 +29,9 @@
 import { assertNever, type IRFunction, type Stmt, type TempId, type VarId } from '../ir/types';
 import { forEachStmt } from '../ir/walk';
 import { guardedPartials, rule } from '../rules/table';
-import * as R from '../rules/ranges';
-import type { Range } from '../rules/ranges';
+import { op } from '../ir/ops';
+import * as R from '../ir/ranges';
+import type { Range } from '../ir/ranges';
 
 export interface Finiteness {
   /** What each temp can be (numbers; for an array, its elements). */
@@ -120,10 +121,10 @@ function opRange(s: Extract<Stmt, { kind: 'op' }>, t: (t: TempId) => Range, v: (
     case 'get':
       return R.FINITE;
     case 'prim': {
-      const r = rule(s.fn);
-      if (r.result !== 'number') return R.FINITE;
+      const sig = op(s.fn);
+      if (sig.result !== 'number') return R.FINITE;
       if (s.fn === 'mul' && s.args[0] === s.args[1]) return R.square(t(s.args[0]));
-      return r.range ? r.range(s.args.map(t)) : R.ANY;
+      return sig.range ? sig.range(s.args.map(t)) : R.ANY;
     }
     case 'select':
       return R.join(t(s.args[1]), t(s.args[2]));

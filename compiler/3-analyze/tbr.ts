@@ -17,8 +17,8 @@
  */
 import type { If, IRFunction, Loop, Region, Stmt, TempId, VarId } from '../ir/types';
 import { isArrayType } from '../ir/types';
-import { rule } from '../rules/table';
-import { namesIn, b } from '../5-print/js';
+import { partialReads, rule } from '../rules/table';
+import { op } from '../ir/ops';
 import type { Activity } from './activity';
 import { forEachStmt } from '../ir/walk';
 import type { Fusion } from './fusion';
@@ -101,11 +101,9 @@ export interface ReversePlan {
   readonly tree: RNode[];
 }
 
-/** Operations worth recording rather than recomputing: transcendental functions and calls. */
-const expensive = new Set(['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'atan2', 'sinh', 'cosh', 'tanh', 'asinh', 'acosh', 'atanh', 'exp', 'expm1', 'log', 'log1p', 'log2', 'log10', 'pow', 'cbrt', 'hypot']);
-
+/** Operations worth recording rather than recomputing: transcendental functions (ir/ops.ts) and calls. */
 export function isExpensive(d: Extract<Stmt, { kind: 'op' }>): boolean {
-  return d.type === 'number' && ((d.op === 'prim' && expensive.has(d.fn)) || d.op === 'call');
+  return d.type === 'number' && ((d.op === 'prim' && op(d.fn).expensive === true) || d.op === 'call');
 }
 
 /** The temps an active op's derivative code refers to. */
@@ -113,15 +111,10 @@ export function derivativeRefs(s: Extract<Stmt, { kind: 'op' }>, activeTemp: rea
   const refs: TempId[] = [];
   switch (s.op) {
     case 'prim': {
-      const r = rule(s.fn);
-      if (!r.partials) break;
-      const syms = s.args.map((_, i) => b.id(`\u0000${i}`));
-      const partials = r.partials(syms, b.id('\u0000y'));
-      partials.forEach((p, i) => {
+      partialReads(rule(s.fn), s.args.length)?.forEach((p, i) => {
         if (!activeTemp[s.args[i]]) return;
-        const names = namesIn(p);
-        s.args.forEach((a, j) => names.has(`\u0000${j}`) && refs.push(a));
-        if (names.has('\u0000y')) refs.push(s.id);
+        p.operands.forEach((j) => refs.push(s.args[j]));
+        if (p.result) refs.push(s.id);
       });
       break;
     }

@@ -6,6 +6,7 @@
  * as they build, so no emitter has to think about it. `printFile` turns the tree
  * into TypeScript nodes and text.
  */
+import type { SourceForm } from '../ir/ops';
 
 export type BinOp = '+' | '-' | '*' | '/' | '%' | '**' | '<' | '<=' | '>' | '>=' | '===' | '!==' | '==' | '&&' | '||' | '??' | ',' | '&' | '|' | '^' | '<<' | '>>' | '>>>';
 
@@ -230,6 +231,18 @@ function not(e: JsExpr): JsExpr {
   if (e.k === 'bin' && e.op === '===') return { ...e, op: '!==' };
   if (e.k === 'bin' && e.op === '!==') return { ...e, op: '===' };
   return { k: 'un', op: '!', e };
+}
+
+/** An operation as a user writes it (ir/ops.ts `source`), applied to operands: `a + b`, `Math.sin(a)`, `a == null`. */
+export function sourceExpr(form: SourceForm, args: readonly JsExpr[]): JsExpr {
+  if ('infix' in form) return bin(form.infix, args[0], args[1]);
+  if ('prefix' in form) {
+    if (form.prefix === '!') return not(args[0]);
+    if (form.prefix === '!!') return not(not(args[0]));
+    return { k: 'un', op: form.prefix, e: args[0] };
+  }
+  if ('call' in form) return call(form.call, args);
+  return form.compare === '== null' ? bin('==', args[0], id('null')) : bin('===', args[0], id('undefined'));
 }
 
 export const b = {

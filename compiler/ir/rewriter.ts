@@ -3,7 +3,7 @@
  * fresh ones. Used by IR-to-IR passes (control normalization, spilling).
  */
 import type { IRFunction, Op, OpData, Origin, PrimName, Stmt, TempId, Type, Var, VarId } from './types';
-import { rule } from '../rules/table';
+import { op } from './ops';
 
 export class Rewriter {
   readonly vars: Var[];
@@ -36,7 +36,7 @@ export class Rewriter {
   }
 
   prim(out: Stmt[], fn: PrimName, args: readonly TempId[], origin: Origin): TempId {
-    return this.op(out, { op: 'prim', fn }, args, rule(fn).result, origin);
+    return this.op(out, { op: 'prim', fn }, args, op(fn).result, origin);
   }
 
   assign(out: Stmt[], v: VarId, value: TempId, origin: Origin, declare = false): void {

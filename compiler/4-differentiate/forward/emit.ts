@@ -14,7 +14,7 @@
 import { assertNever, isArrayType, type ArrayType, type IRFunction, type Loop, type Op, type Region, type Stmt, type TempId, type VarId } from '../../ir/types';
 import { analyzeActivity, type Activity } from '../../3-analyze/activity';
 import { forEachStmt, forEachStmtNumbered } from '../../ir/walk';
-import { rule, partialsOf } from '../../rules/table';
+import { partialReads, partialsOf, rule } from '../../rules/table';
 import { analyzeFiniteness, guarded, type Finiteness } from '../../3-analyze/finiteness';
 import { b, depthOf, maxInlineDepth, namesIn, isAtom, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
 import { FunctionNames } from '../names';
@@ -107,20 +107,15 @@ class ForwardEmitter {
           this.ops.set(s.id, s);
           if (!this.active(s.id)) break;
           if (s.op === 'prim') {
-            const r = rule(s.fn);
-            if (!r.partials) break;
-            const syms = s.args.map((_, i) => b.id(`\u0000${i}`));
-            const partials = r.partials(syms, b.id('\u0000y'));
+            const reads = partialReads(rule(s.fn), s.args.length);
+            if (!reads) break;
             const guarded = this.guarded(s);
-            partials.forEach((p, i) => {
+            reads.forEach((p, i) => {
               if (!this.active(s.args[i])) return;
               // A guarded term (`da === 0 ? 0 : p * da`) reads the tangent twice.
               this.tangentRefs[s.args[i]] += guarded[i] ? 2 : 1;
-              const refs = namesIn(p);
-              s.args.forEach((a, j) => {
-                if (refs.has(`\u0000${j}`)) this.derivRefs[a]++;
-              });
-              if (refs.has('\u0000y')) this.derivRefs[s.id]++;
+              p.operands.forEach((j) => this.derivRefs[s.args[j]]++);
+              if (p.result) this.derivRefs[s.id]++;
             });
           } else if (s.op === 'select') {
             this.derivRefs[s.args[0]]++;

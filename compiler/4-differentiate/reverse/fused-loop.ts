@@ -20,6 +20,7 @@ import { forEachStmt } from '../../ir/walk';
 import { b, type JsExpr, type JsStmt } from '../../5-print/js';
 import { jsType, zeroArrayExpr } from '../arrays';
 import { finalizeAdjointDeclarations } from './peephole';
+import { partialReads, partialsOf, rule } from '../../rules/table';
 import { restoredIn, type Construct, type Sweep } from './sweep';
 
 interface FusedState {
@@ -222,39 +223,24 @@ function knownAccumulatorAdjoint(sw: Sweep, l: Stmt, acc: VarId): JsExpr | undef
     return d.args.some(dependsOnAcc);
   };
   // ∂t/∂acc as an expression usable before the loop.
+  // ∂t/∂acc as an expression usable before the loop: along the chain from acc to t, the product of
+  // each op's partial for the operand that depends on acc, when that partial reads only values known
+  // before the loop (the rule table's partials; `s / n` gives 1 / n, `s * s` nothing).
   const coef = (t: TempId): JsExpr | undefined => {
     const d = defs.get(t);
     if (!d) return undefined;
     if (d.op === 'read') return d.var === acc ? b.num(1) : undefined;
     if (d.op !== 'prim') return undefined;
-    const [x, y] = d.args;
-    const dx = x !== undefined && dependsOnAcc(x);
-    const dy = y !== undefined && dependsOnAcc(y);
-    switch (d.fn) {
-      case 'add':
-        return dx && !dy ? coef(x) : dy && !dx ? coef(y) : undefined;
-      case 'sub': {
-        if (dx && !dy) return coef(x);
-        const c = dy && !dx ? coef(y) : undefined;
-        return c && b.neg(c);
-      }
-      case 'neg': {
-        const c = dx ? coef(x) : undefined;
-        return c && b.neg(c);
-      }
-      case 'mul': {
-        const c = dx && !dy ? coef(x) : dy && !dx ? coef(y) : undefined;
-        const other = dx ? before(y) : before(x);
-        return c && other && b.mul(c, other);
-      }
-      case 'div': {
-        const c = dx && !dy ? coef(x) : undefined;
-        const other = before(y);
-        return c && other && b.div(c, other);
-      }
-      default:
-        return undefined;
-    }
+    const depends = d.args.map(dependsOnAcc);
+    const k = depends.indexOf(true);
+    if (k < 0 || depends.lastIndexOf(true) !== k) return undefined;
+    const r = rule(d.fn);
+    const reads = partialReads(r, d.args.length)?.[k];
+    if (!reads || reads.result || reads.operands.includes(k)) return undefined;
+    let known = true;
+    const partial = partialsOf(r, d.args.map((_, i) => i === k), (i) => before(d.args[i]) ?? ((known = false), b.num(0)))[k];
+    const c = known ? coef(d.args[k]) : undefined;
+    return c && b.mul(c, partial);
   };
   // The accumulator must reach the result only through that chain.
   const reads = rest.filter((s) => s.kind === 'op' && s.op === 'read' && s.var === acc).length;

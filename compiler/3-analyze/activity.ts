@@ -88,8 +88,16 @@ export function analyzeActivity(fn: IRFunction, activeParams: ReadonlySet<VarId>
         case 'fill':
           if (variedT[s.value]) markV(s.var);
           break;
-        default:
+        case 'declare':
+        case 'check':
+        case 'if':
+        case 'loop':
+        case 'break':
+        case 'continue':
+        case 'return':
           break;
+        default:
+          assertNever(s, 'statement');
       }
     }
   }
@@ -126,8 +134,16 @@ export function analyzeActivity(fn: IRFunction, activeParams: ReadonlySet<VarId>
         case 'fill':
           if (usefulV[s.var]) markT(s.value);
           break;
-        default:
+        case 'declare':
+        case 'check':
+        case 'if':
+        case 'loop':
+        case 'break':
+        case 'continue':
+        case 'return':
           break;
+        default:
+          assertNever(s, 'statement');
       }
     }
   }

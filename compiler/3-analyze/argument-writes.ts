@@ -17,6 +17,7 @@ import type { IRFunction, Op, TempId, VarId } from '../ir/types';
 import { isArrayType } from '../ir/types';
 import { forEachStmt } from '../ir/walk';
 import { CompileError, errors, type Position } from '../diagnostics/catalog';
+import { isElementWrite } from '../ir/facts';
 
 export type ModifiedParams = Map<string, ReadonlySet<number>>;
 
@@ -39,7 +40,7 @@ export function modifiedParams(fn: IRFunction, getIR: (key: string) => IRFunctio
         const p = readOf(defs, s.args[i]);
         if (p !== undefined && arrayParams.has(p)) out.add(arrayParams.get(p)!);
       }
-    } else if ((s.kind === 'store' || s.kind === 'fill' || s.kind === 'push') && arrayParams.has(s.var)) {
+    } else if (isElementWrite(s) && arrayParams.has(s.var)) {
       out.add(arrayParams.get(s.var)!);
     }
   });

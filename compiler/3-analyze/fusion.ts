@@ -23,6 +23,7 @@ import type { IRFunction, Loop, Op, TempId, VarId } from '../ir/types';
 import { isArrayType } from '../ir/types';
 import type { Activity } from './activity';
 import { forEachStmt } from '../ir/walk';
+import { isElementWrite } from '../ir/facts';
 
 export interface Fusion {
   readonly loop: Loop;
@@ -60,8 +61,8 @@ function fusion(fn: IRFunction, act: Activity, l: Loop): Fusion | undefined {
   forEachStmt(l.body, (s) => {
     if ((s.kind === 'assign' && s.declare) || s.kind === 'declare') locals.add(s.var);
     if (s.kind === 'assign') written.add(s.var);
-    if ((s.kind === 'store' || s.kind === 'push' || s.kind === 'fill') && !isArrayType(fn.vars[s.var].type)) ok = false;
-    if (s.kind === 'store' || s.kind === 'push' || s.kind === 'fill') written.add(s.var);
+    if (isElementWrite(s) && !isArrayType(fn.vars[s.var].type)) ok = false;
+    if (isElementWrite(s)) written.add(s.var);
     if (s.kind === 'op') {
       defs.set(s.id, s);
       s.args.forEach((a) => uses.set(a, (uses.get(a) ?? 0) + 1));

@@ -13,7 +13,7 @@
  *   no derivative to get wrong. This covers offsets computed from sizes
  *   (`li = k * (d * (d + 1)) / 2`), which the first rule cannot prove.
  */
-import type { IRFunction, Stmt, TempId, VarId } from '../ir/types';
+import { assertNever, type IRFunction, type Stmt, type TempId, type VarId } from '../ir/types';
 import { forEachStmt } from '../ir/walk';
 
 type OpStmt = Extract<Stmt, { kind: 'op' }>;
@@ -61,8 +61,14 @@ function isIntegerOp(s: OpStmt, isInt: readonly boolean[], intTemp: readonly boo
       return false;
     case 'select':
       return intTemp[s.args[1]] && intTemp[s.args[2]];
-    default:
+    case 'call':
+    case 'load':
+    case 'get':
+    case 'newArray':
+    case 'slice':
       return false;
+    default:
+      return assertNever(s, 'op');
   }
 }
 

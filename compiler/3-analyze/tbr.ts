@@ -16,12 +16,13 @@
  * Integer counters updated by `v ± c` are restored by `v ∓ c` instead of a tape.
  */
 import type { If, IRFunction, Loop, Region, Stmt, TempId, VarId } from '../ir/types';
-import { isArrayType } from '../ir/types';
+import { isArrayType, assertNever } from '../ir/types';
 import { partialReads, rule } from '../rules/table';
 import { op } from '../ir/ops';
 import type { Activity } from './activity';
 import { forEachStmt } from '../ir/walk';
 import type { Fusion } from './fusion';
+import { isElementWrite, writtenVar } from '../ir/facts';
 
 export interface Save {
   readonly var: VarId;
@@ -133,8 +134,13 @@ export function derivativeRefs(s: Extract<Stmt, { kind: 'op' }>, activeTemp: rea
     case 'newArray':
       if (s.form === 'sized') refs.push(s.args[0]);
       break;
-    default:
+    case 'const':
+    case 'read':
+    case 'length':
+    case 'get':
       break;
+    default:
+      assertNever(s, 'op');
   }
   return refs;
 }
@@ -210,7 +216,7 @@ export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolea
       // (an array passed to a call counts: its pullback runs the callee on the array as the call saw it)
       const readsArray = s.kind === 'op' && (s.op === 'load' || s.op === 'length' || s.op === 'slice' || (s.op === 'read' && isArrayType(fn.vars[s.var].type)));
       if (s.kind === 'op' && readsArray && needed.has(s.id) && !taped.has(s.id) && stored.has(s.var)) replayed.add(s.var);
-      if (s.kind === 'store' || s.kind === 'push' || s.kind === 'fill') stored.add(s.var);
+      if (isElementWrite(s)) stored.add(s.var);
     }
     if (replayed.size > 0 && !topLevel) {
       for (const s of stmts) {
@@ -262,7 +268,7 @@ export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolea
         // Undoing `v += c` by `v -= c` reads the new value in the reverse sweep: it stays exposed.
         const inverted = blk.saves.some((x) => x.var === s.var && x.how === 'invert');
         if (!inverted) e.delete(s.var);
-      } else if (s.kind === 'store' || s.kind === 'push' || s.kind === 'fill') {
+      } else if (isElementWrite(s)) {
         if (e.has(s.var)) blk.elementSaves.add(s);
         // Undoing a push of an active array pops it: the reverse sweep reads its length from here on.
         if (s.kind === 'push' && act.activeVar[s.var]) e.add(s.var);
@@ -436,7 +442,8 @@ function invertibleDelta(stmts: readonly Stmt[], v: VarId): number | undefined {
 export function writtenIn(l: Loop): Set<VarId> {
   const out = new Set<VarId>();
   const note = (s: Stmt) => {
-    if (s.kind === 'assign' || s.kind === 'store' || s.kind === 'push' || s.kind === 'fill' || s.kind === 'declare') out.add(s.var);
+    const w = s.kind === 'declare' ? s.var : writtenVar(s);
+    if (w !== undefined) out.add(w);
   };
   forEachStmt(l.test, note);
   forEachStmt(l.body, note);

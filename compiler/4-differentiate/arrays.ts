@@ -2,11 +2,12 @@
  * How arrays are written in generated code, shared by both modes: type
  * annotations, element reads, creation and copies.
  */
-import { isArrayType, isOpaqueType, opaqueText, type Check, type ArrayType, type IRFunction, type Op, type Type } from '../ir/types';
+import { isArrayType, isOpaqueType, opaqueText, type Check, type ArrayType, type IRFunction, type Op, type Type, assertNever } from '../ir/types';
 import { forEachStmt } from '../ir/walk';
 import { b, type JsExpr, type JsParam, type JsStmt } from '../5-print/js';
 import { rule } from '../rules/table';
 import type { FileContext } from './context';
+import { isElementWrite } from '../ir/facts';
 
 /**
  * The TypeScript type of a value in generated code. A `readonly number[]`
@@ -100,7 +101,7 @@ export function checkStmt(cond: JsExpr, s: Check): JsStmt {
 export function writtenParams(fn: IRFunction): Set<number> {
   const out = new Set<number>();
   forEachStmt(fn.body, (s) => {
-    if ((s.kind === 'store' || s.kind === 'fill' || s.kind === 'push') && fn.params.includes(s.var)) out.add(s.var);
+    if (isElementWrite(s) && fn.params.includes(s.var)) out.add(s.var);
   });
   return out;
 }
@@ -139,5 +140,7 @@ export function primalExpression(
       return sliceExpr(b.id(variable(s.var)), s, s.args.map(value), fn.vars[s.var].type);
     case 'get':
       return getExpr(s, s.args.map(value), ctx);
+    default:
+      return assertNever(s, 'op');
   }
 }

@@ -6,8 +6,9 @@
  * same straight-line block with no variable or element write in between, so
  * moving the expression cannot change what it reads.
  */
-import type { IRFunction, Op, Region, Stmt, TempId, VarId } from '../ir/types';
+import { assertNever, type IRFunction, type Op, type Region, type Stmt, type TempId, type VarId } from '../ir/types';
 import { forEachStmt } from '../ir/walk';
+import { writtenVar } from '../ir/facts';
 
 export interface UseFacts {
   /** Number of times the primal value is referenced by ops and statements. */
@@ -37,7 +38,7 @@ export function namedVariable(s: Op, def: (t: TempId) => Stmt | undefined): VarI
 }
 
 function isWrite(s: Stmt): boolean {
-  return s.kind === 'assign' || s.kind === 'store' || s.kind === 'push' || s.kind === 'fill';
+  return writtenVar(s) !== undefined;
 }
 
 export function useFacts(fn: IRFunction): UseFacts {
@@ -121,8 +122,12 @@ export function useFacts(fn: IRFunction): UseFacts {
           region(s.body);
           region(s.update);
           break;
-        default:
+        case 'declare':
+        case 'break':
+        case 'continue':
           break;
+        default:
+          assertNever(s, 'statement');
       }
     });
     // Uses by the statement that owns this region (a loop's condition), after its last statement.

@@ -9,7 +9,8 @@
  * merged. Afterwards each block computes each distinct value once, so its
  * adjoint sums all contributions to it in one place.
  */
-import type { IRFunction, Op, Region, Stmt, TempId } from './types';
+import { assertNever, type IRFunction, type Op, type Region, type Stmt, type TempId } from './types';
+import { isElementWrite } from './facts';
 
 function keyOf(s: Op, find: (t: TempId) => TempId): string | undefined {
   const args = s.args.map(find).join(',');
@@ -28,8 +29,12 @@ function keyOf(s: Op, find: (t: TempId) => TempId): string | undefined {
       return `s:${args}`;
     case 'get':
       return `g:${s.key ?? ''}:${args}`; // opaque data is never written
-    default:
+    case 'call':
+    case 'newArray':
+    case 'slice':
       return undefined;
+    default:
+      return assertNever(s, 'op');
   }
 }
 
@@ -56,8 +61,12 @@ export function cse(fn: IRFunction): IRFunction {
         return { ...s, cond: find(s.cond), then: region(s.then), else: region(s.else) };
       case 'loop':
         return { ...s, test: region(s.test), body: region(s.body), update: region(s.update), cond: s.cond === undefined ? undefined : find(s.cond) };
-      default:
+      case 'declare':
+      case 'break':
+      case 'continue':
         return s;
+      default:
+        return assertNever(s, 'statement');
     }
   };
 
@@ -102,7 +111,7 @@ export function cse(fn: IRFunction): IRFunction {
       } else if (s.kind === 'assign') {
         known.delete(`r:${s.var}`);
         forgetLoads(s.var);
-      } else if (s.kind === 'store' || s.kind === 'fill' || s.kind === 'push') {
+      } else if (isElementWrite(s)) {
         forgetLoads(s.var);
         // A later read of the array (an argument of a call) sees other contents: keep it apart, so
         // the analyses know which contents each use needs.

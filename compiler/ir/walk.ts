@@ -2,7 +2,7 @@
  * Visiting every statement of a region, nested regions included (`if` arms,
  * loop test, body and update), in program order.
  */
-import type { Region, Stmt, TempId } from './types';
+import type { Region, Stmt } from './types';
 
 export function forEachStmt(region: Region, visit: (s: Stmt) => void): void {
   forEachStmtNumbered(region, (s) => visit(s));
@@ -32,21 +32,4 @@ export function forEachStmtNumbered(region: Region, visit: (s: Stmt, at: number)
   walk(region);
 }
 
-/** The temps a statement uses (not those of the regions nested in it, nor an `if`'s condition). */
-export function usesOf(s: Stmt): TempId[] {
-  switch (s.kind) {
-    case 'op':
-      return [...s.args];
-    case 'assign':
-    case 'push':
-    case 'fill':
-    case 'return':
-      return [s.value];
-    case 'store':
-      return [s.index, s.value];
-    case 'check':
-      return [s.cond];
-    default:
-      return [];
-  }
-}
+export { usesOf } from './facts';

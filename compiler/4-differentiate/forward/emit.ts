@@ -24,6 +24,7 @@ import { printStatements } from '../../5-print/printer';
 import type { FileContext } from '../context';
 import { namedVariable, useFacts, type UseFacts } from '../uses';
 import { checkStmt, constDecl, jsType, paramDecl, loadExpr, newArrayExpr, primalExpression, sliceExpr, writtenParams, zeroArrayExpr } from '../arrays';
+import { isElementWrite } from '../../ir/facts';
 
 export interface ForwardConvention {
   /** public `f_jvp` ({ value, tangent } and `out`), internal pushforward (value returned, tangent in ret[0]), or a primal copy. */
@@ -81,7 +82,7 @@ class ForwardEmitter {
     this.countDerivativeRefs(fn.body);
     this.resultName = this.names.apiNames[0];
     forEachStmt(fn.body, (s) => {
-      if (s.kind === 'store' || s.kind === 'push' || s.kind === 'fill' || (s.kind === 'assign' && isArrayType(fn.vars[s.var].type))) this.written.add(s.var);
+      if (isElementWrite(s) || (s.kind === 'assign' && isArrayType(fn.vars[s.var].type))) this.written.add(s.var);
       if (s.kind === 'assign' && !s.declare) this.reassigned.add(s.var);
     });
   }
@@ -158,8 +159,13 @@ class ForwardEmitter {
           this.countDerivativeRefs(s.body);
           this.countDerivativeRefs(s.update);
           break;
-        default:
+        case 'declare':
+        case 'check':
+        case 'break':
+        case 'continue':
           break;
+        default:
+          assertNever(s, 'statement');
       }
     }
   }

@@ -11,7 +11,7 @@
  * lazily: after `v = t`, the next accumulation into `v_bar` is an assignment,
  * and `v_bar = 0` is only written if nothing else was.
  */
-import { isArrayType, isTypedArray, type IRFunction, type Op, type Stmt, type TempId, type VarId } from '../../ir/types';
+import { isArrayType, isTypedArray, type IRFunction, type Op, type Stmt, type TempId, type VarId, assertNever } from '../../ir/types';
 import { usesOf } from '../../ir/walk';
 import { rule, partialsOf } from '../../rules/table';
 import { b, depthOf, isAtom, maxInlineDepth, namesIn, sameExpr, type JsExpr, type JsStmt } from '../../5-print/js';
@@ -215,11 +215,15 @@ export class BlockAdjoint {
         return this.fill(s);
       case 'op':
         return this.op(s);
+      case 'check':
+        return; // a check has no adjoint: when it throws, nothing is differentiated
       case 'if':
       case 'loop':
       case 'break':
       case 'continue':
         throw new Error(`${s.kind} inside a straight-line block`);
+      default:
+        return assertNever(s, 'statement');
     }
   }
 
@@ -382,9 +386,13 @@ export class BlockAdjoint {
       }
       case 'call':
         return this.call(s, adj);
+      case 'get':
+        return; // data is never differentiated
       case 'newArray':
       case 'slice':
         return; // their adjoint is emitted with the assignment that names the array (arrayAssign)
+      default:
+        return assertNever(s, 'op');
     }
   }
 

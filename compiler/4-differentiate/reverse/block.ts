@@ -18,6 +18,7 @@ import { checkStmt, constDecl, hoistedDecl, jsType } from '../arrays';
 import { namedVariable } from '../uses';
 import { BlockAdjoint } from './block-adjoint';
 import { assignment, str, type Construct, type Sweep } from './sweep';
+import { writtenVar } from '../../ir/facts';
 
 interface BlockState {
   /** Copies of arrays recorded by the forward sweep (see `fwdStatements`). */
@@ -41,7 +42,7 @@ export const block: Construct<BlockInfo> = {
       n.stmts.some(
         (s) =>
           (s.kind === 'op' && sw.act.activeTemp[s.id]) ||
-          ((s.kind === 'assign' || s.kind === 'store' || s.kind === 'fill' || s.kind === 'push') && sw.act.activeVar[s.var]) ||
+          (writtenVar(s) !== undefined && sw.act.activeVar[writtenVar(s)!]) ||
           s.kind === 'return',
       )
     );
@@ -213,7 +214,7 @@ function movable(sw: Sweep, stmts: readonly Stmt[], i: number): boolean {
     let writes = 0;
     for (const s of stmts) {
       for (const u of usesOf(s)) if (writeEpoch.has(u) && writeEpoch.get(u) !== writes) spoiled.add(u);
-      if (s.kind === 'assign' || s.kind === 'store' || s.kind === 'push' || s.kind === 'fill') writes++;
+      if (writtenVar(s) !== undefined) writes++;
       if (s.kind === 'op') writeEpoch.set(s.id, writes);
     }
     for (const t of writeEpoch.keys()) if (!spoiled.has(t)) set.add(t);

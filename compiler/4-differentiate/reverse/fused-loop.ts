@@ -22,6 +22,7 @@ import { jsType, zeroArrayExpr } from '../arrays';
 import { finalizeAdjointDeclarations } from './peephole';
 import { partialReads, partialsOf, rule } from '../../rules/table';
 import { restoredIn, type Construct, type Sweep } from './sweep';
+import { writtenVar } from '../../ir/facts';
 
 interface FusedState {
   /** Gradient arrays that fused loops have already added into during the forward sweep. */
@@ -140,7 +141,7 @@ function readAfter(sw: Sweep, l: Stmt, v: VarId): boolean {
   let found = false;
   forEachStmt(sw.fn.body.slice(at + 1), (s) => {
     if (s.kind === 'op' && (s.op === 'read' || s.op === 'load' || s.op === 'slice') && s.var === v && sw.act.activeTemp[s.id]) found = true;
-    if ((s.kind === 'store' || s.kind === 'fill' || s.kind === 'push' || s.kind === 'assign') && s.var === v) found = true;
+    if (writtenVar(s) === v) found = true;
     if (s.kind === 'op' && s.op === 'read' && s.var === v && isArrayType(sw.fn.vars[v].type)) found = true;
   });
   return found;
@@ -205,7 +206,8 @@ function knownAccumulatorAdjoint(sw: Sweep, l: Stmt, acc: VarId): JsExpr | undef
   for (const s of rest) if (s.kind === 'op') defs.set(s.id, s);
   const written = new Set<VarId>();
   forEachStmt([l], (s) => {
-    if (s.kind === 'assign' || s.kind === 'store' || s.kind === 'push' || s.kind === 'fill') written.add(s.var);
+    const w = writtenVar(s);
+    if (w !== undefined) written.add(w);
   });
   // An expression of the temp usable before the loop, or undefined.
   const before = (t: TempId): JsExpr | undefined => {

@@ -16,7 +16,7 @@
  * An `if` whose one arm always jumps and the other never does takes the rest of
  * the region into the other arm (as above), so most code needs no guard at all.
  */
-import { isArrayType, type IRFunction, type Loop, type Region, type Stmt, type TempId, type VarId } from '../../ir/types';
+import { isArrayType, type IRFunction, type Loop, type Region, type Stmt, type TempId, type VarId, assertNever } from '../../ir/types';
 import { Rewriter } from '../../ir/rewriter';
 import { usesOf } from '../../ir/walk';
 import { endsFlow } from '../../2-lower/statements';
@@ -118,8 +118,17 @@ export function normalizeControl(fn: IRFunction): IRFunction {
           }
           continue;
         }
-        default:
+        case 'op':
+        case 'assign':
+        case 'declare':
+        case 'store':
+        case 'push':
+        case 'fill':
+        case 'check':
           out.push(s);
+          break;
+        default:
+          assertNever(s, 'statement');
       }
     }
     return { out, flags };
@@ -414,8 +423,15 @@ function substitute(s: Stmt, map: ReadonlyMap<TempId, TempId>): Stmt {
       return { ...s, index: m(s.index), value: m(s.value) };
     case 'return':
       return { ...s, value: m(s.value) };
-    default:
+    case 'declare':
+    case 'check':
+    case 'if':
+    case 'loop':
+    case 'break':
+    case 'continue':
       return s;
+    default:
+      return assertNever(s, 'statement');
   }
 }
 

@@ -19,6 +19,7 @@ import { b, type JsExpr, type JsStmt } from '../../5-print/js';
 import type { FunctionNames } from '../names';
 import type { FileContext } from '../context';
 import { primalExpression } from '../arrays';
+import { isElementWrite } from '../../ir/facts';
 
 export interface ReverseConvention {
   readonly kind: 'public' | 'internal';
@@ -228,7 +229,7 @@ export class Sweep {
     const out = new Set<string>();
     const visit = (nodes: RNode[]) => {
       for (const n of nodes) {
-        if (n.kind === 'block') n.stmts.forEach((st) => (st.kind === 'store' || st.kind === 'push' || st.kind === 'fill') && out.add(this.names.variable(st.var)));
+        if (n.kind === 'block') n.stmts.forEach((st) => isElementWrite(st) && out.add(this.names.variable(st.var)));
         else if (n.kind === 'if') {
           visit(n.then);
           visit(n.else);
@@ -249,7 +250,7 @@ export function referencedVars(nodes: readonly RNode[], readsOnly = false, into 
     if (n.kind === 'block') {
       for (const s of n.stmts) {
         if (s.kind === 'op' && (s.op === 'read' || s.op === 'load' || s.op === 'length' || s.op === 'slice')) into.add(s.var);
-        else if (s.kind === 'store' || s.kind === 'push' || s.kind === 'fill') into.add(s.var);
+        else if (isElementWrite(s)) into.add(s.var);
         else if (!readsOnly && (s.kind === 'assign' || s.kind === 'declare')) into.add(s.var);
       }
     } else if (n.kind === 'if') {

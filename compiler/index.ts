@@ -1,9 +1,11 @@
 /**
  * The pipeline, top to bottom:
  *
- *   load project ─▶ find @differentiable functions ─▶ lower each (and every callee, on demand) to IR
- *     ─▶ differentiate (forward: f_jvp; reverse: f_vjp, f_grad; helpers per call pattern)
- *     ─▶ print `<file>.grad.ts`
+ *   load project ─▶ find @differentiable functions ─▶ lower each, and every function it reaches,
+ *     to IR (2-lower/program.ts, shared with the plugin's requests) ─▶ check calls (argument writes)
+ *     ─▶ differentiate: per function and mode, analyze (3-analyze) then emit (4-differentiate):
+ *        f_jvp; f_vjp, f_grad or f_jacobian; helpers per call pattern
+ *     ─▶ print `<file>.grad.ts` (5-print)
  *
  * A file with any error produces no output and its diagnostics; other files are
  * unaffected. Output is a pure function of the sources.
@@ -13,11 +15,10 @@ import { ts } from 'ts-morph';
 import { ConfigError, loadDiagnostics, loadProject, sourceFileOf, syntaxDiagnostics, type LoadedProject } from './1-frontend/project';
 import { diskPath } from './1-frontend/file-system';
 import { findMarked, moduleFunctions as moduleFunctionsOf, type FunctionSource } from './1-frontend/functions';
-import { lowerFunction } from './2-lower';
+import { LoweredProgram, internalDiagnostic } from './2-lower/program';
 import { differentiateFile, type MarkedIR } from './4-differentiate';
 import { printFile } from './5-print/printer';
 import { printIR } from './ir/print';
-import { forEachStmt } from './ir/walk';
 import { checkArgumentWrites, type ModifiedParams } from './3-analyze/argument-writes';
 import { CompileError, errors, formatDiagnostic, type Diagnostic, type Position } from './diagnostics/catalog';
 import { isArrayType, type IRFunction } from './ir/types';
@@ -89,33 +90,7 @@ export function compileSources(sources: Record<string, string>, options: Compile
 }
 
 export function compileLoaded(loaded: LoadedProject, options: CompileOptions): CompileResult {
-  const irCache = new Map<string, { ir: IRFunction; deps: string[]; files: ReadonlySet<string> } | CompileError>();
-  const sourcesByKey = new Map<string, FunctionSource>();
-  const lower = (src: FunctionSource): IRFunction => {
-    let entry = irCache.get(src.key);
-    if (!entry) {
-      try {
-        // Tests make one function fail as a bug in adc would.
-        if (process.env.ADC_TEST_INTERNAL_ERROR_IN === src.name) throw new Error('injected by ADC_TEST_INTERNAL_ERROR_IN');
-        const lowered = lowerFunction(src, loaded.checker);
-        const { ir, callees } = lowered;
-        for (const [k, s] of callees) sourcesByKey.set(k, s);
-        entry = { ir, deps: [...callees.keys()], files: lowered.files };
-      } catch (e) {
-        // An unexpected exception names the function it happened in, not only the marked one that called it.
-        entry = e instanceof CompileError ? e : new CompileError(internalDiagnostic(e, src.name, positionOf(src.nameNode, src.sourceFile)));
-      }
-      irCache.set(src.key, entry);
-    }
-    if (entry instanceof CompileError) throw entry;
-    return entry.ir;
-  };
-  const getIR = (key: string): IRFunction => {
-    const src = sourcesByKey.get(key);
-    if (!src) throw new Error(`unknown function ${key}`);
-    return lower(src);
-  };
-
+  const program = new LoweredProgram(loaded.checker);
   const files: GeneratedFile[] = [];
   const diagnostics: Diagnostic[] = [];
   const failed: string[] = [];
@@ -130,10 +105,9 @@ export function compileLoaded(loaded: LoadedProject, options: CompileOptions): C
     fileDiags.push(...tagDiags);
     const irs: MarkedIR[] = [];
     for (const m of marked) {
-      sourcesByKey.set(m.source.key, m.source);
       try {
-        const ir = lower(m.source);
-        checkCallees(ir, getIR, loaded);
+        const ir = program.lower(m.source);
+        checkCallees(ir, program, loaded);
         irs.push({ ir, wrt: differentiableWrt(ir, m.wrt, m.explicit, m.source) });
         if (options.dumpIR) dumps.push(printIR(ir));
       } catch (e) {
@@ -143,35 +117,17 @@ export function compileLoaded(loaded: LoadedProject, options: CompileOptions): C
     if (fileDiags.length > 0 || irs.length === 0) return fileDiags;
     try {
       const out = outputPath(file, options);
-      const js = differentiateFile(irs, getIR, {
+      const js = differentiateFile(irs, program.get, {
         sourceLabel: path.relative(path.dirname(out), file).split(path.sep).join('/'),
         runtimeModule: options.runtimeModule ?? 'ts-adc/runtime',
         uncheckedIndex: compilerOptions.noUncheckedIndexedAccess === true,
       });
-      files.push({ source: file, path: out, text: printFile(js), functions: irs.map((m) => m.ir.name), dependencies: dependencies(file, irs) });
+      const dependencies = [...new Set([file, ...program.dependencies(irs.map((m) => m.ir))])].sort();
+      files.push({ source: file, path: out, text: printFile(js), functions: irs.map((m) => m.ir.name), dependencies });
     } catch (e) {
       fileDiags.push(toDiagnostic(e, irs.map((m) => m.ir.name).join(', '), positionOf(marked[0].source.nameNode, sf)));
     }
     return fileDiags;
-  };
-
-  /** The file and the files of every function its generated code was made from, on disk. */
-  const dependencies = (file: string, irs: readonly MarkedIR[]): string[] => {
-    const deps = new Set<string>([file]);
-    const seen = new Set<string>();
-    const visit = (key: string) => {
-      const src = sourcesByKey.get(key);
-      if (!src || seen.has(key)) return;
-      seen.add(key);
-      deps.add(diskPath(src.file));
-      const entry = irCache.get(key);
-      if (entry && !(entry instanceof CompileError)) {
-        entry.files.forEach((f) => deps.add(diskPath(f)));
-        entry.deps.forEach(visit);
-      }
-    };
-    irs.forEach((m) => visit(m.ir.key));
-    return [...deps].sort();
   };
 
   for (const file of loaded.files) {
@@ -195,24 +151,13 @@ export function compileLoaded(loaded: LoadedProject, options: CompileOptions): C
  * Lowers every function reachable from `ir`, so that errors in callees are reported before
  * emitting, and rejects calls whose writes to an array argument the caller would see.
  */
-function checkCallees(ir: IRFunction, getIR: (key: string) => IRFunction, loaded: LoadedProject, seen = new Set<string>(), memo: ModifiedParams = new Map()): void {
-  if (seen.has(ir.key)) return;
-  seen.add(ir.key);
-  forEachStmt(ir.body, (s) => {
-    if (s.kind === 'op' && s.op === 'call') checkCallees(getIR(s.callee), getIR, loaded, seen, memo);
-  });
-  checkArgumentWrites(ir, getIR, memo, (file) => loaded.program.getSourceFile(file)?.text);
+function checkCallees(ir: IRFunction, program: LoweredProgram, loaded: LoadedProject): void {
+  const memo: ModifiedParams = new Map();
+  for (const f of program.reach(ir)) checkArgumentWrites(f, program.get, memo, (file) => loaded.program.getSourceFile(file)?.text);
 }
 
 function toDiagnostic(e: unknown, fn: string | undefined, at: Position): Diagnostic {
   return e instanceof CompileError ? e.diagnostic : internalDiagnostic(e, fn, at);
-}
-
-/** ADC199 for an exception that is not a compile error, at the function it happened in. */
-function internalDiagnostic(e: unknown, fn: string | undefined, at: Position): Diagnostic {
-  const detail = diskPath(e instanceof Error ? e.message : String(e));
-  const d = errors.internal(at, fn, detail);
-  return process.env.ADC_DEBUG && e instanceof Error ? { ...d, frame: e.stack } : d;
 }
 
 /** A diagnostic naming its file by its path on disk. */
@@ -244,19 +189,7 @@ export interface RequestResult {
  * (used by the compiler plugin, which inlines it into the file that asked).
  */
 export function compileRequests(loaded: LoadedProject, requests: readonly FunctionRequest[], options: CompileOptions & { sourceLabel?: string } = {}): RequestResult {
-  const sourcesByKey = new Map<string, FunctionSource>();
-  const cache = new Map<string, IRFunction>();
-  const lowerSrc = (src: FunctionSource): IRFunction => {
-    let ir = cache.get(src.key);
-    if (!ir) {
-      const lowered = lowerFunction(src, loaded.checker);
-      for (const [k, s] of lowered.callees) sourcesByKey.set(k, s);
-      ir = lowered.ir;
-      cache.set(src.key, ir);
-    }
-    return ir;
-  };
-  const getIR = (key: string): IRFunction => lowerSrc(sourcesByKey.get(key)!);
+  const program = new LoweredProgram(loaded.checker);
   const diagnostics: Diagnostic[] = [];
   const marked: MarkedIR[] = [];
   for (const r of requests) {
@@ -266,10 +199,9 @@ export function compileRequests(loaded: LoadedProject, requests: readonly Functi
       diagnostics.push(errors.unresolvedCall({ file: r.file, line: 1, col: 1 }, `'${r.name}' is not a module-level function of ${r.file}`));
       continue;
     }
-    sourcesByKey.set(src.key, src);
     try {
-      const ir = lowerSrc(src);
-      checkCallees(ir, getIR, loaded);
+      const ir = program.lower(src);
+      checkCallees(ir, program, loaded);
       const params = ir.params.map((p) => ir.vars[p].name);
       const unknown = (r.wrt ?? []).filter((w) => !params.includes(w));
       if (unknown.length > 0) {
@@ -283,7 +215,7 @@ export function compileRequests(loaded: LoadedProject, requests: readonly Functi
   }
   if (diagnostics.length > 0 || marked.length === 0) return { text: undefined, diagnostics: diagnostics.map(onDisk) };
   try {
-    const js = differentiateFile(marked, getIR, {
+    const js = differentiateFile(marked, program.get, {
       sourceLabel: options.sourceLabel ?? 'the compiler plugin',
       runtimeModule: options.runtimeModule ?? 'ts-adc/runtime',
       uncheckedIndex: loaded.program.getCompilerOptions().noUncheckedIndexedAccess === true,

@@ -11,6 +11,7 @@
 import { isArrayType, type IRFunction, type VarId } from '../ir/types';
 import type { JsFile, JsFunction } from '../5-print/js';
 import { FileContext, RUNTIME_NAMESPACE } from './context';
+import { analyzeForward, analyzeReverse } from '../3-analyze';
 import { emitForward } from './forward/emit';
 import { emitReverse, emitGradWrapper } from './reverse/emit';
 import { checkedIndexing } from '../5-print/checked-index';
@@ -47,10 +48,10 @@ export function differentiateFile(marked: readonly MarkedIR[], getIR: (key: stri
     const wrtList = ir.params.filter((p) => active.has(p)).map((p) => ir.vars[p].name);
     const tangents = wrtList.map((n) => `d${n}`).join(', ');
     functions.push(
-      emitForward(ir, active, { kind: 'public', name: `${pre}_jvp`, exported: true, doc: `Forward mode of \`${ir.name}\`: value and directional derivative along (${tangents}).` }, ctx),
+      emitForward(analyzeForward(ir, active, getIR), { kind: 'public', name: `${pre}_jvp`, exported: true, doc: `Forward mode of \`${ir.name}\`: value and directional derivative along (${tangents}).` }, ctx),
     );
     functions.push(
-      emitReverse(ir, active, { kind: 'public', name: `${pre}_vjp`, exported: true, doc: `Reverse mode of \`${ir.name}\`: value and cotangentᵀ·J with respect to (${wrtList.join(', ')}).` }, ctx),
+      emitReverse(analyzeReverse(ir, active, getIR), { kind: 'public', name: `${pre}_vjp`, exported: true, doc: `Reverse mode of \`${ir.name}\`: value and cotangentᵀ·J with respect to (${wrtList.join(', ')}).` }, ctx),
     );
     if (ir.returnType === 'number') functions.push(emitGradWrapper(ir, active, `${pre}_grad`, `${pre}_vjp`, ctx));
     else functions.push(emitJacobian(ir, active, `${pre}_jacobian`, ctx, pre));
@@ -69,7 +70,7 @@ export function differentiateFile(marked: readonly MarkedIR[], getIR: (key: stri
         const doc = isArrayType(ir.returnType)
           ? `Pushforward of \`${ir.name}\` along (${names}): returns the value; the tangent array is left in \`retArrays[0]\`.`
           : `Pushforward of \`${ir.name}\` along (${names}): returns the value; the tangent is left in \`ret[0]\`.`;
-        helpers.push(emitForward(ir, active, { kind: 'internal', name: spec.name, exported: false, doc }, ctx));
+        helpers.push(emitForward(analyzeForward(ir, active, getIR), { kind: 'internal', name: spec.name, exported: false, doc }, ctx));
       } else {
         const scalars = ir.params.filter((q) => active.has(q) && !isArrayType(ir.vars[q].type)).length;
         const doc =
@@ -78,13 +79,13 @@ export function differentiateFile(marked: readonly MarkedIR[], getIR: (key: stri
             : scalars === 1
               ? `Pullback of \`${ir.name}\` for (${names}): returns the adjoint of the scalar parameter; array adjoints are added to the arrays passed.`
               : `Pullback of \`${ir.name}\` for (${names}): adds the adjoints of the array parameters to the arrays passed.`;
-        helpers.push(emitReverse(ir, active, { kind: 'internal', name: spec.name, exported: false, doc }, ctx));
+        helpers.push(emitReverse(analyzeReverse(ir, active, getIR), { kind: 'internal', name: spec.name, exported: false, doc }, ctx));
       }
     }
     while (p < ctx.primalQueue.length) {
       const key = ctx.primalQueue[p++];
       const ir = getIR(key);
-      primals.push(emitForward(ir, new Set(), { kind: 'primal', name: ctx.primal(key), exported: false, doc: `\`${ir.name}\` as in ${ir.file.split('/').pop()}, called by the derivatives above.` }, ctx));
+      primals.push(emitForward(analyzeForward(ir, new Set(), getIR, true), { kind: 'primal', name: ctx.primal(key), exported: false, doc: `\`${ir.name}\` as in ${ir.file.split('/').pop()}, called by the derivatives above.` }, ctx));
     }
   }
   // Dead code removal inside functions may leave a helper or primal copy uncalled, and the runtime unused.

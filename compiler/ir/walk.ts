@@ -33,3 +33,22 @@ export function forEachStmtNumbered(region: Region, visit: (s: Stmt, at: number)
 }
 
 export { usesOf } from './facts';
+
+/** True when a region cannot complete normally (it ends in return/break/continue, or an if whose arms both cannot). */
+export function endsFlow(region: Region): boolean {
+  const last = region[region.length - 1];
+  if (!last) return false;
+  if (last.kind === 'return' || last.kind === 'break' || last.kind === 'continue') return true;
+  if (last.kind === 'if') return endsFlow(last.then) && endsFlow(last.else);
+  if (last.kind === 'loop') return last.cond === undefined && !containsBreakOf(last.body, last.id);
+  return false;
+}
+
+function containsBreakOf(region: Region, loop: number): boolean {
+  return region.some((s) => {
+    if (s.kind === 'break') return s.loop === loop;
+    if (s.kind === 'if') return containsBreakOf(s.then, loop) || containsBreakOf(s.else, loop);
+    if (s.kind === 'loop') return containsBreakOf(s.body, loop) || containsBreakOf(s.test, loop) || containsBreakOf(s.update, loop);
+    return false;
+  });
+}

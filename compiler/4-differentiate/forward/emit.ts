@@ -12,14 +12,14 @@
  * The same emitter prints primal copies of called functions (no active value).
  */
 import { assertNever, isArrayType, type ArrayType, type IRFunction, type Loop, type Op, type Region, type Stmt, type TempId, type VarId } from '../../ir/types';
-import { analyzeActivity, type Activity } from '../../3-analyze/activity';
+import type { Activity } from '../../3-analyze/activity';
+import type { ForwardAnalysis } from '../../3-analyze';
 import { forEachStmt, forEachStmtNumbered } from '../../ir/walk';
 import { partialReads, partialsOf, rule } from '../../rules/table';
-import { analyzeFiniteness, guarded, type Finiteness } from '../../3-analyze/finiteness';
+import { guarded, type Finiteness } from '../../3-analyze/finiteness';
 import { b, depthOf, maxInlineDepth, namesIn, isAtom, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
 import { FunctionNames } from '../names';
 import { removeDeadCode } from '../dead-code';
-import { cse } from '../../ir/cse';
 import { printStatements } from '../../5-print/printer';
 import type { FileContext } from '../context';
 import { namedVariable, useFacts, type UseFacts } from '../uses';
@@ -40,8 +40,8 @@ interface Emitted {
   readonly deriv: boolean;
 }
 
-export function emitForward(fn: IRFunction, activeParams: ReadonlySet<VarId>, conv: ForwardConvention, ctx: FileContext): JsFunction {
-  return new ForwardEmitter(conv.kind === 'primal' ? fn : cse(fn), activeParams, conv, ctx).emit();
+export function emitForward(analysis: ForwardAnalysis, conv: ForwardConvention, ctx: FileContext): JsFunction {
+  return new ForwardEmitter(analysis, conv, ctx).emit();
 }
 
 class ForwardEmitter {
@@ -67,16 +67,18 @@ class ForwardEmitter {
   /** Variables assigned after their declaration (parameters: at all); the others read the same everywhere. */
   private readonly reassigned = new Set<VarId>();
 
+  private readonly fn: IRFunction;
+
   constructor(
-    private readonly fn: IRFunction,
-    activeParams: ReadonlySet<VarId>,
+    analysis: ForwardAnalysis,
     private readonly conv: ForwardConvention,
     private readonly ctx: FileContext,
   ) {
+    const fn = (this.fn = analysis.fn);
     this.names = new FunctionNames(fn, ctx, false, ['out']);
-    this.act = analyzeActivity(fn, conv.kind === 'primal' ? new Set() : activeParams);
+    this.act = analysis.act;
     this.uses = useFacts(fn);
-    this.fin = analyzeFiniteness(fn, ctx.getIR);
+    this.fin = analysis.fin;
     this.derivRefs = new Array<number>(fn.temps.length).fill(0);
     this.tangentRefs = new Array<number>(fn.temps.length).fill(0);
     this.countDerivativeRefs(fn.body);

@@ -403,8 +403,8 @@ export class BlockAdjoint {
     if (!pattern.some((p) => p)) return;
     const callee = env.ctx.getIR(s.callee);
     const helper = env.ctx.helper(s.callee, 'reverse', pattern);
-    const arrays = s.args.filter((a, i) => pattern[i] && isArrayType(callee.vars[callee.params[i]].type));
-    const scalars = s.args.filter((a, i) => pattern[i] && !isArrayType(callee.vars[callee.params[i]].type));
+    const arrays = s.args.filter((_, i) => pattern[i] && isArrayType(callee.vars[callee.params[i]].type));
+    const scalars = s.args.filter((_, i) => pattern[i] && !isArrayType(callee.vars[callee.params[i]].type));
     const args = [...s.args.map((a) => env.value(a)), adj, ...arrays.map((a) => this.arrayAdjointOfArg(a))];
     arrays.forEach((a) => this.flush((this.arrayAdjointOfArg(a) as { name: string }).name));
     const call = b.call(helper, args);

@@ -17,7 +17,7 @@ import { b, depthOf, isAtom, maxInlineDepth, type JsExpr, type JsStmt } from '..
 import { checkStmt, constDecl, hoistedDecl, jsType } from '../arrays';
 import { namedVariable } from '../uses';
 import { BlockAdjoint } from './block-adjoint';
-import { assignment, str, type Construct, type Sweep } from './sweep';
+import { assignment, type Construct, type Sweep } from './sweep';
 import { writtenVar } from '../../ir/facts';
 
 interface BlockState {

@@ -18,17 +18,11 @@
  * loop.ts, fused-loop.ts, dispatched by sweep.ts), and the result.
  */
 import { isArrayType, type IRFunction, type VarId } from '../../ir/types';
-import { analyzeActivity } from '../../3-analyze/activity';
-import { analyzeFiniteness } from '../../3-analyze/finiteness';
-import { integerVars } from '../../3-analyze/integers';
-import { planReverse } from '../../3-analyze/tbr';
-import { findFusions } from '../../3-analyze/fusion';
+import type { ReverseAnalysis } from '../../3-analyze';
 import { b, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
 import { FunctionNames } from '../names';
 import type { FileContext } from '../context';
 import { hoistedDecl, paramDecl, jsType, writtenParams, zeroArrayExpr } from '../arrays';
-import { forwardStoredElements, normalizeControl } from './normalize';
-import { cse } from '../../ir/cse';
 import { dropDeadAdjointStores, finalizeAdjointDeclarations } from './peephole';
 import { removeDeadCode } from '../dead-code';
 import { Sweep, str, type Constructs, type ReverseConvention } from './sweep';
@@ -42,14 +36,9 @@ export type { ReverseConvention };
 /** The construct of each plan node kind. */
 const constructs: Constructs = { block, if: branch, loop, fused: fusedLoop };
 
-export function emitReverse(fn: IRFunction, activeParams: ReadonlySet<VarId>, conv: ReverseConvention, ctx: FileContext): JsFunction {
-  const normalized = forwardStoredElements(cse(normalizeControl(fn)));
-  const act = analyzeActivity(normalized, activeParams);
-  const ints = integerVars(normalized);
-  const fusions = findFusions(normalized, act);
-  const plan = planReverse(normalized, act, ints, fusions);
-  const names = new FunctionNames(normalized, ctx, false, ['out', conv.kind === 'public' ? 'cotangent' : 'result_bar']);
-  const sw = new Sweep(normalized, act, analyzeFiniteness(normalized, ctx.getIR), plan.tree, conv, ctx, names, constructs);
+export function emitReverse(analysis: ReverseAnalysis, conv: ReverseConvention, ctx: FileContext): JsFunction {
+  const names = new FunctionNames(analysis.fn, ctx, false, ['out', conv.kind === 'public' ? 'cotangent' : 'result_bar']);
+  const sw = new Sweep(analysis.fn, analysis.act, analysis.fin, analysis.plan.tree, conv, ctx, names, constructs);
   return emitFunction(sw);
 }
 

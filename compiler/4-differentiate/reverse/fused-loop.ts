@@ -43,7 +43,7 @@ export const fusedLoop: Construct<FusedLoop> = {
 };
 
 /** Whether loop `l` passes the array `v` to a call. */
-function passedToCall(sw: Sweep, l: Stmt, v: VarId): boolean {
+function passedToCall(l: Stmt, v: VarId): boolean {
   const reads = new Set<TempId>();
   let found = false;
   forEachStmt([l], (s) => {
@@ -79,7 +79,7 @@ function fwdFused(sw: Sweep, n: FusedLoop, out: JsStmt[]): void {
     // Sums are kept in double precision whatever the array kind; one passed to a pullback has the
     // kind the pullback takes (a plain array holds doubles too).
     const plain = info.type === 'number[]' || info.type === 'readonly number[]';
-    const sumKind = plain && passedToCall(sw, l, v) ? 'number[]' : 'Float64Array';
+    const sumKind = plain && passedToCall(l, v) ? 'number[]' : 'Float64Array';
     if (!inPlace && !direct) out.push(isArrayType(info.type) ? b.const(sum, zeroArrayExpr(sumKind, b.member(b.id(sw.names.variable(v)), 'length'))) : b.let(sum, b.num(0)));
     sums.push({ v, sum, inPlace, direct });
     if (isArrayType(info.type)) sw.renamedArrays.set(v, sum);

@@ -16,10 +16,9 @@
  * An `if` whose one arm always jumps and the other never does takes the rest of
  * the region into the other arm (as above), so most code needs no guard at all.
  */
-import { isArrayType, type IRFunction, type Loop, type Region, type Stmt, type TempId, type VarId, assertNever } from '../../ir/types';
-import { Rewriter } from '../../ir/rewriter';
-import { usesOf } from '../../ir/walk';
-import { endsFlow } from '../../2-lower/statements';
+import { assertNever, isArrayType, type IRFunction, type Loop, type Region, type Stmt, type TempId, type VarId } from './types';
+import { Rewriter } from './rewriter';
+import { endsFlow, usesOf } from './walk';
 
 interface Result {
   readonly out: Stmt[];

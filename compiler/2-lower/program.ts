@@ -1,0 +1,116 @@
+/**
+ * The functions of one project, lowered once each, on demand: the marked (or
+ * requested) functions and every function they reach. The CLI's and the
+ * plugin's pipelines share it, with the same error handling.
+ *
+ * Guarantees: `reach(root)` lowers everything `root` calls, transitively, so
+ * that a callee's error is reported before anything is emitted; after it,
+ * `get` only looks up (later phases never lower). An unexpected exception
+ * while lowering a function is an ADC199 at that function, never a crash of
+ * the others.
+ */
+import type { ts } from 'ts-morph';
+import { CompileError, errors, type Diagnostic, type Position } from '../diagnostics/catalog';
+import type { FunctionSource } from '../1-frontend/functions';
+import { diskPath } from '../1-frontend/file-system';
+import { positionOf } from '../1-frontend/position';
+import type { IRFunction } from '../ir/types';
+import { forEachStmt } from '../ir/walk';
+import { lowerFunction } from './index';
+
+interface Entry {
+  readonly ir: IRFunction;
+  /** Keys of the functions it calls. */
+  readonly callees: readonly string[];
+  /** Files besides its own that its meaning depends on. */
+  readonly files: ReadonlySet<string>;
+}
+
+export class LoweredProgram {
+  private readonly entries = new Map<string, Entry | CompileError>();
+  private readonly sources = new Map<string, FunctionSource>();
+
+  constructor(private readonly checker: ts.TypeChecker) {}
+
+  /** The IR of a function (lowered now if it was not yet); a CompileError for what it cannot lower. */
+  lower(src: FunctionSource): IRFunction {
+    this.sources.set(src.key, src);
+    let entry = this.entries.get(src.key);
+    if (!entry) {
+      try {
+        // Tests make one function fail as a bug in adc would.
+        if (process.env.ADC_TEST_INTERNAL_ERROR_IN === src.name) throw new Error('injected by ADC_TEST_INTERNAL_ERROR_IN');
+        const lowered = lowerFunction(src, this.checker);
+        for (const [k, s] of lowered.callees) this.sources.set(k, s);
+        entry = { ir: lowered.ir, callees: [...lowered.callees.keys()], files: lowered.files };
+      } catch (e) {
+        // An unexpected exception names the function it happened in, not only the marked one that called it.
+        entry = e instanceof CompileError ? e : new CompileError(internalDiagnostic(e, src.name, positionOf(src.nameNode, src.sourceFile)));
+      }
+      this.entries.set(src.key, entry);
+    }
+    if (entry instanceof CompileError) throw entry;
+    return entry.ir;
+  }
+
+  /** Every function `root` reaches (itself included), lowered, callees before their callers. */
+  reach(root: IRFunction): IRFunction[] {
+    const order: IRFunction[] = [];
+    const seen = new Set<string>();
+    const visit = (ir: IRFunction) => {
+      if (seen.has(ir.key)) return;
+      seen.add(ir.key);
+      forEachStmt(ir.body, (s) => {
+        if (s.kind === 'op' && s.op === 'call') visit(this.lowerKey(s.callee));
+      });
+      order.push(ir);
+    };
+    visit(root);
+    return order;
+  }
+
+  /** The IR of a function already reached: a lookup, for the phases after lowering. */
+  readonly get = (key: string): IRFunction => {
+    const entry = this.entries.get(key);
+    if (!entry) throw new Error(`function ${key} was not lowered before it was needed`);
+    if (entry instanceof CompileError) throw entry;
+    return entry.ir;
+  };
+
+  /** The source of a function lowered or reached. */
+  source(key: string): FunctionSource | undefined {
+    return this.sources.get(key);
+  }
+
+  /** The files on disk the generated code of `roots` is made from: theirs, their callees', and what calls resolve through. */
+  dependencies(roots: readonly IRFunction[]): string[] {
+    const deps = new Set<string>();
+    const seen = new Set<string>();
+    const visit = (key: string) => {
+      const src = this.sources.get(key);
+      if (!src || seen.has(key)) return;
+      seen.add(key);
+      deps.add(diskPath(src.file));
+      const entry = this.entries.get(key);
+      if (entry && !(entry instanceof CompileError)) {
+        entry.files.forEach((f) => deps.add(diskPath(f)));
+        entry.callees.forEach(visit);
+      }
+    };
+    roots.forEach((r) => visit(r.key));
+    return [...deps].sort();
+  }
+
+  private lowerKey(key: string): IRFunction {
+    const src = this.sources.get(key);
+    if (!src) throw new Error(`unknown function ${key}`);
+    return this.lower(src);
+  }
+}
+
+/** ADC199 for an exception that is not a compile error, at the function it happened in. */
+export function internalDiagnostic(e: unknown, fn: string | undefined, at: Position): Diagnostic {
+  const detail = diskPath(e instanceof Error ? e.message : String(e));
+  const d = errors.internal(at, fn, detail);
+  return process.env.ADC_DEBUG && e instanceof Error ? { ...d, frame: e.stack } : d;
+}

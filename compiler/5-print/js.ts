@@ -279,6 +279,13 @@ export const b = {
     op,
     value,
   }),
+  /** `x = e`, written `x += a` when e is `x + a` (likewise `-=`, `*=`, `/=`). */
+  update(name: string, value: JsExpr): JsStmt {
+    if (value.k === 'bin' && (value.op === '+' || value.op === '-' || value.op === '*' || value.op === '/') && value.l.k === 'id' && value.l.name === name) {
+      return { k: 'assign', target: id(name), op: `${value.op}=` as AssignOp, value: value.r };
+    }
+    return { k: 'assign', target: id(name), op: '=', value };
+  },
   /** `target += value`, or nothing when value is 0; `target -= v` for a negated value. */
   accumulate(target: JsExpr | string, value: JsExpr): JsStmt[] {
     const t = typeof target === 'string' ? id(target) : target;

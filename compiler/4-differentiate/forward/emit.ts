@@ -19,8 +19,9 @@ import { partialReads, partialsOf, rule } from '../../rules/table';
 import { guarded, type Finiteness } from '../../3-analyze/finiteness';
 import { b, depthOf, maxInlineDepth, namesIn, isAtom, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
 import { FunctionNames } from '../names';
+import { withComments, type Emitted } from '../comments';
+import { containsContinue, loopStatement } from '../loop-shape';
 import { removeDeadCode } from '../dead-code';
-import { printStatements } from '../../5-print/printer';
 import type { FileContext } from '../context';
 import { namedVariable, useFacts, type UseFacts } from '../uses';
 import { checkStmt, constDecl, jsType, paramDecl, loadExpr, newArrayExpr, primalExpression, sliceExpr, writtenParams, zeroArrayExpr } from '../arrays';
@@ -34,11 +35,6 @@ export interface ForwardConvention {
   readonly exported: boolean;
 }
 
-interface Emitted {
-  readonly stmt: JsStmt;
-  readonly origin: string;
-  readonly deriv: boolean;
-}
 
 export function emitForward(analysis: ForwardAnalysis, conv: ForwardConvention, ctx: FileContext): JsFunction {
   return new ForwardEmitter(analysis, conv, ctx).emit();
@@ -492,18 +488,18 @@ class ForwardEmitter {
       return;
     }
     if (!this.activeVar(v)) {
-      this.push(out, s, assignment(name, value));
+      this.push(out, s, b.update(name, value));
       return;
     }
     const tname = this.names.tangent(v);
     const t = tangentOf();
-    const tangentStmt = t.k === 'id' && t.name === tname ? undefined : assignment(tname, t);
+    const tangentStmt = t.k === 'id' && t.name === tname ? undefined : b.update(tname, t);
     // `v *= v; dv = dv * v + v * dv` would read the new v: a tangent that reads v goes first.
     if (tangentStmt && namesIn(t).has(name)) {
       this.push(out, s, tangentStmt, true);
-      this.push(out, s, assignment(name, value));
+      this.push(out, s, b.update(name, value));
     } else {
-      this.push(out, s, assignment(name, value));
+      this.push(out, s, b.update(name, value));
       if (tangentStmt) this.push(out, s, tangentStmt, true);
     }
   }
@@ -540,145 +536,45 @@ class ForwardEmitter {
   // Loops
   // ---------------------------------------------------------------------------
 
-  /**
-   * A loop in the nicest form that is exact:
-   * - `for (init; cond; update)` when the test is one expression and the update a list of assignments;
-   * - `while (cond)` / `do … while (cond)` when the test is one expression;
-   * - otherwise `for (;;) { test; if (!cond) break; … }` with the body in a labeled block when it `continue`s.
-   * Returns undefined when `init` was given but cannot go in the header.
-   */
+  /** A loop in the nicest form that is exact (loop-shape.ts); undefined when `init` was given but cannot go in the header. */
   private loop(l: Loop, init?: Extract<Stmt, { kind: 'assign' }>): Emitted[] | undefined {
     const origin = l.origin.text;
     const label = this.labels.get(l.id);
     // Test: try to print it as a single expression.
     const testOut: Emitted[] = [];
     for (const s of l.test) this.stmt(s, testOut);
-    const testExpr = l.cond === undefined ? undefined : this.value(l.cond);
-    const testIsExpr = testOut.length === 0;
+    const cond = l.cond === undefined ? undefined : this.value(l.cond);
 
     this.loopStack.push(l.id);
     const body = this.region(l.body);
     const updateOut: Emitted[] = [];
     for (const s of l.update) this.stmt(s, updateOut);
     this.loopStack.pop();
-    const updateExprs = updateOut.map((e) => asExpression(e.stmt));
-    const updateIsExpr = updateExprs.every((e) => e !== undefined);
-    const wrap = (stmt: JsStmt): Emitted => ({ stmt, origin, deriv: false });
 
-    let initStmt: JsStmt | undefined;
+    let header: JsStmt | undefined;
     const initOut: Emitted[] = [];
     if (init) {
       this.stmt(init, initOut);
-      if (initOut.length === 1 && initOut[0].stmt.k === 'decl') initStmt = initOut[0].stmt;
-      else if (initOut.length === 0) initStmt = undefined;
-      else return undefined;
+      if (initOut.length === 1 && initOut[0].stmt.k === 'decl') header = initOut[0].stmt;
+      else if (initOut.length !== 0) return undefined;
     }
-    const hasContinue = containsContinue(l.body, l.id);
-
-    if (l.form === 'do') {
-      if (testIsExpr) return [wrap({ k: 'do', body, test: testExpr ?? b.bool(true), label })];
-      // The test needs statements: `for (;;) { body; test; if (!cond) break; }`, so that what the
-      // test declares is in scope where it is checked (a `continue` still reaches the test).
-      const inner = this.names.fresh('body');
-      const bodyBlock: JsStmt[] = hasContinue ? [{ k: 'block', body: retargetContinue(body, label, inner), label: inner }] : body;
-      const tail = withComments(testOut);
-      const exit: JsStmt[] = testExpr === undefined ? [] : [b.if(b.not(testExpr), [b.break()])];
-      return [wrap({ k: 'for', body: [...bodyBlock, ...tail, ...exit], label })];
-    }
-    if (testIsExpr && updateIsExpr && (l.form === 'for' || initStmt)) {
-      const update = updateExprs.length === 0 ? undefined : updateExprs.length === 1 ? updateExprs[0] : commaList(updateExprs as JsExpr[]);
-      return [wrap({ k: 'for', init: initStmt, test: testExpr, update, body, label })];
-    }
-    const pre: Emitted[] = initOut.length > 0 ? initOut : [];
-    if (testIsExpr && updateOut.length === 0) return [...pre, wrap({ k: 'while', test: testExpr ?? b.bool(true), body, label })];
-    // General form.
-    const inner = this.names.fresh('body');
-    const test: JsStmt[] = testIsExpr ? [] : withComments(testOut);
-    const exit: JsStmt[] = testExpr === undefined ? [] : [b.if(b.not(testExpr), [b.break()])];
-    const bodyPart: JsStmt[] = hasContinue && updateOut.length > 0 ? [{ k: 'block', body: retargetContinue(body, label, inner), label: inner }] : body;
-    return [...pre, wrap({ k: 'for', body: [...test, ...exit, ...bodyPart, ...withComments(updateOut)], label })];
+    const stmts = loopStatement({
+      form: l.form,
+      label,
+      test: withComments(testOut),
+      cond,
+      body,
+      update: updateOut.map((e) => e.stmt),
+      updateBlock: withComments(updateOut),
+      init: init ? { header, before: initOut.map((e) => e.stmt) } : undefined,
+      continues: containsContinue(l.body, l.id),
+      fresh: (base) => this.names.fresh(base),
+    });
+    // The loop statement itself carries the loop's source; a declaration before it keeps its own.
+    return stmts.map((stmt, i): Emitted => (i === stmts.length - 1 ? { stmt, origin, deriv: false } : initOut[i] ?? { stmt, origin, deriv: false }));
   }
 }
 
-/** `x = x + e` ⇒ `x += e`; `x = x - e` ⇒ `x -= e`; `x = x + 1` ⇒ `x += 1`. */
-function assignment(name: string, value: JsExpr): JsStmt {
-  if (value.k === 'bin' && (value.op === '+' || value.op === '-' || value.op === '*' || value.op === '/') && value.l.k === 'id' && value.l.name === name) {
-    const op = `${value.op}=` as '+=' | '-=' | '*=' | '/=';
-    return { k: 'assign', target: b.id(name), op, value: value.r };
-  }
-  return b.assign(name, value);
-}
-
-/** A statement that can go in a `for` header: assignments (`i++` for `i += 1`). */
-function asExpression(s: JsStmt): JsExpr | undefined {
-  if (s.k === 'assign') {
-    if ((s.op === '+=' || s.op === '-=') && s.value.k === 'num' && s.value.v === 1) return { k: 'postfix', op: s.op === '+=' ? '++' : '--', target: s.target };
-    if (s.op === '=') return { k: 'assignExpr', target: s.target, value: s.value };
-    return { k: 'assignExpr', target: s.target, value: { k: 'bin', op: s.op.slice(0, -1) as '+', l: s.target, r: s.value } };
-  }
-  return undefined;
-}
-
-/** `i++, j--` in a `for` header. */
-function commaList(exprs: JsExpr[]): JsExpr {
-  return exprs.reduce((acc, e) => ({ k: 'bin', op: ',', l: acc, r: e }));
-}
-
-function containsContinue(region: Region, loop: number): boolean {
-  return region.some((s) => {
-    if (s.kind === 'continue') return s.loop === loop;
-    if (s.kind === 'if') return containsContinue(s.then, loop) || containsContinue(s.else, loop);
-    if (s.kind === 'loop') return containsContinue(s.body, loop);
-    return false;
-  });
-}
-
-/** `continue` (to this loop) inside a labeled body block ⇒ `break <block>`, so the code after the block still runs. */
-function retargetContinue(body: readonly JsStmt[], loopLabel: string | undefined, block: string, depth = 0): JsStmt[] {
-  return body.map((s): JsStmt => {
-    switch (s.k) {
-      case 'continue':
-        return (s.label === undefined && depth === 0) || (s.label !== undefined && s.label === loopLabel) ? { k: 'break', label: block } : s;
-      case 'if':
-        return { ...s, then: retargetContinue(s.then, loopLabel, block, depth), else: s.else && retargetContinue(s.else, loopLabel, block, depth) };
-      case 'for':
-      case 'while':
-      case 'do':
-        return { ...s, body: retargetContinue(s.body, loopLabel, block, depth + 1) };
-      case 'block':
-        return { ...s, body: retargetContinue(s.body, loopLabel, block, depth) };
-      default:
-        return s;
-    }
-  });
-}
-
-/**
- * Statements with a `// source` comment above each group that carries
- * derivative code, unless the group's first statement already reads as the
- * source does (`let e = 0;`) or the enclosing statement has the same source.
- */
-export function withComments(list: readonly Emitted[], enclosing?: string): JsStmt[] {
-  const out: JsStmt[] = [];
-  let i = 0;
-  while (i < list.length) {
-    let j = i;
-    while (j < list.length && list[j].origin === list[i].origin) j++;
-    const group = list.slice(i, j);
-    const first = group[0].stmt;
-    const compound = first.k === 'if' || first.k === 'for' || first.k === 'while' || first.k === 'do';
-    const origin = list[i].origin;
-    if (group.some((e) => e.deriv) && !compound && origin !== enclosing && !sameText(first, origin)) out.push(b.comment(origin));
-    for (const e of group) out.push(e.stmt);
-    i = j;
-  }
-  return out;
-}
-
-function sameText(s: JsStmt, origin: string): boolean {
-  const norm = (t: string) => t.replace(/\s+/g, '').replace(/;$/, '');
-  return norm(printStatements([s])) === norm(origin);
-}
 
 /** `let best = -Infinity` would be inferred as number anyway; annotate only what inference would get wrong. */
 function needsAnnotation(type: string, init: JsExpr): string | undefined {

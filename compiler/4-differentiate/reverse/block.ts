@@ -17,7 +17,7 @@ import { b, depthOf, isAtom, maxInlineDepth, type JsExpr, type JsStmt } from '..
 import { checkStmt, constDecl, hoistedDecl, jsType } from '../arrays';
 import { namedVariable } from '../uses';
 import { BlockAdjoint } from './block-adjoint';
-import { assignment, type Construct, type Sweep } from './sweep';
+import type { Construct, Sweep } from './sweep';
 import { writtenVar } from '../../ir/facts';
 
 interface BlockState {
@@ -115,7 +115,7 @@ function fwdStatements(sw: Sweep, blk: BlockInfo, stmts: readonly Stmt[], out: J
         const name = sw.names.variable(s.var);
         const value = sw.fwd.get(s.value)!;
         if (s.declare && sw.atTop.has(s.var)) out.push({ k: 'decl', kind: sw.stable[s.var] && v.constant ? 'const' : 'let', name, init: value });
-        else out.push(assignment(name, value));
+        else out.push(b.update(name, value));
         break;
       }
       case 'declare': {

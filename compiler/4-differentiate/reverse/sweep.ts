@@ -280,13 +280,6 @@ export function restoredIn(nodes: readonly RNode[], into = new Set<VarId>()): Se
   return into;
 }
 
-/** `x = x + e` ⇒ `x += e`. */
-export function assignment(name: string, value: JsExpr): JsStmt {
-  if (value.k === 'bin' && (value.op === '+' || value.op === '-' || value.op === '*' || value.op === '/') && value.l.k === 'id' && value.l.name === name) {
-    return { k: 'assign', target: b.id(name), op: `${value.op}=` as '+=', value: value.r };
-  }
-  return b.assign(name, value);
-}
 
 /** A string literal (for messages passed to runtime helpers). */
 export function str(text: string): JsExpr {

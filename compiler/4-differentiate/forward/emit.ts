@@ -15,11 +15,12 @@ import { assertNever, isArrayType, type ArrayType, type IRFunction, type Loop, t
 import type { Activity } from '../../3-analyze/activity';
 import type { ForwardAnalysis } from '../../3-analyze';
 import { forEachStmt, forEachStmtNumbered } from '../../ir/walk';
-import { partialReads, partialsOf, rule } from '../../rules/table';
+import { partialsOf, rule } from '../../rules/table';
 import { guarded, type Finiteness } from '../../3-analyze/finiteness';
 import { b, depthOf, maxInlineDepth, namesIn, isAtom, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
 import { FunctionNames } from '../names';
 import { withComments, type Emitted } from '../comments';
+import { derivativeReferences } from './references';
 import { containsContinue, loopStatement } from '../loop-shape';
 import { removeDeadCode } from '../dead-code';
 import type { FileContext } from '../context';
@@ -75,9 +76,9 @@ class ForwardEmitter {
     this.act = analysis.act;
     this.uses = useFacts(fn);
     this.fin = analysis.fin;
-    this.derivRefs = new Array<number>(fn.temps.length).fill(0);
-    this.tangentRefs = new Array<number>(fn.temps.length).fill(0);
-    this.countDerivativeRefs(fn.body);
+    const refs = derivativeReferences(fn, this.act, this.fin);
+    this.derivRefs = refs.value;
+    this.tangentRefs = refs.tangent;
     this.resultName = this.names.apiNames[0];
     forEachStmt(fn.body, (s) => {
       if (isElementWrite(s) || (s.kind === 'assign' && isArrayType(fn.vars[s.var].type))) this.written.add(s.var);
@@ -96,76 +97,6 @@ class ForwardEmitter {
 
   private activeVar(v: VarId): boolean {
     return this.act.activeVar[v];
-  }
-
-  /** How often derivative code refers to each temp's value and tangent. */
-  private countDerivativeRefs(region: Region): void {
-    for (const s of region) {
-      switch (s.kind) {
-        case 'op':
-          this.ops.set(s.id, s);
-          if (!this.active(s.id)) break;
-          if (s.op === 'prim') {
-            const reads = partialReads(rule(s.fn), s.args.length);
-            if (!reads) break;
-            const guarded = this.guarded(s);
-            reads.forEach((p, i) => {
-              if (!this.active(s.args[i])) return;
-              // A guarded term (`da === 0 ? 0 : p * da`) reads the tangent twice.
-              this.tangentRefs[s.args[i]] += guarded[i] ? 2 : 1;
-              p.operands.forEach((j) => this.derivRefs[s.args[j]]++);
-              if (p.result) this.derivRefs[s.id]++;
-            });
-          } else if (s.op === 'select') {
-            this.derivRefs[s.args[0]]++;
-            if (this.active(s.args[1])) this.tangentRefs[s.args[1]]++;
-            if (this.active(s.args[2])) this.tangentRefs[s.args[2]]++;
-          } else if (s.op === 'call') {
-            s.args.forEach((a) => {
-              this.derivRefs[a]++;
-              if (this.active(a)) this.tangentRefs[a]++;
-            });
-          } else if (s.op === 'load') {
-            this.derivRefs[s.args[0]]++;
-          } else if (s.op === 'newArray') {
-            s.args.forEach((a) => this.active(a) && this.tangentRefs[a]++);
-            if (s.form === 'sized') this.derivRefs[s.args[0]]++;
-          } else if (s.op === 'slice') {
-            s.args.forEach((a) => this.derivRefs[a]++);
-          }
-          break;
-        case 'assign':
-        case 'push':
-        case 'fill':
-          if (this.activeVar(s.var) && this.active(s.value)) this.tangentRefs[s.value]++;
-          break;
-        case 'store':
-          if (this.activeVar(s.var)) {
-            this.derivRefs[s.index]++;
-            if (this.active(s.value)) this.tangentRefs[s.value]++;
-          }
-          break;
-        case 'return':
-          if (this.active(s.value)) this.tangentRefs[s.value]++;
-          break;
-        case 'if':
-          this.countDerivativeRefs(s.then);
-          this.countDerivativeRefs(s.else);
-          break;
-        case 'loop':
-          this.countDerivativeRefs(s.test);
-          this.countDerivativeRefs(s.body);
-          this.countDerivativeRefs(s.update);
-          break;
-        case 'declare':
-        case 'check':
-        case 'break':
-        case 'continue':
-          break;
-        default:
-          assertNever(s, 'statement');
-      }
-    }
   }
 
   emit(): JsFunction {

@@ -30,7 +30,8 @@ export interface UseFacts {
  */
 export function namedVariable(s: Op, def: (t: TempId) => Stmt | undefined): VarId | undefined {
   if (s.op === 'read') return s.var;
-  if (s.op === 'prim' && s.fn === 'neg') {
+  // -p, and a number used as a boolean (`!!p`): as cheap as the name, and stale once p is written.
+  if (s.op === 'prim' && (s.fn === 'neg' || s.fn === 'truthy')) {
     const d = def(s.args[0]);
     if (d?.kind === 'op' && d.op === 'read') return d.var;
   }

@@ -99,14 +99,15 @@ export function isNum(e: JsExpr, v?: number): e is { k: 'num'; v: number } {
   return e.k === 'num' && (v === undefined || e.v === v);
 }
 
-/** True for expressions that are cheap and side-effect free to duplicate: names, numbers, `-name`. */
+/** True for expressions that are cheap and side-effect free to duplicate: names, numbers, `-name`, `!!name`. */
 export function isAtom(e: JsExpr): boolean {
   return (
     e.k === 'num' ||
     e.k === 'id' ||
     e.k === 'bool' ||
     (e.k === 'member' && e.obj.k === 'id' && (e.obj.name === 'Math' || e.obj.name === 'Number')) ||
-    (e.k === 'un' && e.op === '-' && (e.e.k === 'id' || e.e.k === 'num'))
+    (e.k === 'un' && e.op === '-' && (e.e.k === 'id' || e.e.k === 'num')) ||
+    (e.k === 'un' && e.op === '!' && e.e.k === 'un' && e.e.op === '!' && (e.e.e.k === 'id' || e.e.e.k === 'num'))
   );
 }
 
@@ -238,7 +239,9 @@ export function sourceExpr(form: SourceForm, args: readonly JsExpr[]): JsExpr {
   if ('infix' in form) return bin(form.infix, args[0], args[1]);
   if ('prefix' in form) {
     if (form.prefix === '!') return not(args[0]);
-    if (form.prefix === '!!') return not(not(args[0]));
+    // (not `not(not(x))`, which simplifies to x: a number used as a boolean value must become one;
+    // a literal's truthiness is known, and TypeScript rejects `!!2` as always truthy)
+    if (form.prefix === '!!') return args[0].k === 'num' ? { k: 'bool', v: Boolean(args[0].v) } : { k: 'un', op: '!', e: { k: 'un', op: '!', e: args[0] } };
     return { k: 'un', op: form.prefix, e: args[0] };
   }
   if ('call' in form) return call(form.call, args);

@@ -101,7 +101,7 @@ function expr(e: JsExpr): ts.Expression {
     case 'index':
       return f.createElementAccessExpression(expr(e.obj), expr(e.index));
     case 'cond':
-      return f.createConditionalExpression(expr(e.c), f.createToken(ts.SyntaxKind.QuestionToken), expr(e.a), f.createToken(ts.SyntaxKind.ColonToken), expr(e.b));
+      return f.createConditionalExpression(expr(test(e.c)), f.createToken(ts.SyntaxKind.QuestionToken), expr(e.a), f.createToken(ts.SyntaxKind.ColonToken), expr(e.b));
     case 'obj':
       return f.createObjectLiteralExpression(
         e.props.map(([k, v]) =>
@@ -179,6 +179,11 @@ function declList(s: Extract<JsStmt, { k: 'decl' }>): ts.VariableDeclarationList
   );
 }
 
+/** A condition reads a number by its truthiness: `!!x` (a number as a boolean value) is printed `x` there. */
+function test(e: JsExpr): JsExpr {
+  return e.k === 'un' && e.op === '!' && e.e.k === 'un' && e.e.op === '!' ? e.e.e : e;
+}
+
 function stmt(s: JsStmt): ts.Statement {
   switch (s.k) {
     case 'decl':
@@ -194,16 +199,16 @@ function stmt(s: JsStmt): ts.Statement {
           : s.else.length === 1 && s.else[0].k === 'if'
             ? stmt(s.else[0])
             : block(s.else);
-      return f.createIfStatement(expr(s.c), block(s.then), elseStmt);
+      return f.createIfStatement(expr(test(s.c)), block(s.then), elseStmt);
     }
     case 'for': {
       const init = s.init && s.init.k === 'decl' ? declList(s.init) : s.init && s.init.k === 'assign' ? (stmt(s.init) as ts.ExpressionStatement).expression : undefined;
-      return labeled(s.label, f.createForStatement(init, s.test ? expr(s.test) : undefined, s.update ? expr(s.update) : undefined, block(s.body)));
+      return labeled(s.label, f.createForStatement(init, s.test ? expr(test(s.test)) : undefined, s.update ? expr(s.update) : undefined, block(s.body)));
     }
     case 'while':
-      return labeled(s.label, f.createWhileStatement(expr(s.test), block(s.body)));
+      return labeled(s.label, f.createWhileStatement(expr(test(s.test)), block(s.body)));
     case 'do':
-      return labeled(s.label, f.createDoStatement(block(s.body), expr(s.test)));
+      return labeled(s.label, f.createDoStatement(block(s.body), expr(test(s.test))));
     case 'block':
       return labeled(s.label, block(s.body));
     case 'break':

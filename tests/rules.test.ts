@@ -194,8 +194,8 @@ const infix: Record<string, string> = {
   bitand: '&', bitor: '|', bitxor: '^', shl: '<<', shr: '>>', ushr: '>>>',
   lt: '<', le: '<=', gt: '>', ge: '>=', eq: '===', ne: '!==', and: '&&', or: '||',
 };
-// A number used as a condition is written as itself: `if (x)`.
-const prefix: Record<string, string> = { neg: '-', not: '!', bitnot: '~', truthy: '' };
+// A number used as a boolean value is `!!x` (a condition prints it as x: `if (x)`).
+const prefix: Record<string, string> = { neg: '-', not: '!', bitnot: '~', truthy: '!!' };
 const numberTests: Record<string, string> = { isnan: 'isNaN', isfinite: 'isFinite', isinteger: 'isInteger' };
 
 /** What the user writes for a rule applied to plain names. */

@@ -116,9 +116,23 @@ function emitFunction(sw: Sweep): JsFunction {
     prologue.push(b.const(sw.tapeName!, b.path(sw.ctx.use('tape'))));
     if (sw.conv.kind === 'public') prologue.push(b.expr(b.call(b.member(b.id(sw.tapeName!), 'reset'), [])));
   }
+  // A plain array parameter the function writes may grow (`a[a.length] = v`): its gradient keeps the
+  // length it was passed with, and grows with it for the reverse sweep, whose element adjoints
+  // then exist (an element past the end of the gradient would read undefined, and make it NaN).
+  const grows = [...writtenParams(fn)].filter((p) => fn.vars[p].type === 'number[]' && sw.act.activeVar[p]);
+  const passedLength = new Map<VarId, string>();
+  for (const p of grows) {
+    const name = sw.names.fresh(`${sw.names.variable(p)}_length`);
+    passedLength.set(p, name);
+    prologue.push(b.const(name, b.member(b.id(sw.names.variable(p)), 'length')));
+  }
   for (const p of writtenParams(fn)) prologue.push(b.assign(sw.names.variable(p), b.call(b.member(b.id(sw.names.variable(p)), 'slice'), [])));
+  const growAdjoints = grows.map((p) => {
+    const adj = b.id(sw.names.adjoint(p));
+    return { k: 'while', test: b.bin('<', b.member(adj, 'length'), b.member(b.id(sw.names.variable(p)), 'length')), body: [b.expr(b.call(b.member(adj, 'push'), [b.num(0)]))] } as JsStmt;
+  });
 
-  const body = dropDeadAdjointStores(removeDeadCode(finalizeAdjointDeclarations([...prologue, ...paramArrays, ...hoistDecls, ...sw.hoistedDecisions, ...forward, ...adjointDecls, ...reverse, ...epilogue(sw, active)], scalarAdjoints), (name) => sw.ctx.isPrimalCopy(name), params.map((p) => p.name)));
+  const body = dropDeadAdjointStores(removeDeadCode(finalizeAdjointDeclarations([...prologue, ...paramArrays, ...hoistDecls, ...sw.hoistedDecisions, ...forward, ...growAdjoints, ...adjointDecls, ...reverse, ...epilogue(sw, active, passedLength)], scalarAdjoints), (name) => sw.ctx.isPrimalCopy(name), params.map((p) => p.name)));
 
   if (sw.conv.kind === 'public') {
     const type = resultType(fn, sw.act.activeParams);
@@ -143,7 +157,7 @@ function emitFunction(sw: Sweep): JsFunction {
   };
 }
 
-function epilogue(sw: Sweep, active: VarId[]): JsStmt[] {
+function epilogue(sw: Sweep, active: VarId[], passedLength: ReadonlyMap<VarId, string>): JsStmt[] {
   const fn = sw.fn;
   const grads = active.map((p) => b.id(sw.names.adjoint(p)));
   if (sw.conv.kind === 'public') {
@@ -154,7 +168,8 @@ function epilogue(sw: Sweep, active: VarId[]): JsStmt[] {
       const t = fn.vars[p].type;
       if (t !== 'number[]' && t !== 'readonly number[]') continue;
       const g = b.id(sw.names.adjoint(p));
-      const n = b.member(b.id(sw.names.variable(p)), 'length');
+      const length = passedLength.get(p);
+      const n = length !== undefined ? b.id(length) : b.member(b.id(sw.names.variable(p)), 'length');
       trims.push(b.if(b.bin('!==', b.member(g, 'length'), n), [b.assign(b.member(g, 'length'), n)]));
     }
     const o = b.id(sw.outName);

@@ -236,6 +236,14 @@ const regressions: readonly Regression[] = [
     result: 'number',
     at: [[f64(0.7)]],
   },
+  {
+    name: 'a plain array parameter outside wrt written with an active value (f_vjp grew its adjoint before declaring it)',
+    source: fn('@differentiable wrt(p)', 'a: number[], p: number, M: number[][]): number[]', 'a[0] = (0.25 + a[0]) + p;\nreturn [-(M[0][0] + a[0])];'),
+    params: [['a', 'number[]', 1], ['p', 'number'], ['M', 'number[][]', 1]],
+    wrt: [1],
+    result: 'number[]',
+    at: [[[-0.93], -2, [[-1.1]]]],
+  },
 ];
 
 describe('array programs the property tests once found miscompiled', () => {

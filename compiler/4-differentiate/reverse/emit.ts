@@ -119,7 +119,8 @@ function emitFunction(sw: Sweep): JsFunction {
   // A plain array parameter the function writes may grow (`a[a.length] = v`): its gradient keeps the
   // length it was passed with, and grows with it for the reverse sweep, whose element adjoints
   // then exist (an element past the end of the gradient would read undefined, and make it NaN).
-  const grows = [...writtenParams(fn)].filter((p) => fn.vars[p].type === 'number[]' && sw.act.activeVar[p]);
+  // A parameter outside `wrt` has its adjoint declared after the forward sweep, at its final length.
+  const grows = [...writtenParams(fn)].filter((p) => fn.vars[p].type === 'number[]' && sw.act.activeParams.has(p));
   const passedLength = new Map<VarId, string>();
   for (const p of grows) {
     const name = sw.names.fresh(`${sw.names.variable(p)}_length`);

@@ -57,7 +57,7 @@ function fwdBlock(sw: Sweep, blk: BlockInfo, out: JsStmt[]): void {
     else if (s.how === 'tape') out.push(b.expr(sw.tape('push', [b.id(v)])));
     else if (s.how === 'local') {
       const name = sw.names.fresh(`${v}_old`);
-      sw.localSaves.set(`${s.var}`, name);
+      sw.saveLocal(blk, `${s.var}`, name);
       out.push(b.const(name, b.id(v)));
     }
   }
@@ -130,7 +130,7 @@ function fwdStatements(sw: Sweep, blk: BlockInfo, stmts: readonly Stmt[], out: J
         if (blk.elementSaves.has(s)) {
           if (top) {
             const name = sw.names.fresh(`${sw.names.variable(s.var)}_old`);
-            sw.localSaves.set(`store${storeId(sw, s)}`, name);
+            sw.saveLocal(blk, `store${storeId(sw, s)}`, name);
             out.push(b.const(name, b.index(arr, idx)));
           } else {
             out.push(b.expr(sw.tape('push', [b.index(arr, idx)])));
@@ -159,7 +159,7 @@ function fwdStatements(sw: Sweep, blk: BlockInfo, stmts: readonly Stmt[], out: J
           // The whole array is about to change: keep a copy for the reverse sweep.
           if (top) {
             const name = sw.names.fresh(`${sw.names.variable(s.var)}_old`);
-            sw.localSaves.set(`store${storeId(sw, s)}`, name);
+            sw.saveLocal(blk, `store${storeId(sw, s)}`, name);
             out.push(b.const(name, b.call(b.member(arr, 'slice'), [])));
           } else out.push(b.expr(sw.tape('pushArray', [b.call(b.member(arr, 'slice'), [])])));
         }
@@ -243,7 +243,7 @@ function revBlock(sw: Sweep, blk: BlockInfo, out: JsStmt[]): void {
   const stores = blk.stmts.filter((s): s is Extract<Stmt, { kind: 'store' | 'fill' | 'push' }> => blk.elementSaves.has(s));
   for (const s of [...stores].reverse()) {
     const arr = b.id(sw.names.variable(s.var));
-    const saved = (): JsExpr => (top ? b.id(sw.localSaves.get(`store${storeId(sw, s)}`)!) : sw.tape('popArray'));
+    const saved = (): JsExpr => (top ? b.id(sw.savedLocal(blk, `store${storeId(sw, s)}`)) : sw.tape('popArray'));
     if (s.kind === 'store') {
       if (top) restore(s, b.assign(b.index(arr, sw.fwd.get(s.index)!), saved()));
       else out.push(b.assign(b.index(arr, sw.tape('popInt')), sw.tape('pop')));
@@ -257,7 +257,7 @@ function revBlock(sw: Sweep, blk: BlockInfo, out: JsStmt[]): void {
     if (s.how === 'tape' && isReferenceType(type)) out.push(b.assign(v, b.as(sw.tape('popArray'), jsType(type, 'local'))));
     else if (s.how === 'tape') out.push(b.assign(v, sw.tape('pop')));
     else if (s.how === 'local') {
-      const back = b.assign(v, b.id(sw.localSaves.get(`${s.var}`)!));
+      const back = b.assign(v, b.id(sw.savedLocal(blk, `${s.var}`)));
       const firstWrite = isArrayType(type) ? blk.stmts.find((st) => st.kind === 'assign' && st.var === s.var) : undefined;
       if (top && firstWrite) restore(firstWrite, back);
       else out.push(back);

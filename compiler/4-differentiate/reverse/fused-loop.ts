@@ -58,7 +58,7 @@ function fwdFused(sw: Sweep, n: FusedLoop, out: JsStmt[]): void {
   const fu = n.fusion;
   for (const v of n.entrySaves) {
     const name = sw.names.fresh(`${sw.names.variable(v)}_old`);
-    sw.localSaves.set(`${v}`, name);
+    sw.saveLocal(n, `${v}`, name);
     out.push(b.const(name, b.id(sw.names.variable(v))));
   }
   // When the result is the accumulator up to a factor known before the loop (`return s`,
@@ -171,7 +171,7 @@ function revFused(sw: Sweep, n: FusedLoop, out: JsStmt[]): void {
     if (inPlace) out.push(guard ? b.if(b.bin('===', accBar, b.num(0)), [b.expr(b.call(b.member(target, 'fill'), [b.num(0)]))], [scale]) : scale);
     else out.push(guard ? b.if(b.bin('!==', accBar, b.num(0)), [add]) : add);
   }
-  for (const v of n.entrySaves) out.push(b.assign(sw.names.variable(v), b.id(sw.localSaves.get(`${v}`)!)));
+  for (const v of n.entrySaves) out.push(b.assign(sw.names.variable(v), b.id(sw.savedLocal(n, `${v}`))));
 }
 
 /** Whether the per-iteration shares a fused loop sums can be non-finite (a partial that may be, or a pullback's result). */

@@ -69,8 +69,11 @@ export class Sweep {
   readonly readVars: Set<VarId>;
   /** Variables declared directly in the function body: declared in place; the others are hoisted. */
   readonly atTop = new Set<VarId>();
-  /** Values copied to a local const before a write (top-level saves), by save key. */
-  readonly localSaves = new Map<string, string>();
+  /**
+   * Values copied to a local const before a write (top-level saves), by the node that saves them
+   * (two blocks that each overwrite `p` keep two copies) and a key within it.
+   */
+  private readonly localSaves = new WeakMap<object, Map<string, string>>();
   /** Locals declared at the top of the function: decisions and trip counts of code that runs at most once. */
   readonly hoistedDecisions: JsStmt[] = [];
   /** Names of temps bound to a const in the forward sweep. */
@@ -195,6 +198,20 @@ export class Sweep {
    * State one construct keeps for this function between its two sweeps (a loop's trip counters,
    * a branch's hoisted decisions), made on first use; `owner` is the construct's own key.
    */
+  /** Records that `owner` copied a value to the local `name` under `key`. */
+  saveLocal(owner: object, key: string, name: string): void {
+    let saves = this.localSaves.get(owner);
+    if (!saves) this.localSaves.set(owner, (saves = new Map()));
+    saves.set(key, name);
+  }
+
+  /** The local `owner` copied a value to under `key`. */
+  savedLocal(owner: object, key: string): string {
+    const name = this.localSaves.get(owner)?.get(key);
+    if (name === undefined) throw new Error(`internal error: no local save ${key}`);
+    return name;
+  }
+
   stateOf<T>(owner: object, make: () => T): T {
     if (!this.own.has(owner)) this.own.set(owner, make());
     return this.own.get(owner) as T;

@@ -12,7 +12,7 @@
  * and `v_bar = 0` is only written if nothing else was.
  */
 import { isArrayType, isTypedArray, type IRFunction, type Op, type Stmt, type TempId, type VarId, assertNever } from '../../ir/types';
-import { usesOf } from '../../ir/walk';
+import { forEachStmt, usesOf } from '../../ir/walk';
 import { rule, partialsOf } from '../../rules/table';
 import { b, depthOf, isAtom, maxInlineDepth, namesIn, sameExpr, type JsExpr, type JsStmt } from '../../5-print/js';
 import type { Activity } from '../../3-analyze/activity';
@@ -245,9 +245,11 @@ export class BlockAdjoint {
   }
 
   /** `for (let k = 0; k < n; k++) body(k)`. */
-  private loopOver(n: JsExpr, body: (k: JsExpr) => JsStmt[]): JsStmt {
+  private loopOver(n: JsExpr, body: (k: JsExpr) => JsStmt[], also?: (k: JsExpr) => JsExpr | undefined): JsStmt {
     const k = this.env.names.fresh('k');
-    return { k: 'for', init: b.let(k, b.num(0)), test: b.bin('<', b.id(k), n), update: { k: 'postfix', op: '++', target: b.id(k) }, body: body(b.id(k)) };
+    const more = also?.(b.id(k));
+    const test = b.bin('<', b.id(k), n);
+    return { k: 'for', init: b.let(k, b.num(0)), test: more ? b.bin('&&', test, more) : test, update: { k: 'postfix', op: '++', target: b.id(k) }, body: body(b.id(k)) };
   }
 
   /** `return a` of an array: its adjoint receives the cotangent, element by element. */
@@ -286,7 +288,9 @@ export class BlockAdjoint {
           const src = env.arrayAdjoint(d.var);
           this.flush((src as { name: string }).name);
           const start = d.hasStart ? env.value(d.args[0]) : b.num(0);
-          this.out.push(this.loopOver(b.member(adj, 'length'), (k) => b.accumulate(b.index(src, b.add(start, k)), b.index(adj, k))));
+          // A plain copy written past its end has elements that are not the source's.
+          const within = (k: JsExpr): JsExpr | undefined => (mayGrow(env.fn, v) ? b.bin('<', d.hasStart ? b.add(start, k) : k, b.member(src, 'length')) : undefined);
+          this.out.push(this.loopOver(b.member(adj, 'length'), (k) => b.accumulate(b.index(src, b.add(start, k)), b.index(adj, k)), within));
           break;
         }
         case 'call':
@@ -450,4 +454,14 @@ function withoutLeading(e: JsExpr, name: string): JsExpr | undefined {
   const left = withoutLeading(e.l, name);
   if (left === undefined) return undefined;
   return e.op === '+' ? b.add(left, e.r) : b.sub(left, e.r);
+}
+
+/** Whether a plain array variable may grow past the length it was made with (an element store or a push). */
+function mayGrow(fn: IRFunction, v: VarId): boolean {
+  if (fn.vars[v].type !== 'number[]') return false;
+  let grows = false;
+  forEachStmt(fn.body, (s) => {
+    if ((s.kind === 'store' || s.kind === 'push') && s.var === v) grows = true;
+  });
+  return grows;
 }

@@ -15,7 +15,9 @@
  * bit for bit (and is of the declared kind); tangents and grads have the
  * contract's kinds and lengths; `f_grad` equals `f_vjp(…, 1)` bit for bit;
  * forward agrees with reverse (⟨J·v, w⟩ = ⟨v, Jᵀ·w⟩ to 1e-10 for random v, w);
- * both agree with central differences of the primal (1e-5); for array results
+ * both agree with central differences of the primal (1e-5), each comparison
+ * allowing on top the rounding noise it measures (tests/support/rounding.ts:
+ * an ill-conditioned program is no failure, a wrong derivative is); for array results
  * `f_jacobian` is outputs × inputs, consistent with `f_jvp` and `f_vjp`, and
  * matches finite differences column by column; no generated function modifies
  * its arguments (data arguments compared deeply); `out` is returned, overwritten
@@ -64,8 +66,9 @@ describe('random programs that read and write arrays', () => {
     );
     if (stats.programs < RUNS) throw new Error(`only ${stats.programs} of ${RUNS} programs checked in ${TIME_LIMIT / 1000} s (seed ${SEED})`);
     // Skips are bounded, so a generator drifting into overflow or kinks cannot make the test vacuous.
+    // So are points checked only within their rounding noise, where finite differences judge less precisely.
     const skipped = stats.unreliable + stats.outOfRange;
-    if (skipped > 0.05 * stats.points || stats.unchecked > 0.03 * stats.programs || stats.columnsSkipped > 0.05 * stats.columns) {
+    if (skipped > 0.05 * stats.points || stats.noisy > 0.05 * stats.points || stats.unchecked > 0.03 * stats.programs || stats.columnsSkipped > 0.05 * stats.columns) {
       throw new Error(`too many points could not judge a derivative (seed ${SEED}): ${JSON.stringify(stats)}`);
     }
     // Array results must be a real part of the run, with their Jacobians checked.

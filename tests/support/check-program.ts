@@ -2,18 +2,26 @@
  * Checks one generated program end to end: it compiles without diagnostics;
  * `f_jvp`, `f_vjp` and `f_grad` return the value the plain function computes,
  * bit for bit; `f_grad` equals `f_vjp` with cotangent 1; `out` is honoured;
- * forward agrees with reverse (dot-product test, tight); both agree with
- * central differences (relative 1e-5). A point where the finite differences at
- * two step sizes disagree with each other (a branch boundary, a kink) cannot
- * judge the derivative: it is counted as skipped, never silently passed, and
- * the caller bounds the fraction of such points.
+ * forward agrees with reverse (dot-product test, relative 1e-10); both agree
+ * with central differences (relative 1e-5). On top of these fixed tolerances,
+ * each comparison allows the rounding noise of the numbers it compares
+ * (tests/support/rounding.ts): a program that cancels large terms ((p + a) − a
+ * with |a| ≈ 1e7) cannot give its derivative to 1e-10, nor a finite difference
+ * to 1e-5, and a red test must mean a wrong derivative. The noise is measured
+ * only when a fixed tolerance fails; for a well-conditioned program it is far
+ * below the tolerances. A point where the finite differences at two step sizes
+ * disagree with each other (a branch boundary, a kink) cannot judge the
+ * derivative: it is counted as skipped, never silently passed, and the caller
+ * bounds the fraction of such points; so are points that passed only thanks to
+ * the noise allowance (`noisy`).
  */
 import * as ts from 'typescript';
 import { compileSources, formatDiagnostic } from '../../compiler';
-import { loadModule, type Module } from './load';
+import { loadModule, type Module, type Watch } from './load';
 import { centralDifference, dot, rng, scaledDirection, type Value } from './numeric';
 import { listing, printProgram, type ProgramText } from './program-text';
 import type { Program } from './programs';
+import { NOISE_FACTOR, Perturbation } from './rounding';
 
 export interface Stats {
   programs: number;
@@ -27,31 +35,61 @@ export interface Stats {
   checked: number;
   /** Programs with no checked point. */
   unchecked: number;
+  /** Checked points that needed the rounding-noise allowance (an ill-conditioned program at that point). */
+  noisy: number;
   worstDotProduct: number;
 }
 
-export const newStats = (): Stats => ({ programs: 0, points: 0, outOfRange: 0, unreliable: 0, checked: 0, unchecked: 0, worstDotProduct: 0 });
+export const newStats = (): Stats => ({ programs: 0, points: 0, outOfRange: 0, unreliable: 0, checked: 0, unchecked: 0, noisy: 0, worstDotProduct: 0 });
 
 export const FD_TOLERANCE = 1e-5;
 export const DOT_TOLERANCE = 1e-10;
+/** The finite-difference steps (scaled by max(1, |x|)): the fine one judges, the coarse one tells a kink. */
+export const STEP = 1e-6;
+export const COARSE_STEP = 1e-5;
 const POINTS = 2;
 const ATTEMPTS = 5;
 
 const relErr = (a: number, b: number) => (a === b ? 0 : Math.abs(a - b) / Math.max(1, Math.abs(a), Math.abs(b)));
+/** a and b equal to `tolerance` relative to max(1, |a|, |b|), plus an absolute `allowance` (NaN equals NaN). */
+export const within = (a: number, b: number, tolerance: number, allowance = 0): boolean =>
+  a === b || (Number.isNaN(a) && Number.isNaN(b)) || Math.abs(a - b) <= tolerance * Math.max(1, Math.abs(a), Math.abs(b)) + allowance;
+/**
+ * What rounding alone can do to a central difference of a function whose values carry rounding
+ * noise n: (f̂(x + h·v) − f̂(x − h·v)) / 2h is off by at most (n + n) / 2h = n / h.
+ */
+export const differenceNoise = (n: number, step = STEP): number => n / step;
 const same = (a: number, b: number) => a === b || (Number.isNaN(a) && Number.isNaN(b));
 
 export class ProgramFailure extends Error {}
 
-/** Loads the program's own sources (lib, re-export, main), to run `f` as written. */
-/** The program itself; with `watch`, every intermediate arithmetic value is passed to it as well. */
-export function loadOriginal(text: ProgramText, watch?: (value: number) => void): Module {
+/** The program's own sources (lib, re-export, main), to run `f` as written; with `watch`, every intermediate number is passed to it as well (and may be replaced). */
+export function loadOriginal(text: ProgramText, watch?: Watch): Module {
   const siblings: Record<string, Module> = {};
   if (text.files['/src/lib.ts']) siblings.lib = loadModule(text.files['/src/lib.ts'], {}, 'lib.ts', watch);
   if (text.files['/src/reexport.ts']) siblings.reexport = loadModule(text.files['/src/reexport.ts'], siblings, 'reexport.ts', watch);
   return loadModule(text.files['/src/main.ts'], siblings, 'main.ts', watch);
 }
 
-export function compileProgram(text: ProgramText): { generated: string; original: Module; module: Module } {
+/** A compiled program: the generated text and module, the program itself, and both again with perturbable rounding (loaded on first use). */
+export interface Compiled {
+  readonly generated: string;
+  readonly original: Module;
+  readonly module: Module;
+  readonly perturbed: () => Perturbed;
+}
+
+export interface Perturbed {
+  readonly perturbation: Perturbation;
+  readonly original: Module;
+  readonly module: Module;
+}
+
+/**
+ * Compiles the program and loads what it generates. `edit` changes the generated text before it is
+ * loaded: the tests of these checks break a derivative on purpose with it.
+ */
+export function compileProgram(text: ProgramText, edit: (generated: string) => string = (g) => g): Compiled {
   const fail = (what: string) => new ProgramFailure(`${what}\n--- program ---\n${listing(text)}`);
   for (const [file, src] of Object.entries(text.files)) {
     const syntax = ts.transpileModule(src, { fileName: file, reportDiagnostics: true }).diagnostics ?? [];
@@ -61,22 +99,32 @@ export function compileProgram(text: ProgramText): { generated: string; original
   if (diagnostics.length > 0) throw fail(`the compiler rejected a program of the supported subset:\n${diagnostics.map((d) => formatDiagnostic(d)).join('\n')}`);
   const generated = files.find((f) => f.source === '/src/main.ts');
   if (!generated) throw fail('no generated file for /src/main.ts');
+  const generatedText = edit(generated.text);
   let module: Module;
   try {
-    module = loadModule(generated.text, {}, 'main.grad.ts');
+    module = loadModule(generatedText, {}, 'main.grad.ts');
   } catch (e) {
-    throw fail(`the generated file does not load on its own: ${(e as Error).message}\n--- generated ---\n${generated.text}`);
+    throw fail(`the generated file does not load on its own: ${(e as Error).message}\n--- generated ---\n${generatedText}`);
   }
-  return { generated: generated.text, original: loadOriginal(text), module };
+  let perturbed: Perturbed | undefined;
+  const perturbedModules = (): Perturbed => {
+    if (perturbed) return perturbed;
+    const perturbation = new Perturbation();
+    return (perturbed = { perturbation, original: loadOriginal(text, perturbation.watch), module: loadModule(generatedText, {}, 'main.grad.ts', perturbation.watch) });
+  };
+  return { generated: generatedText, original: loadOriginal(text), module, perturbed: perturbedModules };
 }
 
 export function checkProgram(p: Program, stats: Stats): void {
   checkText(printProgram(p), p.seed, stats);
 }
 
-/** Checks a program given as text (`f` in /src/main.ts), at random points from `seed` or at the `points` given. */
-export function checkText(text: ProgramText, seed: number, stats: Stats, points?: readonly (readonly number[])[]): void {
-  const compiled = compileProgram(text);
+/**
+ * Checks a program given as text (`f` in /src/main.ts), at random points from `seed` or at the `points` given;
+ * `edit` changes the generated text first (see compileProgram).
+ */
+export function checkText(text: ProgramText, seed: number, stats: Stats, points?: readonly (readonly number[])[], edit?: (generated: string) => string): void {
+  const compiled = compileProgram(text, edit);
   stats.programs++;
   const rand = rng(seed);
   const uniform = (lo: number, hi: number) => lo + (hi - lo) * rand();
@@ -102,8 +150,31 @@ interface Point {
   readonly w: number;
 }
 
+/** Rounding noise (rounding.ts) of what one point compares. */
+interface Noise {
+  /** f(x) */
+  readonly primal: number;
+  /** f_jvp's tangent J·v */
+  readonly tangent: number;
+  /** ⟨v, Jᵀ·w⟩ from f_vjp */
+  readonly reverse: number;
+  /** ⟨v, ∇f⟩ from f_grad */
+  readonly grad: number;
+}
+
+function noiseAt(compiled: Compiled, { x, w }: Point, sd: readonly number[]): Noise {
+  const { perturbation: p, original, module: m } = compiled.perturbed();
+  return {
+    primal: p.noise(() => [original.f(...x)])[0],
+    tangent: p.noise(() => [m.f_jvp(...x, ...sd).tangent])[0],
+    reverse: p.noise(() => [dot(m.f_vjp(...x, w).grads, sd)])[0],
+    grad: p.noise(() => [dot(m.f_grad(...x).grads, sd)])[0],
+  };
+}
+
 /** One point: throws a ProgramFailure, or says whether the derivative was checked or could not be judged. */
-function checkPoint(text: ProgramText, compiled: ReturnType<typeof compileProgram>, { x, v, w }: Point, stats: Stats, withOut: boolean): 'checked' | 'outOfRange' | 'unreliable' {
+function checkPoint(text: ProgramText, compiled: Compiled, point: Point, stats: Stats, withOut: boolean): 'checked' | 'outOfRange' | 'unreliable' {
+  const { x, v, w } = point;
   const { generated, original, module: m } = compiled;
   const { wrt } = text;
   const where = `at x = [${x.join(', ')}], direction [${v.join(', ')}] (steps scaled by max(1, |x|)), cotangent ${w}`;
@@ -147,25 +218,48 @@ function checkPoint(text: ProgramText, compiled: ReturnType<typeof compileProgra
   const ad: number = jvp.tangent;
   const rev = dot(grad.grads, sd);
   const fValue = (...a: Value[]): Value => f(...(a as number[]));
-  const fd = centralDifference(fValue, x, wrt, v, 1e-6)[0];
-  const coarse = centralDifference(fValue, x, wrt, v, 1e-5)[0];
-  const reliable = relErr(fd, coarse) <= FD_TOLERANCE / 10;
+  const fd = centralDifference(fValue, x, wrt, v, STEP)[0];
+  const coarse = centralDifference(fValue, x, wrt, v, COARSE_STEP)[0];
   // An intermediate overflow gives astronomic or non-finite derivatives that finite differences
   // cannot judge either: out of range, counted.
   const huge = (d: number) => !Number.isFinite(d) || Math.abs(d) > 1e10;
-  if (!reliable && (huge(ad) || huge(rev) || huge(fd))) return 'outOfRange';
+  if (!within(fd, coarse, FD_TOLERANCE / 10) && (huge(ad) || huge(rev) || huge(fd))) return 'outOfRange';
+  // The rounding noise of each number compared, measured only when a fixed tolerance is not met.
+  let measured: Noise | undefined;
+  const noise = (): Noise => (measured ??= noiseAt(compiled, point, sd));
+  const allowed = (n: number) => `${NOISE_FACTOR} × rounding noise ${n.toPrecision(3)}`;
+  let noisy = false;
   const forwardSide = ad * w;
   const reverseSide = dot(vjp.grads, sd);
   const dotErr = relErr(forwardSide, reverseSide);
   if (Number.isFinite(dotErr)) stats.worstDotProduct = Math.max(stats.worstDotProduct, dotErr);
   if (!(dotErr <= DOT_TOLERANCE) && !(Number.isNaN(forwardSide) && Number.isNaN(reverseSide))) {
-    const judge = relErr(fd, ad) <= FD_TOLERANCE ? 'forward is right' : relErr(fd, rev) <= FD_TOLERANCE ? 'reverse is right' : 'neither agrees';
-    throw fail(`forward and reverse disagree: ⟨J·v, w⟩ = ${forwardSide}, ⟨v, Jᵀ·w⟩ = ${reverseSide} (tangent ${ad}, grads [${vjp.grads}]); central difference ${fd}: ${judge}`);
+    const n = noise().tangent * Math.abs(w) + noise().reverse;
+    if (!within(forwardSide, reverseSide, DOT_TOLERANCE, NOISE_FACTOR * n)) {
+      const judge = relErr(fd, ad) <= FD_TOLERANCE ? 'forward is right' : relErr(fd, rev) <= FD_TOLERANCE ? 'reverse is right' : 'neither agrees';
+      throw fail(`forward and reverse disagree beyond 1e-10 + ${allowed(n)}: ⟨J·v, w⟩ = ${forwardSide}, ⟨v, Jᵀ·w⟩ = ${reverseSide} (tangent ${ad}, grads [${vjp.grads}]); central difference ${fd}: ${judge}`);
+    }
+    noisy = true;
   }
-  if (relErr(fd, ad) <= FD_TOLERANCE && relErr(fd, rev) <= FD_TOLERANCE) return 'checked';
-  // Exactly flat in floating point (an input absorbed by rounding, as in 2 + x ** 16 for small x)
-  // while the exact derivative is small: finite differences cannot see it.
-  const flat = fd === 0 && coarse === 0 && Math.max(Math.abs(ad), Math.abs(rev)) <= 1e-2 * Math.max(1, Math.abs(value));
-  if (!reliable || flat) return 'unreliable';
-  throw fail(`derivative disagrees with finite differences: forward ${ad}, reverse ${rev}, central difference ${fd} (step 1e-6) / ${coarse} (step 1e-5)`);
+  const agree = (allowance: (n: Noise) => [forward: number, reverse: number]): boolean => {
+    const [a, b] = allowance(noise());
+    return within(fd, ad, FD_TOLERANCE, NOISE_FACTOR * a) && within(fd, rev, FD_TOLERANCE, NOISE_FACTOR * b);
+  };
+  if (!(within(fd, ad, FD_TOLERANCE) && within(fd, rev, FD_TOLERANCE))) {
+    // The central difference is off by up to differenceNoise(primal), each derivative by its own noise.
+    if (!agree((n) => [differenceNoise(n.primal) + n.tangent, differenceNoise(n.primal) + n.grad])) {
+      // Exactly flat in floating point (an input absorbed by rounding, as in 2 + x ** 16 for small x)
+      // while the exact derivative is small: finite differences cannot see it.
+      const flat = fd === 0 && coarse === 0 && Math.max(Math.abs(ad), Math.abs(rev)) <= 1e-2 * Math.max(1, Math.abs(value));
+      const n = noise().primal;
+      const reliable = within(fd, coarse, FD_TOLERANCE / 10, NOISE_FACTOR * (differenceNoise(n) + differenceNoise(n, COARSE_STEP)));
+      if (!reliable || flat) return 'unreliable';
+      throw fail(
+        `derivative disagrees with finite differences beyond 1e-5 + ${allowed(differenceNoise(n))}: forward ${ad}, reverse ${rev}, central difference ${fd} (step ${STEP}) / ${coarse} (step ${COARSE_STEP})`,
+      );
+    }
+    noisy = true;
+  }
+  if (noisy) stats.noisy++;
+  return 'checked';
 }

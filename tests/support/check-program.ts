@@ -37,10 +37,47 @@ export interface Stats {
   unchecked: number;
   /** Checked points that needed the rounding-noise allowance (an ill-conditioned program at that point). */
   noisy: number;
+  /** Checked points where an intermediate overflowed (±Infinity, NaN) and the result did not: the zero-(co)tangent rule at work. */
+  overflowed: number;
+  /** Programs that fail at such a point when the generated code goes without the zero-(co)tangent rule (`withoutZeroRule`). */
+  needZeroRule: number;
   worstDotProduct: number;
+  /** Programs with each construct (see `features`). */
+  features: Record<Feature, number>;
 }
 
-export const newStats = (): Stats => ({ programs: 0, points: 0, outOfRange: 0, unreliable: 0, checked: 0, unchecked: 0, noisy: 0, worstDotProduct: 0 });
+/** The constructs a program uses, from its structure (`checkProgram` counts them). */
+const featureTests = {
+  /** An overflow (or 1/0, log 0) computed and not used on the path taken (guards.ts). */
+  overflowGuards: (p: Program) => some(p, (n) => n.k === 'guard'),
+  /** Numeric `||`, `&&`, `||=`, `&&=`. */
+  numericLogic: (p: Program) => some(p, (n) => n.k === 'logic' || (n.k === 'assign' && (n.op === '||=' || n.op === '&&='))),
+  /** `switch` on a number. */
+  switches: (p: Program) => some(p, (n) => n.k === 'switch'),
+  /** `let h: number;` or `let h!: number;` assigned in every arm. */
+  definiteAssignment: (p: Program) => some(p, (n) => n.k === 'choose' || n.k === 'switch' || (n.k === 'guard' && n.style !== 'ternary')),
+  /** Helpers named like generated locals (`value`, `tape`, …). */
+  helperNames: (p: Program) => p.helperNames && p.helpers.length > 0,
+  /** A helper with more than two parameters. */
+  wideHelpers: (p: Program) => p.helpers.some((h) => !h.rec && h.arity > 2),
+};
+export type Feature = keyof typeof featureTests;
+
+/** Whether any node of the program (statements, expressions, conditions) satisfies `test`. */
+function some(p: Program, test: (node: { readonly k: string } & Record<string, unknown>) => boolean): boolean {
+  const visit = (x: unknown): boolean => {
+    if (Array.isArray(x)) return x.some(visit);
+    if (x === null || typeof x !== 'object') return false;
+    const node = x as { readonly k: string } & Record<string, unknown>;
+    return (typeof node.k === 'string' && test(node)) || Object.values(node).some(visit);
+  };
+  return visit(p.helpers) || visit(p.body) || visit(p.ret);
+}
+
+export const newStats = (): Stats => ({
+  programs: 0, points: 0, outOfRange: 0, unreliable: 0, checked: 0, unchecked: 0, noisy: 0, overflowed: 0, needZeroRule: 0, worstDotProduct: 0,
+  features: Object.fromEntries(Object.keys(featureTests).map((k) => [k, 0])) as Record<Feature, number>,
+});
 
 export const FD_TOLERANCE = 1e-5;
 export const DOT_TOLERANCE = 1e-10;
@@ -77,6 +114,9 @@ export interface Compiled {
   readonly original: Module;
   readonly module: Module;
   readonly perturbed: () => Perturbed;
+  /** The program again, reporting into `overflows` every non-finite intermediate it computes (loaded on first use). */
+  readonly watched: () => Module;
+  readonly overflows: number[];
 }
 
 export interface Perturbed {
@@ -99,12 +139,16 @@ export function compileProgram(text: ProgramText, edit: (generated: string) => s
   if (diagnostics.length > 0) throw fail(`the compiler rejected a program of the supported subset:\n${diagnostics.map((d) => formatDiagnostic(d)).join('\n')}`);
   const generated = files.find((f) => f.source === '/src/main.ts');
   if (!generated) throw fail('no generated file for /src/main.ts');
-  const generatedText = edit(generated.text);
+  return loadCompiled(text, edit(generated.text));
+}
+
+/** The program and the generated text, loaded (the program's own modules are loaded again unless given). */
+export function loadCompiled(text: ProgramText, generatedText: string, original = loadOriginal(text)): Compiled {
   let module: Module;
   try {
     module = loadModule(generatedText, {}, 'main.grad.ts');
   } catch (e) {
-    throw fail(`the generated file does not load on its own: ${(e as Error).message}\n--- generated ---\n${generatedText}`);
+    throw new ProgramFailure(`the generated file does not load on its own: ${(e as Error).message}\n--- program ---\n${listing(text)}\n--- generated ---\n${generatedText}`);
   }
   let perturbed: Perturbed | undefined;
   const perturbedModules = (): Perturbed => {
@@ -112,11 +156,28 @@ export function compileProgram(text: ProgramText, edit: (generated: string) => s
     const perturbation = new Perturbation();
     return (perturbed = { perturbation, original: loadOriginal(text, perturbation.watch), module: loadModule(generatedText, {}, 'main.grad.ts', perturbation.watch) });
   };
-  return { generated: generatedText, original: loadOriginal(text), module, perturbed: perturbedModules };
+  const overflows: number[] = [];
+  let watched: Module | undefined;
+  const watchedModule = () => (watched ??= loadOriginal(text, (x) => void (Number.isFinite(x) || overflows.push(x))));
+  return { generated: generatedText, original, module, perturbed: perturbedModules, watched: watchedModule, overflows };
 }
 
+/**
+ * Generated code without the zero-(co)tangent rule: `t_bar === 0 ? 0 : e * t_bar` (also with a
+ * tangent `dt`, or the cotangent) written `e * t_bar`, as IEEE arithmetic alone would compute it.
+ */
+export const withoutZeroRule = (generated: string): string => generated.replace(/\b(\w+_bar|d\w*|cotangent) === 0 \? 0 : /g, '');
+
 export function checkProgram(p: Program, stats: Stats): void {
+  for (const [k, test] of Object.entries(featureTests)) if (test(p)) stats.features[k as Feature]++;
   checkText(printProgram(p), p.seed, stats);
+}
+
+/** Whether `run` (of `compiled.watched()`) computes a non-finite intermediate. */
+export function overflowsInside(compiled: Compiled, run: () => unknown): boolean {
+  compiled.overflows.length = 0;
+  run();
+  return compiled.overflows.length > 0;
 }
 
 /**
@@ -129,6 +190,7 @@ export function checkText(text: ProgramText, seed: number, stats: Stats, points?
   const rand = rng(seed);
   const uniform = (lo: number, hi: number) => lo + (hi - lo) * rand();
   let checked = 0;
+  const overflowed: Point[] = [];
   const attempts = points ? points.length : ATTEMPTS;
   for (let attempt = 0; attempt < attempts && (points || checked < POINTS); attempt++) {
     stats.points++;
@@ -137,9 +199,25 @@ export function checkText(text: ProgramText, seed: number, stats: Stats, points?
     const w = uniform(0.5, 2) * (rand() < 0.5 ? -1 : 1);
     const verdict = checkPoint(text, compiled, { x, v, w }, stats, attempt === 0);
     if (verdict === 'checked') checked++;
+    if (verdict === 'checked' && overflowsInside(compiled, () => compiled.watched().f(...x))) overflowed.push({ x, v, w });
     stats[verdict]++;
   }
   if (checked === 0) stats.unchecked++;
+  stats.overflowed += overflowed.length;
+  // Would these points catch a compiler that forgot the zero-(co)tangent rule? (They must, in some programs of a run.)
+  if (overflowed.length > 0) {
+    const bare = loadCompiled(text, withoutZeroRule(compiled.generated), compiled.original);
+    const fails = (point: Point) => {
+      try {
+        checkPoint(text, bare, point, newStats(), false);
+        return false;
+      } catch (e) {
+        if (e instanceof ProgramFailure) return true;
+        throw e;
+      }
+    };
+    if (overflowed.some(fails)) stats.needZeroRule++;
+  }
 }
 
 interface Point {

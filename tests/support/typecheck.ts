@@ -40,8 +40,9 @@ export function typeErrors(files: Readonly<Record<string, string>>): string[] {
   host.getSourceFile = (f, lang, onError, create) =>
     has(f) ? ts.createSourceFile(f, files[f], lang, true, ts.ScriptKind.TS) : getSourceFile.call(host, f, lang, onError, create);
   const program = ts.createProgram(Object.keys(files), options, host);
-  // A random source may leave a name unused (TS6133): that is the source's business, not the generated code's.
-  const aboutGenerated = (d: ts.Diagnostic) => d.code !== 6133 || (d.file?.fileName.endsWith('.grad.ts') ?? true);
+  // A random source may leave a name unused (TS6133; TS6192 when no import of a declaration is used):
+  // that is the source's business, not the generated code's.
+  const aboutGenerated = (d: ts.Diagnostic) => (d.code !== 6133 && d.code !== 6192) || (d.file?.fileName.endsWith('.grad.ts') ?? true);
   return ts.getPreEmitDiagnostics(program).filter(aboutGenerated).map((d) => {
     const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
     if (!d.file || d.start === undefined) return message;

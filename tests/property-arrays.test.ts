@@ -7,7 +7,11 @@
  * subsets, read-only data parameters (`M: number[][]`, `pts: { x: number; w:
  * number }[]`, `opts: { scale: number; on: boolean }`) and local functions
  * (arrows, declarations, hoisted ones, closures updating a captured `let`,
- * passed as callbacks) (tests/support/array-programs.ts, printed by
+ * passed as callbacks), overflows computed and not used (in loops, helpers
+ * and local functions), reads past the end with `??` fallbacks kept in a
+ * variable overwritten each iteration, Float32Array locals stored, read back
+ * and compared, writes past the end of typed arrays and of plain ones, helpers
+ * named like generated locals (tests/support/array-programs.ts, printed by
  * array-program-text.ts).
  *
  * What passing guarantees, for every generated program (check-array-program.ts):
@@ -74,9 +78,14 @@ describe('random programs that read and write arrays', () => {
     // Array results must be a real part of the run, with their Jacobians checked.
     if (stats.arrayResults < 0.2 * stats.programs || stats.columns === 0) throw new Error(`too few array results (seed ${SEED}): ${JSON.stringify(stats)}`);
     // Read-only data and local functions must be a real part of the run too (shares are about twice these).
-    const least: Partial<Record<Feature, number>> = { dataParams: 0.4, dataReads: 0.35, dataConditions: 0.15, localCalls: 0.12, localCallbacks: 0.05, capturedUpdates: 0.08, hoisted: 0.08 };
+    const least: Partial<Record<Feature, number>> = {
+      dataParams: 0.4, dataReads: 0.35, dataConditions: 0.15, localCalls: 0.12, localCallbacks: 0.05, capturedUpdates: 0.08, hoisted: 0.08,
+      overflowGuards: 0.15, raggedReads: 0.05, float32Locals: 0.08, pastWrites: 0.1, helperNames: 0.03,
+    };
     const rare = Object.entries(least).filter(([k, share]) => stats.features[k as Feature] < share! * stats.programs);
     if (stats.programs >= 100 && rare.length > 0) throw new Error(`too few programs with ${rare.map(([k]) => k).join(', ')} (seed ${SEED}): ${JSON.stringify(stats)}`);
+    // Overflows computed and not used must happen at checked points (in loops, helpers, local functions).
+    if (stats.programs >= 100 && stats.overflowed < 0.03 * stats.points) throw new Error(`too few overflows computed and not used (seed ${SEED}): ${JSON.stringify(stats)}`);
   });
 
   it('are valid strict TypeScript, and so is what the compiler generates for them, byte for byte the same twice', () => {

@@ -35,9 +35,11 @@
  * thanks to the noise allowance). The primal always runs on copies
  * of its arguments (a program may write to its parameters).
  */
-import { COARSE_STEP, compileProgram, differenceNoise, DOT_TOLERANCE, FD_TOLERANCE, loadOriginal, ProgramFailure, STEP, within, type Compiled, type Perturbed } from './check-program';
+import {
+  COARSE_STEP, compileProgram, differenceNoise, DOT_TOLERANCE, FD_TOLERANCE, loadCompiled, loadOriginal, overflowsInside, ProgramFailure, STEP, within, withoutZeroRule, type Compiled, type Perturbed,
+} from './check-program';
 import { guardArguments } from './arguments';
-import { centralDifference, dot, flatten, maxRelativeError, rng, scaledDirection, unflatten, type Value } from './numeric';
+import { centralDifference, dot, flatten, isolated, maxRelativeError, neighbours, rng, scaledDirection, unflatten, type Value } from './numeric';
 import { copyValue, kindOf, kindOfType, tangentLike, unit } from './points';
 import { NOISE_FACTOR, weighted } from './rounding';
 import { withTimeout } from './subject';
@@ -56,6 +58,10 @@ export interface ArrayStats {
   unchecked: number;
   /** Checked points that needed the rounding-noise allowance (an ill-conditioned program at that point). */
   noisy: number;
+  /** Checked points where an intermediate overflowed (±Infinity, NaN) and the result did not: the zero-(co)tangent rule at work. */
+  overflowed: number;
+  /** Programs that fail at such a point when the generated code goes without the zero-(co)tangent rule. */
+  needZeroRule: number;
   worstDotProduct: number;
   /** Jacobian columns compared with finite differences, and those that could not be judged. */
   columns: number;
@@ -84,11 +90,21 @@ const featureTests = {
   capturedUpdates: (src: string) => /const lf\d+ = \(t\d+: number\)(: number)? => \{/.test(src),
   /** A hoisted declaration after the return. */
   hoisted: (src: string) => /function hf\d+\(/.test(src),
+  /** An overflow (or 1/0, log 0) computed and not used on the path taken (guards.ts). */
+  overflowGuards: (src: string) => /= (50|1000|5000) \* |const d\d+ = Math\.round\(|Math\.log\(p\d+\)/.test(src),
+  /** Reads past the end of an array with `??` fallbacks, in a loop. */
+  raggedReads: (src: string) => /\.length \+ [12]; /.test(src),
+  /** A Float32Array local stored into, read back and compared. */
+  float32Locals: (src: string) => /new Float32Array\(/.test(src),
+  /** A write past the end of an array (`X[X.length] = e`, `X[-1] = e`). */
+  pastWrites: (src: string) => /\[(n\d+|-1)\] = /.test(src),
+  /** Helpers named like generated locals (`value`, `tape`, …). */
+  helperNames: (src: string) => /^function (value|tape|out|cotangent|trips|x_bar|saved|sel|result|ret)\(/m.test(src),
 };
 export type Feature = keyof typeof featureTests;
 
 export const newArrayStats = (): ArrayStats => ({
-  programs: 0, points: 0, outOfRange: 0, unreliable: 0, checked: 0, unchecked: 0, noisy: 0, worstDotProduct: 0, columns: 0, columnsSkipped: 0, arrayResults: 0,
+  programs: 0, points: 0, outOfRange: 0, unreliable: 0, checked: 0, unchecked: 0, noisy: 0, overflowed: 0, needZeroRule: 0, worstDotProduct: 0, columns: 0, columnsSkipped: 0, arrayResults: 0,
   features: Object.fromEntries(Object.keys(featureTests).map((k) => [k, 0])) as Record<Feature, number>,
 });
 
@@ -159,6 +175,7 @@ export function checkArrayText(text: ArrayProgramText, seed: number, stats: Arra
   const uniform = (lo: number, hi: number) => lo + (hi - lo) * rand();
   let checked = 0;
   let jacobianChecked = false;
+  const overflowed: (readonly Value[])[] = [];
   const attempts = points ? points.length : ATTEMPTS;
   for (let attempt = 0; attempt < attempts && (points || checked < POINTS); attempt++) {
     stats.points++;
@@ -175,10 +192,26 @@ export function checkArrayText(text: ArrayProgramText, seed: number, stats: Arra
     if (verdict === 'checked') {
       checked++;
       jacobianChecked = true;
+      if (overflowsInside(compiled, () => compiled.watched().f(...args.map(copyValue)))) overflowed.push(args);
     }
     stats[verdict]++;
   }
   if (checked === 0) stats.unchecked++;
+  stats.overflowed += overflowed.length;
+  // Would these points catch a compiler that forgot the zero-(co)tangent rule? (They must, in some programs of a run.)
+  if (overflowed.length > 0) {
+    const bare = loadCompiled(text, withoutZeroRule(compiled.generated), compiled.original);
+    const fails = (args: readonly Value[]) => {
+      try {
+        checkPoint(text, bare, args, rng(seed), newArrayStats(), false, false);
+        return false;
+      } catch (e) {
+        if (e instanceof ProgramFailure) return true;
+        throw e;
+      }
+    };
+    if (overflowed.some(fails)) stats.needZeroRule++;
+  }
 }
 
 /**
@@ -339,7 +372,7 @@ function checkPoint(
       // Exactly flat in floating point while the exact derivative is small: finite differences cannot see it.
       const flat = fd.every((x, i) => x === 0 && coarse[i] === 0) && Math.max(...jv.map(Math.abs), Math.abs(reverseSide)) <= 1e-2 * Math.max(1, ...values.map(Math.abs));
       const reliable = fd.every((x, i) => within(x, coarse[i], FD_TOLERANCE / 10, NOISE_FACTOR * (differenceNoise(primalNoise[i]) + differenceNoise(primalNoise[i], COARSE_STEP))));
-      if (!reliable || flat) return 'unreliable';
+      if (!reliable || flat || isolated(values, neighbours(primal, args, wrt, v, STEP), primalNoise.map((p) => NOISE_FACTOR * p))) return 'unreliable';
       if (dependsOnHuge(text, args, values)) return 'outOfRange';
       throw fail(
         `derivative disagrees with finite differences beyond 1e-5 + ${allowed(Math.max(...forwardAllowance, reverseAllowance) / NOISE_FACTOR)}: forward J·v = ${fmt(jv)}, reverse wᵀ·J·v = ${reverseSide}; central differences J·v = ${fmt(fd)} (step ${STEP}) / ${fmt(coarse)} (step ${COARSE_STEP}), wᵀ·(J·v) = ${fdReverse}`,
@@ -438,7 +471,8 @@ function checkJacobianAt(
     const p = noise.primal();
     if (column.every((c, i) => within(c, fd[i], FD_TOLERANCE, NOISE_FACTOR * (differenceNoise(p[i]) + entry(i, k) * scale[k])))) continue;
     const reliable = fd.every((x, i) => within(x, coarse[i], FD_TOLERANCE / 10, NOISE_FACTOR * (differenceNoise(p[i]) + differenceNoise(p[i], COARSE_STEP))));
-    if (!reliable || column.some(huge)) {
+    const apart = () => isolated(flatten([primal(...args)]), neighbours(primal, args, wrt, unit(n, k), STEP), p.map((x) => NOISE_FACTOR * x));
+    if (!reliable || column.some(huge) || apart()) {
       stats.columnsSkipped++;
       continue;
     }

@@ -534,11 +534,6 @@ class FunctionPrinter {
         const { lines, name } = guardLines(st.form, st.sharp, wrap(u), wrap(this.expr(st.w, s)), st.style, (prefix) => this.fresh(prefix));
         for (const line of lines) this.emit(depth, line);
         s.nums.push(name);
-        // Into an element of an array (which the result more often reads), else a `let`.
-        const targets = this.writable(s);
-        const target = targets.length > 0 ? pick(targets, st.into) : undefined;
-        const forms = target ? this.indexForms(target, s) : [];
-        if (target && forms.length > 0) return this.emit(depth, `${target.name}[${pick(forms, st.sharp)}] += ${name};`);
         return this.addTo(s, st.into, name, depth);
       }
       case 'ragged':
@@ -550,14 +545,28 @@ class FunctionPrinter {
     }
   }
 
-  /** `s += value;` into a `let` in scope (chosen by `into`), or a new `let` holding it. */
+  /**
+   * `X[i] += value;` into an element of a writable array (which the result more often reads), or a
+   * `let` in scope (unless `avoid.addIntoExistingLets`), or a new `let` holding it.
+   */
   private addTo(s: Scope, into: number, value: string, depth: number): void {
-    if (s.lets.length > 0) return this.emit(depth, `${pick(s.lets, into)} += ${value};`);
+    const target = this.accumulator(s, into);
+    if (target !== undefined) return this.emit(depth, `${target} += ${value};`);
     const acc = this.fresh('s');
     this.emit(depth, `let ${acc} = ${value};`);
     s.nums.push(acc);
     s.lets.push(acc);
     s.declared.push(acc);
+  }
+
+  /** Where `addTo` adds (an element `X[i]`, a `let`), if anywhere in scope. */
+  private accumulator(s: Scope, into: number): string | undefined {
+    const arrays = this.writable(s);
+    const target = arrays.length > 0 ? pick(arrays, into) : undefined;
+    const forms = target ? this.indexForms(target, s) : [];
+    if (target && forms.length > 0) return `${target.name}[${pick(forms, into >> 1)}]`;
+    if (!avoid.addIntoExistingLets && s.lets.length > 0) return pick(s.lets, into);
+    return undefined;
   }
 
   /**
@@ -568,7 +577,7 @@ class FunctionPrinter {
    */
   private ragged(st: Extract<Stmt, { k: 'ragged' }>, s: Scope, depth: number): void {
     const a = pick(s.arrays, st.a);
-    let target = s.lets.length > 0 ? pick(s.lets, st.into) : undefined;
+    let target = this.accumulator(s, st.into);
     if (target === undefined) {
       target = this.fresh('s');
       this.emit(depth, `let ${target} = 0;`);
@@ -577,9 +586,11 @@ class FunctionPrinter {
     if (st.carry) this.emit(depth, `let ${prev} = ${a.name}[0];`);
     const i = this.loopName(s);
     const inner = copy(s);
+    // Two past the end when the read is carried: the carried variable is then undefined as an iteration starts.
+    const extra = st.carry ? 2 : st.extra;
     // Index forms never use i here: it runs past the end of X (and of every array as long).
-    inner.loops.push({ name: i, lo: 0, hi: a.len + st.extra, cols: false });
-    this.emit(depth, `for (let ${i} = 0; ${i} < ${a.name}.length + ${st.extra}; ${i}++) {`);
+    inner.loops.push({ name: i, lo: 0, hi: a.len + extra, cols: false });
+    this.emit(depth, `for (let ${i} = 0; ${i} < ${a.name}.length + ${extra}; ${i}++) {`);
     const cur = this.fresh('cur');
     this.emit(depth + 1, `const ${cur} = ${a.name}[${i}];`);
     const fallback = wrap(this.expr(st.e, inner));
@@ -590,7 +601,7 @@ class FunctionPrinter {
       this.emit(depth + 1, `${target} += (${cur} ?? ${fallback}) * ${fallback};`);
     }
     this.emit(depth, '}');
-    if (!s.lets.includes(target)) {
+    if (/^s\d+$/.test(target) && !s.lets.includes(target)) {
       s.nums.push(target);
       s.lets.push(target);
       s.declared.push(target);
@@ -636,7 +647,8 @@ class FunctionPrinter {
     if (plain) {
       // Not in scope afterwards: its length is no longer the one index forms know.
       name = this.fresh('copy');
-      this.emit(depth, `const ${name}: number[] = [...${pick(s.arrays, st.a).name}];`);
+      const made = avoid.grownCopies ? `[${this.expr({ k: 'read', a: st.a, at: 0 }, s).t}, ${this.expr(st.fallback, s).t}]` : `[...${pick(s.arrays, st.a).name}]`;
+      this.emit(depth, `const ${name}: number[] = ${made};`);
     } else {
       name = pick(typed, st.a).name;
     }

@@ -217,8 +217,8 @@ export type Stmt =
   | { readonly k: 'float32'; readonly src: number; readonly at: number; readonly e: Expr; readonly test: number; readonly l: Expr; readonly r: Expr; readonly into: number }
   /**
    * A write past the end, `X[X.length] = e` or `X[-1] = e` (`minus`), then the element read back with
-   * a `??` fallback: into a local typed array (which ignores it), or a copy of an array made for it
-   * (`const g = [...X]`: a plain array grows), added to a `let`.
+   * a `??` fallback: into a local typed array (which ignores it), or a plain array made for it
+   * (`const g = [...X]`, or a literal: it grows), added to an element or a `let`.
    */
   | { readonly k: 'pastWrite'; readonly a: number; readonly copy: boolean; readonly minus: boolean; readonly e: Expr; readonly fallback: Expr; readonly into: number };
 
@@ -331,6 +331,21 @@ export const avoid = {
    * `g_bar[-1] += …` makes the gradient NaN. Plain arrays are written at `g.length` instead.
    */
   minusOneOnPlainArrays: true,
+  /**
+   * A copy of an array (`[...X]`, `X.slice()`) grown by a write past its end: reverse mode adds the
+   * copy's adjoint into X's element by element, past X's end too (`a_bar[k] += copy_bar[k]` for k =
+   * X.length: undefined + 0), and a reverse `fill` of X, which sums X's adjoint, makes the gradient
+   * NaN. Plain arrays grown here are made as literals instead.
+   */
+  grownCopies: true,
+  /**
+   * Adding the new statements' values into an existing `let` (a scalar parameter): a `let` read by two
+   * `map` callbacks, each followed by an update of it (`const m1 = a.map((v) => v * p); p += m1[0];
+   * const m2 = a.map((v) => v * p); p += m2[0];`), gets a wrong gradient: reverse mode restores the
+   * value before the second update for both. The generator's own `p += e` can still produce it, rarely;
+   * these statements add into an array element or a new `let` instead.
+   */
+  addIntoExistingLets: false,
 };
 
 /** Math forms on operands u, v, all bounded or with arguments in their domain. */

@@ -1,11 +1,20 @@
 /**
  * Property-based tests: random programs from the supported scalar subset
- * (tests/support/programs.ts), each compiled and checked numerically (finite
+ * (tests/support/programs.ts: among the rest, overflows computed and not used
+ * on the path taken, numeric `||` `&&` `||=` `&&=`, `switch` with variable
+ * labels, declarations assigned in every arm, helpers with several parameters
+ * or named like generated locals), each compiled and checked numerically (finite
  * differences against f_jvp and f_grad) and forward against reverse
- * (tests/support/check-program.ts). On failure, fast-check's counterexample is
- * the shrunk program's source. Points that cannot judge a derivative (branch
- * boundaries, kinks, overflow) are counted, and their share is bounded, so
- * skipping cannot hide a broken compiler. A sample of programs, with what the
+ * (tests/support/check-program.ts), each comparison allowing on top of its
+ * fixed tolerance the rounding noise it measures (tests/support/rounding.ts),
+ * so that a failure means a wrong derivative, not an ill-conditioned program.
+ * On failure, fast-check's counterexample is the shrunk program's source.
+ * Points that cannot judge a derivative (branch boundaries, kinks, overflow)
+ * are counted, and their share is bounded, so skipping cannot hide a broken
+ * compiler; so is the share of points checked only within their noise. Each
+ * construct must be part of a good share of the programs, and overflows must
+ * happen at checked points, in programs that fail without the zero-(co)tangent
+ * rule (tests/support/check-program.ts, `needZeroRule`). A sample of programs, with what the
  * compiler generates for them, is type-checked under `strict`, and compiling
  * them twice gives the same bytes.
  *
@@ -14,9 +23,9 @@
  * Programs these tests once found miscompiled are kept below, shrunk, as regressions.
  */
 import fc from 'fast-check';
-import { propertySeed } from './support/seed';
+import { propertySeed, recordStats } from './support/seed';
 import { compileSources } from '../compiler';
-import { checkProgram, checkText, newStats } from './support/check-program';
+import { checkProgram, checkText, newStats, type Feature } from './support/check-program';
 import { listing, printProgram } from './support/program-text';
 import { programArb, type Program } from './support/programs';
 import { expectStrictAndDeterministic } from './support/typecheck';
@@ -38,12 +47,22 @@ describe('random programs of the supported subset', () => {
       // Stop (and report the smallest program so far) before jest's timeout would hide it.
       { numRuns: RUNS, seed: SEED, interruptAfterTimeLimit: 100_000 },
     );
+    recordStats('scalar', SEED, stats);
     if (stats.programs < RUNS) throw new Error(`only ${stats.programs} of ${RUNS} programs checked in 100 s (seed ${SEED})`);
     // Skipped points are bounded, so a generator drifting into overflow or kinks cannot make the test vacuous.
     const skipped = stats.unreliable + stats.outOfRange;
-    if (skipped > 0.05 * stats.points || stats.unchecked > 0.03 * stats.programs) {
+    if (skipped > 0.05 * stats.points || stats.noisy > 0.05 * stats.points || stats.unchecked > 0.03 * stats.programs) {
       throw new Error(`too many points could not judge a derivative (seed ${SEED}): ${JSON.stringify(stats)}`);
     }
+    // Overflows computed and not used must be a real part of the run: points where they happen, and
+    // programs that fail there when the generated code goes without the zero-(co)tangent rule.
+    if (stats.programs >= 100 && (stats.overflowed < 0.05 * stats.points || stats.needZeroRule < 0.02 * stats.programs)) {
+      throw new Error(`too few overflows computed and not used (seed ${SEED}): ${JSON.stringify(stats)}`);
+    }
+    // Each construct must be a real part of the run (shares are about twice these).
+    const least: Record<Feature, number> = { overflowGuards: 0.3, numericLogic: 0.4, switches: 0.12, definiteAssignment: 0.3, helperNames: 0.1, wideHelpers: 0.04 };
+    const rare = Object.entries(least).filter(([k, share]) => stats.features[k as Feature] < share * stats.programs);
+    if (stats.programs >= 100 && rare.length > 0) throw new Error(`too few programs with ${rare.map(([k]) => k).join(', ')} (seed ${SEED}): ${JSON.stringify(stats)}`);
   });
 
   it('are valid strict TypeScript, and so is what the compiler generates for them, byte for byte the same twice', () => {
@@ -62,6 +81,34 @@ const regressions: readonly { readonly name: string; readonly params: string[]; 
   { name: 'a folded constant -0 keeps its sign (atan2 flipped from -π to π)', params: ['x'], body: 'const r = Math.round(-0.4);\n  return x + Math.atan2(r, -1);', at: [[0.7]] },
   { name: 'a local constant -0 keeps its sign', params: ['x'], body: 'const z = -0;\n  return Math.atan2(z, -1) * x;', at: [[0.7]] },
 ];
+
+describe('a helper with more active number parameters than any fixed set of registers holds', () => {
+  // The generator's helpers have up to six parameters; this one has 260 (the return registers of
+  // pullbacks once held 256), each active, read in products and Math calls, its arguments made of
+  // both of f's parameters.
+  const N = 260;
+  const params = Array.from({ length: N }, (_, i) => `c${i}`);
+  const terms = params.map((c, i) => [`${c} * c${(i + 1) % N}`, `Math.sin(${c})`, `${c} / (1 + c${(i + 7) % N} ** 2)`][i % 3]);
+  const args = params.map((_, i) => [`x * ${(i % 5) + 1}`, `Math.cos(y + ${i})`, `x * y`, `y - ${i % 3}`][i % 4]);
+  const source = [
+    `function energy(${params.map((c) => `${c}: number`).join(', ')}): number {`,
+    `  return ${terms.join(' + ')};`,
+    '}',
+    '',
+    '/** @differentiable */',
+    'export function f(x: number, y: number): number {',
+    `  return energy(${args.join(', ')});`,
+    '}',
+    '',
+  ].join('\n');
+
+  it(`${N} parameters: f_jvp, f_vjp and f_grad agree with finite differences and with each other`, () => {
+    const stats = newStats();
+    const at = [[0.7, -0.4], [1.3, 0.9], [-0.6, 1.8]];
+    checkText({ files: { '/src/main.ts': source }, wrt: [0, 1], params: 2 }, SEED, stats, at);
+    expect(stats.checked).toBe(at.length);
+  });
+});
 
 describe('programs the property tests once found miscompiled', () => {
   it.each(regressions.map((r) => [r.name, r] as const))('%s', (_, r) => {

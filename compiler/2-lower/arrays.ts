@@ -33,6 +33,7 @@ export function arrayVar(cx: LowerContext, node: ts.Expression): VarId {
 export function lowerLoad(cx: LowerContext, e: ts.ElementAccessExpression): TempId {
   // `g(x)[0]`, `xs.map(f)[i]`: an array-valued expression gets a hidden variable first.
   const v = arrayOperand(cx, e.expression);
+  rejectNegativeIndex(cx, e, v);
   const index = lowerExpr(cx, e.argumentExpression);
   if (cx.fn.temps[index] !== 'number') return fail(errors.unsupportedExpression(pos(cx, e.argumentExpression), 'a non-numeric index'));
   return cx.fn.op({ op: 'load', var: v }, [index], 'number');
@@ -44,12 +45,27 @@ export function lowerElementAssignment(cx: LowerContext, target: ts.ElementAcces
   const v = arrayVar(cx, target.expression);
   const info = cx.fn.vars[v];
   if (info.type === 'readonly number[]') return fail(errors.unsupportedExpression(pos(cx, target), `writing to the readonly array '${info.name}'`));
+  rejectNegativeIndex(cx, target, v);
   const index = lowerExpr(cx, target.argumentExpression);
   // The old element is loaded only when the value needs it (`+=`, `++`), never for plain `=`.
   let loaded: TempId | undefined;
   const value = compute(() => (loaded ??= cx.fn.op({ op: 'load', var: v }, [index], 'number')));
   cx.fn.emit({ kind: 'store', var: v, index, value, origin: cx.fn.origin });
   return value;
+}
+
+/**
+ * `a[-1]` on a plain array is not its last element but a property named "-1" (a read gives
+ * undefined, a write adds the property): almost always a slip, and a property has no adjoint.
+ */
+function rejectNegativeIndex(cx: LowerContext, e: ts.ElementAccessExpression, v: VarId): void {
+  const t = cx.fn.vars[v].type;
+  if (t !== 'number[]' && t !== 'readonly number[]') return;
+  const i = e.argumentExpression;
+  if (ts.isPrefixUnaryExpression(i) && i.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(i.operand) && Number(i.operand.text) !== 0) {
+    const name = e.expression.getText(cx.sf);
+    fail(errors.unsupportedExpression(pos(cx, i), `the negative index in '${e.getText(cx.sf)}' (a property named "${i.getText(cx.sf)}" of the array, not an element): write ${name}[${name}.length ${i.getText(cx.sf).replace('-', '- ')}] for an element from the end`));
+  }
 }
 
 const arrayMethods = new Set(['push', 'fill', 'slice', 'subarray', 'reduce', 'map', 'forEach', 'set']);

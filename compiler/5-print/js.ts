@@ -95,6 +95,23 @@ export interface JsFile {
 const num = (v: number): JsExpr => ({ k: 'num', v }); // -0 is kept: the sign of a zero can reach atan2 or 1/x
 const id = (name: string): JsExpr => ({ k: 'id', name });
 
+/** The number a literal (`2`, `-1.5`) stands for. */
+function literalValue(e: JsExpr): number | undefined {
+  if (e.k === 'num') return e.v;
+  if (e.k === 'un' && e.op === '-' && e.e.k === 'num') return -e.e.v;
+  return undefined;
+}
+
+/**
+ * `: number` for a `const` the compiler introduced (role hidden) holding a number literal: TypeScript
+ * would give it the literal's type, so a folded switch discriminant (`const discriminant = 3.5`)
+ * compared with another label would not type-check (TS2367).
+ */
+export function hiddenLiteralType(v: { readonly type: string; readonly role: string }, kind: 'const' | 'let', init: JsExpr | undefined): 'number' | undefined {
+  if (v.type !== 'number' || kind !== 'const' || v.role !== 'hidden' || init === undefined) return undefined;
+  return literalValue(init) !== undefined ? 'number' : undefined;
+}
+
 export function isNum(e: JsExpr, v?: number): e is { k: 'num'; v: number } {
   return e.k === 'num' && (v === undefined || e.v === v);
 }
@@ -236,7 +253,14 @@ function not(e: JsExpr): JsExpr {
 
 /** An operation as a user writes it (ir/ops.ts `source`), applied to operands: `a + b`, `Math.sin(a)`, `a == null`. */
 export function sourceExpr(form: SourceForm, args: readonly JsExpr[]): JsExpr {
-  if ('infix' in form) return bin(form.infix, args[0], args[1]);
+  if ('infix' in form) {
+    // Two literals compared for equality (a folded switch label): TypeScript rejects `1 === 0`
+    // as a comparison of types with no overlap, so its value is written instead.
+    const [l, r] = [literalValue(args[0]), literalValue(args[1])];
+    if (l !== undefined && r !== undefined && form.infix === '===') return { k: 'bool', v: l === r };
+    if (l !== undefined && r !== undefined && form.infix === '!==') return { k: 'bool', v: l !== r };
+    return bin(form.infix, args[0], args[1]);
+  }
   if ('prefix' in form) {
     if (form.prefix === '!') return not(args[0]);
     // (not `not(not(x))`, which simplifies to x: a number used as a boolean value must become one;

@@ -22,7 +22,8 @@
  * function, captured arrays are read only and captured `let`s assignable.
  * Printing is deterministic.
  */
-import { mathForms, type ArrayKind, type ArrayProgram, type Expr, type Helper, type LocalFn, type Ret, type Stmt } from './array-programs';
+import { avoid, mathForms, type ArrayKind, type ArrayProgram, type Expr, type Helper, type LocalFn, type Ret, type Stmt } from './array-programs';
+import { guardLines } from './guards';
 
 /** 'data': read-only data, never differentiated (its shape in `ArrayProgramText.data`). */
 export type ParamType = 'number' | ArrayKind | 'data';
@@ -136,6 +137,8 @@ const capturing = (s: Scope, t: string): Scope => ({
 const rowLike = (text: string, len: number, ro = true): ArrVar => ({ name: text, kind: ro ? 'readonly number[]' : 'number[]', len, readOnly: true, param: true });
 const pick = <T>(xs: readonly T[], i: number): T => xs[i % xs.length];
 const loopNames = ['i', 'j', 'k', 'l', 'm', 'h', 'g'];
+/** Helper names when a program names them like generated locals (not `k` nor `t1`, which loops and local functions use here). */
+const helperNameChoices = ['value', 'tape', 'out', 'cotangent', 'trips', 'x_bar', 'saved', 'sel', 'result', 'ret'];
 
 class FunctionPrinter {
   readonly lines: string[] = [];
@@ -524,7 +527,137 @@ class FunctionPrinter {
       }
       case 'if':
         return this.ifElse(`${wrap(this.expr(st.l, s))} > ${wrap(this.expr(st.r, s))}`, st.then, st.else, s, depth);
+      case 'guard': {
+        // The pole's divisor is compared with 0: it reads an array (a constant would be folded, see programs.ts `avoid`).
+        const u = st.form === 'pole' ? this.expr({ k: 'read', a: st.into, at: st.sharp }, s) : this.expr(st.u, s);
+        if (st.form === 'pole' && !u.t.includes('[')) return;
+        const { lines, name } = guardLines(st.form, st.sharp, wrap(u), wrap(this.expr(st.w, s)), st.style, (prefix) => this.fresh(prefix));
+        for (const line of lines) this.emit(depth, line);
+        s.nums.push(name);
+        return this.addTo(s, st.into, name, depth);
+      }
+      case 'ragged':
+        return this.ragged(st, s, depth);
+      case 'float32':
+        return this.float32(st, s, depth);
+      case 'pastWrite':
+        return this.pastWrite(st, s, depth);
     }
+  }
+
+  /**
+   * `X[i] += value;` into an element of a writable array (which the result more often reads), or a
+   * `let` in scope, or a new `let` holding it.
+   */
+  private addTo(s: Scope, into: number, value: string, depth: number): void {
+    const target = this.accumulator(s, into);
+    if (target !== undefined) return this.emit(depth, `${target} += ${value};`);
+    const acc = this.fresh('s');
+    this.emit(depth, `let ${acc} = ${value};`);
+    s.nums.push(acc);
+    s.lets.push(acc);
+    s.declared.push(acc);
+  }
+
+  /** Where `addTo` adds (an element `X[i]`, a `let`), if anywhere in scope. */
+  private accumulator(s: Scope, into: number): string | undefined {
+    const arrays = this.writable(s);
+    const target = arrays.length > 0 ? pick(arrays, into) : undefined;
+    const forms = target ? this.indexForms(target, s) : [];
+    if (target && forms.length > 0) return `${target.name}[${pick(forms, into >> 1)}]`;
+    if (s.lets.length > 0) return pick(s.lets, into);
+    return undefined;
+  }
+
+  /**
+   * Reads past the end of X with `??` fallbacks, the read kept in a `let` overwritten each iteration
+   * (`carry`; reverse mode records it, `undefined` included):
+   *   let prev = X[0];
+   *   for (let i = 0; i < X.length + 2; i++) { const cur = X[i]; s += (cur ?? e) * (prev ?? e); prev = cur; }
+   */
+  private ragged(st: Extract<Stmt, { k: 'ragged' }>, s: Scope, depth: number): void {
+    const a = pick(s.arrays, st.a);
+    let target = this.accumulator(s, st.into);
+    if (target === undefined) {
+      target = this.fresh('s');
+      this.emit(depth, `let ${target} = 0;`);
+    }
+    const prev = this.fresh('prev');
+    if (st.carry) this.emit(depth, `let ${prev} = ${a.name}[0];`);
+    const i = this.loopName(s);
+    const inner = copy(s);
+    // Two past the end when the read is carried: the carried variable is then undefined as an iteration starts.
+    const extra = st.carry ? 2 : st.extra;
+    // Index forms never use i here: it runs past the end of X (and of every array as long).
+    inner.loops.push({ name: i, lo: 0, hi: a.len + extra, cols: false });
+    this.emit(depth, `for (let ${i} = 0; ${i} < ${a.name}.length + ${extra}; ${i}++) {`);
+    const cur = this.fresh('cur');
+    this.emit(depth + 1, `const ${cur} = ${a.name}[${i}];`);
+    const fallback = wrap(this.expr(st.e, inner));
+    if (st.carry) {
+      this.emit(depth + 1, `${target} += (${cur} ?? ${fallback}) * (${prev} ?? ${fallback});`);
+      this.emit(depth + 1, `${prev} = ${cur};`);
+    } else {
+      this.emit(depth + 1, `${target} += (${cur} ?? ${fallback}) * ${fallback};`);
+    }
+    this.emit(depth, '}');
+    if (/^s\d+$/.test(target) && !s.lets.includes(target)) {
+      s.nums.push(target);
+      s.lets.push(target);
+      s.declared.push(target);
+    }
+  }
+
+  /**
+   * A Float32Array of X's length, stored into, read back and compared (its own, never passed on):
+   *   const q = new Float32Array(X.length); const e = …; q[i] = e; const c = q[i] === e ? l : r;
+   */
+  private float32(st: Extract<Stmt, { k: 'float32' }>, s: Scope, depth: number): void {
+    const sources = s.arrays.filter((a) => a.len > 0);
+    if (sources.length === 0) return;
+    const src = pick(sources, st.src);
+    const q = this.fresh('q');
+    const forms = this.indexForms({ name: q, kind: 'Float64Array', len: src.len, readOnly: false, param: false }, s);
+    if (forms.length === 0) return;
+    const at = `${q}[${pick(forms, st.at)}]`;
+    const e = this.fresh('e');
+    this.emit(depth, `const ${q} = new Float32Array(${src.name}.length);`);
+    this.emit(depth, `const ${e} = ${this.expr(st.e, s).t};`);
+    const test = st.test % 4;
+    // 1: above 3.4e38 float32 holds Infinity.
+    this.emit(depth, `${at} = ${test === 1 ? `${e} * 2e38` : e};`);
+    const l = wrap(this.expr(st.l, s));
+    const r = wrap(this.expr(st.r, s));
+    const c = this.fresh('c');
+    const chosen = [`${at} === ${e} ? ${l} : ${r}`, `Number.isFinite(${at}) ? ${l} : ${r}`, `${at} > 0 ? ${at} * ${l} : ${r}`, `${at} !== ${e} ? ${l} : ${r}`][test];
+    this.emit(depth, `const ${c} = ${chosen};`);
+    s.nums.push(c);
+    this.addTo(s, st.into, c, depth);
+  }
+
+  /**
+   * A write past the end, then the element read back: a local typed array ignores it, a copy made as
+   * a plain array grows (`g[g.length] = e`) or takes a property (`g[-1] = e`):
+   *   const n = X.length; X[n] = e; s += (X[n] ?? fallback);
+   */
+  private pastWrite(st: Extract<Stmt, { k: 'pastWrite' }>, s: Scope, depth: number): void {
+    const typed = this.writable(s).filter((a) => !a.param && a.kind === 'Float64Array');
+    let name: string;
+    const plain = st.copy || typed.length === 0;
+    if (plain) {
+      // Not in scope afterwards: its length is no longer the one index forms know.
+      name = this.fresh('copy');
+      this.emit(depth, `const ${name}: number[] = [...${pick(s.arrays, st.a).name}];`);
+    } else {
+      name = pick(typed, st.a).name;
+    }
+    let at = '-1';
+    if (!st.minus || (plain && avoid.minusOneOnPlainArrays)) {
+      at = this.fresh('n');
+      this.emit(depth, `const ${at} = ${name}.length;`);
+    }
+    this.emit(depth, `${name}[${at}] = ${this.expr(st.e, s).t};`);
+    this.addTo(s, st.into, `(${name}[${at}] ?? ${wrap(this.expr(st.fallback, s))})`, depth);
   }
 
   /** `if (c) { then } else { els }`, each arm in a scope of its own (no `else` when it is empty). */
@@ -822,7 +955,8 @@ export function printArrayProgram(p: ArrayProgram): ArrayProgramText {
     const param: ArrayKind = onRow
       ? h.readonlyParam || p.data.matrix !== 'number[][]' ? 'readonly number[]' : 'number[]'
       : of.kind === 'number[]' && h.readonlyParam ? 'readonly number[]' : of.kind;
-    const printed = printHelper(h, `g${i}`, param, onRow ? p.d : lengthOf(of.shape), p.d, [...callees]);
+    const name = p.helperNames ? helperNameChoices[(p.seed + i) % helperNameChoices.length] : `g${i}`;
+    const printed = printHelper(h, name, param, onRow ? p.d : lengthOf(of.shape), p.d, [...callees]);
     helperLines.push(...printed.lines);
     callees.push(printed.callee);
   });

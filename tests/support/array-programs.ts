@@ -41,6 +41,19 @@
  * loop index is named by its depth), so nothing it captures is redeclared
  * between its declaration and a call.
  *
+ * Classes of programs the compiler once got wrong: a value that overflows
+ * (`Math.exp(1000 * u)`, `w / (Math.round(u) - 1)`, `Math.log(0 * u)`)
+ * computed and not used on the path taken (guards.ts), in loops, helpers and
+ * local functions; reads past the end of an array in a loop, `X[i] ?? e`, the
+ * read kept in a `let` overwritten each iteration (reverse mode records it,
+ * `undefined` included); a Float32Array local stored into, read back and
+ * compared (`q[i] === e`, `Number.isFinite(q[i])` after `q[i] = e * 2e38`);
+ * writes past the end (`X[X.length] = e`, `X[-1] = e`) of a local typed array
+ * (nothing happens) or of a plain copy (it grows), then read back with `??`.
+ * These never enter the index reasoning below: the Float32Array and the copies
+ * are the statement's own, and the loop index that runs past the end is never
+ * an index form.
+ *
  * Every variable, array and index is
  * referred to by a number that the printer resolves modulo what is in scope,
  * and index expressions are chosen among those whose range the printer can
@@ -50,6 +63,7 @@
  * functions are squashed or see arguments inside their domain).
  */
 import fc from 'fast-check';
+import { guardForms, guardStyles, type GuardForm, type GuardStyle } from './guards';
 
 export type ArrayKind = 'Float64Array' | 'number[]' | 'readonly number[]';
 
@@ -183,7 +197,30 @@ export type Stmt =
   /** A local function, declared here and usable after it in this block (see LocalFn). */
   | { readonly k: 'fn'; readonly fn: LocalFn }
   /** `lfN(e);` of a local function that updates a captured `let`, or `X.forEach(lfN);` (`each`); skipped without one. */
-  | { readonly k: 'callFn'; readonly f: number; readonly a: number; readonly each: boolean; readonly e: Expr };
+  | { readonly k: 'callFn'; readonly f: number; readonly a: number; readonly each: boolean; readonly e: Expr }
+  /**
+   * A value chosen between a stable form and one that may overflow, computed anyway (guards.ts), of
+   * `u` and `w`; then added to a `let` (`into`, modulo), as a loop sums softplus terms.
+   */
+  | { readonly k: 'guard'; readonly form: GuardForm; readonly sharp: number; readonly u: Expr; readonly w: Expr; readonly style: GuardStyle; readonly into: number }
+  /**
+   * Reads past the end, each with a `??` fallback `e`: `for (let i = 0; i < X.length + extra; i++)
+   * { const cur = X[i]; s += (cur ?? e) * (prev ?? e); prev = cur; }` (with `carry`: the read is
+   * kept in a `let` overwritten each iteration), or `s += (X[i] ?? e) * …`.
+   */
+  | { readonly k: 'ragged'; readonly a: number; readonly extra: number; readonly carry: boolean; readonly e: Expr; readonly into: number }
+  /**
+   * A Float32Array local of X's length: `q[i] = e` (`e * 1e38` to overflow float32), read back and
+   * compared: `q[i] === e` (the value float32 holds exactly?), `q[i] > 0` (the value used too),
+   * `Number.isFinite(q[i])`, `q[i] !== e`; the value chosen between `l` and `r` is added to a `let`.
+   */
+  | { readonly k: 'float32'; readonly src: number; readonly at: number; readonly e: Expr; readonly test: number; readonly l: Expr; readonly r: Expr; readonly into: number }
+  /**
+   * A write past the end, `X[X.length] = e` or `X[-1] = e` (`minus`), then the element read back with
+   * a `??` fallback: into a local typed array (which ignores it), or a plain array made for it
+   * (`const g = [...X]`, or a literal: it grows), added to an element or a `let`.
+   */
+  | { readonly k: 'pastWrite'; readonly a: number; readonly copy: boolean; readonly minus: boolean; readonly e: Expr; readonly fallback: Expr; readonly into: number };
 
 /**
  * A local function of `f` (or of a helper), capturing what is in scope where it is declared:
@@ -278,7 +315,23 @@ export interface ArrayProgram {
   readonly ret: Ret;
   /** Seed of the evaluation points. */
   readonly seed: number;
+  /** Helpers named like generated locals (`value`, `tape`, `out`, …) instead of g0, g1… */
+  readonly helperNames: boolean;
 }
+
+/**
+ * Forms the generator leaves out while the compiler mishandles them (each reported with a minimal
+ * program when it was found). Set one to false once its bug is fixed: the property tests then cover
+ * the form again.
+ */
+export const avoid = {
+  /**
+   * `g[-1]` on a plain array is a property, not an element: the compiler rejects a literal negative
+   * index there (ADC102, errors/negative-index), so plain arrays are written at `g.length` instead.
+   * (A computed index that turns negative is not rejected, and its property has no adjoint.)
+   */
+  minusOneOnPlainArrays: true,
+};
 
 /** Math forms on operands u, v, all bounded or with arguments in their domain. */
 export const mathForms: readonly string[] = [
@@ -386,6 +439,35 @@ const stmtArb: (depth: number) => fc.Arbitrary<Stmt> = memo((depth) => {
     { weight: 2, arbitrary: fc.record({ k: fc.constant('bind' as const), which: index, at: index }) },
     { weight: 3, arbitrary: fc.record({ k: fc.constant('fn' as const), fn: localFnArb(depth - 1) }) },
     { weight: 2, arbitrary: fc.record({ k: fc.constant('callFn' as const), f: index, a: index, each: fc.boolean(), e: exprArb(1) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        k: fc.constant('guard' as const),
+        form: fc.constantFrom(...guardForms),
+        sharp: fc.nat({ max: 5 }),
+        u: exprArb(1),
+        w: exprArb(1),
+        style: fc.constantFrom(...guardStyles),
+        into: index,
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        k: fc.constant('float32' as const),
+        src: index,
+        at: index,
+        e: exprArb(1),
+        test: fc.nat({ max: 3 }),
+        l: exprArb(1),
+        r: exprArb(1),
+        into: index,
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({ k: fc.constant('pastWrite' as const), a: index, copy: fc.boolean(), minus: fc.boolean(), e: exprArb(1), fallback: exprArb(0), into: index }),
+    },
   ];
   if (depth <= 0) return fc.oneof(...simple);
   const inner = blockArb(depth - 1);
@@ -399,6 +481,7 @@ const stmtArb: (depth: number) => fc.Arbitrary<Stmt> = memo((depth) => {
     { weight: 1, arbitrary: fc.record({ k: fc.constant('if' as const), l: exprArb(1), r: exprArb(1), then: inner, else: fc.oneof(fc.constant([]), inner) }) },
     { weight: 3, arbitrary: fc.record({ k: fc.constant('forData' as const), which: index, form: fc.constantFrom('of' as const, 'index' as const), body: inner }) },
     { weight: 1, arbitrary: fc.record({ k: fc.constant('ifData' as const), c: index, at: index, then: inner, else: fc.oneof(fc.constant([]), inner) }) },
+    { weight: 1, arbitrary: fc.record({ k: fc.constant('ragged' as const), a: index, extra: fc.integer({ min: 1, max: 2 }), carry: fc.boolean(), e: exprArb(1), into: index }) },
   );
 });
 
@@ -456,4 +539,5 @@ export const arrayProgramArb: fc.Arbitrary<ArrayProgram> = fc.record({
   body: blockArb(2),
   ret: retArb,
   seed: fc.nat(),
+  helperNames: sometimes(4),
 });

@@ -15,6 +15,10 @@
  *   column per differentiated input, J·v equals `f_jvp`'s tangent and wᵀ·J
  *   equals `f_vjp`'s grads (1e-10), and each column matches its own central
  *   difference;
+ * - each of these comparisons also allows the rounding noise of the numbers
+ *   it compares (rounding.ts, as in check-program.ts), measured only when the
+ *   fixed tolerance is not met: a program that cancels huge terms cannot give
+ *   its derivative to 1e-10, and a red test must mean a wrong derivative;
  * - no generated call modifies its arguments (every call is guarded), and an
  *   `out` argument full of NaN is returned, keeps its arrays, and holds what
  *   the allocating call returns, also when reused.
@@ -27,13 +31,17 @@
  *
  * A point (or a Jacobian column) where the finite differences at two step sizes
  * disagree cannot judge a derivative: it is counted, never silently passed, and
- * the caller bounds the share of such points. The primal always runs on copies
+ * the caller bounds the share of such points (and of those that passed only
+ * thanks to the noise allowance). The primal always runs on copies
  * of its arguments (a program may write to its parameters).
  */
-import { compileProgram, DOT_TOLERANCE, FD_TOLERANCE, loadOriginal, ProgramFailure } from './check-program';
+import {
+  COARSE_STEP, compileProgram, differenceNoise, DOT_TOLERANCE, FD_TOLERANCE, loadCompiled, loadOriginal, overflowsInside, ProgramFailure, STEP, within, withoutZeroRule, type Compiled, type Perturbed,
+} from './check-program';
 import { guardArguments } from './arguments';
-import { centralDifference, dot, flatten, maxRelativeError, rng, scaledDirection, unflatten, type Value } from './numeric';
+import { centralDifference, dot, flatten, isolated, maxRelativeError, neighbours, rng, scaledDirection, unflatten, type Value } from './numeric';
 import { copyValue, kindOf, kindOfType, tangentLike, unit } from './points';
+import { NOISE_FACTOR, weighted } from './rounding';
 import { withTimeout } from './subject';
 import { arrayListing, printArrayProgram, type ArrayProgramText, type DataShape } from './array-program-text';
 import type { ArrayProgram } from './array-programs';
@@ -48,6 +56,12 @@ export interface ArrayStats {
   checked: number;
   /** Programs with no checked point. */
   unchecked: number;
+  /** Checked points that needed the rounding-noise allowance (an ill-conditioned program at that point). */
+  noisy: number;
+  /** Checked points where an intermediate overflowed (±Infinity, NaN) and the result did not: the zero-(co)tangent rule at work. */
+  overflowed: number;
+  /** Programs that fail at such a point when the generated code goes without the zero-(co)tangent rule. */
+  needZeroRule: number;
   worstDotProduct: number;
   /** Jacobian columns compared with finite differences, and those that could not be judged. */
   columns: number;
@@ -76,11 +90,21 @@ const featureTests = {
   capturedUpdates: (src: string) => /const lf\d+ = \(t\d+: number\)(: number)? => \{/.test(src),
   /** A hoisted declaration after the return. */
   hoisted: (src: string) => /function hf\d+\(/.test(src),
+  /** An overflow (or 1/0, log 0) computed and not used on the path taken (guards.ts). */
+  overflowGuards: (src: string) => /= (50|1000|5000) \* |const d\d+ = Math\.round\(|Math\.log\(p\d+\)/.test(src),
+  /** Reads past the end of an array with `??` fallbacks, in a loop. */
+  raggedReads: (src: string) => /\.length \+ [12]; /.test(src),
+  /** A Float32Array local stored into, read back and compared. */
+  float32Locals: (src: string) => /new Float32Array\(/.test(src),
+  /** A write past the end of an array (`X[X.length] = e`, `X[-1] = e`). */
+  pastWrites: (src: string) => /\[(n\d+|-1)\] = /.test(src),
+  /** Helpers named like generated locals (`value`, `tape`, …). */
+  helperNames: (src: string) => /^function (value|tape|out|cotangent|trips|x_bar|saved|sel|result|ret)\(/m.test(src),
 };
 export type Feature = keyof typeof featureTests;
 
 export const newArrayStats = (): ArrayStats => ({
-  programs: 0, points: 0, outOfRange: 0, unreliable: 0, checked: 0, unchecked: 0, worstDotProduct: 0, columns: 0, columnsSkipped: 0, arrayResults: 0,
+  programs: 0, points: 0, outOfRange: 0, unreliable: 0, checked: 0, unchecked: 0, noisy: 0, overflowed: 0, needZeroRule: 0, worstDotProduct: 0, columns: 0, columnsSkipped: 0, arrayResults: 0,
   features: Object.fromEntries(Object.keys(featureTests).map((k) => [k, 0])) as Record<Feature, number>,
 });
 
@@ -133,9 +157,9 @@ export function checkArrayProgram(p: ArrayProgram, stats: ArrayStats): void {
   withTimeout('checking the program', () => checkArrayText(text, p.seed, stats));
 }
 
-/** Checks a printed program at random points from `seed`, or at the argument lists given. */
-export function checkArrayText(text: ArrayProgramText, seed: number, stats: ArrayStats, points?: readonly (readonly Value[])[]): void {
-  const compiled = compileProgram(text);
+/** Checks a printed program at random points from `seed`, or at the argument lists given; `edit` changes the generated text first (see compileProgram). */
+export function checkArrayText(text: ArrayProgramText, seed: number, stats: ArrayStats, points?: readonly (readonly Value[])[], edit?: (generated: string) => string): void {
+  const compiled = compileProgram(text, edit);
   stats.programs++;
   const main = text.files['/src/main.ts'];
   for (const [k, test] of Object.entries(featureTests)) if (test(main)) stats.features[k as Feature]++;
@@ -151,6 +175,7 @@ export function checkArrayText(text: ArrayProgramText, seed: number, stats: Arra
   const uniform = (lo: number, hi: number) => lo + (hi - lo) * rand();
   let checked = 0;
   let jacobianChecked = false;
+  const overflowed: (readonly Value[])[] = [];
   const attempts = points ? points.length : ATTEMPTS;
   for (let attempt = 0; attempt < attempts && (points || checked < POINTS); attempt++) {
     stats.points++;
@@ -167,10 +192,26 @@ export function checkArrayText(text: ArrayProgramText, seed: number, stats: Arra
     if (verdict === 'checked') {
       checked++;
       jacobianChecked = true;
+      if (overflowsInside(compiled, () => compiled.watched().f(...args.map(copyValue)))) overflowed.push(args);
     }
     stats[verdict]++;
   }
   if (checked === 0) stats.unchecked++;
+  stats.overflowed += overflowed.length;
+  // Would these points catch a compiler that forgot the zero-(co)tangent rule? (They must, in some programs of a run.)
+  if (overflowed.length > 0) {
+    const bare = loadCompiled(text, withoutZeroRule(compiled.generated), compiled.original);
+    const fails = (args: readonly Value[]) => {
+      try {
+        checkPoint(text, bare, args, rng(seed), newArrayStats(), false, false);
+        return false;
+      } catch (e) {
+        if (e instanceof ProgramFailure) return true;
+        throw e;
+      }
+    };
+    if (overflowed.some(fails)) stats.needZeroRule++;
+  }
 }
 
 /**
@@ -193,7 +234,7 @@ function dataArgument(shape: DataShape | undefined, uniform: (lo: number, hi: nu
 
 function checkPoint(
   text: ArrayProgramText,
-  compiled: ReturnType<typeof compileProgram>,
+  compiled: Compiled,
   args: readonly Value[],
   rand: () => number,
   stats: ArrayStats,
@@ -296,48 +337,92 @@ function checkPoint(
   const forwardSide = dot(jv, wFlat);
   const reverseSide = dot(jtw, sd);
   const size = jv.reduce((t, x, i) => t + Math.abs(x * wFlat[i]), 0) + jtw.reduce((t, x, i) => t + Math.abs(x * sd[i]), 0);
-  const fd = centralDifference(primal, args, wrt, v, 1e-6);
-  const coarse = centralDifference(primal, args, wrt, v, 1e-5);
-  const reliable = maxRelativeError(fd, coarse) <= FD_TOLERANCE / 10;
-  if (!reliable && [...jv, ...jtw, ...fd].some(huge)) return 'outOfRange';
+  const fd = centralDifference(primal, args, wrt, v, STEP);
+  const coarse = centralDifference(primal, args, wrt, v, COARSE_STEP);
+  if (maxRelativeError(fd, coarse) > FD_TOLERANCE / 10 && [...jv, ...jtw, ...fd].some(huge)) return 'outOfRange';
+  // The rounding noise of what is compared (rounding.ts), measured only when a fixed tolerance is not met.
+  const noise = noiseAt(compiled, args, tangents, cotangent, !scalarResult);
+  const allowed = (n: number) => `${NOISE_FACTOR} × rounding noise ${n.toPrecision(3)}`;
+  let noisy = false;
   // Below 1e-4 of the directions' size, derivatives are compared absolutely (to 1e-14 · |v|·|w|, some
   // 50 ulps of O(1) partials): a small derivative left by cancelling O(1) terms, or by a chain of
   // ill-conditioned partials (1 − cos s for tiny s), rounds differently forward and backward.
   const floor = 1e-4 * wFlat.reduce((t, x) => t + Math.abs(x), 0) * sd.reduce((t, x) => t + Math.abs(x), 0);
-  const dotErr = forwardSide === reverseSide ? 0 : Math.abs(forwardSide - reverseSide) / Math.max(size, floor, Number.MIN_VALUE);
+  const scale = Math.max(size, floor, Number.MIN_VALUE);
+  const dotErr = forwardSide === reverseSide ? 0 : Math.abs(forwardSide - reverseSide) / scale;
   if (Number.isFinite(dotErr)) stats.worstDotProduct = Math.max(stats.worstDotProduct, dotErr);
   const fdReverse = dot(wFlat, fd);
   if (!(dotErr <= DOT_TOLERANCE)) {
-    // Huge or infinite intermediates make the comparison meaningless (see hugeInside).
-    if (hugeInside(text, args)) return 'outOfRange';
-    const judge = maxRelativeError(fd, jv) <= FD_TOLERANCE ? 'forward is right' : relErr(fdReverse, reverseSide) <= FD_TOLERANCE ? 'reverse is right' : 'neither agrees';
-    throw fail(`forward and reverse disagree: ⟨J·v, w⟩ = ${forwardSide}, ⟨v, Jᵀ·w⟩ = ${reverseSide} (tangent ${fmt(jvp.tangent)}, grads ${fmt(vjp.grads)}); central difference J·v ${fmt(fd)}: ${judge}`);
+    const n = weighted(wFlat, noise.tangent()) + weighted(sd, noise.grads());
+    if (!(Math.abs(forwardSide - reverseSide) <= DOT_TOLERANCE * scale + NOISE_FACTOR * n)) {
+      // Non-finite or huge intermediates the result depends on make the comparison meaningless (see dependsOnHuge).
+      if (dependsOnHuge(text, args, values)) return 'outOfRange';
+      const judge = maxRelativeError(fd, jv) <= FD_TOLERANCE ? 'forward is right' : relErr(fdReverse, reverseSide) <= FD_TOLERANCE ? 'reverse is right' : 'neither agrees';
+      throw fail(`forward and reverse disagree beyond 1e-10 + ${allowed(n)}: ⟨J·v, w⟩ = ${forwardSide}, ⟨v, Jᵀ·w⟩ = ${reverseSide} (tangent ${fmt(jvp.tangent)}, grads ${fmt(vjp.grads)}); central difference J·v ${fmt(fd)}: ${judge}`);
+    }
+    noisy = true;
   }
-  const agree = maxRelativeError(fd, jv) <= FD_TOLERANCE && relErr(fdReverse, reverseSide) <= FD_TOLERANCE;
-  if (!agree) {
-    // Exactly flat in floating point while the exact derivative is small: finite differences cannot see it.
-    const flat = fd.every((x, i) => x === 0 && coarse[i] === 0) && Math.max(...jv.map(Math.abs), Math.abs(reverseSide)) <= 1e-2 * Math.max(1, ...values.map(Math.abs));
-    if (!reliable || flat) return 'unreliable';
-    if (hugeInside(text, args)) return 'outOfRange';
-    throw fail(`derivative disagrees with finite differences: forward J·v = ${fmt(jv)}, reverse wᵀ·J·v = ${reverseSide}; central differences J·v = ${fmt(fd)} (step 1e-6) / ${fmt(coarse)} (step 1e-5), wᵀ·(J·v) = ${fdReverse}`);
+  if (!(maxRelativeError(fd, jv) <= FD_TOLERANCE && relErr(fdReverse, reverseSide) <= FD_TOLERANCE)) {
+    // The central differences are off by up to differenceNoise(primal), each derivative by its own noise.
+    const primalNoise = noise.primal();
+    const forwardAllowance = primalNoise.map((p, i) => NOISE_FACTOR * (differenceNoise(p) + noise.tangent()[i]));
+    const reverseAllowance = NOISE_FACTOR * (differenceNoise(weighted(wFlat, primalNoise)) + weighted(sd, noise.grads()));
+    const agree = fd.every((x, i) => within(x, jv[i], FD_TOLERANCE, forwardAllowance[i])) && within(fdReverse, reverseSide, FD_TOLERANCE, reverseAllowance);
+    if (!agree) {
+      // Exactly flat in floating point while the exact derivative is small: finite differences cannot see it.
+      const flat = fd.every((x, i) => x === 0 && coarse[i] === 0) && Math.max(...jv.map(Math.abs), Math.abs(reverseSide)) <= 1e-2 * Math.max(1, ...values.map(Math.abs));
+      const reliable = fd.every((x, i) => within(x, coarse[i], FD_TOLERANCE / 10, NOISE_FACTOR * (differenceNoise(primalNoise[i]) + differenceNoise(primalNoise[i], COARSE_STEP))));
+      if (!reliable || flat || isolated(values, neighbours(primal, args, wrt, v, STEP), primalNoise.map((p) => NOISE_FACTOR * p))) return 'unreliable';
+      if (dependsOnHuge(text, args, values)) return 'outOfRange';
+      throw fail(
+        `derivative disagrees with finite differences beyond 1e-5 + ${allowed(Math.max(...forwardAllowance, reverseAllowance) / NOISE_FACTOR)}: forward J·v = ${fmt(jv)}, reverse wᵀ·J·v = ${reverseSide}; central differences J·v = ${fmt(fd)} (step ${STEP}) / ${fmt(coarse)} (step ${COARSE_STEP}), wᵀ·(J·v) = ${fdReverse}`,
+      );
+    }
+    noisy = true;
   }
-  if (jacobianFn && withJacobian) checkJacobianAt(jacobianFn, primal, args, wrt, { v, sd, jv, wFlat, jtw, outputs, n }, stats, fail);
+  if (noisy) stats.noisy++;
+  if (jacobianFn && withJacobian) checkJacobianAt(jacobianFn, primal, args, wrt, { v, sd, jv, wFlat, jtw, outputs, n }, noise, stats, fail);
   return 'checked';
 }
 
+/** Elementwise rounding noise (rounding.ts) of what a point compares, each measured on first use. */
+interface NoiseAt {
+  /** The primal's result, flattened. */
+  readonly primal: () => number[];
+  /** f_jvp's tangent, flattened. */
+  readonly tangent: () => number[];
+  /** f_vjp's grads for the point's cotangent, flattened. */
+  readonly grads: () => number[];
+  /** f_jacobian's entries, row by row. */
+  readonly jacobian: () => number[];
+}
+
+function noiseAt(compiled: Compiled, args: readonly Value[], tangents: readonly Value[], cotangent: Value, arrayResult: boolean): NoiseAt {
+  const once = (measure: (p: Perturbed) => number[]) => {
+    let known: number[] | undefined;
+    return () => (known ??= measure(compiled.perturbed()));
+  };
+  const fresh = () => args.map(copyValue);
+  return {
+    primal: once(({ perturbation, original }) => perturbation.noise(() => flatten([original.f(...fresh())]))),
+    tangent: once(({ perturbation, module }) => perturbation.noise(() => flatten([module.f_jvp(...fresh(), ...tangents).tangent]))),
+    grads: once(({ perturbation, module }) => perturbation.noise(() => flatten(module.f_vjp(...fresh(), cotangent).grads))),
+    jacobian: once(({ perturbation, module }) => (arrayResult ? perturbation.noise(() => module.f_jacobian(...fresh()).flatMap((row: Float64Array) => Array.from(row))) : [])),
+  };
+}
+
 /**
- * Whether running the program at `args` produces an intermediate value beyond ±1e8, infinite or
- * NaN: its partials are then huge or infinite (∞ · 0 = NaN where the other mode multiplies in
- * another order, the README's convention), and rounding in the huge terms swamps both finite
- * differences and the forward/reverse comparison. Asked only once a point disagrees.
+ * Whether the result at `args` depends on an intermediate value beyond ±1e8, infinite or NaN: its
+ * partials may then be huge or infinite (∞ · 0 = NaN where the other mode multiplies in another
+ * order, the README's convention), which no comparison can judge. Found by running the program
+ * with every such intermediate replaced by NaN: the result depends on one when it changes. An
+ * overflow the result does not depend on (an unstable form computed and not taken) is no excuse:
+ * by the zero-(co)tangent rule it contributes exactly nothing. Asked only once a point disagrees.
  */
-function hugeInside(text: ArrayProgramText, args: readonly Value[]): boolean {
-  let overflow = false;
-  const watched = loadOriginal(text, (x) => {
-    if (!(Math.abs(x) <= 1e8)) overflow = true;
-  });
-  (watched.f as Fn)(...args.map(copyValue));
-  return overflow;
+function dependsOnHuge(text: ArrayProgramText, args: readonly Value[], values: readonly number[]): boolean {
+  const poisoned = loadOriginal(text, (x) => (Math.abs(x) <= 1e8 ? undefined : NaN));
+  const result = flatten([(poisoned.f as Fn)(...args.map(copyValue))]);
+  return result.length !== values.length || result.some((x, i) => !Object.is(x, values[i]));
 }
 
 /** `f_jacobian` at a point where forward and reverse were just checked: its shape, J·v and wᵀ·J exactly, each column against finite differences. */
@@ -347,6 +432,7 @@ function checkJacobianAt(
   args: readonly Value[],
   wrt: readonly number[],
   { sd, jv, wFlat, jtw, outputs, n }: { v: number[]; sd: number[]; jv: number[]; wFlat: number[]; jtw: number[]; outputs: number; n: number },
+  noise: NoiseAt,
   stats: ArrayStats,
   fail: (what: string) => Error,
 ): void {
@@ -355,29 +441,41 @@ function checkJacobianAt(
   J.forEach((row, i) => {
     if (!(row instanceof Float64Array) || row.length !== n) throw fail(`f_jacobian row ${i} is ${fmt(row)} (${kindOf(row)}), expected a Float64Array of ${n} columns`);
   });
-  // As in the dot-product test, derivatives below 1e-4 of the direction's size are compared absolutely.
-  const close = (a: number, b: number, size: number, floor: number) => a === b || Math.abs(a - b) <= DOT_TOLERANCE * Math.max(size, 1e-4 * floor, Number.MIN_VALUE);
+  // As in the dot-product test, derivatives below 1e-4 of the direction's size are compared absolutely;
+  // on top, the rounding noise of both sides (`allowance`, measured only when needed).
+  const close = (a: number, b: number, size: number, floor: number, allowance: () => number) => {
+    const bound = DOT_TOLERANCE * Math.max(size, 1e-4 * floor, Number.MIN_VALUE);
+    return a === b || Math.abs(a - b) <= bound || Math.abs(a - b) <= bound + NOISE_FACTOR * allowance();
+  };
   const norm1 = (x: readonly number[]) => x.reduce((t, y) => t + Math.abs(y), 0);
+  const entry = (i: number, k: number) => noise.jacobian()[i * n + k];
   J.forEach((row: Float64Array, i: number) => {
     const s = row.reduce((t, x, k) => t + Math.abs(x * sd[k]), 0);
-    if (!close(dot(Array.from(row), sd), jv[i], s, norm1(sd))) throw fail(`f_jacobian row ${i} · v = ${dot(Array.from(row), sd)}, f_jvp's tangent[${i}] = ${jv[i]}; rows ${fmt(J)}`);
+    const allowance = () => weighted(sd, sd.map((_, k) => entry(i, k))) + noise.tangent()[i];
+    if (!close(dot(Array.from(row), sd), jv[i], s, norm1(sd), allowance)) throw fail(`f_jacobian row ${i} · v = ${dot(Array.from(row), sd)}, f_jvp's tangent[${i}] = ${jv[i]} (beyond 1e-10 + ${NOISE_FACTOR} × rounding noise ${allowance()}); rows ${fmt(J)}`);
   });
   for (let k = 0; k < n; k++) {
     const col = J.map((row: Float64Array) => row[k]);
     const s = col.reduce((t: number, x: number, i: number) => t + Math.abs(x * wFlat[i]), 0);
-    if (!close(dot(col, wFlat), jtw[k], s, norm1(wFlat))) throw fail(`wᵀ · f_jacobian column ${k} = ${dot(col, wFlat)}, f_vjp's grads (flat)[${k}] = ${jtw[k]}; rows ${fmt(J)}`);
+    const allowance = () => weighted(wFlat, wFlat.map((_, i) => entry(i, k))) + noise.grads()[k];
+    if (!close(dot(col, wFlat), jtw[k], s, norm1(wFlat), allowance)) throw fail(`wᵀ · f_jacobian column ${k} = ${dot(col, wFlat)}, f_vjp's grads (flat)[${k}] = ${jtw[k]} (beyond 1e-10 + ${NOISE_FACTOR} × rounding noise ${allowance()}); rows ${fmt(J)}`);
   }
   const scale = scaledDirection(args, wrt, new Array(n).fill(1));
   for (let k = 0; k < n; k++) {
     stats.columns++;
-    const fd = centralDifference(primal, args, wrt, unit(n, k), 1e-6);
-    const coarse = centralDifference(primal, args, wrt, unit(n, k), 1e-5);
+    const fd = centralDifference(primal, args, wrt, unit(n, k), STEP);
+    const coarse = centralDifference(primal, args, wrt, unit(n, k), COARSE_STEP);
     const column = J.map((row: Float64Array) => row[k] * scale[k]);
     if (maxRelativeError(column, fd) <= FD_TOLERANCE) continue;
-    if (maxRelativeError(fd, coarse) > FD_TOLERANCE / 10 || column.some(huge)) {
+    // The central difference is off by up to differenceNoise(primal), each entry by its own noise.
+    const p = noise.primal();
+    if (column.every((c, i) => within(c, fd[i], FD_TOLERANCE, NOISE_FACTOR * (differenceNoise(p[i]) + entry(i, k) * scale[k])))) continue;
+    const reliable = fd.every((x, i) => within(x, coarse[i], FD_TOLERANCE / 10, NOISE_FACTOR * (differenceNoise(p[i]) + differenceNoise(p[i], COARSE_STEP))));
+    const apart = () => isolated(flatten([primal(...args)]), neighbours(primal, args, wrt, unit(n, k), STEP), p.map((x) => NOISE_FACTOR * x));
+    if (!reliable || column.some(huge) || apart()) {
       stats.columnsSkipped++;
       continue;
     }
-    throw fail(`f_jacobian column ${k} (scaled by the step size) is ${fmt(column)}, central differences give ${fmt(fd)} (step 1e-6) / ${fmt(coarse)} (step 1e-5)`);
+    throw fail(`f_jacobian column ${k} (scaled by the step size) is ${fmt(column)}, central differences give ${fmt(fd)} (step ${STEP}) / ${fmt(coarse)} (step ${COARSE_STEP})`);
   }
 }

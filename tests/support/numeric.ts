@@ -48,6 +48,12 @@ export function unflatten(flat: readonly number[], like: readonly Value[]): Valu
  * flattened. The step is scaled to the size of x.
  */
 export function centralDifference(f: (...a: Value[]) => Value, args: readonly Value[], wrt: readonly number[], direction: readonly number[], h = 1e-6): number[] {
+  const [minus, plus] = neighbours(f, args, wrt, direction, h);
+  return plus.map((p, i) => (p - minus[i]) / (2 * h));
+}
+
+/** f at x − h·v and at x + h·v (steps scaled as in `centralDifference`), flattened. */
+export function neighbours(f: (...a: Value[]) => Value, args: readonly Value[], wrt: readonly number[], direction: readonly number[], h = 1e-6): [number[], number[]] {
   const shift = (sign: number): Value[] => {
     const out = [...args];
     let k = 0;
@@ -63,7 +69,23 @@ export function centralDifference(f: (...a: Value[]) => Value, args: readonly Va
   };
   const plus = flatten([f(...shift(1))]);
   const minus = flatten([f(...shift(-1))]);
-  return plus.map((p, i) => (p - minus[i]) / (2 * h));
+  return [minus, plus];
+}
+
+/**
+ * Whether f(x) (`at`, flattened) stands apart from its neighbours f(x ± h·v): outside the range they
+ * span by more than that range and by `slack` (rounding) and 1e-9·max(1, |f(x)|) (curvature: at an
+ * extremum f(x) lies outside by about h²·f''/2). Then x is an isolated discontinuity, a branch taken
+ * at x alone (`q[0] === e` where e happens to be a float32 value, a tie): the derivative there is
+ * that of the branch, and finite differences, which only see the neighbours, cannot judge it.
+ */
+export function isolated(at: readonly number[], [minus, plus]: [number[], number[]], slack: readonly number[]): boolean {
+  return at.some((y, i) => {
+    const lo = Math.min(minus[i], plus[i]);
+    const hi = Math.max(minus[i], plus[i]);
+    const outside = y < lo ? lo - y : y > hi ? y - hi : 0;
+    return outside > hi - lo + slack[i] + 1e-9 * Math.max(1, Math.abs(y));
+  });
 }
 
 /** The direction actually used by `centralDifference` (steps are scaled by max(1, |x|)). */

@@ -5,7 +5,8 @@
  * (variables, assignable `let`s and parameters, callable helpers), so any
  * structure prints as valid strict TypeScript. Printing is deterministic.
  */
-import { mathForms, type Code, type Cond, type Expr, type Helper, type Program, type Stmt } from './programs';
+import { guardLines } from './guards';
+import { avoid, mathForms, type Code, type Cond, type Expr, type Helper, type Program, type Stmt } from './programs';
 
 export interface ProgramText {
   /** In-memory sources, main first. */
@@ -19,6 +20,8 @@ interface Scope {
   readonly vars: string[];
   /** Assignable: `let` variables and parameters (never loop indices or counters). */
   readonly lets: string[];
+  /** Loop indices and counters (integers from 0), innermost last. */
+  readonly counters: string[];
 }
 
 interface Callee {
@@ -28,11 +31,13 @@ interface Callee {
 }
 
 const wrap = (c: Code) => (c.atom ? c.t : `(${c.t})`);
-const copy = (s: Scope): Scope => ({ vars: [...s.vars], lets: [...s.lets] });
+const copy = (s: Scope): Scope => ({ vars: [...s.vars], lets: [...s.lets], counters: [...s.counters] });
 
 /** Local names that the compiler's own output uses too: a program may choose them to provoke collisions. */
 const collidingLocals = ['value', 'tangent', 't1', 'dt1', 'sel', 'cond', 'n', 'k', 'again', 'broke', 'saved', 'returned', 'result', 'tape', 'ret', 'out', 'cotangent', 'grads', 'i', 't2', 'dv'];
 export const collidingParams = [['x', 'dx', 'x_bar'], ['out', 'cotangent', 'value']];
+/** Names of helpers when a program names them like generated locals (`helperNames`). */
+export const helperNameChoices = ['value', 'tape', 'out', 'cotangent', 'trips', 't1', 'x_bar', 'saved', 'sel', 'result', 'k', 'ret'];
 
 /** A block being printed: what it declares, and what was read or written in it so far (shadowing must not hit a TDZ). */
 interface Frame {
@@ -47,14 +52,70 @@ class FunctionText {
   /** Helpers this function calls. */
   readonly called = new Set<string>();
   private readonly frames: Frame[] = [];
+  /**
+   * Names whose value the compiler may fold to a constant: module constants, and variables declared
+   * or assigned (`=`) with an expression of constants only, whatever happens to them later.
+   */
+  private readonly folded: Set<string>;
   /** `taken`: names a local must never get (parameters, helpers, module constants, `r`, `n`). */
   constructor(
     private readonly callees: readonly Callee[],
     private readonly taken: Set<string>,
     private readonly colliding: boolean,
-    params: readonly string[],
+    private readonly params: readonly string[],
+    constants: readonly string[] = [],
   ) {
     this.frames.push({ declared: new Set(params), used: new Set() });
+    this.folded = new Set(constants);
+  }
+
+  /** Whether `e` is made of constants only (see `folded`): the compiler may fold it. */
+  private constant(e: Expr | Cond, s: Scope): boolean {
+    const all = (...xs: (Expr | Cond)[]) => xs.every((x) => this.constant(x, s));
+    switch (e.k) {
+      case 'lit':
+        return true;
+      case 'var':
+        return this.folded.has(s.vars[e.i % s.vars.length]);
+      case 'unary':
+      case 'pow':
+        return all(e.e);
+      case 'bin':
+      case 'div':
+      case 'logic':
+      case 'and':
+      case 'or':
+        return all(e.l, e.r);
+      case 'cmp':
+        return all(e.l, e.r);
+      case 'not':
+        return all(e.c);
+      case 'math':
+        return all(...e.args.slice(0, mathForms[e.form % mathForms.length].arity));
+      case 'call': {
+        // As printed: the first argument alone without a callee, the arguments used again in turn.
+        if (this.callees.length === 0) return all(e.args[0]);
+        const callee = this.callees[e.h % this.callees.length];
+        return callee.recursive ? all(e.args[0], ...(typeof e.depth === 'number' ? [] : [e.depth])) : all(...e.args.slice(0, callee.arity));
+      }
+      case 'ternary':
+        return all(e.c, e.a, e.b);
+    }
+  }
+
+  /**
+   * `e`, or where it is constant and `avoid.constantOperands`, a variable that depends on a parameter
+   * (undefined when there is none).
+   */
+  private varying(e: Expr, s: Scope): Expr | undefined {
+    if (!avoid.constantOperands || !this.constant(e, s)) return e;
+    const i = s.vars.findIndex((v) => !this.folded.has(v));
+    return i < 0 ? undefined : { k: 'var', i };
+  }
+
+  /** Records that `name` now holds `e` (read in `s`): a constant may be folded. */
+  private holds(name: string, s: Scope, e: Expr): void {
+    if (this.constant(e, s)) this.folded.add(name);
   }
 
   fresh(prefix: string): string {
@@ -101,9 +162,30 @@ class FunctionText {
           const depth = typeof e.depth === 'number' ? String(e.depth) : `Math.min(3, Math.floor(Math.abs(${this.expr(e.depth, s).t})))`;
           return { t: `${callee.name}(${this.expr(e.args[0], s).t}, ${depth})`, atom: true };
         }
-        return { t: `${callee.name}(${e.args.slice(0, callee.arity).map((a) => this.expr(a, s).t).join(', ')})`, atom: true };
+        // More parameters than arguments drawn: the arguments are used again, in turn.
+        const args = Array.from({ length: callee.arity }, (_, i) => this.expr(e.args[i % e.args.length], s).t);
+        return { t: `${callee.name}(${args.join(', ')})`, atom: true };
+      }
+      case 'logic': {
+        const varying = this.varying(e.l, s);
+        if (varying === undefined) return this.expr(e.r, s);
+        const l = this.expr(varying, s);
+        // A literal left operand would make TypeScript call the condition constant: it is rounded instead.
+        const zero = e.zero % 4 === 0 && /^\(?[-+]?[\d.]+\)?$/.test(l.t) ? 2 : e.zero % 4;
+        const left = [wrap(l), `Math.max(0, ${l.t})`, `Math.round(${l.t})`, `Math.trunc(${l.t})`][zero];
+        if (e.op === '&&' && avoid.andWithComputedRight) return { t: `${left} && ${this.simple(e.r, s)}`, atom: false };
+        const r = wrap(this.expr(e.r, s));
+        // `n && w / n` (n an integer, as `mag && 1 / mag` is written): the division runs only where n is not 0.
+        return { t: `${left} ${e.op} ${e.op === '&&' && zero >= 2 ? `${r} / ${left}` : r}`, atom: false };
       }
     }
+  }
+
+  /** A name or a literal from `e` (its first leaf). */
+  private simple(e: Expr, s: Scope): string {
+    if (e.k === 'lit' || e.k === 'var') return wrap(this.expr(e, s));
+    const leaf = [e.k === 'unary' || e.k === 'pow' ? e.e : e.k === 'math' || e.k === 'call' ? e.args[0] : e.k === 'ternary' ? e.a : e.l][0];
+    return this.simple(leaf, s);
   }
 
   cond(c: Cond, s: Scope): string {
@@ -144,7 +226,17 @@ class FunctionText {
     return [...s.vars].reverse().find((v) => !here.declared.has(v) && !here.used.has(v));
   }
 
+  /** Runs once the statement being printed is (see 'assign'). */
+  private afterStatement: (() => void) | undefined;
+
   private stmt(st: Stmt, s: Scope, inLoop: boolean, ind: string): void {
+    this.printStatement(st, s, inLoop, ind);
+    const after = this.afterStatement;
+    this.afterStatement = undefined;
+    after?.();
+  }
+
+  private printStatement(st: Stmt, s: Scope, inLoop: boolean, ind: string): void {
     const out = (line: string): void => {
       this.lines.push(ind + line);
     };
@@ -153,6 +245,7 @@ class FunctionText {
         const init = this.expr(st.e, s).t;
         const shadowed = st.shadow ? this.shadowable(s) : undefined;
         const name = shadowed ?? this.fresh('v');
+        this.holds(name, s, st.e);
         if (shadowed) this.frames[this.frames.length - 1].declared.add(shadowed);
         out(`${st.konst ? 'const' : 'let'} ${name} = ${init};`);
         s.vars.push(name);
@@ -163,9 +256,21 @@ class FunctionText {
       }
       case 'assign': {
         if (s.lets.length === 0) return this.stmt({ k: 'decl', konst: false, e: st.e, shadow: false }, s, inLoop, ind);
-        const target = this.use(s.lets[st.t % s.lets.length]);
+        let target = s.lets[st.t % s.lets.length];
+        if ((st.op === '||=' || st.op === '&&=') && avoid.constantOperands && this.folded.has(target)) {
+          // Its left operand is the target: one that may be folded is replaced (see `avoid`).
+          const other = s.lets.find((v) => !this.folded.has(v));
+          if (other === undefined) return this.stmt({ ...st, op: '=' }, s, inLoop, ind);
+          target = other;
+        }
+        this.use(target);
+        // After the value is printed (with what it reads as it was): then the target may hold a constant.
+        if (st.op === '=') this.afterStatement = () => this.holds(target, s, st.e);
+        // `t ||= e`, `t &&= e` replace t (or keep it): nothing grows, inside loops too.
+        if (st.op === '&&=' && avoid.andWithComputedRight) return out(`${target} &&= ${this.simple(st.e, s)};`);
         const e = this.expr(st.e, s);
         if (st.op === '/=') return out(`${target} /= 1 + ${wrap(e)} ** 2;`);
+        if (st.op === '||=' || st.op === '&&=') return out(`${target} ${st.op} ${e.t};`);
         if (!inLoop) return out(st.op === '**=' ? `${target} **= 2;` : `${target} ${st.op} ${e.t};`);
         // Loop-carried values stay bounded (no overflow that IEEE arithmetic would turn into
         // Infinity · 0 in derivative code): updates inside loops go through bounded functions.
@@ -201,7 +306,103 @@ class FunctionText {
         return;
       case 'return':
         return out(`if (${this.cond(st.c, s)}) return ${this.expr(st.e, s).t};`);
+      case 'guard': {
+        // Of a parameter (never folded: the pole's divisor is compared with 0, see `avoid.constantOperands`).
+        const u = this.use(this.params[st.param % this.params.length]);
+        const { lines, name } = guardLines(st.form, st.sharp, u, wrap(this.expr(st.w, s)), st.style, (prefix) => this.fresh(prefix));
+        lines.forEach(out);
+        s.vars.push(name);
+        if (st.into !== null && s.lets.length > 0) out(`${this.use(s.lets[st.into % s.lets.length])} += ${name};`);
+        return;
+      }
+      case 'switch':
+        return this.switchStatement(st, s, inLoop, ind);
+      case 'choose': {
+        const h = this.fresh('h');
+        const c = this.cond(st.c, s);
+        if (st.bang) {
+          // `let h!: number;` and two ifs whose conditions TypeScript cannot tell complementary; the arms
+          // only assign h, so the second condition reads what the first did.
+          out(`let ${h}!: number;`);
+          out(`if (${c}) ${h} = ${this.expr(st.a, s).t};`);
+          out(`if (!(${c})) ${h} = ${this.expr(st.b, s).t};`);
+        } else {
+          out(`let ${h}: number;`);
+          for (const [arm, body, value] of [['if', st.then, st.a], ['else', st.else, st.b]] as const) {
+            out(arm === 'if' ? `if (${c}) {` : '} else {');
+            const inner = copy(s);
+            this.block(body, inner, inLoop, ind + '  ');
+            this.lines.push(`${ind}  ${h} = ${this.expr(value, inner).t};`);
+          }
+          out('}');
+        }
+        s.vars.push(h);
+        s.lets.push(h);
+        return;
+      }
     }
+  }
+
+  /**
+   * `let h …; switch (d) { case l: …; h = e; break; … }`: labels are the arguments of `Math.max` /
+   * `Math.min` (one always matches), or integers for `Math.round(a)` or a loop counter (with a
+   * variable one among them); an arm without body shares the next one's; every other arm ends with
+   * `break` or `return` (no fall-through out of an arm: noFallthroughCasesInSwitch).
+   */
+  private switchStatement(st: Extract<Stmt, { k: 'switch' }>, s: Scope, inLoop: boolean, ind: string): void {
+    const out = (line: string): void => {
+      this.lines.push(ind + line);
+    };
+    // A discriminant the compiler folds to a constant is avoided (see `avoid`): its first argument varies.
+    const discriminantArgs = st.form === 'int' ? st.args.slice(0, 1) : st.args;
+    const folds = discriminantArgs.every((a) => this.constant(a, s));
+    const first = folds ? this.varying(st.args[0], s) : st.args[0];
+    if (first === undefined) return;
+    const args = st.args.map((a, i) => this.expr(i === 0 ? first : a, s));
+    let discriminant: string;
+    let labels: string[];
+    if (st.form === 'int') {
+      const counter = s.counters.length > 0 && st.args.length === 3 ? this.use(s.counters[s.counters.length - 1]) : undefined;
+      discriminant = counter ?? `Math.round(${args[0].t})`;
+      labels = ['0', '1', '-1', '2', `Math.round(${args[1].t})`];
+    } else {
+      discriminant = `Math.${st.form}(${args.map((a) => a.t).join(', ')})`;
+      labels = args.map(wrap);
+    }
+    // Every path assigns h only with a default (TypeScript cannot know that one of max's arguments
+    // matches); `h!` where the values always do; an initial value where nothing may match.
+    const matchesAlways = st.defaultAt !== null || st.form !== 'int';
+    const decl = !matchesAlways ? 'init' : st.decl === 'let' && st.defaultAt === null ? 'bang' : st.decl;
+    const h = this.fresh('h');
+    out(decl === 'init' ? `let ${h} = ${args[0].t};` : `let ${h}${decl === 'bang' ? '!' : ''}: number;`);
+    out(`switch (${discriminant}) {`);
+    // Distinct labels, one per clause, from a rotation of the form's labels.
+    const rotation = st.clauses[0].label;
+    const clauses: { label: string; clause: (typeof st.clauses)[number] }[] = st.clauses
+      .slice(0, labels.length)
+      .map((c, i) => ({ label: `case ${labels[(rotation + i) % labels.length]}:`, clause: c }));
+    if (st.defaultAt !== null) {
+      const at = st.defaultAt % (clauses.length + 1);
+      clauses.splice(at, 0, { label: 'default:', clause: st.clauses[at % st.clauses.length] });
+    }
+    // The last arm assigns: code after the switch stays reachable.
+    const last = clauses.length - 1;
+    clauses.forEach(({ label, clause }, i) => {
+      out(`  ${label}`);
+      // An arm without body falls through into the next one (the last one has nothing to share).
+      if (clause.body === null && i < last) return;
+      const inner = copy(s);
+      const braces = (clause.body ?? []).some((b) => b.k !== 'assign' && b.k !== 'step' && b.k !== 'jump' && b.k !== 'return');
+      if (braces) this.lines[this.lines.length - 1] += ' {';
+      this.block(clause.body ?? [], inner, inLoop, ind + '    ');
+      const value = this.expr(clause.value, inner).t;
+      if (clause.returns && i < last) this.lines.push(`${ind}    return ${value};`);
+      else this.lines.push(`${ind}    ${h} = ${value};`, `${ind}    break;`);
+      if (braces) out('  }');
+    });
+    out('}');
+    s.vars.push(h);
+    s.lets.push(h);
   }
 
   private loop(st: Extract<Stmt, { k: 'loop' }>, s: Scope, ind: string): void {
@@ -209,7 +410,7 @@ class FunctionText {
       this.lines.push(ind + line);
     };
     const counter = this.fresh(st.form === 'for' || st.form === 'down' ? 'i' : 'k');
-    const inner: Scope = { vars: [...s.vars, counter], lets: [...s.lets] };
+    const inner: Scope = { vars: [...s.vars, counter], lets: [...s.lets], counters: st.start ? [...s.counters] : [...s.counters, counter] };
     const extra = st.c ? ` && ${st.c.k === 'or' ? `(${this.cond(st.c, inner)})` : this.cond(st.c, inner)}` : '';
     const test = `${counter} ${st.form === 'down' ? '> 0' : `< ${st.n}`}${extra}`;
     if (st.form === 'for' || st.form === 'down') {
@@ -239,9 +440,9 @@ function helperText(
   reserved: readonly string[],
   colliding: boolean,
 ): { text: string; called: Set<string> } {
-  const params = (colliding ? ['a', 'da'] : ['a0', 'a1']).slice(0, h.rec ? 1 : h.arity);
-  const fn = new FunctionText(callees, new Set([...params, ...reserved, 'r', 'n']), colliding, params);
-  const scope: Scope = { vars: [...params, ...globals], lets: [...params] };
+  const params = (colliding ? ['a', 'da', 'a_bar', 'b', 'db', 'b_bar'] : ['a0', 'a1', 'a2', 'a3', 'a4', 'a5']).slice(0, h.rec ? 1 : Math.min(6, h.arity));
+  const fn = new FunctionText(callees, new Set([...params, ...reserved, 'r', 'n']), colliding, params, globals);
+  const scope: Scope = { vars: [...params, ...globals], lets: [...params], counters: [] };
   fn.block(h.body, scope, false, '  ', false);
   const scopeAfter = copy(scope);
   if (h.rec) {
@@ -256,10 +457,14 @@ function helperText(
 }
 
 export function printProgram(p: Program): ProgramText {
-  const callees: Callee[] = p.helpers.map((h, i) => ({ name: `h${i}`, arity: h.rec ? 1 : h.arity, recursive: h.rec !== null }));
+  const constants = p.constants.map((_, i) => (p.colliding ? ['tape', 'ret'][i] : `C${i}`));
+  const params = Array.from({ length: p.params }, (_, i) => (p.colliding ? collidingParams[p.seed % 2][i] : `x${i}`));
+  // Helper names taken from the names generated code uses for its locals, where no parameter or constant has them.
+  const named = helperNameChoices.filter((n) => !constants.includes(n) && !params.includes(n));
+  const helperName = (i: number) => (p.helperNames ? named[(p.seed + i) % named.length] : `h${i}`);
+  const callees: Callee[] = p.helpers.map((h, i) => ({ name: helperName(i), arity: h.rec ? 1 : Math.min(6, h.arity), recursive: h.rec !== null }));
   const main: string[] = [];
   const lib: string[] = [];
-  const constants = p.constants.map((_, i) => (p.colliding ? ['tape', 'ret'][i] : `C${i}`));
   const reserved = [...callees.map((c) => c.name), ...constants, 'f', 'Math'];
   // Termination: a recursive helper calls recursive helpers only with depth n - 1, and otherwise
   // only helpers that cannot reach a recursive one (which could restart the depth).
@@ -280,9 +485,8 @@ export function printProgram(p: Program): ProgramText {
   const all = (1 << p.params) - 1;
   const mask = p.wrtMask & all;
   const wrt = Array.from({ length: p.params }, (_, i) => i).filter((i) => mask === 0 || mask === all || (mask >> i) & 1);
-  const params = Array.from({ length: p.params }, (_, i) => (p.colliding ? collidingParams[p.seed % 2][i] : `x${i}`));
-  const fn = new FunctionText(callees, new Set([...params, ...reserved]), p.colliding, params);
-  const scope: Scope = { vars: [...params, ...constants], lets: [...params] };
+  const fn = new FunctionText(callees, new Set([...params, ...reserved]), p.colliding, params, constants);
+  const scope: Scope = { vars: [...params, ...constants], lets: [...params], counters: [] };
   fn.block(p.body, scope, false, '  ', false);
   fn.lines.push(`  return ${fn.expr(p.ret, scope).t};`);
   const tag = wrt.length === p.params ? '@differentiable' : `@differentiable wrt(${wrt.map((i) => params[i]).join(', ')})`;

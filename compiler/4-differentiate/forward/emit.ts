@@ -17,7 +17,7 @@ import type { ForwardAnalysis } from '../../3-analyze';
 import { forEachStmt, forEachStmtNumbered } from '../../ir/walk';
 import { partialsOf, rule } from '../../rules/table';
 import { guarded, type Finiteness } from '../../3-analyze/finiteness';
-import { b, depthOf, maxInlineDepth, namesIn, isAtom, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
+import { b, depthOf, hiddenLiteralType, maxInlineDepth, namesIn, isAtom, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
 import { FunctionNames } from '../names';
 import { withComments, type Emitted } from '../comments';
 import { derivativeReferences } from './references';
@@ -413,7 +413,7 @@ class ForwardEmitter {
     if (s.declare && this.declaredByOp.has(v)) return; // printed by the op that computes it
     if (s.declare) {
       const kind = info.constant ? 'const' : 'let';
-      const type = isArrayType(info.type) ? undefined : needsAnnotation(info.type, value);
+      const type = isArrayType(info.type) ? undefined : hiddenLiteralType(info, kind, value) ?? needsAnnotation(info, value);
       this.push(out, s, { k: 'decl', kind, name, init: value, type });
       if (this.activeVar(v)) this.push(out, s, { k: 'decl', kind, name: this.names.tangent(v), init: tangentOf(), type }, true);
       return;
@@ -507,8 +507,11 @@ class ForwardEmitter {
 }
 
 
-/** `let best = -Infinity` would be inferred as number anyway; annotate only what inference would get wrong. */
-function needsAnnotation(type: string, init: JsExpr): string | undefined {
-  if (type === 'number' && init.k === 'bool') return 'number';
+/**
+ * `let best = -Infinity` would be inferred as number anyway; annotate only what inference would get
+ * wrong: a number initialized from a boolean (and a hidden literal `const`: hiddenLiteralType).
+ */
+function needsAnnotation(info: { readonly type: string }, init: JsExpr): string | undefined {
+  if (info.type === 'number' && init.k === 'bool') return 'number';
   return undefined;
 }

@@ -13,6 +13,7 @@
  */
 import { isArrayType, isTypedArray, type IRFunction, type Op, type Stmt, type TempId, type VarId, assertNever } from '../../ir/types';
 import { forEachStmt, usesOf } from '../../ir/walk';
+import { undefinedTestedLoads } from '../../3-analyze/undefined-tests';
 import { rule, partialsOf } from '../../rules/table';
 import { b, depthOf, isAtom, maxInlineDepth, namesIn, sameExpr, type JsExpr, type JsStmt } from '../../5-print/js';
 import type { Activity } from '../../3-analyze/activity';
@@ -364,7 +365,12 @@ export class BlockAdjoint {
       case 'load': {
         const arr = env.arrayAdjoint(s.var);
         this.flush((arr as { name: string }).name);
-        this.out.push(...b.accumulate(b.index(arr, env.value(s.args[0])), adj));
+        const el = b.index(arr, env.value(s.args[0]));
+        // A read past the end of a plain array that the code tests for undefined: the gradient has no
+        // element there (undefined + 0 would be NaN), so the adjoint starts from 0.
+        const pastEnd = !isTypedArray(env.fn.vars[s.var].type) && undefinedTestedLoads(env.fn).has(s.id);
+        if (pastEnd) this.out.push(b.assign(el, b.add(b.bin('??', el, b.num(0)), adj)));
+        else this.out.push(...b.accumulate(el, adj));
         return;
       }
       case 'prim': {

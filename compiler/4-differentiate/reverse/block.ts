@@ -13,7 +13,7 @@ import { assertNever, isArrayType, isOpaqueType, isReferenceType, type Op, type 
 import { derivativeRefs, type BlockInfo } from '../../3-analyze/tbr';
 import { guarded } from '../../3-analyze/finiteness';
 import { usesOf } from '../../ir/walk';
-import { b, depthOf, isAtom, maxInlineDepth, type JsExpr, type JsStmt } from '../../5-print/js';
+import { b, depthOf, hiddenLiteralType, isAtom, maxInlineDepth, type JsExpr, type JsStmt } from '../../5-print/js';
 import { checkStmt, constDecl, hoistedDecl, jsType } from '../arrays';
 import { namedVariable } from '../uses';
 import { BlockAdjoint } from './block-adjoint';
@@ -114,7 +114,10 @@ function fwdStatements(sw: Sweep, blk: BlockInfo, stmts: readonly Stmt[], out: J
         if (!sw.readVars.has(s.var)) break; // nothing reads it (reads were forwarded within blocks)
         const name = sw.names.variable(s.var);
         const value = sw.fwd.get(s.value)!;
-        if (s.declare && sw.atTop.has(s.var)) out.push({ k: 'decl', kind: sw.stable[s.var] && v.constant ? 'const' : 'let', name, init: value });
+        if (s.declare && sw.atTop.has(s.var)) {
+          const kind = sw.stable[s.var] && v.constant ? 'const' : 'let';
+          out.push({ k: 'decl', kind, name, init: value, type: hiddenLiteralType(v, kind, value) });
+        }
         else out.push(b.update(name, value));
         break;
       }

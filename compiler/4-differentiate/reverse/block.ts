@@ -13,7 +13,7 @@ import { assertNever, isArrayType, isOpaqueType, isReferenceType, type Op, type 
 import { derivativeRefs, type BlockInfo } from '../../3-analyze/tbr';
 import { guarded } from '../../3-analyze/finiteness';
 import { usesOf } from '../../ir/walk';
-import { b, depthOf, hiddenLiteralType, isAtom, maxInlineDepth, type JsExpr, type JsStmt } from '../../5-print/js';
+import { b, depthOf, hiddenLiteralType, isAtom, maxInlineDepth, namesIn, type JsExpr, type JsStmt } from '../../5-print/js';
 import { checkStmt, constDecl, hoistedDecl, jsType } from '../arrays';
 import { namedVariable } from '../uses';
 import { BlockAdjoint } from './block-adjoint';
@@ -96,7 +96,8 @@ function fwdStatements(sw: Sweep, blk: BlockInfo, stmts: readonly Stmt[], out: J
         const named = namedVariable(s, (t) => opsOf(sw, stmts).get(t));
         const atom = isAtom(e) && (named === undefined || usesBeforeWrites || sw.stable[named]);
         if (s.op !== 'call' && !mustName && (atom || single)) sw.fwd.set(s.id, e);
-        else if (atom && !(s.op === 'read' && mustName && !sw.stable[s.var])) sw.fwd.set(s.id, e);
+        // A name (`p`, `-p`, `!!p`) that must be kept is kept in a const unless its variable never changes.
+        else if (atom && !(named !== undefined && mustName && !sw.stable[named] && namesIn(e).has(sw.names.variable(named)))) sw.fwd.set(s.id, e);
         else {
           // `const c = <op>` at the top: the value takes the variable's name.
           const next = stmts[i + 1];

@@ -14,7 +14,8 @@
  * goes too. Parameters are never removed: an unused one is renamed `_name`,
  * which those flags ignore.
  */
-import { namesIn, type JsExpr, type JsFunction, type JsStmt } from '../5-print/js';
+import { type JsExpr, type JsFunction, type JsStmt } from '../5-print/js';
+import { namesIn } from '../5-print/js-walk';
 
 /** Whether evaluating `e` can only produce a value: no calls but `Math.*` and pure functions. */
 export function isPure(e: JsExpr, pureCall: (name: string) => boolean): boolean {

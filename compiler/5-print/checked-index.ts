@@ -10,7 +10,8 @@
  * erased); assignment targets are left as they are; applying it twice changes
  * nothing more.
  */
-import { mapChildren, type BinOp, type JsExpr, type JsFunction, type JsStmt } from './js';
+import { type BinOp, type JsExpr, type JsFunction, type JsStmt } from './js';
+import { mapChildren } from './js-walk';
 
 export function checkedIndexing(fn: JsFunction): JsFunction {
   return { ...fn, body: fn.body.map(stmt) };

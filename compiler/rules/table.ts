@@ -21,7 +21,8 @@ import type { PrimName } from '../ir/types';
 import { mathConstants, mathFunctions, ops, type OpSignature } from '../ir/ops';
 import * as R from '../ir/ranges';
 import type { Range } from '../ir/ranges';
-import { b, namesIn, resimplify, sameExpr, substitute, sourceExpr, type JsExpr } from '../5-print/js';
+import { b, sourceExpr, type JsExpr } from '../5-print/js';
+import { namesIn, resimplify, sameExpr, substitute } from '../5-print/js-walk';
 
 export { mathConstants, mathFunctions };
 

@@ -15,7 +15,8 @@ import { isArrayType, isTypedArray, type IRFunction, type Op, type Stmt, type Te
 import { forEachStmt, usesOf } from '../../ir/walk';
 import { undefinedTestedLoads } from '../../3-analyze/undefined-tests';
 import { rule, partialsOf } from '../../rules/table';
-import { b, depthOf, isAtom, maxInlineDepth, namesIn, sameExpr, type JsExpr, type JsStmt } from '../../5-print/js';
+import { b, isAtom, type JsExpr, type JsStmt } from '../../5-print/js';
+import { depthOf, maxInlineDepth, namesIn, sameExpr } from '../../5-print/js-walk';
 import type { Activity } from '../../3-analyze/activity';
 import type { FunctionNames } from '../names';
 import type { FileContext } from '../context';

@@ -13,7 +13,8 @@ import { assertNever, isArrayType, isOpaqueType, isReferenceType, type Op, type 
 import { derivativeRefs, type BlockInfo } from '../../3-analyze/tbr';
 import { guarded } from '../../3-analyze/finiteness';
 import { usesOf } from '../../ir/walk';
-import { b, depthOf, hiddenLiteralType, isAtom, maxInlineDepth, namesIn, type JsExpr, type JsStmt } from '../../5-print/js';
+import { b, hiddenLiteralType, isAtom, type JsExpr, type JsStmt } from '../../5-print/js';
+import { depthOf, maxInlineDepth, namesIn } from '../../5-print/js-walk';
 import { checkStmt, constDecl, hoistedDecl, jsType } from '../arrays';
 import { namedVariable } from '../uses';
 import { BlockAdjoint } from './block-adjoint';

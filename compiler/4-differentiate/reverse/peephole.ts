@@ -6,7 +6,8 @@
  * Applied to the top level of a function body only (a declaration cannot move
  * into a loop or branch). Declarations nothing mentions are dropped.
  */
-import { b, namesIn, type JsStmt } from '../../5-print/js';
+import { b, type JsStmt } from '../../5-print/js';
+import { namesIn } from '../../5-print/js-walk';
 import { namesInStmt } from '../dead-code';
 
 function mentions(s: JsStmt, name: string): boolean {

@@ -78,10 +78,12 @@ describe('random programs that read and write arrays', () => {
     }
     // Array results must be a real part of the run, with their Jacobians checked.
     if (stats.arrayResults < 0.2 * stats.programs || stats.columns === 0) throw new Error(`too few array results (seed ${SEED}): ${JSON.stringify(stats)}`);
-    // Read-only data and local functions must be a real part of the run too (shares are about twice these).
+    // Read-only data and local functions must be a real part of the run too. Each floor is at least
+    // 4.5 standard deviations below the share measured over 30 seeds (ADC_PROPERTY_STATS), so that a
+    // generator that stopped producing a construct fails, and a seed that is merely unlucky does not.
     const least: Partial<Record<Feature, number>> = {
-      dataParams: 0.4, dataReads: 0.35, dataConditions: 0.15, localCalls: 0.12, localCallbacks: 0.05, capturedUpdates: 0.08, hoisted: 0.08,
-      overflowGuards: 0.15, raggedReads: 0.05, float32Locals: 0.08, pastWrites: 0.1, helperNames: 0.03,
+      dataParams: 0.4, dataReads: 0.35, dataConditions: 0.15, localCalls: 0.12, localCallbacks: 0.02, capturedUpdates: 0.02, hoisted: 0.08,
+      overflowGuards: 0.15, raggedReads: 0.03, float32Locals: 0.06, pastWrites: 0.07, helperNames: 0.01,
     };
     const rare = Object.entries(least).filter(([k, share]) => stats.features[k as Feature] < share! * stats.programs);
     if (stats.programs >= 100 && rare.length > 0) throw new Error(`too few programs with ${rare.map(([k]) => k).join(', ')} (seed ${SEED}): ${JSON.stringify(stats)}`);

@@ -56,11 +56,12 @@ describe('random programs of the supported subset', () => {
     }
     // Overflows computed and not used must be a real part of the run: points where they happen, and
     // programs that fail there when the generated code goes without the zero-(co)tangent rule.
-    if (stats.programs >= 100 && (stats.overflowed < 0.05 * stats.points || stats.needZeroRule < 0.02 * stats.programs)) {
+    if (stats.programs >= 100 && (stats.overflowed < 0.05 * stats.points || stats.needZeroRule < 0.01 * stats.programs)) {
       throw new Error(`too few overflows computed and not used (seed ${SEED}): ${JSON.stringify(stats)}`);
     }
-    // Each construct must be a real part of the run (shares are about twice these).
-    const least: Record<Feature, number> = { overflowGuards: 0.3, numericLogic: 0.4, switches: 0.12, definiteAssignment: 0.3, helperNames: 0.1, wideHelpers: 0.04 };
+    // Each construct must be a real part of the run: each floor is at least 4.5 standard deviations
+    // below the share measured over 30 seeds (ADC_PROPERTY_STATS), so an unlucky seed does not fail.
+    const least: Record<Feature, number> = { overflowGuards: 0.3, numericLogic: 0.4, switches: 0.12, definiteAssignment: 0.3, helperNames: 0.1, wideHelpers: 0.02 };
     const rare = Object.entries(least).filter(([k, share]) => stats.features[k as Feature] < share * stats.programs);
     if (stats.programs >= 100 && rare.length > 0) throw new Error(`too few programs with ${rare.map(([k]) => k).join(', ')} (seed ${SEED}): ${JSON.stringify(stats)}`);
   });

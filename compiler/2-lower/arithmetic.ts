@@ -128,7 +128,7 @@ export function numberTest(cx: LowerContext, callee: ts.Expression): PrimName | 
  * the same value bit for bit (−Infinity / Infinity for an empty array, NaN when any element is NaN),
  * with the derivative conventions of the two-argument form.
  */
-export function lowerSpreadExtremum(cx: LowerContext, spread: ts.SpreadElement, which: 'max' | 'min'): TempId {
+function lowerSpreadExtremum(cx: LowerContext, spread: ts.SpreadElement, which: 'max' | 'min'): TempId {
   const arr = arrayOperand(cx, spread.expression);
   const fn = cx.fn;
   const m = fn.declare(which === 'max' ? 'largest' : 'smallest', 'number', 'hidden', false);

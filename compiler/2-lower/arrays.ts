@@ -253,7 +253,7 @@ function lowerTypedSet(cx: LowerContext, target: VarId, args: readonly ts.Expres
   return fn.constant(0);
 }
 
-export function lowerFillCall(cx: LowerContext, call: ts.CallExpression): TempId | undefined {
+function lowerFillCall(cx: LowerContext, call: ts.CallExpression): TempId | undefined {
   const callee = skipOuter(call.expression);
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
   return sizedArrayFill(cx, call, callee);

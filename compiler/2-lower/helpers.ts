@@ -65,7 +65,7 @@ export function requireNumber(cx: LowerContext, node: ts.Node, t: TempId): void 
 }
 
 /** True when a detached region only reads and computes (no calls, writes or control flow): safe to run eagerly. */
-export function isEager(stmts: readonly Stmt[]): boolean {
+function isEager(stmts: readonly Stmt[]): boolean {
   return stmts.every((s) => s.kind === 'op' && (s.op === 'const' || s.op === 'read' || s.op === 'length' || s.op === 'load' || (s.op === 'prim' && rule(s.fn).result === 'boolean') || (s.op === 'prim' && s.args.length <= 2 && ['add', 'sub', 'neg', 'mul'].includes(s.fn))));
 }
 

@@ -10,31 +10,19 @@
  */
 import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
-import { isArrayType, type ArrayType, type PrimName, type Stmt, type TempId, type Type, type VarId } from '../ir/types';
+import { isArrayType, type ArrayType, type PrimName, type TempId, type Type, type VarId } from '../ir/types';
 import { mathFunctions, rule } from '../rules/table';
 import { resolveCallee } from '../1-frontend/functions';
 import { forEachNode } from '../1-frontend/walk';
-import { irType } from './types';
 import { fail, pos, type LowerContext } from './context';
-import { checkCaptures, isOpaqueExpr, localFunctionOf, localTypeOf, lowerExpr, opaqueRoot, prim, skipOuter, typeOfNode } from './expressions';
-import { lowerBlockOrStatement, lowerLoopBody } from './statements';
-
-/** The array variable an expression names (`xs` in `xs[i]`, `xs.length`). */
-export function arrayVar(cx: LowerContext, node: ts.Expression): VarId {
-  const e = skipOuter(node);
-  if (ts.isIdentifier(e)) {
-    const v = cx.fn.lookup(e.text);
-    if (v !== undefined && isArrayType(cx.fn.vars[v].type)) return v;
-    if (v !== undefined) return fail(errors.unsupportedExpression(pos(cx, e), `indexing '${e.text}', which is not an array`));
-  }
-  return fail(errors.unsupportedExpression(pos(cx, e), `'${e.getText(cx.sf)}' as an array: index a parameter or a local array variable`));
-}
+import { irType } from './types';
+import { skipOuter, prim, typeOfNode, isOpaqueExpr, opaqueRoot, isFreshArray, localFunctionOf, checkCaptures, arrayVar, arrayOperand, loopOverArray } from './helpers';
 
 export function lowerLoad(cx: LowerContext, e: ts.ElementAccessExpression): TempId {
   // `g(x)[0]`, `xs.map(f)[i]`: an array-valued expression gets a hidden variable first.
   const v = arrayOperand(cx, e.expression);
   rejectNegativeIndex(cx, e, v);
-  const index = lowerExpr(cx, e.argumentExpression);
+  const index = cx.expr(e.argumentExpression);
   if (cx.fn.temps[index] !== 'number') return fail(errors.unsupportedExpression(pos(cx, e.argumentExpression), 'a non-numeric index'));
   return cx.fn.op({ op: 'load', var: v }, [index], 'number');
 }
@@ -46,7 +34,7 @@ export function lowerElementAssignment(cx: LowerContext, target: ts.ElementAcces
   const info = cx.fn.vars[v];
   if (info.type === 'readonly number[]') return fail(errors.unsupportedExpression(pos(cx, target), `writing to the readonly array '${info.name}'`));
   rejectNegativeIndex(cx, target, v);
-  const index = lowerExpr(cx, target.argumentExpression);
+  const index = cx.expr(target.argumentExpression);
   // The old element is loaded only when the value needs it (`+=`, `++`), never for plain `=`.
   let loaded: TempId | undefined;
   const value = compute(() => (loaded ??= cx.fn.op({ op: 'load', var: v }, [index], 'number')));
@@ -81,20 +69,6 @@ export function isArrayMethodCall(cx: LowerContext, callee: ts.PropertyAccessExp
   return arrayMethods.has(callee.name.text) && t !== undefined && isArrayType(t);
 }
 
-/** The variable naming an array operand: the variable itself, or a hidden one holding an array-valued expression. */
-export function arrayOperand(cx: LowerContext, node: ts.Expression): VarId {
-  const e = skipOuter(node);
-  if (ts.isIdentifier(e)) return arrayVar(cx, e);
-  const t = lowerExpr(cx, e);
-  const type = cx.fn.temps[t];
-  if (!isArrayType(type)) return fail(errors.unsupportedExpression(pos(cx, e), `'${e.getText(cx.sf).slice(0, 40)}' as an array`));
-  const last = cx.fn.current[cx.fn.current.length - 1];
-  if (last && last.kind === 'op' && last.id === t && last.op === 'read') return last.var; // already a variable (a map's result)
-  const v = cx.fn.declare('array', type, 'hidden', true);
-  cx.fn.assign(v, t, true);
-  return v;
-}
-
 /** `new Float64Array(n)`, `new Array(n).fill(v)`, `[a, b, c]`, `new Float64Array([a, b])`, `new Float64Array(xs)`. */
 export function lowerArrayCreation(cx: LowerContext, e: ts.Expression, declared?: ArrayType): TempId {
   const type = declared ?? (typeOfNode(cx, e) as ArrayType | undefined);
@@ -105,7 +79,7 @@ export function lowerArrayCreation(cx: LowerContext, e: ts.Expression, declared?
       return cx.fn.op({ op: 'slice', var: src, type: 'number[]', hasStart: false, hasEnd: false }, [], type);
     }
     if (e.elements.some(ts.isSpreadElement)) return lowerConcatenation(cx, e, type);
-    const elems = e.elements.map((el) => lowerExpr(cx, el));
+    const elems = e.elements.map((el) => cx.expr(el));
     return cx.fn.op({ op: 'newArray', type, form: 'literal' }, elems, type);
   }
   if (ts.isNewExpression(e) && ts.isIdentifier(e.expression)) {
@@ -113,10 +87,10 @@ export function lowerArrayCreation(cx: LowerContext, e: ts.Expression, declared?
     const args = e.arguments ?? [];
     if ((ctor === 'Float64Array' || ctor === 'Float32Array') && args.length === 1) {
       const arg = skipOuter(args[0]);
-      if (ts.isArrayLiteralExpression(arg)) return cx.fn.op({ op: 'newArray', type: ctor, form: 'literal' }, arg.elements.map((el) => lowerExpr(cx, el)), ctor);
+      if (ts.isArrayLiteralExpression(arg)) return cx.fn.op({ op: 'newArray', type: ctor, form: 'literal' }, arg.elements.map((el) => cx.expr(el)), ctor);
       const argType = typeOfNode(cx, arg);
       if (argType && isArrayType(argType)) return cx.fn.op({ op: 'slice', var: arrayVar(cx, arg), type: ctor, hasStart: false, hasEnd: false }, [], ctor);
-      const n = lowerExpr(cx, arg);
+      const n = cx.expr(arg);
       return cx.fn.op({ op: 'newArray', type: ctor, form: 'sized' }, [n], ctor);
     }
     if (ctor === 'Array' && args.length === 1) {
@@ -133,7 +107,7 @@ export function lowerArrayCreation(cx: LowerContext, e: ts.Expression, declared?
 function lowerConcatenation(cx: LowerContext, e: ts.ArrayLiteralExpression, type: ArrayType): TempId {
   const fn = cx.fn;
   if (type !== 'number[]' && type !== 'readonly number[]') return fail(errors.unsupportedExpression(pos(cx, e), 'spread into a typed array'));
-  const parts: ({ arr: VarId } | { value: TempId })[] = e.elements.map((el) => (ts.isSpreadElement(el) ? { arr: arrayOperand(cx, el.expression) } : { value: lowerExpr(cx, el) }));
+  const parts: ({ arr: VarId } | { value: TempId })[] = e.elements.map((el) => (ts.isSpreadElement(el) ? { arr: arrayOperand(cx, el.expression) } : { value: cx.expr(el) }));
   let n = fn.constant(parts.filter((p) => 'value' in p).length);
   for (const p of parts) if ('arr' in p) n = prim(cx, 'add', [n, fn.op({ op: 'length', var: p.arr }, [], 'number')]);
   const result = fn.declare('joined', 'number[]', 'hidden', true);
@@ -188,7 +162,7 @@ export function lowerArrayFrom(cx: LowerContext, call: ts.CallExpression): TempI
   if (cb.parameters.length > 2) return fail(errors.callback(pos(cx, cb), 'the array argument of the Array.from callback'));
   const indexName = cb.parameters[1] && ts.isIdentifier(cb.parameters[1].name) ? cb.parameters[1].name.text : undefined;
   const n = fn.declare('count', 'number', 'hidden', true);
-  fn.assign(n, lowerExpr(cx, prop.initializer), true);
+  fn.assign(n, cx.expr(prop.initializer), true);
   const result = fn.declare('made', 'number[]', 'hidden', true);
   fn.assign(result, fn.op({ op: 'newArray', type: 'number[]', form: 'sized' }, [fn.read(n), fn.constant(0)], 'number[]'), true);
   loopOverArray(
@@ -197,7 +171,7 @@ export function lowerArrayFrom(cx: LowerContext, call: ts.CallExpression): TempI
     (i) => {
       // (the first parameter is the undefined element: a use of it is an unknown name)
       fn.lookupOverride(indexName, i);
-      const value = lowerLoopBody(cx, cb, false)!;
+      const value = cx.loopBody(cb, false)!;
       fn.emit({ kind: 'store', var: result, index: fn.read(i), value, origin: fn.origin });
     },
     { scoped: true, bound: n },
@@ -212,8 +186,8 @@ function sizedArrayFill(cx: LowerContext, call: ts.CallExpression, callee: ts.Pr
   const isArrayCtor =
     (ts.isNewExpression(inner) || ts.isCallExpression(inner)) && ts.isIdentifier(inner.expression) && inner.expression.text === 'Array' && (inner.arguments?.length ?? 0) === 1;
   if (!isArrayCtor) return undefined;
-  const n = lowerExpr(cx, (inner as ts.NewExpression).arguments![0]);
-  const v = lowerExpr(cx, call.arguments[0]);
+  const n = cx.expr((inner as ts.NewExpression).arguments![0]);
+  const v = cx.expr(call.arguments[0]);
   return cx.fn.op({ op: 'newArray', type: 'number[]', form: 'sized' }, [n, v], 'number[]');
 }
 
@@ -228,21 +202,21 @@ export function lowerArrayCall(cx: LowerContext, call: ts.CallExpression, callee
       if (info.type !== 'number[]' || info.role === 'param') return fail(errors.unsupportedExpression(pos(cx, call), `push on '${info.name}': only local number[] arrays can grow`));
       let last = -1;
       for (const a of args) {
-        last = lowerExpr(cx, a);
+        last = cx.expr(a);
         cx.fn.emit({ kind: 'push', var: v, value: last, origin: cx.fn.origin });
       }
       return cx.fn.op({ op: 'length', var: v }, [], 'number');
     }
     case 'fill': {
       if (args.length !== 1) return fail(errors.unsupportedExpression(pos(cx, call), 'fill with a start or end: write a loop'));
-      const value = lowerExpr(cx, args[0]);
+      const value = cx.expr(args[0]);
       cx.fn.emit({ kind: 'fill', var: v, value, origin: cx.fn.origin });
       return value;
     }
     case 'slice':
     case 'subarray': {
       if (args.length > 2) return fail(errors.arity(pos(cx, call), method, 2, args.length));
-      const bounds = args.map((a) => lowerExpr(cx, a));
+      const bounds = args.map((a) => cx.expr(a));
       const type: ArrayType = info.type === 'readonly number[]' ? 'number[]' : info.type as ArrayType;
       const temp = cx.fn.op({ op: 'slice', var: v, type, hasStart: bounds.length > 0, hasEnd: bounds.length > 1 }, bounds, type);
       if (method === 'subarray') cx.views.push({ source: v, temp, at: pos(cx, call), text: call.getText(cx.sf).slice(0, 40) });
@@ -270,7 +244,7 @@ function lowerTypedSet(cx: LowerContext, target: VarId, args: readonly ts.Expres
   let offset: VarId | undefined;
   if (args.length > 1) {
     offset = fn.declare('offset', 'number', 'hidden', false);
-    fn.assign(offset, lowerExpr(cx, args[1]), true);
+    fn.assign(offset, cx.expr(args[1]), true);
   }
   loopOverArray(cx, src, (index) => {
     const at = offset === undefined ? fn.read(index) : prim(cx, 'add', [fn.read(offset), fn.read(index)]);
@@ -279,7 +253,7 @@ function lowerTypedSet(cx: LowerContext, target: VarId, args: readonly ts.Expres
   return fn.constant(0);
 }
 
-export function lowerFillCall(cx: LowerContext, call: ts.CallExpression): TempId | undefined {
+function lowerFillCall(cx: LowerContext, call: ts.CallExpression): TempId | undefined {
   const callee = skipOuter(call.expression);
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
   return sizedArrayFill(cx, call, callee);
@@ -348,7 +322,7 @@ function lowerCallback(cx: LowerContext, call: ts.CallExpression, method: 'reduc
   if (isReduce) {
     if (call.arguments.length === 2) {
       acc = fn.declare(names[0] ?? 'acc', 'number', 'hidden', false);
-      fn.assign(acc, lowerExpr(cx, call.arguments[1]), true);
+      fn.assign(acc, cx.expr(call.arguments[1]), true);
       fn.assign(index, fn.constant(0), true);
     } else {
       acc = fn.declare(names[0] ?? 'acc', 'number', 'hidden', false);
@@ -377,7 +351,7 @@ function lowerCallback(cx: LowerContext, call: ts.CallExpression, method: 'reduc
       if (acc !== undefined) fn.lookupOverride(names[0], acc);
       fn.lookupOverride(names[elementIndex + 1], index);
       let value: TempId | undefined;
-      if (cb) value = lowerLoopBody(cx, cb, method === 'forEach');
+      if (cb) value = cx.loopBody(cb, method === 'forEach');
       else {
         // (acc,) element, index: as many as the function takes
         const operands = [...(acc !== undefined ? [fn.read(acc)] : []), fn.read(element), fn.read(index)].slice(0, arity);
@@ -393,105 +367,18 @@ function lowerCallback(cx: LowerContext, call: ts.CallExpression, method: 'reduc
   return fn.constant(0);
 }
 
-/**
- * `Math.max(...xs)` / `Math.min(...xs)` ⇒ `m = -Infinity; for (i = 0; i < xs.length; i++) m = Math.max(m, xs[i])`:
- * the same value bit for bit (−Infinity / Infinity for an empty array, NaN when any element is NaN),
- * with the derivative conventions of the two-argument form.
- */
-export function lowerSpreadExtremum(cx: LowerContext, spread: ts.SpreadElement, which: 'max' | 'min'): TempId {
-  const arr = arrayOperand(cx, spread.expression);
-  const fn = cx.fn;
-  const m = fn.declare(which === 'max' ? 'largest' : 'smallest', 'number', 'hidden', false);
-  fn.assign(m, fn.constant(which === 'max' ? -Infinity : Infinity), true);
-  loopOverArray(cx, arr, (index) => {
-    fn.assign(m, prim(cx, which, [fn.read(m), fn.op({ op: 'load', var: arr }, [fn.read(index)], 'number')]));
-  });
-  return fn.read(m);
-}
-
-/**
- * `const [a, , b] = xs` ⇒ `a = xs[0]; b = xs[2]` (an array-valued expression gets a hidden variable);
- * `const [a, b] = [e1, e2]` ⇒ `a = e1; b = e2` with no array at all. Elements must be plain names
- * of numbers: no defaults, rest elements or nested patterns.
- */
-export function lowerArrayDestructuring(cx: LowerContext, pattern: ts.ArrayBindingPattern, init: ts.Expression, isConst: boolean): void {
-  const fn = cx.fn;
-  const names: ({ name: string; node: ts.Identifier } | undefined)[] = pattern.elements.map((el) => {
-    if (ts.isOmittedExpression(el)) return undefined;
-    if (el.dotDotDotToken || el.initializer || !ts.isIdentifier(el.name)) return fail(errors.unsupportedStatement(pos(cx, el), 'destructuring with defaults, rest elements or nested patterns'));
-    const type = localTypeOf(cx, el.name);
-    if (type !== 'number') return fail(errors.localType(pos(cx, el.name), el.name.text, cx.checker.typeToString(cx.checker.getTypeAtLocation(el.name))));
-    return { name: el.name.text, node: el.name };
-  });
-  const values = destructuredValues(cx, init, names.map((n) => n !== undefined));
-  names.forEach((n, i) => {
-    if (n === undefined) return;
-    const value = values[i];
-    if (value === undefined || fn.temps[value] !== 'number') return fail(errors.localType(pos(cx, n.node), n.name, value === undefined ? 'undefined' : fn.temps[value]));
-    const v = fn.declare(n.name, 'number', 'local', isConst);
-    fn.assign(v, value, true);
-  });
-}
-
-/**
- * The values `[…] = right` binds, one per target position (`wanted[i]` false for a hole): the
- * elements of an array literal, all evaluated in order (no array is made), or loads `right[i]`
- * of an array-valued expression. Undefined where there is no value.
- */
-export function destructuredValues(cx: LowerContext, right: ts.Expression, wanted: readonly boolean[]): (TempId | undefined)[] {
-  const e = skipOuter(right);
-  if (ts.isArrayLiteralExpression(e) && !e.elements.some(ts.isSpreadElement)) {
-    const all = e.elements.map((el) => lowerExpr(cx, el));
-    return wanted.map((_, i) => all[i]);
+/** The initial value of an array variable: always a fresh array, never another variable's array. */
+export function lowerArrayInit(cx: LowerContext, node: ts.Expression, type: ArrayType): TempId {
+  const e = skipOuter(node);
+  if (ts.isIdentifier(e)) return fail(errors.arrayAlias(pos(cx, e), `'${e.text}' already names an array; copy it with .slice()`));
+  if (ts.isArrayLiteralExpression(e) || ts.isNewExpression(e)) return lowerArrayCreation(cx, e, type);
+  if (ts.isCallExpression(e)) {
+    const filled = lowerFillCall(cx, e);
+    if (filled !== undefined) return filled;
   }
-  if (isOpaqueExpr(cx, e)) {
-    // `const [x, y] = pts[i]` of read-only data: element reads (the names are numbers, checked by the caller).
-    const obj = lowerExpr(cx, e);
-    return wanted.map((w, i) => (w ? cx.fn.op({ op: 'get', key: undefined }, [obj, cx.fn.constant(i)], 'number') : undefined));
-  }
-  const arr = arrayOperand(cx, e);
-  return wanted.map((w, i) => (w ? cx.fn.op({ op: 'load', var: arr }, [cx.fn.constant(i)], 'number') : undefined));
+  const t = cx.expr(e);
+  const made = cx.fn.current[cx.fn.current.length - 1];
+  if (isFreshArray(cx, made)) return t;
+  if (made?.kind === 'op' && made.op === 'read') return fail(errors.arrayAlias(pos(cx, e), 'an array variable initialised from another one'));
+  return fail(errors.unsupportedExpression(pos(cx, e), `'${e.getText(cx.sf).slice(0, 40)}' as an array`));
 }
-
-/** Whether the statement that just produced an array value made a fresh one (not another variable's array). */
-export function isFreshArray(cx: LowerContext, made: Stmt | undefined): boolean {
-  if (!made || made.kind !== 'op') return false;
-  // `xs.map(…)` yields a fresh array held by a hidden variable: naming it is not aliasing.
-  return made.op === 'slice' || made.op === 'newArray' || made.op === 'call' || (made.op === 'read' && cx.fn.vars[made.var].role === 'hidden');
-}
-
-/**
- * Emits `for (; i < arr.length; i++) { body(i) }`, with `index` already set to where it starts,
- * or a new hidden `i` from 0; `scoped` gives the body a scope of its own (callbacks' parameters).
- */
-function loopOverArray(cx: LowerContext, arr: VarId, body: (index: VarId) => void, { index, scoped = false, bound }: { index?: VarId; scoped?: boolean; bound?: VarId } = {}): void {
-  const length = () => (bound !== undefined ? cx.fn.read(bound) : cx.fn.op({ op: 'length', var: arr }, [], 'number'));
-  indexLoop(cx, length, body, { index, scoped });
-}
-
-/**
- * `for (; i < length(); i++) { body(i) }` (the length read again each time, as the primal does),
- * with `index` already set to where it starts or a new hidden `i` from 0; `scoped` gives the body
- * a scope of its own; `label` names the loop for `break`/`continue`.
- */
-export function indexLoop(cx: LowerContext, length: () => TempId, body: (index: VarId) => void, { index, scoped = false, label }: { index?: VarId; scoped?: boolean; label?: string } = {}): void {
-  const fn = cx.fn;
-  if (index === undefined) {
-    index = fn.declare('i', 'number', 'hidden', false);
-    fn.assign(index, fn.constant(0), true);
-  }
-  const i = index;
-  const loopId = fn.newLoop(label);
-  let cond = -1;
-  const test = fn.region(() => {
-    cond = prim(cx, 'lt', [fn.read(i), length()]);
-  });
-  const region = scoped ? fn.withScope(() => fn.region(() => body(i))) : fn.region(() => body(i));
-  const update = fn.region(() => {
-    fn.assign(i, prim(cx, 'add', [fn.read(i), fn.constant(1)]));
-  });
-  fn.endLoop();
-  fn.emit({ kind: 'loop', id: loopId, form: 'for', test, cond, body: region, update, origin: fn.origin });
-}
-
-export { lowerBlockOrStatement };

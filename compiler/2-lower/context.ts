@@ -1,15 +1,44 @@
 /**
  * What lowering one function needs from outside: the type checker, the source
- * file, the builder, and a place to record the user functions it calls.
+ * file, the builder, and a place to record the user functions it calls; and the
+ * recursion (`cx.expr`, `cx.stmt`, …) through which construct files lower the
+ * parts of a construct, installed by dispatch.ts when the context is created.
  */
 import { ts } from 'ts-morph';
 import { CompileError, type Diagnostic, type Position } from '../diagnostics/catalog';
-import type { TempId, VarId } from '../ir/types';
+import type { ArrayType, TempId, Type, VarId } from '../ir/types';
 import { originOf, positionOf } from '../1-frontend/position';
 import type { FunctionSource } from '../1-frontend/functions';
 import type { FunctionBuilder } from './builder';
 
-export interface LowerContext {
+/**
+ * Lowering of the parts of a construct, by the dispatcher (dispatch.ts): construct files call
+ * these instead of each other.
+ */
+export interface Lowering {
+  /** An expression ⇒ the temp holding its value. */
+  expr(e: ts.Expression): TempId;
+  /** A boolean-valued expression (conditions of `if`, loops, `?:`, `&&`); numbers count by their truthiness. */
+  condition(e: ts.Expression): TempId;
+  /** A statement (`label`: the label on a loop). */
+  stmt(s: ts.Statement, label?: string): void;
+  /** Statements of a block, hoisting its function declarations and dropping what follows a jump. */
+  stmts(list: readonly ts.Statement[]): void;
+  /** A block or a single statement, in a scope of its own. */
+  block(s: ts.Statement): void;
+  /** The body of an inlined function (an array callback, a local function): its value, if it has one. */
+  loopBody(fn: ts.ArrowFunction | ts.FunctionExpression | ts.FunctionDeclaration, isForEach: boolean, resultType?: Type): TempId | undefined;
+  /** `let`/`const` declarations. */
+  declarations(list: ts.VariableDeclarationList): void;
+  /** `a[i] = …`, `a[i] += …`, `a[i]++`: `compute` gives the value from the current element; returns the value written. */
+  assignElement(target: ts.ElementAccessExpression, compute: (current: () => TempId) => TempId): TempId;
+  /** The initial value of an array variable: always a fresh array. */
+  arrayInit(e: ts.Expression, type: ArrayType): TempId;
+  /** `{ x, y: py }` of read-only data `obj`: one property read per name. */
+  destructureData(pattern: ts.ObjectBindingPattern, obj: TempId, isConst: boolean): void;
+}
+
+export interface LowerContext extends Lowering {
   readonly checker: ts.TypeChecker;
   readonly sf: ts.SourceFile;
   readonly fn: FunctionBuilder;

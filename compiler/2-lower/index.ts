@@ -17,8 +17,9 @@ import { diskPath } from '../1-frontend/file-system';
 import { checkNesting } from '../1-frontend/nesting';
 import { FunctionBuilder } from './builder';
 import { atStatement, fail, type LowerContext } from './context';
-import { constantDefault, lowerExpr } from './expressions';
-import { destructureParameter, endsFlow, lowerStatements } from './statements';
+import { createContext } from './dispatch';
+import { constantDefault, endsFlow } from './helpers';
+import { destructureParameter } from './data';
 import { irType, opaqueType } from './types';
 
 export interface Lowered {
@@ -37,7 +38,7 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Low
   if ((ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) fail(errors.asyncOrGenerator(where(src.nameNode), 'async'));
 
   const fn = new FunctionBuilder(originOf(src.nameNode, sf));
-  const cx: LowerContext = { checker, sf, fn, name: src.name, callees: new Map(), files: new Set(), views: [], root: node, localFunctions: new Map(), inlining: new Set() };
+  const cx = createContext({ checker, sf, fn, name: src.name, callees: new Map(), files: new Set(), views: [], root: node, localFunctions: new Map(), inlining: new Set() });
   // `([x, y]: [number, number])`: a parameter named after its parts (`x_y`), destructured first thing.
   const patterns: { param: VarId; pattern: ts.BindingPattern }[] = [];
   const params = node.parameters.map((p) => {
@@ -81,10 +82,10 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Low
     for (const { param, pattern } of patterns) atStatement(cx, pattern, () => destructureParameter(cx, param, pattern));
     const body = node.body!;
     if (ts.isBlock(body)) {
-      lowerStatements(cx, body.statements);
+      cx.stmts(body.statements);
     } else {
       fn.origin = originOf(body, sf);
-      const value = lowerExpr(cx, body);
+      const value = cx.expr(body);
       fn.emit({ kind: 'return', value, origin: fn.origin });
     }
   });

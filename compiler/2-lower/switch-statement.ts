@@ -20,8 +20,7 @@ import { forEachNode } from '../1-frontend/walk';
 import { errors } from '../diagnostics/catalog';
 import type { TempId } from '../ir/types';
 import { fail, pos, type LowerContext } from './context';
-import { lazyLogical, lowerExpr, prim, skipOuter } from './expressions';
-import { lowerStatements } from './statements';
+import { lazyLogical, prim, skipOuter } from './helpers';
 
 interface Arm {
   readonly tests: readonly ts.Expression[];
@@ -35,14 +34,14 @@ export function lowerSwitch(cx: LowerContext, node: ts.SwitchStatement): void {
   const fallback = arms.find((a) => a.isDefault);
   // The default's own labels only matter when a later clause could match first (or they write something).
   const tested = arms.filter((a, i) => a.tests.length > 0 && (!a.isDefault || arms.slice(i + 1).some((b) => b.tests.length > 0) || !a.tests.every(writesNothing)));
-  const lowerBody = (arm: Arm) => cx.fn.withScope(() => lowerStatements(cx, arm.body));
+  const lowerBody = (arm: Arm) => cx.fn.withScope(() => cx.stmts(arm.body));
   const chain = (i: number): void => {
     if (i === tested.length) {
       if (fallback) lowerBody(fallback);
       return;
     }
     // d === a || d === b, each label lowered only where JavaScript evaluates it
-    const matches = (t: ts.Expression) => prim(cx, 'eq', [discriminant(), lowerExpr(cx, t)]);
+    const matches = (t: ts.Expression) => prim(cx, 'eq', [discriminant(), cx.expr(t)]);
     const [first, ...rest] = tested[i].tests;
     const cond = rest.reduce<TempId>((c, t) => lazyLogical(cx, 'or', c, () => matches(t)), matches(first));
     const then = cx.fn.region(() => lowerBody(tested[i]));
@@ -92,7 +91,7 @@ function discriminantReader(cx: LowerContext, node: ts.SwitchStatement): () => T
   const e = skipOuter(node.expression);
   const named = ts.isIdentifier(e) ? cx.fn.lookup(e.text) : undefined;
   if (named !== undefined && node.caseBlock.clauses.every((c) => ts.isDefaultClause(c) || writesNothing(c.expression))) return () => cx.fn.read(named);
-  const d = lowerExpr(cx, node.expression);
+  const d = cx.expr(node.expression);
   const h = cx.fn.declare('discriminant', cx.fn.temps[d], 'hidden', true);
   cx.fn.assign(h, d, true);
   return () => cx.fn.read(h);

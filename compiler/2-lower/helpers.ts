@@ -1,0 +1,275 @@
+/**
+ * Small helpers the construct files share: skipping parentheses and casts, folding constant
+ * primitives, the IR type of a node, recognising read-only data, naming array values, reads of
+ * data, assignable variables, index loops. It imports no construct file: what a helper lowers
+ * it lowers through the context (`cx.expr`).
+ */
+import { ts } from 'ts-morph';
+import { errors } from '../diagnostics/catalog';
+import { isArrayType, isOpaqueType, type PrimName, type Region, type Stmt, type TempId, type Type, type VarId } from '../ir/types';
+import { rule } from '../rules/table';
+import { forEachNode } from '../1-frontend/walk';
+import { fail, pos, type LocalFunction, type LowerContext } from './context';
+import { dataType, irType } from './types';
+
+export function skipOuter(e: ts.Expression): ts.Expression {
+  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e))
+    e = e.expression;
+  return e;
+}
+
+export function prim(cx: LowerContext, fn: PrimName, args: readonly TempId[]): TempId {
+  const r = rule(fn);
+  // Fold operations on constants (Math.PI / 2, -1, 2 ** 10): exact, and keeps literals recognisable.
+  const values = args.map((a) => cx.fn.constants.get(a));
+  const named = args.some((a) => cx.fn.named.has(a));
+  if (!named && values.every((v) => typeof v === 'number') && fn !== 'and' && fn !== 'or' && r.result === 'number') {
+    return cx.fn.constant(r.evaluate(values as number[]) as number);
+  }
+  return cx.fn.op({ op: 'prim', fn }, args, r.result);
+}
+
+export function typeOfNode(cx: LowerContext, node: ts.Node): Type | undefined {
+  return irType(cx.checker.getTypeAtLocation(node), cx.checker);
+}
+
+/**
+ * The type of a local: as `typeOfNode`, but `number | undefined` counts as a number (an element
+ * read under `noUncheckedIndexedAccess`, `const [a, b] = xs`): generated code holds the same
+ * value, and computes with it exactly as the primal does.
+ */
+export function localTypeOf(cx: LowerContext, node: ts.Node): Type | undefined {
+  const t = cx.checker.getTypeAtLocation(node);
+  return irType(t, cx.checker) ?? irType(cx.checker.getNonNullableType(t), cx.checker);
+}
+
+/** Whether `node` reads data the function never differentiates: an opaque variable, or a property or element of one. */
+export function isOpaqueExpr(cx: LowerContext, node: ts.Expression): boolean {
+  const e = skipOuter(node);
+  if (ts.isIdentifier(e)) {
+    const v = cx.fn.lookup(e.text);
+    return v !== undefined && isOpaqueType(cx.fn.vars[v].type);
+  }
+  if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) return isOpaqueExpr(cx, e.expression);
+  return false;
+}
+
+/** The variable at the root of an opaque read (`X` of `X[i].y`). */
+export function opaqueRoot(node: ts.Expression): string {
+  const e = skipOuter(node);
+  return ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) ? opaqueRoot(e.expression) : e.getText();
+}
+
+export function requireNumber(cx: LowerContext, node: ts.Node, t: TempId): void {
+  if (cx.fn.temps[t] !== 'number') fail(errors.unsupportedExpression(pos(cx, node), `arithmetic on a value of type ${cx.fn.temps[t]}`));
+}
+
+/** True when a detached region only reads and computes (no calls, writes or control flow): safe to run eagerly. */
+function isEager(stmts: readonly Stmt[]): boolean {
+  return stmts.every((s) => s.kind === 'op' && (s.op === 'const' || s.op === 'read' || s.op === 'length' || s.op === 'load' || (s.op === 'prim' && rule(s.fn).result === 'boolean') || (s.op === 'prim' && s.args.length <= 2 && ['add', 'sub', 'neg', 'mul'].includes(s.fn))));
+}
+
+/**
+ * `l && right()`, `l || right()` on booleans, `right` lowered only where JavaScript evaluates it:
+ * one `and`/`or` when it only reads and computes, else `h = l; if (l) { …; h = r }` (for ||: if (!l)).
+ */
+export function lazyLogical(cx: LowerContext, fn: 'and' | 'or', l: TempId, right: () => TempId): TempId {
+  let r = -1;
+  const rhs = cx.fn.region(() => {
+    r = right();
+  });
+  if (isEager(rhs)) {
+    cx.fn.splice(rhs);
+    return prim(cx, fn, [l, r]);
+  }
+  const h = cx.fn.declare('cond', 'boolean', 'hidden', false);
+  cx.fn.assign(h, l, true);
+  const test = fn === 'and' ? l : prim(cx, 'not', [l]);
+  const then = [...rhs, { kind: 'assign' as const, var: h, value: r, declare: false, origin: cx.fn.origin }];
+  cx.fn.emit({ kind: 'if', cond: test, then, else: [], origin: cx.fn.origin });
+  return cx.fn.read(h);
+}
+
+/**
+ * An array value that is not a variable (`[a, b]`, `x.slice(1)`, `g(x)`) gets a
+ * hidden variable, so that every array the derivatives handle has a name:
+ *   return [a, b]   ⇒   const result = [a, b]; return result
+ */
+export function namedArray(cx: LowerContext, t: TempId, hint: string): TempId {
+  if (!isArrayType(cx.fn.temps[t])) return t;
+  const last = cx.fn.current[cx.fn.current.length - 1];
+  if (last && last.kind === 'op' && last.id === t && last.op === 'read') return t;
+  const v = cx.fn.declare(hint, cx.fn.temps[t], 'hidden', true);
+  cx.fn.assign(v, t, true);
+  return cx.fn.read(v);
+}
+
+/** Whether the statement that just produced an array value made a fresh one (not another variable's array). */
+export function isFreshArray(cx: LowerContext, made: Stmt | undefined): boolean {
+  if (!made || made.kind !== 'op') return false;
+  // `xs.map(…)` yields a fresh array held by a hidden variable: naming it is not aliasing.
+  return made.op === 'slice' || made.op === 'newArray' || made.op === 'call' || (made.op === 'read' && cx.fn.vars[made.var].role === 'hidden');
+}
+
+/** True when a region cannot complete normally (it ends in return/break/continue, or an if whose arms both cannot). */
+export function endsFlow(region: Region): boolean {
+  const last = region[region.length - 1];
+  if (!last) return false;
+  if (last.kind === 'return' || last.kind === 'break' || last.kind === 'continue') return true;
+  if (last.kind === 'if') return endsFlow(last.then) && endsFlow(last.else);
+  if (last.kind === 'loop') return last.cond === undefined && !containsBreakOf(last.body, last.id);
+  return false;
+}
+
+function containsBreakOf(region: Region, loop: number): boolean {
+  return region.some((s) => {
+    if (s.kind === 'break') return s.loop === loop;
+    if (s.kind === 'if') return containsBreakOf(s.then, loop) || containsBreakOf(s.else, loop);
+    if (s.kind === 'loop') return containsBreakOf(s.body, loop) || containsBreakOf(s.test, loop) || containsBreakOf(s.update, loop);
+    return false;
+  });
+}
+
+/**
+ * A read of data, `obj.key` or `obj[index]`, of declared type `t`; undefined when `t` is not a
+ * type data may have. An optional number or boolean property may be undefined, as in the primal
+ * (read with `!`); an element read gets `!` where the project checks indexed access.
+ */
+export function dataGet(cx: LowerContext, obj: TempId, at: { key: string } | { index: TempId }, t: ts.Type): TempId | undefined {
+  const present = cx.checker.getNonNullableType(t);
+  const type = dataType('index' in at ? present : t, cx.checker);
+  if (type === undefined) return undefined;
+  if ('index' in at) return cx.fn.op({ op: 'get', key: undefined }, [obj, at.index], type);
+  const optional = (type === 'number' || type === 'boolean') && t !== present;
+  return cx.fn.op(optional ? { op: 'get', key: at.key, optional } : { op: 'get', key: at.key }, [obj], type);
+}
+
+/** The local function `node` names (`sq` of `const sq = (t) => t * t` declared in this function), if any. */
+export function localFunctionOf(cx: LowerContext, node: ts.Expression): LocalFunction | undefined {
+  if (!ts.isIdentifier(node)) return undefined;
+  const decl = cx.checker.getSymbolAtLocation(node)?.valueDeclaration;
+  return decl ? cx.localFunctions.get(decl) : undefined;
+}
+
+/**
+ * Checks that every variable `local` captures from the enclosing function is the one the same
+ * name finds where `local` is used (no declaration in between shadows it), so that inlining its
+ * body there reads what the closure would.
+ */
+export function checkCaptures(cx: LowerContext, local: LocalFunction, at: ts.Node): void {
+  if (cx.inlining.has(local.fn)) return fail(errors.closure(pos(cx, at), `'${local.name}' calls itself: move it to module level`));
+  const inside = (d: ts.Node, n: ts.Node) => d.getSourceFile() === n.getSourceFile() && d.pos >= n.pos && d.end <= n.end;
+  if (!local.fn.body) return;
+  forEachNode(local.fn.body, (n) => {
+    if (ts.isIdentifier(n) && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) {
+      const decl = cx.checker.getSymbolAtLocation(n)?.valueDeclaration;
+      if (decl && inside(decl, cx.root) && !inside(decl, local.fn) && !cx.localFunctions.has(decl)) {
+        const depth = cx.fn.lookupDepth(n.text);
+        if (depth === undefined || depth > local.depth)
+          return fail(errors.closure(pos(cx, at), `'${local.name}' uses '${n.text}', which is not the same variable where it is called: rename one of them`));
+      }
+    }
+  });
+}
+
+/** The variable an assignment writes to; parameters and `let`s only. */
+export function assignable(cx: LowerContext, target: ts.Expression): number {
+  if (!ts.isIdentifier(target) && isOpaqueExpr(cx, target)) return fail(errors.readOnlyData(pos(cx, target), `assignment to '${target.getText(cx.sf)}'`, opaqueRoot(target)));
+  if (!ts.isIdentifier(target)) return fail(errors.unsupportedExpression(pos(cx, target), `assignment to '${target.getText(cx.sf)}'`));
+  const v = cx.fn.lookup(target.text);
+  if (v === undefined) return fail(errors.moduleVariable(pos(cx, target), target.text));
+  const info = cx.fn.vars[v];
+  if (info.constant && info.role !== 'param') return fail(errors.assignmentToConst(pos(cx, target), target.text));
+  if (isArrayType(info.type)) return fail(errors.arrayAlias(pos(cx, target), `assigning a new array to '${target.text}'`));
+  return v;
+}
+
+/**
+ * The member of `Math` a name stands for when it comes from a module-level
+ * `const { sqrt, PI: pi } = Math` (in this file or imported): `sqrt`, `PI`.
+ */
+export function mathAlias(cx: LowerContext, id: ts.Identifier): string | undefined {
+  let sym = cx.checker.getSymbolAtLocation(id);
+  if (sym && sym.flags & ts.SymbolFlags.Alias) sym = cx.checker.getAliasedSymbol(sym);
+  const decl = sym?.valueDeclaration;
+  if (!decl || !ts.isBindingElement(decl) || !ts.isObjectBindingPattern(decl.parent)) return undefined;
+  const vd = decl.parent.parent;
+  if (!ts.isVariableDeclaration(vd) || !vd.initializer || !(vd.parent.flags & ts.NodeFlags.Const) || !ts.isSourceFile(vd.parent.parent.parent)) return undefined;
+  const init = skipOuter(vd.initializer);
+  if (!ts.isIdentifier(init) || init.text !== 'Math' || decl.dotDotDotToken) return undefined;
+  const key = decl.propertyName ?? decl.name;
+  return ts.isIdentifier(key) ? key.text : undefined;
+}
+
+/** The value of a parameter's default when it is a constant numeric expression (`10`, `2 * Math.PI`, a module constant). */
+export function constantDefault(cx: LowerContext, p: ts.ParameterDeclaration): number | undefined {
+  let t = -1;
+  try {
+    cx.fn.region(() => {
+      t = cx.expr(p.initializer!);
+    });
+  } catch {
+    return undefined;
+  }
+  const v = cx.fn.constants.get(t);
+  return typeof v === 'number' ? v : undefined;
+}
+
+/** The array variable an expression names (`xs` in `xs[i]`, `xs.length`). */
+export function arrayVar(cx: LowerContext, node: ts.Expression): VarId {
+  const e = skipOuter(node);
+  if (ts.isIdentifier(e)) {
+    const v = cx.fn.lookup(e.text);
+    if (v !== undefined && isArrayType(cx.fn.vars[v].type)) return v;
+    if (v !== undefined) return fail(errors.unsupportedExpression(pos(cx, e), `indexing '${e.text}', which is not an array`));
+  }
+  return fail(errors.unsupportedExpression(pos(cx, e), `'${e.getText(cx.sf)}' as an array: index a parameter or a local array variable`));
+}
+
+/** The variable naming an array operand: the variable itself, or a hidden one holding an array-valued expression. */
+export function arrayOperand(cx: LowerContext, node: ts.Expression): VarId {
+  const e = skipOuter(node);
+  if (ts.isIdentifier(e)) return arrayVar(cx, e);
+  const t = cx.expr(e);
+  const type = cx.fn.temps[t];
+  if (!isArrayType(type)) return fail(errors.unsupportedExpression(pos(cx, e), `'${e.getText(cx.sf).slice(0, 40)}' as an array`));
+  const last = cx.fn.current[cx.fn.current.length - 1];
+  if (last && last.kind === 'op' && last.id === t && last.op === 'read') return last.var; // already a variable (a map's result)
+  const v = cx.fn.declare('array', type, 'hidden', true);
+  cx.fn.assign(v, t, true);
+  return v;
+}
+
+/**
+ * Emits `for (; i < arr.length; i++) { body(i) }`, with `index` already set to where it starts,
+ * or a new hidden `i` from 0; `scoped` gives the body a scope of its own (callbacks' parameters).
+ */
+export function loopOverArray(cx: LowerContext, arr: VarId, body: (index: VarId) => void, { index, scoped = false, bound }: { index?: VarId; scoped?: boolean; bound?: VarId } = {}): void {
+  const length = () => (bound !== undefined ? cx.fn.read(bound) : cx.fn.op({ op: 'length', var: arr }, [], 'number'));
+  indexLoop(cx, length, body, { index, scoped });
+}
+
+/**
+ * `for (; i < length(); i++) { body(i) }` (the length read again each time, as the primal does),
+ * with `index` already set to where it starts or a new hidden `i` from 0; `scoped` gives the body
+ * a scope of its own; `label` names the loop for `break`/`continue`.
+ */
+export function indexLoop(cx: LowerContext, length: () => TempId, body: (index: VarId) => void, { index, scoped = false, label }: { index?: VarId; scoped?: boolean; label?: string } = {}): void {
+  const fn = cx.fn;
+  if (index === undefined) {
+    index = fn.declare('i', 'number', 'hidden', false);
+    fn.assign(index, fn.constant(0), true);
+  }
+  const i = index;
+  const loopId = fn.newLoop(label);
+  let cond = -1;
+  const test = fn.region(() => {
+    cond = prim(cx, 'lt', [fn.read(i), length()]);
+  });
+  const region = scoped ? fn.withScope(() => fn.region(() => body(i))) : fn.region(() => body(i));
+  const update = fn.region(() => {
+    fn.assign(i, prim(cx, 'add', [fn.read(i), fn.constant(1)]));
+  });
+  fn.endLoop();
+  fn.emit({ kind: 'loop', id: loopId, form: 'for', test, cond, body: region, update, origin: fn.origin });
+}

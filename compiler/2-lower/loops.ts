@@ -1,0 +1,137 @@
+/**
+ * Loops ⇒ `loop` statements: `for`, `while`, `do … while`, `for … of` (over arrays, their
+ * `entries()`, and read-only data), `break`/`continue` (labels name the loop they leave).
+ *
+ * Guarantees: loops keep their form (`for`, `while`, `do`) with the condition in
+ * a `test` region; `for … of` becomes an index loop.
+ */
+import { ts } from 'ts-morph';
+import { errors } from '../diagnostics/catalog';
+import type { Stmt, TempId, VarId } from '../ir/types';
+import { fail, pos, type LowerContext } from './context';
+import { skipOuter, isOpaqueExpr, dataGet, arrayVar, indexLoop } from './helpers';
+
+/** The test region and condition; `undefined` condition for an always-true test. */
+function lowerTest(cx: LowerContext, expr: ts.Expression | undefined): { test: Stmt[]; cond: TempId | undefined } {
+  if (!expr) return { test: [], cond: undefined };
+  let cond: TempId | undefined;
+  const test = cx.fn.region(() => {
+    cond = cx.condition(expr);
+  });
+  if (cx.fn.constants.get(cond!) === true && test.length === 1) return { test: [], cond: undefined };
+  return { test, cond };
+}
+
+export function lowerFor(cx: LowerContext, node: ts.ForStatement, label: string | undefined): void {
+  cx.fn.withScope(() => {
+    if (node.initializer) {
+      if (ts.isVariableDeclarationList(node.initializer)) cx.declarations(node.initializer);
+      else cx.expr(node.initializer);
+    }
+    const id = cx.fn.newLoop(label);
+    const { test, cond } = lowerTest(cx, node.condition);
+    const body = cx.fn.region(() => cx.block(node.statement));
+    const update = cx.fn.region(() => {
+      if (node.incrementor) cx.expr(node.incrementor);
+    });
+    cx.fn.endLoop();
+    cx.fn.emit({ kind: 'loop', id, form: 'for', test, cond, body, update, origin: cx.fn.origin });
+  });
+}
+
+export function lowerWhile(cx: LowerContext, node: ts.WhileStatement, label: string | undefined): void {
+  const id = cx.fn.newLoop(label);
+  const { test, cond } = lowerTest(cx, node.expression);
+  const body = cx.fn.region(() => cx.block(node.statement));
+  cx.fn.endLoop();
+  cx.fn.emit({ kind: 'loop', id, form: 'while', test, cond, body, update: [], origin: cx.fn.origin });
+}
+
+export function lowerDo(cx: LowerContext, node: ts.DoStatement, label: string | undefined): void {
+  const id = cx.fn.newLoop(label);
+  const body = cx.fn.region(() => cx.block(node.statement));
+  const { test, cond } = lowerTest(cx, node.expression);
+  cx.fn.endLoop();
+  cx.fn.emit({ kind: 'loop', id, form: 'do', test, cond, body, update: [], origin: cx.fn.origin });
+}
+
+/** `for (const x of xs) body` ⇒ `for (i = 0; i < xs.length; i++) { const x = xs[i]; body }` */
+export function lowerForOf(cx: LowerContext, node: ts.ForOfStatement, label: string | undefined): void {
+  const init = node.initializer;
+  const entries = entriesLoop(cx, node);
+  if (entries) return lowerForOfArray(cx, node, entries.arr, entries.value, label, entries.index);
+  if (ts.isVariableDeclarationList(init) && init.declarations.length === 1 && ts.isObjectBindingPattern(init.declarations[0].name) && isOpaqueExpr(cx, node.expression))
+    return lowerForOfOpaque(cx, node, undefined, label);
+  if (!ts.isVariableDeclarationList(init) || init.declarations.length !== 1 || !ts.isIdentifier(init.declarations[0].name))
+    return fail(errors.unsupportedStatement(pos(cx, init), 'for … of without a single `const x` binding'));
+  const name = init.declarations[0].name.text;
+  if (isOpaqueExpr(cx, node.expression)) return lowerForOfOpaque(cx, node, name, label);
+  lowerForOfArray(cx, node, arrayVar(cx, node.expression), name, label);
+}
+
+/** `for (const [i, v] of xs.entries())` over an array variable: the index loop with both names bound. */
+function entriesLoop(cx: LowerContext, node: ts.ForOfStatement): { arr: VarId; index: string; value: string } | undefined {
+  const init = node.initializer;
+  const e = skipOuter(node.expression);
+  if (!ts.isVariableDeclarationList(init) || init.declarations.length !== 1 || !ts.isArrayBindingPattern(init.declarations[0].name)) return undefined;
+  if (!ts.isCallExpression(e) || e.arguments.length !== 0 || !ts.isPropertyAccessExpression(e.expression) || e.expression.name.text !== 'entries') return undefined;
+  const names = init.declarations[0].name.elements.map((el) => (ts.isBindingElement(el) && ts.isIdentifier(el.name) && !el.initializer && !el.dotDotDotToken ? el.name.text : undefined));
+  if (names.length !== 2 || names.some((n) => n === undefined)) return fail(errors.unsupportedStatement(pos(cx, init), 'for … of over entries() needs `const [i, x]`'));
+  return { arr: arrayVar(cx, e.expression.expression), index: names[0]!, value: names[1]! };
+}
+
+function lowerForOfArray(cx: LowerContext, node: ts.ForOfStatement, arr: VarId, name: string, label: string | undefined, indexName?: string): void {
+  const isConst = ((node.initializer as ts.VariableDeclarationList).flags & ts.NodeFlags.Const) !== 0;
+  forOfLoop(cx, node, label, () => cx.fn.op({ op: 'length', var: arr }, [], 'number'), (index) => {
+    cx.fn.assign(cx.fn.declare(name, 'number', 'local', isConst), cx.fn.op({ op: 'load', var: arr }, [cx.fn.read(index)], 'number'), true);
+    if (indexName !== undefined) cx.fn.assign(cx.fn.declare(indexName, 'number', 'local', true), cx.fn.read(index), true);
+  });
+}
+
+/** `for (const row of X)` over opaque data: the same index loop, reading `X[i]` with `get`. */
+function lowerForOfOpaque(cx: LowerContext, node: ts.ForOfStatement, name: string | undefined, label: string | undefined): void {
+  const init = node.initializer as ts.VariableDeclarationList;
+  const binding = init.declarations[0].name;
+  const elementType = cx.checker.getTypeAtLocation(binding);
+  const isConst = (init.flags & ts.NodeFlags.Const) !== 0;
+  cx.fn.withScope(() => {
+    // The data iterated: its own variable when it names one that is never reassigned, else a hidden one.
+    const named = ts.isIdentifier(skipOuter(node.expression)) ? cx.fn.lookup((skipOuter(node.expression) as ts.Identifier).text) : undefined;
+    let src: VarId;
+    if (named !== undefined && cx.fn.vars[named].constant) src = named;
+    else {
+      const items = cx.expr(node.expression);
+      src = cx.fn.declare('items', cx.fn.temps[items], 'hidden', true);
+      cx.fn.assign(src, items, true);
+    }
+    forOfLoop(cx, node, label, () => cx.fn.op({ op: 'get', key: 'length' }, [cx.fn.read(src)], 'number'), (index) => {
+      const element = dataGet(cx, cx.fn.read(src), { index: cx.fn.read(index) }, elementType);
+      if (element === undefined) return fail(errors.localType(pos(cx, binding), name ?? binding.getText(cx.sf), cx.checker.typeToString(elementType)));
+      if (ts.isObjectBindingPattern(binding)) cx.destructureData(binding, element, isConst);
+      else cx.fn.assign(cx.fn.declare(name!, cx.fn.temps[element], 'local', isConst), element, true);
+    });
+  });
+}
+
+/** `for (… of …) body` as an index loop over `length()`: `bind(i)` declares the loop's names, then the body. */
+function forOfLoop(cx: LowerContext, node: ts.ForOfStatement, label: string | undefined, length: () => TempId, bind: (index: VarId) => void): void {
+  cx.fn.withScope(() =>
+    indexLoop(
+      cx,
+      length,
+      (index) => {
+        bind(index);
+        if (ts.isBlock(node.statement)) cx.stmts(node.statement.statements);
+        else cx.stmt(node.statement);
+      },
+      { scoped: true, label },
+    ),
+  );
+}
+
+export function lowerJump(cx: LowerContext, node: ts.BreakOrContinueStatement): void {
+  const label = node.label?.text;
+  const loop = cx.fn.targetLoop(label, ts.isBreakStatement(node) ? 'break' : 'continue');
+  if (loop === undefined) return fail(errors.unsupportedStatement(pos(cx, node), label ? `a jump to the label '${label}', which is not on an enclosing loop` : `${ts.isBreakStatement(node) ? 'break' : 'continue'} outside a loop`));
+  cx.fn.emit({ kind: ts.isBreakStatement(node) ? 'break' : 'continue', loop, origin: cx.fn.origin });
+}

@@ -1,0 +1,177 @@
+/**
+ * Variables: `let`/`const` declarations (numbers, booleans, arrays, read-only data, local
+ * functions, destructuring of arrays), assignments (`=`, `+=`, …, `[a, b] = [b, a]`).
+ *
+ * Guarantees: an array variable is initialised with a fresh array (never another
+ * variable's); `const`s are never assigned.
+ */
+import { ts } from 'ts-morph';
+import { errors } from '../diagnostics/catalog';
+import { isArrayType, type TempId } from '../ir/types';
+import { fail, pos, type LowerContext } from './context';
+import { compound } from './operators';
+import { skipOuter, prim, localTypeOf, isOpaqueExpr, requireNumber, assignable, arrayOperand } from './helpers';
+
+export function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclarationList): void {
+  const isConst = (list.flags & ts.NodeFlags.Const) !== 0;
+  if (!isConst && !(list.flags & ts.NodeFlags.Let)) return fail(errors.unsupportedStatement(pos(cx, list), "'var' declarations (use let or const)"));
+  for (const d of list.declarations) {
+    if (ts.isArrayBindingPattern(d.name) && d.initializer) {
+      lowerArrayDestructuring(cx, d.name, d.initializer, isConst);
+      continue;
+    }
+    if (ts.isObjectBindingPattern(d.name) && d.initializer && isOpaqueExpr(cx, d.initializer)) {
+      cx.destructureData(d.name, cx.expr(d.initializer), isConst);
+      continue;
+    }
+    if (!ts.isIdentifier(d.name)) return fail(errors.unsupportedStatement(pos(cx, d.name), 'object destructuring (only of read-only data)'));
+    const name = d.name.text;
+    const init = d.initializer && skipOuter(d.initializer);
+    if (init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) {
+      // `const sq = (t: number) => t * t`: inlined where it is called.
+      if (!isConst) return fail(errors.closure(pos(cx, init)));
+      cx.localFunctions.set(d, { name, fn: init, depth: cx.fn.depth });
+      continue;
+    }
+    if (init && isOpaqueExpr(cx, init)) {
+      // `const row = X[i]`: read-only data, held as it is (never copied, never written).
+      const value = cx.expr(init);
+      const v = cx.fn.declare(name, cx.fn.temps[value], 'local', isConst);
+      cx.fn.assign(v, value, true);
+      continue;
+    }
+    // `new Array(n).fill(0)` is typed any[] by TypeScript: it holds numbers.
+    const type = localTypeOf(cx, d.name) ?? (init && isFilledArray(init) ? 'number[]' : undefined);
+    if (type === undefined) return fail(errors.localType(pos(cx, d.name), name, cx.checker.typeToString(cx.checker.getTypeAtLocation(d.name))));
+    if (isArrayType(type)) {
+      if (!d.initializer) return fail(errors.unsupportedStatement(pos(cx, d), `array variable '${name}' without an initial array`));
+      const init = cx.arrayInit(d.initializer, type);
+      const v = cx.fn.declare(name, type, 'local', isConst);
+      cx.fn.assign(v, init, true);
+      continue;
+    }
+    if (!d.initializer) {
+      const v = cx.fn.declare(name, type, 'local', false);
+      cx.fn.emit(isDefinite(cx, d) ? { kind: 'declare', var: v, definite: true, origin: cx.fn.origin } : { kind: 'declare', var: v, origin: cx.fn.origin });
+      continue;
+    }
+    const value = cx.expr(d.initializer);
+    if (cx.fn.temps[value] !== type) return fail(errors.localType(pos(cx, d.name), name, cx.fn.temps[value]));
+    const v = cx.fn.declare(name, type, 'local', isConst);
+    cx.fn.assign(v, value, true);
+  }
+}
+
+/**
+ * Whether `let v: T` (no initialiser) is printed `let v!: T`: the source says so (`let h!: number`), or
+ * a `switch` without `default` assigns it. TypeScript accepts reading it after a switch that covers
+ * every value its discriminant's type allows (`k: 0 | 1`); the `if` chain the switch becomes, on a
+ * `number`, shows no such thing.
+ */
+function isDefinite(cx: LowerContext, d: ts.VariableDeclaration): boolean {
+  if (d.exclamationToken) return true;
+  const sym = cx.checker.getSymbolAtLocation(d.name);
+  const isTarget = (id: ts.Identifier): boolean => {
+    let n: ts.Node = id;
+    while (ts.isParenthesizedExpression(n.parent) || ts.isArrayLiteralExpression(n.parent)) n = n.parent;
+    const p = n.parent;
+    if (ts.isBinaryExpression(p)) return p.left === n && p.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && p.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
+    return (ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) && (p.operator === ts.SyntaxKind.PlusPlusToken || p.operator === ts.SyntaxKind.MinusMinusToken);
+  };
+  const assigns = (n: ts.Node): boolean => (ts.isIdentifier(n) && isTarget(n) && cx.checker.getSymbolAtLocation(n) === sym) || ts.forEachChild(n, assigns) === true;
+  const visit = (n: ts.Node): boolean => (ts.isSwitchStatement(n) && !n.caseBlock.clauses.some(ts.isDefaultClause) && assigns(n.caseBlock)) || ts.forEachChild(n, visit) === true;
+  return sym !== undefined && visit(d.parent.parent.parent);
+}
+
+/** `new Array(n).fill(v)` / `Array(n).fill(v)`. */
+function isFilledArray(e: ts.Expression): boolean {
+  if (!ts.isCallExpression(e) || !ts.isPropertyAccessExpression(e.expression) || e.expression.name.text !== 'fill') return false;
+  const inner = skipOuter(e.expression.expression);
+  return (ts.isNewExpression(inner) || ts.isCallExpression(inner)) && ts.isIdentifier(inner.expression) && inner.expression.text === 'Array';
+}
+
+/** `x = v`, `xs[i] = v`, `[a, b] = …`: the value assigned. */
+export function lowerAssignment(cx: LowerContext, e: ts.BinaryExpression): TempId {
+  const target = skipOuter(e.left);
+  if (ts.isArrayLiteralExpression(target)) return lowerDestructuringAssignment(cx, target, e.right);
+  if (ts.isElementAccessExpression(target)) return cx.assignElement(target, () => cx.expr(e.right));
+  const v = assignable(cx, target);
+  const value = cx.expr(e.right);
+  cx.fn.assign(v, value);
+  return value;
+}
+
+/** `x += v`, `xs[i] *= v`, …: the old value read, then the right side. */
+export function lowerCompoundAssignment(cx: LowerContext, e: ts.BinaryExpression): TempId {
+  const op = compound[e.operatorToken.kind]!;
+  const target = skipOuter(e.left);
+  if (ts.isElementAccessExpression(target)) return cx.assignElement(target, (current) => prim(cx, op, [current(), cx.expr(e.right)]));
+  const v = assignable(cx, target);
+  const old = cx.fn.read(v);
+  const value = prim(cx, op, [old, cx.expr(e.right)]);
+  cx.fn.assign(v, value);
+  return value;
+}
+
+/**
+ * `[a, b] = [b, a - q * b]`, `[x[i], x[j]] = [x[j], x[i]]`, `[m, v] = g(xs)`: every value on the
+ * right first, then the targets left to right, as JavaScript does. Its value (an array) is not used.
+ */
+function lowerDestructuringAssignment(cx: LowerContext, target: ts.ArrayLiteralExpression, right: ts.Expression): TempId {
+  const values = destructuredValues(cx, right, target.elements.map((el) => !ts.isOmittedExpression(el)));
+  target.elements.forEach((el, i) => {
+    if (ts.isOmittedExpression(el)) return;
+    const t = skipOuter(el);
+    const value = values[i];
+    if (value === undefined) return fail(errors.unsupportedExpression(pos(cx, el), 'a destructuring target without a value'));
+    requireNumber(cx, el, value);
+    if (ts.isElementAccessExpression(t)) cx.assignElement(t, () => value);
+    else if (ts.isIdentifier(t)) cx.fn.assign(assignable(cx, t), value);
+    else fail(errors.unsupportedExpression(pos(cx, el), 'destructuring into anything but names and elements'));
+  });
+  return cx.fn.constant(0);
+}
+
+/**
+ * `const [a, , b] = xs` ⇒ `a = xs[0]; b = xs[2]` (an array-valued expression gets a hidden variable);
+ * `const [a, b] = [e1, e2]` ⇒ `a = e1; b = e2` with no array at all. Elements must be plain names
+ * of numbers: no defaults, rest elements or nested patterns.
+ */
+function lowerArrayDestructuring(cx: LowerContext, pattern: ts.ArrayBindingPattern, init: ts.Expression, isConst: boolean): void {
+  const fn = cx.fn;
+  const names: ({ name: string; node: ts.Identifier } | undefined)[] = pattern.elements.map((el) => {
+    if (ts.isOmittedExpression(el)) return undefined;
+    if (el.dotDotDotToken || el.initializer || !ts.isIdentifier(el.name)) return fail(errors.unsupportedStatement(pos(cx, el), 'destructuring with defaults, rest elements or nested patterns'));
+    const type = localTypeOf(cx, el.name);
+    if (type !== 'number') return fail(errors.localType(pos(cx, el.name), el.name.text, cx.checker.typeToString(cx.checker.getTypeAtLocation(el.name))));
+    return { name: el.name.text, node: el.name };
+  });
+  const values = destructuredValues(cx, init, names.map((n) => n !== undefined));
+  names.forEach((n, i) => {
+    if (n === undefined) return;
+    const value = values[i];
+    if (value === undefined || fn.temps[value] !== 'number') return fail(errors.localType(pos(cx, n.node), n.name, value === undefined ? 'undefined' : fn.temps[value]));
+    const v = fn.declare(n.name, 'number', 'local', isConst);
+    fn.assign(v, value, true);
+  });
+}
+
+/**
+ * The values `[…] = right` binds, one per target position (`wanted[i]` false for a hole): the
+ * elements of an array literal, all evaluated in order (no array is made), or loads `right[i]`
+ * of an array-valued expression. Undefined where there is no value.
+ */
+function destructuredValues(cx: LowerContext, right: ts.Expression, wanted: readonly boolean[]): (TempId | undefined)[] {
+  const e = skipOuter(right);
+  if (ts.isArrayLiteralExpression(e) && !e.elements.some(ts.isSpreadElement)) {
+    const all = e.elements.map((el) => cx.expr(el));
+    return wanted.map((_, i) => all[i]);
+  }
+  if (isOpaqueExpr(cx, e)) {
+    // `const [x, y] = pts[i]` of read-only data: element reads (the names are numbers, checked by the caller).
+    const obj = cx.expr(e);
+    return wanted.map((w, i) => (w ? cx.fn.op({ op: 'get', key: undefined }, [obj, cx.fn.constant(i)], 'number') : undefined));
+  }
+  const arr = arrayOperand(cx, e);
+  return wanted.map((w, i) => (w ? cx.fn.op({ op: 'load', var: arr }, [cx.fn.constant(i)], 'number') : undefined));
+}

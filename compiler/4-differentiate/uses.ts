@@ -38,8 +38,14 @@ export function namedVariable(s: Op, def: (t: TempId) => Stmt | undefined): VarI
   return undefined;
 }
 
+/** A statement that writes a variable or elements of an array, itself or anywhere inside it (an `if`, a loop). */
 function isWrite(s: Stmt): boolean {
-  return writtenVar(s) !== undefined;
+  if (s.kind !== 'if' && s.kind !== 'loop') return writtenVar(s) !== undefined;
+  let writes = false;
+  forEachStmt([s], (t) => {
+    if (t !== s && writtenVar(t) !== undefined) writes = true;
+  });
+  return writes;
 }
 
 export function useFacts(fn: IRFunction): UseFacts {

@@ -6,7 +6,7 @@
  */
 import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
-import { isArrayType, isOpaqueType, type PrimName, type Region, type Stmt, type TempId, type Type, type VarId } from '../ir/types';
+import { isArrayType, isOpaqueType, type PrimName, type Stmt, type TempId, type Type, type VarId } from '../ir/types';
 import { rule } from '../rules/table';
 import { forEachNode } from '../1-frontend/walk';
 import { fail, pos, type LocalFunction, type LowerContext } from './context';
@@ -111,24 +111,7 @@ export function isFreshArray(cx: LowerContext, made: Stmt | undefined): boolean 
   return made.op === 'slice' || made.op === 'newArray' || made.op === 'call' || (made.op === 'read' && cx.fn.vars[made.var].role === 'hidden');
 }
 
-/** True when a region cannot complete normally (it ends in return/break/continue, or an if whose arms both cannot). */
-export function endsFlow(region: Region): boolean {
-  const last = region[region.length - 1];
-  if (!last) return false;
-  if (last.kind === 'return' || last.kind === 'break' || last.kind === 'continue') return true;
-  if (last.kind === 'if') return endsFlow(last.then) && endsFlow(last.else);
-  if (last.kind === 'loop') return last.cond === undefined && !containsBreakOf(last.body, last.id);
-  return false;
-}
-
-function containsBreakOf(region: Region, loop: number): boolean {
-  return region.some((s) => {
-    if (s.kind === 'break') return s.loop === loop;
-    if (s.kind === 'if') return containsBreakOf(s.then, loop) || containsBreakOf(s.else, loop);
-    if (s.kind === 'loop') return containsBreakOf(s.body, loop) || containsBreakOf(s.test, loop) || containsBreakOf(s.update, loop);
-    return false;
-  });
-}
+export { endsFlow } from '../ir/walk';
 
 /**
  * A read of data, `obj.key` or `obj[index]`, of declared type `t`; undefined when `t` is not a

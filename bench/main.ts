@@ -150,7 +150,17 @@ async function main(): Promise<void> {
   process.stdout.write(text + '\n');
 
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const json = { date: new Date().toISOString(), flags, machine: { before, after }, totalSeconds: totalS, generate: gen && { how: gen.how, ms: gen.ms, status: gen.status }, problems, cases, targets, build };
+  const json = {
+    date: new Date().toISOString(),
+    flags,
+    machine: { before, after },
+    totalSeconds: totalS,
+    generate: gen && { how: gen.how, ms: gen.ms, status: gen.status },
+    problems,
+    cases,
+    targets,
+    build,
+  };
   const files = {
     json: path.join(flags.out, 'results.json'),
     md: path.join(flags.out, 'results.md'),
@@ -160,7 +170,11 @@ async function main(): Promise<void> {
   fs.writeFileSync(path.join(flags.out, `results-${stamp}.json`), JSON.stringify(json, null, 1));
   fs.writeFileSync(files.md, text + '\n');
   if (cases.length > 0) fs.writeFileSync(files.svg, ratioPlot(cases, `ts-adc benchmark, ${json.date.slice(0, 16)}, Node ${before.node}`));
-  log(`wrote ${Object.values(files).map((f) => path.relative(repoRoot, f)).join(', ')} in ${totalS.toFixed(0)} s`);
+  log(
+    `wrote ${Object.values(files)
+      .map((f) => path.relative(repoRoot, f))
+      .join(', ')} in ${totalS.toFixed(0)} s`,
+  );
 }
 
 main().catch((e) => {

@@ -19,7 +19,14 @@ async function main(argv: string[]): Promise<void> {
   const runs: CaseRun[] = [];
   for (const c of cases) runs.push(await runCase(c, budgetMs, log));
   for (const r of runs) for (const measure of r.tapes) measure();
-  fs.writeFileSync(resultFile, JSON.stringify(runs.map((r) => r.result), null, 1));
+  fs.writeFileSync(
+    resultFile,
+    JSON.stringify(
+      runs.map((r) => r.result),
+      null,
+      1,
+    ),
+  );
 }
 
 main(process.argv.slice(2)).then(

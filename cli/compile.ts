@@ -51,7 +51,13 @@ export function sameOutputs(sources: readonly string[], settings: Settings): Map
     const out = outputPath(s, compileOptions(settings));
     byOutput.set(out, [...(byOutput.get(out) ?? []), s]);
   }
-  for (const group of byOutput.values()) if (group.length > 1) for (const s of group) bySource.set(s, group.filter((o) => o !== s));
+  for (const group of byOutput.values())
+    if (group.length > 1)
+      for (const s of group)
+        bySource.set(
+          s,
+          group.filter((o) => o !== s),
+        );
   return bySource;
 }
 

@@ -81,14 +81,12 @@ function readJson(file: string): unknown {
 export function validate(value: unknown, where: string): AdcConfig {
   if (!isRecord(value)) throw new UsageError(`${where} must be an object with keys ${knownKeys.join(', ')}`);
   for (const key of Object.keys(value)) {
-    if (!(knownKeys as readonly string[]).includes(key))
-      throw new UsageError(`${where}: unknown key "${key}" (known keys: ${knownKeys.join(', ')})`);
+    if (!(knownKeys as readonly string[]).includes(key)) throw new UsageError(`${where}: unknown key "${key}" (known keys: ${knownKeys.join(', ')})`);
   }
   const globs = (key: 'include' | 'exclude'): readonly string[] | undefined => {
     const v = value[key];
     if (v === undefined) return undefined;
-    if (!Array.isArray(v) || v.some((g) => typeof g !== 'string' || g === ''))
-      throw new UsageError(`${where}: "${key}" must be an array of glob strings, e.g. ["src/**/*.ts"]`);
+    if (!Array.isArray(v) || v.some((g) => typeof g !== 'string' || g === '')) throw new UsageError(`${where}: "${key}" must be an array of glob strings, e.g. ["src/**/*.ts"]`);
     return v as string[];
   };
   const text = (key: 'outDir' | 'suffix' | 'tsconfig'): string | undefined => {

@@ -14,10 +14,7 @@ import type { Diagnostic } from '../compiler';
 import { errors } from '../compiler';
 import { fsReason } from './errors';
 
-export type WriteOutcome =
-  | { readonly kind: 'written' }
-  | { readonly kind: 'unchanged' }
-  | { readonly kind: 'failed'; readonly diagnostic: Diagnostic };
+export type WriteOutcome = { readonly kind: 'written' } | { readonly kind: 'unchanged' } | { readonly kind: 'failed'; readonly diagnostic: Diagnostic };
 
 let counter = 0;
 

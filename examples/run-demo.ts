@@ -46,9 +46,12 @@ function fitOscillation(): void {
       const vHat = v[k] / (1 - 0.999 ** step);
       p[k] -= (rate * mHat) / (Math.sqrt(vHat) + 1e-8);
     }
-    if ([1, 25, 50, 100, 200, 400, 1000].includes(step)) console.log(`  step ${String(step).padStart(4)}  loss ${value.toExponential(3)}  p = [${Array.from(p, (x) => x.toFixed(3)).join(', ')}]`);
+    if ([1, 25, 50, 100, 200, 400, 1000].includes(step))
+      console.log(`  step ${String(step).padStart(4)}  loss ${value.toExponential(3)}  p = [${Array.from(p, (x) => x.toFixed(3)).join(', ')}]`);
   }
-  console.log(`  fitted [${Array.from(p, (x) => x.toFixed(3)).join(', ')}], truth [${Array.from(truth, (x) => x.toFixed(3)).join(', ')}], final loss ${loss(p, ts, ys).toExponential(3)}\n`);
+  console.log(
+    `  fitted [${Array.from(p, (x) => x.toFixed(3)).join(', ')}], truth [${Array.from(truth, (x) => x.toFixed(3)).join(', ')}], final loss ${loss(p, ts, ys).toExponential(3)}\n`,
+  );
 }
 
 function bestAngle(): void {
@@ -57,7 +60,8 @@ function bestAngle(): void {
   console.log(`Launch angle for the longest flight at ${speed} m/s with air drag (gradient ascent on the simulated range)`);
   for (let it = 0; it <= 60; it++) {
     const { value, grads } = range_grad(theta, speed);
-    if (it % 10 === 0) console.log(`  iteration ${String(it).padStart(2)}  θ = ${((theta * 180) / Math.PI).toFixed(3)}°  range ${value.toFixed(3)} m  d range/dθ = ${grads[0].toExponential(2)}`);
+    if (it % 10 === 0)
+      console.log(`  iteration ${String(it).padStart(2)}  θ = ${((theta * 180) / Math.PI).toFixed(3)}°  range ${value.toFixed(3)} m  d range/dθ = ${grads[0].toExponential(2)}`);
     theta += 0.005 * grads[0];
   }
   // Forward mode gives the sensitivity to the other input along the way.

@@ -48,7 +48,7 @@ export default function adcTransformer(program: ts.Program, _config: unknown, ex
       } catch {
         // the scan itself failed: report at the top of the file
       }
-      const detail = e instanceof Error ? (process.env.ADC_DEBUG ? e.stack ?? e.message : e.message) : String(e);
+      const detail = e instanceof Error ? (process.env.ADC_DEBUG ? (e.stack ?? e.message) : e.message) : String(e);
       report.at(first, 'ADC199', `internal error in the ts-adc plugin while compiling ${sf.fileName}: ${detail}. Please report it with the file's source.`);
       return sf;
     }

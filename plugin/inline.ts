@@ -76,7 +76,9 @@ export function inlineModule(t: typeof ts, text: string, taken: ReadonlySet<stri
   const out: ts.Statement[] = [];
   for (const ns of namespaces) {
     const local = names.get(ns.local)!;
-    out.push(f.createImportDeclaration(undefined, f.createImportClause(undefined, undefined, f.createNamespaceImport(f.createIdentifier(local))), f.createStringLiteral(ns.module)));
+    out.push(
+      f.createImportDeclaration(undefined, f.createImportClause(undefined, undefined, f.createNamespaceImport(f.createIdentifier(local))), f.createStringLiteral(ns.module)),
+    );
   }
   for (const imp of imports) {
     const ns = fresh(imp.module.replace(/^.*\//, 'adc_').replace(/\W/g, '_'));
@@ -85,7 +87,12 @@ export function inlineModule(t: typeof ts, text: string, taken: ReadonlySet<stri
       const name = names.get(local)!;
       return f.createBindingElement(undefined, name === imported ? undefined : imported, name);
     });
-    out.push(f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(f.createObjectBindingPattern(elements), undefined, undefined, f.createIdentifier(ns))], t.NodeFlags.Const)));
+    out.push(
+      f.createVariableStatement(
+        undefined,
+        f.createVariableDeclarationList([f.createVariableDeclaration(f.createObjectBindingPattern(elements), undefined, undefined, f.createIdentifier(ns))], t.NodeFlags.Const),
+      ),
+    );
   }
   for (const st of parsed.statements) if (!t.isImportDeclaration(st)) out.push(clone(st) as ts.Statement);
   if (header && out.length > 0) t.addSyntheticLeadingComment(out[0], t.SyntaxKind.SingleLineCommentTrivia, ` ${header}`, true);
@@ -134,7 +141,11 @@ function cloner(t: typeof ts, parsed: ts.SourceFile, renames: ReadonlyMap<string
   const finish = (from: ts.Node, copy: ts.Node): ts.Node => {
     t.setTextRange(copy, { pos: -1, end: -1 });
     t.setOriginalNode(copy, undefined);
-    t.forEachChild(copy, () => undefined, (list) => void t.setTextRange(list, { pos: -1, end: -1 }));
+    t.forEachChild(
+      copy,
+      () => undefined,
+      (list) => void t.setTextRange(list, { pos: -1, end: -1 }),
+    );
     if (t.isStatement(from) || t.isFunctionDeclaration(from)) {
       for (const c of t.getLeadingCommentRanges(parsed.text, from.pos) ?? []) {
         const raw = parsed.text.slice(c.pos, c.end);
@@ -164,22 +175,39 @@ function childless(t: typeof ts, node: ts.Node): ts.Node {
   const f = t.factory;
   const K = t.SyntaxKind;
   switch (node.kind) {
-    case K.EmptyStatement: return f.createEmptyStatement();
-    case K.Block: return f.createBlock([], false);
-    case K.ReturnStatement: return f.createReturnStatement();
-    case K.BreakStatement: return f.createBreakStatement();
-    case K.ContinueStatement: return f.createContinueStatement();
-    case K.DebuggerStatement: return f.createDebuggerStatement();
-    case K.OmittedExpression: return f.createOmittedExpression();
-    case K.ArrayLiteralExpression: return f.createArrayLiteralExpression([]);
-    case K.ObjectLiteralExpression: return f.createObjectLiteralExpression([]);
-    case K.TypeLiteral: return f.createTypeLiteralNode([]);
-    case K.TupleType: return f.createTupleTypeNode([]);
-    case K.ThisType: return f.createThisTypeNode();
-    case K.ObjectBindingPattern: return f.createObjectBindingPattern([]);
-    case K.ArrayBindingPattern: return f.createArrayBindingPattern([]);
-    case K.CaseBlock: return f.createCaseBlock([]);
-    case K.DefaultClause: return f.createDefaultClause([]);
-    default: throw new Error(`cannot rebuild a ${t.SyntaxKind[node.kind]} of the generated module`);
+    case K.EmptyStatement:
+      return f.createEmptyStatement();
+    case K.Block:
+      return f.createBlock([], false);
+    case K.ReturnStatement:
+      return f.createReturnStatement();
+    case K.BreakStatement:
+      return f.createBreakStatement();
+    case K.ContinueStatement:
+      return f.createContinueStatement();
+    case K.DebuggerStatement:
+      return f.createDebuggerStatement();
+    case K.OmittedExpression:
+      return f.createOmittedExpression();
+    case K.ArrayLiteralExpression:
+      return f.createArrayLiteralExpression([]);
+    case K.ObjectLiteralExpression:
+      return f.createObjectLiteralExpression([]);
+    case K.TypeLiteral:
+      return f.createTypeLiteralNode([]);
+    case K.TupleType:
+      return f.createTupleTypeNode([]);
+    case K.ThisType:
+      return f.createThisTypeNode();
+    case K.ObjectBindingPattern:
+      return f.createObjectBindingPattern([]);
+    case K.ArrayBindingPattern:
+      return f.createArrayBindingPattern([]);
+    case K.CaseBlock:
+      return f.createCaseBlock([]);
+    case K.DefaultClause:
+      return f.createDefaultClause([]);
+    default:
+      throw new Error(`cannot rebuild a ${t.SyntaxKind[node.kind]} of the generated module`);
   }
 }

@@ -47,7 +47,7 @@ export function reporter(t: typeof ts, program: ts.Program, add: (d: ts.Diagnost
         file: call,
         start: at.getStart(),
         length: at.getWidth(),
-        messageText: `needed by ${at.getText().split("\n")[0]} here`,
+        messageText: `needed by ${at.getText().split('\n')[0]} here`,
       };
       const far = sf !== call || start < at.getStart() || start >= at.getEnd();
       emit({ ...base(d.code, d.message, category), file: sf, start, length: wordLength(sf.text, start), relatedInformation: far ? [related] : undefined });

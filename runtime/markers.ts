@@ -66,9 +66,7 @@ export interface ValueAndTangent<R> {
 export type GradFunction<P extends readonly unknown[], G> = (...args: [...P, out?: ValueAndGrads<number, G>]) => ValueAndGrads<number, G>;
 
 /** `f_jvp`: `(…params, …tangents, out?) => { value, tangent }`. */
-export type JvpFunction<P extends readonly unknown[], T extends readonly unknown[], R> = (
-  ...args: [...P, ...T, out?: ValueAndTangent<Tangent<R>>]
-) => ValueAndTangent<Tangent<R>>;
+export type JvpFunction<P extends readonly unknown[], T extends readonly unknown[], R> = (...args: [...P, ...T, out?: ValueAndTangent<Tangent<R>>]) => ValueAndTangent<Tangent<R>>;
 
 /** `f_vjp`: `(…params, cotangent, out?) => { value, grads }`. */
 export type VjpFunction<P extends readonly unknown[], G, R> = (
@@ -89,7 +87,10 @@ type Fn<P extends unknown[], R> = (...args: P) => R;
 type Loose<P extends readonly unknown[]> = Tangent<P[number]>[];
 
 /** `grad(f)`: same contract as the generated `f_grad` (`f` must return a number). */
-export function grad<P extends unknown[], const W extends readonly ParameterIndex<P>[]>(f: Fn<P, number>, options: WrtPositions<W>): GradFunction<P, TangentsOf<SelectParameters<P, W[number]>>>;
+export function grad<P extends unknown[], const W extends readonly ParameterIndex<P>[]>(
+  f: Fn<P, number>,
+  options: WrtPositions<W>,
+): GradFunction<P, TangentsOf<SelectParameters<P, W[number]>>>;
 export function grad<P extends unknown[]>(f: Fn<P, number>, options: WrtNames): GradFunction<P, Loose<P>>;
 export function grad<P extends unknown[]>(f: Fn<P, number>): GradFunction<P, TangentsOf<DifferentiableParameters<Required<P>>>>;
 export function grad(f: Function, options?: unknown): never {
@@ -97,7 +98,10 @@ export function grad(f: Function, options?: unknown): never {
 }
 
 /** `jvp(f)`: same contract as the generated `f_jvp` (arguments, then the tangents of the differentiated ones). */
-export function jvp<P extends unknown[], R, const W extends readonly ParameterIndex<P>[]>(f: Fn<P, R>, options: WrtPositions<W>): JvpFunction<P, TangentsOf<SelectParameters<P, W[number]>>, R>;
+export function jvp<P extends unknown[], R, const W extends readonly ParameterIndex<P>[]>(
+  f: Fn<P, R>,
+  options: WrtPositions<W>,
+): JvpFunction<P, TangentsOf<SelectParameters<P, W[number]>>, R>;
 export function jvp<P extends unknown[], R>(f: Fn<P, R>, options: WrtNames): JvpFunction<P, Loose<P>, R>;
 export function jvp<P extends unknown[], R>(f: Fn<P, R>): JvpFunction<P, TangentsOf<DifferentiableParameters<Required<P>>>, R>;
 export function jvp(f: Function, options?: unknown): never {
@@ -105,7 +109,10 @@ export function jvp(f: Function, options?: unknown): never {
 }
 
 /** `vjp(f)`: same contract as the generated `f_vjp` (arguments, then the cotangent of the result). */
-export function vjp<P extends unknown[], R, const W extends readonly ParameterIndex<P>[]>(f: Fn<P, R>, options: WrtPositions<W>): VjpFunction<P, TangentsOf<SelectParameters<P, W[number]>>, R>;
+export function vjp<P extends unknown[], R, const W extends readonly ParameterIndex<P>[]>(
+  f: Fn<P, R>,
+  options: WrtPositions<W>,
+): VjpFunction<P, TangentsOf<SelectParameters<P, W[number]>>, R>;
 export function vjp<P extends unknown[], R>(f: Fn<P, R>, options: WrtNames): VjpFunction<P, Loose<P>, R>;
 export function vjp<P extends unknown[], R>(f: Fn<P, R>): VjpFunction<P, TangentsOf<DifferentiableParameters<Required<P>>>, R>;
 export function vjp(f: Function, options?: unknown): never {

@@ -80,8 +80,26 @@ describe('the compiler’s modules', () => {
 
   // The checks themselves: a cycle and a long file are found.
   it('(the cycle check finds a cycle of two modules and a module importing itself)', () => {
-    const a = join(root, 'a.ts'), b = join(root, 'b.ts'), c = join(root, 'c.ts');
-    expect(cycles(new Map([[a, [b]], [b, [a]], [c, [c]]]))).toEqual([['a.ts', 'b.ts'], ['c.ts']]);
-    expect(cycles(new Map([[a, [b]], [b, [c]], [c, []]]))).toEqual([]);
+    const a = join(root, 'a.ts'),
+      b = join(root, 'b.ts'),
+      c = join(root, 'c.ts');
+    expect(
+      cycles(
+        new Map([
+          [a, [b]],
+          [b, [a]],
+          [c, [c]],
+        ]),
+      ),
+    ).toEqual([['a.ts', 'b.ts'], ['c.ts']]);
+    expect(
+      cycles(
+        new Map([
+          [a, [b]],
+          [b, [c]],
+          [c, []],
+        ]),
+      ),
+    ).toEqual([]);
   });
 });

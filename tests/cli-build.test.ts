@@ -6,20 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compileFiles } from '../compiler';
-import {
-  adc,
-  ageFile,
-  exists,
-  listFiles,
-  mtime,
-  readFile,
-  sampleOutputs,
-  sampleProject,
-  snapshot,
-  typecheck,
-  writeFile,
-  projectsOfThisFile,
-} from './support/cli';
+import { adc, ageFile, exists, listFiles, mtime, readFile, sampleOutputs, sampleProject, snapshot, typecheck, writeFile, projectsOfThisFile } from './support/cli';
 
 const project = projectsOfThisFile();
 
@@ -125,7 +112,9 @@ describe('--suffix, --dump ir, --dry-run and progress', () => {
   it('--suffix names the generated files, and a second build does not take them for sources', () => {
     const dir = project();
     expect(adc(['build', '--suffix', '.deriv.ts', 'src'], dir).code).toBe(0);
-    const expected = Object.keys(sampleOutputs).map((g) => g.replace(/\.grad\.ts$/, '.deriv.ts')).sort();
+    const expected = Object.keys(sampleOutputs)
+      .map((g) => g.replace(/\.grad\.ts$/, '.deriv.ts'))
+      .sort();
     expect(listFiles(dir).filter((f) => f.endsWith('.deriv.ts'))).toEqual(expected);
     expect(generatedFiles(dir)).toEqual([]);
     const again = adc(['build', '--suffix', '.deriv.ts', 'src'], dir);
@@ -148,7 +137,10 @@ describe('--suffix, --dump ir, --dry-run and progress', () => {
     const r = adc(['build', '--dry-run', '--dump', 'ir', 'src'], dir);
     expect(r.code).toBe(0);
     expect(snapshot(dir)).toEqual(before);
-    const would = r.stderr.split('\n').filter((l) => l.startsWith('would write ')).map((l) => l.slice('would write '.length));
+    const would = r.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('would write '))
+      .map((l) => l.slice('would write '.length));
     expect(would.sort()).toEqual(Object.keys(sampleOutputs).sort());
     expect(r.stdout).toMatch(/^function energy\(/m);
     expect(summaryOf(r.stderr)[0]).toMatch(/^dry run: would build .*; nothing written$/);

@@ -102,7 +102,11 @@ describe('adc check', () => {
     writeFile(dir, 'src/geometry.grad.ts', '// edited\n' + readFile(dir, 'src/geometry.grad.ts'));
     const r = check(dir);
     expect(r.code).toBe(1);
-    expect(problemLines(r.stderr).map((l) => l.split(':')[0]).sort()).toEqual(['src/geometry.grad.ts', 'src/model.grad.ts']);
+    expect(
+      problemLines(r.stderr)
+        .map((l) => l.split(':')[0])
+        .sort(),
+    ).toEqual(['src/geometry.grad.ts', 'src/model.grad.ts']);
     expect(r.stderr).toMatch(/^check failed: 1 out of date, 1 missing \(2 generated files checked\)/m);
   });
 

@@ -155,7 +155,13 @@ describe('code nested too deeply: ADC119 at its file:line:col, and the other fil
   it('reports each at the outermost expression, exit 1, no internal error', () => {
     const lines = run.stderr.split('\n').filter((l) => /error ADC/.test(l));
     expect(lines).toEqual(
-      failing.map((f) => expect.stringMatching(new RegExp(`^${f.replace(/\./g, '\\.')}:3:10: error ADC119: expression nested too deeply \\((more than )?\\d+ levels; the limit is \\d+\\): split it into intermediate variables$`))),
+      failing.map((f) =>
+        expect.stringMatching(
+          new RegExp(
+            `^${f.replace(/\./g, '\\.')}:3:10: error ADC119: expression nested too deeply \\((more than )?\\d+ levels; the limit is \\d+\\): split it into intermediate variables$`,
+          ),
+        ),
+      ),
     );
     expect(run.stderr).not.toMatch(/internal error|ADC199|Maximum call stack/);
     expect(stackFrames(run.stderr)).toEqual([]);

@@ -102,7 +102,11 @@ describe('odd file names named on the command line', () => {
     const r = adc(['build', '--', ...list.map((n) => `${n}.ts`)], path.join(dir, 'src'));
     expect(r.stderr).not.toMatch(/error/);
     expect(r.code).toBe(0);
-    expect(listFiles(dir).filter((f) => f.endsWith('.grad.ts')).sort()).toEqual(list.map((n) => `src/${n}.grad.ts`).sort());
+    expect(
+      listFiles(dir)
+        .filter((f) => f.endsWith('.grad.ts'))
+        .sort(),
+    ).toEqual(list.map((n) => `src/${n}.grad.ts`).sort());
   });
 });
 

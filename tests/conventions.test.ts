@@ -64,9 +64,7 @@ const conventions: Record<string, readonly Case[]> = {
     { params: xy, body: 'Math.max(x, y)', at: [2, 2], expected: [0], wrt: 'y' },
   ],
   'floor, ceil, round, trunc, sign: derivative 0': [
-    ...['floor', 'ceil', 'round', 'trunc', 'sign'].flatMap((fn) =>
-      [2.5, 2, 0, -1.5].map((v): Case => ({ params: x, body: `Math.${fn}(x)`, at: [v], expected: [0] })),
-    ),
+    ...['floor', 'ceil', 'round', 'trunc', 'sign'].flatMap((fn) => [2.5, 2, 0, -1.5].map((v): Case => ({ params: x, body: `Math.${fn}(x)`, at: [v], expected: [0] }))),
     { params: xy, body: 'Math.floor(x) * y + x', at: [2.5, 3], expected: [1, 2] },
     { params: xy, body: 'Math.round(x * y) + Math.ceil(y) * x', at: [1.25, 2], expected: [2, 0] },
     { params: x, body: 'Math.sign(x) * x', at: [-2], expected: [-1] },
@@ -117,7 +115,12 @@ const conventions: Record<string, readonly Case[]> = {
     { params: xy, body: 'const big = Math.exp(x);\n  const p = big * y;\n  return x > 700 ? y : p;', at: [800, 3], expected: [0, 1] },
     { params: xy, body: 'const r = x / y;\n  return y === 0 ? x : r;', at: [5, 0], expected: [1, 0] },
     { params: x, body: 'const l = Math.log(x);\n  return x > 0 ? l : 0;', at: [0], expected: [0] },
-    { params: x, body: 'let s = 0;\n  for (let i = 0; i < 3; i++) {\n    const e = Math.exp(x * i);\n    s += x * i > 30 ? x * i : Math.log1p(e);\n  }\n  return s;', at: [400], expected: [3] },
+    {
+      params: x,
+      body: 'let s = 0;\n  for (let i = 0; i < 3; i++) {\n    const e = Math.exp(x * i);\n    s += x * i > 30 ? x * i : Math.log1p(e);\n  }\n  return s;',
+      at: [400],
+      expected: [3],
+    },
   ],
   'branches: the derivative of the branch taken; untaken branches leak nothing': [
     { params: x, body: 'x > 0 ? Math.log(x) : 0', at: [-1], expected: [0] },
@@ -175,18 +178,15 @@ const conventions: Record<string, readonly Case[]> = {
 };
 
 describe.each(Object.entries(conventions))('%s', (_, cases) => {
-  it.each(cases.map((c) => [`f(${c.params}) { ${c.body.replace(/\s+/g, ' ')} } at (${c.at.join(', ')})`, c] as const))(
-    '%s',
-    (_, c) => {
-      const source = sourceOf(c);
-      const m = compile(source);
-      const d = bothModes(m, 'f', c.at, c.expected.length);
-      const expected = unsigned(c.expected);
-      expect({ mode: 'forward', d: unsigned(d.forward) }).toEqual({ mode: 'forward', d: expected });
-      expect({ mode: 'reverse', d: unsigned(d.reverse) }).toEqual({ mode: 'reverse', d: expected });
-      expect({ mode: 'grad', d: unsigned(d.grad) }).toEqual({ mode: 'grad', d: expected });
-      const plain = loadModule(source).f(...c.at);
-      expect(d.value).toBe(plain);
-    },
-  );
+  it.each(cases.map((c) => [`f(${c.params}) { ${c.body.replace(/\s+/g, ' ')} } at (${c.at.join(', ')})`, c] as const))('%s', (_, c) => {
+    const source = sourceOf(c);
+    const m = compile(source);
+    const d = bothModes(m, 'f', c.at, c.expected.length);
+    const expected = unsigned(c.expected);
+    expect({ mode: 'forward', d: unsigned(d.forward) }).toEqual({ mode: 'forward', d: expected });
+    expect({ mode: 'reverse', d: unsigned(d.reverse) }).toEqual({ mode: 'reverse', d: expected });
+    expect({ mode: 'grad', d: unsigned(d.grad) }).toEqual({ mode: 'grad', d: expected });
+    const plain = loadModule(source).f(...c.at);
+    expect(d.value).toBe(plain);
+  });
 });

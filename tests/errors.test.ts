@@ -22,7 +22,10 @@ for (const c of cases) {
     const result = () => (cached ??= compileFiles([c.input]));
 
     it('is rejected with the expected diagnostics', () => {
-      const expected = fs.readFileSync(c.expected, 'utf8').split('\n').filter((l) => l.trim() !== '');
+      const expected = fs
+        .readFileSync(c.expected, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '');
       const r = result();
       const heads = r.diagnostics.map((d) => formatDiagnostic({ ...d, frame: undefined }, (f) => path.relative(c.dir, f)));
       expect(heads).toEqual(expected);

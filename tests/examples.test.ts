@@ -21,7 +21,11 @@ describe('examples', () => {
     const outDir = path.join(repoRoot, 'examples', 'dist', `test-${process.pid}`);
     try {
       const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-      const build = spawnSync(process.execPath, [tsc, '-p', path.join(repoRoot, 'examples', 'tsconfig.json'), '--outDir', outDir], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
+      const build = spawnSync(process.execPath, [tsc, '-p', path.join(repoRoot, 'examples', 'tsconfig.json'), '--outDir', outDir], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
       expect(build.stdout + build.stderr).toBe('');
       expect(build.status).toBe(0);
       const run = spawnSync(process.execPath, [path.join(outDir, 'run-demo.js')], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });

@@ -48,8 +48,7 @@ const result = compileSources(sources);
 const generated = (name: string) => result.files.find((f) => f.source === `/src/${name}.ts`)!;
 
 /** How a comment shows a line break. */
-const shown = (text: string) =>
-  text.replace(/\r\n|[\n\r\u2028\u2029]/g, (b) => ({ '\r\n': '\\r\\n', '\n': '\\n', '\r': '\\r', '\u2028': '\\u2028', '\u2029': '\\u2029' })[b]!);
+const shown = (text: string) => text.replace(/\r\n|[\n\r\u2028\u2029]/g, (b) => ({ '\r\n': '\\r\\n', '\n': '\\n', '\r': '\\r', '\u2028': '\\u2028', '\u2029': '\\u2029' })[b]!);
 
 describe('source-derived text in generated files', () => {
   it('compiles every source without a diagnostic', () => {

@@ -22,7 +22,19 @@ describe('numeric || and &&', () => {
   it('anything else on the right runs only where it is chosen (mag && 1 / mag)', () => {
     const ir = irOf('/** @differentiable */\nexport function g(m: number): number {\n  return m && 1 / m;\n}\n', 'g');
     expect(ir).toBe(
-      ['function g(m: number): number', '  %0 = read m', '  %1 = truthy %0', '  let chosen := %0', '  if %1', '    %2 = const 1', '    %3 = read m', '    %4 = div %2 %3', '    chosen := %4', '  %5 = read chosen', '  return %5'].join('\n'),
+      [
+        'function g(m: number): number',
+        '  %0 = read m',
+        '  %1 = truthy %0',
+        '  let chosen := %0',
+        '  if %1',
+        '    %2 = const 1',
+        '    %3 = read m',
+        '    %4 = div %2 %3',
+        '    chosen := %4',
+        '  %5 = read chosen',
+        '  return %5',
+      ].join('\n'),
     );
   });
 
@@ -80,7 +92,8 @@ describe('switch', () => {
   });
 
   it('default between cases runs after every label failed; each test reads the discriminant in its own region', () => {
-    const src = '/** @differentiable */\nexport function k(x: number, a: number, b: number): number {\n  switch (x) {\n    case a:\n      return 1;\n    default:\n      return 2;\n    case b:\n      return 3;\n  }\n}\n';
+    const src =
+      '/** @differentiable */\nexport function k(x: number, a: number, b: number): number {\n  switch (x) {\n    case a:\n      return 1;\n    default:\n      return 2;\n    case b:\n      return 3;\n  }\n}\n';
     const ir = irOf(src, 'k');
     expect(ir).toBe(
       [

@@ -23,8 +23,14 @@ const kinds: Record<string, (d: number) => string> = {
   'nested ?:': (d) => `return ${'x > 0 ? x : '.repeat(d)}-x;`,
   'unary minus': (d) => `return ${'-'.repeat(d).split('').join(' ')} x;`,
   'right-nested sums': (d) => `return ${'x + ('.repeat(d)}x${')'.repeat(d)};`,
-  '** chains': (d) => `return ${Array(d + 1).fill('1').join(' ** ')} * x;`,
-  '&& chains': (d) => `return ${Array(d + 1).fill('x > 0').join(' && ')} ? x : 0;`,
+  '** chains': (d) =>
+    `return ${Array(d + 1)
+      .fill('1')
+      .join(' ** ')} * x;`,
+  '&& chains': (d) =>
+    `return ${Array(d + 1)
+      .fill('x > 0')
+      .join(' && ')} ? x : 0;`,
   'if blocks': (d) => `let y = 0;\n${'if (x > 0) {\n'.repeat(d)}y = x * x;\n${'}\n'.repeat(d)}return y;`,
   'else if chains': (d) => `let y = 0;\n${Array.from({ length: d }, (_, i) => `if (x > ${i}) {\n  y = x * ${i};\n}`).join(' else ')}\nreturn y;`,
   'for loops': (d) => `let y = 0;\n${'for (let i = 0; i < 1; i++) {\n'.repeat(d)}y += x;\n${'}\n'.repeat(d)}return y;`,
@@ -100,7 +106,10 @@ describe(`at the nesting limit (${nestingLimit} levels)`, () => {
 
 describe('ADC119 points at the outermost expression, or statement', () => {
   const diagnostic = (body: string) => compileSources({ '/src/f.ts': source(body) }).diagnostics[0];
-  const lineOf = (body: string, needle: string) => source(body).split('\n').findIndex((l) => l.includes(needle)) + 1;
+  const lineOf = (body: string, needle: string) =>
+    source(body)
+      .split('\n')
+      .findIndex((l) => l.includes(needle)) + 1;
 
   it('an expression: at its start', () => {
     const body = `const a = x * 2;\nconst y = 1 + ${'('.repeat(nestingLimit)}x${')'.repeat(nestingLimit)};\nreturn y + a;`;

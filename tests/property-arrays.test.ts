@@ -82,8 +82,18 @@ describe('random programs that read and write arrays', () => {
     // 4 standard deviations or more below the mean share over 30 seeds (ADC_PROPERTY_STATS), so that a
     // generator that stopped producing a construct fails, and a seed that is merely unlucky does not.
     const least: Partial<Record<Feature, number>> = {
-      dataParams: 0.4, dataReads: 0.35, dataConditions: 0.15, localCalls: 0.12, localCallbacks: 0.02, capturedUpdates: 0.02, hoisted: 0.08,
-      overflowGuards: 0.15, raggedReads: 0.03, float32Locals: 0.06, pastWrites: 0.07, helperNames: 0.01,
+      dataParams: 0.4,
+      dataReads: 0.35,
+      dataConditions: 0.15,
+      localCalls: 0.12,
+      localCallbacks: 0.02,
+      capturedUpdates: 0.02,
+      hoisted: 0.08,
+      overflowGuards: 0.15,
+      raggedReads: 0.03,
+      float32Locals: 0.06,
+      pastWrites: 0.07,
+      helperNames: 0.01,
     };
     const rare = Object.entries(least).filter(([k, share]) => stats.features[k as Feature] < share! * stats.programs);
     if (stats.programs >= 100 && rare.length > 0) throw new Error(`too few programs with ${rare.map(([k]) => k).join(', ')} (seed ${SEED}): ${JSON.stringify(stats)}`);
@@ -125,7 +135,10 @@ const regressions: readonly Regression[] = [
   {
     name: 'an active value written into a parameter array outside wrt (f_jvp indexes its tangent, a number 0)',
     source: fn('@differentiable wrt(a)', 'a: Float64Array, b: Float64Array): number', 'b[0] = a[0];\nreturn b[0];'),
-    params: [['a', 'Float64Array', 1], ['b', 'Float64Array', 1]],
+    params: [
+      ['a', 'Float64Array', 1],
+      ['b', 'Float64Array', 1],
+    ],
     wrt: [0],
     result: 'number',
     at: [[f64(0.5), f64(2)]],
@@ -133,7 +146,10 @@ const regressions: readonly Regression[] = [
   {
     name: 'a parameter array outside wrt made active in a loop (f_jvp indexes a number tangent; f_vjp with out reads out.grads[-1])',
     source: fn('@differentiable wrt(a)', 'b: Float64Array, a: number[]): number', 'for (let i = 0; i < 1; i++) b[0] = b[0] * a[0];\nreturn b[0];'),
-    params: [['b', 'Float64Array', 1], ['a', 'number[]', 1]],
+    params: [
+      ['b', 'Float64Array', 1],
+      ['a', 'number[]', 1],
+    ],
     wrt: [1],
     result: 'number',
     at: [[f64(1.5), [0.5]]],
@@ -147,27 +163,41 @@ const regressions: readonly Regression[] = [
   },
   {
     name: 'fill inside a loop (reverse restored the array before reading what the fill wrote)',
-    source: fn('@differentiable', 'p: number): number', 'const a = new Float64Array(1);\nlet s = 0;\nfor (let i = 0; i < 2; i++) {\n  a.fill(p * i);\n  s += a[0] * a[0];\n}\nreturn s;'),
+    source: fn(
+      '@differentiable',
+      'p: number): number',
+      'const a = new Float64Array(1);\nlet s = 0;\nfor (let i = 0; i < 2; i++) {\n  a.fill(p * i);\n  s += a[0] * a[0];\n}\nreturn s;',
+    ),
     params: [['p', 'number']],
     result: 'number',
     at: [[1.5]],
   },
   {
-    name: 'a local array created in a loop and only read (reverse read the previous iteration\'s array: NaN)',
-    source: fn('@differentiable', 'a: Float64Array, p: number): number', 'for (let j = 0; j < a.length; j++) {\n  const u = new Float64Array(a.length);\n  a[j] = u[j] * p;\n}\nreturn a[0];'),
-    params: [['a', 'Float64Array', 1], ['p', 'number']],
+    name: "a local array created in a loop and only read (reverse read the previous iteration's array: NaN)",
+    source: fn(
+      '@differentiable',
+      'a: Float64Array, p: number): number',
+      'for (let j = 0; j < a.length; j++) {\n  const u = new Float64Array(a.length);\n  a[j] = u[j] * p;\n}\nreturn a[0];',
+    ),
+    params: [
+      ['a', 'Float64Array', 1],
+      ['p', 'number'],
+    ],
     result: 'number',
     at: [[f64(1), 2]],
   },
   {
-    name: 'a slice made in a loop and only read (reverse read the previous iteration\'s copy: NaN)',
+    name: "a slice made in a loop and only read (reverse read the previous iteration's copy: NaN)",
     source: fn('@differentiable', 'a: Float64Array, p: number): number', 'for (let i = 0; i < 2; i++) {\n  const u = a.slice();\n  p = p * u[0];\n}\nreturn p;'),
-    params: [['a', 'Float64Array', 1], ['p', 'number']],
+    params: [
+      ['a', 'Float64Array', 1],
+      ['p', 'number'],
+    ],
     result: 'number',
     at: [[f64(2), 3]],
   },
   {
-    name: 'a reduce over an array stored into that array (the summed gradient shares landed in the overwritten element\'s adjoint)',
+    name: "a reduce over an array stored into that array (the summed gradient shares landed in the overwritten element's adjoint)",
     source: fn('@differentiable', 'a: Float64Array): number', 'const u = a[1];\na[0] = a.reduce((acc, v) => acc + v, 0);\nreturn u;'),
     params: [['a', 'Float64Array', 2]],
     result: 'number',
@@ -176,28 +206,39 @@ const regressions: readonly Regression[] = [
   {
     name: 'a reduce reading a parameter array outside wrt (its adjoint was used before it was declared)',
     source: fn('@differentiable wrt(p)', 'a: Float64Array, p: number): number', 'a[0] = (p + a[0]) + (1 + a[0]);\nreturn a.reduce((acc, v, k) => acc + (p + a[k]), a[0]);'),
-    params: [['a', 'Float64Array', 1], ['p', 'number']],
+    params: [
+      ['a', 'Float64Array', 1],
+      ['p', 'number'],
+    ],
     wrt: [1],
     result: 'number',
     at: [[f64(0.5), 1.5]],
   },
   {
-    name: 'a fill with an inactive value in a loop (the reverse sweep skipped the loop and kept the filled elements\' adjoints)',
+    name: "a fill with an inactive value in a loop (the reverse sweep skipped the loop and kept the filled elements' adjoints)",
     source: fn('@differentiable', 'a: Float64Array): number', 'for (let i = 0; i < 1; i++) {\n  for (let j = 0; j < a.length; j++) a.fill(Math.sin(0.25 * i));\n}\nreturn a[0];'),
     params: [['a', 'Float64Array', 2]],
     result: 'number',
     at: [[f64(0.5, 2)]],
   },
   {
-    name: 'two reductions into the same gradient (the second scaled the first one\'s shares by its own adjoint)',
-    source: fn('@differentiable', 'a: Float64Array): number[]', 'const s = a[0];\nreturn [a.reduce((acc, v, k) => acc + a[k] / (1 + s * s), a[0]), Math.sin(a.reduce((acc, v) => acc + s, s))];'),
+    name: "two reductions into the same gradient (the second scaled the first one's shares by its own adjoint)",
+    source: fn(
+      '@differentiable',
+      'a: Float64Array): number[]',
+      'const s = a[0];\nreturn [a.reduce((acc, v, k) => acc + a[k] / (1 + s * s), a[0]), Math.sin(a.reduce((acc, v) => acc + s, s))];',
+    ),
     params: [['a', 'Float64Array', 2]],
     result: 'number[]',
     at: [[f64(0.5, -1.25)]],
   },
   {
-    name: 'an array re-made empty and pushed to in a loop (the reverse sweep popped the previous iteration\'s array: NaN)',
-    source: fn('@differentiable', 'a: Float64Array): number', 'for (const e of a) {\n  const u: number[] = [];\n  for (const x of a) u.push(Math.sin(e) * x);\n  a[0] = a[0] + u[0] + u[1];\n}\nreturn a[0];'),
+    name: "an array re-made empty and pushed to in a loop (the reverse sweep popped the previous iteration's array: NaN)",
+    source: fn(
+      '@differentiable',
+      'a: Float64Array): number',
+      'for (const e of a) {\n  const u: number[] = [];\n  for (const x of a) u.push(Math.sin(e) * x);\n  a[0] = a[0] + u[0] + u[1];\n}\nreturn a[0];',
+    ),
     params: [['a', 'Float64Array', 2]],
     result: 'number',
     at: [[f64(0.5, -1.25)]],
@@ -211,57 +252,93 @@ const regressions: readonly Regression[] = [
   },
   {
     name: 'a helper called after a loop and a write (an element was put back before the pullback ran)',
-    source: 'function g0(z: Float64Array): number {\n  return z[0] * z[0];\n}\n' + fn('@differentiable', 'a: Float64Array): number', 'for (let i = 0; i < 1; i++) {\n  a[i] = Math.sin(a[i]);\n}\na[0] = 2 * a[0];\nreturn g0(a);'),
+    source:
+      'function g0(z: Float64Array): number {\n  return z[0] * z[0];\n}\n' +
+      fn('@differentiable', 'a: Float64Array): number', 'for (let i = 0; i < 1; i++) {\n  a[i] = Math.sin(a[i]);\n}\na[0] = 2 * a[0];\nreturn g0(a);'),
     params: [['a', 'Float64Array', 1]],
     result: 'number',
     at: [[f64(0.7)]],
   },
   {
-    name: 'an array made in a loop and passed to a helper (the pullback got the previous iteration\'s array: NaN)',
-    source: 'function g1(z: number[], c: number): number {\n  return z[0] * c;\n}\n' + fn('@differentiable', 'p: number): number', 'let s = p;\nfor (let i = 0; i < 2; i++) {\n  const d = [0.5 + i];\n  s = g1(d, s);\n}\nreturn s;'),
+    name: "an array made in a loop and passed to a helper (the pullback got the previous iteration's array: NaN)",
+    source:
+      'function g1(z: number[], c: number): number {\n  return z[0] * c;\n}\n' +
+      fn('@differentiable', 'p: number): number', 'let s = p;\nfor (let i = 0; i < 2; i++) {\n  const d = [0.5 + i];\n  s = g1(d, s);\n}\nreturn s;'),
     params: [['p', 'number']],
     result: 'number',
     at: [[1.5]],
   },
   {
-    name: 'a helper\'s array result passed to another helper in a reduction (internal error: no array variable)',
-    source: 'function g0(z: Float64Array): Float64Array {\n  const r = new Float64Array(1);\n  r[0] = z[0] * z[0];\n  return r;\n}\nfunction g1(z: Float64Array, c: number): number {\n  return z[0] * c;\n}\n' + fn('@differentiable', 'a: Float64Array, p: number): number', 'let s = 0;\nfor (let i = 0; i < 2; i++) {\n  const d = g0(a);\n  s += g1(d, p);\n}\nreturn s;'),
-    params: [['a', 'Float64Array', 1], ['p', 'number']],
+    name: "a helper's array result passed to another helper in a reduction (internal error: no array variable)",
+    source:
+      'function g0(z: Float64Array): Float64Array {\n  const r = new Float64Array(1);\n  r[0] = z[0] * z[0];\n  return r;\n}\nfunction g1(z: Float64Array, c: number): number {\n  return z[0] * c;\n}\n' +
+      fn('@differentiable', 'a: Float64Array, p: number): number', 'let s = 0;\nfor (let i = 0; i < 2; i++) {\n  const d = g0(a);\n  s += g1(d, p);\n}\nreturn s;'),
+    params: [
+      ['a', 'Float64Array', 1],
+      ['p', 'number'],
+    ],
     result: 'number',
     at: [[f64(0.7), 1.5]],
   },
   {
     name: 'an array argument evaluated before a reduce in the same call (the array was kept in a second variable: an alias with its own adjoint)',
-    source: 'function g0(z: Float64Array, c: number): number[] {\n  const r: number[] = [Math.sin(1 + z[0]) * c];\n  return r;\n}\n' + fn('@differentiable', 'a: Float64Array): number[]', 'const d0 = g0(a, a.map((v) => v).reduce((acc, w) => acc + w, 1));\na[0] = (a[0] + a[0]) * d0[0];\nreturn [Math.sin(a[0])];'),
+    source:
+      'function g0(z: Float64Array, c: number): number[] {\n  const r: number[] = [Math.sin(1 + z[0]) * c];\n  return r;\n}\n' +
+      fn(
+        '@differentiable',
+        'a: Float64Array): number[]',
+        'const d0 = g0(a, a.map((v) => v).reduce((acc, w) => acc + w, 1));\na[0] = (a[0] + a[0]) * d0[0];\nreturn [Math.sin(a[0])];',
+      ),
     params: [['a', 'Float64Array', 2]],
     result: 'number[]',
     at: [[f64(0.7, -0.4)]],
   },
   {
     name: 'a helper called between two writes in a loop (its pullback saw the array as the iteration started)',
-    source: 'function g0(z: Float64Array, c: number): number {\n  return Math.sin(z[0]) * c;\n}\n' + fn('@differentiable', 'a: Float64Array, p: number): number', 'let s = 0;\nfor (let j = 0; j < 2; j++) {\n  a[0] = a[0] * p;\n  const d = g0(a, p);\n  a[0] = d * s + 1;\n  s = s + d;\n}\nreturn s + a[0];'),
-    params: [['a', 'Float64Array', 1], ['p', 'number']],
+    source:
+      'function g0(z: Float64Array, c: number): number {\n  return Math.sin(z[0]) * c;\n}\n' +
+      fn(
+        '@differentiable',
+        'a: Float64Array, p: number): number',
+        'let s = 0;\nfor (let j = 0; j < 2; j++) {\n  a[0] = a[0] * p;\n  const d = g0(a, p);\n  a[0] = d * s + 1;\n  s = s + d;\n}\nreturn s + a[0];',
+      ),
+    params: [
+      ['a', 'Float64Array', 1],
+      ['p', 'number'],
+    ],
     result: 'number',
     at: [[f64(0.7), 1.3]],
   },
   {
     name: 'a helper called on an array before and after a fill in a loop (both calls shared one read, so the second pullback saw the array before the fill)',
-    source: 'function g0(z: Float64Array, c: number): number {\n  return Math.sin(z[0] / (1 + z[0] * z[0]));\n}\n' + fn('@differentiable', 'a: Float64Array): number', 'for (let i = 0; i < 2; i++) {\n  a.fill(g0(a, 0));\n  const d0 = g0(a, 0);\n  a[0] = (a[0] + 1) * d0;\n}\nreturn a[0];'),
+    source:
+      'function g0(z: Float64Array, c: number): number {\n  return Math.sin(z[0] / (1 + z[0] * z[0]));\n}\n' +
+      fn('@differentiable', 'a: Float64Array): number', 'for (let i = 0; i < 2; i++) {\n  a.fill(g0(a, 0));\n  const d0 = g0(a, 0);\n  a[0] = (a[0] + 1) * d0;\n}\nreturn a[0];'),
     params: [['a', 'Float64Array', 1]],
     result: 'number',
     at: [[f64(0.7)]],
   },
   {
     name: 'a read past the end tested with ?? before a fill (its adjoint, 0, made the gradient element past the end NaN, which the fill summed)',
-    source: fn('@differentiable', 'a: number[], p: number): number', 'a.fill(a[0] * p);\nlet s = 0;\nfor (let i = 0; i < a.length + 1; i++) {\n  const cur = a[i];\n  s += (cur ?? p) * a[0];\n}\nreturn s;'),
-    params: [['a', 'number[]', 2], ['p', 'number']],
+    source: fn(
+      '@differentiable',
+      'a: number[], p: number): number',
+      'a.fill(a[0] * p);\nlet s = 0;\nfor (let i = 0; i < a.length + 1; i++) {\n  const cur = a[i];\n  s += (cur ?? p) * a[0];\n}\nreturn s;',
+    ),
+    params: [
+      ['a', 'number[]', 2],
+      ['p', 'number'],
+    ],
     result: 'number',
     at: [[[0.5, -1.5], 1.3]],
   },
   {
     name: 'a plain array parameter outside wrt written with an active value (f_vjp grew its adjoint before declaring it)',
     source: fn('@differentiable wrt(p)', 'a: number[], p: number): number[]', 'a[0] = (0.25 + a[0]) + p;\nreturn [-(1.5 + a[0])];'),
-    params: [['a', 'number[]', 1], ['p', 'number']],
+    params: [
+      ['a', 'number[]', 1],
+      ['p', 'number'],
+    ],
     wrt: [1],
     result: 'number[]',
     at: [[[-0.93], -2]],
@@ -277,7 +354,11 @@ describe('array programs the property tests once found miscompiled', () => {
 
   // Float32Array arithmetic (values, tangents, adjoints) is float32, so only the value can be compared exactly.
   it('new Float32Array(xs) of a number[] rounds to float32 in both modes (the generated value did not)', () => {
-    const text = textOf({ source: fn('@differentiable', 'a: number[]): number', 'const u = new Float32Array(a);\nreturn u[0];'), params: [['a', 'number[]', 1]], result: 'number' });
+    const text = textOf({
+      source: fn('@differentiable', 'a: number[]): number', 'const u = new Float32Array(a);\nreturn u[0];'),
+      params: [['a', 'number[]', 1]],
+      result: 'number',
+    });
     const { module, original } = compileProgram(text);
     const primal = (original.f as (a: number[]) => number)([0.1]);
     expect(primal).toBe(Math.fround(0.1));
@@ -294,7 +375,11 @@ describe('array programs the property tests once found miscompiled', () => {
       fn('@differentiable', 'p: number, a: number[]): number', 'let s = 0;\nfor (let i = 0; i < 2; i++) {\n  const u = new Float64Array(a);\n  s += u[0] * p;\n}\nreturn s;'),
       // a readonly array argument kept across a reduce in a loop (it was kept in a mutable number[] variable)
       'function g0(z: readonly number[], c: number): number {\n  return z[0] * c;\n}\n' +
-        fn('@differentiable', 'a: number[], b: readonly number[]): number', 'let s = 0;\nfor (let j = 0; j < 2; j++) {\n  s += g0(b, a.reduce((acc, v) => acc + v, 0));\n}\nreturn s;'),
+        fn(
+          '@differentiable',
+          'a: number[], b: readonly number[]): number',
+          'let s = 0;\nfor (let j = 0; j < 2; j++) {\n  s += g0(b, a.reduce((acc, v) => acc + v, 0));\n}\nreturn s;',
+        ),
     ];
     const files: Record<string, string> = {};
     sources.forEach((source, i) => {

@@ -40,7 +40,8 @@ describe('rounding noise (rounding.ts)', () => {
   });
 
   it('keeps equalities the program relies on (a value rounded twice the same way, a Float32Array store read back)', () => {
-    const body = 'const q = new Float32Array(1);\nq[0] = x * 0.25;\nconst r = new Float32Array(1);\nr[0] = x * 0.1;\nreturn (q[0] === x * 0.25 ? 1 : 0) + (r[0] === Math.fround(x * 0.1) ? 2 : 0) + (x * 0.1 === x * 0.1 ? 4 : 0);';
+    const body =
+      'const q = new Float32Array(1);\nq[0] = x * 0.25;\nconst r = new Float32Array(1);\nr[0] = x * 0.1;\nreturn (q[0] === x * 0.25 ? 1 : 0) + (r[0] === Math.fround(x * 0.1) ? 2 : 0) + (x * 0.1 === x * 0.1 ? 4 : 0);';
     expect(noiseOf(body, 3, 0)).toBe(0);
   });
 });
@@ -52,7 +53,11 @@ describe('the scalar checks (check-program.ts)', () => {
     wrt: [0, 1],
     params: 2,
   };
-  const at = [[0.3, 1.7], [-1.1, 0.4], [0.9, -1.3]];
+  const at = [
+    [0.3, 1.7],
+    [-1.1, 0.4],
+    [0.9, -1.3],
+  ];
 
   it('pass a program that cancels huge terms, which the fixed 1e-10 and 1e-5 cannot judge', () => {
     const stats = newStats();
@@ -70,7 +75,6 @@ describe('the scalar checks (check-program.ts)', () => {
   ])('fail the same program with %s', (_, edit) => {
     expect(() => checkText(text, 1, newStats(), at, edit)).toThrow(/disagree/);
   });
-
 });
 
 describe('the array checks (check-array-program.ts)', () => {
@@ -100,7 +104,10 @@ describe('the array checks (check-array-program.ts)', () => {
     lengths: [4, 0],
     result: 'number',
   };
-  const at = [[Float64Array.from([-1.5, 0.99, -1.78, 1.32]), -1.7], [Float64Array.from([0.5, -1.2, 1.9, -0.3]), 0.8]];
+  const at = [
+    [Float64Array.from([-1.5, 0.99, -1.78, 1.32]), -1.7],
+    [Float64Array.from([0.5, -1.2, 1.9, -0.3]), 0.8],
+  ];
 
   it('pass a program that cancels huge terms, which the fixed 1e-10 cannot judge', () => {
     const stats = newArrayStats();

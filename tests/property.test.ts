@@ -73,11 +73,21 @@ describe('random programs of the supported subset', () => {
 
 /** Shrunk counterexamples of earlier runs: `f(params)` with `body`, checked at `at`. */
 const regressions: readonly { readonly name: string; readonly params: string[]; readonly body: string; readonly at: number[][] }[] = [
-  { name: 'a let declared in an if block, counted by a do-while (forward lost the declaration)', params: ['x'], body: 'if (x > 0) {\n    let k = 0;\n    do {\n      k++;\n    } while (k < 1);\n  }\n  return x;', at: [[0.5], [-0.5]] },
+  {
+    name: 'a let declared in an if block, counted by a do-while (forward lost the declaration)',
+    params: ['x'],
+    body: 'if (x > 0) {\n    let k = 0;\n    do {\n      k++;\n    } while (k < 1);\n  }\n  return x;',
+    at: [[0.5], [-0.5]],
+  },
   { name: 'x **= 2 (forward read the updated x)', params: ['x'], body: 'x **= 2;\n  return x;', at: [[1.5]] },
   { name: 's *= x in a loop (forward read the updated s)', params: ['x'], body: 'let s = 1;\n  for (let i = 0; i < 3; i++) s *= x;\n  return s;', at: [[0.7]] },
   { name: '0.1 * (x * y) keeps its grouping (the value changed in the last bit)', params: ['x', 'y'], body: 'return 0.1 * (x * y);', at: [[1.5, 0.7]] },
-  { name: 'a do-while condition with && and a call (forward declared its temporary inside the body)', params: ['x'], body: 'let k = 0;\n  do {\n    k++;\n  } while (k < 2 && Math.trunc(k) <= x);\n  return x;', at: [[0.5], [1.5]] },
+  {
+    name: 'a do-while condition with && and a call (forward declared its temporary inside the body)',
+    params: ['x'],
+    body: 'let k = 0;\n  do {\n    k++;\n  } while (k < 2 && Math.trunc(k) <= x);\n  return x;',
+    at: [[0.5], [1.5]],
+  },
   { name: 'an overwritten variable whose adjoint is zero (reverse read x_bar before declaring it)', params: ['x'], body: 'x = x + x * x;\n  return 0 * x;', at: [[0.5]] },
   { name: 'a folded constant -0 keeps its sign (atan2 flipped from -π to π)', params: ['x'], body: 'const r = Math.round(-0.4);\n  return x + Math.atan2(r, -1);', at: [[0.7]] },
   { name: 'a local constant -0 keeps its sign', params: ['x'], body: 'const z = -0;\n  return Math.atan2(z, -1) * x;', at: [[0.7]] },
@@ -105,7 +115,11 @@ describe('a helper with more active number parameters than any fixed set of regi
 
   it(`${N} parameters: f_jvp, f_vjp and f_grad agree with finite differences and with each other`, () => {
     const stats = newStats();
-    const at = [[0.7, -0.4], [1.3, 0.9], [-0.6, 1.8]];
+    const at = [
+      [0.7, -0.4],
+      [1.3, 0.9],
+      [-0.6, 1.8],
+    ];
     checkText({ files: { '/src/main.ts': source }, wrt: [0, 1], params: 2 }, SEED, stats, at);
     expect(stats.checked).toBe(at.length);
   });

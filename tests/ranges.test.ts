@@ -69,7 +69,8 @@ describe.each(numeric.map((r) => [r.name, r] as const))('rule %s', (name, r) => 
         const combos = ops.reduce<number[][]>((acc, o) => acc.flatMap((c) => o.values.map((v) => [...c, v])), [[]]);
         for (const args of combos) {
           const v = r.evaluate(args) as number;
-          if (!inRange(v, out) && !excused(name, args, v)) throw new Error(`${name}(${args.join(', ')}) = ${v}, outside ${JSON.stringify(out)} claimed for ${JSON.stringify(ops.map((o) => o.range))}`);
+          if (!inRange(v, out) && !excused(name, args, v))
+            throw new Error(`${name}(${args.join(', ')}) = ${v}, outside ${JSON.stringify(out)} claimed for ${JSON.stringify(ops.map((o) => o.range))}`);
         }
       }),
       { numRuns: 300, seed: SEED },

@@ -84,9 +84,11 @@ describe.each(rules.map((r) => [r.name, r] as const))('rule %s from 1e-200 to 1e
     const failures: string[] = [];
     for (const arity of arities) {
       const args = Array.from({ length: arity }, (_, i) => b.id(`a${i}`));
-      const partials = partialsOf(r, args.map(() => true), (i) => (i < 0 ? b.id('y') : args[i])).map(
-        (p) => new Function(...args.map((_, i) => `a${i}`), 'y', `return (${printExpression(p)});`) as (...v: number[]) => number,
-      );
+      const partials = partialsOf(
+        r,
+        args.map(() => true),
+        (i) => (i < 0 ? b.id('y') : args[i]),
+      ).map((p) => new Function(...args.map((_, i) => `a${i}`), 'y', `return (${printExpression(p)});`) as (...v: number[]) => number);
       const f = (xs: readonly number[]) => r.evaluate(xs) as number;
       for (const p of pointsOf(r, arity)) {
         const y = f(p);

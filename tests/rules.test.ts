@@ -58,8 +58,7 @@ describe('the rule table', () => {
   });
 
   it('accepts every Math function listed in issue 2, and the Math constants', () => {
-    const listed =
-      'sin cos tan asin acos atan atan2 sinh cosh tanh asinh acosh atanh exp expm1 log log1p log2 log10 sqrt cbrt pow hypot abs max min sign floor ceil round trunc';
+    const listed = 'sin cos tan asin acos atan atan2 sinh cosh tanh asinh acosh atanh exp expm1 log log1p log2 log10 sqrt cbrt pow hypot abs max min sign floor ceil round trunc';
     expect(listed.split(' ').filter((fn) => !mathFunctions.has(fn))).toEqual([]);
     const numeric = Object.getOwnPropertyNames(Math).filter((k) => typeof (Math as any)[k] === 'number');
     expect([...mathConstants.keys()].sort()).toEqual(numeric.sort());
@@ -106,7 +105,10 @@ describe.each(rules.map((r) => [r.name, r] as const))('rule %s', (name, r) => {
       const run = compileExpr(r.primal(ops), arity);
       for (const p of pointsOf(arity)) {
         const dyadic = p.map((x) => (Number.isFinite(x) ? Math.round(x * 64) / 64 : x));
-        const printed = run(dyadic.map((x) => x + 1), 1);
+        const printed = run(
+          dyadic.map((x) => x + 1),
+          1,
+        );
         const expected = r.evaluate(dyadic);
         if (r.result === 'boolean') expect({ p: dyadic, v: Boolean(printed) }).toEqual({ p: dyadic, v: expected });
         // `+ 0`: the operand trick cannot carry the sign of a zero.
@@ -169,7 +171,10 @@ describe.each(rules.map((r) => [r.name, r] as const))('rule %s', (name, r) => {
             const y = r.evaluate(p) as number;
             for (let i = 0; i < arity; i++) {
               const want = active[i] ? direct[i](p, y) : 0;
-              const got = viaTable[i](p.map((a) => a + shift), y + shift);
+              const got = viaTable[i](
+                p.map((a) => a + shift),
+                y + shift,
+              );
               if (!(relErr(got, want) <= 1e-12)) throw new Error(`${name} partialsOf ∂${i} (mask ${mask}, shift ${shift}) at (${p.join(', ')}): ${got}, direct partial ${want}`);
             }
           }
@@ -190,9 +195,26 @@ function mathFunctionFor(name: string): string | undefined {
 const booleanRules = new Set(['lt', 'le', 'gt', 'ge', 'eq', 'ne', 'not', 'and', 'or', 'truthy', 'isnan', 'isfinite', 'isinteger', 'nullish', 'isundefined']);
 
 const infix: Record<string, string> = {
-  add: '+', sub: '-', mul: '*', div: '/', mod: '%', pow: '**',
-  bitand: '&', bitor: '|', bitxor: '^', shl: '<<', shr: '>>', ushr: '>>>',
-  lt: '<', le: '<=', gt: '>', ge: '>=', eq: '===', ne: '!==', and: '&&', or: '||',
+  add: '+',
+  sub: '-',
+  mul: '*',
+  div: '/',
+  mod: '%',
+  pow: '**',
+  bitand: '&',
+  bitor: '|',
+  bitxor: '^',
+  shl: '<<',
+  shr: '>>',
+  ushr: '>>>',
+  lt: '<',
+  le: '<=',
+  gt: '>',
+  ge: '>=',
+  eq: '===',
+  ne: '!==',
+  and: '&&',
+  or: '||',
 };
 // A number used as a boolean value is `!!x` (a condition prints it as x: `if (x)`).
 const prefix: Record<string, string> = { neg: '-', not: '!', bitnot: '~', truthy: '!!' };

@@ -8,7 +8,11 @@ describe('the classic examples', () => {
     });
     expect(diagnostics).toEqual([]);
     const m = loadModule(files[0].text);
-    for (const [x, y] of [[3, 2], [-1.5, 0.25], [0, 7]]) {
+    for (const [x, y] of [
+      [3, 2],
+      [-1.5, 0.25],
+      [0, 7],
+    ]) {
       const g = m.f_grad(x, y);
       expect(g.value).toBe((x + y) * (x - y));
       expect(g.grads[0]).toBe(2 * x);

@@ -129,4 +129,3 @@ export function gmmGradient(
   g.value = constant + slse - n * lseAlphas + logWishartPrior(d, k, wishartGamma, wishartM, sumQs, qDiags, icf);
   return g;
 }
-

@@ -50,7 +50,16 @@ export function pendulumGradient(theta0: number, omega0: number, damping: number
 }
 
 /** Forward mode along (dθ0, dω0, dc): returns the directional derivative, leaves the value in `value[0]`. */
-export function pendulumDirectional(theta0: number, omega0: number, damping: number, steps: number, dtheta0: number, domega0: number, ddamping: number, value: Float64Array): number {
+export function pendulumDirectional(
+  theta0: number,
+  omega0: number,
+  damping: number,
+  steps: number,
+  dtheta0: number,
+  domega0: number,
+  ddamping: number,
+  value: Float64Array,
+): number {
   let theta = theta0;
   let omega = omega0;
   let dtheta = dtheta0;

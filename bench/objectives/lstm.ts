@@ -12,15 +12,7 @@
  *
  * @differentiable wrt(mainParams, extraParams)
  */
-export function lstmObjective(
-  l: number,
-  c: number,
-  b: number,
-  mainParams: Float64Array,
-  extraParams: Float64Array,
-  state: Float64Array,
-  sequence: Float64Array,
-): number {
+export function lstmObjective(l: number, c: number, b: number, mainParams: Float64Array, extraParams: Float64Array, state: Float64Array, sequence: Float64Array): number {
   const s = state.slice();
   const input = new Float64Array(b);
   const ypred = new Float64Array(b);

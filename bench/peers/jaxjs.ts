@@ -61,7 +61,10 @@ export function jaxMlp(jax: Jax, xs: Float64Array, ys: Float64Array, nIn: number
   const f = (p: any, x: any, y: any) => {
     const z = np.matmul(x, np.matrixTranspose(p.w1)).add(p.b1);
     const h = np.tanh(z);
-    const out = np.matmul(h, p.w2.reshape([nHidden, 1])).reshape([batch]).add(p.b2);
+    const out = np
+      .matmul(h, p.w2.reshape([nHidden, 1]))
+      .reshape([batch])
+      .add(p.b2);
     const r = out.sub(y);
     return r.ref.mul(r).mean();
   };

@@ -62,7 +62,10 @@ export function tfMlp(tf: Tf, xs: Float64Array, ys: Float64Array, nIn: number): 
   const ysT = tf.tensor1d(new Float32Array(ys));
   const f = (w1: TF.Tensor, b1: TF.Tensor, w2: TF.Tensor, b2: TF.Tensor): TF.Scalar => {
     const h = tf.tanh(tf.matMul(xsT, w1 as TF.Tensor2D, false, true).add(b1));
-    const out = tf.matMul(h, (w2 as TF.Tensor1D).reshape([-1, 1]) as TF.Tensor2D).reshape([batch]).add(b2);
+    const out = tf
+      .matMul(h, (w2 as TF.Tensor1D).reshape([-1, 1]) as TF.Tensor2D)
+      .reshape([batch])
+      .add(b2);
     const r = out.sub(ysT);
     return r.square().mean();
   };
@@ -71,7 +74,12 @@ export function tfMlp(tf: Tf, xs: Float64Array, ys: Float64Array, nIn: number): 
     run: (p) =>
       tf.tidy(() => {
         const nHidden = p.b1.length;
-        const { value, grads } = vg([tf.tensor2d(new Float32Array(p.w1), [nHidden, nIn]), tf.tensor1d(new Float32Array(p.b1)), tf.tensor1d(new Float32Array(p.w2)), tf.scalar(p.b2)]);
+        const { value, grads } = vg([
+          tf.tensor2d(new Float32Array(p.w1), [nHidden, nIn]),
+          tf.tensor1d(new Float32Array(p.b1)),
+          tf.tensor1d(new Float32Array(p.w2)),
+          tf.scalar(p.b2),
+        ]);
         return { value: value.dataSync()[0], grads: grads.map((g) => g.dataSync() as Float32Array) };
       }),
     dispose: () => tf.dispose([xsT, ysT]),
@@ -90,7 +98,10 @@ export function tfPendulum(tf: Tf, steps: number): (theta0: number, omega0: numb
       omega = omega.add(alpha.mul(dt));
       theta = theta.add(omega.mul(dt));
     }
-    return omega.square().mul(0.5).add(tf.scalar(1).sub(tf.cos(theta)).mul(g)) as TF.Scalar;
+    return omega
+      .square()
+      .mul(0.5)
+      .add(tf.scalar(1).sub(tf.cos(theta)).mul(g)) as TF.Scalar;
   };
   const vg = tf.valueAndGrads(f);
   return (theta0, omega0, damping) =>

@@ -62,7 +62,8 @@ export function ratioPlot(cases: readonly CaseResult[], title: string): string {
       if (m === 1 || x <= 20) grid.push(`<text x="${X(x).toFixed(1)}" y="${top - 10}" text-anchor="middle" fill="#666666">${x}×</text>`);
     }
   }
-  for (const t of [2, 4, 7]) grid.push(`<line x1="${X(t).toFixed(1)}" y1="${top - 6}" x2="${X(t).toFixed(1)}" y2="${y}" stroke="#d62728" stroke-dasharray="3,3" stroke-opacity="0.6"/>`);
+  for (const t of [2, 4, 7])
+    grid.push(`<line x1="${X(t).toFixed(1)}" y1="${top - 6}" x2="${X(t).toFixed(1)}" y2="${y}" stroke="#d62728" stroke-dasharray="3,3" stroke-opacity="0.6"/>`);
   grid.push(`<line x1="${X(1).toFixed(1)}" y1="${top - 6}" x2="${X(1).toFixed(1)}" y2="${y}" stroke="#444444"/>`);
   const legend = (Object.keys(colours) as Origin[])
     .filter((o) => o !== 'primal')

@@ -71,10 +71,7 @@ export function writeTree(dir: string, count: number): number {
     const gdir = path.join(dir, `group${group}`);
     fs.mkdirSync(gdir, { recursive: true });
     if (file === 0)
-      fs.writeFileSync(
-        path.join(gdir, 'shared.ts'),
-        `export function shared${group}(a: number, b: number): number {\n  return Math.exp(-a * a) + b * Math.tanh(a);\n}\n`,
-      );
+      fs.writeFileSync(path.join(gdir, 'shared.ts'), `export function shared${group}(a: number, b: number): number {\n  return Math.exp(-a * a) + b * Math.tanh(a);\n}\n`);
     let text = `import { shared${group} } from './shared';\n\n`;
     for (let k = 0; k < perFile && f * perFile + k < count; k++) text += marked(group, file, k) + '\n';
     lines += text.split('\n').length;
@@ -95,7 +92,14 @@ export function writeLongFunction(dir: string, lines: number): number {
     if (k % 25 === 24) {
       body.push(`  for (let i = 0; i < x.length; i++) {`, `    a${k % 8} += a${(k + 5) % 8} * x[i] * 0.001;`, `  }`);
     } else {
-      const op = k % 4 === 0 ? `Math.sin(a${(k + 1) % 8})` : k % 4 === 1 ? `a${(k + 2) % 8} * a${(k + 3) % 8}` : k % 4 === 2 ? `Math.exp(-a${(k + 4) % 8} * a${(k + 4) % 8})` : `Math.sqrt(1 + a${(k + 6) % 8} * a${(k + 6) % 8})`;
+      const op =
+        k % 4 === 0
+          ? `Math.sin(a${(k + 1) % 8})`
+          : k % 4 === 1
+            ? `a${(k + 2) % 8} * a${(k + 3) % 8}`
+            : k % 4 === 2
+              ? `Math.exp(-a${(k + 4) % 8} * a${(k + 4) % 8})`
+              : `Math.sqrt(1 + a${(k + 6) % 8} * a${(k + 6) % 8})`;
       body.push(`  a${k % 8} = 0.5 * a${k % 8} + 0.25 * ${op} + x[${k % 16}] * ${(0.001 * ((k % 97) + 1)).toFixed(3)};`);
     }
     k++;
@@ -172,7 +176,9 @@ export function measureBuildScaling(cli: string, workDir: string, quick: boolean
   if (trees.length >= 2) {
     const a = trees[0];
     const b = trees[trees.length - 1];
-    notes.push(`functions: ${a.functions} → ${b.functions} (×${b.functions / a.functions}) took ×${(b.ms / a.ms).toFixed(1)} the time; marginal cost ${((b.ms - a.ms) / (b.functions - a.functions)).toFixed(1)} ms per function`);
+    notes.push(
+      `functions: ${a.functions} → ${b.functions} (×${b.functions / a.functions}) took ×${(b.ms / a.ms).toFixed(1)} the time; marginal cost ${((b.ms - a.ms) / (b.functions - a.functions)).toFixed(1)} ms per function`,
+    );
   }
   notes.push('each build is one `node dist/cli/main.js build <dir>` child process on a fresh tree, wall clock, including Node start-up and loading TypeScript');
   return { rows, lineGrowth, notes };

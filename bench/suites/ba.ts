@@ -17,9 +17,24 @@ import { variant, type Case, type Variant } from '../harness/types';
 type Grads = [Float64Array, Float64Array, number];
 interface Generated {
   reprojectionError_jacobian(cam: Float64Array, point: Float64Array, w: number, fx: number, fy: number): Float64Array[];
-  reprojectionError_vjp(cam: Float64Array, point: Float64Array, w: number, fx: number, fy: number, ct: number[], out?: { value: number[]; grads: Grads }): { value: number[]; grads: Grads };
+  reprojectionError_vjp(
+    cam: Float64Array,
+    point: Float64Array,
+    w: number,
+    fx: number,
+    fy: number,
+    ct: number[],
+    out?: { value: number[]; grads: Grads },
+  ): { value: number[]; grads: Grads };
   reprojectionError_jvp(
-    cam: Float64Array, point: Float64Array, w: number, fx: number, fy: number, dcam: Float64Array, dpoint: Float64Array, dw: number,
+    cam: Float64Array,
+    point: Float64Array,
+    w: number,
+    fx: number,
+    fy: number,
+    dcam: Float64Array,
+    dpoint: Float64Array,
+    dw: number,
     out?: { value: number[]; tangent: number[] },
   ): { value: number[]; tangent: number[] };
   weightError_grad(w: number, out?: { value: number; grads: [number] }): { value: number; grads: [number] };
@@ -75,9 +90,7 @@ export const suite: Suite = {
   async cases(options: SuiteOptions): Promise<Case[]> {
     const nObs = options.quick ? 1000 : 4000;
     const problem = makeProblem(20, 1000, nObs);
-    const sources: Array<[string, typeof natural, Loaded<Generated>]> = [
-      ['ba', natural, loadGenerated<Generated>('ba')],
-    ];
+    const sources: Array<[string, typeof natural, Loaded<Generated>]> = [['ba', natural, loadGenerated<Generated>('ba')]];
     return sources.map(([objective, src, gen]) => baCase(objective, src, gen, problem, nObs));
   },
 };
@@ -182,7 +195,12 @@ function baCase(objective: string, src: typeof natural, gen: Loaded<Generated>, 
   };
   const copy = (a: Float64Array) => Float64Array.from(a);
   const variants: Variant[] = [
-    variant({ name: 'primal (all residuals)', mode: 'primal', origin: 'primal', run: () => src.bundleAdjustmentResiduals(cams, points, weights, obsCam, obsPoint, feats, reproj, wErr) }),
+    variant({
+      name: 'primal (all residuals)',
+      mode: 'primal',
+      origin: 'primal',
+      run: () => src.bundleAdjustmentResiduals(cams, points, weights, obsCam, obsPoint, feats, reproj, wErr),
+    }),
     variant({ name: 'ts-adc f_jacobian', mode: 'jacobian', origin: 'ts-adc', skip: missing(gen), run: viaJacobian, derivative: copy }),
     variant({ name: 'ts-adc 2× vjp (out)', mode: 'jacobian', origin: 'ts-adc', skip: missing(gen), run: viaVjp, derivative: copy, tape: true }),
     variant({ name: 'ts-adc 15× jvp (out)', mode: 'jacobian', origin: 'ts-adc', skip: missing(gen), run: viaJvp, derivative: copy }),

@@ -15,12 +15,31 @@ import { variant, type Case, type Variant } from '../harness/types';
 type Grads = [Float64Array, Float64Array, Float64Array];
 interface Generated {
   gmmObjective_grad(
-    d: number, k: number, n: number, alphas: Float64Array, means: Float64Array, icf: Float64Array, x: Float64Array, gamma: number, m: number,
+    d: number,
+    k: number,
+    n: number,
+    alphas: Float64Array,
+    means: Float64Array,
+    icf: Float64Array,
+    x: Float64Array,
+    gamma: number,
+    m: number,
     out?: { value: number; grads: Grads },
   ): { value: number; grads: Grads };
   gmmObjective_jvp(
-    d: number, k: number, n: number, alphas: Float64Array, means: Float64Array, icf: Float64Array, x: Float64Array, gamma: number, m: number,
-    dalphas: Float64Array, dmeans: Float64Array, dicf: Float64Array, out?: { value: number; tangent: number },
+    d: number,
+    k: number,
+    n: number,
+    alphas: Float64Array,
+    means: Float64Array,
+    icf: Float64Array,
+    x: Float64Array,
+    gamma: number,
+    m: number,
+    dalphas: Float64Array,
+    dmeans: Float64Array,
+    dicf: Float64Array,
+    out?: { value: number; tangent: number },
   ): { value: number; tangent: number };
 }
 
@@ -69,7 +88,15 @@ export const suite: Suite = {
       const variants: Variant[] = [
         variant({ name: 'primal', mode: 'primal', origin: 'primal', run: f }),
         variant({ name: 'ts-adc grad (out)', mode: 'reverse', origin: 'ts-adc', skip: missing(gen), run: () => grad(out), derivative: (r) => flatten(r.grads), tape: true }),
-        variant({ name: 'ts-adc grad', mode: 'reverse', origin: 'ts-adc', skip: missing(gen), skipIfSlow: 'ts-adc grad (out)', run: () => grad(), derivative: (r) => flatten(r.grads) }),
+        variant({
+          name: 'ts-adc grad',
+          mode: 'reverse',
+          origin: 'ts-adc',
+          skip: missing(gen),
+          skipIfSlow: 'ts-adc grad (out)',
+          run: () => grad(),
+          derivative: (r) => flatten(r.grads),
+        }),
         variant({
           name: 'ts-adc jvp (out)',
           mode: 'forward',
@@ -78,7 +105,13 @@ export const suite: Suite = {
           run: () => m!.gmmObjective_jvp(d, k, n, alphas, means, icf, x, gamma, wishartM, dA, dM, dI, jvpOut),
           derivative: (r) => [r.tangent],
         }),
-        variant({ name: 'hand grad', mode: 'reverse', origin: 'hand', run: () => gmmGradient(d, k, n, alphas, means, icf, x, gamma, wishartM, hand), derivative: (r) => flatten([r.alphas, r.means, r.icf]) }),
+        variant({
+          name: 'hand grad',
+          mode: 'reverse',
+          origin: 'hand',
+          run: () => gmmGradient(d, k, n, alphas, means, icf, x, gamma, wishartM, hand),
+          derivative: (r) => flatten([r.alphas, r.means, r.icf]),
+        }),
         skipped('tfjs valueAndGrad', 'reverse', 'tfjs', 'not written for GMM'),
       ];
       if (params.length <= 200) variants.push(variant({ name: 'central FD', mode: 'reverse', origin: 'fd', run: () => fdGradient(f, params, fd), derivative: (r) => r }));

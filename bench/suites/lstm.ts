@@ -13,12 +13,26 @@ import { variant, type Case, type Variant } from '../harness/types';
 type Grads = [Float64Array, Float64Array];
 interface Generated {
   lstmObjective_grad(
-    l: number, c: number, b: number, mainParams: Float64Array, extraParams: Float64Array, state: Float64Array, sequence: Float64Array,
+    l: number,
+    c: number,
+    b: number,
+    mainParams: Float64Array,
+    extraParams: Float64Array,
+    state: Float64Array,
+    sequence: Float64Array,
     out?: { value: number; grads: Grads },
   ): { value: number; grads: Grads };
   lstmObjective_jvp(
-    l: number, c: number, b: number, mainParams: Float64Array, extraParams: Float64Array, state: Float64Array, sequence: Float64Array,
-    dmain: Float64Array, dextra: Float64Array, out?: { value: number; tangent: number },
+    l: number,
+    c: number,
+    b: number,
+    mainParams: Float64Array,
+    extraParams: Float64Array,
+    state: Float64Array,
+    sequence: Float64Array,
+    dmain: Float64Array,
+    dextra: Float64Array,
+    out?: { value: number; tangent: number },
   ): { value: number; tangent: number };
 }
 
@@ -48,9 +62,31 @@ export const suite: Suite = {
     const fd = new Float64Array(params.length);
     const variants: Variant[] = [
       variant({ name: 'primal', mode: 'primal', origin: 'primal', run: f }),
-      variant({ name: 'ts-adc grad', mode: 'reverse', origin: 'ts-adc', skip: missing(gen), run: () => m!.lstmObjective_grad(l, c, b, mainParams, extraParams, state, sequence), derivative: (r) => flatten(r.grads) }),
-      variant({ name: 'ts-adc grad (out)', mode: 'reverse', origin: 'ts-adc', skip: missing(gen), run: () => m!.lstmObjective_grad(l, c, b, mainParams, extraParams, state, sequence, out), derivative: (r) => flatten(r.grads), tape: true }),
-      variant({ name: 'ts-adc jvp (out)', mode: 'forward', origin: 'ts-adc', skip: missing(gen), run: () => m!.lstmObjective_jvp(l, c, b, mainParams, extraParams, state, sequence, dMain, dExtra, jvpOut), derivative: (r) => [r.tangent] }),
+      variant({
+        name: 'ts-adc grad',
+        mode: 'reverse',
+        origin: 'ts-adc',
+        skip: missing(gen),
+        run: () => m!.lstmObjective_grad(l, c, b, mainParams, extraParams, state, sequence),
+        derivative: (r) => flatten(r.grads),
+      }),
+      variant({
+        name: 'ts-adc grad (out)',
+        mode: 'reverse',
+        origin: 'ts-adc',
+        skip: missing(gen),
+        run: () => m!.lstmObjective_grad(l, c, b, mainParams, extraParams, state, sequence, out),
+        derivative: (r) => flatten(r.grads),
+        tape: true,
+      }),
+      variant({
+        name: 'ts-adc jvp (out)',
+        mode: 'forward',
+        origin: 'ts-adc',
+        skip: missing(gen),
+        run: () => m!.lstmObjective_jvp(l, c, b, mainParams, extraParams, state, sequence, dMain, dExtra, jvpOut),
+        derivative: (r) => [r.tangent],
+      }),
       skipped('hand grad', 'reverse', 'hand', 'not written (reference: central differences)'),
       skipped('tfjs valueAndGrad', 'reverse', 'tfjs', 'not written for LSTM'),
       variant({ name: 'central FD', mode: 'reverse', origin: 'fd', run: () => fdGradient(f, params, fd), derivative: (r) => r }),

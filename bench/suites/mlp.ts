@@ -15,10 +15,27 @@ import { jaxMlp, loadJaxjs } from '../peers/jaxjs';
 
 type Grads = [Float64Array, Float64Array, Float64Array, number];
 interface Generated {
-  mlpLoss_grad(w1: Float64Array, b1: Float64Array, w2: Float64Array, b2: number, xs: Float64Array, ys: Float64Array, out?: { value: number; grads: Grads }): { value: number; grads: Grads };
+  mlpLoss_grad(
+    w1: Float64Array,
+    b1: Float64Array,
+    w2: Float64Array,
+    b2: number,
+    xs: Float64Array,
+    ys: Float64Array,
+    out?: { value: number; grads: Grads },
+  ): { value: number; grads: Grads };
   mlpLoss_jvp(
-    w1: Float64Array, b1: Float64Array, w2: Float64Array, b2: number, xs: Float64Array, ys: Float64Array,
-    dw1: Float64Array, db1: Float64Array, dw2: Float64Array, db2: number, out?: { value: number; tangent: number },
+    w1: Float64Array,
+    b1: Float64Array,
+    w2: Float64Array,
+    b2: number,
+    xs: Float64Array,
+    ys: Float64Array,
+    dw1: Float64Array,
+    db1: Float64Array,
+    dw2: Float64Array,
+    db2: number,
+    out?: { value: number; tangent: number },
   ): { value: number; tangent: number };
 }
 
@@ -57,10 +74,38 @@ export const suite: Suite = {
     };
     const variants: Variant[] = [
       variant({ name: 'primal', mode: 'primal', origin: 'primal', run: f }),
-      variant({ name: 'ts-adc grad', mode: 'reverse', origin: 'ts-adc', skip: missing(gen), run: () => m!.mlpLoss_grad(w1, b1, w2, params[b2Index], xs, ys), derivative: (r) => flatten(r.grads) }),
-      variant({ name: 'ts-adc grad (out)', mode: 'reverse', origin: 'ts-adc', skip: missing(gen), run: () => m!.mlpLoss_grad(w1, b1, w2, params[b2Index], xs, ys, out), derivative: (r) => flatten(r.grads), tape: true }),
-      variant({ name: 'ts-adc jvp (out)', mode: 'forward', origin: 'ts-adc', skip: missing(gen), run: () => m!.mlpLoss_jvp(w1, b1, w2, params[b2Index], xs, ys, dw1, db1, dw2, db2, jvpOut), derivative: (r) => [r.tangent] }),
-      variant({ name: 'hand grad', mode: 'reverse', origin: 'hand', run: () => mlpGradient(w1, b1, w2, params[b2Index], xs, ys, hand), derivative: (r) => flatten([r.w1, r.b1, r.w2, r.b2]) }),
+      variant({
+        name: 'ts-adc grad',
+        mode: 'reverse',
+        origin: 'ts-adc',
+        skip: missing(gen),
+        run: () => m!.mlpLoss_grad(w1, b1, w2, params[b2Index], xs, ys),
+        derivative: (r) => flatten(r.grads),
+      }),
+      variant({
+        name: 'ts-adc grad (out)',
+        mode: 'reverse',
+        origin: 'ts-adc',
+        skip: missing(gen),
+        run: () => m!.mlpLoss_grad(w1, b1, w2, params[b2Index], xs, ys, out),
+        derivative: (r) => flatten(r.grads),
+        tape: true,
+      }),
+      variant({
+        name: 'ts-adc jvp (out)',
+        mode: 'forward',
+        origin: 'ts-adc',
+        skip: missing(gen),
+        run: () => m!.mlpLoss_jvp(w1, b1, w2, params[b2Index], xs, ys, dw1, db1, dw2, db2, jvpOut),
+        derivative: (r) => [r.tangent],
+      }),
+      variant({
+        name: 'hand grad',
+        mode: 'reverse',
+        origin: 'hand',
+        run: () => mlpGradient(w1, b1, w2, params[b2Index], xs, ys, hand),
+        derivative: (r) => flatten([r.w1, r.b1, r.w2, r.b2]),
+      }),
     ];
     if (typeof tf === 'string') variants.push(skipped('tfjs valueAndGrads', 'reverse', 'tfjs', tf));
     else {

@@ -12,7 +12,16 @@ import { loadTfjs, tfPendulum } from '../peers/tfjs';
 type Grads = [number, number, number];
 interface Generated {
   pendulumEnergy_grad(theta0: number, omega0: number, damping: number, steps: number, out?: { value: number; grads: Grads }): { value: number; grads: Grads };
-  pendulumEnergy_jvp(theta0: number, omega0: number, damping: number, steps: number, dtheta0: number, domega0: number, ddamping: number, out?: { value: number; tangent: number }): { value: number; tangent: number };
+  pendulumEnergy_jvp(
+    theta0: number,
+    omega0: number,
+    damping: number,
+    steps: number,
+    dtheta0: number,
+    domega0: number,
+    ddamping: number,
+    out?: { value: number; tangent: number },
+  ): { value: number; tangent: number };
 }
 
 export const suite: Suite = {
@@ -33,9 +42,31 @@ export const suite: Suite = {
     const handGrad = () => Float64Array.from(pendulumGradient(p[0], p[1], p[2], steps, hand).grads);
     const variants: Variant[] = [
       variant({ name: 'primal', mode: 'primal', origin: 'primal', run: f }),
-      variant({ name: 'ts-adc grad', mode: 'reverse', origin: 'ts-adc', skip: missing(gen), run: () => m!.pendulumEnergy_grad(p[0], p[1], p[2], steps), derivative: (r) => r.grads }),
-      variant({ name: 'ts-adc grad (out)', mode: 'reverse', origin: 'ts-adc', skip: missing(gen), run: () => m!.pendulumEnergy_grad(p[0], p[1], p[2], steps, out), derivative: (r) => r.grads, tape: true }),
-      variant({ name: 'ts-adc jvp (out)', mode: 'forward', origin: 'ts-adc', skip: missing(gen), run: () => m!.pendulumEnergy_jvp(p[0], p[1], p[2], steps, v[0], v[1], v[2], jvpOut), derivative: (r) => [r.tangent] }),
+      variant({
+        name: 'ts-adc grad',
+        mode: 'reverse',
+        origin: 'ts-adc',
+        skip: missing(gen),
+        run: () => m!.pendulumEnergy_grad(p[0], p[1], p[2], steps),
+        derivative: (r) => r.grads,
+      }),
+      variant({
+        name: 'ts-adc grad (out)',
+        mode: 'reverse',
+        origin: 'ts-adc',
+        skip: missing(gen),
+        run: () => m!.pendulumEnergy_grad(p[0], p[1], p[2], steps, out),
+        derivative: (r) => r.grads,
+        tape: true,
+      }),
+      variant({
+        name: 'ts-adc jvp (out)',
+        mode: 'forward',
+        origin: 'ts-adc',
+        skip: missing(gen),
+        run: () => m!.pendulumEnergy_jvp(p[0], p[1], p[2], steps, v[0], v[1], v[2], jvpOut),
+        derivative: (r) => [r.tangent],
+      }),
       variant({ name: 'hand grad', mode: 'reverse', origin: 'hand', run: () => pendulumGradient(p[0], p[1], p[2], steps, hand), derivative: (r) => r.grads }),
       variant({ name: 'hand jvp', mode: 'forward', origin: 'hand', run: () => pendulumDirectional(p[0], p[1], p[2], steps, v[0], v[1], v[2], value), derivative: (r) => [r] }),
     ];

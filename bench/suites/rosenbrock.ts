@@ -36,7 +36,15 @@ export const suite: Suite = {
       const variants: Variant[] = [
         variant({ name: 'primal', mode: 'primal', origin: 'primal', run: () => rosenbrock(x) }),
         variant({ name: 'ts-adc grad', mode: 'reverse', origin: 'ts-adc', skip: missing(gen), run: () => m!.rosenbrock_grad(x), derivative: (r) => r.grads[0] }),
-        variant({ name: 'ts-adc grad (out)', mode: 'reverse', origin: 'ts-adc', skip: missing(gen), run: () => m!.rosenbrock_grad(x, out), derivative: (r) => r.grads[0], tape: true }),
+        variant({
+          name: 'ts-adc grad (out)',
+          mode: 'reverse',
+          origin: 'ts-adc',
+          skip: missing(gen),
+          run: () => m!.rosenbrock_grad(x, out),
+          derivative: (r) => r.grads[0],
+          tape: true,
+        }),
         variant({ name: 'ts-adc jvp (out)', mode: 'forward', origin: 'ts-adc', skip: missing(gen), run: () => m!.rosenbrock_jvp(x, v, jvpOut), derivative: (r) => [r.tangent] }),
         variant({ name: 'hand grad', mode: 'reverse', origin: 'hand', run: () => rosenbrockGradient(x, hand), derivative: () => hand }),
         variant({ name: 'hand jvp', mode: 'forward', origin: 'hand', run: () => rosenbrockDirectional(x, v, value), derivative: (r) => [r] }),

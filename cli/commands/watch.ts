@@ -110,9 +110,7 @@ class WatchState {
 
     const touched = new Set(relevant);
     const affected = [...this.sources]
-      .filter(
-        (s) => tsconfigChanged || touched.has(s) || this.failed.has(s) || (this.dependencies.get(s) ?? []).some((d) => touched.has(d)),
-      )
+      .filter((s) => tsconfigChanged || touched.has(s) || this.failed.has(s) || (this.dependencies.get(s) ?? []).some((d) => touched.has(d)))
       .sort();
     for (const source of affected) this.rebuild(source, started);
   }

@@ -50,7 +50,12 @@ export function readSourceText(file: string): { text: string; invalidAt?: number
 }
 
 function decode(bytes: Buffer): { text: string; invalidAt?: number } {
-  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return { text: Buffer.from(bytes.subarray(0, bytes.length & ~1)).swap16().toString('utf16le', 2) };
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff)
+    return {
+      text: Buffer.from(bytes.subarray(0, bytes.length & ~1))
+        .swap16()
+        .toString('utf16le', 2),
+    };
   if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return { text: bytes.toString('utf16le', 2) };
   const start = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   const text = bytes.toString('utf8', start);

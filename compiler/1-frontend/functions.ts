@@ -91,7 +91,10 @@ export function findMarked(sf: ts.SourceFile): { marked: MarkedFunction[]; diagn
       diagnostics.push(errors.badTag(positionOf(tag, sf), `expected '@differentiable' or '@differentiable wrt(p1, p2, …)', found '${text}'`));
       continue;
     }
-    const names = m[1].split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const names = m[1]
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
     const unknown = names.filter((n) => !params.includes(n));
     if (unknown.length > 0) {
       diagnostics.push(errors.badTag(positionOf(tag, sf), `'${unknown[0]}' is not a parameter of '${fn.name}' (parameters: ${params.join(', ') || 'none'})`));
@@ -146,7 +149,10 @@ export function resolveCallee(
       if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) {
         const stmt = d.parent.parent;
         if (!ts.isVariableStatement(stmt) || stmt.parent !== sf || !(d.parent.flags & ts.NodeFlags.Const)) return { problem: 'notModuleLevel', name };
-        return { source: { key: `${sf.fileName}#${d.name.text}`, name: d.name.text, file: sf.fileName, node: init, nameNode: d.name, sourceFile: sf, exported: hasExport(stmt) }, via };
+        return {
+          source: { key: `${sf.fileName}#${d.name.text}`, name: d.name.text, file: sf.fileName, node: init, nameNode: d.name, sourceFile: sf, exported: hasExport(stmt) },
+          via,
+        };
       }
     }
   }

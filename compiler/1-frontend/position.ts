@@ -25,8 +25,7 @@ function headline(node: ts.Node, sf: ts.SourceFile): string {
   if (ts.isIfStatement(node)) text = `if (${node.expression.getText(sf)})`;
   else if (ts.isWhileStatement(node)) text = `while (${node.expression.getText(sf)})`;
   else if (ts.isDoStatement(node)) text = `do … while (${node.expression.getText(sf)})`;
-  else if (ts.isForStatement(node))
-    text = `for (${node.initializer?.getText(sf) ?? ''}; ${node.condition?.getText(sf) ?? ''}; ${node.incrementor?.getText(sf) ?? ''})`;
+  else if (ts.isForStatement(node)) text = `for (${node.initializer?.getText(sf) ?? ''}; ${node.condition?.getText(sf) ?? ''}; ${node.incrementor?.getText(sf) ?? ''})`;
   else if (ts.isForOfStatement(node)) text = `for (${node.initializer.getText(sf)} of ${node.expression.getText(sf)})`;
   else text = node.getText(sf);
   text = text.replace(/\s+/g, ' ').trim();

@@ -142,7 +142,10 @@ export function refreshProject(loaded: LoadedProject, changed: readonly string[]
   } catch (e) {
     // A changed file too deep for TypeScript: load the project anew, without it.
     if (!isStackOverflow(e) || !fileSystem) throw e;
-    return loadProject([...loaded.files, ...added].filter((f) => fs.existsSync(f)), { tsconfig: loaded.tsconfig });
+    return loadProject(
+      [...loaded.files, ...added].filter((f) => fs.existsSync(f)),
+      { tsconfig: loaded.tsconfig },
+    );
   }
 }
 

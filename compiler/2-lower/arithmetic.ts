@@ -74,7 +74,9 @@ export function lowerComparison(cx: LowerContext, e: ts.BinaryExpression): TempI
   const k = e.operatorToken.kind;
   const cmp = comparison[k]!;
   // `x === undefined`, `row != null`: whether a value (an element past the end, a missing part of read-only data) is there.
-  const absent = (n: ts.Expression) => (ts.isIdentifier(skipOuter(n)) && (skipOuter(n) as ts.Identifier).text === 'undefined' && cx.fn.lookup('undefined') === undefined) || skipOuter(n).kind === ts.SyntaxKind.NullKeyword;
+  const absent = (n: ts.Expression) =>
+    (ts.isIdentifier(skipOuter(n)) && (skipOuter(n) as ts.Identifier).text === 'undefined' && cx.fn.lookup('undefined') === undefined) ||
+    skipOuter(n).kind === ts.SyntaxKind.NullKeyword;
   if ((cmp === 'eq' || cmp === 'ne') && (absent(e.left) || absent(e.right))) {
     const other = absent(e.right) ? e.left : e.right;
     const strict = k === ts.SyntaxKind.EqualsEqualsEqualsToken || k === ts.SyntaxKind.ExclamationEqualsEqualsToken;

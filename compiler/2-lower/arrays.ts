@@ -52,7 +52,12 @@ function rejectNegativeIndex(cx: LowerContext, e: ts.ElementAccessExpression, v:
   const i = e.argumentExpression;
   if (ts.isPrefixUnaryExpression(i) && i.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(i.operand) && Number(i.operand.text) !== 0) {
     const name = e.expression.getText(cx.sf);
-    fail(errors.unsupportedExpression(pos(cx, i), `the negative index in '${e.getText(cx.sf)}' (a property named "${i.getText(cx.sf)}" of the array, not an element): write ${name}[${name}.length ${i.getText(cx.sf).replace('-', '- ')}] for an element from the end`));
+    fail(
+      errors.unsupportedExpression(
+        pos(cx, i),
+        `the negative index in '${e.getText(cx.sf)}' (a property named "${i.getText(cx.sf)}" of the array, not an element): write ${name}[${name}.length ${i.getText(cx.sf).replace('-', '- ')}] for an element from the end`,
+      ),
+    );
   }
 }
 
@@ -87,7 +92,12 @@ export function lowerArrayCreation(cx: LowerContext, e: ts.Expression, declared?
     const args = e.arguments ?? [];
     if ((ctor === 'Float64Array' || ctor === 'Float32Array') && args.length === 1) {
       const arg = skipOuter(args[0]);
-      if (ts.isArrayLiteralExpression(arg)) return cx.fn.op({ op: 'newArray', type: ctor, form: 'literal' }, arg.elements.map((el) => cx.expr(el)), ctor);
+      if (ts.isArrayLiteralExpression(arg))
+        return cx.fn.op(
+          { op: 'newArray', type: ctor, form: 'literal' },
+          arg.elements.map((el) => cx.expr(el)),
+          ctor,
+        );
       const argType = typeOfNode(cx, arg);
       if (argType && isArrayType(argType)) return cx.fn.op({ op: 'slice', var: arrayVar(cx, arg), type: ctor, hasStart: false, hasEnd: false }, [], ctor);
       const n = cx.expr(arg);
@@ -134,7 +144,9 @@ function assigns(fn: ts.FunctionLikeDeclaration, name: string): boolean {
   const isName = (e: ts.Expression) => ts.isIdentifier(skipOuter(e)) && (skipOuter(e) as ts.Identifier).text === name;
   const assigned = (n: ts.Node) =>
     (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment && isName(n.left)) ||
-    ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken) && isName(n.operand));
+    ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) &&
+      (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken) &&
+      isName(n.operand));
   return fn.body !== undefined && forEachNode(fn.body, (n) => (assigned(n) ? 'stop' : undefined));
 }
 
@@ -157,7 +169,8 @@ export function lowerArrayFrom(cx: LowerContext, call: ts.CallExpression): TempI
     return fail(errors.unsupportedExpression(pos(cx, src), 'Array.from of an object other than { length: n }'));
   if (args.length === 1) return fail(errors.unsupportedExpression(pos(cx, call), 'Array.from({ length: n }) without a function: its elements are undefined'));
   const callback = callbackOf(cx, call, 'Array.from', 1);
-  if (callback.kind !== 'inline') return fail(errors.callback(pos(cx, args[1]), 'Array.from({ length: n }, f) needs an arrow function or a local function (its element is undefined)'));
+  if (callback.kind !== 'inline')
+    return fail(errors.callback(pos(cx, args[1]), 'Array.from({ length: n }, f) needs an arrow function or a local function (its element is undefined)'));
   const cb = callback.fn;
   if (cb.parameters.length > 2) return fail(errors.callback(pos(cx, cb), 'the array argument of the Array.from callback'));
   const indexName = cb.parameters[1] && ts.isIdentifier(cb.parameters[1].name) ? cb.parameters[1].name.text : undefined;
@@ -199,7 +212,8 @@ export function lowerArrayCall(cx: LowerContext, call: ts.CallExpression, callee
   const args = call.arguments;
   switch (method) {
     case 'push': {
-      if (info.type !== 'number[]' || info.role === 'param') return fail(errors.unsupportedExpression(pos(cx, call), `push on '${info.name}': only local number[] arrays can grow`));
+      if (info.type !== 'number[]' || info.role === 'param')
+        return fail(errors.unsupportedExpression(pos(cx, call), `push on '${info.name}': only local number[] arrays can grow`));
       let last = -1;
       for (const a of args) {
         last = cx.expr(a);
@@ -217,7 +231,7 @@ export function lowerArrayCall(cx: LowerContext, call: ts.CallExpression, callee
     case 'subarray': {
       if (args.length > 2) return fail(errors.arity(pos(cx, call), method, 2, args.length));
       const bounds = args.map((a) => cx.expr(a));
-      const type: ArrayType = info.type === 'readonly number[]' ? 'number[]' : info.type as ArrayType;
+      const type: ArrayType = info.type === 'readonly number[]' ? 'number[]' : (info.type as ArrayType);
       const temp = cx.fn.op({ op: 'slice', var: v, type, hasStart: bounds.length > 0, hasEnd: bounds.length > 1 }, bounds, type);
       if (method === 'subarray') cx.views.push({ source: v, temp, at: pos(cx, call), text: call.getText(cx.sf).slice(0, 40) });
       return temp;
@@ -276,7 +290,8 @@ type Callback =
 
 function callbackOf(cx: LowerContext, call: ts.CallExpression, method: string, at = 0): Callback {
   const cb = call.arguments[at] && skipOuter(call.arguments[at]);
-  const bad = () => fail(errors.callback(pos(cx, call), `${method} needs an inline arrow function, a local or module-level function, or a one-argument Math function as its callback`));
+  const bad = () =>
+    fail(errors.callback(pos(cx, call), `${method} needs an inline arrow function, a local or module-level function, or a one-argument Math function as its callback`));
   if (!cb) return bad();
   if (ts.isArrowFunction(cb) || ts.isFunctionExpression(cb)) return { kind: 'inline', fn: cb };
   const local = localFunctionOf(cx, cb);
@@ -303,7 +318,13 @@ function callbackOf(cx: LowerContext, call: ts.CallExpression, method: string, a
   return { kind: 'call', key: src.key, arity: params.length, ret };
 }
 
-function lowerCallback(cx: LowerContext, call: ts.CallExpression, method: 'reduce' | 'map' | 'forEach', arr: VarId, { at = 0, plain = false }: { at?: number; plain?: boolean } = {}): TempId {
+function lowerCallback(
+  cx: LowerContext,
+  call: ts.CallExpression,
+  method: 'reduce' | 'map' | 'forEach',
+  arr: VarId,
+  { at = 0, plain = false }: { at?: number; plain?: boolean } = {},
+): TempId {
   const callback = callbackOf(cx, call, method, at);
   const cb = callback.kind === 'inline' ? callback.fn : undefined;
   const arity = callback.kind === 'inline' ? callback.fn.parameters.length : callback.arity;

@@ -49,7 +49,8 @@ function validation(cx: LowerContext, node: ts.IfStatement): { error: 'Error' | 
 export function lowerCondition(cx: LowerContext, node: ts.Expression): TempId {
   // `if (a || b)` on numbers: only truthiness counts, whichever operand is chosen.
   const e = skipOuter(node);
-  if (ts.isBinaryExpression(e) && (e.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken || e.operatorToken.kind === ts.SyntaxKind.BarBarToken)) return lowerLogical(cx, e);
+  if (ts.isBinaryExpression(e) && (e.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken || e.operatorToken.kind === ts.SyntaxKind.BarBarToken))
+    return lowerLogical(cx, e);
   const t = cx.expr(node);
   // A number as a condition is JavaScript's truthiness: false for 0, -0 and NaN.
   if (cx.fn.temps[t] === 'number') return prim(cx, 'truthy', [t]);
@@ -88,7 +89,8 @@ export function lowerLazyAssignment(cx: LowerContext, e: ts.BinaryExpression): T
   const target = skipOuter(e.left);
   if (ts.isElementAccessExpression(target)) {
     // (`xs[i] &&= b` past the end of xs leaves xs as it is; storing the old element back would grow it)
-    if (lazy === '&&') return fail(errors.unsupportedExpression(pos(cx, e.operatorToken), `'&&=' on an array element (write \`if (${target.getText(cx.sf)}) ${target.getText(cx.sf)} = …\`)`));
+    if (lazy === '&&')
+      return fail(errors.unsupportedExpression(pos(cx, e.operatorToken), `'&&=' on an array element (write \`if (${target.getText(cx.sf)}) ${target.getText(cx.sf)} = …\`)`));
     return cx.assignElement(target, (current) => lowerChoice(cx, lazy, current(), e.right));
   }
   const v = assignable(cx, target);
@@ -149,8 +151,12 @@ export function lowerConditional(cx: LowerContext, e: ts.ConditionalExpression):
   if (isArrayType(ta)) {
     // `c ? xs.slice() : ys.map(f)`: each arm must make a fresh array (choosing between two array
     // variables would make the result share memory with one of them).
-    for (const [arm, node] of [[whenTrue, e.whenTrue], [whenFalse, e.whenFalse]] as const) {
-      if (!isFreshArray(cx, arm[arm.length - 1])) return fail(errors.arrayAlias(pos(cx, node), `a conditional whose arm is the array '${node.getText(cx.sf).slice(0, 40)}' shares its memory; copy it with .slice()`));
+    for (const [arm, node] of [
+      [whenTrue, e.whenTrue],
+      [whenFalse, e.whenFalse],
+    ] as const) {
+      if (!isFreshArray(cx, arm[arm.length - 1]))
+        return fail(errors.arrayAlias(pos(cx, node), `a conditional whose arm is the array '${node.getText(cx.sf).slice(0, 40)}' shares its memory; copy it with .slice()`));
     }
   }
   if (isTrivial(whenTrue) && isTrivial(whenFalse)) {

@@ -129,7 +129,12 @@ export function lowerReturn(cx: LowerContext, node: ts.ReturnStatement): void {
  * `do { … } while (false)` where each `return v` assigns v and breaks out. While it
  * is lowered, `cx.inlining` holds it (a call of it inside is recursion).
  */
-export function lowerLoopBody(cx: LowerContext, cb: ts.ArrowFunction | ts.FunctionExpression | ts.FunctionDeclaration, isForEach: boolean, resultType: Type = 'number'): TempId | undefined {
+export function lowerLoopBody(
+  cx: LowerContext,
+  cb: ts.ArrowFunction | ts.FunctionExpression | ts.FunctionDeclaration,
+  isForEach: boolean,
+  resultType: Type = 'number',
+): TempId | undefined {
   cx.inlining.add(cb);
   try {
     return lowerFunctionBody(cx, cb, isForEach, resultType);

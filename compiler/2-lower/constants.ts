@@ -88,7 +88,14 @@ function evaluateConstant(node: ts.Expression, cx: LowerContext, depth: number):
     let sym = cx.checker.getSymbolAtLocation(e);
     if (sym && sym.flags & ts.SymbolFlags.Alias) sym = cx.checker.getAliasedSymbol(sym);
     const decl = sym?.valueDeclaration;
-    if (decl && ts.isVariableDeclaration(decl) && decl.initializer && decl.parent.flags & ts.NodeFlags.Const && ts.isVariableStatement(decl.parent.parent) && ts.isSourceFile(decl.parent.parent.parent))
+    if (
+      decl &&
+      ts.isVariableDeclaration(decl) &&
+      decl.initializer &&
+      decl.parent.flags & ts.NodeFlags.Const &&
+      ts.isVariableStatement(decl.parent.parent) &&
+      ts.isSourceFile(decl.parent.parent.parent)
+    )
       return evaluateConstant(decl.initializer, cx, depth + 1);
   }
   return undefined;

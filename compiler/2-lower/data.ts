@@ -42,7 +42,13 @@ export function lowerGet(cx: LowerContext, e: ts.PropertyAccessExpression | ts.E
     if (cx.fn.temps[at.index] !== 'number') return fail(errors.unsupportedExpression(pos(cx, e.argumentExpression), 'a non-numeric index'));
   }
   const value = dataGet(cx, obj, at, t);
-  if (value === undefined) return fail(errors.unsupportedExpression(pos(cx, e), `reading '${e.getText(cx.sf).slice(0, 40)}' of type '${cx.checker.typeToString(t)}' (opaque data may hold numbers, strings, booleans, arrays, tuples and plain objects of them)`));
+  if (value === undefined)
+    return fail(
+      errors.unsupportedExpression(
+        pos(cx, e),
+        `reading '${e.getText(cx.sf).slice(0, 40)}' of type '${cx.checker.typeToString(t)}' (opaque data may hold numbers, strings, booleans, arrays, tuples and plain objects of them)`,
+      ),
+    );
   return value;
 }
 
@@ -57,7 +63,9 @@ export function destructureParameter(cx: LowerContext, param: VarId, pattern: ts
     if (!ts.isBindingElement(el) || !ts.isIdentifier(el.name)) return;
     const t = localTypeOf(cx, el.name);
     if (t !== 'number') return fail(errors.localType(pos(cx, el.name), el.name.text, cx.checker.typeToString(cx.checker.getTypeAtLocation(el.name))));
-    const value = isArrayType(type) ? cx.fn.op({ op: 'load', var: param }, [cx.fn.constant(i)], 'number') : cx.fn.op({ op: 'get', key: undefined }, [cx.fn.read(param), cx.fn.constant(i)], 'number');
+    const value = isArrayType(type)
+      ? cx.fn.op({ op: 'load', var: param }, [cx.fn.constant(i)], 'number')
+      : cx.fn.op({ op: 'get', key: undefined }, [cx.fn.read(param), cx.fn.constant(i)], 'number');
     cx.fn.assign(cx.fn.declare(el.name.text, 'number', 'local', true), value, true);
   });
 }

@@ -174,7 +174,10 @@ function lowerCall(cx: LowerContext, e: ts.CallExpression): TempId {
   if (ts.isPropertyAccessExpression(callee)) {
     const obj = skipOuter(callee.expression);
     if (ts.isIdentifier(obj) && obj.text === 'Math' && cx.fn.lookup('Math') === undefined) return lowerMathCall(cx, e, callee.name.text);
-    if (isOpaqueExpr(cx, obj)) return fail(errors.readOnlyData(pos(cx, callee), `calling '${callee.getText(cx.sf)}'`, opaqueRoot(obj), 'loop over it with an index, or pass it to a function that takes number[]'));
+    if (isOpaqueExpr(cx, obj))
+      return fail(
+        errors.readOnlyData(pos(cx, callee), `calling '${callee.getText(cx.sf)}'`, opaqueRoot(obj), 'loop over it with an index, or pass it to a function that takes number[]'),
+      );
     if (isArrayMethodCall(cx, callee)) return lowerArrayCall(cx, e, callee);
     const objType = typeOfNode(cx, obj);
     if (objType !== undefined && isArrayType(objType)) return fail(errors.unsupportedExpression(pos(cx, callee.name), `the array method '${callee.name.text}'`));
@@ -188,7 +191,13 @@ function lowerCall(cx: LowerContext, e: ts.CallExpression): TempId {
   if (local) return inlineLocalCall(cx, e, local);
   const alias = ts.isIdentifier(callee) ? mathAlias(cx, callee) : undefined;
   if (alias !== undefined) return lowerMathCall(cx, e, alias);
-  if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Array' && callee.name.text === 'from' && cx.fn.lookup('Array') === undefined)
+  if (
+    ts.isPropertyAccessExpression(callee) &&
+    ts.isIdentifier(callee.expression) &&
+    callee.expression.text === 'Array' &&
+    callee.name.text === 'from' &&
+    cx.fn.lookup('Array') === undefined
+  )
     return lowerArrayFrom(cx, e);
   return lowerUserCall(cx, e, callee);
 }

@@ -13,8 +13,7 @@ import { fail, pos, type LocalFunction, type LowerContext } from './context';
 import { dataType, irType } from './types';
 
 export function skipOuter(e: ts.Expression): ts.Expression {
-  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e))
-    e = e.expression;
+  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) e = e.expression;
   return e;
 }
 
@@ -66,7 +65,16 @@ export function requireNumber(cx: LowerContext, node: ts.Node, t: TempId): void 
 
 /** True when a detached region only reads and computes (no calls, writes or control flow): safe to run eagerly. */
 function isEager(stmts: readonly Stmt[]): boolean {
-  return stmts.every((s) => s.kind === 'op' && (s.op === 'const' || s.op === 'read' || s.op === 'length' || s.op === 'load' || (s.op === 'prim' && rule(s.fn).result === 'boolean') || (s.op === 'prim' && s.args.length <= 2 && ['add', 'sub', 'neg', 'mul'].includes(s.fn))));
+  return stmts.every(
+    (s) =>
+      s.kind === 'op' &&
+      (s.op === 'const' ||
+        s.op === 'read' ||
+        s.op === 'length' ||
+        s.op === 'load' ||
+        (s.op === 'prim' && rule(s.fn).result === 'boolean') ||
+        (s.op === 'prim' && s.args.length <= 2 && ['add', 'sub', 'neg', 'mul'].includes(s.fn))),
+  );
 }
 
 /**
@@ -227,7 +235,12 @@ export function arrayOperand(cx: LowerContext, node: ts.Expression): VarId {
  * Emits `for (; i < arr.length; i++) { body(i) }`, with `index` already set to where it starts,
  * or a new hidden `i` from 0; `scoped` gives the body a scope of its own (callbacks' parameters).
  */
-export function loopOverArray(cx: LowerContext, arr: VarId, body: (index: VarId) => void, { index, scoped = false, bound }: { index?: VarId; scoped?: boolean; bound?: VarId } = {}): void {
+export function loopOverArray(
+  cx: LowerContext,
+  arr: VarId,
+  body: (index: VarId) => void,
+  { index, scoped = false, bound }: { index?: VarId; scoped?: boolean; bound?: VarId } = {},
+): void {
   const length = () => (bound !== undefined ? cx.fn.read(bound) : cx.fn.op({ op: 'length', var: arr }, [], 'number'));
   indexLoop(cx, length, body, { index, scoped });
 }
@@ -237,7 +250,12 @@ export function loopOverArray(cx: LowerContext, arr: VarId, body: (index: VarId)
  * with `index` already set to where it starts or a new hidden `i` from 0; `scoped` gives the body
  * a scope of its own; `label` names the loop for `break`/`continue`.
  */
-export function indexLoop(cx: LowerContext, length: () => TempId, body: (index: VarId) => void, { index, scoped = false, label }: { index?: VarId; scoped?: boolean; label?: string } = {}): void {
+export function indexLoop(
+  cx: LowerContext,
+  length: () => TempId,
+  body: (index: VarId) => void,
+  { index, scoped = false, label }: { index?: VarId; scoped?: boolean; label?: string } = {},
+): void {
   const fn = cx.fn;
   if (index === undefined) {
     index = fn.declare('i', 'number', 'hidden', false);

@@ -45,7 +45,8 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Low
     if (!ts.isIdentifier(p.name)) {
       const pattern = p.name;
       const parts = pattern.elements.map((el) => (ts.isBindingElement(el) && ts.isIdentifier(el.name) ? el.name.text : undefined));
-      if (p.initializer || p.dotDotDotToken || parts.some((n) => n === undefined)) return fail(errors.unsupportedStatement(where(p.name), 'destructuring parameters with defaults, holes, rest or nested patterns'));
+      if (p.initializer || p.dotDotDotToken || parts.some((n) => n === undefined))
+        return fail(errors.unsupportedStatement(where(p.name), 'destructuring parameters with defaults, holes, rest or nested patterns'));
       const t = checker.getTypeAtLocation(p);
       const type = irType(t, checker) ?? opaqueType(t, checker);
       if (type === undefined || type === 'number' || type === 'boolean') return fail(errors.parameterType(where(p.name), p.name.getText(sf), checker.typeToString(t)));
@@ -55,11 +56,13 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Low
     }
     const t = checker.getTypeAtLocation(p.name);
     const type = irType(t, checker);
-    if (p.dotDotDotToken || p.questionToken) return fail(errors.parameterType(where(p), p.name.text, `${checker.typeToString(t)} (optional and rest parameters are not supported)`));
+    if (p.dotDotDotToken || p.questionToken)
+      return fail(errors.parameterType(where(p), p.name.text, `${checker.typeToString(t)} (optional and rest parameters are not supported)`));
     if (p.initializer) {
       // `m = 10`: a number with a constant default, kept by the public generated functions.
       const init = constantDefault(cx, p);
-      if (type !== 'number' || init === undefined) return fail(errors.parameterType(where(p), p.name.text, `${checker.typeToString(t)} (a default value must be a constant number)`));
+      if (type !== 'number' || init === undefined)
+        return fail(errors.parameterType(where(p), p.name.text, `${checker.typeToString(t)} (a default value must be a constant number)`));
       const v = fn.declare(p.name.text, type, 'param', true);
       fn.setDefault(v, init);
       return v;
@@ -156,7 +159,12 @@ function rejectWrittenViews(cx: LowerContext): void {
     }
     const sharing = new Set([view.source, ...held]);
     const names = [...new Set(writes.filter((w) => w.at >= from && w.at <= to && sharing.has(w.v)).map((w) => `'${cx.fn.vars[w.v].name}'`))];
-    if (names.length > 0) fail(errors.arrayAlias(view.at, `'${view.text}' is a view that shares memory with its array, and ${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} written while it is in use; copy it with slice()`));
+    if (names.length > 0)
+      fail(
+        errors.arrayAlias(
+          view.at,
+          `'${view.text}' is a view that shares memory with its array, and ${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} written while it is in use; copy it with slice()`,
+        ),
+      );
   }
 }
-

@@ -75,17 +75,25 @@ function entriesLoop(cx: LowerContext, node: ts.ForOfStatement): { arr: VarId; i
   const e = skipOuter(node.expression);
   if (!ts.isVariableDeclarationList(init) || init.declarations.length !== 1 || !ts.isArrayBindingPattern(init.declarations[0].name)) return undefined;
   if (!ts.isCallExpression(e) || e.arguments.length !== 0 || !ts.isPropertyAccessExpression(e.expression) || e.expression.name.text !== 'entries') return undefined;
-  const names = init.declarations[0].name.elements.map((el) => (ts.isBindingElement(el) && ts.isIdentifier(el.name) && !el.initializer && !el.dotDotDotToken ? el.name.text : undefined));
+  const names = init.declarations[0].name.elements.map((el) =>
+    ts.isBindingElement(el) && ts.isIdentifier(el.name) && !el.initializer && !el.dotDotDotToken ? el.name.text : undefined,
+  );
   if (names.length !== 2 || names.some((n) => n === undefined)) return fail(errors.unsupportedStatement(pos(cx, init), 'for … of over entries() needs `const [i, x]`'));
   return { arr: arrayVar(cx, e.expression.expression), index: names[0]!, value: names[1]! };
 }
 
 function lowerForOfArray(cx: LowerContext, node: ts.ForOfStatement, arr: VarId, name: string, label: string | undefined, indexName?: string): void {
   const isConst = ((node.initializer as ts.VariableDeclarationList).flags & ts.NodeFlags.Const) !== 0;
-  forOfLoop(cx, node, label, () => cx.fn.op({ op: 'length', var: arr }, [], 'number'), (index) => {
-    cx.fn.assign(cx.fn.declare(name, 'number', 'local', isConst), cx.fn.op({ op: 'load', var: arr }, [cx.fn.read(index)], 'number'), true);
-    if (indexName !== undefined) cx.fn.assign(cx.fn.declare(indexName, 'number', 'local', true), cx.fn.read(index), true);
-  });
+  forOfLoop(
+    cx,
+    node,
+    label,
+    () => cx.fn.op({ op: 'length', var: arr }, [], 'number'),
+    (index) => {
+      cx.fn.assign(cx.fn.declare(name, 'number', 'local', isConst), cx.fn.op({ op: 'load', var: arr }, [cx.fn.read(index)], 'number'), true);
+      if (indexName !== undefined) cx.fn.assign(cx.fn.declare(indexName, 'number', 'local', true), cx.fn.read(index), true);
+    },
+  );
 }
 
 /** `for (const row of X)` over opaque data: the same index loop, reading `X[i]` with `get`. */
@@ -104,12 +112,18 @@ function lowerForOfOpaque(cx: LowerContext, node: ts.ForOfStatement, name: strin
       src = cx.fn.declare('items', cx.fn.temps[items], 'hidden', true);
       cx.fn.assign(src, items, true);
     }
-    forOfLoop(cx, node, label, () => cx.fn.op({ op: 'get', key: 'length' }, [cx.fn.read(src)], 'number'), (index) => {
-      const element = dataGet(cx, cx.fn.read(src), { index: cx.fn.read(index) }, elementType);
-      if (element === undefined) return fail(errors.localType(pos(cx, binding), name ?? binding.getText(cx.sf), cx.checker.typeToString(elementType)));
-      if (ts.isObjectBindingPattern(binding)) cx.destructureData(binding, element, isConst);
-      else cx.fn.assign(cx.fn.declare(name!, cx.fn.temps[element], 'local', isConst), element, true);
-    });
+    forOfLoop(
+      cx,
+      node,
+      label,
+      () => cx.fn.op({ op: 'get', key: 'length' }, [cx.fn.read(src)], 'number'),
+      (index) => {
+        const element = dataGet(cx, cx.fn.read(src), { index: cx.fn.read(index) }, elementType);
+        if (element === undefined) return fail(errors.localType(pos(cx, binding), name ?? binding.getText(cx.sf), cx.checker.typeToString(elementType)));
+        if (ts.isObjectBindingPattern(binding)) cx.destructureData(binding, element, isConst);
+        else cx.fn.assign(cx.fn.declare(name!, cx.fn.temps[element], 'local', isConst), element, true);
+      },
+    );
   });
 }
 
@@ -132,6 +146,12 @@ function forOfLoop(cx: LowerContext, node: ts.ForOfStatement, label: string | un
 export function lowerJump(cx: LowerContext, node: ts.BreakOrContinueStatement): void {
   const label = node.label?.text;
   const loop = cx.fn.targetLoop(label, ts.isBreakStatement(node) ? 'break' : 'continue');
-  if (loop === undefined) return fail(errors.unsupportedStatement(pos(cx, node), label ? `a jump to the label '${label}', which is not on an enclosing loop` : `${ts.isBreakStatement(node) ? 'break' : 'continue'} outside a loop`));
+  if (loop === undefined)
+    return fail(
+      errors.unsupportedStatement(
+        pos(cx, node),
+        label ? `a jump to the label '${label}', which is not on an enclosing loop` : `${ts.isBreakStatement(node) ? 'break' : 'continue'} outside a loop`,
+      ),
+    );
   cx.fn.emit({ kind: ts.isBreakStatement(node) ? 'break' : 'continue', loop, origin: cx.fn.origin });
 }

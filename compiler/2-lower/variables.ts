@@ -118,7 +118,11 @@ export function lowerCompoundAssignment(cx: LowerContext, e: ts.BinaryExpression
  * right first, then the targets left to right, as JavaScript does. Its value (an array) is not used.
  */
 function lowerDestructuringAssignment(cx: LowerContext, target: ts.ArrayLiteralExpression, right: ts.Expression): TempId {
-  const values = destructuredValues(cx, right, target.elements.map((el) => !ts.isOmittedExpression(el)));
+  const values = destructuredValues(
+    cx,
+    right,
+    target.elements.map((el) => !ts.isOmittedExpression(el)),
+  );
   target.elements.forEach((el, i) => {
     if (ts.isOmittedExpression(el)) return;
     const t = skipOuter(el);
@@ -141,12 +145,17 @@ function lowerArrayDestructuring(cx: LowerContext, pattern: ts.ArrayBindingPatte
   const fn = cx.fn;
   const names: ({ name: string; node: ts.Identifier } | undefined)[] = pattern.elements.map((el) => {
     if (ts.isOmittedExpression(el)) return undefined;
-    if (el.dotDotDotToken || el.initializer || !ts.isIdentifier(el.name)) return fail(errors.unsupportedStatement(pos(cx, el), 'destructuring with defaults, rest elements or nested patterns'));
+    if (el.dotDotDotToken || el.initializer || !ts.isIdentifier(el.name))
+      return fail(errors.unsupportedStatement(pos(cx, el), 'destructuring with defaults, rest elements or nested patterns'));
     const type = localTypeOf(cx, el.name);
     if (type !== 'number') return fail(errors.localType(pos(cx, el.name), el.name.text, cx.checker.typeToString(cx.checker.getTypeAtLocation(el.name))));
     return { name: el.name.text, node: el.name };
   });
-  const values = destructuredValues(cx, init, names.map((n) => n !== undefined));
+  const values = destructuredValues(
+    cx,
+    init,
+    names.map((n) => n !== undefined),
+  );
   names.forEach((n, i) => {
     if (n === undefined) return;
     const value = values[i];

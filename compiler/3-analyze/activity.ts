@@ -61,7 +61,7 @@ export function analyzeActivity(fn: IRFunction, activeParams: ReadonlySet<VarId>
   forEachStmt(fn.body, (s) => flat.push(s));
 
   // Forward: varied.
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     const markT = (t: TempId) => {
       if (!variedT[t] && fn.temps[t] !== 'boolean' && !isOpaqueType(fn.temps[t])) {
@@ -106,7 +106,7 @@ export function analyzeActivity(fn: IRFunction, activeParams: ReadonlySet<VarId>
   const usefulT = new Array<boolean>(nT).fill(false);
   const usefulV = new Array<boolean>(nV).fill(false);
   for (const s of flat) if (s.kind === 'return') usefulT[s.value] = true;
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     const markT = (t: TempId) => {
       if (!usefulT[t]) {

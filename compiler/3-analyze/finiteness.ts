@@ -61,7 +61,7 @@ export function analyzeFiniteness(fn: IRFunction, callee: (key: string) => IRFun
   forEachStmt(fn.body, (s) => flat.push(s));
   const get = (t: TempId): Range => temps[t] ?? R.FINITE;
 
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     const assignVar = (v: VarId, r: Range) => {
       const old = vars[v];

@@ -34,7 +34,6 @@ export interface Fusion {
   readonly locals: ReadonlySet<VarId>;
 }
 
-
 export function findFusions(fn: IRFunction, act: Activity): Map<Loop, Fusion> {
   const out = new Map<Loop, Fusion>();
   for (const s of fn.body) {

@@ -26,7 +26,7 @@ export function integerVars(fn: IRFunction): boolean[] {
   const indexed = indexVariables(fn, def);
   const isInt = fn.vars.map((v) => v.type === 'number' && v.role !== 'param');
   const intTemp = new Array<boolean>(fn.temps.length).fill(false);
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     // Temps: recompute from the current variable facts.
     for (const [id, s] of def) {

@@ -112,4 +112,3 @@ export function invertibleDelta(stmts: readonly Stmt[], v: VarId): number | unde
   if (!l || !r || l.op !== 'read' || l.var !== v || r.op !== 'const' || typeof r.value !== 'number' || !Number.isInteger(r.value)) return undefined;
   return d.fn === 'add' ? r.value : -r.value;
 }
-

@@ -83,4 +83,3 @@ export interface Counter {
 export interface ReversePlan {
   readonly tree: RNode[];
 }
-

@@ -46,7 +46,8 @@ export function snapshots(nodes: RNode[]): void {
           for (const st of c.stmts) {
             if (st.kind === 'store') note(st.var, { write: true, saved: c.elementSaves.has(st), deep, blk: c, stmt: st });
             else if (st.kind === 'push' || st.kind === 'fill' || st.kind === 'assign' || st.kind === 'declare') unsafe.add(st.var);
-            else if (st.kind === 'op' && c.needed.has(st.id) && (st.op === 'load' || st.op === 'length' || st.op === 'slice' || st.op === 'read')) note(st.var, { write: false, saved: false, deep });
+            else if (st.kind === 'op' && c.needed.has(st.id) && (st.op === 'load' || st.op === 'length' || st.op === 'slice' || st.op === 'read'))
+              note(st.var, { write: false, saved: false, deep });
           }
         } else if (c.kind === 'if') {
           walk(c.then, deep);
@@ -78,4 +79,3 @@ export function snapshots(nodes: RNode[]): void {
     snapshots(n.body);
   }
 }
-

@@ -223,8 +223,7 @@ export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolea
           if (e.has(v) && !n.entrySaves.includes(v)) n.entrySaves.push(v);
           e.delete(v);
         }
-      }
-      else {
+      } else {
         let x = e;
         for (;;) {
           const after = flow(n.body, flow(n.test, x));
@@ -270,4 +269,3 @@ export function writtenIn(l: Loop): Set<VarId> {
   forEachStmt(l.body, note);
   return out;
 }
-

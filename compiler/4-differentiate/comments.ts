@@ -39,4 +39,3 @@ function sameText(s: JsStmt, origin: string): boolean {
   const norm = (t: string) => t.replace(/\s+/g, '').replace(/;$/, '');
   return norm(printStatements([s])) === norm(origin);
 }
-

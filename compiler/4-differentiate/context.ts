@@ -48,7 +48,10 @@ export class FileContext implements ModuleNames {
         seen.add(s.callee);
         queue.push(s.callee);
         const ir = this.getIR(s.callee);
-        this.callees.set(ir.name, ir.params.map((p) => ir.vars[p].name));
+        this.callees.set(
+          ir.name,
+          ir.params.map((p) => ir.vars[p].name),
+        );
         this.primals.set(s.callee, this.namer.claim(ir.name));
       });
     }

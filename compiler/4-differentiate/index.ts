@@ -39,7 +39,12 @@ export function publicNames(fnName: string, returnType: IRFunction['returnType']
 }
 
 export function differentiateFile(marked: readonly MarkedIR[], getIR: (key: string) => IRFunction, options: FileOptions): JsFile {
-  const ctx = new FileContext(getIR, marked.flatMap((m) => publicNames(m.prefix ?? m.ir.name, m.ir.returnType)), options.uncheckedIndex, marked.map((m) => m.ir));
+  const ctx = new FileContext(
+    getIR,
+    marked.flatMap((m) => publicNames(m.prefix ?? m.ir.name, m.ir.returnType)),
+    options.uncheckedIndex,
+    marked.map((m) => m.ir),
+  );
   const functions: JsFunction[] = [];
   for (const m of marked) {
     const ir = m.ir;
@@ -48,10 +53,18 @@ export function differentiateFile(marked: readonly MarkedIR[], getIR: (key: stri
     const wrtList = ir.params.filter((p) => active.has(p)).map((p) => ir.vars[p].name);
     const tangents = wrtList.map((n) => `d${n}`).join(', ');
     functions.push(
-      emitForward(analyzeForward(ir, active, getIR), { kind: 'public', name: `${pre}_jvp`, exported: true, doc: `Forward mode of \`${ir.name}\`: value and directional derivative along (${tangents}).` }, ctx),
+      emitForward(
+        analyzeForward(ir, active, getIR),
+        { kind: 'public', name: `${pre}_jvp`, exported: true, doc: `Forward mode of \`${ir.name}\`: value and directional derivative along (${tangents}).` },
+        ctx,
+      ),
     );
     functions.push(
-      emitReverse(analyzeReverse(ir, active, getIR), { kind: 'public', name: `${pre}_vjp`, exported: true, doc: `Reverse mode of \`${ir.name}\`: value and cotangentᵀ·J with respect to (${wrtList.join(', ')}).` }, ctx),
+      emitReverse(
+        analyzeReverse(ir, active, getIR),
+        { kind: 'public', name: `${pre}_vjp`, exported: true, doc: `Reverse mode of \`${ir.name}\`: value and cotangentᵀ·J with respect to (${wrtList.join(', ')}).` },
+        ctx,
+      ),
     );
     if (ir.returnType === 'number') functions.push(emitGradWrapper(ir, active, `${pre}_grad`, `${pre}_vjp`, ctx));
     else functions.push(emitJacobian(ir, active, `${pre}_jacobian`, ctx, pre));
@@ -65,7 +78,10 @@ export function differentiateFile(marked: readonly MarkedIR[], getIR: (key: stri
       const spec = ctx.helperQueue[h++];
       const ir = getIR(spec.key);
       const active = new Set<VarId>(ir.params.filter((_, i) => spec.pattern[i]));
-      const names = ir.params.filter((q) => active.has(q)).map((q) => ir.vars[q].name).join(', ');
+      const names = ir.params
+        .filter((q) => active.has(q))
+        .map((q) => ir.vars[q].name)
+        .join(', ');
       if (spec.mode === 'forward') {
         const doc = isArrayType(ir.returnType)
           ? `Pushforward of \`${ir.name}\` along (${names}): returns the value; the tangent array is left in \`retArrays[0]\`.`
@@ -85,7 +101,13 @@ export function differentiateFile(marked: readonly MarkedIR[], getIR: (key: stri
     while (p < ctx.primalQueue.length) {
       const key = ctx.primalQueue[p++];
       const ir = getIR(key);
-      primals.push(emitForward(analyzeForward(ir, new Set(), getIR, true), { kind: 'primal', name: ctx.primal(key), exported: false, doc: `\`${ir.name}\` as in ${ir.file.split('/').pop()}, called by the derivatives above.` }, ctx));
+      primals.push(
+        emitForward(
+          analyzeForward(ir, new Set(), getIR, true),
+          { kind: 'primal', name: ctx.primal(key), exported: false, doc: `\`${ir.name}\` as in ${ir.file.split('/').pop()}, called by the derivatives above.` },
+          ctx,
+        ),
+      );
     }
   }
   // Dead code removal inside functions may leave a helper or primal copy uncalled, and the runtime unused.

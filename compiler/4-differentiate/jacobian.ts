@@ -44,7 +44,12 @@ export function emitJacobian(fn: IRFunction, activeParams: ReadonlySet<VarId>, n
   body.push(b.comment('the value, to know the number of outputs'));
   body.push(b.const(jvpOut, callJvp(false)));
   body.push(b.const(m, b.member(b.member(b.id(jvpOut), 'value'), 'length')));
-  body.push(b.const(n, active.map(len).reduce((acc, e) => b.add(acc, e))));
+  body.push(
+    b.const(
+      n,
+      active.map(len).reduce((acc, e) => b.add(acc, e)),
+    ),
+  );
   body.push(b.const(rows, b.as(b.arr([]), 'Float64Array[]')));
   const i = names.fresh('i');
   body.push(forLoop(i, b.id(m), [b.expr(b.call(b.member(b.id(rows), 'push'), [b.newObj('Float64Array', [b.id(n)])]))]));
@@ -86,7 +91,15 @@ export function emitJacobian(fn: IRFunction, activeParams: ReadonlySet<VarId>, n
     const t = fn.vars[p].type;
     return isArrayType(t) ? zeroArrayExpr(t, len(p)) : b.num(0);
   });
-  reverse.push(b.const(vjpOut, { k: 'obj', props: [['value', zeroArrayExpr(resultKind, b.id(m))], ['grads', b.as(b.arr(gradZeros), `[${gradTypes.join(', ')}]`)]] }));
+  reverse.push(
+    b.const(vjpOut, {
+      k: 'obj',
+      props: [
+        ['value', zeroArrayExpr(resultKind, b.id(m))],
+        ['grads', b.as(b.arr(gradZeros), `[${gradTypes.join(', ')}]`)],
+      ],
+    }),
+  );
   const grads = names.fresh('grads');
   const row: JsStmt[] = [b.assign(b.index(b.id(w), b.id(r)), b.num(1))];
   row.push(b.const(grads, b.member(b.call(vjp, [...params.map((q) => b.id(q.name)), b.id(w), b.id(vjpOut)]), 'grads')));

@@ -104,4 +104,3 @@ function retargetContinue(body: readonly JsStmt[], loopLabel: string | undefined
     }
   });
 }
-

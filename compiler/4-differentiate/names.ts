@@ -73,7 +73,12 @@ export class FunctionNames {
    * generated parameters (`out`, `cotangent`), claimed right after the function's
    * own parameters so that a local of the same name yields, not the signature.
    */
-  constructor(readonly fn: IRFunction, moduleNames: ModuleNames, paramsOnly = false, api: readonly string[] = []) {
+  constructor(
+    readonly fn: IRFunction,
+    moduleNames: ModuleNames,
+    paramsOnly = false,
+    api: readonly string[] = [],
+  ) {
     this.namer = new Namer((name) => moduleNames.has(name));
     for (const id of fn.params) this.varNames[id] = this.namer.claim(fn.vars[id].name);
     this.apiNames = api.map((n) => this.namer.claim(n));

@@ -71,8 +71,7 @@ export function useFacts(fn: IRFunction): UseFacts {
     };
     stmts.forEach((s, i) => {
       if (s.kind === 'assign' || s.kind === 'declare') note(s.var, i);
-      else if (s.kind === 'if' || s.kind === 'loop')
-        forEachStmt([s], (t) => (t.kind === 'assign' || t.kind === 'declare') && note(t.var, i));
+      else if (s.kind === 'if' || s.kind === 'loop') forEachStmt([s], (t) => (t.kind === 'assign' || t.kind === 'declare') && note(t.var, i));
     });
     const readsVar = new Map<TempId, number>();
     const ops = new Map<TempId, Op>();

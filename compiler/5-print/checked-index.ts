@@ -23,7 +23,8 @@ function stmt(s: JsStmt): JsStmt {
       return s.init ? { ...s, init: expr(s.init) } : s;
     case 'assign': {
       const target = lvalue(s.target);
-      if (s.op !== '=' && target.k === 'index') return { k: 'assign', target, op: '=', value: { k: 'bin', op: s.op.slice(0, -1) as BinOp, l: { k: 'nonNull', e: target }, r: expr(s.value) } };
+      if (s.op !== '=' && target.k === 'index')
+        return { k: 'assign', target, op: '=', value: { k: 'bin', op: s.op.slice(0, -1) as BinOp, l: { k: 'nonNull', e: target }, r: expr(s.value) } };
       return { ...s, target, value: expr(s.value) };
     }
     case 'expr':

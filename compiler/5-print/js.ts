@@ -112,6 +112,16 @@ export function hiddenLiteralType(v: { readonly type: string; readonly role: str
   return literalValue(init) !== undefined ? 'number' : undefined;
 }
 
+/**
+ * The type to write on a declaration of a number, where inference would get it wrong: `let best =
+ * -Infinity` is inferred as number anyway, a number initialized from a boolean is not, nor is a
+ * hidden literal `const` (hiddenLiteralType).
+ */
+export function declaredType(v: { readonly type: string; readonly role: string }, kind: 'const' | 'let', init: JsExpr): string | undefined {
+  if (v.type === 'number' && init.k === 'bool') return 'number';
+  return hiddenLiteralType(v, kind, init);
+}
+
 export function isNum(e: JsExpr, v?: number): e is { k: 'num'; v: number } {
   return e.k === 'num' && (v === undefined || e.v === v);
 }
@@ -157,8 +167,7 @@ function add(a: JsExpr, b: JsExpr): JsExpr {
   if (isNum(b, 0)) return a;
   if (b.k === 'un' && b.op === '-') return sub(a, b.e);
   if (b.k === 'num' && b.v < 0) return { k: 'bin', op: '-', l: a, r: num(-b.v) };
-  if (b.k === 'bin' && (b.op === '*' || b.op === '/') && b.l.k === 'num' && b.l.v < 0)
-    return { k: 'bin', op: '-', l: a, r: { k: 'bin', op: b.op, l: num(-b.l.v), r: b.r } };
+  if (b.k === 'bin' && (b.op === '*' || b.op === '/') && b.l.k === 'num' && b.l.v < 0) return { k: 'bin', op: '-', l: a, r: { k: 'bin', op: b.op, l: num(-b.l.v), r: b.r } };
   if (a.k === 'un' && a.op === '-' && !(b.k === 'un')) return sub(b, a.e);
   return { k: 'bin', op: '+', l: a, r: b };
 }

@@ -104,9 +104,7 @@ function expr(e: JsExpr): ts.Expression {
       return f.createConditionalExpression(expr(test(e.c)), f.createToken(ts.SyntaxKind.QuestionToken), expr(e.a), f.createToken(ts.SyntaxKind.ColonToken), expr(e.b));
     case 'obj':
       return f.createObjectLiteralExpression(
-        e.props.map(([k, v]) =>
-          v.k === 'id' && v.name === k ? f.createShorthandPropertyAssignment(k) : f.createPropertyAssignment(k, expr(v)),
-        ),
+        e.props.map(([k, v]) => (v.k === 'id' && v.name === k ? f.createShorthandPropertyAssignment(k) : f.createPropertyAssignment(k, expr(v)))),
         false,
       );
     case 'arr':
@@ -125,7 +123,18 @@ function expr(e: JsExpr): ts.Expression {
 }
 
 function samePrecedence(a: BinOp, b: BinOp): boolean {
-  const level = (op: BinOp) => (op === '+' || op === '-' ? 1 : op === '*' || op === '/' || op === '%' ? 2 : op === ',' ? 0 : op === '<<' || op === '>>' || op === '>>>' ? 4 : op === '&' || op === '|' || op === '^' ? 5 : 3);
+  const level = (op: BinOp) =>
+    op === '+' || op === '-'
+      ? 1
+      : op === '*' || op === '/' || op === '%'
+        ? 2
+        : op === ','
+          ? 0
+          : op === '<<' || op === '>>' || op === '>>>'
+            ? 4
+            : op === '&' || op === '|' || op === '^'
+              ? 5
+              : 3;
   return level(a) === level(b);
 }
 
@@ -174,7 +183,14 @@ function labeled(label: string | undefined, s: ts.Statement): ts.Statement {
 
 function declList(s: Extract<JsStmt, { k: 'decl' }>): ts.VariableDeclarationList {
   return f.createVariableDeclarationList(
-    [f.createVariableDeclaration(s.name, s.definite ? f.createToken(ts.SyntaxKind.ExclamationToken) : undefined, s.type ? typeNode(s.type) : undefined, s.init ? expr(s.init) : undefined)],
+    [
+      f.createVariableDeclaration(
+        s.name,
+        s.definite ? f.createToken(ts.SyntaxKind.ExclamationToken) : undefined,
+        s.type ? typeNode(s.type) : undefined,
+        s.init ? expr(s.init) : undefined,
+      ),
+    ],
     s.kind === 'const' ? ts.NodeFlags.Const : ts.NodeFlags.Let,
   );
 }
@@ -193,12 +209,7 @@ function stmt(s: JsStmt): ts.Statement {
     case 'expr':
       return f.createExpressionStatement(expr(s.e));
     case 'if': {
-      const elseStmt =
-        s.else === undefined
-          ? undefined
-          : s.else.length === 1 && s.else[0].k === 'if'
-            ? stmt(s.else[0])
-            : block(s.else);
+      const elseStmt = s.else === undefined ? undefined : s.else.length === 1 && s.else[0].k === 'if' ? stmt(s.else[0]) : block(s.else);
       return f.createIfStatement(expr(test(s.c)), block(s.then), elseStmt);
     }
     case 'for': {
@@ -231,7 +242,14 @@ function functionDecl(fn: JsFunction): ts.FunctionDeclaration {
     fn.name,
     undefined,
     fn.params.map((p) =>
-      f.createParameterDeclaration(undefined, undefined, p.name, p.optional ? f.createToken(ts.SyntaxKind.QuestionToken) : undefined, typeNode(p.type), p.init ? expr(p.init) : undefined),
+      f.createParameterDeclaration(
+        undefined,
+        undefined,
+        p.name,
+        p.optional ? f.createToken(ts.SyntaxKind.QuestionToken) : undefined,
+        typeNode(p.type),
+        p.init ? expr(p.init) : undefined,
+      ),
     ),
     fn.returnType ? typeNode(fn.returnType) : undefined,
     block(fn.body),
@@ -269,7 +287,12 @@ export function printFile(file: JsFile): string {
     });
     parts.push(lines.join('\n'));
   }
-  if (file.prelude.length > 0) parts.push(stmts(file.prelude).map((s) => printer.printNode(ts.EmitHint.Unspecified, s, sf)).join('\n'));
+  if (file.prelude.length > 0)
+    parts.push(
+      stmts(file.prelude)
+        .map((s) => printer.printNode(ts.EmitHint.Unspecified, s, sf))
+        .join('\n'),
+    );
   for (const fn of file.functions) parts.push(printer.printNode(ts.EmitHint.Unspecified, functionDecl(fn), sf));
   return reindent(parts.join('\n\n')) + '\n';
 }

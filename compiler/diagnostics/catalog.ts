@@ -59,7 +59,11 @@ export const errors = {
   nothingToDifferentiate: (p: Position, fn: string) =>
     at(p, 'ADC103', `'${fn}' has no parameter that can be differentiated (number, number[], readonly number[], Float64Array or Float32Array)`),
   notDifferentiable: (p: Position, name: string, type: string) =>
-    at(p, 'ADC103', `parameter '${name}' has type '${type}', which is not differentiable: only number, number[], readonly number[], Float64Array and Float32Array parameters can be in wrt(...)`),
+    at(
+      p,
+      'ADC103',
+      `parameter '${name}' has type '${type}', which is not differentiable: only number, number[], readonly number[], Float64Array and Float32Array parameters can be in wrt(...)`,
+    ),
   closure: (p: Position, why?: string) =>
     at(
       p,
@@ -70,7 +74,11 @@ export const errors = {
     ),
   asyncOrGenerator: (p: Position, what: string) => at(p, 'ADC105', `${what} functions cannot be differentiated`),
   noBody: (p: Position, name: string) =>
-    at(p, 'ADC106', `'${name}' has no body here: only functions whose source is in this project can be differentiated (write it in TypeScript, or pass its value in as a parameter)`),
+    at(
+      p,
+      'ADC106',
+      `'${name}' has no body here: only functions whose source is in this project can be differentiated (write it in TypeScript, or pass its value in as a parameter)`,
+    ),
   nonDifferentiable: (p: Position, what: string) => at(p, 'ADC107', `${what} is not differentiable and its result flows into a differentiated value`),
   returnType: (p: Position, name: string, type: string) =>
     at(p, 'ADC108', `'${name}' returns '${type}'; a differentiated function must return number, number[], readonly number[], Float64Array or Float32Array`),
@@ -79,15 +87,13 @@ export const errors = {
   unsupportedMath: (p: Position, name: string) => at(p, 'ADC111', `Math.${name} is not supported`),
   localType: (p: Position, name: string, type: string) =>
     at(p, 'ADC112', `variable '${name}' has type '${type}'; only numbers, booleans and numeric arrays are supported in differentiated code`),
-  moduleVariable: (p: Position, name: string) =>
-    at(p, 'ADC113', `'${name}' is a module-level variable that is not a numeric constant; pass it as a parameter`),
+  moduleVariable: (p: Position, name: string) => at(p, 'ADC113', `'${name}' is a module-level variable that is not a numeric constant; pass it as a parameter`),
   readOnlyData: (p: Position, what: string, root: string, fix = 'copy what you need into a local number[] or Float64Array') =>
     at(p, 'ADC102', `unsupported expression: ${what}: '${root}' is data the function only reads (it is not a number or numeric array); ${fix}`),
   arrayAlias: (p: Position, what: string) => at(p, 'ADC114', `array aliasing is not supported: ${what}`),
   missingReturn: (p: Position, name: string) => at(p, 'ADC115', `'${name}' can reach its end without returning a value`),
   callback: (p: Position, what: string) => at(p, 'ADC116', `unsupported callback: ${what}`),
-  arity: (p: Position, name: string, expected: number, got: number) =>
-    at(p, 'ADC117', `'${name}' takes ${expected} argument(s) but is called with ${got}`),
+  arity: (p: Position, name: string, expected: number, got: number) => at(p, 'ADC117', `'${name}' takes ${expected} argument(s) but is called with ${got}`),
   assignmentToConst: (p: Position, name: string) => at(p, 'ADC118', `cannot assign to '${name}'`),
   tooDeep: (p: Position, what: 'expression' | 'statements', levels: string, limit: number) =>
     at(

@@ -45,6 +45,8 @@ const int32 = () => R.INT32;
 
 type Row = Omit<OpSignature, 'name'>;
 
+// One line per operation: the table a reader scans (not reflowed by the formatter).
+// prettier-ignore
 const rows: Record<PrimName, Row> = {
   // arithmetic
   add: { arity: 2, result: 'number', source: { infix: '+' }, evaluate: ([x, y]) => x + y, range: ([a, c]) => R.add(a, c) },

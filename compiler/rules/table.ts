@@ -75,6 +75,8 @@ function extremumPartials(cmp: '>=' | '<=') {
   };
 }
 
+// One line per operation: the table a reader scans (not reflowed by the formatter).
+// prettier-ignore
 const derivatives: Derivative[] = [
   // ---- arithmetic ---------------------------------------------------------
   { name: 'add', math: 'y = a + b: ∂a = 1, ∂b = 1', partials: () => [one, one] },
@@ -190,7 +192,6 @@ export function rule(name: PrimName): Rule {
   if (!r) throw new Error(`no rule for ${name}`);
   return r;
 }
-
 
 /** What partial i of a rule reads: the operands (by index) and whether the result y. */
 export interface PartialReads {

@@ -53,7 +53,10 @@ function change(before: Snapshot, now: unknown): string | undefined {
   const b = before.elements;
   if (a.length !== b.length) return `had length ${b.length}, has now length ${a.length}`;
   for (let i = 0; i < b.length; i++) if (!Object.is(a[i], b[i])) return `element ${i} was ${b[i]}, is now ${a[i]}`;
-  if (after.keys !== before.keys) return `has ${after.keys! - before.keys!} new properties: ${Object.keys(now as object).filter((k) => !(Number(k) < b.length)).join(', ')}`;
+  if (after.keys !== before.keys)
+    return `has ${after.keys! - before.keys!} new properties: ${Object.keys(now as object)
+      .filter((k) => !(Number(k) < b.length))
+      .join(', ')}`;
   return undefined;
 }
 
@@ -76,4 +79,3 @@ export function guardArguments(name: string, f: Fn, argNames: readonly string[],
   Object.defineProperty(guarded, 'length', { value: f.length });
   return guarded;
 }
-

@@ -29,10 +29,7 @@ import { guardLines } from './guards';
 export type ParamType = 'number' | ArrayKind | 'data';
 
 /** The shape of a data argument, for the checks to make one. */
-export type DataShape =
-  | { readonly k: 'matrix'; readonly rows: number; readonly cols: number }
-  | { readonly k: 'points'; readonly length: number }
-  | { readonly k: 'opts' };
+export type DataShape = { readonly k: 'matrix'; readonly rows: number; readonly cols: number } | { readonly k: 'points'; readonly length: number } | { readonly k: 'opts' };
 export type ResultType = 'number' | 'number[]' | 'Float64Array';
 
 export interface ArrayProgramText {
@@ -127,11 +124,23 @@ interface Code {
 
 const wrap = (c: Code) => (c.atom ? c.t : `(${c.t})`);
 const copy = (s: Scope): Scope => ({
-  nums: [...s.nums], lets: [...s.lets], declared: [...s.declared], arrays: [...s.arrays], loops: [...s.loops], data: [...s.data], fns: [...s.fns],
+  nums: [...s.nums],
+  lets: [...s.lets],
+  declared: [...s.declared],
+  arrays: [...s.arrays],
+  loops: [...s.loops],
+  data: [...s.data],
+  fns: [...s.fns],
 });
 /** The scope inside a local function declared in `s` with parameter `t`: captured arrays are read only, captured lets may be updated. */
 const capturing = (s: Scope, t: string): Scope => ({
-  nums: [...s.nums, t], lets: [t, ...s.declared], declared: [...s.declared], arrays: s.arrays.map((a) => ({ ...a, readOnly: true })), loops: [...s.loops], data: [...s.data], fns: [...s.fns],
+  nums: [...s.nums, t],
+  lets: [t, ...s.declared],
+  declared: [...s.declared],
+  arrays: s.arrays.map((a) => ({ ...a, readOnly: true })),
+  loops: [...s.loops],
+  data: [...s.data],
+  fns: [...s.fns],
 });
 /** An array-like of `len` elements named by `text` (a data row `M[i]`), for index forms. */
 const rowLike = (text: string, len: number, ro = true): ArrVar => ({ name: text, kind: ro ? 'readonly number[]' : 'number[]', len, readOnly: true, param: true });
@@ -210,7 +219,12 @@ class FunctionPrinter {
   /** A condition on data (`opts.on`, `!opts.on`, `M[i][j] > 0`), or undefined without data in scope. */
   private dataCond(s: Scope, c: number, at: number): string | undefined {
     const conds: ((at: number) => string)[] = [];
-    for (const d of s.data) if (d.kind === 'opts') conds.push(() => `${d.name}.on`, () => `!${d.name}.on`);
+    for (const d of s.data)
+      if (d.kind === 'opts')
+        conds.push(
+          () => `${d.name}.on`,
+          () => `!${d.name}.on`,
+        );
     for (const read of this.dataReads(s, true)) conds.push((at) => `${read(at, at + 1).t} > 0`);
     return conds.length === 0 ? undefined : pick(conds, c)(at);
   }
@@ -374,7 +388,7 @@ class FunctionPrinter {
         const name = this.fresh('s');
         this.emit(depth, `${st.konst ? 'const' : 'let'} ${name} = ${t};`);
         s.nums.push(name);
-        if (!st.konst) s.lets.push(name), s.declared.push(name);
+        if (!st.konst) (s.lets.push(name), s.declared.push(name));
         return;
       }
       case 'set': {
@@ -456,8 +470,7 @@ class FunctionPrinter {
         const x = pick(args, st.arg);
         const name = this.fresh('d');
         this.emit(depth, `const ${name} = ${c.name}(${x.name}, ${this.expr(st.e, s).t});`);
-        const result: ArrVar | undefined =
-          c.result === 'number' ? undefined : { name, kind: c.result, len: c.resultLen, readOnly: false, param: false };
+        const result: ArrVar | undefined = c.result === 'number' ? undefined : { name, kind: c.result, len: c.resultLen, readOnly: false, param: false };
         if (result) s.arrays.push(result);
         else s.nums.push(name);
         for (const use of st.uses) {
@@ -953,8 +966,12 @@ export function printArrayProgram(p: ArrayProgram): ArrayProgramText {
     const of = pick(p.arrays, h.of);
     const onRow = h.row && p.data.matrix !== null;
     const param: ArrayKind = onRow
-      ? h.readonlyParam || p.data.matrix !== 'number[][]' ? 'readonly number[]' : 'number[]'
-      : of.kind === 'number[]' && h.readonlyParam ? 'readonly number[]' : of.kind;
+      ? h.readonlyParam || p.data.matrix !== 'number[][]'
+        ? 'readonly number[]'
+        : 'number[]'
+      : of.kind === 'number[]' && h.readonlyParam
+        ? 'readonly number[]'
+        : of.kind;
     const name = p.helperNames ? helperNameChoices[(p.seed + i) % helperNameChoices.length] : `g${i}`;
     const printed = printHelper(h, name, param, onRow ? p.d : lengthOf(of.shape), p.d, [...callees]);
     helperLines.push(...printed.lines);
@@ -974,7 +991,9 @@ export function printArrayProgram(p: ArrayProgram): ArrayProgramText {
     lets: params.filter((q) => q.type === 'number').map((q) => q.name),
     declared: [],
     // Parameters in signature order: index choices shrink towards the first.
-    arrays: unordered.filter((q) => q.type !== 'number' && q.type !== 'data').map((q) => ({ name: q.name, kind: q.type as ArrayKind, len: q.length, readOnly: q.type === 'readonly number[]', param: true })),
+    arrays: unordered
+      .filter((q) => q.type !== 'number' && q.type !== 'data')
+      .map((q) => ({ name: q.name, kind: q.type as ArrayKind, len: q.length, readOnly: q.type === 'readonly number[]', param: true })),
     loops: [],
     data: [...dataVars],
     fns: [],
@@ -997,14 +1016,7 @@ export function printArrayProgram(p: ArrayProgram): ArrayProgramText {
   const result = printer.ret(p.ret, scope);
   printer.lines.push(...hoistedLines);
   const tag = mask === 0 || mask === all ? '@differentiable' : `@differentiable wrt(${wrt.map((i) => params[i].name).join(', ')})`;
-  const src = [
-    ...helperLines,
-    `/** ${tag} */`,
-    `export function f(${params.map((q) => `${q.name}: ${q.text}`).join(', ')}): ${result} {`,
-    ...printer.lines,
-    '}',
-    '',
-  ].join('\n');
+  const src = [...helperLines, `/** ${tag} */`, `export function f(${params.map((q) => `${q.name}: ${q.text}`).join(', ')}): ${result} {`, ...printer.lines, '}', ''].join('\n');
   return {
     files: { '/src/main.ts': src },
     wrt,
@@ -1026,5 +1038,7 @@ export function arrayListing(text: ArrayProgramText): string {
       return text.paramTypes[i] === 'number' ? null : `${n}.length = ${text.lengths[i]}`;
     })
     .filter((x) => x);
-  return `${Object.entries(text.files).map(([path, src]) => `// ${path}\n${src}`).join('\n')}// called with ${lengths.join(', ')}\n`;
+  return `${Object.entries(text.files)
+    .map(([path, src]) => `// ${path}\n${src}`)
+    .join('\n')}// called with ${lengths.join(', ')}\n`;
 }

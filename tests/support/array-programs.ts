@@ -335,8 +335,18 @@ export const avoid = {
 
 /** Math forms on operands u, v, all bounded or with arguments in their domain. */
 export const mathForms: readonly string[] = [
-  'Math.sin(u)', 'Math.cos(u)', 'Math.tanh(u)', 'Math.atan(u)', 'Math.exp(Math.sin(u))', 'Math.log(1 + u * u)',
-  'Math.sqrt(1 + u * u)', 'Math.max(u, v)', 'Math.min(u, v)', 'Math.hypot(u, v, 1)', 'Math.abs(u)', 'u * Math.cos(v)',
+  'Math.sin(u)',
+  'Math.cos(u)',
+  'Math.tanh(u)',
+  'Math.atan(u)',
+  'Math.exp(Math.sin(u))',
+  'Math.log(1 + u * u)',
+  'Math.sqrt(1 + u * u)',
+  'Math.max(u, v)',
+  'Math.min(u, v)',
+  'Math.hypot(u, v, 1)',
+  'Math.abs(u)',
+  'u * Math.cos(v)',
 ];
 
 /** true with probability 1/n; shrinks to false. */
@@ -389,7 +399,22 @@ export const exprArb: (depth: number) => fc.Arbitrary<Expr> = memo((depth) => {
 });
 
 const storeOp = fc.constantFrom<StoreOp>('=', '+=', '-=', '*=');
-const arrayForms: readonly LocalArrayForm[] = ['zeros', 'fill', 'literal', 'f64literal', 'slice', 'sliceFrom', 'sliceTo', 'subarray', 'spread', 'copy', 'map', 'mapFn', 'push', 'pushOf'];
+const arrayForms: readonly LocalArrayForm[] = [
+  'zeros',
+  'fill',
+  'literal',
+  'f64literal',
+  'slice',
+  'sliceFrom',
+  'sliceTo',
+  'subarray',
+  'spread',
+  'copy',
+  'map',
+  'mapFn',
+  'push',
+  'pushOf',
+];
 
 /** A local function whose 'decl' body is a block of depth `depth` (none at depth < 0). */
 const localFnArb: (depth: number) => fc.Arbitrary<LocalFn> = memo((depth) =>
@@ -473,7 +498,10 @@ const stmtArb: (depth: number) => fc.Arbitrary<Stmt> = memo((depth) => {
   const inner = blockArb(depth - 1);
   return fc.oneof(
     ...simple,
-    { weight: 6, arbitrary: fc.record({ k: fc.constant('for' as const), a: index, form: fc.constantFrom('full' as const, 'from1' as const, 'inner' as const, 'down' as const), body: inner }) },
+    {
+      weight: 6,
+      arbitrary: fc.record({ k: fc.constant('for' as const), a: index, form: fc.constantFrom('full' as const, 'from1' as const, 'inner' as const, 'down' as const), body: inner }),
+    },
     { weight: 2, arbitrary: fc.record({ k: fc.constant('forOf' as const), a: index, body: inner }) },
     { weight: 1, arbitrary: fc.record({ k: fc.constant('forEach' as const), a: index, body: inner }) },
     { weight: 2, arbitrary: fc.record({ k: fc.constant('cols' as const), body: inner }) },
@@ -517,10 +545,10 @@ export const arrayProgramArb: fc.Arbitrary<ArrayProgram> = fc.record({
   n: fc.integer({ min: 1, max: 5 }),
   d: fc.integer({ min: 1, max: 3 }),
   kLength: fc.integer({ min: 1, max: 4 }),
-  arrays: fc.array(
-    fc.record({ kind: fc.constantFrom<ArrayKind>('Float64Array', 'number[]', 'readonly number[]'), shape: fc.constantFrom<Shape>('n', 'n', 'nd', 'k') }),
-    { minLength: 1, maxLength: 3 },
-  ),
+  arrays: fc.array(fc.record({ kind: fc.constantFrom<ArrayKind>('Float64Array', 'number[]', 'readonly number[]'), shape: fc.constantFrom<Shape>('n', 'n', 'nd', 'k') }), {
+    minLength: 1,
+    maxLength: 3,
+  }),
   scalars: fc.nat({ max: 2 }),
   data: fc.record({
     matrix: fc.oneof(

@@ -36,7 +36,20 @@
  * of its arguments (a program may write to its parameters).
  */
 import {
-  COARSE_STEP, compileProgram, differenceNoise, DOT_TOLERANCE, FD_TOLERANCE, loadCompiled, loadOriginal, overflowsInside, ProgramFailure, STEP, within, withoutZeroRule, type Compiled, type Perturbed,
+  COARSE_STEP,
+  compileProgram,
+  differenceNoise,
+  DOT_TOLERANCE,
+  FD_TOLERANCE,
+  loadCompiled,
+  loadOriginal,
+  overflowsInside,
+  ProgramFailure,
+  STEP,
+  within,
+  withoutZeroRule,
+  type Compiled,
+  type Perturbed,
 } from './check-program';
 import { guardArguments } from './arguments';
 import { centralDifference, dot, flatten, isolated, maxRelativeError, neighbours, rng, scaledDirection, unflatten, type Value } from './numeric';
@@ -104,7 +117,19 @@ const featureTests = {
 export type Feature = keyof typeof featureTests;
 
 export const newArrayStats = (): ArrayStats => ({
-  programs: 0, points: 0, outOfRange: 0, unreliable: 0, checked: 0, unchecked: 0, noisy: 0, overflowed: 0, needZeroRule: 0, worstDotProduct: 0, columns: 0, columnsSkipped: 0, arrayResults: 0,
+  programs: 0,
+  points: 0,
+  outOfRange: 0,
+  unreliable: 0,
+  checked: 0,
+  unchecked: 0,
+  noisy: 0,
+  overflowed: 0,
+  needZeroRule: 0,
+  worstDotProduct: 0,
+  columns: 0,
+  columnsSkipped: 0,
+  arrayResults: 0,
   features: Object.fromEntries(Object.keys(featureTests).map((k) => [k, 0])) as Record<Feature, number>,
 });
 
@@ -114,7 +139,8 @@ const ATTEMPTS = 5;
 const relErr = (a: number, b: number) => (a === b ? 0 : Math.abs(a - b) / Math.max(1, Math.abs(a), Math.abs(b)));
 const same = (a: number, b: number) => Object.is(a, b) || a === b;
 const huge = (d: number) => !Number.isFinite(d) || Math.abs(d) > 1e10;
-const fmt = (v: unknown): string => JSON.stringify(v, (_, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : ArrayBuffer.isView(x) ? Array.from(x as Float64Array) : x));
+const fmt = (v: unknown): string =>
+  JSON.stringify(v, (_, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : ArrayBuffer.isView(x) ? Array.from(x as Float64Array) : x));
 type Fn = (...args: any[]) => any;
 
 /** Same kind, same length, same elements bit for bit (NaN equals NaN). */
@@ -164,11 +190,17 @@ export function checkArrayText(text: ArrayProgramText, seed: number, stats: Arra
   const main = text.files['/src/main.ts'];
   for (const [k, test] of Object.entries(featureTests)) if (test(main)) stats.features[k as Feature]++;
   // Every parameter (data too) as it is, a tangent per differentiated one only, then `out`.
-  const arity: [string, number][] = [['f_jvp', text.params + text.wrt.length + 1], ['f_vjp', text.params + 2]];
+  const arity: [string, number][] = [
+    ['f_jvp', text.params + text.wrt.length + 1],
+    ['f_vjp', text.params + 2],
+  ];
   if (text.result === 'number') arity.push(['f_grad', text.params + 1]);
   for (const [name, expected] of arity) {
     const got = (compiled.module[name] as Fn | undefined)?.length;
-    if (got !== expected) throw new ProgramFailure(`${name} takes ${got} parameters, expected ${expected} (${text.params} parameters, ${text.wrt.length} differentiated)\n--- program ---\n${arrayListing(text)}--- generated ---\n${compiled.generated}`);
+    if (got !== expected)
+      throw new ProgramFailure(
+        `${name} takes ${got} parameters, expected ${expected} (${text.params} parameters, ${text.wrt.length} differentiated)\n--- program ---\n${arrayListing(text)}--- generated ---\n${compiled.generated}`,
+      );
   }
   if (text.result !== 'number') stats.arrayResults++;
   const rand = rng(seed);
@@ -289,17 +321,23 @@ function checkPoint(
   const jvp = jvpFn(...args, ...tangents);
   const vjp = vjpFn(...args, cotangent);
   const resultKind = kindOfType(text.result);
-  for (const [mode, r] of [['f_jvp', jvp], ['f_vjp', vjp]] as const) {
+  for (const [mode, r] of [
+    ['f_jvp', jvp],
+    ['f_vjp', vjp],
+  ] as const) {
     if (!identical(r.value, value)) throw fail(`${mode} returns value ${fmt(r.value)} (${kindOf(r.value)}), the function computes ${fmt(value)} (${kindOf(value)})`);
   }
-  if (kindOf(jvp.tangent) !== resultKind || flatten([jvp.tangent]).length !== outputs) throw fail(`f_jvp's tangent is ${fmt(jvp.tangent)} (${kindOf(jvp.tangent)}), expected a ${resultKind} of ${outputs}`);
+  if (kindOf(jvp.tangent) !== resultKind || flatten([jvp.tangent]).length !== outputs)
+    throw fail(`f_jvp's tangent is ${fmt(jvp.tangent)} (${kindOf(jvp.tangent)}), expected a ${resultKind} of ${outputs}`);
   for (const [mode, r] of [['f_vjp', vjp]] as const) {
     if (!Array.isArray(r.grads) || r.grads.length !== wrt.length) throw fail(`${mode}'s grads is ${fmt(r.grads)}, expected ${wrt.length} entries`);
     wrt.forEach((p, k) => {
       const expected = kindOfType(text.paramTypes[p]);
       const g = r.grads[k];
       if (kindOf(g) !== expected || (typeof g !== 'number' && g.length !== text.lengths[p])) {
-        throw fail(`${mode}'s grads[${k}] (for ${text.paramNames[p]}) is ${fmt(g)} (${kindOf(g)}), expected a ${expected}${expected === 'number' ? '' : ` of length ${text.lengths[p]}`}`);
+        throw fail(
+          `${mode}'s grads[${k}] (for ${text.paramNames[p]}) is ${fmt(g)} (${kindOf(g)}), expected a ${expected}${expected === 'number' ? '' : ` of length ${text.lengths[p]}`}`,
+        );
       }
     });
   }
@@ -358,7 +396,9 @@ function checkPoint(
       // Non-finite or huge intermediates the result depends on make the comparison meaningless (see dependsOnHuge).
       if (dependsOnHuge(text, args, values)) return 'outOfRange';
       const judge = maxRelativeError(fd, jv) <= FD_TOLERANCE ? 'forward is right' : relErr(fdReverse, reverseSide) <= FD_TOLERANCE ? 'reverse is right' : 'neither agrees';
-      throw fail(`forward and reverse disagree beyond 1e-10 + ${allowed(n)}: ⟨J·v, w⟩ = ${forwardSide}, ⟨v, Jᵀ·w⟩ = ${reverseSide} (tangent ${fmt(jvp.tangent)}, grads ${fmt(vjp.grads)}); central difference J·v ${fmt(fd)}: ${judge}`);
+      throw fail(
+        `forward and reverse disagree beyond 1e-10 + ${allowed(n)}: ⟨J·v, w⟩ = ${forwardSide}, ⟨v, Jᵀ·w⟩ = ${reverseSide} (tangent ${fmt(jvp.tangent)}, grads ${fmt(vjp.grads)}); central difference J·v ${fmt(fd)}: ${judge}`,
+      );
     }
     noisy = true;
   }
@@ -372,7 +412,16 @@ function checkPoint(
       // Exactly flat in floating point while the exact derivative is small: finite differences cannot see it.
       const flat = fd.every((x, i) => x === 0 && coarse[i] === 0) && Math.max(...jv.map(Math.abs), Math.abs(reverseSide)) <= 1e-2 * Math.max(1, ...values.map(Math.abs));
       const reliable = fd.every((x, i) => within(x, coarse[i], FD_TOLERANCE / 10, NOISE_FACTOR * (differenceNoise(primalNoise[i]) + differenceNoise(primalNoise[i], COARSE_STEP))));
-      if (!reliable || flat || isolated(values, neighbours(primal, args, wrt, v, STEP), primalNoise.map((p) => NOISE_FACTOR * p))) return 'unreliable';
+      if (
+        !reliable ||
+        flat ||
+        isolated(
+          values,
+          neighbours(primal, args, wrt, v, STEP),
+          primalNoise.map((p) => NOISE_FACTOR * p),
+        )
+      )
+        return 'unreliable';
       if (dependsOnHuge(text, args, values)) return 'outOfRange';
       throw fail(
         `derivative disagrees with finite differences beyond 1e-5 + ${allowed(Math.max(...forwardAllowance, reverseAllowance) / NOISE_FACTOR)}: forward J·v = ${fmt(jv)}, reverse wᵀ·J·v = ${reverseSide}; central differences J·v = ${fmt(fd)} (step ${STEP}) / ${fmt(coarse)} (step ${COARSE_STEP}), wᵀ·(J·v) = ${fdReverse}`,
@@ -451,14 +500,28 @@ function checkJacobianAt(
   const entry = (i: number, k: number) => noise.jacobian()[i * n + k];
   J.forEach((row: Float64Array, i: number) => {
     const s = row.reduce((t, x, k) => t + Math.abs(x * sd[k]), 0);
-    const allowance = () => weighted(sd, sd.map((_, k) => entry(i, k))) + noise.tangent()[i];
-    if (!close(dot(Array.from(row), sd), jv[i], s, norm1(sd), allowance)) throw fail(`f_jacobian row ${i} · v = ${dot(Array.from(row), sd)}, f_jvp's tangent[${i}] = ${jv[i]} (beyond 1e-10 + ${NOISE_FACTOR} × rounding noise ${allowance()}); rows ${fmt(J)}`);
+    const allowance = () =>
+      weighted(
+        sd,
+        sd.map((_, k) => entry(i, k)),
+      ) + noise.tangent()[i];
+    if (!close(dot(Array.from(row), sd), jv[i], s, norm1(sd), allowance))
+      throw fail(
+        `f_jacobian row ${i} · v = ${dot(Array.from(row), sd)}, f_jvp's tangent[${i}] = ${jv[i]} (beyond 1e-10 + ${NOISE_FACTOR} × rounding noise ${allowance()}); rows ${fmt(J)}`,
+      );
   });
   for (let k = 0; k < n; k++) {
     const col = J.map((row: Float64Array) => row[k]);
     const s = col.reduce((t: number, x: number, i: number) => t + Math.abs(x * wFlat[i]), 0);
-    const allowance = () => weighted(wFlat, wFlat.map((_, i) => entry(i, k))) + noise.grads()[k];
-    if (!close(dot(col, wFlat), jtw[k], s, norm1(wFlat), allowance)) throw fail(`wᵀ · f_jacobian column ${k} = ${dot(col, wFlat)}, f_vjp's grads (flat)[${k}] = ${jtw[k]} (beyond 1e-10 + ${NOISE_FACTOR} × rounding noise ${allowance()}); rows ${fmt(J)}`);
+    const allowance = () =>
+      weighted(
+        wFlat,
+        wFlat.map((_, i) => entry(i, k)),
+      ) + noise.grads()[k];
+    if (!close(dot(col, wFlat), jtw[k], s, norm1(wFlat), allowance))
+      throw fail(
+        `wᵀ · f_jacobian column ${k} = ${dot(col, wFlat)}, f_vjp's grads (flat)[${k}] = ${jtw[k]} (beyond 1e-10 + ${NOISE_FACTOR} × rounding noise ${allowance()}); rows ${fmt(J)}`,
+      );
   }
   const scale = scaledDirection(args, wrt, new Array(n).fill(1));
   for (let k = 0; k < n; k++) {
@@ -471,7 +534,12 @@ function checkJacobianAt(
     const p = noise.primal();
     if (column.every((c, i) => within(c, fd[i], FD_TOLERANCE, NOISE_FACTOR * (differenceNoise(p[i]) + entry(i, k) * scale[k])))) continue;
     const reliable = fd.every((x, i) => within(x, coarse[i], FD_TOLERANCE / 10, NOISE_FACTOR * (differenceNoise(p[i]) + differenceNoise(p[i], COARSE_STEP))));
-    const apart = () => isolated(flatten([primal(...args)]), neighbours(primal, args, wrt, unit(n, k), STEP), p.map((x) => NOISE_FACTOR * x));
+    const apart = () =>
+      isolated(
+        flatten([primal(...args)]),
+        neighbours(primal, args, wrt, unit(n, k), STEP),
+        p.map((x) => NOISE_FACTOR * x),
+      );
     if (!reliable || column.some(huge) || apart()) {
       stats.columnsSkipped++;
       continue;

@@ -36,7 +36,10 @@ export function checkExact(s: Subject, e: ExactCase): void {
   if (tangents.length !== names.length) throw new Error(`${where}: the expectation has ${tangents.length} jvp entries for ${names.length} differentiated inputs`);
 
   same(s.primal(...args) as number, value, 'the primal value (the expectation itself is wrong)');
-  for (const [what, r] of [['f_vjp(…, 1)', vjp(...args, 1)], ['f_grad', grad(...args)]] as const) {
+  for (const [what, r] of [
+    ['f_vjp(…, 1)', vjp(...args, 1)],
+    ['f_grad', grad(...args)],
+  ] as const) {
     same(r.value, value, `${what} value`);
     s.fn.wrt.forEach((p, k) => {
       const expected = gradient[k];

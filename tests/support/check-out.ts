@@ -31,7 +31,10 @@ interface Calls {
 /** The three functions that take `out`, each as a way to call it at a point (random tangents and cotangents). */
 function calls(s: Subject): Calls[] {
   const { jvp, vjp, grad } = api(s);
-  const withOut = (f: Fn, args: unknown[]): Call => (out) => f(...args, ...(out === undefined ? [] : [out]));
+  const withOut =
+    (f: Fn, args: unknown[]): Call =>
+    (out) =>
+      f(...args, ...(out === undefined ? [] : [out]));
   const list: Calls[] = [
     { name: `${s.fn.name}_jvp`, at: (args) => withOut(jvp, [...args, ...randomSeeds(s, args, 5).tangents]) },
     { name: `${s.fn.name}_vjp`, at: (args) => withOut(vjp, [...args, randomSeeds(s, args, 5).cotangent]) },
@@ -83,7 +86,10 @@ function copyResult(x: unknown): unknown {
 }
 
 /** fmt() cannot tell a Float64Array from a number[]; results must agree in kinds too. */
-const render = (x: unknown): string => `${fmt(x)} [${arraysIn(x).map((a) => `${a.path}: ${(a.array as object).constructor.name}`).join(', ')}]`;
+const render = (x: unknown): string =>
+  `${fmt(x)} [${arraysIn(x)
+    .map((a) => `${a.path}: ${(a.array as object).constructor.name}`)
+    .join(', ')}]`;
 
 export function checkOut(s: Subject): void {
   for (const args of samplePoints(s)) {
@@ -104,7 +110,10 @@ export function checkOut(s: Subject): void {
 }
 
 /** Paths and lengths of the arrays of a result: two results with the same key fit the same `out`. */
-const shapeKey = (x: unknown): string => arraysIn(x).map((a) => `${a.path}:${a.array.length}`).join(' ');
+const shapeKey = (x: unknown): string =>
+  arraysIn(x)
+    .map((a) => `${a.path}:${a.array.length}`)
+    .join(' ');
 
 export function checkOutOverwritten(s: Subject): void {
   const points = samplePoints(s);
@@ -118,7 +127,10 @@ export function checkOutOverwritten(s: Subject): void {
       const expected = render(fresh);
       for (const round of ['first', 'second']) {
         call(out);
-        if (render(out) !== expected) throw new Error(`${c.name}(…, out) at ${fmt(args)}, ${round} call with the same out: wrote ${render(out)}, the allocating call gives ${expected} (accumulated into out?)`);
+        if (render(out) !== expected)
+          throw new Error(
+            `${c.name}(…, out) at ${fmt(args)}, ${round} call with the same out: wrote ${render(out)}, the allocating call gives ${expected} (accumulated into out?)`,
+          );
       }
     }
   }

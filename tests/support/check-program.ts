@@ -75,7 +75,16 @@ function some(p: Program, test: (node: { readonly k: string } & Record<string, u
 }
 
 export const newStats = (): Stats => ({
-  programs: 0, points: 0, outOfRange: 0, unreliable: 0, checked: 0, unchecked: 0, noisy: 0, overflowed: 0, needZeroRule: 0, worstDotProduct: 0,
+  programs: 0,
+  points: 0,
+  outOfRange: 0,
+  unreliable: 0,
+  checked: 0,
+  unchecked: 0,
+  noisy: 0,
+  overflowed: 0,
+  needZeroRule: 0,
+  worstDotProduct: 0,
   features: Object.fromEntries(Object.keys(featureTests).map((k) => [k, 0])) as Record<Feature, number>,
 });
 
@@ -276,7 +285,11 @@ function checkPoint(text: ProgramText, compiled: Compiled, point: Point, stats: 
   const vjp = run('f_vjp', ...x, w);
   const vjp1 = run('f_vjp', ...x, 1);
   const grad = run('f_grad', ...x);
-  for (const [mode, r] of [['f_jvp', jvp], ['f_vjp', vjp], ['f_grad', grad]] as const) {
+  for (const [mode, r] of [
+    ['f_jvp', jvp],
+    ['f_vjp', vjp],
+    ['f_grad', grad],
+  ] as const) {
     if (!same(r.value, value)) throw fail(`${mode} returns value ${r.value}, the function computes ${value}`);
   }
   if (grad.grads.length !== wrt.length || vjp.grads.length !== wrt.length) throw fail(`grads has ${grad.grads.length} entries, expected ${wrt.length}`);
@@ -285,7 +298,8 @@ function checkPoint(text: ProgramText, compiled: Compiled, point: Point, stats: 
     // `out`: filled in place and returned.
     const out = { value: NaN, grads: wrt.map(() => NaN) };
     const r = run('f_vjp', ...x, w, out);
-    if (r !== out || !same(out.value, value) || !out.grads.every((g, i) => same(g, vjp.grads[i]))) throw fail(`f_vjp(…, out) gives ${JSON.stringify(r)}, without out ${JSON.stringify(vjp)}`);
+    if (r !== out || !same(out.value, value) || !out.grads.every((g, i) => same(g, vjp.grads[i])))
+      throw fail(`f_vjp(…, out) gives ${JSON.stringify(r)}, without out ${JSON.stringify(vjp)}`);
     const tangentOut = { value: NaN, tangent: NaN };
     const t = run('f_jvp', ...x, ...sd, tangentOut);
     if (t !== tangentOut || !same(t.value, value) || !same(t.tangent, jvp.tangent)) throw fail(`f_jvp(…, out) gives ${JSON.stringify(t)}, without out ${JSON.stringify(jvp)}`);
@@ -315,7 +329,9 @@ function checkPoint(text: ProgramText, compiled: Compiled, point: Point, stats: 
     const n = noise().tangent * Math.abs(w) + noise().reverse;
     if (!within(forwardSide, reverseSide, DOT_TOLERANCE, NOISE_FACTOR * n)) {
       const judge = relErr(fd, ad) <= FD_TOLERANCE ? 'forward is right' : relErr(fd, rev) <= FD_TOLERANCE ? 'reverse is right' : 'neither agrees';
-      throw fail(`forward and reverse disagree beyond 1e-10 + ${allowed(n)}: ⟨J·v, w⟩ = ${forwardSide}, ⟨v, Jᵀ·w⟩ = ${reverseSide} (tangent ${ad}, grads [${vjp.grads}]); central difference ${fd}: ${judge}`);
+      throw fail(
+        `forward and reverse disagree beyond 1e-10 + ${allowed(n)}: ⟨J·v, w⟩ = ${forwardSide}, ⟨v, Jᵀ·w⟩ = ${reverseSide} (tangent ${ad}, grads [${vjp.grads}]); central difference ${fd}: ${judge}`,
+      );
     }
     noisy = true;
   }

@@ -67,11 +67,23 @@ export function checkReverse(s: Subject): void {
     const rv = vjp(...args, cotangent);
     sameValues(rv.value, value, `${s.fn.name}_vjp value`, args);
     const scaled = (grads: Value[]) => flatten(grads).map((g, k) => g * scale[k]);
-    closeEnough(scaled(rv.grads), columns.map((col) => dot(w, col)), tol, `${s.fn.name}_vjp grads (scaled by the step size)`, args);
+    closeEnough(
+      scaled(rv.grads),
+      columns.map((col) => dot(w, col)),
+      tol,
+      `${s.fn.name}_vjp grads (scaled by the step size)`,
+      args,
+    );
     if (grad) {
       const rg = grad(...args);
       sameValues(rg.value, value, `${s.fn.name}_grad value`, args);
-      closeEnough(scaled(rg.grads), columns.map((col) => col[0]), tol, `${s.fn.name}_grad grads (scaled by the step size)`, args);
+      closeEnough(
+        scaled(rg.grads),
+        columns.map((col) => col[0]),
+        tol,
+        `${s.fn.name}_grad grads (scaled by the step size)`,
+        args,
+      );
     }
   }
 }
@@ -130,7 +142,6 @@ export function checkShapes(s: Subject): void {
     }
   }
 }
-
 
 /**
  * Every generated function, called at every point with and without `out`

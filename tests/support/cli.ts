@@ -203,8 +203,7 @@ export class Spawned {
     for (;;) {
       const m = this.out.slice(from).match(pattern);
       if (m) return m;
-      if (Date.now() > deadline || this.child.exitCode !== null)
-        throw new Error(`timed out waiting for ${pattern}; output so far:\n${this.out.slice(from)}`);
+      if (Date.now() > deadline || this.child.exitCode !== null) throw new Error(`timed out waiting for ${pattern}; output so far:\n${this.out.slice(from)}`);
       await new Promise((r) => setTimeout(r, 25));
     }
   }

@@ -135,7 +135,8 @@ function readConfig(dir: string, name: string, functions: readonly MarkedFunctio
   for (const k of Object.keys(config)) if (!configKeys.has(k)) throw bad(`unknown key '${k}' (known: ${[...configKeys].join(', ')})`);
   const params = new Set(functions.flatMap((f) => f.params.map((p) => p.name)));
   const checkParams = (names: string[], where: string, fn?: MarkedFunction) => {
-    for (const p of names) if (fn ? !fn.params.some((q) => q.name === p) : !params.has(p)) throw bad(`${where} names '${p}', which is not a parameter${fn ? ` of ${fn.name}` : ''}`);
+    for (const p of names)
+      if (fn ? !fn.params.some((q) => q.name === p) : !params.has(p)) throw bad(`${where} names '${p}', which is not a parameter${fn ? ` of ${fn.name}` : ''}`);
   };
   for (const [k, v] of Object.entries(config.domains ?? {})) {
     if (Array.isArray(v)) checkParams([k], 'domains');

@@ -56,8 +56,12 @@ const K = ts.SyntaxKind;
 /** Binary arithmetic, and each compound assignment with its operator. */
 const ARITHMETIC = new Set([K.PlusToken, K.MinusToken, K.AsteriskToken, K.SlashToken, K.PercentToken, K.AsteriskAsteriskToken]);
 const COMPOUND = new Map<ts.SyntaxKind, ts.BinaryOperator>([
-  [K.PlusEqualsToken, K.PlusToken], [K.MinusEqualsToken, K.MinusToken], [K.AsteriskEqualsToken, K.AsteriskToken],
-  [K.SlashEqualsToken, K.SlashToken], [K.PercentEqualsToken, K.PercentToken], [K.AsteriskAsteriskEqualsToken, K.AsteriskAsteriskToken],
+  [K.PlusEqualsToken, K.PlusToken],
+  [K.MinusEqualsToken, K.MinusToken],
+  [K.AsteriskEqualsToken, K.AsteriskToken],
+  [K.SlashEqualsToken, K.SlashToken],
+  [K.PercentEqualsToken, K.PercentToken],
+  [K.AsteriskAsteriskEqualsToken, K.AsteriskAsteriskToken],
 ]);
 /** `Math` functions whose result is exact: it is one of the arguments, or an integer, or representable. */
 const EXACT_MATH = new Set(['max', 'min', 'abs', 'sign', 'floor', 'ceil', 'round', 'trunc', 'clz32', 'imul']);
@@ -100,8 +104,7 @@ function watchArithmetic(context: ts.TransformationContext): ts.Transformer<ts.S
   const f = context.factory;
   const watched = (e: ts.Expression, made: number, array?: ts.Expression) =>
     f.createCallExpression(f.createIdentifier(WATCH), undefined, [e, f.createNumericLiteral(made), ...(array ? [copyPure(f, array)] : [])]);
-  const stored = (target: ts.Expression, value: ts.Expression) =>
-    ts.isElementAccessExpression(target) && pure(target.expression) ? watched(value, 2, target.expression) : value;
+  const stored = (target: ts.Expression, value: ts.Expression) => (ts.isElementAccessExpression(target) && pure(target.expression) ? watched(value, 2, target.expression) : value);
   const visit = (node: ts.Node): ts.Node => {
     const inner = ts.visitEachChild(node, visit, context);
     if (ts.isBinaryExpression(node) && ts.isBinaryExpression(inner)) {

@@ -106,7 +106,10 @@ export function samplePoints(s: PointSource): Value[][] {
         if (spec && 'int' in spec) return spec.int[0] + Math.floor(r() * (spec.int[1] - spec.int[0] + 1));
         if (p.type === 'number') return randomIn(r, domain);
         const length = spec && 'length' in spec ? spec.length : 5;
-        return makeArray(kindOfType(p.type), Array.from({ length }, () => randomIn(r, domain)));
+        return makeArray(
+          kindOfType(p.type),
+          Array.from({ length }, () => randomIn(r, domain)),
+        );
       }),
     );
   }

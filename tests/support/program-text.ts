@@ -34,8 +34,33 @@ const wrap = (c: Code) => (c.atom ? c.t : `(${c.t})`);
 const copy = (s: Scope): Scope => ({ vars: [...s.vars], lets: [...s.lets], counters: [...s.counters] });
 
 /** Local names that the compiler's own output uses too: a program may choose them to provoke collisions. */
-const collidingLocals = ['value', 'tangent', 't1', 'dt1', 'sel', 'cond', 'n', 'k', 'again', 'broke', 'saved', 'returned', 'result', 'tape', 'ret', 'out', 'cotangent', 'grads', 'i', 't2', 'dv'];
-export const collidingParams = [['x', 'dx', 'x_bar'], ['out', 'cotangent', 'value']];
+const collidingLocals = [
+  'value',
+  'tangent',
+  't1',
+  'dt1',
+  'sel',
+  'cond',
+  'n',
+  'k',
+  'again',
+  'broke',
+  'saved',
+  'returned',
+  'result',
+  'tape',
+  'ret',
+  'out',
+  'cotangent',
+  'grads',
+  'i',
+  't2',
+  'dv',
+];
+export const collidingParams = [
+  ['x', 'dx', 'x_bar'],
+  ['out', 'cotangent', 'value'],
+];
 /** Names of helpers when a program names them like generated locals (`helperNames`). */
 export const helperNameChoices = ['value', 'tape', 'out', 'cotangent', 'trips', 't1', 'x_bar', 'saved', 'sel', 'result', 'k', 'ret'];
 
@@ -274,7 +299,7 @@ class FunctionText {
         if (!inLoop) return out(st.op === '**=' ? `${target} **= 2;` : `${target} ${st.op} ${e.t};`);
         // Loop-carried values stay bounded (no overflow that IEEE arithmetic would turn into
         // Infinity · 0 in derivative code): updates inside loops go through bounded functions.
-        if (st.op === '**=') return out(`${target} = Math.tanh(${e.t});`), out(`${target} **= 2;`);
+        if (st.op === '**=') return (out(`${target} = Math.tanh(${e.t});`), out(`${target} **= 2;`));
         if (st.op === '*=') return out(`${target} *= Math.cos(${e.t});`);
         return out(`${target} ${st.op} Math.sin(${e.t});`);
       }
@@ -328,7 +353,10 @@ class FunctionText {
           out(`if (!(${c})) ${h} = ${this.expr(st.b, s).t};`);
         } else {
           out(`let ${h}: number;`);
-          for (const [arm, body, value] of [['if', st.then, st.a], ['else', st.else, st.b]] as const) {
+          for (const [arm, body, value] of [
+            ['if', st.then, st.a],
+            ['else', st.else, st.b],
+          ] as const) {
             out(arm === 'if' ? `if (${c}) {` : '} else {');
             const inner = copy(s);
             this.block(body, inner, inLoop, ind + '  ');

@@ -33,7 +33,8 @@ export function makeSubject(fn: MarkedFunction, config: FixtureConfig, primal: F
 }
 
 /** Any value in a message: NaN and ±Infinity spelled out, typed arrays as arrays. */
-export const fmt = (v: unknown): string => JSON.stringify(v, (_, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : ArrayBuffer.isView(x) ? Array.from(x as Float64Array) : x));
+export const fmt = (v: unknown): string =>
+  JSON.stringify(v, (_, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : ArrayBuffer.isView(x) ? Array.from(x as Float64Array) : x));
 
 export const isArrayResult = (fn: MarkedFunction): boolean => fn.returnType !== 'number';
 
@@ -75,7 +76,12 @@ export function checkArity(s: Subject): void {
   // (JavaScript counts a function's parameters up to the first one with a default value)
   const firstDefault = s.fn.params.findIndex((p) => p.hasDefault);
   if (firstDefault >= 0) {
-    for (const [suffix, f] of [['_jvp', jvp], ['_vjp', vjp], ['_grad', grad], ['_jacobian', jacobian]] as const)
+    for (const [suffix, f] of [
+      ['_jvp', jvp],
+      ['_vjp', vjp],
+      ['_grad', grad],
+      ['_jacobian', jacobian],
+    ] as const)
       if (f && f.length !== firstDefault) throw new Error(`${s.fn.name}${suffix} declares ${f.length} parameters before its first default, expected ${firstDefault}`);
     return;
   }

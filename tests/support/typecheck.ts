@@ -37,18 +37,20 @@ export function typeErrors(files: Readonly<Record<string, string>>): string[] {
   host.fileExists = (f) => has(f) || fileExists.call(host, f);
   host.directoryExists = (d) => Object.keys(files).some((f) => f.startsWith(`${d}/`)) || (directoryExists?.call(host, d) ?? false);
   host.readFile = (f) => (has(f) ? files[f] : readFile.call(host, f));
-  host.getSourceFile = (f, lang, onError, create) =>
-    has(f) ? ts.createSourceFile(f, files[f], lang, true, ts.ScriptKind.TS) : getSourceFile.call(host, f, lang, onError, create);
+  host.getSourceFile = (f, lang, onError, create) => (has(f) ? ts.createSourceFile(f, files[f], lang, true, ts.ScriptKind.TS) : getSourceFile.call(host, f, lang, onError, create));
   const program = ts.createProgram(Object.keys(files), options, host);
   // A random source may leave a name or an import unused: that is the source's business, not the generated code's.
   const unused = new Set([6133, 6138, 6192, 6196, 6198, 6205]);
   const aboutGenerated = (d: ts.Diagnostic) => !unused.has(d.code) || (d.file?.fileName.endsWith('.grad.ts') ?? true);
-  return ts.getPreEmitDiagnostics(program).filter(aboutGenerated).map((d) => {
-    const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
-    if (!d.file || d.start === undefined) return message;
-    const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
-    return `${d.file.fileName}:${line + 1}:${character + 1}: ${message}`;
-  });
+  return ts
+    .getPreEmitDiagnostics(program)
+    .filter(aboutGenerated)
+    .map((d) => {
+      const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+      if (!d.file || d.start === undefined) return message;
+      const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+      return `${d.file.fileName}:${line + 1}:${character + 1}: ${message}`;
+    });
 }
 
 /**

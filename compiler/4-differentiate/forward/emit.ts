@@ -15,9 +15,9 @@ import { assertNever, isArrayType, type ArrayType, type IRFunction, type Loop, t
 import type { Activity } from '../../3-analyze/activity';
 import type { ForwardAnalysis } from '../../3-analyze';
 import { forEachStmt, forEachStmtNumbered } from '../../ir/walk';
-import { partialsOf, rule } from '../../rules/table';
+import { tangentOf } from './tangents';
 import { guarded, type Finiteness } from '../../3-analyze/finiteness';
-import { b, hiddenLiteralType, isAtom, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
+import { b, declaredType, isAtom, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
 import { depthOf, maxInlineDepth, namesIn } from '../../5-print/js-walk';
 import { FunctionNames } from '../names';
 import { withComments, type Emitted } from '../comments';
@@ -26,7 +26,7 @@ import { containsContinue, loopStatement } from '../loop-shape';
 import { removeDeadCode } from '../dead-code';
 import type { FileContext } from '../context';
 import { namedVariable, useFacts, type UseFacts } from '../uses';
-import { checkStmt, constDecl, jsType, paramDecl, loadExpr, newArrayExpr, primalExpression, sliceExpr, writtenParams, zeroArrayExpr } from '../arrays';
+import { checkStmt, constDecl, jsType, paramDecl, primalExpression, writtenParams, zeroArrayExpr } from '../arrays';
 import { isElementWrite } from '../../ir/facts';
 
 export interface ForwardConvention {
@@ -36,7 +36,6 @@ export interface ForwardConvention {
   readonly doc?: string;
   readonly exported: boolean;
 }
-
 
 export function emitForward(analysis: ForwardAnalysis, conv: ForwardConvention, ctx: FileContext): JsFunction {
   return new ForwardEmitter(analysis, conv, ctx).emit();
@@ -114,7 +113,11 @@ class ForwardEmitter {
       for (const p of fn.params) {
         if (!this.activeVar(p) || this.act.activeParams.has(p)) continue;
         const t = fn.vars[p].type;
-        prologue.push(isArrayType(t) ? b.const(this.names.tangent(p), zeroArrayExpr(t, b.member(b.id(this.names.variable(p)), 'length')), jsType(t, 'local')) : b.let(this.names.tangent(p), b.num(0)));
+        prologue.push(
+          isArrayType(t)
+            ? b.const(this.names.tangent(p), zeroArrayExpr(t, b.member(b.id(this.names.variable(p)), 'length')), jsType(t, 'local'))
+            : b.let(this.names.tangent(p), b.num(0)),
+        );
       }
     }
     // The caller's arrays are never modified: a parameter the function writes to is copied first.
@@ -123,7 +126,11 @@ class ForwardEmitter {
       if (this.activeVar(p) && this.act.activeParams.has(p)) prologue.push(b.assign(this.names.tangent(p), b.call(b.member(b.id(this.names.tangent(p)), 'slice'), [])));
     }
     this.scanLabels(fn.body);
-    const body = removeDeadCode([...prologue, ...this.region(fn.body)], (name) => this.ctx.isPrimalCopy(name), [...params, ...tangentParams].map((p) => p.name));
+    const body = removeDeadCode(
+      [...prologue, ...this.region(fn.body)],
+      (name) => this.ctx.isPrimalCopy(name),
+      [...params, ...tangentParams].map((p) => p.name),
+    );
     const retType = jsType(fn.returnType, 'result');
     if (this.conv.kind === 'public') {
       const resultType = `{ value: ${retType}; tangent: ${retType} }`;
@@ -343,7 +350,14 @@ class ForwardEmitter {
   }
 
   private primalExpr(s: Op, out: Emitted[]): JsExpr {
-    return primalExpression(s, (t) => this.value(t), (v) => this.names.variable(v), this.fn, this.ctx, (c) => this.call(c, out));
+    return primalExpression(
+      s,
+      (t) => this.value(t),
+      (v) => this.names.variable(v),
+      this.fn,
+      this.ctx,
+      (c) => this.call(c, out),
+    );
   }
 
   /** An active call becomes a pushforward; its tangent comes back in ret[0] and is bound at once. */
@@ -358,7 +372,12 @@ class ForwardEmitter {
     const callee = this.ctx.getIR(s.callee);
     const tname = this.names.tempTangent(s.id);
     if (isArrayType(callee.returnType)) {
-      this.push(out, s, b.const(tname, b.as(b.index(b.path(this.ctx.use('retArrays')), b.num(0)), callee.returnType === 'readonly number[]' ? 'number[]' : callee.returnType)), true);
+      this.push(
+        out,
+        s,
+        b.const(tname, b.as(b.index(b.path(this.ctx.use('retArrays')), b.num(0)), callee.returnType === 'readonly number[]' ? 'number[]' : callee.returnType)),
+        true,
+      );
     } else {
       this.push(out, s, b.const(tname, b.index(b.path(this.ctx.use('ret')), b.num(0))), true);
     }
@@ -367,40 +386,17 @@ class ForwardEmitter {
   }
 
   private tangentExpr(s: Op): JsExpr {
-    switch (s.op) {
-      case 'const':
-      case 'length':
-      case 'get':
-        return b.num(0);
-      case 'read':
-        return this.activeVar(s.var) ? b.id(this.names.tangent(s.var)) : b.num(0);
-      case 'prim': {
-        const r = rule(s.fn);
-        if (!r.partials) return b.num(0);
-        const partials = partialsOf(r, s.args.map((a) => this.active(a)), (i) => this.value(i < 0 ? s.id : s.args[i]));
-        const guarded = this.guarded(s);
-        // d(a * b) = da * b + a * db, in the order of the operands.
-        if (s.fn === 'mul' && s.args[0] === s.args[1]) return b.times(b.mul(b.num(2), this.value(s.args[0])), this.tangent(s.args[0]), guarded[0]);
-        if (s.fn === 'mul')
-          return b.add(
-            this.active(s.args[0]) ? b.times(partials[0], this.tangent(s.args[0]), guarded[0], true) : b.num(0),
-            this.active(s.args[1]) ? b.times(partials[1], this.tangent(s.args[1]), guarded[1]) : b.num(0),
-          );
-        return b.sum(s.args.map((a, i) => (this.active(a) ? b.times(partials[i], this.tangent(a), guarded[i]) : b.num(0))));
-      }
-      case 'select':
-        return b.cond(this.value(s.args[0]), this.tangent(s.args[1]), this.tangent(s.args[2]));
-      case 'load':
-        return this.activeVar(s.var) ? loadExpr(b.id(this.names.tangent(s.var)), this.value(s.args[0]), this.fn.vars[s.var].type, this.ctx) : b.num(0);
-      case 'newArray':
-        return newArrayExpr(s, s.form === 'literal' ? s.args.map((a) => this.tangent(a)) : [this.value(s.args[0]), ...(s.args.length > 1 ? [this.tangent(s.args[1])] : [])]);
-      case 'slice':
-        return this.activeVar(s.var) ? sliceExpr(b.id(this.names.tangent(s.var)), s, s.args.map((a) => this.value(a)), this.fn.vars[s.var].type) : b.num(0);
-      case 'call':
-        return this.te.get(s.id) ?? b.num(0);
-      default:
-        return assertNever(s, 'op');
-    }
+    return tangentOf(s, {
+      fn: this.fn,
+      ctx: this.ctx,
+      active: (t) => this.active(t),
+      activeVar: (v) => this.activeVar(v),
+      value: (t) => this.value(t),
+      tangent: (t) => this.tangent(t),
+      tangentName: (v) => this.names.tangent(v),
+      guarded: (p) => this.guarded(p),
+      callTangent: (t) => this.te.get(t),
+    });
   }
 
   private assign(s: Extract<Stmt, { kind: 'assign' }>, out: Emitted[]): void {
@@ -409,12 +405,11 @@ class ForwardEmitter {
     const info = this.fn.vars[v];
     const value = this.value(s.value);
     // An active array created from inactive values still needs its own tangent array.
-    const tangentOf = (): JsExpr =>
-      isArrayType(info.type) && !this.active(s.value) ? zeroArrayExpr(info.type, b.member(b.id(name), 'length')) : this.tangent(s.value);
+    const tangentOf = (): JsExpr => (isArrayType(info.type) && !this.active(s.value) ? zeroArrayExpr(info.type, b.member(b.id(name), 'length')) : this.tangent(s.value));
     if (s.declare && this.declaredByOp.has(v)) return; // printed by the op that computes it
     if (s.declare) {
       const kind = info.constant ? 'const' : 'let';
-      const type = isArrayType(info.type) ? undefined : hiddenLiteralType(info, kind, value) ?? needsAnnotation(info, value);
+      const type = isArrayType(info.type) ? undefined : declaredType(info, kind, value);
       this.push(out, s, { k: 'decl', kind, name, init: value, type });
       if (this.activeVar(v)) this.push(out, s, { k: 'decl', kind, name: this.names.tangent(v), init: tangentOf(), type }, true);
       return;
@@ -461,7 +456,17 @@ class ForwardEmitter {
     const store = (field: 'value' | 'tangent', e: JsExpr): JsStmt =>
       isArray ? b.expr(b.call(b.path(this.ctx.useHelper('copyInto')), [b.member(o, field), e, { k: 'str', v: `out.${field}` }])) : b.assign(b.member(o, field), e);
     this.push(out, s, b.if(b.bin('!==', o, b.id('undefined')), [store('value', valueName), store('tangent', tangentName), b.return(o)]), true);
-    this.push(out, s, b.return(b.obj([['value', valueName], ['tangent', tangentName]])), true);
+    this.push(
+      out,
+      s,
+      b.return(
+        b.obj([
+          ['value', valueName],
+          ['tangent', tangentName],
+        ]),
+      ),
+      true,
+    );
   }
 
   // ---------------------------------------------------------------------------
@@ -503,16 +508,6 @@ class ForwardEmitter {
       fresh: (base) => this.names.fresh(base),
     });
     // The loop statement itself carries the loop's source; a declaration before it keeps its own.
-    return stmts.map((stmt, i): Emitted => (i === stmts.length - 1 ? { stmt, origin, deriv: false } : initOut[i] ?? { stmt, origin, deriv: false }));
+    return stmts.map((stmt, i): Emitted => (i === stmts.length - 1 ? { stmt, origin, deriv: false } : (initOut[i] ?? { stmt, origin, deriv: false })));
   }
-}
-
-
-/**
- * `let best = -Infinity` would be inferred as number anyway; annotate only what inference would get
- * wrong: a number initialized from a boolean (and a hidden literal `const`: hiddenLiteralType).
- */
-function needsAnnotation(info: { readonly type: string }, init: JsExpr): string | undefined {
-  if (info.type === 'number' && init.k === 'bool') return 'number';
-  return undefined;
 }

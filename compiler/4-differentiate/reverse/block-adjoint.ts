@@ -381,7 +381,11 @@ export class BlockAdjoint {
         const guarded = env.guarded(s);
         const reads = s.args.reduce((n, a, i) => n + (this.active(a) ? (guarded[i] ? 2 : 1) : 0), 0);
         const y = this.named(s.id, adj, reads);
-        const partials = partialsOf(r, s.args.map((a) => this.active(a)), (i) => env.value(i < 0 ? s.id : s.args[i]));
+        const partials = partialsOf(
+          r,
+          s.args.map((a) => this.active(a)),
+          (i) => env.value(i < 0 ? s.id : s.args[i]),
+        );
         s.args.forEach((a, i) => {
           if (this.active(a)) this.add(a, b.times(partials[i], y, guarded[i]));
         });
@@ -442,9 +446,7 @@ export class BlockAdjoint {
     if (!d || d.op !== 'read') throw new Error(`array argument %${t} is not a read of an array variable in its block`);
     return this.env.arrayAdjoint(d.var);
   }
-
 }
-
 
 /** `v = v + a - b` ⇒ `v += a - b`; `v = v - a` ⇒ `v -= a`; otherwise `v = e`. */
 export function compoundAssign(name: string, e: JsExpr): JsStmt {

@@ -40,12 +40,7 @@ export const block: Construct<BlockInfo> = {
     return (
       n.saves.length > 0 ||
       n.elementSaves.size > 0 ||
-      n.stmts.some(
-        (s) =>
-          (s.kind === 'op' && sw.act.activeTemp[s.id]) ||
-          (writtenVar(s) !== undefined && sw.act.activeVar[writtenVar(s)!]) ||
-          s.kind === 'return',
-      )
+      n.stmts.some((s) => (s.kind === 'op' && sw.act.activeTemp[s.id]) || (writtenVar(s) !== undefined && sw.act.activeVar[writtenVar(s)!]) || s.kind === 'return')
     );
   },
 };
@@ -72,8 +67,6 @@ function fwdBlock(sw: Sweep, blk: BlockInfo, out: JsStmt[]): void {
     out.push(b.expr(copy !== undefined ? sw.tape('pushArray', [b.id(copy)]) : isOpaqueType(sw.fn.temps[st.id]) ? sw.tape('pushArray', [value]) : sw.tape('push', [value])));
   }
 }
-
-
 
 function fwdStatements(sw: Sweep, blk: BlockInfo, stmts: readonly Stmt[], out: JsStmt[], top: boolean): void {
   for (let i = 0; i < stmts.length; i++) {
@@ -102,7 +95,8 @@ function fwdStatements(sw: Sweep, blk: BlockInfo, stmts: readonly Stmt[], out: J
         else {
           // `const c = <op>` at the top: the value takes the variable's name.
           const next = stmts[i + 1];
-          const asVar = top && next?.kind === 'assign' && next.declare && next.value === s.id && sw.stable[next.var] && sw.atTop.has(next.var) && !isArrayType(sw.fn.vars[next.var].type);
+          const asVar =
+            top && next?.kind === 'assign' && next.declare && next.value === s.id && sw.stable[next.var] && sw.atTop.has(next.var) && !isArrayType(sw.fn.vars[next.var].type);
           const name = asVar ? sw.names.variable((next as { var: VarId }).var) : sw.names.temp(s.id);
           out.push(constDecl(name, e, sw.fn.temps[s.id]));
           sw.fwd.set(s.id, b.id(name));
@@ -119,8 +113,7 @@ function fwdStatements(sw: Sweep, blk: BlockInfo, stmts: readonly Stmt[], out: J
         if (s.declare && sw.atTop.has(s.var)) {
           const kind = sw.stable[s.var] && v.constant ? 'const' : 'let';
           out.push({ k: 'decl', kind, name, init: value, type: hiddenLiteralType(v, kind, value) });
-        }
-        else out.push(b.update(name, value));
+        } else out.push(b.update(name, value));
         break;
       }
       case 'declare': {
@@ -185,7 +178,6 @@ function fwdStatements(sw: Sweep, blk: BlockInfo, stmts: readonly Stmt[], out: J
   }
 }
 
-
 function storeId(sw: Sweep, s: Stmt): number {
   let id = state(sw).storeIds.get(s);
   if (id === undefined) state(sw).storeIds.set(s, (id = state(sw).storeIds.size));
@@ -193,7 +185,6 @@ function storeId(sw: Sweep, s: Stmt): number {
 }
 
 /** For each op of a block: whether all its uses come before the next write in the block (computed once per block). */
-
 
 /** An op at position i whose uses all come before any write that follows it in the block. */
 /** The ops of a block by temp (built once per block). */
@@ -206,8 +197,6 @@ function opsOf(sw: Sweep, stmts: readonly Stmt[]): Map<TempId, Op> {
   }
   return ops;
 }
-
-
 
 /** An op at position i whose uses all come before any write that follows it in the block (computed once per block). */
 function movable(sw: Sweep, stmts: readonly Stmt[], i: number): boolean {
@@ -227,7 +216,6 @@ function movable(sw: Sweep, stmts: readonly Stmt[], i: number): boolean {
   }
   return set.has((stmts[i] as Op).id);
 }
-
 
 function revBlock(sw: Sweep, blk: BlockInfo, out: JsStmt[]): void {
   const top = blk.mode === 'reuse';

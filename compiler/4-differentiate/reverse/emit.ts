@@ -102,7 +102,11 @@ function emitFunction(sw: Sweep): JsFunction {
     const k = active.indexOf(v.id);
     const init =
       differentiated && sw.conv.kind === 'public'
-        ? b.cond(b.bin('===', b.id(sw.outName), b.id('undefined')), fresh, b.call(b.path(sw.ctx.useHelper('zeroed')), [b.index(b.member(b.id(sw.outName), 'grads'), b.num(k)), n, str(`out.grads[${k}]`)]))
+        ? b.cond(
+            b.bin('===', b.id(sw.outName), b.id('undefined')),
+            fresh,
+            b.call(b.path(sw.ctx.useHelper('zeroed')), [b.index(b.member(b.id(sw.outName), 'grads'), b.num(k)), n, str(`out.grads[${k}]`)]),
+          )
         : fresh;
     const decl: JsStmt = { k: 'decl', kind: differentiated || sw.stable[v.id] ? 'const' : 'let', name, init, type: differentiated ? undefined : jsType(v.type, 'adjoint') };
     // Parameter gradients exist from the start: a fused loop accumulates into them during the forward sweep.
@@ -130,10 +134,23 @@ function emitFunction(sw: Sweep): JsFunction {
   for (const p of writtenParams(fn)) prologue.push(b.assign(sw.names.variable(p), b.call(b.member(b.id(sw.names.variable(p)), 'slice'), [])));
   const growAdjoints = grows.map((p) => {
     const adj = b.id(sw.names.adjoint(p));
-    return { k: 'while', test: b.bin('<', b.member(adj, 'length'), b.member(b.id(sw.names.variable(p)), 'length')), body: [b.expr(b.call(b.member(adj, 'push'), [b.num(0)]))] } as JsStmt;
+    return {
+      k: 'while',
+      test: b.bin('<', b.member(adj, 'length'), b.member(b.id(sw.names.variable(p)), 'length')),
+      body: [b.expr(b.call(b.member(adj, 'push'), [b.num(0)]))],
+    } as JsStmt;
   });
 
-  const body = dropDeadAdjointStores(removeDeadCode(finalizeAdjointDeclarations([...prologue, ...paramArrays, ...hoistDecls, ...sw.hoistedDecisions, ...forward, ...growAdjoints, ...adjointDecls, ...reverse, ...epilogue(sw, active, passedLength)], scalarAdjoints), (name) => sw.ctx.isPrimalCopy(name), params.map((p) => p.name)));
+  const body = dropDeadAdjointStores(
+    removeDeadCode(
+      finalizeAdjointDeclarations(
+        [...prologue, ...paramArrays, ...hoistDecls, ...sw.hoistedDecisions, ...forward, ...growAdjoints, ...adjointDecls, ...reverse, ...epilogue(sw, active, passedLength)],
+        scalarAdjoints,
+      ),
+      (name) => sw.ctx.isPrimalCopy(name),
+      params.map((p) => p.name),
+    ),
+  );
 
   if (sw.conv.kind === 'public') {
     const type = resultType(fn, sw.act.activeParams);
@@ -152,7 +169,11 @@ function emitFunction(sw: Sweep): JsFunction {
     name: sw.conv.name,
     exported: false,
     doc: sw.conv.doc,
-    params: [...params, { name: sw.seedName, type: jsType(fn.returnType, 'tangent') }, ...arrays.map((p) => ({ name: sw.names.adjoint(p), type: jsType(fn.vars[p].type, 'adjoint') }))],
+    params: [
+      ...params,
+      { name: sw.seedName, type: jsType(fn.returnType, 'tangent') },
+      ...arrays.map((p) => ({ name: sw.names.adjoint(p), type: jsType(fn.vars[p].type, 'adjoint') })),
+    ],
     returnType: scalars.length === 1 ? 'number' : 'void',
     body,
   };
@@ -176,9 +197,7 @@ function epilogue(sw: Sweep, active: VarId[], passedLength: ReadonlyMap<VarId, s
     const o = b.id(sw.outName);
     const value = b.id(sw.valueName);
     const fill: JsStmt[] = [
-      isArrayType(fn.returnType)
-        ? b.expr(b.call(b.path(sw.ctx.useHelper('copyInto')), [b.member(o, 'value'), value, str('out.value')]))
-        : b.assign(b.member(o, 'value'), value),
+      isArrayType(fn.returnType) ? b.expr(b.call(b.path(sw.ctx.useHelper('copyInto')), [b.member(o, 'value'), value, str('out.value')])) : b.assign(b.member(o, 'value'), value),
     ];
     // Array gradients were accumulated in out.grads[k] itself; numbers are stored.
     active.forEach((p, k) => {
@@ -186,7 +205,16 @@ function epilogue(sw: Sweep, active: VarId[], passedLength: ReadonlyMap<VarId, s
     });
     fill.push(b.return(o));
     const tuple = `[${active.map((p) => jsType(fn.vars[p].type, 'adjoint')).join(', ')}]`;
-    return [...trims, b.if(b.bin('!==', o, b.id('undefined')), fill), b.return(b.obj([['value', value], ['grads', b.as(b.arr(grads), tuple)]]))];
+    return [
+      ...trims,
+      b.if(b.bin('!==', o, b.id('undefined')), fill),
+      b.return(
+        b.obj([
+          ['value', value],
+          ['grads', b.as(b.arr(grads), tuple)],
+        ]),
+      ),
+    ];
   }
   const scalars = active.filter((p) => !isArrayType(fn.vars[p].type));
   if (scalars.length === 1) return [b.return(b.id(sw.names.adjoint(scalars[0])))];

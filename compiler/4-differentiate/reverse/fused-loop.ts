@@ -109,7 +109,10 @@ function fwdFused(sw: Sweep, n: FusedLoop, out: JsStmt[]): void {
     if (isArrayType(info.type)) locals.push(b.let(name, zeroArrayExpr(info.type, b.member(b.id(sw.names.variable(v)), 'length')), jsType(info.type, 'adjoint')));
     else locals.push(b.let(name, b.num(0)));
   }
-  const adjoint = finalizeAdjointDeclarations([...locals, ...reverse], new Set(locals.filter((d) => d.k === 'decl' && d.init?.k === 'num').map((d) => (d as { name: string }).name)));
+  const adjoint = finalizeAdjointDeclarations(
+    [...locals, ...reverse],
+    new Set(locals.filter((d) => d.k === 'decl' && d.init?.k === 'num').map((d) => (d as { name: string }).name)),
+  );
   sw.fixed.delete(fu.accumulator);
   for (const { v } of sums) {
     sw.renamed.delete(v);
@@ -165,7 +168,13 @@ function revFused(sw: Sweep, n: FusedLoop, out: JsStmt[]): void {
     }
     if (known && inPlace) continue;
     const k = sw.names.fresh('k');
-    const loop = (body: JsStmt[]): JsStmt => ({ k: 'for', init: b.let(k, b.num(0)), test: b.bin('<', b.id(k), b.member(target, 'length')), update: { k: 'postfix', op: '++', target: b.id(k) }, body });
+    const loop = (body: JsStmt[]): JsStmt => ({
+      k: 'for',
+      init: b.let(k, b.num(0)),
+      test: b.bin('<', b.id(k), b.member(target, 'length')),
+      update: { k: 'postfix', op: '++', target: b.id(k) },
+      body,
+    });
     const scale = b.if(b.bin('!==', accBar, b.num(1)), [loop([b.assign(b.index(target, b.id(k)), accBar, '*=')])]);
     const add = loop(b.accumulate(b.index(target, b.id(k)), b.mul(accBar, b.index(b.id(sum), b.id(k)))));
     if (inPlace) out.push(guard ? b.if(b.bin('===', accBar, b.num(0)), [b.expr(b.call(b.member(target, 'fill'), [b.num(0)]))], [scale]) : scale);
@@ -187,7 +196,6 @@ function sumsMayBeNonFinite(sw: Sweep, n: FusedLoop): boolean {
   });
   return found;
 }
-
 
 /**
  * The adjoint of `acc` as an expression available before loop `l`, when the
@@ -240,7 +248,11 @@ function knownAccumulatorAdjoint(sw: Sweep, l: Stmt, acc: VarId): JsExpr | undef
     const reads = partialReads(r, d.args.length)?.[k];
     if (!reads || reads.result || reads.operands.includes(k)) return undefined;
     let known = true;
-    const partial = partialsOf(r, d.args.map((_, i) => i === k), (i) => before(d.args[i]) ?? ((known = false), b.num(0)))[k];
+    const partial = partialsOf(
+      r,
+      d.args.map((_, i) => i === k),
+      (i) => before(d.args[i]) ?? ((known = false), b.num(0)),
+    )[k];
     const c = known ? coef(d.args[k]) : undefined;
     return c && b.mul(c, partial);
   };

@@ -238,7 +238,14 @@ export class Sweep {
   /** The primal expression of an op, its operands taken from `env` (calls go to the primal copies). */
   primal(s: Op, env: ReadonlyMap<TempId, JsExpr>): JsExpr {
     const v = (t: TempId) => env.get(t)!;
-    return primalExpression(s, v, (x) => this.names.variable(x), this.fn, this.ctx, (c) => b.call(this.ctx.primal(c.callee), c.args.map(v)));
+    return primalExpression(
+      s,
+      v,
+      (x) => this.names.variable(x),
+      this.fn,
+      this.ctx,
+      (c) => b.call(this.ctx.primal(c.callee), c.args.map(v)),
+    );
   }
 
   /** Names of array variables the function writes (pushes, stores, fills). */
@@ -296,7 +303,6 @@ export function restoredIn(nodes: readonly RNode[], into = new Set<VarId>()): Se
   }
   return into;
 }
-
 
 /** A string literal (for messages passed to runtime helpers). */
 export function str(text: string): JsExpr {

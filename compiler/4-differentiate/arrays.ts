@@ -86,7 +86,10 @@ export function emptyArrayExpr(t: ArrayType): JsExpr {
 }
 
 /** `let v = …` for a variable declared ahead of its first assignment: an empty array, `0`, `false`, or (opaque data) nothing yet. */
-export function hoistedDecl(name: string, t: Type): JsStmt {
+export function hoistedDecl(name: string, t: Type, uninitialized = false): JsStmt {
+  // `let h: number;` is undefined until assigned, as in the source (a read before that gives NaN, or
+  // takes the other arm of `??`): declared `let h!: number`, not given a value the source never had.
+  if (uninitialized && (t === 'number' || t === 'boolean')) return { k: 'decl', kind: 'let', name, type: t, definite: true };
   if (isArrayType(t)) return b.let(name, emptyArrayExpr(t), jsType(t, 'local'));
   if (isOpaqueType(t)) return b.let(name, b.as(b.as(b.id('undefined'), 'unknown'), opaqueText(t)));
   return b.let(name, t === 'boolean' ? b.bool(false) : b.num(0));

@@ -119,7 +119,7 @@ function fwdStatements(sw: Sweep, blk: BlockInfo, stmts: readonly Stmt[], out: J
       case 'declare': {
         const v = sw.fn.vars[s.var];
         if (!sw.atTop.has(s.var)) break;
-        out.push(hoistedDecl(sw.names.variable(s.var), v.type));
+        out.push(hoistedDecl(sw.names.variable(s.var), v.type, v.role !== 'hidden'));
         break;
       }
       case 'store': {

@@ -18,6 +18,7 @@
  * loop.ts, fused-loop.ts, dispatched by sweep.ts), and the result.
  */
 import { isArrayType, type IRFunction, type VarId } from '../../ir/types';
+import { forEachStmt } from '../../ir/walk';
 import type { ReverseAnalysis } from '../../3-analyze';
 import { b, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
 import { FunctionNames } from '../names';
@@ -114,7 +115,13 @@ function emitFunction(sw: Sweep): JsFunction {
     else adjointDecls.push(decl);
   }
 
-  const hoistDecls = hoisted.map((v) => hoistedDecl(sw.names.variable(v), fn.vars[v].type));
+  // A variable the source declares without a value (`let h!: number;`) stays undefined until assigned
+  // (the compiler's own, a `?:` or a `return` made a variable, are assigned before every read).
+  const uninitialized = new Set<VarId>();
+  forEachStmt(fn.body, (s) => {
+    if (s.kind === 'declare' && fn.vars[s.var].role !== 'hidden') uninitialized.add(s.var);
+  });
+  const hoistDecls = hoisted.map((v) => hoistedDecl(sw.names.variable(v), fn.vars[v].type, uninitialized.has(v)));
   const prologue: JsStmt[] = [];
   if (sw.tapeName !== undefined) {
     prologue.push(b.const(sw.tapeName!, b.path(sw.ctx.use('tape'))));

@@ -55,8 +55,10 @@ export const branch: Construct<IfNode> = {
     sw.reverse(n.else, els);
     sw.enclosingOrigin = saved;
     const cond = !n.nested ? sw.fwd.get(n.stmt.cond)! : n.inLoop ? sw.tape('popBit') : b.id(decisionsOf(sw).get(n.stmt)!);
-    if (then.length === 0 && els.length === 0) out.push(b.expr(cond));
-    else if (then.length === 0) out.push(b.if(b.not(cond), els));
+    // Nothing to reverse in either arm: only a recorded decision must still leave the tape.
+    if (then.length === 0 && els.length === 0) {
+      if (n.nested && n.inLoop) out.push(b.expr(cond));
+    } else if (then.length === 0) out.push(b.if(b.not(cond), els));
     else out.push(b.if(cond, then, els));
   },
 

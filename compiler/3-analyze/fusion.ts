@@ -94,10 +94,16 @@ function fusion(fn: IRFunction, act: Activity, l: Loop): Fusion | undefined {
     }
     return d.op === 'prim' && (d.fn === 'add' || d.fn === 'sub') && isChain(d.args[0]);
   };
+  const activeUses = new Set<TempId>();
+  forEachStmt(l.body, (s) => {
+    if (s.kind === 'op' && act.activeTemp[s.id]) s.args.forEach((a) => activeUses.add(a));
+  });
   forEachStmt(l.body, (s) => {
     if (s.kind === 'assign' && s.var === acc) {
       const d = defs.get(s.value);
-      if (!d || d.op !== 'prim' || (d.fn !== 'add' && d.fn !== 'sub') || !isChain(d.args[0])) ok = false;
+      // The new value has no other active use: `a0++; t = 50 * a0` reads the accumulator through it
+      // (a comparison, `if (s > 5) break`, is no active use).
+      if (!d || d.op !== 'prim' || (d.fn !== 'add' && d.fn !== 'sub') || activeUses.has(s.value) || !isChain(d.args[0])) ok = false;
     }
   });
   if (!ok) return undefined;

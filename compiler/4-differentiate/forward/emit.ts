@@ -159,10 +159,6 @@ class ForwardEmitter {
     }
   }
 
-  // ---------------------------------------------------------------------------
-  // Regions and statements
-  // ---------------------------------------------------------------------------
-
   private region(region: Region, enclosing?: string): JsStmt[] {
     const out: Emitted[] = [];
     // `const v = <op>`: a value that needs a name takes the variable's.
@@ -439,9 +435,15 @@ class ForwardEmitter {
     }
     const isArray = isArrayType(this.fn.returnType);
     const tangent = isArray && !this.active(s.value) ? zeroArrayExpr(this.fn.returnType as ArrayType, b.member(value, 'length')) : this.tangent(s.value);
+    // A value or tangent that is more than a name gets a const of its own first.
+    const named = (e: JsExpr, base: string, deriv: boolean): JsExpr => {
+      if (isAtom(e)) return e;
+      const name = this.names.fresh(base);
+      this.push(out, s, b.const(name, e), deriv);
+      return b.id(name);
+    };
     if (this.conv.kind === 'internal') {
-      const v = isAtom(value) ? value : b.id(this.names.fresh('value'));
-      if (!isAtom(value)) this.push(out, s, b.const((v as { name: string }).name, value));
+      const v = named(value, 'value', false);
       const slot = b.index(b.path(this.ctx.use(isArray ? 'retArrays' : 'ret')), b.num(0));
       this.push(out, s, b.assign(slot, tangent), true);
       this.push(out, s, b.return(v));
@@ -449,29 +451,12 @@ class ForwardEmitter {
     }
     // public: fill `out` when given (arrays in place), else a fresh object.
     const o = b.id(this.resultName);
-    const valueName = isAtom(value) ? value : b.id(this.names.fresh('value'));
-    const tangentName = isAtom(tangent) ? tangent : b.id(this.names.fresh('tangent'));
-    if (!isAtom(value)) this.push(out, s, b.const((valueName as { name: string }).name, value));
-    if (!isAtom(tangent)) this.push(out, s, b.const((tangentName as { name: string }).name, tangent), true);
-    const store = (field: 'value' | 'tangent', e: JsExpr): JsStmt =>
+    const fields = [['value', named(value, 'value', false)] as const, ['tangent', named(tangent, 'tangent', true)] as const];
+    const store = ([field, e]: readonly [string, JsExpr]): JsStmt =>
       isArray ? b.expr(b.call(b.path(this.ctx.useHelper('copyInto')), [b.member(o, field), e, { k: 'str', v: `out.${field}` }])) : b.assign(b.member(o, field), e);
-    this.push(out, s, b.if(b.bin('!==', o, b.id('undefined')), [store('value', valueName), store('tangent', tangentName), b.return(o)]), true);
-    this.push(
-      out,
-      s,
-      b.return(
-        b.obj([
-          ['value', valueName],
-          ['tangent', tangentName],
-        ]),
-      ),
-      true,
-    );
+    this.push(out, s, b.if(b.bin('!==', o, b.id('undefined')), [...fields.map(store), b.return(o)]), true);
+    this.push(out, s, b.return(b.obj(fields)), true);
   }
-
-  // ---------------------------------------------------------------------------
-  // Loops
-  // ---------------------------------------------------------------------------
 
   /** A loop in the nicest form that is exact (loop-shape.ts); undefined when `init` was given but cannot go in the header. */
   private loop(l: Loop, init?: Extract<Stmt, { kind: 'assign' }>): Emitted[] | undefined {

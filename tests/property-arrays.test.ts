@@ -30,7 +30,8 @@
  * have no gradient, and finite differences never move them. A good share of
  * the programs must read data and call local functions (counted from their
  * source), so the new features cannot silently drop out of the run. Points and columns that finite differences cannot judge (two step sizes
- * disagree: a kink, a branch switch) or that overflow are counted, and their
+ * disagree: a kink, a branch switch; the derivative changes across the step: numeric.ts
+ * `curved`) or that overflow are counted, and their
  * share is bounded, so skipping cannot hide a broken compiler. A sample of
  * programs, with what the compiler generates for them, type-checks under
  * `strict`, and compiling twice gives the same bytes. On failure, fast-check's

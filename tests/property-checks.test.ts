@@ -77,6 +77,25 @@ describe('the scalar checks (check-program.ts)', () => {
   });
 });
 
+describe('finite differences where the derivative changes across their step', () => {
+  // d/dx of 1e-13 · sin(1e9 · x) is 1e-4 · cos(1e9 · x): right, and above the 1e-5 tolerance, but it
+  // turns over every 3e-9 in x, while a central difference with step 1e-6 averages it over 1e-6 and
+  // sees about 0 at both step sizes (so they "agree"). The point is judged unreliable, not failed.
+  const text = {
+    files: { '/src/main.ts': '/** @differentiable */\nexport function f(x: number, y: number): number {\n  return 1e-13 * Math.sin(1e9 * x) + y * y;\n}\n' },
+    wrt: [0, 1],
+    params: 2,
+  };
+  const at = [[0.5, 0.25]];
+
+  it('judges such a point unreliable (it counts against the bounded share of skipped points)', () => {
+    const stats = newStats();
+    checkText(text, 1, stats, at);
+    expect(stats.unreliable).toBe(1);
+    expect(stats.checked).toBe(0);
+  });
+});
+
 describe('the array checks (check-array-program.ts)', () => {
   // Shrunk from ADC_PROPERTY_SEED=2304055: a[1] grows to about 7e6, and (p + a[1]) − a[1]
   // leaves forward and reverse some 1e-9 apart (the fixed 1e-10 failed at every point).
@@ -122,5 +141,76 @@ describe('the array checks (check-array-program.ts)', () => {
     ['the same wrong partial in both modes (of the square)', breaking([' = 2 * ', ' = -2 * '])],
   ])('fail the same program with %s', (_, edit) => {
     expect(() => checkArrayText(text, 2, newArrayStats(), at, edit)).toThrow(/disagree/);
+  });
+
+  it('judges unreliable a point of a program whose right derivative has a linear regime far narrower than the step', () => {
+    // Shrunk from ADC_PROPERTY_SEED=29: a[0] reaches about -7e8 · (its input) and is then squashed by
+    // repeated y / (1 + y²); J·v = [-2.7868e-5, -1.2723e-5] is right (an 80-digit evaluation agrees to
+    // 8 digits), but a central difference sees about 1e-9 at steps 1e-6 and 1e-5 alike.
+    const seeded: ArrayProgramText = {
+      files: {
+        '/src/main.ts': [
+          '/** @differentiable wrt(a, p) */',
+          'export function f(a: Float64Array, p: number, q: number): number[] {',
+          '  const t0 = 50 * (a[0] / (1 + 0.25 * 0.25));',
+          '  const e1 = Math.exp(t0);',
+          '  const v2 = t0 > 30 ? t0 / 50 : Math.log1p(e1) / 50;',
+          '  a[0] += v2;',
+          '  a.forEach((v3, k4) => {',
+          '    let prev5 = a[0];',
+          '    for (let j = 0; j < a.length + 2; j++) {',
+          '      const cur6 = a[j];',
+          '      a[a.length - 1 - k4] += (cur6 ?? (-a[k4])) * (prev5 ?? (-a[k4]));',
+          '      prev5 = cur6;',
+          '    }',
+          '    a[a.length - 1] = (a[k4] + a[k4]) + (p / (1 + p * p));',
+          '  });',
+          '  for (const e7 of a) {',
+          '    a.fill(a[a.length - 1]);',
+          '    for (let i = a.length - 1; i >= 0; i--) {',
+          '      a[a.length - 1] *= Math.cos(0.25 * i);',
+          '      a[1] *= Math.cos(Math.abs(e7));',
+          '    }',
+          '    for (let i = a.length - 1; i >= 0; i--) {',
+          '      a[1] = Math.sin((-1) + e7);',
+          '      a.fill(a[a.length - 1 - i] / (1 + a[a.length - 1] * a[a.length - 1]));',
+          '    }',
+          '  }',
+          '  const s8 = a[0] / (1 + (v2 + a[a.length - 1]) * (v2 + a[a.length - 1]));',
+          '  for (let pass9 = 0; pass9 < 2; pass9++) {',
+          '    a[1] += Math.log(1 + (-a[pass9 + 1]) * (-a[pass9 + 1]));',
+          '    const t10 = 50 * a[pass9];',
+          '    const e11 = Math.exp(t10);',
+          '    const e12 = Math.exp(-t10);',
+          '    let v13!: number;',
+          '    if (t10 >= 0) {',
+          '      v13 = 1 / (1 + e12);',
+          '    }',
+          '    if (!(t10 >= 0)) {',
+          '      v13 = e11 / (1 + e11);',
+          '    }',
+          '    a[pass9] += v13;',
+          '  }',
+          '  a[a.length - 1] = a[1] * a[a.length - 1];',
+          '  return [Math.sqrt(1 + a[0] * a[0]), a[1] + v2];',
+          '}',
+          '',
+        ].join('\n'),
+      },
+      wrt: [0, 1],
+      params: 3,
+      paramNames: ['a', 'p', 'q'],
+      paramTypes: ['Float64Array', 'number', 'number'],
+      lengths: [6, 0, 0],
+      result: 'number[]',
+    };
+    const point = [
+      Float64Array.from([-1.77820626180619, 1.6929760565981269, 1.3721760185435414, 1.0172022422775626, -0.9027617461979389, 0.2902252757921815]),
+      -1.603320499882102,
+      -0.8612626893445849,
+    ];
+    const stats = newArrayStats();
+    checkArrayText(seeded, 29, stats, [point]);
+    expect(stats.unreliable).toBe(1);
   });
 });

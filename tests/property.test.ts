@@ -9,7 +9,8 @@
  * fixed tolerance the rounding noise it measures (tests/support/rounding.ts),
  * so that a failure means a wrong derivative, not an ill-conditioned program.
  * On failure, fast-check's counterexample is the shrunk program's source.
- * Points that cannot judge a derivative (branch boundaries, kinks, overflow)
+ * Points that cannot judge a derivative (branch boundaries, kinks, overflow, a
+ * derivative that changes across the finite-difference step: numeric.ts `curved`)
  * are counted, and their share is bounded, so skipping cannot hide a broken
  * compiler; so is the share of points checked only within their noise. Each
  * construct must be part of a good share of the programs, and overflows must

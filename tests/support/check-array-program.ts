@@ -52,7 +52,7 @@ import {
   type Perturbed,
 } from './check-program';
 import { guardArguments } from './arguments';
-import { centralDifference, dot, flatten, isolated, maxRelativeError, neighbours, rng, scaledDirection, unflatten, type Value } from './numeric';
+import { centralDifference, curved, dot, flatten, isolated, maxRelativeError, neighbours, rng, scaledDirection, unflatten, type Value } from './numeric';
 import { copyValue, kindOf, kindOfType, tangentLike, unit } from './points';
 import { NOISE_FACTOR, weighted } from './rounding';
 import { withTimeout } from './subject';
@@ -412,6 +412,7 @@ function checkPoint(
       // Exactly flat in floating point while the exact derivative is small: finite differences cannot see it.
       const flat = fd.every((x, i) => x === 0 && coarse[i] === 0) && Math.max(...jv.map(Math.abs), Math.abs(reverseSide)) <= 1e-2 * Math.max(1, ...values.map(Math.abs));
       const reliable = fd.every((x, i) => within(x, coarse[i], FD_TOLERANCE / 10, NOISE_FACTOR * (differenceNoise(primalNoise[i]) + differenceNoise(primalNoise[i], COARSE_STEP))));
+      const tangentAt = (xs: Value[]) => flatten([jvpFn(...xs, ...tangents).tangent]);
       if (
         !reliable ||
         flat ||
@@ -419,7 +420,8 @@ function checkPoint(
           values,
           neighbours(primal, args, wrt, v, STEP),
           primalNoise.map((p) => NOISE_FACTOR * p),
-        )
+        ) ||
+        curved(tangentAt, args, wrt, v, jv, (a, b) => within(a, b, FD_TOLERANCE), STEP)
       )
         return 'unreliable';
       if (dependsOnHuge(text, args, values)) return 'outOfRange';
@@ -540,7 +542,8 @@ function checkJacobianAt(
         neighbours(primal, args, wrt, unit(n, k), STEP),
         p.map((x) => NOISE_FACTOR * x),
       );
-    if (!reliable || column.some(huge) || apart()) {
+    const columnAt = (xs: Value[]) => (jacobianFn(...xs) as Float64Array[]).map((row) => row[k] * scale[k]);
+    if (!reliable || column.some(huge) || apart() || curved(columnAt, args, wrt, unit(n, k), column, (a, b) => within(a, b, FD_TOLERANCE), STEP)) {
       stats.columnsSkipped++;
       continue;
     }

@@ -18,7 +18,7 @@
 import * as ts from 'typescript';
 import { compileSources, formatDiagnostic } from '../../compiler';
 import { loadModule, type Module, type Watch } from './load';
-import { centralDifference, dot, isolated, neighbours, rng, scaledDirection, type Value } from './numeric';
+import { centralDifference, curved, dot, isolated, neighbours, rng, scaledDirection, type Value } from './numeric';
 import { listing, printProgram, type ProgramText } from './program-text';
 import type { Program } from './programs';
 import { NOISE_FACTOR, Perturbation } from './rounding';
@@ -347,7 +347,14 @@ function checkPoint(text: ProgramText, compiled: Compiled, point: Point, stats: 
       const flat = fd === 0 && coarse === 0 && Math.max(Math.abs(ad), Math.abs(rev)) <= 1e-2 * Math.max(1, Math.abs(value));
       const n = noise().primal;
       const reliable = within(fd, coarse, FD_TOLERANCE / 10, NOISE_FACTOR * (differenceNoise(n) + differenceNoise(n, COARSE_STEP)));
-      if (!reliable || flat || isolated([value], neighbours(fValue, x, wrt, v, STEP), [NOISE_FACTOR * n])) return 'unreliable';
+      const tangentAt = (xs: Value[]) => [run('f_jvp', ...xs, ...sd).tangent as number];
+      if (
+        !reliable ||
+        flat ||
+        isolated([value], neighbours(fValue, x, wrt, v, STEP), [NOISE_FACTOR * n]) ||
+        curved(tangentAt, x, wrt, v, [ad], (a, b) => within(a, b, FD_TOLERANCE), STEP)
+      )
+        return 'unreliable';
       throw fail(
         `derivative disagrees with finite differences beyond 1e-5 + ${allowed(differenceNoise(n))}: forward ${ad}, reverse ${rev}, central difference ${fd} (step ${STEP}) / ${coarse} (step ${COARSE_STEP})`,
       );

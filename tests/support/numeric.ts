@@ -52,24 +52,48 @@ export function centralDifference(f: (...a: Value[]) => Value, args: readonly Va
   return plus.map((p, i) => (p - minus[i]) / (2 * h));
 }
 
+/** The arguments at x + t·v: each differentiated argument moved along its part of `direction`, steps scaled by max(1, |x|); fresh arrays. */
+export function shifted(args: readonly Value[], wrt: readonly number[], direction: readonly number[], t: number): Value[] {
+  const out = [...args];
+  let k = 0;
+  for (const i of wrt) {
+    const a = args[i];
+    if (typeof a === 'number') out[i] = a + t * direction[k++] * Math.max(1, Math.abs(a));
+    else {
+      const copy = Array.from(a, (x) => x + t * direction[k++] * Math.max(1, Math.abs(x)));
+      out[i] = a instanceof Float64Array ? Float64Array.from(copy) : a instanceof Float32Array ? Float32Array.from(copy) : copy;
+    }
+  }
+  return out;
+}
+
 /** f at x − h·v and at x + h·v (steps scaled as in `centralDifference`), flattened. */
 export function neighbours(f: (...a: Value[]) => Value, args: readonly Value[], wrt: readonly number[], direction: readonly number[], h = 1e-6): [number[], number[]] {
-  const shift = (sign: number): Value[] => {
-    const out = [...args];
-    let k = 0;
-    for (const i of wrt) {
-      const a = args[i];
-      if (typeof a === 'number') out[i] = a + sign * h * direction[k++] * Math.max(1, Math.abs(a));
-      else {
-        const copy = Array.from(a, (x) => x + sign * h * direction[k++] * Math.max(1, Math.abs(x)));
-        out[i] = a instanceof Float64Array ? Float64Array.from(copy) : a instanceof Float32Array ? Float32Array.from(copy) : copy;
-      }
-    }
-    return out;
-  };
-  const plus = flatten([f(...shift(1))]);
-  const minus = flatten([f(...shift(-1))]);
+  const plus = flatten([f(...shifted(args, wrt, direction, h))]);
+  const minus = flatten([f(...shifted(args, wrt, direction, -h))]);
   return [minus, plus];
+}
+
+/**
+ * Whether the derivative J·v changes across the step of a central difference: a central difference
+ * with step h is exactly the mean of J(x + s·v)·v over s in [−h, h] (for a function smooth there), so
+ * it judges J(x)·v only where J·v is nearly constant over that interval. It is not where a huge
+ * sensitivity meets a squashing function (a value of order 1e8·x fed to y / (1 + y²)): the derivative
+ * is right, but its linear regime is far narrower than any step above rounding. `tangentAt` is the
+ * forward mode's J·v (flattened) at the given arguments, `same` the comparison of the check; the
+ * derivative is sampled at x ± h and x ± h/2. A wrong derivative is wrong consistently (a sign, a
+ * missing term) and does not vary wildly over 1e-6: this excuses no such error.
+ */
+export function curved(
+  tangentAt: (args: Value[]) => readonly number[],
+  args: readonly Value[],
+  wrt: readonly number[],
+  direction: readonly number[],
+  jv: readonly number[],
+  same: (a: number, b: number) => boolean,
+  h = 1e-6,
+): boolean {
+  return [-1, -0.5, 0.5, 1].some((s) => tangentAt(shifted(args, wrt, direction, s * h)).some((t, i) => !same(t, jv[i])));
 }
 
 /**

@@ -52,7 +52,8 @@ export function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclaration
     }
     if (!d.initializer) {
       const v = cx.fn.declare(name, type, 'local', false);
-      cx.fn.emit(isDefinite(cx, d) ? { kind: 'declare', var: v, definite: true, origin: cx.fn.origin } : { kind: 'declare', var: v, origin: cx.fn.origin });
+      if (d.exclamationToken) cx.fn.emit({ kind: 'declare', var: v, definite: true, asserted: true, origin: cx.fn.origin });
+      else cx.fn.emit(isDefinite(cx, d) ? { kind: 'declare', var: v, definite: true, origin: cx.fn.origin } : { kind: 'declare', var: v, origin: cx.fn.origin });
       continue;
     }
     const value = cx.expr(d.initializer);

@@ -12,6 +12,8 @@
  * stays in [-1, 1], while `Math.exp(x)` of an unknown x may overflow and
  * `1 / x` may divide by zero.
  *
+ * A variable declared `let h!: number` may be read as undefined: NaN.
+ *
  * Assumptions (what is taken as finite, of unknown magnitude): parameters, data,
  * elements of parameter arrays; and sums, differences and products of finite
  * values (an overflow of `x * x` at 1e200 is not modelled). Everything else comes
@@ -89,6 +91,10 @@ export function analyzeFiniteness(fn: IRFunction, callee: (key: string) => IRFun
           if (fn.temps[s.value] !== 'boolean') assignVar(s.var, get(s.value));
           break;
         case 'declare':
+          // `let h!: number` read before it is assigned is undefined: NaN in arithmetic. (Without
+          // the `!`, TypeScript checked that every read comes after an assignment.)
+          if (s.asserted && fn.vars[s.var].type === 'number') assignVar(s.var, R.UNDEFINED);
+          break;
         case 'check':
         case 'if':
         case 'loop':

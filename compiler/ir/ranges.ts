@@ -25,6 +25,8 @@ export interface Range {
 export const ANY: Range = { lo: -Infinity, hi: Infinity, inf: true, nan: true };
 /** A finite number of unknown magnitude: parameters, data, array elements. */
 export const FINITE: Range = { lo: -Infinity, hi: Infinity, inf: false, nan: false };
+/** `undefined` read as a number: NaN in arithmetic. */
+export const UNDEFINED: Range = point(NaN);
 
 export function point(v: number): Range {
   if (Number.isNaN(v)) return { lo: -Infinity, hi: Infinity, inf: false, nan: true };

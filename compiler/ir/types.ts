@@ -196,6 +196,8 @@ export interface Declare {
    * code does not show (the source's own `!`, a `switch` covering every value of its discriminant's type).
    */
   readonly definite?: boolean;
+  /** The source's own `let v!: number`: nothing checked that v is assigned before it is read, so a read may be undefined. */
+  readonly asserted?: boolean;
   readonly origin: Origin;
 }
 

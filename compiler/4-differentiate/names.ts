@@ -65,6 +65,10 @@ export class FunctionNames {
   private readonly tempTangents = new Map<TempId, string>();
   private readonly tempAdjoints = new Map<TempId, string>();
   private tempCount = 0;
+  /** Variable names given to temps (`nameTempAfter`). */
+  private readonly aliased = new Set<string>();
+  /** What unnamed temps are (`describeTemp`). */
+  private readonly descriptions = new Map<TempId, string>();
   /** The claimed names of the `api` parameters, in order. */
   readonly apiNames: readonly string[];
 
@@ -124,6 +128,17 @@ export class FunctionNames {
     return n;
   }
 
+  /**
+   * Names temp `t` after variable `v` (`x` rather than `t2`) when `v` is never printed itself (so its
+   * claimed name is free) and no other temp took it; before `t` is first named.
+   */
+  nameTempAfter(t: TempId, v: VarId): void {
+    const name = this.varNames[v];
+    if (this.tempNames.has(t) || this.aliased.has(name)) return;
+    this.aliased.add(name);
+    this.tempNames.set(t, name);
+  }
+
   tempTangent(t: TempId): string {
     let n = this.tempTangents.get(t);
     if (n === undefined) {
@@ -133,10 +148,24 @@ export class FunctionNames {
     return n;
   }
 
+  /**
+   * What temp `t` is, as a name (`x` for a read of x, `y_i` for y[i], `sin` for Math.sin(…)): when `t`
+   * is printed as its expression and never named, its adjoint is named after that, not after `t2`.
+   */
+  describeTemp(t: TempId, base: string): void {
+    this.descriptions.set(t, base);
+  }
+
+  /** `t2_bar` for a temp printed as `t2`; for one never named, after what it is (`describeTemp`): `y_i_bar`. */
+  tempAdjointBase(t: TempId): string {
+    const described = this.tempNames.has(t) ? undefined : this.descriptions.get(t);
+    return `${described ?? this.temp(t)}_bar`;
+  }
+
   tempAdjoint(t: TempId): string {
     let n = this.tempAdjoints.get(t);
     if (n === undefined) {
-      n = this.namer.claim(`${this.temp(t)}_bar`);
+      n = this.namer.claim(this.tempAdjointBase(t));
       this.tempAdjoints.set(t, n);
     }
     return n;

@@ -39,14 +39,14 @@ export function loss_vjp(p: Float64Array, ts: Float64Array, ys: Float64Array, co
     const t2 = ts[t1];
     const t3 = model(p, t2);
     const t4 = ys[t1];
-    const t5 = t3 - t4;
-    sum += t5 * t5;
+    const r = t3 - t4;
+    sum += r * r;
     i = t1 + 1;
     // const r = model(p, ts[i]) - ys[i];
-    model_pullback_p(p, t2, 2 * (sum_bar_2 === 0 ? 0 : t5 * sum_bar_2), p_bar);
+    model_pullback_p(p, t2, 2 * (sum_bar_2 === 0 ? 0 : r * sum_bar_2), p_bar);
   }
-  const t6 = ts.length;
-  const value = sum / t6;
+  const t5 = ts.length;
+  const value = sum / t5;
   // return sum / ts.length;
   if (out !== undefined) {
     out.value = value;

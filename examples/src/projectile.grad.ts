@@ -85,18 +85,16 @@ export function range_vjp(theta: number, speed: number, cotangent: number, out?:
     tape.push(vx);
     tape.push(vy);
     tape.push(nextY);
-    const t3 = vx;
-    const t4 = vy;
-    const t5 = Math.hypot(t3, t4);
-    const t6 = drag * t5;
-    vx = t3 - t6 * t3 * dt;
-    const t7 = t4 - (9.81 + t6 * t4) * dt;
-    vy = t7;
-    const t8 = y + t7 * dt;
-    nextY = t8;
-    tape.push(t5);
-    const t9 = t8 < 0;
-    if (t9) {
+    const v = Math.hypot(vx, vy);
+    const t3 = drag * v;
+    vx -= t3 * vx * dt;
+    const t4 = vy - (9.81 + t3 * vy) * dt;
+    vy = t4;
+    const t5 = y + t4 * dt;
+    nextY = t5;
+    tape.push(v);
+    const t6 = t5 < 0;
+    if (t6) {
       result = x + vx * dt * (y / (y - nextY));
       returned = true;
     } else {
@@ -104,14 +102,14 @@ export function range_vjp(theta: number, speed: number, cotangent: number, out?:
       x += vx * dt;
       y = nextY;
     }
-    tape.pushBit(t9);
+    tape.pushBit(t6);
     if (!returned) {
       step += 1;
     }
     trips++;
   }
-  const t10 = !returned;
-  if (t10) {
+  const t7 = !returned;
+  if (t7) {
     result = x;
     returned = true;
   }
@@ -123,7 +121,7 @@ export function range_vjp(theta: number, speed: number, cotangent: number, out?:
   let nextY_bar = 0;
   // return x;
   let result_bar = cotangent;
-  if (t10) {
+  if (t7) {
     // return x;
     x_bar += result_bar;
     result_bar = 0;
@@ -131,15 +129,15 @@ export function range_vjp(theta: number, speed: number, cotangent: number, out?:
   // reverse of for (let step = 0; step < 100000; step++)
   for (let k = trips; k > 0; k--) {
     if (tape.popBit()) {
-      const t11 = vx * dt;
-      const t12 = y - nextY;
-      const t13 = y / t12;
+      const t8 = vx * dt;
+      const t9 = y - nextY;
+      const t10 = y / t9;
       // return x + vx * dt * (y / (y - nextY));
-      const t13_bar = t11 * result_bar;
-      const t12_bar = t13_bar === 0 ? 0 : -(t13 / t12 * t13_bar);
-      nextY_bar -= t12_bar;
-      y_bar += (t13_bar === 0 ? 0 : t13_bar / t12) + t12_bar;
-      vx_bar += dt * (result_bar === 0 ? 0 : t13 * result_bar);
+      const t10_bar = t8 * result_bar;
+      const t9_bar = t10_bar === 0 ? 0 : -(t10 / t9 * t10_bar);
+      nextY_bar -= t9_bar;
+      y_bar += (t10_bar === 0 ? 0 : t10_bar / t9) + t9_bar;
+      vx_bar += dt * (result_bar === 0 ? 0 : t10 * result_bar);
       x_bar += result_bar;
       result_bar = 0;
     } else {
@@ -150,22 +148,22 @@ export function range_vjp(theta: number, speed: number, cotangent: number, out?:
       vx_bar += dt * x_bar;
       y_bar = 0;
     }
-    const t5 = tape.pop();
+    const v = tape.pop();
     nextY = tape.pop();
     vy = tape.pop();
     vx = tape.pop();
-    const t6 = drag * t5;
+    const t3 = drag * v;
     // const nextY = y + vy * dt;
     y_bar += nextY_bar;
     // vy -= (9.81 + drag * v * vy) * dt;
-    const t7_bar = dt * nextY_bar + vy_bar;
-    const t14_bar = -(dt * t7_bar);
+    const t4_bar = dt * nextY_bar + vy_bar;
+    const prod_bar = -(dt * t4_bar);
     // vx -= drag * v * vx * dt;
-    const t15_bar = -(dt * vx_bar);
+    const prod_bar_2 = -(dt * vx_bar);
     // const v = Math.hypot(vx, vy);
-    const t5_bar = drag * (vy * t14_bar + vx * t15_bar);
-    vy_bar = t7_bar + t6 * t14_bar + (t5_bar === 0 ? 0 : (t5 === 0 ? 0 : vy / t5) * t5_bar);
-    vx_bar += t6 * t15_bar + (t5_bar === 0 ? 0 : (t5 === 0 ? 0 : vx / t5) * t5_bar);
+    const v_bar = drag * (vy * prod_bar + vx * prod_bar_2);
+    vy_bar = t4_bar + t3 * prod_bar + (v_bar === 0 ? 0 : (v === 0 ? 0 : vy / v) * v_bar);
+    vx_bar += t3 * prod_bar_2 + (v_bar === 0 ? 0 : (v === 0 ? 0 : vx / v) * v_bar);
     nextY_bar = 0;
   }
   // let vx = speed * Math.cos(theta);

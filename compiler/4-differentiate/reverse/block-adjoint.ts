@@ -121,7 +121,7 @@ export class BlockAdjoint {
 
   /** `const t_bar = <the contributions so far>`, which then stand for them. */
   private fix(t: TempId, list: readonly JsExpr[]): void {
-    const tname = this.env.names.fresh(`${this.env.names.temp(t)}_bar`);
+    const tname = this.env.names.fresh(this.env.names.tempAdjointBase(t));
     this.out.push(b.const(tname, b.sum(list)));
     this.contrib.set(t, [b.id(tname)]);
   }
@@ -202,7 +202,7 @@ export class BlockAdjoint {
           return;
         }
         if (this.active(s.value)) {
-          const tname = env.names.fresh(`${env.names.temp(s.value)}_bar`);
+          const tname = env.names.fresh(env.names.tempAdjointBase(s.value));
           this.out.push(b.const(tname, stored));
           this.add(s.value, b.id(tname));
         }
@@ -327,7 +327,7 @@ export class BlockAdjoint {
       this.flush((adj as { name: string }).name);
       const el = b.index(adj, last);
       if (this.active(s.value)) {
-        const tname = env.names.fresh(`${env.names.temp(s.value)}_bar`);
+        const tname = env.names.fresh(env.names.tempAdjointBase(s.value));
         this.out.push(b.const(tname, el));
         this.add(s.value, b.id(tname));
       }
@@ -343,7 +343,7 @@ export class BlockAdjoint {
     const adj = env.arrayAdjoint(s.var);
     this.flush((adj as { name: string }).name);
     if (this.active(s.value)) {
-      const tname = env.names.fresh(`${env.names.temp(s.value)}_bar`);
+      const tname = env.names.fresh(env.names.tempAdjointBase(s.value));
       this.out.push(b.const(tname, b.call(this.runtime('sum'), [adj])));
       this.add(s.value, b.id(tname));
     }
@@ -426,14 +426,14 @@ export class BlockAdjoint {
     if (scalars.length === 0) {
       this.out.push(b.expr(call));
     } else if (scalars.length === 1) {
-      const name = env.names.fresh(`${env.names.temp(scalars[0])}_bar`);
+      const name = env.names.fresh(env.names.tempAdjointBase(scalars[0]));
       this.out.push(b.const(name, call));
       this.add(scalars[0], b.id(name));
     } else {
       this.out.push(b.expr(call));
       const ret = env.ctx.use('ret');
       scalars.forEach((a, k) => {
-        const name = env.names.fresh(`${env.names.temp(a)}_bar`);
+        const name = env.names.fresh(env.names.tempAdjointBase(a));
         this.out.push(b.const(name, b.index(b.path(ret), b.num(k))));
         this.add(a, b.id(name));
       });

@@ -184,9 +184,6 @@ function storeId(sw: Sweep, s: Stmt): number {
   return id;
 }
 
-/** For each op of a block: whether all its uses come before the next write in the block (computed once per block). */
-
-/** An op at position i whose uses all come before any write that follows it in the block. */
 /** The ops of a block by temp (built once per block). */
 function opsOf(sw: Sweep, stmts: readonly Stmt[]): Map<TempId, Op> {
   let ops = state(sw).opsIn.get(stmts);
@@ -198,20 +195,36 @@ function opsOf(sw: Sweep, stmts: readonly Stmt[]): Map<TempId, Op> {
   return ops;
 }
 
-/** An op at position i whose uses all come before any write that follows it in the block (computed once per block). */
+/**
+ * An op at position i whose every use comes before a write of a variable its value depends on (the
+ * variables and arrays it reads, directly or through its operands, within the block): printed at its
+ * use, it computes the same value (computed once per block). `prev = cur; cur = next` may use `cur`
+ * after `next` is assigned, not after `cur` is.
+ */
+const ANY_ARRAY = -1 as VarId;
+
 function movable(sw: Sweep, stmts: readonly Stmt[], i: number): boolean {
   let set = state(sw).movableIn.get(stmts);
   if (!set) {
     set = new Set();
-    const writeEpoch = new Map<TempId, number>(); // number of writes seen when the temp was defined
+    const dependsOn = new Map<TempId, Set<VarId>>();
+    const changed = new Set<TempId>(); // a variable it depends on was written since its definition
     const spoiled = new Set<TempId>();
-    let writes = 0;
     for (const s of stmts) {
-      for (const u of usesOf(s)) if (writeEpoch.has(u) && writeEpoch.get(u) !== writes) spoiled.add(u);
-      if (writtenVar(s) !== undefined) writes++;
-      if (s.kind === 'op') writeEpoch.set(s.id, writes);
+      for (const u of usesOf(s)) if (changed.has(u)) spoiled.add(u);
+      const w = writtenVar(s);
+      // Arrays may share elements (a reference copied): a write to any array changes every element read.
+      const wrote = w === undefined ? undefined : isReferenceType(sw.fn.vars[w].type) ? ANY_ARRAY : w;
+      if (wrote !== undefined) for (const [t, vars] of dependsOn) if (vars.has(wrote) || (w !== undefined && vars.has(w))) changed.add(t);
+      if (s.kind === 'op') {
+        const vars = new Set<VarId>();
+        if (s.op === 'read') vars.add(s.var);
+        if (s.op === 'load' || s.op === 'length' || s.op === 'slice') vars.add(ANY_ARRAY);
+        for (const a of s.args) for (const v of dependsOn.get(a) ?? []) vars.add(v);
+        dependsOn.set(s.id, vars);
+      }
     }
-    for (const t of writeEpoch.keys()) if (!spoiled.has(t)) set.add(t);
+    for (const t of dependsOn.keys()) if (!spoiled.has(t)) set.add(t);
     state(sw).movableIn.set(stmts, set);
   }
   return set.has((stmts[i] as Op).id);

@@ -11,7 +11,7 @@
  * the declarations hoisted to the top of the function. What only one construct
  * needs stays in that construct's file.
  */
-import { assertNever, type IRFunction, type Op, type Stmt, type TempId, type VarId } from '../../ir/types';
+import { assertNever, isReferenceType, type IRFunction, type Op, type Stmt, type TempId, type VarId } from '../../ir/types';
 import type { Activity } from '../../3-analyze/activity';
 import type { Finiteness } from '../../3-analyze/finiteness';
 import type { BlockInfo, FusedLoop, RNode } from '../../3-analyze/tbr';
@@ -20,6 +20,7 @@ import type { FunctionNames } from '../names';
 import type { FileContext } from '../context';
 import { primalExpression } from '../arrays';
 import { isElementWrite } from '../../ir/facts';
+import { op } from '../../ir/ops';
 
 export interface ReverseConvention {
   readonly kind: 'public' | 'internal';
@@ -144,6 +145,10 @@ export class Sweep {
     for (const st of fn.body) if ((st.kind === 'assign' && st.declare) || st.kind === 'declare') this.atTop.add(st.var);
     this.readVars = referencedVars(tree, true);
     this.stable = fn.vars.map((v, i) => (v.role === 'param' ? assigns[i] === 0 : assigns[i] === 1 && this.atTop.has(i)));
+    // Variables' adjoints keep their natural names (`sum_bar`); adjoints of temps named after what
+    // they are (`sum` for an addition, `b` for a read of b) yield: `sum_bar_2`.
+    fn.vars.forEach((_, v) => act.activeVar[v] && names.adjoint(v));
+    nameTempsAfterVariables(tree, fn, this.readVars, assigns, names);
   }
 
   /** The forward sweep of `nodes`, in order. */
@@ -265,6 +270,70 @@ export class Sweep {
     };
     visit(this.tree);
     return out;
+  }
+}
+
+/**
+ * `const x = xs[i]` inside a loop or branch: the value is a temp (reads of x were forwarded within the
+ * block, so x itself is never printed), and it takes the name x rather than `t2`, as in forward mode.
+ * Only for a local assigned once, of a value type, that no op reads by name (else x is declared and the
+ * temp would shadow it).
+ */
+function nameTempsAfterVariables(nodes: readonly RNode[], fn: IRFunction, readVars: ReadonlySet<VarId>, assigns: readonly number[], names: FunctionNames): void {
+  for (const n of nodes) {
+    if (n.kind === 'block') {
+      const ops = new Map<TempId, Op>();
+      n.stmts.forEach((s, i) => {
+        if (s.kind === 'op') {
+          ops.set(s.id, s);
+          const what = describe(s, names, (t) => ops.get(t));
+          if (what !== undefined) names.describeTemp(s.id, what);
+        }
+        const next = n.stmts[i + 1];
+        if (s.kind !== 'op' || next?.kind !== 'assign' || !next.declare || next.value !== s.id) return;
+        const v = fn.vars[next.var];
+        if (v.role === 'local' && assigns[next.var] === 1 && !readVars.has(next.var) && !isReferenceType(v.type)) names.nameTempAfter(s.id, next.var);
+      });
+    } else if (n.kind === 'if') {
+      nameTempsAfterVariables(n.then, fn, readVars, assigns, names);
+      nameTempsAfterVariables(n.else, fn, readVars, assigns, names);
+    } else {
+      nameTempsAfterVariables(n.test, fn, readVars, assigns, names);
+      nameTempsAfterVariables(n.body, fn, readVars, assigns, names);
+    }
+  }
+}
+
+/** Infix operations named after what they make. */
+const infixNames: Partial<Record<string, string>> = { add: 'sum', sub: 'diff', mul: 'prod', div: 'quot', neg: 'neg', pow: 'pow' };
+
+/** What an op's value is, as a name: `x`, `y_i` (y[i]), `y_0`, `sin`, `prod`, `softplus` (a call), `w` (o.w). */
+function describe(s: Op, names: FunctionNames, def: (t: TempId) => Op | undefined): string | undefined {
+  switch (s.op) {
+    case 'read':
+      return names.variable(s.var);
+    case 'load': {
+      const index = def(s.args[0]);
+      const at =
+        index?.op === 'read'
+          ? names.variable(index.var)
+          : index?.op === 'const' && typeof index.value === 'number' && Number.isInteger(index.value) && index.value >= 0
+            ? `${index.value}`
+            : 'k';
+      return `${names.variable(s.var)}_${at}`;
+    }
+    case 'prim': {
+      const source = op(s.fn).source;
+      return infixNames[s.fn] ?? ('call' in source ? source.call.split('.').pop() : undefined);
+    }
+    case 'call':
+      return /[A-Za-z_$][\w$]*$/.exec(s.callee)?.[0];
+    case 'get':
+      return s.key;
+    case 'select':
+      return 'sel';
+    default:
+      return undefined;
   }
 }
 

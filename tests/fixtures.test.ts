@@ -74,6 +74,15 @@ for (const fx of fixtures) {
       if (problem) throw new Error(problem);
     });
 
+    it('names every adjoint after a value the generated code shows', () => {
+      // `t7_bar` is the adjoint of t7: a reader must find t7 in the same function (else the adjoint is
+      // named after what the value is: y_i_bar, diff_bar, sin_bar).
+      const orphans = compile(fx)
+        .text.split(/\n(?=export function|function)/)
+        .flatMap((f) => [...new Set([...f.matchAll(/\b(t\d+)_bar(?:_\d+)?\b/g)].map((m) => m[1]))].filter((t) => !new RegExp(`\\b${t}\\b(?!_)`).test(f)));
+      expect(orphans).toEqual([]);
+    });
+
     it('exports exactly the API of its marked functions', () => {
       if (fx.functions.length === 0) throw new Error(`${fx.name}: input.ts has no @differentiable function`);
       expect(compile(fx).functions).toEqual(fx.functions.map((f) => f.name));

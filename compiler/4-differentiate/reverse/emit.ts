@@ -25,6 +25,7 @@ import { FunctionNames } from '../names';
 import type { FileContext } from '../context';
 import { hoistedDecl, paramDecl, jsType, writtenParams, zeroArrayExpr } from '../arrays';
 import { dropDeadAdjointStores, finalizeAdjointDeclarations } from './peephole';
+import { forLoops } from './loop-headers';
 import { removeDeadCode } from '../dead-code';
 import { Sweep, str, type Constructs, type ReverseConvention } from './sweep';
 import { block } from './block';
@@ -148,14 +149,16 @@ function emitFunction(sw: Sweep): JsFunction {
     } as JsStmt;
   });
 
-  const body = dropDeadAdjointStores(
-    removeDeadCode(
-      finalizeAdjointDeclarations(
-        [...prologue, ...paramArrays, ...hoistDecls, ...sw.hoistedDecisions, ...forward, ...growAdjoints, ...adjointDecls, ...reverse, ...epilogue(sw, active, passedLength)],
-        scalarAdjoints,
+  const body = forLoops(
+    dropDeadAdjointStores(
+      removeDeadCode(
+        finalizeAdjointDeclarations(
+          [...prologue, ...paramArrays, ...hoistDecls, ...sw.hoistedDecisions, ...forward, ...growAdjoints, ...adjointDecls, ...reverse, ...epilogue(sw, active, passedLength)],
+          scalarAdjoints,
+        ),
+        (name) => sw.ctx.isPrimalCopy(name),
+        params.map((p) => p.name),
       ),
-      (name) => sw.ctx.isPrimalCopy(name),
-      params.map((p) => p.name),
     ),
   );
 

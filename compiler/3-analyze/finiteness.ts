@@ -12,7 +12,8 @@
  * stays in [-1, 1], while `Math.exp(x)` of an unknown x may overflow and
  * `1 / x` may divide by zero.
  *
- * A variable declared `let h!: number` may be read as undefined: NaN.
+ * A variable declared `let h!: number` may be read as undefined: NaN; so may an
+ * element read not proved inside its array (in-bounds.ts).
  *
  * Assumptions (what is taken as finite, of unknown magnitude): parameters, data,
  * elements of parameter arrays; and sums, differences and products of finite
@@ -33,6 +34,7 @@ import { forEachStmt } from '../ir/walk';
 import { guardedPartials, rule } from '../rules/table';
 import { op } from '../ir/ops';
 import * as R from '../ir/ranges';
+import { inBoundsLoads } from './in-bounds';
 import type { Range } from '../ir/ranges';
 
 export interface Finiteness {
@@ -42,19 +44,26 @@ export interface Finiteness {
   readonly returns: Range;
 }
 
-/** Results per function: a callee is analysed once however many callers it has. */
-const memo = new WeakMap<IRFunction, Finiteness | 'running'>();
+/** Results per function and mode: a callee is analysed once however many callers it has. */
+const memos = { forward: new WeakMap<IRFunction, Finiteness | 'running'>(), reverse: new WeakMap<IRFunction, Finiteness | 'running'>() };
 
 /** Rounds a variable's bounds may change before they are widened to unknown. */
 const WIDEN_AFTER = 4;
 
-/** `callee(key)`: the IR of a called function. */
-export function analyzeFiniteness(fn: IRFunction, callee: (key: string) => IRFunction): Finiteness {
+/**
+ * `callee(key)`: the IR of a called function. `mode`: values that may be undefined (an unassigned
+ * `let h!`, a read past the end) count as NaN in reverse mode only. A NaN operand makes its result
+ * NaN (`NaN ** 0` aside), so in forward mode a NaN partial times a zero tangent lands in a tangent
+ * whose value is NaN too, or unused; in reverse mode it lands in a parameter's gradient through
+ * an adjoint that is exactly 0.
+ */
+export function analyzeFiniteness(fn: IRFunction, callee: (key: string) => IRFunction, mode: 'forward' | 'reverse'): Finiteness {
+  const memo = memos[mode];
   const known = memo.get(fn);
   if (known === 'running') return { range: fn.temps.map(() => R.ANY), returns: R.ANY };
   if (known) return known;
   memo.set(fn, 'running');
-  const returnsOf = (key: string) => analyzeFiniteness(callee(key), callee).returns;
+  const returnsOf = (key: string) => analyzeFiniteness(callee(key), callee, mode).returns;
 
   const temps: (Range | undefined)[] = fn.temps.map(() => undefined);
   const vars: (Range | undefined)[] = fn.vars.map((v) => (v.role === 'param' ? R.FINITE : undefined));
@@ -62,6 +71,7 @@ export function analyzeFiniteness(fn: IRFunction, callee: (key: string) => IRFun
   const flat: Stmt[] = [];
   forEachStmt(fn.body, (s) => flat.push(s));
   const get = (t: TempId): Range => temps[t] ?? R.FINITE;
+  const inBounds = mode === 'reverse' ? inBoundsLoads(fn) : undefined;
 
   for (let changed = true; changed;) {
     changed = false;
@@ -76,7 +86,7 @@ export function analyzeFiniteness(fn: IRFunction, callee: (key: string) => IRFun
     for (const s of flat) {
       switch (s.kind) {
         case 'op': {
-          const r = opRange(s, get, (v) => vars[v] ?? R.FINITE, returnsOf);
+          const r = opRange(s, get, (v) => vars[v] ?? R.FINITE, returnsOf, inBounds);
           const old = temps[s.id];
           if (!old || !R.sameRange(old, r)) {
             temps[s.id] = r;
@@ -93,7 +103,7 @@ export function analyzeFiniteness(fn: IRFunction, callee: (key: string) => IRFun
         case 'declare':
           // `let h!: number` read before it is assigned is undefined: NaN in arithmetic. (Without
           // the `!`, TypeScript checked that every read comes after an assignment.)
-          if (s.asserted && fn.vars[s.var].type === 'number') assignVar(s.var, R.UNDEFINED);
+          if (mode === 'reverse' && s.asserted && fn.vars[s.var].type === 'number') assignVar(s.var, R.UNDEFINED);
           break;
         case 'check':
         case 'if':
@@ -114,14 +124,22 @@ export function analyzeFiniteness(fn: IRFunction, callee: (key: string) => IRFun
   return result;
 }
 
-function opRange(s: Extract<Stmt, { kind: 'op' }>, t: (t: TempId) => Range, v: (v: VarId) => Range, returnsOf: (key: string) => Range): Range {
+function opRange(
+  s: Extract<Stmt, { kind: 'op' }>,
+  t: (t: TempId) => Range,
+  v: (v: VarId) => Range,
+  returnsOf: (key: string) => Range,
+  inBounds: ReadonlySet<TempId> | undefined,
+): Range {
   switch (s.op) {
     case 'const':
       return typeof s.value === 'number' ? R.point(s.value) : R.FINITE;
     case 'read':
-    case 'load':
     case 'slice':
       return v(s.var);
+    case 'load':
+      // A read that may be past the end is undefined there: NaN in arithmetic (in-bounds.ts).
+      return !inBounds || inBounds.has(s.id) ? v(s.var) : R.join(v(s.var), R.UNDEFINED);
     case 'length':
       return R.between(0, Infinity);
     case 'get':

@@ -40,12 +40,12 @@ export interface ReverseAnalysis {
 /** For forward mode; `primal`: a copy of the function with no derivative (printed as written). */
 export function analyzeForward(fn: IRFunction, activeParams: ReadonlySet<VarId>, program: IRLookup, primal = false): ForwardAnalysis {
   const ir = primal ? fn : cse(fn);
-  return { fn: ir, act: analyzeActivity(ir, primal ? new Set() : activeParams), fin: analyzeFiniteness(ir, program) };
+  return { fn: ir, act: analyzeActivity(ir, primal ? new Set() : activeParams), fin: analyzeFiniteness(ir, program, 'forward') };
 }
 
 export function analyzeReverse(fn: IRFunction, activeParams: ReadonlySet<VarId>, program: IRLookup): ReverseAnalysis {
   const ir = forwardStoredElements(cse(normalizeControl(fn)));
   const act = analyzeActivity(ir, activeParams);
   const plan = planReverse(ir, act, integerVars(ir), findFusions(ir, act));
-  return { fn: ir, act, fin: analyzeFiniteness(ir, program), plan };
+  return { fn: ir, act, fin: analyzeFiniteness(ir, program, 'reverse'), plan };
 }

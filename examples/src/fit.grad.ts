@@ -87,11 +87,12 @@ function model_pullback_p(p: Float64Array, t: number, result_bar: number, p_bar:
   const t9 = t7 + t8;
   const t10 = Math.cos(t9);
   // return p[0] * Math.exp(-p[1] * t) * Math.cos(p[2] * t + p[3]);
-  const t9_bar = -(Math.sin(t9) * (result_bar === 0 ? 0 : t5 * result_bar));
+  const t10_bar = result_bar === 0 ? 0 : t5 * result_bar;
+  const t9_bar = t10_bar === 0 ? 0 : -(Math.sin(t9) * t10_bar);
   p_bar[3] += t9_bar;
   p_bar[2] += t * t9_bar;
-  const t5_bar = t10 * result_bar;
-  const t4_bar = t1 * t5_bar;
+  const t5_bar = result_bar === 0 ? 0 : t10 * result_bar;
+  const t4_bar = t5_bar === 0 ? 0 : t1 * t5_bar;
   p_bar[1] -= t * (t4_bar === 0 ? 0 : t4 * t4_bar);
   p_bar[0] += t5_bar === 0 ? 0 : t4 * t5_bar;
 }

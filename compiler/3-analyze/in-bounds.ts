@@ -1,0 +1,111 @@
+/**
+ * Element reads that are inside their array: `xs[i]` in the body of a loop
+ * that runs while `i < xs.length` (or `i < n` with `const n = xs.length`). Any
+ * other read may be past the end and give `undefined`, NaN in arithmetic: the
+ * range analysis (finiteness.ts) then takes its value as possibly NaN, so that
+ * a partial made from it follows the zero-(co)tangent rule (a read past the end
+ * whose value the result does not use contributes nothing, in both modes).
+ *
+ * Proved in bounds, conservatively: the index is a read of a counter i that
+ *  - the loop's condition bounds (`i < xs.length`, possibly one conjunct of `&&`),
+ *  - the function only ever sets to a non-negative integer literal or increases
+ *    by one (`i++`, `i += 1`),
+ *  - the loop writes only in its update or as the last statements of its body
+ *    (control normalization moves the update there), after the read;
+ * and an array the loop never replaces (element writes and `push` only grow it).
+ *
+ * Guarantees: every load in the returned set reads an element that exists.
+ */
+import type { IRFunction, Op, Region, Stmt, TempId, VarId } from '../ir/types';
+import { forEachStmt } from '../ir/walk';
+
+const cache = new WeakMap<IRFunction, ReadonlySet<TempId>>();
+
+export function inBoundsLoads(fn: IRFunction): ReadonlySet<TempId> {
+  let found = cache.get(fn);
+  if (found) return found;
+  found = analyze(fn);
+  cache.set(fn, found);
+  return found;
+}
+
+function analyze(fn: IRFunction): Set<TempId> {
+  const defs = new Map<TempId, Op>();
+  const assigns = new Map<VarId, TempId[]>();
+  forEachStmt(fn.body, (s) => {
+    if (s.kind === 'op') defs.set(s.id, s);
+    else if (s.kind === 'assign') assigns.set(s.var, [...(assigns.get(s.var) ?? []), s.value]);
+  });
+  // Counters: every assignment a non-negative integer literal or the counter plus one.
+  const counter = (v: VarId): boolean =>
+    !fn.params.includes(v) &&
+    (assigns.get(v) ?? []).every((t) => {
+      const d = defs.get(t);
+      if (d?.op === 'const') return typeof d.value === 'number' && Number.isInteger(d.value) && d.value >= 0;
+      if (d?.op !== 'prim' || d.fn !== 'add') return false;
+      const [a, c] = d.args.map((x) => defs.get(x));
+      return a?.op === 'read' && a.var === v && c?.op === 'const' && c.value === 1;
+    });
+  // `n` in `i < n`: the length of the array it was set to, when that is all it is ever set to.
+  const lengthOf = (t: TempId): VarId | undefined => {
+    const d = defs.get(t);
+    if (d?.op === 'length') return d.var;
+    if (d?.op !== 'read' || fn.params.includes(d.var)) return undefined;
+    const sets = (assigns.get(d.var) ?? []).map((x) => defs.get(x));
+    const arrays = new Set(sets.map((x) => (x?.op === 'length' ? x.var : undefined)));
+    return sets.length > 0 && arrays.size === 1 && !arrays.has(undefined) ? [...arrays][0] : undefined;
+  };
+  // The (counter, array) pairs a condition guarantees: `i < xs.length`, in a conjunction too.
+  const bounds = (t: TempId | undefined, into: [VarId, VarId][] = []): [VarId, VarId][] => {
+    const d = t === undefined ? undefined : defs.get(t);
+    if (d?.op === 'prim' && d.fn === 'and') d.args.forEach((a) => bounds(a, into));
+    if (d?.op === 'prim' && d.fn === 'lt') {
+      const i = defs.get(d.args[0]);
+      const arr = lengthOf(d.args[1]);
+      if (i?.op === 'read' && arr !== undefined && counter(i.var)) into.push([i.var, arr]);
+    }
+    return into;
+  };
+  const proved = new Set<TempId>();
+  const visit = (region: Region): void => {
+    for (const s of region) {
+      if (s.kind === 'if') {
+        visit(s.then);
+        visit(s.else);
+      } else if (s.kind === 'loop') {
+        for (const [i, arr] of bounds(s.cond)) prove(s, i, arr);
+        visit(s.test);
+        visit(s.body);
+        visit(s.update);
+      }
+    }
+  };
+  const prove = (loop: Extract<Stmt, { kind: 'loop' }>, i: VarId, arr: VarId): void => {
+    // The array is never replaced inside the loop (its elements may be written, it may grow).
+    let replaced = false;
+    forEachStmt(loop.body, (s) => {
+      if (s.kind === 'assign' && s.var === arr) replaced = true;
+    });
+    if (replaced) return;
+    // Writes of the counter in the body: only as its last top-level statements.
+    const body = loop.body;
+    const writesAt = (s: Stmt): boolean => {
+      let w = false;
+      forEachStmt([s], (x) => {
+        if (x.kind === 'assign' && x.var === i) w = true;
+      });
+      return w;
+    };
+    const first = body.findIndex(writesAt);
+    const end = first < 0 ? body.length : first;
+    if (body.slice(end).some((s) => s.kind !== 'op' && s.kind !== 'assign')) return;
+    if (body.slice(0, end).some((s) => s.kind !== 'op' && writesAt(s))) return;
+    forEachStmt(body.slice(0, end), (s) => {
+      if (s.kind !== 'op' || s.op !== 'load' || s.var !== arr) return;
+      const index = defs.get(s.args[0]);
+      if (index?.op === 'read' && index.var === i) proved.add(s.id);
+    });
+  };
+  visit(fn.body);
+  return proved;
+}

@@ -353,6 +353,17 @@ const regressions: readonly Regression[] = [
     result: 'number[]',
     at: [[[-0.93], -2]],
   },
+  {
+    name: 'a read past the end of a plain array, not used, after a fill (its adjoint 0 made a NaN gradient element that the fill summed)',
+    source: fn(
+      '@differentiable',
+      'a: number[]): number[]',
+      'for (let i = 0; i < a.length; i++) {\n  a.fill(a[i] + 0.25 * i);\n  for (let j = 0; j < a.length + 2; j++) {\n    const cur = a[j];\n    const ahead = cur * 1;\n    a[i] += j < a.length ? ahead : 1;\n  }\n}\nreturn [a[0]];',
+    ),
+    params: [['a', 'number[]', 1]],
+    result: 'number[]',
+    at: [[[-1.6904340460896492]], [[0.5]]],
+  },
 ];
 
 describe('array programs the property tests once found miscompiled', () => {

@@ -587,6 +587,8 @@ class FunctionPrinter {
    * (`carry`; reverse mode records it, `undefined` included):
    *   let prev = X[0];
    *   for (let i = 0; i < X.length + 2; i++) { const cur = X[i]; s += (cur ?? e) * (prev ?? e); prev = cur; }
+   * or, two past the end without carry, a value made from the read and not used past the end:
+   *   const ahead = cur * e; s += i < X.length ? ahead : e;
    */
   private ragged(st: Extract<Stmt, { k: 'ragged' }>, s: Scope, depth: number): void {
     const a = pick(s.arrays, st.a);
@@ -610,6 +612,11 @@ class FunctionPrinter {
     if (st.carry) {
       this.emit(depth + 1, `${target} += (${cur} ?? ${fallback}) * (${prev} ?? ${fallback});`);
       this.emit(depth + 1, `${prev} = ${cur};`);
+    } else if (st.extra === 2) {
+      // Made from the read past the end (NaN there) and then not used: contributes nothing.
+      const ahead = this.fresh('ahead');
+      this.emit(depth + 1, `const ${ahead} = ${cur} * ${fallback};`);
+      this.emit(depth + 1, `${target} += ${i} < ${a.name}.length ? ${ahead} : ${fallback};`);
     } else {
       this.emit(depth + 1, `${target} += (${cur} ?? ${fallback}) * ${fallback};`);
     }

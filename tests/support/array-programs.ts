@@ -206,7 +206,8 @@ export type Stmt =
   /**
    * Reads past the end, each with a `??` fallback `e`: `for (let i = 0; i < X.length + extra; i++)
    * { const cur = X[i]; s += (cur ?? e) * (prev ?? e); prev = cur; }` (with `carry`: the read is
-   * kept in a `let` overwritten each iteration), or `s += (X[i] ?? e) * …`.
+   * kept in a `let` overwritten each iteration), or `s += (X[i] ?? e) * …`, or (extra 2, no carry)
+   * `const ahead = X[i] * e; s += i < X.length ? ahead : e` (NaN made past the end and not used).
    */
   | { readonly k: 'ragged'; readonly a: number; readonly extra: number; readonly carry: boolean; readonly e: Expr; readonly into: number }
   /**

@@ -107,6 +107,7 @@ const featureTests = {
   overflowGuards: (src: string) => /= (50|1000|5000) \* |const d\d+ = Math\.round\(|Math\.log\(p\d+\)/.test(src),
   /** Reads past the end of an array with `??` fallbacks, in a loop. */
   raggedReads: (src: string) => /\.length \+ [12]; /.test(src),
+  unusedPastEnd: (src: string) => /const ahead\d+ = /.test(src),
   /** A Float32Array local stored into, read back and compared. */
   float32Locals: (src: string) => /new Float32Array\(/.test(src),
   /** A write past the end of an array (`X[X.length] = e`, `X[-1] = e`). */

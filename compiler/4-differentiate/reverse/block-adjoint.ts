@@ -14,6 +14,7 @@
 import { isArrayType, isTypedArray, type IRFunction, type Op, type Stmt, type TempId, type VarId, assertNever } from '../../ir/types';
 import { forEachStmt, usesOf } from '../../ir/walk';
 import { undefinedTestedLoads } from '../../3-analyze/undefined-tests';
+import { inBoundsLoads } from '../../3-analyze/in-bounds';
 import { rule, partialsOf } from '../../rules/table';
 import { b, isAtom, type JsExpr, type JsStmt } from '../../5-print/js';
 import { depthOf, maxInlineDepth, namesIn, sameExpr } from '../../5-print/js-walk';
@@ -367,9 +368,10 @@ export class BlockAdjoint {
         const arr = env.arrayAdjoint(s.var);
         this.flush((arr as { name: string }).name);
         const el = b.index(arr, env.value(s.args[0]));
-        // A read past the end of a plain array that the code tests for undefined: the gradient has no
-        // element there (undefined + 0 would be NaN), so the adjoint starts from 0.
-        const pastEnd = !isTypedArray(env.fn.vars[s.var].type) && undefinedTestedLoads(env.fn).has(s.id);
+        // A read that may be past the end of a plain array (tested for undefined, or not proved inside:
+        // in-bounds.ts): the gradient has no element there (undefined + 0 would be NaN, and a sum over
+        // the gradient would take it), so the adjoint starts from 0.
+        const pastEnd = !isTypedArray(env.fn.vars[s.var].type) && (undefinedTestedLoads(env.fn).has(s.id) || !inBoundsLoads(env.fn).has(s.id));
         if (pastEnd) this.out.push(b.assign(el, b.add(b.bin('??', el, b.num(0)), adj)));
         else this.out.push(...b.accumulate(el, adj));
         return;

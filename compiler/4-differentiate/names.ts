@@ -4,7 +4,11 @@
  * - user variables keep their source names;
  * - tangents (forward mode) are `d<name>`: `dx`, `de`, `dt3`;
  * - adjoints (reverse mode) are `<name>_bar`: `x_bar`, `t3_bar`;
- * - temporaries are `t1`, `t2`, … numbered per generated function in order of appearance;
+ * - temporaries are `t1`, `t2`, … numbered per generated function in order of appearance,
+ *   except a temp that initialises a user's `const` inside a loop or branch, which takes its
+ *   name (`nameTempAfter`); the adjoint of a temp never printed is named after what it is
+ *   (`y_i_bar` for `y[i]`, `diff_bar`, `sin_bar`: `describeTemp`), so every adjoint names a
+ *   value the code shows;
  * - helpers are `<f>_pushforward` / `<f>_pullback`, suffixed with the active
  *   parameters when not all of them are active: `dist_pullback_a`.
  * A name that is taken gets `_2`, `_3`, … so nothing the user wrote is shadowed.

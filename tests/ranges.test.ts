@@ -82,3 +82,9 @@ it('x * x is never negative and finite for a finite x', () => {
   expect(R.square(R.FINITE)).toEqual({ lo: 0, hi: Infinity, inf: false, nan: false });
   expect(R.div(R.point(1), R.add(R.point(1), R.square(R.FINITE))).inf).toBe(false);
 });
+
+it('an integer power of a bounded value whose bound overflows may be Infinity (seed 105: 709 ** 710)', () => {
+  expect(R.pow(R.between(0, 709), R.point(710)).inf).toBe(true);
+  // Of a finite value of unknown size it is taken as finite, as a product is (overflow not modelled).
+  expect(R.pow(R.FINITE, R.point(3)).inf).toBe(false);
+});

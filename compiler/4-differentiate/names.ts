@@ -73,6 +73,7 @@ export class FunctionNames {
   private readonly aliased = new Set<string>();
   /** What unnamed temps are (`describeTemp`). */
   private readonly descriptions = new Map<TempId, string>();
+  private readonly moduleNames: ModuleNames;
   /** The claimed names of the `api` parameters, in order. */
   readonly apiNames: readonly string[];
 
@@ -88,6 +89,7 @@ export class FunctionNames {
     api: readonly string[] = [],
   ) {
     this.namer = new Namer((name) => moduleNames.has(name));
+    this.moduleNames = moduleNames;
     for (const id of fn.params) this.varNames[id] = this.namer.claim(fn.vars[id].name);
     this.apiNames = api.map((n) => this.namer.claim(n));
     const order = paramsOnly ? [] : fn.vars.map((v) => v.id).filter((id) => !fn.params.includes(id));
@@ -141,6 +143,16 @@ export class FunctionNames {
     if (this.tempNames.has(t) || this.aliased.has(name)) return;
     this.aliased.add(name);
     this.tempNames.set(t, name);
+  }
+
+  /** Whether `name` is (or may become) a module-level name of the file: no local may take it. */
+  isModuleName(name: string): boolean {
+    return this.moduleNames.has(name);
+  }
+
+  /** Whether `name` is a temp's `tN` name (not a variable's name a temp took). */
+  isTempName(name: string): boolean {
+    return /^t\d+$/.test(name) && !this.varNames.includes(name) && [...this.tempNames.values()].includes(name);
   }
 
   tempTangent(t: TempId): string {

@@ -8,7 +8,7 @@
  * emitters bound by `maxInlineDepth`; rewrites return new trees and never
  * change the ones they are given.
  */
-import { b, type JsExpr } from './js';
+import { b, type JsExpr, type JsStmt } from './js';
 
 /**
  * How deep an expression may grow by writing single-use values into the
@@ -136,6 +136,42 @@ export function namesIn(e: JsExpr, into: Set<string> = new Set()): Set<string> {
 /** Replaces identifiers by expressions (`f(name)` returns undefined to keep a name). */
 export function substitute(e: JsExpr, f: (name: string) => JsExpr | undefined): JsExpr {
   return e.k === 'id' ? (f(e.name) ?? e) : mapChildren(e, (x) => substitute(x, f));
+}
+
+/** The statements with every identifier `f` renames (declarations included) renamed, at every depth. */
+export function renameStmts(stmts: readonly JsStmt[], f: (name: string) => string | undefined): JsStmt[] {
+  const e = (x: JsExpr): JsExpr =>
+    substitute(x, (n) => {
+      const to = f(n);
+      return to === undefined ? undefined : { k: 'id', name: to };
+    });
+  const one = (s: JsStmt): JsStmt => {
+    switch (s.k) {
+      case 'decl':
+        return { ...s, name: f(s.name) ?? s.name, init: s.init && e(s.init) };
+      case 'assign':
+        return { ...s, target: e(s.target), value: e(s.value) };
+      case 'expr':
+        return { ...s, e: e(s.e) };
+      case 'return':
+      case 'throw':
+        return s.e ? { ...s, e: e(s.e) } : s;
+      case 'if':
+        return { ...s, c: e(s.c), then: s.then.map(one), else: s.else && s.else.map(one) };
+      case 'for':
+        return { ...s, init: s.init && one(s.init), test: s.test && e(s.test), update: s.update && e(s.update), body: s.body.map(one) };
+      case 'while':
+      case 'do':
+        return { ...s, test: e(s.test), body: s.body.map(one) };
+      case 'block':
+        return { ...s, body: s.body.map(one) };
+      case 'break':
+      case 'continue':
+      case 'comment':
+        return s;
+    }
+  };
+  return stmts.map(one);
 }
 
 /** `e` with each direct subexpression replaced by `go` of it (leaves are returned as they are). */

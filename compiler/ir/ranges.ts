@@ -141,7 +141,10 @@ export function pow(a: Range, b: Range): Range {
     if (n > 0) {
       // Odd powers increase; even powers of |a| increase.
       const r = n % 2 === 1 ? increasing((x) => x ** n)(a) : increasing((x) => x ** n, 0)(abs(a));
-      return { ...r, inf: a.inf, nan: a.nan };
+      // A power of a finite value of unknown size is finite (as a product is: overflow not modelled);
+      // of a bounded one whose bound overflows (709 ** 710), it may well be Infinity.
+      const overflows = Number.isFinite(a.lo) && Number.isFinite(a.hi) && !(Number.isFinite(r.lo) && Number.isFinite(r.hi));
+      return { ...r, inf: a.inf || overflows, nan: a.nan };
     }
     return div(point(1), pow(a, point(-n)));
   }

@@ -31,19 +31,19 @@ export function loss_jvp(p: Float64Array, ts: Float64Array, ys: Float64Array, dp
 export function loss_vjp(p: Float64Array, ts: Float64Array, ys: Float64Array, cotangent: number, out?: { value: number; grads: [Float64Array] }): { value: number; grads: [Float64Array] } {
   const p_bar = out === undefined ? new Float64Array(p.length) : adc.zeroed(out.grads[0], p.length, 'out.grads[0]');
   let sum = 0;
-  const sum_bar_2 = cotangent / ts.length;
+  const sum_bar = cotangent / ts.length;
   // for (let i = 0; i < ts.length; i++): each iteration adds its share of the gradient of sum
   for (let i = 0; i < ts.length; i++) {
-    const t2 = ts[i];
-    const t3 = model(p, t2);
-    const t4 = ys[i];
-    const r = t3 - t4;
+    const t1 = ts[i];
+    const t2 = model(p, t1);
+    const t3 = ys[i];
+    const r = t2 - t3;
     sum += r * r;
     // const r = model(p, ts[i]) - ys[i];
-    model_pullback_p(p, t2, 2 * (sum_bar_2 === 0 ? 0 : r * sum_bar_2), p_bar);
+    model_pullback_p(p, t1, 2 * (sum_bar === 0 ? 0 : r * sum_bar), p_bar);
   }
-  const t5 = ts.length;
-  const value = sum / t5;
+  const t4 = ts.length;
+  const value = sum / t4;
   // return sum / ts.length;
   if (out !== undefined) {
     out.value = value;

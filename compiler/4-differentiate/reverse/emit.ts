@@ -26,6 +26,7 @@ import type { FileContext } from '../context';
 import { hoistedDecl, paramDecl, jsType, writtenParams, zeroArrayExpr } from '../arrays';
 import { dropDeadAdjointStores, finalizeAdjointDeclarations } from './peephole';
 import { forLoops } from './loop-headers';
+import { dropSuffixes, renumberTemps } from './renumber';
 import { removeDeadCode } from '../dead-code';
 import { Sweep, str, type Constructs, type ReverseConvention } from './sweep';
 import { block } from './block';
@@ -149,17 +150,26 @@ function emitFunction(sw: Sweep): JsFunction {
     } as JsStmt;
   });
 
-  const body = forLoops(
-    dropDeadAdjointStores(
-      removeDeadCode(
-        finalizeAdjointDeclarations(
-          [...prologue, ...paramArrays, ...hoistDecls, ...sw.hoistedDecisions, ...forward, ...growAdjoints, ...adjointDecls, ...reverse, ...epilogue(sw, active, passedLength)],
-          scalarAdjoints,
+  const body = dropSuffixes(
+    renumberTemps(
+      forLoops(
+        dropDeadAdjointStores(
+          removeDeadCode(
+            finalizeAdjointDeclarations(
+              [...prologue, ...paramArrays, ...hoistDecls, ...sw.hoistedDecisions, ...forward, ...growAdjoints, ...adjointDecls, ...reverse, ...epilogue(sw, active, passedLength)],
+              scalarAdjoints,
+            ),
+            (name) => sw.ctx.isPrimalCopy(name),
+            params.map((p) => p.name),
+          ),
         ),
-        (name) => sw.ctx.isPrimalCopy(name),
-        params.map((p) => p.name),
       ),
+      (name) => sw.names.isTempName(name),
+      params.map((p) => p.name),
+      (name) => sw.names.isModuleName(name),
     ),
+    params.map((p) => p.name),
+    (name) => sw.names.isModuleName(name),
   );
 
   if (sw.conv.kind === 'public') {

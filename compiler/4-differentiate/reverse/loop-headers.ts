@@ -22,7 +22,7 @@
  * the loop by statements that do not mention i when it sets a literal).
  */
 import { b, type JsExpr, type JsStmt } from '../../5-print/js';
-import { mapChildren, substitute } from '../../5-print/js-walk';
+import { mapChildren, renameStmts } from '../../5-print/js-walk';
 import { namesInStmt } from '../dead-code';
 
 /** `body` with every `while` loop that can be printed as a `for` printed so, at every depth. */
@@ -92,7 +92,7 @@ function asFor(s: Extract<JsStmt, { k: 'while' }>): { counter: string; test: JsE
   if (rest.some((x) => writes(x, counter) || continues(x))) return undefined;
   if (body.slice(at + 1).some((x) => namesInStmt(x).has(counter))) return undefined;
   if (!copy) return { counter, test: s.test, body: rest };
-  const renamed = rest.slice(1).map((x) => renameStmt(x, copy.name, counter));
+  const renamed = renameStmts(rest.slice(1), (n) => (n === copy.name ? counter : undefined));
   return { counter, test: s.test, body: renamed };
 }
 
@@ -154,33 +154,5 @@ function continues(s: JsStmt): boolean {
       return s.body.some(continues);
     default:
       return false;
-  }
-}
-
-/** The statement with every mention of `from` replaced by `to`. */
-function renameStmt(s: JsStmt, from: string, to: string): JsStmt {
-  const e = (x: JsExpr): JsExpr => substitute(x, (n) => (n === from ? b.id(to) : undefined));
-  const all = (xs: readonly JsStmt[]) => xs.map((x) => renameStmt(x, from, to));
-  switch (s.k) {
-    case 'decl':
-      return s.init ? { ...s, init: e(s.init) } : s;
-    case 'assign':
-      return { ...s, target: e(s.target), value: e(s.value) };
-    case 'expr':
-      return { ...s, e: e(s.e) };
-    case 'return':
-    case 'throw':
-      return s.e ? { ...s, e: e(s.e) } : s;
-    case 'if':
-      return { ...s, c: e(s.c), then: all(s.then), else: s.else && all(s.else) };
-    case 'for':
-      return { ...s, init: s.init && renameStmt(s.init, from, to), test: s.test && e(s.test), update: s.update && e(s.update), body: all(s.body) };
-    case 'while':
-    case 'do':
-      return { ...s, test: e(s.test), body: all(s.body) };
-    case 'block':
-      return { ...s, body: all(s.body) };
-    default:
-      return s;
   }
 }

@@ -81,6 +81,12 @@ describe('random programs of the supported subset', () => {
 /** Shrunk counterexamples of earlier runs: `f(params)` with `body`, checked at `at`. */
 const regressions: readonly { readonly name: string; readonly params: string[]; readonly body: string; readonly at: number[][] }[] = [
   {
+    name: "a local named cotangent in a branch (a clean-up gave the renamed local back the name of the signature's cotangent)",
+    params: ['x'],
+    body: 'const ret = 50 * x;\n  const out = Math.exp(ret);\n  let cotangent: number;\n  if (ret > 30) {\n    cotangent = ret / 50;\n  } else {\n    cotangent = Math.log1p(out) / 50;\n  }\n  x += cotangent;\n  return Math.sign(x + Math.sin(1));',
+    at: [[0.5], [-0.5]],
+  },
+  {
     name: 'a let declared in an if block, counted by a do-while (forward lost the declaration)',
     params: ['x'],
     body: 'if (x > 0) {\n    let k = 0;\n    do {\n      k++;\n    } while (k < 1);\n  }\n  return x;',

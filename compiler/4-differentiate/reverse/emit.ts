@@ -150,6 +150,8 @@ function emitFunction(sw: Sweep): JsFunction {
     } as JsStmt;
   });
 
+  // Every name of the signature (the api's `cotangent`, `out` and a pullback's adjoint arrays too): no local may take one.
+  const signature = [...params.map((p) => p.name), sw.seedName, sw.outName, ...active.filter((p) => isArrayType(fn.vars[p].type)).map((p) => sw.names.adjoint(p))];
   const body = dropSuffixes(
     renumberTemps(
       forLoops(
@@ -160,15 +162,15 @@ function emitFunction(sw: Sweep): JsFunction {
               scalarAdjoints,
             ),
             (name) => sw.ctx.isPrimalCopy(name),
-            params.map((p) => p.name),
+            signature,
           ),
         ),
       ),
       (name) => sw.names.isTempName(name),
-      params.map((p) => p.name),
+      signature,
       (name) => sw.names.isModuleName(name),
     ),
-    params.map((p) => p.name),
+    signature,
     (name) => sw.names.isModuleName(name),
   );
 

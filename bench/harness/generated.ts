@@ -48,3 +48,12 @@ export function loadGenerated<T>(objective: string): Loaded<T> {
 export function missing(loaded: Loaded<unknown>): string | undefined {
   return loaded.module ? undefined : 'not compiled (see notes)';
 }
+
+/** `f_grad` of a marked function `F` with a number result (DESIGN.md): F's parameters, then `out?`. */
+export type GradOf<F extends (...args: never[]) => number, G extends unknown[]> = (...args: [...Parameters<F>, out?: { value: number; grads: G }]) => { value: number; grads: G };
+
+/** `f_jvp` of a marked function `F` with a number result: F's parameters, the tangents `T` of its differentiated ones, then `out?`. */
+export type JvpOf<F extends (...args: never[]) => number, T extends unknown[]> = (...args: [...Parameters<F>, ...T, out?: { value: number; tangent: number }]) => {
+  value: number;
+  tangent: number;
+};

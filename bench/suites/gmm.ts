@@ -7,40 +7,15 @@
 import { gmmObjective } from '../objectives/gmm';
 import { gmmGradient, newGmmGradient } from '../hand/gmm';
 import { Random } from '../harness/random';
-import { loadGenerated, missing } from '../harness/generated';
+import { loadGenerated, missing, type GradOf, type JvpOf } from '../harness/generated';
 import { flatten } from '../harness/compare';
 import { fdCheck, fdGradient, gradientReference, skipped, type Suite, type SuiteOptions } from '../harness/suite';
 import { variant, type Case, type Variant } from '../harness/types';
 
 type Grads = [Float64Array, Float64Array, Float64Array];
 interface Generated {
-  gmmObjective_grad(
-    d: number,
-    k: number,
-    n: number,
-    alphas: Float64Array,
-    means: Float64Array,
-    icf: Float64Array,
-    x: Float64Array,
-    gamma: number,
-    m: number,
-    out?: { value: number; grads: Grads },
-  ): { value: number; grads: Grads };
-  gmmObjective_jvp(
-    d: number,
-    k: number,
-    n: number,
-    alphas: Float64Array,
-    means: Float64Array,
-    icf: Float64Array,
-    x: Float64Array,
-    gamma: number,
-    m: number,
-    dalphas: Float64Array,
-    dmeans: Float64Array,
-    dicf: Float64Array,
-    out?: { value: number; tangent: number },
-  ): { value: number; tangent: number };
+  gmmObjective_grad: GradOf<typeof gmmObjective, Grads>;
+  gmmObjective_jvp: JvpOf<typeof gmmObjective, [dalphas: Float64Array, dmeans: Float64Array, dicf: Float64Array]>;
 }
 
 export const suite: Suite = {

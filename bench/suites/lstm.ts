@@ -5,35 +5,15 @@
  */
 import { lstmObjective } from '../objectives/lstm';
 import { Random } from '../harness/random';
-import { loadGenerated, missing } from '../harness/generated';
+import { loadGenerated, missing, type GradOf, type JvpOf } from '../harness/generated';
 import { flatten } from '../harness/compare';
 import { fdGradient, gradientReference, skipped, type Suite, type SuiteOptions } from '../harness/suite';
 import { variant, type Case, type Variant } from '../harness/types';
 
 type Grads = [Float64Array, Float64Array];
 interface Generated {
-  lstmObjective_grad(
-    l: number,
-    c: number,
-    b: number,
-    mainParams: Float64Array,
-    extraParams: Float64Array,
-    state: Float64Array,
-    sequence: Float64Array,
-    out?: { value: number; grads: Grads },
-  ): { value: number; grads: Grads };
-  lstmObjective_jvp(
-    l: number,
-    c: number,
-    b: number,
-    mainParams: Float64Array,
-    extraParams: Float64Array,
-    state: Float64Array,
-    sequence: Float64Array,
-    dmain: Float64Array,
-    dextra: Float64Array,
-    out?: { value: number; tangent: number },
-  ): { value: number; tangent: number };
+  lstmObjective_grad: GradOf<typeof lstmObjective, Grads>;
+  lstmObjective_jvp: JvpOf<typeof lstmObjective, [dmain: Float64Array, dextra: Float64Array]>;
 }
 
 export const suite: Suite = {

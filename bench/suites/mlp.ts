@@ -6,7 +6,7 @@
 import { mlpLoss } from '../objectives/mlp';
 import { mlpGradient, newMlpGradient } from '../hand/mlp';
 import { Random } from '../harness/random';
-import { loadGenerated, missing } from '../harness/generated';
+import { loadGenerated, missing, type GradOf, type JvpOf } from '../harness/generated';
 import { flatten } from '../harness/compare';
 import { fdCheck, fdGradient, gradientReference, skipped, type Suite, type SuiteOptions } from '../harness/suite';
 import { variant, type Case, type Variant } from '../harness/types';
@@ -15,28 +15,8 @@ import { jaxMlp, loadJaxjs } from '../peers/jaxjs';
 
 type Grads = [Float64Array, Float64Array, Float64Array, number];
 interface Generated {
-  mlpLoss_grad(
-    w1: Float64Array,
-    b1: Float64Array,
-    w2: Float64Array,
-    b2: number,
-    xs: Float64Array,
-    ys: Float64Array,
-    out?: { value: number; grads: Grads },
-  ): { value: number; grads: Grads };
-  mlpLoss_jvp(
-    w1: Float64Array,
-    b1: Float64Array,
-    w2: Float64Array,
-    b2: number,
-    xs: Float64Array,
-    ys: Float64Array,
-    dw1: Float64Array,
-    db1: Float64Array,
-    dw2: Float64Array,
-    db2: number,
-    out?: { value: number; tangent: number },
-  ): { value: number; tangent: number };
+  mlpLoss_grad: GradOf<typeof mlpLoss, Grads>;
+  mlpLoss_jvp: JvpOf<typeof mlpLoss, [dw1: Float64Array, db1: Float64Array, dw2: Float64Array, db2: number]>;
 }
 
 export const suite: Suite = {

@@ -4,24 +4,15 @@
  */
 import { pendulumEnergy } from '../objectives/pendulum';
 import { newPendulumGradient, pendulumDirectional, pendulumGradient } from '../hand/pendulum';
-import { loadGenerated, missing } from '../harness/generated';
+import { loadGenerated, missing, type GradOf, type JvpOf } from '../harness/generated';
 import { fdCheck, fdGradient, gradientReference, skipped, type Suite, type SuiteOptions } from '../harness/suite';
 import { variant, type Case, type Variant } from '../harness/types';
 import { loadTfjs, tfPendulum } from '../peers/tfjs';
 
 type Grads = [number, number, number];
 interface Generated {
-  pendulumEnergy_grad(theta0: number, omega0: number, damping: number, steps: number, out?: { value: number; grads: Grads }): { value: number; grads: Grads };
-  pendulumEnergy_jvp(
-    theta0: number,
-    omega0: number,
-    damping: number,
-    steps: number,
-    dtheta0: number,
-    domega0: number,
-    ddamping: number,
-    out?: { value: number; tangent: number },
-  ): { value: number; tangent: number };
+  pendulumEnergy_grad: GradOf<typeof pendulumEnergy, Grads>;
+  pendulumEnergy_jvp: JvpOf<typeof pendulumEnergy, [dtheta0: number, domega0: number, ddamping: number]>;
 }
 
 export const suite: Suite = {

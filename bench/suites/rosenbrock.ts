@@ -5,15 +5,15 @@
 import { rosenbrock } from '../objectives/rosenbrock';
 import { rosenbrockDirectional, rosenbrockGradient } from '../hand/rosenbrock';
 import { Random } from '../harness/random';
-import { loadGenerated, missing } from '../harness/generated';
+import { loadGenerated, missing, type GradOf, type JvpOf } from '../harness/generated';
 import { fdCheck, fdGradient, gradientReference, skipped, type Suite, type SuiteOptions } from '../harness/suite';
 import { variant, type Case, type Variant } from '../harness/types';
 import { loadTfjs, tfRosenbrock } from '../peers/tfjs';
 import { jaxRosenbrock, loadJaxjs } from '../peers/jaxjs';
 
 interface Generated {
-  rosenbrock_grad(x: Float64Array, out?: { value: number; grads: [Float64Array] }): { value: number; grads: [Float64Array] };
-  rosenbrock_jvp(x: Float64Array, dx: Float64Array, out?: { value: number; tangent: number }): { value: number; tangent: number };
+  rosenbrock_grad: GradOf<typeof rosenbrock, [Float64Array]>;
+  rosenbrock_jvp: JvpOf<typeof rosenbrock, [dx: Float64Array]>;
 }
 
 export const suite: Suite = {

@@ -35,6 +35,7 @@ import { guardedPartials, rule } from '../rules/table';
 import { op } from '../ir/ops';
 import * as R from '../ir/ranges';
 import { inBoundsLoads } from './in-bounds';
+import { undefinedTestedLoads } from './undefined-tests';
 import type { Range } from '../ir/ranges';
 
 export interface Finiteness {
@@ -42,6 +43,11 @@ export interface Finiteness {
   readonly range: readonly Range[];
   /** What the function can return (for an array: its elements). */
   readonly returns: Range;
+  /**
+   * Reverse mode: element reads that may be past the end of their array, whose adjoint has no
+   * gradient element to go to (those not proved inside it, and those the code tests for undefined).
+   */
+  readonly pastEnd: ReadonlySet<TempId>;
 }
 
 /** Results per function and mode: a callee is analysed once however many callers it has. */
@@ -60,7 +66,7 @@ const WIDEN_AFTER = 4;
 export function analyzeFiniteness(fn: IRFunction, callee: (key: string) => IRFunction, mode: 'forward' | 'reverse'): Finiteness {
   const memo = memos[mode];
   const known = memo.get(fn);
-  if (known === 'running') return { range: fn.temps.map(() => R.ANY), returns: R.ANY };
+  if (known === 'running') return { range: fn.temps.map(() => R.ANY), returns: R.ANY, pastEnd: new Set() };
   if (known) return known;
   memo.set(fn, 'running');
   const returnsOf = (key: string) => analyzeFiniteness(callee(key), callee, mode).returns;
@@ -119,7 +125,12 @@ export function analyzeFiniteness(fn: IRFunction, callee: (key: string) => IRFun
   }
   let returns: Range | undefined;
   for (const s of flat) if (s.kind === 'return') returns = returns ? R.join(returns, get(s.value)) : get(s.value);
-  const result = { range: temps.map((r) => r ?? R.FINITE), returns: returns ?? R.FINITE };
+  const pastEnd = new Set<TempId>();
+  if (inBounds) {
+    const tested = undefinedTestedLoads(fn);
+    for (const s of flat) if (s.kind === 'op' && s.op === 'load' && (tested.has(s.id) || !inBounds.has(s.id))) pastEnd.add(s.id);
+  }
+  const result = { range: temps.map((r) => r ?? R.FINITE), returns: returns ?? R.FINITE, pastEnd };
   memo.set(fn, result);
   return result;
 }

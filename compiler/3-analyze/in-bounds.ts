@@ -34,7 +34,11 @@ function analyze(fn: IRFunction): Set<TempId> {
   const assigns = new Map<VarId, TempId[]>();
   forEachStmt(fn.body, (s) => {
     if (s.kind === 'op') defs.set(s.id, s);
-    else if (s.kind === 'assign') assigns.set(s.var, [...(assigns.get(s.var) ?? []), s.value]);
+    else if (s.kind === 'assign') {
+      const list = assigns.get(s.var);
+      if (list) list.push(s.value);
+      else assigns.set(s.var, [s.value]);
+    }
   });
   // Counters: every assignment a non-negative integer literal or the counter plus one.
   const counter = (v: VarId): boolean =>

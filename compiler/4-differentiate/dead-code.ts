@@ -15,7 +15,7 @@
  * which those flags ignore.
  */
 import { type JsExpr, type JsFunction, type JsStmt } from '../5-print/js';
-import { namesIn } from '../5-print/js-walk';
+import { mapChildren, namesIn } from '../5-print/js-walk';
 
 /** Whether evaluating `e` can only produce a value: no calls but `Math.*` and pure functions. */
 export function isPure(e: JsExpr, pureCall: (name: string) => boolean): boolean {
@@ -106,7 +106,7 @@ function countReads(list: readonly JsStmt[], into: Map<string, number>): void {
 }
 
 /** Names declared (`let`/`const`) anywhere in the list, loop headers included. */
-function declared(list: readonly JsStmt[], into = new Set<string>()): Set<string> {
+export function declared(list: readonly JsStmt[], into = new Set<string>()): Set<string> {
   for (const s of list) {
     if (s.k === 'decl') into.add(s.name);
     else if (s.k === 'if') {
@@ -262,6 +262,43 @@ export function namesInStmt(s: JsStmt, into = new Set<string>()): Set<string> {
       break;
   }
   return into;
+}
+
+/** Whether the statement writes `name` (an assignment, `name++`, a declaration of it), at any depth. */
+export function writesName(s: JsStmt, name: string): boolean {
+  const inExpr = (e: JsExpr | undefined): boolean => {
+    let found = false;
+    if (e === undefined) return false;
+    const visit = (x: JsExpr): void => {
+      if ((x.k === 'assignExpr' || x.k === 'postfix') && x.target.k === 'id' && x.target.name === name) found = true;
+      mapChildren(x, (c) => (visit(c), c));
+    };
+    visit(e);
+    return found;
+  };
+  switch (s.k) {
+    case 'decl':
+      return s.name === name || inExpr(s.init);
+    case 'assign':
+      return (s.target.k === 'id' && s.target.name === name) || inExpr(s.target) || inExpr(s.value);
+    case 'expr':
+    case 'return':
+    case 'throw':
+      return inExpr(s.e);
+    case 'if':
+      return inExpr(s.c) || s.then.some((x) => writesName(x, name)) || (s.else ?? []).some((x) => writesName(x, name));
+    case 'for':
+      return (s.init !== undefined && writesName(s.init, name)) || inExpr(s.test) || inExpr(s.update) || s.body.some((x) => writesName(x, name));
+    case 'while':
+    case 'do':
+      return inExpr(s.test) || s.body.some((x) => writesName(x, name));
+    case 'block':
+      return s.body.some((x) => writesName(x, name));
+    case 'break':
+    case 'continue':
+    case 'comment':
+      return false;
+  }
 }
 
 /**

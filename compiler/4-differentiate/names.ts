@@ -69,6 +69,8 @@ export class FunctionNames {
   private readonly tempTangents = new Map<TempId, string>();
   private readonly tempAdjoints = new Map<TempId, string>();
   private tempCount = 0;
+  /** The `tN` names temps were given (`temp`). */
+  private readonly numbered = new Set<string>();
   /** Variable names given to temps (`nameTempAfter`). */
   private readonly aliased = new Set<string>();
   /** What unnamed temps are (`describeTemp`). */
@@ -130,6 +132,7 @@ export class FunctionNames {
     if (n === undefined) {
       n = this.namer.claim(`t${++this.tempCount}`);
       this.tempNames.set(t, n);
+      this.numbered.add(n);
     }
     return n;
   }
@@ -152,7 +155,7 @@ export class FunctionNames {
 
   /** Whether `name` is a temp's `tN` name (not a variable's name a temp took). */
   isTempName(name: string): boolean {
-    return /^t\d+$/.test(name) && !this.varNames.includes(name) && [...this.tempNames.values()].includes(name);
+    return this.numbered.has(name);
   }
 
   tempTangent(t: TempId): string {

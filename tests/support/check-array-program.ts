@@ -46,10 +46,12 @@ import {
   overflowsInside,
   ProgramFailure,
   STEP,
+  newPointStats,
   within,
   withoutZeroRule,
   type Compiled,
   type Perturbed,
+  type PointStats,
 } from './check-program';
 import { guardArguments } from './arguments';
 import { centralDifference, curved, dot, flatten, isolated, maxRelativeError, neighbours, rng, scaledDirection, unflatten, type Value } from './numeric';
@@ -59,23 +61,7 @@ import { withTimeout } from './subject';
 import { arrayListing, printArrayProgram, type ArrayProgramText, type DataShape } from './array-program-text';
 import type { ArrayProgram } from './array-programs';
 
-export interface ArrayStats {
-  programs: number;
-  points: number;
-  /** Points whose value is not finite or beyond ±1e8, or whose derivatives overflow where finite differences cannot judge them. */
-  outOfRange: number;
-  /** Points where finite differences at two step sizes disagree (a kink, a branch switch) or see a flat function. */
-  unreliable: number;
-  checked: number;
-  /** Programs with no checked point. */
-  unchecked: number;
-  /** Checked points that needed the rounding-noise allowance (an ill-conditioned program at that point). */
-  noisy: number;
-  /** Checked points where an intermediate overflowed (±Infinity, NaN) and the result did not: the zero-(co)tangent rule at work. */
-  overflowed: number;
-  /** Programs that fail at such a point when the generated code goes without the zero-(co)tangent rule. */
-  needZeroRule: number;
-  worstDotProduct: number;
+export interface ArrayStats extends PointStats {
   /** Jacobian columns compared with finite differences, and those that could not be judged. */
   columns: number;
   columnsSkipped: number;
@@ -107,6 +93,7 @@ const featureTests = {
   overflowGuards: (src: string) => /= (50|1000|5000) \* |const d\d+ = Math\.round\(|Math\.log\(p\d+\)/.test(src),
   /** Reads past the end of an array with `??` fallbacks, in a loop. */
   raggedReads: (src: string) => /\.length \+ [12]; /.test(src),
+  /** A value made from a read past the end and then not used (`const ahead = X[i] * e; s += i < X.length ? ahead : e`). */
   unusedPastEnd: (src: string) => /const ahead\d+ = /.test(src),
   /** A Float32Array local stored into, read back and compared. */
   float32Locals: (src: string) => /new Float32Array\(/.test(src),
@@ -118,16 +105,7 @@ const featureTests = {
 export type Feature = keyof typeof featureTests;
 
 export const newArrayStats = (): ArrayStats => ({
-  programs: 0,
-  points: 0,
-  outOfRange: 0,
-  unreliable: 0,
-  checked: 0,
-  unchecked: 0,
-  noisy: 0,
-  overflowed: 0,
-  needZeroRule: 0,
-  worstDotProduct: 0,
+  ...newPointStats(),
   columns: 0,
   columnsSkipped: 0,
   arrayResults: 0,

@@ -23,13 +23,17 @@ import { listing, printProgram, type ProgramText } from './program-text';
 import type { Program } from './programs';
 import { NOISE_FACTOR, Perturbation } from './rounding';
 
-export interface Stats {
+/** What a property run counts, per program and per point (the scalar and the array suites). */
+export interface PointStats {
   programs: number;
   /** Points tried. */
   points: number;
-  /** Points whose value is not finite or beyond ±1e8, or whose derivative overflows where finite differences cannot judge it. */
+  /** Points whose value is not finite or beyond ±1e8, or whose derivatives overflow where finite differences cannot judge them. */
   outOfRange: number;
-  /** Points where finite differences at two step sizes disagree (a branch boundary or a kink), or see a flat function. */
+  /**
+   * Points finite differences cannot judge: two step sizes disagree (a branch boundary, a kink), the
+   * function is flat in floating point, or the derivative changes across the step (numeric.ts `curved`).
+   */
   unreliable: number;
   /** Points checked against finite differences. */
   checked: number;
@@ -42,6 +46,22 @@ export interface Stats {
   /** Programs that fail at such a point when the generated code goes without the zero-(co)tangent rule (`withoutZeroRule`). */
   needZeroRule: number;
   worstDotProduct: number;
+}
+
+export const newPointStats = (): PointStats => ({
+  programs: 0,
+  points: 0,
+  outOfRange: 0,
+  unreliable: 0,
+  checked: 0,
+  unchecked: 0,
+  noisy: 0,
+  overflowed: 0,
+  needZeroRule: 0,
+  worstDotProduct: 0,
+});
+
+export interface Stats extends PointStats {
   /** Programs with each construct (see `features`). */
   features: Record<Feature, number>;
 }
@@ -75,16 +95,7 @@ function some(p: Program, test: (node: { readonly k: string } & Record<string, u
 }
 
 export const newStats = (): Stats => ({
-  programs: 0,
-  points: 0,
-  outOfRange: 0,
-  unreliable: 0,
-  checked: 0,
-  unchecked: 0,
-  noisy: 0,
-  overflowed: 0,
-  needZeroRule: 0,
-  worstDotProduct: 0,
+  ...newPointStats(),
   features: Object.fromEntries(Object.keys(featureTests).map((k) => [k, 0])) as Record<Feature, number>,
 });
 

@@ -24,39 +24,20 @@ const awayFromZero = (xs: readonly number[]) => xs.every((x) => Math.abs(x) > 0.
 const awayFromIntegers = (xs: readonly number[]) => xs.every((x) => Math.abs(x - Math.round(x)) > 0.01);
 const awayFromHalves = (xs: readonly number[]) => xs.every((x) => Math.abs(x - Math.round(x) - 0.5) > 0.01 && Math.abs(x - Math.round(x) + 0.5) > 0.01);
 const distinct = (xs: readonly number[]) => xs.every((x, i) => xs.every((y, j) => i === j || Math.abs(x - y) > 0.01));
-const comparisons: (readonly number[])[] = [
-  [1, 2],
-  [2, 1],
-  [1, 1],
-  [-0, 0],
-  [-1.5, 3],
-  [NaN, 1],
-];
-const truthTable: (readonly number[])[] = [
-  [0, 0],
-  [0, 1],
-  [1, 0],
-  [1, 1],
-];
+// One line per case: the tables a reader scans (not reflowed by the formatter).
+// prettier-ignore
+const comparisons: (readonly number[])[] = [[1, 2], [2, 1], [1, 1], [-0, 0], [-1.5, 3], [NaN, 1]];
+// prettier-ignore
+const truthTable: (readonly number[])[] = [[0, 0], [0, 1], [1, 0], [1, 1]];
 
+// prettier-ignore
 const domains: Record<string, Domain> = {
   add: { intervals: [R, R] },
   sub: { intervals: [R, R] },
   mul: { intervals: [R, R] },
   div: { intervals: [R, R], accept: ([, d]) => Math.abs(d) > 0.2 },
-  mod: {
-    intervals: [
-      [-9, 9],
-      [-4, 4],
-    ],
-    accept: ([a, d]) => Math.abs(d) > 0.2 && awayFromIntegers([a / d]),
-  },
-  pow: {
-    intervals: [
-      [0.2, 3],
-      [-2.5, 3],
-    ],
-  },
+  mod: { intervals: [[-9, 9], [-4, 4]], accept: ([a, d]) => Math.abs(d) > 0.2 && awayFromIntegers([a / d]) },
+  pow: { intervals: [[0.2, 3], [-2.5, 3]] },
   neg: { intervals: [R] },
   sin: { intervals: [R] },
   cos: { intervals: [R] },
@@ -104,84 +85,14 @@ const domains: Record<string, Domain> = {
   // (numbers are never missing: what undefined does is checked by fixtures/arrays/nullish)
   nullish: { intervals: [], fixed: [[0], [1], [NaN]] },
   isundefined: { intervals: [], fixed: [[0], [-0], [NaN]] },
-  bitand: {
-    intervals: [
-      [-9, 9],
-      [-9, 9],
-    ],
-    accept: awayFromIntegers,
-    fixed: [
-      [6, 3],
-      [-1, 5],
-    ],
-  },
-  bitor: {
-    intervals: [
-      [-9, 9],
-      [-9, 9],
-    ],
-    accept: awayFromIntegers,
-    fixed: [
-      [6, 3],
-      [-1, 5],
-    ],
-  },
-  bitxor: {
-    intervals: [
-      [-9, 9],
-      [-9, 9],
-    ],
-    accept: awayFromIntegers,
-    fixed: [
-      [6, 3],
-      [-1, 5],
-    ],
-  },
+  bitand: { intervals: [[-9, 9], [-9, 9]], accept: awayFromIntegers, fixed: [[6, 3], [-1, 5]] },
+  bitor: { intervals: [[-9, 9], [-9, 9]], accept: awayFromIntegers, fixed: [[6, 3], [-1, 5]] },
+  bitxor: { intervals: [[-9, 9], [-9, 9]], accept: awayFromIntegers, fixed: [[6, 3], [-1, 5]] },
   bitnot: { intervals: [[-9, 9]], accept: awayFromIntegers, fixed: [[0], [5], [-1]] },
-  shl: {
-    intervals: [
-      [-9, 9],
-      [0, 5],
-    ],
-    accept: awayFromIntegers,
-    fixed: [
-      [3, 2],
-      [-1, 4],
-    ],
-  },
-  shr: {
-    intervals: [
-      [-9, 9],
-      [0, 5],
-    ],
-    accept: awayFromIntegers,
-    fixed: [
-      [12, 2],
-      [-9, 1],
-    ],
-  },
-  ushr: {
-    intervals: [
-      [0, 9],
-      [0, 5],
-    ],
-    accept: awayFromIntegers,
-    fixed: [
-      [12, 2],
-      [-9, 1],
-    ],
-  },
-  imul: {
-    intervals: [
-      [-9, 9],
-      [-9, 9],
-    ],
-    accept: awayFromIntegers,
-    fixed: [
-      [3, 4],
-      [-2, 5],
-    ],
-  },
+  shl: { intervals: [[-9, 9], [0, 5]], accept: awayFromIntegers, fixed: [[3, 2], [-1, 4]] },
+  shr: { intervals: [[-9, 9], [0, 5]], accept: awayFromIntegers, fixed: [[12, 2], [-9, 1]] },
+  ushr: { intervals: [[0, 9], [0, 5]], accept: awayFromIntegers, fixed: [[12, 2], [-9, 1]] },
+  imul: { intervals: [[-9, 9], [-9, 9]], accept: awayFromIntegers, fixed: [[3, 4], [-2, 5]] },
   clz32: { intervals: [[1, 9]], accept: awayFromIntegers, fixed: [[1], [0], [255]] },
   and: { intervals: [], fixed: truthTable },
   or: { intervals: [], fixed: truthTable },

@@ -13,8 +13,6 @@
  */
 import { isArrayType, isTypedArray, type IRFunction, type Op, type Stmt, type TempId, type VarId, assertNever } from '../../ir/types';
 import { forEachStmt, usesOf } from '../../ir/walk';
-import { undefinedTestedLoads } from '../../3-analyze/undefined-tests';
-import { inBoundsLoads } from '../../3-analyze/in-bounds';
 import { rule, partialsOf } from '../../rules/table';
 import { b, isAtom, type JsExpr, type JsStmt } from '../../5-print/js';
 import { depthOf, maxInlineDepth, namesIn, sameExpr } from '../../5-print/js-walk';
@@ -29,6 +27,8 @@ export interface AdjointEnv {
   readonly ctx: FileContext;
   /** The primal value of a temp at this point of the reverse sweep (recomputed or kept from the forward sweep). */
   value(t: TempId): JsExpr;
+  /** Whether an element read may be past the end of its array (finiteness analysis: `pastEnd`). */
+  mayReadPastEnd(s: Extract<Op, { op: 'load' }>): boolean;
   /** Which partials of a prim op may be non-finite (finiteness analysis): they follow the zero-adjoint rule. */
   guarded(s: Extract<Op, { op: 'prim' }>): boolean[];
   /** Seed of the result's adjoint (`cotangent`, `result_bar`). */
@@ -371,7 +371,7 @@ export class BlockAdjoint {
         // A read that may be past the end of a plain array (tested for undefined, or not proved inside:
         // in-bounds.ts): the gradient has no element there (undefined + 0 would be NaN, and a sum over
         // the gradient would take it), so the adjoint starts from 0.
-        const pastEnd = !isTypedArray(env.fn.vars[s.var].type) && (undefinedTestedLoads(env.fn).has(s.id) || !inBoundsLoads(env.fn).has(s.id));
+        const pastEnd = !isTypedArray(env.fn.vars[s.var].type) && env.mayReadPastEnd(s);
         if (pastEnd) this.out.push(b.assign(el, b.add(b.bin('??', el, b.num(0)), adj)));
         else this.out.push(...b.accumulate(el, adj));
         return;

@@ -283,6 +283,7 @@ function revBlock(sw: Sweep, blk: BlockInfo, out: JsStmt[]): void {
       return e;
     },
     guarded: (s) => guarded(sw.fin, s),
+    mayReadPastEnd: (s) => sw.fin.pastEnd.has(s.id),
     seed: b.id(sw.seedName),
     topLevelDeclaration: (v) => sw.atTop.has(v),
     arrayAdjoint: (v) => b.id(sw.renamedArrays.get(v) ?? sw.names.adjoint(v)),

@@ -26,7 +26,7 @@ import type { FileContext } from '../context';
 import { hoistedDecl, paramDecl, jsType, writtenParams, zeroArrayExpr } from '../arrays';
 import { dropDeadAdjointStores, finalizeAdjointDeclarations } from './peephole';
 import { forLoops } from './loop-headers';
-import { dropSuffixes, renumberTemps } from './renumber';
+import { tidyNames } from './renumber';
 import { removeDeadCode } from '../dead-code';
 import { Sweep, str, type Constructs, type ReverseConvention } from './sweep';
 import { block } from './block';
@@ -150,29 +150,21 @@ function emitFunction(sw: Sweep): JsFunction {
     } as JsStmt;
   });
 
-  // Every name of the signature (the api's `cotangent`, `out` and a pullback's adjoint arrays too): no local may take one.
-  const signature = [...params.map((p) => p.name), sw.seedName, sw.outName, ...active.filter((p) => isArrayType(fn.vars[p].type)).map((p) => sw.names.adjoint(p))];
-  const body = dropSuffixes(
-    renumberTemps(
-      forLoops(
-        dropDeadAdjointStores(
-          removeDeadCode(
-            finalizeAdjointDeclarations(
-              [...prologue, ...paramArrays, ...hoistDecls, ...sw.hoistedDecisions, ...forward, ...growAdjoints, ...adjointDecls, ...reverse, ...epilogue(sw, active, passedLength)],
-              scalarAdjoints,
-            ),
-            (name) => sw.ctx.isPrimalCopy(name),
-            signature,
-          ),
-        ),
-      ),
-      (name) => sw.names.isTempName(name),
-      signature,
-      (name) => sw.names.isModuleName(name),
-    ),
-    signature,
-    (name) => sw.names.isModuleName(name),
+  const emitted = finalizeAdjointDeclarations(
+    [...prologue, ...paramArrays, ...hoistDecls, ...sw.hoistedDecisions, ...forward, ...growAdjoints, ...adjointDecls, ...reverse, ...epilogue(sw, active, passedLength)],
+    scalarAdjoints,
   );
+  const live = dropDeadAdjointStores(
+    removeDeadCode(
+      emitted,
+      (name) => sw.ctx.isPrimalCopy(name),
+      params.map((p) => p.name),
+    ),
+  );
+  // Printed the way the user wrote it: loops as `for`, temps numbered in order, plain names where free.
+  // Every name of the signature (the api's `cotangent`, `out` and a pullback's adjoint arrays too) is reserved.
+  const signature = [...params.map((p) => p.name), sw.seedName, sw.outName, ...active.filter((p) => isArrayType(fn.vars[p].type)).map((p) => sw.names.adjoint(p))];
+  const body = tidyNames(forLoops(live), { isTemp: (name) => sw.names.isTempName(name), reserved: signature, moduleLevel: (name) => sw.names.isModuleName(name) });
 
   if (sw.conv.kind === 'public') {
     const type = resultType(fn, sw.act.activeParams);

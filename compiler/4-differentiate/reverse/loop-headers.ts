@@ -22,8 +22,8 @@
  * the loop by statements that do not mention i when it sets a literal).
  */
 import { b, type JsExpr, type JsStmt } from '../../5-print/js';
-import { mapChildren, renameStmts } from '../../5-print/js-walk';
-import { namesInStmt } from '../dead-code';
+import { renameStmts } from '../../5-print/js-walk';
+import { namesInStmt, writesName } from '../dead-code';
 
 /** `body` with every `while` loop that can be printed as a `for` printed so, at every depth. */
 export function forLoops(body: readonly JsStmt[]): JsStmt[] {
@@ -89,7 +89,7 @@ function asFor(s: Extract<JsStmt, { k: 'while' }>): { counter: string; test: JsE
   const counter = ((body[at] as Extract<JsStmt, { k: 'assign' }>).target as { name: string }).name;
   if (copy && copy.of !== counter) return undefined;
   const rest = body.filter((_, i) => i !== at);
-  if (rest.some((x) => writes(x, counter) || continues(x))) return undefined;
+  if (rest.some((x) => writesName(x, counter) || continues(x))) return undefined;
   if (body.slice(at + 1).some((x) => namesInStmt(x).has(counter))) return undefined;
   if (!copy) return { counter, test: s.test, body: rest };
   const renamed = renameStmts(rest.slice(1), (n) => (n === copy.name ? counter : undefined));
@@ -104,43 +104,6 @@ function isUpdate(s: JsStmt, copy: { name: string; of: string } | undefined): bo
   return (
     s.op === '=' && copy !== undefined && s.target.name === copy.of && v.k === 'bin' && v.op === '+' && v.l.k === 'id' && v.l.name === copy.name && v.r.k === 'num' && v.r.v === 1
   );
-}
-
-/** Whether the statement writes `name` (an assignment, `name++`, a declaration of it), at any depth. */
-function writes(s: JsStmt, name: string): boolean {
-  const inExpr = (e: JsExpr | undefined): boolean => {
-    let found = false;
-    if (e === undefined) return false;
-    const visit = (x: JsExpr): void => {
-      if ((x.k === 'assignExpr' || x.k === 'postfix') && x.target.k === 'id' && x.target.name === name) found = true;
-      mapChildren(x, (c) => (visit(c), c));
-    };
-    visit(e);
-    return found;
-  };
-  switch (s.k) {
-    case 'decl':
-      return s.name === name || inExpr(s.init);
-    case 'assign':
-      return (s.target.k === 'id' && s.target.name === name) || inExpr(s.target) || inExpr(s.value);
-    case 'expr':
-    case 'return':
-    case 'throw':
-      return inExpr(s.e);
-    case 'if':
-      return inExpr(s.c) || s.then.some((x) => writes(x, name)) || (s.else ?? []).some((x) => writes(x, name));
-    case 'for':
-      return (s.init !== undefined && writes(s.init, name)) || inExpr(s.test) || inExpr(s.update) || s.body.some((x) => writes(x, name));
-    case 'while':
-    case 'do':
-      return inExpr(s.test) || s.body.some((x) => writes(x, name));
-    case 'block':
-      return s.body.some((x) => writes(x, name));
-    case 'break':
-    case 'continue':
-    case 'comment':
-      return false;
-  }
 }
 
 /** Whether the statement `continue`s the loop it is in (not one nested in it). */

@@ -8,7 +8,7 @@
  */
 import { b, type JsStmt } from '../../5-print/js';
 import { namesIn } from '../../5-print/js-walk';
-import { namesInStmt } from '../dead-code';
+import { namesInStmt, writesName } from '../dead-code';
 
 function mentions(s: JsStmt, name: string): boolean {
   return namesInStmt(s).has(name);
@@ -29,7 +29,7 @@ export function finalizeAdjointDeclarations(body: JsStmt[], adjoints: ReadonlySe
     }
     const first = out[j];
     // `const` when nothing after the declaration mentions it again as a target.
-    const kind = out.slice(j + 1).some((s) => assigns(s, name)) ? 'let' : 'const';
+    const kind = out.slice(j + 1).some((s) => writesName(s, name)) ? 'let' : 'const';
     // The first write becomes the declaration unless its value reads the (still zero) adjoint itself.
     if (!(first.k === 'assign' && first.target.k === 'id' && first.target.name === name) || namesIn(first.value).has(name)) continue;
     if (first.op === '+=' || first.op === '=') {
@@ -41,23 +41,6 @@ export function finalizeAdjointDeclarations(body: JsStmt[], adjoints: ReadonlySe
     }
   }
   return out;
-}
-
-/** Whether a statement (or one nested in it) assigns to `name`. */
-function assigns(s: JsStmt, name: string): boolean {
-  switch (s.k) {
-    case 'assign':
-      return s.target.k === 'id' && s.target.name === name;
-    case 'if':
-      return s.then.some((x) => assigns(x, name)) || (s.else ?? []).some((x) => assigns(x, name));
-    case 'for':
-    case 'while':
-    case 'do':
-    case 'block':
-      return s.body.some((x) => assigns(x, name));
-    default:
-      return false;
-  }
 }
 
 /**

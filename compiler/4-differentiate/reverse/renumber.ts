@@ -13,20 +13,34 @@
  */
 import type { JsStmt } from '../../5-print/js';
 import { renameStmts } from '../../5-print/js-walk';
-import { namesInStmt } from '../dead-code';
+import { declared, namesInStmt } from '../dead-code';
 
-/** `body` with its temps (`isTemp`: the emitter's `tN` names) renumbered from t1; `params` are the function's. */
-export function renumberTemps(body: readonly JsStmt[], isTemp: (name: string) => boolean, params: readonly string[], moduleLevel: (name: string) => boolean): JsStmt[] {
-  const names = new Set<string>(params);
+export interface NameRules {
+  /** Whether a name is one of the emitter's `tN` temps. */
+  readonly isTemp: (name: string) => boolean;
+  /** Names no local may take: the function's signature. */
+  readonly reserved: readonly string[];
+  /** Whether a name is (or may become) a module-level name of the file. */
+  readonly moduleLevel: (name: string) => boolean;
+}
+
+/** `body` with its temps renumbered, then suffixes dropped where free (see the module header). */
+export function tidyNames(body: readonly JsStmt[], rules: NameRules): JsStmt[] {
+  return dropSuffixes(renumberTemps(body, rules), rules);
+}
+
+/** `body` with its temps renumbered from t1. */
+function renumberTemps(body: readonly JsStmt[], { isTemp, reserved, moduleLevel }: NameRules): JsStmt[] {
+  const names = new Set<string>(reserved);
   for (const s of body) namesInStmt(s, names);
   const baseOf = (name: string): string | undefined => {
     const m = /^(t\d+)((?:_bar|_seen|_old|_next)?(?:_\d+)?)$/.exec(name);
     return m && isTemp(m[1]) ? m[1] : undefined;
   };
-  const order: string[] = [];
+  const order = new Set<string>();
   for (const n of names) {
     const base = baseOf(n);
-    if (base !== undefined && !order.includes(base)) order.push(base);
+    if (base !== undefined) order.add(base);
   }
   const others = new Set([...names].filter((n) => baseOf(n) === undefined));
   const renumbered = new Map<string, string>();
@@ -49,26 +63,15 @@ export function renumberTemps(body: readonly JsStmt[], isTemp: (name: string) =>
   return renameStmts(body, rename);
 }
 
-/**
- * Locals declared `x_2` (`x_3`, …) renamed `x` where nothing in the function (`params` included) is
- * called x and x is no module-level name (`moduleLevel`: a function of the file, present or future).
- */
-export function dropSuffixes(body: readonly JsStmt[], params: readonly string[], moduleLevel: (name: string) => boolean): JsStmt[] {
-  const names = new Set<string>(params);
+/** Locals declared `x_2` (`x_3`, …) renamed `x` where nothing in the function (its signature included) is called x and x is no module-level name. */
+function dropSuffixes(body: readonly JsStmt[], { reserved, moduleLevel }: NameRules): JsStmt[] {
+  const names = new Set<string>(reserved);
   for (const s of body) namesInStmt(s, names);
-  const declared = new Set<string>();
-  const collect = (s: JsStmt): void => {
-    if (s.k === 'decl') declared.add(s.name);
-    if (s.k === 'for' && s.init) collect(s.init);
-    if (s.k === 'if') [...s.then, ...(s.else ?? [])].forEach(collect);
-    if (s.k === 'for' || s.k === 'while' || s.k === 'do' || s.k === 'block') s.body.forEach(collect);
-  };
-  body.forEach(collect);
   const renamed = new Map<string, string>();
   const taken = new Set(names);
-  for (const n of declared) {
+  for (const n of declared(body)) {
     const m = /^(.+)_\d+$/.exec(n);
-    if (!m || params.includes(n) || taken.has(m[1]) || moduleLevel(m[1])) continue;
+    if (!m || reserved.includes(n) || taken.has(m[1]) || moduleLevel(m[1])) continue;
     renamed.set(n, m[1]);
     taken.add(m[1]);
   }

@@ -13,6 +13,7 @@ import { resolveCallee } from '../1-frontend/functions';
 import { forEachNode } from '../1-frontend/walk';
 import { atStatement, fail, pos, type LocalFunction, type LowerContext } from './context';
 import { irType } from './types';
+import { declareHoisted } from './var-scoping';
 import { namedArray, isFreshArray, endsFlow, checkCaptures, constantDefault } from './helpers';
 
 /**
@@ -149,6 +150,7 @@ function lowerFunctionBody(cx: LowerContext, cb: ts.ArrowFunction | ts.FunctionE
     const v = cx.expr(cb.body);
     return isForEach ? undefined : v;
   }
+  declareHoisted(cx, cb);
   const statements = cb.body.statements;
   const last = statements[statements.length - 1];
   const returns = countReturns(cb.body);

@@ -1,7 +1,7 @@
 /**
  * Names and constants ⇒ reads and constants: a variable's read, `Infinity`/`NaN`, members of
- * `Math` and `Number` (also through `const { PI } = Math`), module-level numeric `const`s
- * (followed through imports, folded to their value), members of numeric enums, `xs.length`.
+ * `Math` and `Number` (also through `const { PI } = Math`), module-level numeric constants
+ * (`const`s, and `var`s and `let`s nothing assigns; followed through imports, folded to their value), members of numeric enums, `xs.length`.
  * A name that is none of these (a module variable, a nested function) is an error.
  */
 import { ts } from 'ts-morph';
@@ -11,6 +11,8 @@ import { mathConstants, mathFunctions, rule } from '../rules/table';
 import { fail, pos, type LowerContext } from './context';
 import { arithmetic } from './operators';
 import { skipOuter, mathAlias } from './helpers';
+import { forEachNode } from '../1-frontend/walk';
+import { accessOf } from './var-scoping';
 
 export function lowerIdentifier(cx: LowerContext, id: ts.Identifier): TempId {
   const v = cx.fn.lookup(id.text);
@@ -49,11 +51,32 @@ function moduleConstant(cx: LowerContext, id: ts.Identifier): number | undefined
   if (!sym) return undefined;
   if (sym.flags & ts.SymbolFlags.Alias) sym = cx.checker.getAliasedSymbol(sym);
   const decl = sym.valueDeclaration;
-  if (!decl || !ts.isVariableDeclaration(decl) || !decl.initializer) return undefined;
-  if (!(decl.parent.flags & ts.NodeFlags.Const) || !ts.isVariableStatement(decl.parent.parent) || !ts.isSourceFile(decl.parent.parent.parent)) return undefined;
-  const value = evaluateConstant(decl.initializer, cx, 0);
+  if (!decl || !ts.isVariableDeclaration(decl) || !isModuleConstant(decl, cx.checker)) return undefined;
+  const value = evaluateConstant(decl.initializer!, cx, 0);
   if (value !== undefined) cx.files.add(decl.getSourceFile().fileName);
   return value;
+}
+
+const neverWritten = new WeakMap<ts.VariableDeclaration, boolean>();
+
+/**
+ * A module-level variable with a value that never changes: a `const`, or a `var`/`let` that
+ * nothing in its file assigns (`var b1 = 4 / 11, b2 = 6 / 11`, as d3 and much ported
+ * JavaScript write constants; an import cannot assign it).
+ */
+function isModuleConstant(decl: ts.VariableDeclaration, checker: ts.TypeChecker): boolean {
+  if (!decl.initializer || !ts.isIdentifier(decl.name) || !ts.isVariableStatement(decl.parent.parent) || !ts.isSourceFile(decl.parent.parent.parent)) return false;
+  if (decl.parent.flags & ts.NodeFlags.Const) return true;
+  let known = neverWritten.get(decl);
+  if (known === undefined) {
+    const sym = checker.getSymbolAtLocation(decl.name);
+    const name = decl.name.text;
+    known = !forEachNode(decl.getSourceFile(), (n) =>
+      ts.isIdentifier(n) && n.text === name && n !== decl.name && accessOf(n) !== 'read' && checker.getSymbolAtLocation(n) === sym ? 'stop' : undefined,
+    );
+    neverWritten.set(decl, known);
+  }
+  return known;
 }
 
 function evaluateConstant(node: ts.Expression, cx: LowerContext, depth: number): number | undefined {
@@ -88,15 +111,7 @@ function evaluateConstant(node: ts.Expression, cx: LowerContext, depth: number):
     let sym = cx.checker.getSymbolAtLocation(e);
     if (sym && sym.flags & ts.SymbolFlags.Alias) sym = cx.checker.getAliasedSymbol(sym);
     const decl = sym?.valueDeclaration;
-    if (
-      decl &&
-      ts.isVariableDeclaration(decl) &&
-      decl.initializer &&
-      decl.parent.flags & ts.NodeFlags.Const &&
-      ts.isVariableStatement(decl.parent.parent) &&
-      ts.isSourceFile(decl.parent.parent.parent)
-    )
-      return evaluateConstant(decl.initializer, cx, depth + 1);
+    if (decl && ts.isVariableDeclaration(decl) && isModuleConstant(decl, cx.checker)) return evaluateConstant(decl.initializer!, cx, depth + 1);
   }
   return undefined;
 }

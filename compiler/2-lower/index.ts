@@ -21,6 +21,7 @@ import { createContext } from './dispatch';
 import { constantDefault, endsFlow } from './helpers';
 import { destructureParameter } from './data';
 import { irType, opaqueType } from './types';
+import { declareHoisted } from './var-scoping';
 
 export interface Lowered {
   readonly ir: IRFunction;
@@ -83,6 +84,7 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Low
 
   fn.withScope(() => {
     for (const { param, pattern } of patterns) atStatement(cx, pattern, () => destructureParameter(cx, param, pattern));
+    declareHoisted(cx, node);
     const body = node.body!;
     if (ts.isBlock(body)) {
       cx.stmts(body.statements);

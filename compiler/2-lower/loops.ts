@@ -10,6 +10,7 @@ import { errors } from '../diagnostics/catalog';
 import type { Stmt, TempId, VarId } from '../ir/types';
 import { fail, pos, type LowerContext } from './context';
 import { skipOuter, isOpaqueExpr, dataGet, arrayVar, indexLoop } from './helpers';
+import { isHoisted, isVarList } from './var-scoping';
 
 /** The test region and condition; `undefined` condition for an always-true test. */
 function lowerTest(cx: LowerContext, expr: ts.Expression | undefined): { test: Stmt[]; cond: TempId | undefined } {
@@ -65,6 +66,13 @@ export function lowerForOf(cx: LowerContext, node: ts.ForOfStatement, label: str
   if (!ts.isVariableDeclarationList(init) || init.declarations.length !== 1 || !ts.isIdentifier(init.declarations[0].name))
     return fail(errors.unsupportedStatement(pos(cx, init), 'for … of without a single `const x` binding'));
   const name = init.declarations[0].name.text;
+  if (isVarList(init) && isHoisted(init.declarations[0], cx.checker))
+    return fail(
+      errors.unsupportedStatement(
+        pos(cx, init),
+        `'var ${name}' is used after the loop or declared twice: declare the loop variable with const, and copy what you need after the loop into a variable declared before it`,
+      ),
+    );
   if (isOpaqueExpr(cx, node.expression)) return lowerForOfOpaque(cx, node, name, label);
   lowerForOfArray(cx, node, arrayVar(cx, node.expression), name, label);
 }

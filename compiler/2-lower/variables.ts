@@ -1,6 +1,8 @@
 /**
- * Variables: `let`/`const` declarations (numbers, booleans, arrays, read-only data, local
- * functions, destructuring of arrays), assignments (`=`, `+=`, …, `[a, b] = [b, a]`).
+ * Variables: `let`/`const`/`var` declarations (numbers, booleans, arrays, read-only data, local
+ * functions, destructuring of arrays; `let t;` typed as its reads are), assignments (`=`, `+=`,
+ * …, `[a, b] = [b, a]`). Which `var`s are hoisted, and the types TypeScript infers, are
+ * var-scoping.ts's.
  *
  * Guarantees: an array variable is initialised with a fresh array (never another
  * variable's); `const`s are never assigned.
@@ -11,11 +13,16 @@ import { isArrayType, type TempId } from '../ir/types';
 import { fail, pos, type LowerContext } from './context';
 import { compound } from './operators';
 import { skipOuter, prim, localTypeOf, isOpaqueExpr, requireNumber, assignable, arrayOperand } from './helpers';
+import { accessOf, inferredType, isHoisted, isVarList } from './var-scoping';
 
 export function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclarationList): void {
   const isConst = (list.flags & ts.NodeFlags.Const) !== 0;
-  if (!isConst && !(list.flags & ts.NodeFlags.Let)) return fail(errors.unsupportedStatement(pos(cx, list), "'var' declarations (use let or const)"));
+  const isVar = isVarList(list);
   for (const d of list.declarations) {
+    if (isVar && isHoisted(d, cx.checker)) {
+      lowerHoistedDeclaration(cx, d);
+      continue;
+    }
     if (ts.isArrayBindingPattern(d.name) && d.initializer) {
       lowerArrayDestructuring(cx, d.name, d.initializer, isConst);
       continue;
@@ -41,7 +48,10 @@ export function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclaration
       continue;
     }
     // `new Array(n).fill(0)` is typed any[] by TypeScript: it holds numbers.
-    const type = localTypeOf(cx, d.name) ?? (init && isFilledArray(init) ? 'number[]' : undefined);
+    let type = localTypeOf(cx, d.name) ?? (init && isFilledArray(init) ? 'number[]' : undefined);
+    // `let t;`, `let p = null` (TypeScript's declared type is any): the type its reads narrow it to.
+    const inferred = type === undefined || (init && isNullish(init)) ? inferredType(d.name, cx.checker) : undefined;
+    type = inferred?.type ?? type;
     if (type === undefined) return fail(errors.localType(pos(cx, d.name), name, cx.checker.typeToString(cx.checker.getTypeAtLocation(d.name))));
     if (isArrayType(type)) {
       if (!d.initializer) return fail(errors.unsupportedStatement(pos(cx, d), `array variable '${name}' without an initial array`));
@@ -50,10 +60,13 @@ export function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclaration
       cx.fn.assign(v, init, true);
       continue;
     }
-    if (!d.initializer) {
+    if (!d.initializer || inferred) {
+      // `let p = null` whose reads never see null: nothing to hold until it is assigned.
+      if (d.initializer && inferred?.mayBeUndefined)
+        return fail(errors.unsupportedStatement(pos(cx, d), `'${name}' may be read while it is still ${skipOuter(d.initializer).getText(cx.sf)}: give it a number to start from`));
       const v = cx.fn.declare(name, type, 'local', false);
-      if (d.exclamationToken) cx.fn.emit({ kind: 'declare', var: v, definite: true, asserted: true, origin: cx.fn.origin });
-      else cx.fn.emit(isDefinite(cx, d) ? { kind: 'declare', var: v, definite: true, origin: cx.fn.origin } : { kind: 'declare', var: v, origin: cx.fn.origin });
+      if (d.exclamationToken || inferred?.mayBeUndefined) cx.fn.emit({ kind: 'declare', var: v, definite: true, asserted: true, origin: cx.fn.origin });
+      else cx.fn.emit(inferred || isDefinite(cx, d) ? { kind: 'declare', var: v, definite: true, origin: cx.fn.origin } : { kind: 'declare', var: v, origin: cx.fn.origin });
       continue;
     }
     const value = cx.expr(d.initializer);
@@ -72,16 +85,35 @@ export function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclaration
 function isDefinite(cx: LowerContext, d: ts.VariableDeclaration): boolean {
   if (d.exclamationToken) return true;
   const sym = cx.checker.getSymbolAtLocation(d.name);
-  const isTarget = (id: ts.Identifier): boolean => {
-    let n: ts.Node = id;
-    while (ts.isParenthesizedExpression(n.parent) || ts.isArrayLiteralExpression(n.parent)) n = n.parent;
-    const p = n.parent;
-    if (ts.isBinaryExpression(p)) return p.left === n && p.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && p.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
-    return (ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) && (p.operator === ts.SyntaxKind.PlusPlusToken || p.operator === ts.SyntaxKind.MinusMinusToken);
-  };
-  const assigns = (n: ts.Node): boolean => (ts.isIdentifier(n) && isTarget(n) && cx.checker.getSymbolAtLocation(n) === sym) || ts.forEachChild(n, assigns) === true;
+  const assigns = (n: ts.Node): boolean => (ts.isIdentifier(n) && accessOf(n) !== 'read' && cx.checker.getSymbolAtLocation(n) === sym) || ts.forEachChild(n, assigns) === true;
   const visit = (n: ts.Node): boolean => (ts.isSwitchStatement(n) && !n.caseBlock.clauses.some(ts.isDefaultClause) && assigns(n.caseBlock)) || ts.forEachChild(n, visit) === true;
   return sym !== undefined && visit(d.parent.parent.parent);
+}
+
+/** `null`, `undefined`, `void 0`. */
+function isNullish(e: ts.Expression): boolean {
+  const x = skipOuter(e);
+  return x.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(x) && x.text === 'undefined') || ts.isVoidExpression(x);
+}
+
+/**
+ * A declaration of a hoisted `var` (var-scoping.ts): the variable exists from the top of the
+ * function, so `var x = e` assigns it and `var x;` does nothing.
+ */
+function lowerHoistedDeclaration(cx: LowerContext, d: ts.VariableDeclaration): void {
+  if (!ts.isIdentifier(d.name)) return fail(errors.unsupportedStatement(pos(cx, d.name), 'destructuring in a `var` used outside its block or declared twice (use let or const)'));
+  if (!d.initializer) return;
+  if (isNullish(d.initializer)) {
+    if (inferredType(d.name, cx.checker)?.mayBeUndefined)
+      return fail(
+        errors.unsupportedStatement(pos(cx, d), `'${d.name.text}' may be read while it is still ${skipOuter(d.initializer).getText(cx.sf)}: give it a number to start from`),
+      );
+    return;
+  }
+  const v = assignable(cx, d.name);
+  const value = cx.expr(d.initializer);
+  if (cx.fn.temps[value] !== cx.fn.vars[v].type) return fail(errors.localType(pos(cx, d.name), d.name.text, cx.fn.temps[value]));
+  cx.fn.assign(v, value);
 }
 
 /** `new Array(n).fill(v)` / `Array(n).fill(v)`. */

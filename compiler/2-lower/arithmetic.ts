@@ -73,6 +73,12 @@ export function lowerArithmetic(cx: LowerContext, e: ts.BinaryExpression): TempI
 export function lowerComparison(cx: LowerContext, e: ts.BinaryExpression): TempId {
   const k = e.operatorToken.kind;
   const cmp = comparison[k]!;
+  const typeOf = [e.left, e.right].map(skipOuter).find(ts.isTypeOfExpression);
+  const named = [e.left, e.right].map(skipOuter).find(ts.isStringLiteralLike);
+  if ((cmp === 'eq' || cmp === 'ne') && typeOf && named) {
+    const test = typeTest(cx, typeOf, named.text);
+    return cmp === 'eq' ? test : prim(cx, 'not', [test]);
+  }
   // `x === undefined`, `row != null`: whether a value (an element past the end, a missing part of read-only data) is there.
   const absent = (n: ts.Expression) =>
     (ts.isIdentifier(skipOuter(n)) && (skipOuter(n) as ts.Identifier).text === 'undefined' && cx.fn.lookup('undefined') === undefined) ||
@@ -88,6 +94,56 @@ export function lowerComparison(cx: LowerContext, e: ts.BinaryExpression): TempI
   const l = cx.expr(e.left);
   const r = cx.expr(e.right);
   return prim(cx, cmp, [l, r]);
+}
+
+/**
+ * `typeof x === "number"`, `typeof x[i] !== "number"`: a guard on data, never differentiated. A
+ * number is one unless it is absent (an element past the end, an optional parameter left out);
+ * of other values TypeScript's type decides.
+ */
+function typeTest(cx: LowerContext, e: ts.TypeOfExpression, name: string): TempId {
+  const value = cx.expr(e.expression);
+  const type = cx.fn.temps[value];
+  if (type === 'number') {
+    if (name === 'number') return prim(cx, 'not', [prim(cx, 'isundefined', [value])]);
+    if (name === 'undefined') return prim(cx, 'isundefined', [value]);
+    return cx.fn.constant(false);
+  }
+  const kinds = typeofKinds(cx.checker.getTypeAtLocation(e.expression));
+  if (kinds === undefined) return fail(errors.unsupportedExpression(pos(cx, e), `typeof of '${e.expression.getText(cx.sf).slice(0, 40)}', whose type does not decide it`));
+  if (!kinds.has(name)) return cx.fn.constant(false);
+  if (kinds.size === 1) return cx.fn.constant(true);
+  if (kinds.size === 2 && kinds.has('undefined')) return name === 'undefined' ? prim(cx, 'isundefined', [value]) : prim(cx, 'not', [prim(cx, 'isundefined', [value])]);
+  return fail(errors.unsupportedExpression(pos(cx, e), `typeof of '${e.expression.getText(cx.sf).slice(0, 40)}', which may be a ${[...kinds].join(' or a ')}`));
+}
+
+/** What `typeof` may give for a value of type `t`; undefined when the type does not say. */
+function typeofKinds(t: ts.Type): Set<string> | undefined {
+  const out = new Set<string>();
+  for (const part of t.isUnion() ? t.types : [t]) {
+    const f = part.flags;
+    if (f & ts.TypeFlags.NumberLike) out.add('number');
+    else if (f & ts.TypeFlags.StringLike) out.add('string');
+    else if (f & ts.TypeFlags.BooleanLike) out.add('boolean');
+    else if (f & (ts.TypeFlags.Undefined | ts.TypeFlags.Void)) out.add('undefined');
+    else if (f & ts.TypeFlags.Null) out.add('object');
+    else if (f & ts.TypeFlags.Object) out.add(part.getCallSignatures().length > 0 ? 'function' : 'object');
+    else return undefined;
+  }
+  return out;
+}
+
+/** `Array.isArray(x)`: decided by x's type (a plain array or tuple, not a typed array or other data). */
+export function lowerIsArray(cx: LowerContext, e: ts.CallExpression): TempId {
+  if (e.arguments.length !== 1) return fail(errors.arity(pos(cx, e), 'Array.isArray', 1, e.arguments.length));
+  const arg = e.arguments[0];
+  cx.expr(arg);
+  const t = cx.checker.getTypeAtLocation(arg);
+  const parts = t.isUnion() ? t.types : [t];
+  const isArray = parts.map((p) => cx.checker.isArrayType(p) || cx.checker.isTupleType(p));
+  if (isArray.every((a) => a)) return cx.fn.constant(true);
+  if (isArray.every((a) => !a)) return cx.fn.constant(false);
+  return fail(errors.unsupportedExpression(pos(cx, e), `Array.isArray of '${arg.getText(cx.sf).slice(0, 40)}', which may or may not be an array: give it one type`));
 }
 
 export function lowerMathCall(cx: LowerContext, e: ts.CallExpression, name: string): TempId {

@@ -9,7 +9,8 @@
  */
 import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
-import { isArrayType, type Stmt, type TempId } from '../ir/types';
+import { isArrayType, type OpaqueType, type Stmt, type TempId } from '../ir/types';
+import { opaqueType } from './types';
 import { fail, pos, type LowerContext } from './context';
 import { lazyAssignment } from './operators';
 import { skipOuter, prim, localTypeOf, requireNumber, lazyLogical, isFreshArray, assignable } from './helpers';
@@ -69,6 +70,8 @@ function lowerLogical(cx: LowerContext, e: ts.BinaryExpression): TempId {
 /** `a && b`, `a || b`: on numbers the operand JavaScript chooses (see `lowerChoice`), else booleans. */
 export function lowerAndOr(cx: LowerContext, e: ts.BinaryExpression): TempId {
   // (`xs[i] || 0` under noUncheckedIndexedAccess: `number | undefined` operands count as numbers)
+  const data = dataChoiceType(cx, e);
+  if (data !== undefined) return lowerDataChoice(cx, e.operatorToken.kind === ts.SyntaxKind.BarBarToken ? '||' : '&&', e, data);
   if (localTypeOf(cx, e) !== 'number') return lowerLogical(cx, e);
   const a = cx.expr(e.left);
   requireNumber(cx, e.left, a);
@@ -77,6 +80,8 @@ export function lowerAndOr(cx: LowerContext, e: ts.BinaryExpression): TempId {
 
 /** `a ?? b` on numbers (see `lowerChoice`). */
 export function lowerNullish(cx: LowerContext, e: ts.BinaryExpression): TempId {
+  const data = dataChoiceType(cx, e);
+  if (data !== undefined) return lowerDataChoice(cx, '??', e, data);
   const a = cx.expr(e.left);
   requireNumber(cx, e.left, a);
   return lowerChoice(cx, '??', a, e.right);
@@ -127,6 +132,24 @@ function lowerChoice(cx: LowerContext, op: '||' | '&&' | '??', a: TempId, right:
   cx.fn.assign(h, a, true);
   cx.fn.emit({ kind: 'if', cond: takesB, then: [...whenB, { kind: 'assign', var: h, value: bb, declare: false, origin }], else: [], origin });
   return cx.fn.read(h);
+}
+
+/** The type of `a || b`, `a ?? b` on data (`options.units || "kilometers"`), if it is data. */
+function dataChoiceType(cx: LowerContext, e: ts.BinaryExpression): OpaqueType | undefined {
+  return localTypeOf(cx, e) === undefined ? opaqueType(cx.checker.getTypeAtLocation(e), cx.checker) : undefined;
+}
+
+/** `options.units || "kilometers"`, `opts.mode ?? "fast"`: the operand JavaScript chooses, when the other is a constant or a read. */
+function lowerDataChoice(cx: LowerContext, op: '||' | '&&' | '??', e: ts.BinaryExpression, type: OpaqueType): TempId {
+  const a = cx.expr(e.left);
+  const test = prim(cx, op === '??' ? 'nullish' : 'truthy', [a]);
+  let bb = -1;
+  const whenB = cx.fn.region(() => {
+    bb = cx.expr(e.right);
+  });
+  if (!isTrivial(whenB)) return fail(errors.unsupportedExpression(pos(cx, e.right), `'${op}' on data with a computed right operand (give it a variable first)`));
+  cx.fn.splice(whenB);
+  return cx.fn.op({ op: 'select' }, op === '||' ? [test, a, bb] : [test, bb, a], type);
 }
 
 /** Only constants and reads: cheap and unable to fail, so evaluated eagerly in a `select`. */

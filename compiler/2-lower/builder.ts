@@ -4,7 +4,7 @@
  * `continue` may target.
  */
 import type { ts } from 'ts-morph';
-import type { ArrayType, Op, OpData, Origin, Region, Stmt, TempId, Type, Var, VarId } from '../ir/types';
+import type { ArrayType, Op, OpData, Origin, ParamDefault, Region, Stmt, TempId, Type, Var, VarId } from '../ir/types';
 
 interface LoopContext {
   readonly id: number;
@@ -46,7 +46,7 @@ export class FunctionBuilder {
     const id = this.temps.length;
     this.temps.push(type);
     this.emit({ ...data, kind: 'op', id, args, type, origin: this.origin } as Op);
-    if (data.op === 'const') this.constants.set(id, data.value);
+    if (data.op === 'const' && (typeof data.value === 'number' || typeof data.value === 'boolean')) this.constants.set(id, data.value);
     return id;
   }
 
@@ -99,9 +99,14 @@ export class FunctionBuilder {
     return id;
   }
 
-  /** Gives parameter `v` its default value. */
-  setDefault(v: VarId, value: number): void {
-    this.vars[v] = { ...this.vars[v], init: value };
+  /** Gives parameter `v` its default value, or makes it one a call may leave out. */
+  setDefault(v: VarId, init: ParamDefault | undefined, optional = false): void {
+    this.vars[v] = { ...this.vars[v], ...(init ? { init } : {}), ...(optional ? { optional } : {}) };
+  }
+
+  /** A string (compared with string data), or the `undefined` of an argument left out, of type `type`. */
+  datum(value: string | undefined, type: Type): TempId {
+    return this.op({ op: 'const', value }, [], type);
   }
 
   /** Makes `name` refer to an existing variable in the innermost scope (callback parameters bound to hidden loop variables). */

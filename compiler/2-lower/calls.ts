@@ -14,6 +14,7 @@ import { forEachNode } from '../1-frontend/walk';
 import { atStatement, fail, pos, type LocalFunction, type LowerContext } from './context';
 import { irType } from './types';
 import { declareHoisted } from './var-scoping';
+import { parameterType } from './parameters';
 import { namedArray, isFreshArray, endsFlow, checkCaptures, constantDefault } from './helpers';
 
 /**
@@ -29,17 +30,16 @@ export function lowerUserCall(cx: LowerContext, e: ts.CallExpression, callee: ts
   }
   const src = resolved.source;
   const params = src.node.parameters;
-  if (params.some((p) => p.dotDotDotToken || p.questionToken))
-    return fail(errors.unsupportedExpression(pos(cx, e), `calling '${src.name}', which has optional or rest parameters`));
-  // Arguments left out take the parameter's default (a constant number).
-  const required = params.findIndex((p) => p.initializer !== undefined);
-  const least = required === -1 ? params.length : required;
+  if (params.some((p) => p.dotDotDotToken)) return fail(errors.unsupportedExpression(pos(cx, e), `calling '${src.name}', which has a rest parameter`));
+  // Arguments left out: a number default is filled in, any other is `undefined` (the callee's own default applies).
+  const least = params.reduce((n, p, i) => (p.initializer || p.questionToken ? n : i + 1), 0);
   if (e.arguments.length < least || e.arguments.length > params.length) return fail(errors.arity(pos(cx, e), src.name, params.length, e.arguments.length));
   const args = e.arguments.map((a) => namedArray(cx, cx.expr(a), 'arg'));
   for (const p of params.slice(e.arguments.length)) {
-    const init = p.initializer ? constantDefault(cx, p) : undefined;
-    if (init === undefined) return fail(errors.unsupportedExpression(pos(cx, e), `calling '${src.name}' without '${p.name.getText()}', whose default is not a constant number`));
-    args.push(cx.fn.constant(init));
+    const type = parameterType(cx.checker.getTypeAtLocation(p.name), true, cx.checker);
+    const init = p.initializer && type === 'number' ? constantDefault(cx, p) : undefined;
+    if (type === undefined) return fail(errors.unsupportedExpression(pos(cx, e), `calling '${src.name}' without '${p.name.getText()}'`));
+    args.push(init !== undefined ? cx.fn.constant(init) : cx.fn.datum(undefined, type));
   }
   const sig = cx.checker.getSignatureFromDeclaration(src.node);
   const ret = sig ? irType(cx.checker.getReturnTypeOfSignature(sig), cx.checker) : undefined;

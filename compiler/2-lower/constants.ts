@@ -7,12 +7,12 @@
 import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
 import { isArrayType, type TempId } from '../ir/types';
-import { mathConstants, mathFunctions, rule } from '../rules/table';
+import { mathConstants } from '../rules/table';
 import { fail, pos, type LowerContext } from './context';
-import { arithmetic } from './operators';
 import { skipOuter, mathAlias } from './helpers';
-import { forEachNode } from '../1-frontend/walk';
-import { accessOf } from './var-scoping';
+import { opaqueType } from './types';
+import { constantOf, constantTable, declarationOf, numberConstants } from './module-constants';
+import { prim } from './helpers';
 
 export function lowerIdentifier(cx: LowerContext, id: ts.Identifier): TempId {
   const v = cx.fn.lookup(id.text);
@@ -42,90 +42,17 @@ function isInside(decl: ts.Node, cx: LowerContext): boolean {
   return false;
 }
 
-/**
- * The value of a module-level `const` bound to a numeric constant expression
- * (`const N = 10`, `const TAU = 2 * Math.PI`), followed through imports.
- */
+/** The value of a module-level constant a name stands for (constants of other files too, through imports). */
 function moduleConstant(cx: LowerContext, id: ts.Identifier): number | undefined {
-  let sym = cx.checker.getSymbolAtLocation(id);
-  if (!sym) return undefined;
-  if (sym.flags & ts.SymbolFlags.Alias) sym = cx.checker.getAliasedSymbol(sym);
-  const decl = sym.valueDeclaration;
-  if (!decl || !ts.isVariableDeclaration(decl) || !isModuleConstant(decl, cx.checker)) return undefined;
-  const value = evaluateConstant(decl.initializer!, cx, 0);
-  if (value !== undefined) cx.files.add(decl.getSourceFile().fileName);
-  return value;
+  const decl = declarationOf(id, cx.checker);
+  return decl ? constantOf(decl, cx.checker, cx.files) : undefined;
 }
 
-const neverWritten = new WeakMap<ts.VariableDeclaration, boolean>();
-
-/**
- * A module-level variable with a value that never changes: a `const`, or a `var`/`let` that
- * nothing in its file assigns (`var b1 = 4 / 11, b2 = 6 / 11`, as d3 and much ported
- * JavaScript write constants; an import cannot assign it).
- */
-function isModuleConstant(decl: ts.VariableDeclaration, checker: ts.TypeChecker): boolean {
-  if (!decl.initializer || !ts.isIdentifier(decl.name) || !ts.isVariableStatement(decl.parent.parent) || !ts.isSourceFile(decl.parent.parent.parent)) return false;
-  if (decl.parent.flags & ts.NodeFlags.Const) return true;
-  let known = neverWritten.get(decl);
-  if (known === undefined) {
-    const sym = checker.getSymbolAtLocation(decl.name);
-    const name = decl.name.text;
-    known = !forEachNode(decl.getSourceFile(), (n) =>
-      ts.isIdentifier(n) && n.text === name && n !== decl.name && accessOf(n) !== 'read' && checker.getSymbolAtLocation(n) === sym ? 'stop' : undefined,
-    );
-    neverWritten.set(decl, known);
-  }
-  return known;
+/** A string literal: data, compared with string data (`type === "call"`, `case "l1":`), never differentiated. */
+export function lowerString(cx: LowerContext, e: ts.StringLiteral | ts.NoSubstitutionTemplateLiteral): TempId {
+  const type = opaqueType(cx.checker.getTypeAtLocation(e), cx.checker) ?? 'opaque:string';
+  return cx.fn.datum(e.text, type);
 }
-
-function evaluateConstant(node: ts.Expression, cx: LowerContext, depth: number): number | undefined {
-  if (depth > 20) return undefined;
-  const e = skipOuter(node);
-  if (ts.isNumericLiteral(e)) return Number(e.text);
-  if (ts.isPrefixUnaryExpression(e)) {
-    const v = evaluateConstant(e.operand, cx, depth + 1);
-    if (v === undefined) return undefined;
-    if (e.operator === ts.SyntaxKind.MinusToken) return -v;
-    if (e.operator === ts.SyntaxKind.PlusToken) return v;
-    return undefined;
-  }
-  if (ts.isBinaryExpression(e)) {
-    const fn = arithmetic[e.operatorToken.kind];
-    const l = evaluateConstant(e.left, cx, depth + 1);
-    const r = evaluateConstant(e.right, cx, depth + 1);
-    if (!fn || l === undefined || r === undefined) return undefined;
-    return rule(fn).evaluate([l, r]) as number;
-  }
-  if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Math') return mathConstants.get(e.name.text);
-  if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Number') return numberConstants.get(e.name.text);
-  if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && ts.isIdentifier(e.expression.expression) && e.expression.expression.text === 'Math') {
-    const fn = mathFunctions.get(e.expression.name.text);
-    const args = e.arguments.map((a) => evaluateConstant(a, cx, depth + 1));
-    if (!fn || args.some((a) => a === undefined)) return undefined;
-    return rule(fn).evaluate(args as number[]) as number;
-  }
-  if (ts.isIdentifier(e)) {
-    if (e.text === 'Infinity') return Infinity;
-    if (e.text === 'NaN') return NaN;
-    let sym = cx.checker.getSymbolAtLocation(e);
-    if (sym && sym.flags & ts.SymbolFlags.Alias) sym = cx.checker.getAliasedSymbol(sym);
-    const decl = sym?.valueDeclaration;
-    if (decl && ts.isVariableDeclaration(decl) && isModuleConstant(decl, cx.checker)) return evaluateConstant(decl.initializer!, cx, depth + 1);
-  }
-  return undefined;
-}
-
-const numberConstants = new Map<string, number>([
-  ['EPSILON', Number.EPSILON],
-  ['MAX_VALUE', Number.MAX_VALUE],
-  ['MIN_VALUE', Number.MIN_VALUE],
-  ['MAX_SAFE_INTEGER', Number.MAX_SAFE_INTEGER],
-  ['MIN_SAFE_INTEGER', Number.MIN_SAFE_INTEGER],
-  ['POSITIVE_INFINITY', Infinity],
-  ['NEGATIVE_INFINITY', -Infinity],
-  ['NaN', NaN],
-]);
 
 export function lowerPropertyAccess(cx: LowerContext, e: ts.PropertyAccessExpression): TempId {
   const obj = skipOuter(e.expression);
@@ -142,9 +69,42 @@ export function lowerPropertyAccess(cx: LowerContext, e: ts.PropertyAccessExpres
     const v = cx.fn.lookup(obj.text);
     if (v !== undefined && isArrayType(cx.fn.vars[v].type)) return cx.fn.op({ op: 'length', var: v }, [], 'number');
   }
-  // A member of a numeric enum (`Mode.Fast`): its constant value.
-  const decl = cx.checker.getSymbolAtLocation(e)?.valueDeclaration;
+  const alias = mathAlias(cx, e);
+  if (alias !== undefined) {
+    const c = mathConstants.get(alias);
+    if (c === undefined) return fail(errors.unsupportedMath(pos(cx, e), alias));
+    return cx.fn.constant(c, `Math.${alias}`);
+  }
+  // A constant reached through a namespace or a class (`glMatrix.EPSILON`, `Consts.G`, `UNITS.meters`, `Mode.Fast`).
+  const decl = declarationOf(e, cx.checker);
+  const value = decl ? constantOf(decl, cx.checker, cx.files) : undefined;
+  if (value !== undefined) return cx.fn.constant(value);
+  // A member of a string enum (`Side.Left`): data, compared with data.
   const member = decl && ts.isEnumMember(decl) ? cx.checker.getConstantValue(decl) : undefined;
-  if (typeof member === 'number') return cx.fn.constant(member);
+  if (typeof member === 'string') return cx.fn.datum(member, opaqueType(cx.checker.getTypeAtLocation(e), cx.checker) ?? 'opaque:string');
   return fail(errors.unsupportedExpression(pos(cx, e), `property access '${e.getText(cx.sf)}'`));
+}
+
+/**
+ * `factors[units]` of a constant object of numbers (turf's `factors: Record<Units, number>`)
+ * with a key known only at run time: `units === "meters" ? 6371008.8 : units === … : undefined`
+ * (the last test left out when the key's type allows only keys of the table),
+ * the table written out so the generated file imports nothing. Undefined when `e` is not one.
+ */
+export function lowerTableLookup(cx: LowerContext, e: ts.ElementAccessExpression): TempId | undefined {
+  const decl = ts.isIdentifier(skipOuter(e.expression)) ? declarationOf(skipOuter(e.expression), cx.checker) : undefined;
+  const table = decl ? constantTable(decl, cx.checker, cx.files) : undefined;
+  if (!table) return undefined;
+  const key = cx.expr(e.argumentExpression);
+  // A key whose type names only keys of the table always finds one: the last needs no test.
+  const kt = cx.checker.getTypeAtLocation(e.argumentExpression);
+  const keys = (kt.isUnion() ? kt.types : [kt]).map((t) => (t.isStringLiteral() ? t.value : undefined));
+  const entries = [...table].reverse();
+  const exhaustive = keys.every((k) => k !== undefined && table.has(k));
+  let value = exhaustive ? cx.fn.constant(entries.shift()![1]) : cx.fn.datum(undefined, 'number');
+  for (const [k, v] of entries) {
+    const hit = prim(cx, 'eq', [key, cx.fn.datum(k, 'opaque:string')]);
+    value = cx.fn.op({ op: 'select' }, [hit, cx.fn.constant(v), value], 'number');
+  }
+  return value;
 }

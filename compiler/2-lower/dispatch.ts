@@ -17,8 +17,8 @@ import { isArrayType, type TempId } from '../ir/types';
 import { atStatement, fail, pos, type LowerContext, type Lowering } from './context';
 import { comparison, compound, lazyAssignment, arithmeticOf } from './operators';
 import { skipOuter, prim, typeOfNode, isOpaqueExpr, opaqueRoot, endsFlow, localFunctionOf, mathAlias } from './helpers';
-import { lowerIdentifier, lowerPropertyAccess } from './constants';
-import { lowerPrefix, lowerIncrement, lowerArithmetic, lowerComparison, lowerMathCall, numberTest } from './arithmetic';
+import { lowerIdentifier, lowerPropertyAccess, lowerString, lowerTableLookup } from './constants';
+import { lowerPrefix, lowerIncrement, lowerArithmetic, lowerComparison, lowerMathCall, numberTest, lowerIsArray } from './arithmetic';
 import { lowerIf, lowerCondition, lowerAndOr, lowerNullish, lowerLazyAssignment, lowerConditional } from './branches';
 import { lowerFor, lowerWhile, lowerDo, lowerForOf, lowerJump } from './loops';
 import { lowerDeclarations, lowerAssignment, lowerCompoundAssignment } from './variables';
@@ -99,6 +99,9 @@ function lowerExpr(cx: LowerContext, node: ts.Expression): TempId {
   switch (e.kind) {
     case ts.SyntaxKind.NumericLiteral:
       return cx.fn.constant(Number((e as ts.NumericLiteral).text));
+    case ts.SyntaxKind.StringLiteral:
+    case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
+      return lowerString(cx, e as ts.StringLiteral);
     case ts.SyntaxKind.TrueKeyword:
       return cx.fn.constant(true);
     case ts.SyntaxKind.FalseKeyword:
@@ -110,7 +113,7 @@ function lowerExpr(cx: LowerContext, node: ts.Expression): TempId {
       return lowerPropertyAccess(cx, e as ts.PropertyAccessExpression);
     case ts.SyntaxKind.ElementAccessExpression:
       if (isOpaqueExpr(cx, (e as ts.ElementAccessExpression).expression)) return lowerGet(cx, e as ts.ElementAccessExpression);
-      return lowerLoad(cx, e as ts.ElementAccessExpression);
+      return lowerTableLookup(cx, e as ts.ElementAccessExpression) ?? lowerLoad(cx, e as ts.ElementAccessExpression);
     case ts.SyntaxKind.PrefixUnaryExpression:
       return lowerPrefix(cx, e as ts.PrefixUnaryExpression);
     case ts.SyntaxKind.PostfixUnaryExpression:
@@ -189,16 +192,12 @@ function lowerCall(cx: LowerContext, e: ts.CallExpression): TempId {
   }
   const local = localFunctionOf(cx, callee);
   if (local) return inlineLocalCall(cx, e, local);
-  const alias = ts.isIdentifier(callee) ? mathAlias(cx, callee) : undefined;
+  const alias = ts.isIdentifier(callee) || ts.isPropertyAccessExpression(callee) ? mathAlias(cx, callee) : undefined;
   if (alias !== undefined) return lowerMathCall(cx, e, alias);
-  if (
-    ts.isPropertyAccessExpression(callee) &&
-    ts.isIdentifier(callee.expression) &&
-    callee.expression.text === 'Array' &&
-    callee.name.text === 'from' &&
-    cx.fn.lookup('Array') === undefined
-  )
-    return lowerArrayFrom(cx, e);
+  if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Array' && cx.fn.lookup('Array') === undefined) {
+    if (callee.name.text === 'from') return lowerArrayFrom(cx, e);
+    if (callee.name.text === 'isArray') return lowerIsArray(cx, e);
+  }
   return lowerUserCall(cx, e, callee);
 }
 

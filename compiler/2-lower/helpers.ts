@@ -6,11 +6,12 @@
  */
 import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
-import { isArrayType, isOpaqueType, type PrimName, type Stmt, type TempId, type Type, type VarId } from '../ir/types';
+import { isArrayType, isOpaqueType, opaqueText, type PrimName, type Stmt, type TempId, type Type, type VarId } from '../ir/types';
 import { rule } from '../rules/table';
 import { forEachNode } from '../1-frontend/walk';
 import { fail, pos, type LocalFunction, type LowerContext } from './context';
 import { dataType, irType } from './types';
+import { isModuleConstant, neverAssigned } from './module-constants';
 
 export function skipOuter(e: ts.Expression): ts.Expression {
   while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) e = e.expression;
@@ -60,7 +61,16 @@ export function opaqueRoot(node: ts.Expression): string {
 }
 
 export function requireNumber(cx: LowerContext, node: ts.Node, t: TempId): void {
-  if (cx.fn.temps[t] !== 'number') fail(errors.unsupportedExpression(pos(cx, node), `arithmetic on a value of type ${cx.fn.temps[t]}`));
+  const type = cx.fn.temps[t];
+  if (type === 'number') return;
+  if (isOpaqueType(type) && cx.checker.getTypeAtLocation(node).flags & ts.TypeFlags.StringLike)
+    return fail(
+      errors.unsupportedExpression(
+        pos(cx, node),
+        'arithmetic with a string: strings are data, never differentiated; compute with numbers, and make strings outside differentiated code',
+      ),
+    );
+  fail(errors.unsupportedExpression(pos(cx, node), `arithmetic on a value of type ${isOpaqueType(type) ? opaqueText(type) : type}`));
 }
 
 /** True when a detached region only reads and computes (no calls, writes or control flow): safe to run eagerly. */
@@ -177,17 +187,24 @@ export function assignable(cx: LowerContext, target: ts.Expression): number {
 
 /**
  * The member of `Math` a name stands for when it comes from a module-level
- * `const { sqrt, PI: pi } = Math` (in this file or imported): `sqrt`, `PI`.
+ * `const { sqrt, PI: pi } = Math` (also `let`/`var`, exported or imported, that nothing
+ * assigns) or `const math_sqrt = Math.sqrt`, also reached through a namespace import
+ * (`glMatrix.abs`): `sqrt`, `PI`.
  */
-export function mathAlias(cx: LowerContext, id: ts.Identifier): string | undefined {
-  let sym = cx.checker.getSymbolAtLocation(id);
+export function mathAlias(cx: LowerContext, id: ts.Identifier | ts.PropertyAccessExpression): string | undefined {
+  let sym = cx.checker.getSymbolAtLocation(ts.isPropertyAccessExpression(id) ? id.name : id);
   if (sym && sym.flags & ts.SymbolFlags.Alias) sym = cx.checker.getAliasedSymbol(sym);
   const decl = sym?.valueDeclaration;
-  if (!decl || !ts.isBindingElement(decl) || !ts.isObjectBindingPattern(decl.parent)) return undefined;
+  const isMath = (e: ts.Expression) => ts.isIdentifier(e) && e.text === 'Math';
+  if (decl && ts.isVariableDeclaration(decl) && isModuleConstant(decl, cx.checker)) {
+    const init = skipOuter(decl.initializer!);
+    return ts.isPropertyAccessExpression(init) && isMath(skipOuter(init.expression)) ? init.name.text : undefined;
+  }
+  if (!decl || !ts.isBindingElement(decl) || !ts.isObjectBindingPattern(decl.parent) || !ts.isIdentifier(decl.name)) return undefined;
   const vd = decl.parent.parent;
-  if (!ts.isVariableDeclaration(vd) || !vd.initializer || !(vd.parent.flags & ts.NodeFlags.Const) || !ts.isSourceFile(vd.parent.parent.parent)) return undefined;
-  const init = skipOuter(vd.initializer);
-  if (!ts.isIdentifier(init) || init.text !== 'Math' || decl.dotDotDotToken) return undefined;
+  if (!ts.isVariableDeclaration(vd) || !vd.initializer || !ts.isVariableStatement(vd.parent.parent) || !ts.isSourceFile(vd.parent.parent.parent)) return undefined;
+  if (!(vd.parent.flags & ts.NodeFlags.Const) && !neverAssigned(decl.name, cx.checker)) return undefined;
+  if (!isMath(skipOuter(vd.initializer)) || decl.dotDotDotToken) return undefined;
   const key = decl.propertyName ?? decl.name;
   return ts.isIdentifier(key) ? key.text : undefined;
 }

@@ -18,10 +18,11 @@ import { checkNesting } from '../1-frontend/nesting';
 import { FunctionBuilder } from './builder';
 import { atStatement, fail, type LowerContext } from './context';
 import { createContext } from './dispatch';
-import { constantDefault, endsFlow } from './helpers';
+import { endsFlow } from './helpers';
 import { destructureParameter } from './data';
-import { irType, opaqueType } from './types';
+import { irType } from './types';
 import { declareHoisted } from './var-scoping';
+import { computeDefaults, lowerParameters } from './parameters';
 
 export interface Lowered {
   readonly ir: IRFunction;
@@ -40,40 +41,7 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Low
 
   const fn = new FunctionBuilder(originOf(src.nameNode, sf));
   const cx = createContext({ checker, sf, fn, name: src.name, callees: new Map(), files: new Set(), views: [], root: node, localFunctions: new Map(), inlining: new Set() });
-  // `([x, y]: [number, number])`: a parameter named after its parts (`x_y`), destructured first thing.
-  const patterns: { param: VarId; pattern: ts.BindingPattern }[] = [];
-  const params = node.parameters.map((p) => {
-    if (!ts.isIdentifier(p.name)) {
-      const pattern = p.name;
-      const parts = pattern.elements.map((el) => (ts.isBindingElement(el) && ts.isIdentifier(el.name) ? el.name.text : undefined));
-      if (p.initializer || p.dotDotDotToken || parts.some((n) => n === undefined))
-        return fail(errors.unsupportedStatement(where(p.name), 'destructuring parameters with defaults, holes, rest or nested patterns'));
-      const t = checker.getTypeAtLocation(p);
-      const type = irType(t, checker) ?? opaqueType(t, checker);
-      if (type === undefined || type === 'number' || type === 'boolean') return fail(errors.parameterType(where(p.name), p.name.getText(sf), checker.typeToString(t)));
-      const v = fn.declare(parts.join('_'), type, 'param', true);
-      patterns.push({ param: v, pattern });
-      return v;
-    }
-    const t = checker.getTypeAtLocation(p.name);
-    const type = irType(t, checker);
-    if (p.dotDotDotToken || p.questionToken)
-      return fail(errors.parameterType(where(p), p.name.text, `${checker.typeToString(t)} (optional and rest parameters are not supported)`));
-    if (p.initializer) {
-      // `m = 10`: a number with a constant default, kept by the public generated functions.
-      const init = constantDefault(cx, p);
-      if (type !== 'number' || init === undefined)
-        return fail(errors.parameterType(where(p), p.name.text, `${checker.typeToString(t)} (a default value must be a constant number)`));
-      const v = fn.declare(p.name.text, type, 'param', true);
-      fn.setDefault(v, init);
-      return v;
-    }
-    if (type !== undefined) return fn.declare(p.name.text, type, 'param', true);
-    // Data the function only reads (`X: number[][]`, `pts: Point[]`, `idx: Int32Array`): never differentiated.
-    const opaque = opaqueType(t, checker);
-    if (opaque === undefined) return fail(errors.parameterType(where(p.name), p.name.text, p.type ? p.type.getText(sf) : checker.typeToString(t)));
-    return fn.declare(p.name.text, opaque, 'param', true);
-  });
+  const { params, patterns, computed } = lowerParameters(cx, node);
 
   const sig = checker.getSignatureFromDeclaration(node);
   const retTs = sig ? checker.getReturnTypeOfSignature(sig) : undefined;
@@ -84,6 +52,7 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Low
 
   fn.withScope(() => {
     for (const { param, pattern } of patterns) atStatement(cx, pattern, () => destructureParameter(cx, param, pattern));
+    computeDefaults(cx, computed);
     declareHoisted(cx, node);
     const body = node.body!;
     if (ts.isBlock(body)) {

@@ -69,7 +69,10 @@ function printable(t: ts.Type, checker: ts.TypeChecker, depth: number): string |
   if (f & ts.TypeFlags.Boolean) return 'boolean';
   if (f & ts.TypeFlags.Undefined) return 'undefined';
   if (f & ts.TypeFlags.Null) return 'null';
-  if (f & (ts.TypeFlags.NumberLiteral | ts.TypeFlags.StringLiteral | ts.TypeFlags.BooleanLiteral)) return checker.typeToString(t);
+  // A member of an enum is printed as its value (the generated file imports nothing): `Side.Left` ⇒ `"left"`.
+  if (f & ts.TypeFlags.StringLiteral) return JSON.stringify((t as ts.StringLiteralType).value);
+  if (f & ts.TypeFlags.NumberLiteral) return String((t as ts.NumberLiteralType).value);
+  if (f & ts.TypeFlags.BooleanLiteral) return checker.typeToString(t);
   if (t.isUnion()) {
     // `boolean` inside a union is `true | false`: printed back as one.
     const parts = t.types.map((p) => printable(p, checker, depth + 1));

@@ -9,7 +9,8 @@
  */
 import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
-import { isArrayType, type TempId } from '../ir/types';
+import { isArrayType, isOpaqueType, type TempId } from '../ir/types';
+import { opaqueType } from './types';
 import { fail, pos, type LowerContext } from './context';
 import { compound } from './operators';
 import { skipOuter, prim, localTypeOf, isOpaqueExpr, requireNumber, assignable, arrayOperand } from './helpers';
@@ -45,6 +46,14 @@ export function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclaration
       const value = cx.expr(init);
       const v = cx.fn.declare(name, cx.fn.temps[value], 'local', isConst);
       cx.fn.assign(v, value, true);
+      continue;
+    }
+    // `const unit = options.units || "km"`: a string (or other data), held as it is.
+    const data = init && localTypeOf(cx, d.name) === undefined ? opaqueType(cx.checker.getTypeAtLocation(d.name), cx.checker) : undefined;
+    if (data !== undefined) {
+      const value = cx.expr(init!);
+      if (!isOpaqueType(cx.fn.temps[value])) return fail(errors.localType(pos(cx, d.name), name, cx.checker.typeToString(cx.checker.getTypeAtLocation(d.name))));
+      cx.fn.assign(cx.fn.declare(name, data, 'local', isConst), value, true);
       continue;
     }
     // `new Array(n).fill(0)` is typed any[] by TypeScript: it holds numbers.

@@ -144,7 +144,8 @@ function opRange(
 ): Range {
   switch (s.op) {
     case 'const':
-      return typeof s.value === 'number' ? R.point(s.value) : R.FINITE;
+      // (`undefined`, an argument left out, is NaN in arithmetic)
+      return typeof s.value === 'number' ? R.point(s.value) : s.value === undefined ? R.UNDEFINED : R.FINITE;
     case 'read':
     case 'slice':
       return v(s.var);

@@ -2,7 +2,7 @@
  * How arrays are written in generated code, shared by both modes: type
  * annotations, element reads, creation and copies.
  */
-import { isArrayType, isOpaqueType, opaqueText, type Check, type ArrayType, type IRFunction, type Op, type Type, assertNever } from '../ir/types';
+import { isArrayType, isOpaqueType, opaqueText, type Check, type ArrayType, type IRFunction, type Op, type ParamDefault, type Type, assertNever } from '../ir/types';
 import { forEachStmt } from '../ir/walk';
 import { b, type JsExpr, type JsParam, type JsStmt } from '../5-print/js';
 import { rule } from '../rules/table';
@@ -30,10 +30,27 @@ export function constDecl(name: string, e: JsExpr, type: Type): JsStmt {
   return type === 'number' && e.k === 'cond' && literal(e) ? { k: 'decl', kind: 'const', name, init: e, type: 'number' } : b.const(name, e);
 }
 
-/** A parameter of a generated function: its type, and (public functions) its default value. */
+/**
+ * A parameter of a generated function: its type, whether it may be left out, and its default value
+ * (a number's only in public functions: calls of the others pass it).
+ */
 export function paramDecl(fn: IRFunction, p: number, name: string, isPublic: boolean): JsParam {
   const v = fn.vars[p];
-  return { name, type: jsType(v.type, 'param'), ...(isPublic && v.init !== undefined ? { init: { k: 'num', v: v.init } as JsExpr } : {}) };
+  const init = v.init && (isPublic || !('literal' in v.init) || typeof v.init.literal !== 'number') ? defaultExpr(v.init) : undefined;
+  return { name, type: jsType(v.type, 'param'), ...(v.optional ? { optional: true } : {}), ...(init ? { init } : {}) };
+}
+
+function defaultExpr(d: ParamDefault): JsExpr {
+  if ('object' in d) return b.obj(d.object.map(([k, v]) => [k, literalExpr(v)] as const));
+  return literalExpr(d.literal);
+}
+
+/** A literal as written: a number, a boolean, a string; `undefined` (an argument left out). */
+export function literalExpr(v: number | boolean | string | undefined): JsExpr {
+  if (v === undefined) return b.id('undefined');
+  if (typeof v === 'boolean') return b.bool(v);
+  if (typeof v === 'string') return { k: 'str', v };
+  return { k: 'num', v };
 }
 
 /** `a[i]`, with `!` for plain arrays when the project checks indexed access. */
@@ -124,7 +141,9 @@ export function primalExpression(
   switch (s.op) {
     case 'const':
       // Literals as written: a named constant (Math.PI) by its name, -0 kept.
-      return typeof s.value === 'boolean' ? b.bool(s.value) : s.name !== undefined ? b.path(s.name) : { k: 'num', v: s.value };
+      // (an absent number computes as the primal's does: `undefined!`, typed as the number it stands for)
+      if (s.value === undefined && s.type === 'number') return { k: 'nonNull', e: b.id('undefined') };
+      return s.name !== undefined ? b.path(s.name) : literalExpr(s.value);
     case 'read':
       return b.id(variable(s.var));
     case 'prim':

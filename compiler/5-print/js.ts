@@ -131,6 +131,7 @@ export function isAtom(e: JsExpr): boolean {
   return (
     e.k === 'num' ||
     e.k === 'id' ||
+    e.k === 'str' ||
     e.k === 'bool' ||
     (e.k === 'member' && e.obj.k === 'id' && (e.obj.name === 'Math' || e.obj.name === 'Number')) ||
     (e.k === 'un' && e.op === '-' && (e.e.k === 'id' || e.e.k === 'num')) ||

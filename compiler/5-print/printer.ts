@@ -241,16 +241,18 @@ function functionDecl(fn: JsFunction): ts.FunctionDeclaration {
     undefined,
     fn.name,
     undefined,
-    fn.params.map((p) =>
-      f.createParameterDeclaration(
+    fn.params.map((p, i) => {
+      // An optional parameter before a required one cannot be written `p?: T`: it is `p: T | undefined`.
+      const before = p.optional && fn.params.slice(i + 1).some((q) => !q.optional && !q.init);
+      return f.createParameterDeclaration(
         undefined,
         undefined,
         p.name,
-        p.optional ? f.createToken(ts.SyntaxKind.QuestionToken) : undefined,
-        typeNode(p.type),
+        p.optional && !before ? f.createToken(ts.SyntaxKind.QuestionToken) : undefined,
+        typeNode(before ? `${p.type} | undefined` : p.type),
         p.init ? expr(p.init) : undefined,
-      ),
-    ),
+      );
+    }),
     fn.returnType ? typeNode(fn.returnType) : undefined,
     block(fn.body),
   );

@@ -50,6 +50,9 @@ export function opaqueText(t: OpaqueType): string {
   return t.slice('opaque:'.length);
 }
 
+/** A default value generated signatures print: a literal, or an object literal of literals (options). */
+export type ParamDefault = { readonly literal: number | boolean | string } | { readonly object: readonly (readonly [string, number | boolean | string])[] };
+
 export type TempId = number;
 export type VarId = number;
 
@@ -71,8 +74,13 @@ export interface Var {
   readonly topLevel: boolean;
   /** Declared with `const` (or a parameter never assigned). */
   readonly constant: boolean;
-  /** A parameter's default value (`m = 10`): public generated functions keep it. */
-  readonly init?: number;
+  /**
+   * A parameter's default value (`m = 10`, `biased = false`, `type = "call"`, `options = {}`):
+   * generated functions keep it (a number only in the public ones: calls fill it in).
+   */
+  readonly init?: ParamDefault;
+  /** A parameter that may be left out (`beta?: number`, or `n = x.length`, computed in the body). */
+  readonly optional?: boolean;
 }
 
 /** Names of elementary operations; each has exactly one entry in the rule table. */
@@ -145,8 +153,11 @@ export type PrimName =
   | 'isundefined';
 
 export type OpData =
-  /** A literal number or boolean; `name` is how to print it when it has one (`Math.PI`). */
-  | { readonly op: 'const'; readonly value: number | boolean; readonly name?: string }
+  /**
+   * A literal number or boolean; `name` is how to print it when it has one (`Math.PI`). A string
+   * (compared with string data) and `undefined` (an argument left out) are constants too.
+   */
+  | { readonly op: 'const'; readonly value: number | boolean | string | undefined; readonly name?: string }
   /** The current value of a variable. */
   | { readonly op: 'read'; readonly var: VarId }
   /** An elementary operation from the rule table: args are its operands. */

@@ -197,6 +197,17 @@ function paramType(node: ts.TypeNode | undefined, sf: ts.SourceFile): ParamType 
   return known.find((k) => k === text || (k === 'number[]' && text === 'Array<number>')) ?? 'data';
 }
 
+/** The type of an unannotated parameter with a default: data for a string, boolean or object literal, else a number. */
+function initializerType(e: ts.Expression): ParamType {
+  return ts.isStringLiteral(e) || ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e) || e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword
+    ? 'data'
+    : 'number';
+}
+
+function mentions(e: ts.Node, names: readonly string[]): boolean {
+  return (ts.isIdentifier(e) && names.includes(e.text)) || ts.forEachChild(e, (c) => mentions(c, names) || undefined) === true;
+}
+
 /** The `@differentiable` functions of a source text, with their parameters and `wrt` indices. */
 export function markedFunctions(text: string, file = 'input.ts'): MarkedFunction[] {
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
@@ -204,11 +215,17 @@ export function markedFunctions(text: string, file = 'input.ts'): MarkedFunction
   const add = (name: string, tagged: ts.Node, fn: ts.SignatureDeclarationBase) => {
     const tag = ts.getJSDocTags(tagged).find((t) => t.tagName.text === 'differentiable');
     if (!tag) return;
-    const params = fn.parameters.map((p) => ({ name: p.name.getText(sf), type: paramType(p.type, sf), ...(p.initializer ? { hasDefault: true } : {}) }));
+    const names = fn.parameters.map((p) => p.name.getText(sf));
+    const params = fn.parameters.map((p) => ({
+      name: p.name.getText(sf),
+      type: p.type || !p.initializer ? paramType(p.type, sf) : initializerType(p.initializer),
+      // A default the generated signatures keep (one computed from earlier parameters is computed in the body).
+      ...(p.initializer && !mentions(p.initializer, names) ? { hasDefault: true } : {}),
+    }));
     const wrtText = /wrt\s*\(([^)]*)\)/.exec(ts.getTextOfJSDocComment(tag.comment) ?? '');
     // By default every parameter that can be differentiated is.
-    const names = wrtText ? wrtText[1].split(',').map((s) => s.trim()) : params.filter((p) => p.type !== 'data').map((p) => p.name);
-    const wrt = params.flatMap((p, i) => (names.includes(p.name) ? [i] : []));
+    const wrtNames = wrtText ? wrtText[1].split(',').map((s) => s.trim()) : params.filter((p) => p.type !== 'data').map((p) => p.name);
+    const wrt = params.flatMap((p, i) => (wrtNames.includes(p.name) ? [i] : []));
     out.push({ name, params, returnType: numericType(fn.type, sf, `${file}: return type of ${name}`), wrt });
   };
   for (const st of sf.statements) {

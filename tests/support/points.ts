@@ -80,6 +80,7 @@ export function copyValue<T extends Value>(v: T): T {
 export function valueFromJson(t: ParamType, v: number | string | readonly (number | string)[], where: string): Value {
   if (t === 'data') return revive(v) as Value;
   if (t === 'number') {
+    if (v === null) return undefined as unknown as Value; // an optional parameter left out
     if (Array.isArray(v)) throw new Error(`${where}: expected a number, got an array`);
     return jsonNumber(v as number | string);
   }
@@ -131,14 +132,14 @@ export function unit(n: number, k: number): number[] {
 /** The differentiated arguments, in signature order. */
 export const wrtArgs = (fn: MarkedFunction, args: readonly Value[]): Value[] => fn.wrt.map((i) => args[i]);
 
-/** The shape of a tangent, gradient or cotangent of `v`: a plain array for any array that is not typed. */
-export const tangentLike = (v: Value): Value => (typeof v === 'number' || v instanceof Float64Array || v instanceof Float32Array ? v : Array.from(v));
+/** The shape of a tangent, gradient or cotangent of `v`: a plain array for any array that is not typed, a number for a parameter left out. */
+export const tangentLike = (v: Value): Value => (v === undefined ? 0 : typeof v === 'number' || v instanceof Float64Array || v instanceof Float32Array ? v : Array.from(v));
 
 /** Names of the flattened differentiated inputs, for messages: `x`, `a[3]`. */
 export function inputNames(fn: MarkedFunction, args: readonly Value[]): string[] {
   return fn.wrt.flatMap((i) => {
     const a = args[i];
     const name = fn.params[i].name;
-    return typeof a === 'number' ? [name] : Array.from({ length: a.length }, (_, k) => `${name}[${k}]`);
+    return typeof a === 'number' || a === undefined ? [name] : Array.from({ length: a.length }, (_, k) => `${name}[${k}]`);
   });
 }

@@ -1,0 +1,116 @@
+/**
+ * Parameters: numbers and numeric arrays (differentiable), booleans, strings, string-literal
+ * unions and read-only data (never differentiated), destructured ones (`[x, y]: [number,
+ * number]`), optional ones (`beta?: number`) and defaults: a literal (`m = 10`, `biased = false`,
+ * `type: OptionType = "call"`, `options: Options = {}`) is kept in the generated signatures; any
+ * other (`n = x.length`, `b = a * 2`) is computed at the top of the body when the argument is
+ * `undefined`, as JavaScript does, so it is differentiated like any other value.
+ *
+ * Guarantees: a parameter with a default or a `?` is `optional` (generated functions accept
+ * `undefined` for it), unless its default is a number literal (calls fill it in).
+ */
+import { ts } from 'ts-morph';
+import { errors } from '../diagnostics/catalog';
+import type { ParamDefault, TempId, Type, VarId } from '../ir/types';
+import { fail, pos, type LowerContext } from './context';
+import { constantDefault, prim, skipOuter } from './helpers';
+import { irType, opaqueType } from './types';
+
+export interface Parameters {
+  readonly params: VarId[];
+  /** `([x, y]: [number, number])`: a parameter named after its parts (`x_y`), destructured first thing. */
+  readonly patterns: { readonly param: VarId; readonly pattern: ts.BindingPattern }[];
+  /** Defaults that are not literals, computed at the top of the body. */
+  readonly computed: { readonly param: VarId; readonly init: ts.Expression }[];
+}
+
+/** The IR type of a parameter of TypeScript type `t` (`beta?: number` is a number that may be absent). */
+export function parameterType(t: ts.Type, optional: boolean, checker: ts.TypeChecker): Type | undefined {
+  const present = optional ? checker.getNonNullableType(t) : t;
+  return irType(present, checker) ?? opaqueType(present, checker);
+}
+
+export function lowerParameters(cx: LowerContext, node: ts.SignatureDeclarationBase): Parameters {
+  const out: Parameters = { params: [], patterns: [], computed: [] };
+  for (const p of node.parameters) out.params.push(lowerParameter(cx, p, out));
+  return out;
+}
+
+function lowerParameter(cx: LowerContext, p: ts.ParameterDeclaration, out: Parameters): VarId {
+  const { checker, fn } = cx;
+  if (!ts.isIdentifier(p.name)) {
+    const pattern = p.name;
+    const parts = pattern.elements.map((el) => (ts.isBindingElement(el) && ts.isIdentifier(el.name) ? el.name.text : undefined));
+    if (p.initializer || p.dotDotDotToken || parts.some((n) => n === undefined))
+      return fail(errors.unsupportedStatement(pos(cx, p.name), 'destructuring parameters with defaults, holes, rest or nested patterns'));
+    const t = checker.getTypeAtLocation(p);
+    const type = irType(t, checker) ?? opaqueType(t, checker);
+    if (type === undefined || type === 'number' || type === 'boolean') return fail(errors.parameterType(pos(cx, p.name), p.name.getText(cx.sf), checker.typeToString(t)));
+    const v = fn.declare(parts.join('_'), type, 'param', true);
+    out.patterns.push({ param: v, pattern });
+    return v;
+  }
+  const t = checker.getTypeAtLocation(p.name);
+  if (p.dotDotDotToken) return fail(errors.parameterType(pos(cx, p), p.name.text, `${checker.typeToString(t)} (rest parameters are not supported: pass an array)`));
+  const optional = p.questionToken !== undefined || p.initializer !== undefined;
+  const type = parameterType(t, optional, checker);
+  // Data the function only reads (`X: number[][]`, `pts: Point[]`, `idx: Int32Array`, `type: "call" | "put"`): never differentiated.
+  if (type === undefined) return fail(errors.parameterType(pos(cx, p.name), p.name.text, p.type ? p.type.getText(cx.sf) : checker.typeToString(t)));
+  const v = fn.declare(p.name.text, type, 'param', true);
+  if (p.questionToken) fn.setDefault(v, undefined, true);
+  if (p.initializer) {
+    const literal = literalDefault(cx, p, type);
+    if (literal !== undefined) fn.setDefault(v, literal);
+    else if (type === 'number' || type === 'boolean') {
+      // `n = x.length`, `b = a * 2`: computed in the body when the argument is left out.
+      fn.setDefault(v, undefined, true);
+      out.computed.push({ param: v, init: p.initializer });
+    } else return fail(errors.parameterType(pos(cx, p), p.name.text, `${checker.typeToString(t)} (a default must be a literal: a number, string, boolean or an object of them)`));
+  }
+  return v;
+}
+
+/** A default the generated signatures can print: a constant number, a boolean or string literal, an object literal of literals. */
+function literalDefault(cx: LowerContext, p: ts.ParameterDeclaration, type: Type): ParamDefault | undefined {
+  const e = skipOuter(p.initializer!);
+  if (type === 'number') {
+    const n = constantDefault(cx, p);
+    return n === undefined ? undefined : { literal: n };
+  }
+  const value = literalValue(e);
+  if (value !== undefined) return { literal: value };
+  if (ts.isObjectLiteralExpression(e)) {
+    const props: [string, number | boolean | string][] = [];
+    for (const prop of e.properties) {
+      if (!ts.isPropertyAssignment(prop) || !ts.isIdentifier(prop.name)) return undefined;
+      const v = literalValue(skipOuter(prop.initializer));
+      if (v === undefined) return undefined;
+      props.push([prop.name.text, v]);
+    }
+    return { object: props };
+  }
+  return undefined;
+}
+
+function literalValue(e: ts.Expression): number | boolean | string | undefined {
+  if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return e.text;
+  if (e.kind === ts.SyntaxKind.TrueKeyword) return true;
+  if (e.kind === ts.SyntaxKind.FalseKeyword) return false;
+  if (ts.isNumericLiteral(e)) return Number(e.text);
+  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(e.operand)) return -Number(e.operand.text);
+  return undefined;
+}
+
+/** `if (n === undefined) n = x.length;` for each default that is not a literal, in parameter order. */
+export function computeDefaults(cx: LowerContext, computed: Parameters['computed']): void {
+  const fn = cx.fn;
+  for (const { param, init } of computed) {
+    const absent: TempId = prim(cx, 'isundefined', [fn.read(param)]);
+    const then = fn.region(() => {
+      const value = cx.expr(init);
+      if (fn.temps[value] !== fn.vars[param].type) fail(errors.localType(pos(cx, init), fn.vars[param].name, fn.temps[value]));
+      fn.assign(param, value);
+    });
+    fn.emit({ kind: 'if', cond: absent, then, else: [], origin: fn.origin });
+  }
+}

@@ -58,3 +58,14 @@ export function zeroedLike<T extends NumArray>(a: T, n: number): T {
   if (a instanceof Float32Array) return new Float32Array(n) as T;
   return new Array<number>(n).fill(0) as T;
 }
+
+/**
+ * A new zero array of `a`'s length and kind: a Float64Array or Float32Array for one, a `number[]`
+ * for any other array (a tuple, an `ArrayLike`): the gradient of a parameter whose type is a union
+ * (`number[] | Float32Array`) has the kind of the argument passed.
+ */
+export function zerosLike(a: ArrayLike<number>): number[] | Float64Array | Float32Array {
+  if (a instanceof Float64Array) return new Float64Array(a.length);
+  if (a instanceof Float32Array) return new Float32Array(a.length);
+  return new Array<number>(a.length).fill(0);
+}

@@ -10,12 +10,12 @@
  */
 import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
-import { isArrayType, type ArrayType, type PrimName, type TempId, type Type, type VarId } from '../ir/types';
+import { isArrayType, isUnionArray, isWritableArray, mayBePlain, type ArrayType, type PrimName, type TempId, type Type, type VarId } from '../ir/types';
 import { mathFunctions, rule } from '../rules/table';
 import { resolveCallee } from '../1-frontend/functions';
 import { forEachNode } from '../1-frontend/walk';
 import { fail, pos, type LowerContext } from './context';
-import { irType } from './types';
+import { copyType, irType } from './types';
 import { skipOuter, prim, typeOfNode, isOpaqueExpr, opaqueRoot, isFreshArray, localFunctionOf, checkCaptures, arrayVar, arrayOperand, loopOverArray } from './helpers';
 
 export function lowerLoad(cx: LowerContext, e: ts.ElementAccessExpression): TempId {
@@ -32,7 +32,7 @@ export function lowerElementAssignment(cx: LowerContext, target: ts.ElementAcces
   if (isOpaqueExpr(cx, target.expression)) return fail(errors.readOnlyData(pos(cx, target), `writing to '${target.getText(cx.sf)}'`, opaqueRoot(target)));
   const v = arrayVar(cx, target.expression);
   const info = cx.fn.vars[v];
-  if (info.type === 'readonly number[]') return fail(errors.unsupportedExpression(pos(cx, target), `writing to the readonly array '${info.name}'`));
+  if (!isWritableArray(info.type as ArrayType)) return fail(errors.unsupportedExpression(pos(cx, target), `writing to the readonly array '${info.name}'`));
   rejectNegativeIndex(cx, target, v);
   const index = cx.expr(target.argumentExpression);
   // The old element is loaded only when the value needs it (`+=`, `++`), never for plain `=`.
@@ -48,7 +48,7 @@ export function lowerElementAssignment(cx: LowerContext, target: ts.ElementAcces
  */
 function rejectNegativeIndex(cx: LowerContext, e: ts.ElementAccessExpression, v: VarId): void {
   const t = cx.fn.vars[v].type;
-  if (t !== 'number[]' && t !== 'readonly number[]') return;
+  if (!isArrayType(t) || !mayBePlain(t)) return;
   const i = e.argumentExpression;
   if (ts.isPrefixUnaryExpression(i) && i.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(i.operand) && Number(i.operand.text) !== 0) {
     const name = e.expression.getText(cx.sf);
@@ -76,8 +76,10 @@ export function isArrayMethodCall(cx: LowerContext, callee: ts.PropertyAccessExp
 
 /** `new Float64Array(n)`, `new Array(n).fill(v)`, `[a, b, c]`, `new Float64Array([a, b])`, `new Float64Array(xs)`. */
 export function lowerArrayCreation(cx: LowerContext, e: ts.Expression, declared?: ArrayType): TempId {
-  const type = declared ?? (typeOfNode(cx, e) as ArrayType | undefined);
-  if (type === undefined || !isArrayType(type)) return fail(errors.unsupportedExpression(pos(cx, e), `'${e.getText(cx.sf).slice(0, 40)}'`));
+  const declaredType = declared ?? (typeOfNode(cx, e) as ArrayType | undefined);
+  if (declaredType === undefined || !isArrayType(declaredType)) return fail(errors.unsupportedExpression(pos(cx, e), `'${e.getText(cx.sf).slice(0, 40)}'`));
+  // A literal is a plain array, whatever union type the variable it initialises has (`const v: vec3 = [0, 0, 0]`).
+  const type = isUnionArray(declaredType) ? 'number[]' : declaredType;
   if (ts.isArrayLiteralExpression(e)) {
     if (e.elements.length === 1 && ts.isSpreadElement(e.elements[0])) {
       const src = arrayVar(cx, e.elements[0].expression);
@@ -231,7 +233,7 @@ export function lowerArrayCall(cx: LowerContext, call: ts.CallExpression, callee
     case 'subarray': {
       if (args.length > 2) return fail(errors.arity(pos(cx, call), method, 2, args.length));
       const bounds = args.map((a) => cx.expr(a));
-      const type: ArrayType = info.type === 'readonly number[]' ? 'number[]' : (info.type as ArrayType);
+      const type = copyType(info.type as ArrayType);
       const temp = cx.fn.op({ op: 'slice', var: v, type, hasStart: bounds.length > 0, hasEnd: bounds.length > 1 }, bounds, type);
       if (method === 'subarray') cx.views.push({ source: v, temp, at: pos(cx, call), text: call.getText(cx.sf).slice(0, 40) });
       return temp;
@@ -241,7 +243,8 @@ export function lowerArrayCall(cx: LowerContext, call: ts.CallExpression, callee
     case 'forEach':
       return lowerCallback(cx, call, method, v);
     case 'set':
-      if (info.type !== 'Float64Array' && info.type !== 'Float32Array') break;
+      // (typed arrays only: a union of them too, `Float64Array | Float32Array`)
+      if (!isArrayType(info.type) || mayBePlain(info.type)) break;
       if (args.length < 1 || args.length > 2) return fail(errors.arity(pos(cx, call), 'set', 2, args.length));
       return lowerTypedSet(cx, v, args);
   }
@@ -353,7 +356,12 @@ function lowerCallback(
   } else {
     fn.assign(index, fn.constant(0), true);
   }
-  if (method === 'map') {
+  if (method === 'map' && isUnionArray(arrType) && !plain) {
+    // A union type's map has the kind the array has at run time: a copy of it (`xs.slice()`), overwritten.
+    const type = copyType(arrType);
+    result = fn.declare('mapped', type, 'hidden', true);
+    fn.assign(result, fn.op({ op: 'slice', var: arr, type, hasStart: false, hasEnd: false }, [], type), true);
+  } else if (method === 'map') {
     const type: ArrayType = !plain && (arrType === 'Float64Array' || arrType === 'Float32Array') ? arrType : 'number[]';
     result = fn.declare('mapped', type, 'hidden', true);
     const n = fn.op({ op: 'length', var: arr }, [], 'number');

@@ -9,7 +9,7 @@
  */
 import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
-import type { IRFunction, Stmt, TempId, VarId } from '../ir/types';
+import { isUnionArray, unionMembers, type IRFunction, type Stmt, type TempId, type VarId } from '../ir/types';
 import { forEachStmtNumbered, usesOf } from '../ir/walk';
 import type { FunctionSource } from '../1-frontend/functions';
 import { originOf, positionOf } from '../1-frontend/position';
@@ -46,7 +46,8 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Low
   const sig = checker.getSignatureFromDeclaration(node);
   const retTs = sig ? checker.getReturnTypeOfSignature(sig) : undefined;
   const returnType = retTs ? irType(retTs, checker) : undefined;
-  if (returnType === undefined || returnType === 'boolean') {
+  // (an `ArrayLike<number>` result may be any object with a length: a result is an array of a kind the API can return)
+  if (returnType === undefined || returnType === 'boolean' || (isUnionArray(returnType) && unionMembers(returnType).includes('ArrayLike<number>'))) {
     return fail(errors.returnType(where(node.type ?? src.nameNode), src.name, retTs ? checker.typeToString(retTs) : 'unknown'));
   }
 

@@ -1,10 +1,12 @@
 /**
  * TypeScript types ⇒ IR types: numbers, booleans and numeric arrays
- * (`irType`), and data the function only reads (`opaqueType`); anything else
- * is `undefined` and the caller reports it.
+ * (`irType`; a union of array kinds or `ArrayLike<number>`, whose kind is known
+ * only at run time, is an `array:` type printed as the user wrote it), and data
+ * the function only reads (`opaqueType`); anything else is `undefined` and the
+ * caller reports it.
  */
 import { ts } from 'ts-morph';
-import type { OpaqueType, Type } from '../ir/types';
+import { isArrayType, isUnionArray, runtimeKinds, unionMembers, type ArrayType, type OpaqueType, type Type } from '../ir/types';
 
 export function irType(t: ts.Type, checker: ts.TypeChecker): Type | undefined {
   if (t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
@@ -14,11 +16,13 @@ export function irType(t: ts.Type, checker: ts.TypeChecker): Type | undefined {
     const parts = t.types.map((p) => irType(p, checker));
     if (parts.every((p) => p === 'number')) return 'number';
     if (parts.every((p) => p === 'boolean')) return 'boolean';
+    if (parts.every((p) => p !== undefined && isArrayType(p))) return arrayUnion(t.types.map((p) => arrayMember(p, checker)!));
     return undefined;
   }
   const sym = t.getSymbol();
   const name = sym?.getName();
   if (name === 'Float64Array' || name === 'Float32Array') return name;
+  if (name === 'ArrayLike' && isArrayLikeOfNumbers(t, checker)) return arrayUnion(['ArrayLike<number>']);
   if (name === 'Array' || name === 'ReadonlyArray') {
     const args = checker.getTypeArguments(t as ts.TypeReference);
     if (args.length === 1 && irType(args[0], checker) === 'number') return name === 'Array' ? 'number[]' : 'readonly number[]';
@@ -31,6 +35,62 @@ export function irType(t: ts.Type, checker: ts.TypeChecker): Type | undefined {
       return target.readonly ? 'readonly number[]' : 'number[]';
   }
   return undefined;
+}
+
+function isArrayLikeOfNumbers(t: ts.Type, checker: ts.TypeChecker): boolean {
+  const args = checker.getTypeArguments(t as ts.TypeReference);
+  return args.length === 1 && irType(args[0], checker) === 'number';
+}
+
+/**
+ * How a member of a union of numeric arrays is written in generated code: `number[]`,
+ * `[number, number]`, `readonly number[]`, `Float64Array`, `ArrayLike<number>`, …
+ * (aliases written out, so the generated file needs no import).
+ */
+function arrayMember(t: ts.Type, checker: ts.TypeChecker): string | undefined {
+  const type = irType(t, checker);
+  if (type === undefined || !isArrayType(type)) return undefined;
+  if (isUnionArray(type)) return unionMembers(type).join(' | ');
+  if (checker.isTupleType(t)) {
+    const target = (t as ts.TypeReference).target as ts.TupleType;
+    return `${target.readonly ? 'readonly ' : ''}[${checker
+      .getTypeArguments(t as ts.TypeReference)
+      .map(() => 'number')
+      .join(', ')}]`;
+  }
+  return type;
+}
+
+/** The order of members in a union's text: plain arrays, read-only ones, Float64Array, Float32Array, ArrayLike. */
+function memberRank(m: string): number {
+  if (m === 'number[]') return 0;
+  if (m.startsWith('[')) return 1 + m.length / 1000;
+  if (m === 'readonly number[]') return 2;
+  if (m.startsWith('readonly [')) return 3 + m.length / 1000;
+  return ['Float64Array', 'Float32Array', 'ArrayLike<number>'].indexOf(m) + 4;
+}
+
+/**
+ * A union of numeric arrays: one kind when every member has it at run time (tuples and arrays
+ * are plain arrays: `number[] | [number, number]` is `number[]`, with a read-only member
+ * `readonly number[]`), else a union type, whose kind is known only at run time.
+ */
+function arrayUnion(parts: readonly string[]): ArrayType {
+  const members = [...new Set(parts.flatMap((p) => p.split(' | ')))].sort((a, b) => memberRank(a) - memberRank(b));
+  const plain = (m: string) => m === 'number[]' || m === 'readonly number[]' || m.startsWith('[') || m.startsWith('readonly [');
+  if (members.every(plain)) return members.some((m) => m.startsWith('readonly')) ? 'readonly number[]' : 'number[]';
+  if (members.length === 1 && (members[0] === 'Float64Array' || members[0] === 'Float32Array')) return members[0];
+  return `array:${members.join(' | ')}`;
+}
+
+/**
+ * The type of a copy made by `slice()`: the same kinds, a plain array as `number[]`
+ * (`readonly number[] | Float64Array` ⇒ `number[] | Float64Array`).
+ */
+export function copyType(t: ArrayType): ArrayType {
+  if (t === 'readonly number[]') return 'number[]';
+  if (!isUnionArray(t)) return t;
+  return arrayUnion(runtimeKinds(t).map((k) => (k === 'plain' ? 'number[]' : k)));
 }
 
 /** Readable name of a type for messages. */

@@ -48,8 +48,9 @@ export function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclaration
       cx.fn.assign(v, value, true);
       continue;
     }
-    // `const unit = options.units || "km"`: a string (or other data), held as it is.
-    const data = init && localTypeOf(cx, d.name) === undefined ? opaqueType(cx.checker.getTypeAtLocation(d.name), cx.checker) : undefined;
+    // `const unit = options.units || "km"`: a string, data held as it is.
+    const declared = cx.checker.getTypeAtLocation(d.name);
+    const data = init && localTypeOf(cx, d.name) === undefined && isStringType(declared) ? opaqueType(declared, cx.checker) : undefined;
     if (data !== undefined) {
       const value = cx.expr(init!);
       if (!isOpaqueType(cx.fn.temps[value])) return fail(errors.localType(pos(cx, d.name), name, cx.checker.typeToString(cx.checker.getTypeAtLocation(d.name))));
@@ -97,6 +98,11 @@ function isDefinite(cx: LowerContext, d: ts.VariableDeclaration): boolean {
   const assigns = (n: ts.Node): boolean => (ts.isIdentifier(n) && accessOf(n) !== 'read' && cx.checker.getSymbolAtLocation(n) === sym) || ts.forEachChild(n, assigns) === true;
   const visit = (n: ts.Node): boolean => (ts.isSwitchStatement(n) && !n.caseBlock.clauses.some(ts.isDefaultClause) && assigns(n.caseBlock)) || ts.forEachChild(n, visit) === true;
   return sym !== undefined && visit(d.parent.parent.parent);
+}
+
+/** `string`, a string literal, or a union of them (with `undefined`). */
+function isStringType(t: ts.Type): boolean {
+  return (t.isUnion() ? t.types : [t]).every((p) => (p.flags & (ts.TypeFlags.StringLike | ts.TypeFlags.Undefined)) !== 0);
 }
 
 /** `null`, `undefined`, `void 0`. */

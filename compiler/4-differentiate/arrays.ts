@@ -2,7 +2,23 @@
  * How arrays are written in generated code, shared by both modes: type
  * annotations, element reads, creation and copies.
  */
-import { isArrayType, isOpaqueType, opaqueText, type Check, type ArrayType, type IRFunction, type Op, type ParamDefault, type Type, assertNever } from '../ir/types';
+import {
+  isArrayType,
+  isOpaqueType,
+  isUnionArray,
+  mayBePlain,
+  opaqueText,
+  runtimeKinds,
+  unionMembers,
+  type Check,
+  type ArrayType,
+  type IRFunction,
+  type Op,
+  type ParamDefault,
+  type Type,
+  type UnionArrayType,
+  assertNever,
+} from '../ir/types';
 import { forEachStmt } from '../ir/walk';
 import { b, type JsExpr, type JsParam, type JsStmt } from '../5-print/js';
 import { rule } from '../rules/table';
@@ -16,9 +32,30 @@ import { isElementWrite } from '../ir/facts';
  */
 export function jsType(t: Type, role: 'param' | 'tangent' | 'adjoint' | 'result' | 'local'): string {
   if (isOpaqueType(t)) return opaqueText(t);
+  if (isUnionArray(t)) return role === 'adjoint' || role === 'result' ? derivativeText(t) : relaxedText(t);
   // Tangents and locals of a read-only array stay read-only; gradients and results are new arrays.
   if (t === 'readonly number[]') return role === 'param' || role === 'tangent' || role === 'local' ? 'readonly number[]' : 'number[]';
   return t;
+}
+
+/**
+ * The type of derivatives (gradients, tangent results) and results of a union array type: each
+ * kind it may have at run time, a plain array as `number[]` (`[number, number, number] |
+ * Float32Array` ⇒ `number[] | Float32Array`, `ArrayLike<number>` ⇒ `number[] | Float64Array | Float32Array`).
+ */
+export function derivativeText(t: UnionArrayType): string {
+  return runtimeKinds(t)
+    .map((k) => (k === 'plain' ? 'number[]' : k))
+    .join(' | ');
+}
+
+/**
+ * A union array type as internal functions, locals and tangent arguments take it: tuples as arrays
+ * (`[number, number, number] | Float32Array` ⇒ `number[] | Float32Array`), since generated code
+ * does not keep the tuple types of the arrays it makes; read-only members stay read-only.
+ */
+function relaxedText(t: UnionArrayType): string {
+  return [...new Set(unionMembers(t).map((m) => (m.startsWith('[') ? 'number[]' : m.startsWith('readonly [') ? 'readonly number[]' : m)))].join(' | ');
 }
 
 /**
@@ -36,8 +73,13 @@ export function constDecl(name: string, e: JsExpr, type: Type): JsStmt {
  */
 export function paramDecl(fn: IRFunction, p: number, name: string, isPublic: boolean): JsParam {
   const v = fn.vars[p];
+  // A public function keeps the user's union type as written (tuples too); internal ones take any array of its kinds.
+  const type = isPublic && isUnionArray(v.type) ? unionMembers(v.type).join(' | ') : jsType(v.type, 'param');
   const init = v.init && (isPublic || !('literal' in v.init) || typeof v.init.literal !== 'number') ? defaultExpr(v.init) : undefined;
-  return { name, type: jsType(v.type, 'param'), ...(v.optional ? { optional: true } : {}), ...(init ? { init } : {}) };
+  // A number that may be left out (`beta?: number`, `n = xs.length`) is read in the body where the source had
+  // narrowed it, which generated code does not show: typed `number`, with `undefined` as its default value.
+  if (v.optional && (v.type === 'number' || v.type === 'boolean')) return { name, type, init: { k: 'nonNull', e: b.id('undefined') } };
+  return { name, type, ...(v.optional ? { optional: true } : {}), ...(init ? { init } : {}) };
 }
 
 function defaultExpr(d: ParamDefault): JsExpr {
@@ -53,10 +95,20 @@ export function literalExpr(v: number | boolean | string | undefined): JsExpr {
   return { k: 'num', v };
 }
 
+/**
+ * `p.slice()`: the copy of a parameter the function writes, assigned to the parameter. A union
+ * with a tuple member (`[number, number, number] | Float32Array`) as written in a public signature
+ * says so (`slice` types the copy `number[] | Float32Array`).
+ */
+export function copyOfParam(p: JsParam, t: Type): JsExpr {
+  const copy = b.call(b.member(b.id(p.name), 'slice'), []);
+  return isUnionArray(t) && p.type !== relaxedText(t) ? b.as(copy, p.type) : copy;
+}
+
 /** `a[i]`, with `!` for plain arrays when the project checks indexed access. */
 export function loadExpr(arr: JsExpr, index: JsExpr, type: Type, ctx: FileContext): JsExpr {
   const e = b.index(arr, index);
-  return ctx.uncheckedIndex && (type === 'number[]' || type === 'readonly number[]') ? { k: 'nonNull', e } : e;
+  return ctx.uncheckedIndex && (type === 'number[]' || type === 'readonly number[]' || isUnionArray(type)) ? { k: 'nonNull', e } : e;
 }
 
 /** A read of opaque data: `obj.key`, or `obj[i]` (with `!` when the project checks indexed access). */
@@ -79,6 +131,8 @@ export function newArrayExpr(op: Extract<Op, { op: 'newArray' }>, args: readonly
 
 /** A copy: `src.slice(start, end)`, or `Float64Array.from(src)` when the kind changes. */
 export function sliceExpr(src: JsExpr, op: Extract<Op, { op: 'slice' }>, args: readonly JsExpr[], srcType: Type): JsExpr {
+  // A union array's copy as a union keeps its kind (`u.slice()`); as one kind it is converted, whatever u is.
+  if (isUnionArray(srcType) && !isUnionArray(op.type)) return op.type === 'number[]' ? b.call(b.path('Array.from'), [src]) : b.newObj(op.type, [src]);
   const from = isArrayType(srcType) && isTyped(srcType) ? srcType : 'number[]';
   const to = isTyped(op.type) ? op.type : 'number[]';
   if (from === to || args.length > 0) return b.call(b.member(src, 'slice'), args);
@@ -93,13 +147,26 @@ export function isTyped(t: ArrayType): boolean {
 
 /** A zero array of the adjoint kind of `t` and length `n`: `new Float64Array(n)`, `new Array<number>(n).fill(0)`. */
 export function zeroArrayExpr(t: ArrayType, n: JsExpr): JsExpr {
+  if (isUnionArray(t)) throw new Error(`a zero array of ${t} needs an array of its kind (zerosLikeExpr)`);
   if (isTyped(t)) return b.newObj(t, [n]);
   return b.call(b.member(b.newObj('Array<number>', [n]), 'fill'), [b.num(0)]);
 }
 
+/**
+ * A zero array of the adjoint kind of `t` and the length of `like`, an array of type `t`; for a
+ * union type, of the kind `like` has at run time: `adc.zerosLike(a) as number[] | Float32Array`.
+ */
+export function zerosLikeExpr(t: ArrayType, like: JsExpr, ctx: FileContext): JsExpr {
+  if (!isUnionArray(t)) return zeroArrayExpr(t, b.member(like, 'length'));
+  const e = b.call(b.path(ctx.useHelper('zerosLike')), [like]);
+  const type = derivativeText(t);
+  return type === 'number[] | Float64Array | Float32Array' ? e : b.as(e, type);
+}
+
 /** The value a hoisted array variable holds before its first assignment. */
 export function emptyArrayExpr(t: ArrayType): JsExpr {
-  return isTyped(t) ? b.newObj(t, [b.num(0)]) : b.as(b.arr([]), 'number[]');
+  const kind = isUnionArray(t) ? runtimeKinds(t)[0] : t;
+  return kind === 'Float64Array' || kind === 'Float32Array' ? b.newObj(kind, [b.num(0)]) : b.as(b.arr([]), 'number[]');
 }
 
 /** `let v = …` for a variable declared ahead of its first assignment: an empty array, `0`, `false`, or (opaque data) nothing yet. */
@@ -124,6 +191,14 @@ export function writtenParams(fn: IRFunction): Set<number> {
     if (isElementWrite(s) && fn.params.includes(s.var)) out.add(s.var);
   });
   return out;
+}
+
+/**
+ * Array parameters the function writes that may be plain arrays at run time: a write past the end
+ * makes the (copied) parameter longer, and its gradient grows with it after the forward sweep.
+ */
+export function growingParams(fn: IRFunction): Set<number> {
+  return new Set([...writtenParams(fn)].filter((p) => isArrayType(fn.vars[p].type) && mayBePlain(fn.vars[p].type)));
 }
 
 /**

@@ -9,11 +9,11 @@
  * sweep gives the number of outputs; later sweeps reuse one `out` object, so
  * only the rows themselves are allocated.
  */
-import { isArrayType, type ArrayType, type IRFunction, type VarId } from '../ir/types';
+import { isArrayType, isUnionArray, type ArrayType, type IRFunction, type VarId } from '../ir/types';
 import { b, type JsExpr, type JsFunction, type JsStmt } from '../5-print/js';
 import { FunctionNames } from './names';
 import type { FileContext } from './context';
-import { jsType, paramDecl, zeroArrayExpr } from './arrays';
+import { jsType, paramDecl, zeroArrayExpr, zerosLikeExpr } from './arrays';
 
 export function emitJacobian(fn: IRFunction, activeParams: ReadonlySet<VarId>, name: string, ctx: FileContext, prefix = fn.name): JsFunction {
   const names = new FunctionNames(fn, ctx, true);
@@ -31,10 +31,11 @@ export function emitJacobian(fn: IRFunction, activeParams: ReadonlySet<VarId>, n
     const t = fn.vars[p].type;
     const dn = names.tangent(p);
     tangent.set(p, dn);
-    body.push(isArrayType(t) ? b.const(dn, zeroArrayExpr(t, len(p))) : b.let(dn, b.num(0)));
+    body.push(isArrayType(t) ? b.const(dn, zerosLikeExpr(t, v(p), ctx)) : b.let(dn, b.num(0)));
   }
-  // The result's kind (a readonly number[] result gives number[] derivatives).
+  // The result's kind (a readonly number[] result gives number[] derivatives; a union type's, the value's kind).
   const resultKind: ArrayType = fn.returnType === 'readonly number[]' ? 'number[]' : (fn.returnType as ArrayType);
+  const resultZeros = (): JsExpr => (isUnionArray(resultKind) ? zerosLikeExpr(resultKind, b.member(b.id(jvpOut), 'value'), ctx) : zeroArrayExpr(resultKind, b.id(m)));
   const m = names.fresh('m');
   const n = names.fresh('n');
   const rows = names.fresh('rows');
@@ -84,18 +85,18 @@ export function emitJacobian(fn: IRFunction, activeParams: ReadonlySet<VarId>, n
   const w = names.fresh('w');
   const r = names.fresh('r');
   // The cotangent has the kind of the result.
-  reverse.push(b.const(w, zeroArrayExpr(resultKind, b.id(m))));
+  reverse.push(b.const(w, resultZeros()));
   const vjpOut = names.fresh('vjpOut');
   const gradTypes = active.map((p) => jsType(fn.vars[p].type, 'adjoint'));
   const gradZeros = active.map((p) => {
     const t = fn.vars[p].type;
-    return isArrayType(t) ? zeroArrayExpr(t, len(p)) : b.num(0);
+    return isArrayType(t) ? zerosLikeExpr(t, v(p), ctx) : b.num(0);
   });
   reverse.push(
     b.const(vjpOut, {
       k: 'obj',
       props: [
-        ['value', zeroArrayExpr(resultKind, b.id(m))],
+        ['value', resultZeros()],
         ['grads', b.as(b.arr(gradZeros), `[${gradTypes.join(', ')}]`)],
       ],
     }),

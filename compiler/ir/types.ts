@@ -17,7 +17,17 @@
  */
 
 /** Scalar and array types. `int` is not a type: integer-ness is an analysis fact. */
-export type ArrayType = 'number[]' | 'readonly number[]' | 'Float64Array' | 'Float32Array';
+export type ArrayType = 'number[]' | 'readonly number[]' | 'Float64Array' | 'Float32Array' | UnionArrayType;
+/**
+ * A numeric array whose kind is known only at run time (`number[] | Float32Array`, gl-matrix's
+ * `[number, number, number] | Float32Array`, `ArrayLike<number>`), with the TypeScript text of its
+ * members after `array:`, joined by ` | ` in a fixed order (2-lower/types.ts): `number[]`, tuples
+ * `[number, number]`, `readonly number[]`, `readonly [number, number]`, `Float64Array`,
+ * `Float32Array`, `ArrayLike<number>`. At run time it may be a plain array (a write past the end
+ * extends it) or a typed array (a write past the end is ignored, a Float32Array rounds), so code
+ * for it must be right for every member.
+ */
+export type UnionArrayType = `array:${string}`;
 /**
  * Data the function only reads and never differentiates (`X: number[][]`,
  * `pts: { x: number; y: number }[]`, `opts: { scale: number }`), with the
@@ -28,7 +38,44 @@ export type OpaqueType = `opaque:${string}`;
 export type Type = 'number' | 'boolean' | ArrayType | OpaqueType;
 
 export function isArrayType(t: Type): t is ArrayType {
-  return t === 'number[]' || t === 'readonly number[]' || t === 'Float64Array' || t === 'Float32Array';
+  return t === 'number[]' || t === 'readonly number[]' || t === 'Float64Array' || t === 'Float32Array' || isUnionArray(t);
+}
+
+export function isUnionArray(t: Type): t is UnionArrayType {
+  return t.startsWith('array:');
+}
+
+/** The members of a union array type, as written in generated code: `['[number, number]', 'Float32Array']`. */
+export function unionMembers(t: UnionArrayType): string[] {
+  return t.slice('array:'.length).split(' | ');
+}
+
+/** The kinds an array of type `t` may have at run time (`ArrayLike<number>`: any of them). */
+export function runtimeKinds(t: ArrayType): ('plain' | 'Float64Array' | 'Float32Array')[] {
+  if (!isUnionArray(t)) return [t === 'Float64Array' || t === 'Float32Array' ? t : 'plain'];
+  const kinds = new Set<'plain' | 'Float64Array' | 'Float32Array'>();
+  for (const m of unionMembers(t)) {
+    if (m === 'Float64Array' || m === 'Float32Array') kinds.add(m);
+    else if (m === 'ArrayLike<number>') ['plain', 'Float64Array', 'Float32Array'].forEach((k) => kinds.add(k as 'plain'));
+    else kinds.add('plain');
+  }
+  return (['plain', 'Float64Array', 'Float32Array'] as const).filter((k) => kinds.has(k));
+}
+
+/** May be a typed array at run time: a write past its end is ignored, a read there is undefined. */
+export function mayBeTyped(t: ArrayType): boolean {
+  return runtimeKinds(t).some((k) => k !== 'plain');
+}
+
+/** May be a plain array at run time: a write past its end makes it longer. */
+export function mayBePlain(t: ArrayType): boolean {
+  return runtimeKinds(t).includes('plain');
+}
+
+/** Whether TypeScript lets code write its elements (not `readonly number[]`, not a union with a read-only member). */
+export function isWritableArray(t: ArrayType): boolean {
+  if (t === 'readonly number[]') return false;
+  return !isUnionArray(t) || unionMembers(t).every((m) => !m.startsWith('readonly ') && m !== 'ArrayLike<number>');
 }
 
 /** Arrays of fixed length: writes past the end are ignored, reads there are undefined. */

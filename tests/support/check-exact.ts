@@ -12,7 +12,7 @@
  */
 import { flatten, maxRelativeError, unflatten, type Value } from './numeric';
 import { jsonNumber, type ExactCase } from './fixtures';
-import { inputNames, kindOfType, tangentLike, unit, valueFromJson, wrtArgs } from './points';
+import { derivativeKind, inputNames, tangentLike, unit, valueFromJson, wrtArgs } from './points';
 import { expectShape } from './check';
 import { api, fmt, type Subject } from './subject';
 
@@ -45,7 +45,7 @@ export function checkExact(s: Subject, e: ExactCase): void {
       const expected = gradient[k];
       const actual: Value = r.grads[k];
       const param = s.fn.params[p];
-      expectShape(actual, kindOfType(param.type), typeof expected === 'number' ? undefined : expected.length, `${where}: ${what} grads[${k}] (for ${param.name})`);
+      expectShape(actual, derivativeKind(param.type, args[p]), typeof expected === 'number' ? undefined : expected.length, `${where}: ${what} grads[${k}] (for ${param.name})`);
       const a = flatten([actual]);
       flatten([expected]).forEach((g, i) => same(a[i], g, `${what} grads[${k}]${typeof expected === 'number' ? '' : `[${i}]`}`));
     });

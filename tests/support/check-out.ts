@@ -109,10 +109,13 @@ export function checkOut(s: Subject): void {
   }
 }
 
-/** Paths and lengths of the arrays of a result: two results with the same key fit the same `out`. */
+/**
+ * Paths, lengths and kinds of the arrays of a result: two results with the same key fit the same
+ * `out` (a union parameter's gradient has the argument's kind, which may change between points).
+ */
 const shapeKey = (x: unknown): string =>
   arraysIn(x)
-    .map((a) => `${a.path}:${a.array.length}`)
+    .map((a) => `${a.path}:${a.array.length}:${(a.array as object).constructor.name}`)
     .join(' ');
 
 export function checkOutOverwritten(s: Subject): void {

@@ -13,7 +13,7 @@
  * argument fails whichever check made the call.
  */
 import { centralDifference, dot, flatten, maxRelativeError, scaledDirection, unflatten, type Value } from './numeric';
-import { kindOf, kindOfType, randomVector, samplePoints, tangentLike, unit, wrtArgs, type Kind } from './points';
+import { derivativeKind, kindOf, randomVector, samplePoints, tangentLike, unit, wrtArgs, type Kind } from './points';
 import { api, fmt, type Subject } from './subject';
 
 export function sameValues(actual: Value, expected: Value, what: string, at: readonly Value[]): void {
@@ -122,10 +122,11 @@ export function expectShape(v: unknown, kind: Kind, length: number | undefined, 
  */
 export function checkShapes(s: Subject): void {
   const { jvp, vjp, grad } = api(s);
-  const resultKind = kindOfType(s.fn.returnType);
   for (const args of samplePoints(s)) {
     const value = s.primal(...args);
     const length = typeof value === 'number' ? undefined : value.length;
+    // (a union result has the kind of the primal's value: the generated value and tangent have it too)
+    const resultKind = derivativeKind(s.fn.returnType, value);
     const like = wrtArgs(s.fn, args).map(tangentLike);
     const r = jvp(...args, ...like);
     expectShape(r.value, resultKind, length, `${s.fn.name}_jvp(…).value`);
@@ -137,7 +138,7 @@ export function checkShapes(s: Subject): void {
       if (!Array.isArray(rr.grads) || rr.grads.length !== s.fn.wrt.length) throw new Error(`${name}(…).grads is ${fmt(rr.grads)}, expected an array of ${s.fn.wrt.length} entries`);
       s.fn.wrt.forEach((p, k) => {
         const a = args[p];
-        expectShape(rr.grads[k], kindOfType(s.fn.params[p].type), typeof a === 'number' ? undefined : a.length, `${name}(…).grads[${k}] (for ${s.fn.params[p].name})`);
+        expectShape(rr.grads[k], derivativeKind(s.fn.params[p].type, a), typeof a === 'number' ? undefined : a.length, `${name}(…).grads[${k}] (for ${s.fn.params[p].name})`);
       });
     }
   }

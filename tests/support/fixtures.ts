@@ -19,8 +19,13 @@ import { loadModule, type Module } from './load';
 
 export const FIXTURES_ROOT = path.resolve(__dirname, '../../fixtures');
 
-/** The parameter and return types the generated API supports (DESIGN.md). */
-export type NumericType = 'number' | 'number[]' | 'readonly number[]' | 'Float64Array' | 'Float32Array';
+/**
+ * The parameter and return types the generated API supports (DESIGN.md). A union of array types
+ * whose kind is known only at run time (`number[] | Float32Array`, `ArrayLike<number>`) is
+ * `union:` and the run-time kinds it allows (`union:Array|Float32Array`).
+ */
+export type NumericType = 'number' | 'number[]' | 'readonly number[]' | 'Float64Array' | 'Float32Array' | UnionType;
+export type UnionType = `union:${string}`;
 
 /** `data`: any other parameter type, read-only data the function never differentiates (`number[][]`, an object). */
 export type ParamType = NumericType | 'data';
@@ -189,11 +194,44 @@ function numericType(node: ts.TypeNode | undefined, sf: ts.SourceFile, where: st
 
 /** A numeric type, or `data` for anything else (a parameter the function only reads). */
 function paramType(node: ts.TypeNode | undefined, sf: ts.SourceFile): ParamType {
-  const text = node ? node.getText(sf).replace(/\s+/g, ' ') : 'number';
+  return typeOfText(node ? node.getText(sf).replace(/\s+/g, ' ') : 'number', sf);
+}
+
+/**
+ * The numeric type of a type's text, `data` when it is none. A union of array types is read
+ * member by member; a type alias declared in the same file (`type vec3 = [number, number, number]
+ * | Float32Array`) stands for its text.
+ */
+function typeOfText(text: string, sf: ts.SourceFile, depth = 0): ParamType {
+  const alias = sf.statements.find((st): st is ts.TypeAliasDeclaration => ts.isTypeAliasDeclaration(st) && st.name.text === text);
+  if (alias && depth < 5) return typeOfText(alias.type.getText(sf).replace(/\s+/g, ' ').replace(/^\| /, ''), sf, depth + 1);
+  const parts = text.split(' | ');
+  if (parts.length > 1 || text === 'ArrayLike<number>') {
+    const kinds = new Set<string>();
+    let readonly = false;
+    for (const part of parts) {
+      const t = part === 'ArrayLike<number>' ? 'ArrayLike' : typeOfText(part, sf, depth + 1);
+      if (t === 'ArrayLike') ['Array', 'Float64Array', 'Float32Array'].forEach((k) => kinds.add(k));
+      else if (t === 'Float64Array' || t === 'Float32Array') kinds.add(t);
+      else if (t === 'number[]' || t === 'readonly number[]') {
+        kinds.add('Array');
+        readonly ||= t === 'readonly number[]';
+      } else if (t.startsWith('union:'))
+        t.slice('union:'.length)
+          .split('|')
+          .forEach((k) => kinds.add(k));
+      else return 'data';
+    }
+    // Plain arrays only (`number[] | [number, number]`) are one kind, as are typed arrays of one kind.
+    if (kinds.size === 1 && kinds.has('Array')) return readonly ? 'readonly number[]' : 'number[]';
+    if (kinds.size === 1) return [...kinds][0] as NumericType;
+    return `union:${['Array', 'Float64Array', 'Float32Array'].filter((k) => kinds.has(k)).join('|')}`;
+  }
   const known: NumericType[] = ['number', 'number[]', 'readonly number[]', 'Float64Array', 'Float32Array'];
   // A tuple of numbers is a numeric array of fixed length.
   const tuple = /^(readonly )?\[number(, number)*\]$/.exec(text);
   if (tuple) return tuple[1] ? 'readonly number[]' : 'number[]';
+  if (text === 'ReadonlyArray<number>') return 'readonly number[]';
   return known.find((k) => k === text || (k === 'number[]' && text === 'Array<number>')) ?? 'data';
 }
 
@@ -204,10 +242,6 @@ function initializerType(e: ts.Expression): ParamType {
     : 'number';
 }
 
-function mentions(e: ts.Node, names: readonly string[]): boolean {
-  return (ts.isIdentifier(e) && names.includes(e.text)) || ts.forEachChild(e, (c) => mentions(c, names) || undefined) === true;
-}
-
 /** The `@differentiable` functions of a source text, with their parameters and `wrt` indices. */
 export function markedFunctions(text: string, file = 'input.ts'): MarkedFunction[] {
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
@@ -215,12 +249,12 @@ export function markedFunctions(text: string, file = 'input.ts'): MarkedFunction
   const add = (name: string, tagged: ts.Node, fn: ts.SignatureDeclarationBase) => {
     const tag = ts.getJSDocTags(tagged).find((t) => t.tagName.text === 'differentiable');
     if (!tag) return;
-    const names = fn.parameters.map((p) => p.name.getText(sf));
     const params = fn.parameters.map((p) => ({
       name: p.name.getText(sf),
       type: p.type || !p.initializer ? paramType(p.type, sf) : initializerType(p.initializer),
-      // A default the generated signatures keep (one computed from earlier parameters is computed in the body).
-      ...(p.initializer && !mentions(p.initializer, names) ? { hasDefault: true } : {}),
+      // Generated signatures give every parameter that may be left out a default (`undefined` for an optional
+      // number or one computed from earlier parameters, which the body computes).
+      ...(p.initializer || p.questionToken ? { hasDefault: true } : {}),
     }));
     const wrtText = /wrt\s*\(([^)]*)\)/.exec(ts.getTextOfJSDocComment(tag.comment) ?? '');
     // By default every parameter that can be differentiated is.

@@ -21,9 +21,25 @@ export type Kind = 'number' | 'Array' | 'Float64Array' | 'Float32Array';
 
 export function kindOfType(t: ParamType): Kind {
   if (t === 'data') throw new Error('read-only data has no numeric kind');
+  if (t.startsWith('union:')) throw new Error(`a value of type ${t} has the kind of the argument: use kindsOfType or derivativeKind`);
   if (t === 'number') return 'number';
   if (t === 'Float64Array' || t === 'Float32Array') return t;
   return 'Array';
+}
+
+/** The kinds a value of a declared type may have at run time: one, or each of a union's. */
+export function kindsOfType(t: ParamType): Kind[] {
+  return t.startsWith('union:') ? (t.slice('union:'.length).split('|') as Kind[]) : [kindOfType(t)];
+}
+
+/**
+ * The kind of the derivative (gradient, tangent, result) of value `v` of declared type `t`: the
+ * type's, or for a union the kind of `v` itself (a typed array keeps its kind, anything else is a plain array).
+ */
+export function derivativeKind(t: ParamType, v: unknown): Kind {
+  if (!t.startsWith('union:')) return kindOfType(t);
+  const k = kindOf(v);
+  return k === 'Float64Array' || k === 'Float32Array' ? k : 'Array';
 }
 
 /** The kind of a value at run time, or a description of what it is instead. */
@@ -85,7 +101,8 @@ export function valueFromJson(t: ParamType, v: number | string | readonly (numbe
     return jsonNumber(v as number | string);
   }
   if (!Array.isArray(v)) throw new Error(`${where}: expected an array for a parameter of type ${t}`);
-  return makeArray(kindOfType(t), v.map(jsonNumber));
+  // (a union type's value is a plain array)
+  return makeArray(kindsOfType(t)[0], v.map(jsonNumber));
 }
 
 function randomIn(r: () => number, [lo, hi]: readonly [number, number]): number {
@@ -99,7 +116,7 @@ export function samplePoints(s: PointSource): Value[][] {
   const points: Value[][] = [];
   for (let k = 0; k < (s.config.points ?? 5); k++) {
     points.push(
-      s.fn.params.map((p) => {
+      s.fn.params.map((p, i) => {
         const spec = s.config.args?.[p.name];
         const domain = domainOf(s.config, s.fn.name, p.name);
         if (typeof spec === 'number') return spec;
@@ -107,8 +124,10 @@ export function samplePoints(s: PointSource): Value[][] {
         if (spec && 'int' in spec) return spec.int[0] + Math.floor(r() * (spec.int[1] - spec.int[0] + 1));
         if (p.type === 'number') return randomIn(r, domain);
         const length = spec && 'length' in spec ? spec.length : 5;
+        // A union type takes each of its kinds in turn, so every kind is exercised (parameters in different orders).
+        const kinds = kindsOfType(p.type);
         return makeArray(
-          kindOfType(p.type),
+          kinds[(k + i) % kinds.length],
           Array.from({ length }, () => randomIn(r, domain)),
         );
       }),

@@ -26,7 +26,7 @@ import { containsContinue, loopStatement } from '../loop-shape';
 import { removeDeadCode } from '../dead-code';
 import type { FileContext } from '../context';
 import { namedVariable, useFacts, type UseFacts } from '../uses';
-import { checkStmt, constDecl, jsType, paramDecl, primalExpression, writtenParams, zeroArrayExpr } from '../arrays';
+import { checkStmt, constDecl, copyOfParam, jsType, paramDecl, primalExpression, writtenParams, zerosLikeExpr } from '../arrays';
 import { isElementWrite } from '../../ir/facts';
 
 export interface ForwardConvention {
@@ -114,15 +114,13 @@ class ForwardEmitter {
         if (!this.activeVar(p) || this.act.activeParams.has(p)) continue;
         const t = fn.vars[p].type;
         prologue.push(
-          isArrayType(t)
-            ? b.const(this.names.tangent(p), zeroArrayExpr(t, b.member(b.id(this.names.variable(p)), 'length')), jsType(t, 'local'))
-            : b.let(this.names.tangent(p), b.num(0)),
+          isArrayType(t) ? b.const(this.names.tangent(p), zerosLikeExpr(t, b.id(this.names.variable(p)), this.ctx), jsType(t, 'local')) : b.let(this.names.tangent(p), b.num(0)),
         );
       }
     }
     // The caller's arrays are never modified: a parameter the function writes to is copied first.
     for (const p of writtenParams(fn)) {
-      prologue.push(b.assign(this.names.variable(p), b.call(b.member(b.id(this.names.variable(p)), 'slice'), [])));
+      prologue.push(b.assign(this.names.variable(p), copyOfParam(params[fn.params.indexOf(p)], fn.vars[p].type)));
       if (this.activeVar(p) && this.act.activeParams.has(p)) prologue.push(b.assign(this.names.tangent(p), b.call(b.member(b.id(this.names.tangent(p)), 'slice'), [])));
     }
     this.scanLabels(fn.body);
@@ -368,12 +366,7 @@ class ForwardEmitter {
     const callee = this.ctx.getIR(s.callee);
     const tname = this.names.tempTangent(s.id);
     if (isArrayType(callee.returnType)) {
-      this.push(
-        out,
-        s,
-        b.const(tname, b.as(b.index(b.path(this.ctx.use('retArrays')), b.num(0)), callee.returnType === 'readonly number[]' ? 'number[]' : callee.returnType)),
-        true,
-      );
+      this.push(out, s, b.const(tname, b.as(b.index(b.path(this.ctx.use('retArrays')), b.num(0)), jsType(callee.returnType, 'result'))), true);
     } else {
       this.push(out, s, b.const(tname, b.index(b.path(this.ctx.use('ret')), b.num(0))), true);
     }
@@ -401,7 +394,7 @@ class ForwardEmitter {
     const info = this.fn.vars[v];
     const value = this.value(s.value);
     // An active array created from inactive values still needs its own tangent array.
-    const tangentOf = (): JsExpr => (isArrayType(info.type) && !this.active(s.value) ? zeroArrayExpr(info.type, b.member(b.id(name), 'length')) : this.tangent(s.value));
+    const tangentOf = (): JsExpr => (isArrayType(info.type) && !this.active(s.value) ? zerosLikeExpr(info.type, b.id(name), this.ctx) : this.tangent(s.value));
     if (s.declare && this.declaredByOp.has(v)) return; // printed by the op that computes it
     if (s.declare) {
       const kind = info.constant ? 'const' : 'let';
@@ -434,7 +427,7 @@ class ForwardEmitter {
       return;
     }
     const isArray = isArrayType(this.fn.returnType);
-    const tangent = isArray && !this.active(s.value) ? zeroArrayExpr(this.fn.returnType as ArrayType, b.member(value, 'length')) : this.tangent(s.value);
+    const tangent = isArray && !this.active(s.value) ? zerosLikeExpr(this.fn.returnType as ArrayType, value, this.ctx) : this.tangent(s.value);
     // A value or tangent that is more than a name gets a const of its own first.
     const named = (e: JsExpr, base: string, deriv: boolean): JsExpr => {
       if (isAtom(e)) return e;

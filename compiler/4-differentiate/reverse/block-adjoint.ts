@@ -11,7 +11,7 @@
  * lazily: after `v = t`, the next accumulation into `v_bar` is an assignment,
  * and `v_bar = 0` is only written if nothing else was.
  */
-import { isArrayType, isTypedArray, type IRFunction, type Op, type Stmt, type TempId, type VarId, assertNever } from '../../ir/types';
+import { isArrayType, isWritableArray, mayBePlain, mayBeTyped, type ArrayType, type IRFunction, type Op, type Stmt, type TempId, type VarId, assertNever } from '../../ir/types';
 import { forEachStmt, usesOf } from '../../ir/walk';
 import { rule, partialsOf } from '../../rules/table';
 import { b, isAtom, type JsExpr, type JsStmt } from '../../5-print/js';
@@ -193,7 +193,8 @@ export class BlockAdjoint {
         const el = b.index(arr, env.value(s.index));
         // A typed array ignores a write past its end (or at -1, or 0.5): no element, no adjoint. So the stored
         // value's adjoint is `a_bar[i] ?? 0`; zeroing a_bar[i] there is ignored as the write was.
-        const stored = isTypedArray(env.fn.vars[s.var].type) ? b.bin('??', el, b.num(0)) : el;
+        // (a union type's array may be a typed array at run time)
+        const stored = mayBeTyped(env.fn.vars[s.var].type as ArrayType) ? b.bin('??', el, b.num(0)) : el;
         // a[i] = a[i] ± v: the element's adjoint passes through unchanged and v gets ±a_bar[i].
         const inc = this.increment(s);
         if (inc) {
@@ -371,7 +372,7 @@ export class BlockAdjoint {
         // A read that may be past the end of a plain array (tested for undefined, or not proved inside:
         // in-bounds.ts): the gradient has no element there (undefined + 0 would be NaN, and a sum over
         // the gradient would take it), so the adjoint starts from 0.
-        const pastEnd = !isTypedArray(env.fn.vars[s.var].type) && env.mayReadPastEnd(s);
+        const pastEnd = mayBePlain(env.fn.vars[s.var].type as ArrayType) && env.mayReadPastEnd(s);
         if (pastEnd) this.out.push(b.assign(el, b.add(b.bin('??', el, b.num(0)), adj)));
         else this.out.push(...b.accumulate(el, adj));
         return;
@@ -469,7 +470,8 @@ function withoutLeading(e: JsExpr, name: string): JsExpr | undefined {
 
 /** Whether a plain array variable may grow past the length it was made with (an element store or a push). */
 function mayGrow(fn: IRFunction, v: VarId): boolean {
-  if (fn.vars[v].type !== 'number[]') return false;
+  const t = fn.vars[v].type;
+  if (!isArrayType(t) || !isWritableArray(t) || !mayBePlain(t)) return false;
   let grows = false;
   forEachStmt(fn.body, (s) => {
     if ((s.kind === 'store' || s.kind === 'push') && s.var === v) grows = true;

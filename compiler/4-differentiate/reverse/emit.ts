@@ -17,13 +17,13 @@
  * declarations, the two sweeps (one file per construct: block.ts, branch.ts,
  * loop.ts, fused-loop.ts, dispatched by sweep.ts), and the result.
  */
-import { isArrayType, type IRFunction, type VarId } from '../../ir/types';
+import { isArrayType, isUnionArray, mayBePlain, type ArrayType, type IRFunction, type VarId } from '../../ir/types';
 import { forEachStmt } from '../../ir/walk';
 import type { ReverseAnalysis } from '../../3-analyze';
-import { b, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
+import { b, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
 import { FunctionNames } from '../names';
 import type { FileContext } from '../context';
-import { hoistedDecl, paramDecl, jsType, writtenParams, zeroArrayExpr } from '../arrays';
+import { copyOfParam, growingParams, hoistedDecl, paramDecl, jsType, writtenParams, zerosLikeExpr } from '../arrays';
 import { dropDeadAdjointStores, finalizeAdjointDeclarations } from './peephole';
 import { forLoops } from './loop-headers';
 import { tidyNames } from './renumber';
@@ -101,7 +101,7 @@ function emitFunction(sw: Sweep): JsFunction {
     }
     if (differentiated && sw.conv.kind === 'internal') continue;
     const n = b.member(b.id(sw.names.variable(v.id)), 'length');
-    const fresh = zeroArrayExpr(v.type, n);
+    const fresh = zerosLikeExpr(v.type, b.id(sw.names.variable(v.id)), sw.ctx);
     const k = active.indexOf(v.id);
     const init =
       differentiated && sw.conv.kind === 'public'
@@ -133,21 +133,23 @@ function emitFunction(sw: Sweep): JsFunction {
   // length it was passed with, and grows with it for the reverse sweep, whose element adjoints
   // then exist (an element past the end of the gradient would read undefined, and make it NaN).
   // A parameter outside `wrt` has its adjoint declared after the forward sweep, at its final length.
-  const grows = [...writtenParams(fn)].filter((p) => fn.vars[p].type === 'number[]' && sw.act.activeParams.has(p));
+  // (a union type's gradient has the kind of the argument: only a plain array grows, `Array.isArray(a_bar)`)
+  const grows = [...growingParams(fn)].filter((p) => sw.act.activeParams.has(p));
   const passedLength = new Map<VarId, string>();
   for (const p of grows) {
     const name = sw.names.fresh(`${sw.names.variable(p)}_length`);
     passedLength.set(p, name);
     prologue.push(b.const(name, b.member(b.id(sw.names.variable(p)), 'length')));
   }
-  for (const p of writtenParams(fn)) prologue.push(b.assign(sw.names.variable(p), b.call(b.member(b.id(sw.names.variable(p)), 'slice'), [])));
+  for (const p of writtenParams(fn)) prologue.push(b.assign(sw.names.variable(p), copyOfParam(params[fn.params.indexOf(p)], fn.vars[p].type)));
   const growAdjoints = grows.map((p) => {
     const adj = b.id(sw.names.adjoint(p));
-    return {
+    const grow: JsStmt = {
       k: 'while',
       test: b.bin('<', b.member(adj, 'length'), b.member(b.id(sw.names.variable(p)), 'length')),
       body: [b.expr(b.call(b.member(adj, 'push'), [b.num(0)]))],
-    } as JsStmt;
+    };
+    return ifPlain(fn.vars[p].type as ArrayType, adj, grow);
   });
 
   const emitted = finalizeAdjointDeclarations(
@@ -202,11 +204,12 @@ function epilogue(sw: Sweep, active: VarId[], passedLength: ReadonlyMap<VarId, s
     const trims: JsStmt[] = [];
     for (const p of active) {
       const t = fn.vars[p].type;
-      if (t !== 'number[]' && t !== 'readonly number[]') continue;
+      if (!isArrayType(t) || !mayBePlain(t)) continue;
       const g = b.id(sw.names.adjoint(p));
       const length = passedLength.get(p);
       const n = length !== undefined ? b.id(length) : b.member(b.id(sw.names.variable(p)), 'length');
-      trims.push(b.if(b.bin('!==', b.member(g, 'length'), n), [b.assign(b.member(g, 'length'), n)]));
+      const differs = b.bin('!==', b.member(g, 'length'), n);
+      trims.push(b.if(isUnionArray(t) ? b.bin('&&', isArrayTest(g), differs) : differs, [b.assign(b.member(g, 'length'), n)]));
     }
     const o = b.id(sw.outName);
     const value = b.id(sw.valueName);
@@ -234,6 +237,16 @@ function epilogue(sw: Sweep, active: VarId[], passedLength: ReadonlyMap<VarId, s
   if (scalars.length === 1) return [b.return(b.id(sw.names.adjoint(scalars[0])))];
   const ret = scalars.length > 0 ? sw.ctx.use('ret') : '';
   return scalars.map((p, k) => b.assign(b.index(b.path(ret), b.num(k)), b.id(sw.names.adjoint(p))));
+}
+
+/** `Array.isArray(a)`: a union type's array is plain at run time. */
+function isArrayTest(a: JsExpr): JsExpr {
+  return b.call(b.path('Array.isArray'), [a]);
+}
+
+/** `s`, guarded by `Array.isArray(a)` when `t` is a union type (it grows a plain array). */
+function ifPlain(t: ArrayType, a: JsExpr, s: JsStmt): JsStmt {
+  return isUnionArray(t) ? b.if(isArrayTest(a), [s]) : s;
 }
 
 // ---------------------------------------------------------------------------

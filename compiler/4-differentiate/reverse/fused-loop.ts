@@ -13,12 +13,12 @@
  * (`return s / n`), that factor is the accumulator's adjoint from the start and
  * the sums are final.
  */
-import { isArrayType, type Op, type Stmt, type TempId, type VarId } from '../../ir/types';
+import { isArrayType, mayBePlain, type Op, type Stmt, type TempId, type VarId } from '../../ir/types';
 import type { FusedLoop } from '../../3-analyze/tbr';
 import { guarded } from '../../3-analyze/finiteness';
 import { forEachStmt } from '../../ir/walk';
 import { b, type JsExpr, type JsStmt } from '../../5-print/js';
-import { jsType, zeroArrayExpr } from '../arrays';
+import { growingParams, jsType, zeroArrayExpr, zerosLikeExpr } from '../arrays';
 import { finalizeAdjointDeclarations } from './peephole';
 import { partialReads, partialsOf, rule } from '../../rules/table';
 import { restoredIn, type Construct, type Sweep } from './sweep';
@@ -69,7 +69,8 @@ function fwdFused(sw: Sweep, n: FusedLoop, out: JsStmt[]): void {
     const info = sw.fn.vars[v];
     // Gradient arrays of differentiated parameters exist before the forward sweep (public: allocated
     // first; pullback: passed in). A parameter outside `wrt` has a local adjoint declared later.
-    const param = sw.fn.params.includes(v) && sw.act.activeParams.has(v) && isArrayType(info.type);
+    // (not one that may grow: its gradient grows only after the forward sweep, and would miss the elements past its end)
+    const param = sw.fn.params.includes(v) && sw.act.activeParams.has(v) && isArrayType(info.type) && !growingParams(sw.fn).has(v);
     const direct = known !== undefined && param;
     // In place, the reverse sweep scales the whole gradient array by the accumulator's adjoint:
     // only right when nothing else has added into it yet (an earlier fused loop, or anything after).
@@ -77,8 +78,8 @@ function fwdFused(sw: Sweep, n: FusedLoop, out: JsStmt[]): void {
     if (direct || inPlace) state(sw).accumulatedForward.add(v);
     const sum = direct || inPlace ? sw.names.adjoint(v) : sw.names.fresh(`${sw.names.adjoint(v)}_sum`);
     // Sums are kept in double precision whatever the array kind; one passed to a pullback has the
-    // kind the pullback takes (a plain array holds doubles too).
-    const plain = info.type === 'number[]' || info.type === 'readonly number[]';
+    // kind the pullback takes (a plain array holds doubles too; a union type's takes one of its kinds).
+    const plain = isArrayType(info.type) && mayBePlain(info.type);
     const sumKind = plain && passedToCall(l, v) ? 'number[]' : 'Float64Array';
     if (!inPlace && !direct) out.push(isArrayType(info.type) ? b.const(sum, zeroArrayExpr(sumKind, b.member(b.id(sw.names.variable(v)), 'length'))) : b.let(sum, b.num(0)));
     sums.push({ v, sum, inPlace, direct });
@@ -106,7 +107,7 @@ function fwdFused(sw: Sweep, n: FusedLoop, out: JsStmt[]): void {
     const info = sw.fn.vars[v];
     if (!sw.act.activeVar[v]) continue;
     const name = sw.names.adjoint(v);
-    if (isArrayType(info.type)) locals.push(b.let(name, zeroArrayExpr(info.type, b.member(b.id(sw.names.variable(v)), 'length')), jsType(info.type, 'adjoint')));
+    if (isArrayType(info.type)) locals.push(b.let(name, zerosLikeExpr(info.type, b.id(sw.names.variable(v)), sw.ctx), jsType(info.type, 'adjoint')));
     else locals.push(b.let(name, b.num(0)));
   }
   const adjoint = finalizeAdjointDeclarations(

@@ -73,6 +73,8 @@ interface Frame {
 /** One function's printer: fresh names are numbered per function (or drawn from `collidingLocals`). */
 class FunctionText {
   private n = 0;
+  /** `let` declarations printed so far (see `decl`). */
+  private lets = 0;
   readonly lines: string[] = [];
   /** Helpers this function calls. */
   readonly called = new Set<string>();
@@ -272,7 +274,12 @@ class FunctionText {
         const name = shadowed ?? this.fresh('v');
         this.holds(name, s, st.e);
         if (shadowed) this.frames[this.frames.length - 1].declared.add(shadowed);
-        out(`${st.konst ? 'const' : 'let'} ${name} = ${init};`);
+        // Every third `let` is a `var`, and the next an untyped `let v;` assigned on the next line (as ported
+        // JavaScript writes them), chosen by count so that the programs a seed makes keep their shape.
+        const style = st.konst || shadowed ? 0 : this.lets++ % 3;
+        if (style === 1) out(`var ${name} = ${init};`);
+        else if (style === 2) (out(`let ${name};`), out(`${name} = ${init};`));
+        else out(`${st.konst ? 'const' : 'let'} ${name} = ${init};`);
         s.vars.push(name);
         const at = s.lets.indexOf(name);
         if (at >= 0) s.lets.splice(at, 1);

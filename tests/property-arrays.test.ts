@@ -1,7 +1,9 @@
 /**
  * Property-based tests of programs that read and write arrays: random marked
- * functions with `Float64Array`, `number[]` and `readonly number[]` parameters
- * (and numbers), local arrays made every supported way, element writes and
+ * functions with `Float64Array`, `number[]` and `readonly number[]` parameters,
+ * union-typed ones (`number[] | Float64Array`, `ArrayLike<number>`: passed a
+ * plain array and a Float64Array at alternate points, the gradient of the
+ * argument's kind), and numbers, local arrays made every supported way, element writes and
  * compound writes that overwrite elements inside loops, `fill`, copies and
  * views, `reduce`/`map`/`forEach` callbacks, number and array results, `wrt`
  * subsets, read-only data parameters (`M: number[][]`, `pts: { x: number; w:
@@ -102,6 +104,7 @@ describe('random programs that read and write arrays', () => {
         float32Locals: 0.06,
         pastWrites: 0.07,
         helperNames: 0.01,
+        unionParams: 0.2,
       };
       const rare = Object.entries(least).filter(([k, share]) => stats.features[k as Feature] < share! * stats.programs);
       if (stats.programs >= 100 && rare.length > 0) throw new Error(`too few programs with ${rare.map(([k]) => k).join(', ')} (seed ${SEED}): ${JSON.stringify(stats)}`);

@@ -30,7 +30,7 @@ export type ParamType = 'number' | ArrayKind | 'data';
 
 /** The shape of a data argument, for the checks to make one. */
 export type DataShape = { readonly k: 'matrix'; readonly rows: number; readonly cols: number } | { readonly k: 'points'; readonly length: number } | { readonly k: 'opts' };
-export type ResultType = 'number' | 'number[]' | 'Float64Array';
+export type ResultType = 'number' | 'number[]' | 'Float64Array' | 'number[] | Float64Array';
 
 export interface ArrayProgramText {
   /** In-memory sources: `/src/main.ts`. */
@@ -115,7 +115,18 @@ interface Callee {
 }
 
 /** Whether an array of kind `arg` may be passed to a parameter of kind `param` under strict. */
-const accepts = (param: ArrayKind, arg: ArrayKind) => param === arg || (param === 'readonly number[]' && arg === 'number[]');
+const accepts = (param: ArrayKind, arg: ArrayKind) =>
+  param === arg ||
+  param === 'ArrayLike<number>' ||
+  (param === 'readonly number[]' && arg === 'number[]') ||
+  (param === 'number[] | Float64Array' && (arg === 'number[]' || arg === 'Float64Array'));
+
+/** `ArrayLike<number>` has no methods and is not iterable: only indexed reads and `.length`. */
+const isArrayLike = (a: ArrVar) => a.kind === 'ArrayLike<number>';
+/** Arrays TypeScript lets call `reduce` (not on a union: its overloads do not combine). */
+const reducible = (s: Scope) => s.arrays.filter((a) => a.kind === 'Float64Array' || a.kind === 'number[]' || a.kind === 'readonly number[]');
+/** The type of a copy (`slice`, `map`) of an array of kind `k`, as a result or local. */
+const copyKind = (k: ArrayKind): 'number[]' | 'Float64Array' | 'number[] | Float64Array' => (k === 'Float64Array' || k === 'number[] | Float64Array' ? k : 'number[]');
 
 interface Code {
   readonly t: string;
@@ -302,7 +313,9 @@ class FunctionPrinter {
         return { t, atom: /^Math\.[a-z0-9]+\(.*\)$/.test(form) };
       }
       case 'reduce': {
-        const a = pick(s.arrays, e.a);
+        const arrays = reducible(s);
+        if (arrays.length === 0) return this.expr(e.init, s);
+        const a = pick(arrays, e.a);
         const init = this.expr(e.init, s).t;
         const acc = this.fresh('acc');
         const v = this.fresh('v');
@@ -346,7 +359,9 @@ class FunctionPrinter {
         return { t: `${f.name}(${pick(args, e.f + (e.e.k === 'lit' ? 0 : 1)).name})`, atom: true };
       }
       case 'fnReduce': {
-        const a = pick(s.arrays, e.a);
+        const arrays = reducible(s);
+        if (arrays.length === 0) return this.expr(e.init, s);
+        const a = pick(arrays, e.a);
         const init = this.expr(e.init, s).t;
         const reducers = s.fns.filter((f) => f.kind === 'reducer').map((f) => f.name);
         const mappers = this.mappers(s);
@@ -434,6 +449,7 @@ class FunctionPrinter {
         const v = this.fresh('e');
         const inner = copy(s);
         inner.nums.push(v);
+        if (isArrayLike(a)) return this.indexLoop(a, v, st.body, inner, depth);
         return this.loop(`for (const ${v} of ${a.name})`, st.body, inner, depth);
       }
       case 'forEach': {
@@ -443,6 +459,7 @@ class FunctionPrinter {
         const inner = copy(s);
         inner.nums.push(v);
         inner.loops.push({ name: k, lo: 0, hi: a.len, cols: false });
+        if (isArrayLike(a)) return this.indexLoop(a, v, st.body, inner, depth, k);
         const start = this.lines.length;
         this.emit(depth, '');
         this.block(st.body, inner, depth + 1);
@@ -534,7 +551,8 @@ class FunctionPrinter {
         const fns = s.fns.filter((f) => f.kind === 'bump' || f.updates || (st.each && f.kind === 'num' && !f.array));
         if (fns.length === 0) return;
         const f = pick(fns, st.f);
-        if (st.each && s.arrays.length > 0 && !f.array) this.emit(depth, `${pick(s.arrays, st.a).name}.forEach(${f.name});`);
+        const eachable = s.arrays.filter((a) => !isArrayLike(a));
+        if (st.each && eachable.length > 0 && !f.array) this.emit(depth, `${pick(eachable, st.a).name}.forEach(${f.name});`);
         else if (f.kind === 'bump' || f.updates) this.emit(depth, `${f.name}(${this.expr(st.e, s).t});`);
         return;
       }
@@ -667,7 +685,8 @@ class FunctionPrinter {
     if (plain) {
       // Not in scope afterwards: its length is no longer the one index forms know.
       name = this.fresh('copy');
-      this.emit(depth, `const ${name}: number[] = [...${pick(s.arrays, st.a).name}];`);
+      const src = pick(s.arrays, st.a);
+      this.emit(depth, `const ${name}: number[] = ${isArrayLike(src) ? `Array.from(${src.name})` : `[...${src.name}]`};`);
     } else {
       name = pick(typed, st.a).name;
     }
@@ -741,7 +760,7 @@ class FunctionPrinter {
         const sources = [...s.arrays, ...this.rows(s)].filter((a) => a.len > 0);
         if (sources.length === 0) return;
         const src = pick(sources, fn.t);
-        const kind: ArrayKind = src.kind === 'Float64Array' ? 'Float64Array' : 'readonly number[]';
+        const kind: ArrayKind = src.kind === 'Float64Array' || src.kind === 'number[] | Float64Array' || src.kind === 'ArrayLike<number>' ? src.kind : 'readonly number[]';
         const z = this.fresh('z');
         // Its parameter first: reads shrink towards it.
         const body: Scope = { ...copy(s), arrays: [{ name: z, kind, len: src.len, readOnly: true, param: true }, ...s.arrays.map((a) => ({ ...a, readOnly: true }))] };
@@ -762,6 +781,14 @@ class FunctionPrinter {
     }
   }
 
+  /** `for (let k = 0; k < a.length; k++) { const v = a[k]; body }`: a `for … of` or `forEach` over an ArrayLike. */
+  private indexLoop(a: ArrVar, v: string, body: readonly Stmt[], inner: Scope, depth: number, k = this.fresh('k')): void {
+    this.emit(depth, `for (let ${k} = 0; ${k} < ${a.name}.length; ${k}++) {`);
+    this.emit(depth + 1, `const ${v} = ${a.name}[${k}];`);
+    this.block(body, inner, depth + 1);
+    this.emit(depth, '}');
+  }
+
   private loop(head: string, body: readonly Stmt[], inner: Scope, depth: number): void {
     this.emit(depth, `${head} {`);
     this.block(body, inner, depth + 1);
@@ -771,7 +798,7 @@ class FunctionPrinter {
   private localArray(st: Extract<Stmt, { k: 'array' }>, s: Scope, depth: number): void {
     const src = pick(s.arrays, st.src);
     const name = this.fresh('u');
-    const sameKind: ArrayKind = src.kind === 'Float64Array' ? 'Float64Array' : 'number[]';
+    const sameKind: ArrayKind = copyKind(src.kind);
     const annotate = (kind: ArrayKind) => (st.typed ? `: ${kind}` : '');
     const declare = (kind: ArrayKind, len: number, init: string, readOnly = false) => {
       this.emit(depth, `const ${name}${annotate(kind)} = ${init};`);
@@ -786,6 +813,8 @@ class FunctionPrinter {
       inner.loops.push({ name: k, lo: 0, hi: src.len, cols: false });
       push(v, k, inner);
     };
+    // An ArrayLike has no methods: a copy of it is made by the Float64Array constructor.
+    if (isArrayLike(src) && !['zeros', 'fill', 'literal', 'f64literal', 'copy', 'push'].includes(st.form)) return declare('Float64Array', src.len, `new Float64Array(${src.name})`);
     switch (st.form) {
       case 'zeros':
         return declare('Float64Array', src.len, `new Float64Array(${src.name}.length)`);
@@ -857,10 +886,10 @@ class FunctionPrinter {
         if (locals.length === 0) return literal(r.elems);
         const a = pick(locals, r.a);
         this.emit(1, `return ${a.name};`);
-        return a.kind === 'Float64Array' ? 'Float64Array' : 'number[]';
+        return copyKind(a.kind);
       }
       case 'map': {
-        const candidates = s.arrays.filter((a) => a.len > 0);
+        const candidates = s.arrays.filter((a) => a.len > 0 && !isArrayLike(a));
         if (candidates.length === 0) return literal([r.e]);
         const a = pick(candidates, r.a);
         const v = this.fresh('v');
@@ -871,7 +900,7 @@ class FunctionPrinter {
         const body = this.expr(r.e, inner).t;
         const ps = new RegExp(`\\b${k}\\b`).test(body) ? `${v}, ${k}` : v;
         this.emit(1, `return ${a.name}.map((${ps}) => ${body});`);
-        return a.kind === 'Float64Array' ? 'Float64Array' : 'number[]';
+        return copyKind(a.kind);
       }
     }
   }
@@ -907,7 +936,7 @@ function printHelper(h: Helper, name: string, param: ArrayKind, len: number, d: 
       elems(h.ret.f64, h.ret.elems);
       break;
     case 'map': {
-      if (len === 0) {
+      if (len === 0 || param === 'ArrayLike<number>') {
         elems(true, [h.ret.e]);
         break;
       }
@@ -916,7 +945,7 @@ function printHelper(h: Helper, name: string, param: ArrayKind, len: number, d: 
       inner.loops.push({ name: 'k', lo: 0, hi: len, cols: false });
       const body = printer.expr(h.ret.e, inner).t;
       printer.lines.push(`  return z.map((${/\bk\b/.test(body) ? 'v, k' : 'v'}) => ${body});`);
-      result = param === 'Float64Array' ? 'Float64Array' : 'number[]';
+      result = copyKind(param);
       resultLen = len;
       break;
     }
@@ -929,7 +958,7 @@ function printHelper(h: Helper, name: string, param: ArrayKind, len: number, d: 
       }
       const a = pick(locals, h.ret.a);
       printer.lines.push(`  return ${a.name};`);
-      result = a.kind === 'Float64Array' ? 'Float64Array' : 'number[]';
+      result = copyKind(a.kind);
       resultLen = a.len;
       break;
     }
@@ -1000,7 +1029,7 @@ export function printArrayProgram(p: ArrayProgram): ArrayProgramText {
     // Parameters in signature order: index choices shrink towards the first.
     arrays: unordered
       .filter((q) => q.type !== 'number' && q.type !== 'data')
-      .map((q) => ({ name: q.name, kind: q.type as ArrayKind, len: q.length, readOnly: q.type === 'readonly number[]', param: true })),
+      .map((q) => ({ name: q.name, kind: q.type as ArrayKind, len: q.length, readOnly: q.type === 'readonly number[]' || q.type === 'ArrayLike<number>', param: true })),
     loops: [],
     data: [...dataVars],
     fns: [],

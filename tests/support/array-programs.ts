@@ -3,7 +3,8 @@
  * array counterpart of programs.ts; printed by array-program-text.ts).
  *
  * A program is a marked `f` with array parameters (`Float64Array`, `number[]`,
- * `readonly number[]`) of lengths fixed per program (n, n·D or K elements) and
+ * `readonly number[]`, and unions whose kind is the argument's: `number[] |
+ * Float64Array`, `ArrayLike<number>`, read only, without methods) of lengths fixed per program (n, n·D or K elements) and
  * scalar parameters, whose body declares scalars and local arrays, writes
  * elements (`=`, `+=`, `-=`, `*=`), fills, loops over arrays (index loops in
  * four forms, `for … of`, `forEach`, fixed inner loops and repeated passes),
@@ -65,7 +66,11 @@
 import fc from 'fast-check';
 import { guardForms, guardStyles, type GuardForm, type GuardStyle } from './guards';
 
-export type ArrayKind = 'Float64Array' | 'number[]' | 'readonly number[]';
+/**
+ * An array's type. The unions (`number[] | Float64Array`, writable, and `ArrayLike<number>`, read
+ * only) are parameter types whose kind is the argument's: the checks pass either kind.
+ */
+export type ArrayKind = 'Float64Array' | 'number[]' | 'readonly number[]' | 'number[] | Float64Array' | 'ArrayLike<number>';
 
 /** An array parameter's length: n, n·D (a row-major n × D matrix) or K elements. */
 export type Shape = 'n' | 'nd' | 'k';
@@ -542,11 +547,17 @@ const helpersArb: fc.Arbitrary<readonly Helper[]> = fc.oneof(
   { weight: 1, arbitrary: fc.array(helperArb, { minLength: 1, maxLength: 2 }) },
 );
 
+/** A parameter's type: a quarter of them a union, whose kind is only known at run time. */
+const arrayKindArb: fc.Arbitrary<ArrayKind> = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom<ArrayKind>('Float64Array', 'number[]', 'readonly number[]') },
+  { weight: 1, arbitrary: fc.constantFrom<ArrayKind>('number[] | Float64Array', 'ArrayLike<number>') },
+);
+
 export const arrayProgramArb: fc.Arbitrary<ArrayProgram> = fc.record({
   n: fc.integer({ min: 1, max: 5 }),
   d: fc.integer({ min: 1, max: 3 }),
   kLength: fc.integer({ min: 1, max: 4 }),
-  arrays: fc.array(fc.record({ kind: fc.constantFrom<ArrayKind>('Float64Array', 'number[]', 'readonly number[]'), shape: fc.constantFrom<Shape>('n', 'n', 'nd', 'k') }), {
+  arrays: fc.array(fc.record({ kind: arrayKindArb, shape: fc.constantFrom<Shape>('n', 'n', 'nd', 'k') }), {
     minLength: 1,
     maxLength: 3,
   }),

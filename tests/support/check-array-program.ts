@@ -99,10 +99,20 @@ const featureTests = {
   float32Locals: (src: string) => /new Float32Array\(/.test(src),
   /** A write past the end of an array (`X[X.length] = e`, `X[-1] = e`). */
   pastWrites: (src: string) => /\[(n\d+|-1)\] = /.test(src),
+  /** A parameter typed with a union (`number[] | Float64Array`, `ArrayLike<number>`), passed either kind. */
+  unionParams: (src: string) => /export function f\([^)]*: (number\[\] \| Float64Array|ArrayLike<number>)[,)]/.test(src),
   /** Helpers named like generated locals (`value`, `tape`, …). */
   helperNames: (src: string) => /^function (value|tape|out|cotangent|trips|x_bar|saved|sel|result|ret)\(/m.test(src),
 };
 export type Feature = keyof typeof featureTests;
+
+const isUnion = (t: string) => t === 'number[] | Float64Array' || t === 'ArrayLike<number>';
+
+/** The kind of a result or gradient of type `t` for value `v`: the type's, or for a union the kind `v` has. */
+function kindFor(t: ArrayProgramText['result'] | 'readonly number[]' | 'ArrayLike<number>', v: unknown): string {
+  if (!isUnion(t)) return kindOfType(t as Exclude<typeof t, 'number[] | Float64Array' | 'ArrayLike<number>'>);
+  return v instanceof Float64Array ? 'Float64Array' : 'Array';
+}
 
 export const newArrayStats = (): ArrayStats => ({
   ...newPointStats(),
@@ -197,7 +207,10 @@ export function checkArrayText(text: ArrayProgramText, seed: number, stats: Arra
           if (t === 'data' || data) return dataArgument(data, uniform, rand);
           if (t === 'number') return uniform(-2, 2);
           const xs = Array.from({ length: text.lengths[i] }, () => uniform(-2, 2));
-          return t === 'Float64Array' ? Float64Array.from(xs) : xs;
+          // A union parameter takes a plain array and a Float64Array at alternate points (never a
+          // Float32Array: finite differences of float32 inputs could not judge a derivative).
+          const typed = t === 'Float64Array' || (isUnion(t) && (attempt + i) % 2 === 1);
+          return typed ? Float64Array.from(xs) : xs;
         });
     const verdict = checkPoint(text, compiled, args, rand, stats, attempt === 0, !jacobianChecked);
     if (verdict === 'checked') {
@@ -299,7 +312,7 @@ function checkPoint(
 
   const jvp = jvpFn(...args, ...tangents);
   const vjp = vjpFn(...args, cotangent);
-  const resultKind = kindOfType(text.result);
+  const resultKind = kindFor(text.result, value);
   for (const [mode, r] of [
     ['f_jvp', jvp],
     ['f_vjp', vjp],
@@ -311,7 +324,7 @@ function checkPoint(
   for (const [mode, r] of [['f_vjp', vjp]] as const) {
     if (!Array.isArray(r.grads) || r.grads.length !== wrt.length) throw fail(`${mode}'s grads is ${fmt(r.grads)}, expected ${wrt.length} entries`);
     wrt.forEach((p, k) => {
-      const expected = kindOfType(text.paramTypes[p]);
+      const expected = kindFor(text.paramTypes[p] as ArrayProgramText['result'], args[p]);
       const g = r.grads[k];
       if (kindOf(g) !== expected || (typeof g !== 'number' && g.length !== text.lengths[p])) {
         throw fail(

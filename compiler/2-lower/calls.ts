@@ -174,7 +174,7 @@ function lowerFunctionBody(cx: LowerContext, cb: ts.ArrowFunction | ts.FunctionE
     stack.pop();
     cx.fn.endLoop();
   }
-  if (valueVar !== undefined && !endsFlow(inner)) return fail(errors.callback(pos(cx, cb), 'the callback can reach its end without returning a value'));
+  if (valueVar !== undefined && !endsFlow(inner) && !cx.recovery.flowUnknown) return fail(errors.callback(pos(cx, cb), 'the callback can reach its end without returning a value'));
   let cond = -1;
   const test = cx.fn.region(() => {
     cond = cx.fn.constant(false);

@@ -9,10 +9,12 @@
  * (left to right, assignments in place).
  *
  * Guarantees: unreachable statements after `return`/`break`/`continue` are
- * dropped; `switch` becomes an `if` chain (switch-statement.ts).
+ * dropped; `switch` becomes an `if` chain (switch-statement.ts); a statement that
+ * fails is recorded in `cx.recovery` and lowering goes on after it (`attempt`).
  */
 import { ts } from 'ts-morph';
-import { errors } from '../diagnostics/catalog';
+import { CompileError, errors, type Diagnostic } from '../diagnostics/catalog';
+import { forEachNode } from '../1-frontend/walk';
 import { isArrayType, type TempId } from '../ir/types';
 import { atStatement, fail, pos, type LowerContext, type Lowering } from './context';
 import { comparison, compound, lazyAssignment, arithmeticOf } from './operators';
@@ -31,9 +33,62 @@ function lowerStatements(cx: LowerContext, list: readonly ts.Statement[]): void 
   // Function declarations are hoisted: callable anywhere in their block.
   for (const s of list) if (ts.isFunctionDeclaration(s) && s.name && s.body) cx.localFunctions.set(s, { name: s.name.text, fn: s, depth: cx.fn.depth });
   for (const s of list) {
-    lowerStatement(cx, s);
+    attempt(cx, s, () => lowerStatement(cx, s));
     if (endsFlow(cx.fn.current)) return; // the rest is unreachable
   }
+}
+
+/**
+ * Lowers one statement; when it fails, records its error, drops what it emitted and lets lowering
+ * go on with the next statement, so that one run reports every problem of a function. The names
+ * it declares are poisoned: an error later found at a use of one is a consequence of this one,
+ * not reported (`const o = {…}; … o.x … o.y` is one error, at the object).
+ */
+function attempt(cx: LowerContext, node: ts.Node, lower: () => void): void {
+  const mark = cx.fn.mark();
+  try {
+    lower();
+  } catch (e) {
+    if (!(e instanceof CompileError)) throw e;
+    cx.fn.rewind(mark);
+    const recovery = cx.recovery;
+    recovery.diagnostics.push(...e.diagnostics.filter((d) => !atPoisonedName(cx, node, d)));
+    forEachNode(node, (n) => {
+      if (isDeclaredName(n)) {
+        const sym = cx.checker.getSymbolAtLocation(n);
+        if (sym) recovery.poisoned.add(sym);
+      }
+      if (ts.isReturnStatement(n) && ownReturn(n, node)) recovery.flowUnknown = true;
+    });
+    // An expression body is its function's return.
+    if (!ts.isStatement(node)) recovery.flowUnknown = true;
+  }
+}
+
+/** Whether diagnostic `d` points at a use, inside `node`, of a name whose declaration failed. */
+function atPoisonedName(cx: LowerContext, node: ts.Node, d: Diagnostic): boolean {
+  if (cx.recovery.poisoned.size === 0 || d.file !== cx.sf.fileName || d.line === undefined) return false;
+  const at = cx.sf.getPositionOfLineAndCharacter(d.line - 1, (d.col ?? 1) - 1);
+  return forEachNode(node, (n) => {
+    if (n.getEnd() < at || n.getStart(cx.sf) > at) return 'skip';
+    if (ts.isIdentifier(n) && n.getStart(cx.sf) === at) {
+      const sym = cx.checker.getSymbolAtLocation(n);
+      if (sym && cx.recovery.poisoned.has(sym)) return 'stop';
+    }
+  });
+}
+
+/** Whether a `return` inside `node` returns from the function `node` is in (not from one nested in it). */
+function ownReturn(r: ts.ReturnStatement, node: ts.Node): boolean {
+  for (let n: ts.Node = r; n !== node; n = n.parent) if (ts.isFunctionLike(n)) return false;
+  return true;
+}
+
+/** The name a declaration of the statement binds (`a`, `b` of `const [a, b] = …`, a class's or function's name). */
+function isDeclaredName(n: ts.Node): boolean {
+  const p = n.parent;
+  if (!ts.isIdentifier(n) || !p) return false;
+  return ((ts.isVariableDeclaration(p) || ts.isBindingElement(p)) && p.name === n) || ((ts.isClassDeclaration(p) || ts.isFunctionDeclaration(p)) && p.name === n);
 }
 
 function lowerBlockOrStatement(cx: LowerContext, node: ts.Statement): void {
@@ -203,7 +258,7 @@ function lowerCall(cx: LowerContext, e: ts.CallExpression): TempId {
 }
 
 /** The context of one function's lowering, with the recursion the construct files lower through. */
-export function createContext(base: Omit<LowerContext, keyof Lowering>): LowerContext {
+export function createContext(base: Omit<LowerContext, keyof Lowering | 'recovery'>): LowerContext {
   const cx: LowerContext = {
     ...base,
     expr: (e) => lowerExpr(cx, e),
@@ -216,6 +271,8 @@ export function createContext(base: Omit<LowerContext, keyof Lowering>): LowerCo
     assignElement: (target, compute) => lowerElementAssignment(cx, target, compute),
     arrayInit: (e, type) => lowerArrayInit(cx, e, type),
     destructureData: (pattern, obj, isConst) => lowerDataDestructuring(cx, pattern, obj, isConst),
+    attempt: (node, lower) => attempt(cx, node, lower),
+    recovery: { diagnostics: [], poisoned: new Set(), flowUnknown: false },
   };
   return cx;
 }

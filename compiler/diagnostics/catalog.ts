@@ -25,11 +25,41 @@ export interface Diagnostic {
   readonly frame?: string;
 }
 
-/** Thrown inside a phase to abort compiling the current function with a diagnostic. */
+/** Thrown inside a phase to abort compiling the current function (or statement, see 2-lower/dispatch.ts) with its diagnostics. */
 export class CompileError extends Error {
-  constructor(readonly diagnostic: Diagnostic) {
-    super(diagnostic.message);
+  readonly diagnostics: readonly Diagnostic[];
+
+  constructor(diagnostics: Diagnostic | readonly Diagnostic[]) {
+    const list = 'code' in diagnostics ? [diagnostics] : diagnostics;
+    super(list.map((d) => d.message).join('\n'));
+    this.diagnostics = list;
   }
+}
+
+/** Whether any of them is an error (warnings alone do not stop a build). */
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}
+
+/**
+ * Diagnostics in the order a user reads them: by file, line and column (those without a
+ * position first), each reported once: a second one with the same code at the same place (a
+ * callee reached twice, a local function inlined at two calls) says nothing new.
+ */
+export function inOrder(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const once = diagnostics.filter((d) => {
+    const key = `${d.severity} ${d.code} ${d.file ?? ''}:${d.line ?? 0}:${d.col ?? 0}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const where = (d: Diagnostic): [string, number, number] => [d.file ?? '', d.line ?? 0, d.col ?? 0];
+  return once.sort((a, b) => {
+    const [fa, la, ca] = where(a);
+    const [fb, lb, cb] = where(b);
+    return fa !== fb ? (fa < fb ? -1 : 1) : la !== lb ? la - lb : ca - cb;
+  });
 }
 
 function at(pos: Position | undefined, code: string, message: string): Diagnostic {

@@ -13,7 +13,7 @@ import { resolveCallee } from '../1-frontend/functions';
 import { forEachNode } from '../1-frontend/walk';
 import { atStatement, fail, pos, type LocalFunction, type LowerContext } from './context';
 import { irType } from './types';
-import { namedArray, isFreshArray, endsFlow, checkCaptures, constantDefault } from './helpers';
+import { namedArray, isFreshArray, endsFlow, checkCaptures, constantDefault, unknownName } from './helpers';
 
 /**
  * `f(a, b)` of a function of the project: arguments evaluated left to right (arrays named), left-out
@@ -24,6 +24,7 @@ export function lowerUserCall(cx: LowerContext, e: ts.CallExpression, callee: ts
   if ('problem' in resolved) {
     if (resolved.problem === 'noBody') return fail(errors.noBody(pos(cx, callee), resolved.name));
     if (resolved.problem === 'notModuleLevel') return fail(errors.closure(pos(cx, callee)));
+    if (ts.isIdentifier(callee) && cx.checker.getSymbolAtLocation(callee) === undefined) return fail(unknownName(cx, callee));
     return fail(errors.unresolvedCall(pos(cx, callee), `'${resolved.name}' is not a function of this project`));
   }
   const src = resolved.source;

@@ -10,7 +10,7 @@ import { isArrayType, type TempId } from '../ir/types';
 import { mathConstants, mathFunctions, rule } from '../rules/table';
 import { fail, pos, type LowerContext } from './context';
 import { arithmetic } from './operators';
-import { skipOuter, mathAlias } from './helpers';
+import { skipOuter, mathAlias, unknownName } from './helpers';
 
 export function lowerIdentifier(cx: LowerContext, id: ts.Identifier): TempId {
   const v = cx.fn.lookup(id.text);
@@ -31,7 +31,7 @@ export function lowerIdentifier(cx: LowerContext, id: ts.Identifier): TempId {
   if (decl && (ts.isFunctionDeclaration(decl) || ts.isVariableDeclaration(decl)) && isInside(decl, cx)) {
     return fail(errors.closure(pos(cx, id)));
   }
-  return fail(errors.moduleVariable(pos(cx, id), id.text));
+  return fail(sym === undefined ? unknownName(cx, id) : errors.moduleVariable(pos(cx, id), id.text));
 }
 
 /** A declaration inside the function being lowered that is not one of its locals: a nested function. */

@@ -18,7 +18,7 @@ import { forEachNode } from '../1-frontend/walk';
 import { isArrayType, type TempId } from '../ir/types';
 import { atStatement, fail, pos, type LowerContext, type Lowering } from './context';
 import { comparison, compound, lazyAssignment, arithmeticOf } from './operators';
-import { skipOuter, prim, typeOfNode, isOpaqueExpr, opaqueRoot, endsFlow, localFunctionOf, mathAlias } from './helpers';
+import { skipOuter, prim, typeOfNode, isOpaqueExpr, opaqueRoot, endsFlow, localFunctionOf, mathAlias, unknownName } from './helpers';
 import { lowerIdentifier, lowerPropertyAccess } from './constants';
 import { lowerPrefix, lowerIncrement, lowerArithmetic, lowerComparison, lowerMathCall, numberTest } from './arithmetic';
 import { lowerIf, lowerCondition, lowerAndOr, lowerNullish, lowerLazyAssignment, lowerConditional } from './branches';
@@ -52,7 +52,9 @@ function attempt(cx: LowerContext, node: ts.Node, lower: () => void): void {
     if (!(e instanceof CompileError)) throw e;
     cx.fn.rewind(mark);
     const recovery = cx.recovery;
-    recovery.diagnostics.push(...e.diagnostics.filter((d) => !atPoisonedName(cx, node, d)));
+    // A name TypeScript cannot find is the cause of whatever failed around it (its type is `any`).
+    const unknown = unresolvedNames(cx, node);
+    recovery.diagnostics.push(...(unknown.length > 0 ? unknown.map((id) => unknownName(cx, id)) : e.diagnostics.filter((d) => !isConsequence(cx, node, d))));
     forEachNode(node, (n) => {
       if (isDeclaredName(n)) {
         const sym = cx.checker.getSymbolAtLocation(n);
@@ -65,17 +67,47 @@ function attempt(cx: LowerContext, node: ts.Node, lower: () => void): void {
   }
 }
 
-/** Whether diagnostic `d` points at a use, inside `node`, of a name whose declaration failed. */
-function atPoisonedName(cx: LowerContext, node: ts.Node, d: Diagnostic): boolean {
-  if (cx.recovery.poisoned.size === 0 || d.file !== cx.sf.fileName || d.line === undefined) return false;
+/**
+ * Whether diagnostic `d` is a consequence of an earlier failure: it points at a use, inside `node`,
+ * of a name whose declaration failed, or at a name whose type is `any` in a statement that uses one
+ * (`const total = state.x + 1` of a failed `state`).
+ */
+function isConsequence(cx: LowerContext, node: ts.Node, d: Diagnostic): boolean {
+  const poisoned = cx.recovery.poisoned;
+  if (poisoned.size === 0 || d.file !== cx.sf.fileName || d.line === undefined) return false;
   const at = cx.sf.getPositionOfLineAndCharacter(d.line - 1, (d.col ?? 1) - 1);
-  return forEachNode(node, (n) => {
-    if (n.getEnd() < at || n.getStart(cx.sf) > at) return 'skip';
-    if (ts.isIdentifier(n) && n.getStart(cx.sf) === at) {
-      const sym = cx.checker.getSymbolAtLocation(n);
-      if (sym && cx.recovery.poisoned.has(sym)) return 'stop';
-    }
+  let target: ts.Identifier | undefined;
+  let usesPoisoned = false;
+  forEachNode(node, (n) => {
+    if (!ts.isIdentifier(n)) return;
+    const sym = cx.checker.getSymbolAtLocation(n);
+    if (sym && poisoned.has(sym) && !isDeclaredName(n)) usesPoisoned = true;
+    if (n.getStart(cx.sf) === at) target = n;
   });
+  if (!target || !usesPoisoned) return false;
+  const sym = cx.checker.getSymbolAtLocation(target);
+  return (sym !== undefined && poisoned.has(sym)) || (cx.checker.getTypeAtLocation(target).flags & ts.TypeFlags.Any) !== 0;
+}
+
+/** The names used in `node` (as values) that are declared nowhere. */
+function unresolvedNames(cx: LowerContext, node: ts.Node): ts.Identifier[] {
+  const found: ts.Identifier[] = [];
+  forEachNode(node, (n) => {
+    if (ts.isTypeNode(n)) return 'skip';
+    if (!ts.isIdentifier(n) || !isValueName(n) || cx.checker.getSymbolAtLocation(n) !== undefined) return;
+    if (ts.isShorthandPropertyAssignment(n.parent) && cx.checker.getShorthandAssignmentValueSymbol(n.parent) !== undefined) return;
+    found.push(n);
+  });
+  return found;
+}
+
+/** Whether an identifier names a value where it is (not a property, a label or a declaration's key). */
+function isValueName(n: ts.Identifier): boolean {
+  const p = n.parent;
+  if ((ts.isPropertyAccessExpression(p) || ts.isQualifiedName(p)) && n !== (ts.isPropertyAccessExpression(p) ? p.expression : p.left)) return false;
+  if ((ts.isPropertyAssignment(p) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p)) && p.name === n) return false;
+  if (ts.isBindingElement(p) && p.propertyName === n) return false;
+  return !(ts.isLabeledStatement(p) || ts.isBreakOrContinueStatement(p));
 }
 
 /** Whether a `return` inside `node` returns from the function `node` is in (not from one nested in it). */

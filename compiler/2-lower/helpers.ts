@@ -5,7 +5,8 @@
  * it lowers through the context (`cx.expr`).
  */
 import { ts } from 'ts-morph';
-import { errors } from '../diagnostics/catalog';
+import { errors, type Diagnostic } from '../diagnostics/catalog';
+import { closest } from '../diagnostics/spelling';
 import { isArrayType, isOpaqueType, type PrimName, type Stmt, type TempId, type Type, type VarId } from '../ir/types';
 import { rule } from '../rules/table';
 import { forEachNode } from '../1-frontend/walk';
@@ -168,11 +169,18 @@ export function assignable(cx: LowerContext, target: ts.Expression): number {
   if (!ts.isIdentifier(target) && isOpaqueExpr(cx, target)) return fail(errors.readOnlyData(pos(cx, target), `assignment to '${target.getText(cx.sf)}'`, opaqueRoot(target)));
   if (!ts.isIdentifier(target)) return fail(errors.unsupportedExpression(pos(cx, target), `assignment to '${target.getText(cx.sf)}'`));
   const v = cx.fn.lookup(target.text);
-  if (v === undefined) return fail(errors.moduleVariable(pos(cx, target), target.text));
+  if (v === undefined) return fail(cx.checker.getSymbolAtLocation(target) === undefined ? unknownName(cx, target) : errors.moduleVariable(pos(cx, target), target.text));
   const info = cx.fn.vars[v];
   if (info.constant && info.role !== 'param') return fail(errors.assignmentToConst(pos(cx, target), target.text));
   if (isArrayType(info.type)) return fail(errors.arrayAlias(pos(cx, target), `assigning a new array to '${target.text}'`));
   return v;
+}
+
+/** ADC120 for a name that is declared nowhere, with the name in scope it is most likely a typo of. */
+export function unknownName(cx: LowerContext, id: ts.Identifier): Diagnostic {
+  const most = id.text.length < 3 ? 0 : id.text.length < 6 ? 1 : 2;
+  const names = cx.checker.getSymbolsInScope(id, ts.SymbolFlags.Value).map((s) => s.name);
+  return errors.unknownName(pos(cx, id), id.text, most === 0 ? undefined : closest(id.text, names, most));
 }
 
 /**

@@ -36,6 +36,9 @@ export class CompileError extends Error {
   }
 }
 
+/** Codes of errors TypeScript reports too (a host that shows TypeScript's errors, as the plugin does, leaves them out). */
+export const reportedByTypeScript: ReadonlySet<string> = new Set(['ADC120']);
+
 /** Whether any of them is an error (warnings alone do not stop a build). */
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
@@ -117,6 +120,8 @@ export const errors = {
   unsupportedMath: (p: Position, name: string) => at(p, 'ADC111', `Math.${name} is not supported`),
   localType: (p: Position, name: string, type: string) =>
     at(p, 'ADC112', `variable '${name}' has type '${type}'; only numbers, booleans and numeric arrays are supported in differentiated code`),
+  unknownName: (p: Position, name: string, suggestion: string | undefined) =>
+    at(p, 'ADC120', `cannot find name '${name}': ${suggestion === undefined ? 'declare it, import it, or pass it in as a parameter' : `did you mean '${suggestion}'?`}`),
   moduleVariable: (p: Position, name: string) => at(p, 'ADC113', `'${name}' is a module-level variable that is not a numeric constant; pass it as a parameter`),
   readOnlyData: (p: Position, what: string, root: string, fix = 'copy what you need into a local number[] or Float64Array') =>
     at(p, 'ADC102', `unsupported expression: ${what}: '${root}' is data the function only reads (it is not a number or numeric array); ${fix}`),

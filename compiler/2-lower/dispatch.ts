@@ -18,7 +18,7 @@ import { forEachNode } from '../1-frontend/walk';
 import { isArrayType, type TempId } from '../ir/types';
 import { atStatement, fail, pos, type LowerContext, type Lowering } from './context';
 import { comparison, compound, lazyAssignment, arithmeticOf } from './operators';
-import { skipOuter, prim, typeOfNode, isOpaqueExpr, opaqueRoot, endsFlow, localFunctionOf, mathAlias, unknownName } from './helpers';
+import { skipOuter, prim, typeOfNode, isOpaqueExpr, dataMisuse, endsFlow, localFunctionOf, mathAlias, unknownName } from './helpers';
 import { lowerIdentifier, lowerPropertyAccess } from './constants';
 import { lowerPrefix, lowerIncrement, lowerArithmetic, lowerComparison, lowerMathCall, numberTest } from './arithmetic';
 import { lowerIf, lowerCondition, lowerAndOr, lowerNullish, lowerLazyAssignment, lowerConditional } from './branches';
@@ -261,10 +261,7 @@ function lowerCall(cx: LowerContext, e: ts.CallExpression): TempId {
   if (ts.isPropertyAccessExpression(callee)) {
     const obj = skipOuter(callee.expression);
     if (ts.isIdentifier(obj) && obj.text === 'Math' && cx.fn.lookup('Math') === undefined) return lowerMathCall(cx, e, callee.name.text);
-    if (isOpaqueExpr(cx, obj))
-      return fail(
-        errors.readOnlyData(pos(cx, callee), `calling '${callee.getText(cx.sf)}'`, opaqueRoot(obj), 'loop over it with an index, or pass it to a function that takes number[]'),
-      );
+    if (isOpaqueExpr(cx, obj)) return fail(dataMisuse(cx, callee, `calling '${callee.getText(cx.sf)}'`, obj, 'index'));
     if (isArrayMethodCall(cx, callee)) return lowerArrayCall(cx, e, callee);
     const objType = typeOfNode(cx, obj);
     if (objType !== undefined && isArrayType(objType)) return fail(errors.unsupportedExpression(pos(cx, callee.name), `the array method '${callee.name.text}'`));

@@ -123,6 +123,12 @@ export const errors = {
   unknownName: (p: Position, name: string, suggestion: string | undefined) =>
     at(p, 'ADC120', `cannot find name '${name}': ${suggestion === undefined ? 'declare it, import it, or pass it in as a parameter' : `did you mean '${suggestion}'?`}`),
   moduleVariable: (p: Position, name: string) => at(p, 'ADC113', `'${name}' is a module-level variable that is not a numeric constant; pass it as a parameter`),
+  dataParameter: (p: Position, name: string, kind: string, use: string, alternative: string) =>
+    at(
+      p,
+      'ADC103',
+      `parameter '${name}' is ${kind}: objects and number[][] are not differentiable yet, so it is read-only data here, and ${use} does more than read it; pass its parts as number[] parameters or flatten it into a Float64Array, or ${alternative}`,
+    ),
   readOnlyData: (p: Position, what: string, root: string, fix = 'copy what you need into a local number[] or Float64Array') =>
     at(p, 'ADC102', `unsupported expression: ${what}: '${root}' is data the function only reads (it is not a number or numeric array); ${fix}`),
   arrayAlias: (p: Position, what: string) => at(p, 'ADC114', `array aliasing is not supported: ${what}`),

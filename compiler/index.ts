@@ -28,6 +28,7 @@ import { positionOf } from './1-frontend/position';
 export { errors, formatDiagnostic, type Diagnostic };
 export { ConfigError, containsFile, findTsconfig, refreshProject, tsconfigDiagnostics } from './1-frontend/project';
 export { readSourceText } from './1-frontend/file-system';
+export { mentionsTag } from './1-frontend/tags';
 
 export interface CompileOptions {
   /** tsconfig.json to use; default: the nearest one above the first input. */
@@ -199,8 +200,12 @@ export function compileRequests(loaded: LoadedProject, requests: readonly Functi
   const program = new LoweredProgram(loaded.checker);
   const diagnostics: Diagnostic[] = [];
   const marked: MarkedIR[] = [];
+  const scanned = new Set<ts.SourceFile>();
   for (const r of requests) {
     const sf = sourceFileOf(loaded, r.file);
+    // A misspelled @differentiable in a file it compiles from is worth a warning (adc build would skip the function).
+    if (sf && !scanned.has(sf)) diagnostics.push(...findMarked(sf).diagnostics.filter((d) => d.severity === 'warning'));
+    if (sf) scanned.add(sf);
     const src = sf ? moduleFunctionsOf(sf).find((f) => f.name === r.name) : undefined;
     if (!src) {
       diagnostics.push(errors.unresolvedCall({ file: r.file, line: 1, col: 1 }, `'${r.name}' is not a module-level function of ${r.file}`));

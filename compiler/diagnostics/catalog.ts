@@ -65,12 +65,12 @@ export function inOrder(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   });
 }
 
-function at(pos: Position | undefined, code: string, message: string): Diagnostic {
-  if (!pos) return { code, message, severity: 'error' };
+function at(pos: Position | undefined, code: string, message: string, severity: Diagnostic['severity'] = 'error'): Diagnostic {
+  if (!pos) return { code, message, severity };
   return {
     code,
     message,
-    severity: 'error',
+    severity,
     file: pos.file,
     line: pos.line,
     col: pos.col,
@@ -117,6 +117,7 @@ export const errors = {
     at(p, 'ADC108', `'${name}' returns '${type}'; a differentiated function must return number, number[], readonly number[], Float64Array or Float32Array`),
   unresolvedCall: (p: Position, what: string) => at(p, 'ADC109', `cannot resolve the function called here: ${what}`),
   badTag: (p: Position, msg: string) => at(p, 'ADC110', `invalid @differentiable tag: ${msg}`),
+  misspelledTag: (p: Position, name: string) => at(p, 'ADC121', `unknown tag '@${name}': did you mean @differentiable?`, 'warning'),
   unsupportedMath: (p: Position, name: string) => at(p, 'ADC111', `Math.${name} is not supported`),
   localType: (p: Position, name: string, type: string) =>
     at(p, 'ADC112', `variable '${name}' has type '${type}'; only numbers, booleans and numeric arrays are supported in differentiated code`),

@@ -91,7 +91,7 @@ export function lowerComparison(cx: LowerContext, e: ts.BinaryExpression): TempI
 }
 
 export function lowerMathCall(cx: LowerContext, e: ts.CallExpression, name: string): TempId {
-  if (name === 'random') return fail(errors.nonDifferentiable(pos(cx, e), 'Math.random()'));
+  if (name === 'random') return fail(errors.nonDifferentiable(pos(cx, e), 'Math.random()', 'pass the noise in as a parameter'));
   const fn = mathFunctions.get(name);
   if (!fn) return fail(errors.unsupportedMath(pos(cx, e), name));
   const r = rule(fn);

@@ -245,7 +245,7 @@ export function lowerArrayCall(cx: LowerContext, call: ts.CallExpression, callee
       if (args.length < 1 || args.length > 2) return fail(errors.arity(pos(cx, call), 'set', 2, args.length));
       return lowerTypedSet(cx, v, args);
   }
-  return fail(errors.unsupportedExpression(pos(cx, call), `the array method '${method}'`));
+  return fail(errors.unsupportedExpression(pos(cx, call), `the array method '${method}': write it as a loop`));
 }
 
 /**

@@ -25,7 +25,9 @@ export function lowerUserCall(cx: LowerContext, e: ts.CallExpression, callee: ts
     if (resolved.problem === 'noBody') return fail(errors.noBody(pos(cx, callee), resolved.name));
     if (resolved.problem === 'notModuleLevel') return fail(errors.closure(pos(cx, callee)));
     if (ts.isIdentifier(callee) && cx.checker.getSymbolAtLocation(callee) === undefined) return fail(unknownName(cx, callee));
-    return fail(errors.unresolvedCall(pos(cx, callee), `'${resolved.name}' is not a function of this project`));
+    return fail(
+      errors.unresolvedCall(pos(cx, callee), `'${resolved.name}' is not a function of this project: call one declared in the project, or pass its result in as a parameter`),
+    );
   }
   const src = resolved.source;
   const params = src.node.parameters;

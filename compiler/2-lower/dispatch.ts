@@ -13,12 +13,11 @@
  * fails is recorded in `cx.recovery` and lowering goes on after it (`attempt`).
  */
 import { ts } from 'ts-morph';
-import { CompileError, errors, type Diagnostic } from '../diagnostics/catalog';
-import { forEachNode } from '../1-frontend/walk';
+import { errors } from '../diagnostics/catalog';
 import { isArrayType, type TempId } from '../ir/types';
 import { atStatement, fail, pos, type LowerContext, type Lowering } from './context';
 import { comparison, compound, lazyAssignment, arithmeticOf } from './operators';
-import { skipOuter, prim, typeOfNode, isOpaqueExpr, dataMisuse, endsFlow, localFunctionOf, mathAlias, unknownName } from './helpers';
+import { skipOuter, prim, typeOfNode, isOpaqueExpr, dataMisuse, endsFlow, localFunctionOf, mathAlias } from './helpers';
 import { lowerIdentifier, lowerPropertyAccess } from './constants';
 import { lowerPrefix, lowerIncrement, lowerArithmetic, lowerComparison, lowerMathCall, numberTest } from './arithmetic';
 import { lowerIf, lowerCondition, lowerAndOr, lowerNullish, lowerLazyAssignment, lowerConditional } from './branches';
@@ -28,6 +27,7 @@ import { lowerGet, lowerDataDestructuring } from './data';
 import { lowerUserCall, inlineLocalCall, lowerReturn, lowerLoopBody } from './calls';
 import { lowerLoad, lowerElementAssignment, isArrayMethodCall, lowerArrayCreation, lowerArrayFrom, lowerArrayCall, lowerArrayInit } from './arrays';
 import { lowerSwitch } from './switch-statement';
+import { attempt } from './recovery';
 
 function lowerStatements(cx: LowerContext, list: readonly ts.Statement[]): void {
   // Function declarations are hoisted: callable anywhere in their block.
@@ -36,91 +36,6 @@ function lowerStatements(cx: LowerContext, list: readonly ts.Statement[]): void 
     attempt(cx, s, () => lowerStatement(cx, s));
     if (endsFlow(cx.fn.current)) return; // the rest is unreachable
   }
-}
-
-/**
- * Lowers one statement; when it fails, records its error, drops what it emitted and lets lowering
- * go on with the next statement, so that one run reports every problem of a function. The names
- * it declares are poisoned: an error later found at a use of one is a consequence of this one,
- * not reported (`const o = {…}; … o.x … o.y` is one error, at the object).
- */
-function attempt(cx: LowerContext, node: ts.Node, lower: () => void): void {
-  const mark = cx.fn.mark();
-  try {
-    lower();
-  } catch (e) {
-    if (!(e instanceof CompileError)) throw e;
-    cx.fn.rewind(mark);
-    const recovery = cx.recovery;
-    // A name TypeScript cannot find is the cause of whatever failed around it (its type is `any`).
-    const unknown = unresolvedNames(cx, node);
-    recovery.diagnostics.push(...(unknown.length > 0 ? unknown.map((id) => unknownName(cx, id)) : e.diagnostics.filter((d) => !isConsequence(cx, node, d))));
-    forEachNode(node, (n) => {
-      if (isDeclaredName(n)) {
-        const sym = cx.checker.getSymbolAtLocation(n);
-        if (sym) recovery.poisoned.add(sym);
-      }
-      if (ts.isReturnStatement(n) && ownReturn(n, node)) recovery.flowUnknown = true;
-    });
-    // An expression body is its function's return.
-    if (!ts.isStatement(node)) recovery.flowUnknown = true;
-  }
-}
-
-/**
- * Whether diagnostic `d` is a consequence of an earlier failure: it points at a use, inside `node`,
- * of a name whose declaration failed, or at a name whose type is `any` in a statement that uses one
- * (`const total = state.x + 1` of a failed `state`).
- */
-function isConsequence(cx: LowerContext, node: ts.Node, d: Diagnostic): boolean {
-  const poisoned = cx.recovery.poisoned;
-  if (poisoned.size === 0 || d.file !== cx.sf.fileName || d.line === undefined) return false;
-  const at = cx.sf.getPositionOfLineAndCharacter(d.line - 1, (d.col ?? 1) - 1);
-  let target: ts.Identifier | undefined;
-  let usesPoisoned = false;
-  forEachNode(node, (n) => {
-    if (!ts.isIdentifier(n)) return;
-    const sym = cx.checker.getSymbolAtLocation(n);
-    if (sym && poisoned.has(sym) && !isDeclaredName(n)) usesPoisoned = true;
-    if (n.getStart(cx.sf) === at) target = n;
-  });
-  if (!target || !usesPoisoned) return false;
-  const sym = cx.checker.getSymbolAtLocation(target);
-  return (sym !== undefined && poisoned.has(sym)) || (cx.checker.getTypeAtLocation(target).flags & ts.TypeFlags.Any) !== 0;
-}
-
-/** The names used in `node` (as values) that are declared nowhere. */
-function unresolvedNames(cx: LowerContext, node: ts.Node): ts.Identifier[] {
-  const found: ts.Identifier[] = [];
-  forEachNode(node, (n) => {
-    if (ts.isTypeNode(n)) return 'skip';
-    if (!ts.isIdentifier(n) || !isValueName(n) || cx.checker.getSymbolAtLocation(n) !== undefined) return;
-    if (ts.isShorthandPropertyAssignment(n.parent) && cx.checker.getShorthandAssignmentValueSymbol(n.parent) !== undefined) return;
-    found.push(n);
-  });
-  return found;
-}
-
-/** Whether an identifier names a value where it is (not a property, a label or a declaration's key). */
-function isValueName(n: ts.Identifier): boolean {
-  const p = n.parent;
-  if ((ts.isPropertyAccessExpression(p) || ts.isQualifiedName(p)) && n !== (ts.isPropertyAccessExpression(p) ? p.expression : p.left)) return false;
-  if ((ts.isPropertyAssignment(p) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p)) && p.name === n) return false;
-  if (ts.isBindingElement(p) && p.propertyName === n) return false;
-  return !(ts.isLabeledStatement(p) || ts.isBreakOrContinueStatement(p));
-}
-
-/** Whether a `return` inside `node` returns from the function `node` is in (not from one nested in it). */
-function ownReturn(r: ts.ReturnStatement, node: ts.Node): boolean {
-  for (let n: ts.Node = r; n !== node; n = n.parent) if (ts.isFunctionLike(n)) return false;
-  return true;
-}
-
-/** The name a declaration of the statement binds (`a`, `b` of `const [a, b] = …`, a class's or function's name). */
-function isDeclaredName(n: ts.Node): boolean {
-  const p = n.parent;
-  if (!ts.isIdentifier(n) || !p) return false;
-  return ((ts.isVariableDeclaration(p) || ts.isBindingElement(p)) && p.name === n) || ((ts.isClassDeclaration(p) || ts.isFunctionDeclaration(p)) && p.name === n);
 }
 
 function lowerBlockOrStatement(cx: LowerContext, node: ts.Statement): void {
@@ -152,7 +67,8 @@ function lowerStatement(cx: LowerContext, node: ts.Statement, label?: string): v
         return lowerForOf(cx, node as ts.ForOfStatement, label);
       case ts.SyntaxKind.LabeledStatement: {
         const l = node as ts.LabeledStatement;
-        if (!ts.isIterationStatement(l.statement, false)) return fail(errors.unsupportedStatement(pos(cx, l), 'a label on something other than a loop'));
+        if (!ts.isIterationStatement(l.statement, false))
+          return fail(errors.unsupportedStatement(pos(cx, l), 'a label on something other than a loop (break and continue name loops only): remove it'));
         return lowerStatement(cx, l.statement, l.label.text);
       }
       case ts.SyntaxKind.BreakStatement:
@@ -167,16 +83,8 @@ function lowerStatement(cx: LowerContext, node: ts.Statement, label?: string): v
       case ts.SyntaxKind.FunctionDeclaration:
         if (cx.localFunctions.has(node)) return; // registered with its block, inlined where called
         return fail(errors.closure(pos(cx, node)));
-      case ts.SyntaxKind.ThrowStatement:
-        return fail(errors.unsupportedStatement(pos(cx, node), 'throw other than `if (condition) throw new Error("message")`'));
-      case ts.SyntaxKind.TryStatement:
-        return fail(errors.unsupportedStatement(pos(cx, node), 'try/catch'));
-      case ts.SyntaxKind.ForInStatement:
-        return fail(errors.unsupportedStatement(pos(cx, node), 'for … in (use for … of or an index loop)'));
-      case ts.SyntaxKind.ClassDeclaration:
-        return fail(errors.unsupportedStatement(pos(cx, node), 'class declarations'));
       default:
-        return fail(errors.unsupportedStatement(pos(cx, node), ts.SyntaxKind[node.kind]));
+        return fail(errors.unsupportedStatement(pos(cx, node), describeStatement(node)));
     }
   });
 }
@@ -193,6 +101,8 @@ function lowerExpr(cx: LowerContext, node: ts.Expression): TempId {
     case ts.SyntaxKind.Identifier:
       return lowerIdentifier(cx, e as ts.Identifier);
     case ts.SyntaxKind.PropertyAccessExpression:
+      if (skipOuter((e as ts.PropertyAccessExpression).expression).kind === ts.SyntaxKind.ThisKeyword)
+        return fail(errors.unsupportedExpression(pos(cx, e), describe((e as ts.PropertyAccessExpression).expression)));
       if (isOpaqueExpr(cx, (e as ts.PropertyAccessExpression).expression)) return lowerGet(cx, e as ts.PropertyAccessExpression);
       return lowerPropertyAccess(cx, e as ts.PropertyAccessExpression);
     case ts.SyntaxKind.ElementAccessExpression:
@@ -219,23 +129,42 @@ function lowerExpr(cx: LowerContext, node: ts.Expression): TempId {
   }
 }
 
+/** An unsupported expression, and its usual way out. */
 function describe(e: ts.Node): string {
+  const strings = 'strings: keep strings (labels, messages) out of differentiated code';
   const kinds: Partial<Record<ts.SyntaxKind, string>> = {
-    [ts.SyntaxKind.StringLiteral]: 'strings',
-    [ts.SyntaxKind.TemplateExpression]: 'template strings',
-    [ts.SyntaxKind.NoSubstitutionTemplateLiteral]: 'template strings',
-    [ts.SyntaxKind.ObjectLiteralExpression]: 'object literals',
-    [ts.SyntaxKind.AwaitExpression]: 'await',
-    [ts.SyntaxKind.YieldExpression]: 'yield',
-    [ts.SyntaxKind.TypeOfExpression]: 'typeof',
-    [ts.SyntaxKind.DeleteExpression]: 'delete',
-    [ts.SyntaxKind.ThisKeyword]: 'this',
-    [ts.SyntaxKind.NullKeyword]: 'null',
-    [ts.SyntaxKind.SpreadElement]: 'spread',
-    [ts.SyntaxKind.TaggedTemplateExpression]: 'tagged templates',
-    [ts.SyntaxKind.ClassExpression]: 'classes',
+    [ts.SyntaxKind.StringLiteral]: strings,
+    [ts.SyntaxKind.TemplateExpression]: strings,
+    [ts.SyntaxKind.NoSubstitutionTemplateLiteral]: strings,
+    [ts.SyntaxKind.TaggedTemplateExpression]: strings,
+    [ts.SyntaxKind.ObjectLiteralExpression]: 'object literals: objects are not differentiable yet; use a tuple or array, or separate numbers',
+    [ts.SyntaxKind.AwaitExpression]: 'await: make the function synchronous, and await its inputs before calling it',
+    [ts.SyntaxKind.YieldExpression]: 'yield: return an array of the values instead',
+    [ts.SyntaxKind.TypeOfExpression]: 'typeof: the types are known when adc compiles; leave the test out',
+    [ts.SyntaxKind.DeleteExpression]: 'delete: set the element or property to a value instead',
+    [ts.SyntaxKind.ThisKeyword]: "this: mark a module-level function instead of a method, and pass the object's numbers as parameters",
+    [ts.SyntaxKind.NullKeyword]: 'null: use NaN, or a separate boolean, for a missing number',
+    [ts.SyntaxKind.SpreadElement]: 'spread: pass the array itself, or copy it with .slice()',
+    [ts.SyntaxKind.ClassExpression]: 'classes: objects are not differentiable yet; pass the numbers they hold as parameters',
+    [ts.SyntaxKind.RegularExpressionLiteral]: strings,
+    [ts.SyntaxKind.BigIntLiteral]: 'bigint: use numbers',
   };
   return kinds[e.kind] ?? `'${e.getText().slice(0, 40)}' (${ts.SyntaxKind[e.kind]})`;
+}
+
+/** An unsupported statement, and its usual way out. */
+function describeStatement(s: ts.Statement): string {
+  const kinds: Partial<Record<ts.SyntaxKind, string>> = {
+    [ts.SyntaxKind.ThrowStatement]: 'throw other than `if (condition) throw new Error("message")`',
+    [ts.SyntaxKind.TryStatement]: 'try/catch: catch around the call of the generated function instead (`if (condition) throw new Error("message")` is supported here)',
+    [ts.SyntaxKind.ForInStatement]: 'for … in (use for … of or an index loop)',
+    [ts.SyntaxKind.ClassDeclaration]: 'class declarations: objects are not differentiable yet; declare the class outside and pass the numbers it holds as parameters',
+    [ts.SyntaxKind.InterfaceDeclaration]: 'type declarations inside the function: move them to module level',
+    [ts.SyntaxKind.TypeAliasDeclaration]: 'type declarations inside the function: move them to module level',
+    [ts.SyntaxKind.EnumDeclaration]: 'enums inside the function: move them to module level',
+    [ts.SyntaxKind.DebuggerStatement]: 'debugger: remove it',
+  };
+  return kinds[s.kind] ?? ts.SyntaxKind[s.kind];
 }
 
 /** Binary operators, by the table they are in (operators.ts). */
@@ -264,7 +193,9 @@ function lowerCall(cx: LowerContext, e: ts.CallExpression): TempId {
     if (isOpaqueExpr(cx, obj)) return fail(dataMisuse(cx, callee, `calling '${callee.getText(cx.sf)}'`, obj, 'index'));
     if (isArrayMethodCall(cx, callee)) return lowerArrayCall(cx, e, callee);
     const objType = typeOfNode(cx, obj);
-    if (objType !== undefined && isArrayType(objType)) return fail(errors.unsupportedExpression(pos(cx, callee.name), `the array method '${callee.name.text}'`));
+    if (objType !== undefined && isArrayType(objType))
+      return fail(errors.unsupportedExpression(pos(cx, callee.name), `the array method '${callee.name.text}': write it as a loop`));
+    if (skipOuter(callee.expression).kind === ts.SyntaxKind.ThisKeyword) return fail(errors.unsupportedExpression(pos(cx, callee), describe(skipOuter(callee.expression))));
   }
   const test = numberTest(cx, callee);
   if (test) {

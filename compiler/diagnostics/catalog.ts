@@ -78,6 +78,18 @@ function at(pos: Position | undefined, code: string, message: string, severity: 
   };
 }
 
+/** The usual way out for a value of a type differentiated code does not hold (after `; `), if there is one. */
+function typeFix(type: string): string {
+  if (/=>/.test(type)) return ': a function is not a value here; call a local function directly';
+  if (/[{}]/.test(type)) return ': objects are not differentiable yet; use a tuple or array, or separate numbers';
+  if (/^(string|"|'|`)/.test(type)) return ': keep strings (labels, messages) outside it';
+  if (type === 'null' || type === 'undefined') return ': use NaN, or a separate boolean, for a missing number';
+  if (/\bundefined\b/.test(type)) return ': end every path with a return of a value';
+  if (type === 'any') return ': give it a type';
+  if (type === 'void') return ': return the value it computes';
+  return '';
+}
+
 /** The catalog. Keys are what the compiler calls; codes never change meaning. */
 export const errors = {
   syntax: (p: Position, msg: string) => at(p, 'ADC100', `syntax error: ${msg}`),
@@ -105,24 +117,26 @@ export const errors = {
         ? 'closures are not supported here: call a local function directly (or pass it to map, reduce or forEach), or move it to module level and pass what it captures as parameters'
         : `local function not supported: ${why}`,
     ),
-  asyncOrGenerator: (p: Position, what: string) => at(p, 'ADC105', `${what} functions cannot be differentiated`),
+  asyncOrGenerator: (p: Position, what: 'async' | 'generator') =>
+    at(
+      p,
+      'ADC105',
+      `${what} functions cannot be differentiated: ${what === 'async' ? 'make it synchronous, and await its inputs before calling it' : 'return an array of the values instead'}`,
+    ),
   noBody: (p: Position, name: string) =>
     at(
       p,
       'ADC106',
       `'${name}' has no body here: only functions whose source is in this project can be differentiated (write it in TypeScript, or pass its value in as a parameter)`,
     ),
-  nonDifferentiable: (p: Position, what: string) => at(p, 'ADC107', `${what} is not differentiable and its result flows into a differentiated value`),
+  nonDifferentiable: (p: Position, what: string, fix: string) => at(p, 'ADC107', `${what} is not differentiable and its result flows into a differentiated value: ${fix}`),
   returnType: (p: Position, name: string, type: string) =>
-    at(p, 'ADC108', `'${name}' returns '${type}'; a differentiated function must return number, number[], readonly number[], Float64Array or Float32Array`),
+    at(p, 'ADC108', `'${name}' returns '${type}'; a differentiated function must return number, number[], readonly number[], Float64Array or Float32Array${typeFix(type)}`),
   unresolvedCall: (p: Position, what: string) => at(p, 'ADC109', `cannot resolve the function called here: ${what}`),
   badTag: (p: Position, msg: string) => at(p, 'ADC110', `invalid @differentiable tag: ${msg}`),
-  misspelledTag: (p: Position, name: string) => at(p, 'ADC121', `unknown tag '@${name}': did you mean @differentiable?`, 'warning'),
-  unsupportedMath: (p: Position, name: string) => at(p, 'ADC111', `Math.${name} is not supported`),
+  unsupportedMath: (p: Position, name: string) => at(p, 'ADC111', `Math.${name} is not supported: compute it outside and pass the result in as a parameter`),
   localType: (p: Position, name: string, type: string) =>
-    at(p, 'ADC112', `variable '${name}' has type '${type}'; only numbers, booleans and numeric arrays are supported in differentiated code`),
-  unknownName: (p: Position, name: string, suggestion: string | undefined) =>
-    at(p, 'ADC120', `cannot find name '${name}': ${suggestion === undefined ? 'declare it, import it, or pass it in as a parameter' : `did you mean '${suggestion}'?`}`),
+    at(p, 'ADC112', `variable '${name}' has type '${type}'; only numbers, booleans and numeric arrays are supported in differentiated code${typeFix(type)}`),
   moduleVariable: (p: Position, name: string) => at(p, 'ADC113', `'${name}' is a module-level variable that is not a numeric constant; pass it as a parameter`),
   dataParameter: (p: Position, name: string, kind: string, use: string, alternative: string) =>
     at(
@@ -133,16 +147,19 @@ export const errors = {
   readOnlyData: (p: Position, what: string, root: string, fix = 'copy what you need into a local number[] or Float64Array') =>
     at(p, 'ADC102', `unsupported expression: ${what}: '${root}' is data the function only reads (it is not a number or numeric array); ${fix}`),
   arrayAlias: (p: Position, what: string) => at(p, 'ADC114', `array aliasing is not supported: ${what}`),
-  missingReturn: (p: Position, name: string) => at(p, 'ADC115', `'${name}' can reach its end without returning a value`),
+  missingReturn: (p: Position, name: string) => at(p, 'ADC115', `'${name}' can reach its end without returning a value: end every path with a return (or a throw)`),
   callback: (p: Position, what: string) => at(p, 'ADC116', `unsupported callback: ${what}`),
   arity: (p: Position, name: string, expected: number, got: number) => at(p, 'ADC117', `'${name}' takes ${expected} argument(s) but is called with ${got}`),
-  assignmentToConst: (p: Position, name: string) => at(p, 'ADC118', `cannot assign to '${name}'`),
+  assignmentToConst: (p: Position, name: string) => at(p, 'ADC118', `cannot assign to '${name}': it is a constant (declare it with let)`),
   tooDeep: (p: Position, what: 'expression' | 'statements', levels: string, limit: number) =>
     at(
       p,
       'ADC119',
       `${what} nested too deeply (${levels} levels; the limit is ${limit}): ${what === 'expression' ? 'split it into intermediate variables' : 'move inner blocks into functions'}`,
     ),
+  unknownName: (p: Position, name: string, suggestion: string | undefined) =>
+    at(p, 'ADC120', `cannot find name '${name}': ${suggestion === undefined ? 'declare it, import it, or pass it in as a parameter' : `did you mean '${suggestion}'?`}`),
+  misspelledTag: (p: Position, name: string) => at(p, 'ADC121', `unknown tag '@${name}': did you mean @differentiable?`, 'warning'),
   notFound: (path: string) => at(undefined, 'ADC190', `no such file or directory: ${path}`),
   unwritable: (path: string, reason: string) => at(undefined, 'ADC191', `cannot write ${path}: ${reason}`),
   tsconfig: (file: string, detail: string) => at(undefined, 'ADC192', `invalid ${file}: ${detail}`),

@@ -36,7 +36,7 @@ export interface TagProblem {
 }
 
 /** The items of a tag's text (what follows `@differentiable`), or what is wrong with it. */
-export function parseTag(text: string): TagItems | TagProblem {
+export function parseTag(text: string, optionWords: readonly string[] = tagOptions): TagItems | TagProblem {
   let wrt: string[] | undefined;
   const options: string[] = [];
   let previous: string | undefined;
@@ -57,7 +57,7 @@ export function parseTag(text: string): TagItems | TagProblem {
       i += list[0].length;
       continue;
     }
-    if (word !== undefined && tagOptions.includes(word)) {
+    if (word !== undefined && optionWords.includes(word)) {
       if (options.includes(word)) return { problem: `'${word}' twice`, at: i, found: word };
       options.push(word);
       previous = word;
@@ -66,14 +66,14 @@ export function parseTag(text: string): TagItems | TagProblem {
     }
     const found = word === 'wrt' ? rest.split('\n')[0].trim() : (word ?? rest.split(/\s/)[0]);
     const what = word === 'wrt' ? `'${found}' (wrt needs its parameters in parentheses)` : `'${found}'`;
-    return { problem: `unexpected ${what}${previous === undefined ? '' : ` after '${previous}'`}: ${accepted()}`, at: i, found };
+    return { problem: `unexpected ${what}${previous === undefined ? '' : ` after '${previous}'`}: ${accepted(optionWords)}`, at: i, found };
   }
 }
 
 /** What the tag accepts, for messages. */
-function accepted(): string {
-  const forms = [`'@${tagName}'`, `'@${tagName} wrt(p1, p2, …)'`];
-  return tagOptions.length === 0 ? `the tag is ${forms.join(' or ')}` : `the tag is ${forms.join(' or ')}, followed by any of ${tagOptions.join(', ')}`;
+function accepted(optionWords: readonly string[]): string {
+  const forms = `the tag is '@${tagName}' or '@${tagName} wrt(p1, p2, …)'`;
+  return optionWords.length === 0 ? forms : `${forms}, followed by any of ${optionWords.join(', ')}`;
 }
 
 /** Whether a tag name is probably a misspelling of `differentiable`. */

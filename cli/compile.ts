@@ -4,8 +4,9 @@
  *
  * Guarantees: the source's compile diagnostics and any write failure are
  * printed (through the reporter) before this returns; nothing is written for a
- * source with errors, so its previous generated file stays as it was; a
- * source without marked functions yields no output and no error; with an
+ * source with errors, so its previous generated file stays as it was (warnings
+ * are printed and stop nothing); a source without marked functions yields no
+ * output and no error; with an
  * outDir, nothing is ever written outside it; two sources whose generated
  * files would be the same file (`a.ts` and `a.mts`) both get an error, and
  * neither is written.
@@ -106,14 +107,16 @@ export function buildAll(
   return { session, outcomes };
 }
 
-/** `built 3 files, 7 functions in 0.4 s (1 unchanged, 1 failed)`. */
+/** `built 3 files, 7 functions in 0.4 s (1 unchanged, 1 failed, 2 warnings)`. */
 export function summary(outcomes: readonly SourceOutcome[], ms: number, dryRun = false): string {
   const built = outcomes.filter((o) => o.change !== undefined && !isFailure(o));
   const functions = built.reduce((n, o) => n + (o.generated?.functions.length ?? 0), 0);
   const unchanged = built.filter((o) => o.change === 'unchanged').length;
   const failed = outcomes.filter(isFailure).length;
-  const notes = [unchanged > 0 ? `${unchanged} unchanged` : '', failed > 0 ? `${failed} failed` : ''].filter((n) => n !== '');
-  if (outcomes.length === 0) notes.push('no @differentiable functions found');
+  const warnings = outcomes.reduce((n, o) => n + o.diagnostics.filter((d) => d.severity === 'warning').length, 0);
+  const notes = [unchanged > 0 ? `${unchanged} unchanged` : '', failed > 0 ? `${failed} failed` : '', warnings > 0 ? plural(warnings, 'warning') : ''].filter((n) => n !== '');
+  // (a file may mention the tag, or a misspelling of it, and mark nothing)
+  if (outcomes.every((o) => o.generated === undefined && !isFailure(o))) notes.push('no @differentiable functions found');
   const head = dryRun ? 'dry run: would build' : 'built';
   const tail = dryRun ? '; nothing written' : '';
   return `${head} ${plural(built.length, 'file')}, ${plural(functions, 'function')} in ${seconds(ms)}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}${tail}`;

@@ -8,13 +8,13 @@
  * command line is taken as it is (include/exclude do not apply to it).
  *
  * Guarantees: `sources` holds, sorted and absolute, exactly the selected files
- * whose text contains `@differentiable` (the compiler follows their imports
- * itself); `generated` the generated files seen on the way (for `check`);
+ * whose text contains `@differentiable` or a misspelling of it (compiled to
+ * warn about it; the compiler follows their imports itself); `generated` the generated files seen on the way (for `check`);
  * `folders` every folder walked (for `watch`).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readSourceText } from '../compiler';
+import { mentionsTag, readSourceText } from '../compiler';
 import { UsageError } from './errors';
 import { defaultSuffix, type Settings } from './settings';
 
@@ -23,8 +23,6 @@ export interface Discovery {
   readonly generated: readonly string[];
   readonly folders: readonly string[];
 }
-
-const marker = '@differentiable';
 
 export function discover(s: Settings): Discovery {
   const sources = new Set<string>();
@@ -91,12 +89,12 @@ export function isGenerated(file: string, suffix: string): boolean {
 
 /**
  * Whether the file's text (decoded as the compiler decodes it) mentions the
- * marker; false for what is not a regular file (reading a named pipe would
+ * marker, or a misspelling of it; false for what is not a regular file (reading a named pipe would
  * wait forever); true for an unreadable file (left to the compiler to report).
  */
 export function hasMarker(file: string): boolean {
   try {
-    return fs.statSync(file).isFile() ? readSourceText(file).text.includes(marker) : false;
+    return fs.statSync(file).isFile() ? mentionsTag(readSourceText(file).text) : false;
   } catch {
     return true;
   }

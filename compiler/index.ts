@@ -7,8 +7,9 @@
  *        f_jvp; f_vjp, f_grad or f_jacobian; helpers per call pattern
  *     ─▶ print `<file>.grad.ts` (5-print)
  *
- * A file with any error produces no output and its diagnostics; other files are
- * unaffected. Output is a pure function of the sources.
+ * A file with any error produces no output and its diagnostics: every error of each
+ * function and of the functions it reaches, once each, by position; warnings do not
+ * stop a file. Other files are unaffected. Output is a pure function of the sources.
  */
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
@@ -20,13 +21,14 @@ import { differentiateFile, type MarkedIR } from './4-differentiate';
 import { printFile } from './5-print/printer';
 import { printIR } from './ir/print';
 import { checkArgumentWrites, type ModifiedParams } from './3-analyze/argument-writes';
-import { CompileError, errors, formatDiagnostic, type Diagnostic, type Position } from './diagnostics/catalog';
+import { CompileError, errors, formatDiagnostic, hasErrors, inOrder, type Diagnostic, type Position } from './diagnostics/catalog';
 import { isArrayType, type IRFunction } from './ir/types';
 import { positionOf } from './1-frontend/position';
 
 export { errors, formatDiagnostic, type Diagnostic };
 export { ConfigError, containsFile, findTsconfig, refreshProject, tsconfigDiagnostics } from './1-frontend/project';
 export { readSourceText } from './1-frontend/file-system';
+export { mentionsTag } from './1-frontend/tags';
 
 export interface CompileOptions {
   /** tsconfig.json to use; default: the nearest one above the first input. */
@@ -105,16 +107,22 @@ export function compileLoaded(loaded: LoadedProject, options: CompileOptions): C
     fileDiags.push(...tagDiags);
     const irs: MarkedIR[] = [];
     for (const m of marked) {
+      // Every error of the function and of the functions it reaches, not only the first.
+      const problems = program.problems(m.source);
+      if (problems.length > 0) {
+        fileDiags.push(...problems);
+        continue;
+      }
       try {
         const ir = program.lower(m.source);
         checkCallees(ir, program, loaded);
         irs.push({ ir, wrt: differentiableWrt(ir, m.wrt, m.explicit, m.source) });
         if (options.dumpIR) dumps.push(printIR(ir));
       } catch (e) {
-        fileDiags.push(toDiagnostic(e, m.source.name, positionOf(m.source.nameNode, sf)));
+        fileDiags.push(...toDiagnostics(e, m.source.name, positionOf(m.source.nameNode, sf)));
       }
     }
-    if (fileDiags.length > 0 || irs.length === 0) return fileDiags;
+    if (hasErrors(fileDiags) || irs.length === 0) return inOrder(fileDiags);
     try {
       const out = outputPath(file, options);
       const js = differentiateFile(irs, program.get, {
@@ -125,9 +133,9 @@ export function compileLoaded(loaded: LoadedProject, options: CompileOptions): C
       const dependencies = [...new Set([file, ...program.dependencies(irs.map((m) => m.ir))])].sort();
       files.push({ source: file, path: out, text: printFile(js), functions: irs.map((m) => m.ir.name), dependencies });
     } catch (e) {
-      fileDiags.push(toDiagnostic(e, irs.map((m) => m.ir.name).join(', '), positionOf(marked[0].source.nameNode, sf)));
+      fileDiags.push(...toDiagnostics(e, irs.map((m) => m.ir.name).join(', '), positionOf(marked[0].source.nameNode, sf)));
     }
-    return fileDiags;
+    return inOrder(fileDiags);
   };
 
   for (const file of loaded.files) {
@@ -137,12 +145,11 @@ export function compileLoaded(loaded: LoadedProject, options: CompileOptions): C
       fileDiags = sf ? compileFile(file, sf) : [errors.unreadable({ file, line: 1, col: 1 }, 'it does not exist (any more)')];
     } catch (e) {
       // Whatever went wrong with this file, the others are still compiled.
-      fileDiags = [toDiagnostic(e, undefined, { file, line: 1, col: 1 })];
+      fileDiags = toDiagnostics(e, undefined, { file, line: 1, col: 1 });
     }
-    if (fileDiags.length > 0) {
-      failed.push(file);
-      diagnostics.push(...fileDiags.map(onDisk));
-    }
+    // Warnings are reported, and do not stop the file.
+    if (hasErrors(fileDiags)) failed.push(file);
+    diagnostics.push(...fileDiags.map(onDisk));
   }
   return { files, diagnostics, failed, sources: loaded.files, ir: options.dumpIR ? dumps.join('\n') : undefined };
 }
@@ -153,11 +160,12 @@ export function compileLoaded(loaded: LoadedProject, options: CompileOptions): C
  */
 function checkCallees(ir: IRFunction, program: LoweredProgram, loaded: LoadedProject): void {
   const memo: ModifiedParams = new Map();
+  // Callees first, and the first rejected call only: its callers' calls would be rejected because of it.
   for (const f of program.reach(ir)) checkArgumentWrites(f, program.get, memo, (file) => loaded.program.getSourceFile(file)?.text);
 }
 
-function toDiagnostic(e: unknown, fn: string | undefined, at: Position): Diagnostic {
-  return e instanceof CompileError ? e.diagnostic : internalDiagnostic(e, fn, at);
+function toDiagnostics(e: unknown, fn: string | undefined, at: Position): Diagnostic[] {
+  return e instanceof CompileError ? [...e.diagnostics] : [internalDiagnostic(e, fn, at)];
 }
 
 /** A diagnostic naming its file by its path on disk. */
@@ -192,11 +200,20 @@ export function compileRequests(loaded: LoadedProject, requests: readonly Functi
   const program = new LoweredProgram(loaded.checker);
   const diagnostics: Diagnostic[] = [];
   const marked: MarkedIR[] = [];
+  const scanned = new Set<ts.SourceFile>();
   for (const r of requests) {
     const sf = sourceFileOf(loaded, r.file);
+    // A misspelled @differentiable in a file it compiles from is worth a warning (adc build would skip the function).
+    if (sf && !scanned.has(sf)) diagnostics.push(...findMarked(sf).diagnostics.filter((d) => d.severity === 'warning'));
+    if (sf) scanned.add(sf);
     const src = sf ? moduleFunctionsOf(sf).find((f) => f.name === r.name) : undefined;
     if (!src) {
       diagnostics.push(errors.unresolvedCall({ file: r.file, line: 1, col: 1 }, `'${r.name}' is not a module-level function of ${r.file}`));
+      continue;
+    }
+    const problems = program.problems(src);
+    if (problems.length > 0) {
+      diagnostics.push(...problems);
       continue;
     }
     try {
@@ -210,19 +227,20 @@ export function compileRequests(loaded: LoadedProject, requests: readonly Functi
       }
       marked.push({ ir, wrt: differentiableWrt(ir, r.wrt ?? params, r.wrt !== undefined, src), prefix: r.prefix });
     } catch (e) {
-      diagnostics.push(toDiagnostic(e, r.name, positionOf(src.nameNode, src.sourceFile)));
+      diagnostics.push(...toDiagnostics(e, r.name, positionOf(src.nameNode, src.sourceFile)));
     }
   }
-  if (diagnostics.length > 0 || marked.length === 0) return { text: undefined, diagnostics: diagnostics.map(onDisk) };
+  if (hasErrors(diagnostics) || marked.length === 0) return { text: undefined, diagnostics: inOrder(diagnostics).map(onDisk) };
   try {
     const js = differentiateFile(marked, program.get, {
       sourceLabel: options.sourceLabel ?? 'the compiler plugin',
       runtimeModule: options.runtimeModule ?? 'ts-adc/runtime',
       uncheckedIndex: loaded.program.getCompilerOptions().noUncheckedIndexedAccess === true,
     });
-    return { text: printFile(js), diagnostics };
+    return { text: printFile(js), diagnostics: inOrder(diagnostics).map(onDisk) };
   } catch (e) {
-    return { text: undefined, diagnostics: [onDisk(toDiagnostic(e, requests.map((r) => r.name).join(', '), { file: requests[0].file, line: 1, col: 1 }))] };
+    const failure = toDiagnostics(e, requests.map((r) => r.name).join(', '), { file: requests[0].file, line: 1, col: 1 });
+    return { text: undefined, diagnostics: inOrder([...diagnostics, ...failure]).map(onDisk) };
   }
 }
 

@@ -203,3 +203,57 @@ describe('code nested too deeply: ADC119 at its file:line:col, and the other fil
     }
   });
 });
+
+describe('every error of a file in one run, and warnings that stop nothing', () => {
+  const misspelled = `/** @differentable */
+export function square(x: number): number {
+  return x * x;
+}
+`;
+  const several = `/** @differentiable */
+export function noisySum(x: number, xs: number[]): number {
+  let s = 0;
+  for (const k in xs) s += xs[k];
+  const jitter = x * Math.random();
+  try {
+    s += Math.log(x);
+  } catch {
+    s = 0;
+  }
+  return s + jitter;
+}
+`;
+
+  it('a misspelled tag is a warning at the tag: printed with its code frame, exit 0, the other files built', () => {
+    const dir = project({ ...sampleProject, 'src/typo.ts': misspelled });
+    const run = adc(['build', 'src'], dir);
+    const at = positionOf(misspelled, '@differentable');
+    expect(run.stderr).toMatch(new RegExp(`^src/typo\\.ts:${at}: warning ADC121: unknown tag '@differentable': did you mean @differentiable\\?\\n.*\\n\\s+\\| +\\^+$`, 'm'));
+    expect(run.stderr).not.toMatch(/error ADC/);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(new RegExp(`^built ${Object.keys(sampleOutputs).length} files, .* \\(1 warning\\)$`, 'm'));
+    expect(listFiles(dir).filter((f) => f.endsWith('.grad.ts'))).toEqual(Object.keys(sampleOutputs).sort());
+  });
+
+  it('a file whose only tag is misspelled: the warning, and the summary says no function was found', () => {
+    const dir = project({ 'src/typo.ts': misspelled });
+    const run = adc(['build', 'src'], dir);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^src\/typo\.ts:1:5: warning ADC121: /m);
+    expect(run.stderr).toMatch(/^built 0 files, 0 functions in .* \(1 warning, no @differentiable functions found\)$/m);
+  });
+
+  it('a function with three errors: all of them, in order, exit 1, nothing written', () => {
+    const dir = project({ ...sampleProject, 'src/several.ts': several });
+    const run = adc(['build', 'src'], dir);
+    expect(run.code).toBe(1);
+    const lines = run.stderr.split('\n').filter((l) => l.startsWith('src/several.ts:'));
+    expect(lines).toEqual([
+      expect.stringMatching(new RegExp(`^src/several\\.ts:${positionOf(several, 'for (const k')}: error ADC101: unsupported statement: for … in`)),
+      expect.stringMatching(new RegExp(`^src/several\\.ts:${positionOf(several, 'Math.random')}: error ADC107: Math\\.random\\(\\) `)),
+      expect.stringMatching(new RegExp(`^src/several\\.ts:${positionOf(several, 'try')}: error ADC101: unsupported statement: try/catch`)),
+    ]);
+    expect(listFiles(dir).filter((f) => f.startsWith('src/several'))).toEqual(['src/several.ts']);
+    expect(run.stderr).toMatch(/^built \d+ files, .* \(1 failed\)$/m);
+  });
+});

@@ -174,7 +174,7 @@ describe('encodings and line endings', () => {
     const r = adc(['build', 'src'], own);
     expect(r.stderr).toContain(
       [
-        'src/cr.ts:4:14: error ADC107: Math.random() is not differentiable and its result flows into a differentiated value',
+        'src/cr.ts:4:14: error ADC107: Math.random() is not differentiable and its result flows into a differentiated value: pass the noise in as a parameter',
         '    2 | /** @differentiable */',
         '    3 | export function f(x: number): number {',
         '  > 4 |   return x * Math.random();',

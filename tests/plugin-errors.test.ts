@@ -59,3 +59,52 @@ describe('without the plugin', () => {
     expect(run.stderr).toContain('npx adc build');
   });
 });
+
+describe('plugin warnings, and a name TypeScript cannot find', () => {
+  const model = `/** @differentable */
+export function square(x: number): number {
+  return x * x;
+}
+
+export function scaled(x: number): number {
+  return x * scael;
+}
+`;
+  let project: PluginProject;
+  let build: Run;
+  let lines: string[];
+
+  beforeAll(() => {
+    project = createProject({
+      module: 'commonjs',
+      files: {
+        'model.ts': model,
+        'main.ts': `import { grad } from 'ts-adc';
+import { square } from './model.js';
+const dSquare = grad(square);
+console.log(JSON.stringify({ grad: dSquare(3).grads[0] }));
+`,
+        'other.ts': `import { grad } from 'ts-adc';
+import { scaled } from './model.js';
+export const dScaled = grad(scaled);
+`,
+      },
+    });
+    build = project.tspc();
+    lines = build.stdout.split('\n').filter((l) => l.trim() !== '');
+  });
+  afterAll(() => project?.remove());
+
+  test('a misspelled tag in a file the plugin compiles from is one warning at the tag, and stops nothing', () => {
+    expect(lines.filter((l) => l.includes('warning'))).toEqual([`src/model.ts(1,5): warning TS990121: ADC121 unknown tag '@differentable': did you mean @differentiable?`]);
+    const run = project.node('main.ts');
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({ grad: 6 });
+  });
+
+  test("an undeclared name is TypeScript's error alone, not reported twice", () => {
+    expect(lines.filter((l) => l.includes('error'))).toEqual([`src/model.ts(7,14): error TS2304: Cannot find name 'scael'.`]);
+    expect(build.status).not.toBe(0);
+    expect(build.stderr).toBe('');
+  });
+});

@@ -7,9 +7,10 @@
  * cannot honour (on a method, with an unknown `wrt` name) is an ADC110 error.
  */
 import { ts } from 'ts-morph';
-import { errors, type Diagnostic } from '../diagnostics/catalog';
+import { errors, type Diagnostic, type Position } from '../diagnostics/catalog';
 import { positionOf } from './position';
 import { forEachNode } from './walk';
+import { mentionsTag, misspelledTags, parseTag, tagName, type TagProblem } from './tags';
 
 export type FunctionNode = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction;
 
@@ -42,8 +43,8 @@ function hasExport(node: ts.Node): boolean {
   return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
 }
 
-function differentiableTag(node: ts.Node): ts.JSDocTag | undefined {
-  return ts.getJSDocTags(node).find((t) => t.tagName.text === 'differentiable');
+function differentiableTags(node: ts.Node): ts.JSDocTag[] {
+  return ts.getJSDocTags(node).filter((t) => t.tagName.text === tagName);
 }
 
 /** The module-level functions of a file, by name. */
@@ -69,52 +70,66 @@ function skipParens(e: ts.Expression): ts.Expression {
   return e;
 }
 
-/** The `@differentiable` functions of a file, with their `wrt` lists, and tag errors. */
+/** The `@differentiable` functions of a file, with their `wrt` lists; tag errors, and warnings for misspelled tags. */
 export function findMarked(sf: ts.SourceFile): { marked: MarkedFunction[]; diagnostics: Diagnostic[] } {
   const marked: MarkedFunction[] = [];
   const diagnostics: Diagnostic[] = [];
-  if (!sf.text.includes('@differentiable')) return { marked, diagnostics };
+  if (!mentionsTag(sf.text)) return { marked, diagnostics };
+  for (const { offset, name } of misspelledTags(sf.text)) {
+    const { line, character } = sf.getLineAndCharacterOfPosition(offset);
+    diagnostics.push(errors.misspelledTag({ file: sf.fileName, line: line + 1, col: character + 1, length: name.length + 1, sourceText: sf.text }, name));
+  }
   const topLevel = new Set<ts.Node>();
   for (const fn of moduleFunctions(sf)) {
     const tagged = ts.isFunctionDeclaration(fn.node) ? fn.node : (fn.nameNode.parent as ts.VariableDeclaration);
     topLevel.add(fn.node);
-    const tag = differentiableTag(tagged);
+    const [tag, second] = differentiableTags(tagged);
     if (!tag) continue;
+    if (second) {
+      diagnostics.push(errors.badTag(positionOf(second, sf), `'${fn.name}' has two @${tagName} tags: keep one (with every parameter to differentiate in its wrt(…))`));
+      continue;
+    }
     const params = fn.node.parameters.map(parameterName);
-    const text = (ts.getTextOfJSDocComment(tag.comment) ?? '').trim();
-    if (text === '') {
+    const text = ts.getTextOfJSDocComment(tag.comment) ?? '';
+    const items = parseTag(text);
+    if ('problem' in items) {
+      diagnostics.push(errors.badTag(positionInTag(tag, sf, items), items.problem));
+      continue;
+    }
+    if (items.wrt === undefined) {
       marked.push({ source: fn, wrt: params, explicit: false });
       continue;
     }
-    const m = /^wrt\s*\(([^)]*)\)/.exec(text);
-    if (!m) {
-      diagnostics.push(errors.badTag(positionOf(tag, sf), `expected '@differentiable' or '@differentiable wrt(p1, p2, …)', found '${text}'`));
-      continue;
-    }
-    const names = m[1]
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s !== '');
-    const unknown = names.filter((n) => !params.includes(n));
+    const unknown = items.wrt.filter((n) => !params.includes(n));
     if (unknown.length > 0) {
       diagnostics.push(errors.badTag(positionOf(tag, sf), `'${unknown[0]}' is not a parameter of '${fn.name}' (parameters: ${params.join(', ') || 'none'})`));
       continue;
     }
-    if (names.length === 0) {
+    if (items.wrt.length === 0) {
       diagnostics.push(errors.badTag(positionOf(tag, sf), 'wrt() names no parameter'));
       continue;
     }
-    marked.push({ source: fn, wrt: params.filter((p) => names.includes(p)), explicit: true });
+    marked.push({ source: fn, wrt: params.filter((p) => items.wrt!.includes(p)), explicit: true });
   }
   // A tag anywhere else (methods, nested functions, default exports) cannot be honoured.
   forEachNode(sf, (node) => {
     if ((ts.isFunctionLike(node) || ts.isVariableStatement(node)) && !topLevel.has(node)) {
-      const tag = differentiableTag(node);
+      const [tag] = differentiableTags(node);
       const isTopVar = ts.isVariableStatement(node) && node.parent === sf;
       if (tag && !isTopVar) diagnostics.push(errors.badTag(positionOf(tag, sf), 'only module-level functions (function declarations or const arrow functions) can be marked'));
     }
   });
   return { marked, diagnostics };
+}
+
+/** Where in the source a problem `parseTag` found in a tag's text is: at the text found, else at the tag. */
+function positionInTag(tag: ts.JSDocTag, sf: ts.SourceFile, p: TagProblem): Position {
+  const start = tag.tagName.getEnd();
+  // The comment's text is the source without the ` * ` of continued lines: never longer.
+  const offset = sf.text.indexOf(p.found, start + p.at);
+  if (p.found === '' || offset < 0 || offset >= tag.getEnd()) return positionOf(tag, sf);
+  const { line, character } = sf.getLineAndCharacterOfPosition(offset);
+  return { file: sf.fileName, line: line + 1, col: character + 1, length: p.found.length, sourceText: sf.text };
 }
 
 /**

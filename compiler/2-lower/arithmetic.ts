@@ -147,7 +147,7 @@ export function lowerIsArray(cx: LowerContext, e: ts.CallExpression): TempId {
 }
 
 export function lowerMathCall(cx: LowerContext, e: ts.CallExpression, name: string): TempId {
-  if (name === 'random') return fail(errors.nonDifferentiable(pos(cx, e), 'Math.random()'));
+  if (name === 'random') return fail(errors.nonDifferentiable(pos(cx, e), 'Math.random()', 'pass the noise in as a parameter'));
   const fn = mathFunctions.get(name);
   if (!fn) return fail(errors.unsupportedMath(pos(cx, e), name));
   const r = rule(fn);

@@ -16,7 +16,7 @@ import { resolveCallee } from '../1-frontend/functions';
 import { forEachNode } from '../1-frontend/walk';
 import { fail, pos, type LowerContext } from './context';
 import { copyType, irType } from './types';
-import { skipOuter, prim, typeOfNode, isOpaqueExpr, opaqueRoot, isFreshArray, localFunctionOf, checkCaptures, arrayVar, arrayOperand, loopOverArray } from './helpers';
+import { skipOuter, prim, typeOfNode, isOpaqueExpr, isFreshArray, localFunctionOf, checkCaptures, arrayVar, arrayOperand, loopOverArray, dataMisuse } from './helpers';
 
 export function lowerLoad(cx: LowerContext, e: ts.ElementAccessExpression): TempId {
   // `g(x)[0]`, `xs.map(f)[i]`: an array-valued expression gets a hidden variable first.
@@ -29,7 +29,7 @@ export function lowerLoad(cx: LowerContext, e: ts.ElementAccessExpression): Temp
 
 /** `a[i] = …`, `a[i] += …`, `a[i]++`: index first, then the value, then the write. Returns the value written. */
 export function lowerElementAssignment(cx: LowerContext, target: ts.ElementAccessExpression, compute: (current: () => TempId) => TempId): TempId {
-  if (isOpaqueExpr(cx, target.expression)) return fail(errors.readOnlyData(pos(cx, target), `writing to '${target.getText(cx.sf)}'`, opaqueRoot(target)));
+  if (isOpaqueExpr(cx, target.expression)) return fail(dataMisuse(cx, target, `writing to '${target.getText(cx.sf)}'`, target, 'copy'));
   const v = arrayVar(cx, target.expression);
   const info = cx.fn.vars[v];
   if (!isWritableArray(info.type as ArrayType)) return fail(errors.unsupportedExpression(pos(cx, target), `writing to the readonly array '${info.name}'`));
@@ -248,7 +248,7 @@ export function lowerArrayCall(cx: LowerContext, call: ts.CallExpression, callee
       if (args.length < 1 || args.length > 2) return fail(errors.arity(pos(cx, call), 'set', 2, args.length));
       return lowerTypedSet(cx, v, args);
   }
-  return fail(errors.unsupportedExpression(pos(cx, call), `the array method '${method}'`));
+  return fail(errors.unsupportedExpression(pos(cx, call), `the array method '${method}': write it as a loop`));
 }
 
 /**

@@ -13,6 +13,13 @@ interface LoopContext {
   readonly kind: 'loop' | 'switch';
 }
 
+export interface Mark {
+  readonly regions: number;
+  readonly emitted: number;
+  readonly scopes: number;
+  readonly loops: number;
+}
+
 export class FunctionBuilder {
   readonly vars: Var[] = [];
   readonly temps: Type[] = [];
@@ -65,6 +72,18 @@ export class FunctionBuilder {
 
   assign(v: VarId, value: TempId, declare = false): void {
     this.emit({ kind: 'assign', var: v, value, declare, origin: this.origin });
+  }
+
+  /** Where lowering stands: `rewind` goes back to it after a statement failed, dropping what that statement emitted. */
+  mark(): Mark {
+    return { regions: this.regions.length, emitted: this.current.length, scopes: this.scopes.length, loops: this.loops.length };
+  }
+
+  rewind(m: Mark): void {
+    this.regions.length = m.regions;
+    this.current.length = m.emitted;
+    this.scopes.length = m.scopes;
+    this.loops.length = m.loops;
   }
 
   /** Runs `fill` with a fresh region on top and returns what it emitted. */

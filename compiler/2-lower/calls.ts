@@ -15,7 +15,7 @@ import { atStatement, fail, pos, type LocalFunction, type LowerContext } from '.
 import { irType } from './types';
 import { declareHoisted } from './var-scoping';
 import { parameterType } from './parameters';
-import { namedArray, isFreshArray, endsFlow, checkCaptures, constantDefault } from './helpers';
+import { namedArray, isFreshArray, endsFlow, checkCaptures, constantDefault, unknownName } from './helpers';
 
 /**
  * `f(a, b)` of a function of the project: arguments evaluated left to right (arrays named), left-out
@@ -26,7 +26,10 @@ export function lowerUserCall(cx: LowerContext, e: ts.CallExpression, callee: ts
   if ('problem' in resolved) {
     if (resolved.problem === 'noBody') return fail(errors.noBody(pos(cx, callee), resolved.name));
     if (resolved.problem === 'notModuleLevel') return fail(errors.closure(pos(cx, callee)));
-    return fail(errors.unresolvedCall(pos(cx, callee), `'${resolved.name}' is not a function of this project`));
+    if (ts.isIdentifier(callee) && cx.checker.getSymbolAtLocation(callee) === undefined) return fail(unknownName(cx, callee));
+    return fail(
+      errors.unresolvedCall(pos(cx, callee), `'${resolved.name}' is not a function of this project: call one declared in the project, or pass its result in as a parameter`),
+    );
   }
   const src = resolved.source;
   const params = src.node.parameters;
@@ -176,7 +179,7 @@ function lowerFunctionBody(cx: LowerContext, cb: ts.ArrowFunction | ts.FunctionE
     stack.pop();
     cx.fn.endLoop();
   }
-  if (valueVar !== undefined && !endsFlow(inner)) return fail(errors.callback(pos(cx, cb), 'the callback can reach its end without returning a value'));
+  if (valueVar !== undefined && !endsFlow(inner) && !cx.recovery.flowUnknown) return fail(errors.callback(pos(cx, cb), 'the callback can reach its end without returning a value'));
   let cond = -1;
   const test = cx.fn.region(() => {
     cond = cx.fn.constant(false);

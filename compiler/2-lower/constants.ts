@@ -9,10 +9,9 @@ import { errors } from '../diagnostics/catalog';
 import { isArrayType, type TempId } from '../ir/types';
 import { mathConstants } from '../rules/table';
 import { fail, pos, type LowerContext } from './context';
-import { skipOuter, mathAlias } from './helpers';
+import { skipOuter, mathAlias, prim, unknownName } from './helpers';
 import { opaqueType } from './types';
 import { constantOf, constantTable, declarationOf, numberConstants } from './module-constants';
-import { prim } from './helpers';
 
 export function lowerIdentifier(cx: LowerContext, id: ts.Identifier): TempId {
   const v = cx.fn.lookup(id.text);
@@ -33,7 +32,7 @@ export function lowerIdentifier(cx: LowerContext, id: ts.Identifier): TempId {
   if (decl && (ts.isFunctionDeclaration(decl) || ts.isVariableDeclaration(decl)) && isInside(decl, cx)) {
     return fail(errors.closure(pos(cx, id)));
   }
-  return fail(errors.moduleVariable(pos(cx, id), id.text));
+  return fail(sym === undefined ? unknownName(cx, id) : errors.moduleVariable(pos(cx, id), id.text));
 }
 
 /** A declaration inside the function being lowered that is not one of its locals: a nested function. */

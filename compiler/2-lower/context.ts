@@ -36,6 +36,20 @@ export interface Lowering {
   arrayInit(e: ts.Expression, type: ArrayType): TempId;
   /** `{ x, y: py }` of read-only data `obj`: one property read per name. */
   destructureData(pattern: ts.ObjectBindingPattern, obj: TempId, isConst: boolean): void;
+  /** Lowers a statement (or an expression body) so that its error is recorded in `recovery` and lowering goes on after it. */
+  attempt(node: ts.Node, lower: () => void): void;
+}
+
+/**
+ * The errors of one function, all of them: a statement that fails is recorded here and lowering
+ * goes on with the next one (dispatch.ts `attempt`), without the cascade its failure would cause.
+ */
+export interface Recovery {
+  readonly diagnostics: Diagnostic[];
+  /** Names declared by statements that failed: a statement using one fails quietly (its error is a consequence). */
+  readonly poisoned: Set<ts.Symbol>;
+  /** A statement holding a `return` failed: whether the end of the function can be reached is not known. */
+  flowUnknown: boolean;
 }
 
 export interface LowerContext extends Lowering {
@@ -58,6 +72,7 @@ export interface LowerContext extends Lowering {
   readonly localFunctions: Map<ts.Node, LocalFunction>;
   /** Local functions being inlined now (a recursive one is an error). */
   readonly inlining: Set<ts.Node>;
+  readonly recovery: Recovery;
 }
 
 export interface LocalFunction {

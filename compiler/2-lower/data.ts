@@ -31,7 +31,8 @@ function declaredTypeOf(cx: LowerContext, e: ts.PropertyAccessExpression | ts.El
  * constant for differentiation), or opaque again (`X[i]` of a `number[][]`).
  */
 export function lowerGet(cx: LowerContext, e: ts.PropertyAccessExpression | ts.ElementAccessExpression): TempId {
-  if (e.questionDotToken) return fail(errors.unsupportedExpression(pos(cx, e), 'optional chaining (?.)'));
+  if (e.questionDotToken)
+    return fail(errors.unsupportedExpression(pos(cx, e), 'optional chaining (?.): test for undefined first (`if (o.p !== undefined)`), then read it with `.`'));
   if (ts.isPropertyAccessExpression(e) && ts.isPrivateIdentifier(e.name)) return fail(errors.unsupportedExpression(pos(cx, e.name), 'private fields'));
   const obj = cx.expr(e.expression);
   const t = declaredTypeOf(cx, e);

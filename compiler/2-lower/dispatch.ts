@@ -9,14 +9,15 @@
  * (left to right, assignments in place).
  *
  * Guarantees: unreachable statements after `return`/`break`/`continue` are
- * dropped; `switch` becomes an `if` chain (switch-statement.ts).
+ * dropped; `switch` becomes an `if` chain (switch-statement.ts); a statement that
+ * fails is recorded in `cx.recovery` and lowering goes on after it (`attempt`).
  */
 import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
 import { isArrayType, type TempId } from '../ir/types';
 import { atStatement, fail, pos, type LowerContext, type Lowering } from './context';
 import { comparison, compound, lazyAssignment, arithmeticOf } from './operators';
-import { skipOuter, prim, typeOfNode, isOpaqueExpr, opaqueRoot, endsFlow, localFunctionOf, mathAlias } from './helpers';
+import { skipOuter, prim, typeOfNode, isOpaqueExpr, endsFlow, localFunctionOf, mathAlias, dataMisuse } from './helpers';
 import { lowerIdentifier, lowerPropertyAccess, lowerString, lowerTableLookup } from './constants';
 import { lowerPrefix, lowerIncrement, lowerArithmetic, lowerComparison, lowerMathCall, numberTest, lowerIsArray } from './arithmetic';
 import { lowerIf, lowerCondition, lowerAndOr, lowerNullish, lowerLazyAssignment, lowerConditional } from './branches';
@@ -26,12 +27,13 @@ import { lowerGet, lowerDataDestructuring } from './data';
 import { lowerUserCall, inlineLocalCall, lowerReturn, lowerLoopBody } from './calls';
 import { lowerLoad, lowerElementAssignment, isArrayMethodCall, lowerArrayCreation, lowerArrayFrom, lowerArrayCall, lowerArrayInit } from './arrays';
 import { lowerSwitch } from './switch-statement';
+import { attempt } from './recovery';
 
 function lowerStatements(cx: LowerContext, list: readonly ts.Statement[]): void {
   // Function declarations are hoisted: callable anywhere in their block.
   for (const s of list) if (ts.isFunctionDeclaration(s) && s.name && s.body) cx.localFunctions.set(s, { name: s.name.text, fn: s, depth: cx.fn.depth });
   for (const s of list) {
-    lowerStatement(cx, s);
+    attempt(cx, s, () => lowerStatement(cx, s));
     if (endsFlow(cx.fn.current)) return; // the rest is unreachable
   }
 }
@@ -65,7 +67,8 @@ function lowerStatement(cx: LowerContext, node: ts.Statement, label?: string): v
         return lowerForOf(cx, node as ts.ForOfStatement, label);
       case ts.SyntaxKind.LabeledStatement: {
         const l = node as ts.LabeledStatement;
-        if (!ts.isIterationStatement(l.statement, false)) return fail(errors.unsupportedStatement(pos(cx, l), 'a label on something other than a loop'));
+        if (!ts.isIterationStatement(l.statement, false))
+          return fail(errors.unsupportedStatement(pos(cx, l), 'a label on something other than a loop (break and continue name loops only): remove it'));
         return lowerStatement(cx, l.statement, l.label.text);
       }
       case ts.SyntaxKind.BreakStatement:
@@ -80,16 +83,8 @@ function lowerStatement(cx: LowerContext, node: ts.Statement, label?: string): v
       case ts.SyntaxKind.FunctionDeclaration:
         if (cx.localFunctions.has(node)) return; // registered with its block, inlined where called
         return fail(errors.closure(pos(cx, node)));
-      case ts.SyntaxKind.ThrowStatement:
-        return fail(errors.unsupportedStatement(pos(cx, node), 'throw other than `if (condition) throw new Error("message")`'));
-      case ts.SyntaxKind.TryStatement:
-        return fail(errors.unsupportedStatement(pos(cx, node), 'try/catch'));
-      case ts.SyntaxKind.ForInStatement:
-        return fail(errors.unsupportedStatement(pos(cx, node), 'for … in (use for … of or an index loop)'));
-      case ts.SyntaxKind.ClassDeclaration:
-        return fail(errors.unsupportedStatement(pos(cx, node), 'class declarations'));
       default:
-        return fail(errors.unsupportedStatement(pos(cx, node), ts.SyntaxKind[node.kind]));
+        return fail(errors.unsupportedStatement(pos(cx, node), describeStatement(node)));
     }
   });
 }
@@ -109,6 +104,8 @@ function lowerExpr(cx: LowerContext, node: ts.Expression): TempId {
     case ts.SyntaxKind.Identifier:
       return lowerIdentifier(cx, e as ts.Identifier);
     case ts.SyntaxKind.PropertyAccessExpression:
+      if (skipOuter((e as ts.PropertyAccessExpression).expression).kind === ts.SyntaxKind.ThisKeyword)
+        return fail(errors.unsupportedExpression(pos(cx, e), describe((e as ts.PropertyAccessExpression).expression)));
       if (isOpaqueExpr(cx, (e as ts.PropertyAccessExpression).expression)) return lowerGet(cx, e as ts.PropertyAccessExpression);
       return lowerPropertyAccess(cx, e as ts.PropertyAccessExpression);
     case ts.SyntaxKind.ElementAccessExpression:
@@ -135,23 +132,42 @@ function lowerExpr(cx: LowerContext, node: ts.Expression): TempId {
   }
 }
 
+/** An unsupported expression, and its usual way out. */
 function describe(e: ts.Node): string {
+  const strings = 'strings: keep strings (labels, messages) out of differentiated code';
   const kinds: Partial<Record<ts.SyntaxKind, string>> = {
-    [ts.SyntaxKind.StringLiteral]: 'strings',
-    [ts.SyntaxKind.TemplateExpression]: 'template strings',
-    [ts.SyntaxKind.NoSubstitutionTemplateLiteral]: 'template strings',
-    [ts.SyntaxKind.ObjectLiteralExpression]: 'object literals',
-    [ts.SyntaxKind.AwaitExpression]: 'await',
-    [ts.SyntaxKind.YieldExpression]: 'yield',
-    [ts.SyntaxKind.TypeOfExpression]: 'typeof',
-    [ts.SyntaxKind.DeleteExpression]: 'delete',
-    [ts.SyntaxKind.ThisKeyword]: 'this',
-    [ts.SyntaxKind.NullKeyword]: 'null',
-    [ts.SyntaxKind.SpreadElement]: 'spread',
-    [ts.SyntaxKind.TaggedTemplateExpression]: 'tagged templates',
-    [ts.SyntaxKind.ClassExpression]: 'classes',
+    [ts.SyntaxKind.StringLiteral]: strings,
+    [ts.SyntaxKind.TemplateExpression]: strings,
+    [ts.SyntaxKind.NoSubstitutionTemplateLiteral]: strings,
+    [ts.SyntaxKind.TaggedTemplateExpression]: strings,
+    [ts.SyntaxKind.ObjectLiteralExpression]: 'object literals: objects are not differentiable yet; use a tuple or array, or separate numbers',
+    [ts.SyntaxKind.AwaitExpression]: 'await: make the function synchronous, and await its inputs before calling it',
+    [ts.SyntaxKind.YieldExpression]: 'yield: return an array of the values instead',
+    [ts.SyntaxKind.TypeOfExpression]: 'typeof: the types are known when adc compiles; leave the test out',
+    [ts.SyntaxKind.DeleteExpression]: 'delete: set the element or property to a value instead',
+    [ts.SyntaxKind.ThisKeyword]: "this: mark a module-level function instead of a method, and pass the object's numbers as parameters",
+    [ts.SyntaxKind.NullKeyword]: 'null: use NaN, or a separate boolean, for a missing number',
+    [ts.SyntaxKind.SpreadElement]: 'spread: pass the array itself, or copy it with .slice()',
+    [ts.SyntaxKind.ClassExpression]: 'classes: objects are not differentiable yet; pass the numbers they hold as parameters',
+    [ts.SyntaxKind.RegularExpressionLiteral]: strings,
+    [ts.SyntaxKind.BigIntLiteral]: 'bigint: use numbers',
   };
   return kinds[e.kind] ?? `'${e.getText().slice(0, 40)}' (${ts.SyntaxKind[e.kind]})`;
+}
+
+/** An unsupported statement, and its usual way out. */
+function describeStatement(s: ts.Statement): string {
+  const kinds: Partial<Record<ts.SyntaxKind, string>> = {
+    [ts.SyntaxKind.ThrowStatement]: 'throw other than `if (condition) throw new Error("message")`',
+    [ts.SyntaxKind.TryStatement]: 'try/catch: catch around the call of the generated function instead (`if (condition) throw new Error("message")` is supported here)',
+    [ts.SyntaxKind.ForInStatement]: 'for … in (use for … of or an index loop)',
+    [ts.SyntaxKind.ClassDeclaration]: 'class declarations: objects are not differentiable yet; declare the class outside and pass the numbers it holds as parameters',
+    [ts.SyntaxKind.InterfaceDeclaration]: 'type declarations inside the function: move them to module level',
+    [ts.SyntaxKind.TypeAliasDeclaration]: 'type declarations inside the function: move them to module level',
+    [ts.SyntaxKind.EnumDeclaration]: 'enums inside the function: move them to module level',
+    [ts.SyntaxKind.DebuggerStatement]: 'debugger: remove it',
+  };
+  return kinds[s.kind] ?? ts.SyntaxKind[s.kind];
 }
 
 /** Binary operators, by the table they are in (operators.ts). */
@@ -177,13 +193,12 @@ function lowerCall(cx: LowerContext, e: ts.CallExpression): TempId {
   if (ts.isPropertyAccessExpression(callee)) {
     const obj = skipOuter(callee.expression);
     if (ts.isIdentifier(obj) && obj.text === 'Math' && cx.fn.lookup('Math') === undefined) return lowerMathCall(cx, e, callee.name.text);
-    if (isOpaqueExpr(cx, obj))
-      return fail(
-        errors.readOnlyData(pos(cx, callee), `calling '${callee.getText(cx.sf)}'`, opaqueRoot(obj), 'loop over it with an index, or pass it to a function that takes number[]'),
-      );
+    if (isOpaqueExpr(cx, obj)) return fail(dataMisuse(cx, callee, `calling '${callee.getText(cx.sf)}'`, obj, 'index'));
     if (isArrayMethodCall(cx, callee)) return lowerArrayCall(cx, e, callee);
     const objType = typeOfNode(cx, obj);
-    if (objType !== undefined && isArrayType(objType)) return fail(errors.unsupportedExpression(pos(cx, callee.name), `the array method '${callee.name.text}'`));
+    if (objType !== undefined && isArrayType(objType))
+      return fail(errors.unsupportedExpression(pos(cx, callee.name), `the array method '${callee.name.text}': write it as a loop`));
+    if (skipOuter(callee.expression).kind === ts.SyntaxKind.ThisKeyword) return fail(errors.unsupportedExpression(pos(cx, callee), describe(skipOuter(callee.expression))));
   }
   const test = numberTest(cx, callee);
   if (test) {
@@ -202,7 +217,7 @@ function lowerCall(cx: LowerContext, e: ts.CallExpression): TempId {
 }
 
 /** The context of one function's lowering, with the recursion the construct files lower through. */
-export function createContext(base: Omit<LowerContext, keyof Lowering>): LowerContext {
+export function createContext(base: Omit<LowerContext, keyof Lowering | 'recovery'>): LowerContext {
   const cx: LowerContext = {
     ...base,
     expr: (e) => lowerExpr(cx, e),
@@ -215,6 +230,8 @@ export function createContext(base: Omit<LowerContext, keyof Lowering>): LowerCo
     assignElement: (target, compute) => lowerElementAssignment(cx, target, compute),
     arrayInit: (e, type) => lowerArrayInit(cx, e, type),
     destructureData: (pattern, obj, isConst) => lowerDataDestructuring(cx, pattern, obj, isConst),
+    attempt: (node, lower) => attempt(cx, node, lower),
+    recovery: { diagnostics: [], poisoned: new Set(), flowUnknown: false },
   };
   return cx;
 }

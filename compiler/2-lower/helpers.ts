@@ -5,13 +5,14 @@
  * it lowers through the context (`cx.expr`).
  */
 import { ts } from 'ts-morph';
-import { errors } from '../diagnostics/catalog';
+import { errors, type Diagnostic } from '../diagnostics/catalog';
 import { isArrayType, isOpaqueType, opaqueText, type PrimName, type Stmt, type TempId, type Type, type VarId } from '../ir/types';
 import { rule } from '../rules/table';
 import { forEachNode } from '../1-frontend/walk';
 import { fail, pos, type LocalFunction, type LowerContext } from './context';
-import { dataType, irType } from './types';
+import { dataType, irType, opaqueType } from './types';
 import { isModuleConstant, neverAssigned } from './module-constants';
+import { closest } from '../diagnostics/spelling';
 
 export function skipOuter(e: ts.Expression): ts.Expression {
   while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) e = e.expression;
@@ -54,10 +55,51 @@ export function isOpaqueExpr(cx: LowerContext, node: ts.Expression): boolean {
   return false;
 }
 
-/** The variable at the root of an opaque read (`X` of `X[i].y`). */
-export function opaqueRoot(node: ts.Expression): string {
+/** The expression at the root of an opaque read (`X` of `X[i].y`). */
+function opaqueRoot(node: ts.Expression): ts.Expression {
   const e = skipOuter(node);
-  return ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) ? opaqueRoot(e.expression) : e.getText();
+  return ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) ? opaqueRoot(e.expression) : e;
+}
+
+/**
+ * The error for doing more than reading data (`what`: writing to it, calling its methods) at
+ * `node`. When the data is a parameter of the function whose type holds numbers (an object,
+ * `number[][]`), or part of one, the parameter is the cause: the error is there, naming the use.
+ */
+export function dataMisuse(cx: LowerContext, node: ts.Node, what: string, data: ts.Expression, alternative: 'index' | 'copy'): Diagnostic {
+  const root = opaqueRoot(data);
+  const param = dataParameter(cx, root, 0);
+  const at = pos(cx, node);
+  if (!param)
+    return errors.readOnlyData(at, what, root.getText(cx.sf), alternative === 'index' ? 'loop over it with an index, or pass it to a function that takes number[]' : undefined);
+  const text = opaqueType(cx.checker.getTypeAtLocation(param), cx.checker)?.slice('opaque:'.length) ?? '';
+  const instead = alternative === 'index' ? 'loop over it with an index' : 'copy what you need into a local array';
+  const kind = /^(readonly )?\{/.test(text)
+    ? 'an object'
+    : /\}\)?(\[\])+$/.test(text)
+      ? 'an array of objects'
+      : /^(readonly )?number(\[\])+$/.test(text)
+        ? `a ${text}`
+        : `of type '${param.type?.getText(cx.sf) ?? text}'`;
+  return errors.dataParameter(pos(cx, param.name), param.name.getText(cx.sf), kind, `${what} (at ${at.line}:${at.col})`, instead);
+}
+
+/**
+ * The parameter of the function being lowered whose value `e` is, directly or through locals
+ * (`const row = X[i]`, `for (const row of X)`), when its type holds numbers.
+ */
+function dataParameter(cx: LowerContext, e: ts.Expression, depth: number): ts.ParameterDeclaration | undefined {
+  const root = opaqueRoot(e);
+  const decl = ts.isIdentifier(root) && depth < 10 ? cx.checker.getSymbolAtLocation(root)?.valueDeclaration : undefined;
+  if (!decl) return undefined;
+  if (ts.isParameter(decl)) {
+    const text = decl.parent === cx.root ? opaqueType(cx.checker.getTypeAtLocation(decl), cx.checker) : undefined;
+    return text !== undefined && /\bnumber\b/.test(text) ? decl : undefined;
+  }
+  if (!ts.isVariableDeclaration(decl)) return undefined;
+  if (decl.initializer) return dataParameter(cx, decl.initializer, depth + 1);
+  const loop = decl.parent.parent;
+  return ts.isForOfStatement(loop) ? dataParameter(cx, loop.expression, depth + 1) : undefined;
 }
 
 export function requireNumber(cx: LowerContext, node: ts.Node, t: TempId): void {
@@ -175,14 +217,21 @@ export function checkCaptures(cx: LowerContext, local: LocalFunction, at: ts.Nod
 
 /** The variable an assignment writes to; parameters and `let`s only. */
 export function assignable(cx: LowerContext, target: ts.Expression): number {
-  if (!ts.isIdentifier(target) && isOpaqueExpr(cx, target)) return fail(errors.readOnlyData(pos(cx, target), `assignment to '${target.getText(cx.sf)}'`, opaqueRoot(target)));
+  if (!ts.isIdentifier(target) && isOpaqueExpr(cx, target)) return fail(dataMisuse(cx, target, `assigning to '${target.getText(cx.sf)}'`, target, 'copy'));
   if (!ts.isIdentifier(target)) return fail(errors.unsupportedExpression(pos(cx, target), `assignment to '${target.getText(cx.sf)}'`));
   const v = cx.fn.lookup(target.text);
-  if (v === undefined) return fail(errors.moduleVariable(pos(cx, target), target.text));
+  if (v === undefined) return fail(cx.checker.getSymbolAtLocation(target) === undefined ? unknownName(cx, target) : errors.moduleVariable(pos(cx, target), target.text));
   const info = cx.fn.vars[v];
   if (info.constant && info.role !== 'param') return fail(errors.assignmentToConst(pos(cx, target), target.text));
   if (isArrayType(info.type)) return fail(errors.arrayAlias(pos(cx, target), `assigning a new array to '${target.text}'`));
   return v;
+}
+
+/** ADC120 for a name that is declared nowhere, with the name in scope it is most likely a typo of. */
+export function unknownName(cx: LowerContext, id: ts.Identifier): Diagnostic {
+  const most = id.text.length < 3 ? 0 : id.text.length < 6 ? 1 : 2;
+  const names = cx.checker.getSymbolsInScope(id, ts.SymbolFlags.Value).map((s) => s.name);
+  return errors.unknownName(pos(cx, id), id.text, most === 0 ? undefined : closest(id.text, names, most));
 }
 
 /**

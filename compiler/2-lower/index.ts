@@ -4,11 +4,13 @@
  * Guarantees: parameters and locals have IR types (number, boolean, numeric
  * arrays); every path of the body ends in `return`; each user function called is
  * recorded in `callees` (the driver lowers them on demand). Anything outside the
- * supported subset is a `CompileError` with a position, and so is code nested
- * deeper than every later phase can follow (ADC119, checked first).
+ * supported subset is a diagnostic with a position: in the signature, a
+ * `CompileError`; in the body, every one of them in `diagnostics` (each
+ * statement that fails is recorded and lowering goes on). Code nested deeper
+ * than every later phase can follow is a `CompileError` (ADC119, checked first).
  */
 import { ts } from 'ts-morph';
-import { errors } from '../diagnostics/catalog';
+import { errors, CompileError, type Diagnostic } from '../diagnostics/catalog';
 import { isUnionArray, unionMembers, type IRFunction, type Stmt, type TempId, type VarId } from '../ir/types';
 import { forEachStmtNumbered, usesOf } from '../ir/walk';
 import type { FunctionSource } from '../1-frontend/functions';
@@ -29,6 +31,8 @@ export interface Lowered {
   readonly callees: ReadonlyMap<string, FunctionSource>;
   /** Files besides the function's own that its meaning depends on (imports and re-exports it calls through, constants). */
   readonly files: ReadonlySet<string>;
+  /** Every error in the body (the IR is incomplete when there is one); the callees are still those it names. */
+  readonly diagnostics: readonly Diagnostic[];
 }
 
 export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Lowered {
@@ -59,13 +63,21 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Low
     if (ts.isBlock(body)) {
       cx.stmts(body.statements);
     } else {
-      fn.origin = originOf(body, sf);
-      const value = cx.expr(body);
-      fn.emit({ kind: 'return', value, origin: fn.origin });
+      cx.attempt(body, () => {
+        fn.origin = originOf(body, sf);
+        const value = cx.expr(body);
+        fn.emit({ kind: 'return', value, origin: fn.origin });
+      });
     }
   });
-  if (!endsFlow(fn.body)) fail(errors.missingReturn(where(src.nameNode), src.name));
-  rejectWrittenViews(cx);
+  const { diagnostics } = cx.recovery;
+  if (!endsFlow(fn.body) && !cx.recovery.flowUnknown) diagnostics.push(errors.missingReturn(where(src.nameNode), src.name));
+  try {
+    rejectWrittenViews(cx);
+  } catch (e) {
+    if (!(e instanceof CompileError)) throw e;
+    diagnostics.push(...e.diagnostics);
+  }
 
   const ir: IRFunction = {
     key: src.key,
@@ -80,7 +92,7 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Low
     origin: originOf(src.nameNode, sf),
     loopCount: fn.loopTotal,
   };
-  return { ir, callees: cx.callees, files: cx.files };
+  return { ir, callees: cx.callees, files: cx.files, diagnostics };
 }
 
 /**

@@ -6,11 +6,12 @@
  * other (`n = x.length`, `b = a * 2`) is computed at the top of the body when the argument is
  * `undefined`, as JavaScript does, so it is differentiated like any other value.
  *
- * Guarantees: a parameter with a default or a `?` is `optional` (generated functions accept
+ * Guarantees: every bad parameter of a list is reported, not only the first; a parameter with
+ * a default or a `?` is `optional` (generated functions accept
  * `undefined` for it), unless its default is a number literal (calls fill it in).
  */
 import { ts } from 'ts-morph';
-import { errors } from '../diagnostics/catalog';
+import { CompileError, errors, type Diagnostic } from '../diagnostics/catalog';
 import type { ParamDefault, TempId, Type, VarId } from '../ir/types';
 import { fail, pos, type LowerContext } from './context';
 import { constantDefault, prim, skipOuter } from './helpers';
@@ -32,7 +33,16 @@ export function parameterType(t: ts.Type, optional: boolean, checker: ts.TypeChe
 
 export function lowerParameters(cx: LowerContext, node: ts.SignatureDeclarationBase): Parameters {
   const out: Parameters = { params: [], patterns: [], computed: [] };
-  for (const p of node.parameters) out.params.push(lowerParameter(cx, p, out));
+  const problems: Diagnostic[] = [];
+  for (const p of node.parameters) {
+    try {
+      out.params.push(lowerParameter(cx, p, out));
+    } catch (e) {
+      if (!(e instanceof CompileError)) throw e;
+      problems.push(...e.diagnostics);
+    }
+  }
+  if (problems.length > 0) throw new CompileError(problems);
   return out;
 }
 

@@ -3,14 +3,15 @@
  * requested) functions and every function they reach. The CLI's and the
  * plugin's pipelines share it, with the same error handling.
  *
- * Guarantees: `reach(root)` lowers everything `root` calls, transitively, so
- * that a callee's error is reported before anything is emitted; after it,
- * `get` only looks up (later phases never lower). An unexpected exception
- * while lowering a function is an ADC199 at that function, never a crash of
- * the others.
+ * Guarantees: `problems(root)` lowers everything `root` calls, transitively
+ * (callees of functions with errors too), and returns the errors of all of
+ * them, so that every callee's error is reported before anything is emitted;
+ * after it, `get` only looks up (later phases never lower). An unexpected
+ * exception while lowering a function is an ADC199 at that function, never a
+ * crash of the others.
  */
 import type { ts } from 'ts-morph';
-import { CompileError, errors, type Diagnostic, type Position } from '../diagnostics/catalog';
+import { CompileError, errors, inOrder, type Diagnostic, type Position } from '../diagnostics/catalog';
 import type { FunctionSource } from '../1-frontend/functions';
 import { diskPath } from '../1-frontend/file-system';
 import { positionOf } from '../1-frontend/position';
@@ -19,21 +20,44 @@ import { forEachStmt } from '../ir/walk';
 import { lowerFunction } from './index';
 
 interface Entry {
-  readonly ir: IRFunction;
-  /** Keys of the functions it calls. */
+  /** Undefined when the function has errors. */
+  readonly ir: IRFunction | undefined;
+  /** Keys of the functions it calls (also when it has errors: theirs are reported too). */
   readonly callees: readonly string[];
   /** Files besides its own that its meaning depends on. */
   readonly files: ReadonlySet<string>;
+  readonly diagnostics: readonly Diagnostic[];
 }
 
 export class LoweredProgram {
-  private readonly entries = new Map<string, Entry | CompileError>();
+  private readonly entries = new Map<string, Entry>();
   private readonly sources = new Map<string, FunctionSource>();
 
   constructor(private readonly checker: ts.TypeChecker) {}
 
-  /** The IR of a function (lowered now if it was not yet); a CompileError for what it cannot lower. */
+  /** The IR of a function (lowered now if it was not yet); a CompileError with its errors when it has any. */
   lower(src: FunctionSource): IRFunction {
+    const entry = this.entry(src);
+    if (!entry.ir) throw new CompileError(entry.diagnostics);
+    return entry.ir;
+  }
+
+  /** The errors of `root` and of every function it reaches (also through functions with errors), once each, by position. */
+  problems(root: FunctionSource): Diagnostic[] {
+    const found: Diagnostic[] = [];
+    const seen = new Set<string>();
+    const visit = (src: FunctionSource) => {
+      if (seen.has(src.key)) return;
+      seen.add(src.key);
+      const entry = this.entry(src);
+      found.push(...entry.diagnostics);
+      for (const key of entry.callees) visit(this.sources.get(key)!);
+    };
+    visit(root);
+    return inOrder(found);
+  }
+
+  private entry(src: FunctionSource): Entry {
     this.sources.set(src.key, src);
     let entry = this.entries.get(src.key);
     if (!entry) {
@@ -42,15 +66,16 @@ export class LoweredProgram {
         if (process.env.ADC_TEST_INTERNAL_ERROR_IN === src.name) throw new Error('injected by ADC_TEST_INTERNAL_ERROR_IN');
         const lowered = lowerFunction(src, this.checker);
         for (const [k, s] of lowered.callees) this.sources.set(k, s);
-        entry = { ir: lowered.ir, callees: [...lowered.callees.keys()], files: lowered.files };
+        const ok = lowered.diagnostics.length === 0;
+        entry = { ir: ok ? lowered.ir : undefined, callees: [...lowered.callees.keys()], files: lowered.files, diagnostics: lowered.diagnostics };
       } catch (e) {
         // An unexpected exception names the function it happened in, not only the marked one that called it.
-        entry = e instanceof CompileError ? e : new CompileError(internalDiagnostic(e, src.name, positionOf(src.nameNode, src.sourceFile)));
+        const diagnostics = e instanceof CompileError ? e.diagnostics : [internalDiagnostic(e, src.name, positionOf(src.nameNode, src.sourceFile))];
+        entry = { ir: undefined, callees: [], files: new Set(), diagnostics };
       }
       this.entries.set(src.key, entry);
     }
-    if (entry instanceof CompileError) throw entry;
-    return entry.ir;
+    return entry;
   }
 
   /** Every function `root` reaches (itself included), lowered, callees before their callers. */
@@ -73,7 +98,7 @@ export class LoweredProgram {
   readonly get = (key: string): IRFunction => {
     const entry = this.entries.get(key);
     if (!entry) throw new Error(`function ${key} was not lowered before it was needed`);
-    if (entry instanceof CompileError) throw entry;
+    if (!entry.ir) throw new CompileError(entry.diagnostics);
     return entry.ir;
   };
 
@@ -92,7 +117,7 @@ export class LoweredProgram {
       seen.add(key);
       deps.add(diskPath(src.file));
       const entry = this.entries.get(key);
-      if (entry && !(entry instanceof CompileError)) {
+      if (entry?.ir) {
         entry.files.forEach((f) => deps.add(diskPath(f)));
         entry.callees.forEach(visit);
       }

@@ -25,25 +25,73 @@ export interface Diagnostic {
   readonly frame?: string;
 }
 
-/** Thrown inside a phase to abort compiling the current function with a diagnostic. */
+/** Thrown inside a phase to abort compiling the current function (or statement, see 2-lower/dispatch.ts) with its diagnostics. */
 export class CompileError extends Error {
-  constructor(readonly diagnostic: Diagnostic) {
-    super(diagnostic.message);
+  readonly diagnostics: readonly Diagnostic[];
+
+  constructor(diagnostics: Diagnostic | readonly Diagnostic[]) {
+    const list = 'code' in diagnostics ? [diagnostics] : diagnostics;
+    super(list.map((d) => d.message).join('\n'));
+    this.diagnostics = list;
   }
 }
 
-function at(pos: Position | undefined, code: string, message: string): Diagnostic {
-  if (!pos) return { code, message, severity: 'error' };
+/** Codes of errors TypeScript reports too (a host that shows TypeScript's errors, as the plugin does, leaves them out). */
+export const reportedByTypeScript: ReadonlySet<string> = new Set(['ADC120']);
+
+/** Whether any of them is an error (warnings alone do not stop a build). */
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}
+
+/**
+ * Diagnostics in the order a user reads them: by file, line and column (those without a
+ * position first), each reported once: a second one with the same code at the same place (a
+ * callee reached twice, a local function inlined at two calls) says nothing new.
+ */
+export function inOrder(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const once = diagnostics.filter((d) => {
+    const key = `${d.severity} ${d.code} ${d.file ?? ''}:${d.line ?? 0}:${d.col ?? 0}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const where = (d: Diagnostic): [string, number, number] => [d.file ?? '', d.line ?? 0, d.col ?? 0];
+  return once.sort((a, b) => {
+    const [fa, la, ca] = where(a);
+    const [fb, lb, cb] = where(b);
+    return fa !== fb ? (fa < fb ? -1 : 1) : la !== lb ? la - lb : ca - cb;
+  });
+}
+
+function at(pos: Position | undefined, code: string, message: string, severity: Diagnostic['severity'] = 'error'): Diagnostic {
+  if (!pos) return { code, message, severity };
   return {
     code,
     message,
-    severity: 'error',
+    severity,
     file: pos.file,
     line: pos.line,
     col: pos.col,
     frame: pos.sourceText === undefined ? undefined : codeFrame(pos.sourceText, pos.line, pos.col, pos.length ?? 1),
   };
 }
+
+/** The usual way out for a value of a type differentiated code does not hold (after `; `), if there is one. */
+function typeFix(type: string): string {
+  if (/=>/.test(type)) return ': a function is not a value here; call a local function directly';
+  if (/[{}]/.test(type)) return ': objects are not differentiable yet; use a tuple or array, or separate numbers';
+  if (/^(string|"|'|`)/.test(type)) return ': keep strings (labels, messages) outside it';
+  if (type === 'null' || type === 'undefined') return ': use NaN, or a separate boolean, for a missing number';
+  if (/\bundefined\b/.test(type)) return ': end every path with a return of a value';
+  if (type === 'any') return ': give it a type';
+  if (type === 'void') return ': return the value it computes';
+  return '';
+}
+
+/** The types a differentiated value may have, for messages. */
+const differentiable = 'a number or a numeric array (number[], Float64Array, Float32Array, a tuple of numbers, readonly or a union of them)';
 
 /** The catalog. Keys are what the compiler calls; codes never change meaning. */
 export const errors = {
@@ -54,15 +102,15 @@ export const errors = {
     at(
       p,
       'ADC103',
-      `parameter '${name}' has type '${type}'; parameters must be number, number[], readonly number[], Float64Array or Float32Array (differentiable), or data the function only reads: booleans, and arrays, tuples and plain objects of numbers, strings and booleans`,
+      `parameter '${name}' has type '${type}'; parameters must be ${differentiable}, differentiated (a number may be optional), or data the function only reads: booleans, strings, and arrays, tuples and plain objects of numbers, strings and booleans`,
     ),
   nothingToDifferentiate: (p: Position, fn: string) =>
-    at(p, 'ADC103', `'${fn}' has no parameter that can be differentiated (number, number[], readonly number[], Float64Array or Float32Array)`),
+    at(p, 'ADC103', `'${fn}' has no parameter that can be differentiated: ${differentiable}`),
   notDifferentiable: (p: Position, name: string, type: string) =>
     at(
       p,
       'ADC103',
-      `parameter '${name}' has type '${type}', which is not differentiable: only number, number[], readonly number[], Float64Array and Float32Array parameters can be in wrt(...)`,
+      `parameter '${name}' has type '${type}', which is not differentiable: only ${differentiable} can be in wrt(...)`,
     ),
   closure: (p: Position, why?: string) =>
     at(
@@ -72,35 +120,49 @@ export const errors = {
         ? 'closures are not supported here: call a local function directly (or pass it to map, reduce or forEach), or move it to module level and pass what it captures as parameters'
         : `local function not supported: ${why}`,
     ),
-  asyncOrGenerator: (p: Position, what: string) => at(p, 'ADC105', `${what} functions cannot be differentiated`),
+  asyncOrGenerator: (p: Position, what: 'async' | 'generator') =>
+    at(
+      p,
+      'ADC105',
+      `${what} functions cannot be differentiated: ${what === 'async' ? 'make it synchronous, and await its inputs before calling it' : 'return an array of the values instead'}`,
+    ),
   noBody: (p: Position, name: string) =>
     at(
       p,
       'ADC106',
       `'${name}' has no body here: only functions whose source is in this project can be differentiated (write it in TypeScript, or pass its value in as a parameter)`,
     ),
-  nonDifferentiable: (p: Position, what: string) => at(p, 'ADC107', `${what} is not differentiable and its result flows into a differentiated value`),
+  nonDifferentiable: (p: Position, what: string, fix: string) => at(p, 'ADC107', `${what} is not differentiable and its result flows into a differentiated value: ${fix}`),
   returnType: (p: Position, name: string, type: string) =>
-    at(p, 'ADC108', `'${name}' returns '${type}'; a differentiated function must return number, number[], readonly number[], Float64Array or Float32Array`),
+    at(p, 'ADC108', `'${name}' returns '${type}'; a differentiated function must return ${differentiable}${type.startsWith('ArrayLike') ? ', not ArrayLike<number>, whose kind is not known' : ''}${typeFix(type)}`),
   unresolvedCall: (p: Position, what: string) => at(p, 'ADC109', `cannot resolve the function called here: ${what}`),
   badTag: (p: Position, msg: string) => at(p, 'ADC110', `invalid @differentiable tag: ${msg}`),
-  unsupportedMath: (p: Position, name: string) => at(p, 'ADC111', `Math.${name} is not supported`),
+  unsupportedMath: (p: Position, name: string) => at(p, 'ADC111', `Math.${name} is not supported: compute it outside and pass the result in as a parameter`),
   localType: (p: Position, name: string, type: string) =>
-    at(p, 'ADC112', `variable '${name}' has type '${type}'; only numbers, booleans and numeric arrays are supported in differentiated code`),
+    at(p, 'ADC112', `variable '${name}' has type '${type}'; only numbers, booleans and numeric arrays are supported in differentiated code${typeFix(type)}`),
   moduleVariable: (p: Position, name: string) => at(p, 'ADC113', `'${name}' is a module-level variable that is not a numeric constant; pass it as a parameter`),
+  dataParameter: (p: Position, name: string, kind: string, use: string, alternative: string) =>
+    at(
+      p,
+      'ADC103',
+      `parameter '${name}' is ${kind}: objects and number[][] are not differentiable yet, so it is read-only data here, and ${use} does more than read it; pass its parts as number[] parameters or flatten it into a Float64Array, or ${alternative}`,
+    ),
   readOnlyData: (p: Position, what: string, root: string, fix = 'copy what you need into a local number[] or Float64Array') =>
     at(p, 'ADC102', `unsupported expression: ${what}: '${root}' is data the function only reads (it is not a number or numeric array); ${fix}`),
   arrayAlias: (p: Position, what: string) => at(p, 'ADC114', `array aliasing is not supported: ${what}`),
-  missingReturn: (p: Position, name: string) => at(p, 'ADC115', `'${name}' can reach its end without returning a value`),
+  missingReturn: (p: Position, name: string) => at(p, 'ADC115', `'${name}' can reach its end without returning a value: end every path with a return (or a throw)`),
   callback: (p: Position, what: string) => at(p, 'ADC116', `unsupported callback: ${what}`),
   arity: (p: Position, name: string, expected: number, got: number) => at(p, 'ADC117', `'${name}' takes ${expected} argument(s) but is called with ${got}`),
-  assignmentToConst: (p: Position, name: string) => at(p, 'ADC118', `cannot assign to '${name}'`),
+  assignmentToConst: (p: Position, name: string) => at(p, 'ADC118', `cannot assign to '${name}': it is a constant (declare it with let)`),
   tooDeep: (p: Position, what: 'expression' | 'statements', levels: string, limit: number) =>
     at(
       p,
       'ADC119',
       `${what} nested too deeply (${levels} levels; the limit is ${limit}): ${what === 'expression' ? 'split it into intermediate variables' : 'move inner blocks into functions'}`,
     ),
+  unknownName: (p: Position, name: string, suggestion: string | undefined) =>
+    at(p, 'ADC120', `cannot find name '${name}': ${suggestion === undefined ? 'declare it, import it, or pass it in as a parameter' : `did you mean '${suggestion}'?`}`),
+  misspelledTag: (p: Position, name: string) => at(p, 'ADC121', `unknown tag '@${name}': did you mean @differentiable?`, 'warning'),
   notFound: (path: string) => at(undefined, 'ADC190', `no such file or directory: ${path}`),
   unwritable: (path: string, reason: string) => at(undefined, 'ADC191', `cannot write ${path}: ${reason}`),
   tsconfig: (file: string, detail: string) => at(undefined, 'ADC192', `invalid ${file}: ${detail}`),

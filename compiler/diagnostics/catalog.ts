@@ -104,14 +104,9 @@ export const errors = {
       'ADC103',
       `parameter '${name}' has type '${type}'; parameters must be ${differentiable}, differentiated (a number may be optional), or data the function only reads: booleans, strings, and arrays, tuples and plain objects of numbers, strings and booleans`,
     ),
-  nothingToDifferentiate: (p: Position, fn: string) =>
-    at(p, 'ADC103', `'${fn}' has no parameter that can be differentiated: ${differentiable}`),
+  nothingToDifferentiate: (p: Position, fn: string) => at(p, 'ADC103', `'${fn}' has no parameter that can be differentiated: ${differentiable}`),
   notDifferentiable: (p: Position, name: string, type: string) =>
-    at(
-      p,
-      'ADC103',
-      `parameter '${name}' has type '${type}', which is not differentiable: only ${differentiable} can be in wrt(...)`,
-    ),
+    at(p, 'ADC103', `parameter '${name}' has type '${type}', which is not differentiable: only ${differentiable} can be in wrt(...)`),
   closure: (p: Position, why?: string) =>
     at(
       p,
@@ -134,7 +129,11 @@ export const errors = {
     ),
   nonDifferentiable: (p: Position, what: string, fix: string) => at(p, 'ADC107', `${what} is not differentiable and its result flows into a differentiated value: ${fix}`),
   returnType: (p: Position, name: string, type: string) =>
-    at(p, 'ADC108', `'${name}' returns '${type}'; a differentiated function must return ${differentiable}${type.startsWith('ArrayLike') ? ', not ArrayLike<number>, whose kind is not known' : ''}${typeFix(type)}`),
+    at(
+      p,
+      'ADC108',
+      `'${name}' returns '${type}'; a differentiated function must return ${differentiable}${type.startsWith('ArrayLike') ? ', not ArrayLike<number>, whose kind is not known' : ''}${typeFix(type)}`,
+    ),
   unresolvedCall: (p: Position, what: string) => at(p, 'ADC109', `cannot resolve the function called here: ${what}`),
   badTag: (p: Position, msg: string) => at(p, 'ADC110', `invalid @differentiable tag: ${msg}`),
   unsupportedMath: (p: Position, name: string) => at(p, 'ADC111', `Math.${name} is not supported: compute it outside and pass the result in as a parameter`),

@@ -9,7 +9,7 @@
  */
 import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
-import { isArrayType, type OpaqueType, type Stmt, type TempId } from '../ir/types';
+import { isArrayType, isOpaqueType, type OpaqueType, type Stmt, type TempId } from '../ir/types';
 import { opaqueType } from './types';
 import { fail, pos, type LowerContext } from './context';
 import { lazyAssignment } from './operators';
@@ -134,8 +134,8 @@ function lowerChoice(cx: LowerContext, op: '||' | '&&' | '??', a: TempId, right:
   return cx.fn.read(h);
 }
 
-/** The type of `a || b`, `a ?? b` on data (`options.units || "kilometers"`), if it is data. */
-function dataChoiceType(cx: LowerContext, e: ts.BinaryExpression): OpaqueType | undefined {
+/** The type of `a || b`, `a ?? b`, `c ? a : b` on data (`options.units || "kilometers"`), if it is data. */
+function dataChoiceType(cx: LowerContext, e: ts.Expression): OpaqueType | undefined {
   return localTypeOf(cx, e) === undefined ? opaqueType(cx.checker.getTypeAtLocation(e), cx.checker) : undefined;
 }
 
@@ -168,9 +168,12 @@ export function lowerConditional(cx: LowerContext, e: ts.ConditionalExpression):
   const whenFalse = cx.fn.region(() => {
     bb = cx.expr(e.whenFalse);
   });
-  const ta = cx.fn.temps[a];
+  let ta = cx.fn.temps[a];
   const tb = cx.fn.temps[bb];
-  if (ta !== tb) return fail(errors.unsupportedExpression(pos(cx, e), `a conditional whose arms have types ${ta} and ${tb}`));
+  // `x > 0 ? "up" : "down"`: data of the conditional's own type (each arm's is a literal).
+  const data = isOpaqueType(ta) && isOpaqueType(tb) ? dataChoiceType(cx, e) : undefined;
+  if (data !== undefined) ta = data;
+  else if (ta !== tb) return fail(errors.unsupportedExpression(pos(cx, e), `a conditional whose arms have types ${ta} and ${tb}`));
   if (isArrayType(ta)) {
     // `c ? xs.slice() : ys.map(f)`: each arm must make a fresh array (choosing between two array
     // variables would make the result share memory with one of them).

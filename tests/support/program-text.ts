@@ -75,6 +75,9 @@ class FunctionText {
   private n = 0;
   /** `let` declarations printed so far (see `decl`). */
   private lets = 0;
+  /** A local string, `"up"` or `"down"` by the sign of the first parameter, that some conditions compare (`f` only). */
+  mode: string | undefined;
+  private ifs = 0;
   readonly lines: string[] = [];
   /** Helpers this function calls. */
   readonly called = new Set<string>();
@@ -316,7 +319,9 @@ class FunctionText {
         return out(st.prefix ? `${st.op}${target};` : `${target}${st.op};`);
       }
       case 'if': {
-        out(`if (${this.cond(st.c, s)}) {`);
+        // Every third `if` of `f` also tests string data decided by the input (see `mode`).
+        const c = this.cond(st.c, s);
+        out(`if (${this.mode !== undefined && this.ifs++ % 3 === 1 ? `(${c}) !== (${this.mode} === "down")` : c}) {`);
         this.block(st.then, s, inLoop, ind + '  ');
         let rest = st.else;
         // An else-block holding just an `if` prints as `else if`.
@@ -522,6 +527,8 @@ export function printProgram(p: Program): ProgramText {
   const wrt = Array.from({ length: p.params }, (_, i) => i).filter((i) => mask === 0 || mask === all || (mask >> i) & 1);
   const fn = new FunctionText(callees, new Set([...params, ...reserved]), p.colliding, params, constants);
   const scope: Scope = { vars: [...params, ...constants], lets: [...params], counters: [] };
+  fn.mode = fn.fresh('mode');
+  fn.lines.push(`  let ${fn.mode} = ${params[0]} > 0 ? "up" : "down";`);
   fn.block(p.body, scope, false, '  ', false);
   fn.lines.push(`  return ${fn.expr(p.ret, scope).t};`);
   const tag = wrt.length === p.params ? '@differentiable' : `@differentiable wrt(${wrt.map((i) => params[i]).join(', ')})`;

@@ -4,7 +4,7 @@
  * `continue` may target.
  */
 import type { ts } from 'ts-morph';
-import type { ArrayType, Op, OpData, Origin, ParamDefault, Region, Stmt, TempId, Type, Var, VarId } from '../ir/types';
+import type { ArrayType, DataObject, Op, OpData, Origin, ParamDefault, Region, Stmt, TempId, Type, Var, VarId } from '../ir/types';
 
 interface LoopContext {
   readonly id: number;
@@ -123,8 +123,8 @@ export class FunctionBuilder {
     this.vars[v] = { ...this.vars[v], ...(init ? { init } : {}), ...(optional ? { optional } : {}) };
   }
 
-  /** A string (compared with string data), or the `undefined` of an argument left out, of type `type`. */
-  datum(value: string | undefined, type: Type): TempId {
+  /** A string (compared with string data), the `undefined` of an argument left out, or an object of literals, of type `type`. */
+  datum(value: string | undefined | DataObject, type: Type): TempId {
     return this.op({ op: 'const', value }, [], type);
   }
 

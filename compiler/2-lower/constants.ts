@@ -11,7 +11,7 @@ import { mathConstants } from '../rules/table';
 import { fail, pos, type LowerContext } from './context';
 import { skipOuter, mathAlias, prim, unknownName } from './helpers';
 import { opaqueType } from './types';
-import { constantOf, constantTable, declarationOf, numberConstants } from './module-constants';
+import { constantOf, constantTable, declarationOf, evaluateConstant, numberConstants } from './module-constants';
 
 export function lowerIdentifier(cx: LowerContext, id: ts.Identifier): TempId {
   const v = cx.fn.lookup(id.text);
@@ -106,4 +106,29 @@ export function lowerTableLookup(cx: LowerContext, e: ts.ElementAccessExpression
     value = cx.fn.op({ op: 'select' }, [hit, cx.fn.constant(v), value], 'number');
   }
   return value;
+}
+
+/**
+ * `{ units: "miles" }`, `{ tolerance: 1e-6, verbose: false }`: an object of literals and numeric
+ * constants, data passed to a helper (turf's options). Undefined when it is anything else (an
+ * object holding a value the function computes is not data: objects are not differentiable yet).
+ */
+export function lowerObjectLiteral(cx: LowerContext, e: ts.ObjectLiteralExpression): TempId | undefined {
+  const type = opaqueType(cx.checker.getTypeAtLocation(e), cx.checker);
+  if (type === undefined) return undefined;
+  const props: [string, number | boolean | string][] = [];
+  for (const p of e.properties) {
+    if (!ts.isPropertyAssignment(p) || !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) return undefined;
+    const init = skipOuter(p.initializer);
+    const value = ts.isStringLiteralLike(init)
+      ? init.text
+      : init.kind === ts.SyntaxKind.TrueKeyword
+        ? true
+        : init.kind === ts.SyntaxKind.FalseKeyword
+          ? false
+          : evaluateConstant(init, cx.checker, cx.files);
+    if (value === undefined) return undefined;
+    props.push([p.name.text, value]);
+  }
+  return cx.fn.datum({ object: props }, type);
 }

@@ -18,7 +18,7 @@ import { isArrayType, type TempId } from '../ir/types';
 import { atStatement, fail, pos, type LowerContext, type Lowering } from './context';
 import { comparison, compound, lazyAssignment, arithmeticOf } from './operators';
 import { skipOuter, prim, typeOfNode, isOpaqueExpr, endsFlow, localFunctionOf, mathAlias, dataMisuse } from './helpers';
-import { lowerIdentifier, lowerPropertyAccess, lowerString, lowerTableLookup } from './constants';
+import { lowerIdentifier, lowerPropertyAccess, lowerString, lowerTableLookup, lowerObjectLiteral } from './constants';
 import { lowerPrefix, lowerIncrement, lowerArithmetic, lowerComparison, lowerMathCall, numberTest, lowerIsArray } from './arithmetic';
 import { lowerIf, lowerCondition, lowerAndOr, lowerNullish, lowerLazyAssignment, lowerConditional } from './branches';
 import { lowerFor, lowerWhile, lowerDo, lowerForOf, lowerJump } from './loops';
@@ -124,6 +124,8 @@ function lowerExpr(cx: LowerContext, node: ts.Expression): TempId {
     case ts.SyntaxKind.NewExpression:
     case ts.SyntaxKind.ArrayLiteralExpression:
       return lowerArrayCreation(cx, e);
+    case ts.SyntaxKind.ObjectLiteralExpression:
+      return lowerObjectLiteral(cx, e as ts.ObjectLiteralExpression) ?? fail(errors.unsupportedExpression(pos(cx, e), describe(e)));
     case ts.SyntaxKind.ArrowFunction:
     case ts.SyntaxKind.FunctionExpression:
       return fail(errors.closure(pos(cx, e)));

@@ -218,6 +218,8 @@ export function primalExpression(
       // Literals as written: a named constant (Math.PI) by its name, -0 kept.
       // (an absent number computes as the primal's does: `undefined!`, typed as the number it stands for)
       if (s.value === undefined && s.type === 'number') return { k: 'nonNull', e: b.id('undefined') };
+      // (`as const`: held by a temp, `{ units: 'miles' }` would widen to `{ units: string }`)
+      if (typeof s.value === 'object') return b.as(defaultExpr(s.value), 'const');
       return s.name !== undefined ? b.path(s.name) : literalExpr(s.value);
     case 'read':
       return b.id(variable(s.var));

@@ -16,6 +16,7 @@ function keyOf(s: Op, find: (t: TempId) => TempId): string | undefined {
   const args = s.args.map(find).join(',');
   switch (s.op) {
     case 'const':
+      if (typeof s.value === 'object') return `c:object:${JSON.stringify(s.value.object)}`;
       return `c:${typeof s.value}:${Object.is(s.value, -0) ? '-0' : String(s.value)}`; // 0 and -0 are different constants
     case 'read':
       return `r:${s.var}`;

@@ -26,7 +26,7 @@ export function printIR(fn: IRFunction, annotate?: (kind: 'temp' | 'var', id: nu
           let rhs: string;
           switch (s.op) {
             case 'const':
-              rhs = `const ${String(s.value)}`;
+              rhs = `const ${typeof s.value === 'object' || typeof s.value === 'string' ? JSON.stringify(s.value) : String(s.value)}`;
               break;
             case 'read':
               rhs = `read ${v(s.var)}`;

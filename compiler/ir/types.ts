@@ -98,7 +98,11 @@ export function opaqueText(t: OpaqueType): string {
 }
 
 /** A default value generated signatures print: a literal, or an object literal of literals (options). */
-export type ParamDefault = { readonly literal: number | boolean | string } | { readonly object: readonly (readonly [string, number | boolean | string])[] };
+export type ParamDefault = { readonly literal: number | boolean | string } | DataObject;
+/** An object literal of literals, data (`{ units: "miles" }`): its properties in source order. */
+export interface DataObject {
+  readonly object: readonly (readonly [string, number | boolean | string])[];
+}
 
 export type TempId = number;
 export type VarId = number;
@@ -202,9 +206,10 @@ export type PrimName =
 export type OpData =
   /**
    * A literal number or boolean; `name` is how to print it when it has one (`Math.PI`). A string
-   * (compared with string data) and `undefined` (an argument left out) are constants too.
+   * (compared with string data), `undefined` (an argument left out) and an object of literals
+   * (`{ units: "miles" }`, options passed to a helper) are constants too.
    */
-  | { readonly op: 'const'; readonly value: number | boolean | string | undefined; readonly name?: string }
+  | { readonly op: 'const'; readonly value: number | boolean | string | undefined | DataObject; readonly name?: string }
   /** The current value of a variable. */
   | { readonly op: 'read'; readonly var: VarId }
   /** An elementary operation from the rule table: args are its operands. */

@@ -137,7 +137,8 @@ export function inferredType(name: ts.Identifier, checker: ts.TypeChecker): { ty
   if (!sym || !owner) return undefined;
   const declared = irType(checker.getTypeAtLocation(name), checker);
   const refs = referencesOf(owner, sym, checker);
-  const reads = refs.filter((r) => accessOf(r) !== 'write');
+  // (`t += x`, `t &&= x` read t too, but TypeScript gives the declared type there: `any` for `let t;`)
+  const reads = refs.filter((r) => accessOf(r) === 'read');
   let mayBeUndefined = false;
   const kinds = new Set<Type | undefined>();
   for (const r of reads) {
@@ -149,7 +150,7 @@ export function inferredType(name: ts.Identifier, checker: ts.TypeChecker): { ty
   }
   if (declared === 'number' || declared === 'boolean') return { type: declared, mayBeUndefined };
   if (kinds.size === 0) {
-    // Never read: the type of what is assigned, if anything is.
+    // Never read but by updates: the type of what is assigned, if anything is.
     for (const r of refs) if (accessOf(r) === 'write' && ts.isBinaryExpression(r.parent)) kinds.add(irType(checker.getTypeAtLocation(r.parent.right), checker));
   }
   const [only] = kinds;

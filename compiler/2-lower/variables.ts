@@ -77,6 +77,9 @@ export function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclaration
       const v = cx.fn.declare(name, type, 'local', false);
       if (d.exclamationToken || inferred?.mayBeUndefined) cx.fn.emit({ kind: 'declare', var: v, definite: true, asserted: true, origin: cx.fn.origin });
       else cx.fn.emit(inferred || isDefinite(cx, d) ? { kind: 'declare', var: v, definite: true, origin: cx.fn.origin } : { kind: 'declare', var: v, origin: cx.fn.origin });
+      // In a loop, where a read may see no value (`t ?? x`): undefined again each time it is declared, an
+      // assignment like any other (reverse mode declares it once, at the top, and restores what it needs).
+      if (inferred?.mayBeUndefined && cx.fn.targetLoop(undefined, 'continue') !== undefined) cx.fn.assign(v, cx.fn.datum(undefined, type));
       continue;
     }
     const value = cx.expr(d.initializer);

@@ -119,9 +119,6 @@ function fwdStatements(sw: Sweep, blk: BlockInfo, stmts: readonly Stmt[], out: J
       case 'declare': {
         const v = sw.fn.vars[s.var];
         if (sw.atTop.has(s.var)) out.push(hoistedDecl(sw.names.variable(s.var), v.type, v.role !== 'hidden'));
-        // Declared at the top of the generated function: where the source declares it again (a `let t;`
-        // in a loop) it starts undefined again, which a read that may see no value (`t ?? x`) tells apart.
-        else if (s.asserted && sw.readVars.has(s.var)) out.push(b.update(sw.names.variable(s.var), b.as(b.as(b.id('undefined'), 'unknown'), jsType(v.type, 'local'))));
         break;
       }
       case 'store': {

@@ -19,6 +19,8 @@ export function lowerIf(cx: LowerContext, node: ts.IfStatement): void {
   const thrown = validation(cx, node);
   if (thrown) {
     cx.fn.emit({ kind: 'check', cond: lowerCondition(cx, node.expression), ...thrown, origin: cx.fn.origin });
+    // `if (c) { throw … } else rest` is `if (c) throw …; rest` (simple-statistics' else-if chains of checks and returns).
+    if (node.elseStatement) cx.block(node.elseStatement);
     return;
   }
   const cond = lowerCondition(cx, node.expression);
@@ -28,11 +30,11 @@ export function lowerIf(cx: LowerContext, node: ts.IfStatement): void {
 }
 
 /**
- * `if (c) throw new Error("message")` (or `RangeError`, `TypeError`; braces optional, no `else`):
- * input validation, kept as it is in generated code. Other throws are errors.
+ * `if (c) throw new Error("message")` (or `RangeError`, `TypeError`; braces optional, an `else`
+ * after it runs when the check passes): input validation, kept as it is in generated code. Other
+ * throws are errors.
  */
 function validation(cx: LowerContext, node: ts.IfStatement): { error: 'Error' | 'RangeError' | 'TypeError'; message: string } | undefined {
-  if (node.elseStatement) return undefined;
   const then = node.thenStatement;
   const stmt = ts.isBlock(then) && then.statements.length === 1 ? then.statements[0] : then;
   if (!ts.isThrowStatement(stmt) || !stmt.expression) return undefined;

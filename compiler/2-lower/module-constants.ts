@@ -82,7 +82,11 @@ export function constantOf(decl: ts.Declaration, checker: ts.TypeChecker, files:
     const is = (k: ts.SyntaxKind) => mods.some((m) => m.kind === k);
     if (is(ts.SyntaxKind.StaticKeyword) && (is(ts.SyntaxKind.ReadonlyKeyword) || neverAssigned(decl.name, checker))) init = decl.initializer;
   } else if (ts.isPropertyAssignment(decl) && ts.isIdentifier(decl.name) && constantObjectOf(decl.parent, checker)) init = decl.initializer;
-  else if (ts.isEnumMember(decl)) {
+  else if (ts.isShorthandPropertyAssignment(decl) && constantObjectOf(decl.parent, checker)) {
+    // `{ DEG2RAD, … }`: the variable of that name.
+    const value = checker.getShorthandAssignmentValueSymbol(decl)?.valueDeclaration;
+    return value ? constantOf(value, checker, files, depth + 1) : undefined;
+  } else if (ts.isEnumMember(decl)) {
     const v = checker.getConstantValue(decl);
     return typeof v === 'number' ? v : undefined;
   }
@@ -109,7 +113,7 @@ export function constantTable(decl: ts.Declaration, checker: ts.TypeChecker, fil
   if (!ts.isObjectLiteralExpression(o)) return undefined;
   const out = new Map<string, number>();
   for (const p of o.properties) {
-    if (!ts.isPropertyAssignment(p) || !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) return undefined;
+    if (!(ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) || !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) return undefined;
     const v = constantOf(p, checker, files);
     if (v === undefined) return undefined;
     out.set(p.name.text, v);

@@ -83,6 +83,12 @@ it('x * x is never negative and finite for a finite x', () => {
   expect(R.div(R.point(1), R.add(R.point(1), R.square(R.FINITE))).inf).toBe(false);
 });
 
+it('a power of a base that may be 1 to an exponent that may be infinite may be NaN (1 ** -Infinity)', () => {
+  expect(1 ** -Infinity).toBeNaN();
+  expect(R.pow(R.between(0, 1), { lo: -Infinity, hi: 0, inf: true, nan: false }).nan).toBe(true);
+  expect(R.pow(R.between(2, 3), { lo: -Infinity, hi: 0, inf: true, nan: false }).nan).toBe(false);
+});
+
 it('an integer power of a bounded value whose bound overflows may be Infinity (seed 105: 709 ** 710)', () => {
   expect(R.pow(R.between(0, 709), R.point(710)).inf).toBe(true);
   // Of a finite value of unknown size it is taken as finite, as a product is (overflow not modelled).

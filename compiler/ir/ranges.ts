@@ -148,8 +148,8 @@ export function pow(a: Range, b: Range): Range {
     }
     return div(point(1), pow(a, point(-n)));
   }
-  // (-0) ** -1 is -Infinity: only a positive base gives a positive power.
-  return { lo: a.lo > 0 ? 0 : -Infinity, hi: Infinity, inf: true, nan: a.lo < 0 || a.nan || b.nan };
+  // (-0) ** -1 is -Infinity: only a positive base gives a positive power. 1 ** ±Infinity is NaN.
+  return { lo: a.lo > 0 ? 0 : -Infinity, hi: Infinity, inf: true, nan: a.lo < 0 || a.nan || b.nan || (b.inf && a.lo <= 1 && 1 <= a.hi) };
 }
 
 export function hypot(args: readonly Range[]): Range {

@@ -9,7 +9,7 @@ import type { PrimName, TempId } from '../ir/types';
 import { mathFunctions, rule } from '../rules/table';
 import { fail, pos, type LowerContext } from './context';
 import { comparison, arithmeticOf } from './operators';
-import { skipOuter, prim, requireNumber, assignable, arrayOperand, loopOverArray } from './helpers';
+import { skipOuter, prim, requireNumber, assignable, arrayOperand, loopOverArray, isNullishLiteral } from './helpers';
 
 export function lowerPrefix(cx: LowerContext, e: ts.PrefixUnaryExpression): TempId {
   switch (e.operator) {
@@ -80,9 +80,7 @@ export function lowerComparison(cx: LowerContext, e: ts.BinaryExpression): TempI
     return cmp === 'eq' ? test : prim(cx, 'not', [test]);
   }
   // `x === undefined`, `row != null`: whether a value (an element past the end, a missing part of read-only data) is there.
-  const absent = (n: ts.Expression) =>
-    (ts.isIdentifier(skipOuter(n)) && (skipOuter(n) as ts.Identifier).text === 'undefined' && cx.fn.lookup('undefined') === undefined) ||
-    skipOuter(n).kind === ts.SyntaxKind.NullKeyword;
+  const absent = (n: ts.Expression) => isNullishLiteral(cx, n);
   if ((cmp === 'eq' || cmp === 'ne') && (absent(e.left) || absent(e.right))) {
     const other = absent(e.right) ? e.left : e.right;
     const strict = k === ts.SyntaxKind.EqualsEqualsEqualsToken || k === ts.SyntaxKind.ExclamationEqualsEqualsToken;

@@ -73,7 +73,7 @@ function lowerLogical(cx: LowerContext, e: ts.BinaryExpression): TempId {
 export function lowerAndOr(cx: LowerContext, e: ts.BinaryExpression): TempId {
   // (`xs[i] || 0` under noUncheckedIndexedAccess: `number | undefined` operands count as numbers)
   const data = dataChoiceType(cx, e);
-  if (data !== undefined) return lowerDataChoice(cx, e.operatorToken.kind === ts.SyntaxKind.BarBarToken ? '||' : '&&', e, data);
+  if (data !== undefined) return lowerChoice(cx, e.operatorToken.kind === ts.SyntaxKind.BarBarToken ? '||' : '&&', cx.expr(e.left), e.right, data);
   if (localTypeOf(cx, e) !== 'number') return lowerLogical(cx, e);
   const a = cx.expr(e.left);
   requireNumber(cx, e.left, a);
@@ -83,7 +83,7 @@ export function lowerAndOr(cx: LowerContext, e: ts.BinaryExpression): TempId {
 /** `a ?? b` on numbers (see `lowerChoice`). */
 export function lowerNullish(cx: LowerContext, e: ts.BinaryExpression): TempId {
   const data = dataChoiceType(cx, e);
-  if (data !== undefined) return lowerDataChoice(cx, '??', e, data);
+  if (data !== undefined) return lowerChoice(cx, '??', cx.expr(e.left), e.right, data);
   const a = cx.expr(e.left);
   requireNumber(cx, e.left, a);
   return lowerChoice(cx, '??', a, e.right);
@@ -109,7 +109,7 @@ export function lowerLazyAssignment(cx: LowerContext, e: ts.BinaryExpression): T
 }
 
 /**
- * `a || b`, `a && b`, `a ?? b` on numbers (`a` already evaluated): the operand JavaScript chooses,
+ * `a || b`, `a && b`, `a ?? b` on numbers, or on data of `type` (`a` already evaluated): the operand JavaScript chooses,
  * so the value and its derivative are that operand's, and `b` is evaluated only when chosen:
  *   a || b  ≡  truthy(a) ? a : b        (`w = w || 1`: w where w ≠ 0, else 1)
  *   a && b  ≡  truthy(a) ? b : a        (`mag && 1 / mag`: 1 / mag where mag ≠ 0, else mag)
@@ -117,17 +117,19 @@ export function lowerLazyAssignment(cx: LowerContext, e: ts.BinaryExpression): T
  * A `select` when `b` is a read or a constant; otherwise `h = a; if (b is chosen) { …; h = b }`,
  * so that no arm uses a temp of the enclosing block and an untaken `1 / mag` never runs.
  */
-function lowerChoice(cx: LowerContext, op: '||' | '&&' | '??', a: TempId, right: ts.Expression): TempId {
+function lowerChoice(cx: LowerContext, op: '||' | '&&' | '??', a: TempId, right: ts.Expression, type: 'number' | OpaqueType = 'number'): TempId {
   const test = prim(cx, op === '??' ? 'nullish' : 'truthy', [a]);
   let bb = -1;
   const whenB = cx.fn.region(() => {
     bb = cx.expr(right);
   });
-  requireNumber(cx, right, bb);
+  if (type === 'number') requireNumber(cx, right, bb);
   if (isTrivial(whenB)) {
     cx.fn.splice(whenB);
-    return cx.fn.op({ op: 'select' }, op === '||' ? [test, a, bb] : [test, bb, a], 'number');
+    return cx.fn.op({ op: 'select' }, op === '||' ? [test, a, bb] : [test, bb, a], type);
   }
+  // (`options.units || "kilometers"`, `opts.mode ?? "fast"` on data: only between constants and reads)
+  if (type !== 'number') return fail(errors.unsupportedExpression(pos(cx, right), `'${op}' on data with a computed right operand (give it a variable first)`));
   const takesB = op === '||' ? prim(cx, 'not', [test]) : test;
   const h = cx.fn.declare(op === '??' ? 'value' : 'chosen', 'number', 'hidden', false);
   const origin = cx.fn.origin;
@@ -139,19 +141,6 @@ function lowerChoice(cx: LowerContext, op: '||' | '&&' | '??', a: TempId, right:
 /** The type of `a || b`, `a ?? b`, `c ? a : b` on data (`options.units || "kilometers"`), if it is data. */
 function dataChoiceType(cx: LowerContext, e: ts.Expression): OpaqueType | undefined {
   return localTypeOf(cx, e) === undefined ? opaqueType(cx.checker.getTypeAtLocation(e), cx.checker) : undefined;
-}
-
-/** `options.units || "kilometers"`, `opts.mode ?? "fast"`: the operand JavaScript chooses, when the other is a constant or a read. */
-function lowerDataChoice(cx: LowerContext, op: '||' | '&&' | '??', e: ts.BinaryExpression, type: OpaqueType): TempId {
-  const a = cx.expr(e.left);
-  const test = prim(cx, op === '??' ? 'nullish' : 'truthy', [a]);
-  let bb = -1;
-  const whenB = cx.fn.region(() => {
-    bb = cx.expr(e.right);
-  });
-  if (!isTrivial(whenB)) return fail(errors.unsupportedExpression(pos(cx, e.right), `'${op}' on data with a computed right operand (give it a variable first)`));
-  cx.fn.splice(whenB);
-  return cx.fn.op({ op: 'select' }, op === '||' ? [test, a, bb] : [test, bb, a], type);
 }
 
 /** Only constants and reads: cheap and unable to fail, so evaluated eagerly in a `select`. */

@@ -11,7 +11,7 @@ import { mathConstants } from '../rules/table';
 import { fail, pos, type LowerContext } from './context';
 import { skipOuter, mathAlias, prim, unknownName } from './helpers';
 import { opaqueType } from './types';
-import { constantOf, constantTable, declarationOf, evaluateConstant, numberConstants } from './module-constants';
+import { constantOf, constantTable, dataObjectOf, declarationOf, numberConstants } from './module-constants';
 
 export function lowerIdentifier(cx: LowerContext, id: ts.Identifier): TempId {
   const v = cx.fn.lookup(id.text);
@@ -20,11 +20,7 @@ export function lowerIdentifier(cx: LowerContext, id: ts.Identifier): TempId {
   if (id.text === 'NaN') return cx.fn.constant(NaN);
   if (id.text === 'undefined') return fail(errors.unsupportedExpression(pos(cx, id), 'undefined'));
   const alias = mathAlias(cx, id);
-  if (alias !== undefined) {
-    const c = mathConstants.get(alias);
-    if (c === undefined) return fail(errors.unsupportedMath(pos(cx, id), alias));
-    return cx.fn.constant(c, `Math.${alias}`);
-  }
+  if (alias !== undefined) return mathConstant(cx, id, alias);
   const value = moduleConstant(cx, id);
   if (value !== undefined) return cx.fn.constant(value);
   const sym = cx.checker.getSymbolAtLocation(id);
@@ -53,13 +49,16 @@ export function lowerString(cx: LowerContext, e: ts.StringLiteral | ts.NoSubstit
   return cx.fn.datum(e.text, type);
 }
 
+/** `Math.PI` (also through an alias, `const { PI } = Math`): kept by its name; a member that is not a constant is an error at `at`. */
+function mathConstant(cx: LowerContext, at: ts.Node, name: string): TempId {
+  const c = mathConstants.get(name);
+  if (c === undefined) return fail(errors.unsupportedMath(pos(cx, at), name));
+  return cx.fn.constant(c, `Math.${name}`);
+}
+
 export function lowerPropertyAccess(cx: LowerContext, e: ts.PropertyAccessExpression): TempId {
   const obj = skipOuter(e.expression);
-  if (ts.isIdentifier(obj) && obj.text === 'Math' && cx.fn.lookup('Math') === undefined) {
-    const c = mathConstants.get(e.name.text);
-    if (c === undefined) return fail(errors.unsupportedMath(pos(cx, e), e.name.text));
-    return cx.fn.constant(c, `Math.${e.name.text}`);
-  }
+  if (ts.isIdentifier(obj) && obj.text === 'Math' && cx.fn.lookup('Math') === undefined) return mathConstant(cx, e, e.name.text);
   if (ts.isIdentifier(obj) && obj.text === 'Number' && cx.fn.lookup('Number') === undefined) {
     const c = numberConstants.get(e.name.text);
     if (c !== undefined) return cx.fn.constant(c, `Number.${e.name.text}`);
@@ -69,11 +68,7 @@ export function lowerPropertyAccess(cx: LowerContext, e: ts.PropertyAccessExpres
     if (v !== undefined && isArrayType(cx.fn.vars[v].type)) return cx.fn.op({ op: 'length', var: v }, [], 'number');
   }
   const alias = mathAlias(cx, e);
-  if (alias !== undefined) {
-    const c = mathConstants.get(alias);
-    if (c === undefined) return fail(errors.unsupportedMath(pos(cx, e), alias));
-    return cx.fn.constant(c, `Math.${alias}`);
-  }
+  if (alias !== undefined) return mathConstant(cx, e, alias);
   // A constant reached through a namespace or a class (`glMatrix.EPSILON`, `Consts.G`, `UNITS.meters`, `Mode.Fast`).
   const decl = declarationOf(e, cx.checker);
   const value = decl ? constantOf(decl, cx.checker, cx.files) : undefined;
@@ -115,20 +110,6 @@ export function lowerTableLookup(cx: LowerContext, e: ts.ElementAccessExpression
  */
 export function lowerObjectLiteral(cx: LowerContext, e: ts.ObjectLiteralExpression): TempId | undefined {
   const type = opaqueType(cx.checker.getTypeAtLocation(e), cx.checker);
-  if (type === undefined) return undefined;
-  const props: [string, number | boolean | string][] = [];
-  for (const p of e.properties) {
-    if (!ts.isPropertyAssignment(p) || !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) return undefined;
-    const init = skipOuter(p.initializer);
-    const value = ts.isStringLiteralLike(init)
-      ? init.text
-      : init.kind === ts.SyntaxKind.TrueKeyword
-        ? true
-        : init.kind === ts.SyntaxKind.FalseKeyword
-          ? false
-          : evaluateConstant(init, cx.checker, cx.files);
-    if (value === undefined) return undefined;
-    props.push([p.name.text, value]);
-  }
-  return cx.fn.datum({ object: props }, type);
+  const data = type && dataObjectOf(e, cx.checker, cx.files);
+  return data ? cx.fn.datum(data, type) : undefined;
 }

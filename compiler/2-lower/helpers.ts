@@ -19,6 +19,12 @@ export function skipOuter(e: ts.Expression): ts.Expression {
   return e;
 }
 
+/** `null`, `undefined` (not a local of that name), `void 0`: no value. */
+export function isNullishLiteral(cx: LowerContext, node: ts.Expression): boolean {
+  const e = skipOuter(node);
+  return e.kind === ts.SyntaxKind.NullKeyword || ts.isVoidExpression(e) || (ts.isIdentifier(e) && e.text === 'undefined' && cx.fn.lookup('undefined') === undefined);
+}
+
 export function prim(cx: LowerContext, fn: PrimName, args: readonly TempId[]): TempId {
   const r = rule(fn);
   // Fold operations on constants (Math.PI / 2, -1, 2 ** 10): exact, and keeps literals recognisable.

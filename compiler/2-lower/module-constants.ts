@@ -9,10 +9,10 @@
  * `readonly` member, or a variable or property no statement of its file assigns).
  */
 import { ts } from 'ts-morph';
-import { forEachNode } from '../1-frontend/walk';
+import type { DataObject } from '../ir/types';
 import { mathConstants, mathFunctions, rule } from '../rules/table';
 import { arithmetic } from './operators';
-import { accessOf } from './var-scoping';
+import { accessOf, identifiersIn } from './var-scoping';
 
 export const numberConstants = new Map<string, number>([
   ['EPSILON', Number.EPSILON],
@@ -37,21 +37,14 @@ export function neverAssigned(name: ts.Identifier, checker: ts.TypeChecker): boo
   let known = unassigned.get(name);
   if (known !== undefined) return known;
   const sym = checker.getSymbolAtLocation(name);
-  known = !forEachNode(name.getSourceFile(), (n) => {
-    if (!ts.isIdentifier(n) || n === name || n.text !== name.text) return;
+  known = !(identifiersIn(name.getSourceFile()).get(name.text) ?? []).some((n) => {
+    if (n === name) return false;
     // `o.k = v` writes the property k: its access is the write target.
     const target = ts.isPropertyAccessExpression(n.parent) && n.parent.name === n ? n.parent : n;
-    const written = ts.isIdentifier(target) ? accessOf(target) !== 'read' : isWriteTarget(target);
-    return written && checker.getSymbolAtLocation(n) === sym ? 'stop' : undefined;
+    return accessOf(target) !== 'read' && checker.getSymbolAtLocation(n) === sym;
   });
   unassigned.set(name, known);
   return known;
-}
-
-function isWriteTarget(e: ts.Expression): boolean {
-  const p = e.parent;
-  if (ts.isBinaryExpression(p)) return p.left === e && p.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && p.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
-  return (ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) && (p.operator === ts.SyntaxKind.PlusPlusToken || p.operator === ts.SyntaxKind.MinusMinusToken);
 }
 
 /** A variable of a module or namespace whose value never changes: a `const`, or a `var`/`let` nothing in its file assigns. */
@@ -119,6 +112,32 @@ export function constantTable(decl: ts.Declaration, checker: ts.TypeChecker, fil
     out.set(p.name.text, v);
   }
   return out;
+}
+
+/** A string or boolean literal, or a number a constant expression gives (`"miles"`, `false`, `-1e-6`, `2 * Math.PI`). */
+export function literalOf(node: ts.Expression, checker: ts.TypeChecker, files: Set<string>): number | boolean | string | undefined {
+  const e = skip(node);
+  if (ts.isStringLiteralLike(e)) return e.text;
+  if (e.kind === ts.SyntaxKind.TrueKeyword) return true;
+  if (e.kind === ts.SyntaxKind.FalseKeyword) return false;
+  return evaluateConstant(e, checker, files);
+}
+
+/**
+ * An object literal of literals and constants (`{ units: "miles" }`, `{ tolerance: 1e-6, verbose:
+ * false }`), data: its properties in source order. Undefined when any value is computed.
+ */
+export function dataObjectOf(node: ts.Expression, checker: ts.TypeChecker, files: Set<string>): DataObject | undefined {
+  const e = skip(node);
+  if (!ts.isObjectLiteralExpression(e)) return undefined;
+  const props: [string, number | boolean | string][] = [];
+  for (const p of e.properties) {
+    if (!ts.isPropertyAssignment(p) || !(ts.isIdentifier(p.name) || (ts.isStringLiteral(p.name) && /^[A-Za-z_$][\w$]*$/.test(p.name.text)))) return undefined;
+    const value = literalOf(p.initializer, checker, files);
+    if (value === undefined) return undefined;
+    props.push([p.name.text, value]);
+  }
+  return { object: props };
 }
 
 export function evaluateConstant(node: ts.Expression, checker: ts.TypeChecker, files: Set<string>, depth = 0): number | undefined {

@@ -14,7 +14,8 @@ import { ts } from 'ts-morph';
 import { CompileError, errors, type Diagnostic } from '../diagnostics/catalog';
 import type { ParamDefault, TempId, Type, VarId } from '../ir/types';
 import { fail, pos, type LowerContext } from './context';
-import { constantDefault, prim, skipOuter } from './helpers';
+import { constantDefault, prim } from './helpers';
+import { dataObjectOf, literalOf } from './module-constants';
 import { irType, opaqueType } from './types';
 
 export interface Parameters {
@@ -82,33 +83,12 @@ function lowerParameter(cx: LowerContext, p: ts.ParameterDeclaration, out: Param
 
 /** A default the generated signatures can print: a constant number, a boolean or string literal, an object literal of literals. */
 function literalDefault(cx: LowerContext, p: ts.ParameterDeclaration, type: Type): ParamDefault | undefined {
-  const e = skipOuter(p.initializer!);
   if (type === 'number') {
     const n = constantDefault(cx, p);
     return n === undefined ? undefined : { literal: n };
   }
-  const value = literalValue(e);
-  if (value !== undefined) return { literal: value };
-  if (ts.isObjectLiteralExpression(e)) {
-    const props: [string, number | boolean | string][] = [];
-    for (const prop of e.properties) {
-      if (!ts.isPropertyAssignment(prop) || !ts.isIdentifier(prop.name)) return undefined;
-      const v = literalValue(skipOuter(prop.initializer));
-      if (v === undefined) return undefined;
-      props.push([prop.name.text, v]);
-    }
-    return { object: props };
-  }
-  return undefined;
-}
-
-function literalValue(e: ts.Expression): number | boolean | string | undefined {
-  if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return e.text;
-  if (e.kind === ts.SyntaxKind.TrueKeyword) return true;
-  if (e.kind === ts.SyntaxKind.FalseKeyword) return false;
-  if (ts.isNumericLiteral(e)) return Number(e.text);
-  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(e.operand)) return -Number(e.operand.text);
-  return undefined;
+  const value = literalOf(p.initializer!, cx.checker, cx.files);
+  return value !== undefined ? { literal: value } : dataObjectOf(p.initializer!, cx.checker, cx.files);
 }
 
 /** `if (n === undefined) n = x.length;` for each default that is not a literal, in parameter order. */

@@ -39,9 +39,9 @@ export function isVarList(list: ts.VariableDeclarationList): boolean {
   return (list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const | ts.NodeFlags.Using)) === 0;
 }
 
-/** How `id` is used: written (`x = …`, `[x, y] = …`), read and written (`x += …`, `x++`), or read. */
-export function accessOf(id: ts.Identifier): 'write' | 'update' | 'read' {
-  let n: ts.Node = id;
+/** How `e` (a name, or `o.k`) is used: written (`x = …`, `[x, y] = …`), read and written (`x += …`, `x++`), or read. */
+export function accessOf(e: ts.Expression): 'write' | 'update' | 'read' {
+  let n: ts.Node = e;
   while (ts.isParenthesizedExpression(n.parent) || ts.isArrayLiteralExpression(n.parent)) n = n.parent;
   const p = n.parent;
   if (ts.isBinaryExpression(p) && p.left === n && p.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && p.operatorToken.kind <= ts.SyntaxKind.LastAssignment)
@@ -51,14 +51,30 @@ export function accessOf(id: ts.Identifier): 'write' | 'update' | 'read' {
   return 'read';
 }
 
+const identifiers = new WeakMap<ts.Node, Map<string, ts.Identifier[]>>();
+
+/**
+ * The identifiers below `root` by their text, from one walk of it, kept: the questions asked of a
+ * function's variables (and of a file's constants) each look only at the identifiers of one name.
+ */
+export function identifiersIn(root: ts.Node): ReadonlyMap<string, readonly ts.Identifier[]> {
+  let index = identifiers.get(root);
+  if (index) return index;
+  const built = new Map<string, ts.Identifier[]>();
+  forEachNode(root, (n) => {
+    if (!ts.isIdentifier(n)) return;
+    const list = built.get(n.text);
+    if (list) list.push(n);
+    else built.set(n.text, [n]);
+  });
+  identifiers.set(root, built);
+  return built;
+}
+
 /** Identifiers below `root` that name `sym`, other than the declarations' own names. */
 function referencesOf(root: ts.Node, sym: ts.Symbol, checker: ts.TypeChecker): ts.Identifier[] {
-  const out: ts.Identifier[] = [];
   const names = new Set((sym.declarations ?? []).map((d) => (d as ts.NamedDeclaration).name));
-  forEachNode(root, (n) => {
-    if (ts.isIdentifier(n) && n.text === sym.name && !names.has(n) && checker.getSymbolAtLocation(n) === sym) out.push(n);
-  });
-  return out;
+  return (identifiersIn(root).get(sym.name) ?? []).filter((n) => !names.has(n) && checker.getSymbolAtLocation(n) === sym);
 }
 
 /** The node a `let` in the place of `d` would be scoped to: its block, or its `for` statement. */
@@ -96,8 +112,9 @@ export function hoistingOf(owner: ts.Node, checker: ts.TypeChecker): Hoisting {
     if (ts.isVariableDeclaration(n) && isVarList(n.parent as ts.VariableDeclarationList) && ownerOf(n) === owner) {
       const sym = ts.isIdentifier(n.name) ? checker.getSymbolAtLocation(n.name) : undefined;
       if (!sym) return;
-      const list = decls.get(sym) ?? [];
-      decls.set(sym, [...list, n]);
+      const list = decls.get(sym);
+      if (list) list.push(n);
+      else decls.set(sym, [n]);
     }
   });
   const hoisted = new Set<ts.Symbol>();

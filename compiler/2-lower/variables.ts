@@ -13,7 +13,7 @@ import { isArrayType, isOpaqueType, type TempId } from '../ir/types';
 import { opaqueType } from './types';
 import { fail, pos, type LowerContext } from './context';
 import { compound } from './operators';
-import { skipOuter, prim, localTypeOf, isOpaqueExpr, requireNumber, assignable, arrayOperand } from './helpers';
+import { skipOuter, prim, localTypeOf, isOpaqueExpr, requireNumber, assignable, arrayOperand, isNullishLiteral } from './helpers';
 import { accessOf, inferredType, isHoisted, isVarList } from './var-scoping';
 
 export function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclarationList): void {
@@ -50,19 +50,20 @@ export function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclaration
     }
     // `const unit = options.units || "km"`: a string, data held as it is.
     const declared = cx.checker.getTypeAtLocation(d.name);
-    const data = init && localTypeOf(cx, d.name) === undefined && isStringType(declared) ? opaqueType(declared, cx.checker) : undefined;
+    const local = localTypeOf(cx, d.name);
+    const data = init && local === undefined && isStringType(declared) ? opaqueType(declared, cx.checker) : undefined;
     if (data !== undefined) {
       const value = cx.expr(init!);
-      if (!isOpaqueType(cx.fn.temps[value])) return fail(errors.localType(pos(cx, d.name), name, cx.checker.typeToString(cx.checker.getTypeAtLocation(d.name))));
+      if (!isOpaqueType(cx.fn.temps[value])) return fail(errors.localType(pos(cx, d.name), name, cx.checker.typeToString(declared)));
       cx.fn.assign(cx.fn.declare(name, data, 'local', isConst), value, true);
       continue;
     }
     // `new Array(n).fill(0)` is typed any[] by TypeScript: it holds numbers.
-    let type = localTypeOf(cx, d.name) ?? (init && isFilledArray(init) ? 'number[]' : undefined);
+    let type = local ?? (init && isFilledArray(init) ? 'number[]' : undefined);
     // `let t;`, `let p = null` (TypeScript's declared type is any): the type its reads narrow it to.
-    const inferred = type === undefined || (init && isNullish(init)) ? inferredType(d.name, cx.checker) : undefined;
+    const inferred = type === undefined || (init && isNullishLiteral(cx, init)) ? inferredType(d.name, cx.checker) : undefined;
     type = inferred?.type ?? type;
-    if (type === undefined) return fail(errors.localType(pos(cx, d.name), name, cx.checker.typeToString(cx.checker.getTypeAtLocation(d.name))));
+    if (type === undefined) return fail(errors.localType(pos(cx, d.name), name, cx.checker.typeToString(declared)));
     if (isArrayType(type)) {
       if (!d.initializer) return fail(errors.unsupportedStatement(pos(cx, d), `array variable '${name}' without an initial array`));
       const init = cx.arrayInit(d.initializer, type);
@@ -108,12 +109,6 @@ function isStringType(t: ts.Type): boolean {
   return (t.isUnion() ? t.types : [t]).every((p) => (p.flags & (ts.TypeFlags.StringLike | ts.TypeFlags.Undefined)) !== 0);
 }
 
-/** `null`, `undefined`, `void 0`. */
-function isNullish(e: ts.Expression): boolean {
-  const x = skipOuter(e);
-  return x.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(x) && x.text === 'undefined') || ts.isVoidExpression(x);
-}
-
 /**
  * A declaration of a hoisted `var` (var-scoping.ts): the variable exists from the top of the
  * function, so `var x = e` assigns it and `var x;` does nothing.
@@ -121,7 +116,7 @@ function isNullish(e: ts.Expression): boolean {
 function lowerHoistedDeclaration(cx: LowerContext, d: ts.VariableDeclaration): void {
   if (!ts.isIdentifier(d.name)) return fail(errors.unsupportedStatement(pos(cx, d.name), 'destructuring in a `var` used outside its block or declared twice (use let or const)'));
   if (!d.initializer) return;
-  if (isNullish(d.initializer)) {
+  if (isNullishLiteral(cx, d.initializer)) {
     if (inferredType(d.name, cx.checker)?.mayBeUndefined)
       return fail(
         errors.unsupportedStatement(pos(cx, d), `'${d.name.text}' may be read while it is still ${skipOuter(d.initializer).getText(cx.sf)}: give it a number to start from`),

@@ -75,10 +75,10 @@ export function paramDecl(fn: IRFunction, p: number, name: string, isPublic: boo
   const v = fn.vars[p];
   // A public function keeps the user's union type as written (tuples too); internal ones take any array of its kinds.
   const type = isPublic && isUnionArray(v.type) ? unionMembers(v.type).join(' | ') : jsType(v.type, 'param');
-  const init = v.init && (isPublic || !('literal' in v.init) || typeof v.init.literal !== 'number') ? defaultExpr(v.init) : undefined;
   // A number that may be left out (`beta?: number`, `n = xs.length`) is read in the body where the source had
   // narrowed it, which generated code does not show: typed `number`, with `undefined` as its default value.
   if (v.optional && (v.type === 'number' || v.type === 'boolean')) return { name, type, init: { k: 'nonNull', e: b.id('undefined') } };
+  const init = v.init && (isPublic || !('literal' in v.init) || typeof v.init.literal !== 'number') ? defaultExpr(v.init) : undefined;
   return { name, type, ...(v.optional ? { optional: true } : {}), ...(init ? { init } : {}) };
 }
 

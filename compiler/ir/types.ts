@@ -78,11 +78,6 @@ export function isWritableArray(t: ArrayType): boolean {
   return !isUnionArray(t) || unionMembers(t).every((m) => !m.startsWith('readonly ') && m !== 'ArrayLike<number>');
 }
 
-/** Arrays of fixed length: writes past the end are ignored, reads there are undefined. */
-export function isTypedArray(t: Type): t is 'Float64Array' | 'Float32Array' {
-  return t === 'Float64Array' || t === 'Float32Array';
-}
-
 export function isOpaqueType(t: Type): t is OpaqueType {
   return t.startsWith('opaque:');
 }

@@ -11,7 +11,7 @@
  * nothing more.
  */
 import { type BinOp, type JsExpr, type JsFunction, type JsStmt } from './js';
-import { mapChildren } from './js-walk';
+import { mapChildren, mapStmtChildren } from './js-walk';
 
 export function checkedIndexing(fn: JsFunction): JsFunction {
   return { ...fn, body: fn.body.map(stmt) };
@@ -19,31 +19,14 @@ export function checkedIndexing(fn: JsFunction): JsFunction {
 
 function stmt(s: JsStmt): JsStmt {
   switch (s.k) {
-    case 'decl':
-      return s.init ? { ...s, init: expr(s.init) } : s;
     case 'assign': {
       const target = lvalue(s.target);
       if (s.op !== '=' && target.k === 'index')
         return { k: 'assign', target, op: '=', value: { k: 'bin', op: s.op.slice(0, -1) as BinOp, l: { k: 'nonNull', e: target }, r: expr(s.value) } };
       return { ...s, target, value: expr(s.value) };
     }
-    case 'expr':
-      return { ...s, e: expr(s.e) };
-    case 'if':
-      return { ...s, c: expr(s.c), then: s.then.map(stmt), else: s.else?.map(stmt) };
-    case 'for':
-      return { ...s, init: s.init && stmt(s.init), test: s.test && expr(s.test), update: s.update && expr(s.update), body: s.body.map(stmt) };
-    case 'while':
-    case 'do':
-      return { ...s, test: expr(s.test), body: s.body.map(stmt) };
-    case 'block':
-      return { ...s, body: s.body.map(stmt) };
-    case 'return':
-      return s.e ? { ...s, e: expr(s.e) } : s;
-    case 'throw':
-      return { ...s, e: expr(s.e) };
     default:
-      return s;
+      return mapStmtChildren(s, expr, stmt);
   }
 }
 

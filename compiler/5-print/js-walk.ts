@@ -151,27 +151,43 @@ export function renameStmts(stmts: readonly JsStmt[], f: (name: string) => strin
         return { ...s, name: f(s.name) ?? s.name, init: s.init && e(s.init) };
       case 'assign':
         return { ...s, target: e(s.target), value: e(s.value) };
-      case 'expr':
-        return { ...s, e: e(s.e) };
-      case 'return':
-      case 'throw':
-        return s.e ? { ...s, e: e(s.e) } : s;
-      case 'if':
-        return { ...s, c: e(s.c), then: s.then.map(one), else: s.else && s.else.map(one) };
-      case 'for':
-        return { ...s, init: s.init && one(s.init), test: s.test && e(s.test), update: s.update && e(s.update), body: s.body.map(one) };
-      case 'while':
-      case 'do':
-        return { ...s, test: e(s.test), body: s.body.map(one) };
-      case 'block':
-        return { ...s, body: s.body.map(one) };
-      case 'break':
-      case 'continue':
-      case 'comment':
-        return s;
+      default:
+        return mapStmtChildren(s, e, one);
     }
   };
   return stmts.map(one);
+}
+
+/**
+ * `s` with each expression it holds mapped by `expr` and each statement nested in it by `stmt`
+ * (a declaration's value and an assignment's two sides are expressions too; a walk that treats
+ * them otherwise handles those kinds itself).
+ */
+export function mapStmtChildren(s: JsStmt, expr: (e: JsExpr) => JsExpr, stmt: (s: JsStmt) => JsStmt): JsStmt {
+  switch (s.k) {
+    case 'decl':
+      return s.init ? { ...s, init: expr(s.init) } : s;
+    case 'assign':
+      return { ...s, target: expr(s.target), value: expr(s.value) };
+    case 'expr':
+      return { ...s, e: expr(s.e) };
+    case 'return':
+    case 'throw':
+      return s.e ? { ...s, e: expr(s.e) } : s;
+    case 'if':
+      return { ...s, c: expr(s.c), then: s.then.map(stmt), else: s.else && s.else.map(stmt) };
+    case 'for':
+      return { ...s, init: s.init && stmt(s.init), test: s.test && expr(s.test), update: s.update && expr(s.update), body: s.body.map(stmt) };
+    case 'while':
+    case 'do':
+      return { ...s, test: expr(s.test), body: s.body.map(stmt) };
+    case 'block':
+      return { ...s, body: s.body.map(stmt) };
+    case 'break':
+    case 'continue':
+    case 'comment':
+      return s;
+  }
 }
 
 /** `e` with each direct subexpression replaced by `go` of it (leaves are returned as they are). */

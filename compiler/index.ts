@@ -22,7 +22,7 @@ import { printFile } from './5-print/printer';
 import { printIR } from './ir/print';
 import { checkArgumentWrites, type ModifiedParams } from './3-analyze/argument-writes';
 import { CompileError, errors, formatDiagnostic, hasErrors, inOrder, type Diagnostic, type Position } from './diagnostics/catalog';
-import { isArrayType, type IRFunction } from './ir/types';
+import { isArrayType, leavesOf, type IRFunction } from './ir/types';
 import { positionOf } from './1-frontend/position';
 
 export { errors, formatDiagnostic, type Diagnostic };
@@ -219,7 +219,7 @@ export function compileRequests(loaded: LoadedProject, requests: readonly Functi
     try {
       const ir = program.lower(src);
       checkCallees(ir, program, loaded);
-      const params = ir.params.map((p) => ir.vars[p].name);
+      const params = ir.structure ? ir.structure.params.map((p) => p.name) : ir.params.map((p) => ir.vars[p].name);
       const unknown = (r.wrt ?? []).filter((w) => !params.includes(w));
       if (unknown.length > 0) {
         diagnostics.push(errors.badTag({ file: r.file, line: 1, col: 1 }, `'${unknown[0]}' is not a parameter of '${r.name}' (parameters: ${params.join(', ')})`));
@@ -254,6 +254,22 @@ export { loadProject, type LoadedProject };
  */
 function differentiableWrt(ir: IRFunction, wrt: readonly string[], explicit: boolean, src: FunctionSource): string[] {
   const out: string[] = [];
+  // An object parameter is differentiated in its numbers and arrays, at any depth.
+  if (ir.structure) {
+    ir.structure.params.forEach((p, i) => {
+      if (!wrt.includes(p.name)) return;
+      const leaves = leavesOf(p.shape).filter((v) => ir.vars[v].type === 'number' || isArrayType(ir.vars[v].type));
+      if (leaves.length > 0) out.push(...leaves.map((v) => ir.vars[v].name));
+      else if (explicit) {
+        const node = src.node.parameters[i];
+        throw new CompileError(
+          errors.notDifferentiable(positionOf(node.name, src.sourceFile), p.name, node.type ? node.type.getText(src.sourceFile) : ir.vars[leavesOf(p.shape)[0]].type),
+        );
+      }
+    });
+    if (out.length === 0) throw new CompileError(errors.nothingToDifferentiate(positionOf(src.nameNode, src.sourceFile), ir.name));
+    return out;
+  }
   ir.params.forEach((p, i) => {
     const v = ir.vars[p];
     if (!wrt.includes(v.name)) return;

@@ -6,7 +6,8 @@
  * Guarantees (types): `grad(f)` has the type of the generated `f_grad`, `jvp(f)`
  * of `f_jvp`, `vjp(f)` of `f_vjp` (DESIGN.md, "The generated API"): each
  * gradient or tangent has the shape of its parameter, a `readonly number[]`
- * getting a `number[]`; parameter names are kept in editor hints.
+ * getting a `number[]`, an object its numeric skeleton; parameter names are kept
+ * in editor hints.
  *
  * `wrt` (which parameters to differentiate) takes positions or names:
  * - `grad(loss, { wrt: [0, 2] })`: exact types (`grads: [w: Float64Array, c: number]`);
@@ -17,11 +18,37 @@
  * the plugin checks each position or name (a typo is a compile error).
  */
 
-/** A type the compiler differentiates: parameters and results. */
+/** A type the compiler differentiates: parameters and results (and plain objects of them: `IsDifferentiable`). */
 export type Differentiable = number | number[] | readonly number[] | Float64Array | Float32Array;
 
-/** The shape of a derivative of a `T`: a `readonly number[]` gets a `number[]`, the rest is unchanged. */
-export type Tangent<T> = T extends readonly number[] ? number[] : T;
+/**
+ * Whether the compiler differentiates a `T`: a number, a numeric array, or a plain object (no
+ * methods, no optional numbers) with at least one of them among its properties, at any depth.
+ */
+export type IsDifferentiable<T> = [T] extends [Differentiable] ? true : [T] extends [readonly unknown[]] ? false : [T] extends [object] ? IsNumericObject<T> : false;
+
+type IsNumericObject<T> = [Extract<T[keyof T], Function>] extends [never]
+  ? true extends { [K in keyof T]-?: IsDifferentiable<T[K]> }[keyof T]
+    ? true extends { [K in keyof T]-?: {} extends Pick<T, K> ? IsDifferentiable<Exclude<T[K], undefined>> : false }[keyof T]
+      ? false
+      : true
+    : false
+  : false;
+
+/**
+ * The shape of a derivative of a `T`: a `readonly number[]` gets a `number[]`; an object its
+ * numeric skeleton (only the differentiable properties, each a derivative); the rest is unchanged.
+ */
+export type Tangent<T> = T extends readonly number[]
+  ? number[]
+  : T extends number | Float64Array | Float32Array
+    ? T
+    : IsDifferentiable<T> extends true
+      ? { -readonly [K in keyof T as IsDifferentiable<T[K]> extends true ? K : never]: Tangent<T[K]> }
+      : T;
+
+/** The value of a result of type `R` as generated functions return it (a `readonly number[]` as a `number[]`, an object as it is). */
+export type ResultValue<R> = R extends readonly number[] ? number[] : R;
 
 /** Tangents of a parameter list, labels kept: `[w: Float64Array, xs: number[]]`. */
 export type TangentsOf<P extends readonly unknown[]> = { [K in keyof P]: Tangent<P[K]> };
@@ -44,7 +71,7 @@ export type SelectParameters<P extends readonly unknown[], I, Seen extends unkno
  */
 export type DifferentiableParameters<P extends readonly unknown[]> = P extends readonly [infer Head, ...infer Rest]
   ? P extends readonly [...infer First, ...Rest]
-    ? [Head] extends [Differentiable]
+    ? IsDifferentiable<Head> extends true
       ? [...First, ...DifferentiableParameters<Rest>]
       : DifferentiableParameters<Rest>
     : never
@@ -56,22 +83,24 @@ export interface ValueAndGrads<R, G> {
   grads: G;
 }
 
-/** What `jvp(f)` returns: the value and the directional derivative. */
-export interface ValueAndTangent<R> {
+/** What `jvp(f)` returns: the value and the directional derivative (of an object result: its skeleton, `T`). */
+export interface ValueAndTangent<R, T = R> {
   value: R;
-  tangent: R;
+  tangent: T;
 }
 
 /** `f_grad`: `(…params, out?) => { value, grads }`; `G` is the tuple of gradient types. */
 export type GradFunction<P extends readonly unknown[], G> = (...args: [...P, out?: ValueAndGrads<number, G>]) => ValueAndGrads<number, G>;
 
 /** `f_jvp`: `(…params, …tangents, out?) => { value, tangent }`. */
-export type JvpFunction<P extends readonly unknown[], T extends readonly unknown[], R> = (...args: [...P, ...T, out?: ValueAndTangent<Tangent<R>>]) => ValueAndTangent<Tangent<R>>;
+export type JvpFunction<P extends readonly unknown[], T extends readonly unknown[], R> = (
+  ...args: [...P, ...T, out?: ValueAndTangent<ResultValue<R>, Tangent<R>>]
+) => ValueAndTangent<ResultValue<R>, Tangent<R>>;
 
 /** `f_vjp`: `(…params, cotangent, out?) => { value, grads }`. */
 export type VjpFunction<P extends readonly unknown[], G, R> = (
-  ...args: [...P, cotangent: R extends readonly number[] ? readonly number[] : R, out?: ValueAndGrads<Tangent<R>, G>]
-) => ValueAndGrads<Tangent<R>, G>;
+  ...args: [...P, cotangent: R extends readonly number[] ? readonly number[] : Tangent<R>, out?: ValueAndGrads<ResultValue<R>, G>]
+) => ValueAndGrads<ResultValue<R>, G>;
 
 /** `wrt` by positions: `{ wrt: [0, 2] }` (exact types). */
 export interface WrtPositions<W> {

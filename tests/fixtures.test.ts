@@ -4,9 +4,10 @@
  * (whole generated file); the exports the contract promises; for each marked
  * function, forward and reverse mode against central finite differences of the
  * primal, forward against reverse (dot-product test), the kinds and lengths of
- * results, that no argument is ever modified, the `out` argument (returned,
- * arrays reused, overwritten not accumulated, wrong lengths a RangeError), and
- * for array results `f_jacobian` column by column; plus the fixture's
+ * results (objects: their skeletons' keys), that no argument is ever modified
+ * (deeply), the `out` argument (returned, arrays and objects reused,
+ * overwritten not accumulated, wrong lengths a RangeError), and for array and
+ * object results `f_jacobian` column by column; plus the fixture's
  * hand-written exact values. `jest -t loops/while-break` runs one fixture.
  * The list of checks is in fixtures/README.md.
  *
@@ -24,7 +25,8 @@ import { checkArgumentsUntouched, checkDotProduct, checkForward, checkReverse, c
 import { checkExact } from './support/check-exact';
 import { checkJacobian } from './support/check-jacobian';
 import { checkOut, checkOutLength, checkOutOverwritten } from './support/check-out';
-import { checkArity, expectedExports, isArrayResult, makeSubject, withTimeout, type Subject } from './support/subject';
+import { checkArity, expectedExports, makeSubject, returnsNumber, withTimeout, type Subject } from './support/subject';
+import { hasArray } from './support/shapes';
 import type { Module } from './support/load';
 
 const fixtures = discoverFixtures();
@@ -100,9 +102,9 @@ for (const fx of fixtures) {
         ['out argument', checkOut],
         ['out is overwritten, not accumulated into', checkOutOverwritten],
       ];
-      if (isArrayResult(f)) checks.push(['f_jacobian is outputs × inputs and matches finite differences column by column', checkJacobian]);
-      // Decided from the declared types (an array parameter in wrt or an array result), not from running code.
-      if (isArrayResult(f) || f.wrt.some((i) => f.params[i].type !== 'number')) checks.push(['out arrays of the wrong length are a RangeError', checkOutLength]);
+      if (!returnsNumber(f)) checks.push(['f_jacobian is outputs × inputs and matches finite differences column by column', checkJacobian]);
+      // Decided from the declared types (an array in a parameter in wrt or in the result), not from running code.
+      if (hasArray(f.returnType) || f.wrt.some((i) => hasArray(f.params[i].type))) checks.push(['out arrays of the wrong length are a RangeError', checkOutLength]);
       for (const [what, check] of checks) {
         it(`${f.name}: ${what}`, () => {
           const s = subject(fx, f.name);

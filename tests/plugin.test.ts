@@ -25,6 +25,7 @@ const caseNames = [
   'jvp(softplusAll)',
   'grad(fitRows) over data rows',
   'grad(g), helpers named value and tape',
+  'grad(springEnergy) over objects',
 ];
 
 describe.each<ModuleSetting>(['commonjs', 'esm'])('plugin, %s output', (setting) => {

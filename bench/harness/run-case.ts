@@ -35,7 +35,10 @@ export async function runCase(c: Case, budgetMs: number, log: (line: string) => 
   } catch (e) {
     notes.push(`reference failed: ${message(e)}`);
   }
-  const pending: Pending[] = c.variants.map((variant) => ({ variant, result: { name: variant.name, mode: variant.mode, origin: variant.origin } }));
+  const pending: Pending[] = c.variants.map((variant) => ({
+    variant,
+    result: { name: variant.name, mode: variant.mode, origin: variant.origin, primal: variant.primal, baseline: variant.baseline },
+  }));
   const slow = new Set<string>();
   for (const p of pending) {
     const v = p.variant;

@@ -38,6 +38,14 @@ export interface Variant {
   readonly skip?: string;
   /** Runs once before timing (e.g. tracing/jit of a peer); its time is reported as setup. */
   readonly setup?: () => void | Promise<void>;
+  /** The primal variant this one is divided by in ×primal, when the case has several (default: the case's first primal). */
+  readonly primal?: string;
+  /**
+   * The variant of the same case that computes the same thing over flat parameters
+   * (`ts-adc grad` for `ts-adc grad (object)`): the report gives this one's time ÷ that one's,
+   * paired round by round (issue 12: a structured parameter ≤ 1.2× the flat function).
+   */
+  readonly baseline?: string;
 }
 
 export interface Reference {
@@ -86,6 +94,9 @@ export interface VariantResult {
   readonly name: string;
   readonly mode: Mode;
   readonly origin: Origin;
+  /** As in Variant. */
+  readonly primal?: string;
+  readonly baseline?: string;
   /** Milliseconds per call, absent when skipped or failed. */
   readonly stats?: Stats;
   readonly setupMs?: number;

@@ -1,10 +1,11 @@
 /**
  * The markdown report: one table per objective (rows: size × variant), its
- * notes, the targets of issue 5 with what was measured, and build times.
+ * notes (with the object ÷ flat ratios of issue 12), the targets of issue 5 with
+ * what was measured, and build times.
  */
 import type { CaseResult } from '../harness/types';
 import { bytes, error, time, times } from './format';
-import { handOf, primalOf, ratio, tfjsOf } from './ratios';
+import { baselineOf, handOf, primalOf, ratio, tfjsOf } from './ratios';
 import type { TargetRow } from './targets';
 import type { BuildScaling } from '../scaling/build-time';
 
@@ -17,7 +18,6 @@ export function caseTables(cases: readonly CaseResult[]): string {
     out.push('|---|---|--:|--:|--:|--:|--:|--:|---|--:|--:|');
     const notes: string[] = [];
     for (const c of cases.filter((k) => k.objective === objective)) {
-      const primal = primalOf(c);
       const tf = tfjsOf(c);
       for (const v of c.variants) {
         if (!v.stats) {
@@ -26,7 +26,7 @@ export function caseTables(cases: readonly CaseResult[]): string {
         }
         const s = v.stats;
         const spread = v.oneShot ? '1 cold call' : `${time(s.p10)}–${time(s.p90)}`;
-        const xPrimal = v.mode === 'primal' ? '1' : times(ratio(v, primal));
+        const xPrimal = v.mode === 'primal' ? '1' : times(ratio(v, primalOf(c, v)));
         const hand = handOf(c, v);
         const xHand = hand ? (hand === v ? '1' : times(ratio(v, hand))) : '—';
         const vsTf = tf && v.mode !== 'primal' ? (tf === v ? '1' : times(ratio(tf, v))) : '—';
@@ -35,6 +35,8 @@ export function caseTables(cases: readonly CaseResult[]): string {
         );
       }
       for (const n of c.notes) notes.push(`- ${c.size}: ${n}`);
+      const paired = baselineRatios(c);
+      if (paired) notes.push(`- ${c.size}: ${paired}`);
     }
     out.push('');
     if (notes.length > 0) out.push(...notes, '');
@@ -42,8 +44,17 @@ export function caseTables(cases: readonly CaseResult[]): string {
   return out.join('\n');
 }
 
+/** `ts-adc grad (object) ÷ ts-adc grad 1.02×, …`: each variant with a baseline against it, paired by rounds. */
+function baselineRatios(c: CaseResult): string | undefined {
+  const parts = c.variants.flatMap((v) => {
+    const base = baselineOf(c, v);
+    return base ? [`${v.name} ÷ ${base.name} ${times(ratio(v, base))}`] : [];
+  });
+  return parts.length > 0 ? `same computation over an object vs over flat parameters (median of paired rounds): ${parts.join(', ')}` : undefined;
+}
+
 export function targetTable(rows: readonly TargetRow[]): string {
-  const out = ['| target (issue 5) | where | measured | met |', '|---|---|---|---|'];
+  const out = ['| target (issue 5 unless noted) | where | measured | met |', '|---|---|---|---|'];
   for (const r of rows) out.push(`| ${r.target} | ${r.where} | ${r.measured} | ${r.met === undefined ? 'n/a' : r.met ? 'yes' : '**no**'} |`);
   return out.join('\n');
 }

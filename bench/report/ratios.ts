@@ -17,8 +17,15 @@ export function ratio(a: VariantResult | undefined, b: VariantResult | undefined
   return n % 2 ? r[(n - 1) / 2] : (r[n / 2 - 1] + r[n / 2]) / 2;
 }
 
-export function primalOf(c: CaseResult): VariantResult | undefined {
-  return c.variants.find((v) => v.mode === 'primal' && v.stats);
+/** The primal that `v` is compared with: the one it names, else the case's first. */
+export function primalOf(c: CaseResult, v?: VariantResult): VariantResult | undefined {
+  if (v?.primal !== undefined) return find(c, v.primal);
+  return c.variants.find((p) => p.mode === 'primal' && p.stats);
+}
+
+/** The same computation over flat parameters that `v` names as its baseline (issue 12). */
+export function baselineOf(c: CaseResult, v: VariantResult): VariantResult | undefined {
+  return v.baseline === undefined ? undefined : find(c, v.baseline);
 }
 
 /** The hand-written variant a variant is compared with: same mode (a hand-written gradient for reverse mode and Jacobians). */

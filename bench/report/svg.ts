@@ -21,12 +21,11 @@ export function ratioPlot(cases: readonly CaseResult[], title: string): string {
   }
   const groups: Array<{ name: string; bars: Bar[] }> = [];
   for (const c of cases) {
-    const primal = primalOf(c);
-    if (!primal) continue;
+    if (!primalOf(c)) continue;
     const bars: Bar[] = [];
     for (const v of c.variants) {
       if (!v.stats || v.mode === 'primal') continue;
-      const x = ratio(v, primal);
+      const x = ratio(v, primalOf(c, v));
       if (x !== undefined && Number.isFinite(x) && x > 0) bars.push({ label: v.name, x, origin: v.origin });
     }
     if (bars.length > 0) groups.push({ name: `${c.objective} ${c.size}`, bars });

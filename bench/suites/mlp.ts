@@ -2,11 +2,17 @@
  * A 16-32-1 tanh perceptron's mean squared error over a batch of 128: the
  * reference is the hand-written gradient (checked against central differences).
  * Gradients are flattened in parameter order: w1, b1, w2, b2.
+ *
+ * The same network with its parameters in one object (`mlpLossObject(params:
+ * MlpParams, …)`, objectives/mlp-object.ts) is timed in the same case, over the
+ * same arrays, so that its variants are paired with the flat ones round by
+ * round (issue 12: an object parameter ≤ 1.2× the flat function).
  */
 import { mlpLoss } from '../objectives/mlp';
+import { mlpLossObject, type MlpParams } from '../objectives/mlp-object';
 import { mlpGradient, newMlpGradient } from '../hand/mlp';
 import { Random } from '../harness/random';
-import { loadGenerated, missing, type GradOf, type JvpOf } from '../harness/generated';
+import { loadGenerated, missing, type GradOf, type JvpOf, type Loaded } from '../harness/generated';
 import { flatten } from '../harness/compare';
 import { fdCheck, fdGradient, gradientReference, skipped, type Suite, type SuiteOptions } from '../harness/suite';
 import { variant, type Case, type Variant } from '../harness/types';
@@ -18,11 +24,17 @@ interface Generated {
   mlpLoss_grad: GradOf<typeof mlpLoss, Grads>;
   mlpLoss_jvp: JvpOf<typeof mlpLoss, [dw1: Float64Array, db1: Float64Array, dw2: Float64Array, db2: number]>;
 }
+/** The generated mlp-object.grad.ts: gradients and tangents have the parameter's skeleton. */
+interface GeneratedObject {
+  mlpLossObject_grad: GradOf<typeof mlpLossObject, [MlpParams]>;
+  mlpLossObject_jvp: JvpOf<typeof mlpLossObject, [dparams: MlpParams]>;
+}
 
 export const suite: Suite = {
   name: 'mlp',
   async cases(options: SuiteOptions): Promise<Case[]> {
     const gen = loadGenerated<Generated>('mlp');
+    const genObject = loadGenerated<GeneratedObject>('mlp-object');
     const tf = options.peers ? await loadTfjs() : 'peers disabled (--no-peers)';
     const jax = options.peers ? await loadJaxjs() : 'peers disabled (--no-peers)';
     const nIn = 16;
@@ -79,6 +91,7 @@ export const suite: Suite = {
         run: () => m!.mlpLoss_jvp(w1, b1, w2, params[b2Index], xs, ys, dw1, db1, dw2, db2, jvpOut),
         derivative: (r) => [r.tangent],
       }),
+      ...objectVariants(genObject, { W1: w1, b1, W2: w2, b2: params[b2Index] }, xs, ys, { W1: dw1, b1: db1, W2: dw2, b2: db2 }),
       variant({
         name: 'hand grad',
         mode: 'reverse',
@@ -115,8 +128,55 @@ export const suite: Suite = {
         variants,
         reference: () => gradientReference('hand', handFlat(), v),
         referenceCheck: () => fdCheck(f, params, handFlat(), 24),
-        notes: gen.notes,
+        notes: [...gen.notes, ...genObject.notes],
       },
     ];
   },
 };
+
+/**
+ * The variants of `mlpLossObject`, each naming its flat counterpart as baseline. `p` holds the
+ * very arrays of the flat variants (b2 is copied: FD perturbs and restores the flat vector, and
+ * only the flat variants read it); `out` objects are allocated once, with the shape the
+ * functions return.
+ */
+function objectVariants(gen: Loaded<GeneratedObject>, p: MlpParams, xs: Float64Array, ys: Float64Array, dp: MlpParams): Variant[] {
+  const m = gen.module;
+  const skip = missing(gen);
+  const grads = (g: MlpParams) => flatten([g.W1, g.b1, g.W2, g.b2]);
+  const out = { value: 0, grads: [{ W1: new Float64Array(p.W1.length), b1: new Float64Array(p.b1.length), W2: new Float64Array(p.W2.length), b2: 0 }] as [MlpParams] };
+  const jvpOut = { value: 0, tangent: 0 };
+  return [
+    variant({ name: 'primal (object)', mode: 'primal', origin: 'primal', baseline: 'primal', run: () => mlpLossObject(p, xs, ys) }),
+    variant({
+      name: 'ts-adc grad (object)',
+      mode: 'reverse',
+      origin: 'ts-adc',
+      primal: 'primal (object)',
+      baseline: 'ts-adc grad',
+      skip,
+      run: () => m!.mlpLossObject_grad(p, xs, ys),
+      derivative: (r) => grads(r.grads[0]),
+    }),
+    variant({
+      name: 'ts-adc grad (object, out)',
+      mode: 'reverse',
+      origin: 'ts-adc',
+      primal: 'primal (object)',
+      baseline: 'ts-adc grad (out)',
+      skip,
+      run: () => m!.mlpLossObject_grad(p, xs, ys, out),
+      derivative: (r) => grads(r.grads[0]),
+    }),
+    variant({
+      name: 'ts-adc jvp (object, out)',
+      mode: 'forward',
+      origin: 'ts-adc',
+      primal: 'primal (object)',
+      baseline: 'ts-adc jvp (out)',
+      skip,
+      run: () => m!.mlpLossObject_jvp(p, xs, ys, dp, jvpOut),
+      derivative: (r) => [r.tangent],
+    }),
+  ];
+}

@@ -16,7 +16,7 @@ import { resolveCallee } from '../1-frontend/functions';
 import { forEachNode } from '../1-frontend/walk';
 import { fail, pos, type LowerContext } from './context';
 import { copyType, irType } from './types';
-import { skipOuter, prim, typeOfNode, isOpaqueExpr, isFreshArray, localFunctionOf, checkCaptures, arrayVar, arrayOperand, loopOverArray, dataMisuse } from './helpers';
+import { skipOuter, prim, typeOfNode, isOpaqueExpr, isFreshArray, localFunctionOf, checkCaptures, arrayVar, arrayOperand, loopOverArray, dataMisuse, varOf } from './helpers';
 
 export function lowerLoad(cx: LowerContext, e: ts.ElementAccessExpression): TempId {
   // `g(x)[0]`, `xs.map(f)[i]`: an array-valued expression gets a hidden variable first.
@@ -65,10 +65,9 @@ const arrayMethods = new Set(['push', 'fill', 'slice', 'subarray', 'reduce', 'ma
 
 export function isArrayMethodCall(cx: LowerContext, callee: ts.PropertyAccessExpression): boolean {
   const obj = skipOuter(callee.expression);
-  if (ts.isIdentifier(obj)) {
-    const v = cx.fn.lookup(obj.text);
-    return v !== undefined && isArrayType(cx.fn.vars[v].type);
-  }
+  const v = varOf(cx, obj);
+  if (v !== undefined) return isArrayType(cx.fn.vars[v].type);
+  if (ts.isIdentifier(obj)) return false;
   // `xs.map(f).reduce(g)`: a method on an array-valued expression.
   const t = typeOfNode(cx, obj);
   return arrayMethods.has(callee.name.text) && t !== undefined && isArrayType(t);

@@ -5,6 +5,31 @@
  */
 import type { ts } from 'ts-morph';
 import type { ArrayType, DataObject, Op, OpData, Origin, ParamDefault, Region, Stmt, TempId, Type, Var, VarId } from '../ir/types';
+import type { StructType } from './types';
+
+/**
+ * An object variable (a parameter or local of a `StructType`): one IR variable per property, an
+ * object again for a nested one. Two names may share one (`const q = p`), as two JavaScript
+ * variables hold one object.
+ */
+export interface StructVar {
+  readonly struct: StructType;
+  readonly fields: ReadonlyMap<string, VarId | StructVar>;
+}
+
+/**
+ * The value of an object expression: per property a temp (a number, data), an array variable (an
+ * array property names the array, as JavaScript's objects hold references), or an object again.
+ */
+export interface StructValue {
+  readonly struct: StructType;
+  readonly fields: ReadonlyMap<string, StructLeaf>;
+}
+
+export type StructLeaf = { readonly temp: TempId } | { readonly array: VarId } | StructValue;
+
+/** What a name stands for in a scope: a variable, or an object variable. */
+type Binding = VarId | StructVar;
 
 interface LoopContext {
   readonly id: number;
@@ -24,7 +49,9 @@ export class FunctionBuilder {
   readonly vars: Var[] = [];
   readonly temps: Type[] = [];
   private readonly regions: Stmt[][] = [[]];
-  private readonly scopes: Map<string, VarId>[] = [new Map()];
+  private readonly scopes: Map<string, Binding>[] = [new Map()];
+  /** Scopes a lookup does not search past: the body of a function of the project inlined here. */
+  private readonly barriers = new Set<number>();
   private readonly loops: LoopContext[] = [];
   private loopCount = 0;
   /** Origin of the statement being lowered: every op and statement gets it. */
@@ -111,10 +138,42 @@ export class FunctionBuilder {
     }
   }
 
-  declare(name: string, type: Type, role: Var['role'], constant: boolean): VarId {
+  /** A scope from which no name of the scopes around it is visible (a function of the project, inlined). */
+  withIsolatedScope<T>(fill: () => T): T {
+    const at = this.scopes.length;
+    this.barriers.add(at);
+    try {
+      return this.withScope(fill);
+    } finally {
+      this.barriers.delete(at);
+    }
+  }
+
+  /** Makes `name` stand for an object variable in the innermost scope. */
+  bindStruct(name: string, s: StructVar): void {
+    this.scopes[this.scopes.length - 1].set(name, s);
+  }
+
+  /** The object variable `name` stands for, if it is one. */
+  lookupStruct(name: string): StructVar | undefined {
+    const b = this.binding(name);
+    return typeof b === 'object' ? b : undefined;
+  }
+
+  private binding(name: string): Binding | undefined {
+    for (let i = this.scopes.length - 1; i >= 0; i--) {
+      const v = this.scopes[i].get(name);
+      if (v !== undefined) return v;
+      if (this.barriers.has(i)) return undefined;
+    }
+    return undefined;
+  }
+
+  /** A new variable; `named`: the source refers to it by its name (not a hidden one, not a property of an object variable). */
+  declare(name: string, type: Type, role: Var['role'], constant: boolean, named = role !== 'hidden'): VarId {
     const id = this.vars.length;
     this.vars.push({ id, name, type, role, constant, topLevel: this.scopes.length <= 2 && this.regions.length === 1 });
-    if (role !== 'hidden') this.scopes[this.scopes.length - 1].set(name, id);
+    if (named) this.scopes[this.scopes.length - 1].set(name, id);
     return id;
   }
 
@@ -140,16 +199,16 @@ export class FunctionBuilder {
 
   /** The number of scopes open down to the one where `name` is declared (1 = the outermost). */
   lookupDepth(name: string): number | undefined {
-    for (let i = this.scopes.length - 1; i >= 0; i--) if (this.scopes[i].has(name)) return i + 1;
+    for (let i = this.scopes.length - 1; i >= 0; i--) {
+      if (this.scopes[i].has(name)) return i + 1;
+      if (this.barriers.has(i)) return undefined;
+    }
     return undefined;
   }
 
   lookup(name: string): VarId | undefined {
-    for (let i = this.scopes.length - 1; i >= 0; i--) {
-      const v = this.scopes[i].get(name);
-      if (v !== undefined) return v;
-    }
-    return undefined;
+    const b = this.binding(name);
+    return typeof b === 'number' ? b : undefined;
   }
 
   newLoop(label: string | undefined, kind: LoopContext['kind'] = 'loop'): number {

@@ -11,11 +11,16 @@ import { errors } from '../diagnostics/catalog';
 import { isArrayType, isOpaqueType, type Stmt, type TempId, type Type, type VarId } from '../ir/types';
 import { resolveCallee } from '../1-frontend/functions';
 import { forEachNode } from '../1-frontend/walk';
-import { atStatement, fail, pos, type LocalFunction, type LowerContext } from './context';
-import { irType } from './types';
+import { atStatement, fail, inFunction, pos, type LocalFunction, type LowerContext } from './context';
+import { irType, isStructType, structType, type StructType } from './types';
+import type { StructValue, StructVar } from './builder';
+import type { FunctionSource } from '../1-frontend/functions';
+import { arrayLeaf, declareLeaves, rebound, assignStruct, declareStructVar, isStructExpr, lowerStruct, packResult, readStruct, structTypeOf } from './structs';
+import { structPath, varOf } from './helpers';
+import { writtenParameters } from '../1-frontend/writes';
 import { declareHoisted } from './var-scoping';
 import { parameterType } from './parameters';
-import { namedArray, isFreshArray, endsFlow, checkCaptures, constantDefault, unknownName } from './helpers';
+import { namedArray, isFreshArray, endsFlow, checkCaptures, constantDefault, unknownName, localFunctionOf, skipOuter } from './helpers';
 
 /**
  * `f(a, b)` of a function of the project: arguments evaluated left to right (arrays named), left-out
@@ -34,6 +39,16 @@ export function lowerUserCall(cx: LowerContext, e: ts.CallExpression, callee: ts
   const src = resolved.source;
   const params = src.node.parameters;
   if (params.some((p) => p.dotDotDotToken)) return fail(errors.unsupportedExpression(pos(cx, e), `calling '${src.name}', which has a rest parameter`));
+  // Objects in or out: the body is inlined, with the arguments' own variables (the callee's writes are the caller's).
+  const result = calleeResult(cx, src);
+  // A callee that writes into an array the caller goes on using (`vec3.add(out, out, b)`, `rotate(r, v, out)`) is inlined too.
+  const writes = writtenParameters(src.node, cx.checker);
+  const writer = [...writes].some((i) => e.arguments[i] !== undefined && isCallerArray(cx, e.arguments[i]));
+  if (result || writer || params.some((p) => structTypeOf(cx, p) !== undefined)) {
+    resolved.via.forEach((f) => cx.files.add(f));
+    const value = inlineProjectCall(cx, e, src, result);
+    return value === undefined || typeof value === 'object' ? cx.fn.constant(0) : value;
+  }
   // Arguments left out: a number default is filled in, any other is `undefined` (the callee's own default applies).
   const least = params.reduce((n, p, i) => (p.initializer || p.questionToken ? n : i + 1), 0);
   if (e.arguments.length < least || e.arguments.length > params.length) return fail(errors.arity(pos(cx, e), src.name, params.length, e.arguments.length));
@@ -53,6 +68,159 @@ export function lowerUserCall(cx: LowerContext, e: ts.CallExpression, callee: ts
   cx.callees.set(src.key, src);
   resolved.via.forEach((f) => cx.files.add(f));
   return cx.fn.op({ op: 'call', callee: src.key }, args, ret);
+}
+
+/** Whether an argument is an array variable of the caller (not a fresh array made for the call). */
+function isCallerArray(cx: LowerContext, a: ts.Expression): boolean {
+  const v = varOf(cx, a);
+  return v !== undefined && isArrayType(cx.fn.vars[v].type) && cx.fn.vars[v].role !== 'hidden';
+}
+
+/** The object type a function of the project returns, if it returns one. */
+function calleeResult(cx: LowerContext, src: FunctionSource): StructType | undefined {
+  const sig = cx.checker.getSignatureFromDeclaration(src.node);
+  return sig ? structType(cx.checker.getReturnTypeOfSignature(sig), cx.checker) : undefined;
+}
+
+/** `f(p, q)` of a function of the project taking or returning objects: its value (`undefined` for a void one). */
+export function lowerStructCall(cx: LowerContext, e: ts.CallExpression, struct: StructType): StructValue {
+  const local = localFunctionOf(cx, skipOuter(e.expression));
+  if (local) {
+    const value = inlineLocalStructCall(cx, e, local, struct);
+    if (value === undefined || typeof value !== 'object') return fail(errors.returnType(pos(cx, e), local.name, struct.text));
+    return value;
+  }
+  const resolved = resolveCallee(e.expression, cx.checker);
+  if ('problem' in resolved) {
+    cx.expr(e); // its error
+    return fail(errors.unsupportedExpression(pos(cx, e), 'this call'));
+  }
+  resolved.via.forEach((f) => cx.files.add(f));
+  const value = inlineProjectCall(cx, e, resolved.source, struct);
+  if (value === undefined || typeof value !== 'object') return fail(errors.returnType(pos(cx, e), resolved.source.name, struct.text));
+  return value;
+}
+
+/** How an argument is bound to the parameter of an inlined function. */
+type Bound = { readonly struct: StructVar } | { readonly value: StructValue } | { readonly array: VarId } | { readonly temp: TempId } | { readonly init: ts.Expression };
+
+/**
+ * The body of a function of the project inlined at a call, as JavaScript runs it: arguments
+ * evaluated left to right; an object or array argument is the caller's own (writes into it are the
+ * caller's); a default is computed in the callee's scope; the callee sees only its own names and
+ * its module's. Recursion is an error.
+ */
+function inlineProjectCall(cx: LowerContext, e: ts.CallExpression, src: FunctionSource, result: StructType | undefined): TempId | StructValue | undefined {
+  cx.files.add(src.file);
+  return inlineCall(cx, e, { node: src.node, name: src.name, scope: { sf: src.sourceFile, root: src.node, name: src.name, result, finalValue: undefined } }, result);
+}
+
+/**
+ * A call of a local function taking or returning objects (`const sq = (v: Vec2) => v.x * v.x + v.y * v.y`):
+ * its body inlined as `inlineLocalCall` does, the arguments bound as `inlineCall` does.
+ */
+export function inlineLocalStructCall(cx: LowerContext, e: ts.CallExpression, local: LocalFunction, result: StructType | undefined): TempId | StructValue | undefined {
+  checkCaptures(cx, local, e.expression);
+  return inlineCall(cx, e, { node: local.fn, name: local.name }, result);
+}
+
+/** What is inlined: a function's node and name, and for a function of the project, the file and names it is lowered in (isolated from the caller's). */
+interface Inlined {
+  readonly node: ts.ArrowFunction | ts.FunctionExpression | ts.FunctionDeclaration;
+  readonly name: string;
+  readonly scope?: Parameters<typeof inFunction>[1];
+}
+
+function inlineCall(cx: LowerContext, e: ts.CallExpression, target: Inlined, result: StructType | undefined): TempId | StructValue | undefined {
+  const { node, scope } = target;
+  const src = { name: target.name };
+  if (cx.inlining.has(node)) return fail(errors.closure(pos(cx, e), `'${src.name}' calls itself, and takes or returns objects: recursion through objects is not supported`));
+  const params = node.parameters;
+  if (params.some((p) => !ts.isIdentifier(p.name))) return fail(errors.unsupportedExpression(pos(cx, e), `calling '${src.name}', which has destructured parameters`));
+  const least = params.reduce((n, p, i) => (p.initializer || p.questionToken ? n : i + 1), 0);
+  if (e.arguments.length < least || e.arguments.length > params.length) return fail(errors.arity(pos(cx, e), src.name, params.length, e.arguments.length));
+  const bound: Bound[] = params.map((p, i): Bound => {
+    const a = e.arguments[i];
+    if (a === undefined)
+      return p.initializer ? { init: p.initializer } : { temp: cx.fn.datum(undefined, parameterType(cx.checker.getTypeAtLocation(p), true, cx.checker) ?? 'number') };
+    const struct = structTypeOf(cx, p);
+    if (struct && isStructExpr(cx, a)) {
+      // The caller's object itself (writes into it are the caller's), unless the callee gives the parameter another object.
+      const path = structPath(cx, a);
+      const own = ts.isIdentifier(p.name) && (scope ? inFunction(cx, scope, () => rebound(cx, p.name as ts.Identifier)) : rebound(cx, p.name as ts.Identifier));
+      return path !== undefined && typeof path === 'object' && !own ? { struct: path } : { value: lowerStruct(cx, a, struct) };
+    }
+    const type = irType(cx.checker.getTypeAtLocation(p), cx.checker);
+    if (type !== undefined && isArrayType(type)) return { array: arrayLeaf(cx, a) };
+    return { temp: cx.expr(a) };
+  });
+  const sig = cx.checker.getSignatureFromDeclaration(node);
+  const ret = sig ? cx.checker.getReturnTypeOfSignature(sig) : undefined;
+  const isVoid = ret !== undefined && (ret.flags & ts.TypeFlags.Void) !== 0;
+  const returns = result ?? (ret && !isVoid ? irType(ret, cx.checker) : 'number');
+  if (returns === undefined || returns === 'boolean') return fail(errors.returnType(pos(cx, e), src.name, ret ? cx.checker.typeToString(ret) : 'unknown'));
+  const body = () => {
+    params.forEach((p, i) => {
+      const name = (p.name as ts.Identifier).text;
+      const b = bound[i];
+      if ('struct' in b) cx.fn.bindStruct(name, b.struct);
+      else if ('value' in b) {
+        const v = declareStructVar(cx, name, b.value.struct, 'local', b.value, p);
+        assignStruct(cx, v, b.value, p, true);
+        cx.fn.bindStruct(name, v);
+      } else if ('array' in b) cx.fn.lookupOverride(name, b.array);
+      else if ('init' in b) {
+        const value = atStatement(cx, p, () => cx.expr(b.init));
+        cx.fn.assign(cx.fn.declare(name, cx.fn.temps[value], 'local', false), value, true);
+      } else cx.fn.assign(cx.fn.declare(name, cx.fn.temps[b.temp], 'local', false), b.temp, true);
+    });
+    cx.inlining.add(node);
+    try {
+      return isStructType(returns) ? lowerStructBody(cx, node, returns) : lowerFunctionBody(cx, node, isVoid, returns);
+    } finally {
+      cx.inlining.delete(node);
+    }
+  };
+  return scope ? inFunction(cx, scope, () => cx.fn.withIsolatedScope(body)) : cx.fn.withScope(body);
+}
+
+/** The body of an inlined function returning an object: its value (a `return` in the middle assigns a hidden object and leaves). */
+function lowerStructBody(cx: LowerContext, fnNode: Inlined['node'], struct: StructType): StructValue {
+  const body = fnNode.body!;
+  if (!ts.isBlock(body)) return lowerStruct(cx, body, struct);
+  declareHoisted(cx, fnNode);
+  const statements = body.statements;
+  const last = statements[statements.length - 1];
+  if (countReturns(body) === 1 && last && ts.isReturnStatement(last) && last.expression) {
+    cx.stmts(statements.slice(0, -1));
+    return atStatement(cx, last, () => lowerStruct(cx, last.expression!, struct));
+  }
+  if (struct.fields.some((f) => isArrayType(f.type as Type) || isStructType(f.type)))
+    return fail(errors.unsupportedStatement(pos(cx, fnNode), `'${cx.name}' returns an object from more than one place: return it once, at the end`));
+  const v = declareStructVar(cx, 'ret', struct, 'hidden', undefined, fnNode);
+  declareLeaves(cx, v);
+  const once = cx.fn.newLoop(undefined);
+  const stack = callbackReturns.get(cx) ?? [];
+  callbackReturns.set(cx, stack);
+  stack.push({ loop: once, value: v });
+  let inner: Stmt[];
+  try {
+    inner = cx.fn.region(() => cx.stmts(statements));
+  } finally {
+    stack.pop();
+    cx.fn.endLoop();
+  }
+  let cond = -1;
+  const test = cx.fn.region(() => {
+    cond = cx.fn.constant(false);
+  });
+  cx.fn.emit({ kind: 'loop', id: once, form: 'do', test, cond, body: inner, update: [], origin: cx.fn.origin });
+  return readStruct(cx, v);
+}
+
+/** `return { … }` of a function whose result is an object: the array of its numbers (see `packResult`). */
+export function returnObject(cx: LowerContext, e: ts.Expression, struct: StructType): void {
+  cx.fn.emit({ kind: 'return', value: packResult(cx, lowerStruct(cx, e, struct), e), origin: cx.fn.origin });
 }
 
 /**
@@ -98,8 +266,8 @@ export function inlineLocalCall(cx: LowerContext, e: ts.CallExpression, local: L
 /** How a `return` inside an inlined callback behaves: assign the value, break out of the one-iteration loop. */
 interface CallbackReturn {
   readonly loop: number;
-  /** Where a returned value goes (map/reduce with a block body); undefined for forEach. */
-  readonly value: VarId | undefined;
+  /** Where a returned value goes (map/reduce with a block body, an inlined function); undefined for forEach. */
+  readonly value: VarId | StructVar | undefined;
 }
 
 const callbackReturns = new WeakMap<LowerContext, CallbackReturn[]>();
@@ -108,7 +276,10 @@ export function lowerReturn(cx: LowerContext, node: ts.ReturnStatement): void {
   const stack = callbackReturns.get(cx);
   const cb = stack?.[stack.length - 1];
   if (cb) {
-    if (cb.value !== undefined) {
+    if (cb.value !== undefined && typeof cb.value === 'object') {
+      if (!node.expression) return fail(errors.missingReturn(pos(cx, node), cx.name));
+      assignStruct(cx, cb.value, lowerStruct(cx, node.expression, cb.value.struct), node);
+    } else if (cb.value !== undefined) {
       if (!node.expression) return fail(errors.callback(pos(cx, node), 'a return without a value in a map or reduce callback'));
       const value = cx.expr(node.expression);
       const type = cx.fn.vars[cb.value].type;
@@ -121,7 +292,9 @@ export function lowerReturn(cx: LowerContext, node: ts.ReturnStatement): void {
     cx.fn.emit({ kind: 'break', loop: cb.loop, origin: cx.fn.origin });
     return;
   }
+  if (!node.expression && cx.finalValue) return cx.fn.emit({ kind: 'return', value: cx.finalValue(), origin: cx.fn.origin });
   if (!node.expression) return fail(errors.missingReturn(pos(cx, node), cx.name));
+  if (cx.result) return returnObject(cx, node.expression, cx.result);
   const value = namedArray(cx, cx.expr(node.expression), 'result');
   cx.fn.emit({ kind: 'return', value, origin: cx.fn.origin });
 }

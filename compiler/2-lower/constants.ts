@@ -9,13 +9,14 @@ import { errors } from '../diagnostics/catalog';
 import { isArrayType, type TempId } from '../ir/types';
 import { mathConstants } from '../rules/table';
 import { fail, pos, type LowerContext } from './context';
-import { skipOuter, mathAlias, prim, unknownName } from './helpers';
+import { skipOuter, mathAlias, prim, unknownName, varOf } from './helpers';
 import { opaqueType } from './types';
 import { constantOf, constantTable, dataObjectOf, declarationOf, numberConstants } from './module-constants';
 
 export function lowerIdentifier(cx: LowerContext, id: ts.Identifier): TempId {
   const v = cx.fn.lookup(id.text);
   if (v !== undefined) return cx.fn.read(v);
+  if (cx.fn.lookupStruct(id.text)) return fail(errors.unsupportedExpression(pos(cx, id), `the object '${id.text}' where a number or an array is expected`));
   if (id.text === 'Infinity') return cx.fn.constant(Infinity);
   if (id.text === 'NaN') return cx.fn.constant(NaN);
   if (id.text === 'undefined') return fail(errors.unsupportedExpression(pos(cx, id), 'undefined'));
@@ -63,8 +64,8 @@ export function lowerPropertyAccess(cx: LowerContext, e: ts.PropertyAccessExpres
     const c = numberConstants.get(e.name.text);
     if (c !== undefined) return cx.fn.constant(c, `Number.${e.name.text}`);
   }
-  if (e.name.text === 'length' && ts.isIdentifier(obj)) {
-    const v = cx.fn.lookup(obj.text);
+  if (e.name.text === 'length') {
+    const v = varOf(cx, obj);
     if (v !== undefined && isArrayType(cx.fn.vars[v].type)) return cx.fn.op({ op: 'length', var: v }, [], 'number');
   }
   const alias = mathAlias(cx, e);
@@ -106,7 +107,7 @@ export function lowerTableLookup(cx: LowerContext, e: ts.ElementAccessExpression
 /**
  * `{ units: "miles" }`, `{ tolerance: 1e-6, verbose: false }`: an object of literals and numeric
  * constants, data passed to a helper (turf's options). Undefined when it is anything else (an
- * object holding a value the function computes is not data: objects are not differentiable yet).
+ * object holding a value the function computes is an object value: structs.ts).
  */
 export function lowerObjectLiteral(cx: LowerContext, e: ts.ObjectLiteralExpression): TempId | undefined {
   const type = opaqueType(cx.checker.getTypeAtLocation(e), cx.checker);

@@ -9,7 +9,8 @@ import { CompileError, type Diagnostic, type Position } from '../diagnostics/cat
 import type { ArrayType, TempId, Type, VarId } from '../ir/types';
 import { originOf, positionOf } from '../1-frontend/position';
 import type { FunctionSource } from '../1-frontend/functions';
-import type { FunctionBuilder } from './builder';
+import type { FunctionBuilder, StructValue } from './builder';
+import type { StructType } from './types';
 
 /**
  * Lowering of the parts of a construct, by the dispatcher (dispatch.ts): construct files call
@@ -38,6 +39,8 @@ export interface Lowering {
   destructureData(pattern: ts.ObjectBindingPattern, obj: TempId, isConst: boolean): void;
   /** Lowers a statement (or an expression body) so that its error is recorded in `recovery` and lowering goes on after it. */
   attempt(node: ts.Node, lower: () => void): void;
+  /** A call of a function of the project that returns an object `struct` (its body inlined here): the object. */
+  structCall(e: ts.CallExpression, struct: StructType): StructValue;
 }
 
 /**
@@ -54,9 +57,15 @@ export interface Recovery {
 
 export interface LowerContext extends Lowering {
   readonly checker: ts.TypeChecker;
+  /** The file of the code being lowered (a function of the project inlined from another file: that file). */
   readonly sf: ts.SourceFile;
   readonly fn: FunctionBuilder;
+  /** The function being lowered (or inlined), for messages. */
   readonly name: string;
+  /** The object type the function returns, when it returns one (its `return`s give an object). */
+  readonly result?: StructType;
+  /** A marked function that returns nothing: the value its `return;` (and its end) gives, the parameter it writes. */
+  readonly finalValue?: () => TempId;
   /** Every user function called, by key (the driver lowers them on demand). */
   readonly callees: Map<string, FunctionSource>;
   /** Files the function's calls resolve through (imports, re-exports, module constants). */
@@ -87,6 +96,21 @@ export function fail(d: Diagnostic): never {
 
 export function pos(cx: LowerContext, node: ts.Node) {
   return positionOf(node, cx.sf);
+}
+
+/**
+ * Runs `fill` as if lowering the function `root` (of file `sf`, named `name`, returning `result`):
+ * the body of a function of the project inlined here.
+ */
+export function inFunction<T>(cx: LowerContext, scope: Pick<LowerContext, 'sf' | 'root' | 'name' | 'result' | 'finalValue'>, fill: () => T): T {
+  const m = cx as { -readonly [K in keyof LowerContext]: LowerContext[K] };
+  const saved = { sf: m.sf, root: m.root, name: m.name, result: m.result, finalValue: m.finalValue };
+  Object.assign(m, scope);
+  try {
+    return fill();
+  } finally {
+    Object.assign(m, saved);
+  }
 }
 
 /** Runs `fill` with the origin of a source statement. */

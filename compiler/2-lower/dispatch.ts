@@ -17,14 +17,15 @@ import { errors } from '../diagnostics/catalog';
 import { isArrayType, type TempId } from '../ir/types';
 import { atStatement, fail, pos, type LowerContext, type Lowering } from './context';
 import { comparison, compound, lazyAssignment, arithmeticOf } from './operators';
-import { skipOuter, prim, typeOfNode, isOpaqueExpr, endsFlow, localFunctionOf, mathAlias, dataMisuse } from './helpers';
+import { skipOuter, prim, typeOfNode, isOpaqueExpr, endsFlow, localFunctionOf, mathAlias, dataMisuse, structPath } from './helpers';
 import { lowerIdentifier, lowerPropertyAccess, lowerString, lowerTableLookup, lowerObjectLiteral } from './constants';
 import { lowerPrefix, lowerIncrement, lowerArithmetic, lowerComparison, lowerMathCall, numberTest, lowerIsArray } from './arithmetic';
 import { lowerIf, lowerCondition, lowerAndOr, lowerNullish, lowerLazyAssignment, lowerConditional } from './branches';
 import { lowerFor, lowerWhile, lowerDo, lowerForOf, lowerJump } from './loops';
 import { lowerDeclarations, lowerAssignment, lowerCompoundAssignment } from './variables';
 import { lowerGet, lowerDataDestructuring } from './data';
-import { lowerUserCall, inlineLocalCall, lowerReturn, lowerLoopBody } from './calls';
+import { lowerUserCall, inlineLocalCall, inlineLocalStructCall, lowerReturn, lowerLoopBody, lowerStructCall } from './calls';
+import { isStructExpr, lowerObjectAssign, lowerStruct, structTypeOf } from './structs';
 import { lowerLoad, lowerElementAssignment, isArrayMethodCall, lowerArrayCreation, lowerArrayFrom, lowerArrayCall, lowerArrayInit } from './arrays';
 import { lowerSwitch } from './switch-statement';
 import { attempt } from './recovery';
@@ -104,6 +105,7 @@ function lowerExpr(cx: LowerContext, node: ts.Expression): TempId {
     case ts.SyntaxKind.Identifier:
       return lowerIdentifier(cx, e as ts.Identifier);
     case ts.SyntaxKind.PropertyAccessExpression:
+      if (structPath(cx, e) !== undefined || isStructExpr(cx, (e as ts.PropertyAccessExpression).expression)) return lowerStructProperty(cx, e as ts.PropertyAccessExpression);
       if (skipOuter((e as ts.PropertyAccessExpression).expression).kind === ts.SyntaxKind.ThisKeyword)
         return fail(errors.unsupportedExpression(pos(cx, e), describe((e as ts.PropertyAccessExpression).expression)));
       if (isOpaqueExpr(cx, (e as ts.PropertyAccessExpression).expression)) return lowerGet(cx, e as ts.PropertyAccessExpression);
@@ -134,6 +136,20 @@ function lowerExpr(cx: LowerContext, node: ts.Expression): TempId {
   }
 }
 
+/**
+ * `p.x`, `s.body.pos`, `f(p).y` of an object value: the property's value (an array property, a
+ * read of its variable); an object there is not a value an operation takes.
+ */
+function lowerStructProperty(cx: LowerContext, e: ts.PropertyAccessExpression): TempId {
+  const path = structPath(cx, e);
+  if (typeof path === 'number') return cx.fn.read(path);
+  if (path !== undefined || structTypeOf(cx, e))
+    return fail(errors.unsupportedExpression(pos(cx, e), `the object '${e.getText(cx.sf).slice(0, 40)}' where a number or an array is expected`));
+  const value = lowerStruct(cx, e.expression, structTypeOf(cx, e.expression)!).fields.get(e.name.text);
+  if (value === undefined || 'fields' in value) return fail(errors.unsupportedExpression(pos(cx, e), `'${e.getText(cx.sf).slice(0, 40)}'`));
+  return 'temp' in value ? value.temp : cx.fn.read(value.array);
+}
+
 /** An unsupported expression, and its usual way out. */
 function describe(e: ts.Node): string {
   const strings = 'strings: keep strings (labels, messages) out of differentiated code';
@@ -142,7 +158,8 @@ function describe(e: ts.Node): string {
     [ts.SyntaxKind.TemplateExpression]: strings,
     [ts.SyntaxKind.NoSubstitutionTemplateLiteral]: strings,
     [ts.SyntaxKind.TaggedTemplateExpression]: strings,
-    [ts.SyntaxKind.ObjectLiteralExpression]: 'object literals: objects are not differentiable yet; use a tuple or array, or separate numbers',
+    [ts.SyntaxKind.ObjectLiteralExpression]:
+      'this object literal: an object is differentiated when its type is a plain object of numbers, numeric arrays and such objects (give it one: `const p: Point = { … }`)',
     [ts.SyntaxKind.AwaitExpression]: 'await: make the function synchronous, and await its inputs before calling it',
     [ts.SyntaxKind.YieldExpression]: 'yield: return an array of the values instead',
     [ts.SyntaxKind.TypeOfExpression]: 'typeof: the types are known when adc compiles; leave the test out',
@@ -150,7 +167,7 @@ function describe(e: ts.Node): string {
     [ts.SyntaxKind.ThisKeyword]: "this: mark a module-level function instead of a method, and pass the object's numbers as parameters",
     [ts.SyntaxKind.NullKeyword]: 'null: use NaN, or a separate boolean, for a missing number',
     [ts.SyntaxKind.SpreadElement]: 'spread: pass the array itself, or copy it with .slice()',
-    [ts.SyntaxKind.ClassExpression]: 'classes: objects are not differentiable yet; pass the numbers they hold as parameters',
+    [ts.SyntaxKind.ClassExpression]: 'classes: class instances are not differentiable yet; pass the numbers they hold as parameters, or a plain object of them',
     [ts.SyntaxKind.RegularExpressionLiteral]: strings,
     [ts.SyntaxKind.BigIntLiteral]: 'bigint: use numbers',
   };
@@ -163,7 +180,8 @@ function describeStatement(s: ts.Statement): string {
     [ts.SyntaxKind.ThrowStatement]: 'throw other than `if (condition) throw new Error("message")`',
     [ts.SyntaxKind.TryStatement]: 'try/catch: catch around the call of the generated function instead (`if (condition) throw new Error("message")` is supported here)',
     [ts.SyntaxKind.ForInStatement]: 'for … in (use for … of or an index loop)',
-    [ts.SyntaxKind.ClassDeclaration]: 'class declarations: objects are not differentiable yet; declare the class outside and pass the numbers it holds as parameters',
+    [ts.SyntaxKind.ClassDeclaration]:
+      'class declarations: class instances are not differentiable yet; declare the class outside and pass the numbers it holds as parameters, or a plain object of them',
     [ts.SyntaxKind.InterfaceDeclaration]: 'type declarations inside the function: move them to module level',
     [ts.SyntaxKind.TypeAliasDeclaration]: 'type declarations inside the function: move them to module level',
     [ts.SyntaxKind.EnumDeclaration]: 'enums inside the function: move them to module level',
@@ -208,9 +226,18 @@ function lowerCall(cx: LowerContext, e: ts.CallExpression): TempId {
     return prim(cx, test, [lowerExpr(cx, e.arguments[0])]);
   }
   const local = localFunctionOf(cx, callee);
+  if (local && (e.arguments.some((a) => isStructExpr(cx, a)) || structTypeOf(cx, e))) {
+    // (an object result where a value is expected: only its properties are values)
+    const value = inlineLocalStructCall(cx, e, local, structTypeOf(cx, e));
+    return value === undefined || typeof value === 'object' ? cx.fn.constant(0) : value;
+  }
   if (local) return inlineLocalCall(cx, e, local);
   const alias = ts.isIdentifier(callee) || ts.isPropertyAccessExpression(callee) ? mathAlias(cx, callee) : undefined;
   if (alias !== undefined) return lowerMathCall(cx, e, alias);
+  if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Object' && callee.name.text === 'assign') {
+    lowerObjectAssign(cx, e);
+    return cx.fn.constant(0);
+  }
   if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Array' && cx.fn.lookup('Array') === undefined) {
     if (callee.name.text === 'from') return lowerArrayFrom(cx, e);
     if (callee.name.text === 'isArray') return lowerIsArray(cx, e);
@@ -233,6 +260,7 @@ export function createContext(base: Omit<LowerContext, keyof Lowering | 'recover
     arrayInit: (e, type) => lowerArrayInit(cx, e, type),
     destructureData: (pattern, obj, isConst) => lowerDataDestructuring(cx, pattern, obj, isConst),
     attempt: (node, lower) => attempt(cx, node, lower),
+    structCall: (e, struct) => lowerStructCall(cx, e, struct),
     recovery: { diagnostics: [], poisoned: new Set(), flowUnknown: false },
   };
   return cx;

@@ -10,6 +10,7 @@ import { isArrayType, isOpaqueType, opaqueText, type PrimName, type Stmt, type T
 import { rule } from '../rules/table';
 import { forEachNode } from '../1-frontend/walk';
 import { fail, pos, type LocalFunction, type LowerContext } from './context';
+import type { StructVar } from './builder';
 import { dataType, irType, opaqueType } from './types';
 import { isModuleConstant, neverAssigned } from './module-constants';
 import { closest } from '../diagnostics/spelling';
@@ -23,6 +24,28 @@ export function skipOuter(e: ts.Expression): ts.Expression {
 export function isNullishLiteral(cx: LowerContext, node: ts.Expression): boolean {
   const e = skipOuter(node);
   return e.kind === ts.SyntaxKind.NullKeyword || ts.isVoidExpression(e) || (ts.isIdentifier(e) && e.text === 'undefined' && cx.fn.lookup('undefined') === undefined);
+}
+
+/**
+ * What a path into an object variable names (`p`, `p.x`, `s.body.pos`): a property's variable, or an
+ * object variable; undefined when `node` is no such path.
+ */
+export function structPath(cx: LowerContext, node: ts.Expression): VarId | StructVar | undefined {
+  const e = skipOuter(node);
+  if (ts.isIdentifier(e)) return cx.fn.lookupStruct(e.text);
+  if (ts.isPropertyAccessExpression(e) && !e.questionDotToken && ts.isIdentifier(e.name)) {
+    const base = structPath(cx, e.expression);
+    return base === undefined || typeof base === 'number' ? undefined : base.fields.get(e.name.text);
+  }
+  return undefined;
+}
+
+/** The variable `node` names: a local or parameter (`xs`), or a property of an object variable (`p.W`). */
+export function varOf(cx: LowerContext, node: ts.Expression): VarId | undefined {
+  const e = skipOuter(node);
+  if (ts.isIdentifier(e)) return cx.fn.lookup(e.text);
+  const leaf = structPath(cx, e);
+  return typeof leaf === 'number' ? leaf : undefined;
 }
 
 export function prim(cx: LowerContext, fn: PrimName, args: readonly TempId[]): TempId {
@@ -53,6 +76,8 @@ export function localTypeOf(cx: LowerContext, node: ts.Node): Type | undefined {
 /** Whether `node` reads data the function never differentiates: an opaque variable, or a property or element of one. */
 export function isOpaqueExpr(cx: LowerContext, node: ts.Expression): boolean {
   const e = skipOuter(node);
+  const path = structPath(cx, e);
+  if (path !== undefined) return typeof path === 'number' && isOpaqueType(cx.fn.vars[path].type);
   if (ts.isIdentifier(e)) {
     const v = cx.fn.lookup(e.text);
     return v !== undefined && isOpaqueType(cx.fn.vars[v].type);
@@ -61,10 +86,11 @@ export function isOpaqueExpr(cx: LowerContext, node: ts.Expression): boolean {
   return false;
 }
 
-/** The expression at the root of an opaque read (`X` of `X[i].y`). */
-function opaqueRoot(node: ts.Expression): ts.Expression {
+/** The expression at the root of an opaque read (`X` of `X[i].y`; `params.W` of `params.W[i]`, a property of an object variable). */
+function opaqueRoot(cx: LowerContext, node: ts.Expression): ts.Expression {
   const e = skipOuter(node);
-  return ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) ? opaqueRoot(e.expression) : e;
+  if (!ts.isIdentifier(e) && typeof structPath(cx, e) === 'number') return e;
+  return ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) ? opaqueRoot(cx, e.expression) : e;
 }
 
 /**
@@ -73,17 +99,17 @@ function opaqueRoot(node: ts.Expression): ts.Expression {
  * `number[][]`), or part of one, the parameter is the cause: the error is there, naming the use.
  */
 export function dataMisuse(cx: LowerContext, node: ts.Node, what: string, data: ts.Expression, alternative: 'index' | 'copy'): Diagnostic {
-  const root = opaqueRoot(data);
+  const root = opaqueRoot(cx, data);
   const param = dataParameter(cx, root, 0);
   const at = pos(cx, node);
   if (!param)
     return errors.readOnlyData(at, what, root.getText(cx.sf), alternative === 'index' ? 'loop over it with an index, or pass it to a function that takes number[]' : undefined);
   const text = opaqueType(cx.checker.getTypeAtLocation(param), cx.checker)?.slice('opaque:'.length) ?? '';
   const instead = alternative === 'index' ? 'loop over it with an index' : 'copy what you need into a local array';
-  const kind = /^(readonly )?\{/.test(text)
-    ? 'an object'
-    : /\}\)?(\[\])+$/.test(text)
-      ? 'an array of objects'
+  const kind = /\}\)?(\[\])+$/.test(text)
+    ? 'an array of objects'
+    : /^(readonly )?\{/.test(text)
+      ? 'an object'
       : /^(readonly )?number(\[\])+$/.test(text)
         ? `a ${text}`
         : `of type '${param.type?.getText(cx.sf) ?? text}'`;
@@ -95,7 +121,7 @@ export function dataMisuse(cx: LowerContext, node: ts.Node, what: string, data: 
  * (`const row = X[i]`, `for (const row of X)`), when its type holds numbers.
  */
 function dataParameter(cx: LowerContext, e: ts.Expression, depth: number): ts.ParameterDeclaration | undefined {
-  const root = opaqueRoot(e);
+  const root = opaqueRoot(cx, e);
   const decl = ts.isIdentifier(root) && depth < 10 ? cx.checker.getSymbolAtLocation(root)?.valueDeclaration : undefined;
   if (!decl) return undefined;
   if (ts.isParameter(decl)) {
@@ -223,6 +249,11 @@ export function checkCaptures(cx: LowerContext, local: LocalFunction, at: ts.Nod
 
 /** The variable an assignment writes to; parameters and `let`s only. */
 export function assignable(cx: LowerContext, target: ts.Expression): number {
+  const leaf = ts.isIdentifier(target) ? undefined : structPath(cx, target);
+  if (typeof leaf === 'number' && !isOpaqueType(cx.fn.vars[leaf].type)) {
+    if (isArrayType(cx.fn.vars[leaf].type)) return fail(errors.arrayAlias(pos(cx, target), `assigning a new array to '${target.getText(cx.sf)}': write its elements instead`));
+    return leaf;
+  }
   if (!ts.isIdentifier(target) && isOpaqueExpr(cx, target)) return fail(dataMisuse(cx, target, `assigning to '${target.getText(cx.sf)}'`, target, 'copy'));
   if (!ts.isIdentifier(target)) return fail(errors.unsupportedExpression(pos(cx, target), `assignment to '${target.getText(cx.sf)}'`));
   const v = cx.fn.lookup(target.text);
@@ -281,6 +312,8 @@ export function constantDefault(cx: LowerContext, p: ts.ParameterDeclaration): n
 /** The array variable an expression names (`xs` in `xs[i]`, `xs.length`). */
 export function arrayVar(cx: LowerContext, node: ts.Expression): VarId {
   const e = skipOuter(node);
+  const leaf = structPath(cx, e);
+  if (typeof leaf === 'number' && isArrayType(cx.fn.vars[leaf].type)) return leaf;
   if (ts.isIdentifier(e)) {
     const v = cx.fn.lookup(e.text);
     if (v !== undefined && isArrayType(cx.fn.vars[v].type)) return v;

@@ -22,7 +22,9 @@ import { atStatement, fail, type LowerContext } from './context';
 import { createContext } from './dispatch';
 import { endsFlow } from './helpers';
 import { destructureParameter } from './data';
-import { irType } from './types';
+import { irType, structType, type StructType } from './types';
+import { resultShape, writtenResult } from './structs';
+import { returnObject } from './calls';
 import { declareHoisted } from './var-scoping';
 import { computeDefaults, lowerParameters } from './parameters';
 
@@ -45,11 +47,18 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Low
 
   const fn = new FunctionBuilder(originOf(src.nameNode, sf));
   const cx = createContext({ checker, sf, fn, name: src.name, callees: new Map(), files: new Set(), views: [], root: node, localFunctions: new Map(), inlining: new Set() });
-  const { params, patterns, computed } = lowerParameters(cx, node);
+  const { params, shapes, patterns, computed } = lowerParameters(cx, node);
 
   const sig = checker.getSignatureFromDeclaration(node);
   const retTs = sig ? checker.getReturnTypeOfSignature(sig) : undefined;
-  const returnType = retTs ? irType(retTs, checker) : undefined;
+  // An object result is returned as the array of its numbers (structs.ts).
+  const resultStruct = retTs ? structType(retTs, checker) : undefined;
+  // A function that returns nothing gives the parameter it writes into.
+  const written = retTs && retTs.flags & ts.TypeFlags.Void ? writtenResult(cx, node, shapes) : undefined;
+  const result = resultStruct ? { text: resultStruct.text, shape: resultShape(cx, resultStruct, node.type ?? src.nameNode) } : written?.result;
+  if (resultStruct) (cx as { result?: StructType }).result = resultStruct;
+  if (written) (cx as { finalValue?: () => TempId }).finalValue = written.final;
+  const returnType = written?.returnType ?? (resultStruct ? 'number[]' : retTs ? irType(retTs, checker) : undefined);
   // (an `ArrayLike<number>` result may be any object with a length: a result is an array of a kind the API can return)
   if (returnType === undefined || returnType === 'boolean' || (isUnionArray(returnType) && unionMembers(returnType).includes('ArrayLike<number>'))) {
     return fail(errors.returnType(where(node.type ?? src.nameNode), src.name, retTs ? checker.typeToString(retTs) : 'unknown'));
@@ -62,9 +71,11 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Low
     const body = node.body!;
     if (ts.isBlock(body)) {
       cx.stmts(body.statements);
+      if (written && !endsFlow(fn.current)) fn.emit({ kind: 'return', value: written.final(), origin: originOf(body.getLastToken() ?? body, sf) });
     } else {
       cx.attempt(body, () => {
         fn.origin = originOf(body, sf);
+        if (resultStruct) return returnObject(cx, body, resultStruct);
         const value = cx.expr(body);
         fn.emit({ kind: 'return', value, origin: fn.origin });
       });
@@ -91,6 +102,7 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Low
     body: fn.body,
     origin: originOf(src.nameNode, sf),
     loopCount: fn.loopTotal,
+    ...(result || shapes.some((p) => !('leaf' in p.shape)) ? { structure: { params: shapes, ...(result ? { result } : {}) } } : {}),
   };
   return { ir, callees: cx.callees, files: cx.files, diagnostics };
 }

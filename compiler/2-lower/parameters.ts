@@ -12,14 +12,18 @@
  */
 import { ts } from 'ts-morph';
 import { CompileError, errors, type Diagnostic } from '../diagnostics/catalog';
-import type { ParamDefault, TempId, Type, VarId } from '../ir/types';
+import type { ParamDefault, Shape, TempId, Type, VarId } from '../ir/types';
+import { structParameter, structTypeOf } from './structs';
 import { fail, pos, type LowerContext } from './context';
 import { constantDefault, prim } from './helpers';
 import { dataObjectOf, literalOf } from './module-constants';
 import { irType, opaqueType } from './types';
 
 export interface Parameters {
+  /** The IR's parameters: one per parameter of the source, one per property of an object parameter. */
   readonly params: VarId[];
+  /** Each parameter of the source as its IR parameters (an object: one per property). */
+  readonly shapes: { readonly name: string; readonly text: string; readonly shape: Shape<VarId> }[];
   /** `([x, y]: [number, number])`: a parameter named after its parts (`x_y`), destructured first thing. */
   readonly patterns: { readonly param: VarId; readonly pattern: ts.BindingPattern }[];
   /** Defaults that are not literals, computed at the top of the body. */
@@ -33,11 +37,21 @@ export function parameterType(t: ts.Type, optional: boolean, checker: ts.TypeChe
 }
 
 export function lowerParameters(cx: LowerContext, node: ts.SignatureDeclarationBase): Parameters {
-  const out: Parameters = { params: [], patterns: [], computed: [] };
+  const out: Parameters = { params: [], shapes: [], patterns: [], computed: [] };
   const problems: Diagnostic[] = [];
   for (const p of node.parameters) {
     try {
-      out.params.push(lowerParameter(cx, p, out));
+      const struct = ts.isIdentifier(p.name) && !p.dotDotDotToken && !p.questionToken && !p.initializer ? structTypeOf(cx, p.name) : undefined;
+      if (struct) {
+        // `p: { x: number; W: number[] }`: one IR parameter per property (`p_x`, `p_W`).
+        const { leaves, shape } = structParameter(cx, (p.name as ts.Identifier).text, struct);
+        out.params.push(...leaves);
+        out.shapes.push({ name: (p.name as ts.Identifier).text, text: struct.text, shape });
+        continue;
+      }
+      const v = lowerParameter(cx, p, out);
+      out.params.push(v);
+      out.shapes.push({ name: cx.fn.vars[v].name, text: '', shape: { leaf: v } });
     } catch (e) {
       if (!(e instanceof CompileError)) throw e;
       problems.push(...e.diagnostics);

@@ -6,7 +6,7 @@
  * caller reports it.
  */
 import { ts } from 'ts-morph';
-import { isArrayType, isUnionArray, runtimeKinds, unionMembers, type ArrayType, type OpaqueType, type Type } from '../ir/types';
+import { isArrayType, isOpaqueType, isUnionArray, runtimeKinds, unionMembers, type ArrayType, type OpaqueType, type Type } from '../ir/types';
 
 export function irType(t: ts.Type, checker: ts.TypeChecker): Type | undefined {
   if (t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
@@ -175,4 +175,68 @@ function printable(t: ts.Type, checker: ts.TypeChecker, depth: number): string |
     members.push(`${readonly}${p.name}${optional ? '?' : ''}: ${text}`);
   }
   return members.length === 0 ? undefined : `{ ${members.join('; ')} }`;
+}
+
+/**
+ * A plain object type whose values are differentiated (`{ x: number; y: number }`, an interface
+ * `Params { W: number[]; b: number[] }`, nested ones): its properties in declaration order, each a
+ * number, a numeric array, data (strings, booleans, read-only data) or an object again; `text` is
+ * the type written out structurally (the generated file imports nothing).
+ */
+export interface StructType {
+  readonly text: string;
+  readonly fields: readonly StructField[];
+}
+
+export interface StructField {
+  readonly key: string;
+  readonly type: Type | StructType;
+}
+
+export function isStructType(t: Type | StructType): t is StructType {
+  return typeof t === 'object';
+}
+
+/**
+ * The object type `t` is, when its values can be differentiated: a plain object (no methods, index
+ * signatures or type arguments) with at least one number or numeric array among its properties,
+ * recursively, none of them optional. Undefined otherwise (such a value is read-only data).
+ */
+export function structType(t: ts.Type, checker: ts.TypeChecker, depth = 0): StructType | undefined {
+  // (an intersection, `P & { y: number }` from Object.assign, is the object of all its properties)
+  const intersection = t.isIntersection() && t.types.every((p) => p.flags & ts.TypeFlags.Object);
+  if (depth > 8 || !(t.flags & ts.TypeFlags.Object || intersection) || t.isUnion()) return undefined;
+  if (irType(t, checker) !== undefined || checker.isArrayType(t) || checker.isTupleType(t) || typedArrays.has(t.getSymbol()?.getName() ?? '')) return undefined;
+  if (intersection && (t as ts.IntersectionType).types.some((p) => opaqueType(p, checker) === undefined)) return undefined;
+  const text = intersection ? 'opaque:' : opaqueType(t, checker);
+  if (text === undefined) return undefined;
+  const fields: StructField[] = [];
+  let differentiable = false;
+  for (const p of checker.getPropertiesOfType(t)) {
+    const pt = checker.getTypeOfSymbol(p);
+    const optional = (p.flags & ts.SymbolFlags.Optional) !== 0;
+    const inner = optional ? undefined : structType(pt, checker, depth + 1);
+    const leaf = optional ? undefined : irType(pt, checker);
+    if (optional) {
+      // An optional number is not one yet (it may be absent): the object stays data.
+      const present = checker.getNonNullableType(pt);
+      if (irType(present, checker) === 'number' || (irType(present, checker) !== undefined && isArrayType(irType(present, checker)!)) || structType(present, checker, depth + 1))
+        return undefined;
+    }
+    if (inner) {
+      fields.push({ key: p.name, type: inner });
+      differentiable = true;
+    } else if (leaf !== undefined && (leaf === 'number' || isArrayType(leaf))) {
+      fields.push({ key: p.name, type: leaf });
+      differentiable = true;
+    } else {
+      const data = leaf === 'boolean' ? 'boolean' : opaqueType(pt, checker);
+      if (data === undefined) return undefined;
+      fields.push({ key: p.name, type: data });
+    }
+  }
+  if (!differentiable) return undefined;
+  const written = (f: StructField): string =>
+    isStructType(f.type) ? f.type.text : isOpaqueType(f.type) ? f.type.slice('opaque:'.length) : isUnionArray(f.type) ? unionMembers(f.type).join(' | ') : f.type;
+  return { text: intersection ? `{ ${fields.map((f) => `${f.key}: ${written(f)}`).join('; ')} }` : text.slice('opaque:'.length), fields };
 }

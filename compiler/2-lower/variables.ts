@@ -13,7 +13,8 @@ import { isArrayType, isOpaqueType, type TempId } from '../ir/types';
 import { opaqueType } from './types';
 import { fail, pos, type LowerContext } from './context';
 import { compound } from './operators';
-import { skipOuter, prim, localTypeOf, isOpaqueExpr, requireNumber, assignable, arrayOperand, isNullishLiteral } from './helpers';
+import { skipOuter, prim, localTypeOf, isOpaqueExpr, requireNumber, assignable, arrayOperand, isNullishLiteral, structPath } from './helpers';
+import { declareStruct, destructureStruct, isStructExpr, lowerStruct, lowerStructAssignment, structTypeOf } from './structs';
 import { accessOf, inferredType, isHoisted, isVarList } from './var-scoping';
 
 export function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclarationList): void {
@@ -26,6 +27,14 @@ export function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclaration
     }
     if (ts.isArrayBindingPattern(d.name) && d.initializer) {
       lowerArrayDestructuring(cx, d.name, d.initializer, isConst);
+      continue;
+    }
+    if (ts.isObjectBindingPattern(d.name) && d.initializer && isStructExpr(cx, d.initializer)) {
+      destructureStruct(cx, d.name, lowerStruct(cx, d.initializer, structTypeOf(cx, d.initializer)!), isConst);
+      continue;
+    }
+    if (ts.isIdentifier(d.name) && structTypeOf(cx, d.name) && (!d.initializer || !isOpaqueExpr(cx, d.initializer))) {
+      declareStruct(cx, d as ts.VariableDeclaration & { name: ts.Identifier }, structTypeOf(cx, d.name)!, isConst);
       continue;
     }
     if (ts.isObjectBindingPattern(d.name) && d.initializer && isOpaqueExpr(cx, d.initializer)) {
@@ -141,6 +150,11 @@ export function lowerAssignment(cx: LowerContext, e: ts.BinaryExpression): TempI
   const target = skipOuter(e.left);
   if (ts.isArrayLiteralExpression(target)) return lowerDestructuringAssignment(cx, target, e.right);
   if (ts.isElementAccessExpression(target)) return cx.assignElement(target, () => cx.expr(e.right));
+  const object = structPath(cx, target);
+  if (object !== undefined && typeof object === 'object') {
+    lowerStructAssignment(cx, object, e);
+    return cx.fn.constant(0);
+  }
   const v = assignable(cx, target);
   const value = cx.expr(e.right);
   cx.fn.assign(v, value);

@@ -17,6 +17,7 @@ import { emitReverse, emitGradWrapper } from './reverse/emit';
 import { checkedIndexing } from '../5-print/checked-index';
 import { emitJacobian } from './jacobian';
 import { markUnusedParameters, mentionsName, usedFunctions } from './dead-code';
+import { flatPrefix, gradPaths, structuredApi } from './structured';
 
 export interface MarkedIR {
   readonly ir: IRFunction;
@@ -32,41 +33,53 @@ export interface FileOptions {
   readonly uncheckedIndex: boolean;
 }
 
-export function publicNames(fnName: string, returnType: IRFunction['returnType']): string[] {
+export function publicNames(fnName: string, returnType: IRFunction['returnType'], structured = false): string[] {
   const names = [`${fnName}_jvp`, `${fnName}_vjp`];
   names.push(returnType === 'number' ? `${fnName}_grad` : `${fnName}_jacobian`);
-  return names;
+  return structured ? [...names, ...publicNames(flatPrefix(fnName), returnType)] : names;
 }
 
 export function differentiateFile(marked: readonly MarkedIR[], getIR: (key: string) => IRFunction, options: FileOptions): JsFile {
   const ctx = new FileContext(
     getIR,
-    marked.flatMap((m) => publicNames(m.prefix ?? m.ir.name, m.ir.returnType)),
+    marked.flatMap((m) => publicNames(m.prefix ?? m.ir.name, m.ir.returnType, m.ir.structure !== undefined)),
     options.uncheckedIndex,
     marked.map((m) => m.ir),
   );
   const functions: JsFunction[] = [];
   for (const m of marked) {
     const ir = m.ir;
-    const pre = m.prefix ?? ir.name;
+    const api = m.prefix ?? ir.name;
+    // With objects, the derivatives are flat functions (one parameter per property) behind the public ones.
+    const pre = ir.structure ? flatPrefix(api) : api;
+    const exported = !ir.structure;
     const active = new Set<VarId>(ir.params.filter((p) => m.wrt.includes(ir.vars[p].name)));
     const wrtList = ir.params.filter((p) => active.has(p)).map((p) => ir.vars[p].name);
     const tangents = wrtList.map((n) => `d${n}`).join(', ');
     functions.push(
       emitForward(
         analyzeForward(ir, active, getIR),
-        { kind: 'public', name: `${pre}_jvp`, exported: true, doc: `Forward mode of \`${ir.name}\`: value and directional derivative along (${tangents}).` },
+        { kind: 'public', name: `${pre}_jvp`, exported, doc: `Forward mode of \`${ir.name}\`: value and directional derivative along (${tangents}).` },
         ctx,
       ),
     );
     functions.push(
       emitReverse(
         analyzeReverse(ir, active, getIR),
-        { kind: 'public', name: `${pre}_vjp`, exported: true, doc: `Reverse mode of \`${ir.name}\`: value and cotangentᵀ·J with respect to (${wrtList.join(', ')}).` },
+        {
+          kind: 'public',
+          name: `${pre}_vjp`,
+          exported,
+          ...(ir.structure ? { outPaths: gradPaths(ir, active) } : {}),
+          doc: `Reverse mode of \`${ir.name}\`: value and cotangentᵀ·J with respect to (${wrtList.join(', ')}).`,
+        },
         ctx,
       ),
     );
-    if (ir.returnType === 'number') functions.push(emitGradWrapper(ir, active, `${pre}_grad`, `${pre}_vjp`, ctx));
+    if (ir.structure) {
+      if (ir.returnType !== 'number') functions.push({ ...emitJacobian(ir, active, `${pre}_jacobian`, ctx, pre), exported: false });
+      functions.push(...structuredApi(ir, active, api, ctx));
+    } else if (ir.returnType === 'number') functions.push(emitGradWrapper(ir, active, `${pre}_grad`, `${pre}_vjp`, ctx));
     else functions.push(emitJacobian(ir, active, `${pre}_jacobian`, ctx, pre));
   }
   const helpers: JsFunction[] = [];

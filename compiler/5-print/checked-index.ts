@@ -19,6 +19,13 @@ export function checkedIndexing(fn: JsFunction): JsFunction {
 
 function stmt(s: JsStmt): JsStmt {
   switch (s.k) {
+    case 'decl': {
+      // `const d = -(a[1]! ?? 0)` in a loop that assigns `a[1]`: TypeScript narrows the element by the
+      // assignment and finds the declaration's type circular; a number computed from elements says it is one.
+      const init = s.init && expr(s.init);
+      const typed = s.type === undefined && init !== undefined && isArithmetic(init) && readsElement(init);
+      return { ...s, ...(init ? { init } : {}), ...(typed ? { type: 'number' } : {}) };
+    }
     case 'assign': {
       const target = lvalue(s.target);
       if (s.op !== '=' && target.k === 'index')
@@ -49,4 +56,21 @@ function expr(e: JsExpr): JsExpr {
     default:
       return mapChildren(e, expr);
   }
+}
+
+const arithmetic = new Set<string>(['+', '-', '*', '/', '%', '**', '??']);
+
+/** An arithmetic expression (its value is a number in generated code: strings are never computed with). */
+function isArithmetic(e: JsExpr): boolean {
+  return (e.k === 'bin' && arithmetic.has(e.op)) || (e.k === 'un' && e.op === '-');
+}
+
+function readsElement(e: JsExpr): boolean {
+  if (e.k === 'index') return true;
+  let found = false;
+  mapChildren(e, (c) => {
+    found ||= readsElement(c);
+    return c;
+  });
+  return found;
 }

@@ -81,7 +81,8 @@ function at(pos: Position | undefined, code: string, message: string, severity: 
 /** The usual way out for a value of a type differentiated code does not hold (after `; `), if there is one. */
 function typeFix(type: string): string {
   if (/=>/.test(type)) return ': a function is not a value here; call a local function directly';
-  if (/[{}]/.test(type)) return ': objects are not differentiable yet; use a tuple or array, or separate numbers';
+  if (/[{}]/.test(type))
+    return ': an object is differentiated when its type is a plain object (no methods, index signatures or optional numbers) of numbers, numeric arrays and such objects; arrays of objects are not differentiable yet';
   if (/^(string|"|'|`)/.test(type)) return ': keep strings (labels, messages) outside it';
   if (type === 'null' || type === 'undefined') return ': use NaN, or a separate boolean, for a missing number';
   if (/\bundefined\b/.test(type)) return ': end every path with a return of a value';
@@ -91,7 +92,7 @@ function typeFix(type: string): string {
 }
 
 /** The types a differentiated value may have, for messages. */
-const differentiable = 'a number or a numeric array (number[], Float64Array, Float32Array, a tuple of numbers, readonly or a union of them)';
+const differentiable = 'a number, a numeric array (number[], Float64Array, Float32Array, a tuple of numbers, readonly or a union of them) or a plain object of them';
 
 /** The catalog. Keys are what the compiler calls; codes never change meaning. */
 export const errors = {
@@ -144,7 +145,7 @@ export const errors = {
     at(
       p,
       'ADC103',
-      `parameter '${name}' is ${kind}: objects and number[][] are not differentiable yet, so it is read-only data here, and ${use} does more than read it; pass its parts as number[] parameters or flatten it into a Float64Array, or ${alternative}`,
+      `parameter '${name}' is ${kind}: number[][] and arrays of objects are not differentiable yet, so it is read-only data here, and ${use} does more than read it; pass its parts as number[] parameters or flatten it into a Float64Array, or ${alternative}`,
     ),
   readOnlyData: (p: Position, what: string, root: string, fix = 'copy what you need into a local number[] or Float64Array') =>
     at(p, 'ADC102', `unsupported expression: ${what}: '${root}' is data the function only reads (it is not a number or numeric array); ${fix}`),

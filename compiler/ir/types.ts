@@ -360,6 +360,39 @@ export interface IRFunction {
   readonly origin: Origin;
   /** Number of loops (loop ids are 0 … loopCount-1). */
   readonly loopCount: number;
+  /** Present when a parameter or the result is an object: how the source's values map onto the IR's. */
+  readonly structure?: Structure;
+}
+
+/**
+ * A value of the source as IR values: one leaf, or an object whose properties are values
+ * (in declaration order). Leaves are IR parameters (`VarId`) in a signature, positions in the
+ * result array (`number`) in a result.
+ */
+export type Shape<Leaf> = { readonly leaf: Leaf } | { readonly object: readonly (readonly [string, Shape<Leaf>])[] };
+
+/**
+ * The source's signature of a function with objects among its parameters or as its result. Its
+ * IR takes every leaf as a parameter of its own (`p: { x: number; W: number[] }` ⇒ `p_x`, `p_W`),
+ * and returns an object of numbers as an array of them (in declaration order, depth first).
+ */
+export interface Structure {
+  /** Each parameter of the source: its name, its type as generated code writes it, its leaves. */
+  readonly params: readonly { readonly name: string; readonly text: string; readonly shape: Shape<VarId> }[];
+  /** An object result: its type as generated code writes it, and where each property is in the IR's result. */
+  readonly result?: { readonly text: string; readonly shape: Shape<ResultLeaf> };
+}
+
+/**
+ * A property of an object result in the IR's result array, which holds the numbers and the
+ * arrays' elements in declaration order, then the length of each array property: a number
+ * (its position, when no array comes before it), or the `array`-th array property (of kind `type`).
+ */
+export type ResultLeaf = { readonly number: number } | { readonly array: number; readonly type: ArrayType };
+
+/** The leaves of a shape, depth first. */
+export function leavesOf<Leaf>(s: Shape<Leaf>): Leaf[] {
+  return 'leaf' in s ? [s.leaf] : s.object.flatMap(([, f]) => leavesOf(f));
 }
 
 export function assertNever(x: never, what = 'value'): never {

@@ -7,8 +7,10 @@
  * tangents, cotangent; everything but the trailing `out`) differs from a deep
  * copy taken before the call: a number's value, an array's kind and length,
  * every element (compared with Object.is, so NaN equals NaN and -0 differs from
- * 0), and no property added to a plain array (a write past its end). The error
- * names the function, the argument and the first element that changed.
+ * 0), and no property added to a plain array (a write past its end); objects
+ * and other data deeply, the same way, no property added or removed. The error
+ * names the function, the argument and the first element that changed
+ * (`body.vel.z was 1, is now 2`).
  */
 type Fn = (...args: any[]) => any;
 
@@ -21,7 +23,7 @@ interface Snapshot {
 }
 
 function snapshot(v: unknown): Snapshot {
-  // Read-only data (a number[][], an object): compared deeply.
+  // Objects (numeric or data) and read-only data (a number[][]): compared deeply.
   if ((Array.isArray(v) && !v.every((x) => typeof x === 'number')) || (v !== null && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v)))
     return { kind: 'data', value: v, copy: structuredClone(v) };
   if (ArrayBuffer.isView(v)) return { kind: v.constructor.name, value: v, elements: Array.from(v as unknown as ArrayLike<number>) };
@@ -29,23 +31,34 @@ function snapshot(v: unknown): Snapshot {
   return { kind: typeof v, value: v };
 }
 
-/** Deep equality of data (arrays, typed arrays, plain objects, primitives with Object.is), whatever realm made them. */
-function sameData(a: unknown, b: unknown): boolean {
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return Object.is(a, b);
-  if (Array.isArray(a) !== Array.isArray(b) || ArrayBuffer.isView(a) !== ArrayBuffer.isView(b)) return false;
-  if (ArrayBuffer.isView(a)) {
-    const x = a as unknown as ArrayLike<number>;
-    const y = b as unknown as ArrayLike<number>;
-    return a.constructor.name === b.constructor.name && x.length === y.length && Array.from(x).every((v, i) => Object.is(v, y[i]));
+/**
+ * Where data `now` differs from its copy `was` (arrays, typed arrays, plain objects, primitives
+ * compared with Object.is, whatever realm made them), as `at.vel.z was 1, is now 2`; undefined when
+ * nothing differs.
+ */
+function dataChange(was: unknown, now: unknown, at: string): string | undefined {
+  const show = (v: unknown) => (ArrayBuffer.isView(v) ? `a ${v.constructor.name}` : (JSON.stringify(v)?.slice(0, 80) ?? String(v)));
+  if (was === null || now === null || typeof was !== 'object' || typeof now !== 'object') return Object.is(was, now) ? undefined : `${at} was ${show(was)}, is now ${show(now)}`;
+  const kind = (v: object) => (ArrayBuffer.isView(v) ? v.constructor.name : Array.isArray(v) ? 'Array' : 'object');
+  if (kind(was) !== kind(now)) return `${at} was a ${kind(was)}, is now a ${kind(now)}`;
+  const a = was as Record<string, unknown>;
+  const b = now as Record<string, unknown>;
+  const ka = ArrayBuffer.isView(was) ? Object.keys(Array.from(was as unknown as ArrayLike<number>)) : Object.keys(a);
+  const kb = ArrayBuffer.isView(now) ? Object.keys(Array.from(now as unknown as ArrayLike<number>)) : Object.keys(b);
+  const added = kb.filter((k) => !(k in a));
+  if (added.length > 0) return `${at} has new properties: ${added.join(', ')}`;
+  const removed = ka.filter((k) => !(k in b));
+  if (removed.length > 0) return `${at} lost its properties ${removed.join(', ')}`;
+  for (const k of ka) {
+    const change = dataChange(a[k], b[k], Array.isArray(was) || ArrayBuffer.isView(was) ? `${at}[${k}]` : `${at}.${k}`);
+    if (change) return change;
   }
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  return ka.length === kb.length && ka.every((k) => sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return undefined;
 }
 
 /** What changed between the snapshot and `now`, or undefined when nothing did. */
-function change(before: Snapshot, now: unknown): string | undefined {
-  if (before.kind === 'data') return sameData(before.copy, now) ? undefined : `its contents changed (now ${JSON.stringify(now).slice(0, 80)})`;
+function change(before: Snapshot, now: unknown, name: string): string | undefined {
+  if (before.kind === 'data') return dataChange(before.copy, now, name);
   const after = snapshot(now);
   if (after.kind !== before.kind) return `was a ${before.kind}, is now a ${after.kind}`;
   if (!before.elements) return Object.is(before.value, now) ? undefined : `was ${String(before.value)}, is now ${String(now)}`;
@@ -71,8 +84,9 @@ export function guardArguments(name: string, f: Fn, argNames: readonly string[],
     const before = checked.map(snapshot);
     const result = f(...args);
     checked.forEach((a, i) => {
-      const what = change(before[i], a);
-      if (what) throw new Error(`${name} modified its argument ${argNames[i] ?? `#${i}`}: ${what}`);
+      const arg = argNames[i] ?? `#${i}`;
+      const what = change(before[i], a, arg.split(' ')[0]);
+      if (what) throw new Error(`${name} modified its argument ${arg}: ${what}`);
     });
     return result;
   };

@@ -1051,7 +1051,9 @@ export function printArrayProgram(p: ArrayProgram): ArrayProgramText {
   printer.block(p.body, scope, 1);
   const result = printer.ret(p.ret, scope);
   printer.lines.push(...hoistedLines);
-  const tag = mask === 0 || mask === all ? '@differentiable' : `@differentiable wrt(${wrt.map((i) => params[i].name).join(', ')})`;
+  // (an options object holding numbers is differentiated by default: named out of wrt, it stays data)
+  const hasObject = params.some((q) => q.text.startsWith('{'));
+  const tag = (mask === 0 || mask === all) && !hasObject ? '@differentiable' : `@differentiable wrt(${wrt.map((i) => params[i].name).join(', ')})`;
   const src = [...helperLines, `/** ${tag} */`, `export function f(${params.map((q) => `${q.name}: ${q.text}`).join(', ')}): ${result} {`, ...printer.lines, '}', ''].join('\n');
   return {
     files: { '/src/main.ts': src },

@@ -1,15 +1,18 @@
 /**
- * `f_jacobian` of an array-valued marked function, against the primal.
+ * `f_jacobian` of an array- or object-valued marked function, against the primal.
  *
  * Guarantees: at every sample point, `f_jacobian(p1, …, pn)` is an array of
- * `outputs` rows (the primal's result length), each a Float64Array of `inputs`
- * entries (the flattened differentiated parameters, in signature order, a
- * number being one column); and each column k, checked on its own, equals the
- * central finite difference of the primal along input k (relative tolerance of
- * the fixture). A failure names the column by its input (`a[3]`, `c`).
+ * `outputs` rows (the primal's result flattened: an array element by element,
+ * an object's properties in declaration order, depth first), each a
+ * Float64Array of `inputs` entries (the flattened differentiated parameters, in
+ * signature order, a number being one column, an object's differentiable leaves
+ * in declaration order, depth first); and each column k, checked on its own,
+ * equals the central finite difference of the primal along input k (relative
+ * tolerance of the fixture). A failure names the column by its input (`a[3]`,
+ * `c`, `xf.p.x`).
  */
-import { centralDifference, flatten, scaledDirection } from './numeric';
-import { inputNames, samplePoints, unit, wrtArgs } from './points';
+import { centralDifference, inputNames, inputVector, outputVector, scaledDirection } from './inputs';
+import { samplePoints, unit } from './points';
 import { closeEnough } from './check';
 import { api, fmt, type Subject } from './subject';
 
@@ -28,15 +31,15 @@ export function checkJacobian(s: Subject): void {
   if (!jacobian) throw new Error(`${s.fn.name} returns a number: it has f_grad, not f_jacobian`);
   const tol = s.config.tolerance ?? 1e-6;
   for (const args of samplePoints(s)) {
-    const outputs = flatten([s.primal(...args)]).length;
+    const outputs = outputVector(s.fn, s.primal(...args)).length;
     const names = inputNames(s.fn, args);
-    const inputs = flatten(wrtArgs(s.fn, args)).length;
+    const inputs = inputVector(s.fn, args).length;
     const J = jacobian(...args);
     expectMatrix(J, outputs, inputs, `${s.fn.name}_jacobian(…)`);
     // centralDifference steps input k by h·max(1, |x_k|) and divides by 2h: it gives column k times that scale.
-    const scale = scaledDirection(args, s.fn.wrt, new Array(inputs).fill(1));
+    const scale = scaledDirection(s.fn, args, new Array(inputs).fill(1));
     for (let k = 0; k < inputs; k++) {
-      const fd = centralDifference(s.primal, args, s.fn.wrt, unit(inputs, k), s.config.step);
+      const fd = centralDifference(s.fn, s.primal, args, unit(inputs, k), s.config.step);
       const column = J.map((row) => row[k] * scale[k]);
       closeEnough(column, fd, tol, `${s.fn.name}_jacobian column ${k} (∂/∂${names[k]}, scaled by the step size)`, args);
     }

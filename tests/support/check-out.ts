@@ -6,16 +6,16 @@
  *
  * Guarantees, each a separate check:
  * - `checkOut`: a call with an `out` full of NaN returns that same `out`, keeps
- *   each of its arrays (same objects), and writes exactly what the allocating
- *   call returns;
+ *   each of its arrays and objects (same objects, also those nested in `grads`
+ *   skeletons and object results), and writes exactly what the allocating call
+ *   returns;
  * - `checkOutOverwritten`: an `out` reused across calls (the earlier result,
  *   at another point, then twice at the same point) ends up equal to the
  *   allocating call each time: nothing is accumulated;
  * - `checkOutLength`: an `out` whose array at path `out.grads[0]` (or
- *   `out.value`, `out.tangent`) is one element too long or too short throws a
- *   RangeError `ts-adc: out.grads[0] has length 4, expected 3`.
+ *   `out.value`, `out.tangent`, `out.grads[1].W`) is one element too long or
+ *   too short throws a RangeError `ts-adc: out.grads[0] has length 4, expected 3`.
  */
-import type { Value } from './numeric';
 import { samplePoints } from './points';
 import { randomSeeds } from './check';
 import { api, fmt, type Fn, type Subject } from './subject';
@@ -25,7 +25,7 @@ type Call = (out?: unknown) => any;
 
 interface Calls {
   readonly name: string;
-  readonly at: (args: readonly Value[]) => Call;
+  readonly at: (args: readonly unknown[]) => Call;
 }
 
 /** The three functions that take `out`, each as a way to call it at a point (random tangents and cotangents). */
@@ -76,6 +76,13 @@ function arraysIn(x: unknown, at = 'out', replace: (a: unknown) => void = () => 
   return [];
 }
 
+/** Every array and object inside a result (not the result itself), with its path from `out`, in a stable order. */
+function containersIn(x: unknown, at = 'out'): { path: string; node: object }[] {
+  if (x === null || typeof x !== 'object' || ArrayBuffer.isView(x)) return [];
+  const entries: [string, unknown][] = Array.isArray(x) ? x.map((v, i) => [`${at}[${i}]`, v]) : Object.entries(x).map(([k, v]) => [`${at}.${k}`, v]);
+  return entries.flatMap(([p, v]) => (v !== null && typeof v === 'object' ? [{ path: p, node: v as object }, ...containersIn(v, p)] : []));
+}
+
 /** A deep copy of a result (its arrays copied with their kind). */
 function copyResult(x: unknown): unknown {
   if (x instanceof Float64Array) return Float64Array.from(x);
@@ -97,13 +104,13 @@ export function checkOut(s: Subject): void {
       const call = c.at(args);
       const fresh = call();
       const out = garbageLike(fresh);
-      const arrays = arraysIn(out).map((a) => a.array);
+      const before = containersIn(out);
       const returned = call(out);
       if (returned !== out) throw new Error(`${c.name}(…, out) at ${fmt(args)} did not return out`);
       if (render(out) !== render(fresh)) throw new Error(`${c.name}(…, out) at ${fmt(args)} wrote ${render(out)}, the allocating call gives ${render(fresh)}`);
-      const after = arraysIn(out);
-      after.forEach((a, i) => {
-        if (a.array !== arrays[i]) throw new Error(`${c.name}(…, out) replaced ${a.path} instead of overwriting it`);
+      const after = containersIn(out);
+      before.forEach((b, i) => {
+        if (after[i]?.node !== b.node) throw new Error(`${c.name}(…, out) replaced ${b.path} instead of overwriting it`);
       });
     }
   }

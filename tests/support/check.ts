@@ -12,28 +12,32 @@
  * the references. Every generated call goes through `api`, so a modified
  * argument fails whichever check made the call.
  */
-import { centralDifference, dot, flatten, maxRelativeError, scaledDirection, unflatten, type Value } from './numeric';
-import { derivativeKind, kindOf, randomVector, samplePoints, tangentLike, unit, wrtArgs, type Kind } from './points';
+import { dot, flattenTree, maxRelativeError, unflattenTree, type Tree } from './numeric';
+import { centralDifference, inputVector, outputVector, resultLike, scaledDirection, seedOf, tangentLikes } from './inputs';
+import { randomVector, samplePoints, unit } from './points';
+import { expectShape } from './shapes';
 import { api, fmt, type Subject } from './subject';
 
-export function sameValues(actual: Value, expected: Value, what: string, at: readonly Value[]): void {
-  const a = flatten([actual]);
-  const e = flatten([expected]);
+/** Throws unless `actual` (a generated `value`) has the numbers of the primal's `expected`, in the declared order. */
+export function sameValues(s: Subject, actual: unknown, expected: unknown, what: string, at: readonly unknown[]): void {
+  const e = outputVector(s.fn, expected, "the primal's result");
+  const a = outputVector(s.fn, actual, what);
   const same = a.length === e.length && a.every((x, i) => x === e[i] || (Number.isNaN(x) && Number.isNaN(e[i])));
   if (!same) throw new Error(`${what} at ${fmt(at)}: got ${fmt(actual)}, the primal gives ${fmt(expected)}`);
 }
 
-export function closeEnough(actual: readonly number[], expected: readonly number[], tol: number, what: string, at: readonly Value[]): void {
+export function closeEnough(actual: readonly number[], expected: readonly number[], tol: number, what: string, at: readonly unknown[]): void {
   const err = maxRelativeError(actual, expected);
   if (!(err <= tol)) throw new Error(`${what} at ${fmt(at)}: got ${fmt(actual)}, finite differences give ${fmt(expected)} (relative error ${err.toExponential(2)} > ${tol})`);
 }
 
 /** One random tangent per differentiated parameter and one cotangent shaped like the result, for argument lists. */
-export function randomSeeds(s: Subject, args: readonly Value[], salt: number): { tangents: Value[]; cotangent: Value } {
-  const like = wrtArgs(s.fn, args).map(tangentLike);
-  const tangents = unflatten(randomVector(flatten(like).length, flatten(args), salt), like);
-  const value = s.primal(...args);
-  const cotangent = unflatten(randomVector(flatten([value]).length, flatten(args), salt + 1), [tangentLike(value)])[0];
+export function randomSeeds(s: Subject, args: readonly unknown[], salt: number): { tangents: Tree[]; cotangent: Tree } {
+  const like = tangentLikes(s.fn, args);
+  const seed = seedOf(s.fn, args);
+  const tangents = unflattenTree(randomVector(flattenTree(like).length, seed, salt), like);
+  const value = resultLike(s.fn, s.primal(...args));
+  const cotangent = unflattenTree(randomVector(flattenTree([value]).length, seed, salt + 1), [value])[0];
   return { tangents, cotangent };
 }
 
@@ -43,14 +47,22 @@ export function checkForward(s: Subject): void {
   const tol = s.config.tolerance ?? 1e-6;
   for (const args of samplePoints(s)) {
     const value = s.primal(...args);
-    const n = flatten(wrtArgs(s.fn, args)).length;
-    const dir = randomVector(n, flatten(args), 1);
-    const tangents = unflatten(scaledDirection(args, s.fn.wrt, dir), wrtArgs(s.fn, args).map(tangentLike));
+    const n = inputVector(s.fn, args).length;
+    const dir = randomVector(n, seedOf(s.fn, args), 1);
+    const tangents = unflattenTree(scaledDirection(s.fn, args, dir), tangentLikes(s.fn, args));
     const r = jvp(...args, ...tangents);
-    sameValues(r.value, value, `${s.fn.name}_jvp value`, args);
-    const fd = centralDifference(s.primal, args, s.fn.wrt, dir, s.config.step);
-    closeEnough(flatten([r.tangent]), fd, tol, `${s.fn.name}_jvp tangent`, args);
+    sameValues(s, r.value, value, `${s.fn.name}_jvp value`, args);
+    const fd = centralDifference(s.fn, s.primal, args, dir, s.config.step);
+    closeEnough(outputVector(s.fn, r.tangent, `${s.fn.name}_jvp(…).tangent`), fd, tol, `${s.fn.name}_jvp tangent`, args);
   }
+}
+
+/** The gradients of a reverse-mode result, flattened in the order of the differentiated inputs (each against its parameter's skeleton). */
+function gradVector(s: Subject, args: readonly unknown[], grads: unknown, what: string): number[] {
+  const like = tangentLikes(s.fn, args);
+  if (!Array.isArray(grads) || grads.length !== like.length) throw new Error(`${what} is ${fmt(grads)}, expected an array of ${like.length} entries`);
+  like.forEach((l, k) => expectShape(grads[k], l, `${what}[${k}] (for ${s.fn.params[s.fn.wrt[k]].name})`));
+  return flattenTree(grads as Tree[]);
 }
 
 /** `f_vjp` (random cotangent) and `f_grad`: values equal the primal's, grads equal wᵀ·(finite-difference Jacobian). */
@@ -59,16 +71,17 @@ export function checkReverse(s: Subject): void {
   const tol = s.config.tolerance ?? 1e-6;
   for (const args of samplePoints(s)) {
     const value = s.primal(...args);
-    const n = flatten(wrtArgs(s.fn, args)).length;
-    const scale = scaledDirection(args, s.fn.wrt, new Array(n).fill(1));
-    const columns = Array.from({ length: n }, (_, k) => centralDifference(s.primal, args, s.fn.wrt, unit(n, k), s.config.step));
-    const w = randomVector(flatten([value]).length, flatten(args), 2);
-    const cotangent = unflatten(w, [tangentLike(value)])[0];
+    const n = inputVector(s.fn, args).length;
+    const scale = scaledDirection(s.fn, args, new Array(n).fill(1));
+    const columns = Array.from({ length: n }, (_, k) => centralDifference(s.fn, s.primal, args, unit(n, k), s.config.step));
+    const like = resultLike(s.fn, value);
+    const w = randomVector(flattenTree([like]).length, seedOf(s.fn, args), 2);
+    const cotangent = unflattenTree(w, [like])[0];
     const rv = vjp(...args, cotangent);
-    sameValues(rv.value, value, `${s.fn.name}_vjp value`, args);
-    const scaled = (grads: Value[]) => flatten(grads).map((g, k) => g * scale[k]);
+    sameValues(s, rv.value, value, `${s.fn.name}_vjp value`, args);
+    const scaled = (grads: unknown, what: string) => gradVector(s, args, grads, what).map((g, k) => g * scale[k]);
     closeEnough(
-      scaled(rv.grads),
+      scaled(rv.grads, `${s.fn.name}_vjp(…).grads`),
       columns.map((col) => dot(w, col)),
       tol,
       `${s.fn.name}_vjp grads (scaled by the step size)`,
@@ -76,9 +89,9 @@ export function checkReverse(s: Subject): void {
     );
     if (grad) {
       const rg = grad(...args);
-      sameValues(rg.value, value, `${s.fn.name}_grad value`, args);
+      sameValues(s, rg.value, value, `${s.fn.name}_grad value`, args);
       closeEnough(
-        scaled(rg.grads),
+        scaled(rg.grads, `${s.fn.name}_grad(…).grads`),
         columns.map((col) => col[0]),
         tol,
         `${s.fn.name}_grad grads (scaled by the step size)`,
@@ -88,17 +101,18 @@ export function checkReverse(s: Subject): void {
   }
 }
 
-/** ⟨J·v, w⟩ = ⟨v, Jᵀ·w⟩ with J·v from `f_jvp` and Jᵀ·w from `f_vjp`, to rounding. */
+/** ⟨J·v, w⟩ = ⟨v, Jᵀ·w⟩ with J·v from `f_jvp` and Jᵀ·w from `f_vjp`, to rounding; v and w shaped like the skeletons. */
 export function checkDotProduct(s: Subject): void {
   const { jvp, vjp } = api(s);
   const tol = s.config.dotTolerance ?? 1e-10;
   for (const args of samplePoints(s)) {
-    const like = wrtArgs(s.fn, args).map(tangentLike);
-    const v = randomVector(flatten(like).length, flatten(args), 3);
-    const jv = flatten([jvp(...args, ...unflatten(v, like)).tangent]);
-    const value = s.primal(...args);
-    const w = randomVector(flatten([value]).length, flatten(args), 4);
-    const jtw = flatten(vjp(...args, unflatten(w, [tangentLike(value)])[0]).grads);
+    const like = tangentLikes(s.fn, args);
+    const seed = seedOf(s.fn, args);
+    const v = randomVector(flattenTree(like).length, seed, 3);
+    const jv = outputVector(s.fn, jvp(...args, ...unflattenTree(v, like)).tangent, `${s.fn.name}_jvp(…).tangent`);
+    const result = resultLike(s.fn, s.primal(...args));
+    const w = randomVector(flattenTree([result]).length, seed, 4);
+    const jtw = gradVector(s, args, vjp(...args, unflattenTree(w, [result])[0]).grads, `${s.fn.name}_vjp(…).grads`);
     const lhs = dot(jv, w);
     const rhs = dot(v, jtw);
     const size = jv.reduce((t, x, i) => t + Math.abs(x * w[i]), 0) + jtw.reduce((t, x, i) => t + Math.abs(x * v[i]), 0);
@@ -108,42 +122,29 @@ export function checkDotProduct(s: Subject): void {
   }
 }
 
-/** Throws unless `v` has kind `kind` and, for an array, `length` elements. */
-export function expectShape(v: unknown, kind: Kind, length: number | undefined, what: string): void {
-  const actual = kindOf(v);
-  if (actual !== kind) throw new Error(`${what} is a value of kind ${actual}, expected ${kind}`);
-  if (kind !== 'number' && (v as ArrayLike<number>).length !== length) throw new Error(`${what} has length ${(v as ArrayLike<number>).length}, expected ${length}`);
-}
-
 /**
- * The contract's shapes: `value` and `tangent` of the result's kind and length,
- * `grads` a tuple with one entry per differentiated parameter, each of its
- * parameter's kind (a `readonly number[]` gets a plain array) and length.
+ * The contract's shapes: `value` and `tangent` of the result's kind and length (an object result:
+ * exactly its declared keys), `grads` a tuple with one entry per differentiated parameter, each its
+ * parameter's skeleton: the kind (a `readonly number[]` gets a plain array; a union the argument's
+ * kind) and length of each array, exactly the differentiable keys of each object (no data keys).
  */
 export function checkShapes(s: Subject): void {
   const { jvp, vjp, grad } = api(s);
   for (const args of samplePoints(s)) {
-    const value = s.primal(...args);
-    const length = typeof value === 'number' ? undefined : value.length;
     // (a union result has the kind of the primal's value: the generated value and tangent have it too)
-    const resultKind = derivativeKind(s.fn.returnType, value);
-    const like = wrtArgs(s.fn, args).map(tangentLike);
+    const result = resultLike(s.fn, s.primal(...args));
+    const like = tangentLikes(s.fn, args);
     const r = jvp(...args, ...like);
-    expectShape(r.value, resultKind, length, `${s.fn.name}_jvp(…).value`);
-    expectShape(r.tangent, resultKind, length, `${s.fn.name}_jvp(…).tangent`);
-    const reverse: [string, any][] = [[`${s.fn.name}_vjp`, vjp(...args, tangentLike(value))]];
+    expectShape(r.value, result, `${s.fn.name}_jvp(…).value`);
+    expectShape(r.tangent, result, `${s.fn.name}_jvp(…).tangent`);
+    const reverse: [string, any][] = [[`${s.fn.name}_vjp`, vjp(...args, result)]];
     if (grad) reverse.push([`${s.fn.name}_grad`, grad(...args)]);
     for (const [name, rr] of reverse) {
-      expectShape(rr.value, resultKind, length, `${name}(…).value`);
-      if (!Array.isArray(rr.grads) || rr.grads.length !== s.fn.wrt.length) throw new Error(`${name}(…).grads is ${fmt(rr.grads)}, expected an array of ${s.fn.wrt.length} entries`);
-      s.fn.wrt.forEach((p, k) => {
-        const a = args[p];
-        expectShape(rr.grads[k], derivativeKind(s.fn.params[p].type, a), typeof a === 'number' ? undefined : a.length, `${name}(…).grads[${k}] (for ${s.fn.params[p].name})`);
-      });
+      expectShape(rr.value, result, `${name}(…).value`);
+      gradVector(s, args, rr.grads, `${name}(…).grads`);
     }
   }
 }
-
 /**
  * Every generated function, called at every point with and without `out`
  * (a result of an earlier call), leaves all its arguments as they were: the

@@ -6,6 +6,9 @@
 
 export type Value = number | number[] | Float64Array | Float32Array;
 
+/** A numeric skeleton (shapes.ts): a number, a numeric array, or a plain object of skeletons. */
+export type Tree = Value | { readonly [key: string]: Tree };
+
 /** A small deterministic PRNG (mulberry32), so failures reproduce. */
 export function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -26,6 +29,31 @@ export function flatten(values: readonly Value[]): number[] {
     else if (v instanceof Float64Array || v instanceof Float32Array || (Array.isArray(v) && v.every((x) => typeof x === 'number'))) out.push(...Array.from(v));
   }
   return out;
+}
+
+/** Flattens skeletons: numbers, numeric arrays and objects (their properties in key order, depth first). */
+export function flattenTree(values: readonly Tree[], out: number[] = []): number[] {
+  for (const v of values) {
+    if (typeof v === 'number') out.push(v);
+    else if (v instanceof Float64Array || v instanceof Float32Array || Array.isArray(v)) out.push(...Array.from(v as ArrayLike<number>));
+    else flattenTree(Object.values(v), out);
+  }
+  return out;
+}
+
+/** Rebuilds skeletons of the same shapes (kinds, lengths, keys) as `like` from a flat vector: the inverse of `flattenTree`. */
+export function unflattenTree(flat: readonly number[], like: readonly Tree[]): Tree[] {
+  let k = 0;
+  const rebuild = (v: Tree): Tree => {
+    if (typeof v === 'number') return flat[k++];
+    if (v instanceof Float64Array || v instanceof Float32Array || Array.isArray(v)) {
+      const part = flat.slice(k, k + v.length);
+      k += v.length;
+      return v instanceof Float64Array ? Float64Array.from(part) : v instanceof Float32Array ? Float32Array.from(part) : part;
+    }
+    return Object.fromEntries(Object.entries(v).map(([key, x]) => [key, rebuild(x)]));
+  };
+  return like.map(rebuild);
 }
 
 /** Rebuilds arguments of the same shapes (and kinds) as `like` from a flat vector. */

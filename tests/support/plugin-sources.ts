@@ -175,6 +175,27 @@ cases['grad(fitRows) over data rows'] = { ad: flat(onlyW.grads[0]), fd: partials
 // @ts-expect-error rows and robust have no gradient
 fr.grads[1];
 
+// Objects: the gradient of each object parameter is its numeric skeleton.
+interface Vec2 {
+  x: number;
+  y: number;
+  label: string;
+}
+function springEnergy(a: Vec2, b: Vec2, k: number): number {
+  const dx = a.x - b.x;
+  const dy = a.y - b.y;
+  return 0.5 * k * (Math.hypot(dx, dy) - 1) ** 2;
+}
+const pa: Vec2 = { x: 0.3, y: 1.2, label: 'a' };
+const pb: Vec2 = { x: -0.4, y: 0.1, label: 'b' };
+const gs = grad(springEnergy)(pa, pb, 2);
+const skeleton: { value: number; grads: [a: { x: number; y: number }, b: { x: number; y: number }, k: number] } = gs;
+const scalars = (ax: number, ay: number, bx: number, by: number, k: number) => springEnergy({ x: ax, y: ay, label: '' }, { x: bx, y: by, label: '' }, k);
+const at = [0.3, 1.2, -0.4, 0.1, 2];
+cases['grad(springEnergy) over objects'] = { ad: [gs.grads[0].x, gs.grads[0].y, gs.grads[1].x, gs.grads[1].y, skeleton.grads[2]], fd: at.flatMap((_, i) => partials(scalars, at, i)) };
+// @ts-expect-error a string property has no gradient
+gs.grads[0].label;
+
 // out: the same object comes back, its arrays overwritten in place.
 const again = dLossWL(new Float64Array([1, 1, 1]), xs, ys, lambda, lwl);
 const outReused = again === lwl && again.grads[0] === gw;
@@ -192,13 +213,13 @@ console.log(JSON.stringify({ cases, outReused, typed: typed.grads.length, user: 
 export const working: Record<string, string> = { 'model.ts': model, 'reexport.ts': reexport, 'fd.ts': fd, 'main.ts': main };
 
 /** The line of `failing['shapes.ts']` holding the unsupported construct, and its text. */
-export const unsupportedLine = { line: 3, text: '  const o = { r };' };
+export const unsupportedLine = { line: 3, text: "  const o = new Map([['r', r]]);" };
 
 export const failing: Record<string, string> = {
-  'shapes.ts': `/** An object literal is not differentiable code. */
+  'shapes.ts': `/** A Map is not differentiable code. */
 export function area(r: number): number {
 ${unsupportedLine.text}
-  return Math.PI * o.r * o.r;
+  return Math.PI * o.get('r')! * r;
 }
 `,
   'main.ts': `import { grad } from 'ts-adc';

@@ -1,61 +1,29 @@
 /**
- * The inputs the checks feed to generated code, and the shapes of values.
+ * The arguments the checks feed to generated code.
  *
  * Guarantees: `samplePoints` draws the same argument lists for the same fixture
- * on every run (seeded by fixture.json's `seed` and the function's name);
- * `randomVector` is deterministic in the point it is given; every value built
- * here has the kind the contract gives it (`kindOf`): a `number[]` or
- * `readonly number[]` parameter becomes a plain array, a `Float64Array` or
- * `Float32Array` one a typed array of that kind. `copyValue` copies keep the kind.
+ * on every run (seeded by fixture.json's `seed` and the function's name), every
+ * number and numeric array of a parameter, objects included, from the domain of
+ * its most specific key (config.ts), with the values fixture.json's `args` give
+ * (by parameter or path) and the data values the harness may choose (an optional
+ * property left out, a boolean `false`, a union of literals its first member);
+ * every argument is checked to have its declared type (a fixture.json value of
+ * the wrong kind is an error, not a weaker test); every value built here has the
+ * kind the contract gives it (a `number[]` or `readonly number[]` becomes a plain
+ * array, a `Float64Array` or `Float32Array` a typed array of that kind; a union
+ * takes its kinds in turn). `randomVector` is deterministic in the point it is
+ * given; `copyValue` copies keep the kind.
  */
 import { rng, type Value } from './numeric';
-import { domainOf, jsonNumber, type FixtureConfig, type MarkedFunction, type ParamType } from './fixtures';
+import { argSpec, domainOf, jsonNumber, type FixtureConfig, type JsonValue } from './config';
+import { differentiable, expectConforms, isData, isObject, isPlainObject, kindsOfType, makeArray, typeText, type ParamType } from './shapes';
+import type { MarkedFunction } from './signatures';
+
+export { derivativeKind, kindOf, kindOfType, kindsOfType, type Kind } from './shapes';
 
 export interface PointSource {
   readonly fn: MarkedFunction;
   readonly config: FixtureConfig;
-}
-
-/** The runtime kind of a value of a declared type (a `readonly number[]` is a plain array at run time). */
-export type Kind = 'number' | 'Array' | 'Float64Array' | 'Float32Array';
-
-export function kindOfType(t: ParamType): Kind {
-  if (t === 'data') throw new Error('read-only data has no numeric kind');
-  if (t.startsWith('union:')) throw new Error(`a value of type ${t} has the kind of the argument: use kindsOfType or derivativeKind`);
-  if (t === 'number') return 'number';
-  if (t === 'Float64Array' || t === 'Float32Array') return t;
-  return 'Array';
-}
-
-/** The kinds a value of a declared type may have at run time: one, or each of a union's. */
-export function kindsOfType(t: ParamType): Kind[] {
-  return t.startsWith('union:') ? (t.slice('union:'.length).split('|') as Kind[]) : [kindOfType(t)];
-}
-
-/**
- * The kind of the derivative (gradient, tangent, result) of value `v` of declared type `t`: the
- * type's, or for a union the kind of `v` itself (a typed array keeps its kind, anything else is a plain array).
- */
-export function derivativeKind(t: ParamType, v: unknown): Kind {
-  if (!t.startsWith('union:')) return kindOfType(t);
-  const k = kindOf(v);
-  return k === 'Float64Array' || k === 'Float32Array' ? k : 'Array';
-}
-
-/** The kind of a value at run time, or a description of what it is instead. */
-export function kindOf(v: unknown): Kind | string {
-  if (typeof v === 'number') return 'number';
-  if (v instanceof Float64Array) return 'Float64Array';
-  if (v instanceof Float32Array) return 'Float32Array';
-  if (Array.isArray(v)) return 'Array';
-  if (ArrayBuffer.isView(v)) return (v as object).constructor.name;
-  return v === null ? 'null' : typeof v;
-}
-
-function makeArray(kind: Kind, values: readonly number[]): Value {
-  if (kind === 'Float64Array') return Float64Array.from(values);
-  if (kind === 'Float32Array') return Float32Array.from(values);
-  return [...values];
 }
 
 const typedArrays: Record<string, new (values: number[]) => ArrayLike<number>> = {
@@ -85,24 +53,39 @@ export function isNumericValue(v: unknown): v is Value {
   return typeof v === 'number' || v instanceof Float64Array || v instanceof Float32Array || (Array.isArray(v) && v.every((x) => typeof x === 'number'));
 }
 
-/** A copy of `v` of the same kind (numbers are returned as they are; data is copied deeply). */
-export function copyValue<T extends Value>(v: T): T {
+/** A copy of `v` of the same kind (numbers are returned as they are; data and objects are copied deeply). */
+export function copyValue<T>(v: T): T {
   if (typeof v === 'number') return v;
   if (!isNumericValue(v)) return structuredClone(v);
-  return (v instanceof Float64Array ? Float64Array.from(v) : v instanceof Float32Array ? Float32Array.from(v) : Array.from(v)) as T;
+  return (v instanceof Float64Array ? Float64Array.from(v) : v instanceof Float32Array ? Float32Array.from(v) : Array.from(v as number[])) as T;
 }
 
-/** A value of `fixture.json` (`1`, `"NaN"`, `[1, "Infinity"]`) as an argument of type `t`. */
-export function valueFromJson(t: ParamType, v: number | string | readonly (number | string)[], where: string): Value {
-  if (t === 'data') return revive(v) as Value;
+/**
+ * A value of `fixture.json` (`1`, `"NaN"`, `[1, "Infinity"]`, `{ "x": 1, "label": "a" }`) as an argument
+ * of type `t`; with `skeletonOnly`, a gradient of that type (only its differentiable properties).
+ */
+export function valueFromJson(t: ParamType, v: JsonValue, where: string, skeletonOnly = false): unknown {
+  if (isData(t)) return revive(v);
+  if (isObject(t)) {
+    if (!isPlainObject(v)) throw new Error(`${where}: expected an object of type ${typeText(t)}, got ${JSON.stringify(v)}`);
+    const props = t.object.filter((p) => !skeletonOnly || differentiable(p.type));
+    const unknown = Object.keys(v).filter((k) => !props.some((p) => p.name === k));
+    if (unknown.length > 0) throw new Error(`${where}: ${unknown.join(', ')} is not a ${skeletonOnly ? 'differentiated ' : ''}property of ${typeText(t)}`);
+    const out: Record<string, unknown> = {};
+    for (const p of props) {
+      if (p.name in v) out[p.name] = valueFromJson(p.type, (v as Record<string, JsonValue>)[p.name], `${where}.${p.name}`, skeletonOnly);
+      else if (!p.optional) throw new Error(`${where}: property ${p.name} is missing`);
+    }
+    return out;
+  }
   if (t === 'number') {
-    if (v === null) return undefined as unknown as Value; // an optional parameter left out
+    if (v === null) return undefined; // an optional parameter left out
     if (Array.isArray(v)) throw new Error(`${where}: expected a number, got an array`);
-    return jsonNumber(v as number | string);
+    return jsonNumber(v);
   }
   if (!Array.isArray(v)) throw new Error(`${where}: expected an array for a parameter of type ${t}`);
   // (a union type's value is a plain array)
-  return makeArray(kindsOfType(t)[0], v.map(jsonNumber));
+  return makeArray(kindsOfType(t)[0], (v as JsonValue[]).map(jsonNumber));
 }
 
 function randomIn(r: () => number, [lo, hi]: readonly [number, number]): number {
@@ -110,26 +93,47 @@ function randomIn(r: () => number, [lo, hi]: readonly [number, number]): number 
 }
 
 /** `points` argument lists drawn from the fixture's domains and `args`. */
-export function samplePoints(s: PointSource): Value[][] {
+export function samplePoints(s: PointSource): unknown[][] {
   const index = s.fn.name.split('').reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 0);
   const r = rng(((s.config.seed ?? 1) * 7919 + index) >>> 0);
-  const points: Value[][] = [];
+  const points: unknown[][] = [];
   for (let k = 0; k < (s.config.points ?? 5); k++) {
     points.push(
       s.fn.params.map((p, i) => {
-        const spec = s.config.args?.[p.name];
-        const domain = domainOf(s.config, s.fn.name, p.name);
-        if (typeof spec === 'number') return spec;
-        if (spec && 'data' in spec) return revive(spec.data) as Value;
-        if (spec && 'int' in spec) return spec.int[0] + Math.floor(r() * (spec.int[1] - spec.int[0] + 1));
-        if (p.type === 'number') return randomIn(r, domain);
-        const length = spec && 'length' in spec ? spec.length : 5;
-        // A union type takes each of its kinds in turn, so every kind is exercised (parameters in different orders).
-        const kinds = kindsOfType(p.type);
-        return makeArray(
-          kinds[(k + i) % kinds.length],
-          Array.from({ length }, () => randomIn(r, domain)),
-        );
+        let arrays = 0;
+        /** The value of `key` (a parameter, or a path below one) of type `t`. */
+        const make = (t: ParamType, key: string, optional: boolean): unknown => {
+          const spec = argSpec(s.config, key);
+          if (typeof spec === 'number') return spec;
+          if (spec && 'data' in spec) return revive(spec.data);
+          if (spec && 'int' in spec) return spec.int[0] + Math.floor(r() * (spec.int[1] - spec.int[0] + 1));
+          // (config.ts made sure that data without a value in args may be left out or chosen)
+          if (isData(t)) return optional ? undefined : t.choices?.[0];
+          if (isObject(t)) {
+            const o: Record<string, unknown> = {};
+            for (const q of t.object) {
+              const v = make(q.type, `${key}.${q.name}`, q.optional ?? false);
+              if (v !== undefined || !q.optional) o[q.name] = v;
+            }
+            return o;
+          }
+          const domain = domainOf(s.config, s.fn.name, key);
+          if (t === 'number') return randomIn(r, domain);
+          const length = spec && 'length' in spec ? spec.length : 5;
+          // A union type takes each of its kinds in turn, so every kind is exercised (parameters and leaves in different orders).
+          const kinds = kindsOfType(t);
+          return makeArray(
+            kinds[(k + i + arrays++) % kinds.length],
+            Array.from({ length }, () => randomIn(r, domain)),
+          );
+        };
+        const value = make(p.type, p.name, false);
+        try {
+          expectConforms(p.type, value, p.name);
+        } catch (e) {
+          throw new Error(`${s.fn.name}: ${(e as Error).message} (a value of fixture.json's args?)`);
+        }
+        return value;
       }),
     );
   }
@@ -148,17 +152,5 @@ export function unit(n: number, k: number): number[] {
   return e;
 }
 
-/** The differentiated arguments, in signature order. */
-export const wrtArgs = (fn: MarkedFunction, args: readonly Value[]): Value[] => fn.wrt.map((i) => args[i]);
-
 /** The shape of a tangent, gradient or cotangent of `v`: a plain array for any array that is not typed, a number for a parameter left out. */
 export const tangentLike = (v: Value): Value => (v === undefined ? 0 : typeof v === 'number' || v instanceof Float64Array || v instanceof Float32Array ? v : Array.from(v));
-
-/** Names of the flattened differentiated inputs, for messages: `x`, `a[3]`. */
-export function inputNames(fn: MarkedFunction, args: readonly Value[]): string[] {
-  return fn.wrt.flatMap((i) => {
-    const a = args[i];
-    const name = fn.params[i].name;
-    return typeof a === 'number' || a === undefined ? [name] : Array.from({ length: a.length }, (_, k) => `${name}[${k}]`);
-  });
-}

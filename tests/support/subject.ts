@@ -4,15 +4,14 @@
  *
  * Guarantees: `api(s)` returns exactly the exports DESIGN.md promises for the
  * function (`f_jvp`, `f_vjp`, and `f_grad` for a number result or
- * `f_jacobian` for an array result), each wrapped by `guardArguments`, so any
+ * `f_jacobian` for an array or object result), each wrapped by `guardArguments`, so any
  * call in any check fails when the generated code modifies an argument;
- * `s.primal` runs the original function on copies of its arguments (a primal
- * that writes to a parameter array cannot disturb the next call);
+ * `s.primal` runs the original function on deep copies of its arguments (a
+ * primal that writes to a parameter cannot disturb the next call);
  * `withTimeout` turns an infinite loop into a failed test.
  */
 import * as vm from 'node:vm';
 import { guardArguments } from './arguments';
-import type { Value } from './numeric';
 import { copyValue } from './points';
 import type { FixtureConfig, MarkedFunction } from './fixtures';
 import type { Module } from './load';
@@ -22,28 +21,29 @@ export type Fn = (...args: any[]) => any;
 export interface Subject {
   readonly fn: MarkedFunction;
   readonly config: FixtureConfig;
-  /** The original function, from input.ts, called on copies of its arguments. */
-  readonly primal: (...args: Value[]) => Value;
+  /** The original function, from input.ts, called on (deep) copies of its arguments. */
+  readonly primal: (...args: unknown[]) => unknown;
   /** The generated module (the golden, loaded). */
   readonly generated: Module;
 }
 
 export function makeSubject(fn: MarkedFunction, config: FixtureConfig, primal: Fn, generated: Module): Subject {
-  return { fn, config, primal: (...args: Value[]) => primal(...args.map(copyValue)), generated };
+  return { fn, config, primal: (...args: unknown[]) => primal(...args.map(copyValue)), generated };
 }
 
 /** Any value in a message: NaN and ±Infinity spelled out, typed arrays as arrays. */
 export const fmt = (v: unknown): string =>
   JSON.stringify(v, (_, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : ArrayBuffer.isView(x) ? Array.from(x as Float64Array) : x));
 
-export const isArrayResult = (fn: MarkedFunction): boolean => fn.returnType !== 'number';
+/** A number result has `f_grad`; any other (an array, an object) `f_jacobian`. */
+export const returnsNumber = (fn: MarkedFunction): boolean => fn.returnType === 'number';
 
 export interface Api {
   readonly jvp: Fn;
   readonly vjp: Fn;
   /** Only for a number result. */
   readonly grad: Fn | undefined;
-  /** Only for an array result. */
+  /** Only for an array or object result. */
   readonly jacobian: Fn | undefined;
 }
 
@@ -60,14 +60,14 @@ export function api(s: Subject): Api {
   return {
     jvp: get('_jvp', [...params, ...tangents], true),
     vjp: get('_vjp', [...params, 'cotangent'], true),
-    grad: isArrayResult(fn) ? undefined : get('_grad', params, true),
-    jacobian: isArrayResult(fn) ? get('_jacobian', params, false) : undefined,
+    grad: returnsNumber(fn) ? get('_grad', params, true) : undefined,
+    jacobian: returnsNumber(fn) ? undefined : get('_jacobian', params, false),
   };
 }
 
 /** The exports DESIGN.md promises for the marked functions, and nothing else. */
 export function expectedExports(functions: readonly MarkedFunction[]): string[] {
-  return functions.flatMap((f) => [`${f.name}_jvp`, `${f.name}_vjp`, isArrayResult(f) ? `${f.name}_jacobian` : `${f.name}_grad`]).sort();
+  return functions.flatMap((f) => [`${f.name}_jvp`, `${f.name}_vjp`, returnsNumber(f) ? `${f.name}_grad` : `${f.name}_jacobian`]).sort();
 }
 
 /** Declared arity of each export: parameters, tangents or cotangent, and the optional `out` (none for `f_jacobian`). */

@@ -108,7 +108,7 @@ function emitFunction(sw: Sweep): JsFunction {
         ? b.cond(
             b.bin('===', b.id(sw.outName), b.id('undefined')),
             fresh,
-            b.call(b.path(sw.ctx.useHelper('zeroed')), [b.index(b.member(b.id(sw.outName), 'grads'), b.num(k)), n, str(`out.grads[${k}]`)]),
+            b.call(b.path(sw.ctx.useHelper('zeroed')), [b.index(b.member(b.id(sw.outName), 'grads'), b.num(k)), n, str(sw.conv.outPaths?.[k] ?? `out.grads[${k}]`)]),
           )
         : fresh;
     const decl: JsStmt = { k: 'decl', kind: differentiated || sw.stable[v.id] ? 'const' : 'let', name, init, type: differentiated ? undefined : jsType(v.type, 'adjoint') };

@@ -27,6 +27,8 @@ export interface ReverseConvention {
   readonly name: string;
   readonly exported: boolean;
   readonly doc?: string;
+  /** How messages name each gradient of `out` (default `out.grads[k]`; behind a function over objects, `out.grads[0].W`). */
+  readonly outPaths?: readonly string[];
 }
 
 export type IfNode = Extract<RNode, { kind: 'if' }>;

@@ -1,0 +1,77 @@
+/**
+ * Which parameters a function of the project writes into, read from its source: an element or
+ * property of the parameter assigned (`out[0] = …`, `s.x += …`, `out[i]++`), a method that changes
+ * an array (`push`, `fill`, `set`, …), `Object.assign(p, …)`, or the parameter passed on to a
+ * function that writes that parameter (`vec3.add(out, out, b)`), at any depth.
+ *
+ * Guarantees: a write the caller can see is never missed for parameters named by an identifier
+ * (it errs towards "written"); recursion ends (a function still being read counts as writing
+ * nothing more than found so far).
+ */
+import { ts } from 'ts-morph';
+import { resolveCallee, type FunctionNode } from './functions';
+import { forEachNode } from './walk';
+
+const mutators = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'fill', 'set', 'sort', 'reverse', 'copyWithin']);
+
+export function writtenParameters(fn: FunctionNode, checker: ts.TypeChecker, memo = new Map<ts.Node, Set<number>>()): ReadonlySet<number> {
+  const known = memo.get(fn);
+  if (known) return known;
+  const out = new Set<number>();
+  memo.set(fn, out);
+  const index = new Map<ts.Symbol, number>();
+  fn.parameters.forEach((p, i) => {
+    const sym = ts.isIdentifier(p.name) ? checker.getSymbolAtLocation(p.name) : undefined;
+    if (sym) index.set(sym, i);
+  });
+  if (index.size === 0 || !fn.body) return out;
+  /** The parameter at the root of `a[i].x`, `p.v`, `(q as T)`, if any. */
+  const root = (node: ts.Expression): number | undefined => {
+    let e = node;
+    for (;;) {
+      if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
+      else if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) e = e.expression;
+      else break;
+    }
+    const sym = ts.isIdentifier(e) ? checker.getSymbolAtLocation(e) : undefined;
+    return sym ? index.get(sym) : undefined;
+  };
+  const written = (target: ts.Expression) => {
+    const t = skip(target);
+    if (ts.isArrayLiteralExpression(t)) return t.elements.forEach((el) => written(el));
+    if (ts.isObjectLiteralExpression(t)) return;
+    if (!ts.isPropertyAccessExpression(t) && !ts.isElementAccessExpression(t)) return;
+    const i = root(t);
+    if (i !== undefined) out.add(i);
+  };
+  forEachNode(fn.body, (n) => {
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) written(n.left);
+    else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken))
+      written(n.operand);
+    else if (ts.isCallExpression(n)) {
+      const callee = skip(n.expression);
+      if (ts.isPropertyAccessExpression(callee) && mutators.has(callee.name.text)) {
+        const i = root(callee.expression);
+        if (i !== undefined) out.add(i);
+      }
+      if (ts.isPropertyAccessExpression(callee) && callee.getText() === 'Object.assign' && n.arguments[0]) {
+        const i = root(n.arguments[0]);
+        if (i !== undefined) out.add(i);
+      }
+      const resolved = resolveCallee(callee, checker);
+      if ('source' in resolved) {
+        for (const k of writtenParameters(resolved.source.node, checker, memo)) {
+          const a = n.arguments[k];
+          const i = a ? root(a) : undefined;
+          if (i !== undefined) out.add(i);
+        }
+      }
+    }
+  });
+  return out;
+}
+
+function skip(e: ts.Expression): ts.Expression {
+  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
+  return e;
+}

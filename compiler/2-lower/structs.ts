@@ -1,0 +1,469 @@
+/**
+ * Objects as differentiated values (`p: { x: number; y: number }`, `params: { W: number[]; b:
+ * number[] }`, nested ones), by scalar replacement: an object variable is one IR variable per
+ * property (`p.x` ⇒ `p_x`), an object value one temp per number and one array variable per array
+ * property. Parameters become one IR parameter per property (the IR function's `structure` says
+ * how to put them back together); an object result is returned as the array of its numbers; a
+ * function of the project taking or returning objects is inlined where it is called.
+ *
+ * Guarantees: JavaScript's reference semantics hold: `const q = p` and a call's parameter name
+ * the same variables (a write through one is seen through the other); `{ ...p }` copies the
+ * numbers and shares the arrays, as a shallow copy does; an assignment that would make two
+ * object variables one object, where either is then written, is an error rather than a copy.
+ */
+import { ts } from 'ts-morph';
+import { errors } from '../diagnostics/catalog';
+import { isArrayType, isUnionArray, type ResultLeaf, type Shape, type TempId, type Type, type VarId } from '../ir/types';
+import { forEachNode } from '../1-frontend/walk';
+import { resolveCallee } from '../1-frontend/functions';
+import { writtenParameters } from '../1-frontend/writes';
+import { fail, pos, type LowerContext } from './context';
+import type { StructLeaf, StructValue, StructVar } from './builder';
+import { isStructType, structType, type StructType } from './types';
+import { isOpaqueExpr, loopOverArray, namedArray, skipOuter, structPath } from './helpers';
+
+/** The object type of an expression or declaration, when its values are differentiated. */
+export function structTypeOf(cx: LowerContext, node: ts.Node): StructType | undefined {
+  return structType(cx.checker.getTypeAtLocation(node), cx.checker);
+}
+
+/** Whether `e` is an object value adc holds as one (a path to an object variable, a literal, a call or `?:` giving one). */
+export function isStructExpr(cx: LowerContext, node: ts.Expression): boolean {
+  const e = skipOuter(node);
+  const path = structPath(cx, e);
+  if (path !== undefined) return typeof path === 'object';
+  if (ts.isObjectLiteralExpression(e) || ts.isCallExpression(e)) return structTypeOf(cx, e) !== undefined;
+  if (ts.isConditionalExpression(e)) return isStructExpr(cx, e.whenTrue) || isStructExpr(cx, e.whenFalse);
+  return false;
+}
+
+/** The value of an object expression of type `struct`. */
+export function lowerStruct(cx: LowerContext, node: ts.Expression, struct: StructType): StructValue {
+  const e = skipOuter(node);
+  const path = structPath(cx, e);
+  if (path !== undefined && typeof path === 'object') return readStruct(cx, path);
+  if (ts.isObjectLiteralExpression(e)) return lowerObjectLiteral(cx, e, struct);
+  if (ts.isConditionalExpression(e)) {
+    if (struct.fields.some((f) => !isStructType(f.type) && isArrayType(f.type)))
+      return fail(errors.unsupportedExpression(pos(cx, e), 'choosing between objects that hold arrays: choose between their arrays'));
+    const v = declareStructVar(cx, 'choice', struct, 'hidden', undefined, e);
+    declareLeaves(cx, v);
+    const cond = cx.condition(e.condition);
+    const then = cx.fn.region(() => assignStruct(cx, v, lowerStruct(cx, e.whenTrue, struct), e.whenTrue));
+    const other = cx.fn.region(() => assignStruct(cx, v, lowerStruct(cx, e.whenFalse, struct), e.whenFalse));
+    cx.fn.emit({ kind: 'if', cond, then, else: other, origin: cx.fn.origin });
+    return readStruct(cx, v);
+  }
+  if (isOpaqueExpr(cx, e)) {
+    // Read-only data of this shape (`{ ...opts.origin }`): its numbers are constants.
+    const obj = cx.expr(e);
+    const fields = new Map<string, StructLeaf>();
+    for (const f of struct.fields) {
+      if (isStructType(f.type) || isArrayType(f.type))
+        return fail(errors.unsupportedExpression(pos(cx, e), `'${e.getText(cx.sf).slice(0, 40)}', data holding objects or arrays, as an object of numbers: copy its numbers`));
+      fields.set(f.key, { temp: cx.fn.op({ op: 'get', key: f.key }, [obj], f.type) });
+    }
+    return { struct, fields };
+  }
+  if (ts.isCallExpression(e) && isObjectAssign(e)) {
+    // `Object.assign({}, p, { x })` is a new object; onto a variable, that variable after the assignments.
+    const target = e.arguments[0] && structPath(cx, e.arguments[0]);
+    if (target !== undefined && typeof target === 'object') {
+      lowerObjectAssign(cx, e);
+      return readStruct(cx, target);
+    }
+    if (e.arguments[0] && ts.isObjectLiteralExpression(skipOuter(e.arguments[0])) && (skipOuter(e.arguments[0]) as ts.ObjectLiteralExpression).properties.length === 0) {
+      const fields = new Map<string, StructLeaf>();
+      for (const src of e.arguments.slice(1)) {
+        const inner = structTypeOf(cx, src);
+        if (!inner) return fail(errors.unsupportedExpression(pos(cx, src), `'${src.getText(cx.sf).slice(0, 40)}' as an object of numbers`));
+        for (const [k, leaf] of lowerStruct(cx, src, inner).fields) fields.set(k, leaf);
+      }
+      if (struct.fields.every((f) => fields.has(f.key))) return { struct, fields: new Map(struct.fields.map((f) => [f.key, fields.get(f.key)!])) };
+    }
+  }
+  if (ts.isCallExpression(e)) return cx.structCall(e, struct);
+  return fail(
+    errors.unsupportedExpression(
+      pos(cx, e),
+      `'${e.getText(cx.sf).slice(0, 40)}' as an object of numbers: use an object literal, a parameter or local holding one, or a call of a function that returns one`,
+    ),
+  );
+}
+
+function isObjectAssign(e: ts.CallExpression): boolean {
+  const c = skipOuter(e.expression);
+  return ts.isPropertyAccessExpression(c) && ts.isIdentifier(c.expression) && c.expression.text === 'Object' && c.name.text === 'assign';
+}
+
+/** The current value of an object variable: a read of each number, its array variables. */
+export function readStruct(cx: LowerContext, v: StructVar): StructValue {
+  const fields = new Map<string, StructLeaf>();
+  for (const [key, f] of v.fields) {
+    if (typeof f === 'object') fields.set(key, readStruct(cx, f));
+    else if (isArrayType(cx.fn.vars[f].type)) fields.set(key, { array: f });
+    else fields.set(key, { temp: cx.fn.read(f) });
+  }
+  return { struct: v.struct, fields };
+}
+
+/**
+ * `{ x: a, y, ...p }`: each property evaluated in source order, a spread giving every property of
+ * its object that is not set again after it; the object has the properties of `struct`, in its order.
+ */
+function lowerObjectLiteral(cx: LowerContext, e: ts.ObjectLiteralExpression, struct: StructType): StructValue {
+  const values = new Map<string, StructLeaf>();
+  for (const prop of e.properties) {
+    if (ts.isSpreadAssignment(prop)) {
+      const inner = structTypeOf(cx, prop.expression);
+      if (!inner) return fail(errors.unsupportedExpression(pos(cx, prop), `spreading '${prop.expression.getText(cx.sf)}', which is not an object of numbers`));
+      const src = lowerStruct(cx, prop.expression, inner);
+      for (const [key, leaf] of src.fields) {
+        values.delete(key); // a later property is set after the earlier ones
+        values.set(key, leaf);
+      }
+      continue;
+    }
+    const key = propertyKey(prop);
+    if (key === undefined) return fail(errors.unsupportedExpression(pos(cx, prop), 'this kind of property in an object of numbers (write `key: value`)'));
+    const field = struct.fields.find((f) => f.key === key);
+    if (!field) return fail(errors.unsupportedExpression(pos(cx, prop), `the property '${key}', which the object's type does not have`));
+    const valueNode = ts.isShorthandPropertyAssignment(prop) ? prop.name : (prop as ts.PropertyAssignment).initializer;
+    values.delete(key);
+    values.set(key, leafValue(cx, valueNode, field.type));
+  }
+  const fields = new Map<string, StructLeaf>();
+  for (const f of struct.fields) {
+    const v = values.get(f.key);
+    if (v === undefined) return fail(errors.unsupportedExpression(pos(cx, e), `an object without its property '${f.key}'`));
+    fields.set(f.key, v);
+  }
+  return { struct, fields };
+}
+
+function propertyKey(prop: ts.ObjectLiteralElementLike): string | undefined {
+  if (ts.isShorthandPropertyAssignment(prop)) return prop.name.text;
+  if (!ts.isPropertyAssignment(prop)) return undefined;
+  const n = prop.name;
+  return ts.isIdentifier(n) || ts.isStringLiteral(n) || ts.isNumericLiteral(n) ? n.text : undefined;
+}
+
+/** The value of one property: a number or data (a temp), an array (its variable), an object. */
+export function leafValue(cx: LowerContext, e: ts.Expression, type: Type | StructType): StructLeaf {
+  if (isStructType(type)) return lowerStruct(cx, e, type);
+  if (isArrayType(type)) return { array: arrayLeaf(cx, e) };
+  const t = cx.expr(e);
+  if (type === 'number' && cx.fn.temps[t] !== 'number') return fail(errors.unsupportedExpression(pos(cx, e), `'${e.getText(cx.sf).slice(0, 40)}' as a number`));
+  return { temp: t };
+}
+
+/** The array variable an array-valued expression names (a fresh array gets a hidden one). */
+export function arrayLeaf(cx: LowerContext, e: ts.Expression): VarId {
+  const t = namedArray(cx, cx.expr(e), 'array');
+  if (!isArrayType(cx.fn.temps[t])) return fail(errors.unsupportedExpression(pos(cx, e), `'${e.getText(cx.sf).slice(0, 40)}' as an array`));
+  const last = cx.fn.current[cx.fn.current.length - 1];
+  if (last?.kind !== 'op' || last.op !== 'read') return fail(errors.unsupportedExpression(pos(cx, e), `'${e.getText(cx.sf).slice(0, 40)}' as an array`));
+  return last.var;
+}
+
+/**
+ * A new object variable named `name` (`p_x`, `p_W`, … for its properties), every property a
+ * variable of its own except arrays, which the value names (`share`) or, with no value, none yet.
+ */
+export function declareStructVar(cx: LowerContext, name: string, struct: StructType, role: 'local' | 'hidden' | 'param', share: StructValue | undefined, at: ts.Node): StructVar {
+  const fields = new Map<string, VarId | StructVar>();
+  for (const f of struct.fields) {
+    const leafName = `${name}_${f.key}`;
+    const given = share?.fields.get(f.key);
+    if (isStructType(f.type)) fields.set(f.key, declareStructVar(cx, leafName, f.type, role, given && 'fields' in given ? given : undefined, at));
+    else if (isArrayType(f.type) && role !== 'param') {
+      if (!given || !('array' in given))
+        return fail(errors.unsupportedStatement(pos(cx, at), `an object whose array '${f.key}' has no value here: give the object its value where it is declared`));
+      fields.set(f.key, given.array);
+    } else fields.set(f.key, cx.fn.declare(leafName, f.type, role === 'hidden' ? 'hidden' : role, role === 'param', false));
+  }
+  return { struct, fields };
+}
+
+/** `let` declarations of an object variable's properties, assigned later (in the arms of a branch). */
+export function declareLeaves(cx: LowerContext, v: StructVar): void {
+  for (const f of v.fields.values()) {
+    if (typeof f === 'object') declareLeaves(cx, f);
+    else if (!isArrayType(cx.fn.vars[f].type)) cx.fn.emit({ kind: 'declare', var: f, origin: cx.fn.origin });
+  }
+}
+
+/** Assigns an object value to an object variable, property by property (`declare`: its declaration). */
+export function assignStruct(cx: LowerContext, target: StructVar, value: StructValue, at: ts.Node, declare = false): void {
+  for (const [key, f] of target.fields) {
+    const v = value.fields.get(key)!;
+    if (typeof f === 'object') {
+      if (!('fields' in v)) return fail(errors.unsupportedExpression(pos(cx, at), `the property '${key}'`));
+      assignStruct(cx, f, v, at, declare);
+    } else if ('array' in v) {
+      if (v.array !== f)
+        return fail(
+          errors.arrayAlias(
+            pos(cx, at),
+            `this assignment would make the array '${key}' of the object another array; write its elements (or declare a new object with const) instead`,
+          ),
+        );
+    } else if ('temp' in v) cx.fn.assign(f, v.temp, declare);
+  }
+}
+
+/** `const q = <object>` / `let q = <object>`: a new object variable, or the same one for a path that is never written through. */
+export function declareStruct(cx: LowerContext, d: ts.VariableDeclaration & { name: ts.Identifier }, struct: StructType, isConst: boolean): void {
+  const name = d.name.text;
+  if (!d.initializer) return fail(errors.unsupportedStatement(pos(cx, d), `the object variable '${name}' without a value: give it one where it is declared`));
+  const path = structPath(cx, d.initializer);
+  if (path !== undefined && typeof path === 'object') {
+    // `const q = p`: one object with two names.
+    if ((isConst || !reassigned(cx, d.name)) && !rebound(cx, d.initializer)) return cx.fn.bindStruct(name, path);
+    rejectCopyOfWritten(cx, d, d.initializer, name);
+  }
+  const value = lowerStruct(cx, d.initializer, struct);
+  const v = declareStructVar(cx, name, struct, 'local', value, d);
+  assignStruct(cx, v, value, d, true);
+  cx.fn.bindStruct(name, v);
+}
+
+/** `q = <object>` for an object variable `q`. */
+export function lowerStructAssignment(cx: LowerContext, target: StructVar, e: ts.BinaryExpression): void {
+  const path = structPath(cx, e.right);
+  if (path !== undefined && typeof path === 'object' && path !== target) rejectCopyOfWritten(cx, e, e.right, skipOuter(e.left).getText(cx.sf));
+  assignStruct(cx, target, lowerStruct(cx, e.right, target.struct), e);
+}
+
+/**
+ * Whether the object a path names (`s.pos`) may be replaced as a whole in the function (`s = …`,
+ * `s.pos = …`): a second name for it must then be a copy (it keeps the object it was given).
+ */
+export function rebound(cx: LowerContext, source: ts.Expression, from: ts.Node = source): boolean {
+  const chain: string[] = [];
+  let e = skipOuter(source);
+  while (ts.isPropertyAccessExpression(e)) {
+    chain.unshift(e.name.text);
+    e = skipOuter(e.expression);
+  }
+  if (!ts.isIdentifier(e)) return true;
+  const sym = cx.checker.getSymbolAtLocation(e);
+  let found = false;
+  forEachNode(cx.root, (n) => {
+    if (found || !ts.isBinaryExpression(n) || n.operatorToken.kind !== ts.SyntaxKind.EqualsToken || !mayRunAfter(from, n)) return;
+    const keys: string[] = [];
+    let l = skipOuter(n.left);
+    while (ts.isPropertyAccessExpression(l)) {
+      keys.unshift(l.name.text);
+      l = skipOuter(l.expression);
+    }
+    // `s = …` or `s.pos = …` replaces what `s.pos` names; `s.pos.x = …` only writes into it.
+    if (ts.isIdentifier(l) && cx.checker.getSymbolAtLocation(l) === sym && keys.length <= chain.length && keys.every((k, i) => k === chain[i])) found = true;
+  });
+  return found;
+}
+
+/** Whether `later` may run after `first` has: it comes after it, or a loop holds both. */
+function mayRunAfter(first: ts.Node, later: ts.Node): boolean {
+  if (later.pos >= first.end) return true;
+  for (let n: ts.Node | undefined = first.parent; n; n = n.parent) {
+    if (ts.isFunctionLike(n)) return false;
+    if (ts.isIterationStatement(n, false) && later.pos >= n.pos && later.end <= n.end) return true;
+  }
+  return false;
+}
+
+/** Whether `name` (declared here) is assigned after its declaration. */
+function reassigned(cx: LowerContext, name: ts.Identifier): boolean {
+  const sym = cx.checker.getSymbolAtLocation(name);
+  let found = false;
+  forEachNode(cx.root, (n) => {
+    if (found || !ts.isBinaryExpression(n) || n.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
+    const left = skipOuter(n.left);
+    if (ts.isIdentifier(left) && cx.checker.getSymbolAtLocation(left) === sym) found = true;
+  });
+  return found;
+}
+
+/**
+ * `let q = p` (or `q = p`) where q is assigned again makes q a copy in generated code, and the same
+ * object in JavaScript: only right when neither is written through afterwards (a property
+ * assignment, or a call that may write into it).
+ */
+function rejectCopyOfWritten(cx: LowerContext, at: ts.Node, source: ts.Expression, target: string): void {
+  const root = (e: ts.Expression): string | undefined => {
+    const s = skipOuter(e);
+    if (ts.isIdentifier(s)) return s.text;
+    return ts.isPropertyAccessExpression(s) || ts.isElementAccessExpression(s) ? root(s.expression) : undefined;
+  };
+  const names = new Set([root(source), target]);
+  let written: ts.Node | undefined;
+  forEachNode(cx.root, (n) => {
+    if (written || !mayRunAfter(at, n)) return;
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+      const l = skipOuter(n.left);
+      if (!ts.isIdentifier(l) && names.has(root(l))) written = n;
+    } else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && !ts.isIdentifier(skipOuter(n.operand)) && names.has(root(n.operand))) written = n;
+    else if (ts.isCallExpression(n) && n.arguments.some((a, i) => ts.isIdentifier(skipOuter(a)) && names.has(root(a)) && mayWrite(cx, n, i))) written = n;
+  });
+  if (written)
+    fail(
+      errors.unsupportedExpression(
+        pos(cx, at),
+        `'${target} = ${source.getText(cx.sf)}' makes one object of two, and the function writes into it (at ${pos(cx, written).line}:${pos(cx, written).col}); copy it instead: '{ ...${source.getText(cx.sf)} }'`,
+      ),
+    );
+}
+
+/** Whether a call may write into its argument `i`: a function of the project that writes that parameter. */
+function mayWrite(cx: LowerContext, call: ts.CallExpression, i: number): boolean {
+  const resolved = resolveCallee(call.expression, cx.checker);
+  return 'source' in resolved && writtenParameters(resolved.source.node, cx.checker).has(i);
+}
+
+/** `const { x, y: py } = p` of an object variable: the properties' values, in new variables. */
+export function destructureStruct(cx: LowerContext, pattern: ts.ObjectBindingPattern, value: StructValue, isConst: boolean): void {
+  for (const el of pattern.elements) {
+    if (!ts.isIdentifier(el.name) || el.dotDotDotToken || (el.propertyName && !ts.isIdentifier(el.propertyName)))
+      return fail(errors.unsupportedStatement(pos(cx, el), 'destructuring with rest elements, computed or nested patterns'));
+    const key = (el.propertyName as ts.Identifier | undefined)?.text ?? el.name.text;
+    const leaf = value.fields.get(key);
+    if (leaf === undefined) return fail(errors.unsupportedStatement(pos(cx, el), `the property '${key}'`));
+    // A default (`{ x = 0 }`) applies to a property that is undefined: a number, an array or an object never is.
+    if (el.initializer && 'temp' in leaf && cx.fn.temps[leaf.temp] !== 'number')
+      return fail(errors.unsupportedStatement(pos(cx, el), `a default for '${key}', which is data: read it, then test it (\`?? value\`)`));
+    if ('fields' in leaf) {
+      const v = declareStructVar(cx, el.name.text, leaf.struct, 'local', leaf, el);
+      assignStruct(cx, v, leaf, el, true);
+      cx.fn.bindStruct(el.name.text, v);
+    } else if ('array' in leaf) cx.fn.lookupOverride(el.name.text, leaf.array);
+    else cx.fn.assign(cx.fn.declare(el.name.text, cx.fn.temps[leaf.temp], 'local', isConst), leaf.temp, true);
+  }
+}
+
+/** A parameter of an object type: one IR parameter per property, depth first; its shape. */
+export function structParameter(cx: LowerContext, name: string, struct: StructType): { readonly leaves: VarId[]; readonly shape: Shape<VarId> } {
+  const v = declareStructVar(cx, name, struct, 'param', undefined, cx.root);
+  cx.fn.bindStruct(name, v);
+  const shape = (s: StructVar): Shape<VarId> => ({ object: [...s.fields].map(([k, f]) => [k, typeof f === 'object' ? shape(f) : { leaf: f }] as const) });
+  const leaves = (s: StructVar): VarId[] => [...s.fields.values()].flatMap((f) => (typeof f === 'object' ? leaves(f) : [f]));
+  return { leaves: leaves(v), shape: shape(v) };
+}
+
+/**
+ * The IR's result for an object result (`Structure.result`): a fresh `number[]` of its numbers and
+ * its arrays' elements in declaration order, depth first, then the length of each array.
+ */
+export function packResult(cx: LowerContext, value: StructValue, at: ts.Node): TempId {
+  const leaves: StructLeaf[] = [];
+  const walk = (v: StructValue): void =>
+    [...v.fields].forEach(([key, leaf]) => {
+      if ('fields' in leaf) return walk(leaf);
+      if ('temp' in leaf && cx.fn.temps[leaf.temp] !== 'number') return fail(resultError(cx, at, v.struct, key));
+      leaves.push(leaf);
+    });
+  walk(value);
+  const fn = cx.fn;
+  if (leaves.every((l) => 'temp' in l))
+    return namedArray(
+      cx,
+      fn.op(
+        { op: 'newArray', type: 'number[]', form: 'literal' },
+        leaves.map((l) => (l as { temp: TempId }).temp),
+        'number[]',
+      ),
+      'result',
+    );
+  const packed = fn.declare('result', 'number[]', 'hidden', true);
+  fn.assign(packed, fn.op({ op: 'newArray', type: 'number[]', form: 'literal' }, [], 'number[]'), true);
+  const arrays: VarId[] = [];
+  for (const leaf of leaves) {
+    if ('temp' in leaf) fn.emit({ kind: 'push', var: packed, value: leaf.temp, origin: fn.origin });
+    else if ('array' in leaf) {
+      arrays.push(leaf.array);
+      loopOverArray(cx, leaf.array, (i) => fn.emit({ kind: 'push', var: packed, value: fn.op({ op: 'load', var: leaf.array }, [fn.read(i)], 'number'), origin: fn.origin }));
+    }
+  }
+  for (const a of arrays) fn.emit({ kind: 'push', var: packed, value: fn.op({ op: 'length', var: a }, [], 'number'), origin: fn.origin });
+  return fn.read(packed);
+}
+
+/** Where each property of an object result of type `struct` is in the IR's result (see `ResultLeaf`); a property that is not a number, an array or an object of them is an error at `at`. */
+export function resultShape(cx: LowerContext, struct: StructType, at: ts.Node, next = { number: 0, array: 0, seenArray: false }): Shape<ResultLeaf> {
+  return {
+    object: struct.fields.map(({ key, type }) => {
+      if (isStructType(type)) return [key, resultShape(cx, type, at, next)] as const;
+      if (isArrayType(type) && !isUnionArray(type)) {
+        next.seenArray = true;
+        return [key, { leaf: { array: next.array++, type } }] as const;
+      }
+      if (type !== 'number') return fail(resultError(cx, at, struct, key));
+      return [key, { leaf: { number: next.number++ } }] as const;
+    }),
+  };
+}
+
+function resultError(cx: LowerContext, at: ts.Node, struct: StructType, key: string) {
+  return errors.returnType(
+    pos(cx, at),
+    cx.name,
+    `${struct.text} (an object result may hold numbers and objects of numbers for now; '${key}' is not one: return its arrays through a parameter, or as an array)`,
+  );
+}
+
+/**
+ * The value of a marked function that returns nothing (`step(state, dt): void`, `rhs(out, y, t):
+ * void`): the final content of the parameter it writes into, an array or an object of numbers;
+ * undefined when it writes into none. Its result type, shape (an object), and how to read it.
+ */
+export function writtenResult(
+  cx: LowerContext,
+  node: ts.SignatureDeclaration & { readonly parameters: ts.NodeArray<ts.ParameterDeclaration> },
+  params: readonly { readonly name: string; readonly text: string; readonly shape: Shape<VarId> }[],
+): { readonly returnType: Type; readonly result?: { readonly text: string; readonly shape: Shape<ResultLeaf> }; readonly final: () => TempId } | undefined {
+  const written = [...writtenParameters(node as never, cx.checker)].sort((a, b) => a - b);
+  if (written.length === 0) return undefined;
+  const names = written.map((i) => params[i].name);
+  if (written.length > 1)
+    return fail(
+      errors.returnType(
+        pos(cx, node.type ?? node),
+        cx.name,
+        `void, writing into ${names.join(' and ')} (a function that returns nothing has as its value the parameter it writes into: write into one, or return what you compute)`,
+      ),
+    );
+  const p = params[written[0]];
+  if ('leaf' in p.shape) {
+    const v = p.shape.leaf;
+    const type = cx.fn.vars[v].type;
+    if (!isArrayType(type)) return undefined;
+    return { returnType: type, final: () => cx.fn.read(v) };
+  }
+  const sv = cx.fn.lookupStruct(p.name)!;
+  const at = node.parameters[written[0]];
+  const shape = resultShape(cx, sv.struct, at);
+  return {
+    returnType: 'number[]',
+    result: { text: sv.struct.text, shape },
+    final: () => packResult(cx, readStruct(cx, sv), at),
+  };
+}
+
+/**
+ * `Object.assign(target, a, b)` onto an object variable: the properties of each source, in order,
+ * assigned to the target's (a source is an object of numbers whose keys the target has).
+ */
+export function lowerObjectAssign(cx: LowerContext, e: ts.CallExpression): void {
+  const [first, ...sources] = e.arguments;
+  const target = first && structPath(cx, first);
+  if (target === undefined || typeof target !== 'object')
+    return fail(errors.unsupportedExpression(pos(cx, e), 'Object.assign onto anything but an object variable of numbers (a parameter or local)'));
+  for (const src of sources) {
+    const struct = structTypeOf(cx, src);
+    if (!struct) return fail(errors.unsupportedExpression(pos(cx, src), `'${src.getText(cx.sf).slice(0, 40)}' as an object of numbers`));
+    const value = lowerStruct(cx, src, struct);
+    const partial: StructVar = { struct: value.struct, fields: new Map([...target.fields].filter(([k]) => value.fields.has(k))) };
+    if (partial.fields.size !== value.fields.size) return fail(errors.unsupportedExpression(pos(cx, src), 'an object with properties its target does not have'));
+    assignStruct(cx, partial, value, src);
+  }
+}

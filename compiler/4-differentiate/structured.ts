@@ -1,0 +1,369 @@
+/**
+ * The public API of a function with objects among its parameters or as its result
+ * (`loss(params: { W: number[]; b: number[] }, x: number[])`): the derivatives are generated
+ * for its IR, which takes every property as a parameter of its own (`f_flat_jvp(params_W,
+ * params_b, x, …)`), and the public functions take and give objects: each passes the
+ * properties of its arguments on and puts the results back into the objects' shape.
+ *
+ * Guarantees: tangents and gradients have the parameters' numeric skeleton (the same keys,
+ * only the differentiated ones, nested the same way); with `out`, its arrays are written in
+ * place (the flat functions write into them) and its numbers assigned, and `out` is returned;
+ * an object result is the value, its tangent and cotangent objects of its numbers.
+ */
+import { isArrayType, type IRFunction, type ResultLeaf, type Shape, type Structure, type VarId } from '../ir/types';
+import type { FileContext } from './context';
+import { b, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../5-print/js';
+import { jsType, paramDecl } from './arrays';
+
+/** The names of the flat functions of `prefix`: not exported, called by the public ones. */
+export const flatPrefix = (prefix: string): string => `${prefix}_flat`;
+
+/** How the public `out` names each differentiated leaf (`out.grads[0].W`), in the flat function's order. */
+export function gradPaths(fn: IRFunction, active: ReadonlySet<VarId>): string[] {
+  const paths = new Map<VarId, string>();
+  let k = 0;
+  for (const p of fn.structure!.params) {
+    const part = activePart(p.shape, active);
+    if (!part) continue;
+    const walk = (s: Shape<VarId>, path: string) => ('leaf' in s ? paths.set(s.leaf, path) : s.object.forEach(([key, f]) => walk(f, `${path}.${key}`)));
+    walk(part, `out.grads[${k++}]`);
+  }
+  return fn.params.filter((p) => active.has(p)).map((p) => paths.get(p)!);
+}
+
+interface Api {
+  readonly fn: IRFunction;
+  readonly structure: Structure;
+  readonly active: ReadonlySet<VarId>;
+  readonly prefix: string;
+  readonly ctx: FileContext;
+}
+
+/** The public `f_jvp`, `f_vjp` and `f_grad` (or `f_jacobian`) of a function with objects, over its flat functions. */
+export function structuredApi(fn: IRFunction, active: ReadonlySet<VarId>, prefix: string, ctx: FileContext): JsFunction[] {
+  const api: Api = { fn, structure: fn.structure!, active, prefix, ctx };
+  const out = [jvp(api), vjp(api)];
+  out.push(fn.returnType === 'number' ? grad(api) : jacobian(api));
+  return out;
+}
+
+/** The parameters of the source, as the public functions take them. */
+function sourceParams(api: Api): JsParam[] {
+  return api.structure.params.map((p) => ('leaf' in p.shape ? paramDecl(api.fn, p.shape.leaf, p.name, true) : { name: p.name, type: p.text }));
+}
+
+/** The arguments of a flat function for values of `shape` at `at` (`p.x`, `p.W`, …), leaves filtered by `keep`. */
+function leafArgs(shape: Shape<VarId>, at: JsExpr, keep: (v: VarId) => boolean = () => true): JsExpr[] {
+  if ('leaf' in shape) return keep(shape.leaf) ? [at] : [];
+  return shape.object.flatMap(([k, s]) => leafArgs(s, b.member(at, k), keep));
+}
+
+/** The differentiated part of a shape (undefined when nothing in it is). */
+function activePart(shape: Shape<VarId>, active: ReadonlySet<VarId>): Shape<VarId> | undefined {
+  if ('leaf' in shape) return active.has(shape.leaf) ? shape : undefined;
+  const fields = shape.object.flatMap(([k, s]) => {
+    const a = activePart(s, active);
+    return a ? [[k, a] as const] : [];
+  });
+  return fields.length > 0 ? { object: fields } : undefined;
+}
+
+/** The TypeScript type of a derivative of `shape` (`role`: tangents taken, gradients given). */
+function skeletonType(fn: IRFunction, shape: Shape<VarId>, role: 'tangent' | 'adjoint'): string {
+  if ('leaf' in shape) return jsType(fn.vars[shape.leaf].type, role);
+  return `{ ${shape.object.map(([k, s]) => `${k}: ${skeletonType(fn, s, role)}`).join('; ')} }`;
+}
+
+/** An object of `shape` whose leaves are `leaf(i)` for the i-th leaf (depth first). */
+function build<L>(shape: Shape<L>, leaf: (l: L) => JsExpr): JsExpr {
+  if ('leaf' in shape) return leaf(shape.leaf);
+  return b.obj(shape.object.map(([k, s]) => [k, build(s, leaf)] as const));
+}
+
+/** Assignments of the number leaves of `shape` at `target` (arrays are skipped: written in place). */
+function assignLeaves<L>(shape: Shape<L>, target: JsExpr, leaf: (l: L) => JsExpr, isArray: (l: L) => boolean): JsStmt[] {
+  if ('leaf' in shape) return isArray(shape.leaf) ? [] : [b.assign(target, leaf(shape.leaf))];
+  return shape.object.flatMap(([k, s]) => assignLeaves(s, b.member(target, k), leaf, isArray));
+}
+
+/** The differentiated parameters of the source, with their differentiated parts. */
+function differentiated(api: Api): { readonly name: string; readonly shape: Shape<VarId> }[] {
+  return api.structure.params.flatMap((p) => {
+    const a = activePart(p.shape, api.active);
+    return a ? [{ name: p.name, shape: a }] : [];
+  });
+}
+
+function resultText(api: Api): string {
+  return api.structure.result?.text ?? jsType(api.fn.returnType, 'result');
+}
+
+/** The type of a tangent or cotangent of the result. */
+function resultDerivative(api: Api): string {
+  const r = api.structure.result;
+  if (!r) return jsType(api.fn.returnType, 'tangent');
+  const text = (s: Shape<ResultLeaf>): string =>
+    'leaf' in s ? ('number' in s.leaf ? 'number' : jsType(s.leaf.type, 'adjoint')) : `{ ${s.object.map(([k, f]) => `${k}: ${text(f)}`).join('; ')} }`;
+  return text(r.shape);
+}
+
+/** The leaves of an object result in order, each with the path to it. */
+function resultLeaves(shape: Shape<ResultLeaf>, path: readonly string[] = []): { readonly leaf: ResultLeaf; readonly path: readonly string[] }[] {
+  if ('leaf' in shape) return [{ leaf: shape.leaf, path }];
+  return shape.object.flatMap(([k, s]) => resultLeaves(s, [...path, k]));
+}
+
+const at = (base: JsExpr, path: readonly string[]): JsExpr => path.reduce((e, k) => b.member(e, k), base);
+
+/**
+ * How to read an object result out of the flat result array: where each leaf is (a number's index,
+ * an array's start and end), after the declarations of the arrays' lengths (the last entries of `value`).
+ */
+function resultLayout(api: Api, value: JsExpr, fresh: (name: string) => string): { readonly decls: JsStmt[]; readonly places: { start: JsExpr; end?: JsExpr }[] } {
+  const leaves = resultLeaves(api.structure.result!.shape);
+  const arrays = leaves.filter((l) => 'array' in l.leaf);
+  const decls: JsStmt[] = [];
+  const lengths = arrays.map((l, k) => {
+    const name = fresh(`${l.path.join('_')}_length`);
+    const tail = b.bin('-', b.member(value, 'length'), b.num(arrays.length - k));
+    decls.push(b.const(name, b.index(value, tail)));
+    return b.id(name);
+  });
+  let offset: JsExpr = b.num(0);
+  let k = 0;
+  const places = leaves.map((l) => {
+    const start = offset;
+    if ('number' in l.leaf) {
+      offset = b.add(offset, b.num(1));
+      return { start };
+    }
+    offset = b.add(offset, lengths[k++]);
+    return { start, end: offset };
+  });
+  return { decls, places };
+}
+
+/** An object result (or its tangent) read out of the flat array `from`. */
+function resultObject(api: Api, from: JsExpr, places: readonly { start: JsExpr; end?: JsExpr }[]): JsExpr {
+  let i = 0;
+  const build = (s: Shape<ResultLeaf>): JsExpr => {
+    if (!('leaf' in s)) return b.obj(s.object.map(([k, f]) => [k, build(f)] as const));
+    const p = places[i++];
+    if ('number' in s.leaf) return b.index(from, p.start);
+    const part = b.call(b.member(from, 'slice'), [p.start, p.end!]);
+    return s.leaf.type === 'Float64Array' || s.leaf.type === 'Float32Array' ? b.newObj(s.leaf.type, [part]) : part;
+  };
+  return build(api.structure.result!.shape);
+}
+
+/** Writes an object result (or its tangent) read out of `from` into `target` (`out.value`): numbers assigned, arrays copied in place. */
+function fillResult(api: Api, from: JsExpr, target: JsExpr, what: string, places: readonly { start: JsExpr; end?: JsExpr }[]): JsStmt[] {
+  return resultLeaves(api.structure.result!.shape).map((l, i) => {
+    const p = places[i];
+    const dst = at(target, l.path);
+    if ('number' in l.leaf) return b.assign(dst, b.index(from, p.start));
+    return b.expr(b.call(b.path(api.ctx.useHelper('copyInto')), [dst, b.call(b.member(from, 'slice'), [p.start, p.end!]), { k: 'str', v: [what, ...l.path].join('.') }]));
+  });
+}
+
+/** The flat cotangent of an object result: its numbers and arrays' elements in order, then a zero per array (the lengths). */
+function packedCotangent(api: Api, cot: JsExpr): JsExpr {
+  const leaves = resultLeaves(api.structure.result!.shape);
+  const parts: JsExpr[] = [];
+  let run: JsExpr[] = [];
+  for (const l of leaves) {
+    if ('number' in l.leaf) run.push(at(cot, l.path));
+    else {
+      parts.push(b.arr(run));
+      run = [];
+      parts.push(b.call(b.path('Array.from'), [at(cot, l.path)]));
+    }
+  }
+  const arrays = leaves.filter((l) => 'array' in l.leaf).length;
+  run.push(...Array.from({ length: arrays }, () => b.num(0)));
+  if (parts.length === 0) return b.arr(run);
+  parts.push(b.arr(run));
+  const [first, ...rest] = parts.filter((p) => p.k !== 'arr' || p.elems.length > 0);
+  return rest.length === 0 ? first : b.call(b.member(first, 'concat'), rest);
+}
+
+function names(api: Api, wanted: string[]): string[] {
+  const taken = new Set(api.structure.params.map((p) => p.name));
+  return wanted.map((w) => {
+    let n = w;
+    while (taken.has(n)) n = `${n}_`;
+    taken.add(n);
+    return n;
+  });
+}
+
+function jvp(api: Api): JsFunction {
+  const params = sourceParams(api);
+  const diff = differentiated(api);
+  const [outName, r] = names(api, ['out', 'r']);
+  const tangentNames = names(
+    api,
+    diff.map((d) => `d${d.name}`),
+  );
+  const type = `{ value: ${resultText(api)}; tangent: ${resultDerivative(api)} }`;
+  const args = [...api.structure.params.flatMap((p) => leafArgs(p.shape, b.id(p.name))), ...diff.flatMap((d, i) => leafArgs(d.shape, b.id(tangentNames[i])))];
+  const flat = `${flatPrefix(api.prefix)}_jvp`;
+  const tangents: JsParam[] = diff.map((d, i) => ({ name: tangentNames[i], type: skeletonType(api.fn, d.shape, 'tangent') }));
+  let body: JsStmt[];
+  if (!api.structure.result) body = [b.return(b.call(flat, [...args, b.id(outName)]))];
+  else {
+    const value = b.member(b.id(r), 'value');
+    const tangent = b.member(b.id(r), 'tangent');
+    const layout = resultLayout(api, value, (n) => names(api, [n])[0]);
+    const o = b.id(outName);
+    const fill = [
+      ...fillResult(api, value, b.member(o, 'value'), 'out.value', layout.places),
+      ...fillResult(api, tangent, b.member(o, 'tangent'), 'out.tangent', layout.places),
+      b.return(o),
+    ];
+    body = [
+      b.const(r, b.call(flat, args)),
+      ...layout.decls,
+      b.if(b.bin('!==', o, b.id('undefined')), fill),
+      b.return(
+        b.obj([
+          ['value', resultObject(api, value, layout.places)],
+          ['tangent', resultObject(api, tangent, layout.places)],
+        ]),
+      ),
+    ];
+  }
+  return {
+    name: `${api.prefix}_jvp`,
+    exported: true,
+    doc: `Forward mode of \`${api.fn.name}\`: value and directional derivative along (${tangentNames.join(', ')}).`,
+    params: [...params, ...tangents, { name: outName, type, optional: true }],
+    returnType: type,
+    body,
+  };
+}
+
+function vjpType(api: Api): string {
+  const grads = differentiated(api).map((d) => skeletonType(api.fn, d.shape, 'adjoint'));
+  return `{ value: ${resultText(api)}; grads: [${grads.join(', ')}] }`;
+}
+
+function vjp(api: Api): JsFunction {
+  const fn = api.fn;
+  const params = sourceParams(api);
+  const diff = differentiated(api);
+  const [cotangent, outName, r, g] = names(api, ['cotangent', 'out', 'r', 'g']);
+  const type = vjpType(api);
+  const result = api.structure.result;
+  const activeLeaves = fn.params.filter((p) => api.active.has(p));
+  const isArray = (v: VarId) => isArrayType(fn.vars[v].type);
+  const o = b.id(outName);
+  // The flat function's `out`: the caller's arrays, written in place; numbers are copied after. (An
+  // object result's flat value has a length known only after the call: its gradients are copied.)
+  const gradSlots: JsExpr[] = [];
+  diff.forEach((d, k) => {
+    const slot = (sh: Shape<VarId>, path: JsExpr) => {
+      if ('leaf' in sh) gradSlots.push(isArray(sh.leaf) ? path : b.num(0));
+      else sh.object.forEach(([key, f]) => slot(f, b.member(path, key)));
+    };
+    slot(d.shape, b.index(b.member(o, 'grads'), b.num(k)));
+  });
+  const valueSlot = isArrayType(fn.returnType) ? b.member(o, 'value') : b.num(0);
+  const flatOut = result
+    ? undefined
+    : b.cond(
+        b.bin('===', o, b.id('undefined')),
+        b.id('undefined'),
+        b.obj([
+          ['value', valueSlot],
+          ['grads', b.as(b.arr(gradSlots), `[${activeLeaves.map((p) => jsType(fn.vars[p].type, 'adjoint')).join(', ')}]`)],
+        ]),
+      );
+  const seed = result ? packedCotangent(api, b.id(cotangent)) : b.id(cotangent);
+  const call = b.call(`${flatPrefix(api.prefix)}_vjp`, [...api.structure.params.flatMap((p) => leafArgs(p.shape, b.id(p.name))), seed, ...(flatOut ? [flatOut] : [])]);
+  // Leaf j of the flat gradients is `g[j]`.
+  const position = new Map(activeLeaves.map((p, j) => [p, j]));
+  const gradOf = (v: VarId) => b.index(b.id(g), b.num(position.get(v)!));
+  const value = b.member(b.id(r), 'value');
+  const layout = result ? resultLayout(api, value, (n) => names(api, [n])[0]) : undefined;
+  const copyGrads = (d: { shape: Shape<VarId> }, k: number): JsStmt[] => {
+    const walk = (sh: Shape<VarId>, path: string[]): JsStmt[] => {
+      if (!('leaf' in sh)) return sh.object.flatMap(([key, f]) => walk(f, [...path, key]));
+      const dst = at(b.index(b.member(o, 'grads'), b.num(k)), path);
+      return [b.expr(b.call(b.path(api.ctx.useHelper('copyInto')), [dst, gradOf(sh.leaf), { k: 'str', v: [`out.grads[${k}]`, ...path].join('.') }]))];
+    };
+    return walk(d.shape, []);
+  };
+  const fill: JsStmt[] = [
+    ...(layout ? fillResult(api, value, b.member(o, 'value'), 'out.value', layout.places) : isArrayType(fn.returnType) ? [] : [b.assign(b.member(o, 'value'), value)]),
+    ...diff.flatMap((d, k) => [
+      ...assignLeaves(d.shape, b.index(b.member(o, 'grads'), b.num(k)), gradOf, isArray),
+      ...(result ? copyGrads({ shape: arraysOnly(d.shape, isArray) }, k) : []),
+    ]),
+    b.return(o),
+  ];
+  return {
+    name: `${api.prefix}_vjp`,
+    exported: true,
+    doc: `Reverse mode of \`${fn.name}\`: value and cotangentᵀ·J with respect to (${diff.map((d) => d.name).join(', ')}).`,
+    params: [...params, { name: cotangent, type: resultDerivative(api) }, { name: outName, type, optional: true }],
+    returnType: type,
+    body: [
+      b.const(r, call),
+      b.const(g, b.member(b.id(r), 'grads')),
+      ...(layout?.decls ?? []),
+      b.if(b.bin('!==', o, b.id('undefined')), fill),
+      b.return(
+        b.obj([
+          ['value', layout ? resultObject(api, value, layout.places) : value],
+          ['grads', b.as(b.arr(diff.map((d) => build(d.shape, gradOf))), `[${diff.map((d) => skeletonType(fn, d.shape, 'adjoint')).join(', ')}]`)],
+        ]),
+      ),
+    ],
+  };
+}
+
+/** The array leaves of a shape (the rest dropped; an empty object where none). */
+function arraysOnly(shape: Shape<VarId>, isArray: (v: VarId) => boolean): Shape<VarId> {
+  if ('leaf' in shape) return isArray(shape.leaf) ? shape : { object: [] };
+  return { object: shape.object.filter(([, f]) => !('leaf' in f) || isArray(f.leaf)).map(([k, f]) => [k, arraysOnly(f, isArray)] as const) };
+}
+
+function grad(api: Api): JsFunction {
+  const params = sourceParams(api);
+  const [outName] = names(api, ['out']);
+  const type = vjpType(api);
+  return {
+    name: `${api.prefix}_grad`,
+    exported: true,
+    doc: `Gradient of \`${api.fn.name}\` with respect to (${differentiated(api)
+      .map((d) => d.name)
+      .join(', ')}): reverse mode with cotangent 1.`,
+    params: [...params, { name: outName, type, optional: true }],
+    returnType: type,
+    body: [b.return(b.call(`${api.prefix}_vjp`, [...params.map((p) => b.id(p.name)), b.num(1), b.id(outName)]))],
+  };
+}
+
+function jacobian(api: Api): JsFunction {
+  const params = sourceParams(api);
+  const call = b.call(
+    `${flatPrefix(api.prefix)}_jacobian`,
+    api.structure.params.flatMap((p) => leafArgs(p.shape, b.id(p.name))),
+  );
+  const arrays = api.structure.result ? resultLeaves(api.structure.result.shape).filter((l) => 'array' in l.leaf).length : 0;
+  // (the flat result ends with the lengths of an object result's arrays: not outputs)
+  const [rows] = names(api, ['rows']);
+  const body =
+    arrays === 0
+      ? [b.return(call)]
+      : [b.const(rows, call), b.assign(b.member(b.id(rows), 'length'), b.bin('-', b.member(b.id(rows), 'length'), b.num(arrays))), b.return(b.id(rows))];
+  return {
+    name: `${api.prefix}_jacobian`,
+    exported: true,
+    doc: `Jacobian of \`${api.fn.name}\`: one Float64Array per output, columns in parameter order (an object's properties in declaration order).`,
+    params,
+    returnType: 'Float64Array[]',
+    body,
+  };
+}

@@ -1,0 +1,167 @@
+/**
+ * fixture.json: its schema, its validation and the lookups the checks make in it.
+ *
+ * Guarantees: `readConfig` rejects an unknown key, and any `domains` or `args` key that names
+ * neither a parameter of a marked function nor a property path below one (`s.vel.x`,
+ * `params.W`), so that a typo cannot silently weaken a check; it rejects a spec that does not fit
+ * what it names (a fixed number for a differentiated leaf, a length for something that is not an
+ * array, a domain for data, a key given together with one of its ancestors), and a data value
+ * the harness cannot make when fixture.json does not give it (a data parameter always; a data
+ * property unless it is optional, left out, or a boolean or union of literals, which takes
+ * `false` or its first member). `domainOf` and `argSpec` look a path up from the most specific
+ * key to the parameter's.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { differentiable, isData, isNumeric, isObject, typeAt, typeText, type ParamType } from './shapes';
+import type { MarkedFunction } from './signatures';
+
+/**
+ * How to produce one argument: a fixed value, a random integer, an array of random elements, or
+ * (for data) a JSON value where `{ "Float64Array": [...] }` (or any typed array name) is that typed array.
+ */
+export type ArgSpec = number | { readonly int: readonly [number, number] } | { readonly length: number } | { readonly data: unknown };
+
+/** A value of fixture.json: numbers (`"NaN"`, `"Infinity"`, `"-Infinity"` allowed), arrays of them, objects of those (and data). */
+export type JsonValue = number | string | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+
+/** An exact expectation at a point: conventions and classic examples, written by hand from the math. */
+export interface ExactCase {
+  readonly function: string;
+  /** One per parameter; an array parameter takes an array (given the parameter's kind), an object parameter an object. */
+  readonly args: readonly JsonValue[];
+  readonly value: number | string;
+  /** Gradient of a scalar function, one entry per differentiated parameter (an array for an array, a skeleton for an object). */
+  readonly grad: readonly JsonValue[];
+  /** `f_jvp` tangent along each unit direction of the flattened differentiated inputs; defaults to `grad` flattened. */
+  readonly jvp?: readonly (number | string)[];
+  /** Relative tolerance (default 0: bit-exact), of max(1, |expected|), or of |expected| with `relative`. */
+  readonly tolerance?: number;
+  /** Compare relative to |expected| itself: for values far below 1 (a partial of 3e-201 is not 0). */
+  readonly relative?: boolean;
+}
+
+type Domain = readonly [number, number];
+
+export interface FixtureConfig {
+  readonly why?: string;
+  /** `{ key: [lo, hi] }` for every function, or `{ fn: { key: [lo, hi] } }` per function; a key is a parameter or a path below one. Default [-2, 2]. */
+  readonly domains?: Record<string, Domain | Record<string, Domain>>;
+  /** Finite-difference relative tolerance (default 1e-6). */
+  readonly tolerance?: number;
+  /** Dot-product relative tolerance (default 1e-10). */
+  readonly dotTolerance?: number;
+  /** Random points per function (default 5). */
+  readonly points?: number;
+  readonly seed?: number;
+  /** Finite-difference step (default 1e-6, scaled by max(1, |x|)). */
+  readonly step?: number;
+  /** Constants, arrays and data, by parameter or path: `{ n: 40 }`, `{ n: { int: [1, 6] } }`, `{ "params.W": { length: 8 } }`. */
+  readonly args?: Record<string, ArgSpec>;
+  readonly exact?: readonly ExactCase[];
+}
+
+const configKeys = new Set(['why', 'domains', 'tolerance', 'dotTolerance', 'points', 'seed', 'step', 'args', 'exact']);
+
+/** What a key (`s`, `s.vel.x`) names in `fn`: the parameter's index and the type there; undefined when nothing. */
+export function nodeAt(fn: MarkedFunction, key: string): { param: number; type: ParamType } | undefined {
+  const [head, ...rest] = key.split('.');
+  const param = fn.params.findIndex((p) => p.name === head);
+  const type = param < 0 ? undefined : typeAt(fn.params[param].type, rest);
+  return type && { param, type };
+}
+
+/** `s.vel.x`, `s.vel`, `s`: the key itself, then its ancestors. */
+const ancestry = (key: string): string[] => key.split('.').map((_, i, parts) => parts.slice(0, parts.length - i).join('.'));
+
+const isArrayType = (t: ParamType) => isNumeric(t) && t !== 'number';
+
+/** How messages name an args or domains key: `args.n`, `args["s.vel.x"]`. */
+const named = (section: string, key: string) => (key.includes('.') ? `${section}["${key}"]` : `${section}.${key}`);
+
+/** Reads and validates `<dir>/fixture.json` ({} when there is none). */
+export function readConfig(dir: string, name: string, functions: readonly MarkedFunction[]): FixtureConfig {
+  const file = path.join(dir, 'fixture.json');
+  if (!fs.existsSync(file)) return {};
+  const config = JSON.parse(fs.readFileSync(file, 'utf8')) as FixtureConfig;
+  const bad = (msg: string) => new Error(`${name}/fixture.json: ${msg}`);
+  for (const k of Object.keys(config)) if (!configKeys.has(k)) throw bad(`unknown key '${k}' (known: ${[...configKeys].join(', ')})`);
+  /** Every place `key` names something, in `fns`; an error when there is none. */
+  const resolve = (key: string, where: string, fns: readonly MarkedFunction[], fn?: MarkedFunction) => {
+    const nodes = fns.flatMap((f) => {
+      const n = nodeAt(f, key);
+      return n ? [{ ...n, differentiated: f.wrt.includes(n.param) && differentiable(n.type) }] : [];
+    });
+    if (nodes.length === 0) throw bad(`${where} names '${key}', which is not a parameter${key.includes('.') ? ' or a property path below one' : ''}${fn ? ` of ${fn.name}` : ''}`);
+    return nodes;
+  };
+  const checkDomains = (keys: string[], where: string, fns: readonly MarkedFunction[], fn?: MarkedFunction) => {
+    for (const key of keys) {
+      const nodes = resolve(key, where, fns, fn);
+      const inObject = key.includes('.');
+      if (inObject && nodes.every((n) => isData(n.type))) throw bad(`${where} names '${key}', which is data (${typeText(nodes[0].type)}): it is not sampled; give it in args`);
+    }
+  };
+  for (const [k, v] of Object.entries(config.domains ?? {})) {
+    if (Array.isArray(v)) checkDomains([k], 'domains', functions);
+    else {
+      const fn = functions.find((f) => f.name === k);
+      if (!fn) throw bad(`domains names '${k}', which is neither a parameter nor a marked function`);
+      checkDomains(Object.keys(v), `domains.${k}`, [fn], fn);
+    }
+  }
+  for (const [key, spec] of Object.entries(config.args ?? {})) {
+    const nodes = resolve(key, 'args', functions);
+    const above = ancestry(key)
+      .slice(1)
+      .find((a) => config.args?.[a] !== undefined);
+    if (above) throw bad(`args gives both '${above}' and '${key}', which is part of it`);
+    const fixed = typeof spec === 'number' || 'int' in spec;
+    if (fixed && nodes.some((n) => n.differentiated))
+      throw bad(
+        key.includes('.')
+          ? `${named('args', key)} fixes a differentiated leaf of '${key.split('.')[0]}'; exclude that parameter with wrt(...)`
+          : `args.${key} fixes a differentiated parameter; exclude it with wrt(...)`,
+      );
+    if (fixed && !nodes.some((n) => n.type === 'number' || isData(n.type))) throw bad(`${named('args', key)} gives a number for a value of type ${typeText(nodes[0].type)}`);
+    if (typeof spec === 'object' && 'length' in spec && !nodes.some((n) => isArrayType(n.type)))
+      throw bad(`${named('args', key)} gives a length for a value of type ${typeText(nodes[0].type)}, which is not a numeric array`);
+  }
+  for (const f of functions) for (const q of f.params) requireData(q.type, q.name, config, bad);
+  for (const e of config.exact ?? []) if (!functions.some((f) => f.name === e.function)) throw bad(`exact names '${e.function}', which is not a marked function`);
+  return config;
+}
+
+/** Throws unless every data value below `key` (of type `t`) is given in args or has a value the harness may choose. */
+function requireData(t: ParamType, key: string, config: FixtureConfig, bad: (msg: string) => Error, optional = false): void {
+  if (config.args?.[key] !== undefined) return;
+  if (isObject(t)) for (const p of t.object) requireData(p.type, `${key}.${p.name}`, config, bad, p.optional);
+  if (!isData(t) || optional || (key.includes('.') && t.choices)) return;
+  if (!key.includes('.')) throw bad(`args.${key} must give its value as { "data": … }`);
+  throw bad(
+    `${named('args', key)} must give the value of ${key} (${t.data}) as { "data": … }: the harness makes numbers and numeric arrays, and chooses a value only for a boolean (false) or a union of literals (its first member)`,
+  );
+}
+
+/** The spec fixture.json gives for `key` (a parameter or a path below one), or undefined. */
+export const argSpec = (config: FixtureConfig, key: string): ArgSpec | undefined => config.args?.[key];
+
+/** The domain of `key` (`s.vel.x`) of function `fn`: the most specific key of fixture.json (per function before shared), else [-2, 2]. */
+export function domainOf(config: FixtureConfig, fn: string, key: string): Domain {
+  const perFn = config.domains?.[fn];
+  for (const k of ancestry(key)) {
+    if (perFn && !Array.isArray(perFn) && (perFn as Record<string, Domain>)[k]) return (perFn as Record<string, Domain>)[k];
+    const shared = config.domains?.[k];
+    if (shared && Array.isArray(shared)) return shared as Domain;
+  }
+  return [-2, 2];
+}
+
+/** Numbers in fixture.json may be written "Infinity", "-Infinity" or "NaN" (JSON has no literal for them). */
+export function jsonNumber(v: JsonValue): number {
+  if (typeof v === 'number') return v;
+  if (v === 'Infinity') return Infinity;
+  if (v === '-Infinity') return -Infinity;
+  if (v === 'NaN') return NaN;
+  throw new Error(`not a number in fixture.json: ${JSON.stringify(v)}`);
+}

@@ -1,0 +1,80 @@
+/**
+ * A marked function's differentiated inputs and its result as flat vectors, in the contract's order
+ * (the columns and rows of `f_jacobian`): the differentiated parameters in signature order, each
+ * object's differentiable leaves in declaration order (depth first), each array element by element.
+ *
+ * Guarantees: `tangentLikes` are the skeletons of the differentiated arguments (shapes.ts: the shape
+ * and kinds of their tangents and gradients), `resultLike` the skeleton of a result, both built from
+ * the declared types, so that a result with keys in another order, or with keys the type does not
+ * have, flattens in the declared order; `inputVector`/`outputVector` flatten them; `shifted` moves
+ * exactly the differentiated leaves (fresh arrays and objects, data shared), in the order of
+ * `inputVector`; `centralDifference` is the central difference of the primal along a direction
+ * over those inputs, with the step of each input scaled by max(1, |x|) (`scaledDirection` is the
+ * direction it actually takes).
+ */
+import { flattenTree, type Tree } from './numeric';
+import { differentiable, isData, isObject, isPlainObject, skeleton, type ParamType } from './shapes';
+import type { MarkedFunction } from './signatures';
+
+type Args = readonly unknown[];
+
+/** The skeletons of the differentiated arguments: the shapes of `f_jvp`'s tangents and of `grads`. */
+export const tangentLikes = (fn: MarkedFunction, args: Args): Tree[] => fn.wrt.map((i) => skeleton(fn.params[i].type, args[i], fn.params[i].name));
+
+/** The skeleton of a result (`what` names it in errors): the shape of a cotangent, a tangent and `value`. */
+export const resultLike = (fn: MarkedFunction, v: unknown, what = 'the result'): Tree => skeleton(fn.returnType, v, what);
+
+/** The differentiated inputs, flattened. */
+export const inputVector = (fn: MarkedFunction, args: Args): number[] => flattenTree(tangentLikes(fn, args));
+
+/** A result (the primal's, a generated `value` or `tangent`), flattened in the declared order. */
+export const outputVector = (fn: MarkedFunction, v: unknown, what?: string): number[] => flattenTree([resultLike(fn, v, what)]);
+
+/** Every number of the arguments, differentiated or not (data aside): what random vectors are seeded with. */
+export const seedOf = (fn: MarkedFunction, args: Args): number[] =>
+  fn.params.flatMap((p, i) => (!differentiable(p.type) || args[i] === undefined ? [] : flattenTree([skeleton(p.type, args[i], p.name)])));
+
+/** Names of the flattened differentiated inputs, for messages: `x`, `a[3]`, `xf.p.x`, `params.W[2]`. */
+export function inputNames(fn: MarkedFunction, args: Args): string[] {
+  const names = (v: Tree, at: string): string[] => {
+    if (typeof v === 'number') return [at];
+    if (isPlainObject(v)) return Object.entries(v).flatMap(([k, x]) => names(x as Tree, `${at}.${k}`));
+    return Array.from({ length: (v as ArrayLike<number>).length }, (_, k) => `${at}[${k}]`);
+  };
+  return tangentLikes(fn, args).flatMap((like, k) => names(like, fn.params[fn.wrt[k]].name));
+}
+
+/** The arguments at x + t·v: each differentiated leaf moved along its part of `direction`, steps scaled by max(1, |x|); fresh arrays and objects. */
+export function shifted(fn: MarkedFunction, args: Args, direction: readonly number[], t: number): unknown[] {
+  let k = 0;
+  const move = (type: ParamType, v: unknown): unknown => {
+    if (isObject(type)) {
+      const o = { ...(v as Record<string, unknown>) };
+      for (const p of type.object) if (differentiable(p.type)) o[p.name] = move(p.type, o[p.name]);
+      return o;
+    }
+    if (isData(type)) return v;
+    if (typeof v === 'number') return v + t * direction[k++] * Math.max(1, Math.abs(v));
+    const copy = Array.from(v as ArrayLike<number>, (x) => x + t * direction[k++] * Math.max(1, Math.abs(x)));
+    return v instanceof Float64Array ? Float64Array.from(copy) : v instanceof Float32Array ? Float32Array.from(copy) : copy;
+  };
+  const out = [...args];
+  for (const i of fn.wrt) out[i] = move(fn.params[i].type, args[i]);
+  return out;
+}
+
+/** The direction actually used by `centralDifference` (steps are scaled by max(1, |x|)). */
+export function scaledDirection(fn: MarkedFunction, args: Args, direction: readonly number[]): number[] {
+  const x = inputVector(fn, args);
+  return direction.map((d, k) => d * Math.max(1, Math.abs(x[k])));
+}
+
+/**
+ * Central difference of `primal` at `args` along `direction` (a flat vector over the differentiated
+ * inputs): (f(x + h·v) − f(x − h·v)) / 2h, flattened. The step is scaled to the size of x.
+ */
+export function centralDifference(fn: MarkedFunction, primal: (...a: unknown[]) => unknown, args: Args, direction: readonly number[], h = 1e-6): number[] {
+  const plus = outputVector(fn, primal(...shifted(fn, args, direction, h)));
+  const minus = outputVector(fn, primal(...shifted(fn, args, direction, -h)));
+  return plus.map((p, i) => (p - minus[i]) / (2 * h));
+}

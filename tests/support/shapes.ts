@@ -1,0 +1,188 @@
+/**
+ * Declared types of marked functions' parameters and results (as signatures.ts reads them), and
+ * the values they describe.
+ *
+ * Guarantees: a `ParamType` is numeric (a number, an array kind, a union of array kinds), an object
+ * (its properties in declaration order) or data (anything else, never differentiated);
+ * `differentiable(t)` says whether a value of type t has a differentiated leaf (a number or numeric
+ * array, not under an optional property); `skeleton(t, v)` is the value's numeric skeleton, the shape
+ * of its tangent, gradient or cotangent (DESIGN.md: only the differentiable keys; a typed array keeps
+ * its kind, any other array is a plain array; for a union, the kind of `v`), with its keys in
+ * declaration order, so that flattening a skeleton (numeric.ts `flattenTree`) gives the contract's
+ * order: depth first, each object's properties in declaration order. `expectShape` compares a result
+ * with a skeleton: kinds, lengths, exactly the same keys.
+ */
+import type { Tree } from './numeric';
+
+/**
+ * The numeric types the generated API supports (DESIGN.md). A union of array types whose kind is
+ * known only at run time (`number[] | Float32Array`, `ArrayLike<number>`) is `union:` and the run-time
+ * kinds it allows (`union:Array|Float32Array`).
+ */
+export type NumericType = 'number' | 'number[]' | 'readonly number[]' | 'Float64Array' | 'Float32Array' | UnionType;
+export type UnionType = `union:${string}`;
+
+/** Read-only data: `data` is the declared type's text; `choices` the values it allows when they are few (a boolean, a union of literals). */
+export interface DataType {
+  readonly data: string;
+  readonly choices?: readonly unknown[];
+}
+
+export interface Property {
+  readonly name: string;
+  /** An optional property is data, whatever its type (never differentiated). */
+  readonly type: ParamType;
+  readonly optional?: boolean;
+}
+
+/** A plain object type (interface, type alias, type literal): its properties in declaration order. */
+export interface ObjectType {
+  readonly object: readonly Property[];
+}
+
+export type ParamType = NumericType | ObjectType | DataType;
+
+export const isData = (t: ParamType): t is DataType => typeof t === 'object' && 'data' in t;
+export const isObject = (t: ParamType): t is ObjectType => typeof t === 'object' && 'object' in t;
+export const isNumeric = (t: ParamType): t is NumericType => typeof t === 'string';
+
+/** A value of type `t` has a differentiated leaf (default wrt: such a parameter is differentiated). */
+export function differentiable(t: ParamType): boolean {
+  return isNumeric(t) || (isObject(t) && t.object.some((p) => differentiable(p.type)));
+}
+
+/** A value of type `t` holds a numeric array among its differentiated leaves (its derivative then holds one too). */
+export function hasArray(t: ParamType): boolean {
+  return isObject(t) ? t.object.some((p) => differentiable(p.type) && hasArray(p.type)) : isNumeric(t) && t !== 'number';
+}
+
+/** The type at a property path below `t` (`['vel', 'x']`), or undefined when there is none. */
+export function typeAt(t: ParamType, path: readonly string[]): ParamType | undefined {
+  if (path.length === 0) return t;
+  if (!isObject(t)) return undefined;
+  const p = t.object.find((q) => q.name === path[0]);
+  return p && typeAt(p.type, path.slice(1));
+}
+
+/** The declared type, as messages show it. */
+export function typeText(t: ParamType): string {
+  if (isData(t)) return t.data;
+  if (isObject(t)) return `{ ${t.object.map((p) => `${p.name}${p.optional ? '?' : ''}: ${typeText(p.type)}`).join('; ')} }`;
+  return t.startsWith('union:') ? t.slice('union:'.length).replace(/\|/g, ' | ') : t;
+}
+
+// ---------------------------------------------------------------------------
+// Kinds of numeric values.
+
+/** The runtime kind of a value of a declared type (a `readonly number[]` is a plain array at run time). */
+export type Kind = 'number' | 'Array' | 'Float64Array' | 'Float32Array';
+
+export function kindOfType(t: NumericType): Kind {
+  if (t.startsWith('union:')) throw new Error(`a value of type ${t} has the kind of the argument: use kindsOfType or derivativeKind`);
+  if (t === 'number') return 'number';
+  if (t === 'Float64Array' || t === 'Float32Array') return t;
+  return 'Array';
+}
+
+/** The kinds a value of a declared type may have at run time: one, or each of a union's. */
+export function kindsOfType(t: NumericType): Kind[] {
+  return t.startsWith('union:') ? (t.slice('union:'.length).split('|') as Kind[]) : [kindOfType(t)];
+}
+
+/**
+ * The kind of the derivative (gradient, tangent, result) of value `v` of declared type `t`: the
+ * type's, or for a union the kind of `v` itself (a typed array keeps its kind, anything else is a plain array).
+ */
+export function derivativeKind(t: NumericType, v: unknown): Kind {
+  if (!t.startsWith('union:')) return kindOfType(t);
+  const k = kindOf(v);
+  return k === 'Float64Array' || k === 'Float32Array' ? k : 'Array';
+}
+
+/** The kind of a value at run time, or a description of what it is instead. */
+export function kindOf(v: unknown): Kind | string {
+  if (typeof v === 'number') return 'number';
+  if (v instanceof Float64Array) return 'Float64Array';
+  if (v instanceof Float32Array) return 'Float32Array';
+  if (Array.isArray(v)) return 'Array';
+  if (ArrayBuffer.isView(v)) return (v as object).constructor.name;
+  return v === null ? 'null' : typeof v;
+}
+
+export function makeArray(kind: Kind, values: readonly number[]): number[] | Float64Array | Float32Array {
+  if (kind === 'Float64Array') return Float64Array.from(values);
+  if (kind === 'Float32Array') return Float32Array.from(values);
+  return [...values];
+}
+
+/** A plain object (not an array, a typed array or null). */
+export const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v);
+
+// ---------------------------------------------------------------------------
+// Values of declared types.
+
+const show = (v: unknown): string => (ArrayBuffer.isView(v) ? `a ${v.constructor.name}` : (JSON.stringify(v)?.slice(0, 80) ?? String(v)));
+
+/** Property `name` of `v`, which must be an object (`where` names `v` in the error). */
+function member(v: unknown, name: string, where: string): unknown {
+  if (!isPlainObject(v)) throw new Error(`${where} is ${show(v)}, expected an object with a property '${name}'`);
+  return v[name];
+}
+
+/**
+ * The numeric skeleton of value `v` of type `t` (`where` names it in errors): a number (0 for a
+ * number left out), a fresh array of the derivative's kind, or an object of the skeletons of the
+ * differentiable properties, in declaration order. Throws on a value that does not have the type.
+ */
+export function skeleton(t: ParamType, v: unknown, where: string): Tree {
+  if (isObject(t)) {
+    const out: Record<string, Tree> = {};
+    for (const p of t.object) if (differentiable(p.type)) out[p.name] = skeleton(p.type, member(v, p.name, where), `${where}.${p.name}`);
+    return out;
+  }
+  if (isData(t)) throw new Error(`${where} is data (${t.data}): it has no derivative`);
+  if (t === 'number') {
+    if (v === undefined) return 0;
+    if (typeof v !== 'number') throw new Error(`${where} is ${show(v)}, expected a number`);
+    return v;
+  }
+  if (!kindsOfType(t).includes(kindOf(v) as Kind)) throw new Error(`${where} is ${show(v)}, expected a value of type ${typeText(t)}`);
+  return makeArray(derivativeKind(t, v), Array.from(v as ArrayLike<number>));
+}
+
+/**
+ * Throws unless value `v` may stand for type `t` (numeric leaves of an allowed kind, objects where
+ * objects are declared; data is not inspected): arguments made from fixture.json are checked so.
+ */
+export function expectConforms(t: ParamType, v: unknown, where: string, optional = false): void {
+  if (isData(t) || (optional && v === undefined)) return;
+  if (isObject(t)) {
+    if (!isPlainObject(v)) throw new Error(`${where} is ${show(v)}, expected an object of type ${typeText(t)}`);
+    for (const p of t.object) expectConforms(p.type, v[p.name], `${where}.${p.name}`, p.optional);
+    return;
+  }
+  if (!kindsOfType(t).includes(kindOf(v) as Kind)) throw new Error(`${where} is ${show(v)}, expected a value of type ${typeText(t)}`);
+}
+
+/**
+ * Throws unless `actual` has the shape of `expected` (a skeleton): the same kind, an array's length,
+ * an object's keys exactly (none missing, none added), recursively. `what` names `actual`.
+ */
+export function expectShape(actual: unknown, expected: Tree, what: string): void {
+  if (isPlainObject(expected)) {
+    if (!isPlainObject(actual)) throw new Error(`${what} is a value of kind ${kindOf(actual)}, expected an object with keys ${Object.keys(expected).join(', ')}`);
+    const missing = Object.keys(expected).filter((k) => !(k in actual));
+    const extra = Object.keys(actual).filter((k) => !(k in expected));
+    if (missing.length > 0 || extra.length > 0)
+      throw new Error(
+        `${what} has keys ${Object.keys(actual).join(', ') || '(none)'}, expected exactly ${Object.keys(expected).join(', ')}${extra.length ? ` (${extra.join(', ')} is not in the skeleton)` : ''}`,
+      );
+    for (const k of Object.keys(expected)) expectShape(actual[k], expected[k], `${what}.${k}`);
+    return;
+  }
+  const kind = kindOf(expected);
+  const got = kindOf(actual);
+  if (got !== kind) throw new Error(`${what} is a value of kind ${got}, expected ${kind}`);
+  const n = (expected as ArrayLike<number>).length;
+  if (kind !== 'number' && (actual as ArrayLike<number>).length !== n) throw new Error(`${what} has length ${(actual as ArrayLike<number>).length}, expected ${n}`);
+}

@@ -1,0 +1,251 @@
+/**
+ * The `@differentiable` functions of a fixture, read from its source with the TypeScript parser,
+ * independently of the compiler: names, parameter types, result type, `wrt`.
+ *
+ * Guarantees: every parameter gets a `ParamType` (shapes.ts): numeric types and unions of array
+ * kinds by their text (a type alias declared in the file stands for its text); object types
+ * (type literals, interfaces and type aliases of them, declared in the file or imported from a
+ * sibling file through a relative import) with their properties in declaration order (an interface's
+ * own properties, then those it inherits, as TypeScript lists them), nested; an optional property,
+ * and any type that is neither numeric nor an object of properties, is data (with its few `choices`
+ * when it is a boolean or a union of literals). The result must be numeric or an object without data.
+ * By default every parameter with a differentiable leaf is in `wrt`; `wrt(a, b)` names whole parameters.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ts } from 'ts-morph';
+import { differentiable, isData, isObject, typeText, type DataType, type NumericType, type ObjectType, type ParamType, type Property } from './shapes';
+
+export interface Param {
+  readonly name: string;
+  readonly type: ParamType;
+  /** Declared with a default value (`m = 10`). */
+  readonly hasDefault?: boolean;
+}
+
+export interface MarkedFunction {
+  readonly name: string;
+  readonly params: readonly Param[];
+  /** A numeric type, or an object whose leaves are all numeric. */
+  readonly returnType: NumericType | ObjectType;
+  /** Indices (into `params`) of the differentiated parameters, in signature order. */
+  readonly wrt: readonly number[];
+}
+
+/** A parsed file, where type names are looked up. */
+interface Source {
+  readonly sf: ts.SourceFile;
+  readonly file: string;
+}
+
+const normalized = (node: ts.Node, sf: ts.SourceFile) => node.getText(sf).replace(/\s+/g, ' ');
+
+/**
+ * The numeric type of a type's text, `data` when it is none. A union of array types is read
+ * member by member; a type alias declared in the same file (`type vec3 = [number, number, number]
+ * | Float32Array`) stands for its text.
+ */
+function typeOfText(text: string, sf: ts.SourceFile, depth = 0): NumericType | 'data' {
+  const alias = sf.statements.find((st): st is ts.TypeAliasDeclaration => ts.isTypeAliasDeclaration(st) && st.name.text === text);
+  if (alias && depth < 5) return typeOfText(normalized(alias.type, sf).replace(/^\| /, ''), sf, depth + 1);
+  const parts = text.split(' | ');
+  if (parts.length > 1 || text === 'ArrayLike<number>') {
+    const kinds = new Set<string>();
+    let readonly = false;
+    for (const part of parts) {
+      const t = part === 'ArrayLike<number>' ? 'ArrayLike' : typeOfText(part, sf, depth + 1);
+      if (t === 'ArrayLike') ['Array', 'Float64Array', 'Float32Array'].forEach((k) => kinds.add(k));
+      else if (t === 'Float64Array' || t === 'Float32Array') kinds.add(t);
+      else if (t === 'number[]' || t === 'readonly number[]') {
+        kinds.add('Array');
+        readonly ||= t === 'readonly number[]';
+      } else if (t.startsWith('union:'))
+        t.slice('union:'.length)
+          .split('|')
+          .forEach((k) => kinds.add(k));
+      else return 'data';
+    }
+    // Plain arrays only (`number[] | [number, number]`) are one kind, as are typed arrays of one kind.
+    if (kinds.size === 1 && kinds.has('Array')) return readonly ? 'readonly number[]' : 'number[]';
+    if (kinds.size === 1) return [...kinds][0] as NumericType;
+    return `union:${['Array', 'Float64Array', 'Float32Array'].filter((k) => kinds.has(k)).join('|')}`;
+  }
+  const known: NumericType[] = ['number', 'number[]', 'readonly number[]', 'Float64Array', 'Float32Array'];
+  // A tuple of numbers is a numeric array of fixed length.
+  const tuple = /^(readonly )?\[number(, number)*\]$/.exec(text);
+  if (tuple) return tuple[1] ? 'readonly number[]' : 'number[]';
+  if (text === 'ReadonlyArray<number>') return 'readonly number[]';
+  return known.find((k) => k === text || (k === 'number[]' && text === 'Array<number>')) ?? 'data';
+}
+
+type Declaration = ts.InterfaceDeclaration | ts.TypeAliasDeclaration;
+
+/** Parses a sibling file once per `markedFunctions` call. */
+function sourceLoader(): (file: string) => Source | undefined {
+  const cache = new Map<string, Source | undefined>();
+  return (file) => {
+    if (!cache.has(file)) {
+      const exists = fs.existsSync(file) && fs.statSync(file).isFile();
+      cache.set(file, exists ? { file, sf: ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS) } : undefined);
+    }
+    return cache.get(file);
+  };
+}
+
+/** The file a relative import names (`./geometry`, `./geometry.js`, `./shapes` for shapes/index.ts). */
+function resolveImport(from: Source, spec: string, load: (file: string) => Source | undefined): Source | undefined {
+  if (!spec.startsWith('.')) return undefined;
+  const base = path.resolve(path.dirname(from.file), spec.replace(/\.js$/, ''));
+  for (const candidate of [`${base}.ts`, path.join(base, 'index.ts'), base]) if (candidate.endsWith('.ts') && load(candidate)) return load(candidate);
+  return undefined;
+}
+
+/** The interface or type alias `name` means in `src`: declared there, imported from a sibling, or re-exported by one. */
+function declarationOf(name: string, src: Source, load: (file: string) => Source | undefined, depth = 0): { decl: Declaration; src: Source } | undefined {
+  if (depth > 5) return undefined;
+  for (const st of src.sf.statements) if ((ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st)) && st.name.text === name) return { decl: st, src };
+  for (const st of src.sf.statements) {
+    const from = (ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier) ? st.moduleSpecifier.text : undefined;
+    if (from === undefined) continue;
+    let imported: string | undefined;
+    if (ts.isImportDeclaration(st)) {
+      const bindings = st.importClause?.namedBindings;
+      const spec = bindings && ts.isNamedImports(bindings) ? bindings.elements.find((e) => e.name.text === name) : undefined;
+      imported = spec ? (spec.propertyName ?? spec.name).text : undefined;
+    } else if (ts.isExportDeclaration(st) && depth > 0) {
+      // (re-exports matter only in the file imported from: `export { A } from './a'`, `export * from './a'`)
+      const clause = st.exportClause;
+      if (!clause) imported = name;
+      else if (ts.isNamedExports(clause)) {
+        const spec = clause.elements.find((e) => e.name.text === name);
+        imported = spec ? (spec.propertyName ?? spec.name).text : undefined;
+      }
+    }
+    const target = imported === undefined ? undefined : resolveImport(src, from, load);
+    const found = target && declarationOf(imported!, target, load, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+interface Reader {
+  readonly load: (file: string) => Source | undefined;
+  readonly where: string;
+}
+
+/** The choices of a data type that allows few values: a boolean, a union of literals (through aliases). */
+function choicesOf(node: ts.TypeNode, src: Source, r: Reader, depth = 0): unknown[] | undefined {
+  if (node.kind === ts.SyntaxKind.BooleanKeyword) return [false, true];
+  if (ts.isLiteralTypeNode(node)) {
+    const l = node.literal;
+    if (ts.isStringLiteral(l)) return [l.text];
+    if (ts.isNumericLiteral(l)) return [Number(l.text)];
+    if (l.kind === ts.SyntaxKind.TrueKeyword) return [true];
+    if (l.kind === ts.SyntaxKind.FalseKeyword) return [false];
+    return undefined;
+  }
+  if (ts.isParenthesizedTypeNode(node)) return choicesOf(node.type, src, r, depth);
+  if (ts.isUnionTypeNode(node)) {
+    const parts = node.types.map((t) => choicesOf(t, src, r, depth));
+    return parts.every((p) => p !== undefined) ? parts.flat() : undefined;
+  }
+  if (ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName) && depth < 5) {
+    const found = declarationOf(node.typeName.text, src, r.load);
+    if (found && ts.isTypeAliasDeclaration(found.decl)) return choicesOf(found.decl.type, found.src, r, depth + 1);
+  }
+  return undefined;
+}
+
+function dataOf(node: ts.TypeNode, src: Source, r: Reader): DataType {
+  const choices = choicesOf(node, src, r);
+  return { data: normalized(node, src.sf), ...(choices ? { choices } : {}) };
+}
+
+/** The type a type node declares (see the module header). */
+function typeOf(node: ts.TypeNode, src: Source, r: Reader, depth = 0): ParamType {
+  const numeric = typeOfText(normalized(node, src.sf), src.sf);
+  if (numeric !== 'data') return numeric;
+  if (depth > 12) throw new Error(`${r.where}: type ${normalized(node, src.sf)} nests too deep (a recursive type?): the harness reads finite object types only`);
+  if (ts.isParenthesizedTypeNode(node)) return typeOf(node.type, src, r, depth + 1);
+  if (ts.isTypeLiteralNode(node)) return objectOf(node.members, src, r, depth) ?? dataOf(node, src, r);
+  if (ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName) && !node.typeArguments) {
+    const t = namedType(node.typeName.text, src, r, depth);
+    if (t && !isData(t)) return t;
+  }
+  return dataOf(node, src, r);
+}
+
+/** The type an interface or type alias (without type parameters) declares, or undefined when `name` is neither. */
+function namedType(name: string, src: Source, r: Reader, depth: number): ParamType | undefined {
+  const found = declarationOf(name, src, r.load);
+  if (!found || found.decl.typeParameters) return undefined;
+  if (ts.isTypeAliasDeclaration(found.decl)) return typeOf(found.decl.type, found.src, r, depth + 1);
+  const own = objectOf(found.decl.members, found.src, r, depth);
+  const bases = (found.decl.heritageClauses ?? []).flatMap((h) =>
+    h.types.map((e) => (ts.isIdentifier(e.expression) && !e.typeArguments ? namedType(e.expression.text, found.src, r, depth + 1) : undefined)),
+  );
+  if (!own || !bases.every((b) => b && isObject(b))) return undefined;
+  // TypeScript lists an interface's own properties first, then the inherited ones it does not redeclare.
+  const props = [...own.object];
+  for (const b of bases as ObjectType[]) for (const p of b.object) if (!props.some((q) => q.name === p.name)) props.push(p);
+  return { object: props };
+}
+
+/** An object type of property signatures only (a method, index or call signature makes it data: undefined). */
+function objectOf(members: ts.NodeArray<ts.TypeElement>, src: Source, r: Reader, depth: number): { object: Property[] } | undefined {
+  const props: Property[] = [];
+  for (const m of members) {
+    if (!ts.isPropertySignature(m) || !(ts.isIdentifier(m.name) || ts.isStringLiteral(m.name))) return undefined;
+    const name = m.name.text;
+    if (!m.type) props.push({ name, type: { data: 'any' } });
+    else if (m.questionToken) props.push({ name, type: dataOf(m.type, src, r), optional: true });
+    else props.push({ name, type: typeOf(m.type, src, r, depth + 1) });
+  }
+  return { object: props };
+}
+
+/** The type of an unannotated parameter with a default: data for a string, boolean or object literal, else a number. */
+function initializerType(e: ts.Expression, sf: ts.SourceFile): ParamType {
+  if (e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword) return { data: 'boolean', choices: [false, true] };
+  return ts.isStringLiteral(e) || ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e) ? { data: normalized(e, sf) } : 'number';
+}
+
+/** Whether every leaf of `t` is numeric (what a result may be). */
+const allNumeric = (t: ParamType): boolean => !isData(t) && (!isObject(t) || t.object.every((p) => !p.optional && allNumeric(p.type)));
+
+/** The `@differentiable` functions of a source text, with their parameters and `wrt` indices. */
+export function markedFunctions(text: string, file = 'input.ts'): MarkedFunction[] {
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const src: Source = { sf, file: path.resolve(file) };
+  const load = sourceLoader();
+  const out: MarkedFunction[] = [];
+  const add = (name: string, tagged: ts.Node, fn: ts.SignatureDeclarationBase) => {
+    const tag = ts.getJSDocTags(tagged).find((t) => t.tagName.text === 'differentiable');
+    if (!tag) return;
+    const reader = (what: string): Reader => ({ load, where: `${file}: ${what} of ${name}` });
+    const params = fn.parameters.map((p) => ({
+      name: p.name.getText(sf),
+      type: p.type ? typeOf(p.type, src, reader(`parameter ${p.name.getText(sf)}`)) : p.initializer ? initializerType(p.initializer, sf) : ('number' as const),
+      // Generated signatures give every parameter that may be left out a default (`undefined` for an optional
+      // number or one computed from earlier parameters, which the body computes).
+      ...(p.initializer || p.questionToken ? { hasDefault: true } : {}),
+    }));
+    const returnType = fn.type ? typeOf(fn.type, src, reader('the return type')) : 'number';
+    if (!allNumeric(returnType)) throw new Error(`${file}: return type of ${name}: the harness cannot produce values of type '${typeText(returnType)}'`);
+    const wrtText = /wrt\s*\(([^)]*)\)/.exec(ts.getTextOfJSDocComment(tag.comment) ?? '');
+    // By default every parameter that can be differentiated is.
+    const wrtNames = wrtText ? wrtText[1].split(',').map((s) => s.trim()) : params.filter((p) => differentiable(p.type)).map((p) => p.name);
+    const wrt = params.flatMap((p, i) => (wrtNames.includes(p.name) ? [i] : []));
+    out.push({ name, params, returnType: returnType as MarkedFunction['returnType'], wrt });
+  };
+  for (const st of sf.statements) {
+    if (ts.isFunctionDeclaration(st) && st.name) add(st.name.text, st, st);
+    if (ts.isVariableStatement(st)) {
+      for (const d of st.declarationList.declarations) {
+        const init = d.initializer;
+        if (ts.isIdentifier(d.name) && init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) add(d.name.text, d, init);
+      }
+    }
+  }
+  return out;
+}

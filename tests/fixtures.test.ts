@@ -7,8 +7,10 @@
  * results (objects: their skeletons' keys), that no argument is ever modified
  * (deeply), the `out` argument (returned, arrays and objects reused,
  * overwritten not accumulated, wrong lengths a RangeError), and for array and
- * object results `f_jacobian` column by column; plus the fixture's
- * hand-written exact values. `jest -t loops/while-break` runs one fixture.
+ * object values `f_jacobian` column by column; plus the fixture's
+ * hand-written exact values. A void function's value is the final content of
+ * the parameter fixture.json's `writes` names, and is checked like a result.
+ * `jest -t loops/while-break` runs one fixture.
  * The list of checks is in fixtures/README.md.
  *
  * Golden policy: UPDATE_GOLDEN=1 rewrites goldens; under CI nothing is written
@@ -20,7 +22,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compileFiles, formatDiagnostic, type GeneratedFile } from '../compiler';
-import { checkGolden, discoverFixtures, loadFromDisk, type Fixture } from './support/fixtures';
+import { checkGolden, discoverFixtures, loadFromDisk, valueType, type Fixture } from './support/fixtures';
 import { checkArgumentsUntouched, checkDotProduct, checkForward, checkReverse, checkShapes } from './support/check';
 import { checkExact } from './support/check-exact';
 import { checkJacobian } from './support/check-jacobian';
@@ -104,7 +106,7 @@ for (const fx of fixtures) {
       ];
       if (!returnsNumber(f)) checks.push(['f_jacobian is outputs × inputs and matches finite differences column by column', checkJacobian]);
       // Decided from the declared types (an array in a parameter in wrt or in the result), not from running code.
-      if (hasArray(f.returnType) || f.wrt.some((i) => hasArray(f.params[i].type))) checks.push(['out arrays of the wrong length are a RangeError', checkOutLength]);
+      if (hasArray(valueType(f)) || f.wrt.some((i) => hasArray(f.params[i].type))) checks.push(['out arrays of the wrong length are a RangeError', checkOutLength]);
       for (const [what, check] of checks) {
         it(`${f.name}: ${what}`, () => {
           const s = subject(fx, f.name);

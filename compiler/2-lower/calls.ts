@@ -16,7 +16,7 @@ import { irType, isStructType, structType, type StructType } from './types';
 import type { StructValue, StructVar } from './builder';
 import type { FunctionSource } from '../1-frontend/functions';
 import { arrayLeaf, declareLeaves, rebound, assignStruct, declareStructVar, isStructExpr, lowerStruct, packResult, readStruct, structTypeOf } from './structs';
-import { structPath, varOf } from './helpers';
+import { isOpaqueExpr, structPath, varOf } from './helpers';
 import { writtenParameters } from '../1-frontend/writes';
 import { declareHoisted } from './var-scoping';
 import { parameterType } from './parameters';
@@ -102,7 +102,13 @@ export function lowerStructCall(cx: LowerContext, e: ts.CallExpression, struct: 
 }
 
 /** How an argument is bound to the parameter of an inlined function. */
-type Bound = { readonly struct: StructVar } | { readonly value: StructValue } | { readonly array: VarId } | { readonly temp: TempId } | { readonly init: ts.Expression };
+type Bound =
+  | { readonly struct: StructVar }
+  | { readonly value: StructValue }
+  | { readonly array: VarId }
+  | { readonly data: TempId }
+  | { readonly temp: TempId }
+  | { readonly init: ts.Expression };
 
 /**
  * The body of a function of the project inlined at a call, as JavaScript runs it: arguments
@@ -151,7 +157,9 @@ function inlineCall(cx: LowerContext, e: ts.CallExpression, target: Inlined, res
       return path !== undefined && typeof path === 'object' && !own ? { struct: path } : { value: lowerStruct(cx, a, struct) };
     }
     const type = irType(cx.checker.getTypeAtLocation(p), cx.checker);
-    if (type !== undefined && isArrayType(type)) return { array: arrayLeaf(cx, a) };
+    // (a row of read-only data, `X[i]`, is a read-only array there: it is only read)
+    if (type !== undefined && isArrayType(type) && !isOpaqueExpr(cx, a)) return { array: arrayLeaf(cx, a) };
+    if (type !== undefined && isArrayType(type)) return { data: cx.expr(a) };
     return { temp: cx.expr(a) };
   });
   const sig = cx.checker.getSignatureFromDeclaration(node);
@@ -169,6 +177,7 @@ function inlineCall(cx: LowerContext, e: ts.CallExpression, target: Inlined, res
         assignStruct(cx, v, b.value, p, true);
         cx.fn.bindStruct(name, v);
       } else if ('array' in b) cx.fn.lookupOverride(name, b.array);
+      else if ('data' in b) cx.fn.assign(cx.fn.declare(name, 'readonly number[]', 'local', true), b.data, true);
       else if ('init' in b) {
         const value = atStatement(cx, p, () => cx.expr(b.init));
         cx.fn.assign(cx.fn.declare(name, cx.fn.temps[value], 'local', false), value, true);
@@ -199,22 +208,7 @@ function lowerStructBody(cx: LowerContext, fnNode: Inlined['node'], struct: Stru
     return fail(errors.unsupportedStatement(pos(cx, fnNode), `'${cx.name}' returns an object from more than one place: return it once, at the end`));
   const v = declareStructVar(cx, 'ret', struct, 'hidden', undefined, fnNode);
   declareLeaves(cx, v);
-  const once = cx.fn.newLoop(undefined);
-  const stack = callbackReturns.get(cx) ?? [];
-  callbackReturns.set(cx, stack);
-  stack.push({ loop: once, value: v });
-  let inner: Stmt[];
-  try {
-    inner = cx.fn.region(() => cx.stmts(statements));
-  } finally {
-    stack.pop();
-    cx.fn.endLoop();
-  }
-  let cond = -1;
-  const test = cx.fn.region(() => {
-    cond = cx.fn.constant(false);
-  });
-  cx.fn.emit({ kind: 'loop', id: once, form: 'do', test, cond, body: inner, update: [], origin: cx.fn.origin });
+  inOneIteration(cx, statements, v);
   return readStruct(cx, v);
 }
 
@@ -341,10 +335,21 @@ function lowerFunctionBody(cx: LowerContext, cb: ts.ArrowFunction | ts.FunctionE
   }
   const valueVar = isForEach ? undefined : cx.fn.declare('ret', resultType, 'hidden', false);
   if (valueVar !== undefined) cx.fn.emit({ kind: 'declare', var: valueVar, origin: cx.fn.origin });
+  inOneIteration(cx, statements, valueVar, (inner) => {
+    if (valueVar !== undefined && !endsFlow(inner) && !cx.recovery.flowUnknown) fail(errors.callback(pos(cx, cb), 'the callback can reach its end without returning a value'));
+  });
+  return valueVar === undefined ? undefined : cx.fn.read(valueVar);
+}
+
+/**
+ * An inlined body whose `return`s are not only its last statement: a one-iteration `do { … } while
+ * (false)` where each `return v` assigns `value` (if any) and breaks out; `check` sees the body first.
+ */
+function inOneIteration(cx: LowerContext, statements: readonly ts.Statement[], value: CallbackReturn['value'], check?: (inner: readonly Stmt[]) => void): void {
   const once = cx.fn.newLoop(undefined);
   const stack = callbackReturns.get(cx) ?? [];
   callbackReturns.set(cx, stack);
-  stack.push({ loop: once, value: valueVar });
+  stack.push({ loop: once, value });
   let inner: Stmt[];
   try {
     inner = cx.fn.region(() => cx.stmts(statements));
@@ -352,13 +357,12 @@ function lowerFunctionBody(cx: LowerContext, cb: ts.ArrowFunction | ts.FunctionE
     stack.pop();
     cx.fn.endLoop();
   }
-  if (valueVar !== undefined && !endsFlow(inner) && !cx.recovery.flowUnknown) return fail(errors.callback(pos(cx, cb), 'the callback can reach its end without returning a value'));
+  check?.(inner);
   let cond = -1;
   const test = cx.fn.region(() => {
     cond = cx.fn.constant(false);
   });
   cx.fn.emit({ kind: 'loop', id: once, form: 'do', test, cond, body: inner, update: [], origin: cx.fn.origin });
-  return valueVar === undefined ? undefined : cx.fn.read(valueVar);
 }
 
 /** Returns of this function body (not of functions nested in it). */

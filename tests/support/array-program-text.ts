@@ -22,7 +22,7 @@
  * function, captured arrays are read only and captured `let`s assignable.
  * Printing is deterministic.
  */
-import { avoid, mathForms, type ArrayKind, type ArrayProgram, type Expr, type Helper, type LocalFn, type Ret, type Stmt } from './array-programs';
+import { avoid, mathForms, type ArrayKind, type ArrayProgram, type Expr, type Helper, type LocalFn, type Ret, type StateHelper, type Stmt, type Writer } from './array-programs';
 import { guardLines } from './guards';
 
 /** 'data': read-only data, never differentiated (its shape in `ArrayProgramText.data`). */
@@ -114,6 +114,21 @@ interface Callee {
   readonly resultLen: number;
 }
 
+/** A writer helper (array-programs.ts `Writer`) as a call site sees it: the kinds of `dst` and `src`, their length. */
+interface WriterCallee {
+  readonly name: string;
+  readonly dst: ArrayKind;
+  readonly src: ArrayKind;
+  readonly len: number;
+}
+
+/** A state helper (array-programs.ts `StateHelper`) as a call site sees it: the kind and length of `st.v`. */
+interface StateCallee {
+  readonly name: string;
+  readonly kind: 'number[]' | 'Float64Array';
+  readonly len: number;
+}
+
 /** Whether an array of kind `arg` may be passed to a parameter of kind `param` under strict. */
 const accepts = (param: ArrayKind, arg: ArrayKind) =>
   param === arg ||
@@ -169,6 +184,8 @@ class FunctionPrinter {
   constructor(
     private readonly d: number,
     private readonly callees: readonly Callee[] = [],
+    private readonly writers: readonly WriterCallee[] = [],
+    private readonly states: readonly StateCallee[] = [],
   ) {}
 
   /** The helper a call chooses and the arrays in scope it accepts (none: the call is not printed). */
@@ -573,7 +590,50 @@ class FunctionPrinter {
         return this.float32(st, s, depth);
       case 'pastWrite':
         return this.pastWrite(st, s, depth);
+      case 'write':
+        return this.write(st, s, depth);
+      case 'state':
+        return this.state(st, s, depth);
     }
+  }
+
+  /** `const stN = { v: copy of X, t: e }; advanceH(stN, step);`, then a read of it added somewhere (see the 'state' statement). */
+  private state(st: Extract<Stmt, { k: 'state' }>, s: Scope, depth: number): void {
+    if (this.states.length === 0) return;
+    const h = pick(this.states, st.h);
+    const sources = s.arrays.filter((a) => a.len === h.len);
+    if (sources.length === 0) return;
+    const x = pick(sources, st.src);
+    const copied = copyKind(x.kind) === h.kind && !isArrayLike(x) ? `${x.name}.slice()` : h.kind === 'Float64Array' ? `new Float64Array(${x.name})` : `Array.from(${x.name})`;
+    const name = this.fresh('st');
+    this.emit(depth, `const ${name} = { v: ${copied}, t: ${this.expr(st.e, s).t} };`);
+    const call = `${h.name}(${name}, ${this.expr(st.step, s).t});`;
+    if (st.repeat <= 1) this.emit(depth, call);
+    else {
+      const r = this.fresh('pass');
+      this.emit(depth, `for (let ${r} = 0; ${r} < ${st.repeat}; ${r}++) ${call}`);
+    }
+    const v: ArrVar = { name: `${name}.v`, kind: h.kind, len: h.len, readOnly: false, param: false };
+    this.addTo(s, st.into, `${name}.t * ${name}.v[${pick(this.indexForms(v, s), st.at)}]`, depth);
+    s.arrays.push(v);
+    s.nums.push(`${name}.t`);
+    s.lets.push(`${name}.t`);
+  }
+
+  /** `wH(T, e, X);` (see the 'write' statement), repeated in a loop when asked. */
+  private write(st: Extract<Stmt, { k: 'write' }>, s: Scope, depth: number): void {
+    if (this.writers.length === 0) return;
+    const w = pick(this.writers, st.h);
+    const targets = this.writable(s).filter((a) => a.len === w.len && accepts(w.dst, a.kind));
+    if (targets.length === 0) return;
+    const t = pick(targets, st.target);
+    const sources = [...s.arrays, ...this.rows(s)].filter((a) => a.len === w.len && accepts(w.src, a.kind));
+    const x = st.alias && accepts(w.src, t.kind) ? t : sources.length > 0 ? pick(sources, st.src) : undefined;
+    if (!x) return;
+    const call = `${w.name}(${t.name}, ${this.expr(st.e, s).t}, ${x.name});`;
+    if (st.repeat <= 1) return this.emit(depth, call);
+    const r = this.fresh('pass');
+    this.emit(depth, `for (let ${r} = 0; ${r} < ${st.repeat}; ${r}++) ${call}`);
   }
 
   /**
@@ -967,6 +1027,85 @@ function printHelper(h: Helper, name: string, param: ArrayKind, len: number, d: 
   return { lines, callee: { name, param, len, result: result!, resultLen: resultLen! } };
 }
 
+/**
+ * Prints writer helper `name(dst, alpha, src): void` (array-programs.ts `Writer`): `dst` written, `src`
+ * only read (it may be dst itself at a call), either element by element in a loop over dst or once;
+ * `earlier` are the writers it may call first.
+ */
+function printWriter(w: Writer, name: string, dst: ArrayKind, src: ArrayKind, len: number, d: number, callees: readonly Callee[], earlier: readonly WriterCallee[]): string[] {
+  const printer = new FunctionPrinter(d, callees);
+  const scope: Scope = {
+    nums: ['alpha'],
+    lets: ['alpha'],
+    declared: [],
+    arrays: [
+      { name: 'dst', kind: dst, len, readOnly: false, param: true },
+      { name: 'src', kind: src, len, readOnly: true, param: true },
+    ],
+    loops: [],
+    data: [],
+    fns: [],
+  };
+  const lines: string[] = [];
+  if (w.calls) {
+    // An earlier writer that takes these arrays (dst twice when aliased).
+    const fits = earlier.filter((c) => c.len === len && accepts(c.dst, dst) && accepts(c.src, w.calls!.alias ? dst : src));
+    if (fits.length > 0) lines.push(`  ${pick(fits, w.calls.h).name}(dst, alpha, ${w.calls.alias ? 'dst' : 'src'});`);
+  }
+  const last = (inner: Scope, at: string, depth: number) => {
+    const e = printer.expr(w.e, inner);
+    const value = w.op === '*=' ? `Math.cos(${wrap(e)} * src[${at}])` : `${wrap(e)} * src[${at}]`;
+    printer.lines.push(`${'  '.repeat(depth)}dst[${at}] ${w.op} ${value};`);
+  };
+  if (w.loop) {
+    const inner = copy(scope);
+    inner.loops.push({ name: 'i', lo: 0, hi: len, cols: false });
+    printer.lines.push('  for (let i = 0; i < dst.length; i++) {');
+    printer.block(w.body, inner, 2);
+    last(inner, 'i', 2);
+    printer.lines.push('  }');
+  } else {
+    printer.block(w.body, scope, 1);
+    last(scope, '0', 1);
+  }
+  return [`function ${name}(dst: ${dst}, alpha: number, src: ${src}): void {`, ...lines, ...printer.lines, '}', ''];
+}
+
+/**
+ * Prints state helper `name(st, dt): void` (array-programs.ts `StateHelper`): it writes into `st.v`
+ * (element by element in a loop, or once) and `st.t`, the object it is passed.
+ */
+function printState(h: StateHelper, name: string, type: string, kind: StateCallee['kind'], len: number, d: number, callees: readonly Callee[]): string[] {
+  const printer = new FunctionPrinter(d, callees);
+  const v: ArrVar = { name: 'st.v', kind, len, readOnly: false, param: true };
+  const scope: Scope = { nums: ['dt', 'st.t'], lets: ['dt', 'st.t'], declared: [], arrays: [v], loops: [], data: [], fns: [] };
+  const last = (inner: Scope, at: string, depth: number) => {
+    const e = printer.expr(h.e, inner);
+    printer.lines.push(`${'  '.repeat(depth)}st.v[${at}] ${h.op} ${h.op === '*=' ? `Math.cos(${e.t})` : e.t};`);
+  };
+  if (h.loop) {
+    const inner = copy(scope);
+    inner.loops.push({ name: 'i', lo: 0, hi: len, cols: false });
+    printer.lines.push('  for (let i = 0; i < st.v.length; i++) {');
+    printer.block(h.body, inner, 2);
+    last(inner, 'i', 2);
+    printer.lines.push('  }');
+  } else {
+    printer.block(h.body, scope, 1);
+    last(scope, '0', 1);
+  }
+  printer.lines.push(`  st.t += dt * ${wrap(printer.expr(h.t, scope))};`);
+  return [`function ${name}(st: ${type}, dt: number): void {`, ...printer.lines, '}', ''];
+}
+
+/** Statements `steps` put into `body`, each before the statement at its `at` (modulo the body's length + 1), in order. */
+function withSteps(body: readonly Stmt[], steps: readonly { readonly at: number; readonly st: Stmt }[]): Stmt[] {
+  const before = body.map((): Stmt[] => []);
+  const after: Stmt[] = [];
+  for (const { at, st } of steps) (before[at % (body.length + 1)] ?? after).push(st);
+  return [...body.flatMap((st, i) => [...before[i], st]), ...after];
+}
+
 export function printArrayProgram(p: ArrayProgram): ArrayProgramText {
   const arrayNames = ['a', 'b', 'c', 'x', 'y'];
   const scalarNames = ['p', 'q', 't'];
@@ -1014,7 +1153,27 @@ export function printArrayProgram(p: ArrayProgram): ArrayProgramText {
     callees.push(printed.callee);
   });
 
-  const printer = new FunctionPrinter(p.d, callees);
+  const writers: WriterCallee[] = [];
+  p.writers?.helpers.forEach((w, i) => {
+    const of = pick(p.arrays, w.of);
+    // dst is written: a read-only parameter's kind gives a number[] (a local copy of it is one).
+    const dst: ArrayKind = of.kind === 'readonly number[]' || of.kind === 'ArrayLike<number>' ? 'number[]' : of.kind;
+    const src: ArrayKind = w.src === 'same' ? dst : dst === 'number[]' ? 'readonly number[]' : 'ArrayLike<number>';
+    const name = `w${i}`;
+    helperLines.push(...printWriter(w, name, dst, src, lengthOf(of.shape), p.d, callees, [...writers]));
+    writers.push({ name, dst, src, len: lengthOf(of.shape) });
+  });
+  const states: StateCallee[] = [];
+  const typeLines: string[] = [];
+  p.writers?.states.forEach((h, i) => {
+    const of = pick(p.arrays, h.of);
+    const kind = of.kind === 'Float64Array' ? 'Float64Array' : 'number[]';
+    if (h.named) typeLines.push('interface State {', `  v: ${kind};`, '  t: number;', '}', '');
+    const name = `advance${i}`;
+    helperLines.push(...printState(h, name, h.named ? 'State' : `{ v: ${kind}; t: number }`, kind, lengthOf(of.shape), p.d, callees));
+    states.push({ name, kind, len: lengthOf(of.shape) });
+  });
+  const printer = new FunctionPrinter(p.d, callees, writers, states);
   const dataVars: DataVar[] = dataParams.map((q) =>
     q.data!.k === 'matrix'
       ? { name: q.name, kind: 'matrix', len: p.n, ro: q.text !== 'number[][]' }
@@ -1048,13 +1207,13 @@ export function printArrayProgram(p: ArrayProgram): ArrayProgramText {
   const hoistedLines = printer.lines.splice(0);
   const scope = paramScope();
   scope.fns.push(...hoisted);
-  printer.block(p.body, scope, 1);
+  printer.block(p.writers ? withSteps(p.body, p.writers.calls) : p.body, scope, 1);
   const result = printer.ret(p.ret, scope);
   printer.lines.push(...hoistedLines);
   // (an options object holding numbers is differentiated by default: named out of wrt, it stays data)
   const hasObject = params.some((q) => q.text.startsWith('{'));
   const tag = (mask === 0 || mask === all) && !hasObject ? '@differentiable' : `@differentiable wrt(${wrt.map((i) => params[i].name).join(', ')})`;
-  const src = [...helperLines, `/** ${tag} */`, `export function f(${params.map((q) => `${q.name}: ${q.text}`).join(', ')}): ${result} {`, ...printer.lines, '}', ''].join('\n');
+  const src = [...typeLines, ...helperLines, `/** ${tag} */`, `export function f(${params.map((q) => `${q.name}: ${q.text}`).join(', ')}): ${result} {`, ...printer.lines, '}', ''].join('\n');
   return {
     files: { '/src/main.ts': src },
     wrt,

@@ -226,7 +226,64 @@ export type Stmt =
    * a `??` fallback: into a local typed array (which ignores it), or a plain array made for it
    * (`const g = [...X]`, or a literal: it grows), added to an element or a `let`.
    */
-  | { readonly k: 'pastWrite'; readonly a: number; readonly copy: boolean; readonly minus: boolean; readonly e: Expr; readonly fallback: Expr; readonly into: number };
+  | { readonly k: 'pastWrite'; readonly a: number; readonly copy: boolean; readonly minus: boolean; readonly e: Expr; readonly fallback: Expr; readonly into: number }
+  /**
+   * `wH(T, e, X);` of a writer helper (made only by a program's `writers` part): T a writable array
+   * in scope of the kind and length its `dst` takes, X one its `src` accepts, T itself with `alias`
+   * (`add(out, out, b)`); with `repeat` above 1, in `for (let pass = 0; pass < repeat; pass++)`.
+   * Skipped without such a T.
+   */
+  | { readonly k: 'write'; readonly h: number; readonly target: number; readonly src: number; readonly alias: boolean; readonly e: Expr; readonly repeat: number }
+  /**
+   * An object state advanced by a state helper (made only by a program's `writers` part):
+   * `const stN = { v: X.slice(), t: e };` (X an array in scope of the helper's length, copied to its
+   * kind), `advanceH(stN, step);` (`repeat` times in a loop), then `stN.t * stN.v[index]` added to an
+   * element or a `let` (`into`, as 'guard'); `stN.v` and `stN.t` stay in scope as an array and a number.
+   */
+  | { readonly k: 'state'; readonly h: number; readonly src: number; readonly e: Expr; readonly step: Expr; readonly repeat: number; readonly at: number; readonly into: number };
+
+/**
+ * A writer helper `wH(dst, alpha, src): void`, which writes into the array `dst` it is passed (the
+ * caller keeps using it): `dst` has the kind and length of f's array parameter `of` (a `number[]` for a
+ * read-only one), `src` the same kind (`same`) or a wider read-only one (`readonly number[]`,
+ * `ArrayLike<number>`). Its body, element by element in `for (let i = 0; i < dst.length; i++)` (`loop`)
+ * or once, reads both arrays (any element in range: `dst[i + 1]`, `src[i - 1]`), may make local arrays,
+ * and ends with `dst[i] op e * src[i]`; it may first call an earlier writer on dst
+ * (`wJ(dst, alpha, src)`, or `wJ(dst, alpha, dst)`, aliased).
+ */
+export interface Writer {
+  readonly of: number;
+  readonly src: 'same' | 'wide';
+  readonly loop: boolean;
+  readonly body: readonly Stmt[];
+  readonly op: StoreOp;
+  readonly e: Expr;
+  readonly calls: { readonly h: number; readonly alias: boolean } | null;
+}
+
+/**
+ * A state helper `advanceH(st: { v: K; t: number }, h: number): void` (K `Float64Array` when f's
+ * array parameter `of` is one, else `number[]`, of its length), which writes into the object it is
+ * passed: its body (`loop`: element by element, `for (let i = 0; i < st.v.length; i++)`) reads and
+ * writes `st.v` and `st.t`, then `st.v[i] op e`, and last `st.t += h * t`.
+ */
+export interface StateHelper {
+  readonly of: number;
+  /** Its parameter typed with `interface State { v: K; t: number }` declared in main.ts. */
+  readonly named: boolean;
+  readonly loop: boolean;
+  readonly body: readonly Stmt[];
+  readonly op: StoreOp;
+  readonly e: Expr;
+  readonly t: Expr;
+}
+
+/** Writer and state helpers (printed after the other helpers) and their calls, each put before f's statement `at` (modulo the body's length + 1). */
+export interface Writers {
+  readonly helpers: readonly Writer[];
+  readonly states: readonly StateHelper[];
+  readonly calls: readonly { readonly at: number; readonly st: Stmt }[];
+}
 
 /**
  * A local function of `f` (or of a helper), capturing what is in scope where it is declared:
@@ -323,6 +380,8 @@ export interface ArrayProgram {
   readonly seed: number;
   /** Helpers named like generated locals (`value`, `tape`, `out`, …) instead of g0, g1… */
   readonly helperNames: boolean;
+  /** Writer helpers and their calls, or none. */
+  readonly writers: Writers | null;
 }
 
 /**
@@ -553,6 +612,51 @@ const arrayKindArb: fc.Arbitrary<ArrayKind> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom<ArrayKind>('number[] | Float64Array', 'ArrayLike<number>') },
 );
 
+function writersArb(): fc.Arbitrary<Writers> {
+  const call = fc.record({
+    k: fc.constant('write' as const),
+    h: index,
+    target: index,
+    src: index,
+    alias: sometimes(3),
+    e: exprArb(1),
+    repeat: fc.oneof({ weight: 3, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.integer({ min: 2, max: 3 }) }),
+  });
+  const writer = fc.record({
+    of: index,
+    src: fc.constantFrom('same' as const, 'wide' as const),
+    loop: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+    body: fc.oneof(fc.constant([]), blockArb(0)),
+    op: storeOp,
+    e: exprArb(1),
+    calls: fc.option(fc.record({ h: index, alias: fc.boolean() }), { nil: null }),
+  });
+  const state = fc.record({
+    k: fc.constant('state' as const),
+    h: index,
+    src: index,
+    e: exprArb(1),
+    step: exprArb(1),
+    repeat: fc.oneof({ weight: 2, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.integer({ min: 2, max: 3 }) }),
+    at: index,
+    into: index,
+  });
+  const stateHelper = fc.record({
+    of: index,
+    named: fc.boolean(),
+    loop: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+    body: fc.oneof(fc.constant([]), blockArb(0)),
+    op: storeOp,
+    e: exprArb(1),
+    t: exprArb(1),
+  });
+  return fc.record({
+    helpers: fc.array(writer, { minLength: 1, maxLength: 2 }),
+    states: fc.oneof({ weight: 1, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.array(stateHelper, { minLength: 1, maxLength: 1 }) }),
+    calls: fc.array(fc.record({ at: index, st: fc.oneof({ weight: 3, arbitrary: call }, { weight: 2, arbitrary: state }) }), { minLength: 1, maxLength: 3 }),
+  });
+}
+
 export const arrayProgramArb: fc.Arbitrary<ArrayProgram> = fc.record({
   n: fc.integer({ min: 1, max: 5 }),
   d: fc.integer({ min: 1, max: 3 }),
@@ -580,4 +684,6 @@ export const arrayProgramArb: fc.Arbitrary<ArrayProgram> = fc.record({
   ret: retArb,
   seed: fc.nat(),
   helperNames: sometimes(4),
+  // Last, so that the programs without writers are those a seed made before writers existed.
+  writers: fc.oneof({ weight: 2, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: writersArb() }),
 });

@@ -15,12 +15,13 @@ import { flattenTree, maxRelativeError, unflattenTree, type Tree } from './numer
 import { jsonNumber, type ExactCase } from './config';
 import { inputNames, tangentLikes } from './inputs';
 import { unit, valueFromJson } from './points';
-import { expectShape } from './shapes';
+import { expectShape, typeText } from './shapes';
+import { valueType } from './signatures';
 import { api, fmt, type Subject } from './subject';
 
 export function checkExact(s: Subject, e: ExactCase): void {
   const { jvp, vjp, grad } = api(s);
-  if (!grad) throw new Error(`exact cases are for functions with a number result; ${s.fn.name} returns ${JSON.stringify(s.fn.returnType)}`);
+  if (!grad) throw new Error(`exact cases are for functions with a number result; the value of ${s.fn.name} is ${typeText(valueType(s.fn))}`);
   const tol = e.tolerance ?? 0;
   if (e.args.length !== s.fn.params.length) throw new Error(`the expectation has ${e.args.length} arguments, ${s.fn.name} has ${s.fn.params.length} parameters`);
   const args = s.fn.params.map((p, i) => valueFromJson(p.type, e.args[i], `exact args[${i}] (${p.name})`));

@@ -8,13 +8,15 @@
  * array, a domain for data, a key given together with one of its ancestors), and a data value
  * the harness cannot make when fixture.json does not give it (a data parameter always; a data
  * property unless it is optional, left out, or a boolean or union of literals, which takes
- * `false` or its first member). `domainOf` and `argSpec` look a path up from the most specific
- * key to the parameter's.
+ * `false` or its first member); `writes` must name, for each void function and no other, the
+ * parameter whose final content is its value (an array or an object of numbers and arrays;
+ * `withWrites` records it). `domainOf` and `argSpec` look a path up from the most specific key to
+ * the parameter's.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { differentiable, isData, isNumeric, isObject, typeAt, typeText, type ParamType } from './shapes';
-import type { MarkedFunction } from './signatures';
+import { isValueType, type MarkedFunction } from './signatures';
 
 /**
  * How to produce one argument: a fixed value, a random integer, an array of random elements, or
@@ -59,9 +61,11 @@ export interface FixtureConfig {
   /** Constants, arrays and data, by parameter or path: `{ n: 40 }`, `{ n: { int: [1, 6] } }`, `{ "params.W": { length: 8 } }`. */
   readonly args?: Record<string, ArgSpec>;
   readonly exact?: readonly ExactCase[];
+  /** Per void function, the parameter whose final content is its value: `{ "step": "body" }`. */
+  readonly writes?: Record<string, string>;
 }
 
-const configKeys = new Set(['why', 'domains', 'tolerance', 'dotTolerance', 'points', 'seed', 'step', 'args', 'exact']);
+const configKeys = new Set(['why', 'domains', 'tolerance', 'dotTolerance', 'points', 'seed', 'step', 'args', 'exact', 'writes']);
 
 /** What a key (`s`, `s.vel.x`) names in `fn`: the parameter's index and the type there; undefined when nothing. */
 export function nodeAt(fn: MarkedFunction, key: string): { param: number; type: ParamType } | undefined {
@@ -79,13 +83,17 @@ const isArrayType = (t: ParamType) => isNumeric(t) && t !== 'number';
 /** How messages name an args or domains key: `args.n`, `args["s.vel.x"]`. */
 const named = (section: string, key: string) => (key.includes('.') ? `${section}["${key}"]` : `${section}.${key}`);
 
-/** Reads and validates `<dir>/fixture.json` ({} when there is none). */
+/** Reads and validates `<dir>/fixture.json` ({} when there is none; a void function needs its `writes` even then). */
 export function readConfig(dir: string, name: string, functions: readonly MarkedFunction[]): FixtureConfig {
   const file = path.join(dir, 'fixture.json');
-  if (!fs.existsSync(file)) return {};
-  const config = JSON.parse(fs.readFileSync(file, 'utf8')) as FixtureConfig;
   const bad = (msg: string) => new Error(`${name}/fixture.json: ${msg}`);
+  if (!fs.existsSync(file)) {
+    checkWrites({}, functions, bad);
+    return {};
+  }
+  const config = JSON.parse(fs.readFileSync(file, 'utf8')) as FixtureConfig;
   for (const k of Object.keys(config)) if (!configKeys.has(k)) throw bad(`unknown key '${k}' (known: ${[...configKeys].join(', ')})`);
+  checkWrites(config, functions, bad);
   /** Every place `key` names something, in `fns`; an error when there is none. */
   const resolve = (key: string, where: string, fns: readonly MarkedFunction[], fn?: MarkedFunction) => {
     const nodes = fns.flatMap((f) => {
@@ -130,6 +138,39 @@ export function readConfig(dir: string, name: string, functions: readonly Marked
   for (const f of functions) for (const q of f.params) requireData(q.type, q.name, config, bad);
   for (const e of config.exact ?? []) if (!functions.some((f) => f.name === e.function)) throw bad(`exact names '${e.function}', which is not a marked function`);
   return config;
+}
+
+/**
+ * Throws unless `writes` names, for every void function and for nothing else, one of its
+ * parameters that can be a value: a numeric array or an object whose leaves are all numeric.
+ */
+function checkWrites(config: FixtureConfig, functions: readonly MarkedFunction[], bad: (msg: string) => Error): void {
+  const writes = config.writes ?? {};
+  if (typeof writes !== 'object' || Array.isArray(writes) || writes === null)
+    throw bad(`writes must be an object naming, per void function, the parameter it writes: { "step": "body" }`);
+  for (const [fnName, param] of Object.entries(writes)) {
+    const fn = functions.find((f) => f.name === fnName);
+    if (!fn) throw bad(`writes names '${fnName}', which is not a marked function`);
+    if (fn.returnType !== 'void') throw bad(`writes.${fnName}: ${fnName} returns ${typeText(fn.returnType)}, which is its value; writes is for functions that return void`);
+    const p = fn.params.find((q) => q.name === param);
+    if (!p) throw bad(`writes.${fnName} names ${JSON.stringify(param)}, which is not a parameter of ${fnName} (${fn.params.map((q) => q.name).join(', ')})`);
+    if (p.type === 'number' || !isValueType(p.type))
+      throw bad(
+        `writes.${fnName} names '${param}' (${typeText(p.type)}): the value of a void function is a parameter it writes, a numeric array or an object of numbers and numeric arrays`,
+      );
+  }
+  for (const fn of functions) {
+    if (fn.returnType !== 'void' || writes[fn.name] !== undefined) continue;
+    const candidates = fn.params.filter((p) => p.type !== 'number' && isValueType(p.type)).map((p) => p.name);
+    throw bad(
+      `${fn.name} returns void: give the parameter whose final content is its value as "writes": { "${fn.name}": "…" }${candidates.length ? ` (one of ${candidates.join(', ')})` : ', a numeric array or an object of numbers and numeric arrays (it has none)'}`,
+    );
+  }
+}
+
+/** The marked functions, each void one with the index of the parameter `writes` names (readConfig has checked it). */
+export function withWrites(functions: readonly MarkedFunction[], config: FixtureConfig): MarkedFunction[] {
+  return functions.map((f) => (f.returnType === 'void' ? { ...f, writes: f.params.findIndex((p) => p.name === config.writes?.[f.name]) } : f));
 }
 
 /** Throws unless every data value below `key` (of type `t`) is given in args or has a value the harness may choose. */

@@ -6,7 +6,8 @@
  * stable order; each fixture's `fixture.json` is validated (config.ts: an
  * unknown key or a domain for a parameter that does not exist is an error, so
  * typos cannot silently weaken a check); the marked functions are read from the
- * source independently of the compiler (signatures.ts); `checkGolden` implements the
+ * source independently of the compiler (signatures.ts), a void one with the
+ * parameter fixture.json's `writes` names as its value; `checkGolden` implements the
  * golden policy of STYLE.md (UPDATE_GOLDEN=1 rewrites, CI never writes, a
  * missing golden fails, a mismatch leaves `input.grad.actual.ts` beside the
  * golden); `loadFromDisk`
@@ -15,7 +16,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
-import { readConfig, type FixtureConfig } from './config';
+import { readConfig, withWrites, type FixtureConfig } from './config';
 import { loadModule, type Module } from './load';
 import { markedFunctions, type MarkedFunction } from './signatures';
 
@@ -25,7 +26,7 @@ export type { DataType, NumericType, ObjectType, ParamType, Property, UnionType 
 export type { MarkedFunction, Param } from './signatures';
 export type { ArgSpec, ExactCase, FixtureConfig, JsonValue } from './config';
 export { domainOf, jsonNumber } from './config';
-export { markedFunctions } from './signatures';
+export { markedFunctions, valueType } from './signatures';
 
 export interface Fixture {
   /** `group/case`, the name every test of the fixture carries. */
@@ -53,8 +54,9 @@ export function discoverFixtures(root = FIXTURES_ROOT): Fixture[] {
   return caseDirs(root, (g) => g !== 'errors').map((dir) => {
     const name = path.relative(root, dir).split(path.sep).join('/');
     const input = path.join(dir, 'input.ts');
-    const functions = markedFunctions(fs.readFileSync(input, 'utf8'), input);
-    const config = readConfig(dir, name, functions);
+    const declared = markedFunctions(fs.readFileSync(input, 'utf8'), input);
+    const config = readConfig(dir, name, declared);
+    const functions = withWrites(declared, config);
     return { name, dir, input, golden: path.join(dir, 'input.grad.ts'), actual: path.join(dir, 'input.grad.actual.ts'), config, functions };
   });
 }

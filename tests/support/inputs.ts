@@ -14,7 +14,7 @@
  */
 import { flattenTree, type Tree } from './numeric';
 import { differentiable, isData, isObject, isPlainObject, skeleton, type ParamType } from './shapes';
-import type { MarkedFunction } from './signatures';
+import { valueType, type MarkedFunction } from './signatures';
 
 type Args = readonly unknown[];
 
@@ -22,7 +22,7 @@ type Args = readonly unknown[];
 export const tangentLikes = (fn: MarkedFunction, args: Args): Tree[] => fn.wrt.map((i) => skeleton(fn.params[i].type, args[i], fn.params[i].name));
 
 /** The skeleton of a result (`what` names it in errors): the shape of a cotangent, a tangent and `value`. */
-export const resultLike = (fn: MarkedFunction, v: unknown, what = 'the result'): Tree => skeleton(fn.returnType, v, what);
+export const resultLike = (fn: MarkedFunction, v: unknown, what = 'the result'): Tree => skeleton(valueType(fn), v, what);
 
 /** The differentiated inputs, flattened. */
 export const inputVector = (fn: MarkedFunction, args: Args): number[] => flattenTree(tangentLikes(fn, args));

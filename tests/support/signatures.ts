@@ -8,7 +8,9 @@
  * sibling file through a relative import) with their properties in declaration order (an interface's
  * own properties, then those it inherits, as TypeScript lists them), nested; an optional property,
  * and any type that is neither numeric nor an object of properties, is data (with its few `choices`
- * when it is a boolean or a union of literals). The result must be numeric or an object without data.
+ * when it is a boolean or a union of literals). The result must be numeric or an object without data,
+ * or `void` (declared so, or unannotated without a `return` of a value): the value of such a
+ * function is the final content of the parameter fixture.json's `writes` names (`valueType`).
  * By default every parameter with a differentiable leaf is in `wrt`; `wrt(a, b)` names whole parameters.
  */
 import * as fs from 'node:fs';
@@ -26,10 +28,23 @@ export interface Param {
 export interface MarkedFunction {
   readonly name: string;
   readonly params: readonly Param[];
-  /** A numeric type, or an object whose leaves are all numeric. */
-  readonly returnType: NumericType | ObjectType;
+  /**
+   * A numeric type, an object whose leaves are all numeric, or `void`: a function that returns
+   * nothing has as its value the final content of the parameter it writes (`writes`).
+   */
+  readonly returnType: NumericType | ObjectType | 'void';
+  /** For a `void` function, the index (into `params`) of the parameter whose final content is its value (fixture.json `writes`). */
+  readonly writes?: number;
   /** Indices (into `params`) of the differentiated parameters, in signature order. */
   readonly wrt: readonly number[];
+}
+
+/** The type of a function's value (f_jvp's value and tangent, f_vjp's cotangent): its result's, or for a void function that of the parameter it writes. */
+export function valueType(fn: MarkedFunction): NumericType | ObjectType {
+  if (fn.returnType !== 'void') return fn.returnType;
+  const written = fn.writes === undefined ? undefined : fn.params[fn.writes].type;
+  if (written === undefined || !isValueType(written)) throw new Error(`${fn.name} returns void and fixture.json's writes names no array or object parameter as its value`);
+  return written;
 }
 
 /** A parsed file, where type names are looked up. */
@@ -213,13 +228,28 @@ function initializerType(e: ts.Expression, sf: ts.SourceFile): ParamType {
 /** Whether every leaf of `t` is numeric (what a result may be). */
 const allNumeric = (t: ParamType): boolean => !isData(t) && (!isObject(t) || t.object.every((p) => !p.optional && allNumeric(p.type)));
 
+/** What a value may be: a number, a numeric array, or an object whose leaves are all numeric. */
+export const isValueType = (t: ParamType): t is NumericType | ObjectType => allNumeric(t);
+
+/**
+ * A function that returns nothing: declared `: void`, or without a return type and without a
+ * `return` of a value in its body (nested functions aside).
+ */
+function returnsNothing(fn: ts.SignatureDeclarationBase & { body?: ts.Node }): boolean {
+  if (fn.type) return fn.type.kind === ts.SyntaxKind.VoidKeyword;
+  if (!fn.body || !ts.isBlock(fn.body)) return false;
+  const returnsValue = (node: ts.Node): boolean =>
+    (ts.isReturnStatement(node) && node.expression !== undefined) || (!ts.isFunctionLike(node) && !ts.isClassLike(node) && ts.forEachChild(node, returnsValue) === true);
+  return !returnsValue(fn.body);
+}
+
 /** The `@differentiable` functions of a source text, with their parameters and `wrt` indices. */
 export function markedFunctions(text: string, file = 'input.ts'): MarkedFunction[] {
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
   const src: Source = { sf, file: path.resolve(file) };
   const load = sourceLoader();
   const out: MarkedFunction[] = [];
-  const add = (name: string, tagged: ts.Node, fn: ts.SignatureDeclarationBase) => {
+  const add = (name: string, tagged: ts.Node, fn: ts.SignatureDeclarationBase & { body?: ts.Node }) => {
     const tag = ts.getJSDocTags(tagged).find((t) => t.tagName.text === 'differentiable');
     if (!tag) return;
     const reader = (what: string): Reader => ({ load, where: `${file}: ${what} of ${name}` });
@@ -230,8 +260,8 @@ export function markedFunctions(text: string, file = 'input.ts'): MarkedFunction
       // number or one computed from earlier parameters, which the body computes).
       ...(p.initializer || p.questionToken ? { hasDefault: true } : {}),
     }));
-    const returnType = fn.type ? typeOf(fn.type, src, reader('the return type')) : 'number';
-    if (!allNumeric(returnType)) throw new Error(`${file}: return type of ${name}: the harness cannot produce values of type '${typeText(returnType)}'`);
+    const returnType = returnsNothing(fn) ? 'void' : fn.type ? typeOf(fn.type, src, reader('the return type')) : 'number';
+    if (returnType !== 'void' && !allNumeric(returnType)) throw new Error(`${file}: return type of ${name}: the harness cannot produce values of type '${typeText(returnType)}'`);
     const wrtText = /wrt\s*\(([^)]*)\)/.exec(ts.getTextOfJSDocComment(tag.comment) ?? '');
     // By default every parameter that can be differentiated is.
     const wrtNames = wrtText ? wrtText[1].split(',').map((s) => s.trim()) : params.filter((p) => differentiable(p.type)).map((p) => p.name);

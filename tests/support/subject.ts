@@ -7,13 +7,15 @@
  * `f_jacobian` for an array or object result), each wrapped by `guardArguments`, so any
  * call in any check fails when the generated code modifies an argument;
  * `s.primal` runs the original function on deep copies of its arguments (a
- * primal that writes to a parameter cannot disturb the next call);
+ * primal that writes to a parameter cannot disturb the next call) and returns
+ * its value: its result, or for a void function the copy of the parameter it
+ * writes (fixture.json `writes`) after the call;
  * `withTimeout` turns an infinite loop into a failed test.
  */
 import * as vm from 'node:vm';
 import { guardArguments } from './arguments';
 import { copyValue } from './points';
-import type { FixtureConfig, MarkedFunction } from './fixtures';
+import { valueType, type FixtureConfig, type MarkedFunction } from './fixtures';
 import type { Module } from './load';
 
 export type Fn = (...args: any[]) => any;
@@ -21,22 +23,30 @@ export type Fn = (...args: any[]) => any;
 export interface Subject {
   readonly fn: MarkedFunction;
   readonly config: FixtureConfig;
-  /** The original function, from input.ts, called on (deep) copies of its arguments. */
+  /** The original function, from input.ts, called on (deep) copies of its arguments: its value (a void function's: the written parameter's copy). */
   readonly primal: (...args: unknown[]) => unknown;
   /** The generated module (the golden, loaded). */
   readonly generated: Module;
 }
 
 export function makeSubject(fn: MarkedFunction, config: FixtureConfig, primal: Fn, generated: Module): Subject {
-  return { fn, config, primal: (...args: unknown[]) => primal(...args.map(copyValue)), generated };
+  const { writes } = fn;
+  if (writes === undefined) return { fn, config, primal: (...args: unknown[]) => primal(...args.map(copyValue)), generated };
+  // A void function's value is the final content of the parameter it writes: that parameter's copy after the call.
+  const written = (...args: unknown[]) => {
+    const copies = args.map(copyValue);
+    primal(...copies);
+    return copies[writes];
+  };
+  return { fn, config, primal: written, generated };
 }
 
 /** Any value in a message: NaN and ±Infinity spelled out, typed arrays as arrays. */
 export const fmt = (v: unknown): string =>
   JSON.stringify(v, (_, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : ArrayBuffer.isView(x) ? Array.from(x as Float64Array) : x));
 
-/** A number result has `f_grad`; any other (an array, an object) `f_jacobian`. */
-export const returnsNumber = (fn: MarkedFunction): boolean => fn.returnType === 'number';
+/** A number value has `f_grad`; any other (an array, an object, the parameter a void function writes) `f_jacobian`. */
+export const returnsNumber = (fn: MarkedFunction): boolean => valueType(fn) === 'number';
 
 export interface Api {
   readonly jvp: Fn;

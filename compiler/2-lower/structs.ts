@@ -20,7 +20,7 @@ import { writtenParameters } from '../1-frontend/writes';
 import { fail, pos, type LowerContext } from './context';
 import type { StructLeaf, StructValue, StructVar } from './builder';
 import { isStructType, structType, type StructType } from './types';
-import { isOpaqueExpr, loopOverArray, namedArray, skipOuter, structPath } from './helpers';
+import { isOpaqueExpr, localFunctionOf, loopOverArray, namedArray, skipOuter, structPath } from './helpers';
 
 /** The object type of an expression or declaration, when its values are differentiated. */
 export function structTypeOf(cx: LowerContext, node: ts.Node): StructType | undefined {
@@ -220,18 +220,47 @@ export function declareStruct(cx: LowerContext, d: ts.VariableDeclaration & { na
   if (path !== undefined && typeof path === 'object') {
     // `const q = p`: one object with two names.
     if ((isConst || !reassigned(cx, d.name)) && !rebound(cx, d.initializer)) return cx.fn.bindStruct(name, path);
-    rejectCopyOfWritten(cx, d, d.initializer, name);
+    rejectCopyOfWritten(cx, d, [d.initializer], name);
   }
+  // `const w = scale(v, 2)` of a helper that returns its argument: one object in JavaScript, a copy here.
+  const existing = argumentsReturned(cx, d.initializer);
+  if (existing.length > 0) rejectCopyOfWritten(cx, d, existing, name, d.initializer);
   const value = lowerStruct(cx, d.initializer, struct);
   const v = declareStructVar(cx, name, struct, 'local', value, d);
   assignStruct(cx, v, value, d, true);
   cx.fn.bindStruct(name, v);
 }
 
+/**
+ * The object arguments of a call whose function may return one of them (a `return` of anything
+ * but an object literal: `return v` of a fluent `scale(v, s)`); none for other expressions.
+ */
+function argumentsReturned(cx: LowerContext, node: ts.Expression): ts.Expression[] {
+  const e = skipOuter(node);
+  if (!ts.isCallExpression(e)) return [];
+  const args = e.arguments.filter((a) => isStructExpr(cx, a) && structPath(cx, a) !== undefined);
+  if (args.length === 0) return [];
+  const local = localFunctionOf(cx, skipOuter(e.expression));
+  const resolved = local ? undefined : resolveCallee(e.expression, cx.checker);
+  const fn = local?.fn ?? (resolved && 'source' in resolved ? resolved.source.node : undefined);
+  if (!fn?.body) return args;
+  const literal = (r: ts.Expression | undefined) => r !== undefined && ts.isObjectLiteralExpression(skipOuter(r));
+  if (!ts.isBlock(fn.body)) return literal(fn.body) ? [] : args;
+  let other = false;
+  forEachNode(fn.body, (n) => {
+    if (ts.isFunctionLike(n)) return 'skip';
+    if (ts.isReturnStatement(n) && !literal(n.expression)) other = true;
+  });
+  return other ? args : [];
+}
+
 /** `q = <object>` for an object variable `q`. */
 export function lowerStructAssignment(cx: LowerContext, target: StructVar, e: ts.BinaryExpression): void {
   const path = structPath(cx, e.right);
-  if (path !== undefined && typeof path === 'object' && path !== target) rejectCopyOfWritten(cx, e, e.right, skipOuter(e.left).getText(cx.sf));
+  const name = skipOuter(e.left).getText(cx.sf);
+  if (path !== undefined && typeof path === 'object' && path !== target) rejectCopyOfWritten(cx, e, [e.right], name);
+  const existing = argumentsReturned(cx, e.right);
+  if (existing.length > 0) rejectCopyOfWritten(cx, e, existing, name, e.right);
   assignStruct(cx, target, lowerStruct(cx, e.right, target.struct), e);
 }
 
@@ -266,6 +295,7 @@ export function rebound(cx: LowerContext, source: ts.Expression, from: ts.Node =
 /** Whether `later` may run after `first` has: it comes after it, or a loop holds both. */
 function mayRunAfter(first: ts.Node, later: ts.Node): boolean {
   if (later.pos >= first.end) return true;
+  if (later.pos >= first.pos && later.end <= first.end) return false; // (part of it: before, or the same)
   for (let n: ts.Node | undefined = first.parent; n; n = n.parent) {
     if (ts.isFunctionLike(n)) return false;
     if (ts.isIterationStatement(n, false) && later.pos >= n.pos && later.end <= n.end) return true;
@@ -290,27 +320,34 @@ function reassigned(cx: LowerContext, name: ts.Identifier): boolean {
  * object in JavaScript: only right when neither is written through afterwards (a property
  * assignment, or a call that may write into it).
  */
-function rejectCopyOfWritten(cx: LowerContext, at: ts.Node, source: ts.Expression, target: string): void {
+function rejectCopyOfWritten(cx: LowerContext, at: ts.Node, sources: readonly ts.Expression[], target: string, shown: ts.Expression = sources[0]): void {
   const root = (e: ts.Expression): string | undefined => {
     const s = skipOuter(e);
     if (ts.isIdentifier(s)) return s.text;
     return ts.isPropertyAccessExpression(s) || ts.isElementAccessExpression(s) ? root(s.expression) : undefined;
   };
-  const names = new Set([root(source), target]);
-  let written: ts.Node | undefined;
+  const names = new Set([...sources.map(root), target]);
+  // Writes through one of the names after the copy, each with the name written through.
+  const writes: { node: ts.Node; name: string }[] = [];
+  const reads: ts.Identifier[] = [];
   forEachNode(cx.root, (n) => {
-    if (written || !mayRunAfter(at, n)) return;
+    if (!mayRunAfter(at, n)) return;
+    if (ts.isIdentifier(n) && names.has(n.text)) reads.push(n);
     if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
       const l = skipOuter(n.left);
-      if (!ts.isIdentifier(l) && names.has(root(l))) written = n;
-    } else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && !ts.isIdentifier(skipOuter(n.operand)) && names.has(root(n.operand))) written = n;
-    else if (ts.isCallExpression(n) && n.arguments.some((a, i) => ts.isIdentifier(skipOuter(a)) && names.has(root(a)) && mayWrite(cx, n, i))) written = n;
+      if (!ts.isIdentifier(l) && names.has(root(l)!)) writes.push({ node: n, name: root(l)! });
+    } else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && !ts.isIdentifier(skipOuter(n.operand)) && names.has(root(n.operand)!))
+      writes.push({ node: n, name: root(n.operand)! });
+    else if (ts.isCallExpression(n))
+      n.arguments.forEach((a, i) => ts.isIdentifier(skipOuter(a)) && names.has(root(a)!) && mayWrite(cx, n, i) && writes.push({ node: n, name: root(a)! }));
   });
+  // A copy differs from one object only where a write through one name is read through another.
+  const written = writes.find((w) => reads.some((r) => r.text !== w.name && mayRunAfter(w.node, r)))?.node;
   if (written)
     fail(
       errors.unsupportedExpression(
         pos(cx, at),
-        `'${target} = ${source.getText(cx.sf)}' makes one object of two, and the function writes into it (at ${pos(cx, written).line}:${pos(cx, written).col}); copy it instead: '{ ...${source.getText(cx.sf)} }'`,
+        `'${target} = ${shown.getText(cx.sf)}' makes one object of two, and the function writes into it (at ${pos(cx, written).line}:${pos(cx, written).col}); copy it instead: '{ ...${shown.getText(cx.sf)} }'`,
       ),
     );
 }

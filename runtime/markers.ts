@@ -23,15 +23,14 @@ export type Differentiable = number | number[] | readonly number[] | Float64Arra
 
 /**
  * Whether the compiler differentiates a `T`: a number, a numeric array, or a plain object (no
- * methods, no optional numbers) with at least one of them among its properties, at any depth.
+ * methods) with at least one of them among its required properties, at any depth (an optional
+ * number is differentiated too: its gradient is there, 0 where it was left out).
  */
 export type IsDifferentiable<T> = [T] extends [Differentiable] ? true : [T] extends [readonly unknown[]] ? false : [T] extends [object] ? IsNumericObject<T> : false;
 
 type IsNumericObject<T> = [Extract<T[keyof T], Function>] extends [never]
-  ? true extends { [K in keyof T]-?: IsDifferentiable<T[K]> }[keyof T]
-    ? true extends { [K in keyof T]-?: {} extends Pick<T, K> ? IsDifferentiable<Exclude<T[K], undefined>> : false }[keyof T]
-      ? false
-      : true
+  ? true extends { [K in keyof T]-?: {} extends Pick<T, K> ? false : IsDifferentiable<T[K]> }[keyof T]
+    ? true
     : false
   : false;
 
@@ -44,8 +43,11 @@ export type Tangent<T> = T extends readonly number[]
   : T extends number | Float64Array | Float32Array
     ? T
     : IsDifferentiable<T> extends true
-      ? { -readonly [K in keyof T as IsDifferentiable<T[K]> extends true ? K : never]: Tangent<T[K]> }
+      ? { -readonly [K in keyof T as DifferentiableKey<T, K>]: Tangent<Exclude<T[K], undefined>> }
       : T;
+
+/** `K` when the property `K` of `T` is differentiated (an optional one only when it is a number), else `never`. */
+type DifferentiableKey<T, K extends keyof T> = {} extends Pick<T, K> ? ([Exclude<T[K], undefined>] extends [number] ? K : never) : IsDifferentiable<T[K]> extends true ? K : never;
 
 /** The value of a result of type `R` as generated functions return it (a `readonly number[]` as a `number[]`, an object as it is). */
 export type ResultValue<R> = R extends readonly number[] ? number[] : R;

@@ -134,7 +134,7 @@ function lowerObjectLiteral(cx: LowerContext, e: ts.ObjectLiteralExpression, str
   }
   const fields = new Map<string, StructLeaf>();
   for (const f of struct.fields) {
-    const v = values.get(f.key);
+    const v = values.get(f.key) ?? (f.optional ? { temp: cx.fn.datum(undefined, 'number') } : undefined);
     if (v === undefined) return fail(errors.unsupportedExpression(pos(cx, e), `an object without its property '${f.key}'`));
     fields.set(f.key, v);
   }
@@ -180,7 +180,11 @@ export function declareStructVar(cx: LowerContext, name: string, struct: StructT
       if (!given || !('array' in given))
         return fail(errors.unsupportedStatement(pos(cx, at), `an object whose array '${f.key}' has no value here: give the object its value where it is declared`));
       fields.set(f.key, given.array);
-    } else fields.set(f.key, cx.fn.declare(leafName, f.type, role === 'hidden' ? 'hidden' : role, role === 'param', false));
+    } else {
+      const v = cx.fn.declare(leafName, f.type, role === 'hidden' ? 'hidden' : role, role === 'param', false);
+      if (f.optional && role === 'param') cx.fn.setDefault(v, undefined, true);
+      fields.set(f.key, v);
+    }
   }
   return { struct, fields };
 }
@@ -444,7 +448,7 @@ function resultError(cx: LowerContext, at: ts.Node, struct: StructType, key: str
   return errors.returnType(
     pos(cx, at),
     cx.name,
-    `${struct.text} (an object result may hold numbers and objects of numbers for now; '${key}' is not one: return its arrays through a parameter, or as an array)`,
+    `${struct.text}, whose '${key}' is not a number, an array of one kind (not a union) or an object of them (an object result holds only those: leave data out of it)`,
   );
 }
 

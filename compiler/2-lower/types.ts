@@ -191,6 +191,8 @@ export interface StructType {
 export interface StructField {
   readonly key: string;
   readonly type: Type | StructType;
+  /** An optional number (`drag?: number`): differentiated where it is present. */
+  readonly optional?: true;
 }
 
 export function isStructType(t: Type | StructType): t is StructType {
@@ -200,7 +202,8 @@ export function isStructType(t: Type | StructType): t is StructType {
 /**
  * The object type `t` is, when its values can be differentiated: a plain object (no methods, index
  * signatures or type arguments) with at least one number or numeric array among its properties,
- * recursively, none of them optional. Undefined otherwise (such a value is read-only data).
+ * recursively, that is not optional; an optional number is differentiated too, an optional array
+ * or object is data. Undefined otherwise (such a value is read-only data).
  */
 export function structType(t: ts.Type, checker: ts.TypeChecker, depth = 0): StructType | undefined {
   // (an intersection, `P & { y: number }` from Object.assign, is the object of all its properties)
@@ -217,11 +220,10 @@ export function structType(t: ts.Type, checker: ts.TypeChecker, depth = 0): Stru
     const optional = (p.flags & ts.SymbolFlags.Optional) !== 0;
     const inner = optional ? undefined : structType(pt, checker, depth + 1);
     const leaf = optional ? undefined : irType(pt, checker);
-    if (optional) {
-      // An optional number is not one yet (it may be absent): the object stays data.
-      const present = checker.getNonNullableType(pt);
-      if (irType(present, checker) === 'number' || (irType(present, checker) !== undefined && isArrayType(irType(present, checker)!)) || structType(present, checker, depth + 1))
-        return undefined;
+    if (optional && irType(checker.getNonNullableType(pt), checker) === 'number') {
+      // An optional number is differentiated where it is present (it does not make an object of numbers by itself).
+      fields.push({ key: p.name, type: 'number', optional: true });
+      continue;
     }
     if (inner) {
       fields.push({ key: p.name, type: inner });

@@ -64,7 +64,8 @@ function relaxedText(t: UnionArrayType): string {
  */
 export function constDecl(name: string, e: JsExpr, type: Type): JsStmt {
   const literal = (x: JsExpr): boolean => x.k === 'num' || (x.k === 'un' && x.op === '-' && x.e.k === 'num') || (x.k === 'cond' && literal(x.a) && literal(x.b));
-  return type === 'number' && e.k === 'cond' && literal(e) ? { k: 'decl', kind: 'const', name, init: e, type: 'number' } : b.const(name, e);
+  const undefinedNumber = type === 'number' && e.k === 'nonNull' && e.e.k === 'id' && e.e.name === 'undefined';
+  return type === 'number' && ((e.k === 'cond' && literal(e)) || undefinedNumber) ? { k: 'decl', kind: 'const', name, init: e, type: 'number' } : b.const(name, e);
 }
 
 /**

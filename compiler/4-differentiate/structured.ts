@@ -52,10 +52,13 @@ function sourceParams(api: Api): JsParam[] {
   return api.structure.params.map((p) => ('leaf' in p.shape ? paramDecl(api.fn, p.shape.leaf, p.name, true) : { name: p.name, type: p.text }));
 }
 
-/** The arguments of a flat function for values of `shape` at `at` (`p.x`, `p.W`, …), leaves filtered by `keep`. */
-function leafArgs(shape: Shape<VarId>, at: JsExpr, keep: (v: VarId) => boolean = () => true): JsExpr[] {
-  if ('leaf' in shape) return keep(shape.leaf) ? [at] : [];
-  return shape.object.flatMap(([k, s]) => leafArgs(s, b.member(at, k), keep));
+/** The arguments of a flat function for values of `shape` at `at` (`p.x`, `p.W`, …); `absent`: what a tangent of an optional number left out is (0). */
+function leafArgs(shape: Shape<VarId>, at: JsExpr, absent?: (v: VarId) => JsExpr | undefined): JsExpr[] {
+  if ('leaf' in shape) {
+    const zero = absent?.(shape.leaf);
+    return [zero ? b.bin('??', at, zero) : at];
+  }
+  return shape.object.flatMap(([k, s]) => leafArgs(s, b.member(at, k), absent));
 }
 
 /** The differentiated part of a shape (undefined when nothing in it is). */
@@ -71,7 +74,9 @@ function activePart(shape: Shape<VarId>, active: ReadonlySet<VarId>): Shape<VarI
 /** The TypeScript type of a derivative of `shape` (`role`: tangents taken, gradients given). */
 function skeletonType(fn: IRFunction, shape: Shape<VarId>, role: 'tangent' | 'adjoint'): string {
   if ('leaf' in shape) return jsType(fn.vars[shape.leaf].type, role);
-  return `{ ${shape.object.map(([k, s]) => `${k}: ${skeletonType(fn, s, role)}`).join('; ')} }`;
+  // (a tangent may leave an optional number out; a gradient always has it, 0 where the value was left out)
+  const key = (k: string, s: Shape<VarId>) => (role === 'tangent' && 'leaf' in s && fn.vars[s.leaf].optional ? `${k}?` : k);
+  return `{ ${shape.object.map(([k, s]) => `${key(k, s)}: ${skeletonType(fn, s, role)}`).join('; ')} }`;
 }
 
 /** An object of `shape` whose leaves are `leaf(i)` for the i-th leaf (depth first). */
@@ -206,7 +211,11 @@ function jvp(api: Api): JsFunction {
     diff.map((d) => `d${d.name}`),
   );
   const type = `{ value: ${resultText(api)}; tangent: ${resultDerivative(api)} }`;
-  const args = [...api.structure.params.flatMap((p) => leafArgs(p.shape, b.id(p.name))), ...diff.flatMap((d, i) => leafArgs(d.shape, b.id(tangentNames[i])))];
+  const optionalZero = (v: VarId) => (api.fn.vars[v].optional && api.fn.vars[v].type === 'number' ? b.num(0) : undefined);
+  const args = [
+    ...api.structure.params.flatMap((p) => leafArgs(p.shape, b.id(p.name))),
+    ...diff.flatMap((d, i) => leafArgs(d.shape, b.id(tangentNames[i]), 'leaf' in d.shape ? undefined : optionalZero)),
+  ];
   const flat = `${flatPrefix(api.prefix)}_jvp`;
   const tangents: JsParam[] = diff.map((d, i) => ({ name: tangentNames[i], type: skeletonType(api.fn, d.shape, 'tangent') }));
   let body: JsStmt[];

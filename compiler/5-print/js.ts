@@ -119,6 +119,8 @@ export function hiddenLiteralType(v: { readonly type: string; readonly role: str
  */
 export function declaredType(v: { readonly type: string; readonly role: string }, kind: 'const' | 'let', init: JsExpr): string | undefined {
   if (v.type === 'number' && init.k === 'bool') return 'number';
+  // (`undefined!` is `never` to TypeScript: an optional number left out, later given one)
+  if (v.type === 'number' && init.k === 'nonNull' && init.e.k === 'id' && init.e.name === 'undefined') return 'number';
   return hiddenLiteralType(v, kind, init);
 }
 

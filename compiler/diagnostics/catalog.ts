@@ -82,7 +82,7 @@ function at(pos: Position | undefined, code: string, message: string, severity: 
 function typeFix(type: string): string {
   if (/=>/.test(type)) return ': a function is not a value here; call a local function directly';
   if (/[{}]/.test(type))
-    return ': an object is differentiated when its type is a plain object (no methods, index signatures or optional numbers) of numbers, numeric arrays and such objects; arrays of objects are not differentiable yet';
+    return ': an object is differentiated when its type is a plain object (no methods or index signatures) of numbers, numeric arrays and such objects; arrays of objects are not differentiable yet';
   if (/^(string|"|'|`)/.test(type)) return ': keep strings (labels, messages) outside it';
   if (type === 'null' || type === 'undefined') return ': use NaN, or a separate boolean, for a missing number';
   if (/\bundefined\b/.test(type)) return ': end every path with a return of a value';

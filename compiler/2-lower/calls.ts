@@ -15,7 +15,8 @@ import { atStatement, fail, inFunction, pos, type LocalFunction, type LowerConte
 import { irType, isStructType, structType, type StructType } from './types';
 import type { StructValue, StructVar } from './builder';
 import type { FunctionSource } from '../1-frontend/functions';
-import { arrayLeaf, declareLeaves, rebound, assignStruct, declareStructVar, isStructExpr, lowerStruct, packResult, readStruct, structTypeOf } from './structs';
+import { packResult } from './results';
+import { arrayLeaf, declareLeaves, rebound, assignStruct, declareStructVar, isStructExpr, lowerStruct, readStruct, structTypeOf } from './structs';
 import { isOpaqueExpr, structPath, varOf } from './helpers';
 import { writtenParameters } from '../1-frontend/writes';
 import { declareHoisted } from './var-scoping';

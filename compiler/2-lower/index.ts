@@ -23,7 +23,7 @@ import { createContext } from './dispatch';
 import { endsFlow } from './helpers';
 import { destructureParameter } from './data';
 import { irType, structType, type StructType } from './types';
-import { resultShape, writtenResult } from './structs';
+import { resultShape, writtenResult } from './results';
 import { returnObject } from './calls';
 import { declareHoisted } from './var-scoping';
 import { computeDefaults, lowerParameters } from './parameters';

@@ -4,7 +4,8 @@
  * property (`p.x` ⇒ `p_x`), an object value one temp per number and one array variable per array
  * property. Parameters become one IR parameter per property (the IR function's `structure` says
  * how to put them back together); an object result is returned as the array of its numbers; a
- * function of the project taking or returning objects is inlined where it is called.
+ * function of the project taking or returning objects is inlined where it is called (results.ts
+ * says how an object result is returned).
  *
  * Guarantees: JavaScript's reference semantics hold: `const q = p` and a call's parameter name
  * the same variables (a write through one is seen through the other); `{ ...p }` copies the
@@ -13,14 +14,14 @@
  */
 import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
-import { isArrayType, isUnionArray, type ResultLeaf, type Shape, type TempId, type Type, type VarId } from '../ir/types';
+import { isArrayType, type Shape, type Type, type VarId } from '../ir/types';
 import { forEachNode } from '../1-frontend/walk';
 import { resolveCallee } from '../1-frontend/functions';
 import { writtenParameters } from '../1-frontend/writes';
 import { fail, pos, type LowerContext } from './context';
 import type { StructLeaf, StructValue, StructVar } from './builder';
 import { isStructType, structType, type StructType } from './types';
-import { isOpaqueExpr, localFunctionOf, loopOverArray, namedArray, skipOuter, structPath } from './helpers';
+import { isOpaqueExpr, localFunctionOf, namedArray, skipOuter, structPath } from './helpers';
 
 /** The object type of an expression or declaration, when its values are differentiated. */
 export function structTypeOf(cx: LowerContext, node: ts.Node): StructType | undefined {
@@ -389,105 +390,6 @@ export function structParameter(cx: LowerContext, name: string, struct: StructTy
   const shape = (s: StructVar): Shape<VarId> => ({ object: [...s.fields].map(([k, f]) => [k, typeof f === 'object' ? shape(f) : { leaf: f }] as const) });
   const leaves = (s: StructVar): VarId[] => [...s.fields.values()].flatMap((f) => (typeof f === 'object' ? leaves(f) : [f]));
   return { leaves: leaves(v), shape: shape(v) };
-}
-
-/**
- * The IR's result for an object result (`Structure.result`): a fresh `number[]` of its numbers and
- * its arrays' elements in declaration order, depth first, then the length of each array.
- */
-export function packResult(cx: LowerContext, value: StructValue, at: ts.Node): TempId {
-  const leaves: StructLeaf[] = [];
-  const walk = (v: StructValue): void =>
-    [...v.fields].forEach(([key, leaf]) => {
-      if ('fields' in leaf) return walk(leaf);
-      if ('temp' in leaf && cx.fn.temps[leaf.temp] !== 'number') return fail(resultError(cx, at, v.struct, key));
-      leaves.push(leaf);
-    });
-  walk(value);
-  const fn = cx.fn;
-  if (leaves.every((l) => 'temp' in l))
-    return namedArray(
-      cx,
-      fn.op(
-        { op: 'newArray', type: 'number[]', form: 'literal' },
-        leaves.map((l) => (l as { temp: TempId }).temp),
-        'number[]',
-      ),
-      'result',
-    );
-  const packed = fn.declare('result', 'number[]', 'hidden', true);
-  fn.assign(packed, fn.op({ op: 'newArray', type: 'number[]', form: 'literal' }, [], 'number[]'), true);
-  const arrays: VarId[] = [];
-  for (const leaf of leaves) {
-    if ('temp' in leaf) fn.emit({ kind: 'push', var: packed, value: leaf.temp, origin: fn.origin });
-    else if ('array' in leaf) {
-      arrays.push(leaf.array);
-      loopOverArray(cx, leaf.array, (i) => fn.emit({ kind: 'push', var: packed, value: fn.op({ op: 'load', var: leaf.array }, [fn.read(i)], 'number'), origin: fn.origin }));
-    }
-  }
-  for (const a of arrays) fn.emit({ kind: 'push', var: packed, value: fn.op({ op: 'length', var: a }, [], 'number'), origin: fn.origin });
-  return fn.read(packed);
-}
-
-/** Where each property of an object result of type `struct` is in the IR's result (see `ResultLeaf`); a property that is not a number, an array or an object of them is an error at `at`. */
-export function resultShape(cx: LowerContext, struct: StructType, at: ts.Node, next = { number: 0, array: 0, seenArray: false }): Shape<ResultLeaf> {
-  return {
-    object: struct.fields.map(({ key, type }) => {
-      if (isStructType(type)) return [key, resultShape(cx, type, at, next)] as const;
-      if (isArrayType(type) && !isUnionArray(type)) {
-        next.seenArray = true;
-        return [key, { leaf: { array: next.array++, type } }] as const;
-      }
-      if (type !== 'number') return fail(resultError(cx, at, struct, key));
-      return [key, { leaf: { number: next.number++ } }] as const;
-    }),
-  };
-}
-
-function resultError(cx: LowerContext, at: ts.Node, struct: StructType, key: string) {
-  return errors.returnType(
-    pos(cx, at),
-    cx.name,
-    `${struct.text}, whose '${key}' is not a number, an array of one kind (not a union) or an object of them (an object result holds only those: leave data out of it)`,
-  );
-}
-
-/**
- * The value of a marked function that returns nothing (`step(state, dt): void`, `rhs(out, y, t):
- * void`): the final content of the parameter it writes into, an array or an object of numbers;
- * undefined when it writes into none. Its result type, shape (an object), and how to read it.
- */
-export function writtenResult(
-  cx: LowerContext,
-  node: ts.SignatureDeclaration & { readonly parameters: ts.NodeArray<ts.ParameterDeclaration> },
-  params: readonly { readonly name: string; readonly text: string; readonly shape: Shape<VarId> }[],
-): { readonly returnType: Type; readonly result?: { readonly text: string; readonly shape: Shape<ResultLeaf> }; readonly final: () => TempId } | undefined {
-  const written = [...writtenParameters(node as never, cx.checker)].sort((a, b) => a - b);
-  if (written.length === 0) return undefined;
-  const names = written.map((i) => params[i].name);
-  if (written.length > 1)
-    return fail(
-      errors.returnType(
-        pos(cx, node.type ?? node),
-        cx.name,
-        `void, writing into ${names.join(' and ')} (a function that returns nothing has as its value the parameter it writes into: write into one, or return what you compute)`,
-      ),
-    );
-  const p = params[written[0]];
-  if ('leaf' in p.shape) {
-    const v = p.shape.leaf;
-    const type = cx.fn.vars[v].type;
-    if (!isArrayType(type)) return undefined;
-    return { returnType: type, final: () => cx.fn.read(v) };
-  }
-  const sv = cx.fn.lookupStruct(p.name)!;
-  const at = node.parameters[written[0]];
-  const shape = resultShape(cx, sv.struct, at);
-  return {
-    returnType: 'number[]',
-    result: { text: sv.struct.text, shape },
-    final: () => packResult(cx, readStruct(cx, sv), at),
-  };
 }
 
 /**

@@ -10,6 +10,9 @@
  * object values `f_jacobian` column by column; plus the fixture's
  * hand-written exact values. A void function's value is the final content of
  * the parameter fixture.json's `writes` names, and is checked like a result.
+ * An optional number of an object (`drag?: number`) is a differentiated leaf:
+ * where an argument leaves it out its derivative is exactly 0 (finite
+ * differences cannot move it).
  * `jest -t loops/while-break` runs one fixture.
  * The list of checks is in fixtures/README.md.
  *

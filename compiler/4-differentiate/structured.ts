@@ -52,13 +52,31 @@ function sourceParams(api: Api): JsParam[] {
   return api.structure.params.map((p) => ('leaf' in p.shape ? paramDecl(api.fn, p.shape.leaf, p.name, true) : { name: p.name, type: p.text }));
 }
 
-/** The arguments of a flat function for values of `shape` at `at` (`p.x`, `p.W`, …); `absent`: what a tangent of an optional number left out is (0). */
-function leafArgs(shape: Shape<VarId>, at: JsExpr, absent?: (v: VarId) => JsExpr | undefined): JsExpr[] {
-  if ('leaf' in shape) {
-    const zero = absent?.(shape.leaf);
-    return [zero ? b.bin('??', at, zero) : at];
-  }
-  return shape.object.flatMap(([k, s]) => leafArgs(s, b.member(at, k), absent));
+/** The arguments of a flat function for values of `shape` at `at` (`p.x`, `p.W`, …), each through `of` when given. */
+function leafArgs(shape: Shape<VarId>, at: JsExpr, of?: (v: VarId, at: JsExpr) => JsExpr): JsExpr[] {
+  if ('leaf' in shape) return [of ? of(shape.leaf, at) : at];
+  return shape.object.flatMap(([k, s]) => leafArgs(s, b.member(at, k), of));
+}
+
+/** Where each leaf of the source's parameters is (`p.drag`), for the tests of optional numbers left out. */
+function valuePaths(structure: Structure): Map<VarId, JsExpr> {
+  const paths = new Map<VarId, JsExpr>();
+  const walk = (s: Shape<VarId>, at: JsExpr): void => {
+    if ('leaf' in s) paths.set(s.leaf, at);
+    else s.object.forEach(([k, f]) => walk(f, b.member(at, k)));
+  };
+  structure.params.forEach((p) => walk(p.shape, b.id(p.name)));
+  return paths;
+}
+
+/** An optional number property of an object parameter (`drag?: number`): left out, its derivatives are 0. */
+function isOptionalLeaf(api: Api, v: VarId): boolean {
+  return api.fn.vars[v].optional === true && api.fn.vars[v].type === 'number' && !api.structure.params.some((p) => 'leaf' in p.shape && p.shape.leaf === v);
+}
+
+/** `p.drag === undefined ? 0 : e`: the derivative `e` of an optional number, 0 where the argument left it out. */
+function unlessAbsent(api: Api, v: VarId, e: JsExpr): JsExpr {
+  return isOptionalLeaf(api, v) ? b.cond(b.bin('===', valuePaths(api.structure).get(v)!, b.id('undefined')), b.num(0), e) : e;
 }
 
 /** The differentiated part of a shape (undefined when nothing in it is). */
@@ -211,11 +229,9 @@ function jvp(api: Api): JsFunction {
     diff.map((d) => `d${d.name}`),
   );
   const type = `{ value: ${resultText(api)}; tangent: ${resultDerivative(api)} }`;
-  const optionalZero = (v: VarId) => (api.fn.vars[v].optional && api.fn.vars[v].type === 'number' ? b.num(0) : undefined);
-  const args = [
-    ...api.structure.params.flatMap((p) => leafArgs(p.shape, b.id(p.name))),
-    ...diff.flatMap((d, i) => leafArgs(d.shape, b.id(tangentNames[i]), 'leaf' in d.shape ? undefined : optionalZero)),
-  ];
+  // (the tangent of an optional number may be left out; that of one the argument left out does not count)
+  const tangentOf = (v: VarId, at: JsExpr): JsExpr => (isOptionalLeaf(api, v) ? unlessAbsent(api, v, b.bin('??', at, b.num(0))) : at);
+  const args = [...api.structure.params.flatMap((p) => leafArgs(p.shape, b.id(p.name))), ...diff.flatMap((d, i) => leafArgs(d.shape, b.id(tangentNames[i]), tangentOf))];
   const flat = `${flatPrefix(api.prefix)}_jvp`;
   const tangents: JsParam[] = diff.map((d, i) => ({ name: tangentNames[i], type: skeletonType(api.fn, d.shape, 'tangent') }));
   let body: JsStmt[];
@@ -292,7 +308,7 @@ function vjp(api: Api): JsFunction {
   const call = b.call(`${flatPrefix(api.prefix)}_vjp`, [...api.structure.params.flatMap((p) => leafArgs(p.shape, b.id(p.name))), seed, ...(flatOut ? [flatOut] : [])]);
   // Leaf j of the flat gradients is `g[j]`.
   const position = new Map(activeLeaves.map((p, j) => [p, j]));
-  const gradOf = (v: VarId) => b.index(b.id(g), b.num(position.get(v)!));
+  const gradOf = (v: VarId) => unlessAbsent(api, v, b.index(b.id(g), b.num(position.get(v)!)));
   const value = b.member(b.id(r), 'value');
   const layout = result ? resultLayout(api, value, (n) => names(api, [n])[0]) : undefined;
   const copyGrads = (d: { shape: Shape<VarId> }, k: number): JsStmt[] => {
@@ -361,12 +377,29 @@ function jacobian(api: Api): JsFunction {
     api.structure.params.flatMap((p) => leafArgs(p.shape, b.id(p.name))),
   );
   const arrays = api.structure.result ? resultLeaves(api.structure.result.shape).filter((l) => 'array' in l.leaf).length : 0;
+  const [rows, i] = names(api, ['rows', 'i']);
+  const body: JsStmt[] = [b.const(rows, call)];
   // (the flat result ends with the lengths of an object result's arrays: not outputs)
-  const [rows] = names(api, ['rows']);
-  const body =
-    arrays === 0
-      ? [b.return(call)]
-      : [b.const(rows, call), b.assign(b.member(b.id(rows), 'length'), b.bin('-', b.member(b.id(rows), 'length'), b.num(arrays))), b.return(b.id(rows))];
+  if (arrays > 0) body.push(b.assign(b.member(b.id(rows), 'length'), b.bin('-', b.member(b.id(rows), 'length'), b.num(arrays))));
+  // The column of an optional number the argument left out is 0.
+  const paths = valuePaths(api.structure);
+  let column: JsExpr = b.num(0);
+  for (const v of api.fn.params.filter((p) => api.active.has(p))) {
+    if (isOptionalLeaf(api, v)) {
+      const zero: JsStmt = {
+        k: 'for',
+        init: b.let(i, b.num(0)),
+        test: b.bin('<', b.id(i), b.member(b.id(rows), 'length')),
+        update: { k: 'postfix', op: '++', target: b.id(i) },
+        body: [b.assign(b.index(b.index(b.id(rows), b.id(i)), column), b.num(0))],
+      };
+      body.push(b.if(b.bin('===', paths.get(v)!, b.id('undefined')), [zero]));
+    }
+    column = b.add(column, isArrayType(api.fn.vars[v].type) ? b.member(paths.get(v)!, 'length') : b.num(1));
+  }
+  const plain = body.length === 1;
+  if (plain) body.splice(0, 1, b.return(call));
+  else body.push(b.return(b.id(rows)));
   return {
     name: `${api.prefix}_jacobian`,
     exported: true,

@@ -8,10 +8,11 @@
  * signature order, a number being one column, an object's differentiable leaves
  * in declaration order, depth first); and each column k, checked on its own,
  * equals the central finite difference of the primal along input k (relative
- * tolerance of the fixture). A failure names the column by its input (`a[3]`,
- * `c`, `xf.p.x`).
+ * tolerance of the fixture); the column of an optional number the arguments
+ * leave out (finite differences cannot move it) is exactly 0. A failure names
+ * the column by its input (`a[3]`, `c`, `xf.p.x`).
  */
-import { centralDifference, inputNames, inputVector, outputVector, scaledDirection } from './inputs';
+import { absentInputs, centralDifference, inputNames, inputVector, outputVector, scaledDirection } from './inputs';
 import { samplePoints, unit } from './points';
 import { closeEnough } from './check';
 import { api, fmt, type Subject } from './subject';
@@ -38,7 +39,10 @@ export function checkJacobian(s: Subject): void {
     expectMatrix(J, outputs, inputs, `${s.fn.name}_jacobian(…)`);
     // centralDifference steps input k by h·max(1, |x_k|) and divides by 2h: it gives column k times that scale.
     const scale = scaledDirection(s.fn, args, new Array(inputs).fill(1));
+    const absent = absentInputs(s.fn, args);
     for (let k = 0; k < inputs; k++) {
+      if (absent[k] && J.some((row) => row[k] !== 0))
+        throw new Error(`${s.fn.name}_jacobian column ${k} (∂/∂${names[k]}, which the argument leaves out) is ${fmt(J.map((row) => row[k]))} at ${fmt(args)}, expected exactly 0`);
       const fd = centralDifference(s.fn, s.primal, args, unit(inputs, k), s.config.step);
       const column = J.map((row) => row[k] * scale[k]);
       closeEnough(column, fd, tol, `${s.fn.name}_jacobian column ${k} (∂/∂${names[k]}, scaled by the step size)`, args);

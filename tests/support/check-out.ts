@@ -8,7 +8,7 @@
  * - `checkOut`: a call with an `out` full of NaN returns that same `out`, keeps
  *   each of its arrays and objects (same objects, also those nested in `grads`
  *   skeletons and object results), and writes exactly what the allocating call
- *   returns;
+ *   returns (an optional number the value leaves out: undefined, not NaN);
  * - `checkOutOverwritten`: an `out` reused across calls (the earlier result,
  *   at another point, then twice at the same point) ends up equal to the
  *   allocating call each time: nothing is accumulated;
@@ -43,9 +43,9 @@ function calls(s: Subject): Calls[] {
   return list;
 }
 
-/** An object shaped like `like` whose numbers are NaN: anything accumulated into it stays NaN. */
+/** An object shaped like `like` whose numbers are NaN (a number a value leaves out too): anything accumulated into it stays NaN. */
 function garbageLike(like: unknown): unknown {
-  if (typeof like === 'number') return NaN;
+  if (typeof like === 'number' || like === undefined) return NaN;
   if (like instanceof Float64Array) return new Float64Array(like.length).fill(NaN);
   if (like instanceof Float32Array) return new Float32Array(like.length).fill(NaN);
   if (Array.isArray(like)) return like.map(garbageLike);

@@ -10,19 +10,38 @@
  * fixture's domains (points.ts); no expected derivative comes from the code
  * under test: finite differences of the primal and the dot-product identity are
  * the references. Every generated call goes through `api`, so a modified
- * argument fails whichever check made the call.
+ * argument fails whichever check made the call. An optional number an argument
+ * leaves out: finite differences leave it out (its column is 0), its gradient
+ * entry must be there and exactly 0, `f_jvp` gets tangents without it (a caller
+ * may leave it out) except in the dot-product test, which gives it a random
+ * tangent (the column is 0: it must not count); an optional number the primal's
+ * value leaves out must be left out (or undefined) in every generated `value`.
  */
 import { dot, flattenTree, maxRelativeError, unflattenTree, type Tree } from './numeric';
-import { centralDifference, inputVector, outputVector, resultLike, scaledDirection, seedOf, tangentLikes } from './inputs';
+import {
+  absentInputs,
+  absentOutputs,
+  centralDifference,
+  inputNames,
+  inputVector,
+  outputVector,
+  resultLike,
+  scaledDirection,
+  seedOf,
+  tangentLikes,
+  valueLike,
+  withoutAbsentTangents,
+} from './inputs';
 import { randomVector, samplePoints, unit } from './points';
 import { expectShape } from './shapes';
 import { api, fmt, type Subject } from './subject';
 
-/** Throws unless `actual` (a generated `value`) has the numbers of the primal's `expected`, in the declared order. */
+/** Throws unless `actual` (a generated `value`) has the numbers of the primal's `expected`, in the declared order, and leaves out the same optional numbers. */
 export function sameValues(s: Subject, actual: unknown, expected: unknown, what: string, at: readonly unknown[]): void {
   const e = outputVector(s.fn, expected, "the primal's result");
   const a = outputVector(s.fn, actual, what);
-  const same = a.length === e.length && a.every((x, i) => x === e[i] || (Number.isNaN(x) && Number.isNaN(e[i])));
+  const [ea, aa] = [absentOutputs(s.fn, expected), absentOutputs(s.fn, actual)];
+  const same = a.length === e.length && a.every((x, i) => ea[i] === aa[i] && (x === e[i] || (Number.isNaN(x) && Number.isNaN(e[i]))));
   if (!same) throw new Error(`${what} at ${fmt(at)}: got ${fmt(actual)}, the primal gives ${fmt(expected)}`);
 }
 
@@ -31,11 +50,11 @@ export function closeEnough(actual: readonly number[], expected: readonly number
   if (!(err <= tol)) throw new Error(`${what} at ${fmt(at)}: got ${fmt(actual)}, finite differences give ${fmt(expected)} (relative error ${err.toExponential(2)} > ${tol})`);
 }
 
-/** One random tangent per differentiated parameter and one cotangent shaped like the result, for argument lists. */
+/** One random tangent per differentiated parameter (without the optional numbers the arguments leave out) and one cotangent shaped like the result. */
 export function randomSeeds(s: Subject, args: readonly unknown[], salt: number): { tangents: Tree[]; cotangent: Tree } {
   const like = tangentLikes(s.fn, args);
   const seed = seedOf(s.fn, args);
-  const tangents = unflattenTree(randomVector(flattenTree(like).length, seed, salt), like);
+  const tangents = withoutAbsentTangents(s.fn, args, unflattenTree(randomVector(flattenTree(like).length, seed, salt), like));
   const value = resultLike(s.fn, s.primal(...args));
   const cotangent = unflattenTree(randomVector(flattenTree([value]).length, seed, salt + 1), [value])[0];
   return { tangents, cotangent };
@@ -49,7 +68,7 @@ export function checkForward(s: Subject): void {
     const value = s.primal(...args);
     const n = inputVector(s.fn, args).length;
     const dir = randomVector(n, seedOf(s.fn, args), 1);
-    const tangents = unflattenTree(scaledDirection(s.fn, args, dir), tangentLikes(s.fn, args));
+    const tangents = withoutAbsentTangents(s.fn, args, unflattenTree(scaledDirection(s.fn, args, dir), tangentLikes(s.fn, args)));
     const r = jvp(...args, ...tangents);
     sameValues(s, r.value, value, `${s.fn.name}_jvp value`, args);
     const fd = centralDifference(s.fn, s.primal, args, dir, s.config.step);
@@ -62,7 +81,13 @@ function gradVector(s: Subject, args: readonly unknown[], grads: unknown, what: 
   const like = tangentLikes(s.fn, args);
   if (!Array.isArray(grads) || grads.length !== like.length) throw new Error(`${what} is ${fmt(grads)}, expected an array of ${like.length} entries`);
   like.forEach((l, k) => expectShape(grads[k], l, `${what}[${k}] (for ${s.fn.params[s.fn.wrt[k]].name})`));
-  return flattenTree(grads as Tree[]);
+  const flat = flattenTree(grads as Tree[]);
+  // An optional number the argument leaves out: its entry is there, and exactly 0 (the primal cannot be perturbed there).
+  const names = inputNames(s.fn, args);
+  absentInputs(s.fn, args).forEach((absent, k) => {
+    if (absent && flat[k] !== 0) throw new Error(`${what}: the entry for ${names[k]}, which the argument leaves out, is ${flat[k]}, expected exactly 0 at ${fmt(args)}`);
+  });
+  return flat;
 }
 
 /** `f_vjp` (random cotangent) and `f_grad`: values equal the primal's, grads equal wᵀ·(finite-difference Jacobian). */
@@ -101,7 +126,10 @@ export function checkReverse(s: Subject): void {
   }
 }
 
-/** ⟨J·v, w⟩ = ⟨v, Jᵀ·w⟩ with J·v from `f_jvp` and Jᵀ·w from `f_vjp`, to rounding; v and w shaped like the skeletons. */
+/**
+ * ⟨J·v, w⟩ = ⟨v, Jᵀ·w⟩ with J·v from `f_jvp` and Jᵀ·w from `f_vjp`, to rounding; v and w shaped like the skeletons (v
+ * has the optional numbers the arguments leave out: their columns are 0, so their tangents must not count).
+ */
 export function checkDotProduct(s: Subject): void {
   const { jvp, vjp } = api(s);
   const tol = s.config.dotTolerance ?? 1e-10;
@@ -126,21 +154,25 @@ export function checkDotProduct(s: Subject): void {
  * The contract's shapes: `value` and `tangent` of the result's kind and length (an object result:
  * exactly its declared keys), `grads` a tuple with one entry per differentiated parameter, each its
  * parameter's skeleton: the kind (a `readonly number[]` gets a plain array; a union the argument's
- * kind) and length of each array, exactly the differentiable keys of each object (no data keys).
+ * kind) and length of each array, exactly the differentiable keys of each object (no data keys; an
+ * optional number always, where the argument leaves it out too). A `value` leaves out the optional
+ * numbers the primal's value leaves out (missing or undefined); its tangent has them.
  */
 export function checkShapes(s: Subject): void {
   const { jvp, vjp, grad } = api(s);
   for (const args of samplePoints(s)) {
     // (a union result has the kind of the primal's value: the generated value and tangent have it too)
-    const result = resultLike(s.fn, s.primal(...args));
+    const primal = s.primal(...args);
+    const result = resultLike(s.fn, primal);
+    const value = valueLike(s.fn, primal);
     const like = tangentLikes(s.fn, args);
     const r = jvp(...args, ...like);
-    expectShape(r.value, result, `${s.fn.name}_jvp(…).value`);
+    expectShape(r.value, value, `${s.fn.name}_jvp(…).value`);
     expectShape(r.tangent, result, `${s.fn.name}_jvp(…).tangent`);
     const reverse: [string, any][] = [[`${s.fn.name}_vjp`, vjp(...args, result)]];
     if (grad) reverse.push([`${s.fn.name}_grad`, grad(...args)]);
     for (const [name, rr] of reverse) {
-      expectShape(rr.value, result, `${name}(…).value`);
+      expectShape(rr.value, value, `${name}(…).value`);
       gradVector(s, args, rr.grads, `${name}(…).grads`);
     }
   }

@@ -3,15 +3,17 @@
  *
  * Guarantees: `readConfig` rejects an unknown key, and any `domains` or `args` key that names
  * neither a parameter of a marked function nor a property path below one (`s.vel.x`,
- * `params.W`), so that a typo cannot silently weaken a check; it rejects a spec that does not fit
+ * `params.W`), so that a typo cannot silently weaken a check (`args`, like `domains`, may hold
+ * a marked function's own keys under its name); it rejects a spec that does not fit
  * what it names (a fixed number for a differentiated leaf, a length for something that is not an
- * array, a domain for data, a key given together with one of its ancestors), and a data value
+ * array, `absent` for a property that is not optional, a spec of another form, a domain for data,
+ * a key given together with one of its ancestors), and a data value
  * the harness cannot make when fixture.json does not give it (a data parameter always; a data
  * property unless it is optional, left out, or a boolean or union of literals, which takes
  * `false` or its first member); `writes` must name, for each void function and no other, the
  * parameter whose final content is its value (an array or an object of numbers and arrays;
- * `withWrites` records it). `domainOf` and `argSpec` look a path up from the most specific key to
- * the parameter's.
+ * `withWrites` records it). `domainOf` looks a path up from the most specific key to the
+ * parameter's; `argSpec` looks a key up, the function's own args before the shared ones.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -19,10 +21,18 @@ import { differentiable, isData, isNumeric, isObject, typeAt, typeText, type Par
 import { isValueType, type MarkedFunction } from './signatures';
 
 /**
- * How to produce one argument: a fixed value, a random integer, an array of random elements, or
- * (for data) a JSON value where `{ "Float64Array": [...] }` (or any typed array name) is that typed array.
+ * How to produce one argument: a fixed value, a random integer, an array of random elements,
+ * (for data) a JSON value where `{ "Float64Array": [...] }` (or any typed array name) is that typed
+ * array, or (for an optional property) none: left out at every point, or at every other point
+ * (`"alternate"`: the second, the fourth, …; present, sampled as usual, at the others).
  */
-export type ArgSpec = number | { readonly int: readonly [number, number] } | { readonly length: number } | { readonly data: unknown };
+export type ArgSpec = number | { readonly int: readonly [number, number] } | { readonly length: number } | { readonly data: unknown } | { readonly absent: true | 'alternate' };
+
+/** The forms of an object spec, by its one key. */
+const specForms = ['int', 'length', 'data', 'absent'];
+
+/** An object spec (`{ "length": 8 }`): exactly one of the forms' keys. */
+const isSpec = (v: object) => Object.keys(v).length === 1 && specForms.includes(Object.keys(v)[0]);
 
 /** A value of fixture.json: numbers (`"NaN"`, `"Infinity"`, `"-Infinity"` allowed), arrays of them, objects of those (and data). */
 export type JsonValue = number | string | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
@@ -58,8 +68,11 @@ export interface FixtureConfig {
   readonly seed?: number;
   /** Finite-difference step (default 1e-6, scaled by max(1, |x|)). */
   readonly step?: number;
-  /** Constants, arrays and data, by parameter or path: `{ n: 40 }`, `{ n: { int: [1, 6] } }`, `{ "params.W": { length: 8 } }`. */
-  readonly args?: Record<string, ArgSpec>;
+  /**
+   * Constants, arrays and data, by parameter or path: `{ n: 40 }`, `{ n: { int: [1, 6] } }`, `{ "params.W": { length: 8 } }`,
+   * `{ "body.drag": { absent: true } }`; for every function, or per function: `{ step: { "body.drag": { absent: true } } }`.
+   */
+  readonly args?: Record<string, ArgSpec | Record<string, ArgSpec>>;
   readonly exact?: readonly ExactCase[];
   /** Per void function, the parameter whose final content is its value: `{ "step": "body" }`. */
   readonly writes?: Record<string, string>;
@@ -67,12 +80,35 @@ export interface FixtureConfig {
 
 const configKeys = new Set(['why', 'domains', 'tolerance', 'dotTolerance', 'points', 'seed', 'step', 'args', 'exact', 'writes']);
 
-/** What a key (`s`, `s.vel.x`) names in `fn`: the parameter's index and the type there; undefined when nothing. */
-export function nodeAt(fn: MarkedFunction, key: string): { param: number; type: ParamType } | undefined {
+/** What a key (`s`, `s.vel.x`) names in `fn`: the parameter's index, the type there and whether it is an optional property; undefined when nothing. */
+export function nodeAt(fn: MarkedFunction, key: string): { param: number; type: ParamType; optional: boolean } | undefined {
   const [head, ...rest] = key.split('.');
   const param = fn.params.findIndex((p) => p.name === head);
   const type = param < 0 ? undefined : typeAt(fn.params[param].type, rest);
-  return type && { param, type };
+  const parent = rest.length > 0 && param >= 0 ? typeAt(fn.params[param].type, rest.slice(0, -1)) : undefined;
+  const optional = parent !== undefined && isObject(parent) && parent.object.some((p) => p.name === rest[rest.length - 1] && p.optional);
+  return type && { param, type, optional };
+}
+
+/**
+ * The keys of `args` that hold a marked function's own args (`{ "step": { "body.drag": … } }`): a
+ * key naming a marked function and no parameter of one. A key naming both is an error.
+ */
+function perFunctionArgs(config: FixtureConfig, functions: readonly MarkedFunction[], bad: Bad): Map<string, Record<string, ArgSpec>> {
+  const own = new Map<string, Record<string, ArgSpec>>();
+  for (const [k, v] of Object.entries(config.args ?? {})) {
+    if (!functions.some((f) => f.name === k)) continue;
+    if (functions.some((f) => f.params.some((p) => p.name === k))) throw bad(`args.${k} names both a marked function and a parameter: rename one`);
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw bad(`args.${k} names the marked function ${k}: give its own args as an object, { "${k}": { "x": … } }`);
+    own.set(k, v as Record<string, ArgSpec>);
+  }
+  return own;
+}
+
+/** The args of function `fn`: its own (per function) over the shared ones (other functions' own args stay under their names, which name no parameter). */
+function argsOf(config: FixtureConfig, fn: string): Record<string, ArgSpec> {
+  const { [fn]: own, ...shared } = config.args ?? {};
+  return { ...shared, ...(own as Record<string, ArgSpec> | undefined) } as Record<string, ArgSpec>;
 }
 
 /** `s.vel.x`, `s.vel`, `s`: the key itself, then its ancestors. */
@@ -94,15 +130,7 @@ export function readConfig(dir: string, name: string, functions: readonly Marked
   const config = JSON.parse(fs.readFileSync(file, 'utf8')) as FixtureConfig;
   for (const k of Object.keys(config)) if (!configKeys.has(k)) throw bad(`unknown key '${k}' (known: ${[...configKeys].join(', ')})`);
   checkWrites(config, functions, bad);
-  /** Every place `key` names something, in `fns`; an error when there is none. */
-  const resolve = (key: string, where: string, fns: readonly MarkedFunction[], fn?: MarkedFunction) => {
-    const nodes = fns.flatMap((f) => {
-      const n = nodeAt(f, key);
-      return n ? [{ ...n, differentiated: f.wrt.includes(n.param) && differentiable(n.type) }] : [];
-    });
-    if (nodes.length === 0) throw bad(`${where} names '${key}', which is not a parameter${key.includes('.') ? ' or a property path below one' : ''}${fn ? ` of ${fn.name}` : ''}`);
-    return nodes;
-  };
+  const resolve = resolver(bad);
   const checkDomains = (keys: string[], where: string, fns: readonly MarkedFunction[], fn?: MarkedFunction) => {
     for (const key of keys) {
       const nodes = resolve(key, where, fns, fn);
@@ -118,33 +146,74 @@ export function readConfig(dir: string, name: string, functions: readonly Marked
       checkDomains(Object.keys(v), `domains.${k}`, [fn], fn);
     }
   }
-  for (const [key, spec] of Object.entries(config.args ?? {})) {
-    const nodes = resolve(key, 'args', functions);
-    const above = ancestry(key)
-      .slice(1)
-      .find((a) => config.args?.[a] !== undefined);
-    if (above) throw bad(`args gives both '${above}' and '${key}', which is part of it`);
+  checkArgs(config, functions, bad);
+  for (const e of config.exact ?? []) if (!functions.some((f) => f.name === e.function)) throw bad(`exact names '${e.function}', which is not a marked function`);
+  return config;
+}
+
+type Bad = (msg: string) => Error;
+
+/** Every place a key names something in `fns`, whether it is differentiated there; an error when there is none. */
+const resolver =
+  (bad: Bad) =>
+  (key: string, where: string, fns: readonly MarkedFunction[], fn?: MarkedFunction): { type: ParamType; optional: boolean; differentiated: boolean }[] => {
+    const nodes = fns.flatMap((f) => {
+      const n = nodeAt(f, key);
+      return n ? [{ ...n, differentiated: f.wrt.includes(n.param) && differentiable(n.type) }] : [];
+    });
+    if (nodes.length === 0) throw bad(`${where} names '${key}', which is not a parameter${key.includes('.') ? ' or a property path below one' : ''}${fn ? ` of ${fn.name}` : ''}`);
+    return nodes;
+  };
+
+/** Throws unless every spec of `args` (shared and per function) fits what it names, no key comes with an ancestor, and every data value has one. */
+function checkArgs(config: FixtureConfig, functions: readonly MarkedFunction[], bad: Bad): void {
+  const resolve = resolver(bad);
+  const own = perFunctionArgs(config, functions, bad);
+  const checkSpec = (key: string, spec: ArgSpec, where: string, fns: readonly MarkedFunction[], fn?: MarkedFunction) => {
+    const nodes = resolve(key, where, fns, fn);
+    const at = named(where, key);
+    if (typeof spec !== 'number' && (typeof spec !== 'object' || spec === null || Array.isArray(spec) || !isSpec(spec)))
+      throw bad(`${at} is ${JSON.stringify(spec)}: give a number or one of { "int": [lo, hi] }, { "length": n }, { "data": … }, { "absent": true | "alternate" }`);
     const fixed = typeof spec === 'number' || 'int' in spec;
     if (fixed && nodes.some((n) => n.differentiated))
       throw bad(
         key.includes('.')
-          ? `${named('args', key)} fixes a differentiated leaf of '${key.split('.')[0]}'; exclude that parameter with wrt(...)`
-          : `args.${key} fixes a differentiated parameter; exclude it with wrt(...)`,
+          ? `${at} fixes a differentiated leaf of '${key.split('.')[0]}'; exclude that parameter with wrt(...)`
+          : `${at} fixes a differentiated parameter; exclude it with wrt(...)`,
       );
-    if (fixed && !nodes.some((n) => n.type === 'number' || isData(n.type))) throw bad(`${named('args', key)} gives a number for a value of type ${typeText(nodes[0].type)}`);
+    if (fixed && !nodes.some((n) => n.type === 'number' || isData(n.type))) throw bad(`${at} gives a number for a value of type ${typeText(nodes[0].type)}`);
     if (typeof spec === 'object' && 'length' in spec && !nodes.some((n) => isArrayType(n.type)))
-      throw bad(`${named('args', key)} gives a length for a value of type ${typeText(nodes[0].type)}, which is not a numeric array`);
+      throw bad(`${at} gives a length for a value of type ${typeText(nodes[0].type)}, which is not a numeric array`);
+    if (typeof spec === 'object' && 'absent' in spec) {
+      if (spec.absent !== true && spec.absent !== 'alternate')
+        throw bad(`${at}.absent is ${JSON.stringify(spec.absent)}: true (at every point) or "alternate" (at every other point)`);
+      if (!nodes.every((n) => n.optional))
+        throw bad(`${at} leaves out ${key}, which is not an optional property${key.includes('.') ? '' : ' (absent is for properties: `drag?: number`)'}`);
+    }
+  };
+  for (const [key, spec] of Object.entries(config.args ?? {})) if (!own.has(key)) checkSpec(key, spec as ArgSpec, 'args', functions);
+  for (const [name, specs] of own) {
+    const fn = functions.find((f) => f.name === name)!;
+    for (const [key, spec] of Object.entries(specs)) checkSpec(key, spec, `args.${name}`, [fn], fn);
   }
-  for (const f of functions) for (const q of f.params) requireData(q.type, q.name, config, bad);
-  for (const e of config.exact ?? []) if (!functions.some((f) => f.name === e.function)) throw bad(`exact names '${e.function}', which is not a marked function`);
-  return config;
+  for (const f of functions) {
+    const args = argsOf(config, f.name);
+    for (const key of Object.keys(args)) {
+      const above = ancestry(key)
+        .slice(1)
+        .find((a) => args[a] !== undefined);
+      if (above && nodeAt(f, key))
+        throw bad(`args gives both '${above}' and '${key}', which is part of it${own.has(f.name) ? ` (for ${f.name}, its own args and the shared ones together)` : ''}`);
+    }
+    for (const q of f.params) requireData(q.type, q.name, args, bad);
+  }
 }
 
 /**
  * Throws unless `writes` names, for every void function and for nothing else, one of its
  * parameters that can be a value: a numeric array or an object whose leaves are all numeric.
  */
-function checkWrites(config: FixtureConfig, functions: readonly MarkedFunction[], bad: (msg: string) => Error): void {
+function checkWrites(config: FixtureConfig, functions: readonly MarkedFunction[], bad: Bad): void {
   const writes = config.writes ?? {};
   if (typeof writes !== 'object' || Array.isArray(writes) || writes === null)
     throw bad(`writes must be an object naming, per void function, the parameter it writes: { "step": "body" }`);
@@ -173,10 +242,10 @@ export function withWrites(functions: readonly MarkedFunction[], config: Fixture
   return functions.map((f) => (f.returnType === 'void' ? { ...f, writes: f.params.findIndex((p) => p.name === config.writes?.[f.name]) } : f));
 }
 
-/** Throws unless every data value below `key` (of type `t`) is given in args or has a value the harness may choose. */
-function requireData(t: ParamType, key: string, config: FixtureConfig, bad: (msg: string) => Error, optional = false): void {
-  if (config.args?.[key] !== undefined) return;
-  if (isObject(t)) for (const p of t.object) requireData(p.type, `${key}.${p.name}`, config, bad, p.optional);
+/** Throws unless every data value below `key` (of type `t`) is given in `args` (a function's) or has a value the harness may choose. */
+function requireData(t: ParamType, key: string, args: Record<string, ArgSpec>, bad: Bad, optional = false): void {
+  if (args[key] !== undefined) return;
+  if (isObject(t)) for (const p of t.object) requireData(p.type, `${key}.${p.name}`, args, bad, p.optional);
   if (!isData(t) || optional || (key.includes('.') && t.choices)) return;
   if (!key.includes('.')) throw bad(`args.${key} must give its value as { "data": … }`);
   throw bad(
@@ -184,8 +253,8 @@ function requireData(t: ParamType, key: string, config: FixtureConfig, bad: (msg
   );
 }
 
-/** The spec fixture.json gives for `key` (a parameter or a path below one), or undefined. */
-export const argSpec = (config: FixtureConfig, key: string): ArgSpec | undefined => config.args?.[key];
+/** The spec fixture.json gives function `fn` for `key` (a parameter or a path below one): its own, else the shared one, else undefined. */
+export const argSpec = (config: FixtureConfig, fn: string, key: string): ArgSpec | undefined => argsOf(config, fn)[key];
 
 /** The domain of `key` (`s.vel.x`) of function `fn`: the most specific key of fixture.json (per function before shared), else [-2, 2]. */
 export function domainOf(config: FixtureConfig, fn: string, key: string): Domain {

@@ -6,14 +6,18 @@
  * Guarantees: `tangentLikes` are the skeletons of the differentiated arguments (shapes.ts: the shape
  * and kinds of their tangents and gradients), `resultLike` the skeleton of a result, both built from
  * the declared types, so that a result with keys in another order, or with keys the type does not
- * have, flattens in the declared order; `inputVector`/`outputVector` flatten them; `shifted` moves
- * exactly the differentiated leaves (fresh arrays and objects, data shared), in the order of
- * `inputVector`; `centralDifference` is the central difference of the primal along a direction
- * over those inputs, with the step of each input scaled by max(1, |x|) (`scaledDirection` is the
- * direction it actually takes).
+ * have, flattens in the declared order; `inputVector`/`outputVector` flatten them; an optional
+ * number the argument (the result) leaves out is there too, as 0 (`absentInputs` says which:
+ * `f_jacobian` has a column for it, and a result's row); `valueLike` is the shape a generated
+ * `value` must have (such a number left out there too); `shifted` moves exactly the
+ * differentiated leaves the arguments have (fresh arrays and objects, data shared), in the order
+ * of `inputVector` (a leaf left out stays out: the primal cannot be perturbed there, so its
+ * derivative is 0 by convention); `centralDifference` is the central difference of the primal
+ * along a direction over those inputs, with the step of each input scaled by max(1, |x|)
+ * (`scaledDirection` is the direction it actually takes).
  */
 import { flattenTree, type Tree } from './numeric';
-import { differentiable, isData, isObject, isPlainObject, skeleton, type ParamType } from './shapes';
+import { absentLeaves, differentiable, isData, isObject, isPlainObject, skeleton, valueShape, withoutAbsent, type ParamType, type Shape } from './shapes';
 import { valueType, type MarkedFunction } from './signatures';
 
 type Args = readonly unknown[];
@@ -23,6 +27,19 @@ export const tangentLikes = (fn: MarkedFunction, args: Args): Tree[] => fn.wrt.m
 
 /** The skeleton of a result (`what` names it in errors): the shape of a cotangent, a tangent and `value`. */
 export const resultLike = (fn: MarkedFunction, v: unknown, what = 'the result'): Tree => skeleton(valueType(fn), v, what);
+
+/** The shape a generated `value` must have: the result's skeleton, with the optional numbers the primal's value `v` leaves out left out. */
+export const valueLike = (fn: MarkedFunction, v: unknown, what = 'the result'): Shape => valueShape(valueType(fn), v, what);
+
+/** For each flattened differentiated input, whether the arguments leave it out (an optional number of an object). */
+export const absentInputs = (fn: MarkedFunction, args: Args): boolean[] => fn.wrt.flatMap((i) => absentLeaves(fn.params[i].type, args[i]));
+
+/** For each flattened output, whether value `v` leaves it out. */
+export const absentOutputs = (fn: MarkedFunction, v: unknown): boolean[] => absentLeaves(valueType(fn), v);
+
+/** Tangents of the differentiated arguments without the optional numbers the arguments leave out (a caller may leave them out). */
+export const withoutAbsentTangents = (fn: MarkedFunction, args: Args, tangents: readonly Tree[]): Tree[] =>
+  tangents.map((d, k) => withoutAbsent(fn.params[fn.wrt[k]].type, args[fn.wrt[k]], d));
 
 /** The differentiated inputs, flattened. */
 export const inputVector = (fn: MarkedFunction, args: Args): number[] => flattenTree(tangentLikes(fn, args));
@@ -44,16 +61,27 @@ export function inputNames(fn: MarkedFunction, args: Args): string[] {
   return tangentLikes(fn, args).flatMap((like, k) => names(like, fn.params[fn.wrt[k]].name));
 }
 
-/** The arguments at x + t·v: each differentiated leaf moved along its part of `direction`, steps scaled by max(1, |x|); fresh arrays and objects. */
+/**
+ * The arguments at x + t·v: each differentiated leaf moved along its part of `direction`, steps scaled by max(1, |x|); fresh arrays
+ * and objects. A leaf left out stays out (its part of `direction` is skipped).
+ */
 export function shifted(fn: MarkedFunction, args: Args, direction: readonly number[], t: number): unknown[] {
   let k = 0;
   const move = (type: ParamType, v: unknown): unknown => {
     if (isObject(type)) {
       const o = { ...(v as Record<string, unknown>) };
-      for (const p of type.object) if (differentiable(p.type)) o[p.name] = move(p.type, o[p.name]);
+      for (const p of type.object) {
+        if (!differentiable(p.type)) continue;
+        if (p.name in o) o[p.name] = move(p.type, o[p.name]);
+        else k++; // (an optional number left out stays out)
+      }
       return o;
     }
     if (isData(type)) return v;
+    if (v === undefined) {
+      k++; // (a number left out as undefined stays so)
+      return undefined;
+    }
     if (typeof v === 'number') return v + t * direction[k++] * Math.max(1, Math.abs(v));
     const copy = Array.from(v as ArrayLike<number>, (x) => x + t * direction[k++] * Math.max(1, Math.abs(x)));
     return v instanceof Float64Array ? Float64Array.from(copy) : v instanceof Float32Array ? Float32Array.from(copy) : copy;

@@ -4,9 +4,11 @@
  * Guarantees: `samplePoints` draws the same argument lists for the same fixture
  * on every run (seeded by fixture.json's `seed` and the function's name), every
  * number and numeric array of a parameter, objects included, from the domain of
- * its most specific key (config.ts), with the values fixture.json's `args` give
- * (by parameter or path) and the data values the harness may choose (an optional
- * property left out, a boolean `false`, a union of literals its first member);
+ * its most specific key (config.ts), an optional number of an object too (present
+ * unless `args` says `{ "absent": true }`, or `"alternate"`: left out at every
+ * other point), with the values fixture.json's `args` give (by parameter or path,
+ * a function's own first) and the data values the harness may choose (an optional
+ * data property left out, a boolean `false`, a union of literals its first member);
  * every argument is checked to have its declared type (a fixture.json value of
  * the wrong kind is an error, not a weaker test); every value built here has the
  * kind the contract gives it (a `number[]` or `readonly number[]` becomes a plain
@@ -74,7 +76,8 @@ export function valueFromJson(t: ParamType, v: JsonValue, where: string, skeleto
     const out: Record<string, unknown> = {};
     for (const p of props) {
       if (p.name in v) out[p.name] = valueFromJson(p.type, (v as Record<string, JsonValue>)[p.name], `${where}.${p.name}`, skeletonOnly);
-      else if (!p.optional) throw new Error(`${where}: property ${p.name} is missing`);
+      // (a gradient has every differentiated property, an optional number too: 0 where the argument leaves it out)
+      else if (!p.optional || skeletonOnly) throw new Error(`${where}: property ${p.name} is missing`);
     }
     return out;
   }
@@ -103,8 +106,9 @@ export function samplePoints(s: PointSource): unknown[][] {
         let arrays = 0;
         /** The value of `key` (a parameter, or a path below one) of type `t`. */
         const make = (t: ParamType, key: string, optional: boolean): unknown => {
-          const spec = argSpec(s.config, key);
+          const spec = argSpec(s.config, s.fn.name, key);
           if (typeof spec === 'number') return spec;
+          if (spec && 'absent' in spec && (spec.absent === true || k % 2 === 1)) return undefined;
           if (spec && 'data' in spec) return revive(spec.data);
           if (spec && 'int' in spec) return spec.int[0] + Math.floor(r() * (spec.int[1] - spec.int[0] + 1));
           // (config.ts made sure that data without a value in args may be left out or chosen)

@@ -5,12 +5,17 @@
  * Guarantees: a `ParamType` is numeric (a number, an array kind, a union of array kinds), an object
  * (its properties in declaration order) or data (anything else, never differentiated);
  * `differentiable(t)` says whether a value of type t has a differentiated leaf (a number or numeric
- * array, not under an optional property); `skeleton(t, v)` is the value's numeric skeleton, the shape
- * of its tangent, gradient or cotangent (DESIGN.md: only the differentiable keys; a typed array keeps
- * its kind, any other array is a plain array; for a union, the kind of `v`), with its keys in
- * declaration order, so that flattening a skeleton (numeric.ts `flattenTree`) gives the contract's
- * order: depth first, each object's properties in declaration order. `expectShape` compares a result
- * with a skeleton: kinds, lengths, exactly the same keys.
+ * array; an optional number of a differentiable object is one too, signatures.ts makes any other
+ * optional property data); `skeleton(t, v)` is the value's numeric skeleton, the shape of its
+ * tangent, gradient or cotangent (DESIGN.md: only the differentiable keys, an optional number
+ * always, 0 where `v` leaves it out; a typed array keeps its kind, any other array is a plain
+ * array; for a union, the kind of `v`), with its keys in declaration order, so that flattening a
+ * skeleton (numeric.ts `flattenTree`) gives the contract's order: depth first, each object's
+ * properties in declaration order. `valueShape` is the same for a value, where an optional number
+ * `v` leaves out stays out (`undefined`); `absentLeaves` marks, in that flattened order, the leaves
+ * `v` leaves out, and `withoutAbsent` drops them from a tangent. `expectShape` compares a result
+ * with a skeleton or a value shape: kinds, lengths, exactly the same keys (a key the shape has as
+ * `undefined` must be missing or undefined).
  */
 import type { Tree } from './numeric';
 
@@ -30,7 +35,7 @@ export interface DataType {
 
 export interface Property {
   readonly name: string;
-  /** An optional property is data, whatever its type (never differentiated). */
+  /** An optional property is data, unless it is a number in a differentiable object: a differentiated leaf where present. */
   readonly type: ParamType;
   readonly optional?: boolean;
 }
@@ -134,20 +139,49 @@ function member(v: unknown, name: string, where: string): unknown {
  * number left out), a fresh array of the derivative's kind, or an object of the skeletons of the
  * differentiable properties, in declaration order. Throws on a value that does not have the type.
  */
-export function skeleton(t: ParamType, v: unknown, where: string): Tree {
+export const skeleton = (t: ParamType, v: unknown, where: string): Tree => shapeOf(t, v, where, 0) as Tree;
+
+/**
+ * A value's shape (what a generated `value` must look like): its skeleton, except that a number
+ * `v` leaves out (an optional property absent or undefined) is `undefined` there.
+ */
+export type Shape = Tree | undefined | { readonly [key: string]: Shape };
+
+export const valueShape = (t: ParamType, v: unknown, where: string): Shape => shapeOf(t, v, where, undefined);
+
+function shapeOf(t: ParamType, v: unknown, where: string, absent: 0 | undefined): Shape {
   if (isObject(t)) {
-    const out: Record<string, Tree> = {};
-    for (const p of t.object) if (differentiable(p.type)) out[p.name] = skeleton(p.type, member(v, p.name, where), `${where}.${p.name}`);
+    const out: Record<string, Shape> = {};
+    for (const p of t.object) if (differentiable(p.type)) out[p.name] = shapeOf(p.type, member(v, p.name, where), `${where}.${p.name}`, absent);
     return out;
   }
   if (isData(t)) throw new Error(`${where} is data (${t.data}): it has no derivative`);
   if (t === 'number') {
-    if (v === undefined) return 0;
+    if (v === undefined) return absent;
     if (typeof v !== 'number') throw new Error(`${where} is ${show(v)}, expected a number`);
     return v;
   }
   if (!kindsOfType(t).includes(kindOf(v) as Kind)) throw new Error(`${where} is ${show(v)}, expected a value of type ${typeText(t)}`);
   return makeArray(derivativeKind(t, v), Array.from(v as ArrayLike<number>));
+}
+
+/** For each leaf of `skeleton(t, v)`, flattened in its order, whether `v` leaves it out (an optional number absent or undefined). */
+export function absentLeaves(t: ParamType, v: unknown): boolean[] {
+  if (isObject(t)) return t.object.flatMap((p) => (differentiable(p.type) ? absentLeaves(p.type, isPlainObject(v) ? v[p.name] : undefined) : []));
+  if (t === 'number') return [v === undefined];
+  return isNumeric(t) ? new Array<boolean>((v as ArrayLike<number>).length).fill(false) : [];
+}
+
+/** A tangent `d` of value `v` (type `t`) without the properties `v` leaves out: a caller may leave them out too (DESIGN.md). */
+export function withoutAbsent(t: ParamType, v: unknown, d: Tree): Tree {
+  if (!isObject(t) || !isPlainObject(v) || !isPlainObject(d)) return d;
+  const out: Record<string, Tree> = {};
+  for (const p of t.object) {
+    if (!(p.name in d)) continue;
+    if (p.optional && p.type === 'number' && v[p.name] === undefined) continue;
+    out[p.name] = withoutAbsent(p.type, v[p.name], d[p.name] as Tree);
+  }
+  return out;
 }
 
 /**
@@ -165,13 +199,18 @@ export function expectConforms(t: ParamType, v: unknown, where: string, optional
 }
 
 /**
- * Throws unless `actual` has the shape of `expected` (a skeleton): the same kind, an array's length,
- * an object's keys exactly (none missing, none added), recursively. `what` names `actual`.
+ * Throws unless `actual` has the shape of `expected` (a skeleton or a value shape): the same kind,
+ * an array's length, an object's keys exactly (none missing, none added; a key `expected` holds as
+ * `undefined` may be missing, and must be undefined), recursively. `what` names `actual`.
  */
-export function expectShape(actual: unknown, expected: Tree, what: string): void {
+export function expectShape(actual: unknown, expected: Shape, what: string): void {
+  if (expected === undefined) {
+    if (actual !== undefined) throw new Error(`${what} is ${show(actual)}, expected undefined or no such property (the primal's value leaves it out)`);
+    return;
+  }
   if (isPlainObject(expected)) {
     if (!isPlainObject(actual)) throw new Error(`${what} is a value of kind ${kindOf(actual)}, expected an object with keys ${Object.keys(expected).join(', ')}`);
-    const missing = Object.keys(expected).filter((k) => !(k in actual));
+    const missing = Object.keys(expected).filter((k) => !(k in actual) && expected[k] !== undefined);
     const extra = Object.keys(actual).filter((k) => !(k in expected));
     if (missing.length > 0 || extra.length > 0)
       throw new Error(

@@ -6,9 +6,11 @@
  * kinds by their text (a type alias declared in the file stands for its text); object types
  * (type literals, interfaces and type aliases of them, declared in the file or imported from a
  * sibling file through a relative import) with their properties in declaration order (an interface's
- * own properties, then those it inherits, as TypeScript lists them), nested; an optional property,
- * and any type that is neither numeric nor an object of properties, is data (with its few `choices`
- * when it is a boolean or a union of literals). The result must be numeric or an object without data,
+ * own properties, then those it inherits, as TypeScript lists them), nested; an optional number
+ * (`drag?: number`) of an object that is differentiable without it (a required number, numeric
+ * array or such object) is a differentiated leaf, as the compiler reads it; any other optional
+ * property, and any type that is neither numeric nor an object of properties, is data (with its few
+ * `choices` when it is a boolean or a union of literals). The result must be numeric or an object without data,
  * or `void` (declared so, or unannotated without a `return` of a value): the value of such a
  * function is the final content of the parameter fixture.json's `writes` names (`valueType`).
  * By default every parameter with a differentiable leaf is in `wrt`; `wrt(a, b)` names whole parameters.
@@ -213,10 +215,32 @@ function objectOf(members: ts.NodeArray<ts.TypeElement>, src: Source, r: Reader,
     if (!ts.isPropertySignature(m) || !(ts.isIdentifier(m.name) || ts.isStringLiteral(m.name))) return undefined;
     const name = m.name.text;
     if (!m.type) props.push({ name, type: { data: 'any' } });
+    else if (m.questionToken && optionalNumber(m.type, src)) props.push({ name, type: 'number', optional: true });
     else if (m.questionToken) props.push({ name, type: dataOf(m.type, src, r), optional: true });
     else props.push({ name, type: typeOf(m.type, src, r, depth + 1) });
   }
   return { object: props };
+}
+
+/** `drag?: number` (also `number | undefined`, or an alias of number): an optional number, a leaf once its object is differentiable (`settled`). */
+function optionalNumber(node: ts.TypeNode, src: Source): boolean {
+  const parts = normalized(node, src.sf)
+    .replace(/^\| /, '')
+    .split(' | ')
+    .filter((p) => p !== 'undefined');
+  return parts.length === 1 && typeOfText(parts[0], src.sf) === 'number';
+}
+
+/**
+ * `t` with the optional numbers of every object that is not differentiable without them made data
+ * (`opts: { gain?: number }` is read-only data: the compiler differentiates an optional number
+ * only beside a required leaf). Applied once a type is complete, inherited properties included.
+ */
+function settled(t: ParamType): ParamType {
+  if (!isObject(t)) return t;
+  const props = t.object.map((p) => ({ ...p, type: settled(p.type) }));
+  const leafy = props.some((p) => !p.optional && differentiable(p.type));
+  return { object: props.map((p) => (p.optional && !leafy && p.type === 'number' ? { ...p, type: { data: 'number' } } : p)) };
 }
 
 /** The type of an unannotated parameter with a default: data for a string, boolean or object literal, else a number. */
@@ -225,8 +249,8 @@ function initializerType(e: ts.Expression, sf: ts.SourceFile): ParamType {
   return ts.isStringLiteral(e) || ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e) ? { data: normalized(e, sf) } : 'number';
 }
 
-/** Whether every leaf of `t` is numeric (what a result may be). */
-const allNumeric = (t: ParamType): boolean => !isData(t) && (!isObject(t) || t.object.every((p) => !p.optional && allNumeric(p.type)));
+/** Whether every leaf of `t` is numeric, optional numbers included (what a result may be). */
+const allNumeric = (t: ParamType): boolean => !isData(t) && (!isObject(t) || (differentiable(t) && t.object.every((p) => allNumeric(p.type))));
 
 /** What a value may be: a number, a numeric array, or an object whose leaves are all numeric. */
 export const isValueType = (t: ParamType): t is NumericType | ObjectType => allNumeric(t);
@@ -255,12 +279,12 @@ export function markedFunctions(text: string, file = 'input.ts'): MarkedFunction
     const reader = (what: string): Reader => ({ load, where: `${file}: ${what} of ${name}` });
     const params = fn.parameters.map((p) => ({
       name: p.name.getText(sf),
-      type: p.type ? typeOf(p.type, src, reader(`parameter ${p.name.getText(sf)}`)) : p.initializer ? initializerType(p.initializer, sf) : ('number' as const),
+      type: p.type ? settled(typeOf(p.type, src, reader(`parameter ${p.name.getText(sf)}`))) : p.initializer ? initializerType(p.initializer, sf) : ('number' as const),
       // Generated signatures give every parameter that may be left out a default (`undefined` for an optional
       // number or one computed from earlier parameters, which the body computes).
       ...(p.initializer || p.questionToken ? { hasDefault: true } : {}),
     }));
-    const returnType = returnsNothing(fn) ? 'void' : fn.type ? typeOf(fn.type, src, reader('the return type')) : 'number';
+    const returnType = returnsNothing(fn) ? 'void' : fn.type ? settled(typeOf(fn.type, src, reader('the return type'))) : 'number';
     if (returnType !== 'void' && !allNumeric(returnType)) throw new Error(`${file}: return type of ${name}: the harness cannot produce values of type '${typeText(returnType)}'`);
     const wrtText = /wrt\s*\(([^)]*)\)/.exec(ts.getTextOfJSDocComment(tag.comment) ?? '');
     // By default every parameter that can be differentiated is.

@@ -45,7 +45,10 @@ export function lowerUserCall(cx: LowerContext, e: ts.CallExpression, callee: ts
   // A callee that writes into an array the caller goes on using (`vec3.add(out, out, b)`, `rotate(r, v, out)`) is inlined too.
   const writes = writtenParameters(src.node, cx.checker);
   const writer = [...writes].some((i) => e.arguments[i] !== undefined && isCallerArray(cx, e.arguments[i]));
-  if (result || writer || params.some((p) => structTypeOf(cx, p) !== undefined)) {
+  // (a helper that returns nothing is called for what it writes: inlined too)
+  const sig = cx.checker.getSignatureFromDeclaration(src.node);
+  const isVoid = sig !== undefined && (cx.checker.getReturnTypeOfSignature(sig).flags & ts.TypeFlags.Void) !== 0;
+  if (result || writer || isVoid || params.some((p) => structTypeOf(cx, p) !== undefined)) {
     resolved.via.forEach((f) => cx.files.add(f));
     const value = inlineProjectCall(cx, e, src, result);
     return value === undefined || typeof value === 'object' ? cx.fn.constant(0) : value;
@@ -60,7 +63,6 @@ export function lowerUserCall(cx: LowerContext, e: ts.CallExpression, callee: ts
     if (type === undefined) return fail(errors.unsupportedExpression(pos(cx, e), `calling '${src.name}' without '${p.name.getText()}'`));
     args.push(init !== undefined ? cx.fn.constant(init) : cx.fn.datum(undefined, type));
   }
-  const sig = cx.checker.getSignatureFromDeclaration(src.node);
   const ret = sig ? irType(cx.checker.getReturnTypeOfSignature(sig), cx.checker) : undefined;
   if (ret === undefined || ret === 'boolean') {
     const text = sig ? cx.checker.typeToString(cx.checker.getReturnTypeOfSignature(sig)) : 'unknown';
@@ -73,8 +75,9 @@ export function lowerUserCall(cx: LowerContext, e: ts.CallExpression, callee: ts
 
 /** Whether an argument is an array variable of the caller (not a fresh array made for the call). */
 function isCallerArray(cx: LowerContext, a: ts.Expression): boolean {
+  // (a name or a property path: `s.slice()` or a literal is a fresh array nobody else sees)
   const v = varOf(cx, a);
-  return v !== undefined && isArrayType(cx.fn.vars[v].type) && cx.fn.vars[v].role !== 'hidden';
+  return v !== undefined && isArrayType(cx.fn.vars[v].type);
 }
 
 /** The object type a function of the project returns, if it returns one. */

@@ -20,6 +20,11 @@
  * `M[i]`) are arguments like any array of D elements; data is indexed with the
  * same index forms (rows against n, columns against D). Inside a local
  * function, captured arrays are read only and captured `let`s assignable.
+ * Writer helpers are printed after the others, each with concrete kinds and
+ * a length for `dst` and `src`; a call passes a writable array of that kind and
+ * length (never a view, a read-only parameter or an array a view was taken
+ * from) and, for `src`, any array it accepts. A local object's array `st.v`
+ * and number `st.t` are an array and a number in scope like any other.
  * Printing is deterministic.
  */
 import { avoid, mathForms, type ArrayKind, type ArrayProgram, type Expr, type Helper, type LocalFn, type Ret, type StateHelper, type Stmt, type Writer } from './array-programs';
@@ -624,7 +629,7 @@ class FunctionPrinter {
   private write(st: Extract<Stmt, { k: 'write' }>, s: Scope, depth: number): void {
     if (this.writers.length === 0) return;
     const w = pick(this.writers, st.h);
-    const targets = this.writable(s).filter((a) => a.len === w.len && accepts(w.dst, a.kind));
+    const targets = this.writable(s).filter((a) => a.len === w.len && accepts(w.dst, a.kind) && !(avoid.writersOnObjectArrays && a.name.includes('.')));
     if (targets.length === 0) return;
     const t = pick(targets, st.target);
     const sources = [...s.arrays, ...this.rows(s)].filter((a) => a.len === w.len && accepts(w.src, a.kind));
@@ -1157,11 +1162,15 @@ export function printArrayProgram(p: ArrayProgram): ArrayProgramText {
   p.writers?.helpers.forEach((w, i) => {
     const of = pick(p.arrays, w.of);
     // dst is written: a read-only parameter's kind gives a number[] (a local copy of it is one).
-    const dst: ArrayKind = of.kind === 'readonly number[]' || of.kind === 'ArrayLike<number>' ? 'number[]' : of.kind;
-    const src: ArrayKind = w.src === 'same' ? dst : dst === 'number[]' ? 'readonly number[]' : 'ArrayLike<number>';
+    const ofKind: ArrayKind = of.kind === 'readonly number[]' || of.kind === 'ArrayLike<number>' ? 'number[]' : of.kind;
+    // A writer that calls an earlier one takes the same arrays.
+    const called = w.calls && writers.length > 0 ? pick(writers, w.calls.h) : undefined;
+    const dst = called?.dst ?? ofKind;
+    const src: ArrayKind = called?.src ?? (w.src === 'same' ? dst : dst === 'number[]' ? 'readonly number[]' : 'ArrayLike<number>');
+    const len = called?.len ?? lengthOf(of.shape);
     const name = `w${i}`;
-    helperLines.push(...printWriter(w, name, dst, src, lengthOf(of.shape), p.d, callees, [...writers]));
-    writers.push({ name, dst, src, len: lengthOf(of.shape) });
+    helperLines.push(...printWriter(w, name, dst, src, len, p.d, callees, [...writers]));
+    writers.push({ name, dst, src, len });
   });
   const states: StateCallee[] = [];
   const typeLines: string[] = [];
@@ -1213,7 +1222,15 @@ export function printArrayProgram(p: ArrayProgram): ArrayProgramText {
   // (an options object holding numbers is differentiated by default: named out of wrt, it stays data)
   const hasObject = params.some((q) => q.text.startsWith('{'));
   const tag = (mask === 0 || mask === all) && !hasObject ? '@differentiable' : `@differentiable wrt(${wrt.map((i) => params[i].name).join(', ')})`;
-  const src = [...typeLines, ...helperLines, `/** ${tag} */`, `export function f(${params.map((q) => `${q.name}: ${q.text}`).join(', ')}): ${result} {`, ...printer.lines, '}', ''].join('\n');
+  const src = [
+    ...typeLines,
+    ...helperLines,
+    `/** ${tag} */`,
+    `export function f(${params.map((q) => `${q.name}: ${q.text}`).join(', ')}): ${result} {`,
+    ...printer.lines,
+    '}',
+    '',
+  ].join('\n');
   return {
     files: { '/src/main.ts': src },
     wrt,

@@ -105,10 +105,10 @@ const featureTests = {
   helperNames: (src: string) => /^function (value|tape|out|cotangent|trips|x_bar|saved|sel|result|ret)\(/m.test(src),
   /** A writer helper called: it writes into an array it was passed, which the caller keeps using. */
   writerCalls: (src: string) => /^\s+(for \(let pass\d+ = 0; pass\d+ < \d; pass\d+\+\+\) )?w\d+\((?!dst\b)/m.test(src),
-  /** A writer given the same array to write and to read (`add(out, out, b)`), by f or by another writer. */
-  aliasedWriters: (src: string) => /\bw\d+\(([\w.]+), .*, \1\);$/m.test(src),
-  /** A writer that calls another writer. */
-  nestedWriters: (src: string) => /^ {2}w\d+\(dst, alpha, /m.test(src),
+  /** A writer given the same array to write and to read (`add(out, out, b)`), by f or by another writer f calls. */
+  aliasedWriters: (src: string) => featureTests.writerCalls(src) && /\bw\d+\(([\w.]+), .*, \1\);$/m.test(src),
+  /** A writer that calls another writer, in a program that calls writers. */
+  nestedWriters: (src: string) => featureTests.writerCalls(src) && /^ {2}w\d+\(dst, alpha, /m.test(src),
   /** A local object holding an array, advanced by a helper writing into it. */
   objectStates: (src: string) => /^\s+(for \(let pass\d+ = 0; pass\d+ < \d; pass\d+\+\+\) )?advance\d+\(st\d+, /m.test(src),
 };

@@ -3,7 +3,11 @@
  * `f_jvp`, `f_vjp` and `f_grad` return the value the plain function computes,
  * bit for bit; `f_grad` equals `f_vjp` with cotangent 1; `out` is honoured;
  * forward agrees with reverse (dot-product test, relative 1e-10); both agree
- * with central differences (relative 1e-5). On top of these fixed tolerances,
+ * with central differences (relative 1e-5). Object parameters (object-arguments.ts)
+ * are passed fresh objects, take tangents of their numeric skeleton, and must
+ * get gradients of exactly that skeleton (an `out` keeps its gradient objects);
+ * finite differences move each of their numbers; the generated functions must
+ * leave them as they were. On top of these fixed tolerances,
  * each comparison allows the rounding noise of the numbers it compares
  * (tests/support/rounding.ts): a program that cancels large terms ((p + a) − a
  * with |a| ≈ 1e7) cannot give its derivative to 1e-10, nor a finite difference
@@ -19,6 +23,7 @@ import * as ts from 'typescript';
 import { compileSources, formatDiagnostic } from '../../compiler';
 import { loadModule, type Module, type Watch } from './load';
 import { centralDifference, curved, dot, isolated, neighbours, rng, scaledDirection, type Value } from './numeric';
+import { Layout, type Data } from './object-arguments';
 import { listing, printProgram, type ProgramText } from './program-text';
 import type { Program } from './programs';
 import { NOISE_FACTOR, Perturbation } from './rounding';
@@ -66,7 +71,7 @@ export interface Stats extends PointStats {
   features: Record<Feature, number>;
 }
 
-/** The constructs a program uses, from its structure (`checkProgram` counts them). */
+/** The constructs a program uses, from its structure and the source of its main.ts (`checkProgram` counts them). */
 const featureTests = {
   /** An overflow (or 1/0, log 0) computed and not used on the path taken (guards.ts). */
   overflowGuards: (p: Program) => some(p, (n) => n.k === 'guard'),
@@ -80,7 +85,19 @@ const featureTests = {
   helperNames: (p: Program) => p.helperNames && p.helpers.length > 0,
   /** A helper with more than two parameters. */
   wideHelpers: (p: Program) => p.helpers.some((h) => !h.rec && h.arity > 2),
-};
+  /** Object parameters (object-programs.ts). */
+  objectParams: (p: Program) => p.objects !== null,
+  /** Object locals: literals, spreads. */
+  objectLocals: (_: Program, main: string) => /= \{ (x:|\.\.\.)/.test(main),
+  /** A `let` object replaced as a whole (`s = { … }`, `s = ovH(s, e)`). */
+  objectReplaced: (_: Program, main: string) => /^\s+[\w]+ = (\{ |ov\d+\()/m.test(main),
+  /** Destructuring of an object. */
+  objectDestructuring: (_: Program, main: string) => /(const|let) \{ /.test(main),
+  /** A helper taking an object, called. */
+  objectHelpers: (_: Program, main: string) => /(= |^\s+)o[vnw]\d+\(/m.test(main),
+  /** A writer helper called (by f or by another writer): it writes into the object it was passed. */
+  objectWriters: (_: Program, main: string) => /^\s+ow\d+\(/m.test(main),
+} satisfies Record<string, (p: Program, main: string) => boolean>;
 export type Feature = keyof typeof featureTests;
 
 /** Whether any node of the program (statements, expressions, conditions) satisfies `test`. */
@@ -189,8 +206,9 @@ export function loadCompiled(text: ProgramText, generatedText: string, original 
 export const withoutZeroRule = (generated: string): string => generated.replace(/\b(\w+_bar|d\w*|cotangent) === 0 \? 0 : /g, '');
 
 export function checkProgram(p: Program, stats: Stats): void {
-  for (const [k, test] of Object.entries(featureTests)) if (test(p)) stats.features[k as Feature]++;
-  checkText(printProgram(p), p.seed, stats);
+  const text = printProgram(p);
+  for (const [k, test] of Object.entries(featureTests)) if (test(p, text.files['/src/main.ts'])) stats.features[k as Feature]++;
+  checkText(text, p.seed, stats);
 }
 
 /** Whether `run` (of `compiled.watched()`) computes a non-finite intermediate. */
@@ -209,17 +227,19 @@ export function checkText(text: ProgramText, seed: number, stats: Stats, points?
   stats.programs++;
   const rand = rng(seed);
   const uniform = (lo: number, hi: number) => lo + (hi - lo) * rand();
+  const layout = layoutOf(text);
   let checked = 0;
   const overflowed: Point[] = [];
   const attempts = points ? points.length : ATTEMPTS;
   for (let attempt = 0; attempt < attempts && (points || checked < POINTS); attempt++) {
     stats.points++;
-    const x = points ? [...points[attempt]] : Array.from({ length: text.params }, () => uniform(-2, 2));
-    const v = text.wrt.map(() => uniform(-1, 1));
+    const x = points ? [...points[attempt]] : Array.from({ length: layout.numbers }, () => uniform(-2, 2));
+    const v = layout.wrtFlat.map(() => uniform(-1, 1));
     const w = uniform(0.5, 2) * (rand() < 0.5 ? -1 : 1);
-    const verdict = checkPoint(text, compiled, { x, v, w }, stats, attempt === 0);
+    const data = layout.data(rand);
+    const verdict = checkPoint(text, compiled, { x, v, w, data }, stats, attempt === 0);
     if (verdict === 'checked') checked++;
-    if (verdict === 'checked' && overflowsInside(compiled, () => compiled.watched().f(...x))) overflowed.push({ x, v, w });
+    if (verdict === 'checked' && overflowsInside(compiled, () => compiled.watched().f(...layout.args(x, data)))) overflowed.push({ x, v, w, data });
     stats[verdict]++;
   }
   if (checked === 0) stats.unchecked++;
@@ -240,12 +260,18 @@ export function checkText(text: ProgramText, seed: number, stats: Stats, points?
   }
 }
 
+/** How a program's parameters are made from a point (object-arguments.ts). */
+const layoutOf = (text: ProgramText) => new Layout(text.shapes ?? new Array<undefined>(text.params).fill(undefined), text.wrt);
+
 interface Point {
+  /** The numbers of the parameters (an object's, in declaration order). */
   readonly x: readonly number[];
-  /** Direction over the differentiated parameters (finite-difference steps scale it by max(1, |x|)). */
+  /** Direction over the numbers of the differentiated parameters (finite-difference steps scale it by max(1, |x|)). */
   readonly v: readonly number[];
   /** Cotangent. */
   readonly w: number;
+  /** The values of the objects' data properties. */
+  readonly data: readonly Data[];
 }
 
 /** Rounding noise (rounding.ts) of what one point compares. */
@@ -260,42 +286,60 @@ interface Noise {
   readonly grad: number;
 }
 
-function noiseAt(compiled: Compiled, { x, w }: Point, sd: readonly number[]): Noise {
+function noiseAt(compiled: Compiled, layout: Layout, { x, w, data }: Point, sd: readonly number[]): Noise {
   const { perturbation: p, original, module: m } = compiled.perturbed();
+  const args = () => layout.args(x, data);
   return {
-    primal: p.noise(() => [original.f(...x)])[0],
-    tangent: p.noise(() => [m.f_jvp(...x, ...sd).tangent])[0],
-    reverse: p.noise(() => [dot(m.f_vjp(...x, w).grads, sd)])[0],
-    grad: p.noise(() => [dot(m.f_grad(...x).grads, sd)])[0],
+    primal: p.noise(() => [original.f(...args())])[0],
+    tangent: p.noise(() => [m.f_jvp(...args(), ...layout.tangents(sd)).tangent])[0],
+    reverse: p.noise(() => [dot(layout.flatGrads(m.f_vjp(...args(), w).grads), sd)])[0],
+    grad: p.noise(() => [dot(layout.flatGrads(m.f_grad(...args()).grads), sd)])[0],
   };
 }
 
 /** One point: throws a ProgramFailure, or says whether the derivative was checked or could not be judged. */
 function checkPoint(text: ProgramText, compiled: Compiled, point: Point, stats: Stats, withOut: boolean): 'checked' | 'outOfRange' | 'unreliable' {
-  const { x, v, w } = point;
+  const { x, v, w, data } = point;
   const { generated, original, module: m } = compiled;
-  const { wrt } = text;
-  const where = `at x = [${x.join(', ')}], direction [${v.join(', ')}] (steps scaled by max(1, |x|)), cotangent ${w}`;
+  const layout = layoutOf(text);
+  const wrt = layout.wrtFlat;
+  const args = () => layout.args(x, data);
+  const arguments_ = layout.hasObjects ? ` (the arguments ${layout.show(x, data)})` : '';
+  const where = `at x = [${x.join(', ')}]${arguments_}, direction [${v.join(', ')}] (steps scaled by max(1, |x|)), cotangent ${w}`;
   const fail = (what: string) => new ProgramFailure(`${what}\n${where}\n--- program ---\n${listing(text)}\n--- generated ---\n${generated}`);
-  const f = original.f as (...xs: number[]) => number;
+  const f = original.f as (...xs: unknown[]) => number;
   let value: number;
   try {
-    value = f(...x);
+    value = f(...args());
   } catch (e) {
     throw fail(`the program itself throws (a bug of the test's generator): ${(e as Error).message}`);
   }
-  const run = (name: string, ...args: unknown[]) => {
+  const run = (name: string, ...given: unknown[]) => {
+    let r;
     try {
-      return m[name](...args);
+      r = m[name](...given);
     } catch (e) {
       throw fail(`${name} throws: ${(e as Error).message}`);
     }
+    // The generated functions never modify their arguments (a parameter written into is copied first).
+    const changed = layout.hasObjects ? layout.changed(given.slice(0, layout.shapes.length), x, data) : undefined;
+    if (changed) throw fail(`${name} modified its ${changed}`);
+    return r;
+  };
+  // The grads of a result as a flat vector (objects read by their numeric skeletons).
+  const flat = (name: string, grads: unknown) => {
+    try {
+      return layout.flatGrads(grads);
+    } catch (e) {
+      throw fail(`${name}: ${(e as Error).message}`);
+    }
   };
   const sd = scaledDirection(x, wrt, v);
-  const jvp = run('f_jvp', ...x, ...sd);
-  const vjp = run('f_vjp', ...x, w);
-  const vjp1 = run('f_vjp', ...x, 1);
-  const grad = run('f_grad', ...x);
+  const tangents = layout.tangents(sd);
+  const jvp = run('f_jvp', ...args(), ...tangents);
+  const vjp = run('f_vjp', ...args(), w);
+  const vjp1 = run('f_vjp', ...args(), 1);
+  const grad = run('f_grad', ...args());
   for (const [mode, r] of [
     ['f_jvp', jvp],
     ['f_vjp', vjp],
@@ -303,24 +347,28 @@ function checkPoint(text: ProgramText, compiled: Compiled, point: Point, stats: 
   ] as const) {
     if (!same(r.value, value)) throw fail(`${mode} returns value ${r.value}, the function computes ${value}`);
   }
-  if (grad.grads.length !== wrt.length || vjp.grads.length !== wrt.length) throw fail(`grads has ${grad.grads.length} entries, expected ${wrt.length}`);
-  if (!grad.grads.every((g: number, i: number) => same(g, vjp1.grads[i]))) throw fail(`f_grad gives [${grad.grads}], f_vjp with cotangent 1 gives [${vjp1.grads}]`);
+  const gradFlat = flat('f_grad', grad.grads);
+  const vjpFlat = flat('f_vjp', vjp.grads);
+  const vjp1Flat = flat('f_vjp', vjp1.grads);
+  if (!gradFlat.every((g, i) => same(g, vjp1Flat[i]))) throw fail(`f_grad gives ${JSON.stringify(grad.grads)}, f_vjp with cotangent 1 gives ${JSON.stringify(vjp1.grads)}`);
   if (withOut) {
-    // `out`: filled in place and returned.
-    const out = { value: NaN, grads: wrt.map(() => NaN) };
-    const r = run('f_vjp', ...x, w, out);
-    if (r !== out || !same(out.value, value) || !out.grads.every((g, i) => same(g, vjp.grads[i])))
+    // `out`: filled in place (an object gradient's numbers assigned, the object kept) and returned.
+    const out = { value: NaN, grads: layout.garbageGrads() };
+    const kept = [...out.grads];
+    const r = run('f_vjp', ...args(), w, out);
+    const outFlat = flat('f_vjp(…, out)', out.grads);
+    if (r !== out || !same(out.value, value) || !outFlat.every((g, i) => same(g, vjpFlat[i])) || out.grads.some((g, i) => typeof g === 'object' && g !== kept[i]))
       throw fail(`f_vjp(…, out) gives ${JSON.stringify(r)}, without out ${JSON.stringify(vjp)}`);
     const tangentOut = { value: NaN, tangent: NaN };
-    const t = run('f_jvp', ...x, ...sd, tangentOut);
+    const t = run('f_jvp', ...args(), ...tangents, tangentOut);
     if (t !== tangentOut || !same(t.value, value) || !same(t.tangent, jvp.tangent)) throw fail(`f_jvp(…, out) gives ${JSON.stringify(t)}, without out ${JSON.stringify(jvp)}`);
   }
   if (!Number.isFinite(value) || Math.abs(value) > 1e8) return 'outOfRange';
 
   // Forward against reverse: ⟨J·v, w⟩ = ⟨v, Jᵀ·w⟩; and both against finite differences.
   const ad: number = jvp.tangent;
-  const rev = dot(grad.grads, sd);
-  const fValue = (...a: Value[]): Value => f(...(a as number[]));
+  const rev = dot(gradFlat, sd);
+  const fValue = (...a: Value[]): Value => f(...layout.args(a as number[], data));
   const fd = centralDifference(fValue, x, wrt, v, STEP)[0];
   const coarse = centralDifference(fValue, x, wrt, v, COARSE_STEP)[0];
   // An intermediate overflow gives astronomic or non-finite derivatives that finite differences
@@ -329,11 +377,11 @@ function checkPoint(text: ProgramText, compiled: Compiled, point: Point, stats: 
   if (!within(fd, coarse, FD_TOLERANCE / 10) && (huge(ad) || huge(rev) || huge(fd))) return 'outOfRange';
   // The rounding noise of each number compared, measured only when a fixed tolerance is not met.
   let measured: Noise | undefined;
-  const noise = (): Noise => (measured ??= noiseAt(compiled, point, sd));
+  const noise = (): Noise => (measured ??= noiseAt(compiled, layout, point, sd));
   const allowed = (n: number) => `${NOISE_FACTOR} × rounding noise ${n.toPrecision(3)}`;
   let noisy = false;
   const forwardSide = ad * w;
-  const reverseSide = dot(vjp.grads, sd);
+  const reverseSide = dot(vjpFlat, sd);
   const dotErr = relErr(forwardSide, reverseSide);
   if (Number.isFinite(dotErr)) stats.worstDotProduct = Math.max(stats.worstDotProduct, dotErr);
   if (!(dotErr <= DOT_TOLERANCE) && !(Number.isNaN(forwardSide) && Number.isNaN(reverseSide))) {
@@ -341,7 +389,7 @@ function checkPoint(text: ProgramText, compiled: Compiled, point: Point, stats: 
     if (!within(forwardSide, reverseSide, DOT_TOLERANCE, NOISE_FACTOR * n)) {
       const judge = relErr(fd, ad) <= FD_TOLERANCE ? 'forward is right' : relErr(fd, rev) <= FD_TOLERANCE ? 'reverse is right' : 'neither agrees';
       throw fail(
-        `forward and reverse disagree beyond 1e-10 + ${allowed(n)}: ⟨J·v, w⟩ = ${forwardSide}, ⟨v, Jᵀ·w⟩ = ${reverseSide} (tangent ${ad}, grads [${vjp.grads}]); central difference ${fd}: ${judge}`,
+        `forward and reverse disagree beyond 1e-10 + ${allowed(n)}: ⟨J·v, w⟩ = ${forwardSide}, ⟨v, Jᵀ·w⟩ = ${reverseSide} (tangent ${ad}, grads ${JSON.stringify(vjp.grads)}); central difference ${fd}: ${judge}`,
       );
     }
     noisy = true;
@@ -358,7 +406,13 @@ function checkPoint(text: ProgramText, compiled: Compiled, point: Point, stats: 
       const flat = fd === 0 && coarse === 0 && Math.max(Math.abs(ad), Math.abs(rev)) <= 1e-2 * Math.max(1, Math.abs(value));
       const n = noise().primal;
       const reliable = within(fd, coarse, FD_TOLERANCE / 10, NOISE_FACTOR * (differenceNoise(n) + differenceNoise(n, COARSE_STEP)));
-      const tangentAt = (xs: Value[]) => [run('f_jvp', ...xs, ...sd).tangent as number];
+      const tangentAt = (xs: Value[]) => {
+        try {
+          return [m.f_jvp(...layout.args(xs as number[], data), ...tangents).tangent as number];
+        } catch (e) {
+          throw fail(`f_jvp throws near the point: ${(e as Error).message}`);
+        }
+      };
       if (
         !reliable ||
         flat ||

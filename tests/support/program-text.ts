@@ -4,8 +4,13 @@
  * re-exporting `/src/reexport.ts`). Indices are resolved modulo what is in scope
  * (variables, assignable `let`s and parameters, callable helpers), so any
  * structure prints as valid strict TypeScript. Printing is deterministic.
+ * The object part of a program (object parameters, helpers, statements) is
+ * printed by object-program-text.ts, through the same function printer; an
+ * object's numbers (`p.pos.x`) are variables like the others.
  */
 import { guardLines } from './guards';
+import { paramShape, VEC2, type ObjectHelper, type ObjectShape } from './object-programs';
+import { addObject, interfaceLines, objectHelperBody, objectStatement, typeText, type ObjectCallee, type ObjVar, type Printer } from './object-program-text';
 import { avoid, mathForms, type Code, type Cond, type Expr, type Helper, type Program, type Stmt } from './programs';
 
 export interface ProgramText {
@@ -14,14 +19,19 @@ export interface ProgramText {
   /** Indices of the differentiated parameters of `f`. */
   readonly wrt: readonly number[];
   readonly params: number;
+  /** The type of each object parameter (undefined for a number; all undefined when absent). */
+  readonly shapes?: readonly (ObjectShape | undefined)[];
 }
 
-interface Scope {
+export interface Scope {
+  /** Numbers: variables, parameters, and the numbers of objects in scope (`p.x`). */
   readonly vars: string[];
-  /** Assignable: `let` variables and parameters (never loop indices or counters). */
+  /** Assignable: `let` variables and parameters (never loop indices or counters), and objects' numbers. */
   readonly lets: string[];
   /** Loop indices and counters (integers from 0), innermost last. */
   readonly counters: string[];
+  /** Objects (object-program-text.ts). */
+  readonly objs: ObjVar[];
 }
 
 interface Callee {
@@ -31,7 +41,7 @@ interface Callee {
 }
 
 const wrap = (c: Code) => (c.atom ? c.t : `(${c.t})`);
-const copy = (s: Scope): Scope => ({ vars: [...s.vars], lets: [...s.lets], counters: [...s.counters] });
+const copy = (s: Scope): Scope => ({ vars: [...s.vars], lets: [...s.lets], counters: [...s.counters], objs: [...s.objs] });
 
 /** Local names that the compiler's own output uses too: a program may choose them to provoke collisions. */
 const collidingLocals = [
@@ -61,6 +71,8 @@ export const collidingParams = [
   ['x', 'dx', 'x_bar'],
   ['out', 'cotangent', 'value'],
 ];
+/** In programs with objects, local names that are those of objects' numbers in generated code (`p.x` is `p_x`), taken first. */
+const collidingObjectLocals = ['p_x', 'dp_x', 'p_pos_x', 'p_x_bar', 'a_y'];
 /** Names of helpers when a program names them like generated locals (`helperNames`). */
 export const helperNameChoices = ['value', 'tape', 'out', 'cotangent', 'trips', 't1', 'x_bar', 'saved', 'sel', 'result', 'k', 'ret'];
 
@@ -71,7 +83,7 @@ interface Frame {
 }
 
 /** One function's printer: fresh names are numbered per function (or drawn from `collidingLocals`). */
-class FunctionText {
+class FunctionText implements Printer {
   private n = 0;
   /** `let` declarations printed so far (see `decl`). */
   private lets = 0;
@@ -87,6 +99,12 @@ class FunctionText {
    * or assigned (`=`) with an expression of constants only, whatever happens to them later.
    */
   private readonly folded: Set<string>;
+  /** Helpers taking objects this function may call. */
+  objectCallees: readonly ObjectCallee[] = [];
+  /** What a `return` gives back: a number, nothing (a writer), or a fresh object `{ ...a, x: e }` of the parameter named. */
+  returns: { readonly k: 'number' | 'void' } | { readonly k: 'object'; readonly a: string } = { k: 'number' };
+  /** Local names tried first in colliding mode (see `collidingObjectLocals`). */
+  private readonly collidingFirst: string[];
   /** `taken`: names a local must never get (parameters, helpers, module constants, `r`, `n`). */
   constructor(
     private readonly callees: readonly Callee[],
@@ -94,9 +112,18 @@ class FunctionText {
     private readonly colliding: boolean,
     private readonly params: readonly string[],
     constants: readonly string[] = [],
+    objects = false,
   ) {
     this.frames.push({ declared: new Set(params), used: new Set() });
     this.folded = new Set(constants);
+    this.collidingFirst = objects ? collidingObjectLocals : [];
+  }
+
+  /** `return value;` as this function returns (see `returns`). */
+  private returnText(value: string): string {
+    if (this.returns.k === 'void') return 'return;';
+    if (this.returns.k === 'object') return `return { ...${this.returns.a}, x: ${value} };`;
+    return `return ${value};`;
   }
 
   /** Whether `e` is made of constants only (see `folded`): the compiler may fold it. */
@@ -149,14 +176,21 @@ class FunctionText {
   }
 
   fresh(prefix: string): string {
-    let name = this.colliding ? collidingLocals.find((c) => !this.taken.has(c)) : undefined;
+    let name = this.colliding ? [...this.collidingFirst, ...collidingLocals].find((c) => !this.taken.has(c)) : undefined;
     while (!name || this.taken.has(name)) name = `${prefix}${this.n++}`;
     this.taken.add(name);
     this.frames[this.frames.length - 1].declared.add(name);
     return name;
   }
 
-  private use(name: string): string {
+  claim(name: string): boolean {
+    if (this.taken.has(name)) return false;
+    this.taken.add(name);
+    this.frames[this.frames.length - 1].declared.add(name);
+    return true;
+  }
+
+  use(name: string): string {
     for (const f of this.frames) f.used.add(name);
     return name;
   }
@@ -241,19 +275,21 @@ class FunctionText {
    * A block; `nested` false for a function's top-level body (the parameters' scope). A loop's
    * `counter`, if given, is incremented first thing in the block.
    */
-  block(stmts: readonly Stmt[], outer: Scope, inLoop: boolean, indent: string, nested = true, counter?: string): void {
+  block(stmts: readonly Stmt[], outer: Scope, inLoop: boolean, indent: string, nested = true, counter?: string): Scope {
     const s = copy(outer);
     if (nested) this.frames.push({ declared: new Set(), used: new Set() });
     if (counter) this.lines.push(`${indent}${this.use(counter)}++;`);
     for (const st of stmts) this.stmt(st, s, inLoop, indent);
     if (nested) this.frames.pop();
+    return s;
   }
 
   /** A name of an enclosing block that this block may legally redeclare (not declared nor yet used here). */
   private shadowable(s: Scope): string | undefined {
     if (this.frames.length < 2) return undefined;
     const here = this.frames[this.frames.length - 1];
-    return [...s.vars].reverse().find((v) => !here.declared.has(v) && !here.used.has(v));
+    // (an object's number `p.x` is no name to declare)
+    return [...s.vars].reverse().find((v) => !v.includes('.') && !here.declared.has(v) && !here.used.has(v));
   }
 
   /** Runs once the statement being printed is (see 'assign'). */
@@ -271,6 +307,17 @@ class FunctionText {
       this.lines.push(ind + line);
     };
     switch (st.k) {
+      case 'oLiteral':
+      case 'oSpread':
+      case 'oDestructure':
+      case 'oAlias':
+      case 'oReplace':
+      case 'oWrite':
+      case 'oMake':
+      case 'oNum':
+      case 'oData':
+      case 'oLoop':
+        return objectStatement(this, st, s, inLoop, ind);
       case 'decl': {
         const init = this.expr(st.e, s).t;
         const shadowed = st.shadow ? this.shadowable(s) : undefined;
@@ -342,7 +389,7 @@ class FunctionText {
         if (inLoop) out(`if (${this.cond(st.c, s)}) ${st.what};`);
         return;
       case 'return':
-        return out(`if (${this.cond(st.c, s)}) return ${this.expr(st.e, s).t};`);
+        return out(`if (${this.cond(st.c, s)}) ${this.returnText(this.expr(st.e, s).t)}`);
       case 'guard': {
         // Of a parameter (never folded: the pole's divisor is compared with 0, see `avoid.constantOperands`).
         const u = this.use(this.params[st.param % this.params.length]);
@@ -436,7 +483,7 @@ class FunctionText {
       if (braces) this.lines[this.lines.length - 1] += ' {';
       this.block(clause.body ?? [], inner, inLoop, ind + '    ');
       const value = this.expr(clause.value, inner).t;
-      if (clause.returns && i < last) this.lines.push(`${ind}    return ${value};`);
+      if (clause.returns && i < last) this.lines.push(`${ind}    ${this.returnText(value)}`);
       else this.lines.push(`${ind}    ${h} = ${value};`, `${ind}    break;`);
       if (braces) out('  }');
     });
@@ -450,7 +497,7 @@ class FunctionText {
       this.lines.push(ind + line);
     };
     const counter = this.fresh(st.form === 'for' || st.form === 'down' ? 'i' : 'k');
-    const inner: Scope = { vars: [...s.vars, counter], lets: [...s.lets], counters: st.start ? [...s.counters] : [...s.counters, counter] };
+    const inner: Scope = { vars: [...s.vars, counter], lets: [...s.lets], counters: st.start ? [...s.counters] : [...s.counters, counter], objs: [...s.objs] };
     const extra = st.c ? ` && ${st.c.k === 'or' ? `(${this.cond(st.c, inner)})` : this.cond(st.c, inner)}` : '';
     const test = `${counter} ${st.form === 'down' ? '> 0' : `< ${st.n}`}${extra}`;
     if (st.form === 'for' || st.form === 'down') {
@@ -482,7 +529,7 @@ function helperText(
 ): { text: string; called: Set<string> } {
   const params = (colliding ? ['a', 'da', 'a_bar', 'b', 'db', 'b_bar'] : ['a0', 'a1', 'a2', 'a3', 'a4', 'a5']).slice(0, h.rec ? 1 : Math.min(6, h.arity));
   const fn = new FunctionText(callees, new Set([...params, ...reserved, 'r', 'n']), colliding, params, globals);
-  const scope: Scope = { vars: [...params, ...globals], lets: [...params], counters: [] };
+  const scope: Scope = { vars: [...params, ...globals], lets: [...params], counters: [], objs: [] };
   fn.block(h.body, scope, false, '  ', false);
   const scopeAfter = copy(scope);
   if (h.rec) {
@@ -496,6 +543,38 @@ function helperText(
   return { text: `${tag}${h.inLib ? 'export ' : ''}function ${name}(${signature}): number {\n${fn.lines.join('\n')}\n}\n`, called: fn.called };
 }
 
+/**
+ * Object helper `name(a, c)` (object-programs.ts `ObjectHelper`): `a` holds numbers x and y, which its
+ * body reads and may assign; `writers` are the earlier writers it may call.
+ */
+function objectHelperText(
+  h: ObjectHelper,
+  name: string,
+  callees: readonly Callee[],
+  writers: readonly string[],
+  globals: readonly string[],
+  reserved: readonly string[],
+  colliding: boolean,
+): string {
+  // Colliding: the number is named as generated code names the object's number `a.x`.
+  const [a, c] = colliding ? ['a', 'a_x'] : ['a', 'c'];
+  const fn = new FunctionText(callees, new Set([a, c, ...reserved, 'r']), colliding, [c], globals, true);
+  fn.returns = h.form === 'vec' ? { k: 'object', a } : { k: h.form === 'num' ? 'number' : 'void' };
+  const scope: Scope = { vars: [c, ...globals], lets: [c], counters: [], objs: [] };
+  addObject(scope, { name: a, shape: VEC2, replaceable: false });
+  objectHelperBody(fn, h, a, c, scope, writers, () => fn.block(h.body, scope, false, '  ', false));
+  const type = h.named ? 'Vec2' : typeText(VEC2);
+  return `function ${name}(${a}: ${type}, ${c}: number): ${h.form === 'vec' ? type : h.form === 'num' ? 'number' : 'void'} {\n${fn.lines.join('\n')}\n}\n`;
+}
+
+/** Statements `steps` put into `body`, each before the statement at its `at` (modulo the body's length + 1), in order. */
+function withSteps(body: readonly Stmt[], steps: readonly { readonly at: number; readonly st: Stmt }[]): Stmt[] {
+  const before = body.map((): Stmt[] => []);
+  const after: Stmt[] = [];
+  for (const { at, st } of steps) (before[at % (body.length + 1)] ?? after).push(st);
+  return [...body.flatMap((st, i) => [...before[i], st]), ...after];
+}
+
 export function printProgram(p: Program): ProgramText {
   const constants = p.constants.map((_, i) => (p.colliding ? ['tape', 'ret'][i] : `C${i}`));
   const params = Array.from({ length: p.params }, (_, i) => (p.colliding ? collidingParams[p.seed % 2][i] : `x${i}`));
@@ -505,7 +584,25 @@ export function printProgram(p: Program): ProgramText {
   const callees: Callee[] = p.helpers.map((h, i) => ({ name: helperName(i), arity: h.rec ? 1 : Math.min(6, h.arity), recursive: h.rec !== null }));
   const main: string[] = [];
   const lib: string[] = [];
-  const reserved = [...callees.map((c) => c.name), ...constants, 'f', 'Math'];
+  // Objects: parameters (typed inline or with interfaces), helpers named by what they return.
+  const objects = p.objects;
+  const objectParams = (objects?.params ?? []).map((o, i) => ({ name: (p.colliding ? ['p', 'dp'] : ['p', 'q'])[i], o, shape: paramShape(o) }));
+  const interfaces = new Map<ObjectShape, string>([[VEC2, 'Vec2']]);
+  for (const { o, shape } of objectParams) {
+    if (!o.named) continue;
+    const base = o.form === 'flat' ? 'State' : 'Body';
+    interfaces.set(shape, [...interfaces.values()].includes(base) ? `${base}2` : base);
+  }
+  const objectCallees: ObjectCallee[] = (objects?.helpers ?? []).map((h, i) => ({ name: `o${{ vec: 'v', num: 'n', writer: 'w' }[h.form]}${i}`, form: h.form }));
+  const reserved = [
+    ...callees.map((c) => c.name),
+    ...constants,
+    'f',
+    'Math',
+    ...objectParams.map((o) => o.name),
+    ...objectCallees.map((c) => c.name),
+    ...(objects ? [...interfaces.values()] : []),
+  ];
   // Termination: a recursive helper calls recursive helpers only with depth n - 1, and otherwise
   // only helpers that cannot reach a recursive one (which could restart the depth).
   const reachesRecursion = new Set<string>();
@@ -518,27 +615,54 @@ export function printProgram(p: Program): ProgramText {
     if (h.rec || [...called].some((c) => reachesRecursion.has(c))) reachesRecursion.add(callees[i].name);
     (h.inLib ? lib : main).push(text);
   });
+  objects?.helpers.forEach((h, i) => {
+    const writers = objectCallees.slice(0, i).filter((c) => c.form === 'writer');
+    main.push(
+      objectHelperText(
+        h,
+        objectCallees[i].name,
+        callees,
+        writers.map((c) => c.name),
+        constants,
+        reserved,
+        p.colliding,
+      ),
+    );
+  });
   const libNames = callees.filter((_, i) => p.helpers[i].inLib).map((c) => c.name);
   const files: Record<string, string> = {};
   const imports = libNames.length > 0 ? `import { ${libNames.join(', ')} } from './${p.reexport ? 'reexport' : 'lib'}';\n\n` : '';
 
   const all = (1 << p.params) - 1;
   const mask = p.wrtMask & all;
-  const wrt = Array.from({ length: p.params }, (_, i) => i).filter((i) => mask === 0 || mask === all || (mask >> i) & 1);
-  const fn = new FunctionText(callees, new Set([...params, ...reserved]), p.colliding, params, constants);
-  const scope: Scope = { vars: [...params, ...constants], lets: [...params], counters: [] };
+  // The signature: the numbers, each object parameter put at its place; objects are always differentiated.
+  const signature: { name: string; type: string; shape?: ObjectShape; wrt: boolean }[] = params.map((x, i) => ({
+    name: x,
+    type: 'number',
+    wrt: mask === 0 || mask === all || ((mask >> i) & 1) === 1,
+  }));
+  for (const { name, o, shape } of objectParams)
+    signature.splice(o.at % (signature.length + 1), 0, { name, type: typeText(shape, o.named ? interfaces : undefined), shape, wrt: true });
+  const wrt = signature.flatMap((q, i) => (q.wrt ? [i] : []));
+  const fn = new FunctionText(callees, new Set([...params, ...reserved]), p.colliding, params, constants, objects !== null);
+  fn.objectCallees = objectCallees;
+  const scope: Scope = { vars: [...params, ...constants], lets: [...params], counters: [], objs: [] };
+  for (const { name, shape } of objectParams) addObject(scope, { name, shape, replaceable: false });
   fn.mode = fn.fresh('mode');
   fn.lines.push(`  let ${fn.mode} = ${params[0]} > 0 ? "up" : "down";`);
-  fn.block(p.body, scope, false, '  ', false);
-  fn.lines.push(`  return ${fn.expr(p.ret, scope).t};`);
-  const tag = wrt.length === p.params ? '@differentiable' : `@differentiable wrt(${wrt.map((i) => params[i]).join(', ')})`;
-  main.push(`/** ${tag} */\nexport function f(${params.map((x) => `${x}: number`).join(', ')}): number {\n${fn.lines.join('\n')}\n}\n`);
+  const after = fn.block(objects ? withSteps(p.body, objects.steps) : p.body, scope, false, '  ', false);
+  // With objects, the result may read what the body declared (objects, destructured numbers).
+  fn.lines.push(`  return ${fn.expr(p.ret, objects ? after : scope).t};`);
+  const tag = wrt.length === signature.length ? '@differentiable' : `@differentiable wrt(${wrt.map((i) => signature[i].name).join(', ')})`;
+  main.push(`/** ${tag} */\nexport function f(${signature.map((q) => `${q.name}: ${q.type}`).join(', ')}): number {\n${fn.lines.join('\n')}\n}\n`);
 
   const declarations = p.constants.length > 0 ? `${p.constants.map((v, i) => `const ${constants[i]} = ${v};`).join('\n')}\n\n` : '';
-  files['/src/main.ts'] = imports + declarations + main.join('\n');
+  const typeLines = objects ? interfaceLines(interfaces, main.join('\n')) : [];
+  const types = typeLines.length > 0 ? `${typeLines.join('\n')}\n` : '';
+  files['/src/main.ts'] = imports + declarations + types + main.join('\n');
   if (lib.length > 0) files['/src/lib.ts'] = lib.join('\n');
   if (lib.length > 0 && p.reexport) files['/src/reexport.ts'] = p.seed % 2 === 0 ? `export * from './lib';\n` : `export { ${libNames.join(', ')} } from './lib';\n`;
-  return { files, wrt, params: p.params };
+  return { files, wrt, params: signature.length, ...(objects ? { shapes: signature.map((q) => q.shape) } : {}) };
 }
 
 /** All files of a program as one listing, for failure messages. */

@@ -22,9 +22,15 @@
  * assigned in every arm (`let h: number;`, `let h!: number;`), helpers with up
  * to six parameters, and helpers named like the locals generated code uses
  * (`value`, `tape`, `x_bar`, …).
+ *
+ * Two programs in five also have an object part (object-programs.ts): object
+ * parameters among the numbers, object locals, helpers taking objects and
+ * writers into them. It is drawn last, so that a seed's programs without one
+ * are those it made before objects existed.
  */
 import fc from 'fast-check';
 import { guardForms, guardStyles, type GuardForm, type GuardStyle } from './guards';
+import { objectPartArb, type ObjectPart, type ObjectStmt } from './object-programs';
 
 export type CmpOp = '<' | '<=' | '>' | '>=';
 export type Cond =
@@ -102,7 +108,9 @@ export type Stmt =
       readonly decl: 'init' | 'let' | 'bang';
     }
   /** `let h: number;` (or `let h!: number;`) assigned at the end of both arms of an if/else. */
-  | { readonly k: 'choose'; readonly c: Cond; readonly bang: boolean; readonly then: readonly Stmt[]; readonly else: readonly Stmt[]; readonly a: Expr; readonly b: Expr };
+  | { readonly k: 'choose'; readonly c: Cond; readonly bang: boolean; readonly then: readonly Stmt[]; readonly else: readonly Stmt[]; readonly a: Expr; readonly b: Expr }
+  /** Statements on objects (object-programs.ts), made only by a program's object part. */
+  | ObjectStmt;
 
 export interface Helper {
   /** Number of number parameters, 1 to 6 (a recursive helper has one: its argument, and its depth `n`). */
@@ -137,6 +145,8 @@ export interface Program {
   readonly colliding: boolean;
   /** Helpers named like generated locals (`value`, `tape`, `out`, …) instead of h0, h1… */
   readonly helperNames: boolean;
+  /** Object parameters, helpers and statements (object-programs.ts), or none. */
+  readonly objects: ObjectPart | null;
 }
 
 /** Printed code and whether it can be an operand without parentheses. */
@@ -263,7 +273,7 @@ export const condArb: (depth: number) => fc.Arbitrary<Cond> = memo((depth) => {
 
 export const blockArb: (depth: number) => fc.Arbitrary<readonly Stmt[]> = memo((depth) => fc.array(stmtArb(depth), { maxLength: depth >= 2 ? 5 : 3 }));
 
-const stmtArb: (depth: number) => fc.Arbitrary<Stmt> = memo((depth) => {
+export const stmtArb: (depth: number) => fc.Arbitrary<Stmt> = memo((depth) => {
   const e = exprArb(2);
   const c = condArb(1);
   const simple: fc.Arbitrary<Stmt>[] = [
@@ -339,4 +349,6 @@ export const programArb: fc.Arbitrary<Program> = fc.record({
   seed: fc.nat(),
   colliding: sometimes(3),
   helperNames: sometimes(3),
+  // Last, so that the programs without objects are those a seed made before objects existed.
+  objects: fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 2, arbitrary: objectPartArb({ exprArb, condArb, blockArb, stmtArb }) }),
 });

@@ -191,7 +191,19 @@ class FunctionPrinter {
     private readonly callees: readonly Callee[] = [],
     private readonly writers: readonly WriterCallee[] = [],
     private readonly states: readonly StateCallee[] = [],
+    /**
+     * Every value stored or added goes through a bounded function (`+= Math.sin(e)`, `= Math.tanh(e)`):
+     * in writer and state helpers, which run many times over the same arrays (repeated, nested, aliased).
+     */
+    private readonly bounded = false,
   ) {}
+
+  /** `value` as stored by `op` (see `bounded`). */
+  private bound(op: string, value: Code): string {
+    if (op === '*=') return `Math.cos(${value.t})`;
+    if (!this.bounded) return value.t;
+    return op === '=' ? `Math.tanh(${value.t})` : `Math.sin(${value.t})`;
+  }
 
   /** The helper a call chooses and the arrays in scope it accepts (none: the call is not printed). */
   private callee(h: number, s: Scope, numberOnly = false): { c: Callee; args: ArrVar[] } | undefined {
@@ -414,8 +426,7 @@ class FunctionPrinter {
   }
 
   private value(op: string, e: Expr, s: Scope): string {
-    const c = this.expr(e, s);
-    return op === '*=' ? `Math.cos(${c.t})` : c.t;
+    return this.bound(op, this.expr(e, s));
   }
 
   stmt(st: Stmt, s: Scope, depth: number): void {
@@ -447,7 +458,7 @@ class FunctionPrinter {
       case 'fill': {
         const targets = this.writable(s);
         if (targets.length === 0) return;
-        this.emit(depth, `${pick(targets, st.a).name}.fill(${this.expr(st.e, s).t});`);
+        this.emit(depth, `${pick(targets, st.a).name}.fill(${this.bound('=', this.expr(st.e, s))});`);
         return;
       }
       case 'array':
@@ -520,7 +531,7 @@ class FunctionPrinter {
             read = `${name}[${pick(forms, use.from)}]`;
           }
           const factor = wrap(this.expr(use.e, s));
-          const value = use.op === '*=' ? `Math.cos(${factor} * ${read})` : `${factor} * ${read}`;
+          const value = this.bound(use.op, { t: `${factor} * ${read}`, atom: false });
           // The array passed first: the pattern of an integrator step (`s[0] += h * d[0]`).
           const targets = this.writable(s).filter((a) => a !== result);
           const ordered = targets.includes(x) ? [x, ...targets.filter((a) => a !== x)] : targets;
@@ -647,7 +658,7 @@ class FunctionPrinter {
    */
   private addTo(s: Scope, into: number, value: string, depth: number): void {
     const target = this.accumulator(s, into);
-    if (target !== undefined) return this.emit(depth, `${target} += ${value};`);
+    if (target !== undefined) return this.emit(depth, `${target} += ${this.bound('+=', { t: value, atom: false })};`);
     const acc = this.fresh('s');
     this.emit(depth, `let ${acc} = ${value};`);
     s.nums.push(acc);
@@ -693,7 +704,7 @@ class FunctionPrinter {
     this.emit(depth + 1, `const ${cur} = ${a.name}[${i}];`);
     const fallback = wrap(this.expr(st.e, inner));
     if (st.carry) {
-      this.emit(depth + 1, `${target} += (${cur} ?? ${fallback}) * (${prev} ?? ${fallback});`);
+      this.emit(depth + 1, `${target} += ${this.bound('+=', { t: `(${cur} ?? ${fallback}) * (${prev} ?? ${fallback})`, atom: false })};`);
       this.emit(depth + 1, `${prev} = ${cur};`);
     } else if (st.extra === 2) {
       // Made from the read past the end (NaN there) and then not used: contributes nothing.
@@ -1038,7 +1049,7 @@ function printHelper(h: Helper, name: string, param: ArrayKind, len: number, d: 
  * `earlier` are the writers it may call first.
  */
 function printWriter(w: Writer, name: string, dst: ArrayKind, src: ArrayKind, len: number, d: number, callees: readonly Callee[], earlier: readonly WriterCallee[]): string[] {
-  const printer = new FunctionPrinter(d, callees);
+  const printer = new FunctionPrinter(d, callees, [], [], true);
   const scope: Scope = {
     nums: ['alpha'],
     lets: ['alpha'],
@@ -1058,8 +1069,9 @@ function printWriter(w: Writer, name: string, dst: ArrayKind, src: ArrayKind, le
     if (fits.length > 0) lines.push(`  ${pick(fits, w.calls.h).name}(dst, alpha, ${w.calls.alias ? 'dst' : 'src'});`);
   }
   const last = (inner: Scope, at: string, depth: number) => {
+    // (a factor in (-1, 1): dst[i] += a * dst[i], aliased and repeated, stays bounded)
     const e = printer.expr(w.e, inner);
-    const value = w.op === '*=' ? `Math.cos(${wrap(e)} * src[${at}])` : `${wrap(e)} * src[${at}]`;
+    const value = w.op === '*=' ? `Math.cos(${wrap(e)} * src[${at}])` : `Math.tanh(${e.t}) * src[${at}]`;
     printer.lines.push(`${'  '.repeat(depth)}dst[${at}] ${w.op} ${value};`);
   };
   if (w.loop) {
@@ -1081,12 +1093,12 @@ function printWriter(w: Writer, name: string, dst: ArrayKind, src: ArrayKind, le
  * (element by element in a loop, or once) and `st.t`, the object it is passed.
  */
 function printState(h: StateHelper, name: string, type: string, kind: StateCallee['kind'], len: number, d: number, callees: readonly Callee[]): string[] {
-  const printer = new FunctionPrinter(d, callees);
+  const printer = new FunctionPrinter(d, callees, [], [], true);
   const v: ArrVar = { name: 'st.v', kind, len, readOnly: false, param: true };
   const scope: Scope = { nums: ['dt', 'st.t'], lets: ['dt', 'st.t'], declared: [], arrays: [v], loops: [], data: [], fns: [] };
   const last = (inner: Scope, at: string, depth: number) => {
-    const e = printer.expr(h.e, inner);
-    printer.lines.push(`${'  '.repeat(depth)}st.v[${at}] ${h.op} ${h.op === '*=' ? `Math.cos(${e.t})` : e.t};`);
+    const e = printer.expr(h.e, inner).t;
+    printer.lines.push(`${'  '.repeat(depth)}st.v[${at}] ${h.op} Math.${{ '=': 'tanh', '+=': 'sin', '-=': 'sin', '*=': 'cos' }[h.op]}(${e});`);
   };
   if (h.loop) {
     const inner = copy(scope);
@@ -1099,7 +1111,7 @@ function printState(h: StateHelper, name: string, type: string, kind: StateCalle
     printer.block(h.body, scope, 1);
     last(scope, '0', 1);
   }
-  printer.lines.push(`  st.t += dt * ${wrap(printer.expr(h.t, scope))};`);
+  printer.lines.push(`  st.t += dt * Math.tanh(${printer.expr(h.t, scope).t});`);
   return [`function ${name}(st: ${type}, dt: number): void {`, ...printer.lines, '}', ''];
 }
 

@@ -143,12 +143,11 @@ interface Inlined {
 
 function inlineCall(cx: LowerContext, e: ts.CallExpression, target: Inlined, result: StructType | undefined): TempId | StructValue | undefined {
   const { node, scope } = target;
-  const src = { name: target.name };
-  if (cx.inlining.has(node)) return fail(errors.closure(pos(cx, e), `'${src.name}' calls itself, and takes or returns objects: recursion through objects is not supported`));
+  if (cx.inlining.has(node)) return fail(errors.closure(pos(cx, e), `'${target.name}' calls itself, and takes or returns objects: recursion through objects is not supported`));
   const params = node.parameters;
-  if (params.some((p) => !ts.isIdentifier(p.name))) return fail(errors.unsupportedExpression(pos(cx, e), `calling '${src.name}', which has destructured parameters`));
+  if (params.some((p) => !ts.isIdentifier(p.name))) return fail(errors.unsupportedExpression(pos(cx, e), `calling '${target.name}', which has destructured parameters`));
   const least = params.reduce((n, p, i) => (p.initializer || p.questionToken ? n : i + 1), 0);
-  if (e.arguments.length < least || e.arguments.length > params.length) return fail(errors.arity(pos(cx, e), src.name, params.length, e.arguments.length));
+  if (e.arguments.length < least || e.arguments.length > params.length) return fail(errors.arity(pos(cx, e), target.name, params.length, e.arguments.length));
   const bound: Bound[] = params.map((p, i): Bound => {
     const a = e.arguments[i];
     if (a === undefined)
@@ -170,7 +169,7 @@ function inlineCall(cx: LowerContext, e: ts.CallExpression, target: Inlined, res
   const ret = sig ? cx.checker.getReturnTypeOfSignature(sig) : undefined;
   const isVoid = ret !== undefined && (ret.flags & ts.TypeFlags.Void) !== 0;
   const returns = result ?? (ret && !isVoid ? irType(ret, cx.checker) : 'number');
-  if (returns === undefined || returns === 'boolean') return fail(errors.returnType(pos(cx, e), src.name, ret ? cx.checker.typeToString(ret) : 'unknown'));
+  if (returns === undefined || returns === 'boolean') return fail(errors.returnType(pos(cx, e), target.name, ret ? cx.checker.typeToString(ret) : 'unknown'));
   const body = () => {
     params.forEach((p, i) => {
       const name = (p.name as ts.Identifier).text;

@@ -37,11 +37,13 @@ interface Api {
   readonly active: ReadonlySet<VarId>;
   readonly prefix: string;
   readonly ctx: FileContext;
+  /** Where each leaf of the source's parameters is (`p.drag`). */
+  readonly paths: ReadonlyMap<VarId, JsExpr>;
 }
 
 /** The public `f_jvp`, `f_vjp` and `f_grad` (or `f_jacobian`) of a function with objects, over its flat functions. */
 export function structuredApi(fn: IRFunction, active: ReadonlySet<VarId>, prefix: string, ctx: FileContext): JsFunction[] {
-  const api: Api = { fn, structure: fn.structure!, active, prefix, ctx };
+  const api: Api = { fn, structure: fn.structure!, active, prefix, ctx, paths: valuePaths(fn.structure!) };
   const out = [jvp(api), vjp(api)];
   out.push(fn.returnType === 'number' ? grad(api) : jacobian(api));
   return out;
@@ -76,7 +78,7 @@ function isOptionalLeaf(api: Api, v: VarId): boolean {
 
 /** `p.drag === undefined ? 0 : e`: the derivative `e` of an optional number, 0 where the argument left it out. */
 function unlessAbsent(api: Api, v: VarId, e: JsExpr): JsExpr {
-  return isOptionalLeaf(api, v) ? b.cond(b.bin('===', valuePaths(api.structure).get(v)!, b.id('undefined')), b.num(0), e) : e;
+  return isOptionalLeaf(api, v) ? b.cond(b.bin('===', api.paths.get(v)!, b.id('undefined')), b.num(0), e) : e;
 }
 
 /** The differentiated part of a shape (undefined when nothing in it is). */
@@ -382,7 +384,7 @@ function jacobian(api: Api): JsFunction {
   // (the flat result ends with the lengths of an object result's arrays: not outputs)
   if (arrays > 0) body.push(b.assign(b.member(b.id(rows), 'length'), b.bin('-', b.member(b.id(rows), 'length'), b.num(arrays))));
   // The column of an optional number the argument left out is 0.
-  const paths = valuePaths(api.structure);
+  const paths = api.paths;
   let column: JsExpr = b.num(0);
   for (const v of api.fn.params.filter((p) => api.active.has(p))) {
     if (isOptionalLeaf(api, v)) {

@@ -6,6 +6,7 @@
 import type { ts } from 'ts-morph';
 import type { ArrayType, DataObject, Op, OpData, Origin, ParamDefault, Region, Stmt, TempId, Type, Var, VarId } from '../ir/types';
 import type { StructType } from './types';
+import type { Position } from '../diagnostics/catalog';
 
 /**
  * An object variable (a parameter or local of a `StructType`): one IR variable per property, an
@@ -24,6 +25,13 @@ export interface StructVar {
 export interface StructValue {
   readonly struct: StructType;
   readonly fields: ReadonlyMap<string, StructLeaf>;
+  /**
+   * The object variable whose current value this is (a read of a path), when it is one: the value
+   * is that object (a nested object of a spread `{ ...p }` is `p.pos` itself), not a copy of it.
+   */
+  readonly source?: StructVar;
+  /** A hidden copy of one of several objects (`c ? p : q`): JavaScript would not copy it. */
+  readonly copy?: true;
 }
 
 export type StructLeaf = { readonly temp: TempId } | { readonly array: VarId } | StructValue;
@@ -56,6 +64,13 @@ export class FunctionBuilder {
   private loopCount = 0;
   /** Origin of the statement being lowered: every op and statement gets it. */
   origin: Origin;
+  /**
+   * Object variables a second name holds (`o.pos` of `const o = { ...p }` is `p.pos`), with where,
+   * while that name is in scope: generated code may not replace one as a whole (structs.ts `shareObject`).
+   */
+  readonly sharedObjects = new Map<StructVar, { readonly at: Position; readonly depth: number }>();
+  /** The scope depth each object variable was made at: one made deeper than where lowering is now is gone (a callee's local). */
+  readonly madeAt = new WeakMap<StructVar, number>();
   /** Temps known to hold a constant value (for folding `Math.PI * 2` and recognising literals). */
   readonly constants = new Map<TempId, number | boolean>();
 
@@ -135,6 +150,7 @@ export class FunctionBuilder {
       return fill();
     } finally {
       this.scopes.pop();
+      for (const [v, s] of this.sharedObjects) if (s.depth > this.scopes.length) this.sharedObjects.delete(v);
     }
   }
 
@@ -147,6 +163,11 @@ export class FunctionBuilder {
     } finally {
       this.barriers.delete(at);
     }
+  }
+
+  /** How many scopes are open (names declared now live until it drops below this). */
+  get scopeDepth(): number {
+    return this.scopes.length;
   }
 
   /** Makes `name` stand for an object variable in the innermost scope. */

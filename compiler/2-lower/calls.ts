@@ -16,7 +16,7 @@ import { irType, isStructType, structType, type StructType } from './types';
 import type { StructValue, StructVar } from './builder';
 import type { FunctionSource } from '../1-frontend/functions';
 import { packResult } from './results';
-import { arrayLeaf, declareLeaves, rebound, assignStruct, declareStructVar, isStructExpr, lowerStruct, readStruct, structTypeOf } from './structs';
+import { arrayLeaf, declareLeaves, rebound, assignStruct, declareStructVar, isStructExpr, lowerStruct, readCopy, readStruct, structTypeOf } from './structs';
 import { isOpaqueExpr, structPath, varOf } from './helpers';
 import { writtenParameters } from '../1-frontend/writes';
 import { declareHoisted } from './var-scoping';
@@ -176,7 +176,7 @@ function inlineCall(cx: LowerContext, e: ts.CallExpression, target: Inlined, res
       const b = bound[i];
       if ('struct' in b) cx.fn.bindStruct(name, b.struct);
       else if ('value' in b) {
-        const v = declareStructVar(cx, name, b.value.struct, 'local', b.value, p);
+        const v = declareStructVar(cx, name, b.value.struct, 'local', b.value, p, true);
         assignStruct(cx, v, b.value, p, true);
         cx.fn.bindStruct(name, v);
       } else if ('array' in b) cx.fn.lookupOverride(name, b.array);
@@ -212,7 +212,13 @@ function lowerStructBody(cx: LowerContext, fnNode: Inlined['node'], struct: Stru
   const v = declareStructVar(cx, 'ret', struct, 'hidden', undefined, fnNode);
   declareLeaves(cx, v);
   inOneIteration(cx, statements, v);
-  return readStruct(cx, v);
+  // A new object at every `return { … }`; a copy of one (`return a`) where it returns anything else.
+  let other = false;
+  forEachNode(body, (n) => {
+    if (ts.isFunctionLike(n)) return 'skip';
+    if (ts.isReturnStatement(n) && !(n.expression && ts.isObjectLiteralExpression(skipOuter(n.expression)))) other = true;
+  });
+  return other ? readCopy(cx, v) : readStruct(cx, v);
 }
 
 /** `return { … }` of a function whose result is an object: the array of its numbers (see `packResult`). */

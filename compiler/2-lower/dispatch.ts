@@ -18,6 +18,7 @@ import { isArrayType, type TempId } from '../ir/types';
 import { atStatement, fail, pos, type LowerContext, type Lowering } from './context';
 import { comparison, compound, lazyAssignment, arithmeticOf } from './operators';
 import { skipOuter, prim, typeOfNode, isOpaqueExpr, endsFlow, localFunctionOf, mathAlias, dataMisuse, structPath } from './helpers';
+import { lowerDataCallback } from './data-callbacks';
 import { lowerIdentifier, lowerPropertyAccess, lowerString, lowerTableLookup, lowerObjectLiteral } from './constants';
 import { lowerPrefix, lowerIncrement, lowerArithmetic, lowerComparison, lowerMathCall, numberTest, lowerIsArray } from './arithmetic';
 import { lowerIf, lowerCondition, lowerAndOr, lowerNullish, lowerLazyAssignment, lowerConditional } from './branches';
@@ -213,7 +214,13 @@ function lowerCall(cx: LowerContext, e: ts.CallExpression): TempId {
   if (ts.isPropertyAccessExpression(callee)) {
     const obj = skipOuter(callee.expression);
     if (ts.isIdentifier(obj) && obj.text === 'Math' && cx.fn.lookup('Math') === undefined) return lowerMathCall(cx, e, callee.name.text);
-    if (isOpaqueExpr(cx, obj)) return fail(dataMisuse(cx, callee, `calling '${callee.getText(cx.sf)}'`, obj, 'index'));
+    if (isOpaqueExpr(cx, obj)) {
+      const method = callee.name.text;
+      // (not of a differentiated object's property, `params.W.map(…)`: its author means W to be differentiated)
+      if ((method === 'reduce' || method === 'map' || method === 'forEach') && cx.checker.isArrayType(cx.checker.getTypeAtLocation(obj)) && !inObjectOfNumbers(cx, obj))
+        return lowerDataCallback(cx, e, method, obj);
+      return fail(dataMisuse(cx, callee, `calling '${callee.getText(cx.sf)}'`, obj, 'index'));
+    }
     if (isArrayMethodCall(cx, callee)) return lowerArrayCall(cx, e, callee);
     const objType = typeOfNode(cx, obj);
     if (objType !== undefined && isArrayType(objType))
@@ -264,4 +271,12 @@ export function createContext(base: Omit<LowerContext, keyof Lowering | 'recover
     recovery: { diagnostics: [], poisoned: new Set(), flowUnknown: false },
   };
   return cx;
+}
+
+/** Whether `e` is (a part of) a property of an object the function differentiates (`params.W`, `params.W[i]`). */
+function inObjectOfNumbers(cx: LowerContext, e: ts.Expression): boolean {
+  const s = skipOuter(e);
+  if (ts.isPropertyAccessExpression(s)) return structPath(cx, s.expression) !== undefined || inObjectOfNumbers(cx, s.expression);
+  if (ts.isElementAccessExpression(s)) return inObjectOfNumbers(cx, s.expression);
+  return false;
 }

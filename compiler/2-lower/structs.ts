@@ -19,9 +19,11 @@ import { forEachNode } from '../1-frontend/walk';
 import { resolveCallee } from '../1-frontend/functions';
 import { writtenParameters } from '../1-frontend/writes';
 import { fail, pos, type LowerContext } from './context';
+import type { Position } from '../diagnostics/catalog';
 import type { StructLeaf, StructValue, StructVar } from './builder';
 import { isStructType, structType, type StructType } from './types';
-import { isOpaqueExpr, localFunctionOf, namedArray, skipOuter, structPath } from './helpers';
+import { isOpaqueExpr, namedArray, skipOuter, structPath } from './helpers';
+import { identifiersIn } from './var-scoping';
 
 /** The object type of an expression or declaration, when its values are differentiated. */
 export function structTypeOf(cx: LowerContext, node: ts.Node): StructType | undefined {
@@ -53,7 +55,7 @@ export function lowerStruct(cx: LowerContext, node: ts.Expression, struct: Struc
     const then = cx.fn.region(() => assignStruct(cx, v, lowerStruct(cx, e.whenTrue, struct), e.whenTrue));
     const other = cx.fn.region(() => assignStruct(cx, v, lowerStruct(cx, e.whenFalse, struct), e.whenFalse));
     cx.fn.emit({ kind: 'if', cond, then, else: other, origin: cx.fn.origin });
-    return readStruct(cx, v);
+    return readCopy(cx, v);
   }
   if (isOpaqueExpr(cx, e)) {
     // Read-only data of this shape (`{ ...opts.origin }`): its numbers are constants.
@@ -97,7 +99,7 @@ function isObjectAssign(e: ts.CallExpression): boolean {
   return ts.isPropertyAccessExpression(c) && ts.isIdentifier(c.expression) && c.expression.text === 'Object' && c.name.text === 'assign';
 }
 
-/** The current value of an object variable: a read of each number, its array variables. */
+/** The current value of an object variable: a read of each number, its array variables; the object itself (`source`). */
 export function readStruct(cx: LowerContext, v: StructVar): StructValue {
   const fields = new Map<string, StructLeaf>();
   for (const [key, f] of v.fields) {
@@ -105,7 +107,16 @@ export function readStruct(cx: LowerContext, v: StructVar): StructValue {
     else if (isArrayType(cx.fn.vars[f].type)) fields.set(key, { array: f });
     else fields.set(key, { temp: cx.fn.read(f) });
   }
-  return { struct: v.struct, fields };
+  return { struct: v.struct, fields, source: v };
+}
+
+/**
+ * The value of a hidden object that holds a copy of one of several objects (`c ? p : q`, a helper
+ * returning from two places): in JavaScript it is one of them, so a copy of it must be guarded.
+ */
+export function readCopy(cx: LowerContext, v: StructVar): StructValue {
+  const { fields, struct } = readStruct(cx, v);
+  return { struct, fields, copy: true };
 }
 
 /**
@@ -169,15 +180,27 @@ export function arrayLeaf(cx: LowerContext, e: ts.Expression): VarId {
 
 /**
  * A new object variable named `name` (`p_x`, `p_W`, … for its properties), every property a
- * variable of its own except arrays, which the value names (`share`) or, with no value, none yet.
+ * variable of its own except arrays, which the value names (`share`) or, with no value, none yet,
+ * and, where `nested` allows it, objects the value holds (`pos` of `{ ...p }` is `p.pos`).
  */
-export function declareStructVar(cx: LowerContext, name: string, struct: StructType, role: 'local' | 'hidden' | 'param', share: StructValue | undefined, at: ts.Node): StructVar {
+export function declareStructVar(
+  cx: LowerContext,
+  name: string,
+  struct: StructType,
+  role: 'local' | 'hidden' | 'param',
+  share: StructValue | undefined,
+  at: ts.Node,
+  nested = false,
+): StructVar {
   const fields = new Map<string, VarId | StructVar>();
   for (const f of struct.fields) {
     const leafName = `${name}_${f.key}`;
     const given = share?.fields.get(f.key);
-    if (isStructType(f.type)) fields.set(f.key, declareStructVar(cx, leafName, f.type, role, given && 'fields' in given ? given : undefined, at));
-    else if (isArrayType(f.type) && role !== 'param') {
+    if (isStructType(f.type)) {
+      const value = given && 'fields' in given ? given : undefined;
+      if (nested && value?.source) fields.set(f.key, shareObject(cx, value.source, at));
+      else fields.set(f.key, declareStructVar(cx, leafName, f.type, role, value, at, nested));
+    } else if (isArrayType(f.type) && role !== 'param') {
       if (!given || !('array' in given))
         return fail(errors.unsupportedStatement(pos(cx, at), `an object whose array '${f.key}' has no value here: give the object its value where it is declared`));
       fields.set(f.key, given.array);
@@ -187,7 +210,9 @@ export function declareStructVar(cx: LowerContext, name: string, struct: StructT
       fields.set(f.key, v);
     }
   }
-  return { struct, fields };
+  const made = { struct, fields };
+  cx.fn.madeAt.set(made, cx.fn.scopeDepth);
+  return made;
 }
 
 /** `let` declarations of an object variable's properties, assigned later (in the arms of a branch). */
@@ -200,6 +225,8 @@ export function declareLeaves(cx: LowerContext, v: StructVar): void {
 
 /** Assigns an object value to an object variable, property by property (`declare`: its declaration). */
 export function assignStruct(cx: LowerContext, target: StructVar, value: StructValue, at: ts.Node, declare = false): void {
+  if (value.source === target) return; // (the object itself: nothing changes)
+  if (!declare) replaceObject(cx, target, at);
   for (const [key, f] of target.fields) {
     const v = value.fields.get(key)!;
     if (typeof f === 'object') {
@@ -227,36 +254,84 @@ export function declareStruct(cx: LowerContext, d: ts.VariableDeclaration & { na
     if ((isConst || !reassigned(cx, d.name)) && !rebound(cx, d.initializer)) return cx.fn.bindStruct(name, path);
     rejectCopyOfWritten(cx, d, [d.initializer], name);
   }
-  // `const w = scale(v, 2)` of a helper that returns its argument: one object in JavaScript, a copy here.
-  const existing = argumentsReturned(cx, d.initializer);
-  if (existing.length > 0) rejectCopyOfWritten(cx, d, existing, name, d.initializer);
   const value = lowerStruct(cx, d.initializer, struct);
-  const v = declareStructVar(cx, name, struct, 'local', value, d);
+  // A name that keeps its object may hold the one the value is (`const w = scale(v, 2)` of a
+  // helper returning its argument) and the objects inside it (`pos` of `{ ...p }`), as JavaScript does.
+  const keep = isConst || !reassigned(cx, d.name);
+  if (keep && value.source && path === undefined) return cx.fn.bindStruct(name, shareObject(cx, value.source, d));
+  // Otherwise a copy, right only while no write through one name is read through another.
+  if (copies(cx, value, keep)) rejectCopyOfWritten(cx, d, structSources(cx, d.initializer), name, d.initializer, sharedInside(value));
+  const v = declareStructVar(cx, name, struct, 'local', value, d, keep);
   assignStruct(cx, v, value, d, true);
   cx.fn.bindStruct(name, v);
 }
 
 /**
- * The object arguments of a call whose function may return one of them (a `return` of anything
- * but an object literal: `return v` of a fluent `scale(v, s)`); none for other expressions.
+ * Whether a value declared in a new variable copies an object JavaScript would share (with
+ * `nested`, the objects inside it are shared): one still in scope (not a local of a helper that
+ * returned it).
  */
-function argumentsReturned(cx: LowerContext, node: ts.Expression): ts.Expression[] {
-  const e = skipOuter(node);
-  if (!ts.isCallExpression(e)) return [];
-  const args = e.arguments.filter((a) => isStructExpr(cx, a) && structPath(cx, a) !== undefined);
-  if (args.length === 0) return [];
-  const local = localFunctionOf(cx, skipOuter(e.expression));
-  const resolved = local ? undefined : resolveCallee(e.expression, cx.checker);
-  const fn = local?.fn ?? (resolved && 'source' in resolved ? resolved.source.node : undefined);
-  if (!fn?.body) return args;
-  const literal = (r: ts.Expression | undefined) => r !== undefined && ts.isObjectLiteralExpression(skipOuter(r));
-  if (!ts.isBlock(fn.body)) return literal(fn.body) ? [] : args;
-  let other = false;
-  forEachNode(fn.body, (n) => {
-    if (ts.isFunctionLike(n)) return 'skip';
-    if (ts.isReturnStatement(n) && !literal(n.expression)) other = true;
+function copies(cx: LowerContext, value: StructValue, nested: boolean): boolean {
+  const held = (v: StructValue) => v.copy === true || (v.source !== undefined && (cx.fn.madeAt.get(v.source) ?? 0) <= cx.fn.scopeDepth);
+  const inside = (v: StructValue): boolean => [...v.fields.values()].some((f) => 'fields' in f && (held(f) || inside(f)));
+  return held(value) || (!nested && inside(value));
+}
+
+/** The properties of a new object (not a copy of one) that hold objects JavaScript would share (`pos` of `{ ...p }`). */
+function sharedInside(value: StructValue): string[] {
+  if (value.source !== undefined || value.copy) return [];
+  return [...value.fields].filter(([, f]) => 'fields' in f && (f.source !== undefined || f.copy === true || sharedInside(f).length > 0)).map(([k]) => k);
+}
+
+/** Whether assigning `value` to `target` copies an object JavaScript would make `target` (or an object inside it), one still in scope. */
+function copiesInto(cx: LowerContext, target: StructVar, value: StructValue): boolean {
+  if (value.copy || (value.source !== undefined && value.source !== target && (cx.fn.madeAt.get(value.source) ?? 0) <= cx.fn.scopeDepth)) return true;
+  return [...target.fields].some(([k, f]) => {
+    const v = value.fields.get(k);
+    return typeof f === 'object' && v !== undefined && 'fields' in v && copiesInto(cx, f, v);
   });
-  return other ? args : [];
+}
+
+/** The objects an expression's value may hold (`p` of `{ ...p }` and of `scale(p, 2)`): paths used as objects. */
+function structSources(cx: LowerContext, e: ts.Expression): ts.Expression[] {
+  const found: ts.Expression[] = [];
+  forEachNode(e, (n) => {
+    if (ts.isFunctionLike(n)) return 'skip';
+    if (!ts.isIdentifier(n) && !ts.isPropertyAccessExpression(n)) return;
+    const path = structPath(cx, n);
+    if (path === undefined || typeof path !== 'object') return;
+    if (!(ts.isPropertyAccessExpression(n.parent) && n.parent.expression === n)) found.push(n);
+    return 'skip';
+  });
+  return found;
+}
+
+/**
+ * The object variable `v` (and every object inside it) held by a second name, declared here: while
+ * that name is in scope, replacing one as a whole (which generated code does by assigning its
+ * numbers) would change it for both names. (A replacement before the sharing is of an object the
+ * name never holds: in a loop, the name declared in the body is gone by the next iteration.)
+ */
+function shareObject(cx: LowerContext, v: StructVar, at: ts.Node): StructVar {
+  const mark = (o: StructVar): void => {
+    if (!cx.fn.sharedObjects.has(o)) cx.fn.sharedObjects.set(o, { at: pos(cx, at), depth: cx.fn.scopeDepth });
+    for (const f of o.fields.values()) if (typeof f === 'object') mark(f);
+  };
+  mark(v);
+  return v;
+}
+
+/** An object variable replaced as a whole (`p.pos = { … }`): one that a second name holds may not be. */
+function replaceObject(cx: LowerContext, v: StructVar, at: ts.Node): void {
+  const shared = cx.fn.sharedObjects.get(v);
+  if (shared) return fail(sharedAndReplaced(shared.at, pos(cx, at)));
+}
+
+function sharedAndReplaced(shared: Position, replaced: Position) {
+  return errors.unsupportedExpression(
+    replaced,
+    `an object held by two names (from ${shared.line}:${shared.col}) replaced as a whole here: generated code would change it for both; copy it where the second name gets it ('{ ...obj }'), or assign its properties here`,
+  );
 }
 
 /** `q = <object>` for an object variable `q`. */
@@ -264,9 +339,9 @@ export function lowerStructAssignment(cx: LowerContext, target: StructVar, e: ts
   const path = structPath(cx, e.right);
   const name = skipOuter(e.left).getText(cx.sf);
   if (path !== undefined && typeof path === 'object' && path !== target) rejectCopyOfWritten(cx, e, [e.right], name);
-  const existing = argumentsReturned(cx, e.right);
-  if (existing.length > 0) rejectCopyOfWritten(cx, e, existing, name, e.right);
-  assignStruct(cx, target, lowerStruct(cx, e.right, target.struct), e);
+  const value = lowerStruct(cx, e.right, target.struct);
+  if (copiesInto(cx, target, value)) rejectCopyOfWritten(cx, e, structSources(cx, e.right), name, e.right);
+  assignStruct(cx, target, value, e);
 }
 
 /**
@@ -282,19 +357,28 @@ export function rebound(cx: LowerContext, source: ts.Expression, from: ts.Node =
   }
   if (!ts.isIdentifier(e)) return true;
   const sym = cx.checker.getSymbolAtLocation(e);
-  let found = false;
-  forEachNode(cx.root, (n) => {
-    if (found || !ts.isBinaryExpression(n) || n.operatorToken.kind !== ts.SyntaxKind.EqualsToken || !mayRunAfter(from, n)) return;
+  // Each use of the name that starts the left side of an `=`: `s = …` or `s.pos = …` replaces
+  // what `s.pos` names; `s.pos.x = …` only writes into it.
+  return (identifiersIn(cx.root).get(e.text) ?? []).some((id) => {
     const keys: string[] = [];
-    let l = skipOuter(n.left);
-    while (ts.isPropertyAccessExpression(l)) {
-      keys.unshift(l.name.text);
-      l = skipOuter(l.expression);
+    let n: ts.Node = id;
+    for (;;) {
+      n = outermost(n);
+      if (!ts.isPropertyAccessExpression(n.parent) || n.parent.expression !== n) break;
+      n = n.parent;
+      keys.push((n as ts.PropertyAccessExpression).name.text);
     }
-    // `s = …` or `s.pos = …` replaces what `s.pos` names; `s.pos.x = …` only writes into it.
-    if (ts.isIdentifier(l) && cx.checker.getSymbolAtLocation(l) === sym && keys.length <= chain.length && keys.every((k, i) => k === chain[i])) found = true;
+    const a = n.parent;
+    if (!ts.isBinaryExpression(a) || a.left !== n || a.operatorToken.kind !== ts.SyntaxKind.EqualsToken || !mayRunAfter(from, a)) return false;
+    return keys.length <= chain.length && keys.every((k, i) => k === chain[i]) && cx.checker.getSymbolAtLocation(id) === sym;
   });
-  return found;
+}
+
+/** `n` with the parentheses and type assertions around it (what `skipOuter` looks through). */
+function outermost(n: ts.Node): ts.Node {
+  const p = n.parent;
+  if (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isNonNullExpression(p) || ts.isSatisfiesExpression(p) || ts.isTypeAssertionExpression(p)) return outermost(p);
+  return n;
 }
 
 /** Whether `later` may run after `first` has: it comes after it, or a loop holds both. */
@@ -309,15 +393,13 @@ function mayRunAfter(first: ts.Node, later: ts.Node): boolean {
 }
 
 /** Whether `name` (declared here) is assigned after its declaration. */
-function reassigned(cx: LowerContext, name: ts.Identifier): boolean {
+export function reassigned(cx: LowerContext, name: ts.Identifier): boolean {
   const sym = cx.checker.getSymbolAtLocation(name);
-  let found = false;
-  forEachNode(cx.root, (n) => {
-    if (found || !ts.isBinaryExpression(n) || n.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
-    const left = skipOuter(n.left);
-    if (ts.isIdentifier(left) && cx.checker.getSymbolAtLocation(left) === sym) found = true;
+  return (identifiersIn(cx.root).get(name.text) ?? []).some((id) => {
+    const n = outermost(id);
+    const a = n.parent;
+    return ts.isBinaryExpression(a) && a.left === n && a.operatorToken.kind === ts.SyntaxKind.EqualsToken && cx.checker.getSymbolAtLocation(id) === sym;
   });
-  return found;
 }
 
 /**
@@ -325,7 +407,14 @@ function reassigned(cx: LowerContext, name: ts.Identifier): boolean {
  * object in JavaScript: only right when neither is written through afterwards (a property
  * assignment, or a call that may write into it).
  */
-function rejectCopyOfWritten(cx: LowerContext, at: ts.Node, sources: readonly ts.Expression[], target: string, shown: ts.Expression = sources[0]): void {
+function rejectCopyOfWritten(
+  cx: LowerContext,
+  at: ts.Node,
+  sources: readonly ts.Expression[],
+  target: string,
+  shown: ts.Expression = sources[0],
+  inside: readonly string[] = [],
+): void {
   const root = (e: ts.Expression): string | undefined => {
     const s = skipOuter(e);
     if (ts.isIdentifier(s)) return s.text;
@@ -352,7 +441,9 @@ function rejectCopyOfWritten(cx: LowerContext, at: ts.Node, sources: readonly ts
     fail(
       errors.unsupportedExpression(
         pos(cx, at),
-        `'${target} = ${shown.getText(cx.sf)}' makes one object of two, and the function writes into it (at ${pos(cx, written).line}:${pos(cx, written).col}); copy it instead: '{ ...${shown.getText(cx.sf)} }'`,
+        inside.length > 0
+          ? `'${target} = ${shown.getText(cx.sf)}' shares the object${inside.length > 1 ? 's' : ''} '${inside.join("', '")}' with another name, and the function writes into ${inside.length > 1 ? 'them' : 'it'} (at ${pos(cx, written).line}:${pos(cx, written).col}); copy ${inside.length > 1 ? 'them' : 'it'} into '${target}': \`${inside.map((k) => `${k}: { ...… }`).join(', ')}\``
+          : `'${target} = ${shown.getText(cx.sf)}' makes one object of two, and the function writes into it (at ${pos(cx, written).line}:${pos(cx, written).col}); copy it instead: '{ ...${shown.getText(cx.sf)} }'`,
       ),
     );
 }
@@ -363,8 +454,9 @@ function mayWrite(cx: LowerContext, call: ts.CallExpression, i: number): boolean
   return 'source' in resolved && writtenParameters(resolved.source.node, cx.checker).has(i);
 }
 
-/** `const { x, y: py } = p` of an object variable: the properties' values, in new variables. */
-export function destructureStruct(cx: LowerContext, pattern: ts.ObjectBindingPattern, value: StructValue, isConst: boolean): void {
+/** `const { x, y: py } = p` of an object value: the properties' values, in new variables (an object: itself, where the name keeps it). */
+export function destructureStruct(cx: LowerContext, pattern: ts.ObjectBindingPattern, init: ts.Expression, isConst: boolean): void {
+  const value = lowerStruct(cx, init, structTypeOf(cx, init)!);
   for (const el of pattern.elements) {
     if (!ts.isIdentifier(el.name) || el.dotDotDotToken || (el.propertyName && !ts.isIdentifier(el.propertyName)))
       return fail(errors.unsupportedStatement(pos(cx, el), 'destructuring with rest elements, computed or nested patterns'));
@@ -375,7 +467,13 @@ export function destructureStruct(cx: LowerContext, pattern: ts.ObjectBindingPat
     if (el.initializer && 'temp' in leaf && cx.fn.temps[leaf.temp] !== 'number')
       return fail(errors.unsupportedStatement(pos(cx, el), `a default for '${key}', which is data: read it, then test it (\`?? value\`)`));
     if ('fields' in leaf) {
-      const v = declareStructVar(cx, el.name.text, leaf.struct, 'local', leaf, el);
+      const keep = isConst || !reassigned(cx, el.name);
+      if (keep && leaf.source) {
+        cx.fn.bindStruct(el.name.text, shareObject(cx, leaf.source, el));
+        continue;
+      }
+      if (copies(cx, leaf, keep)) rejectCopyOfWritten(cx, el, structSources(cx, init), el.name.text, init, sharedInside(leaf));
+      const v = declareStructVar(cx, el.name.text, leaf.struct, 'local', leaf, el, keep);
       assignStruct(cx, v, leaf, el, true);
       cx.fn.bindStruct(el.name.text, v);
     } else if ('array' in leaf) cx.fn.lookupOverride(el.name.text, leaf.array);

@@ -14,7 +14,7 @@ import { opaqueType } from './types';
 import { fail, pos, type LowerContext } from './context';
 import { compound } from './operators';
 import { skipOuter, prim, localTypeOf, isOpaqueExpr, requireNumber, assignable, arrayOperand, isNullishLiteral, structPath } from './helpers';
-import { declareStruct, destructureStruct, isStructExpr, lowerStruct, lowerStructAssignment, structTypeOf } from './structs';
+import { declareStruct, destructureStruct, isStructExpr, lowerStructAssignment, reassigned, structTypeOf } from './structs';
 import { accessOf, inferredType, isHoisted, isVarList } from './var-scoping';
 
 export function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclarationList): void {
@@ -30,7 +30,7 @@ export function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclaration
       continue;
     }
     if (ts.isObjectBindingPattern(d.name) && d.initializer && isStructExpr(cx, d.initializer)) {
-      destructureStruct(cx, d.name, lowerStruct(cx, d.initializer, structTypeOf(cx, d.initializer)!), isConst);
+      destructureStruct(cx, d.name, d.initializer, isConst);
       continue;
     }
     if (ts.isIdentifier(d.name) && structTypeOf(cx, d.name) && (!d.initializer || !isOpaqueExpr(cx, d.initializer))) {
@@ -75,6 +75,14 @@ export function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclaration
     if (type === undefined) return fail(errors.localType(pos(cx, d.name), name, cx.checker.typeToString(declared)));
     if (isArrayType(type)) {
       if (!d.initializer) return fail(errors.unsupportedStatement(pos(cx, d), `array variable '${name}' without an initial array`));
+      // `const v = st.v`: a second name for the object's array (the same array, as in JavaScript).
+      const held = structPath(cx, d.initializer);
+      if (typeof held === 'number' && isArrayType(cx.fn.vars[held].type)) {
+        if (!isConst && reassigned(cx, d.name))
+          return fail(errors.arrayAlias(pos(cx, d.initializer), `'${name}' names the array '${d.initializer.getText(cx.sf)}' and is assigned again; copy it with .slice()`));
+        cx.fn.lookupOverride(name, held);
+        continue;
+      }
       const init = cx.arrayInit(d.initializer, type);
       const v = cx.fn.declare(name, type, 'local', isConst);
       cx.fn.assign(v, init, true);

@@ -102,8 +102,14 @@ function fusion(fn: IRFunction, act: Activity, l: Loop): Fusion | undefined {
     if (s.kind === 'assign' && s.var === acc) {
       const d = defs.get(s.value);
       // The new value has no other active use: `a0++; t = 50 * a0` reads the accumulator through it
-      // (a comparison, `if (s > 5) break`, is no active use).
-      if (!d || d.op !== 'prim' || (d.fn !== 'add' && d.fn !== 'sub') || activeUses.has(s.value) || !isChain(d.args[0])) ok = false;
+      // (a comparison, `if (s > 5) break`, is no active use), and this is its only write: after
+      // `a = a + x; a = a;` both assignments store one temp, whose adjoint is a's once, not twice.
+      let stores = 0;
+      forEachStmt(l.body, (t) => {
+        if (t.kind === 'assign' && t.value === s.value) stores++;
+      });
+      const once = stores === 1;
+      if (!d || d.op !== 'prim' || (d.fn !== 'add' && d.fn !== 'sub') || !once || activeUses.has(s.value) || !isChain(d.args[0])) ok = false;
     }
   });
   if (!ok) return undefined;

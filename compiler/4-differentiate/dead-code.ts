@@ -316,6 +316,8 @@ export function usedFunctions(functions: readonly JsFunction[]): JsFunction[] {
     const names = new Set<string>();
     for (const s of f.body) namesInStmt(s, names);
     for (const p of f.params) if (p.init) namesIn(p.init, names);
+    // (a parameter shadows a function of its name: a public function's `out` is no call of a helper `out`)
+    for (const p of f.params) names.delete(p.name);
     for (const n of names) {
       const g = byName.get(n);
       if (g && !used.has(n)) queue.push(g);

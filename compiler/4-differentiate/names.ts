@@ -64,6 +64,7 @@ export class FunctionNames {
   readonly namer: Namer;
   private readonly varNames: string[] = [];
   private readonly tangentNames = new Map<VarId, string>();
+  private readonly tangentOwners = new Map<string, VarId>();
   private readonly adjointNames = new Map<VarId, string>();
   private readonly tempNames = new Map<TempId, string>();
   private readonly tempTangents = new Map<TempId, string>();
@@ -109,11 +110,17 @@ export class FunctionNames {
     return this.varNames[v];
   }
 
+  /** The variable whose tangent has this name, among those named so far. */
+  tangentOwner(name: string): VarId | undefined {
+    return this.tangentOwners.get(name);
+  }
+
   tangent(v: VarId): string {
     let n = this.tangentNames.get(v);
     if (n === undefined) {
       n = this.namer.claim(`d${this.varNames[v]}`);
       this.tangentNames.set(v, n);
+      this.tangentOwners.set(n, v);
     }
     return n;
   }

@@ -21,6 +21,12 @@ export interface UseFacts {
    * stand for the value. False for other temps.
    */
   readonly readStable: readonly boolean[];
+  /**
+   * Whether variable `v` may be assigned between the definition of `t` and one of its uses (other
+   * than by `v = t` itself, when `except` says so): then an expression naming v (a tangent `dv` of
+   * `t = 0.5 - v`) does not stand for t's value there.
+   */
+  assignedBetween(t: TempId, v: VarId, except?: TempId): boolean;
 }
 
 /**
@@ -52,6 +58,14 @@ export function useFacts(fn: IRFunction): UseFacts {
   const count = new Array<number>(fn.temps.length).fill(0);
   const movable = new Array<boolean>(fn.temps.length).fill(true);
   const readStable = new Array<boolean>(fn.temps.length).fill(false);
+  // Where each temp is defined and used in its block, and the assignments of that block.
+  type Assigns = Map<VarId, { readonly at: number; readonly value: TempId | undefined }[]>;
+  const defined = new Map<TempId, { readonly at: number; readonly assigns: Assigns; readonly uses: number[] }>();
+  const elsewhere = new Set<TempId>(); // used in another block
+  const assignedAnywhere = new Map<VarId, (TempId | undefined)[]>();
+  forEachStmt(fn.body, (t) => {
+    if (t.kind === 'assign' && !t.declare) assignedAnywhere.set(t.var, [...(assignedAnywhere.get(t.var) ?? []), t.value]);
+  });
 
   const region = (stmts: Region, tailUses: readonly TempId[] = []): void => {
     const defAt = new Map<TempId, number>();
@@ -73,6 +87,12 @@ export function useFacts(fn: IRFunction): UseFacts {
       if (s.kind === 'assign' || s.kind === 'declare') note(s.var, i);
       else if (s.kind === 'if' || s.kind === 'loop') forEachStmt([s], (t) => (t.kind === 'assign' || t.kind === 'declare') && note(t.var, i));
     });
+    const assigns: Assigns = new Map();
+    stmts.forEach((s, i) => {
+      const add = (v: VarId, value: TempId | undefined) => assigns.set(v, [...(assigns.get(v) ?? []), { at: i, value }]);
+      if (s.kind === 'assign' && !s.declare) add(s.var, s.value);
+      else if (s.kind === 'if' || s.kind === 'loop') forEachStmt([s], (t) => t.kind === 'assign' && !t.declare && add(t.var, undefined));
+    });
     const readsVar = new Map<TempId, number>();
     const ops = new Map<TempId, Op>();
     const use = (t: TempId, at: number) => {
@@ -81,8 +101,10 @@ export function useFacts(fn: IRFunction): UseFacts {
       if (d === undefined) {
         movable[t] = false; // defined in another region
         readStable[t] = false;
+        elsewhere.add(t);
         return;
       }
+      defined.get(t)?.uses.push(at);
       // A write strictly between the definition and this use.
       const w = lastWriteBefore[at - 1] ?? -1;
       if (at > 0 && w > d) movable[t] = false;
@@ -94,6 +116,7 @@ export function useFacts(fn: IRFunction): UseFacts {
         case 'op':
           for (const a of s.args) use(a, i);
           defAt.set(s.id, i);
+          defined.set(s.id, { at: i, assigns, uses: [] });
           ops.set(s.id, s);
           {
             const v = namedVariable(s, (t) => ops.get(t));
@@ -140,5 +163,12 @@ export function useFacts(fn: IRFunction): UseFacts {
     for (const t of tailUses) use(t, stmts.length);
   };
   region(fn.body);
-  return { count, movable, readStable };
+  const assignedBetween = (t: TempId, v: VarId, except?: TempId): boolean => {
+    if (elsewhere.has(t)) return (assignedAnywhere.get(v) ?? []).some((value) => value === undefined || value !== except);
+    const def = defined.get(t);
+    if (def === undefined) return true;
+    const between = (def.assigns.get(v) ?? []).filter((a) => a.at > def.at && (a.value === undefined || a.value !== except));
+    return def.uses.some((u) => between.some((a) => a.at < u));
+  };
+  return { count, movable, readStable, assignedBetween };
 }

@@ -78,7 +78,7 @@ function expr(e: JsExpr): ts.Expression {
       let l = expr(e.l);
       const r = expr(e.r);
       // `-x ** 2` is a syntax error: the base of ** must not be a unary expression.
-      if (e.op === '**' && (e.l.k === 'un' || (e.l.k === 'num' && e.l.v < 0))) l = f.createParenthesizedExpression(l);
+      if (e.op === '**' && (e.l.k === 'un' || (e.l.k === 'num' && (e.l.v < 0 || Object.is(e.l.v, -0))))) l = f.createParenthesizedExpression(l);
       let right = r;
       // a - (b - c), a / (b * c), and also a * (b * c) and a + (b + c): floating-point arithmetic is
       // not associative, so the grouping written is the grouping computed (the factory drops these).

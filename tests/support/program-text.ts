@@ -386,7 +386,8 @@ class FunctionText implements Printer {
       case 'loop':
         return this.loop(st, s, ind);
       case 'jump':
-        if (inLoop) out(`if (${this.cond(st.c, s)}) ${st.what};`);
+        // (in an arm of a switch, `break` would leave the switch, skipping the arm's assignment: the loop goes on instead)
+        if (inLoop) out(`if (${this.cond(st.c, s)}) ${st.what === 'break' && this.inSwitchArm ? 'continue' : st.what};`);
         return;
       case 'return':
         return out(`if (${this.cond(st.c, s)}) ${this.returnText(this.expr(st.e, s).t)}`);
@@ -436,6 +437,16 @@ class FunctionText implements Printer {
    * variable one among them); an arm without body shares the next one's; every other arm ends with
    * `break` or `return` (no fall-through out of an arm: noFallthroughCasesInSwitch).
    */
+  /** Inside an arm of a switch (and no loop nested in it): `break` would leave the switch. */
+  private inSwitchArm = false;
+
+  private inLoopBody(write: () => void): void {
+    const outer = this.inSwitchArm;
+    this.inSwitchArm = false;
+    write();
+    this.inSwitchArm = outer;
+  }
+
   private switchStatement(st: Extract<Stmt, { k: 'switch' }>, s: Scope, inLoop: boolean, ind: string): void {
     const out = (line: string): void => {
       this.lines.push(ind + line);
@@ -481,7 +492,10 @@ class FunctionText implements Printer {
       const inner = copy(s);
       const braces = (clause.body ?? []).some((b) => b.k !== 'assign' && b.k !== 'step' && b.k !== 'jump' && b.k !== 'return');
       if (braces) this.lines[this.lines.length - 1] += ' {';
+      const outer = this.inSwitchArm;
+      this.inSwitchArm = true;
       this.block(clause.body ?? [], inner, inLoop, ind + '    ');
+      this.inSwitchArm = outer;
       const value = this.expr(clause.value, inner).t;
       if (clause.returns && i < last) this.lines.push(`${ind}    ${this.returnText(value)}`);
       else this.lines.push(`${ind}    ${h} = ${value};`, `${ind}    break;`);
@@ -504,12 +518,12 @@ class FunctionText implements Printer {
       // A start of Math.sin(…) makes the index active (it feeds derivatives) and keeps the trip count ≤ n + 1.
       const start = st.form === 'down' ? String(st.n) : st.start ? `Math.sin(${this.expr(st.start, s).t})` : '0';
       out(`for (let ${counter} = ${start}; ${test}; ${counter}${st.form === 'down' ? '--' : '++'}) {`);
-      this.block(st.body, inner, true, ind + '  ');
+      this.inLoopBody(() => this.block(st.body, inner, true, ind + '  '));
       return out('}');
     }
     out(`let ${counter} = 0;`);
     out(st.form === 'while' ? `while (${test}) {` : 'do {');
-    this.block(st.body, inner, true, ind + '  ', true, counter);
+    this.inLoopBody(() => this.block(st.body, inner, true, ind + '  ', true, counter));
     out(st.form === 'while' ? '}' : `} while (${test});`);
   }
 }

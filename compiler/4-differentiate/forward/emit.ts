@@ -311,8 +311,13 @@ class ForwardEmitter {
     const tangent = this.tangentExpr(s);
     // A named value gets a named tangent right below it: the code reads line by line.
     // (the tangent of a read names the variable's tangent: the same rule)
+    // (an operation whose tangent is a variable's, `0.5 - s.x` ⇒ `-ds_x`, keeps it while that variable keeps its value)
+    const tangentVar = named_ === undefined ? this.tangentVariable(tangent) : undefined;
+    const tangentKeeps = tangentVar === undefined || !this.uses.assignedBetween(s.id, tangentVar, tangent.k === 'id' ? s.id : undefined);
     const inline =
-      (isAtom(tangent) && keeps) || this.isCheapLoad(s, tangent) || (!named && this.tangentRefs[s.id] <= 1 && this.uses.movable[s.id] && depthOf(tangent) <= maxInlineDepth);
+      (isAtom(tangent) && keeps && tangentKeeps) ||
+      this.isCheapLoad(s, tangent) ||
+      (!named && this.tangentRefs[s.id] <= 1 && this.uses.movable[s.id] && depthOf(tangent) <= maxInlineDepth);
     const alias = this.nameAfter.get(s.id);
     if (inline && !(alias !== undefined && this.declaredByOp.has(alias) && this.activeVar(alias))) {
       this.te.set(s.id, tangent);
@@ -321,6 +326,12 @@ class ForwardEmitter {
       this.push(out, s, b.const(name, tangent), true);
       this.te.set(s.id, b.id(name));
     }
+  }
+
+  /** The variable whose tangent an atom names (`ds_x`, `-ds_x`), if any. */
+  private tangentVariable(e: JsExpr): VarId | undefined {
+    const id = e.k === 'un' && e.op === '-' ? e.e : e;
+    return id.k === 'id' ? this.names.tangentOwner(id.name) : undefined;
   }
 
   /** `p[0]`, `xs[i]` from an array this function never writes: as cheap to repeat as a name. */

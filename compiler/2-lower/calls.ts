@@ -157,7 +157,16 @@ function inlineCall(cx: LowerContext, e: ts.CallExpression, target: Inlined, res
       // The caller's object itself (writes into it are the caller's), unless the callee gives the parameter another object.
       const path = structPath(cx, a);
       const own = ts.isIdentifier(p.name) && (scope ? inFunction(cx, scope, () => rebound(cx, p.name as ts.Identifier)) : rebound(cx, p.name as ts.Identifier));
-      return path !== undefined && typeof path === 'object' && !own ? { struct: path } : { value: lowerStruct(cx, a, struct) };
+      const caller = path !== undefined && typeof path === 'object';
+      // (a parameter the callee replaces is a copy here: right only where the callee never writes into it, which would be the caller's object until replaced)
+      if (caller && own && writtenParameters(node, cx.checker).has(i) && writesBeforeReplaced(node, p.name as ts.Identifier, cx.checker))
+        return fail(
+          errors.unsupportedExpression(
+            pos(cx, a),
+            `'${target.name}' writes into its parameter '${p.name.getText()}' where it may still be the caller's object, and also replaces it (\`${p.name.getText()} = …\`): generated code would give it a copy; replace it first thing, or give the new object a name of its own`,
+          ),
+        );
+      return caller && !own ? { struct: path } : { value: lowerStruct(cx, a, struct) };
     }
     const type = irType(cx.checker.getTypeAtLocation(p), cx.checker);
     // (a row of read-only data, `X[i]`, is a read-only array there: it is only read)
@@ -383,4 +392,40 @@ function countReturns(node: ts.Node): number {
     if (ts.isFunctionLike(c)) return 'skip';
   });
   return n;
+}
+
+/**
+ * Whether a function writes into its parameter `name` (`a.x += k`, `a.pos.y = …`) where the
+ * parameter may still hold the caller's object: anywhere but after a replacement `a = …` that is
+ * a statement of the body itself (one that always runs first).
+ */
+function writesBeforeReplaced(fn: Inlined['node'], name: ts.Identifier, checker: ts.TypeChecker): boolean {
+  const body = fn.body;
+  if (!body || !ts.isBlock(body)) return true;
+  const sym = checker.getSymbolAtLocation(name);
+  const isParam = (e: ts.Expression) => ts.isIdentifier(e) && checker.getSymbolAtLocation(e) === sym;
+  const replaced = body.statements.find(
+    (st) =>
+      ts.isExpressionStatement(st) &&
+      ts.isBinaryExpression(st.expression) &&
+      st.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      isParam(skipOuter(st.expression.left)),
+  );
+  const rootOf = (e: ts.Expression): ts.Expression => {
+    const s = skipOuter(e);
+    return ts.isPropertyAccessExpression(s) || ts.isElementAccessExpression(s) ? rootOf(s.expression) : s;
+  };
+  let early = false;
+  forEachNode(body, (n) => {
+    if (early || (replaced && n.pos >= replaced.end)) return 'skip';
+    const target =
+      ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment
+        ? n.left
+        : ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)
+          ? n.operand
+          : undefined;
+    if (target && !isParam(skipOuter(target)) && isParam(rootOf(target))) early = true;
+    if (ts.isCallExpression(n) && n.arguments.some((a) => isParam(skipOuter(a)))) early = true; // (passed on: it may be written)
+  });
+  return early;
 }

@@ -69,3 +69,44 @@ export function zerosLike(a: ArrayLike<number>): number[] | Float64Array | Float
   if (a instanceof Float32Array) return new Float32Array(a.length);
   return new Array<number>(a.length).fill(0);
 }
+
+/** The numbers of a matrix (`number[][]`, rows of any lengths), row after row: what generated code computes with. */
+export function flat(m: readonly (readonly number[])[]): number[] {
+  const out: number[] = [];
+  for (const row of m) for (let j = 0; j < row.length; j++) out.push(row[j]);
+  return out;
+}
+
+/** Where each row of `m` starts in `flat(m)`, then where the last one ends (rows + 1 entries). */
+export function starts(m: readonly (readonly number[])[]): number[] {
+  const out = new Array<number>(m.length + 1);
+  out[0] = 0;
+  for (let i = 0; i < m.length; i++) out[i + 1] = out[i] + m[i].length;
+  return out;
+}
+
+/** A new matrix with the rows of `like`'s lengths, read from `src` row after row (the gradient of a matrix). */
+export function rowsLike(src: ArrayLike<number>, like: readonly (readonly number[])[]): number[][] {
+  const out: number[][] = new Array<number[]>(like.length);
+  let k = 0;
+  for (let i = 0; i < like.length; i++) {
+    const row = new Array<number>(like[i].length);
+    for (let j = 0; j < row.length; j++) row[j] = src[k++];
+    out[i] = row;
+  }
+  return out;
+}
+
+/** Copies `src` row after row into `out`'s matrix `dst`, whose rows have `like`'s lengths; returns dst. */
+export function copyRows(dst: number[][], src: ArrayLike<number>, like: readonly (readonly number[])[], what: string): number[][] {
+  if (dst === undefined || dst === null || typeof dst.length !== 'number') throw new TypeError(`ts-adc: ${what} must be an array of ${like.length} rows`);
+  if (dst.length !== like.length) throw new RangeError(`ts-adc: ${what} has length ${dst.length}, expected ${like.length}`);
+  let k = 0;
+  for (let i = 0; i < like.length; i++) {
+    const row = dst[i];
+    if (row === undefined || row === null || typeof row.length !== 'number') throw new TypeError(`ts-adc: ${what}[${i}] must be an array of length ${like[i].length}`);
+    if (row.length !== like[i].length) throw new RangeError(`ts-adc: ${what}[${i}] has length ${row.length}, expected ${like[i].length}`);
+    for (let j = 0; j < row.length; j++) row[j] = src[k++];
+  }
+  return dst;
+}

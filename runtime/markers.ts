@@ -29,25 +29,34 @@ export type Differentiable = number | number[] | readonly number[] | Float64Arra
 export type IsDifferentiable<T> = [T] extends [Differentiable] ? true : [T] extends [readonly unknown[]] ? false : [T] extends [object] ? IsNumericObject<T> : false;
 
 type IsNumericObject<T> = [Extract<T[keyof T], Function>] extends [never]
-  ? true extends { [K in keyof T]-?: {} extends Pick<T, K> ? false : IsDifferentiable<T[K]> }[keyof T]
+  ? true extends { [K in keyof T]-?: {} extends Pick<T, K> ? false : IsDifferentiableProperty<T[K]> }[keyof T]
     ? true
     : false
   : false;
 
+/** A matrix (`number[][]`, `readonly number[][]`): differentiated as a property of an object (a parameter of that type is data). */
+type IsMatrix<T> = [T] extends [readonly (readonly number[])[]] ? ([T] extends [readonly number[]] ? false : true) : false;
+
+/** Whether a property of type `T` of a plain object is differentiated: as `IsDifferentiable`, and a matrix too. */
+type IsDifferentiableProperty<T> = IsMatrix<T> extends true ? true : IsDifferentiable<T>;
+
 /**
- * The shape of a derivative of a `T`: a `readonly number[]` gets a `number[]`; an object its
+ * The shape of a derivative of a `T`: a `readonly number[]` gets a `number[]`, a matrix a `number[][]`; an object its
  * numeric skeleton (only the differentiable properties, each a derivative); the rest is unchanged.
  */
 export type Tangent<T> = T extends readonly number[]
   ? number[]
-  : T extends number | Float64Array | Float32Array
-    ? T
-    : IsDifferentiable<T> extends true
-      ? { -readonly [K in keyof T as DifferentiableKey<T, K>]: Tangent<Exclude<T[K], undefined>> }
-      : T;
+  : IsMatrix<T> extends true
+    ? number[][]
+    : T extends number | Float64Array | Float32Array
+      ? T
+      : IsDifferentiable<T> extends true
+        ? { -readonly [K in keyof T as DifferentiableKey<T, K>]: Tangent<Exclude<T[K], undefined>> }
+        : T;
 
 /** `K` when the property `K` of `T` is differentiated (an optional one only when it is a number), else `never`. */
-type DifferentiableKey<T, K extends keyof T> = {} extends Pick<T, K> ? ([Exclude<T[K], undefined>] extends [number] ? K : never) : IsDifferentiable<T[K]> extends true ? K : never;
+type DifferentiableKey<T, K extends keyof T> =
+  {} extends Pick<T, K> ? ([Exclude<T[K], undefined>] extends [number] ? K : never) : IsDifferentiableProperty<T[K]> extends true ? K : never;
 
 /** The value of a result of type `R` as generated functions return it (a `readonly number[]` as a `number[]`, an object as it is). */
 export type ResultValue<R> = R extends readonly number[] ? number[] : R;

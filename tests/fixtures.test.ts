@@ -12,7 +12,9 @@
  * the parameter fixture.json's `writes` names, and is checked like a result.
  * An optional number of an object (`drag?: number`) is a differentiated leaf:
  * where an argument leaves it out its derivative is exactly 0 (finite
- * differences cannot move it).
+ * differences cannot move it). A `number[][]` property of an object (a
+ * matrix) is differentiated, flattened row after row; its derivatives are
+ * plain rows of the argument's lengths.
  * `jest -t loops/while-break` runs one fixture.
  * The list of checks is in fixtures/README.md.
  *

@@ -6,10 +6,14 @@
  * The same network with its parameters in one object (`mlpLossObject(params:
  * MlpParams, …)`, objectives/mlp-object.ts) is timed in the same case, over the
  * same arrays, so that its variants are paired with the flat ones round by
- * round (issue 12: an object parameter ≤ 1.2× the flat function).
+ * round (issue 12: an object parameter ≤ 1.2× the flat function). So is the same
+ * network over matrices (`mlpLossMatrix(params: MlpMatrixParams, xs: number[][],
+ * ys: number[])`, objectives/mlp-matrix.ts: rows `W1[j][k]`, `W2[0][j]`), over
+ * copies of the same numbers as `number[]` rows.
  */
 import { mlpLoss } from '../objectives/mlp';
 import { mlpLossObject, type MlpParams } from '../objectives/mlp-object';
+import { mlpLossMatrix, type MlpMatrixParams } from '../objectives/mlp-matrix';
 import { mlpGradient, newMlpGradient } from '../hand/mlp';
 import { Random } from '../harness/random';
 import { loadGenerated, missing, type GradOf, type JvpOf, type Loaded } from '../harness/generated';
@@ -29,12 +33,18 @@ interface GeneratedObject {
   mlpLossObject_grad: GradOf<typeof mlpLossObject, [MlpParams]>;
   mlpLossObject_jvp: JvpOf<typeof mlpLossObject, [dparams: MlpParams]>;
 }
+/** The generated mlp-matrix.grad.ts: gradients and tangents are `{ W1, b1, W2, b2 }` with `number[][]` W1 and W2. */
+interface GeneratedMatrix {
+  mlpLossMatrix_grad: GradOf<typeof mlpLossMatrix, [MlpMatrixParams]>;
+  mlpLossMatrix_jvp: JvpOf<typeof mlpLossMatrix, [dparams: MlpMatrixParams]>;
+}
 
 export const suite: Suite = {
   name: 'mlp',
   async cases(options: SuiteOptions): Promise<Case[]> {
     const gen = loadGenerated<Generated>('mlp');
     const genObject = loadGenerated<GeneratedObject>('mlp-object');
+    const genMatrix = loadGenerated<GeneratedMatrix>('mlp-matrix');
     const tf = options.peers ? await loadTfjs() : 'peers disabled (--no-peers)';
     const jax = options.peers ? await loadJaxjs() : 'peers disabled (--no-peers)';
     const nIn = 16;
@@ -92,6 +102,7 @@ export const suite: Suite = {
         derivative: (r) => [r.tangent],
       }),
       ...objectVariants(genObject, { W1: w1, b1, W2: w2, b2: params[b2Index] }, xs, ys, { W1: dw1, b1: db1, W2: dw2, b2: db2 }),
+      ...matrixVariants(genMatrix, nIn, { W1: w1, b1, W2: w2, b2: params[b2Index] }, xs, ys, { W1: dw1, b1: db1, W2: dw2, b2: db2 }),
       variant({
         name: 'hand grad',
         mode: 'reverse',
@@ -128,7 +139,7 @@ export const suite: Suite = {
         variants,
         reference: () => gradientReference('hand', handFlat(), v),
         referenceCheck: () => fdCheck(f, params, handFlat(), 24),
-        notes: [...gen.notes, ...genObject.notes],
+        notes: [...gen.notes, ...genObject.notes, ...genMatrix.notes],
       },
     ];
   },
@@ -176,6 +187,73 @@ function objectVariants(gen: Loaded<GeneratedObject>, p: MlpParams, xs: Float64A
       baseline: 'ts-adc jvp (out)',
       skip,
       run: () => m!.mlpLossObject_jvp(p, xs, ys, dp, jvpOut),
+      derivative: (r) => [r.tangent],
+    }),
+  ];
+}
+
+/** Rows of `n` numbers of `a` (a copy: `number[]` rows, as matrix code keeps them). */
+function rows(a: Float64Array, n: number): number[][] {
+  return Array.from({ length: a.length / n }, (_, i) => Array.from(a.subarray(i * n, (i + 1) * n)));
+}
+
+/** `p` as matrices: W1 as nHidden rows of nIn, W2 as one row of nHidden (copies of the same numbers). */
+function asMatrices(p: MlpParams, nIn: number): MlpMatrixParams {
+  return { W1: rows(p.W1, nIn), b1: Array.from(p.b1), W2: rows(p.W2, p.W2.length), b2: p.b2 };
+}
+
+/**
+ * The variants of `mlpLossMatrix`, each naming its flat counterpart as baseline, as the object
+ * variants do. Parameters, direction and data are copies of the flat variants' numbers (`xs` as
+ * rows of nIn, `ys` as a `number[]`), so values and derivatives agree with the flat ones; the
+ * gradient is checked flattened as W1 row after row, b1, W2, b2.
+ */
+function matrixVariants(gen: Loaded<GeneratedMatrix>, nIn: number, flatParams: MlpParams, flatXs: Float64Array, flatYs: Float64Array, flatDp: MlpParams): Variant[] {
+  const m = gen.module;
+  const skip = missing(gen);
+  const p = asMatrices(flatParams, nIn);
+  const dp = asMatrices(flatDp, nIn);
+  const xs = rows(flatXs, nIn);
+  const ys = Array.from(flatYs);
+  const grads = (g: MlpMatrixParams) => flatten([...g.W1, g.b1, ...g.W2, g.b2]);
+  const zeros = (like: MlpMatrixParams): MlpMatrixParams => ({
+    W1: like.W1.map((r) => r.map(() => 0)),
+    b1: like.b1.map(() => 0),
+    W2: like.W2.map((r) => r.map(() => 0)),
+    b2: 0,
+  });
+  const out = { value: 0, grads: [zeros(p)] as [MlpMatrixParams] };
+  const jvpOut = { value: 0, tangent: 0 };
+  return [
+    variant({ name: 'primal (matrix)', mode: 'primal', origin: 'primal', baseline: 'primal', run: () => mlpLossMatrix(p, xs, ys) }),
+    variant({
+      name: 'ts-adc grad (matrix)',
+      mode: 'reverse',
+      origin: 'ts-adc',
+      primal: 'primal (matrix)',
+      baseline: 'ts-adc grad',
+      skip,
+      run: () => m!.mlpLossMatrix_grad(p, xs, ys),
+      derivative: (r) => grads(r.grads[0]),
+    }),
+    variant({
+      name: 'ts-adc grad (matrix, out)',
+      mode: 'reverse',
+      origin: 'ts-adc',
+      primal: 'primal (matrix)',
+      baseline: 'ts-adc grad (out)',
+      skip,
+      run: () => m!.mlpLossMatrix_grad(p, xs, ys, out),
+      derivative: (r) => grads(r.grads[0]),
+    }),
+    variant({
+      name: 'ts-adc jvp (matrix, out)',
+      mode: 'forward',
+      origin: 'ts-adc',
+      primal: 'primal (matrix)',
+      baseline: 'ts-adc jvp (out)',
+      skip,
+      run: () => m!.mlpLossMatrix_jvp(p, xs, ys, dp, jvpOut),
       derivative: (r) => [r.tangent],
     }),
   ];

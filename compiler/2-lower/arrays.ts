@@ -16,6 +16,7 @@ import { resolveCallee } from '../1-frontend/functions';
 import { forEachNode } from '../1-frontend/walk';
 import { fail, pos, type LowerContext } from './context';
 import { copyType, irType } from './types';
+import { matrixElement, matrixOf } from './matrices';
 import { skipOuter, prim, typeOfNode, isOpaqueExpr, isFreshArray, localFunctionOf, checkCaptures, arrayVar, arrayOperand, loopOverArray, dataMisuse, varOf } from './helpers';
 
 export function lowerLoad(cx: LowerContext, e: ts.ElementAccessExpression): TempId {
@@ -29,6 +30,20 @@ export function lowerLoad(cx: LowerContext, e: ts.ElementAccessExpression): Temp
 
 /** `a[i] = …`, `a[i] += …`, `a[i]++`: index first, then the value, then the write. Returns the value written. */
 export function lowerElementAssignment(cx: LowerContext, target: ts.ElementAccessExpression, compute: (current: () => TempId) => TempId): TempId {
+  if (matrixOf(cx, target.expression))
+    return fail(
+      errors.unsupportedExpression(
+        pos(cx, target),
+        `assigning a row of the matrix '${target.expression.getText(cx.sf)}': write its elements (\`${target.getText(cx.sf)}[j] = …\`)`,
+      ),
+    );
+  const element = matrixElement(cx, target);
+  if (element) {
+    let old: TempId | undefined;
+    const written = compute(() => (old ??= cx.fn.op({ op: 'load', var: element.data }, [element.at], 'number')));
+    cx.fn.emit({ kind: 'store', var: element.data, index: element.at, value: written, origin: cx.fn.origin });
+    return written;
+  }
   if (isOpaqueExpr(cx, target.expression)) return fail(dataMisuse(cx, target, `writing to '${target.getText(cx.sf)}'`, target, 'copy'));
   const v = arrayVar(cx, target.expression);
   const info = cx.fn.vars[v];

@@ -12,11 +12,12 @@ import { isArrayType, isOpaqueType, type Stmt, type TempId, type Type, type VarI
 import { resolveCallee } from '../1-frontend/functions';
 import { forEachNode } from '../1-frontend/walk';
 import { atStatement, fail, inFunction, pos, type LocalFunction, type LowerContext } from './context';
-import { irType, isStructType, structType, type StructType } from './types';
+import { irType, isMatrixType, isStructType, structType, type StructType } from './types';
+import { matrixOf } from './matrices';
 import type { StructValue, StructVar } from './builder';
 import type { FunctionSource } from '../1-frontend/functions';
 import { packResult } from './results';
-import { arrayLeaf, declareLeaves, rebound, assignStruct, declareStructVar, isStructExpr, lowerStruct, readCopy, readStruct, structTypeOf } from './structs';
+import { arrayLeaf, declareLeaves, reassigned, rebound, assignStruct, declareStructVar, isStructExpr, lowerStruct, readCopy, readStruct, structTypeOf } from './structs';
 import { isOpaqueExpr, structPath, varOf } from './helpers';
 import { writtenParameters } from '../1-frontend/writes';
 import { declareHoisted } from './var-scoping';
@@ -152,6 +153,15 @@ function inlineCall(cx: LowerContext, e: ts.CallExpression, target: Inlined, res
     const a = e.arguments[i];
     if (a === undefined)
       return p.initializer ? { init: p.initializer } : { temp: cx.fn.datum(undefined, parameterType(cx.checker.getTypeAtLocation(p), true, cx.checker) ?? 'number') };
+    // A matrix (`W: number[][]` of a differentiated object): the caller's own.
+    const matrix = matrixOf(cx, a);
+    if (matrix && isMatrixType(cx.checker.getTypeAtLocation(p), cx.checker)) {
+      if (ts.isIdentifier(p.name) && (scope ? inFunction(cx, scope, () => reassigned(cx, p.name as ts.Identifier)) : reassigned(cx, p.name as ts.Identifier)))
+        return fail(
+          errors.unsupportedExpression(pos(cx, a), `'${target.name}' assigns its matrix parameter '${p.name.getText()}': write into its elements, or use a local of its own`),
+        );
+      return { struct: matrix };
+    }
     const struct = structTypeOf(cx, p);
     if (struct && isStructExpr(cx, a)) {
       // The caller's object itself (writes into it are the caller's), unless the callee gives the parameter another object.

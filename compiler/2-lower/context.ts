@@ -70,8 +70,8 @@ export interface LowerContext extends Lowering {
   readonly callees: Map<string, FunctionSource>;
   /** Files the function's calls resolve through (imports, re-exports, module constants). */
   readonly files: Set<string>;
-  /** `x.subarray(…)` views: generated code copies them, which is only faithful when neither side is written. */
-  readonly views: { readonly source: VarId; readonly temp: TempId; readonly at: Position; readonly text: string }[];
+  /** `x.subarray(…)` views (and a matrix's rows, `row`): generated code copies them, which is only faithful when neither side is written. */
+  readonly views: { readonly source: VarId; readonly temp: TempId; readonly at: Position; readonly text: string; readonly row?: true }[];
   /** The function being lowered (its node, to tell captured variables from module-level names). */
   readonly root: ts.Node;
   /**

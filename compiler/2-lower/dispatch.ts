@@ -19,6 +19,7 @@ import { atStatement, fail, pos, type LowerContext, type Lowering } from './cont
 import { comparison, compound, lazyAssignment, arithmeticOf } from './operators';
 import { skipOuter, prim, typeOfNode, isOpaqueExpr, endsFlow, localFunctionOf, mathAlias, dataMisuse, structPath } from './helpers';
 import { lowerDataCallback } from './data-callbacks';
+import { lowerMatrixCallback, lowerMatrixRead, matrixOf } from './matrices';
 import { lowerIdentifier, lowerPropertyAccess, lowerString, lowerTableLookup, lowerObjectLiteral } from './constants';
 import { lowerPrefix, lowerIncrement, lowerArithmetic, lowerComparison, lowerMathCall, numberTest, lowerIsArray } from './arithmetic';
 import { lowerIf, lowerCondition, lowerAndOr, lowerNullish, lowerLazyAssignment, lowerConditional } from './branches';
@@ -106,6 +107,10 @@ function lowerExpr(cx: LowerContext, node: ts.Expression): TempId {
     case ts.SyntaxKind.Identifier:
       return lowerIdentifier(cx, e as ts.Identifier);
     case ts.SyntaxKind.PropertyAccessExpression:
+      if ((e as ts.PropertyAccessExpression).name.text === 'length') {
+        const length = lowerMatrixRead(cx, e);
+        if (length !== undefined) return length;
+      }
       if (structPath(cx, e) !== undefined || isStructExpr(cx, (e as ts.PropertyAccessExpression).expression)) return lowerStructProperty(cx, e as ts.PropertyAccessExpression);
       if (skipOuter((e as ts.PropertyAccessExpression).expression).kind === ts.SyntaxKind.ThisKeyword)
         return fail(errors.unsupportedExpression(pos(cx, e), describe((e as ts.PropertyAccessExpression).expression)));
@@ -113,7 +118,7 @@ function lowerExpr(cx: LowerContext, node: ts.Expression): TempId {
       return lowerPropertyAccess(cx, e as ts.PropertyAccessExpression);
     case ts.SyntaxKind.ElementAccessExpression:
       if (isOpaqueExpr(cx, (e as ts.ElementAccessExpression).expression)) return lowerGet(cx, e as ts.ElementAccessExpression);
-      return lowerTableLookup(cx, e as ts.ElementAccessExpression) ?? lowerLoad(cx, e as ts.ElementAccessExpression);
+      return lowerMatrixRead(cx, e) ?? lowerTableLookup(cx, e as ts.ElementAccessExpression) ?? lowerLoad(cx, e as ts.ElementAccessExpression);
     case ts.SyntaxKind.PrefixUnaryExpression:
       return lowerPrefix(cx, e as ts.PrefixUnaryExpression);
     case ts.SyntaxKind.PostfixUnaryExpression:
@@ -214,8 +219,17 @@ function lowerCall(cx: LowerContext, e: ts.CallExpression): TempId {
   if (ts.isPropertyAccessExpression(callee)) {
     const obj = skipOuter(callee.expression);
     if (ts.isIdentifier(obj) && obj.text === 'Math' && cx.fn.lookup('Math') === undefined) return lowerMathCall(cx, e, callee.name.text);
+    const matrix = matrixOf(cx, obj);
+    const method = callee.name.text;
+    if (matrix && (method === 'reduce' || method === 'map' || method === 'forEach')) return lowerMatrixCallback(cx, e, method, matrix);
+    if (matrix)
+      return fail(
+        errors.unsupportedExpression(
+          pos(cx, callee),
+          `the method '${method}' of the matrix '${obj.getText(cx.sf)}' (its rows can be read with reduce, map, forEach and for … of; its size is fixed)`,
+        ),
+      );
     if (isOpaqueExpr(cx, obj)) {
-      const method = callee.name.text;
       // (not of a differentiated object's property, `params.W.map(…)`: its author means W to be differentiated)
       if ((method === 'reduce' || method === 'map' || method === 'forEach') && cx.checker.isArrayType(cx.checker.getTypeAtLocation(obj)) && !inObjectOfNumbers(cx, obj))
         return lowerDataCallback(cx, e, method, obj);

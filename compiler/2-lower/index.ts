@@ -159,7 +159,9 @@ function rejectWrittenViews(cx: LowerContext): void {
       fail(
         errors.arrayAlias(
           view.at,
-          `'${view.text}' is a view that shares memory with its array, and ${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} written while it is in use; copy it with slice()`,
+          view.row
+            ? `a row of the matrix '${view.text}' is a copy of its numbers here, and ${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} written while it is in use; write the matrix's elements (\`W[i][j] = …\`), or copy the row with slice()`
+            : `'${view.text}' is a view that shares memory with its array, and ${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} written while it is in use; copy it with slice()`,
         ),
       );
   }

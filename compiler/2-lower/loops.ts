@@ -6,6 +6,8 @@
  * a `test` region; `for … of` becomes an index loop.
  */
 import { ts } from 'ts-morph';
+import { matrixOf, matrixRow, rowCount } from './matrices';
+import type { StructVar } from './builder';
 import { errors } from '../diagnostics/catalog';
 import type { Stmt, TempId, VarId } from '../ir/types';
 import { fail, pos, type LowerContext } from './context';
@@ -73,8 +75,21 @@ export function lowerForOf(cx: LowerContext, node: ts.ForOfStatement, label: str
         `'var ${name}' is used after the loop or declared twice: declare the loop variable with const, and copy what you need after the loop into a variable declared before it`,
       ),
     );
+  const matrix = matrixOf(cx, node.expression);
+  if (matrix) return lowerForOfMatrix(cx, node, matrix, name, (init.flags & ts.NodeFlags.Const) !== 0, label);
   if (isOpaqueExpr(cx, node.expression)) return lowerForOfOpaque(cx, node, name, label);
   lowerForOfArray(cx, node, arrayVar(cx, node.expression), name, label);
+}
+
+/** `for (const row of W)` over a matrix: an index loop over its rows, `row` a copy of each. */
+function lowerForOfMatrix(cx: LowerContext, node: ts.ForOfStatement, m: StructVar, name: string, isConst: boolean, label: string | undefined): void {
+  forOfLoop(
+    cx,
+    node,
+    label,
+    () => rowCount(cx, m),
+    (i) => cx.fn.assign(cx.fn.declare(name, 'number[]', 'local', isConst), matrixRow(cx, m, cx.fn.read(i), node.expression), true),
+  );
 }
 
 /** `for (const [i, v] of xs.entries())` over an array variable: the index loop with both names bound. */

@@ -336,6 +336,8 @@ function sharedAndReplaced(shared: Position, replaced: Position) {
 
 /** `q = <object>` for an object variable `q`. */
 export function lowerStructAssignment(cx: LowerContext, target: StructVar, e: ts.BinaryExpression): void {
+  if (target.struct.matrix)
+    return fail(errors.unsupportedExpression(pos(cx, e), `replacing the matrix '${skipOuter(e.left).getText(cx.sf)}' as a whole: write its elements (\`W[i][j] = …\`)`));
   const path = structPath(cx, e.right);
   const name = skipOuter(e.left).getText(cx.sf);
   if (path !== undefined && typeof path === 'object' && path !== target) rejectCopyOfWritten(cx, e, [e.right], name);
@@ -485,7 +487,10 @@ export function destructureStruct(cx: LowerContext, pattern: ts.ObjectBindingPat
 export function structParameter(cx: LowerContext, name: string, struct: StructType): { readonly leaves: VarId[]; readonly shape: Shape<VarId> } {
   const v = declareStructVar(cx, name, struct, 'param', undefined, cx.root);
   cx.fn.bindStruct(name, v);
-  const shape = (s: StructVar): Shape<VarId> => ({ object: [...s.fields].map(([k, f]) => [k, typeof f === 'object' ? shape(f) : { leaf: f }] as const) });
+  const shape = (s: StructVar): Shape<VarId> => ({
+    object: [...s.fields].map(([k, f]) => [k, typeof f === 'object' ? shape(f) : { leaf: f }] as const),
+    ...(s.struct.matrix ? { matrix: true as const } : {}),
+  });
   const leaves = (s: StructVar): VarId[] => [...s.fields.values()].flatMap((f) => (typeof f === 'object' ? leaves(f) : [f]));
   return { leaves: leaves(v), shape: shape(v) };
 }

@@ -186,6 +186,31 @@ function printable(t: ts.Type, checker: ts.TypeChecker, depth: number): string |
 export interface StructType {
   readonly text: string;
   readonly fields: readonly StructField[];
+  /**
+   * A matrix (`number[][]`, rows of any lengths) held as an object of two: `data`, its numbers
+   * row after row (differentiated), and `starts`, where each row starts (data, rows + 1 entries).
+   * `W[i][j]` is `data[starts[i] + j]`; the public functions convert to and from rows.
+   */
+  readonly matrix?: true;
+}
+
+/** The type of a matrix property (`W: number[][]`): see `StructType.matrix`. */
+export const matrixType: StructType = {
+  text: 'number[][]',
+  matrix: true,
+  fields: [
+    { key: 'data', type: 'number[]' },
+    { key: 'starts', type: 'opaque:readonly number[]' as Type },
+  ],
+};
+
+/** Whether `t` is `number[][]` (or a readonly one): rows of numbers. */
+export function isMatrixType(t: ts.Type, checker: ts.TypeChecker): boolean {
+  if (!checker.isArrayType(t)) return false;
+  const row = checker.getIndexTypeOfType(t, ts.IndexKind.Number);
+  if (!row || !checker.isArrayType(row)) return false;
+  const element = checker.getIndexTypeOfType(row, ts.IndexKind.Number);
+  return element !== undefined && (element.flags & ts.TypeFlags.Number) !== 0;
 }
 
 export interface StructField {
@@ -227,6 +252,9 @@ export function structType(t: ts.Type, checker: ts.TypeChecker, depth = 0): Stru
     }
     if (inner) {
       fields.push({ key: p.name, type: inner });
+      differentiable = true;
+    } else if (!optional && isMatrixType(pt, checker)) {
+      fields.push({ key: p.name, type: matrixType });
       differentiable = true;
     } else if (leaf !== undefined && (leaf === 'number' || isArrayType(leaf))) {
       fields.push({ key: p.name, type: leaf });

@@ -11,6 +11,7 @@ import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
 import { isArrayType, isOpaqueType, type TempId } from '../ir/types';
 import { opaqueType } from './types';
+import { matrixOf } from './matrices';
 import { fail, pos, type LowerContext } from './context';
 import { compound } from './operators';
 import { skipOuter, prim, localTypeOf, isOpaqueExpr, requireNumber, assignable, arrayOperand, isNullishLiteral, structPath } from './helpers';
@@ -31,6 +32,14 @@ export function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclaration
     }
     if (ts.isObjectBindingPattern(d.name) && d.initializer && isStructExpr(cx, d.initializer)) {
       destructureStruct(cx, d.name, d.initializer, isConst);
+      continue;
+    }
+    // `const W = model.hidden.W`: the matrix itself.
+    const matrix = ts.isIdentifier(d.name) && d.initializer ? matrixOf(cx, d.initializer) : undefined;
+    if (matrix) {
+      if (!isConst && reassigned(cx, d.name as ts.Identifier))
+        return fail(errors.unsupportedStatement(pos(cx, d), `'${d.name.getText()}' names a matrix and is assigned again: index the matrix where you use it`));
+      cx.fn.bindStruct((d.name as ts.Identifier).text, matrix);
       continue;
     }
     if (ts.isIdentifier(d.name) && structTypeOf(cx, d.name) && (!d.initializer || !isOpaqueExpr(cx, d.initializer))) {

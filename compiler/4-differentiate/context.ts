@@ -19,7 +19,7 @@ export interface HelperSpec {
 /** The local name of `import * as adc from "ts-adc/runtime"` in generated files (reserved in every function). */
 export const RUNTIME_NAMESPACE = 'adc';
 
-export type RuntimeName = 'tape' | 'ret' | 'retArrays' | 'zeroed' | 'copyInto' | 'sum' | 'zeroedLike' | 'zerosLike';
+export type RuntimeName = 'tape' | 'ret' | 'retArrays' | 'zeroed' | 'copyInto' | 'sum' | 'zeroedLike' | 'zerosLike' | 'flat' | 'starts' | 'rowsLike' | 'copyRows';
 
 export class FileContext implements ModuleNames {
   readonly namer = new Namer();
@@ -106,7 +106,7 @@ export class FileContext implements ModuleNames {
   }
 
   /** A runtime helper function by name (same as `use`, for readability at call sites). */
-  useHelper(name: 'zeroed' | 'copyInto' | 'sum' | 'zeroedLike' | 'zerosLike'): string {
+  useHelper(name: 'zeroed' | 'copyInto' | 'sum' | 'zeroedLike' | 'zerosLike' | 'flat' | 'starts' | 'rowsLike' | 'copyRows'): string {
     return this.use(name);
   }
 }

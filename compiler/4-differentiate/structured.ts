@@ -25,7 +25,7 @@ export function gradPaths(fn: IRFunction, active: ReadonlySet<VarId>): string[] 
   for (const p of fn.structure!.params) {
     const part = activePart(p.shape, active);
     if (!part) continue;
-    const walk = (s: Shape<VarId>, path: string) => ('leaf' in s ? paths.set(s.leaf, path) : s.object.forEach(([key, f]) => walk(f, `${path}.${key}`)));
+    const walk = (s: Shape<VarId>, path: string) => ('leaf' in s ? paths.set(s.leaf, path) : s.object.forEach(([key, f]) => walk(f, s.matrix ? path : `${path}.${key}`)));
     walk(part, `out.grads[${k++}]`);
   }
   return fn.params.filter((p) => active.has(p)).map((p) => paths.get(p)!);
@@ -55,9 +55,11 @@ function sourceParams(api: Api): JsParam[] {
 }
 
 /** The arguments of a flat function for values of `shape` at `at` (`p.x`, `p.W`, …), each through `of` when given. */
-function leafArgs(shape: Shape<VarId>, at: JsExpr, of?: (v: VarId, at: JsExpr) => JsExpr): JsExpr[] {
+function leafArgs(api: Api, shape: Shape<VarId>, at: JsExpr, of?: (v: VarId, at: JsExpr) => JsExpr): JsExpr[] {
   if ('leaf' in shape) return [of ? of(shape.leaf, at) : at];
-  return shape.object.flatMap(([k, s]) => leafArgs(s, b.member(at, k), of));
+  // (a matrix: its numbers row after row, and where its rows start)
+  if (shape.matrix) return shape.object.flatMap(([k, s]) => leafArgs(api, s, b.call(b.path(api.ctx.useHelper(k === 'data' ? 'flat' : 'starts')), [at]), of));
+  return shape.object.flatMap(([k, s]) => leafArgs(api, s, b.member(at, k), of));
 }
 
 /** Where each leaf of the source's parameters is (`p.drag`), for the tests of optional numbers left out. */
@@ -65,7 +67,7 @@ function valuePaths(structure: Structure): Map<VarId, JsExpr> {
   const paths = new Map<VarId, JsExpr>();
   const walk = (s: Shape<VarId>, at: JsExpr): void => {
     if ('leaf' in s) paths.set(s.leaf, at);
-    else s.object.forEach(([k, f]) => walk(f, b.member(at, k)));
+    else s.object.forEach(([k, f]) => walk(f, s.matrix ? at : b.member(at, k)));
   };
   structure.params.forEach((p) => walk(p.shape, b.id(p.name)));
   return paths;
@@ -88,21 +90,16 @@ function activePart(shape: Shape<VarId>, active: ReadonlySet<VarId>): Shape<VarI
     const a = activePart(s, active);
     return a ? [[k, a] as const] : [];
   });
-  return fields.length > 0 ? { object: fields } : undefined;
+  return fields.length > 0 ? { object: fields, ...(shape.matrix ? { matrix: true as const } : {}) } : undefined;
 }
 
 /** The TypeScript type of a derivative of `shape` (`role`: tangents taken, gradients given). */
 function skeletonType(fn: IRFunction, shape: Shape<VarId>, role: 'tangent' | 'adjoint'): string {
   if ('leaf' in shape) return jsType(fn.vars[shape.leaf].type, role);
+  if (shape.matrix) return 'number[][]';
   // (a tangent may leave an optional number out; a gradient always has it, 0 where the value was left out)
   const key = (k: string, s: Shape<VarId>) => (role === 'tangent' && 'leaf' in s && fn.vars[s.leaf].optional ? `${k}?` : k);
   return `{ ${shape.object.map(([k, s]) => `${key(k, s)}: ${skeletonType(fn, s, role)}`).join('; ')} }`;
-}
-
-/** An object of `shape` whose leaves are `leaf(i)` for the i-th leaf (depth first). */
-function build<L>(shape: Shape<L>, leaf: (l: L) => JsExpr): JsExpr {
-  if ('leaf' in shape) return leaf(shape.leaf);
-  return b.obj(shape.object.map(([k, s]) => [k, build(s, leaf)] as const));
 }
 
 /** Assignments of the number leaves of `shape` at `target` (arrays are skipped: written in place). */
@@ -233,7 +230,7 @@ function jvp(api: Api): JsFunction {
   const type = `{ value: ${resultText(api)}; tangent: ${resultDerivative(api)} }`;
   // (the tangent of an optional number may be left out; that of one the argument left out does not count)
   const tangentOf = (v: VarId, at: JsExpr): JsExpr => (isOptionalLeaf(api, v) ? unlessAbsent(api, v, b.bin('??', at, b.num(0))) : at);
-  const args = [...api.structure.params.flatMap((p) => leafArgs(p.shape, b.id(p.name))), ...diff.flatMap((d, i) => leafArgs(d.shape, b.id(tangentNames[i]), tangentOf))];
+  const args = [...api.structure.params.flatMap((p) => leafArgs(api, p.shape, b.id(p.name))), ...diff.flatMap((d, i) => leafArgs(api, d.shape, b.id(tangentNames[i]), tangentOf))];
   const flat = `${flatPrefix(api.prefix)}_jvp`;
   const tangents: JsParam[] = diff.map((d, i) => ({ name: tangentNames[i], type: skeletonType(api.fn, d.shape, 'tangent') }));
   let body: JsStmt[];
@@ -296,7 +293,9 @@ function vjp(api: Api): JsFunction {
     slot(d.shape, b.index(b.member(o, 'grads'), b.num(k)));
   });
   const valueSlot = isArrayType(fn.returnType) ? b.member(o, 'value') : b.num(0);
-  const flatOut = result
+  // (a matrix's gradient comes back as its numbers in a row: copied into out's rows after the call)
+  const copied = result !== undefined || diff.some((d) => hasMatrix(d.shape));
+  const flatOut = copied
     ? undefined
     : b.cond(
         b.bin('===', o, b.id('undefined')),
@@ -307,25 +306,39 @@ function vjp(api: Api): JsFunction {
         ]),
       );
   const seed = result ? packedCotangent(api, b.id(cotangent)) : b.id(cotangent);
-  const call = b.call(`${flatPrefix(api.prefix)}_vjp`, [...api.structure.params.flatMap((p) => leafArgs(p.shape, b.id(p.name))), seed, ...(flatOut ? [flatOut] : [])]);
+  const call = b.call(`${flatPrefix(api.prefix)}_vjp`, [...api.structure.params.flatMap((p) => leafArgs(api, p.shape, b.id(p.name))), seed, ...(flatOut ? [flatOut] : [])]);
   // Leaf j of the flat gradients is `g[j]`.
   const position = new Map(activeLeaves.map((p, j) => [p, j]));
   const gradOf = (v: VarId) => unlessAbsent(api, v, b.index(b.id(g), b.num(position.get(v)!)));
   const value = b.member(b.id(r), 'value');
   const layout = result ? resultLayout(api, value, (n) => names(api, [n])[0]) : undefined;
-  const copyGrads = (d: { shape: Shape<VarId> }, k: number): JsStmt[] => {
+  const copyGrads = (d: { name: string; shape: Shape<VarId> }, k: number): JsStmt[] => {
     const walk = (sh: Shape<VarId>, path: string[]): JsStmt[] => {
-      if (!('leaf' in sh)) return sh.object.flatMap(([key, f]) => walk(f, [...path, key]));
       const dst = at(b.index(b.member(o, 'grads'), b.num(k)), path);
-      return [b.expr(b.call(b.path(api.ctx.useHelper('copyInto')), [dst, gradOf(sh.leaf), { k: 'str', v: [`out.grads[${k}]`, ...path].join('.') }]))];
+      const what: JsExpr = { k: 'str', v: [`out.grads[${k}]`, ...path].join('.') };
+      if ('leaf' in sh) return [b.expr(b.call(b.path(api.ctx.useHelper('copyInto')), [dst, gradOf(sh.leaf), what]))];
+      if (sh.matrix) return [b.expr(b.call(b.path(api.ctx.useHelper('copyRows')), [dst, gradOf(matrixData(sh)), at(b.id(d.name), path), what]))];
+      return sh.object.flatMap(([key, f]) => walk(f, [...path, key]));
     };
     return walk(d.shape, []);
   };
+  // The gradient of a parameter as an object of its shape (a matrix's rows cut like the argument's).
+  const gradient = (sh: Shape<VarId>, param: JsExpr): JsExpr => {
+    if ('leaf' in sh) return gradOf(sh.leaf);
+    if (sh.matrix) return b.call(b.path(api.ctx.useHelper('rowsLike')), [gradOf(matrixData(sh)), param]);
+    return b.obj(sh.object.map(([k, f]) => [k, gradient(f, b.member(param, k))] as const));
+  };
   const fill: JsStmt[] = [
-    ...(layout ? fillResult(api, value, b.member(o, 'value'), 'out.value', layout.places) : isArrayType(fn.returnType) ? [] : [b.assign(b.member(o, 'value'), value)]),
+    ...(layout
+      ? fillResult(api, value, b.member(o, 'value'), 'out.value', layout.places)
+      : !isArrayType(fn.returnType)
+        ? [b.assign(b.member(o, 'value'), value)]
+        : copied
+          ? [b.expr(b.call(b.path(api.ctx.useHelper('copyInto')), [b.member(o, 'value'), value, { k: 'str', v: 'out.value' }]))]
+          : []),
     ...diff.flatMap((d, k) => [
       ...assignLeaves(d.shape, b.index(b.member(o, 'grads'), b.num(k)), gradOf, isArray),
-      ...(result ? copyGrads({ shape: arraysOnly(d.shape, isArray) }, k) : []),
+      ...(copied ? copyGrads({ name: d.name, shape: arraysOnly(d.shape, isArray) }, k) : []),
     ]),
     b.return(o),
   ];
@@ -343,16 +356,36 @@ function vjp(api: Api): JsFunction {
       b.return(
         b.obj([
           ['value', layout ? resultObject(api, value, layout.places) : value],
-          ['grads', b.as(b.arr(diff.map((d) => build(d.shape, gradOf))), `[${diff.map((d) => skeletonType(fn, d.shape, 'adjoint')).join(', ')}]`)],
+          ['grads', b.as(b.arr(diff.map((d) => gradient(d.shape, b.id(d.name)))), `[${diff.map((d) => skeletonType(fn, d.shape, 'adjoint')).join(', ')}]`)],
         ]),
       ),
     ],
   };
 }
 
+/** The values whose elements are a leaf's columns of the Jacobian: the argument, or a matrix's numbers in a row. */
+function columnsOf(api: Api, v: VarId): JsExpr {
+  const inMatrix = (sh: Shape<VarId>): boolean => !('leaf' in sh) && sh.object.some(([, f]) => (sh.matrix && 'leaf' in f && f.leaf === v) || inMatrix(f));
+  const path = api.paths.get(v)!;
+  return api.structure.params.some((p) => inMatrix(p.shape)) ? b.call(b.path(api.ctx.useHelper('flat')), [path]) : path;
+}
+
+/** Whether a shape holds a matrix. */
+function hasMatrix(shape: Shape<VarId>): boolean {
+  return !('leaf' in shape) && (shape.matrix === true || shape.object.some(([, f]) => hasMatrix(f)));
+}
+
+/** The leaf of a matrix's numbers. */
+function matrixData(shape: Shape<VarId>): VarId {
+  const data = 'object' in shape ? shape.object.find(([k]) => k === 'data')?.[1] : undefined;
+  if (!data || !('leaf' in data)) throw new Error('a matrix without its numbers');
+  return data.leaf;
+}
+
 /** The array leaves of a shape (the rest dropped; an empty object where none). */
 function arraysOnly(shape: Shape<VarId>, isArray: (v: VarId) => boolean): Shape<VarId> {
   if ('leaf' in shape) return isArray(shape.leaf) ? shape : { object: [] };
+  if (shape.matrix) return shape;
   return { object: shape.object.filter(([, f]) => !('leaf' in f) || isArray(f.leaf)).map(([k, f]) => [k, arraysOnly(f, isArray)] as const) };
 }
 
@@ -376,7 +409,7 @@ function jacobian(api: Api): JsFunction {
   const params = sourceParams(api);
   const call = b.call(
     `${flatPrefix(api.prefix)}_jacobian`,
-    api.structure.params.flatMap((p) => leafArgs(p.shape, b.id(p.name))),
+    api.structure.params.flatMap((p) => leafArgs(api, p.shape, b.id(p.name))),
   );
   const arrays = api.structure.result ? resultLeaves(api.structure.result.shape).filter((l) => 'array' in l.leaf).length : 0;
   const [rows, i] = names(api, ['rows', 'i']);
@@ -397,7 +430,7 @@ function jacobian(api: Api): JsFunction {
       };
       body.push(b.if(b.bin('===', paths.get(v)!, b.id('undefined')), [zero]));
     }
-    column = b.add(column, isArrayType(api.fn.vars[v].type) ? b.member(paths.get(v)!, 'length') : b.num(1));
+    column = b.add(column, isArrayType(api.fn.vars[v].type) ? b.member(columnsOf(api, v), 'length') : b.num(1));
   }
   const plain = body.length === 1;
   if (plain) body.splice(0, 1, b.return(call));

@@ -88,6 +88,7 @@ function typeFix(type: string): string {
   if (/\bundefined\b/.test(type)) return ': end every path with a return of a value';
   if (type === 'any') return ': give it a type';
   if (type === 'void') return ': return the value it computes';
+  if (/\[\]\[\]$/.test(type)) return ': a matrix is differentiated as a property of an object parameter, not made inside the function; use a flat number[] indexed i * columns + j';
   return '';
 }
 
@@ -145,7 +146,7 @@ export const errors = {
     at(
       p,
       'ADC103',
-      `parameter '${name}' is ${kind}: number[][] and arrays of objects are not differentiable yet, so it is read-only data here, and ${use} does more than read it; pass its parts as number[] parameters or flatten it into a Float64Array, or ${alternative}`,
+      `parameter '${name}' is ${kind}: ${kind.includes('number[][]') ? 'a number[][] parameter is read-only data (one that an object parameter holds is differentiated)' : 'arrays of objects are not differentiable yet, so it is read-only data here'}, and ${use} does more than read it; pass its parts as number[] parameters or flatten it into a Float64Array, or ${alternative}`,
     ),
   readOnlyData: (p: Position, what: string, root: string, fix = 'copy what you need into a local number[] or Float64Array') =>
     at(p, 'ADC102', `unsupported expression: ${what}: '${root}' is data the function only reads (it is not a number or numeric array); ${fix}`),

@@ -369,7 +369,10 @@ export interface IRFunction {
  * (in declaration order). Leaves are IR parameters (`VarId`) in a signature, positions in the
  * result array (`number`) in a result.
  */
-export type Shape<Leaf> = { readonly leaf: Leaf } | { readonly object: readonly (readonly [string, Shape<Leaf>])[] };
+export type Shape<Leaf> =
+  | { readonly leaf: Leaf }
+  /** (`matrix`: a `number[][]` held as its numbers `data` and row `starts`, see 2-lower/types.ts `matrixType`) */
+  | { readonly object: readonly (readonly [string, Shape<Leaf>])[]; readonly matrix?: true };
 
 /**
  * The source's signature of a function with objects among its parameters or as its result. Its

@@ -13,8 +13,11 @@
  *   at another point, then twice at the same point) ends up equal to the
  *   allocating call each time: nothing is accumulated;
  * - `checkOutLength`: an `out` whose array at path `out.grads[0]` (or
- *   `out.value`, `out.tangent`, `out.grads[1].W`) is one element too long or
- *   too short throws a RangeError `ts-adc: out.grads[0] has length 4, expected 3`.
+ *   `out.value`, `out.tangent`, `out.grads[1].b`) is one element too long or
+ *   too short throws a RangeError `ts-adc: out.grads[0] has length 4, expected 3`;
+ *   a matrix (`out.grads[0].W`, a `number[][]` property) likewise with one row
+ *   too many or too few (`… out.grads[0].W has length 3, expected 2`), and
+ *   each of its rows one element too long or too short (`out.grads[0].W[1]`).
  */
 import { samplePoints } from './points';
 import { randomSeeds } from './check';
@@ -61,13 +64,16 @@ interface OutArray {
   readonly replace: (a: unknown) => void;
 }
 
-/** Every numeric array inside a result, with its path from `out`, in a stable order. */
+/** Every numeric array inside a result, with its path from `out`, in a stable order: a matrix (rows of numbers), then each of its rows. */
 function arraysIn(x: unknown, at = 'out', replace: (a: unknown) => void = () => {}): OutArray[] {
   if (ArrayBuffer.isView(x)) return [{ path: at, array: x as unknown as ArrayLike<number>, replace }];
   if (Array.isArray(x)) {
-    // `grads` is a tuple (of numbers and arrays), never a numeric array itself.
-    if (at !== 'out.grads' && x.every((v) => typeof v === 'number')) return [{ path: at, array: x, replace }];
-    return x.flatMap((v, i) => arraysIn(v, `${at}[${i}]`, (a) => (x[i] = a)));
+    const rows = x.flatMap((v, i) => arraysIn(v, `${at}[${i}]`, (a) => (x[i] = a)));
+    // `grads` is a tuple (of numbers, arrays and objects), never a numeric array or a matrix itself.
+    if (at === 'out.grads') return rows;
+    if (x.every((v) => typeof v === 'number')) return [{ path: at, array: x, replace }];
+    const matrix = x.every((v) => Array.isArray(v) && v.every((e) => typeof e === 'number'));
+    return matrix ? [{ path: at, array: x as unknown as ArrayLike<number>, replace }, ...rows] : rows;
   }
   if (x && typeof x === 'object') {
     const o = x as Record<string, unknown>;
@@ -146,11 +152,19 @@ export function checkOutOverwritten(s: Subject): void {
   }
 }
 
-/** A copy of `result` whose array at `path` is replaced by one of the same kind and length `n`. */
+/**
+ * A copy of `result` whose array at `path` is replaced by one of the same kind and length `n`: a
+ * matrix by its first `n` rows, or its rows and one more (of its last row's length).
+ */
 function withLength(result: unknown, path: string, n: number): unknown {
   const out = copyResult(result);
   const target = arraysIn(out).find((a) => a.path === path)!;
   const a = target.array;
+  if (Array.isArray(a) && a.some((row) => Array.isArray(row))) {
+    const rows = a as number[][];
+    target.replace(n < rows.length ? rows.slice(0, n) : [...rows, new Array<number>(rows[rows.length - 1].length).fill(0)]);
+    return out;
+  }
   target.replace(a instanceof Float64Array ? new Float64Array(n) : a instanceof Float32Array ? new Float32Array(n) : new Array<number>(n).fill(0));
   return out;
 }

@@ -154,8 +154,9 @@ export function checkDotProduct(s: Subject): void {
  * The contract's shapes: `value` and `tangent` of the result's kind and length (an object result:
  * exactly its declared keys), `grads` a tuple with one entry per differentiated parameter, each its
  * parameter's skeleton: the kind (a `readonly number[]` gets a plain array; a union the argument's
- * kind) and length of each array, exactly the differentiable keys of each object (no data keys; an
- * optional number always, where the argument leaves it out too). A `value` leaves out the optional
+ * kind) and length of each array (a matrix: plain rows, its number of rows and each row's length),
+ * exactly the differentiable keys of each object (no data keys; an optional number always, where the
+ * argument leaves it out too). A `value` leaves out the optional
  * numbers the primal's value leaves out (missing or undefined); its tangent has them.
  */
 export function checkShapes(s: Subject): void {

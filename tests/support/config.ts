@@ -6,8 +6,9 @@
  * `params.W`), so that a typo cannot silently weaken a check (`args`, like `domains`, may hold
  * a marked function's own keys under its name); it rejects a spec that does not fit
  * what it names (a fixed number for a differentiated leaf, a length for something that is not an
- * array, `absent` for a property that is not optional, a spec of another form, a domain for data,
- * a key given together with one of its ancestors), and a data value
+ * array, row lengths for something that is not a matrix, `absent` for a property that is not
+ * optional, a spec of another form, a domain for data, a key given together with one of its
+ * ancestors), and a data value
  * the harness cannot make when fixture.json does not give it (a data parameter always; a data
  * property unless it is optional, left out, or a boolean or union of literals, which takes
  * `false` or its first member); `writes` must name, for each void function and no other, the
@@ -17,19 +18,26 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { differentiable, isData, isNumeric, isObject, typeAt, typeText, type ParamType } from './shapes';
+import { differentiable, isData, isMatrix, isNumeric, isObject, typeAt, typeText, type ParamType } from './shapes';
 import { isValueType, type MarkedFunction } from './signatures';
 
 /**
- * How to produce one argument: a fixed value, a random integer, an array of random elements,
- * (for data) a JSON value where `{ "Float64Array": [...] }` (or any typed array name) is that typed
- * array, or (for an optional property) none: left out at every point, or at every other point
- * (`"alternate"`: the second, the fourth, …; present, sampled as usual, at the others).
+ * How to produce one argument: a fixed value, a random integer, an array of random elements, a
+ * matrix (a `number[][]` property) of random elements with these row lengths, (for data) a JSON
+ * value where `{ "Float64Array": [...] }` (or any typed array name) is that typed array, or (for an
+ * optional property) none: left out at every point, or at every other point (`"alternate"`: the
+ * second, the fourth, …; present, sampled as usual, at the others).
  */
-export type ArgSpec = number | { readonly int: readonly [number, number] } | { readonly length: number } | { readonly data: unknown } | { readonly absent: true | 'alternate' };
+export type ArgSpec =
+  | number
+  | { readonly int: readonly [number, number] }
+  | { readonly length: number }
+  | { readonly rows: readonly number[] }
+  | { readonly data: unknown }
+  | { readonly absent: true | 'alternate' };
 
 /** The forms of an object spec, by its one key. */
-const specForms = ['int', 'length', 'data', 'absent'];
+const specForms = ['int', 'length', 'rows', 'data', 'absent'];
 
 /** An object spec (`{ "length": 8 }`): exactly one of the forms' keys. */
 const isSpec = (v: object) => Object.keys(v).length === 1 && specForms.includes(Object.keys(v)[0]);
@@ -69,8 +77,8 @@ export interface FixtureConfig {
   /** Finite-difference step (default 1e-6, scaled by max(1, |x|)). */
   readonly step?: number;
   /**
-   * Constants, arrays and data, by parameter or path: `{ n: 40 }`, `{ n: { int: [1, 6] } }`, `{ "params.W": { length: 8 } }`,
-   * `{ "body.drag": { absent: true } }`; for every function, or per function: `{ step: { "body.drag": { absent: true } } }`.
+   * Constants, arrays and data, by parameter or path: `{ n: 40 }`, `{ n: { int: [1, 6] } }`, `{ "params.b": { length: 8 } }`,
+   * `{ "params.W": { rows: [3, 3, 2] } }`, `{ "body.drag": { absent: true } }`; for every function, or per function: `{ step: { "body.drag": { absent: true } } }`.
    */
   readonly args?: Record<string, ArgSpec | Record<string, ArgSpec>>;
   readonly exact?: readonly ExactCase[];
@@ -114,7 +122,7 @@ function argsOf(config: FixtureConfig, fn: string): Record<string, ArgSpec> {
 /** `s.vel.x`, `s.vel`, `s`: the key itself, then its ancestors. */
 const ancestry = (key: string): string[] => key.split('.').map((_, i, parts) => parts.slice(0, parts.length - i).join('.'));
 
-const isArrayType = (t: ParamType) => isNumeric(t) && t !== 'number';
+const isArrayType = (t: ParamType) => isNumeric(t) && t !== 'number' && !isMatrix(t);
 
 /** How messages name an args or domains key: `args.n`, `args["s.vel.x"]`. */
 const named = (section: string, key: string) => (key.includes('.') ? `${section}["${key}"]` : `${section}.${key}`);
@@ -173,7 +181,9 @@ function checkArgs(config: FixtureConfig, functions: readonly MarkedFunction[], 
     const nodes = resolve(key, where, fns, fn);
     const at = named(where, key);
     if (typeof spec !== 'number' && (typeof spec !== 'object' || spec === null || Array.isArray(spec) || !isSpec(spec)))
-      throw bad(`${at} is ${JSON.stringify(spec)}: give a number or one of { "int": [lo, hi] }, { "length": n }, { "data": … }, { "absent": true | "alternate" }`);
+      throw bad(
+        `${at} is ${JSON.stringify(spec)}: give a number or one of { "int": [lo, hi] }, { "length": n }, { "rows": [n, …] }, { "data": … }, { "absent": true | "alternate" }`,
+      );
     const fixed = typeof spec === 'number' || 'int' in spec;
     if (fixed && nodes.some((n) => n.differentiated))
       throw bad(
@@ -183,7 +193,19 @@ function checkArgs(config: FixtureConfig, functions: readonly MarkedFunction[], 
       );
     if (fixed && !nodes.some((n) => n.type === 'number' || isData(n.type))) throw bad(`${at} gives a number for a value of type ${typeText(nodes[0].type)}`);
     if (typeof spec === 'object' && 'length' in spec && !nodes.some((n) => isArrayType(n.type)))
-      throw bad(`${at} gives a length for a value of type ${typeText(nodes[0].type)}, which is not a numeric array`);
+      throw bad(
+        nodes.some((n) => isMatrix(n.type))
+          ? `${at} gives a length for a matrix (${typeText(nodes[0].type)}): give the length of each row, { "rows": [3, 3, 2] }`
+          : `${at} gives a length for a value of type ${typeText(nodes[0].type)}, which is not a numeric array`,
+      );
+    if (typeof spec === 'object' && 'rows' in spec) {
+      if (!nodes.some((n) => isMatrix(n.type)))
+        throw bad(
+          `${at} gives rows for a value of type ${typeText(nodes[0].type)}, which is not a matrix (a required number[][] property of an object; a number[][] parameter is read-only data, given as { "data": … })`,
+        );
+      if (!Array.isArray(spec.rows) || !spec.rows.every((n) => Number.isInteger(n) && n >= 0))
+        throw bad(`${at}.rows is ${JSON.stringify(spec.rows)}: give the length of each row, an array of integers >= 0 ([3, 3, 2])`);
+    }
     if (typeof spec === 'object' && 'absent' in spec) {
       if (spec.absent !== true && spec.absent !== 'alternate')
         throw bad(`${at}.absent is ${JSON.stringify(spec.absent)}: true (at every point) or "alternate" (at every other point)`);

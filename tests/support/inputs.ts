@@ -1,7 +1,8 @@
 /**
  * A marked function's differentiated inputs and its result as flat vectors, in the contract's order
  * (the columns and rows of `f_jacobian`): the differentiated parameters in signature order, each
- * object's differentiable leaves in declaration order (depth first), each array element by element.
+ * object's differentiable leaves in declaration order (depth first), each array element by element, a
+ * matrix (`number[][]` property) row after row.
  *
  * Guarantees: `tangentLikes` are the skeletons of the differentiated arguments (shapes.ts: the shape
  * and kinds of their tangents and gradients), `resultLike` the skeleton of a result, both built from
@@ -17,7 +18,7 @@
  * (`scaledDirection` is the direction it actually takes).
  */
 import { flattenTree, type Tree } from './numeric';
-import { absentLeaves, differentiable, isData, isObject, isPlainObject, skeleton, valueShape, withoutAbsent, type ParamType, type Shape } from './shapes';
+import { absentLeaves, differentiable, isData, isMatrix, isObject, isPlainObject, skeleton, valueShape, withoutAbsent, type ParamType, type Shape } from './shapes';
 import { valueType, type MarkedFunction } from './signatures';
 
 type Args = readonly unknown[];
@@ -51,12 +52,13 @@ export const outputVector = (fn: MarkedFunction, v: unknown, what?: string): num
 export const seedOf = (fn: MarkedFunction, args: Args): number[] =>
   fn.params.flatMap((p, i) => (!differentiable(p.type) || args[i] === undefined ? [] : flattenTree([skeleton(p.type, args[i], p.name)])));
 
-/** Names of the flattened differentiated inputs, for messages: `x`, `a[3]`, `xf.p.x`, `params.W[2]`. */
+/** Names of the flattened differentiated inputs, for messages: `x`, `a[3]`, `xf.p.x`, `params.b[2]`, `params.W[1][2]`. */
 export function inputNames(fn: MarkedFunction, args: Args): string[] {
   const names = (v: Tree, at: string): string[] => {
     if (typeof v === 'number') return [at];
     if (isPlainObject(v)) return Object.entries(v).flatMap(([k, x]) => names(x as Tree, `${at}.${k}`));
-    return Array.from({ length: (v as ArrayLike<number>).length }, (_, k) => `${at}[${k}]`);
+    // (a matrix's rows are arrays: `W[1][2]`)
+    return Array.from(v as ArrayLike<number | number[]>).flatMap((x, k) => (Array.isArray(x) ? names(x, `${at}[${k}]`) : [`${at}[${k}]`]));
   };
   return tangentLikes(fn, args).flatMap((like, k) => names(like, fn.params[fn.wrt[k]].name));
 }
@@ -82,8 +84,11 @@ export function shifted(fn: MarkedFunction, args: Args, direction: readonly numb
       k++; // (a number left out as undefined stays so)
       return undefined;
     }
-    if (typeof v === 'number') return v + t * direction[k++] * Math.max(1, Math.abs(v));
-    const copy = Array.from(v as ArrayLike<number>, (x) => x + t * direction[k++] * Math.max(1, Math.abs(x)));
+    const step = (x: number) => x + t * direction[k++] * Math.max(1, Math.abs(x));
+    if (typeof v === 'number') return step(v);
+    // (a matrix row after row)
+    if (isMatrix(type)) return (v as number[][]).map((row) => row.map(step));
+    const copy = Array.from(v as ArrayLike<number>, step);
     return v instanceof Float64Array ? Float64Array.from(copy) : v instanceof Float32Array ? Float32Array.from(copy) : copy;
   };
   const out = [...args];

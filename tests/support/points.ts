@@ -13,12 +13,14 @@
  * the wrong kind is an error, not a weaker test); every value built here has the
  * kind the contract gives it (a `number[]` or `readonly number[]` becomes a plain
  * array, a `Float64Array` or `Float32Array` a typed array of that kind; a union
- * takes its kinds in turn). `randomVector` is deterministic in the point it is
- * given; `copyValue` copies keep the kind.
+ * takes its kinds in turn; a matrix, a `number[][]` property of an object, plain
+ * rows of the lengths `args` gives as `{ "rows": [3, 3, 2] }`, by default 2 rows
+ * of 3, the same at every point). `randomVector` is deterministic in the point it
+ * is given; `copyValue` copies keep the kind.
  */
 import { rng, type Value } from './numeric';
 import { argSpec, domainOf, jsonNumber, type FixtureConfig, type JsonValue } from './config';
-import { differentiable, expectConforms, isData, isObject, isPlainObject, kindsOfType, makeArray, typeText, type ParamType } from './shapes';
+import { differentiable, expectConforms, isData, isMatrix, isObject, isPlainObject, kindsOfType, makeArray, typeText, type ParamType } from './shapes';
 import type { MarkedFunction } from './signatures';
 
 export { derivativeKind, kindOf, kindOfType, kindsOfType, type Kind } from './shapes';
@@ -87,6 +89,10 @@ export function valueFromJson(t: ParamType, v: JsonValue, where: string, skeleto
     return jsonNumber(v);
   }
   if (!Array.isArray(v)) throw new Error(`${where}: expected an array for a parameter of type ${t}`);
+  if (isMatrix(t)) {
+    if (!v.every((row) => Array.isArray(row))) throw new Error(`${where}: expected an array of rows (arrays of numbers) for a value of type ${t}`);
+    return (v as JsonValue[][]).map((row) => row.map(jsonNumber));
+  }
   // (a union type's value is a plain array)
   return makeArray(kindsOfType(t)[0], (v as JsonValue[]).map(jsonNumber));
 }
@@ -94,6 +100,9 @@ export function valueFromJson(t: ParamType, v: JsonValue, where: string, skeleto
 function randomIn(r: () => number, [lo, hi]: readonly [number, number]): number {
   return lo + (hi - lo) * r();
 }
+
+/** The row lengths of a matrix without `rows` in fixture.json's args. */
+const defaultRows = [3, 3];
 
 /** `points` argument lists drawn from the fixture's domains and `args`. */
 export function samplePoints(s: PointSource): unknown[][] {
@@ -123,6 +132,7 @@ export function samplePoints(s: PointSource): unknown[][] {
           }
           const domain = domainOf(s.config, s.fn.name, key);
           if (t === 'number') return randomIn(r, domain);
+          if (isMatrix(t)) return (spec && 'rows' in spec ? spec.rows : defaultRows).map((length) => Array.from({ length }, () => randomIn(r, domain)));
           const length = spec && 'length' in spec ? spec.length : 5;
           // A union type takes each of its kinds in turn, so every kind is exercised (parameters and leaves in different orders).
           const kinds = kindsOfType(t);

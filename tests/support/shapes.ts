@@ -2,20 +2,22 @@
  * Declared types of marked functions' parameters and results (as signatures.ts reads them), and
  * the values they describe.
  *
- * Guarantees: a `ParamType` is numeric (a number, an array kind, a union of array kinds), an object
- * (its properties in declaration order) or data (anything else, never differentiated);
- * `differentiable(t)` says whether a value of type t has a differentiated leaf (a number or numeric
- * array; an optional number of a differentiable object is one too, signatures.ts makes any other
- * optional property data); `skeleton(t, v)` is the value's numeric skeleton, the shape of its
- * tangent, gradient or cotangent (DESIGN.md: only the differentiable keys, an optional number
- * always, 0 where `v` leaves it out; a typed array keeps its kind, any other array is a plain
- * array; for a union, the kind of `v`), with its keys in declaration order, so that flattening a
+ * Guarantees: a `ParamType` is numeric (a number, an array kind, a union of array kinds, a matrix:
+ * a `number[][]` property of an object), an object (its properties in declaration order) or data
+ * (anything else, never differentiated); `differentiable(t)` says whether a value of type t has a
+ * differentiated leaf (a number, numeric array or matrix; an optional number of a differentiable
+ * object is one too, signatures.ts makes any other optional property data); `skeleton(t, v)` is
+ * the value's numeric skeleton, the shape of its tangent, gradient or cotangent (DESIGN.md: only
+ * the differentiable keys, an optional number always, 0 where `v` leaves it out; a typed array
+ * keeps its kind, any other array is a plain array; for a union, the kind of `v`; a matrix is
+ * plain rows of `v`'s row lengths), with its keys in declaration order, so that flattening a
  * skeleton (numeric.ts `flattenTree`) gives the contract's order: depth first, each object's
- * properties in declaration order. `valueShape` is the same for a value, where an optional number
- * `v` leaves out stays out (`undefined`); `absentLeaves` marks, in that flattened order, the leaves
- * `v` leaves out, and `withoutAbsent` drops them from a tangent. `expectShape` compares a result
- * with a skeleton or a value shape: kinds, lengths, exactly the same keys (a key the shape has as
- * `undefined` must be missing or undefined).
+ * properties in declaration order, a matrix row after row. `valueShape` is the same for a value,
+ * where an optional number `v` leaves out stays out (`undefined`); `absentLeaves` marks, in that
+ * flattened order, the leaves `v` leaves out, and `withoutAbsent` drops them from a tangent.
+ * `expectShape` compares a result with a skeleton or a value shape: kinds, lengths (a matrix's
+ * rows too), exactly the same keys (a key the shape has as `undefined` must be missing or
+ * undefined).
  */
 import type { Tree } from './numeric';
 
@@ -24,8 +26,15 @@ import type { Tree } from './numeric';
  * known only at run time (`number[] | Float32Array`, `ArrayLike<number>`) is `union:` and the run-time
  * kinds it allows (`union:Array|Float32Array`).
  */
-export type NumericType = 'number' | 'number[]' | 'readonly number[]' | 'Float64Array' | 'Float32Array' | UnionType;
+export type NumericType = 'number' | 'number[]' | 'readonly number[]' | 'Float64Array' | 'Float32Array' | UnionType | MatrixType;
 export type UnionType = `union:${string}`;
+
+/**
+ * A matrix: a `number[][]` (or `readonly number[][]`, `(readonly number[])[]`…) property of an object,
+ * plain rows of any lengths (ragged allowed); its derivative is plain rows of the same lengths. A
+ * parameter of such a type is read-only data (signatures.ts).
+ */
+export type MatrixType = 'number[][]' | 'readonly number[][]';
 
 /** Read-only data: `data` is the declared type's text; `choices` the values it allows when they are few (a boolean, a union of literals). */
 export interface DataType {
@@ -50,13 +59,14 @@ export type ParamType = NumericType | ObjectType | DataType;
 export const isData = (t: ParamType): t is DataType => typeof t === 'object' && 'data' in t;
 export const isObject = (t: ParamType): t is ObjectType => typeof t === 'object' && 'object' in t;
 export const isNumeric = (t: ParamType): t is NumericType => typeof t === 'string';
+export const isMatrix = (t: ParamType): t is MatrixType => t === 'number[][]' || t === 'readonly number[][]';
 
 /** A value of type `t` has a differentiated leaf (default wrt: such a parameter is differentiated). */
 export function differentiable(t: ParamType): boolean {
   return isNumeric(t) || (isObject(t) && t.object.some((p) => differentiable(p.type)));
 }
 
-/** A value of type `t` holds a numeric array among its differentiated leaves (its derivative then holds one too). */
+/** A value of type `t` holds a numeric array (or a matrix) among its differentiated leaves (its derivative then holds one too). */
 export function hasArray(t: ParamType): boolean {
   return isObject(t) ? t.object.some((p) => differentiable(p.type) && hasArray(p.type)) : isNumeric(t) && t !== 'number';
 }
@@ -86,6 +96,7 @@ export function kindOfType(t: NumericType): Kind {
   if (t.startsWith('union:')) throw new Error(`a value of type ${t} has the kind of the argument: use kindsOfType or derivativeKind`);
   if (t === 'number') return 'number';
   if (t === 'Float64Array' || t === 'Float32Array') return t;
+  // (a matrix too: a plain array of plain arrays)
   return 'Array';
 }
 
@@ -134,10 +145,20 @@ function member(v: unknown, name: string, where: string): unknown {
   return v[name];
 }
 
+/** The rows of value `v` of matrix type `t` (`where` names it in errors); throws unless it is a plain array of plain arrays of numbers. */
+function rowsOf(v: unknown, t: MatrixType, where: string): readonly (readonly number[])[] {
+  if (!Array.isArray(v)) throw new Error(`${where} is ${show(v)}, expected a value of type ${t}`);
+  v.forEach((row, i) => {
+    if (!Array.isArray(row) || !row.every((x) => typeof x === 'number')) throw new Error(`${where}[${i}] is ${show(row)}, expected a plain array of numbers (${where} is ${t})`);
+  });
+  return v as number[][];
+}
+
 /**
  * The numeric skeleton of value `v` of type `t` (`where` names it in errors): a number (0 for a
- * number left out), a fresh array of the derivative's kind, or an object of the skeletons of the
- * differentiable properties, in declaration order. Throws on a value that does not have the type.
+ * number left out), a fresh array of the derivative's kind (a matrix: fresh plain rows), or an
+ * object of the skeletons of the differentiable properties, in declaration order. Throws on a
+ * value that does not have the type.
  */
 export const skeleton = (t: ParamType, v: unknown, where: string): Tree => shapeOf(t, v, where, 0) as Tree;
 
@@ -156,6 +177,7 @@ function shapeOf(t: ParamType, v: unknown, where: string, absent: 0 | undefined)
     return out;
   }
   if (isData(t)) throw new Error(`${where} is data (${t.data}): it has no derivative`);
+  if (isMatrix(t)) return rowsOf(v, t, where).map((row) => [...row]);
   if (t === 'number') {
     if (v === undefined) return absent;
     if (typeof v !== 'number') throw new Error(`${where} is ${show(v)}, expected a number`);
@@ -169,6 +191,7 @@ function shapeOf(t: ParamType, v: unknown, where: string, absent: 0 | undefined)
 export function absentLeaves(t: ParamType, v: unknown): boolean[] {
   if (isObject(t)) return t.object.flatMap((p) => (differentiable(p.type) ? absentLeaves(p.type, isPlainObject(v) ? v[p.name] : undefined) : []));
   if (t === 'number') return [v === undefined];
+  if (isMatrix(t)) return new Array<boolean>((v as number[][]).reduce((n, row) => n + row.length, 0)).fill(false);
   return isNumeric(t) ? new Array<boolean>((v as ArrayLike<number>).length).fill(false) : [];
 }
 
@@ -195,13 +218,19 @@ export function expectConforms(t: ParamType, v: unknown, where: string, optional
     for (const p of t.object) expectConforms(p.type, v[p.name], `${where}.${p.name}`, p.optional);
     return;
   }
+  if (isMatrix(t)) {
+    rowsOf(v, t, where);
+    return;
+  }
   if (!kindsOfType(t).includes(kindOf(v) as Kind)) throw new Error(`${where} is ${show(v)}, expected a value of type ${typeText(t)}`);
 }
 
 /**
  * Throws unless `actual` has the shape of `expected` (a skeleton or a value shape): the same kind,
- * an array's length, an object's keys exactly (none missing, none added; a key `expected` holds as
- * `undefined` may be missing, and must be undefined), recursively. `what` names `actual`.
+ * an array's length (a matrix's: its number of rows, and each row's length; an array where a number
+ * is expected, or the other way round, is a wrong kind), an object's keys exactly (none missing, none
+ * added; a key `expected` holds as `undefined` may be missing, and must be undefined), recursively.
+ * `what` names `actual`.
  */
 export function expectShape(actual: unknown, expected: Shape, what: string): void {
   if (expected === undefined) {
@@ -224,4 +253,9 @@ export function expectShape(actual: unknown, expected: Shape, what: string): voi
   if (got !== kind) throw new Error(`${what} is a value of kind ${got}, expected ${kind}`);
   const n = (expected as ArrayLike<number>).length;
   if (kind !== 'number' && (actual as ArrayLike<number>).length !== n) throw new Error(`${what} has length ${(actual as ArrayLike<number>).length}, expected ${n}`);
+  if (Array.isArray(expected))
+    expected.forEach((row: Tree, i) => {
+      const element = (actual as unknown[])[i];
+      if (Array.isArray(row) || Array.isArray(element)) expectShape(element, row, `${what}[${i}]`);
+    });
 }

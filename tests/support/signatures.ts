@@ -6,7 +6,10 @@
  * kinds by their text (a type alias declared in the file stands for its text); object types
  * (type literals, interfaces and type aliases of them, declared in the file or imported from a
  * sibling file through a relative import) with their properties in declaration order (an interface's
- * own properties, then those it inherits, as TypeScript lists them), nested; an optional number
+ * own properties, then those it inherits, as TypeScript lists them), nested; a required property of
+ * type `number[][]` (rows that are arrays of numbers, `readonly` or not, `Array<…>`, through type
+ * aliases; not tuples) is a matrix, differentiated like a numeric array (a parameter of that type
+ * stays data, as the compiler reads it); an optional number
  * (`drag?: number`) of an object that is differentiable without it (a required number, numeric
  * array or such object) is a differentiated leaf, as the compiler reads it; any other optional
  * property, and any type that is neither numeric nor an object of properties, is data (with its few
@@ -18,7 +21,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
-import { differentiable, isData, isObject, typeText, type DataType, type NumericType, type ObjectType, type ParamType, type Property } from './shapes';
+import { differentiable, isData, isObject, typeText, type DataType, type MatrixType, type NumericType, type ObjectType, type ParamType, type Property } from './shapes';
 
 export interface Param {
   readonly name: string;
@@ -217,9 +220,35 @@ function objectOf(members: ts.NodeArray<ts.TypeElement>, src: Source, r: Reader,
     if (!m.type) props.push({ name, type: { data: 'any' } });
     else if (m.questionToken && optionalNumber(m.type, src)) props.push({ name, type: 'number', optional: true });
     else if (m.questionToken) props.push({ name, type: dataOf(m.type, src, r), optional: true });
-    else props.push({ name, type: typeOf(m.type, src, r, depth + 1) });
+    else props.push({ name, type: matrixOf(m.type, src, r) ?? typeOf(m.type, src, r, depth + 1) });
   }
   return { object: props };
+}
+
+/**
+ * The element type of an array type (`T[]`, `readonly T[]`, `Array<T>`, `ReadonlyArray<T>`, a type
+ * alias of one; not a tuple) and whether the array is read-only; undefined for any other type.
+ */
+function arrayElement(node: ts.TypeNode, src: Source, r: Reader, depth = 0): { element: ts.TypeNode; src: Source; readonly: boolean } | undefined {
+  if (ts.isParenthesizedTypeNode(node)) return arrayElement(node.type, src, r, depth);
+  if (ts.isTypeOperatorNode(node) && node.operator === ts.SyntaxKind.ReadonlyKeyword) {
+    const inner = arrayElement(node.type, src, r, depth);
+    return inner && { ...inner, readonly: true };
+  }
+  if (ts.isArrayTypeNode(node)) return { element: node.elementType, src, readonly: false };
+  if (!ts.isTypeReferenceNode(node) || !ts.isIdentifier(node.typeName)) return undefined;
+  const name = node.typeName.text;
+  if ((name === 'Array' || name === 'ReadonlyArray') && node.typeArguments?.length === 1) return { element: node.typeArguments[0], src, readonly: name === 'ReadonlyArray' };
+  const found = !node.typeArguments && depth < 5 ? declarationOf(name, src, r.load) : undefined;
+  return found && ts.isTypeAliasDeclaration(found.decl) && !found.decl.typeParameters ? arrayElement(found.decl.type, found.src, r, depth + 1) : undefined;
+}
+
+/** A property's matrix type: an array of arrays of numbers (`number[][]`, `readonly (readonly number[])[]`, `Matrix`), else undefined. */
+function matrixOf(node: ts.TypeNode, src: Source, r: Reader): MatrixType | undefined {
+  const rows = arrayElement(node, src, r);
+  const row = rows && arrayElement(rows.element, rows.src, r);
+  if (!row || typeOfText(normalized(row.element, row.src.sf), row.src.sf) !== 'number') return undefined;
+  return rows.readonly || row.readonly ? 'readonly number[][]' : 'number[][]';
 }
 
 /** `drag?: number` (also `number | undefined`, or an alias of number): an optional number, a leaf once its object is differentiable (`settled`). */

@@ -157,38 +157,31 @@ function objectVariants(gen: Loaded<GeneratedObject>, p: MlpParams, xs: Float64A
   const grads = (g: MlpParams) => flatten([g.W1, g.b1, g.W2, g.b2]);
   const out = { value: 0, grads: [{ W1: new Float64Array(p.W1.length), b1: new Float64Array(p.b1.length), W2: new Float64Array(p.W2.length), b2: 0 }] as [MlpParams] };
   const jvpOut = { value: 0, tangent: 0 };
+  return pairedVariants('object', skip, (r) => grads(r.grads[0]), {
+    primal: () => mlpLossObject(p, xs, ys),
+    grad: () => m!.mlpLossObject_grad(p, xs, ys),
+    gradOut: () => m!.mlpLossObject_grad(p, xs, ys, out),
+    jvpOut: () => m!.mlpLossObject_jvp(p, xs, ys, dp, jvpOut),
+  });
+}
+
+/**
+ * The four timed calls of a variant of the perceptron written over other parameter types
+ * (`kind`: 'object', 'matrix'), each named after its kind and paired with its flat counterpart
+ * as baseline; `gradient` flattens a gradient in the flat variant's order.
+ */
+function pairedVariants<G extends { grads: readonly unknown[] }>(
+  kind: string,
+  skip: string | undefined,
+  gradient: (r: G) => ArrayLike<number>,
+  run: { primal: () => number; grad: () => G; gradOut: () => G; jvpOut: () => { tangent: number } },
+): Variant[] {
+  const primal = `primal (${kind})`;
   return [
-    variant({ name: 'primal (object)', mode: 'primal', origin: 'primal', baseline: 'primal', run: () => mlpLossObject(p, xs, ys) }),
-    variant({
-      name: 'ts-adc grad (object)',
-      mode: 'reverse',
-      origin: 'ts-adc',
-      primal: 'primal (object)',
-      baseline: 'ts-adc grad',
-      skip,
-      run: () => m!.mlpLossObject_grad(p, xs, ys),
-      derivative: (r) => grads(r.grads[0]),
-    }),
-    variant({
-      name: 'ts-adc grad (object, out)',
-      mode: 'reverse',
-      origin: 'ts-adc',
-      primal: 'primal (object)',
-      baseline: 'ts-adc grad (out)',
-      skip,
-      run: () => m!.mlpLossObject_grad(p, xs, ys, out),
-      derivative: (r) => grads(r.grads[0]),
-    }),
-    variant({
-      name: 'ts-adc jvp (object, out)',
-      mode: 'forward',
-      origin: 'ts-adc',
-      primal: 'primal (object)',
-      baseline: 'ts-adc jvp (out)',
-      skip,
-      run: () => m!.mlpLossObject_jvp(p, xs, ys, dp, jvpOut),
-      derivative: (r) => [r.tangent],
-    }),
+    variant({ name: primal, mode: 'primal', origin: 'primal', baseline: 'primal', run: run.primal }),
+    variant({ name: `ts-adc grad (${kind})`, mode: 'reverse', origin: 'ts-adc', primal, baseline: 'ts-adc grad', skip, run: run.grad, derivative: gradient }),
+    variant({ name: `ts-adc grad (${kind}, out)`, mode: 'reverse', origin: 'ts-adc', primal, baseline: 'ts-adc grad (out)', skip, run: run.gradOut, derivative: gradient }),
+    variant({ name: `ts-adc jvp (${kind}, out)`, mode: 'forward', origin: 'ts-adc', primal, baseline: 'ts-adc jvp (out)', skip, run: run.jvpOut, derivative: (r) => [r.tangent] }),
   ];
 }
 
@@ -224,37 +217,10 @@ function matrixVariants(gen: Loaded<GeneratedMatrix>, nIn: number, flatParams: M
   });
   const out = { value: 0, grads: [zeros(p)] as [MlpMatrixParams] };
   const jvpOut = { value: 0, tangent: 0 };
-  return [
-    variant({ name: 'primal (matrix)', mode: 'primal', origin: 'primal', baseline: 'primal', run: () => mlpLossMatrix(p, xs, ys) }),
-    variant({
-      name: 'ts-adc grad (matrix)',
-      mode: 'reverse',
-      origin: 'ts-adc',
-      primal: 'primal (matrix)',
-      baseline: 'ts-adc grad',
-      skip,
-      run: () => m!.mlpLossMatrix_grad(p, xs, ys),
-      derivative: (r) => grads(r.grads[0]),
-    }),
-    variant({
-      name: 'ts-adc grad (matrix, out)',
-      mode: 'reverse',
-      origin: 'ts-adc',
-      primal: 'primal (matrix)',
-      baseline: 'ts-adc grad (out)',
-      skip,
-      run: () => m!.mlpLossMatrix_grad(p, xs, ys, out),
-      derivative: (r) => grads(r.grads[0]),
-    }),
-    variant({
-      name: 'ts-adc jvp (matrix, out)',
-      mode: 'forward',
-      origin: 'ts-adc',
-      primal: 'primal (matrix)',
-      baseline: 'ts-adc jvp (out)',
-      skip,
-      run: () => m!.mlpLossMatrix_jvp(p, xs, ys, dp, jvpOut),
-      derivative: (r) => [r.tangent],
-    }),
-  ];
+  return pairedVariants('matrix', skip, (r) => grads(r.grads[0]), {
+    primal: () => mlpLossMatrix(p, xs, ys),
+    grad: () => m!.mlpLossMatrix_grad(p, xs, ys),
+    gradOut: () => m!.mlpLossMatrix_grad(p, xs, ys, out),
+    jvpOut: () => m!.mlpLossMatrix_jvp(p, xs, ys, dp, jvpOut),
+  });
 }

@@ -59,6 +59,14 @@ export function packResult(cx: LowerContext, value: StructValue, at: ts.Node): T
 export function resultShape(cx: LowerContext, struct: StructType, at: ts.Node, next = { number: 0, array: 0, seenArray: false }): Shape<ResultLeaf> {
   return {
     object: struct.fields.map(({ key, type }) => {
+      if (isStructType(type) && type.matrix)
+        return fail(
+          errors.returnType(
+            pos(cx, at),
+            cx.name,
+            `${struct.text}, which holds the matrix '${key}' (an object result or written parameter holding a number[][] is not supported yet: return a number, or write the matrix into an object parameter of a function that returns a number)`,
+          ),
+        );
       if (isStructType(type)) return [key, resultShape(cx, type, at, next)] as const;
       if (isArrayType(type) && !isUnionArray(type)) {
         next.seenArray = true;

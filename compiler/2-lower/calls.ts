@@ -49,7 +49,9 @@ export function lowerUserCall(cx: LowerContext, e: ts.CallExpression, callee: ts
   // (a helper that returns nothing is called for what it writes: inlined too)
   const sig = cx.checker.getSignatureFromDeclaration(src.node);
   const isVoid = sig !== undefined && (cx.checker.getReturnTypeOfSignature(sig).flags & ts.TypeFlags.Void) !== 0;
-  if (result || writer || isVoid || params.some((p) => structTypeOf(cx, p) !== undefined)) {
+  // (so is one passed a matrix: `matSum(p.W, c)`)
+  const matrix = e.arguments.some((a) => matrixOf(cx, a) !== undefined);
+  if (result || writer || isVoid || matrix || params.some((p) => structTypeOf(cx, p) !== undefined)) {
     resolved.via.forEach((f) => cx.files.add(f));
     const value = inlineProjectCall(cx, e, src, result);
     return value === undefined || typeof value === 'object' ? cx.fn.constant(0) : value;

@@ -77,6 +77,21 @@ export function matrixRow(cx: LowerContext, m: StructVar, i: TempId, at: ts.Node
   const start = startOf(cx, m, i);
   const end = startOf(cx, m, prim(cx, 'add', [i, cx.fn.constant(1)]));
   const { data } = parts(m);
+  // Reverse mode gives a row variable's adjoint the length of the row it holds last: rows of
+  // different lengths taken as values in a loop would get wrong adjoints, so generated code refuses them.
+  if (cx.fn.targetLoop(undefined, 'continue') === undefined) return rowCopy(cx, data, start, end, at);
+  const first = prim(cx, 'sub', [startOf(cx, m, cx.fn.constant(1)), startOf(cx, m, cx.fn.constant(0))]);
+  cx.fn.emit({
+    kind: 'check',
+    cond: prim(cx, 'ne', [prim(cx, 'sub', [end, start]), first]),
+    error: 'RangeError',
+    message: `ts-adc: the rows of '${at.getText(cx.sf).slice(0, 40)}' are taken as values here, so they must all have one length; index a matrix of rows of different lengths as W[i][j]`,
+    origin: cx.fn.origin,
+  });
+  return rowCopy(cx, data, start, end, at);
+}
+
+function rowCopy(cx: LowerContext, data: VarId, start: TempId, end: TempId, at: ts.Node): TempId {
   const temp = cx.fn.op({ op: 'slice', var: data, type: 'number[]', hasStart: true, hasEnd: true }, [start, end], 'number[]');
   cx.views.push({ source: data, temp, at: pos(cx, at), text: at.getText(cx.sf).slice(0, 40), row: true });
   return temp;

@@ -97,6 +97,11 @@ const featureTests = {
   objectHelpers: (_: Program, main: string) => /(= |^\s+)o[vnw]\d+\(/m.test(main),
   /** A writer helper called (by f or by another writer): it writes into the object it was passed. */
   objectWriters: (_: Program, main: string) => /^\s+ow\d+\(/m.test(main),
+  /** A matrix property (`W: number[][]`) read in loops over `.length`, by rows, by helpers, or written (matrix-programs.ts). */
+  objectMatrices: (_: Program, main: string) =>
+    /number\[\]\[\]/.test(main) && /\.length; \w+\+\+\)|for \(const \w+ of |\.(map|reduce|forEach)\(\(|rowDot\(|mat(Step|Rows|Into)\(|\]\[\w+\] (=|\+=|\*=) |\]\+\+;/.test(main),
+  /** Rows of a matrix as values: `for (const row of W)`, `W.map((row) => …)`, `W.reduce`, `W.forEach`, `rowDot(W[i], e)`. */
+  matrixRows: (_: Program, main: string) => /number\[\]\[\]/.test(main) && /for \(const \w+ of |\.(map|reduce|forEach)\(\(|rowDot\(|mat(Rows|Into)\(/.test(main),
 } satisfies Record<string, (p: Program, main: string) => boolean>;
 export type Feature = keyof typeof featureTests;
 

@@ -8,21 +8,27 @@
  * numeric skeleton: the same keys, numbers only), and reads gradients back into a
  * flat vector, checking that each has exactly the skeleton's keys. So finite
  * differences move each number of an object, and forward and reverse compare
- * number by number. Without objects, a point's vector is the arguments themselves.
+ * number by number. A matrix property (`W: number[][]`, its row lengths fixed by
+ * the type: object-programs.ts `Matrix`) holds its numbers row after row in place
+ * of the property, in the point, in a tangent (plain rows of the same lengths) and
+ * in a flattened gradient, which must have exactly those row lengths. Without
+ * objects, a point's vector is the arguments themselves.
  */
-import type { ObjectShape } from './object-programs';
+import { isMatrix, isShape as isObject, type Matrix, type ObjectShape } from './object-programs';
 
 export type Shapes = readonly (ObjectShape | undefined)[];
 export type Data = string | boolean;
 
 const isNumber = (t: ObjectShape[number]['t']) => t === 'number';
-const isObject = (t: ObjectShape[number]['t']): t is ObjectShape => typeof t === 'object';
+/** Numbers, matrices and objects: what a numeric skeleton keeps. */
+const isNumeric = (t: ObjectShape[number]['t']) => isNumber(t) || isMatrix(t) || isObject(t);
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 const show = (v: unknown) => JSON.stringify(v, (_, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x));
 
 /** How many numbers a parameter of this type holds (a number parameter: one). */
 export function numbersIn(shape: ObjectShape | undefined): number {
   if (!shape) return 1;
-  return shape.reduce((n, f) => n + (isNumber(f.t) ? 1 : isObject(f.t) ? numbersIn(f.t) : 0), 0);
+  return shape.reduce((n, f) => n + (isNumber(f.t) ? 1 : isMatrix(f.t) ? sum(f.t.rows) : isObject(f.t) ? numbersIn(f.t) : 0), 0);
 }
 
 /** The kinds of the data properties of an object type, depth first. */
@@ -58,16 +64,18 @@ export class Layout {
   args(flat: readonly number[], data: readonly Data[]): unknown[] {
     let k = 0;
     let d = 0;
+    const rows = (m: Matrix) => m.rows.map((n) => Array.from({ length: n }, () => flat[k++]));
     const build = (shape: ObjectShape): Record<string, unknown> =>
-      Object.fromEntries(shape.map((f) => [f.key, isNumber(f.t) ? flat[k++] : isObject(f.t) ? build(f.t) : data[d++]]));
+      Object.fromEntries(shape.map((f) => [f.key, isNumber(f.t) ? flat[k++] : isMatrix(f.t) ? rows(f.t) : isObject(f.t) ? build(f.t) : data[d++]]));
     return this.shapes.map((s) => (s ? build(s) : flat[k++]));
   }
 
   /** The tangent arguments of the differentiated parameters (numbers, numeric skeletons) from a flat vector over their numbers. */
   tangents(flat: readonly number[]): unknown[] {
     let k = 0;
+    const rows = (m: Matrix) => m.rows.map((n) => Array.from({ length: n }, () => flat[k++]));
     const build = (shape: ObjectShape): Record<string, unknown> =>
-      Object.fromEntries(shape.filter((f) => isNumber(f.t) || isObject(f.t)).map((f) => [f.key, isObject(f.t) ? build(f.t) : flat[k++]]));
+      Object.fromEntries(shape.filter((f) => isNumeric(f.t)).map((f) => [f.key, isObject(f.t) ? build(f.t) : isMatrix(f.t) ? rows(f.t) : flat[k++]]));
     return this.wrt.map((i) => {
       const s = this.shapes[i];
       return s ? build(s) : flat[k++];
@@ -83,6 +91,17 @@ export class Layout {
   flatGrads(grads: unknown): number[] {
     if (!Array.isArray(grads) || grads.length !== this.wrt.length) throw new Error(`grads is ${show(grads)}, expected ${this.wrt.length} entries`);
     const out: number[] = [];
+    // A matrix: plain rows of exactly its row lengths, row after row.
+    const readRows = (v: unknown, m: Matrix, where: string): void => {
+      const fits = Array.isArray(v) && v.length === m.rows.length && v.every((row, i) => Array.isArray(row) && row.length === m.rows[i]);
+      if (!fits) throw new Error(`${where} is ${show(v)}, expected rows of lengths [${m.rows.join(', ')}]`);
+      (v as unknown[][]).forEach((row, i) =>
+        row.forEach((x, j) => {
+          if (typeof x !== 'number') throw new Error(`${where}[${i}][${j}] is ${show(x)}, expected a number`);
+          out.push(x);
+        }),
+      );
+    };
     const read = (v: unknown, shape: ObjectShape | undefined, where: string): void => {
       if (!shape) {
         if (typeof v !== 'number') throw new Error(`${where} is ${show(v)}, expected a number`);
@@ -90,11 +109,15 @@ export class Layout {
         return;
       }
       if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error(`${where} is ${show(v)}, expected an object`);
-      const fields = shape.filter((f) => isNumber(f.t) || isObject(f.t));
+      const fields = shape.filter((f) => isNumeric(f.t));
       const keys = Object.keys(v);
       if (keys.length !== fields.length || fields.some((f) => !keys.includes(f.key)))
         throw new Error(`${where} has the properties {${keys.join(', ')}}, expected the numeric skeleton {${fields.map((f) => f.key).join(', ')}}`);
-      for (const f of fields) read((v as Record<string, unknown>)[f.key], isObject(f.t) ? f.t : undefined, `${where}.${f.key}`);
+      for (const f of fields) {
+        const value = (v as Record<string, unknown>)[f.key];
+        if (isMatrix(f.t)) readRows(value, f.t, `${where}.${f.key}`);
+        else read(value, isObject(f.t) ? f.t : undefined, `${where}.${f.key}`);
+      }
     };
     this.wrt.forEach((i, j) => read(grads[j], this.shapes[i], `grads[${j}]`));
     return out;

@@ -10,17 +10,23 @@
  * that may be replaced is never given a second name (no alias, no destructured
  * part, nothing nested), so every program is one the compiler accepts (README:
  * making two names one object and replacing one of them is an error). Printing is
- * deterministic.
+ * deterministic. Matrix properties (`W: number[][]`) print as such; the matrix
+ * statements, which come as the 'oNum', 'oWrite' and 'oAlias' statements with a
+ * `matrix` (and fall back to the object forms where no matrix is in scope), are
+ * printed by matrix-programs.ts, and so are the helpers they call.
  */
 import type { Scope } from './program-text';
 import type { Code, Cond, Expr, Stmt } from './programs';
-import { avoid, VEC2, type ObjectHelper, type ObjectShape, type ObjectStmt } from './object-programs';
+import { avoid, isMatrix, isShape, VEC2, type ObjectHelper, type ObjectShape, type ObjectStmt } from './object-programs';
+import { matrixAlias, matrixElements, matrixHelperLines, matrixRead, matrixWrite } from './matrix-programs';
 
 export interface ObjVar {
   readonly name: string;
   readonly shape: ObjectShape;
   /** A `let` object replaced as a whole (`s = { … }`): never given another name. */
   readonly replaceable: boolean;
+  /** A name bound to a matrix (`const m2 = p.W`, `const { W } = p`), of rows of these lengths: no object (its `shape` is empty). */
+  readonly rows?: readonly number[];
 }
 
 /** A helper taking an object (object-programs.ts `ObjectHelper`), as a call site sees it. */
@@ -44,38 +50,51 @@ export interface Printer {
 
 const pick = <T>(xs: readonly T[], i: number): T => xs[i % xs.length];
 const numberKeys = (shape: ObjectShape) => shape.filter((f) => f.t === 'number').map((f) => f.key);
+/** The objects in scope (not the names bound to matrices). */
+const objects = (s: Scope) => s.objs.filter((o) => !o.rows);
 /** Objects with numbers x and y: what object helpers take. */
 const vecLike = (s: Scope) => s.objs.filter((o) => ['x', 'y'].every((k) => numberKeys(o.shape).includes(k)));
 const callees = (p: Printer, form: ObjectHelper['form']) => p.objectCallees.filter((c) => c.form === form).map((c) => c.name);
 
-/** Puts object `o` in scope: its nested objects, and its numbers as assignable variables. */
+/**
+ * Puts object `o` in scope: its nested objects, its numbers as assignable variables, and some
+ * elements of its matrices (`p.W[1][0]`) as variables to read (the matrix statements write them:
+ * `||=` and `&&=` on an element are no part of the subset).
+ */
 export function addObject(s: Scope, o: ObjVar): void {
   s.objs.push(o);
   for (const f of o.shape) {
     const path = `${o.name}.${f.key}`;
     if (f.t === 'number') (s.vars.push(path), s.lets.push(path));
-    else if (typeof f.t === 'object') addObject(s, { name: path, shape: f.t, replaceable: o.replaceable });
+    else if (isMatrix(f.t)) s.vars.push(...matrixElements(path, f.t.rows));
+    else if (isShape(f.t)) addObject(s, { name: path, shape: f.t, replaceable: o.replaceable });
   }
 }
+
+/** A property's type written out (`named`: the interfaces' names). */
+const fieldType = (t: ObjectShape[number]['t'], named: ReadonlyMap<ObjectShape, string>): string => (typeof t === 'string' ? t : isMatrix(t) ? 'number[][]' : typeText(t, named));
 
 /** A type written out: `{ x: number; y: number }`. */
 export function typeText(shape: ObjectShape, named: ReadonlyMap<ObjectShape, string> = new Map()): string {
   const known = named.get(shape);
   if (known) return known;
-  return `{ ${shape.map((f) => `${f.key}: ${typeof f.t === 'string' ? f.t : typeText(f.t, named)}`).join('; ')} }`;
+  return `{ ${shape.map((f) => `${f.key}: ${fieldType(f.t, named)}`).join('; ')} }`;
 }
 
-/** `interface Name { … }` for each named type (`Vec2` first where used), in order. */
+/**
+ * `interface Name { … }` for each named type (`Vec2` first where used), in order; then the helpers
+ * taking matrices or their rows that `used` calls (matrix-programs.ts).
+ */
 export function interfaceLines(named: ReadonlyMap<ObjectShape, string>, used: string): string[] {
   const declarations = [...named].map(([shape, name]) => {
     const inner = new Map([...named].filter(([other]) => other !== shape));
-    return { name, lines: [`interface ${name} {`, ...shape.map((f) => `  ${f.key}: ${typeof f.t === 'string' ? f.t : typeText(f.t, inner)};`), '}', ''] };
+    return { name, lines: [`interface ${name} {`, ...shape.map((f) => `  ${f.key}: ${fieldType(f.t, inner)};`), '}', ''] };
   });
   const uses = (text: string, name: string) => new RegExp(`\\b${name}\\b`).test(text);
   // Used by the code, or by an interface the code uses (`Body` holds a `Vec2`).
   const direct = declarations.filter((d) => uses(used, d.name));
   const needed = declarations.filter((d) => direct.includes(d) || direct.some((u) => u !== d && uses(u.lines.join('\n'), d.name)));
-  return needed.flatMap((d) => d.lines);
+  return [...needed.flatMap((d) => d.lines), ...matrixHelperLines(used)];
 }
 
 /** Prints an object statement; one with nothing in scope to act on prints nothing. */
@@ -93,7 +112,8 @@ export function objectStatement(p: Printer, st: ObjectStmt, s: Scope, inLoop: bo
       return addObject(s, { name, shape: VEC2, replaceable: !st.konst });
     }
     case 'oSpread': {
-      const sources = avoid.sharedNestedObjects ? s.objs.filter((o) => !o.shape.some((f) => typeof f.t === 'object')) : s.objs;
+      // (a matrix is shared as a nested object is)
+      const sources = avoid.sharedNestedObjects ? objects(s).filter((o) => !o.shape.some((f) => typeof f.t === 'object')) : objects(s);
       if (sources.length === 0) return;
       const src = pick(sources, st.src);
       const key = pick(numberKeys(src.shape), st.key);
@@ -104,18 +124,20 @@ export function objectStatement(p: Printer, st: ObjectStmt, s: Scope, inLoop: bo
       return addObject(s, { name, shape: src.shape, replaceable: false });
     }
     case 'oDestructure': {
-      const sources = s.objs.filter((o) => !o.replaceable);
+      const sources = objects(s).filter((o) => !o.replaceable);
       if (sources.length === 0) return;
       const src = pick(sources, st.src);
       if (!src.shape.some((f) => f.t === 'number')) return;
       const parts: string[] = [];
       const bound: (() => void)[] = [];
       for (const f of src.shape) {
-        if (f.t === 'string' || f.t === 'boolean' || (typeof f.t === 'object' && avoid.destructuredObjects)) continue;
-        const name = st.shorthand && p.claim(f.key) ? f.key : p.fresh(f.t === 'number' ? 'v' : 'o');
+        if (f.t === 'string' || f.t === 'boolean' || (isShape(f.t) && avoid.destructuredObjects)) continue;
+        const name = st.shorthand && p.claim(f.key) ? f.key : p.fresh(f.t === 'number' ? 'v' : isMatrix(f.t) ? 'm' : 'o');
         parts.push(name === f.key ? name : `${f.key}: ${name}`);
         const shape = f.t;
         bound.push(() => {
+          // A matrix: the same one under a new name.
+          if (isMatrix(shape)) return void s.objs.push({ name, shape: [], replaceable: false, rows: shape.rows });
           if (shape !== 'number') return addObject(s, { name, shape, replaceable: false });
           s.vars.push(name);
           if (!st.konst) s.lets.push(name);
@@ -126,7 +148,8 @@ export function objectStatement(p: Printer, st: ObjectStmt, s: Scope, inLoop: bo
       return;
     }
     case 'oAlias': {
-      const sources = s.objs.filter((o) => !o.replaceable);
+      if (st.matrix && matrixAlias(p, st.matrix, s, inLoop, ind)) return;
+      const sources = objects(s).filter((o) => !o.replaceable);
       if (sources.length === 0) return;
       const src = pick(sources, st.src);
       const name = p.fresh('o');
@@ -149,6 +172,7 @@ export function objectStatement(p: Printer, st: ObjectStmt, s: Scope, inLoop: bo
       return out(`${t} = { x: ${bounded(st.a, `${t}.x`)}, y: ${inLoop ? `Math.cos(${e(st.b)})` : e(st.b)} };`);
     }
     case 'oWrite': {
+      if (st.matrix && matrixWrite(p, st.matrix, s, inLoop, ind)) return;
       const writers = callees(p, 'writer');
       const targets = vecLike(s);
       if (writers.length === 0 || targets.length === 0) return;
@@ -164,6 +188,7 @@ export function objectStatement(p: Printer, st: ObjectStmt, s: Scope, inLoop: bo
       return addObject(s, { name, shape: VEC2, replaceable: !st.konst });
     }
     case 'oNum': {
+      if (st.matrix && matrixRead(p, st.matrix, s, ind)) return;
       const readers = callees(p, 'num');
       const sources = vecLike(s);
       if (readers.length === 0 || sources.length === 0) return;
@@ -219,6 +244,8 @@ export function objectHelperBody(p: Printer, h: ObjectHelper, a: string, c: stri
   const B = p.expr(h.b, s).t;
   if (h.ret === 'literal') return void p.lines.push(`  return { x: ${A}, y: ${B} };`);
   if (h.ret === 'spread') return void p.lines.push(`  return { ...${a}, y: ${B} };`);
-  if (avoid.returnedLocals) return void p.lines.push(`  return { x: ${A}, y: ${a}.y + ${B} };`);
+  // (the body printed an early `return { ...a, x: e }`: see `avoid.localAndOtherReturns`)
+  const returnsEarly = p.lines.some((line) => /\breturn \{/.test(line));
+  if (avoid.returnedLocals || (avoid.localAndOtherReturns && returnsEarly)) return void p.lines.push(`  return { x: ${A}, y: ${a}.y + ${B} };`);
   p.lines.push(`  const r = { x: ${A}, y: ${a}.y };`, `  r.y += ${B};`, '  return r;');
 }

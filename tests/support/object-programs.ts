@@ -20,16 +20,34 @@
  * bodies of all three may assign the numbers of `a` (a helper writing into its
  * argument is a writer too). Object parameters are always differentiated (a
  * `wrt` without them would make them read-only data, which these programs write).
+ *
+ * An object parameter may hold a matrix `W: number[][]` (2 or 3 rows of 1 to 3
+ * numbers, ragged allowed; also inside a nested object: `p.lin.W`, `p.pos.W`),
+ * differentiated element by element. Matrix statements (`MatrixRead`,
+ * `MatrixWrite`, `MatrixAlias`, printed by matrix-programs.ts) come on top of the
+ * object statements, in f's body and in loops and branches mixed with numeric and
+ * object ones: index loops over `W.length` and `W[i].length`, rows as values (`for
+ * (const row of W)`, `W.map`, `W.reduce`, `W.forEach`, `rowDot(W[i], e)`), element
+ * writes, `const m = p.W`, and helpers taking the matrix; numeric statements read
+ * some of its elements (`p.W[0][0]`) as they read the objects' numbers.
  */
 import fc from 'fast-check';
 import type { Cond, Expr, Stmt } from './programs';
 
-/** A property of an object type: a number, data (a string or a boolean), or a nested object. */
+/** A property of an object type: a number, data (a string or a boolean), a matrix, or a nested object. */
 export interface Field {
   readonly key: string;
-  readonly t: 'number' | 'string' | 'boolean' | ObjectShape;
+  readonly t: 'number' | 'string' | 'boolean' | Matrix | ObjectShape;
 }
 export type ObjectShape = readonly Field[];
+
+/** A `number[][]` property: the lengths of its rows (the arguments have them; ragged allowed). */
+export interface Matrix {
+  readonly rows: readonly number[];
+}
+
+export const isMatrix = (t: Field['t']): t is Matrix => typeof t === 'object' && !Array.isArray(t);
+export const isShape = (t: Field['t']): t is ObjectShape => Array.isArray(t);
 
 /** `{ x: number; y: number }`: what object helpers take and return. */
 export const VEC2: ObjectShape = [
@@ -47,17 +65,24 @@ export interface ObjectParam {
   readonly data: 'none' | 'boolean' | 'string';
   /** Its position among f's parameters (modulo their count + 1). */
   readonly at: number;
+  /**
+   * A matrix property `W: number[][]` with rows of these lengths, or none: `{ x; y; W; k }`, `{ pos;
+   * w; W }`, or `inside` a nested object: `{ x; y; k; lin: { W; b } }`, `{ pos: { x; y; W }; w }`.
+   */
+  readonly matrix: { readonly rows: readonly number[]; readonly inside: boolean } | null;
 }
 
 /** The type of an object parameter, properties in declaration order. */
 export function paramShape(p: ObjectParam): ObjectShape {
+  const W: Field | undefined = p.matrix ? { key: 'W', t: { rows: p.matrix.rows } } : undefined;
+  const inside = W && p.matrix?.inside;
+  const flat: Field[] = [...VEC2, ...(W && !inside ? [W] : []), { key: 'k', t: 'number' }];
   const numbers: Field[] =
     p.form === 'flat'
-      ? [...VEC2, { key: 'k', t: 'number' }]
-      : [
-          { key: 'pos', t: VEC2 },
-          { key: 'w', t: 'number' },
-        ];
+      ? inside
+        ? [...flat, { key: 'lin', t: [W, { key: 'b', t: 'number' }] }]
+        : flat
+      : [{ key: 'pos', t: inside ? [...VEC2, W] : VEC2 }, { key: 'w', t: 'number' }, ...(W && !inside ? [W] : [])];
   if (p.data === 'boolean') return [...numbers, { key: 'on', t: 'boolean' }];
   if (p.data === 'string') return [...numbers.slice(0, -1), { key: 'tag', t: 'string' }, numbers[numbers.length - 1]];
   return numbers;
@@ -74,16 +99,19 @@ export type ObjectStmt =
   | { readonly k: 'oSpread'; readonly src: number; readonly key: number; readonly e: Expr }
   /** `const { x: vN, pos: oM } = src;` (or `let`, or shorthand `{ x, y }` where the names are free): every non-data property. */
   | { readonly k: 'oDestructure'; readonly src: number; readonly konst: boolean; readonly shorthand: boolean }
-  /** `const oN = src; oN.key += e;`: a second name for an object never replaced, written through. */
-  | { readonly k: 'oAlias'; readonly src: number; readonly key: number; readonly e: Expr }
+  /**
+   * `const oN = src; oN.key += e;`: a second name for an object never replaced, written through; with
+   * `matrix`, where a matrix is in scope, one for a matrix (`const mN = p.W; mN[r][c] += e;`).
+   */
+  | { readonly k: 'oAlias'; readonly src: number; readonly key: number; readonly e: Expr; readonly matrix: MatrixAlias | null }
   /** A `let` object replaced as a whole: `s = { x: a, y: b }`, `s = { ...s, y: b }` or `s = ovH(s, a)` (bounded in loops). */
   | { readonly k: 'oReplace'; readonly t: number; readonly form: 'literal' | 'spread' | 'call'; readonly h: number; readonly a: Expr; readonly b: Expr }
-  /** `owH(target, e);`: a writer helper on an object in scope. */
-  | { readonly k: 'oWrite'; readonly h: number; readonly target: number; readonly e: Expr }
+  /** `owH(target, e);`: a writer helper on an object in scope; with `matrix`, where a matrix is in scope, writes into it. */
+  | { readonly k: 'oWrite'; readonly h: number; readonly target: number; readonly e: Expr; readonly matrix: MatrixWrite | null }
   /** `const|let oN = ovH(src, e);` */
   | { readonly k: 'oMake'; readonly h: number; readonly src: number; readonly e: Expr; readonly konst: boolean }
-  /** `const vN = onH(src, e);` */
-  | { readonly k: 'oNum'; readonly h: number; readonly src: number; readonly e: Expr }
+  /** `const vN = onH(src, e);`; with `matrix`, where a matrix is in scope, a number read from it. */
+  | { readonly k: 'oNum'; readonly h: number; readonly src: number; readonly e: Expr; readonly matrix: MatrixRead | null }
   /** `if (p.on) { … } else { … }`, `if (p.tag === "up") …` on a data property in scope (else a numeric condition). */
   | { readonly k: 'oData'; readonly c: number; readonly cond: Cond; readonly then: readonly Stmt[]; readonly else: readonly Stmt[] }
   /**
@@ -97,6 +125,48 @@ export type ObjectStmt =
       readonly state: { readonly a: Expr; readonly b: Expr; readonly next: Extract<ObjectStmt, { k: 'oReplace' }> } | null;
       readonly body: readonly Stmt[];
     };
+
+/**
+ * The matrix statements (printed by matrix-programs.ts), on a matrix in scope chosen by `m` (modulo):
+ * `p.W` of an object parameter or a copy sharing it (`{ ...p }.W`), `p.lin.W`, `p.pos.W`, or a name
+ * bound to one (`const m2 = p.W`, `const { W } = p`). Each element term is bounded (`Math.sin(u *
+ * e)`, `u * Math.cos(e)`, …: `term`, modulo), and loops run over `M.length` and `M[i].length`.
+ */
+export interface MatrixRead {
+  readonly m: number;
+  /**
+   * A number made of the matrix, bound to a new local `vN`: 'loops' sums a term of each `M[i][j]`;
+   * 'forOf' sums over `for (const row of M)`; 'map' reduces `M.map((row) => …)` (or reads the array
+   * it made); 'reduce' is `M.reduce((s, row, i) => s + …, 0)`; 'forEach' sums in `M.forEach((row, i)
+   * => { … })`; 'dot' is `rowDot(M[r], e)`; 'helper' is `matSum(M, e)` (a helper taking the matrix).
+   */
+  readonly form: 'loops' | 'forOf' | 'map' | 'reduce' | 'forEach' | 'dot' | 'helper';
+  /** How a row gives a number (`row[0]`, `row[row.length - 1]`, `row.reduce(…)`, `rowDot(row, e)`, a loop over it), or which row: modulo. */
+  readonly row: number;
+  readonly term: number;
+  readonly e: Expr;
+}
+
+export interface MatrixWrite {
+  readonly m: number;
+  /**
+   * 'loops' writes every `M[i][j]`, 'column' each `M[i][0]`, 'element' one `M[r][c]` (from `at`),
+   * with `op`; 'helper' calls a helper writing into the matrix (`matStep(M, e)`, `matRows(M, e)`) or
+   * one reading it and writing into an object in scope (`matInto(M, o, e)`), by `at`.
+   */
+  readonly form: 'loops' | 'column' | 'element' | 'helper';
+  /** `u = Math.sin(u + e)`, `u += e` (`Math.sin(e)` in loops), `u *= Math.cos(e)`, `u++`. */
+  readonly op: '=' | '+=' | '*=' | '++';
+  readonly at: number;
+  readonly e: Expr;
+}
+
+/** `const mN = M; mN[r][c] += e;` (r, c from `at`): a second name of the matrix, written through. */
+export interface MatrixAlias {
+  readonly m: number;
+  readonly at: number;
+  readonly e: Expr;
+}
 
 /** A helper taking an object `a` with numbers x and y, and a number `c`. */
 export interface ObjectHelper {
@@ -172,6 +242,48 @@ export const avoid = {
    * (Fixed: a helper's result is the object it returns, its argument or a local of its own.)
    */
   returnedLocals: false,
+  /**
+   * A helper that returns a local object it made (`return r`) and, on another path, another fresh
+   * object (`return { x: c, y: 1 }`, `return { ...a, x: c }`) is taken to return its argument:
+   * `let o = ov1(p, t)` followed by a write into p is rejected, ADC102 "'o1 = ov1(p, t)' makes one
+   * object of two, and the function writes into it … copy it instead" (either return alone is
+   * accepted). So a helper whose body returns early returns a literal last. Found by this generator
+   * (seed 15), not with matrices alone (the compiler of the last commit rejects it too):
+   *   function ov1(a: { x: number; y: number }, c: number): { x: number; y: number } {
+   *     if (c > 5) return { x: c, y: 1 }; const r = { x: c, y: a.y }; return r; }
+   *   function f(p: { x: number; y: number; k: number }, t: number): number { let o1 = ov1(p, t); p.y += t; return o1.x + p.y; }
+   */
+  localAndOtherReturns: true,
+  /**
+   * A helper taking a matrix that returns a number (`matSum(W: readonly (readonly number[])[], c:
+   * number): number`) is rejected where it is called with a matrix: ADC102 "the object 'p.W' where
+   * a number or an array is expected" (a helper returning nothing, `matStep(W: number[][], c):
+   * void`, is inlined and right); so is one that also writes `W[i][j]`. So matrices go to helpers
+   * returning nothing (`matSum(M, e)` is printed as the same loops inline). Found by this generator (seed 1):
+   *   function matSum(W: number[][], c: number): number { let s = 0; for (let i = 0; i < W.length; i++) s += W[i][0] * c; return s; }
+   *   function f(p: { x: number; W: number[][] }, t: number): number { return matSum(p.W, t) * p.x; }
+   */
+  matrixHelpersReturning: true,
+  /**
+   * A row of a ragged matrix taken as a value in a loop (`for (const row of W)`, `W.forEach((row) =>
+   * …)`, `W.map`, `W.reduce`, `dot(W[i], x)` with i a loop index), where the loop is not fused into
+   * one sweep, gets in reverse mode an adjoint array of the length of the last row (`let row_bar =
+   * new Array(row.length)`, `adc.zeroedLike(row_bar, row.length)` with `row` as the last iteration
+   * left it): where an earlier row is longer, the elements of its adjoint past that length are NaN
+   * (`row_bar[j] += …`), or skipped. Read at a loop index `j`, through `row.reduce(…)`, a helper
+   * looping over it, or at `row[row.length - 1]`: NaN in the gradient. So on a ragged matrix such
+   * rows are read only at `row[0]` (rectangular matrices keep every form). Found by this generator (seed 13):
+   *   function f(p: { W: number[][] }): number {
+   *     let s = 0; for (const row of p.W) { for (let j = 0; j < row.length; j++) s += row[j]; s *= 2; } return s; }
+   * at p.W = [[0.2, 0.4], [0.6]]: f = 3.6, f_grad's W [[4, NaN], [2]] (not [[4, 4], [2]]); with the rows
+   * the other way round it is right. The same with `s = Math.sin(s + row.reduce((d, u) => d + u, 0))`
+   * as the loop's body: [[0.326…, NaN], [0.395…]]; with `s = Math.sin(s + row[row.length - 1])` at
+   * [[0.2, 0.4, 0.1], [0.6]]: [[0, NaN, 0.761…], [0.764…]].
+   * (Now refused at run time: generated code throws a RangeError where rows of different lengths are
+   * taken as values in a loop, so the generator makes rectangular matrices; the reverse sweep's
+   * adjoint of such a row variable is still to fix.)
+   */
+  raggedRowLoops: true,
 };
 
 const index = fc.nat({ max: 30 });
@@ -187,16 +299,31 @@ export interface NumericArbitraries {
 export function objectPartArb({ exprArb, condArb, blockArb, stmtArb }: NumericArbitraries): fc.Arbitrary<ObjectPart> {
   const e = exprArb(2);
   const replace = fc.record({ k: fc.constant('oReplace' as const), t: index, form: fc.constantFrom('literal' as const, 'spread' as const, 'call' as const), h: index, a: e, b: e });
+  const matrixRead: fc.Arbitrary<MatrixRead> = fc.record({
+    m: index,
+    form: fc.constantFrom('loops' as const, 'forOf' as const, 'map' as const, 'reduce' as const, 'forEach' as const, 'dot' as const, 'helper' as const),
+    row: index,
+    term: index,
+    e: exprArb(1),
+  });
+  const matrixWrite: fc.Arbitrary<MatrixWrite> = fc.record({
+    m: index,
+    form: fc.constantFrom('loops' as const, 'column' as const, 'element' as const, 'helper' as const),
+    op: fc.constantFrom('=' as const, '+=' as const, '*=' as const, '++' as const),
+    at: index,
+    e: exprArb(1),
+  });
+  const matrixAlias: fc.Arbitrary<MatrixAlias> = fc.record({ m: index, at: index, e: exprArb(1) });
   const simple = (depth: number): fc.Arbitrary<Stmt> => {
     const kinds: { weight: number; arbitrary: fc.Arbitrary<Stmt> }[] = [
       { weight: 3, arbitrary: fc.record({ k: fc.constant('oLiteral' as const), konst: fc.boolean(), typed: fc.boolean(), a: e, b: e }) },
       { weight: 2, arbitrary: fc.record({ k: fc.constant('oSpread' as const), src: index, key: index, e }) },
       { weight: 2, arbitrary: fc.record({ k: fc.constant('oDestructure' as const), src: index, konst: fc.boolean(), shorthand: fc.boolean() }) },
-      { weight: 1, arbitrary: fc.record({ k: fc.constant('oAlias' as const), src: index, key: index, e: exprArb(1) }) },
+      { weight: 1, arbitrary: fc.record({ k: fc.constant('oAlias' as const), src: index, key: index, e: exprArb(1), matrix: fc.constant(null) }) },
       { weight: 3, arbitrary: replace },
-      { weight: 4, arbitrary: fc.record({ k: fc.constant('oWrite' as const), h: index, target: index, e: exprArb(1) }) },
+      { weight: 4, arbitrary: fc.record({ k: fc.constant('oWrite' as const), h: index, target: index, e: exprArb(1), matrix: fc.constant(null) }) },
       { weight: 2, arbitrary: fc.record({ k: fc.constant('oMake' as const), h: index, src: index, e: exprArb(1), konst: fc.boolean() }) },
-      { weight: 2, arbitrary: fc.record({ k: fc.constant('oNum' as const), h: index, src: index, e: exprArb(1) }) },
+      { weight: 2, arbitrary: fc.record({ k: fc.constant('oNum' as const), h: index, src: index, e: exprArb(1), matrix: fc.constant(null) }) },
     ];
     if (depth <= 0) return fc.oneof(...kinds);
     // Object statements mixed with numeric ones (which read and assign the objects' numbers).
@@ -215,6 +342,22 @@ export function objectPartArb({ exprArb, condArb, blockArb, stmtArb }: NumericAr
       },
     );
   };
+  // Statements on a matrix (the object forms where no matrix is in scope), put into f's body besides
+  // the object statements (not instead of them); in loops and branches, mixed with numeric and object ones.
+  const matrixKinds: { weight: number; arbitrary: fc.Arbitrary<Stmt> }[] = [
+    { weight: 3, arbitrary: fc.record({ k: fc.constant('oNum' as const), h: index, src: index, e: exprArb(1), matrix: matrixRead }) },
+    { weight: 2, arbitrary: fc.record({ k: fc.constant('oWrite' as const), h: index, target: index, e: exprArb(1), matrix: matrixWrite }) },
+    { weight: 1, arbitrary: fc.record({ k: fc.constant('oAlias' as const), src: index, key: index, e: exprArb(1), matrix: matrixAlias }) },
+  ];
+  const mixed = fc.array(fc.oneof({ weight: 3, arbitrary: fc.oneof(...matrixKinds) }, { weight: 2, arbitrary: stmtArb(0) }, { weight: 1, arbitrary: simple(0) }), {
+    minLength: 1,
+    maxLength: 4,
+  });
+  const matrixStmt: fc.Arbitrary<Stmt> = fc.oneof(
+    ...matrixKinds,
+    { weight: 2, arbitrary: fc.record({ k: fc.constant('oLoop' as const), n: fc.integer({ min: 1, max: 3 }), state: fc.constant(null), body: mixed }) },
+    { weight: 1, arbitrary: fc.record({ k: fc.constant('oData' as const), c: index, cond: condArb(1), then: mixed, else: fc.oneof(fc.constant([]), mixed) }) },
+  );
   const helper: fc.Arbitrary<ObjectHelper> = fc.record({
     form: fc.oneof(
       { weight: 2, arbitrary: fc.constant('vec' as const) },
@@ -235,10 +378,21 @@ export function objectPartArb({ exprArb, condArb, blockArb, stmtArb }: NumericAr
         named: fc.boolean(),
         data: fc.constantFrom('none' as const, 'boolean' as const, 'string' as const),
         at: fc.nat({ max: 3 }),
+        // Rows of 1 to 3 numbers (ragged), 2 or 3 of them.
+        // (rectangular: where rows of different lengths are taken as values in a loop, generated code throws, see `avoid.raggedRowLoops`)
+        matrix: fc.option(
+          fc.record({
+            rows: fc.tuple(fc.integer({ min: 2, max: 3 }), fc.integer({ min: 1, max: 3 })).map(([n, m]) => Array.from({ length: n }, () => m)),
+            inside: fc.boolean(),
+          }),
+          { nil: null, freq: 3 },
+        ),
       }),
       { minLength: 1, maxLength: 2 },
     ),
     helpers: fc.array(helper, { minLength: 1, maxLength: 3 }),
-    steps: fc.array(fc.record({ at: index, st: simple(1) }), { minLength: 1, maxLength: 5 }),
+    steps: fc
+      .tuple(fc.array(fc.record({ at: index, st: simple(1) }), { minLength: 1, maxLength: 5 }), fc.array(fc.record({ at: index, st: matrixStmt }), { maxLength: 4 }))
+      .map(([objects, matrices]) => [...objects, ...matrices]),
   });
 }

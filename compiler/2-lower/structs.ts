@@ -23,7 +23,7 @@ import type { Position } from '../diagnostics/catalog';
 import type { StructLeaf, StructValue, StructVar } from './builder';
 import { isStructType, structType, type StructType } from './types';
 import { isOpaqueExpr, namedArray, skipOuter, structPath } from './helpers';
-import { identifiersIn } from './var-scoping';
+import { mayRunAfter, reassigned, rebound } from './reassignments';
 
 /** The object type of an expression or declaration, when its values are differentiated. */
 export function structTypeOf(cx: LowerContext, node: ts.Node): StructType | undefined {
@@ -344,64 +344,6 @@ export function lowerStructAssignment(cx: LowerContext, target: StructVar, e: ts
   const value = lowerStruct(cx, e.right, target.struct);
   if (copiesInto(cx, target, value)) rejectCopyOfWritten(cx, e, structSources(cx, e.right), name, e.right);
   assignStruct(cx, target, value, e);
-}
-
-/**
- * Whether the object a path names (`s.pos`) may be replaced as a whole in the function (`s = …`,
- * `s.pos = …`): a second name for it must then be a copy (it keeps the object it was given).
- */
-export function rebound(cx: LowerContext, source: ts.Expression, from: ts.Node = source): boolean {
-  const chain: string[] = [];
-  let e = skipOuter(source);
-  while (ts.isPropertyAccessExpression(e)) {
-    chain.unshift(e.name.text);
-    e = skipOuter(e.expression);
-  }
-  if (!ts.isIdentifier(e)) return true;
-  const sym = cx.checker.getSymbolAtLocation(e);
-  // Each use of the name that starts the left side of an `=`: `s = …` or `s.pos = …` replaces
-  // what `s.pos` names; `s.pos.x = …` only writes into it.
-  return (identifiersIn(cx.root).get(e.text) ?? []).some((id) => {
-    const keys: string[] = [];
-    let n: ts.Node = id;
-    for (;;) {
-      n = outermost(n);
-      if (!ts.isPropertyAccessExpression(n.parent) || n.parent.expression !== n) break;
-      n = n.parent;
-      keys.push((n as ts.PropertyAccessExpression).name.text);
-    }
-    const a = n.parent;
-    if (!ts.isBinaryExpression(a) || a.left !== n || a.operatorToken.kind !== ts.SyntaxKind.EqualsToken || !mayRunAfter(from, a)) return false;
-    return keys.length <= chain.length && keys.every((k, i) => k === chain[i]) && cx.checker.getSymbolAtLocation(id) === sym;
-  });
-}
-
-/** `n` with the parentheses and type assertions around it (what `skipOuter` looks through). */
-function outermost(n: ts.Node): ts.Node {
-  const p = n.parent;
-  if (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isNonNullExpression(p) || ts.isSatisfiesExpression(p) || ts.isTypeAssertionExpression(p)) return outermost(p);
-  return n;
-}
-
-/** Whether `later` may run after `first` has: it comes after it, or a loop holds both. */
-function mayRunAfter(first: ts.Node, later: ts.Node): boolean {
-  if (later.pos >= first.end) return true;
-  if (later.pos >= first.pos && later.end <= first.end) return false; // (part of it: before, or the same)
-  for (let n: ts.Node | undefined = first.parent; n; n = n.parent) {
-    if (ts.isFunctionLike(n)) return false;
-    if (ts.isIterationStatement(n, false) && later.pos >= n.pos && later.end <= n.end) return true;
-  }
-  return false;
-}
-
-/** Whether `name` (declared here) is assigned after its declaration. */
-export function reassigned(cx: LowerContext, name: ts.Identifier): boolean {
-  const sym = cx.checker.getSymbolAtLocation(name);
-  return (identifiersIn(cx.root).get(name.text) ?? []).some((id) => {
-    const n = outermost(id);
-    const a = n.parent;
-    return ts.isBinaryExpression(a) && a.left === n && a.operatorToken.kind === ts.SyntaxKind.EqualsToken && cx.checker.getSymbolAtLocation(id) === sym;
-  });
 }
 
 /**

@@ -15,7 +15,8 @@ import { matrixOf } from './matrices';
 import { fail, pos, type LowerContext } from './context';
 import { compound } from './operators';
 import { skipOuter, prim, localTypeOf, isOpaqueExpr, requireNumber, assignable, arrayOperand, isNullishLiteral, structPath } from './helpers';
-import { declareStruct, destructureStruct, isStructExpr, lowerStructAssignment, reassigned, structTypeOf } from './structs';
+import { declareStruct, destructureStruct, isStructExpr, lowerStructAssignment, structTypeOf } from './structs';
+import { reassigned } from './reassignments';
 import { accessOf, inferredType, isHoisted, isVarList } from './var-scoping';
 
 export function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclarationList): void {

@@ -57,7 +57,9 @@ function fusion(fn: IRFunction, act: Activity, l: Loop): Fusion | undefined {
   const written = new Set<VarId>();
   const defs = new Map<TempId, Op>();
   const uses = new Map<TempId, number>();
+  const stores = new Map<TempId, number>(); // assignments of each temp to a variable
   forEachStmt(l.body, (s) => {
+    if (s.kind === 'assign') stores.set(s.value, (stores.get(s.value) ?? 0) + 1);
     if ((s.kind === 'assign' && s.declare) || s.kind === 'declare') locals.add(s.var);
     if (s.kind === 'assign') written.add(s.var);
     if (isElementWrite(s) && !isArrayType(fn.vars[s.var].type)) ok = false;
@@ -104,11 +106,7 @@ function fusion(fn: IRFunction, act: Activity, l: Loop): Fusion | undefined {
       // The new value has no other active use: `a0++; t = 50 * a0` reads the accumulator through it
       // (a comparison, `if (s > 5) break`, is no active use), and this is its only write: after
       // `a = a + x; a = a;` both assignments store one temp, whose adjoint is a's once, not twice.
-      let stores = 0;
-      forEachStmt(l.body, (t) => {
-        if (t.kind === 'assign' && t.value === s.value) stores++;
-      });
-      const once = stores === 1;
+      const once = stores.get(s.value) === 1;
       if (!d || d.op !== 'prim' || (d.fn !== 'add' && d.fn !== 'sub') || !once || activeUses.has(s.value) || !isChain(d.args[0])) ok = false;
     }
   });

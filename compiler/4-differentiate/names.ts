@@ -20,6 +20,7 @@
  * before the first local is named (`ModuleNames`).
  */
 import type { IRFunction, TempId, VarId } from '../ir/types';
+import type { JsExpr } from '../5-print/js';
 
 const reserved = new Set(
   (
@@ -110,9 +111,10 @@ export class FunctionNames {
     return this.varNames[v];
   }
 
-  /** The variable whose tangent has this name, among those named so far. */
-  tangentOwner(name: string): VarId | undefined {
-    return this.tangentOwners.get(name);
+  /** The variable whose tangent an atom names (`ds_x`, `-ds_x`), among those named so far. */
+  tangentOwner(e: JsExpr): VarId | undefined {
+    const id = e.k === 'un' && e.op === '-' ? e.e : e;
+    return id.k === 'id' ? this.tangentOwners.get(id.name) : undefined;
   }
 
   tangent(v: VarId): string {

@@ -64,7 +64,10 @@ export function useFacts(fn: IRFunction): UseFacts {
   const elsewhere = new Set<TempId>(); // used in another block
   const assignedAnywhere = new Map<VarId, (TempId | undefined)[]>();
   forEachStmt(fn.body, (t) => {
-    if (t.kind === 'assign' && !t.declare) assignedAnywhere.set(t.var, [...(assignedAnywhere.get(t.var) ?? []), t.value]);
+    if (t.kind !== 'assign' || t.declare) return;
+    const list = assignedAnywhere.get(t.var);
+    if (list) list.push(t.value);
+    else assignedAnywhere.set(t.var, [t.value]);
   });
 
   const region = (stmts: Region, tailUses: readonly TempId[] = []): void => {
@@ -89,7 +92,11 @@ export function useFacts(fn: IRFunction): UseFacts {
     });
     const assigns: Assigns = new Map();
     stmts.forEach((s, i) => {
-      const add = (v: VarId, value: TempId | undefined) => assigns.set(v, [...(assigns.get(v) ?? []), { at: i, value }]);
+      const add = (v: VarId, value: TempId | undefined) => {
+        const list = assigns.get(v);
+        if (list) list.push({ at: i, value });
+        else assigns.set(v, [{ at: i, value }]);
+      };
       if (s.kind === 'assign' && !s.declare) add(s.var, s.value);
       else if (s.kind === 'if' || s.kind === 'loop') forEachStmt([s], (t) => t.kind === 'assign' && !t.declare && add(t.var, undefined));
     });

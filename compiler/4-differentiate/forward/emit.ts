@@ -312,7 +312,7 @@ class ForwardEmitter {
     // A named value gets a named tangent right below it: the code reads line by line.
     // (the tangent of a read names the variable's tangent: the same rule)
     // (an operation whose tangent is a variable's, `0.5 - s.x` ⇒ `-ds_x`, keeps it while that variable keeps its value)
-    const tangentVar = named_ === undefined ? this.tangentVariable(tangent) : undefined;
+    const tangentVar = named_ === undefined ? this.names.tangentOwner(tangent) : undefined;
     const tangentKeeps = tangentVar === undefined || !this.uses.assignedBetween(s.id, tangentVar, tangent.k === 'id' ? s.id : undefined);
     const inline =
       (isAtom(tangent) && keeps && tangentKeeps) ||
@@ -326,12 +326,6 @@ class ForwardEmitter {
       this.push(out, s, b.const(name, tangent), true);
       this.te.set(s.id, b.id(name));
     }
-  }
-
-  /** The variable whose tangent an atom names (`ds_x`, `-ds_x`), if any. */
-  private tangentVariable(e: JsExpr): VarId | undefined {
-    const id = e.k === 'un' && e.op === '-' ? e.e : e;
-    return id.k === 'id' ? this.names.tangentOwner(id.name) : undefined;
   }
 
   /** `p[0]`, `xs[i]` from an array this function never writes: as cheap to repeat as a name. */

@@ -54,15 +54,16 @@ const terms: readonly ((u: string, e: Code) => string)[] = [
 /** Objects in scope with numbers x and y (what `matInto` writes into). */
 const vecLike = (s: Scope) => s.objs.filter((o) => ['x', 'y'].every((k) => o.shape.some((f) => f.key === k && f.t === 'number')));
 
-/** Whether a row of `m` taken as a value in a loop may be read past its first element (see `avoid.raggedRowLoops`). */
+/**
+ * Whether rows of `m` may be taken as values in a loop (over its rows, a callback, or any loop): all
+ * of one length, unless that is fixed (see `avoid.raggedRowLoops`; a ragged matrix is read there by
+ * index loops instead).
+ */
 const loopsOverRows = (m: MatVar) => !avoid.raggedRowLoops || m.rows.every((n) => n === m.rows[0]);
 
-/**
- * A number of a row `r` (a copy of a row of `m`, in a loop over its rows), a term with `e`: by
- * `form`, modulo.
- */
-function rowNumber(p: Printer, m: MatVar, r: string, form: number, term: (u: string) => string, e: Code): string {
-  switch (loopsOverRows(m) ? form % 4 : 0) {
+/** A number of a row `r` (a copy of a matrix's row, in a loop over its rows), a term with `e`: by `form`, modulo. */
+function rowNumber(p: Printer, r: string, form: number, term: (u: string) => string, e: Code): string {
+  switch (form % 4) {
     case 0:
       return term(`${r}[0]`);
     case 1:
@@ -77,7 +78,7 @@ function rowNumber(p: Printer, m: MatVar, r: string, form: number, term: (u: str
 }
 
 /** `const vN = …` or `let vN = 0; …`: a number read from a matrix in scope (false where there is none). */
-export function matrixRead(p: Printer, st: MatrixRead, s: Scope, ind: string): boolean {
+export function matrixRead(p: Printer, st: MatrixRead, s: Scope, inLoop: boolean, ind: string): boolean {
   const ms = matricesIn(s);
   if (ms.length === 0) return false;
   const out = (line: string): void => void p.lines.push(ind + line);
@@ -87,7 +88,9 @@ export function matrixRead(p: Printer, st: MatrixRead, s: Scope, ind: string): b
   const v = p.fresh('v');
   // The second variant of a form (a stored array, a last row): by the term's index.
   const alt = Math.floor(st.term / terms.length) % 2 === 1;
-  const form = st.form === 'helper' && avoid.matrixHelpersReturning ? 'loops' : st.form;
+  // (rows as values in a loop: see `loopsOverRows`)
+  const byRows = st.form === 'forOf' || st.form === 'map' || st.form === 'reduce' || st.form === 'forEach' || (st.form === 'dot' && inLoop);
+  const form = (st.form === 'helper' && avoid.matrixHelpersReturning) || (byRows && !loopsOverRows(m)) ? 'loops' : st.form;
   switch (form) {
     case 'loops': {
       const [i, j] = [p.fresh('i'), p.fresh('j')];
@@ -102,18 +105,18 @@ export function matrixRead(p: Printer, st: MatrixRead, s: Scope, ind: string): b
       const e = p.expr(st.e, s);
       const row = p.fresh('row');
       out(`let ${v} = 0;`);
-      if (st.row % 5 === 4 && loopsOverRows(m)) {
+      if (st.row % 5 === 4) {
         const j = p.fresh('j');
         out(`for (const ${row} of ${M}) {`);
         out(`  for (let ${j} = 0; ${j} < ${row}.length; ${j}++) ${v} += ${term(`${row}[${j}]`, e)};`);
         out('}');
-      } else out(`for (const ${row} of ${M}) ${v} += ${rowNumber(p, m, row, st.row, (u) => term(u, e), e)};`);
+      } else out(`for (const ${row} of ${M}) ${v} += ${rowNumber(p, row, st.row, (u) => term(u, e), e)};`);
       break;
     }
     case 'map': {
       const e = p.expr(st.e, s);
       const row = p.fresh('row');
-      const made = `${M}.map((${row}) => ${rowNumber(p, m, row, st.row, (u) => term(u, e), e)})`;
+      const made = `${M}.map((${row}) => ${rowNumber(p, row, st.row, (u) => term(u, e), e)})`;
       if (alt) {
         // The array it made, read at both ends.
         const a = p.fresh('a');
@@ -128,7 +131,7 @@ export function matrixRead(p: Printer, st: MatrixRead, s: Scope, ind: string): b
     case 'reduce': {
       const e = p.expr(st.e, s);
       const [acc, row, i] = [p.fresh('s'), p.fresh('row'), p.fresh('i')];
-      out(`const ${v} = ${M}.reduce((${acc}, ${row}, ${i}) => ${acc} + ${rowNumber(p, m, row, st.row, (u) => term(u, e), e)} / (1 + ${i}), 0);`);
+      out(`const ${v} = ${M}.reduce((${acc}, ${row}, ${i}) => ${acc} + ${rowNumber(p, row, st.row, (u) => term(u, e), e)} / (1 + ${i}), 0);`);
       break;
     }
     case 'forEach': {
@@ -136,7 +139,7 @@ export function matrixRead(p: Printer, st: MatrixRead, s: Scope, ind: string): b
       const [row, i] = [p.fresh('row'), p.fresh('i')];
       out(`let ${v} = 0;`);
       out(`${M}.forEach((${row}, ${i}) => {`);
-      out(`  ${v} += ${rowNumber(p, m, row, st.row, (u) => term(u, e), e)} * Math.cos(${i});`);
+      out(`  ${v} += ${rowNumber(p, row, st.row, (u) => term(u, e), e)} * Math.cos(${i});`);
       out('});');
       break;
     }
@@ -146,7 +149,8 @@ export function matrixRead(p: Printer, st: MatrixRead, s: Scope, ind: string): b
       break;
     }
     case 'helper':
-      out(`const ${v} = matSum(${M}, ${p.expr(st.e, s).t});`);
+      // (one that reads it, or one that also writes into it)
+      out(`const ${v} = ${alt ? 'matDecay' : 'matSum'}(${M}, ${p.expr(st.e, s).t});`);
       break;
   }
   s.vars.push(v);
@@ -190,7 +194,8 @@ export function matrixWrite(p: Printer, st: MatrixWrite, s: Scope, inLoop: boole
     case 'helper': {
       const e = p.expr(st.e, s).t;
       const targets = vecLike(s);
-      if (st.at % 3 === 1 && targets.length > 0) out(`matInto(${M}, ${p.use(pick(targets, st.at).name)}, ${e});`);
+      // (matInto and matRows take its rows in a loop)
+      if (st.at % 3 === 1 && targets.length > 0 && loopsOverRows(m)) out(`matInto(${M}, ${p.use(pick(targets, st.at).name)}, ${e});`);
       else out(`${st.at % 3 === 2 && loopsOverRows(m) ? 'matRows' : 'matStep'}(${M}, ${e});`);
       break;
     }
@@ -228,6 +233,21 @@ const helpers: Readonly<Record<string, { readonly calls: readonly string[]; read
       '}',
     ],
   },
+  matDecay: {
+    calls: [],
+    lines: [
+      'function matDecay(W: number[][], c: number): number {',
+      '  let s = 0;',
+      '  for (let i = 0; i < W.length; i++) {',
+      '    for (let j = 0; j < W[i].length; j++) {',
+      '      s += W[i][j] * Math.cos(c + j);',
+      '      W[i][j] *= 0.9;',
+      '    }',
+      '  }',
+      '  return Math.tanh(s);',
+      '}',
+    ],
+  },
   matStep: {
     calls: [],
     lines: [
@@ -246,7 +266,7 @@ const helpers: Readonly<Record<string, { readonly calls: readonly string[]; read
     calls: [],
     lines: [
       'function matInto(W: readonly (readonly number[])[], a: { x: number; y: number }, c: number): void {',
-      '  for (const row of W) a.y += Math.tanh(row[0] * Math.sin(c + row.length) + a.x);',
+      '  for (const row of W) a.y += Math.tanh(row.reduce((s, u) => s + u * Math.sin(c), a.x));',
       '}',
     ],
   },

@@ -188,7 +188,7 @@ export function objectStatement(p: Printer, st: ObjectStmt, s: Scope, inLoop: bo
       return addObject(s, { name, shape: VEC2, replaceable: !st.konst });
     }
     case 'oNum': {
-      if (st.matrix && matrixRead(p, st.matrix, s, ind)) return;
+      if (st.matrix && matrixRead(p, st.matrix, s, inLoop, ind)) return;
       const readers = callees(p, 'num');
       const sources = vecLike(s);
       if (readers.length === 0 || sources.length === 0) return;

@@ -78,7 +78,7 @@ export function flat(m: readonly (readonly number[])[]): number[] {
 }
 
 /** Where each row of `m` starts in `flat(m)`, then where the last one ends (rows + 1 entries). */
-export function starts(m: readonly (readonly number[])[]): number[] {
+export function starts(m: readonly { readonly length: number }[]): number[] {
   const out = new Array<number>(m.length + 1);
   out[0] = 0;
   for (let i = 0; i < m.length; i++) out[i + 1] = out[i] + m[i].length;
@@ -109,4 +109,105 @@ export function copyRows(dst: number[][], src: ArrayLike<number>, like: readonly
     for (let j = 0; j < row.length; j++) row[j] = src[k++];
   }
   return dst;
+}
+
+/** Property `key` of every object of `list`, in order: one column of an array of objects, as generated code holds it. */
+export function column<T, K extends keyof T>(list: readonly T[], key: K): T[K][] {
+  const out = new Array<T[K]>(list.length);
+  for (let i = 0; i < list.length; i++) out[i] = list[i][key];
+  return out;
+}
+
+/** The rows of every matrix of `groups`, one matrix after the other (the matrices of a list's objects). */
+export function rows(groups: readonly (readonly (readonly number[])[])[]): (readonly number[])[] {
+  const out: (readonly number[])[] = [];
+  for (const g of groups) for (let i = 0; i < g.length; i++) out.push(g[i]);
+  return out;
+}
+
+/** New matrices with the rows of `like`'s matrices, read from `src` row after row (the gradient of the matrices of a list's objects). */
+export function groupsLike(src: ArrayLike<number>, like: readonly (readonly (readonly number[])[])[]): number[][][] {
+  const out = new Array<number[][]>(like.length);
+  let k = 0;
+  for (let g = 0; g < like.length; g++) {
+    const m = new Array<number[]>(like[g].length);
+    for (let i = 0; i < m.length; i++) {
+      const row = new Array<number>(like[g][i].length);
+      for (let j = 0; j < row.length; j++) row[j] = src[k++];
+      m[i] = row;
+    }
+    out[g] = m;
+  }
+  return out;
+}
+
+/**
+ * A new array of objects from columns of one length: object `i` has each key of `columns`, in its
+ * order, with the column's `i`-th value (the gradient of an array of objects). Objects made this
+ * way share one shape, which keeps property reads on them fast.
+ */
+export function zip(columns: Readonly<Record<string, ArrayLike<unknown>>>): Record<string, unknown>[] {
+  const keys = Object.keys(columns);
+  const n = keys.length === 0 ? 0 : columns[keys[0]].length;
+  const out = new Array<Record<string, unknown>>(n);
+  for (let i = 0; i < n; i++) {
+    const o: Record<string, unknown> = {};
+    for (const k of keys) o[k] = columns[k][i];
+    out[i] = o;
+  }
+  return out;
+}
+
+/**
+ * Copies the numbers of `src` into `dst`, a value of the same shape in `out` (arrays and objects
+ * written in place, never replaced), and returns `dst`. `what` names it in errors (`out.grads[0]`).
+ */
+export function copyTree<T>(dst: T, src: T, what: string): T {
+  const d = dst as unknown as Record<string, unknown> & { length?: number };
+  const s = src as unknown as Record<string, unknown> & { length: number };
+  if (d === undefined || d === null || typeof d !== 'object') throw new TypeError(`ts-adc: ${what} must be ${Array.isArray(src) ? `an array of length ${s.length}` : 'an object'}`);
+  if (Array.isArray(src) || ArrayBuffer.isView(src)) {
+    if (d.length !== s.length) throw new RangeError(`ts-adc: ${what} has length ${d.length}, expected ${s.length}`);
+    for (let i = 0; i < s.length; i++) {
+      if (typeof s[i] === 'number') d[i] = s[i];
+      else copyTree(d[i], s[i], `${what}[${i}]`);
+    }
+    return dst;
+  }
+  for (const k of Object.keys(s)) {
+    if (typeof s[k] === 'number') d[k] = s[k];
+    else copyTree(d[k], s[k], `${what}.${k}`);
+  }
+  return dst;
+}
+
+/**
+ * `value` with each of its numbers replaced by its place among them, counted from `from`, depth
+ * first (arrays element by element, objects property by property): where generated code finds the
+ * Jacobian column of each number.
+ */
+export function numbered<T>(value: T, from: { next: number }): T {
+  if (typeof value === 'number') return from.next++ as T;
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value) || ArrayBuffer.isView(value)) return Array.from(value as ArrayLike<unknown>, (v) => numbered(v, from)) as T;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = numbered(v, from);
+  return out as T;
+}
+
+/**
+ * The Jacobian `J` (one row per output) with its columns reordered: column `k` goes to the place
+ * `at[k]` holds among all of them (`at` the concatenation of the numbering's columns, see `numbered`).
+ */
+export function reorderColumns(J: Float64Array[], at: readonly ArrayLike<number>[]): Float64Array[] {
+  const places: number[] = [];
+  for (const part of at) for (let i = 0; i < part.length; i++) places.push(part[i]);
+  const rank = places.map((p, k) => [p, k]).sort((a, b) => a[0] - b[0]);
+  const to = new Array<number>(places.length);
+  rank.forEach(([, k], r) => (to[k] = r));
+  return J.map((row) => {
+    const out = new Float64Array(row.length);
+    for (let k = 0; k < row.length; k++) out[to[k]] = row[k];
+    return out;
+  });
 }

@@ -37,22 +37,47 @@ type IsNumericObject<T> = [Extract<T[keyof T], Function>] extends [never]
 /** A matrix (`number[][]`, `readonly number[][]`): differentiated as a property of an object (a parameter of that type is data). */
 type IsMatrix<T> = [T] extends [readonly (readonly number[])[]] ? ([T] extends [readonly number[]] ? false : true) : false;
 
-/** Whether a property of type `T` of a plain object is differentiated: as `IsDifferentiable`, and a matrix too. */
-type IsDifferentiableProperty<T> = IsMatrix<T> extends true ? true : IsDifferentiable<T>;
+/**
+ * An array of objects (`Body[]`) whose objects are differentiable and hold no optional number, no
+ * typed array and no array of objects again: differentiated as a property of an object (a
+ * parameter of that type is data).
+ */
+type IsList<T> = [T] extends [readonly (infer E)[]]
+  ? [E] extends [number] | [readonly unknown[]]
+    ? false
+    : [E] extends [object]
+      ? IsDifferentiable<E> extends true
+        ? true extends { [K in keyof E]-?: {} extends Pick<E, K> ? ([Exclude<E[K], undefined>] extends [number] ? true : false) : IsListLike<E[K]> }[keyof E]
+          ? false
+          : true
+        : false
+      : false
+  : false;
+
+/** Whether an element property keeps an array of objects from being a list: a typed array, or an array of objects again. */
+type IsListLike<T> = [T] extends [Float64Array | Float32Array] ? true : IsList<T>;
+
+/** Whether a property of type `T` of a plain object is differentiated: as `IsDifferentiable`, and a matrix or an array of objects too. */
+type IsDifferentiableProperty<T> = IsMatrix<T> extends true ? true : IsList<T> extends true ? true : IsDifferentiable<T>;
 
 /**
- * The shape of a derivative of a `T`: a `readonly number[]` gets a `number[]`, a matrix a `number[][]`; an object its
+ * The shape of a derivative of a `T`: a `readonly number[]` gets a `number[]`, a matrix a `number[][]`, an array of
+ * objects an array of their skeletons; an object its
  * numeric skeleton (only the differentiable properties, each a derivative); the rest is unchanged.
  */
 export type Tangent<T> = T extends readonly number[]
   ? number[]
   : IsMatrix<T> extends true
     ? number[][]
-    : T extends number | Float64Array | Float32Array
-      ? T
-      : IsDifferentiable<T> extends true
-        ? { -readonly [K in keyof T as DifferentiableKey<T, K>]: Tangent<Exclude<T[K], undefined>> }
-        : T;
+    : IsList<T> extends true
+      ? T extends readonly (infer E)[]
+        ? Tangent<E>[]
+        : never
+      : T extends number | Float64Array | Float32Array
+        ? T
+        : IsDifferentiable<T> extends true
+          ? { -readonly [K in keyof T as DifferentiableKey<T, K>]: Tangent<Exclude<T[K], undefined>> }
+          : T;
 
 /** `K` when the property `K` of `T` is differentiated (an optional one only when it is a number), else `never`. */
 type DifferentiableKey<T, K extends keyof T> =

@@ -14,7 +14,9 @@
  * where an argument leaves it out its derivative is exactly 0 (finite
  * differences cannot move it). A `number[][]` property of an object (a
  * matrix) is differentiated, flattened row after row; its derivatives are
- * plain rows of the argument's lengths.
+ * plain rows of the argument's lengths. An array of objects an object holds
+ * (a list, `world.bodies`) is differentiated object after object; its
+ * derivatives are arrays of the objects' skeletons.
  * `jest -t loops/while-break` runs one fixture.
  * The list of checks is in fixtures/README.md.
  *
@@ -31,9 +33,9 @@ import { checkGolden, discoverFixtures, loadFromDisk, valueType, type Fixture } 
 import { checkArgumentsUntouched, checkDotProduct, checkForward, checkReverse, checkShapes } from './support/check';
 import { checkExact } from './support/check-exact';
 import { checkJacobian } from './support/check-jacobian';
-import { checkOut, checkOutLength, checkOutOverwritten } from './support/check-out';
+import { checkOut, checkOutLength, checkOutLists, checkOutOverwritten } from './support/check-out';
 import { checkArity, expectedExports, makeSubject, returnsNumber, withTimeout, type Subject } from './support/subject';
-import { hasArray } from './support/shapes';
+import { hasArray, hasList } from './support/shapes';
 import type { Module } from './support/load';
 
 const fixtures = discoverFixtures();
@@ -112,6 +114,7 @@ for (const fx of fixtures) {
       if (!returnsNumber(f)) checks.push(['f_jacobian is outputs × inputs and matches finite differences column by column', checkJacobian]);
       // Decided from the declared types (an array in a parameter in wrt or in the result), not from running code.
       if (hasArray(valueType(f)) || f.wrt.some((i) => hasArray(f.params[i].type))) checks.push(['out arrays of the wrong length are a RangeError', checkOutLength]);
+      if (f.wrt.some((i) => hasList(f.params[i].type))) checks.push(['out lists that are not arrays of objects are a TypeError', checkOutLists]);
       for (const [what, check] of checks) {
         it(`${f.name}: ${what}`, () => {
           const s = subject(fx, f.name);

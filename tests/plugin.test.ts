@@ -26,6 +26,7 @@ const caseNames = [
   'grad(fitRows) over data rows',
   'grad(g), helpers named value and tape',
   'grad(springEnergy) over objects',
+  'grad(potential) over an array of objects',
 ];
 
 describe.each<ModuleSetting>(['commonjs', 'esm'])('plugin, %s output', (setting) => {

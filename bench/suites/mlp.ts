@@ -9,11 +9,16 @@
  * round (issue 12: an object parameter ≤ 1.2× the flat function). So is the same
  * network over matrices (`mlpLossMatrix(params: MlpMatrixParams, xs: number[][],
  * ys: number[])`, objectives/mlp-matrix.ts: rows `W1[j][k]`, `W2[0][j]`), over
- * copies of the same numbers as `number[]` rows.
+ * copies of the same numbers as `number[]` rows. And so is the network as ML code
+ * writes it (`mlpLossLayers(model: { layers: Layer[] }, xs: number[][], ys:
+ * number[])`, objectives/mlp-layers.ts: a list of dense layers `{ weights:
+ * number[][]; bias: number[] }`, each applied by a helper building a new array),
+ * over copies of the same numbers.
  */
 import { mlpLoss } from '../objectives/mlp';
 import { mlpLossObject, type MlpParams } from '../objectives/mlp-object';
 import { mlpLossMatrix, type MlpMatrixParams } from '../objectives/mlp-matrix';
+import { mlpLossLayers, type Layer } from '../objectives/mlp-layers';
 import { mlpGradient, newMlpGradient } from '../hand/mlp';
 import { Random } from '../harness/random';
 import { loadGenerated, missing, type GradOf, type JvpOf, type Loaded } from '../harness/generated';
@@ -38,6 +43,15 @@ interface GeneratedMatrix {
   mlpLossMatrix_grad: GradOf<typeof mlpLossMatrix, [MlpMatrixParams]>;
   mlpLossMatrix_jvp: JvpOf<typeof mlpLossMatrix, [dparams: MlpMatrixParams]>;
 }
+/** The model of mlp-layers.ts: a list of dense layers. */
+interface LayersModel {
+  layers: Layer[];
+}
+/** The generated mlp-layers.grad.ts: gradients and tangents are `{ layers: { weights: number[][]; bias: number[] }[] }`. */
+interface GeneratedLayers {
+  mlpLossLayers_grad: GradOf<typeof mlpLossLayers, [LayersModel]>;
+  mlpLossLayers_jvp: JvpOf<typeof mlpLossLayers, [dmodel: LayersModel]>;
+}
 
 export const suite: Suite = {
   name: 'mlp',
@@ -45,6 +59,7 @@ export const suite: Suite = {
     const gen = loadGenerated<Generated>('mlp');
     const genObject = loadGenerated<GeneratedObject>('mlp-object');
     const genMatrix = loadGenerated<GeneratedMatrix>('mlp-matrix');
+    const genLayers = loadGenerated<GeneratedLayers>('mlp-layers');
     const tf = options.peers ? await loadTfjs() : 'peers disabled (--no-peers)';
     const jax = options.peers ? await loadJaxjs() : 'peers disabled (--no-peers)';
     const nIn = 16;
@@ -103,6 +118,7 @@ export const suite: Suite = {
       }),
       ...objectVariants(genObject, { W1: w1, b1, W2: w2, b2: params[b2Index] }, xs, ys, { W1: dw1, b1: db1, W2: dw2, b2: db2 }),
       ...matrixVariants(genMatrix, nIn, { W1: w1, b1, W2: w2, b2: params[b2Index] }, xs, ys, { W1: dw1, b1: db1, W2: dw2, b2: db2 }),
+      ...layersVariants(genLayers, nIn, { W1: w1, b1, W2: w2, b2: params[b2Index] }, xs, ys, { W1: dw1, b1: db1, W2: dw2, b2: db2 }),
       variant({
         name: 'hand grad',
         mode: 'reverse',
@@ -139,7 +155,7 @@ export const suite: Suite = {
         variants,
         reference: () => gradientReference('hand', handFlat(), v),
         referenceCheck: () => fdCheck(f, params, handFlat(), 24),
-        notes: [...gen.notes, ...genObject.notes, ...genMatrix.notes],
+        notes: [...gen.notes, ...genObject.notes, ...genMatrix.notes, ...genLayers.notes],
       },
     ];
   },
@@ -167,7 +183,7 @@ function objectVariants(gen: Loaded<GeneratedObject>, p: MlpParams, xs: Float64A
 
 /**
  * The four timed calls of a variant of the perceptron written over other parameter types
- * (`kind`: 'object', 'matrix'), each named after its kind and paired with its flat counterpart
+ * (`kind`: 'object', 'matrix', 'layers'), each named after its kind and paired with its flat counterpart
  * as baseline; `gradient` flattens a gradient in the flat variant's order.
  */
 function pairedVariants<G extends { grads: readonly unknown[] }>(
@@ -222,5 +238,39 @@ function matrixVariants(gen: Loaded<GeneratedMatrix>, nIn: number, flatParams: M
     grad: () => m!.mlpLossMatrix_grad(p, xs, ys),
     gradOut: () => m!.mlpLossMatrix_grad(p, xs, ys, out),
     jvpOut: () => m!.mlpLossMatrix_jvp(p, xs, ys, dp, jvpOut),
+  });
+}
+
+/** `p` as a list of two dense layers: W1 (nHidden rows of nIn) and b1, then W2 (one row of nHidden) and b2 as a one-element bias (copies of the same numbers). */
+function asLayers(p: MlpParams, nIn: number): LayersModel {
+  return {
+    layers: [
+      { weights: rows(p.W1, nIn), bias: Array.from(p.b1) },
+      { weights: rows(p.W2, p.W2.length), bias: [p.b2] },
+    ],
+  };
+}
+
+/**
+ * The variants of `mlpLossLayers`, each naming its flat counterpart as baseline, as the matrix
+ * variants do, over copies of the same numbers; the gradient `{ layers: { weights, bias }[] }` is
+ * checked flattened layer after layer, weights row after row then bias: w1, b1, w2, b2.
+ */
+function layersVariants(gen: Loaded<GeneratedLayers>, nIn: number, flatParams: MlpParams, flatXs: Float64Array, flatYs: Float64Array, flatDp: MlpParams): Variant[] {
+  const m = gen.module;
+  const skip = missing(gen);
+  const model = asLayers(flatParams, nIn);
+  const dmodel = asLayers(flatDp, nIn);
+  const xs = rows(flatXs, nIn);
+  const ys = Array.from(flatYs);
+  const grads = (g: LayersModel) => flatten(g.layers.flatMap((l) => [...l.weights, l.bias]));
+  const zeros = (like: LayersModel): LayersModel => ({ layers: like.layers.map((l) => ({ weights: l.weights.map((r) => r.map(() => 0)), bias: l.bias.map(() => 0) })) });
+  const out = { value: 0, grads: [zeros(model)] as [LayersModel] };
+  const jvpOut = { value: 0, tangent: 0 };
+  return pairedVariants('layers', skip, (r) => grads(r.grads[0]), {
+    primal: () => mlpLossLayers(model, xs, ys),
+    grad: () => m!.mlpLossLayers_grad(model, xs, ys),
+    gradOut: () => m!.mlpLossLayers_grad(model, xs, ys, out),
+    jvpOut: () => m!.mlpLossLayers_jvp(model, xs, ys, dmodel, jvpOut),
   });
 }

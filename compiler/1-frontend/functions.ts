@@ -47,6 +47,14 @@ function differentiableTags(node: ts.Node): ts.JSDocTag[] {
   return ts.getJSDocTags(node).filter((t) => t.tagName.text === tagName);
 }
 
+/** The parameters the `@differentiable` tag of `fn` names in `wrt(…)`; undefined without such a tag. */
+export function namedWrt(fn: FunctionSource): readonly string[] | undefined {
+  const tagged = ts.isFunctionDeclaration(fn.node) ? fn.node : fn.nameNode.parent;
+  const [tag] = differentiableTags(tagged);
+  const items = tag ? parseTag(ts.getTextOfJSDocComment(tag.comment) ?? '') : undefined;
+  return items && !('problem' in items) ? items.wrt : undefined;
+}
+
 /** The module-level functions of a file, by name. */
 export function moduleFunctions(sf: ts.SourceFile): FunctionSource[] {
   const out: FunctionSource[] = [];

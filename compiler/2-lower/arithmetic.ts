@@ -10,6 +10,7 @@ import { mathFunctions, rule } from '../rules/table';
 import { fail, pos, type LowerContext } from './context';
 import { comparison, arithmeticOf } from './operators';
 import { skipOuter, prim, requireNumber, assignable, arrayOperand, loopOverArray, isNullishLiteral } from './helpers';
+import { inPlace } from './lists';
 
 export function lowerPrefix(cx: LowerContext, e: ts.PrefixUnaryExpression): TempId {
   switch (e.operator) {
@@ -35,7 +36,7 @@ export function lowerPrefix(cx: LowerContext, e: ts.PrefixUnaryExpression): Temp
 /** `x++`, `++x`, `a[i]--`: the value is the old or the new one. */
 export function lowerIncrement(cx: LowerContext, e: ts.PrefixUnaryExpression | ts.PostfixUnaryExpression, fn: 'add' | 'sub', result: 'old' | 'new'): TempId {
   const target = skipOuter(e.operand);
-  if (ts.isElementAccessExpression(target)) {
+  if (ts.isElementAccessExpression(target) || inPlace(cx, target)) {
     let old = -1;
     const updated = cx.assignElement(target, (current) => {
       old = current();

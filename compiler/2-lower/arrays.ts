@@ -16,7 +16,7 @@ import { resolveCallee } from '../1-frontend/functions';
 import { forEachNode } from '../1-frontend/walk';
 import { fail, pos, type LowerContext } from './context';
 import { copyType, irType } from './types';
-import { matrixElement, matrixOf } from './matrices';
+import { lowerPlaceWrite, placeKind } from './lists';
 import { skipOuter, prim, typeOfNode, isOpaqueExpr, isFreshArray, localFunctionOf, checkCaptures, arrayVar, arrayOperand, loopOverArray, dataMisuse, varOf } from './helpers';
 
 export function lowerLoad(cx: LowerContext, e: ts.ElementAccessExpression): TempId {
@@ -29,21 +29,11 @@ export function lowerLoad(cx: LowerContext, e: ts.ElementAccessExpression): Temp
 }
 
 /** `a[i] = …`, `a[i] += …`, `a[i]++`: index first, then the value, then the write. Returns the value written. */
-export function lowerElementAssignment(cx: LowerContext, target: ts.ElementAccessExpression, compute: (current: () => TempId) => TempId): TempId {
-  if (matrixOf(cx, target.expression))
-    return fail(
-      errors.unsupportedExpression(
-        pos(cx, target),
-        `assigning a row of the matrix '${target.expression.getText(cx.sf)}': write its elements (\`${target.getText(cx.sf)}[j] = …\`)`,
-      ),
-    );
-  const element = matrixElement(cx, target);
-  if (element) {
-    let old: TempId | undefined;
-    const written = compute(() => (old ??= cx.fn.op({ op: 'load', var: element.data }, [element.at], 'number')));
-    cx.fn.emit({ kind: 'store', var: element.data, index: element.at, value: written, origin: cx.fn.origin });
-    return written;
-  }
+export function lowerElementAssignment(cx: LowerContext, target: ts.ElementAccessExpression | ts.PropertyAccessExpression, compute: (current: () => TempId) => TempId): TempId {
+  // (a number of a matrix or a list of objects: `W[i][j]`, `points[i].x`, `p.x` of `const p = points[i]`)
+  const place = lowerPlaceWrite(cx, target, compute);
+  if (place !== undefined) return place;
+  if (!ts.isElementAccessExpression(target)) return fail(errors.unsupportedExpression(pos(cx, target), `assignment to '${target.getText(cx.sf)}'`));
   if (isOpaqueExpr(cx, target.expression)) return fail(dataMisuse(cx, target, `writing to '${target.getText(cx.sf)}'`, target, 'copy'));
   const v = arrayVar(cx, target.expression);
   const info = cx.fn.vars[v];
@@ -82,7 +72,8 @@ export function isArrayMethodCall(cx: LowerContext, callee: ts.PropertyAccessExp
   const obj = skipOuter(callee.expression);
   const v = varOf(cx, obj);
   if (v !== undefined) return isArrayType(cx.fn.vars[v].type);
-  if (ts.isIdentifier(obj)) return false;
+  // (a name standing for a matrix's row is an array: `row.reduce(…)`)
+  if (ts.isIdentifier(obj) && placeKind(cx, obj) !== 'row') return false;
   // `xs.map(f).reduce(g)`: a method on an array-valued expression.
   const t = typeOfNode(cx, obj);
   return arrayMethods.has(callee.name.text) && t !== undefined && isArrayType(t);

@@ -14,6 +14,7 @@ import { opaqueType } from './types';
 import { fail, pos, type LowerContext } from './context';
 import { lazyAssignment } from './operators';
 import { skipOuter, prim, localTypeOf, requireNumber, lazyLogical, isFreshArray, assignable } from './helpers';
+import { inPlace } from './lists';
 
 export function lowerIf(cx: LowerContext, node: ts.IfStatement): void {
   const thrown = validation(cx, node);
@@ -94,7 +95,7 @@ export function lowerLazyAssignment(cx: LowerContext, e: ts.BinaryExpression): T
   const lazy = lazyAssignment[e.operatorToken.kind]!;
   // `x ||= b` ⇒ `x = x || b`: the same value (x keeps its own where b is not chosen).
   const target = skipOuter(e.left);
-  if (ts.isElementAccessExpression(target)) {
+  if (ts.isElementAccessExpression(target) || inPlace(cx, target)) {
     // (`xs[i] &&= b` past the end of xs leaves xs as it is; storing the old element back would grow it)
     if (lazy === '&&')
       return fail(errors.unsupportedExpression(pos(cx, e.operatorToken), `'&&=' on an array element (write \`if (${target.getText(cx.sf)}) ${target.getText(cx.sf)} = …\`)`));

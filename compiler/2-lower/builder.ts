@@ -36,8 +36,20 @@ export interface StructValue {
 
 export type StructLeaf = { readonly temp: TempId } | { readonly array: VarId } | StructValue;
 
-/** What a name stands for in a scope: a variable, or an object variable. */
-type Binding = VarId | StructVar;
+/**
+ * A name that stands for a part of a matrix or of a list of objects (`const p = points[i]`, `for
+ * (const layer of model.layers)`, a helper's parameter given `W[i]`): what it is, at the index that
+ * `at` holds (see lists.ts).
+ */
+export interface Cursor {
+  readonly cursor: 'element' | 'matrix' | 'row';
+  /** The list (of an element), or the matrix (of a row, or of a grouped matrix's element's rows). */
+  readonly of: StructVar;
+  readonly at: VarId;
+}
+
+/** What a name stands for in a scope: a variable, an object variable, or a part of a list or matrix. */
+type Binding = VarId | StructVar | Cursor;
 
 interface LoopContext {
   readonly id: number;
@@ -58,6 +70,7 @@ export class FunctionBuilder {
   readonly temps: Type[] = [];
   private readonly regions: Stmt[][] = [[]];
   private readonly scopes: Map<string, Binding>[] = [new Map()];
+  private readonly declaredIn = new Map<VarId, Map<string, Binding>>();
   /** Scopes a lookup does not search past: the body of a function of the project inlined here. */
   private readonly barriers = new Set<number>();
   private readonly loops: LoopContext[] = [];
@@ -165,6 +178,12 @@ export class FunctionBuilder {
     }
   }
 
+  /** Whether the scope `v` was declared in has closed: a local of a helper inlined here, which only the value it returned still reaches. */
+  isGone(v: VarId): boolean {
+    const scope = this.declaredIn.get(v);
+    return scope !== undefined && !this.scopes.includes(scope);
+  }
+
   /** How many scopes are open (names declared now live until it drops below this). */
   get scopeDepth(): number {
     return this.scopes.length;
@@ -178,7 +197,18 @@ export class FunctionBuilder {
   /** The object variable `name` stands for, if it is one. */
   lookupStruct(name: string): StructVar | undefined {
     const b = this.binding(name);
-    return typeof b === 'object' ? b : undefined;
+    return typeof b === 'object' && 'struct' in b ? b : undefined;
+  }
+
+  /** Makes `name` stand for a part of a list or matrix in the innermost scope. */
+  bindCursor(name: string, c: Cursor): void {
+    this.scopes[this.scopes.length - 1].set(name, c);
+  }
+
+  /** The part of a list or matrix `name` stands for, if it is one. */
+  lookupCursor(name: string): Cursor | undefined {
+    const b = this.binding(name);
+    return typeof b === 'object' && 'cursor' in b ? b : undefined;
   }
 
   private binding(name: string): Binding | undefined {
@@ -194,6 +224,7 @@ export class FunctionBuilder {
   declare(name: string, type: Type, role: Var['role'], constant: boolean, named = role !== 'hidden'): VarId {
     const id = this.vars.length;
     this.vars.push({ id, name, type, role, constant, topLevel: this.scopes.length <= 2 && this.regions.length === 1 });
+    this.declaredIn.set(id, this.scopes[this.scopes.length - 1]);
     if (named) this.scopes[this.scopes.length - 1].set(name, id);
     return id;
   }

@@ -9,11 +9,11 @@
 import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
 import { isArrayType, isOpaqueType, type Stmt, type TempId, type Type, type VarId } from '../ir/types';
-import { resolveCallee } from '../1-frontend/functions';
+import { namedWrt, resolveCallee } from '../1-frontend/functions';
 import { forEachNode } from '../1-frontend/walk';
 import { atStatement, fail, inFunction, pos, type LocalFunction, type LowerContext } from './context';
-import { irType, isMatrixType, isStructType, structType, type StructType } from './types';
-import { matrixOf } from './matrices';
+import { containerType, irType, isStructType, structType, type StructType } from './types';
+import { destructurePlace, placeKind, placeOf, type Place } from './lists';
 import type { StructValue, StructVar } from './builder';
 import type { FunctionSource } from '../1-frontend/functions';
 import { packResult } from './results';
@@ -50,9 +50,14 @@ export function lowerUserCall(cx: LowerContext, e: ts.CallExpression, callee: ts
   // (a helper that returns nothing is called for what it writes: inlined too)
   const sig = cx.checker.getSignatureFromDeclaration(src.node);
   const isVoid = sig !== undefined && (cx.checker.getReturnTypeOfSignature(sig).flags & ts.TypeFlags.Void) !== 0;
-  // (so is one passed a matrix: `matSum(p.W, c)`)
-  const matrix = e.arguments.some((a) => matrixOf(cx, a) !== undefined);
-  if (result || writer || isVoid || matrix || params.some((p) => structTypeOf(cx, p) !== undefined)) {
+  // (so is one passed a matrix, an array of objects or one of its objects, `matSum(p.W, c)`, `dist(points[i], q)`, or a row it writes)
+  const places = e.arguments.some((a, i) => bindsPlace(cx, a, writes.has(i)));
+  // (and a marked function whose own derivatives take a matrix or an array of objects named in wrt(…): called, it takes them as data)
+  const containers = (namedWrt(src) ?? []).some((n) => {
+    const p = params.find((q) => ts.isIdentifier(q.name) && q.name.text === n);
+    return p !== undefined && containerType(cx.checker.getTypeAtLocation(p.name), cx.checker) !== undefined;
+  });
+  if (result || writer || isVoid || places || containers || params.some((p) => structTypeOf(cx, p) !== undefined)) {
     resolved.via.forEach((f) => cx.files.add(f));
     const value = inlineProjectCall(cx, e, src, result);
     return value === undefined || typeof value === 'object' ? cx.fn.constant(0) : value;
@@ -112,6 +117,7 @@ export function lowerStructCall(cx: LowerContext, e: ts.CallExpression, struct: 
 /** How an argument is bound to the parameter of an inlined function. */
 type Bound =
   | { readonly struct: StructVar }
+  | { readonly place: Place }
   | { readonly value: StructValue }
   | { readonly array: VarId }
   | { readonly data: TempId }
@@ -156,14 +162,16 @@ function inlineCall(cx: LowerContext, e: ts.CallExpression, target: Inlined, res
     const a = e.arguments[i];
     if (a === undefined)
       return p.initializer ? { init: p.initializer } : { temp: cx.fn.datum(undefined, parameterType(cx.checker.getTypeAtLocation(p), true, cx.checker) ?? 'number') };
-    // A matrix (`W: number[][]` of a differentiated object): the caller's own.
-    const matrix = matrixOf(cx, a);
-    if (matrix && isMatrixType(cx.checker.getTypeAtLocation(p), cx.checker)) {
+    // A matrix, an array of objects or one of its objects, or a row the callee writes: the caller's own.
+    if (bindsPlace(cx, a, writtenParameters(node, cx.checker).has(i))) {
       if (ts.isIdentifier(p.name) && (scope ? inFunction(cx, scope, () => reassigned(cx, p.name as ts.Identifier)) : reassigned(cx, p.name as ts.Identifier)))
         return fail(
-          errors.unsupportedExpression(pos(cx, a), `'${target.name}' assigns its matrix parameter '${p.name.getText()}': write into its elements, or use a local of its own`),
+          errors.unsupportedExpression(
+            pos(cx, a),
+            `'${target.name}' assigns its parameter '${p.name.getText()}', given a part of a matrix or of an array of objects: write into its elements, or use a local of its own`,
+          ),
         );
-      return { struct: matrix };
+      return { place: placeOf(cx, a)! };
     }
     const struct = structTypeOf(cx, p);
     if (struct && isStructExpr(cx, a)) {
@@ -197,6 +205,7 @@ function inlineCall(cx: LowerContext, e: ts.CallExpression, target: Inlined, res
       const name = (p.name as ts.Identifier).text;
       const b = bound[i];
       if ('struct' in b) cx.fn.bindStruct(name, b.struct);
+      else if ('place' in b) destructurePlace(cx, p.name, b.place, false);
       else if ('value' in b) {
         const v = declareStructVar(cx, name, b.value.struct, 'local', b.value, p, true);
         assignStruct(cx, v, b.value, p, true);
@@ -441,4 +450,10 @@ function writesBeforeReplaced(fn: Inlined['node'], name: ts.Identifier, checker:
     if (ts.isCallExpression(n) && n.arguments.some((a) => isParam(skipOuter(a)))) early = true; // (passed on: it may be written)
   });
   return early;
+}
+
+/** Whether argument `a` is bound to its parameter as a place: a matrix, an array of objects, one of its objects, or a row the callee writes into. */
+function bindsPlace(cx: LowerContext, a: ts.Expression, written: boolean): boolean {
+  const kind = placeKind(cx, a);
+  return kind === 'matrix' || kind === 'list' || kind === 'element' || (kind === 'row' && written);
 }

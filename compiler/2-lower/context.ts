@@ -32,7 +32,7 @@ export interface Lowering {
   /** `let`/`const` declarations. */
   declarations(list: ts.VariableDeclarationList): void;
   /** `a[i] = …`, `a[i] += …`, `a[i]++`: `compute` gives the value from the current element; returns the value written. */
-  assignElement(target: ts.ElementAccessExpression, compute: (current: () => TempId) => TempId): TempId;
+  assignElement(target: ts.ElementAccessExpression | ts.PropertyAccessExpression, compute: (current: () => TempId) => TempId): TempId;
   /** The initial value of an array variable: always a fresh array. */
   arrayInit(e: ts.Expression, type: ArrayType): TempId;
   /** `{ x, y: py }` of read-only data `obj`: one property read per name. */

@@ -2,7 +2,8 @@
  * `reduce`, `map` and `forEach` over read-only data (`X.reduce((s, row, i) => …, 0)`,
  * `pts.map((p) => p.y - a * p.x)`, `pairs.forEach(([x, y]) => …)`): an index loop over the data,
  * its element read with `get` and bound to the callback's parameter (a name, `{ x, y }` or
- * `[x, y]`), the callback's body inlined as for a numeric array's.
+ * `[x, y]`), the callback's body inlined as for a numeric array's. The same over a differentiated
+ * matrix's rows or list's objects (lists.ts), whose parameter stands for the row or object.
  *
  * Guarantees: the data is only read; the accumulator of `reduce` and what `map` returns are
  * numbers (a `map` gives a fresh `number[]`); a `reduce` without a start value is an error (its
@@ -14,6 +15,7 @@ import type { TempId, VarId } from '../ir/types';
 import { fail, pos, type LowerContext } from './context';
 import { dataGet, indexLoop, localFunctionOf, checkCaptures, skipOuter } from './helpers';
 import { destructureParameter } from './data';
+import { destructurePlace, itemOf, pinPlace, placeLength, type Place } from './lists';
 
 export function lowerDataCallback(cx: LowerContext, call: ts.CallExpression, method: 'reduce' | 'map' | 'forEach', data: ts.Expression): TempId {
   const fn = cx.fn;
@@ -101,4 +103,16 @@ export function lowerElementCallback(
   if (acc !== undefined) return fn.read(acc);
   if (result !== undefined) return fn.read(result);
   return fn.constant(0);
+}
+
+/** `W.map((row) => …)`, `points.reduce((s, p, i) => …, 0)`, `layers.forEach(…)` over a matrix's rows or a list's objects. */
+export function lowerPlaceCallback(cx: LowerContext, call: ts.CallExpression, method: 'reduce' | 'map' | 'forEach', place: Place): TempId {
+  const p = pinPlace(cx, place);
+  return lowerElementCallback(
+    cx,
+    call,
+    method,
+    () => placeLength(cx, p())!,
+    (i, param) => destructurePlace(cx, param.name, itemOf(cx, p(), cx.fn.read(i)), false),
+  );
 }

@@ -18,8 +18,8 @@ import { isArrayType, type TempId } from '../ir/types';
 import { atStatement, fail, pos, type LowerContext, type Lowering } from './context';
 import { comparison, compound, lazyAssignment, arithmeticOf } from './operators';
 import { skipOuter, prim, typeOfNode, isOpaqueExpr, endsFlow, localFunctionOf, mathAlias, dataMisuse, structPath } from './helpers';
-import { lowerDataCallback } from './data-callbacks';
-import { lowerMatrixCallback, lowerMatrixRead, matrixOf } from './matrices';
+import { lowerDataCallback, lowerPlaceCallback } from './data-callbacks';
+import { lowerPlaceRead, placeKind, placeOf } from './lists';
 import { lowerIdentifier, lowerPropertyAccess, lowerString, lowerTableLookup, lowerObjectLiteral } from './constants';
 import { lowerPrefix, lowerIncrement, lowerArithmetic, lowerComparison, lowerMathCall, numberTest, lowerIsArray } from './arithmetic';
 import { lowerIf, lowerCondition, lowerAndOr, lowerNullish, lowerLazyAssignment, lowerConditional } from './branches';
@@ -105,20 +105,19 @@ function lowerExpr(cx: LowerContext, node: ts.Expression): TempId {
     case ts.SyntaxKind.FalseKeyword:
       return cx.fn.constant(false);
     case ts.SyntaxKind.Identifier:
-      return lowerIdentifier(cx, e as ts.Identifier);
-    case ts.SyntaxKind.PropertyAccessExpression:
-      if ((e as ts.PropertyAccessExpression).name.text === 'length') {
-        const length = lowerMatrixRead(cx, e);
-        if (length !== undefined) return length;
-      }
+      return lowerPlaceRead(cx, e) ?? lowerIdentifier(cx, e as ts.Identifier);
+    case ts.SyntaxKind.PropertyAccessExpression: {
+      const place = lowerPlaceRead(cx, e);
+      if (place !== undefined) return place;
       if (structPath(cx, e) !== undefined || isStructExpr(cx, (e as ts.PropertyAccessExpression).expression)) return lowerStructProperty(cx, e as ts.PropertyAccessExpression);
       if (skipOuter((e as ts.PropertyAccessExpression).expression).kind === ts.SyntaxKind.ThisKeyword)
         return fail(errors.unsupportedExpression(pos(cx, e), describe((e as ts.PropertyAccessExpression).expression)));
       if (isOpaqueExpr(cx, (e as ts.PropertyAccessExpression).expression)) return lowerGet(cx, e as ts.PropertyAccessExpression);
       return lowerPropertyAccess(cx, e as ts.PropertyAccessExpression);
+    }
     case ts.SyntaxKind.ElementAccessExpression:
       if (isOpaqueExpr(cx, (e as ts.ElementAccessExpression).expression)) return lowerGet(cx, e as ts.ElementAccessExpression);
-      return lowerMatrixRead(cx, e) ?? lowerTableLookup(cx, e as ts.ElementAccessExpression) ?? lowerLoad(cx, e as ts.ElementAccessExpression);
+      return lowerPlaceRead(cx, e) ?? lowerTableLookup(cx, e as ts.ElementAccessExpression) ?? lowerLoad(cx, e as ts.ElementAccessExpression);
     case ts.SyntaxKind.PrefixUnaryExpression:
       return lowerPrefix(cx, e as ts.PrefixUnaryExpression);
     case ts.SyntaxKind.PostfixUnaryExpression:
@@ -219,14 +218,16 @@ function lowerCall(cx: LowerContext, e: ts.CallExpression): TempId {
   if (ts.isPropertyAccessExpression(callee)) {
     const obj = skipOuter(callee.expression);
     if (ts.isIdentifier(obj) && obj.text === 'Math' && cx.fn.lookup('Math') === undefined) return lowerMathCall(cx, e, callee.name.text);
-    const matrix = matrixOf(cx, obj);
+    const kind = placeKind(cx, obj);
     const method = callee.name.text;
-    if (matrix && (method === 'reduce' || method === 'map' || method === 'forEach')) return lowerMatrixCallback(cx, e, method, matrix);
-    if (matrix)
+    if ((kind === 'matrix' || kind === 'list') && (method === 'reduce' || method === 'map' || method === 'forEach')) return lowerPlaceCallback(cx, e, method, placeOf(cx, obj)!);
+    if (kind === 'matrix' || kind === 'list' || kind === 'element')
       return fail(
         errors.unsupportedExpression(
           pos(cx, callee),
-          `the method '${method}' of the matrix '${obj.getText(cx.sf)}' (its rows can be read with reduce, map, forEach and for … of; its size is fixed)`,
+          kind === 'element'
+            ? `the method '${method}' of the object '${obj.getText(cx.sf)}' of an array of objects (read and write its properties)`
+            : `the method '${method}' of the ${kind === 'matrix' ? 'matrix' : 'array of objects'} '${obj.getText(cx.sf)}' (its ${kind === 'matrix' ? 'rows' : 'objects'} can be read with reduce, map, forEach and for … of; its size is fixed)`,
         ),
       );
     if (isOpaqueExpr(cx, obj)) {

@@ -35,7 +35,8 @@ export function structPath(cx: LowerContext, node: ts.Expression): VarId | Struc
   if (ts.isIdentifier(e)) return cx.fn.lookupStruct(e.text);
   if (ts.isPropertyAccessExpression(e) && !e.questionDotToken && ts.isIdentifier(e.name)) {
     const base = structPath(cx, e.expression);
-    return base === undefined || typeof base === 'number' ? undefined : base.fields.get(e.name.text);
+    // (a matrix's or list's variables are not its properties: lists.ts reads them)
+    return base === undefined || typeof base === 'number' || base.struct.matrix || base.struct.list ? undefined : base.fields.get(e.name.text);
   }
   return undefined;
 }
@@ -199,8 +200,9 @@ export function namedArray(cx: LowerContext, t: TempId, hint: string): TempId {
 /** Whether the statement that just produced an array value made a fresh one (not another variable's array). */
 export function isFreshArray(cx: LowerContext, made: Stmt | undefined): boolean {
   if (!made || made.kind !== 'op') return false;
-  // `xs.map(…)` yields a fresh array held by a hidden variable: naming it is not aliasing.
-  return made.op === 'slice' || made.op === 'newArray' || made.op === 'call' || (made.op === 'read' && cx.fn.vars[made.var].role === 'hidden');
+  // `xs.map(…)` yields a fresh array held by a hidden variable, `dense(layer, x)` inlined one its local
+  // held (gone with the helper's scope): naming it is not aliasing.
+  return made.op === 'slice' || made.op === 'newArray' || made.op === 'call' || (made.op === 'read' && (cx.fn.vars[made.var].role === 'hidden' || cx.fn.isGone(made.var)));
 }
 
 export { endsFlow } from '../ir/walk';
@@ -325,7 +327,8 @@ export function arrayVar(cx: LowerContext, node: ts.Expression): VarId {
 /** The variable naming an array operand: the variable itself, or a hidden one holding an array-valued expression. */
 export function arrayOperand(cx: LowerContext, node: ts.Expression): VarId {
   const e = skipOuter(node);
-  if (ts.isIdentifier(e)) return arrayVar(cx, e);
+  // (a name standing for a row of a matrix is a copy of it here)
+  if (ts.isIdentifier(e) && cx.fn.lookupCursor(e.text) === undefined) return arrayVar(cx, e);
   const t = cx.expr(e);
   const type = cx.fn.temps[t];
   if (!isArrayType(type)) return fail(errors.unsupportedExpression(pos(cx, e), `'${e.getText(cx.sf).slice(0, 40)}' as an array`));

@@ -13,7 +13,7 @@ import { ts } from 'ts-morph';
 import { errors, CompileError, type Diagnostic } from '../diagnostics/catalog';
 import { isUnionArray, unionMembers, type IRFunction, type Stmt, type TempId, type VarId } from '../ir/types';
 import { forEachStmtNumbered, usesOf } from '../ir/walk';
-import type { FunctionSource } from '../1-frontend/functions';
+import { namedWrt, type FunctionSource } from '../1-frontend/functions';
 import { originOf, positionOf } from '../1-frontend/position';
 import { diskPath } from '../1-frontend/file-system';
 import { checkNesting } from '../1-frontend/nesting';
@@ -47,7 +47,7 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Low
 
   const fn = new FunctionBuilder(originOf(src.nameNode, sf));
   const cx = createContext({ checker, sf, fn, name: src.name, callees: new Map(), files: new Set(), views: [], root: node, localFunctions: new Map(), inlining: new Set() });
-  const { params, shapes, patterns, computed } = lowerParameters(cx, node);
+  const { params, shapes, patterns, computed } = lowerParameters(cx, node, namedWrt(src) ?? []);
 
   const sig = checker.getSignatureFromDeclaration(node);
   const retTs = sig ? checker.getReturnTypeOfSignature(sig) : undefined;

@@ -6,12 +6,12 @@
  * a `test` region; `for … of` becomes an index loop.
  */
 import { ts } from 'ts-morph';
-import { matrixOf, matrixRow, rowCount } from './matrices';
-import type { StructVar } from './builder';
+import { destructurePlace, itemOf, pinPlace, placeKind, placeLength, placeOf } from './lists';
+import { reassigned } from './reassignments';
 import { errors } from '../diagnostics/catalog';
 import type { Stmt, TempId, VarId } from '../ir/types';
 import { fail, pos, type LowerContext } from './context';
-import { skipOuter, isOpaqueExpr, dataGet, arrayVar, indexLoop } from './helpers';
+import { skipOuter, isOpaqueExpr, dataGet, arrayVar, arrayOperand, indexLoop } from './helpers';
 import { isHoisted, isVarList } from './var-scoping';
 
 /** The test region and condition; `undefined` condition for an always-true test. */
@@ -63,6 +63,9 @@ export function lowerForOf(cx: LowerContext, node: ts.ForOfStatement, label: str
   const init = node.initializer;
   const entries = entriesLoop(cx, node);
   if (entries) return lowerForOfArray(cx, node, entries.arr, entries.value, label, entries.index);
+  const place = placeKind(cx, node.expression);
+  if (ts.isVariableDeclarationList(init) && init.declarations.length === 1 && (place === 'list' || place === 'matrix'))
+    return lowerForOfPlace(cx, node, init.declarations[0].name, (init.flags & ts.NodeFlags.Const) !== 0, label);
   if (ts.isVariableDeclarationList(init) && init.declarations.length === 1 && ts.isObjectBindingPattern(init.declarations[0].name) && isOpaqueExpr(cx, node.expression))
     return lowerForOfOpaque(cx, node, undefined, label);
   if (!ts.isVariableDeclarationList(init) || init.declarations.length !== 1 || !ts.isIdentifier(init.declarations[0].name))
@@ -75,20 +78,23 @@ export function lowerForOf(cx: LowerContext, node: ts.ForOfStatement, label: str
         `'var ${name}' is used after the loop or declared twice: declare the loop variable with const, and copy what you need after the loop into a variable declared before it`,
       ),
     );
-  const matrix = matrixOf(cx, node.expression);
-  if (matrix) return lowerForOfMatrix(cx, node, matrix, name, (init.flags & ts.NodeFlags.Const) !== 0, label);
   if (isOpaqueExpr(cx, node.expression)) return lowerForOfOpaque(cx, node, name, label);
-  lowerForOfArray(cx, node, arrayVar(cx, node.expression), name, label);
+  // (a row of a matrix: a copy of its numbers, read once as the loop does)
+  lowerForOfArray(cx, node, place === 'row' ? arrayOperand(cx, node.expression) : arrayVar(cx, node.expression), name, label);
 }
 
-/** `for (const row of W)` over a matrix: an index loop over its rows, `row` a copy of each. */
-function lowerForOfMatrix(cx: LowerContext, node: ts.ForOfStatement, m: StructVar, name: string, isConst: boolean, label: string | undefined): void {
+/** `for (const row of W)`, `for (const p of points)`, `for (const { x, y } of points)`: an index loop over the rows or objects, the name standing for each. */
+function lowerForOfPlace(cx: LowerContext, node: ts.ForOfStatement, name: ts.BindingName, isConst: boolean, label: string | undefined): void {
+  if (ts.isIdentifier(name) && !isConst && reassigned(cx, name))
+    return fail(errors.unsupportedStatement(pos(cx, name), `'${name.text}' names a part of a matrix or of an array of objects and is assigned again: declare it with const`));
+  const p = pinPlace(cx, placeOf(cx, node.expression)!);
+  const whole = p().kind === 'list' || (p().kind === 'matrix' && (p() as { group?: TempId }).group === undefined);
   forOfLoop(
     cx,
     node,
     label,
-    () => rowCount(cx, m),
-    (i) => cx.fn.assign(cx.fn.declare(name, 'number[]', 'local', isConst), matrixRow(cx, m, cx.fn.read(i), node.expression), true),
+    () => placeLength(cx, p())!,
+    (i) => destructurePlace(cx, name, itemOf(cx, p(), cx.fn.read(i)), isConst, whole ? i : undefined),
   );
 }
 

@@ -17,7 +17,7 @@ import { structParameter, structTypeOf } from './structs';
 import { fail, pos, type LowerContext } from './context';
 import { constantDefault, prim } from './helpers';
 import { dataObjectOf, literalOf } from './module-constants';
-import { irType, opaqueType } from './types';
+import { containerType, irType, opaqueType } from './types';
 
 export interface Parameters {
   /** The IR's parameters: one per parameter of the source, one per property of an object parameter. */
@@ -36,12 +36,18 @@ export function parameterType(t: ts.Type, optional: boolean, checker: ts.TypeChe
   return irType(present, checker) ?? opaqueType(present, checker);
 }
 
-export function lowerParameters(cx: LowerContext, node: ts.SignatureDeclarationBase): Parameters {
+/**
+ * The parameters of a function; `named`: those its tag names in `wrt(…)`, where a matrix or an array
+ * of objects is differentiated (types.ts `containerType`; elsewhere such a parameter is data).
+ */
+export function lowerParameters(cx: LowerContext, node: ts.SignatureDeclarationBase, named: readonly string[] = []): Parameters {
   const out: Parameters = { params: [], shapes: [], patterns: [], computed: [] };
   const problems: Diagnostic[] = [];
   for (const p of node.parameters) {
     try {
-      const struct = ts.isIdentifier(p.name) && !p.dotDotDotToken && !p.questionToken && !p.initializer ? structTypeOf(cx, p.name) : undefined;
+      const plain = ts.isIdentifier(p.name) && !p.dotDotDotToken && !p.questionToken && !p.initializer;
+      const container = plain && named.includes((p.name as ts.Identifier).text) ? containerType(cx.checker.getTypeAtLocation(p.name), cx.checker) : undefined;
+      const struct = container ?? (plain ? structTypeOf(cx, p.name) : undefined);
       if (struct) {
         // `p: { x: number; W: number[] }`: one IR parameter per property (`p_x`, `p_W`).
         const { leaves, shape } = structParameter(cx, (p.name as ts.Identifier).text, struct);

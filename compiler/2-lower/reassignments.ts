@@ -10,6 +10,8 @@ import { ts } from 'ts-morph';
 import type { LowerContext } from './context';
 import { skipOuter } from './helpers';
 import { identifiersIn } from './var-scoping';
+import { resolveCallee } from '../1-frontend/functions';
+import { writtenParameters } from '../1-frontend/writes';
 
 /**
  * Whether the object a path names (`s.pos`) may be replaced as a whole in the function (`s = …`,
@@ -67,4 +69,67 @@ export function reassigned(cx: LowerContext, name: ts.Identifier): boolean {
     const a = n.parent;
     return ts.isBinaryExpression(a) && a.left === n && a.operatorToken.kind === ts.SyntaxKind.EqualsToken && cx.checker.getSymbolAtLocation(id) === sym;
   });
+}
+
+/** The values `name` (declared here) is assigned after its declaration (`name = value`). */
+export function assignedValues(cx: LowerContext, name: ts.Identifier): ts.Expression[] {
+  const sym = cx.checker.getSymbolAtLocation(name);
+  return (identifiersIn(cx.root).get(name.text) ?? []).flatMap((id) => {
+    const n = outermost(id);
+    const a = n.parent;
+    return ts.isBinaryExpression(a) && a.left === n && a.operatorToken.kind === ts.SyntaxKind.EqualsToken && cx.checker.getSymbolAtLocation(id) === sym ? [a.right] : [];
+  });
+}
+
+const mutators = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'fill', 'set', 'sort', 'reverse', 'copyWithin']);
+
+/**
+ * Whether the array or object `name` names may be written into anywhere in the function: an
+ * element or property of it assigned or incremented, a method that changes it called, or it passed
+ * to a function of the project that writes that parameter (errs towards "written").
+ */
+export function writtenInto(cx: LowerContext, name: ts.Identifier): boolean {
+  const sym = cx.checker.getSymbolAtLocation(name);
+  return (identifiersIn(cx.root).get(name.text) ?? []).some((id) => {
+    if (cx.checker.getSymbolAtLocation(id) !== sym) return false;
+    let n: ts.Node = outermost(id);
+    let accessed = false;
+    while ((ts.isPropertyAccessExpression(n.parent) || ts.isElementAccessExpression(n.parent)) && n.parent.expression === n) {
+      if (ts.isPropertyAccessExpression(n.parent) && mutators.has(n.parent.name.text) && ts.isCallExpression(n.parent.parent) && n.parent.parent.expression === n.parent)
+        return true;
+      n = outermost(n.parent);
+      accessed = true;
+    }
+    const p = n.parent;
+    if (accessed && ts.isBinaryExpression(p) && p.left === n && p.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && p.operatorToken.kind <= ts.SyntaxKind.LastAssignment)
+      return true;
+    if (
+      accessed &&
+      (ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) &&
+      (p.operator === ts.SyntaxKind.PlusPlusToken || p.operator === ts.SyntaxKind.MinusMinusToken)
+    )
+      return true;
+    if (ts.isCallExpression(p) && p.arguments.includes(n as ts.Expression)) {
+      const resolved = resolveCallee(p.expression, cx.checker);
+      return !('source' in resolved) || writtenParameters(resolved.source.node, cx.checker).has(p.arguments.indexOf(n as ts.Expression));
+    }
+    return false;
+  });
+}
+
+/**
+ * Whether the variable `name` may be read after `at`: a later use of it, or one in a loop holding
+ * both (unless the loop declares it again: `const next = []` in its body is another variable each time).
+ */
+export function usedAfter(cx: LowerContext, name: ts.Identifier, at: ts.Node): boolean {
+  const sym = cx.checker.getSymbolAtLocation(name);
+  const decl = sym?.valueDeclaration;
+  const redeclared = (id: ts.Node): boolean => {
+    for (let n: ts.Node | undefined = at.parent; n && !ts.isFunctionLike(n); n = n.parent)
+      if (ts.isIterationStatement(n, false) && id.pos >= n.pos && id.end <= n.end) return decl !== undefined && decl.pos >= n.pos && decl.end <= n.end;
+    return false;
+  };
+  return (identifiersIn(cx.root).get(name.text) ?? []).some(
+    (id) => id !== name && cx.checker.getSymbolAtLocation(id) === sym && mayRunAfter(at, id) && (id.pos >= at.end || !redeclared(id)),
+  );
 }

@@ -59,14 +59,16 @@ export function packResult(cx: LowerContext, value: StructValue, at: ts.Node): T
 export function resultShape(cx: LowerContext, struct: StructType, at: ts.Node, next = { number: 0, array: 0, seenArray: false }): Shape<ResultLeaf> {
   return {
     object: struct.fields.map(({ key, type }) => {
-      if (isStructType(type) && type.matrix)
+      if (isStructType(type) && (type.matrix || type.list)) {
+        const what = type.matrix ? ['the matrix', 'a number[][]', 'the matrix'] : ['the array of objects', 'an array of objects', 'its objects'];
         return fail(
           errors.returnType(
             pos(cx, at),
             cx.name,
-            `${struct.text}, which holds the matrix '${key}' (an object result or written parameter holding a number[][] is not supported yet: return a number, or write the matrix into an object parameter of a function that returns a number)`,
+            `${struct.text}, which holds ${what[0]} '${key}' (an object result or written parameter holding ${what[1]} is not supported yet: return a number, or write ${what[2]} into an object parameter of a function that returns a number)`,
           ),
         );
+      }
       if (isStructType(type)) return [key, resultShape(cx, type, at, next)] as const;
       if (isArrayType(type) && !isUnionArray(type)) {
         next.seenArray = true;

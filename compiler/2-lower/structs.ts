@@ -12,6 +12,7 @@
  * numbers and shares the arrays, as a shallow copy does; an assignment that would make two
  * object variables one object, where either is then written, is an error rather than a copy.
  */
+import { elementValue, placeKind, placeOf, type Place } from './lists';
 import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
 import { isArrayType, type Shape, type Type, type VarId } from '../ir/types';
@@ -43,6 +44,7 @@ export function isStructExpr(cx: LowerContext, node: ts.Expression): boolean {
 /** The value of an object expression of type `struct`. */
 export function lowerStruct(cx: LowerContext, node: ts.Expression, struct: StructType): StructValue {
   const e = skipOuter(node);
+  if (placeKind(cx, e) === 'element') return elementValue(cx, placeOf(cx, e) as Extract<Place, { kind: 'element' }>, e);
   const path = structPath(cx, e);
   if (path !== undefined && typeof path === 'object') return readStruct(cx, path);
   if (ts.isObjectLiteralExpression(e)) return lowerObjectLiteral(cx, e, struct);
@@ -432,6 +434,8 @@ export function structParameter(cx: LowerContext, name: string, struct: StructTy
   const shape = (s: StructVar): Shape<VarId> => ({
     object: [...s.fields].map(([k, f]) => [k, typeof f === 'object' ? shape(f) : { leaf: f }] as const),
     ...(s.struct.matrix ? { matrix: true as const } : {}),
+    ...(s.fields.has('groups') ? { grouped: true as const } : {}),
+    ...(s.struct.list ? { list: true as const } : {}),
   });
   const leaves = (s: StructVar): VarId[] => [...s.fields.values()].flatMap((f) => (typeof f === 'object' ? leaves(f) : [f]));
   return { leaves: leaves(v), shape: shape(v) };

@@ -192,6 +192,14 @@ export interface StructType {
    * `W[i][j]` is `data[starts[i] + j]`; the public functions convert to and from rows.
    */
   readonly matrix?: true;
+  /**
+   * An array of objects (`points: { x: number; y: number }[]`, `layers: Layer[]`) held as one value
+   * per property of its elements, each across all elements (`x` of every point: a `number[]`; `bias`
+   * of every layer: a matrix whose rows are the layers' biases; `weights` of every layer: a grouped
+   * matrix; a nested object: such a list again; data: an array of it). `fields` are these columns,
+   * in the elements' declaration order; `element` is the elements' type.
+   */
+  readonly list?: StructType;
 }
 
 /** The type of a matrix property (`W: number[][]`): see `StructType.matrix`. */
@@ -204,13 +212,73 @@ export const matrixType: StructType = {
   ],
 };
 
-/** Whether `t` is `number[][]` (or a readonly one): rows of numbers. */
+/**
+ * The matrices of the elements of a list (`weights: number[][]` of every layer), held as one matrix
+ * of all their rows, element after element, and `groups`: where each element's rows start among
+ * them (data, elements + 1 entries). Element `l`'s `W[i]` is row `groups[l] + i`.
+ */
+export const groupedMatrixType: StructType = {
+  text: 'number[][][]',
+  matrix: true,
+  fields: [...matrixType.fields, { key: 'groups', type: 'opaque:readonly number[]' as Type }],
+};
+
+/** Whether `t` is `number[][]` (or a readonly one, or rows that are tuples: `[number, number][]`): rows of numbers. */
 export function isMatrixType(t: ts.Type, checker: ts.TypeChecker): boolean {
   if (!checker.isArrayType(t)) return false;
   const row = checker.getIndexTypeOfType(t, ts.IndexKind.Number);
-  if (!row || !checker.isArrayType(row)) return false;
-  const element = checker.getIndexTypeOfType(row, ts.IndexKind.Number);
-  return element !== undefined && (element.flags & ts.TypeFlags.Number) !== 0;
+  const kind = row && irType(row, checker);
+  return kind === 'number[]' || kind === 'readonly number[]';
+}
+
+/**
+ * The matrix or list type of `t` (`number[][]`, `[number, number][]`, `Point[]`), as a parameter named
+ * in `wrt(…)` is differentiated, with the parameter's type as written (a parameter of such a type
+ * not named there is read-only data); undefined for other types.
+ */
+export function containerType(t: ts.Type, checker: ts.TypeChecker): StructType | undefined {
+  const text = opaqueType(t, checker)?.slice('opaque:'.length);
+  if (text === undefined) return undefined;
+  if (isMatrixType(t, checker)) return { ...matrixType, text };
+  return listType(t, checker, 0);
+}
+
+/**
+ * The list type of an array of objects `t` (`Point[]`), when its elements are objects of numbers
+ * (see `StructType.list`); undefined when they are not, or hold what a list cannot (an optional
+ * number, an array of objects again, a typed array: such an array is read-only data).
+ */
+function listType(t: ts.Type, checker: ts.TypeChecker, depth: number): StructType | undefined {
+  if (!checker.isArrayType(t)) return undefined;
+  const elementType = checker.getIndexTypeOfType(t, ts.IndexKind.Number);
+  const element = elementType && structType(elementType, checker, depth + 1);
+  const text = opaqueType(t, checker);
+  if (!element || !text) return undefined;
+  const columns = listColumns(element);
+  return columns && { text: text.slice('opaque:'.length), fields: columns, list: element };
+}
+
+/** The columns of a list of objects of type `element`: see `StructType.list`. */
+function listColumns(element: StructType): StructField[] | undefined {
+  const fields: StructField[] = [];
+  for (const f of element.fields) {
+    const t = f.type;
+    if (f.optional) return undefined;
+    if (t === 'number') fields.push({ key: f.key, type: 'number[]' });
+    else if (t === 'number[]' || t === 'readonly number[]') fields.push({ key: f.key, type: matrixType });
+    else if (isStructType(t) && t.matrix && t.fields.length === 2) fields.push({ key: f.key, type: groupedMatrixType });
+    else if (isStructType(t) && !t.matrix && !t.list) {
+      const columns = listColumns(t);
+      if (!columns) return undefined;
+      fields.push({ key: f.key, type: { text: `${t.text}[]`, fields: columns, list: t } });
+    } else if (t === 'boolean') fields.push({ key: f.key, type: 'opaque:boolean[]' as Type });
+    else if (!isStructType(t) && isOpaqueType(t)) {
+      // (only a union or a readonly type needs parentheses before `[]`)
+      const text = t.slice('opaque:'.length);
+      fields.push({ key: f.key, type: `opaque:${/^([\w.]+|\{.*\}|\[.*\])(\[\])*$/.test(text) ? text : `(${text})`}[]` as Type });
+    } else return undefined;
+  }
+  return fields;
 }
 
 export interface StructField {
@@ -255,6 +323,9 @@ export function structType(t: ts.Type, checker: ts.TypeChecker, depth = 0): Stru
       differentiable = true;
     } else if (!optional && isMatrixType(pt, checker)) {
       fields.push({ key: p.name, type: matrixType });
+      differentiable = true;
+    } else if (!optional && listType(pt, checker, depth)) {
+      fields.push({ key: p.name, type: listType(pt, checker, depth)! });
       differentiable = true;
     } else if (leaf !== undefined && (leaf === 'number' || isArrayType(leaf))) {
       fields.push({ key: p.name, type: leaf });

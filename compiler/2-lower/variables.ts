@@ -10,13 +10,13 @@
 import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
 import { isArrayType, isOpaqueType, type TempId } from '../ir/types';
-import { opaqueType } from './types';
-import { matrixOf } from './matrices';
+import { copyType, opaqueType } from './types';
 import { fail, pos, type LowerContext } from './context';
 import { compound } from './operators';
-import { skipOuter, prim, localTypeOf, isOpaqueExpr, requireNumber, assignable, arrayOperand, isNullishLiteral, structPath } from './helpers';
+import { skipOuter, prim, localTypeOf, isOpaqueExpr, requireNumber, assignable, arrayOperand, isNullishLiteral, structPath, isFreshArray } from './helpers';
+import { destructurePlace, inPlace, placeKind, placeOf } from './lists';
 import { declareStruct, destructureStruct, isStructExpr, lowerStructAssignment, structTypeOf } from './structs';
-import { reassigned } from './reassignments';
+import { assignedValues, reassigned, usedAfter, writtenInto } from './reassignments';
 import { accessOf, inferredType, isHoisted, isVarList } from './var-scoping';
 
 export function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclarationList): void {
@@ -31,16 +31,18 @@ export function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclaration
       lowerArrayDestructuring(cx, d.name, d.initializer, isConst);
       continue;
     }
-    if (ts.isObjectBindingPattern(d.name) && d.initializer && isStructExpr(cx, d.initializer)) {
-      destructureStruct(cx, d.name, d.initializer, isConst);
+    // `const W = model.hidden.W`, `const p = points[i]`, `const { x, y } = points[i]`: the matrix, row or object itself.
+    const place = d.initializer && placeKind(cx, d.initializer);
+    if (d.initializer && place !== undefined && place !== 'number' && place !== 'datum') {
+      if (!isConst && ts.isIdentifier(d.name) && reassigned(cx, d.name))
+        return fail(
+          errors.unsupportedStatement(pos(cx, d), `'${d.name.getText()}' names a part of a matrix or of an array of objects and is assigned again: index it where you use it`),
+        );
+      destructurePlace(cx, d.name, placeOf(cx, d.initializer)!, isConst);
       continue;
     }
-    // `const W = model.hidden.W`: the matrix itself.
-    const matrix = ts.isIdentifier(d.name) && d.initializer ? matrixOf(cx, d.initializer) : undefined;
-    if (matrix) {
-      if (!isConst && reassigned(cx, d.name as ts.Identifier))
-        return fail(errors.unsupportedStatement(pos(cx, d), `'${d.name.getText()}' names a matrix and is assigned again: index the matrix where you use it`));
-      cx.fn.bindStruct((d.name as ts.Identifier).text, matrix);
+    if (ts.isObjectBindingPattern(d.name) && d.initializer && isStructExpr(cx, d.initializer)) {
+      destructureStruct(cx, d.name, d.initializer, isConst);
       continue;
     }
     if (ts.isIdentifier(d.name) && structTypeOf(cx, d.name) && (!d.initializer || !isOpaqueExpr(cx, d.initializer))) {
@@ -63,6 +65,17 @@ export function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclaration
     if (init && isOpaqueExpr(cx, init)) {
       // `const row = X[i]`: read-only data, held as it is (never copied, never written).
       const value = cx.expr(init);
+      // (assigned again with data only, `nearest = anchors[i]`, it stays data)
+      const computed = !isConst && assignedValues(cx, d.name).some((v) => !isOpaqueExpr(cx, v));
+      const array = computed ? localTypeOf(cx, d.name) : undefined;
+      if (array !== undefined && isArrayType(array)) {
+        // `let h = X[i]` assigned a computed array later (`h = layer(w, h)`): a copy of the data, so that what it holds then is differentiated.
+        const held = cx.fn.declare(`${name}_data`, cx.fn.temps[value], 'hidden', true);
+        cx.fn.assign(held, value, true);
+        const type = copyType(array);
+        cx.fn.assign(cx.fn.declare(name, type, 'local', false), cx.fn.op({ op: 'slice', var: held, type, hasStart: false, hasEnd: false }, [], type), true);
+        continue;
+      }
       const v = cx.fn.declare(name, cx.fn.temps[value], 'local', isConst);
       cx.fn.assign(v, value, true);
       continue;
@@ -91,6 +104,20 @@ export function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclaration
         if (!isConst && reassigned(cx, d.name))
           return fail(errors.arrayAlias(pos(cx, d.initializer), `'${name}' names the array '${d.initializer.getText(cx.sf)}' and is assigned again; copy it with .slice()`));
         cx.fn.lookupOverride(name, held);
+        continue;
+      }
+      // `let h = x` given other arrays later (`h = dense(w, h)`), neither array ever written into: a second name for x until then.
+      const source = skipOuter(d.initializer);
+      const from = ts.isIdentifier(source) && !isConst ? cx.fn.lookup(source.text) : undefined;
+      if (
+        from !== undefined &&
+        ts.isIdentifier(source) &&
+        cx.fn.vars[from].type === type &&
+        assignedValues(cx, d.name).length > 0 &&
+        !writtenInto(cx, d.name) &&
+        !writtenInto(cx, source)
+      ) {
+        cx.fn.assign(cx.fn.declare(name, type, 'local', false), cx.fn.read(from), true);
         continue;
       }
       const init = cx.arrayInit(d.initializer, type);
@@ -167,14 +194,51 @@ function isFilledArray(e: ts.Expression): boolean {
 export function lowerAssignment(cx: LowerContext, e: ts.BinaryExpression): TempId {
   const target = skipOuter(e.left);
   if (ts.isArrayLiteralExpression(target)) return lowerDestructuringAssignment(cx, target, e.right);
-  if (ts.isElementAccessExpression(target)) return cx.assignElement(target, () => cx.expr(e.right));
+  if (ts.isElementAccessExpression(target) || inPlace(cx, target)) return cx.assignElement(target, () => cx.expr(e.right));
   const object = structPath(cx, target);
   if (object !== undefined && typeof object === 'object') {
     lowerStructAssignment(cx, object, e);
     return cx.fn.constant(0);
   }
+  const rebound = ts.isIdentifier(target) ? reboundArray(cx, target, e.right) : undefined;
+  if (rebound !== undefined) return rebound;
   const v = assignable(cx, target);
   const value = cx.expr(e.right);
+  cx.fn.assign(v, value);
+  return value;
+}
+
+/**
+ * `h = dense(layer, h)`, `x = x.map(f)`, `v = [a, b]`: a local array variable given a new array,
+ * as loop-declared arrays are at each iteration. Only a fresh array (one no other name holds), of the
+ * variable's kind; undefined when `target` is no local array variable.
+ */
+function reboundArray(cx: LowerContext, target: ts.Identifier, right: ts.Expression): TempId | undefined {
+  const v = cx.fn.lookup(target.text);
+  if (v === undefined || !isArrayType(cx.fn.vars[v].type) || cx.fn.vars[v].role !== 'local' || cx.fn.vars[v].constant) return undefined;
+  // `y = next` of an array nothing reads after (a loop's next step), or where neither array is ever
+  // written into: one array under two names, as in JavaScript.
+  const src = skipOuter(right);
+  const held = ts.isIdentifier(src) ? cx.fn.lookup(src.text) : undefined;
+  if (
+    ts.isIdentifier(src) &&
+    held !== undefined &&
+    cx.fn.vars[held].type === cx.fn.vars[v].type &&
+    (!usedAfter(cx, src, right) || (!writtenInto(cx, target) && !writtenInto(cx, src)))
+  ) {
+    const value = cx.fn.read(held);
+    cx.fn.assign(v, value);
+    return value;
+  }
+  const value = cx.expr(right);
+  const made = cx.fn.current[cx.fn.current.length - 1];
+  if (!isFreshArray(cx, made) || cx.fn.temps[value] !== cx.fn.vars[v].type)
+    return fail(
+      errors.arrayAlias(
+        pos(cx, target),
+        `assigning '${target.text}' an array ${isFreshArray(cx, made) ? `of another kind (${cx.fn.temps[value]})` : 'another name holds'}: give it a new array (a copy with .slice(), the result of a call, a literal)`,
+      ),
+    );
   cx.fn.assign(v, value);
   return value;
 }
@@ -183,7 +247,7 @@ export function lowerAssignment(cx: LowerContext, e: ts.BinaryExpression): TempI
 export function lowerCompoundAssignment(cx: LowerContext, e: ts.BinaryExpression): TempId {
   const op = compound[e.operatorToken.kind]!;
   const target = skipOuter(e.left);
-  if (ts.isElementAccessExpression(target)) return cx.assignElement(target, (current) => prim(cx, op, [current(), cx.expr(e.right)]));
+  if (ts.isElementAccessExpression(target) || inPlace(cx, target)) return cx.assignElement(target, (current) => prim(cx, op, [current(), cx.expr(e.right)]));
   const v = assignable(cx, target);
   const old = cx.fn.read(v);
   const value = prim(cx, op, [old, cx.expr(e.right)]);
@@ -207,7 +271,7 @@ function lowerDestructuringAssignment(cx: LowerContext, target: ts.ArrayLiteralE
     const value = values[i];
     if (value === undefined) return fail(errors.unsupportedExpression(pos(cx, el), 'a destructuring target without a value'));
     requireNumber(cx, el, value);
-    if (ts.isElementAccessExpression(t)) cx.assignElement(t, () => value);
+    if (ts.isElementAccessExpression(t) || inPlace(cx, t)) cx.assignElement(t, () => value);
     else if (ts.isIdentifier(t)) cx.fn.assign(assignable(cx, t), value);
     else fail(errors.unsupportedExpression(pos(cx, el), 'destructuring into anything but names and elements'));
   });

@@ -183,12 +183,16 @@ export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolea
     let saved = savedIn.get(blk);
     if (!saved) savedIn.set(blk, (saved = new Set()));
     const arrayReads = new Map<TempId, VarId>();
+    const declaredHere = new Set<VarId>();
     for (const s of blk.stmts) {
       if (s.kind === 'op' && s.op === 'read' && isArrayType(fn.vars[s.var].type)) arrayReads.set(s.id, s.var);
       // A pullback runs the callee again on the arrays it was passed: they must be as they were at the call.
       if (s.kind === 'op' && s.op === 'call' && act.activeTemp[s.id]) s.args.forEach((a) => arrayReads.has(a) && !blk.taped.has(a) && e.add(arrayReads.get(a)!));
       if (s.kind === 'assign') {
-        if (e.has(s.var) && !saved.has(s.var)) {
+        // (a variable declared in this top-level block has no value before the block to save; the
+        // reverse sweep reads the forward sweep's values, and array lengths it keeps itself)
+        if (s.declare && blk.mode === 'reuse') declaredHere.add(s.var);
+        if (e.has(s.var) && !saved.has(s.var) && !declaredHere.has(s.var)) {
           saved.add(s.var);
           blk.saves.push({ var: s.var, ...saveHow(blk, s.var) });
         }

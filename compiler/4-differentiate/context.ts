@@ -19,7 +19,26 @@ export interface HelperSpec {
 /** The local name of `import * as adc from "ts-adc/runtime"` in generated files (reserved in every function). */
 export const RUNTIME_NAMESPACE = 'adc';
 
-export type RuntimeName = 'tape' | 'ret' | 'retArrays' | 'zeroed' | 'copyInto' | 'sum' | 'zeroedLike' | 'zerosLike' | 'flat' | 'starts' | 'rowsLike' | 'copyRows';
+export type RuntimeName = 'tape' | 'ret' | 'retArrays' | RuntimeHelper;
+
+/** The runtime's functions generated code calls. */
+export type RuntimeHelper =
+  | 'zeroed'
+  | 'copyInto'
+  | 'sum'
+  | 'zeroedLike'
+  | 'zerosLike'
+  | 'flat'
+  | 'starts'
+  | 'rowsLike'
+  | 'copyRows'
+  | 'rows'
+  | 'column'
+  | 'groupsLike'
+  | 'zip'
+  | 'copyTree'
+  | 'numbered'
+  | 'reorderColumns';
 
 export class FileContext implements ModuleNames {
   readonly namer = new Namer();
@@ -106,7 +125,7 @@ export class FileContext implements ModuleNames {
   }
 
   /** A runtime helper function by name (same as `use`, for readability at call sites). */
-  useHelper(name: 'zeroed' | 'copyInto' | 'sum' | 'zeroedLike' | 'zerosLike' | 'flat' | 'starts' | 'rowsLike' | 'copyRows'): string {
+  useHelper(name: RuntimeHelper): string {
     return this.use(name);
   }
 }

@@ -25,7 +25,7 @@ export function gradPaths(fn: IRFunction, active: ReadonlySet<VarId>): string[] 
   for (const p of fn.structure!.params) {
     const part = activePart(p.shape, active);
     if (!part) continue;
-    const walk = (s: Shape<VarId>, path: string) => ('leaf' in s ? paths.set(s.leaf, path) : s.object.forEach(([key, f]) => walk(f, s.matrix ? path : `${path}.${key}`)));
+    const walk = (s: Shape<VarId>, path: string) => ('leaf' in s ? paths.set(s.leaf, path) : s.object.forEach(([key, f]) => walk(f, s.matrix || s.list ? path : `${path}.${key}`)));
     walk(part, `out.grads[${k++}]`);
   }
   return fn.params.filter((p) => active.has(p)).map((p) => paths.get(p)!);
@@ -43,7 +43,8 @@ interface Api {
 
 /** The public `f_jvp`, `f_vjp` and `f_grad` (or `f_jacobian`) of a function with objects, over its flat functions. */
 export function structuredApi(fn: IRFunction, active: ReadonlySet<VarId>, prefix: string, ctx: FileContext): JsFunction[] {
-  const api: Api = { fn, structure: fn.structure!, active, prefix, ctx, paths: valuePaths(fn.structure!) };
+  const api: Api = { fn, structure: fn.structure!, active, prefix, ctx, paths: new Map() };
+  fn.structure!.params.forEach((p) => leafArgs(api, p.shape, b.id(p.name), (v, at) => ((api.paths as Map<VarId, JsExpr>).set(v, at), at)));
   const out = [jvp(api), vjp(api)];
   out.push(fn.returnType === 'number' ? grad(api) : jacobian(api));
   return out;
@@ -54,23 +55,18 @@ function sourceParams(api: Api): JsParam[] {
   return api.structure.params.map((p) => ('leaf' in p.shape ? paramDecl(api.fn, p.shape.leaf, p.name, true) : { name: p.name, type: p.text }));
 }
 
-/** The arguments of a flat function for values of `shape` at `at` (`p.x`, `p.W`, …), each through `of` when given. */
+/** The arguments of a flat function for values of `shape` at `at` (`p.x`, `adc.flat(p.W)`, …), each through `of` when given. */
 function leafArgs(api: Api, shape: Shape<VarId>, at: JsExpr, of?: (v: VarId, at: JsExpr) => JsExpr): JsExpr[] {
   if ('leaf' in shape) return [of ? of(shape.leaf, at) : at];
-  // (a matrix: its numbers row after row, and where its rows start)
-  if (shape.matrix) return shape.object.flatMap(([k, s]) => leafArgs(api, s, b.call(b.path(api.ctx.useHelper(k === 'data' ? 'flat' : 'starts')), [at]), of));
+  const helper = (name: 'flat' | 'starts' | 'rows' | 'column', ...args: JsExpr[]) => b.call(b.path(api.ctx.useHelper(name)), args);
+  if (shape.matrix) {
+    // (a matrix: its numbers row after row, where its rows start, and for the matrices of a list's objects, where each one's rows start)
+    const rows = shape.grouped ? helper('rows', at) : at;
+    return shape.object.flatMap(([k, s]) => leafArgs(api, s, k === 'data' ? helper('flat', rows) : k === 'starts' ? helper('starts', rows) : helper('starts', at), of));
+  }
+  // (an array of objects: each property of its objects, across them)
+  if (shape.list) return shape.object.flatMap(([k, s]) => leafArgs(api, s, helper('column', at, { k: 'str', v: k }), of));
   return shape.object.flatMap(([k, s]) => leafArgs(api, s, b.member(at, k), of));
-}
-
-/** Where each leaf of the source's parameters is (`p.drag`), for the tests of optional numbers left out. */
-function valuePaths(structure: Structure): Map<VarId, JsExpr> {
-  const paths = new Map<VarId, JsExpr>();
-  const walk = (s: Shape<VarId>, at: JsExpr): void => {
-    if ('leaf' in s) paths.set(s.leaf, at);
-    else s.object.forEach(([k, f]) => walk(f, s.matrix ? at : b.member(at, k)));
-  };
-  structure.params.forEach((p) => walk(p.shape, b.id(p.name)));
-  return paths;
 }
 
 /** An optional number property of an object parameter (`drag?: number`): left out, its derivatives are 0. */
@@ -90,16 +86,24 @@ function activePart(shape: Shape<VarId>, active: ReadonlySet<VarId>): Shape<VarI
     const a = activePart(s, active);
     return a ? [[k, a] as const] : [];
   });
-  return fields.length > 0 ? { object: fields, ...(shape.matrix ? { matrix: true as const } : {}) } : undefined;
+  const { object: _, ...markers } = shape;
+  return fields.length > 0 ? { object: fields, ...markers } : undefined;
 }
 
 /** The TypeScript type of a derivative of `shape` (`role`: tangents taken, gradients given). */
 function skeletonType(fn: IRFunction, shape: Shape<VarId>, role: 'tangent' | 'adjoint'): string {
   if ('leaf' in shape) return jsType(fn.vars[shape.leaf].type, role);
   if (shape.matrix) return 'number[][]';
+  if (shape.list) return `${elementSkeleton(shape)}[]`;
   // (a tangent may leave an optional number out; a gradient always has it, 0 where the value was left out)
   const key = (k: string, s: Shape<VarId>) => (role === 'tangent' && 'leaf' in s && fn.vars[s.leaf].optional ? `${k}?` : k);
   return `{ ${shape.object.map(([k, s]) => `${key(k, s)}: ${skeletonType(fn, s, role)}`).join('; ')} }`;
+}
+
+/** The type of an object of a list's derivative, from the list's columns (a number per number, a row per matrix, …). */
+function elementSkeleton(shape: Shape<VarId>): string {
+  const item = (s: Shape<VarId>): string => ('leaf' in s ? 'number' : s.list ? elementSkeleton(s) : s.grouped ? 'number[][]' : 'number[]');
+  return 'leaf' in shape ? 'number' : `{ ${shape.object.map(([k, s]) => `${k}: ${item(s)}`).join('; ')} }`;
 }
 
 /** Assignments of the number leaves of `shape` at `target` (arrays are skipped: written in place). */
@@ -317,17 +321,21 @@ function vjp(api: Api): JsFunction {
       const dst = at(b.index(b.member(o, 'grads'), b.num(k)), path);
       const what: JsExpr = { k: 'str', v: [`out.grads[${k}]`, ...path].join('.') };
       if ('leaf' in sh) return [b.expr(b.call(b.path(api.ctx.useHelper('copyInto')), [dst, gradOf(sh.leaf), what]))];
+      if (sh.list) return [b.expr(b.call(b.path(api.ctx.useHelper('copyTree')), [dst, gradient(sh, at(b.id(d.name), path)), what]))];
       if (sh.matrix) return [b.expr(b.call(b.path(api.ctx.useHelper('copyRows')), [dst, gradOf(matrixData(sh)), at(b.id(d.name), path), what]))];
       return sh.object.flatMap(([key, f]) => walk(f, [...path, key]));
     };
     return walk(d.shape, []);
   };
   // The gradient of a parameter as an object of its shape (a matrix's rows cut like the argument's).
-  const gradient = (sh: Shape<VarId>, param: JsExpr): JsExpr => {
+  function gradient(sh: Shape<VarId>, param: JsExpr): JsExpr {
     if ('leaf' in sh) return gradOf(sh.leaf);
-    if (sh.matrix) return b.call(b.path(api.ctx.useHelper('rowsLike')), [gradOf(matrixData(sh)), param]);
+    const helper = (name: 'rowsLike' | 'groupsLike' | 'zip' | 'column', ...args: JsExpr[]) => b.call(b.path(api.ctx.useHelper(name)), args);
+    if (sh.matrix) return helper(sh.grouped ? 'groupsLike' : 'rowsLike', gradOf(matrixData(sh)), param);
+    // (an array of objects: objects zipped from the gradients of its columns)
+    if (sh.list) return helper('zip', b.obj(sh.object.map(([k, f]) => [k, gradient(f, helper('column', param, { k: 'str', v: k }))] as const)));
     return b.obj(sh.object.map(([k, f]) => [k, gradient(f, b.member(param, k))] as const));
-  };
+  }
   const fill: JsStmt[] = [
     ...(layout
       ? fillResult(api, value, b.member(o, 'value'), 'out.value', layout.places)
@@ -363,16 +371,9 @@ function vjp(api: Api): JsFunction {
   };
 }
 
-/** The values whose elements are a leaf's columns of the Jacobian: the argument, or a matrix's numbers in a row. */
-function columnsOf(api: Api, v: VarId): JsExpr {
-  const inMatrix = (sh: Shape<VarId>): boolean => !('leaf' in sh) && sh.object.some(([, f]) => (sh.matrix && 'leaf' in f && f.leaf === v) || inMatrix(f));
-  const path = api.paths.get(v)!;
-  return api.structure.params.some((p) => inMatrix(p.shape)) ? b.call(b.path(api.ctx.useHelper('flat')), [path]) : path;
-}
-
-/** Whether a shape holds a matrix. */
-function hasMatrix(shape: Shape<VarId>): boolean {
-  return !('leaf' in shape) && (shape.matrix === true || shape.object.some(([, f]) => hasMatrix(f)));
+/** Whether a shape holds a matrix or an array of objects. */
+function hasMatrix(shape: Shape<VarId>, which: 'matrix' | 'list' = 'matrix'): boolean {
+  return !('leaf' in shape) && (shape.list === true || (which === 'matrix' && shape.matrix === true) || shape.object.some(([, f]) => hasMatrix(f, which)));
 }
 
 /** The leaf of a matrix's numbers. */
@@ -385,7 +386,7 @@ function matrixData(shape: Shape<VarId>): VarId {
 /** The array leaves of a shape (the rest dropped; an empty object where none). */
 function arraysOnly(shape: Shape<VarId>, isArray: (v: VarId) => boolean): Shape<VarId> {
   if ('leaf' in shape) return isArray(shape.leaf) ? shape : { object: [] };
-  if (shape.matrix) return shape;
+  if (shape.matrix || shape.list) return shape;
   return { object: shape.object.filter(([, f]) => !('leaf' in f) || isArray(f.leaf)).map(([k, f]) => [k, arraysOnly(f, isArray)] as const) };
 }
 
@@ -430,11 +431,11 @@ function jacobian(api: Api): JsFunction {
       };
       body.push(b.if(b.bin('===', paths.get(v)!, b.id('undefined')), [zero]));
     }
-    column = b.add(column, isArrayType(api.fn.vars[v].type) ? b.member(columnsOf(api, v), 'length') : b.num(1));
+    column = b.add(column, isArrayType(api.fn.vars[v].type) ? b.member(paths.get(v)!, 'length') : b.num(1));
   }
-  const plain = body.length === 1;
-  if (plain) body.splice(0, 1, b.return(call));
-  else body.push(b.return(b.id(rows)));
+  const reorder = differentiated(api).some((d) => hasMatrix(d.shape, 'list'));
+  if (body.length === 1 && !reorder) body.splice(0, 1, b.return(call));
+  else body.push(b.return(reorder ? elementOrder(api, b.id(rows), body) : b.id(rows)));
   return {
     name: `${api.prefix}_jacobian`,
     exported: true,
@@ -443,4 +444,23 @@ function jacobian(api: Api): JsFunction {
     returnType: 'Float64Array[]',
     body,
   };
+}
+
+/**
+ * The Jacobian `rows` with its columns in the order of the arguments' numbers, depth first (an array
+ * of objects object by object), where the flat function has them property by property across the
+ * objects: each argument's numbers numbered in that order (`adc.numbered`) and taken apart like the
+ * argument give where each column goes. Declarations are added to `body`.
+ */
+function elementOrder(api: Api, rows: JsExpr, body: JsStmt[]): JsExpr {
+  const [counter] = names(api, ['place']);
+  body.push(b.const(counter, b.obj([['next', b.num(0)]])));
+  const places = new Map<VarId, JsExpr>();
+  for (const d of differentiated(api)) {
+    const [n] = names(api, [`${d.name}_places`]);
+    body.push(b.const(n, b.call(b.path(api.ctx.useHelper('numbered')), [b.id(d.name), b.id(counter)])));
+    leafArgs(api, d.shape, b.id(n), (v, at) => (places.set(v, api.fn.vars[v].type === 'number' ? b.arr([at]) : at), at));
+  }
+  const order = api.fn.params.filter((p) => api.active.has(p)).map((p) => places.get(p)!);
+  return b.call(b.path(api.ctx.useHelper('reorderColumns')), [rows, b.arr(order)]);
 }

@@ -81,8 +81,9 @@ function at(pos: Position | undefined, code: string, message: string, severity: 
 /** The usual way out for a value of a type differentiated code does not hold (after `; `), if there is one. */
 function typeFix(type: string): string {
   if (/=>/.test(type)) return ': a function is not a value here; call a local function directly';
-  if (/[{}]/.test(type))
-    return ': an object is differentiated when its type is a plain object (no methods or index signatures) of numbers, numeric arrays and such objects; arrays of objects are not differentiable yet';
+  if (/\}\[\]$/.test(type))
+    return ': an array of objects is differentiated as a property of an object parameter, not made inside the function; hold each property of its objects in a number[] of its own';
+  if (/[{}]/.test(type)) return ': an object is differentiated when its type is a plain object (no methods or index signatures) of numbers, numeric arrays and such objects';
   if (/^(string|"|'|`)/.test(type)) return ': keep strings (labels, messages) outside it';
   if (type === 'null' || type === 'undefined') return ': use NaN, or a separate boolean, for a missing number';
   if (/\bundefined\b/.test(type)) return ': end every path with a return of a value';
@@ -108,7 +109,7 @@ export const errors = {
     ),
   nothingToDifferentiate: (p: Position, fn: string) => at(p, 'ADC103', `'${fn}' has no parameter that can be differentiated: ${differentiable}`),
   notDifferentiable: (p: Position, name: string, type: string) =>
-    at(p, 'ADC103', `parameter '${name}' has type '${type}', which is not differentiable: only ${differentiable} can be in wrt(...)`),
+    at(p, 'ADC103', `parameter '${name}' has type '${type}', which is not differentiable: only ${differentiable}, a number[][] or an array of such objects can be in wrt(...)`),
   closure: (p: Position, why?: string) =>
     at(
       p,
@@ -146,7 +147,7 @@ export const errors = {
     at(
       p,
       'ADC103',
-      `parameter '${name}' is ${kind}: ${kind.includes('number[][]') ? 'a number[][] parameter is read-only data (one that an object parameter holds is differentiated)' : 'arrays of objects are not differentiable yet, so it is read-only data here'}, and ${use} does more than read it; pass its parts as number[] parameters or flatten it into a Float64Array, or ${alternative}`,
+      `parameter '${name}' is ${kind}: ${kind.includes('number[][]') ? 'a number[][] parameter is read-only data unless wrt(…) names it (one that an object parameter holds, `{ W: number[][] }`, is differentiated)' : 'a parameter that is an array of objects is read-only data unless wrt(…) names it (one that an object parameter holds, `{ points: Point[] }`, is differentiated)'}, and ${use} does more than read it; pass its parts as number[] parameters or flatten it into a Float64Array, or ${alternative}`,
     ),
   readOnlyData: (p: Position, what: string, root: string, fix = 'copy what you need into a local number[] or Float64Array') =>
     at(p, 'ADC102', `unsupported expression: ${what}: '${root}' is data the function only reads (it is not a number or numeric array); ${fix}`),

@@ -371,8 +371,12 @@ export interface IRFunction {
  */
 export type Shape<Leaf> =
   | { readonly leaf: Leaf }
-  /** (`matrix`: a `number[][]` held as its numbers `data` and row `starts`, see 2-lower/types.ts `matrixType`) */
-  | { readonly object: readonly (readonly [string, Shape<Leaf>])[]; readonly matrix?: true };
+  /**
+   * (`matrix`: a `number[][]` held as its numbers `data` and row `starts`; `grouped`: the matrices
+   * of a list's objects, with `groups` too; `list`: an array of objects held as one value per
+   * property of its objects, each across all of them; see 2-lower/types.ts `StructType`)
+   */
+  | { readonly object: readonly (readonly [string, Shape<Leaf>])[]; readonly matrix?: true; readonly grouped?: true; readonly list?: true };
 
 /**
  * The source's signature of a function with objects among its parameters or as its result. Its

@@ -17,7 +17,14 @@
  *   too short throws a RangeError `ts-adc: out.grads[0] has length 4, expected 3`;
  *   a matrix (`out.grads[0].W`, a `number[][]` property) likewise with one row
  *   too many or too few (`… out.grads[0].W has length 3, expected 2`), and
- *   each of its rows one element too long or too short (`out.grads[0].W[1]`).
+ *   each of its rows one element too long or too short (`out.grads[0].W[1]`);
+ *   a list (an array of objects, `out.grads[0].bodies`) with one object too
+ *   many or too few, and the arrays inside its objects
+ *   (`out.grads[0].layers[1].bias`) like any other;
+ * - `checkOutLists`: a list of `out` that is not an array (null) throws a
+ *   TypeError `ts-adc: out.grads[0].bodies must be an array of length 2`, one
+ *   of its objects that is not an object (null) `ts-adc: out.grads[0].bodies[1]
+ *   must be an object`.
  */
 import { samplePoints } from './points';
 import { randomSeeds } from './check';
@@ -64,7 +71,15 @@ interface OutArray {
   readonly replace: (a: unknown) => void;
 }
 
-/** Every numeric array inside a result, with its path from `out`, in a stable order: a matrix (rows of numbers), then each of its rows. */
+const isPlainObject = (v: unknown): boolean => v !== null && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v);
+
+/** A non-empty array of objects: a list's derivative (an empty one is checked like an empty numeric array). */
+const isList = (x: unknown[]): boolean => x.length > 0 && x.every(isPlainObject);
+
+/**
+ * Every numeric array inside a result, with its path from `out`, in a stable order: a matrix (rows of numbers), then each of its
+ * rows; a list (objects), then the arrays inside its objects.
+ */
 function arraysIn(x: unknown, at = 'out', replace: (a: unknown) => void = () => {}): OutArray[] {
   if (ArrayBuffer.isView(x)) return [{ path: at, array: x as unknown as ArrayLike<number>, replace }];
   if (Array.isArray(x)) {
@@ -73,7 +88,7 @@ function arraysIn(x: unknown, at = 'out', replace: (a: unknown) => void = () => 
     if (at === 'out.grads') return rows;
     if (x.every((v) => typeof v === 'number')) return [{ path: at, array: x, replace }];
     const matrix = x.every((v) => Array.isArray(v) && v.every((e) => typeof e === 'number'));
-    return matrix ? [{ path: at, array: x as unknown as ArrayLike<number>, replace }, ...rows] : rows;
+    return matrix || isList(x) ? [{ path: at, array: x as unknown as ArrayLike<number>, replace }, ...rows] : rows;
   }
   if (x && typeof x === 'object') {
     const o = x as Record<string, unknown>;
@@ -154,15 +169,17 @@ export function checkOutOverwritten(s: Subject): void {
 
 /**
  * A copy of `result` whose array at `path` is replaced by one of the same kind and length `n`: a
- * matrix by its first `n` rows, or its rows and one more (of its last row's length).
+ * matrix by its first `n` rows, or its rows and one more (of its last row's length); a list by its
+ * first `n` objects, or its objects and a copy of its last.
  */
 function withLength(result: unknown, path: string, n: number): unknown {
   const out = copyResult(result);
   const target = arraysIn(out).find((a) => a.path === path)!;
   const a = target.array;
-  if (Array.isArray(a) && a.some((row) => Array.isArray(row))) {
-    const rows = a as number[][];
-    target.replace(n < rows.length ? rows.slice(0, n) : [...rows, new Array<number>(rows[rows.length - 1].length).fill(0)]);
+  if (Array.isArray(a) && a.some((row) => Array.isArray(row) || isPlainObject(row))) {
+    const rows = a as unknown[];
+    const last = rows[rows.length - 1];
+    target.replace(n < rows.length ? rows.slice(0, n) : [...rows, Array.isArray(last) ? new Array<number>(last.length).fill(0) : copyResult(last)]);
     return out;
   }
   target.replace(a instanceof Float64Array ? new Float64Array(n) : a instanceof Float32Array ? new Float32Array(n) : new Array<number>(n).fill(0));
@@ -193,4 +210,44 @@ export function checkOutLength(s: Subject): void {
     }
   }
   if (checked === 0) throw new Error(`${s.fn.name}: no result of f_jvp, f_vjp or f_grad holds an array, yet the signature has array parameters in wrt or an array result`);
+}
+
+/** What a call must throw, or a description of what it did instead. */
+function expectThrow(call: () => unknown, kind: typeof RangeError | typeof TypeError, expected: string): string | undefined {
+  let thrown: unknown;
+  try {
+    call();
+  } catch (e) {
+    thrown = e;
+  }
+  if (thrown instanceof kind && thrown.message === expected) return undefined;
+  return thrown === undefined ? 'no error' : `${(thrown as Error).name}: ${(thrown as Error).message}`;
+}
+
+/** Each list of `out` (an array of objects) replaced by null, then its first and last objects replaced by null: a TypeError naming the path. */
+export function checkOutLists(s: Subject): void {
+  const args = samplePoints(s)[0];
+  let checked = 0;
+  for (const c of calls(s)) {
+    const call = c.at(args);
+    const fresh = call();
+    for (const { path, array } of arraysIn(fresh)) {
+      if (!isList(array as unknown as unknown[])) continue;
+      checked++;
+      const n = array.length;
+      const cases: [string, number | undefined, string][] = [
+        [path, undefined, `ts-adc: ${path} must be an array of length ${n}`],
+        ...[...new Set([0, n - 1])].map((i): [string, number, string] => [`${path}[${i}]`, i, `ts-adc: ${path}[${i}] must be an object`]),
+      ];
+      for (const [where, i, expected] of cases) {
+        const out = copyResult(fresh);
+        const target = arraysIn(out).find((a) => a.path === path)!;
+        if (i === undefined) target.replace(null);
+        else (target.array as unknown as unknown[])[i] = null;
+        const got = expectThrow(() => call(out), TypeError, expected);
+        if (got) throw new Error(`${c.name}(…, out) with ${where} null at ${fmt(args)}: expected TypeError: ${expected}, got ${got}`);
+      }
+    }
+  }
+  if (checked === 0) throw new Error(`${s.fn.name}: no result of f_jvp, f_vjp or f_grad holds a non-empty list, yet a parameter in wrt has one (give it elements)`);
 }

@@ -7,23 +7,27 @@
  * a marked function's own keys under its name); it rejects a spec that does not fit
  * what it names (a fixed number for a differentiated leaf, a length for something that is not an
  * array, row lengths for something that is not a matrix, `absent` for a property that is not
- * optional, a spec of another form, a domain for data, a key given together with one of its
- * ancestors), and a data value
+ * optional, `objects` for something that is not a list, a spec of another form, a domain for data,
+ * a key given together with one of its ancestors other than a list's `objects`), and a data value
  * the harness cannot make when fixture.json does not give it (a data parameter always; a data
- * property unless it is optional, left out, or a boolean or union of literals, which takes
- * `false` or its first member); `writes` must name, for each void function and no other, the
+ * property unless it is optional, left out, a boolean, a union of literals or a string, which takes
+ * `false`, its first member or `"a"`); a key below a list (`world.bodies.mass`) names that property
+ * of every element, and `{ "objects": [ { "bias": { "length": 3 } }, … ] }` gives each element's
+ * own specs, checked like the others; `writes` must name, for each void function and no other, the
  * parameter whose final content is its value (an array or an object of numbers and arrays;
  * `withWrites` records it). `domainOf` looks a path up from the most specific key to the
  * parameter's; `argSpec` looks a key up, the function's own args before the shared ones.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { differentiable, isData, isMatrix, isNumeric, isObject, typeAt, typeText, type ParamType } from './shapes';
+import { defaultData, differentiable, isData, isList, isMatrix, isNumeric, isObject, typeAt, typeText, type ParamType } from './shapes';
 import { isValueType, type MarkedFunction } from './signatures';
 
 /**
  * How to produce one argument: a fixed value, a random integer, an array of random elements, a
- * matrix (a `number[][]` property) of random elements with these row lengths, (for data) a JSON
+ * matrix (a `number[][]` property) of random elements with these row lengths, a list (an array of
+ * objects an object holds) of this many elements, or of one element per entry, each entry the specs
+ * of that element's properties by their paths inside it (`{ "bias": { "length": 3 } }`), (for data) a JSON
  * value where `{ "Float64Array": [...] }` (or any typed array name) is that typed array, or (for an
  * optional property) none: left out at every point, or at every other point (`"alternate"`: the
  * second, the fourth, …; present, sampled as usual, at the others).
@@ -33,14 +37,18 @@ export type ArgSpec =
   | { readonly int: readonly [number, number] }
   | { readonly length: number }
   | { readonly rows: readonly number[] }
+  | { readonly objects: number | readonly Readonly<Record<string, ArgSpec>>[] }
   | { readonly data: unknown }
   | { readonly absent: true | 'alternate' };
 
 /** The forms of an object spec, by its one key. */
-const specForms = ['int', 'length', 'rows', 'data', 'absent'];
+const specForms = ['int', 'length', 'rows', 'objects', 'data', 'absent'];
 
 /** An object spec (`{ "length": 8 }`): exactly one of the forms' keys. */
 const isSpec = (v: object) => Object.keys(v).length === 1 && specForms.includes(Object.keys(v)[0]);
+
+/** A list's spec (`{ "objects": 2 }`): its shape, not its value (keys below it are still given). */
+export const isObjectsSpec = (v: ArgSpec | undefined): v is Extract<ArgSpec, { objects: unknown }> => typeof v === 'object' && v !== null && 'objects' in v;
 
 /** A value of fixture.json: numbers (`"NaN"`, `"Infinity"`, `"-Infinity"` allowed), arrays of them, objects of those (and data). */
 export type JsonValue = number | string | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
@@ -78,7 +86,8 @@ export interface FixtureConfig {
   readonly step?: number;
   /**
    * Constants, arrays and data, by parameter or path: `{ n: 40 }`, `{ n: { int: [1, 6] } }`, `{ "params.b": { length: 8 } }`,
-   * `{ "params.W": { rows: [3, 3, 2] } }`, `{ "body.drag": { absent: true } }`; for every function, or per function: `{ step: { "body.drag": { absent: true } } }`.
+   * `{ "params.W": { rows: [3, 3, 2] } }`, `{ "world.bodies": { objects: 2 } }`, `{ "body.drag": { absent: true } }`; for every function, or per function:
+   * `{ step: { "body.drag": { absent: true } } }`.
    */
   readonly args?: Record<string, ArgSpec | Record<string, ArgSpec>>;
   readonly exact?: readonly ExactCase[];
@@ -177,13 +186,35 @@ const resolver =
 function checkArgs(config: FixtureConfig, functions: readonly MarkedFunction[], bad: Bad): void {
   const resolve = resolver(bad);
   const own = perFunctionArgs(config, functions, bad);
-  const checkSpec = (key: string, spec: ArgSpec, where: string, fns: readonly MarkedFunction[], fn?: MarkedFunction) => {
+  const checkSpec = (key: string, spec: ArgSpec, where: string, fns: readonly MarkedFunction[], fn?: MarkedFunction, at = named(where, key)): void => {
     const nodes = resolve(key, where, fns, fn);
-    const at = named(where, key);
     if (typeof spec !== 'number' && (typeof spec !== 'object' || spec === null || Array.isArray(spec) || !isSpec(spec)))
       throw bad(
-        `${at} is ${JSON.stringify(spec)}: give a number or one of { "int": [lo, hi] }, { "length": n }, { "rows": [n, …] }, { "data": … }, { "absent": true | "alternate" }`,
+        `${at} is ${JSON.stringify(spec)}: give a number or one of { "int": [lo, hi] }, { "length": n }, { "rows": [n, …] }, { "objects": n | [{ … }, …] }, { "data": … }, { "absent": true | "alternate" }`,
       );
+    if (isObjectsSpec(spec)) {
+      if (!nodes.some((n) => isList(n.type)))
+        throw bad(`${at} gives objects for a value of type ${typeText(nodes[0].type)}, which is not a list (an array of objects that an object holds, see fixtures/README.md)`);
+      const objects = spec.objects;
+      if (typeof objects === 'number') {
+        if (!Number.isInteger(objects) || objects < 0) throw bad(`${at}.objects is ${objects}: give the number of elements, an integer >= 0`);
+        return;
+      }
+      if (!Array.isArray(objects) || !objects.every((e) => e !== null && typeof e === 'object' && !Array.isArray(e)))
+        throw bad(
+          `${at}.objects is ${JSON.stringify(objects)}: give the number of elements, or one object per element of its specs by path inside it ([{ "bias": { "length": 3 } }, …])`,
+        );
+      (objects as readonly Readonly<Record<string, ArgSpec>>[]).forEach((element, i) => {
+        for (const [sub, subSpec] of Object.entries(element)) {
+          const above = ancestry(sub)
+            .slice(1)
+            .find((a) => element[a] !== undefined);
+          if (above) throw bad(`${at}.objects[${i}] gives both '${above}' and '${sub}', which is part of it`);
+          checkSpec(`${key}.${sub}`, subSpec, where, fns, fn, `${at}.objects[${i}]${sub.includes('.') ? `["${sub}"]` : `.${sub}`}`);
+        }
+      });
+      return;
+    }
     const fixed = typeof spec === 'number' || 'int' in spec;
     if (fixed && nodes.some((n) => n.differentiated))
       throw bad(
@@ -221,9 +252,10 @@ function checkArgs(config: FixtureConfig, functions: readonly MarkedFunction[], 
   for (const f of functions) {
     const args = argsOf(config, f.name);
     for (const key of Object.keys(args)) {
+      // (a list's `objects` gives its shape: keys below it give its elements' values)
       const above = ancestry(key)
         .slice(1)
-        .find((a) => args[a] !== undefined);
+        .find((a) => args[a] !== undefined && !isObjectsSpec(args[a]));
       if (above && nodeAt(f, key))
         throw bad(`args gives both '${above}' and '${key}', which is part of it${own.has(f.name) ? ` (for ${f.name}, its own args and the shared ones together)` : ''}`);
     }
@@ -264,14 +296,30 @@ export function withWrites(functions: readonly MarkedFunction[], config: Fixture
   return functions.map((f) => (f.returnType === 'void' ? { ...f, writes: f.params.findIndex((p) => p.name === config.writes?.[f.name]) } : f));
 }
 
-/** Throws unless every data value below `key` (of type `t`) is given in `args` (a function's) or has a value the harness may choose. */
-function requireData(t: ParamType, key: string, args: Record<string, ArgSpec>, bad: Bad, optional = false): void {
-  if (args[key] !== undefined) return;
-  if (isObject(t)) for (const p of t.object) requireData(p.type, `${key}.${p.name}`, args, bad, p.optional);
-  if (!isData(t) || optional || (key.includes('.') && t.choices)) return;
+/** The per-element specs of the list at `prefix` (`{ "objects": [ … ] }`), where a key below it may be given instead. */
+interface Elements {
+  readonly prefix: string;
+  readonly specs: readonly Readonly<Record<string, ArgSpec>>[];
+}
+
+/**
+ * Throws unless every data value below `key` (of type `t`) is given in `args` (a function's), or
+ * for every element of a list in its own specs, or has a value the harness may choose.
+ */
+function requireData(t: ParamType, key: string, args: Record<string, ArgSpec>, bad: Bad, optional = false, elements?: Elements): void {
+  const spec = args[key];
+  if (spec !== undefined && !isObjectsSpec(spec)) return;
+  const inside = elements && key.startsWith(`${elements.prefix}.`) ? ancestry(key.slice(elements.prefix.length + 1)) : undefined;
+  if (inside && elements!.specs.every((e) => inside.some((k) => e[k] !== undefined))) return;
+  if (isList(t)) {
+    requireData(t.list, key, args, bad, false, isObjectsSpec(spec) && Array.isArray(spec.objects) ? { prefix: key, specs: spec.objects } : undefined);
+    return;
+  }
+  if (isObject(t)) for (const p of t.object) requireData(p.type, `${key}.${p.name}`, args, bad, p.optional, elements);
+  if (!isData(t) || optional || (key.includes('.') && defaultData(t) !== undefined)) return;
   if (!key.includes('.')) throw bad(`args.${key} must give its value as { "data": … }`);
   throw bad(
-    `${named('args', key)} must give the value of ${key} (${t.data}) as { "data": … }: the harness makes numbers and numeric arrays, and chooses a value only for a boolean (false) or a union of literals (its first member)`,
+    `${named('args', key)} must give the value of ${key} (${t.data}) as { "data": … }: the harness makes numbers and numeric arrays, and chooses a value only for a boolean (false), a union of literals (its first member) or a string ("a")`,
   );
 }
 

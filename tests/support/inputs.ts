@@ -2,7 +2,8 @@
  * A marked function's differentiated inputs and its result as flat vectors, in the contract's order
  * (the columns and rows of `f_jacobian`): the differentiated parameters in signature order, each
  * object's differentiable leaves in declaration order (depth first), each array element by element, a
- * matrix (`number[][]` property) row after row.
+ * matrix (`number[][]` property) row after row, a list (an array of objects an object holds) object
+ * after object, data keys skipped.
  *
  * Guarantees: `tangentLikes` are the skeletons of the differentiated arguments (shapes.ts: the shape
  * and kinds of their tangents and gradients), `resultLike` the skeleton of a result, both built from
@@ -18,7 +19,7 @@
  * (`scaledDirection` is the direction it actually takes).
  */
 import { flattenTree, type Tree } from './numeric';
-import { absentLeaves, differentiable, isData, isMatrix, isObject, isPlainObject, skeleton, valueShape, withoutAbsent, type ParamType, type Shape } from './shapes';
+import { absentLeaves, differentiable, isData, isList, isMatrix, isObject, isPlainObject, skeleton, valueShape, withoutAbsent, type ParamType, type Shape } from './shapes';
 import { valueType, type MarkedFunction } from './signatures';
 
 type Args = readonly unknown[];
@@ -52,13 +53,13 @@ export const outputVector = (fn: MarkedFunction, v: unknown, what?: string): num
 export const seedOf = (fn: MarkedFunction, args: Args): number[] =>
   fn.params.flatMap((p, i) => (!differentiable(p.type) || args[i] === undefined ? [] : flattenTree([skeleton(p.type, args[i], p.name)])));
 
-/** Names of the flattened differentiated inputs, for messages: `x`, `a[3]`, `xf.p.x`, `params.b[2]`, `params.W[1][2]`. */
+/** Names of the flattened differentiated inputs, for messages: `x`, `a[3]`, `xf.p.x`, `params.b[2]`, `params.W[1][2]`, `world.bodies[1].position.y`. */
 export function inputNames(fn: MarkedFunction, args: Args): string[] {
   const names = (v: Tree, at: string): string[] => {
     if (typeof v === 'number') return [at];
     if (isPlainObject(v)) return Object.entries(v).flatMap(([k, x]) => names(x as Tree, `${at}.${k}`));
-    // (a matrix's rows are arrays: `W[1][2]`)
-    return Array.from(v as ArrayLike<number | number[]>).flatMap((x, k) => (Array.isArray(x) ? names(x, `${at}[${k}]`) : [`${at}[${k}]`]));
+    // (a matrix's rows are arrays, `W[1][2]`; a list's elements objects, `bodies[1].mass`)
+    return Array.from(v as ArrayLike<Tree>).flatMap((x, k) => names(x, `${at}[${k}]`));
   };
   return tangentLikes(fn, args).flatMap((like, k) => names(like, fn.params[fn.wrt[k]].name));
 }
@@ -80,6 +81,8 @@ export function shifted(fn: MarkedFunction, args: Args, direction: readonly numb
       return o;
     }
     if (isData(type)) return v;
+    // (a list element after element, each a fresh object)
+    if (isList(type)) return (v as readonly unknown[]).map((e) => move(type.list, e));
     if (v === undefined) {
       k++; // (a number left out as undefined stays so)
       return undefined;

@@ -6,8 +6,8 @@
 
 export type Value = number | number[] | Float64Array | Float32Array;
 
-/** A numeric skeleton (shapes.ts): a number, a numeric array, a matrix (plain rows of numbers), or a plain object of skeletons. */
-export type Tree = Value | number[][] | { readonly [key: string]: Tree };
+/** A numeric skeleton (shapes.ts): a number, a numeric array, a matrix (plain rows of numbers), a plain object of skeletons, or a list (a plain array of such objects). */
+export type Tree = Value | number[][] | { readonly [key: string]: Tree } | readonly Tree[];
 
 /** A small deterministic PRNG (mulberry32), so failures reproduce. */
 export function rng(seed: number): () => number {
@@ -31,13 +31,13 @@ export function flatten(values: readonly Value[]): number[] {
   return out;
 }
 
-/** Flattens skeletons: numbers, numeric arrays, matrices (row after row) and objects (their properties in key order, depth first). */
+/** Flattens skeletons: numbers, numeric arrays, matrices (row after row), objects (their properties in key order, depth first) and lists (element after element). */
 export function flattenTree(values: readonly Tree[], out: number[] = []): number[] {
   for (const v of values) {
     if (typeof v === 'number') out.push(v);
     else if (v instanceof Float64Array || v instanceof Float32Array) out.push(...Array.from(v));
-    // (a plain array's elements are numbers, a matrix's are rows of numbers)
-    else if (Array.isArray(v)) for (const x of v) out.push(...(Array.isArray(x) ? x : [x]));
+    // (a plain array's elements are numbers, a matrix's rows of numbers, a list's objects)
+    else if (Array.isArray(v)) flattenTree(v as readonly Tree[], out);
     else flattenTree(Object.values(v), out);
   }
   return out;
@@ -48,8 +48,8 @@ export function unflattenTree(flat: readonly number[], like: readonly Tree[]): T
   let k = 0;
   const rebuild = (v: Tree): Tree => {
     if (typeof v === 'number') return flat[k++];
-    // (a matrix row by row)
-    if (Array.isArray(v) && v.some((x) => Array.isArray(x))) return (v as number[][]).map((row) => rebuild(row) as number[]);
+    // (a matrix row by row, a list element by element)
+    if (Array.isArray(v) && v.some((x) => typeof x !== 'number')) return (v as readonly Tree[]).map(rebuild);
     if (v instanceof Float64Array || v instanceof Float32Array || Array.isArray(v)) {
       const part = flat.slice(k, k + v.length);
       k += v.length;

@@ -196,6 +196,30 @@ cases['grad(springEnergy) over objects'] = { ad: [gs.grads[0].x, gs.grads[0].y, 
 // @ts-expect-error a string property has no gradient
 gs.grads[0].label;
 
+// An array of objects held by an object: its gradient is an array of the objects' numeric skeletons.
+interface Body {
+  p: { x: number; y: number };
+  m: number;
+  name: string;
+}
+function potential(w: { bodies: Body[]; g: number }): number {
+  let e = 0;
+  for (const b of w.bodies) e += b.m * w.g * b.p.y + 0.5 * b.p.x * b.p.x;
+  return e;
+}
+const world = { bodies: [{ p: { x: 0.5, y: 1 }, m: 2, name: 'a' }, { p: { x: -1, y: 0.25 }, m: 0.5, name: 'b' }], g: 9.81 };
+const gb = grad(potential)(world);
+const bodiesSkeleton: { value: number; grads: [w: { bodies: { p: { x: number; y: number }; m: number }[]; g: number }] } = gb;
+const bodyScalars = (x0: number, y0: number, m0: number, x1: number, y1: number, m1: number, g: number) =>
+  potential({ bodies: [{ p: { x: x0, y: y0 }, m: m0, name: '' }, { p: { x: x1, y: y1 }, m: m1, name: '' }], g });
+const bodyAt = [0.5, 1, 2, -1, 0.25, 0.5, 9.81];
+cases['grad(potential) over an array of objects'] = {
+  ad: [...bodiesSkeleton.grads[0].bodies.flatMap((b) => [b.p.x, b.p.y, b.m]), gb.grads[0].g],
+  fd: bodyAt.flatMap((_, i) => partials(bodyScalars, bodyAt, i)),
+};
+// @ts-expect-error a body's name has no gradient
+gb.grads[0].bodies[0].name;
+
 // out: the same object comes back, its arrays overwritten in place.
 const again = dLossWL(new Float64Array([1, 1, 1]), xs, ys, lambda, lwl);
 const outReused = again === lwl && again.grads[0] === gw;

@@ -15,12 +15,17 @@
  * array, a `Float64Array` or `Float32Array` a typed array of that kind; a union
  * takes its kinds in turn; a matrix, a `number[][]` property of an object, plain
  * rows of the lengths `args` gives as `{ "rows": [3, 3, 2] }`, by default 2 rows
- * of 3, the same at every point). `randomVector` is deterministic in the point it
+ * of 3, the same at every point; a list, an array of objects an object holds, a
+ * plain array of `{ "objects": n }` plain objects, by default 3, each built like
+ * an object, its properties by the keys below the list's (`world.bodies.mass`, the
+ * same for every element), over which an element's own specs win when `objects`
+ * lists them, `{ "objects": [{ "bias": { "length": 3 } }, …] }`; a string data
+ * property without a value is `"a"`). `randomVector` is deterministic in the point it
  * is given; `copyValue` copies keep the kind.
  */
 import { rng, type Value } from './numeric';
-import { argSpec, domainOf, jsonNumber, type FixtureConfig, type JsonValue } from './config';
-import { differentiable, expectConforms, isData, isMatrix, isObject, isPlainObject, kindsOfType, makeArray, typeText, type ParamType } from './shapes';
+import { argSpec, domainOf, isObjectsSpec, jsonNumber, type ArgSpec, type FixtureConfig, type JsonValue } from './config';
+import { defaultData, differentiable, expectConforms, isData, isList, isMatrix, isObject, isPlainObject, kindsOfType, makeArray, typeText, type ParamType } from './shapes';
 import type { MarkedFunction } from './signatures';
 
 export { derivativeKind, kindOf, kindOfType, kindsOfType, type Kind } from './shapes';
@@ -70,6 +75,10 @@ export function copyValue<T>(v: T): T {
  */
 export function valueFromJson(t: ParamType, v: JsonValue, where: string, skeletonOnly = false): unknown {
   if (isData(t)) return revive(v);
+  if (isList(t)) {
+    if (!Array.isArray(v)) throw new Error(`${where}: expected an array of objects (${typeText(t)}), got ${JSON.stringify(v)}`);
+    return v.map((e, i) => valueFromJson(t.list, e, `${where}[${i}]`, skeletonOnly));
+  }
   if (isObject(t)) {
     if (!isPlainObject(v)) throw new Error(`${where}: expected an object of type ${typeText(t)}, got ${JSON.stringify(v)}`);
     const props = t.object.filter((p) => !skeletonOnly || differentiable(p.type));
@@ -104,6 +113,15 @@ function randomIn(r: () => number, [lo, hi]: readonly [number, number]): number 
 /** The row lengths of a matrix without `rows` in fixture.json's args. */
 const defaultRows = [3, 3];
 
+/** The number of elements of a list without `objects` in fixture.json's args. */
+const defaultObjects = 3;
+
+/** An element of a list being built: the list's key, and the element's own specs by path inside it (`objects: [{ … }, …]`). */
+interface Element {
+  readonly prefix: string;
+  readonly specs: Readonly<Record<string, ArgSpec>>;
+}
+
 /** `points` argument lists drawn from the fixture's domains and `args`. */
 export function samplePoints(s: PointSource): unknown[][] {
   const index = s.fn.name.split('').reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 0);
@@ -113,19 +131,26 @@ export function samplePoints(s: PointSource): unknown[][] {
     points.push(
       s.fn.params.map((p, i) => {
         let arrays = 0;
-        /** The value of `key` (a parameter, or a path below one) of type `t`. */
-        const make = (t: ParamType, key: string, optional: boolean): unknown => {
-          const spec = argSpec(s.config, s.fn.name, key);
+        /** The value of `key` (a parameter, or a path below one; inside a list the same for every element) of type `t`. */
+        const make = (t: ParamType, key: string, optional: boolean, element?: Element): unknown => {
+          const own = element && key.startsWith(`${element.prefix}.`) ? element.specs[key.slice(element.prefix.length + 1)] : undefined;
+          const spec = own ?? argSpec(s.config, s.fn.name, key);
+          if (isList(t)) {
+            if (typeof spec === 'object' && 'data' in spec) return revive(spec.data);
+            const objects = isObjectsSpec(spec) ? spec.objects : defaultObjects;
+            const specs = typeof objects === 'number' ? new Array<Record<string, ArgSpec>>(objects).fill({}) : objects;
+            return specs.map((e) => make(t.list, key, false, { prefix: key, specs: e }));
+          }
           if (typeof spec === 'number') return spec;
           if (spec && 'absent' in spec && (spec.absent === true || k % 2 === 1)) return undefined;
           if (spec && 'data' in spec) return revive(spec.data);
           if (spec && 'int' in spec) return spec.int[0] + Math.floor(r() * (spec.int[1] - spec.int[0] + 1));
           // (config.ts made sure that data without a value in args may be left out or chosen)
-          if (isData(t)) return optional ? undefined : t.choices?.[0];
+          if (isData(t)) return optional ? undefined : defaultData(t);
           if (isObject(t)) {
             const o: Record<string, unknown> = {};
             for (const q of t.object) {
-              const v = make(q.type, `${key}.${q.name}`, q.optional ?? false);
+              const v = make(q.type, `${key}.${q.name}`, q.optional ?? false, element);
               if (v !== undefined || !q.optional) o[q.name] = v;
             }
             return o;

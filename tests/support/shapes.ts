@@ -3,16 +3,18 @@
  * the values they describe.
  *
  * Guarantees: a `ParamType` is numeric (a number, an array kind, a union of array kinds, a matrix:
- * a `number[][]` property of an object), an object (its properties in declaration order) or data
- * (anything else, never differentiated); `differentiable(t)` says whether a value of type t has a
+ * a `number[][]` property of an object), an object (its properties in declaration order), a list
+ * (an array of objects an object holds, differentiated element by element) or data (anything else,
+ * never differentiated); `differentiable(t)` says whether a value of type t has a
  * differentiated leaf (a number, numeric array or matrix; an optional number of a differentiable
  * object is one too, signatures.ts makes any other optional property data); `skeleton(t, v)` is
  * the value's numeric skeleton, the shape of its tangent, gradient or cotangent (DESIGN.md: only
  * the differentiable keys, an optional number always, 0 where `v` leaves it out; a typed array
  * keeps its kind, any other array is a plain array; for a union, the kind of `v`; a matrix is
- * plain rows of `v`'s row lengths), with its keys in declaration order, so that flattening a
+ * plain rows of `v`'s row lengths; a list a plain array of its elements' skeletons, as many as
+ * `v` has), with its keys in declaration order, so that flattening a
  * skeleton (numeric.ts `flattenTree`) gives the contract's order: depth first, each object's
- * properties in declaration order, a matrix row after row. `valueShape` is the same for a value,
+ * properties in declaration order, a matrix row after row, a list element after element. `valueShape` is the same for a value,
  * where an optional number `v` leaves out stays out (`undefined`); `absentLeaves` marks, in that
  * flattened order, the leaves `v` leaves out, and `withoutAbsent` drops them from a tangent.
  * `expectShape` compares a result with a skeleton or a value shape: kinds, lengths (a matrix's
@@ -54,26 +56,47 @@ export interface ObjectType {
   readonly object: readonly Property[];
 }
 
-export type ParamType = NumericType | ObjectType | DataType;
+/**
+ * A list: an array of objects (`bodies: Body[]`) held by an object, whose elements have only
+ * numbers, numeric arrays (not typed arrays), matrices, data and objects of those (no optional
+ * property, no list again: signatures.ts makes any other array of objects data). Differentiated
+ * element by element; its derivative is a plain array of the elements' skeletons.
+ */
+export interface ListType {
+  readonly list: ObjectType;
+}
+
+export type ParamType = NumericType | ObjectType | ListType | DataType;
 
 export const isData = (t: ParamType): t is DataType => typeof t === 'object' && 'data' in t;
 export const isObject = (t: ParamType): t is ObjectType => typeof t === 'object' && 'object' in t;
 export const isNumeric = (t: ParamType): t is NumericType => typeof t === 'string';
 export const isMatrix = (t: ParamType): t is MatrixType => t === 'number[][]' || t === 'readonly number[][]';
+export const isList = (t: ParamType): t is ListType => typeof t === 'object' && 'list' in t;
+
+/** The value the harness gives a data property fixture.json does not give: a boolean's `false`, a union of literals' first member, a string's `"a"`. */
+export const defaultData = (t: DataType): unknown => (t.choices ? t.choices[0] : t.data === 'string' ? 'a' : undefined);
 
 /** A value of type `t` has a differentiated leaf (default wrt: such a parameter is differentiated). */
 export function differentiable(t: ParamType): boolean {
-  return isNumeric(t) || (isObject(t) && t.object.some((p) => differentiable(p.type)));
+  return isNumeric(t) || (isObject(t) && t.object.some((p) => differentiable(p.type))) || (isList(t) && differentiable(t.list));
 }
 
 /** A value of type `t` holds a numeric array (or a matrix) among its differentiated leaves (its derivative then holds one too). */
 export function hasArray(t: ParamType): boolean {
+  if (isList(t)) return true;
   return isObject(t) ? t.object.some((p) => differentiable(p.type) && hasArray(p.type)) : isNumeric(t) && t !== 'number';
 }
 
-/** The type at a property path below `t` (`['vel', 'x']`), or undefined when there is none. */
+/** A value of type `t` holds a list among its differentiated leaves. */
+export function hasList(t: ParamType): boolean {
+  return isList(t) || (isObject(t) && t.object.some((p) => hasList(p.type)));
+}
+
+/** The type at a property path below `t` (`['vel', 'x']`; through a list, its elements': `['bodies', 'mass']`), or undefined when there is none. */
 export function typeAt(t: ParamType, path: readonly string[]): ParamType | undefined {
   if (path.length === 0) return t;
+  if (isList(t)) return typeAt(t.list, path);
   if (!isObject(t)) return undefined;
   const p = t.object.find((q) => q.name === path[0]);
   return p && typeAt(p.type, path.slice(1));
@@ -83,6 +106,7 @@ export function typeAt(t: ParamType, path: readonly string[]): ParamType | undef
 export function typeText(t: ParamType): string {
   if (isData(t)) return t.data;
   if (isObject(t)) return `{ ${t.object.map((p) => `${p.name}${p.optional ? '?' : ''}: ${typeText(p.type)}`).join('; ')} }`;
+  if (isList(t)) return `${typeText(t.list)}[]`;
   return t.startsWith('union:') ? t.slice('union:'.length).replace(/\|/g, ' | ') : t;
 }
 
@@ -145,6 +169,15 @@ function member(v: unknown, name: string, where: string): unknown {
   return v[name];
 }
 
+/** The elements of value `v` of list type `t` (`where` names it in errors); throws unless it is a plain array of plain objects. */
+function elementsOf(v: unknown, t: ListType, where: string): readonly unknown[] {
+  if (!Array.isArray(v)) throw new Error(`${where} is ${show(v)}, expected an array of objects (${typeText(t)})`);
+  v.forEach((e, i) => {
+    if (!isPlainObject(e)) throw new Error(`${where}[${i}] is ${show(e)}, expected an object (${where} is ${typeText(t)})`);
+  });
+  return v;
+}
+
 /** The rows of value `v` of matrix type `t` (`where` names it in errors); throws unless it is a plain array of plain arrays of numbers. */
 function rowsOf(v: unknown, t: MatrixType, where: string): readonly (readonly number[])[] {
   if (!Array.isArray(v)) throw new Error(`${where} is ${show(v)}, expected a value of type ${t}`);
@@ -166,7 +199,7 @@ export const skeleton = (t: ParamType, v: unknown, where: string): Tree => shape
  * A value's shape (what a generated `value` must look like): its skeleton, except that a number
  * `v` leaves out (an optional property absent or undefined) is `undefined` there.
  */
-export type Shape = Tree | undefined | { readonly [key: string]: Shape };
+export type Shape = Tree | undefined | { readonly [key: string]: Shape } | readonly Shape[];
 
 export const valueShape = (t: ParamType, v: unknown, where: string): Shape => shapeOf(t, v, where, undefined);
 
@@ -177,6 +210,7 @@ function shapeOf(t: ParamType, v: unknown, where: string, absent: 0 | undefined)
     return out;
   }
   if (isData(t)) throw new Error(`${where} is data (${t.data}): it has no derivative`);
+  if (isList(t)) return elementsOf(v, t, where).map((e, i) => shapeOf(t.list, e, `${where}[${i}]`, absent)) as Tree[];
   if (isMatrix(t)) return rowsOf(v, t, where).map((row) => [...row]);
   if (t === 'number') {
     if (v === undefined) return absent;
@@ -190,6 +224,7 @@ function shapeOf(t: ParamType, v: unknown, where: string, absent: 0 | undefined)
 /** For each leaf of `skeleton(t, v)`, flattened in its order, whether `v` leaves it out (an optional number absent or undefined). */
 export function absentLeaves(t: ParamType, v: unknown): boolean[] {
   if (isObject(t)) return t.object.flatMap((p) => (differentiable(p.type) ? absentLeaves(p.type, isPlainObject(v) ? v[p.name] : undefined) : []));
+  if (isList(t)) return (v as readonly unknown[]).flatMap((e) => absentLeaves(t.list, e));
   if (t === 'number') return [v === undefined];
   if (isMatrix(t)) return new Array<boolean>((v as number[][]).reduce((n, row) => n + row.length, 0)).fill(false);
   return isNumeric(t) ? new Array<boolean>((v as ArrayLike<number>).length).fill(false) : [];
@@ -218,6 +253,10 @@ export function expectConforms(t: ParamType, v: unknown, where: string, optional
     for (const p of t.object) expectConforms(p.type, v[p.name], `${where}.${p.name}`, p.optional);
     return;
   }
+  if (isList(t)) {
+    elementsOf(v, t, where).forEach((e, i) => expectConforms(t.list, e, `${where}[${i}]`));
+    return;
+  }
   if (isMatrix(t)) {
     rowsOf(v, t, where);
     return;
@@ -227,7 +266,8 @@ export function expectConforms(t: ParamType, v: unknown, where: string, optional
 
 /**
  * Throws unless `actual` has the shape of `expected` (a skeleton or a value shape): the same kind,
- * an array's length (a matrix's: its number of rows, and each row's length; an array where a number
+ * an array's length (a matrix's: its number of rows, and each row's length; a list's: its number of
+ * elements, each element's shape in turn; an array or object where a number
  * is expected, or the other way round, is a wrong kind), an object's keys exactly (none missing, none
  * added; a key `expected` holds as `undefined` may be missing, and must be undefined), recursively.
  * `what` names `actual`.
@@ -253,9 +293,10 @@ export function expectShape(actual: unknown, expected: Shape, what: string): voi
   if (got !== kind) throw new Error(`${what} is a value of kind ${got}, expected ${kind}`);
   const n = (expected as ArrayLike<number>).length;
   if (kind !== 'number' && (actual as ArrayLike<number>).length !== n) throw new Error(`${what} has length ${(actual as ArrayLike<number>).length}, expected ${n}`);
+  // (a matrix's rows, a list's elements: each checked in turn; an array or object where a number is expected is a wrong kind)
   if (Array.isArray(expected))
-    expected.forEach((row: Tree, i) => {
+    expected.forEach((row: Shape, i) => {
       const element = (actual as unknown[])[i];
-      if (Array.isArray(row) || Array.isArray(element)) expectShape(element, row, `${what}[${i}]`);
+      if (typeof row !== 'number' || (element !== null && typeof element === 'object')) expectShape(element, row, `${what}[${i}]`);
     });
 }

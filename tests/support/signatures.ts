@@ -7,9 +7,13 @@
  * (type literals, interfaces and type aliases of them, declared in the file or imported from a
  * sibling file through a relative import) with their properties in declaration order (an interface's
  * own properties, then those it inherits, as TypeScript lists them), nested; a required property of
- * type `number[][]` (rows that are arrays of numbers, `readonly` or not, `Array<…>`, through type
- * aliases; not tuples) is a matrix, differentiated like a numeric array (a parameter of that type
- * stays data, as the compiler reads it); an optional number
+ * type `number[][]` (rows that are arrays or tuples of numbers, `readonly` or not, `Array<…>`, through
+ * type aliases: `[number, number][]` too) is a matrix, differentiated like a numeric array (a parameter
+ * of that type stays data, as the compiler reads it); a required property that is an array of objects
+ * (`bodies: Body[]`) is a list when every property of its elements is a number, a numeric array
+ * (`number[]`, a tuple; not a typed array), a matrix, data (optional data too) or an object of those
+ * (recursively; no array of objects again), and they have a differentiable leaf; any other array of
+ * objects, and a parameter that is one, is data; an optional number
  * (`drag?: number`) of an object that is differentiable without it (a required number, numeric
  * array or such object) is a differentiated leaf, as the compiler reads it; any other optional
  * property, and any type that is neither numeric nor an object of properties, is data (with its few
@@ -21,7 +25,21 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
-import { differentiable, isData, isObject, typeText, type DataType, type MatrixType, type NumericType, type ObjectType, type ParamType, type Property } from './shapes';
+import {
+  differentiable,
+  isData,
+  isList,
+  isMatrix,
+  isObject,
+  typeText,
+  type DataType,
+  type ListType,
+  type MatrixType,
+  type NumericType,
+  type ObjectType,
+  type ParamType,
+  type Property,
+} from './shapes';
 
 export interface Param {
   readonly name: string;
@@ -220,7 +238,7 @@ function objectOf(members: ts.NodeArray<ts.TypeElement>, src: Source, r: Reader,
     if (!m.type) props.push({ name, type: { data: 'any' } });
     else if (m.questionToken && optionalNumber(m.type, src)) props.push({ name, type: 'number', optional: true });
     else if (m.questionToken) props.push({ name, type: dataOf(m.type, src, r), optional: true });
-    else props.push({ name, type: matrixOf(m.type, src, r) ?? typeOf(m.type, src, r, depth + 1) });
+    else props.push({ name, type: matrixOf(m.type, src, r) ?? listOf(m.type, src, r, depth) ?? typeOf(m.type, src, r, depth + 1) });
   }
   return { object: props };
 }
@@ -243,12 +261,44 @@ function arrayElement(node: ts.TypeNode, src: Source, r: Reader, depth = 0): { e
   return found && ts.isTypeAliasDeclaration(found.decl) && !found.decl.typeParameters ? arrayElement(found.decl.type, found.src, r, depth + 1) : undefined;
 }
 
-/** A property's matrix type: an array of arrays of numbers (`number[][]`, `readonly (readonly number[])[]`, `Matrix`), else undefined. */
+/** A property's matrix type: an array of arrays or tuples of numbers (`number[][]`, `readonly (readonly number[])[]`, `[number, number][]`, `Matrix`), else undefined. */
 function matrixOf(node: ts.TypeNode, src: Source, r: Reader): MatrixType | undefined {
   const rows = arrayElement(node, src, r);
-  const row = rows && arrayElement(rows.element, rows.src, r);
-  if (!row || typeOfText(normalized(row.element, row.src.sf), row.src.sf) !== 'number') return undefined;
-  return rows.readonly || row.readonly ? 'readonly number[][]' : 'number[][]';
+  if (!rows) return undefined;
+  const row = arrayElement(rows.element, rows.src, r);
+  if (row && typeOfText(normalized(row.element, row.src.sf), row.src.sf) === 'number') return rows.readonly || row.readonly ? 'readonly number[][]' : 'number[][]';
+  // (a row that is a tuple of numbers, or an alias of one declared in the file)
+  const kind = typeOfText(normalized(rows.element, rows.src.sf), rows.src.sf);
+  if (kind !== 'number[]' && kind !== 'readonly number[]') return undefined;
+  return rows.readonly || kind === 'readonly number[]' ? 'readonly number[][]' : 'number[][]';
+}
+
+/**
+ * A property's list type: an array of objects (`Body[]`, `readonly { x: number }[]`) whose elements
+ * a list may hold (see the module header), else undefined (the property is then data).
+ */
+function listOf(node: ts.TypeNode, src: Source, r: Reader, depth: number): ListType | undefined {
+  const array = arrayElement(node, src, r);
+  const element = array && typeOf(array.element, array.src, r, depth + 1);
+  return element && isObject(element) && leafy(element) && listable(element) ? { list: element } : undefined;
+}
+
+/** An object with a required differentiable property: differentiable (one with only optional numbers is data, see `settled`). */
+const leafy = (t: ObjectType): boolean => t.object.some((p) => !p.optional && differentiable(p.type));
+
+/** Whether objects of type `t` may be the elements of a list: every property a number, a numeric array (not typed), a matrix, data (optional data too) or such an object; no optional number. */
+function listable(t: ObjectType): boolean {
+  return t.object.every(
+    (p) =>
+      (!p.optional || isData(p.type)) &&
+      !isList(p.type) &&
+      (p.type === 'number' ||
+        p.type === 'number[]' ||
+        p.type === 'readonly number[]' ||
+        isMatrix(p.type) ||
+        isData(p.type) ||
+        (isObject(p.type) && (!leafy(p.type) || listable(p.type)))),
+  );
 }
 
 /** `drag?: number` (also `number | undefined`, or an alias of number): an optional number, a leaf once its object is differentiable (`settled`). */
@@ -266,10 +316,11 @@ function optionalNumber(node: ts.TypeNode, src: Source): boolean {
  * only beside a required leaf). Applied once a type is complete, inherited properties included.
  */
 function settled(t: ParamType): ParamType {
+  if (isList(t)) return { list: settled(t.list) as ObjectType };
   if (!isObject(t)) return t;
   const props = t.object.map((p) => ({ ...p, type: settled(p.type) }));
-  const leafy = props.some((p) => !p.optional && differentiable(p.type));
-  return { object: props.map((p) => (p.optional && !leafy && p.type === 'number' ? { ...p, type: { data: 'number' } } : p)) };
+  const required = props.some((p) => !p.optional && differentiable(p.type));
+  return { object: props.map((p) => (p.optional && !required && p.type === 'number' ? { ...p, type: { data: 'number' } } : p)) };
 }
 
 /** The type of an unannotated parameter with a default: data for a string, boolean or object literal, else a number. */
@@ -279,7 +330,7 @@ function initializerType(e: ts.Expression, sf: ts.SourceFile): ParamType {
 }
 
 /** Whether every leaf of `t` is numeric, optional numbers included (what a result may be). */
-const allNumeric = (t: ParamType): boolean => !isData(t) && (!isObject(t) || (differentiable(t) && t.object.every((p) => allNumeric(p.type))));
+const allNumeric = (t: ParamType): boolean => (isList(t) ? allNumeric(t.list) : !isData(t) && (!isObject(t) || (differentiable(t) && t.object.every((p) => allNumeric(p.type)))));
 
 /** What a value may be: a number, a numeric array, or an object whose leaves are all numeric. */
 export const isValueType = (t: ParamType): t is NumericType | ObjectType => allNumeric(t);
@@ -306,18 +357,25 @@ export function markedFunctions(text: string, file = 'input.ts'): MarkedFunction
     const tag = ts.getJSDocTags(tagged).find((t) => t.tagName.text === 'differentiable');
     if (!tag) return;
     const reader = (what: string): Reader => ({ load, where: `${file}: ${what} of ${name}` });
+    const wrtText = /wrt\s*\(([^)]*)\)/.exec(ts.getTextOfJSDocComment(tag.comment) ?? '');
+    const named = wrtText ? wrtText[1].split(',').map((s) => s.trim()) : [];
+    // (a matrix or an array of objects named in wrt(…) is differentiated; elsewhere such a parameter is data)
+    const typeOfParam = (p: ts.ParameterDeclaration, t: ts.TypeNode): ParamType => {
+      const r = reader(`parameter ${p.name.getText(sf)}`);
+      const container = named.includes(p.name.getText(sf)) ? (matrixOf(t, src, r) ?? listOf(t, src, r, 0)) : undefined;
+      return container ? (settled(container) as ParamType) : settled(typeOf(t, src, r));
+    };
     const params = fn.parameters.map((p) => ({
       name: p.name.getText(sf),
-      type: p.type ? settled(typeOf(p.type, src, reader(`parameter ${p.name.getText(sf)}`))) : p.initializer ? initializerType(p.initializer, sf) : ('number' as const),
+      type: p.type ? typeOfParam(p, p.type) : p.initializer ? initializerType(p.initializer, sf) : ('number' as const),
       // Generated signatures give every parameter that may be left out a default (`undefined` for an optional
       // number or one computed from earlier parameters, which the body computes).
       ...(p.initializer || p.questionToken ? { hasDefault: true } : {}),
     }));
     const returnType = returnsNothing(fn) ? 'void' : fn.type ? settled(typeOf(fn.type, src, reader('the return type'))) : 'number';
     if (returnType !== 'void' && !allNumeric(returnType)) throw new Error(`${file}: return type of ${name}: the harness cannot produce values of type '${typeText(returnType)}'`);
-    const wrtText = /wrt\s*\(([^)]*)\)/.exec(ts.getTextOfJSDocComment(tag.comment) ?? '');
     // By default every parameter that can be differentiated is.
-    const wrtNames = wrtText ? wrtText[1].split(',').map((s) => s.trim()) : params.filter((p) => differentiable(p.type)).map((p) => p.name);
+    const wrtNames = wrtText ? named : params.filter((p) => differentiable(p.type)).map((p) => p.name);
     const wrt = params.flatMap((p, i) => (wrtNames.includes(p.name) ? [i] : []));
     out.push({ name, params, returnType: returnType as MarkedFunction['returnType'], wrt });
   };

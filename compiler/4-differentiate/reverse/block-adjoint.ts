@@ -11,14 +11,16 @@
  * lazily: after `v = t`, the next accumulation into `v_bar` is an assignment,
  * and `v_bar = 0` is only written if nothing else was.
  */
-import { isArrayType, isWritableArray, mayBePlain, mayBeTyped, type ArrayType, type IRFunction, type Op, type Stmt, type TempId, type VarId, assertNever } from '../../ir/types';
-import { forEachStmt, usesOf } from '../../ir/walk';
+import { isArrayType, isUnionArray, mayBePlain, mayBeTyped, type ArrayType, type IRFunction, type Op, type Stmt, type TempId, type VarId, assertNever } from '../../ir/types';
+import { usesOf } from '../../ir/walk';
 import { rule, partialsOf } from '../../rules/table';
 import { b, isAtom, type JsExpr, type JsStmt } from '../../5-print/js';
 import { depthOf, maxInlineDepth, namesIn, sameExpr } from '../../5-print/js-walk';
 import type { Activity } from '../../3-analyze/activity';
 import type { FunctionNames } from '../names';
 import type { FileContext } from '../context';
+import { zeroArrayExpr } from '../arrays';
+import { compoundAssign, mayGrow, readsVar } from './adjoint-forms';
 
 export interface AdjointEnv {
   readonly fn: IRFunction;
@@ -43,6 +45,8 @@ export interface AdjointEnv {
   adjointName(v: VarId): string;
   /** A scalar adjoint that is a constant here (the accumulator of a fused loop: 1); writes to it are dropped. */
   fixedAdjoint(v: VarId): JsExpr | undefined;
+  /** The length of the array an array variable held before this assignment (kept by the forward sweep), where it was kept. */
+  oldLength(s: Stmt): JsExpr | undefined;
 }
 
 export class BlockAdjoint {
@@ -277,9 +281,24 @@ export class BlockAdjoint {
   private arrayAssign(s: Extract<Stmt, { kind: 'assign' }>): void {
     const env = this.env;
     const v = s.var;
-    const adj = env.arrayAdjoint(v);
-    const name = (adj as { name: string }).name;
+    const name = (env.arrayAdjoint(v) as { name: string }).name;
     const d = this.defs.get(s.value);
+    const length = env.oldLength(s) ?? b.member(b.id(env.names.variable(v)), 'length');
+    const zeroed = !(s.declare && env.topLevelDeclaration(v));
+    // `h = dense(w, h)`: the new array's adjoint is the cotangent of a value computed from the old
+    // array, whose adjoint (the variable's, from here on) starts again from zeros: a new array.
+    let adj = env.arrayAdjoint(v);
+    const replaced = d !== undefined && zeroed && readsVar(this.defs, d, v);
+    if (replaced) {
+      this.flush(name);
+      const next = env.names.fresh(`${name}_next`);
+      this.out.push(b.const(next, adj));
+      const type = env.fn.vars[v].type as ArrayType;
+      // (of a union type, the kind of the adjoint the variable had: a new one of that kind)
+      const fresh = isUnionArray(type) ? b.call(this.runtime('zeroedLike'), [b.call(b.member(adj, 'slice'), [b.num(0), b.num(0)]), length]) : zeroArrayExpr(type, length);
+      this.out.push(b.assign(adj, fresh));
+      adj = b.id(next);
+    }
     if (d) {
       this.handled.add(d.id);
       switch (d.op) {
@@ -313,9 +332,9 @@ export class BlockAdjoint {
           throw new Error(`array '${env.names.variable(v)}' must be created by new, a literal, slice or a call`);
       }
     }
-    if (!(s.declare && env.topLevelDeclaration(v))) {
+    if (zeroed && !replaced) {
       this.flush(name);
-      this.out.push(b.assign(adj, b.call(this.runtime('zeroedLike'), [adj, b.member(b.id(env.names.variable(v)), 'length')])));
+      this.out.push(b.assign(adj, b.call(this.runtime('zeroedLike'), [adj, length])));
     }
   }
 
@@ -449,32 +468,4 @@ export class BlockAdjoint {
     if (!d || d.op !== 'read') throw new Error(`array argument %${t} is not a read of an array variable in its block`);
     return this.env.arrayAdjoint(d.var);
   }
-}
-
-/** `v = v + a - b` ⇒ `v += a - b`; `v = v - a` ⇒ `v -= a`; otherwise `v = e`. */
-export function compoundAssign(name: string, e: JsExpr): JsStmt {
-  if (e.k === 'bin' && e.op === '-' && e.l.k === 'id' && e.l.name === name) return { k: 'assign', target: b.id(name), op: '-=', value: e.r };
-  const rest = withoutLeading(e, name);
-  if (rest !== undefined) return { k: 'assign', target: b.id(name), op: '+=', value: rest };
-  return b.assign(name, e);
-}
-
-/** For a sum whose leftmost term is `name`, the rest of it (`(v + a) - b` ⇒ `a - b`). */
-function withoutLeading(e: JsExpr, name: string): JsExpr | undefined {
-  if (e.k !== 'bin' || (e.op !== '+' && e.op !== '-')) return undefined;
-  if (e.l.k === 'id' && e.l.name === name) return e.op === '+' ? e.r : b.neg(e.r);
-  const left = withoutLeading(e.l, name);
-  if (left === undefined) return undefined;
-  return e.op === '+' ? b.add(left, e.r) : b.sub(left, e.r);
-}
-
-/** Whether a plain array variable may grow past the length it was made with (an element store or a push). */
-function mayGrow(fn: IRFunction, v: VarId): boolean {
-  const t = fn.vars[v].type;
-  if (!isArrayType(t) || !isWritableArray(t) || !mayBePlain(t)) return false;
-  let grows = false;
-  forEachStmt(fn.body, (s) => {
-    if ((s.kind === 'store' || s.kind === 'push') && s.var === v) grows = true;
-  });
-  return grows;
 }

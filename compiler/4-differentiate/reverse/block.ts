@@ -109,6 +109,15 @@ function fwdStatements(sw: Sweep, blk: BlockInfo, stmts: readonly Stmt[], out: J
         const v = sw.fn.vars[s.var];
         if (!sw.readVars.has(s.var)) break; // nothing reads it (reads were forwarded within blocks)
         const name = sw.names.variable(s.var);
+        if (keepsOldLength(sw, blk, s)) {
+          // The length of the array it held: its adjoint has that length again below this assignment.
+          const length = b.member(b.id(name), 'length');
+          if (top) {
+            const saved = sw.names.fresh(`${name}_length`);
+            sw.saveLocal(blk, `length${storeId(sw, s)}`, saved);
+            out.push(b.const(saved, length));
+          } else out.push(b.expr(sw.tape('pushInt', [length])));
+        }
         const value = sw.fwd.get(s.value)!;
         if (s.declare && sw.atTop.has(s.var)) {
           const kind = sw.stable[s.var] && v.constant ? 'const' : 'let';
@@ -175,6 +184,18 @@ function fwdStatements(sw: Sweep, blk: BlockInfo, stmts: readonly Stmt[], out: J
         assertNever(s, 'statement');
     }
   }
+}
+
+/**
+ * Whether an assignment of an array variable keeps the length of the array the variable held (a
+ * loop-declared array, `h = dense(w, h)`): the reverse sweep gives the variable's adjoint that
+ * length again. Not needed for a top-level declaration (no array before it), nor for the first
+ * assignment in a block that restores the variable before its adjoint (the variable has it then).
+ */
+function keepsOldLength(sw: Sweep, blk: BlockInfo, s: Extract<Stmt, { kind: 'assign' }>): boolean {
+  if (!isArrayType(sw.fn.vars[s.var].type) || !sw.act.activeVar[s.var] || !sw.readVars.has(s.var) || (s.declare && sw.atTop.has(s.var))) return false;
+  const restored = blk.mode !== 'reuse' && blk.saves.some((x) => x.var === s.var && x.how === 'tape');
+  return !restored || blk.stmts.find((st) => st.kind === 'assign' && st.var === s.var) !== s;
 }
 
 function storeId(sw: Sweep, s: Stmt): number {
@@ -245,8 +266,17 @@ function revBlock(sw: Sweep, blk: BlockInfo, out: JsStmt[]): void {
   // pullback of a call after the write runs the callee on the array as the call saw it.
   const afterStore = new Map<Stmt, JsStmt[]>();
   const restore = (at: Stmt, st: JsStmt) => (top ? afterStore.set(at, [...(afterStore.get(at) ?? []), st]) : out.push(st));
-  const stores = blk.stmts.filter((s): s is Extract<Stmt, { kind: 'store' | 'fill' | 'push' }> => blk.elementSaves.has(s));
+  const stores = blk.stmts.filter(
+    (s): s is Extract<Stmt, { kind: 'store' | 'fill' | 'push' | 'assign' }> => blk.elementSaves.has(s) || (s.kind === 'assign' && keepsOldLength(sw, blk, s)),
+  );
+  const oldLengths = new Map<Stmt, JsExpr>();
   for (const s of [...stores].reverse()) {
+    if (s.kind === 'assign') {
+      const name = top ? sw.savedLocal(blk, `length${storeId(sw, s)}`) : sw.names.fresh(`${sw.names.variable(s.var)}_length`);
+      if (!top) out.push(b.const(name, sw.tape('popInt')));
+      oldLengths.set(s, b.id(name));
+      continue;
+    }
     const arr = b.id(sw.names.variable(s.var));
     const saved = (): JsExpr => (top ? b.id(sw.savedLocal(blk, `store${storeId(sw, s)}`)) : sw.tape('popArray'));
     if (s.kind === 'store') {
@@ -289,6 +319,7 @@ function revBlock(sw: Sweep, blk: BlockInfo, out: JsStmt[]): void {
     undoPush: (st) => blk.elementSaves.has(st) || sw.act.activeVar[(st as { var: VarId }).var],
     adjointName: (v) => sw.renamed.get(v) ?? sw.names.adjoint(v),
     fixedAdjoint: (v) => sw.fixed.get(v),
+    oldLength: (st) => oldLengths.get(st),
   });
   out.push(...adj.run(blk.stmts, (st) => afterStore.get(st) ?? [], sw.enclosingOrigin));
 }

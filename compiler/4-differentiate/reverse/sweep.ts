@@ -255,13 +255,20 @@ export class Sweep {
     );
   }
 
-  /** Names of array variables the function writes (pushes, stores, fills). */
+  /** Names of array variables the function writes (pushes, stores, fills), and of those that hold such an array (`y = next`). */
   get mutatedArrays(): Set<string> {
     const out = new Set<string>();
+    const aliases: [VarId, VarId][] = [];
     const visit = (nodes: RNode[]) => {
       for (const n of nodes) {
-        if (n.kind === 'block') n.stmts.forEach((st) => isElementWrite(st) && out.add(this.names.variable(st.var)));
-        else if (n.kind === 'if') {
+        if (n.kind === 'block') {
+          const reads = new Map<TempId, VarId>();
+          for (const st of n.stmts) {
+            if (isElementWrite(st)) out.add(this.names.variable(st.var));
+            if (st.kind === 'op' && st.op === 'read') reads.set(st.id, st.var);
+            if (st.kind === 'assign' && reads.has(st.value)) aliases.push([st.var, reads.get(st.value)!]);
+          }
+        } else if (n.kind === 'if') {
           visit(n.then);
           visit(n.else);
         } else {
@@ -271,6 +278,14 @@ export class Sweep {
       }
     };
     visit(this.tree);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const [to, from] of aliases)
+        if (out.has(this.names.variable(from)) && !out.has(this.names.variable(to))) {
+          out.add(this.names.variable(to));
+          grew = true;
+        }
+    }
     return out;
   }
 }

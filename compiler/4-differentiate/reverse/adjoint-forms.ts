@@ -1,0 +1,46 @@
+/**
+ * Small facts and forms the adjoint of a block uses: a sum written as a compound assignment, whether
+ * an array may grow past the length it was made with, whether an op reads an array variable.
+ *
+ * Guarantees: pure functions of the IR and of printed expressions.
+ */
+import { isArrayType, isWritableArray, mayBePlain, type IRFunction, type Op, type TempId, type VarId } from '../../ir/types';
+import { forEachStmt } from '../../ir/walk';
+import { b, type JsExpr, type JsStmt } from '../../5-print/js';
+
+/** `v = v + a - b` ⇒ `v += a - b`; `v = v - a` ⇒ `v -= a`; otherwise `v = e`. */
+export function compoundAssign(name: string, e: JsExpr): JsStmt {
+  if (e.k === 'bin' && e.op === '-' && e.l.k === 'id' && e.l.name === name) return { k: 'assign', target: b.id(name), op: '-=', value: e.r };
+  const rest = withoutLeading(e, name);
+  if (rest !== undefined) return { k: 'assign', target: b.id(name), op: '+=', value: rest };
+  return b.assign(name, e);
+}
+
+/** For a sum whose leftmost term is `name`, the rest of it (`(v + a) - b` ⇒ `a - b`). */
+function withoutLeading(e: JsExpr, name: string): JsExpr | undefined {
+  if (e.k !== 'bin' || (e.op !== '+' && e.op !== '-')) return undefined;
+  if (e.l.k === 'id' && e.l.name === name) return e.op === '+' ? e.r : b.neg(e.r);
+  const left = withoutLeading(e.l, name);
+  if (left === undefined) return undefined;
+  return e.op === '+' ? b.add(left, e.r) : b.sub(left, e.r);
+}
+
+/** Whether a plain array variable may grow past the length it was made with (an element store or a push). */
+export function mayGrow(fn: IRFunction, v: VarId): boolean {
+  const t = fn.vars[v].type;
+  if (!isArrayType(t) || !isWritableArray(t) || !mayBePlain(t)) return false;
+  let grows = false;
+  forEachStmt(fn.body, (s) => {
+    if ((s.kind === 'store' || s.kind === 'push') && s.var === v) grows = true;
+  });
+  return grows;
+}
+
+/** Whether op `d` reads the array variable `v` (as its source, or through a read among its arguments; `defs`: the block's ops). */
+export function readsVar(defs: ReadonlyMap<TempId, Op>, d: Op, v: VarId): boolean {
+  if ('var' in d && d.var === v) return true;
+  return d.args.some((a) => {
+    const ad = defs.get(a);
+    return ad !== undefined && ad.op === 'read' && ad.var === v;
+  });
+}

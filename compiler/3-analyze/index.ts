@@ -3,8 +3,8 @@
  * need to know about one function, for one mode and one set of differentiated
  * parameters, computed before any code is emitted.
  *
- *   forward:  IR ─cse─▶ activity, ranges
- *   reverse:  IR ─normalize control─▶ cse ─▶ store forwarding ─▶ activity, integers,
+ *   forward:  IR ─hoist─▶ cse ─▶ activity, ranges
+ *   reverse:  IR ─normalize control─▶ hoist ─▶ cse ─▶ store forwarding ─▶ activity, integers,
  *             fused loops, the to-be-recorded plan, ranges
  *
  * Guarantees: the emitters read these results and the IR they were computed
@@ -12,6 +12,7 @@
  */
 import type { IRFunction, VarId } from '../ir/types';
 import { cse } from '../ir/cse';
+import { hoistInvariants } from '../ir/hoist';
 import { forwardStoredElements, normalizeControl } from '../ir/normalize';
 import { analyzeActivity, type Activity } from './activity';
 import { analyzeFiniteness, type Finiteness } from './finiteness';
@@ -39,12 +40,12 @@ export interface ReverseAnalysis {
 
 /** For forward mode; `primal`: a copy of the function with no derivative (printed as written). */
 export function analyzeForward(fn: IRFunction, activeParams: ReadonlySet<VarId>, program: IRLookup, primal = false): ForwardAnalysis {
-  const ir = primal ? fn : cse(fn);
+  const ir = primal ? fn : cse(hoistInvariants(fn));
   return { fn: ir, act: analyzeActivity(ir, primal ? new Set() : activeParams), fin: analyzeFiniteness(ir, program, 'forward') };
 }
 
 export function analyzeReverse(fn: IRFunction, activeParams: ReadonlySet<VarId>, program: IRLookup): ReverseAnalysis {
-  const ir = forwardStoredElements(cse(normalizeControl(fn)));
+  const ir = forwardStoredElements(cse(hoistInvariants(normalizeControl(fn))));
   const act = analyzeActivity(ir, activeParams);
   const plan = planReverse(ir, act, integerVars(ir), findFusions(ir, act));
   return { fn: ir, act, fin: analyzeFiniteness(ir, program, 'reverse'), plan };

@@ -183,9 +183,12 @@ class ForwardEmitter {
     return withComments(out, enclosing);
   }
 
-  /** A variable declared right before a loop, not a top-level variable, and not used after it. */
+  /** A variable declared right before a loop, not a top-level variable, that the loop assigns and nothing uses after it. */
   private isLoopVariable(v: VarId, loop: Stmt): boolean {
     if (this.fn.vars[v].topLevel || isArrayType(this.fn.vars[v].type)) return false;
+    let assigned = false;
+    forEachStmt([loop], (s) => (assigned ||= s.kind === 'assign' && s.var === v));
+    if (!assigned) return false;
     // Variables are block scoped, so a mention after the loop's last statement (in program order) is a use after it.
     const order = this.programOrder();
     return order.lastMention[v] <= order.end.get(loop)!;

@@ -96,8 +96,9 @@ export function lowerLazyAssignment(cx: LowerContext, e: ts.BinaryExpression): T
   // `x ||= b` ⇒ `x = x || b`: the same value (x keeps its own where b is not chosen).
   const target = skipOuter(e.left);
   if (ts.isElementAccessExpression(target) || inPlace(cx, target)) {
-    // (`xs[i] &&= b` past the end of xs leaves xs as it is; storing the old element back would grow it)
-    if (lazy === '&&')
+    // (`xs[i] &&= b` past the end of xs leaves xs as it is; storing the old element back would grow it.
+    // A property of an object of an array of objects, `pts[i].x &&= b`, is always there.)
+    if (lazy === '&&' && ts.isElementAccessExpression(target))
       return fail(errors.unsupportedExpression(pos(cx, e.operatorToken), `'&&=' on an array element (write \`if (${target.getText(cx.sf)}) ${target.getText(cx.sf)} = …\`)`));
     return cx.assignElement(target, (current) => lowerChoice(cx, lazy, current(), e.right));
   }

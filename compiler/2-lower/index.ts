@@ -160,7 +160,7 @@ function rejectWrittenViews(cx: LowerContext): void {
         errors.arrayAlias(
           view.at,
           view.row
-            ? `a row of the matrix '${view.text}' is a copy of its numbers here, and ${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} written while it is in use; write the matrix's elements (\`W[i][j] = …\`), or copy the row with slice()`
+            ? `'${view.text}' (a row of a matrix, or an array of an object of an array of objects) is a copy of its numbers here, and ${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} written while it is in use; write its elements in place (\`W[i][j] = …\`), or copy it with slice() where it is taken`
             : `'${view.text}' is a view that shares memory with its array, and ${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} written while it is in use; copy it with slice()`,
         ),
       );

@@ -190,12 +190,12 @@ export function placeValue(cx: LowerContext, p: Place, at: ts.Node): TempId {
 }
 
 /** Row `row` of a matrix as an array value: a copy of its numbers (checked as a view). */
-export function rowValue(cx: LowerContext, m: StructVar, row: TempId, at: ts.Node): TempId {
+export function rowValue(cx: LowerContext, m: StructVar, row: TempId, at: ts.Node, what = text(cx, at)): TempId {
   const start = startOf(cx, m, row);
   const end = startOf(cx, m, next(cx, row));
   const data = part(m, 'data');
   const temp = cx.fn.op({ op: 'slice', var: data, type: 'number[]', hasStart: true, hasEnd: true }, [start, end], 'number[]');
-  cx.views.push({ source: data, temp, at: pos(cx, at), text: text(cx, at), row: true });
+  cx.views.push({ source: data, temp, at: pos(cx, at), text: what, row: true });
   // (the copy of a row a name stands for has that name: `const row = W_data.slice(…)`)
   return ts.isIdentifier(at) ? namedArray(cx, temp, at.text) : temp;
 }
@@ -289,7 +289,7 @@ export function elementValue(cx: LowerContext, p: Extract<Place, { kind: 'elemen
     if (item.kind === 'element') fields.set(f.key, elementValue(cx, item, at));
     else if (item.kind === 'row') {
       const copy = cx.fn.declare(`${f.key}_copy`, 'number[]', 'hidden', true);
-      cx.fn.assign(copy, rowValue(cx, item.m, item.row, at), true);
+      cx.fn.assign(copy, rowValue(cx, item.m, item.row, at, `${text(cx, at)}.${f.key}`), true);
       fields.set(f.key, { array: copy });
     } else if (item.kind === 'matrix')
       return fail(

@@ -109,7 +109,8 @@ export function writtenInto(cx: LowerContext, name: ts.Identifier): boolean {
       (p.operator === ts.SyntaxKind.PlusPlusToken || p.operator === ts.SyntaxKind.MinusMinusToken)
     )
       return true;
-    if (ts.isCallExpression(p) && p.arguments.includes(n as ts.Expression)) {
+    // (the array itself passed on, not one of its numbers: `f(xs)`, not `Math.cos(xs[0])`)
+    if (!accessed && ts.isCallExpression(p) && p.arguments.includes(n as ts.Expression)) {
       const resolved = resolveCallee(p.expression, cx.checker);
       return !('source' in resolved) || writtenParameters(resolved.source.node, cx.checker).has(p.arguments.indexOf(n as ts.Expression));
     }

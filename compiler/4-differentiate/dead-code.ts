@@ -17,11 +17,13 @@
 import { type JsExpr, type JsFunction, type JsStmt } from '../5-print/js';
 import { mapChildren, namesIn } from '../5-print/js-walk';
 
-/** Whether evaluating `e` can only produce a value: no calls but `Math.*` and pure functions. */
+/** Whether evaluating `e` can only produce a value: no calls but `Math.*`, pure functions and copies (`a.slice(…)`). */
 export function isPure(e: JsExpr, pureCall: (name: string) => boolean): boolean {
   switch (e.k) {
     case 'call':
-      return (e.fn.k === 'member' && e.fn.obj.k === 'id' && e.fn.obj.name === 'Math') || (e.fn.k === 'id' && pureCall(e.fn.name))
+      return (e.fn.k === 'member' && e.fn.obj.k === 'id' && e.fn.obj.name === 'Math') ||
+        (e.fn.k === 'id' && pureCall(e.fn.name)) ||
+        (e.fn.k === 'member' && e.fn.name === 'slice' && isPure(e.fn.obj, pureCall))
         ? e.args.every((a) => isPure(a, pureCall))
         : false;
     case 'assignExpr':

@@ -24,6 +24,7 @@ import { compileSources, formatDiagnostic } from '../../compiler';
 import { loadModule, type Module, type Watch } from './load';
 import { centralDifference, curved, dot, isolated, neighbours, rng, scaledDirection, type Value } from './numeric';
 import { Layout, type Data } from './object-arguments';
+import { needsTreeLayout, TreeLayout } from './list-program-layout';
 import { listing, printProgram, type ProgramText } from './program-text';
 import type { Program } from './programs';
 import { NOISE_FACTOR, Perturbation } from './rounding';
@@ -102,6 +103,17 @@ const featureTests = {
     /number\[\]\[\]/.test(main) && /\.length; \w+\+\+\)|for \(const \w+ of |\.(map|reduce|forEach)\(\(|rowDot\(|mat(Step|Rows|Into)\(|\]\[\w+\] (=|\+=|\*=) |\]\+\+;/.test(main),
   /** Rows of a matrix as values: `for (const row of W)`, `W.map((row) => …)`, `W.reduce`, `W.forEach`, `rowDot(W[i], e)`. */
   matrixRows: (_: Program, main: string) => /number\[\]\[\]/.test(main) && /for \(const \w+ of |\.(map|reduce|forEach)\(\(|rowDot\(|mat(Rows|Into)\(/.test(main),
+  /**
+   * A list property (an array of objects: `pts: Point[]`, `bodies`, `layers`) read or written by list
+   * statements (list-program-text.ts): loops over it, callbacks, `const q = L[i]`, helpers taking elements.
+   */
+  objectLists: (_: Program, main: string) =>
+    /(Point|Pt|Particle|Layer|Dense)\[\]|\}\[\]/.test(main) &&
+    /(for \(const (q\d+|\{ [^}]+\}) of |\.forEach\(\(q|\.map\(\(q|, q\d+, i\d+\) =>|= [\w.]+\[\w+\];$|(dist|nudge|kinetic|drift|layerSum|decay)\()/m.test(main),
+  /** `L.map((q) => …)`, `L.reduce((s, q, i) => …)`, `L.forEach((q) => …)` over a list. */
+  listCallbacks: (_: Program, main: string) => /\.(map|forEach)\(\(q\d+|\.reduce\(\(s\d+, q\d+/.test(main),
+  /** Writes into list elements: over the list (`q.x += …`, `L[i].v[j] *= …`), through `const q = L[i]`, by helpers (`nudge(L[i], e)`). */
+  listWrites: (_: Program, main: string) => /^\s+(q\d+|[\w.]+\.(pts|bodies|layers)\[\w+\])\.[\w.[\]]+ ([-+*/]|\|\|)?= |^\s*(for .*\) )?(nudge|drift|decay)\(/m.test(main),
 } satisfies Record<string, (p: Program, main: string) => boolean>;
 export type Feature = keyof typeof featureTests;
 
@@ -265,8 +277,11 @@ export function checkText(text: ProgramText, seed: number, stats: Stats, points?
   }
 }
 
-/** How a program's parameters are made from a point (object-arguments.ts). */
-const layoutOf = (text: ProgramText) => new Layout(text.shapes ?? new Array<undefined>(text.params).fill(undefined), text.wrt);
+/** How a program's parameters are made from a point (object-arguments.ts; list-program-layout.ts where an object holds a list). */
+const layoutOf = (text: ProgramText): Layout | TreeLayout => {
+  const shapes = text.shapes ?? new Array<undefined>(text.params).fill(undefined);
+  return needsTreeLayout(shapes) ? new TreeLayout(shapes, text.wrt) : new Layout(shapes, text.wrt);
+};
 
 interface Point {
   /** The numbers of the parameters (an object's, in declaration order). */
@@ -291,7 +306,7 @@ interface Noise {
   readonly grad: number;
 }
 
-function noiseAt(compiled: Compiled, layout: Layout, { x, w, data }: Point, sd: readonly number[]): Noise {
+function noiseAt(compiled: Compiled, layout: Layout | TreeLayout, { x, w, data }: Point, sd: readonly number[]): Noise {
   const { perturbation: p, original, module: m } = compiled.perturbed();
   const args = () => layout.args(x, data);
   return {

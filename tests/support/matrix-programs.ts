@@ -21,12 +21,13 @@
 import type { Scope } from './program-text';
 import type { Code } from './programs';
 import { avoid, isMatrix, type MatrixAlias, type MatrixRead, type MatrixWrite } from './object-programs';
-import type { Printer } from './object-program-text';
+import type { ObjVar, Printer } from './object-program-text';
 
-/** A matrix in scope: how the code names it, and its row lengths. */
+/** A matrix in scope: how the code names it, its row lengths, and whether it is a list element's (`p.layers[0].W`). */
 interface MatVar {
   readonly name: string;
   readonly rows: readonly number[];
+  readonly element: boolean;
 }
 
 const pick = <T>(xs: readonly T[], i: number): T => xs[i % xs.length];
@@ -34,7 +35,12 @@ const wrap = (c: Code) => (c.atom ? c.t : `(${c.t})`);
 
 /** The matrices in scope: the matrix properties of the objects in scope, and names bound to matrices. */
 function matricesIn(s: Scope): MatVar[] {
-  return s.objs.flatMap((o) => (o.rows ? [{ name: o.name, rows: o.rows }] : o.shape.flatMap((f) => (isMatrix(f.t) ? [{ name: `${o.name}.${f.key}`, rows: f.t.rows }] : []))));
+  const element = (o: ObjVar) => o.element === true;
+  return s.objs.flatMap((o) =>
+    o.rows
+      ? [{ name: o.name, rows: o.rows, element: element(o) }]
+      : o.shape.flatMap((f) => (isMatrix(f.t) ? [{ name: `${o.name}.${f.key}`, rows: f.t.rows, element: element(o) }] : [])),
+  );
 }
 
 /** Elements of matrix `path` that numeric statements read as variables: the first one and the last one (`p.W[2][1]`). */
@@ -57,9 +63,9 @@ const vecLike = (s: Scope) => s.objs.filter((o) => ['x', 'y'].every((k) => o.sha
 /**
  * Whether rows of `m` may be taken as values in a loop (over its rows, a callback, or any loop): all
  * of one length, unless that is fixed (see `avoid.raggedRowLoops`; a ragged matrix is read there by
- * index loops instead).
+ * index loops instead), and not a list element's matrix while `avoid.rowsOfElementMatrices`.
  */
-const loopsOverRows = (m: MatVar) => !avoid.raggedRowLoops || m.rows.every((n) => n === m.rows[0]);
+const loopsOverRows = (m: MatVar) => (!avoid.raggedRowLoops || m.rows.every((n) => n === m.rows[0])) && !(m.element && avoid.rowsOfElementMatrices);
 
 /** A number of a row `r` (a copy of a matrix's row, in a loop over its rows), a term with `e`: by `form`, modulo. */
 function rowNumber(p: Printer, r: string, form: number, term: (u: string) => string, e: Code): string {
@@ -213,7 +219,7 @@ export function matrixAlias(p: Printer, st: MatrixAlias, s: Scope, inLoop: boole
   p.lines.push(`${ind}const ${name} = ${p.use(m.name)};`);
   const r = st.at % m.rows.length;
   p.lines.push(`${ind}${name}[${r}][${Math.floor(st.at / 3) % m.rows[r]}] += ${inLoop ? `Math.sin(${e.t})` : e.t};`);
-  s.objs.push({ name, shape: [], replaceable: false, rows: m.rows });
+  s.objs.push({ name, shape: [], replaceable: false, rows: m.rows, element: m.element });
   return true;
 }
 

@@ -13,12 +13,16 @@
  * deterministic. Matrix properties (`W: number[][]`) print as such; the matrix
  * statements, which come as the 'oNum', 'oWrite' and 'oAlias' statements with a
  * `matrix` (and fall back to the object forms where no matrix is in scope), are
- * printed by matrix-programs.ts, and so are the helpers they call.
+ * printed by matrix-programs.ts, and so are the helpers they call. List properties
+ * (`pts: Point[]`) print with their elements' interfaces; their first and last
+ * elements (`p.pts[0]`) are objects in scope (`element`), and the list statements
+ * (with a `list`) are printed by list-program-text.ts.
  */
 import type { Scope } from './program-text';
 import type { Code, Cond, Expr, Stmt } from './programs';
-import { avoid, isMatrix, isShape, VEC2, type ObjectHelper, type ObjectShape, type ObjectStmt } from './object-programs';
+import { avoid, isList, isMatrix, isShape, isVector, VEC2, type List, type ObjectHelper, type ObjectShape, type ObjectStmt } from './object-programs';
 import { matrixAlias, matrixElements, matrixHelperLines, matrixRead, matrixWrite } from './matrix-programs';
+import { listAlias, listDeclarationLines, listElements, listRead, listWrite } from './list-program-text';
 
 export interface ObjVar {
   readonly name: string;
@@ -27,6 +31,10 @@ export interface ObjVar {
   readonly replaceable: boolean;
   /** A name bound to a matrix (`const m2 = p.W`, `const { W } = p`), of rows of these lengths: no object (its `shape` is empty). */
   readonly rows?: readonly number[];
+  /** A name bound to a list (`const l2 = p.pts`, `const { pts } = p`): no object (its `shape` is empty). */
+  readonly list?: List;
+  /** A list element (`p.pts[0]`, `const q = p.pts[1]`), an object nested in one, or a name bound to an element's matrix. */
+  readonly element?: boolean;
 }
 
 /** A helper taking an object (object-programs.ts `ObjectHelper`), as a call site sees it. */
@@ -50,10 +58,12 @@ export interface Printer {
 
 const pick = <T>(xs: readonly T[], i: number): T => xs[i % xs.length];
 const numberKeys = (shape: ObjectShape) => shape.filter((f) => f.t === 'number').map((f) => f.key);
-/** The objects in scope (not the names bound to matrices). */
-const objects = (s: Scope) => s.objs.filter((o) => !o.rows);
-/** Objects with numbers x and y: what object helpers take. */
-const vecLike = (s: Scope) => s.objs.filter((o) => ['x', 'y'].every((k) => numberKeys(o.shape).includes(k)));
+/** The objects in scope (not the names bound to matrices or lists). */
+const objects = (s: Scope) => s.objs.filter((o) => !o.rows && !o.list);
+/** Objects in scope with a number property (what spreads replace and second names write). */
+const withNumbers = (s: Scope) => objects(s).filter((o) => numberKeys(o.shape).length > 0);
+/** Objects with numbers x and y: what object helpers take (list elements only without `avoid.andAssignOnListElements`). */
+const vecLike = (s: Scope) => s.objs.filter((o) => ['x', 'y'].every((k) => numberKeys(o.shape).includes(k)) && !(o.element && avoid.andAssignOnListElements));
 const callees = (p: Printer, form: ObjectHelper['form']) => p.objectCallees.filter((c) => c.form === form).map((c) => c.name);
 
 /**
@@ -65,14 +75,23 @@ export function addObject(s: Scope, o: ObjVar): void {
   s.objs.push(o);
   for (const f of o.shape) {
     const path = `${o.name}.${f.key}`;
-    if (f.t === 'number') (s.vars.push(path), s.lets.push(path));
+    // (a list element's numbers are read only while `avoid.andAssignOnListElements`: list statements write them)
+    if (f.t === 'number') (s.vars.push(path), o.element && avoid.andAssignOnListElements ? undefined : s.lets.push(path));
     else if (isMatrix(f.t)) s.vars.push(...matrixElements(path, f.t.rows));
-    else if (isShape(f.t)) addObject(s, { name: path, shape: f.t, replaceable: o.replaceable });
+    else if (isVector(f.t)) s.vars.push(`${path}[0]`, ...(f.t.elements > 1 ? [`${path}[${f.t.elements - 1}]`] : []));
+    else if (isShape(f.t)) addObject(s, { name: path, shape: f.t, replaceable: o.replaceable, element: o.element });
+    else if (isList(f.t)) for (const element of listElements(path, f.t)) addObject(s, element);
   }
 }
 
-/** A property's type written out (`named`: the interfaces' names). */
-const fieldType = (t: ObjectShape[number]['t'], named: ReadonlyMap<ObjectShape, string>): string => (typeof t === 'string' ? t : isMatrix(t) ? 'number[][]' : typeText(t, named));
+/** A property's type written out (`named`: the interfaces' names; a list's elements by their interface, or inline). */
+function fieldType(t: ObjectShape[number]['t'], named: ReadonlyMap<ObjectShape, string>): string {
+  if (typeof t === 'string') return t;
+  if (isMatrix(t)) return 'number[][]';
+  if (isVector(t)) return 'number[]';
+  if (isList(t)) return `${t.name ?? typeText(t.list[0], named)}[]`;
+  return typeText(t, named);
+}
 
 /** A type written out: `{ x: number; y: number }`. */
 export function typeText(shape: ObjectShape, named: ReadonlyMap<ObjectShape, string> = new Map()): string {
@@ -91,10 +110,14 @@ export function interfaceLines(named: ReadonlyMap<ObjectShape, string>, used: st
     return { name, lines: [`interface ${name} {`, ...shape.map((f) => `  ${f.key}: ${fieldType(f.t, inner)};`), '}', ''] };
   });
   const uses = (text: string, name: string) => new RegExp(`\\b${name}\\b`).test(text);
-  // Used by the code, or by an interface the code uses (`Body` holds a `Vec2`).
-  const direct = declarations.filter((d) => uses(used, d.name));
-  const needed = declarations.filter((d) => direct.includes(d) || direct.some((u) => u !== d && uses(u.lines.join('\n'), d.name)));
-  return [...needed.flatMap((d) => d.lines), ...matrixHelperLines(used)];
+  // Used by the code, or by an interface the code uses (`Body` holds a `Vec2`, so does a `Particle`).
+  const neededBy = (text: string) => {
+    const direct = declarations.filter((d) => uses(text, d.name));
+    return declarations.filter((d) => direct.includes(d) || direct.some((u) => u !== d && uses(u.lines.join('\n'), d.name)));
+  };
+  // The interfaces of list elements (and the helpers taking them) that the code or those interfaces use.
+  const lists = listDeclarationLines([used, ...neededBy(used).flatMap((d) => d.lines)].join('\n'));
+  return [...neededBy([used, ...lists].join('\n')).flatMap((d) => d.lines), ...lists, ...matrixHelperLines(used)];
 }
 
 /** Prints an object statement; one with nothing in scope to act on prints nothing. */
@@ -113,15 +136,18 @@ export function objectStatement(p: Printer, st: ObjectStmt, s: Scope, inLoop: bo
     }
     case 'oSpread': {
       // (a matrix is shared as a nested object is)
-      const sources = avoid.sharedNestedObjects ? objects(s).filter((o) => !o.shape.some((f) => typeof f.t === 'object')) : objects(s);
+      // (an element of a list holding an array: see `avoid.spreadsOfElementArrays`)
+      const spreadable = withNumbers(s).filter((o) => !(o.element && avoid.spreadsOfElementArrays && o.shape.some((f) => isVector(f.t) || isMatrix(f.t))));
+      const sources = avoid.sharedNestedObjects ? spreadable.filter((o) => !o.shape.some((f) => typeof f.t === 'object')) : spreadable;
       if (sources.length === 0) return;
       const src = pick(sources, st.src);
       const key = pick(numberKeys(src.shape), st.key);
       const value = e(st.e);
       const name = p.fresh('o');
       out(`const ${name} = { ...${p.use(src.name)}, ${key}: ${value} };`);
-      // A shallow copy: its nested objects are the source's (never replaced, since the source is not).
-      return addObject(s, { name, shape: src.shape, replaceable: false });
+      // A shallow copy: its nested objects are the source's (never replaced, since the source is not;
+      // the parts of a list element while `avoid.andAssignOnListElements`).
+      return addObject(s, { name, shape: src.shape, replaceable: false, element: src.element });
     }
     case 'oDestructure': {
       const sources = objects(s).filter((o) => !o.replaceable);
@@ -131,14 +157,16 @@ export function objectStatement(p: Printer, st: ObjectStmt, s: Scope, inLoop: bo
       const parts: string[] = [];
       const bound: (() => void)[] = [];
       for (const f of src.shape) {
-        if (f.t === 'string' || f.t === 'boolean' || (isShape(f.t) && avoid.destructuredObjects)) continue;
-        const name = st.shorthand && p.claim(f.key) ? f.key : p.fresh(f.t === 'number' ? 'v' : isMatrix(f.t) ? 'm' : 'o');
+        if (f.t === 'string' || f.t === 'boolean' || isVector(f.t) || (isShape(f.t) && avoid.destructuredObjects)) continue;
+        const name = st.shorthand && p.claim(f.key) ? f.key : p.fresh(f.t === 'number' ? 'v' : isMatrix(f.t) ? 'm' : isList(f.t) ? 'l' : 'o');
         parts.push(name === f.key ? name : `${f.key}: ${name}`);
         const shape = f.t;
         bound.push(() => {
-          // A matrix: the same one under a new name.
+          // A matrix or a list: the same one under a new name.
           if (isMatrix(shape)) return void s.objs.push({ name, shape: [], replaceable: false, rows: shape.rows });
-          if (shape !== 'number') return addObject(s, { name, shape, replaceable: false });
+          if (isList(shape)) return void s.objs.push({ name, shape: [], replaceable: false, list: shape });
+          if (isVector(shape)) return;
+          if (shape !== 'number') return addObject(s, { name, shape, replaceable: false, element: src.element });
           s.vars.push(name);
           if (!st.konst) s.lets.push(name);
         });
@@ -149,12 +177,13 @@ export function objectStatement(p: Printer, st: ObjectStmt, s: Scope, inLoop: bo
     }
     case 'oAlias': {
       if (st.matrix && matrixAlias(p, st.matrix, s, inLoop, ind)) return;
-      const sources = objects(s).filter((o) => !o.replaceable);
+      if (st.list && listAlias(p, st.list, s, inLoop, ind)) return;
+      const sources = withNumbers(s).filter((o) => !o.replaceable);
       if (sources.length === 0) return;
       const src = pick(sources, st.src);
       const name = p.fresh('o');
       out(`const ${name} = ${p.use(src.name)};`);
-      addObject(s, { name, shape: src.shape, replaceable: false });
+      addObject(s, { name, shape: src.shape, replaceable: false, element: src.element });
       // Written through the second name: the first sees it.
       out(`${name}.${pick(numberKeys(src.shape), st.key)} += ${e(st.e)};`);
       return;
@@ -173,6 +202,7 @@ export function objectStatement(p: Printer, st: ObjectStmt, s: Scope, inLoop: bo
     }
     case 'oWrite': {
       if (st.matrix && matrixWrite(p, st.matrix, s, inLoop, ind)) return;
+      if (st.list && listWrite(p, st.list, s, inLoop, ind)) return;
       const writers = callees(p, 'writer');
       const targets = vecLike(s);
       if (writers.length === 0 || targets.length === 0) return;
@@ -189,6 +219,7 @@ export function objectStatement(p: Printer, st: ObjectStmt, s: Scope, inLoop: bo
     }
     case 'oNum': {
       if (st.matrix && matrixRead(p, st.matrix, s, inLoop, ind)) return;
+      if (st.list && listRead(p, st.list, s, inLoop, ind)) return;
       const readers = callees(p, 'num');
       const sources = vecLike(s);
       if (readers.length === 0 || sources.length === 0) return;

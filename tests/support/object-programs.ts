@@ -30,14 +30,23 @@
  * (const row of W)`, `W.map`, `W.reduce`, `W.forEach`, `rowDot(W[i], e)`), element
  * writes, `const m = p.W`, and helpers taking the matrix; numeric statements read
  * some of its elements (`p.W[0][0]`) as they read the objects' numbers.
+ *
+ * An object parameter may also hold a list, an array of objects (`pts`, `bodies`,
+ * `layers`: list-programs.ts), whose first and last elements are objects in scope like
+ * the others, and list statements (the 'oNum', 'oWrite' and 'oAlias' statements with a
+ * `list`, printed by list-program-text.ts) come on top of the matrix ones.
  */
 import fc from 'fast-check';
 import type { Cond, Expr, Stmt } from './programs';
+import { listKey, listOf, listParamArb, listStatementArb, type ListAlias, type ListKind, type ListParam, type ListRead, type ListWrite } from './list-programs';
 
-/** A property of an object type: a number, data (a string or a boolean), a matrix, or a nested object. */
+/**
+ * A property of an object type: a number, data (a string or a boolean), a matrix, a nested object,
+ * a numeric array (`v: number[]`, in the elements of lists) or a list (an array of objects).
+ */
 export interface Field {
   readonly key: string;
-  readonly t: 'number' | 'string' | 'boolean' | Matrix | ObjectShape;
+  readonly t: 'number' | 'string' | 'boolean' | Matrix | ObjectShape | Vector | List;
 }
 export type ObjectShape = readonly Field[];
 
@@ -46,7 +55,26 @@ export interface Matrix {
   readonly rows: readonly number[];
 }
 
-export const isMatrix = (t: Field['t']): t is Matrix => typeof t === 'object' && !Array.isArray(t);
+/** A `number[]` property of this many elements. */
+export interface Vector {
+  readonly elements: number;
+}
+
+/**
+ * A list: an array of objects (`pts: Point[]`), each element of its own shape (the same keys and
+ * types; the lengths of their arrays and matrices may differ), typed `${name}[]` with the
+ * interface list-programs.ts declares, or inline.
+ */
+export interface List {
+  readonly list: readonly ObjectShape[];
+  readonly kind: ListKind;
+  /** The interface its elements are typed with (list-programs.ts `elementTypes`), or inline where null. */
+  readonly name: string | null;
+}
+
+export const isMatrix = (t: Field['t']): t is Matrix => typeof t === 'object' && 'rows' in t;
+export const isVector = (t: Field['t']): t is Vector => typeof t === 'object' && 'elements' in t;
+export const isList = (t: Field['t']): t is List => typeof t === 'object' && 'list' in t;
 export const isShape = (t: Field['t']): t is ObjectShape => Array.isArray(t);
 
 /** `{ x: number; y: number }`: what object helpers take and return. */
@@ -70,6 +98,8 @@ export interface ObjectParam {
    * w; W }`, or `inside` a nested object: `{ x; y; k; lin: { W; b } }`, `{ pos: { x; y; W }; w }`.
    */
   readonly matrix: { readonly rows: readonly number[]; readonly inside: boolean } | null;
+  /** A list property (last among the numbers: `pts`, `bodies` or `layers`), or none. */
+  readonly list: ListParam | null;
 }
 
 /** The type of an object parameter, properties in declaration order. */
@@ -77,12 +107,14 @@ export function paramShape(p: ObjectParam): ObjectShape {
   const W: Field | undefined = p.matrix ? { key: 'W', t: { rows: p.matrix.rows } } : undefined;
   const inside = W && p.matrix?.inside;
   const flat: Field[] = [...VEC2, ...(W && !inside ? [W] : []), { key: 'k', t: 'number' }];
-  const numbers: Field[] =
+  const list: Field[] = p.list ? [{ key: listKey(p.list.kind), t: listOf(p.list) }] : [];
+  const own: Field[] =
     p.form === 'flat'
       ? inside
         ? [...flat, { key: 'lin', t: [W, { key: 'b', t: 'number' }] }]
         : flat
       : [{ key: 'pos', t: inside ? [...VEC2, W] : VEC2 }, { key: 'w', t: 'number' }, ...(W && !inside ? [W] : [])];
+  const numbers = [...own, ...list];
   if (p.data === 'boolean') return [...numbers, { key: 'on', t: 'boolean' }];
   if (p.data === 'string') return [...numbers.slice(0, -1), { key: 'tag', t: 'string' }, numbers[numbers.length - 1]];
   return numbers;
@@ -103,15 +135,15 @@ export type ObjectStmt =
    * `const oN = src; oN.key += e;`: a second name for an object never replaced, written through; with
    * `matrix`, where a matrix is in scope, one for a matrix (`const mN = p.W; mN[r][c] += e;`).
    */
-  | { readonly k: 'oAlias'; readonly src: number; readonly key: number; readonly e: Expr; readonly matrix: MatrixAlias | null }
+  | { readonly k: 'oAlias'; readonly src: number; readonly key: number; readonly e: Expr; readonly matrix: MatrixAlias | null; readonly list?: ListAlias }
   /** A `let` object replaced as a whole: `s = { x: a, y: b }`, `s = { ...s, y: b }` or `s = ovH(s, a)` (bounded in loops). */
   | { readonly k: 'oReplace'; readonly t: number; readonly form: 'literal' | 'spread' | 'call'; readonly h: number; readonly a: Expr; readonly b: Expr }
   /** `owH(target, e);`: a writer helper on an object in scope; with `matrix`, where a matrix is in scope, writes into it. */
-  | { readonly k: 'oWrite'; readonly h: number; readonly target: number; readonly e: Expr; readonly matrix: MatrixWrite | null }
+  | { readonly k: 'oWrite'; readonly h: number; readonly target: number; readonly e: Expr; readonly matrix: MatrixWrite | null; readonly list?: ListWrite }
   /** `const|let oN = ovH(src, e);` */
   | { readonly k: 'oMake'; readonly h: number; readonly src: number; readonly e: Expr; readonly konst: boolean }
   /** `const vN = onH(src, e);`; with `matrix`, where a matrix is in scope, a number read from it. */
-  | { readonly k: 'oNum'; readonly h: number; readonly src: number; readonly e: Expr; readonly matrix: MatrixRead | null }
+  | { readonly k: 'oNum'; readonly h: number; readonly src: number; readonly e: Expr; readonly matrix: MatrixRead | null; readonly list?: ListRead }
   /** `if (p.on) { … } else { … }`, `if (p.tag === "up") …` on a data property in scope (else a numeric condition). */
   | { readonly k: 'oData'; readonly c: number; readonly cond: Cond; readonly then: readonly Stmt[]; readonly else: readonly Stmt[] }
   /**
@@ -287,8 +319,50 @@ export const avoid = {
    * fix. So rows of a ragged matrix are not taken as values in loops at all: there it is read by
    * index loops (`W[i][j]`), `rowDot(W[r], e)` outside loops, and helpers that index it; rectangular
    * matrices, two in three, keep every form.)
+   * (Fixed by 3467e0c: the reverse sweep keeps the length of the array each assignment replaces, so
+   * the RangeError is gone and rows of any lengths are taken as values in loops again.)
    */
-  raggedRowLoops: true,
+  raggedRowLoops: false,
+  /**
+   * `&&=` on a number of a list element (`p.pts[0].x &&= e`, `q.x &&= e` through `const q = p.pts[0]`,
+   * or in a helper passed an element, `function ow0(a: Vec2, c: number): void { a.y &&= c; }` called
+   * as `ow0(p.pts[0], t)`) is rejected: ADC102 "'&&=' on an array element (write `if (p.pts[0].x)
+   * p.pts[0].x = …`)", while `||=` there, and `&&=` on an object parameter's number, are accepted. So
+   * the numbers of list elements are no targets of the numeric statements (which may use `&&=`;
+   * they read them, and the list statements write them with `=`, `+=`, `-=`, `*=`, `/=`, `||=`, `++`,
+   * `--`), and object helpers (whose bodies may use `&&=`) are not passed list elements (the list
+   * statements' own helpers, `nudge(p.pts[0], e)`, are). Found by this generator (seed 1):
+   *   function f(p: { bodies: { p: { x: number; y: number }; v: number[]; m: number }[] }, t: number): number {
+   *     p.bodies[0].m &&= t; return p.bodies[0].m; }
+   * (Fixed: `&&=` on a property of a list's object is accepted; on an element of an array it stays an error.)
+   */
+  andAssignOnListElements: false,
+  /**
+   * Rows of a list element's matrix taken as values (`for (const row of q.W)`, `q.W.reduce((d, row)
+   * => …)`, `q.W.map(…)`), where the element is named by a loop (`for (const q of p.layers)`,
+   * `p.layers[i]`), a second name (`const q = p.layers[1]`) or a helper's parameter, or inside any
+   * loop: ADC199, "internal error while compiling 'f': Cannot read properties of undefined (reading
+   * 'k')" (at the top level, `for (const row of p.layers[0].W)` is accepted). So rows of list elements'
+   * matrices are read by index loops (`q.W[i][j]`), and matrix statements on them take no rows as
+   * values. Found by this generator (seed 1):
+   *   function f(q: { layers: { W: number[][]; b: number[] }[] }, t: number): number {
+   *     let v = 0; for (const l of q.layers) for (const row of l.W) v += row[0] * t; return v; }
+   * (Fixed by 3467e0c, "rows and objects a name stands for are the matrix's own": the forms are
+   * back; seeds 1 to 4 of programs with lists only, 50 each, pass.)
+   */
+  rowsOfElementMatrices: false,
+  /**
+   * A spread of a list element that holds an array (`const o = { ...p.bodies[1], m: t }`: o.v is
+   * p.bodies[1].v, one array) is rejected once that array is written anywhere after it (`p.bodies[1].v[0]
+   * *= t`, `drift(p.bodies[1], t)`): ADC114 "array aliasing is not supported: a row of the matrix
+   * 'p.bodies[1]' is a copy of its numbers here, and 'p_bodies_v_data' is written while it is in use;
+   * write the matrix's elements (`W[i][j] = …`), or copy the row with slice()" (no matrix is involved;
+   * a spread of the object holding the list, `{ ...p, k: t }`, is right). So list elements holding
+   * arrays are not spread. Found by this generator (seed 8 of a run of programs with lists only):
+   *   function f(p: { bodies: { v: number[]; m: number }[] }, t: number): number {
+   *     const o = { ...p.bodies[1], m: t }; p.bodies[1].v[0] *= t; return o.v[0] + o.m; }
+   */
+  spreadsOfElementArrays: true,
 };
 
 const index = fc.nat({ max: 30 });
@@ -363,6 +437,7 @@ export function objectPartArb({ exprArb, condArb, blockArb, stmtArb }: NumericAr
     { weight: 2, arbitrary: fc.record({ k: fc.constant('oLoop' as const), n: fc.integer({ min: 1, max: 3 }), state: fc.constant(null), body: mixed }) },
     { weight: 1, arbitrary: fc.record({ k: fc.constant('oData' as const), c: index, cond: condArb(1), then: mixed, else: fc.oneof(fc.constant([]), mixed) }) },
   );
+  const listStmt = listStatementArb({ exprArb, condArb, blockArb, stmtArb }, simple);
   const helper: fc.Arbitrary<ObjectHelper> = fc.record({
     form: fc.oneof(
       { weight: 2, arbitrary: fc.constant('vec' as const) },
@@ -397,12 +472,18 @@ export function objectPartArb({ exprArb, condArb, blockArb, stmtArb }: NumericAr
           }),
           { nil: null, freq: 3 },
         ),
+        // (drawn last: the parameters a seed made before lists existed keep their other properties)
+        list: fc.option(listParamArb, { nil: null, freq: 3 }),
       }),
       { minLength: 1, maxLength: 2 },
     ),
     helpers: fc.array(helper, { minLength: 1, maxLength: 3 }),
     steps: fc
-      .tuple(fc.array(fc.record({ at: index, st: simple(1) }), { minLength: 1, maxLength: 5 }), fc.array(fc.record({ at: index, st: matrixStmt }), { maxLength: 4 }))
-      .map(([objects, matrices]) => [...objects, ...matrices]),
+      .tuple(
+        fc.array(fc.record({ at: index, st: simple(1) }), { minLength: 1, maxLength: 5 }),
+        fc.array(fc.record({ at: index, st: matrixStmt }), { maxLength: 4 }),
+        fc.array(fc.record({ at: index, st: listStmt }), { minLength: 1, maxLength: 4 }),
+      )
+      .map(([objects, matrices, lists]) => [...objects, ...matrices, ...lists]),
   });
 }

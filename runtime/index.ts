@@ -127,18 +127,9 @@ export function rows(groups: readonly (readonly (readonly number[])[])[]): (read
 
 /** New matrices with the rows of `like`'s matrices, read from `src` row after row (the gradient of the matrices of a list's objects). */
 export function groupsLike(src: ArrayLike<number>, like: readonly (readonly (readonly number[])[])[]): number[][][] {
-  const out = new Array<number[][]>(like.length);
-  let k = 0;
-  for (let g = 0; g < like.length; g++) {
-    const m = new Array<number[]>(like[g].length);
-    for (let i = 0; i < m.length; i++) {
-      const row = new Array<number>(like[g][i].length);
-      for (let j = 0; j < row.length; j++) row[j] = src[k++];
-      m[i] = row;
-    }
-    out[g] = m;
-  }
-  return out;
+  const all = rowsLike(src, rows(like));
+  let r = 0;
+  return like.map((g) => all.slice(r, (r += g.length)));
 }
 
 /**

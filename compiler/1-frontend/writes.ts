@@ -12,7 +12,8 @@ import { ts } from 'ts-morph';
 import { resolveCallee, type FunctionNode } from './functions';
 import { forEachNode } from './walk';
 
-const mutators = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'fill', 'set', 'sort', 'reverse', 'copyWithin']);
+/** The methods that change the array they are called on. */
+export const mutators: ReadonlySet<string> = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'fill', 'set', 'sort', 'reverse', 'copyWithin']);
 
 export function writtenParameters(fn: FunctionNode, checker: ts.TypeChecker, memo = new Map<ts.Node, Set<number>>()): ReadonlySet<number> {
   const known = memo.get(fn);

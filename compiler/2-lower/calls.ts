@@ -158,12 +158,13 @@ function inlineCall(cx: LowerContext, e: ts.CallExpression, target: Inlined, res
   if (params.some((p) => !ts.isIdentifier(p.name))) return fail(errors.unsupportedExpression(pos(cx, e), `calling '${target.name}', which has destructured parameters`));
   const least = params.reduce((n, p, i) => (p.initializer || p.questionToken ? n : i + 1), 0);
   if (e.arguments.length < least || e.arguments.length > params.length) return fail(errors.arity(pos(cx, e), target.name, params.length, e.arguments.length));
+  const writes = writtenParameters(node, cx.checker);
   const bound: Bound[] = params.map((p, i): Bound => {
     const a = e.arguments[i];
     if (a === undefined)
       return p.initializer ? { init: p.initializer } : { temp: cx.fn.datum(undefined, parameterType(cx.checker.getTypeAtLocation(p), true, cx.checker) ?? 'number') };
     // A matrix, an array of objects or one of its objects, or a row the callee writes: the caller's own.
-    if (bindsPlace(cx, a, writtenParameters(node, cx.checker).has(i))) {
+    if (bindsPlace(cx, a, writes.has(i))) {
       if (ts.isIdentifier(p.name) && (scope ? inFunction(cx, scope, () => reassigned(cx, p.name as ts.Identifier)) : reassigned(cx, p.name as ts.Identifier)))
         return fail(
           errors.unsupportedExpression(
@@ -180,7 +181,7 @@ function inlineCall(cx: LowerContext, e: ts.CallExpression, target: Inlined, res
       const own = ts.isIdentifier(p.name) && (scope ? inFunction(cx, scope, () => rebound(cx, p.name as ts.Identifier)) : rebound(cx, p.name as ts.Identifier));
       const caller = path !== undefined && typeof path === 'object';
       // (a parameter the callee replaces is a copy here: right only where the callee never writes into it, which would be the caller's object until replaced)
-      if (caller && own && writtenParameters(node, cx.checker).has(i) && writesBeforeReplaced(node, p.name as ts.Identifier, cx.checker))
+      if (caller && own && writes.has(i) && writesBeforeReplaced(node, p.name as ts.Identifier, cx.checker))
         return fail(
           errors.unsupportedExpression(
             pos(cx, a),

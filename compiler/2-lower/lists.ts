@@ -66,11 +66,12 @@ function resolve(cx: LowerContext, node: ts.Expression, emit: boolean): Place | 
   if (ts.isElementAccessExpression(e) && !e.questionDotToken) {
     const base = resolve(cx, e.expression, emit);
     if (!base || base.kind === 'number' || base.kind === 'datum' || base.kind === 'element') return undefined;
-    const i = emit ? index(cx, e.argumentExpression) : NONE;
-    if (base.kind === 'list') return { kind: 'element', list: base.list, at: i };
-    if (base.kind === 'row') return { kind: 'number', data: part(base.m, 'data'), at: emit ? prim(cx, 'add', [startOf(cx, base.m, base.row), i]) : NONE };
-    const row = base.group === undefined || !emit ? i : prim(cx, 'add', [cx.fn.op({ op: 'get', key: undefined }, [cx.fn.read(part(base.m, 'groups')), base.group], 'number'), i]);
-    return { kind: 'row', m: base.m, row };
+    if (emit) return itemOf(cx, base, index(cx, e.argumentExpression));
+    return base.kind === 'list'
+      ? { kind: 'element', list: base.list, at: NONE }
+      : base.kind === 'row'
+        ? { kind: 'number', data: part(base.m, 'data'), at: NONE }
+        : { kind: 'row', m: base.m, row: NONE };
   }
   return undefined;
 }
@@ -95,7 +96,7 @@ function field(cx: LowerContext, list: StructVar, key: string, at: TempId): Plac
   if (column === undefined) return undefined;
   if (typeof column === 'number') return { kind: cx.fn.vars[column].type === 'number[]' ? 'number' : 'datum', data: column, at };
   if (column.struct.list) return { kind: 'element', list: column, at };
-  if (column.fields.has('groups')) return { kind: 'matrix', m: column, group: at };
+  if (column.struct.grouped) return { kind: 'matrix', m: column, group: at };
   return { kind: 'row', m: column, row: at };
 }
 
@@ -121,7 +122,7 @@ function listLength(cx: LowerContext, list: StructVar): TempId {
   const [first] = list.fields.values();
   if (typeof first === 'number') return cx.fn.op({ op: 'get', key: 'length' }, [cx.fn.read(first)], 'number');
   if (first.struct.list) return listLength(cx, first);
-  const counts = part(first, first.fields.has('groups') ? 'groups' : 'starts');
+  const counts = part(first, first.struct.grouped ? 'groups' : 'starts');
   return prim(cx, 'sub', [cx.fn.op({ op: 'get', key: 'length' }, [cx.fn.read(counts)], 'number'), cx.fn.constant(1)]);
 }
 
@@ -139,7 +140,7 @@ export function placeLength(cx: LowerContext, p: Place): TempId | undefined {
   return undefined;
 }
 
-/** Item `i` of a list, matrix or row (as `resolve` indexes them). */
+/** Item `i` of a list, matrix or row: `points[i]`, `W[i]`, `row[j]`. */
 export function itemOf(cx: LowerContext, p: Place, i: TempId): Place {
   if (p.kind === 'list') return { kind: 'element', list: p.list, at: i };
   if (p.kind === 'row') return { kind: 'number', data: part(p.m, 'data'), at: prim(cx, 'add', [startOf(cx, p.m, p.row), i]) };
@@ -163,13 +164,10 @@ const text = (cx: LowerContext, e: ts.Node): string => e.getText(cx.sf).slice(0,
  */
 export function lowerPlaceRead(cx: LowerContext, e: ts.Expression): TempId | undefined {
   const s = skipOuter(e);
-  if (ts.isPropertyAccessExpression(s) && s.name.text === 'length' && placeKind(cx, s) === undefined) {
-    const kind = placeKind(cx, s.expression);
-    if (kind === 'list' || kind === 'matrix' || kind === 'row') return placeLength(cx, placeOf(cx, s.expression)!);
-  }
-  if (placeKind(cx, s) === undefined) return undefined;
-  const p = placeOf(cx, s)!;
-  return placeValue(cx, p, s);
+  if (placeKind(cx, s) !== undefined) return placeValue(cx, placeOf(cx, s)!, s);
+  if (!ts.isPropertyAccessExpression(s) || s.name.text !== 'length') return undefined;
+  const kind = placeKind(cx, s.expression);
+  return kind === 'list' || kind === 'matrix' || kind === 'row' ? placeLength(cx, placeOf(cx, s.expression)!) : undefined;
 }
 
 /** The value of a place read at `at`. */
@@ -234,10 +232,11 @@ export function lowerPlaceWrite(cx: LowerContext, target: ts.Expression, compute
  * caller's loop keeps it for the name's whole scope). False for a place no name may stand for.
  */
 export function bindPlace(cx: LowerContext, name: string, p: Place, index?: VarId): boolean {
-  if (p.kind === 'number' || p.kind === 'datum' || p.kind === 'list' || (p.kind === 'matrix' && p.group === undefined)) {
-    if (p.kind === 'matrix') cx.fn.bindStruct(name, p.m);
-    else if (p.kind === 'list') cx.fn.bindStruct(name, p.list);
-    return p.kind === 'matrix' || p.kind === 'list';
+  if (p.kind === 'number' || p.kind === 'datum') return false;
+  // (a whole list or matrix is its object variable)
+  if (p.kind === 'list' || (p.kind === 'matrix' && p.group === undefined)) {
+    cx.fn.bindStruct(name, p.kind === 'list' ? p.list : p.m);
+    return true;
   }
   const at = p.kind === 'element' ? p.at : p.kind === 'row' ? p.row : p.group!;
   const v = index ?? cx.fn.declare(`${name}_at`, 'number', 'hidden', true);
@@ -306,22 +305,21 @@ export function elementValue(cx: LowerContext, p: Extract<Place, { kind: 'elemen
  * a value of the block that computes it).
  */
 export function pinPlace(cx: LowerContext, p: Place): () => Place {
-  const keep = (t: TempId | undefined, name: string): (() => TempId) | undefined => {
-    if (t === undefined) return undefined;
+  const keep = (t: TempId, name: string): (() => TempId) => {
     const v = cx.fn.declare(name, 'number', 'hidden', true);
     cx.fn.assign(v, t, true);
     return () => cx.fn.read(v);
   };
   if (p.kind === 'element' || p.kind === 'number' || p.kind === 'datum') {
-    const at = keep(p.at, 'at')!;
+    const at = keep(p.at, 'at');
     return () => ({ ...p, at: at() });
   }
   if (p.kind === 'row') {
-    const row = keep(p.row, 'row')!;
+    const row = keep(p.row, 'row');
     return () => ({ ...p, row: row() });
   }
   if (p.kind === 'matrix' && p.group !== undefined) {
-    const group = keep(p.group, 'group')!;
+    const group = keep(p.group, 'group');
     return () => ({ ...p, group: group() });
   }
   return () => p;

@@ -87,8 +87,10 @@ export function lowerForOf(cx: LowerContext, node: ts.ForOfStatement, label: str
 function lowerForOfPlace(cx: LowerContext, node: ts.ForOfStatement, name: ts.BindingName, isConst: boolean, label: string | undefined): void {
   if (ts.isIdentifier(name) && !isConst && reassigned(cx, name))
     return fail(errors.unsupportedStatement(pos(cx, name), `'${name.text}' names a part of a matrix or of an array of objects and is assigned again: declare it with const`));
-  const p = pinPlace(cx, placeOf(cx, node.expression)!);
-  const whole = p().kind === 'list' || (p().kind === 'matrix' && (p() as { group?: TempId }).group === undefined);
+  const place = placeOf(cx, node.expression)!;
+  // (the loop's counter is the item's index: of a whole list or matrix, not of a grouped matrix's element's rows)
+  const whole = place.kind === 'list' || (place.kind === 'matrix' && place.group === undefined);
+  const p = pinPlace(cx, place);
   forOfLoop(
     cx,
     node,

@@ -11,7 +11,7 @@ import type { LowerContext } from './context';
 import { skipOuter } from './helpers';
 import { identifiersIn } from './var-scoping';
 import { resolveCallee } from '../1-frontend/functions';
-import { writtenParameters } from '../1-frontend/writes';
+import { mutators, writtenParameters } from '../1-frontend/writes';
 
 /**
  * Whether the object a path names (`s.pos`) may be replaced as a whole in the function (`s = …`,
@@ -63,12 +63,7 @@ export function mayRunAfter(first: ts.Node, later: ts.Node): boolean {
 
 /** Whether `name` (declared here) is assigned after its declaration. */
 export function reassigned(cx: LowerContext, name: ts.Identifier): boolean {
-  const sym = cx.checker.getSymbolAtLocation(name);
-  return (identifiersIn(cx.root).get(name.text) ?? []).some((id) => {
-    const n = outermost(id);
-    const a = n.parent;
-    return ts.isBinaryExpression(a) && a.left === n && a.operatorToken.kind === ts.SyntaxKind.EqualsToken && cx.checker.getSymbolAtLocation(id) === sym;
-  });
+  return assignedValues(cx, name).length > 0;
 }
 
 /** The values `name` (declared here) is assigned after its declaration (`name = value`). */
@@ -80,8 +75,6 @@ export function assignedValues(cx: LowerContext, name: ts.Identifier): ts.Expres
     return ts.isBinaryExpression(a) && a.left === n && a.operatorToken.kind === ts.SyntaxKind.EqualsToken && cx.checker.getSymbolAtLocation(id) === sym ? [a.right] : [];
   });
 }
-
-const mutators = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'fill', 'set', 'sort', 'reverse', 'copyWithin']);
 
 /**
  * Whether the array or object `name` names may be written into anywhere in the function: an

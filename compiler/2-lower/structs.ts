@@ -12,7 +12,6 @@
  * numbers and shares the arrays, as a shallow copy does; an assignment that would make two
  * object variables one object, where either is then written, is an error rather than a copy.
  */
-import { elementValue, placeKind, placeOf, type Place } from './lists';
 import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
 import { isArrayType, type Shape, type Type, type VarId } from '../ir/types';
@@ -25,6 +24,7 @@ import type { StructLeaf, StructValue, StructVar } from './builder';
 import { isStructType, structType, type StructType } from './types';
 import { isOpaqueExpr, namedArray, skipOuter, structPath } from './helpers';
 import { mayRunAfter, reassigned, rebound } from './reassignments';
+import { elementValue, placeKind, placeOf, type Place } from './lists';
 
 /** The object type of an expression or declaration, when its values are differentiated. */
 export function structTypeOf(cx: LowerContext, node: ts.Node): StructType | undefined {
@@ -434,7 +434,7 @@ export function structParameter(cx: LowerContext, name: string, struct: StructTy
   const shape = (s: StructVar): Shape<VarId> => ({
     object: [...s.fields].map(([k, f]) => [k, typeof f === 'object' ? shape(f) : { leaf: f }] as const),
     ...(s.struct.matrix ? { matrix: true as const } : {}),
-    ...(s.fields.has('groups') ? { grouped: true as const } : {}),
+    ...(s.struct.grouped ? { grouped: true as const } : {}),
     ...(s.struct.list ? { list: true as const } : {}),
   });
   const leaves = (s: StructVar): VarId[] => [...s.fields.values()].flatMap((f) => (typeof f === 'object' ? leaves(f) : [f]));

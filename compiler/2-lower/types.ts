@@ -121,6 +121,11 @@ export function opaqueType(t: ts.Type, checker: ts.TypeChecker): OpaqueType | un
   return text === undefined ? undefined : `opaque:${text}`;
 }
 
+/** The text of an array of `element` (only a union or a readonly type needs parentheses before `[]`). */
+function arrayOf(element: string): string {
+  return /^([\w.]+|\{.*\}|\[.*\])(\[\])*$/.test(element) ? `${element}[]` : `(${element})[]`;
+}
+
 function printable(t: ts.Type, checker: ts.TypeChecker, depth: number): string | undefined {
   if (depth > 8) return undefined;
   const f = t.flags;
@@ -147,9 +152,7 @@ function printable(t: ts.Type, checker: ts.TypeChecker, depth: number): string |
   if (checker.isArrayType(t)) {
     const inner = printable(checker.getTypeArguments(ref)[0], checker, depth + 1);
     if (inner === undefined) return undefined;
-    // Only a union or a readonly type needs parentheses before `[]`.
-    const el = /^([\w.]+|\{.*\}|\[.*\])(\[\])*$/.test(inner) ? inner : `(${inner})`;
-    return name === 'ReadonlyArray' ? `readonly ${el}[]` : `${el}[]`;
+    return name === 'ReadonlyArray' ? `readonly ${arrayOf(inner)}` : arrayOf(inner);
   }
   if (checker.isTupleType(t)) {
     const target = ref.target as ts.TupleType;
@@ -197,9 +200,11 @@ export interface StructType {
    * per property of its elements, each across all elements (`x` of every point: a `number[]`; `bias`
    * of every layer: a matrix whose rows are the layers' biases; `weights` of every layer: a grouped
    * matrix; a nested object: such a list again; data: an array of it). `fields` are these columns,
-   * in the elements' declaration order; `element` is the elements' type.
+   * in the elements' declaration order; `list` is the elements' type.
    */
   readonly list?: StructType;
+  /** The matrices of a list's elements (`groupedMatrixType`). */
+  readonly grouped?: true;
 }
 
 /** The type of a matrix property (`W: number[][]`): see `StructType.matrix`. */
@@ -220,6 +225,7 @@ export const matrixType: StructType = {
 export const groupedMatrixType: StructType = {
   text: 'number[][][]',
   matrix: true,
+  grouped: true,
   fields: [...matrixType.fields, { key: 'groups', type: 'opaque:readonly number[]' as Type }],
 };
 
@@ -266,17 +272,14 @@ function listColumns(element: StructType): StructField[] | undefined {
     if (f.optional) return undefined;
     if (t === 'number') fields.push({ key: f.key, type: 'number[]' });
     else if (t === 'number[]' || t === 'readonly number[]') fields.push({ key: f.key, type: matrixType });
-    else if (isStructType(t) && t.matrix && t.fields.length === 2) fields.push({ key: f.key, type: groupedMatrixType });
+    else if (isStructType(t) && t.matrix && !t.grouped) fields.push({ key: f.key, type: groupedMatrixType });
     else if (isStructType(t) && !t.matrix && !t.list) {
       const columns = listColumns(t);
       if (!columns) return undefined;
       fields.push({ key: f.key, type: { text: `${t.text}[]`, fields: columns, list: t } });
     } else if (t === 'boolean') fields.push({ key: f.key, type: 'opaque:boolean[]' as Type });
-    else if (!isStructType(t) && isOpaqueType(t)) {
-      // (only a union or a readonly type needs parentheses before `[]`)
-      const text = t.slice('opaque:'.length);
-      fields.push({ key: f.key, type: `opaque:${/^([\w.]+|\{.*\}|\[.*\])(\[\])*$/.test(text) ? text : `(${text})`}[]` as Type });
-    } else return undefined;
+    else if (!isStructType(t) && isOpaqueType(t)) fields.push({ key: f.key, type: `opaque:${arrayOf(t.slice('opaque:'.length))}` as Type });
+    else return undefined;
   }
   return fields;
 }
@@ -313,6 +316,7 @@ export function structType(t: ts.Type, checker: ts.TypeChecker, depth = 0): Stru
     const optional = (p.flags & ts.SymbolFlags.Optional) !== 0;
     const inner = optional ? undefined : structType(pt, checker, depth + 1);
     const leaf = optional ? undefined : irType(pt, checker);
+    const list = optional ? undefined : listType(pt, checker, depth);
     if (optional && irType(checker.getNonNullableType(pt), checker) === 'number') {
       // An optional number is differentiated where it is present (it does not make an object of numbers by itself).
       fields.push({ key: p.name, type: 'number', optional: true });
@@ -324,8 +328,8 @@ export function structType(t: ts.Type, checker: ts.TypeChecker, depth = 0): Stru
     } else if (!optional && isMatrixType(pt, checker)) {
       fields.push({ key: p.name, type: matrixType });
       differentiable = true;
-    } else if (!optional && listType(pt, checker, depth)) {
-      fields.push({ key: p.name, type: listType(pt, checker, depth)! });
+    } else if (list) {
+      fields.push({ key: p.name, type: list });
       differentiable = true;
     } else if (leaf !== undefined && (leaf === 'number' || isArrayType(leaf))) {
       fields.push({ key: p.name, type: leaf });

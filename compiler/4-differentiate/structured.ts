@@ -11,9 +11,14 @@
  * an object result is the value, its tangent and cotangent objects of its numbers.
  */
 import { isArrayType, type IRFunction, type ResultLeaf, type Shape, type Structure, type VarId } from '../ir/types';
-import type { FileContext } from './context';
+import type { FileContext, RuntimeHelper } from './context';
 import { b, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../5-print/js';
 import { jsType, paramDecl } from './arrays';
+
+/** A call of the runtime's function `name` (`adc.flat(p.W)`). */
+function runtime(api: Api, name: RuntimeHelper, ...args: JsExpr[]): JsExpr {
+  return b.call(b.path(api.ctx.useHelper(name)), args);
+}
 
 /** The names of the flat functions of `prefix`: not exported, called by the public ones. */
 export const flatPrefix = (prefix: string): string => `${prefix}_flat`;
@@ -43,8 +48,9 @@ interface Api {
 
 /** The public `f_jvp`, `f_vjp` and `f_grad` (or `f_jacobian`) of a function with objects, over its flat functions. */
 export function structuredApi(fn: IRFunction, active: ReadonlySet<VarId>, prefix: string, ctx: FileContext): JsFunction[] {
-  const api: Api = { fn, structure: fn.structure!, active, prefix, ctx, paths: new Map() };
-  fn.structure!.params.forEach((p) => leafArgs(api, p.shape, b.id(p.name), (v, at) => ((api.paths as Map<VarId, JsExpr>).set(v, at), at)));
+  const paths = new Map<VarId, JsExpr>();
+  const api: Api = { fn, structure: fn.structure!, active, prefix, ctx, paths };
+  fn.structure!.params.forEach((p) => leafArgs(api, p.shape, b.id(p.name), (v, at) => (paths.set(v, at), at)));
   const out = [jvp(api), vjp(api)];
   out.push(fn.returnType === 'number' ? grad(api) : jacobian(api));
   return out;
@@ -58,14 +64,15 @@ function sourceParams(api: Api): JsParam[] {
 /** The arguments of a flat function for values of `shape` at `at` (`p.x`, `adc.flat(p.W)`, …), each through `of` when given. */
 function leafArgs(api: Api, shape: Shape<VarId>, at: JsExpr, of?: (v: VarId, at: JsExpr) => JsExpr): JsExpr[] {
   if ('leaf' in shape) return [of ? of(shape.leaf, at) : at];
-  const helper = (name: 'flat' | 'starts' | 'rows' | 'column', ...args: JsExpr[]) => b.call(b.path(api.ctx.useHelper(name)), args);
   if (shape.matrix) {
     // (a matrix: its numbers row after row, where its rows start, and for the matrices of a list's objects, where each one's rows start)
-    const rows = shape.grouped ? helper('rows', at) : at;
-    return shape.object.flatMap(([k, s]) => leafArgs(api, s, k === 'data' ? helper('flat', rows) : k === 'starts' ? helper('starts', rows) : helper('starts', at), of));
+    const rows = shape.grouped ? runtime(api, 'rows', at) : at;
+    return shape.object.flatMap(([k, s]) =>
+      leafArgs(api, s, k === 'data' ? runtime(api, 'flat', rows) : k === 'starts' ? runtime(api, 'starts', rows) : runtime(api, 'starts', at), of),
+    );
   }
   // (an array of objects: each property of its objects, across them)
-  if (shape.list) return shape.object.flatMap(([k, s]) => leafArgs(api, s, helper('column', at, { k: 'str', v: k }), of));
+  if (shape.list) return shape.object.flatMap(([k, s]) => leafArgs(api, s, runtime(api, 'column', at, { k: 'str', v: k }), of));
   return shape.object.flatMap(([k, s]) => leafArgs(api, s, b.member(at, k), of));
 }
 
@@ -188,7 +195,7 @@ function fillResult(api: Api, from: JsExpr, target: JsExpr, what: string, places
     const p = places[i];
     const dst = at(target, l.path);
     if ('number' in l.leaf) return b.assign(dst, b.index(from, p.start));
-    return b.expr(b.call(b.path(api.ctx.useHelper('copyInto')), [dst, b.call(b.member(from, 'slice'), [p.start, p.end!]), { k: 'str', v: [what, ...l.path].join('.') }]));
+    return b.expr(runtime(api, 'copyInto', dst, b.call(b.member(from, 'slice'), [p.start, p.end!]), { k: 'str', v: [what, ...l.path].join('.') }));
   });
 }
 
@@ -298,7 +305,7 @@ function vjp(api: Api): JsFunction {
   });
   const valueSlot = isArrayType(fn.returnType) ? b.member(o, 'value') : b.num(0);
   // (a matrix's gradient comes back as its numbers in a row: copied into out's rows after the call)
-  const copied = result !== undefined || diff.some((d) => hasMatrix(d.shape));
+  const copied = result !== undefined || diff.some((d) => holds(d.shape, 'rows'));
   const flatOut = copied
     ? undefined
     : b.cond(
@@ -320,9 +327,9 @@ function vjp(api: Api): JsFunction {
     const walk = (sh: Shape<VarId>, path: string[]): JsStmt[] => {
       const dst = at(b.index(b.member(o, 'grads'), b.num(k)), path);
       const what: JsExpr = { k: 'str', v: [`out.grads[${k}]`, ...path].join('.') };
-      if ('leaf' in sh) return [b.expr(b.call(b.path(api.ctx.useHelper('copyInto')), [dst, gradOf(sh.leaf), what]))];
-      if (sh.list) return [b.expr(b.call(b.path(api.ctx.useHelper('copyTree')), [dst, gradient(sh, at(b.id(d.name), path)), what]))];
-      if (sh.matrix) return [b.expr(b.call(b.path(api.ctx.useHelper('copyRows')), [dst, gradOf(matrixData(sh)), at(b.id(d.name), path), what]))];
+      if ('leaf' in sh) return [b.expr(runtime(api, 'copyInto', dst, gradOf(sh.leaf), what))];
+      if (sh.list) return [b.expr(runtime(api, 'copyTree', dst, gradient(sh, at(b.id(d.name), path)), what))];
+      if (sh.matrix) return [b.expr(runtime(api, 'copyRows', dst, gradOf(matrixData(sh)), at(b.id(d.name), path), what))];
       return sh.object.flatMap(([key, f]) => walk(f, [...path, key]));
     };
     return walk(d.shape, []);
@@ -330,10 +337,9 @@ function vjp(api: Api): JsFunction {
   // The gradient of a parameter as an object of its shape (a matrix's rows cut like the argument's).
   function gradient(sh: Shape<VarId>, param: JsExpr): JsExpr {
     if ('leaf' in sh) return gradOf(sh.leaf);
-    const helper = (name: 'rowsLike' | 'groupsLike' | 'zip' | 'column', ...args: JsExpr[]) => b.call(b.path(api.ctx.useHelper(name)), args);
-    if (sh.matrix) return helper(sh.grouped ? 'groupsLike' : 'rowsLike', gradOf(matrixData(sh)), param);
+    if (sh.matrix) return runtime(api, sh.grouped ? 'groupsLike' : 'rowsLike', gradOf(matrixData(sh)), param);
     // (an array of objects: objects zipped from the gradients of its columns)
-    if (sh.list) return helper('zip', b.obj(sh.object.map(([k, f]) => [k, gradient(f, helper('column', param, { k: 'str', v: k }))] as const)));
+    if (sh.list) return runtime(api, 'zip', b.obj(sh.object.map(([k, f]) => [k, gradient(f, runtime(api, 'column', param, { k: 'str', v: k }))] as const)));
     return b.obj(sh.object.map(([k, f]) => [k, gradient(f, b.member(param, k))] as const));
   }
   const fill: JsStmt[] = [
@@ -342,7 +348,7 @@ function vjp(api: Api): JsFunction {
       : !isArrayType(fn.returnType)
         ? [b.assign(b.member(o, 'value'), value)]
         : copied
-          ? [b.expr(b.call(b.path(api.ctx.useHelper('copyInto')), [b.member(o, 'value'), value, { k: 'str', v: 'out.value' }]))]
+          ? [b.expr(runtime(api, 'copyInto', b.member(o, 'value'), value, { k: 'str', v: 'out.value' }))]
           : []),
     ...diff.flatMap((d, k) => [
       ...assignLeaves(d.shape, b.index(b.member(o, 'grads'), b.num(k)), gradOf, isArray),
@@ -371,9 +377,9 @@ function vjp(api: Api): JsFunction {
   };
 }
 
-/** Whether a shape holds a matrix or an array of objects. */
-function hasMatrix(shape: Shape<VarId>, which: 'matrix' | 'list' = 'matrix'): boolean {
-  return !('leaf' in shape) && (shape.list === true || (which === 'matrix' && shape.matrix === true) || shape.object.some(([, f]) => hasMatrix(f, which)));
+/** Whether a shape holds an array of objects (`'list'`), or that or a matrix (`'rows'`: its gradients are copied into `out`). */
+function holds(shape: Shape<VarId>, what: 'list' | 'rows'): boolean {
+  return !('leaf' in shape) && (shape.list === true || (what === 'rows' && shape.matrix === true) || shape.object.some(([, f]) => holds(f, what)));
 }
 
 /** The leaf of a matrix's numbers. */
@@ -433,7 +439,7 @@ function jacobian(api: Api): JsFunction {
     }
     column = b.add(column, isArrayType(api.fn.vars[v].type) ? b.member(paths.get(v)!, 'length') : b.num(1));
   }
-  const reorder = differentiated(api).some((d) => hasMatrix(d.shape, 'list'));
+  const reorder = differentiated(api).some((d) => holds(d.shape, 'list'));
   if (body.length === 1 && !reorder) body.splice(0, 1, b.return(call));
   else body.push(b.return(reorder ? elementOrder(api, b.id(rows), body) : b.id(rows)));
   return {
@@ -458,9 +464,9 @@ function elementOrder(api: Api, rows: JsExpr, body: JsStmt[]): JsExpr {
   const places = new Map<VarId, JsExpr>();
   for (const d of differentiated(api)) {
     const [n] = names(api, [`${d.name}_places`]);
-    body.push(b.const(n, b.call(b.path(api.ctx.useHelper('numbered')), [b.id(d.name), b.id(counter)])));
+    body.push(b.const(n, runtime(api, 'numbered', b.id(d.name), b.id(counter))));
     leafArgs(api, d.shape, b.id(n), (v, at) => (places.set(v, api.fn.vars[v].type === 'number' ? b.arr([at]) : at), at));
   }
   const order = api.fn.params.filter((p) => api.active.has(p)).map((p) => places.get(p)!);
-  return b.call(b.path(api.ctx.useHelper('reorderColumns')), [rows, b.arr(order)]);
+  return runtime(api, 'reorderColumns', rows, b.arr(order));
 }

@@ -28,10 +28,13 @@ interface BlockState {
   /** For each block: the ops whose uses all come before the next write. */
   readonly movableIn: Map<readonly Stmt[], Set<TempId>>;
   readonly opsIn: WeakMap<readonly Stmt[], Map<TempId, Op>>;
+  /** For each block: the array assignments whose old array's length the forward sweep keeps (`keepsOldLength`). */
+  readonly lengthsKept: WeakMap<BlockInfo, Set<Stmt>>;
 }
 
 const stateKey = {};
-const state = (sw: Sweep): BlockState => sw.stateOf(stateKey, () => ({ tapedCopies: new Map(), storeIds: new Map(), movableIn: new Map(), opsIn: new WeakMap() }));
+const state = (sw: Sweep): BlockState =>
+  sw.stateOf(stateKey, () => ({ tapedCopies: new Map(), storeIds: new Map(), movableIn: new Map(), opsIn: new WeakMap(), lengthsKept: new WeakMap() }));
 
 export const block: Construct<BlockInfo> = {
   forward: fwdBlock,
@@ -192,10 +195,22 @@ function fwdStatements(sw: Sweep, blk: BlockInfo, stmts: readonly Stmt[], out: J
  * length again. Not needed for a top-level declaration (no array before it), nor for the first
  * assignment in a block that restores the variable before its adjoint (the variable has it then).
  */
-function keepsOldLength(sw: Sweep, blk: BlockInfo, s: Extract<Stmt, { kind: 'assign' }>): boolean {
-  if (!isArrayType(sw.fn.vars[s.var].type) || !sw.act.activeVar[s.var] || !sw.readVars.has(s.var) || (s.declare && sw.atTop.has(s.var))) return false;
-  const restored = blk.mode !== 'reuse' && blk.saves.some((x) => x.var === s.var && x.how === 'tape');
-  return !restored || blk.stmts.find((st) => st.kind === 'assign' && st.var === s.var) !== s;
+function keepsOldLength(sw: Sweep, blk: BlockInfo, s: Stmt): boolean {
+  let kept = state(sw).lengthsKept.get(blk);
+  if (!kept) {
+    kept = new Set();
+    const assigned = new Set<VarId>();
+    for (const st of blk.stmts) {
+      if (st.kind !== 'assign') continue;
+      const first = !assigned.has(st.var);
+      assigned.add(st.var);
+      if (!isArrayType(sw.fn.vars[st.var].type) || !sw.act.activeVar[st.var] || !sw.readVars.has(st.var) || (st.declare && sw.atTop.has(st.var))) continue;
+      const restored = blk.mode !== 'reuse' && blk.saves.some((x) => x.var === st.var && x.how === 'tape');
+      if (!restored || !first) kept.add(st);
+    }
+    state(sw).lengthsKept.set(blk, kept);
+  }
+  return kept.has(s);
 }
 
 function storeId(sw: Sweep, s: Stmt): number {
@@ -266,9 +281,7 @@ function revBlock(sw: Sweep, blk: BlockInfo, out: JsStmt[]): void {
   // pullback of a call after the write runs the callee on the array as the call saw it.
   const afterStore = new Map<Stmt, JsStmt[]>();
   const restore = (at: Stmt, st: JsStmt) => (top ? afterStore.set(at, [...(afterStore.get(at) ?? []), st]) : out.push(st));
-  const stores = blk.stmts.filter(
-    (s): s is Extract<Stmt, { kind: 'store' | 'fill' | 'push' | 'assign' }> => blk.elementSaves.has(s) || (s.kind === 'assign' && keepsOldLength(sw, blk, s)),
-  );
+  const stores = blk.stmts.filter((s): s is Extract<Stmt, { kind: 'store' | 'fill' | 'push' | 'assign' }> => blk.elementSaves.has(s) || keepsOldLength(sw, blk, s));
   const oldLengths = new Map<Stmt, JsExpr>();
   for (const s of [...stores].reverse()) {
     if (s.kind === 'assign') {

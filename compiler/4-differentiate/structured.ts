@@ -12,6 +12,7 @@
  */
 import { isArrayType, type IRFunction, type ResultLeaf, type Shape, type Structure, type VarId } from '../ir/types';
 import type { FileContext, RuntimeHelper } from './context';
+import { nameRepeatedColumns } from './repeated-columns';
 import { b, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../5-print/js';
 import { jsType, paramDecl } from './arrays';
 
@@ -51,9 +52,7 @@ export function structuredApi(fn: IRFunction, active: ReadonlySet<VarId>, prefix
   const paths = new Map<VarId, JsExpr>();
   const api: Api = { fn, structure: fn.structure!, active, prefix, ctx, paths };
   fn.structure!.params.forEach((p) => leafArgs(api, p.shape, b.id(p.name), (v, at) => (paths.set(v, at), at)));
-  const out = [jvp(api), vjp(api)];
-  out.push(fn.returnType === 'number' ? grad(api) : jacobian(api));
-  return out;
+  return [jvp(api), vjp(api), fn.returnType === 'number' ? grad(api) : jacobian(api)].map(nameRepeatedColumns);
 }
 
 /** The parameters of the source, as the public functions take them. */

@@ -326,7 +326,7 @@ function callbackOf(cx: LowerContext, call: ts.CallExpression, method: string, a
   return { kind: 'call', key: src.key, arity: params.length, ret };
 }
 
-function lowerCallback(
+export function lowerCallback(
   cx: LowerContext,
   call: ts.CallExpression,
   method: 'reduce' | 'map' | 'forEach',

@@ -57,7 +57,9 @@ export function lowerUserCall(cx: LowerContext, e: ts.CallExpression, callee: ts
     const p = params.find((q) => ts.isIdentifier(q.name) && q.name.text === n);
     return p !== undefined && containerType(cx.checker.getTypeAtLocation(p.name), cx.checker) !== undefined;
   });
-  if (result || writer || isVoid || places || containers || params.some((p) => structTypeOf(cx, p) !== undefined)) {
+  // (and one passed an array of objects made here or by a helper, `area(ring(c, r, 6))`)
+  const lists = params.some((p, i) => listArgument(cx, p, e.arguments[i]) !== undefined);
+  if (result || writer || isVoid || places || containers || lists || params.some((p) => structTypeOf(cx, p) !== undefined)) {
     resolved.via.forEach((f) => cx.files.add(f));
     const value = inlineProjectCall(cx, e, src, result);
     return value === undefined || typeof value === 'object' ? cx.fn.constant(0) : value;
@@ -174,6 +176,8 @@ function inlineCall(cx: LowerContext, e: ts.CallExpression, target: Inlined, res
         );
       return { place: placeOf(cx, a)! };
     }
+    const list = listArgument(cx, p, a);
+    if (list) return { struct: cx.list(a, list) };
     const struct = structTypeOf(cx, p);
     if (struct && isStructExpr(cx, a)) {
       // The caller's object itself (writes into it are the caller's), unless the callee gives the parameter another object.
@@ -355,8 +359,32 @@ export function lowerLoopBody(
   }
 }
 
+/** Callbacks whose returned object is given to a handler rather than returned (local-lists.ts: a `map` giving objects). */
+const objectBodies = new WeakMap<ts.Node, (returned: ts.Expression) => void>();
+
+/** Runs `lower` (the loop of a callback `cb`) with each object `cb` returns given to `each`, from the one `return` at its end. */
+export function withObjectBody(cb: ts.ArrowFunction | ts.FunctionExpression, each: (returned: ts.Expression) => void, lower: () => void): void {
+  objectBodies.set(cb, each);
+  try {
+    lower();
+  } finally {
+    objectBodies.delete(cb);
+  }
+}
+
 function lowerFunctionBody(cx: LowerContext, cb: ts.ArrowFunction | ts.FunctionExpression | ts.FunctionDeclaration, isForEach: boolean, resultType: Type): TempId | undefined {
   if (!cb.body) return undefined;
+  const each = objectBodies.get(cb);
+  if (each && !ts.isBlock(cb.body)) return void each(cb.body);
+  if (each && ts.isBlock(cb.body)) {
+    const statements = cb.body.statements;
+    const last = statements[statements.length - 1];
+    if (countReturns(cb.body) !== 1 || !last || !ts.isReturnStatement(last) || !last.expression)
+      return fail(errors.callback(pos(cx, cb), 'a callback giving objects returns its object from one `return` at its end'));
+    declareHoisted(cx, cb);
+    cx.stmts(statements.slice(0, -1));
+    return void atStatement(cx, last, () => each(last.expression!));
+  }
   if (!ts.isBlock(cb.body)) {
     const v = cx.expr(cb.body);
     return isForEach ? undefined : v;
@@ -454,6 +482,15 @@ function writesBeforeReplaced(fn: Inlined['node'], name: ts.Identifier, checker:
 }
 
 /** Whether argument `a` is bound to its parameter as a place: a matrix, an array of objects, one of its objects, or a row the callee writes into. */
+/** The list type of parameter `p`, when argument `a` gives it a list that is no place yet (`ring(c, r, 6)`, `[{ x, y }, …]`). */
+function listArgument(cx: LowerContext, p: ts.ParameterDeclaration, a: ts.Expression | undefined): StructType | undefined {
+  if (a === undefined || placeKind(cx, a) !== undefined || isOpaqueExpr(cx, a)) return undefined;
+  const e = skipOuter(a);
+  if (!ts.isCallExpression(e) && !ts.isArrayLiteralExpression(e)) return undefined;
+  const t = containerType(cx.checker.getTypeAtLocation(p), cx.checker);
+  return t?.list ? t : undefined;
+}
+
 function bindsPlace(cx: LowerContext, a: ts.Expression, written: boolean): boolean {
   const kind = placeKind(cx, a);
   return kind === 'matrix' || kind === 'list' || kind === 'element' || (kind === 'row' && written);

@@ -9,7 +9,7 @@ import { CompileError, type Diagnostic, type Position } from '../diagnostics/cat
 import type { ArrayType, TempId, Type, VarId } from '../ir/types';
 import { originOf, positionOf } from '../1-frontend/position';
 import type { FunctionSource } from '../1-frontend/functions';
-import type { FunctionBuilder, StructValue } from './builder';
+import type { FunctionBuilder, StructValue, StructVar } from './builder';
 import type { StructType } from './types';
 
 /**
@@ -41,6 +41,8 @@ export interface Lowering {
   attempt(node: ts.Node, lower: () => void): void;
   /** A call of a function of the project that returns an object `struct` (its body inlined here): the object. */
   structCall(e: ts.CallExpression, struct: StructType): StructValue;
+  /** The list (an array of objects, type `struct`) an expression gives: local-lists.ts `listOf`. */
+  list(e: ts.Expression, struct: StructType): StructVar;
 }
 
 /**

@@ -19,7 +19,8 @@ import { atStatement, fail, pos, type LowerContext, type Lowering } from './cont
 import { comparison, compound, lazyAssignment, arithmeticOf } from './operators';
 import { skipOuter, prim, typeOfNode, isOpaqueExpr, endsFlow, localFunctionOf, mathAlias, dataMisuse, structPath } from './helpers';
 import { lowerDataCallback, lowerPlaceCallback } from './data-callbacks';
-import { lowerPlaceRead, placeKind, placeOf } from './lists';
+import { lowerPlaceRead, placeKind, placeOf, type Place } from './lists';
+import { listOf, lowerListPush } from './local-lists';
 import { lowerIdentifier, lowerPropertyAccess, lowerString, lowerTableLookup, lowerObjectLiteral } from './constants';
 import { lowerPrefix, lowerIncrement, lowerArithmetic, lowerComparison, lowerMathCall, numberTest, lowerIsArray } from './arithmetic';
 import { lowerIf, lowerCondition, lowerAndOr, lowerNullish, lowerLazyAssignment, lowerConditional } from './branches';
@@ -221,6 +222,7 @@ function lowerCall(cx: LowerContext, e: ts.CallExpression): TempId {
     const kind = placeKind(cx, obj);
     const method = callee.name.text;
     if ((kind === 'matrix' || kind === 'list') && (method === 'reduce' || method === 'map' || method === 'forEach')) return lowerPlaceCallback(cx, e, method, placeOf(cx, obj)!);
+    if (kind === 'list' && method === 'push') return lowerListPush(cx, e, (placeOf(cx, obj) as Extract<Place, { kind: 'list' }>).list);
     if (kind === 'matrix' || kind === 'list' || kind === 'element')
       return fail(
         errors.unsupportedExpression(
@@ -283,6 +285,7 @@ export function createContext(base: Omit<LowerContext, keyof Lowering | 'recover
     destructureData: (pattern, obj, isConst) => lowerDataDestructuring(cx, pattern, obj, isConst),
     attempt: (node, lower) => attempt(cx, node, lower),
     structCall: (e, struct) => lowerStructCall(cx, e, struct),
+    list: (e, struct) => listOf(cx, e, struct),
     recovery: { diagnostics: [], poisoned: new Set(), flowUnknown: false },
   };
   return cx;

@@ -17,6 +17,7 @@ import { skipOuter, prim, localTypeOf, isOpaqueExpr, requireNumber, assignable, 
 import { destructurePlace, inPlace, placeKind, placeOf } from './lists';
 import { declareStruct, destructureStruct, isStructExpr, lowerStructAssignment, structTypeOf } from './structs';
 import { assignedValues, reassigned, usedAfter, writtenInto } from './reassignments';
+import { declareList, localListType } from './local-lists';
 import { accessOf, inferredType, isHoisted, isVarList } from './var-scoping';
 
 export function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclarationList): void {
@@ -39,6 +40,12 @@ export function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclaration
           errors.unsupportedStatement(pos(cx, d), `'${d.name.getText()}' names a part of a matrix or of an array of objects and is assigned again: index it where you use it`),
         );
       destructurePlace(cx, d.name, placeOf(cx, d.initializer)!, isConst);
+      continue;
+    }
+    // `const pts: Point[] = []`, `xs.map((x) => ({ x, y: f(x) }))`: an array of objects made here.
+    const list = ts.isIdentifier(d.name) && (!d.initializer || !isOpaqueExpr(cx, d.initializer)) ? localListType(cx, d.name) : undefined;
+    if (list) {
+      declareList(cx, d as ts.VariableDeclaration & { name: ts.Identifier }, list, isConst);
       continue;
     }
     if (ts.isObjectBindingPattern(d.name) && d.initializer && isStructExpr(cx, d.initializer)) {

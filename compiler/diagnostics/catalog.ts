@@ -82,7 +82,7 @@ function at(pos: Position | undefined, code: string, message: string, severity: 
 function typeFix(type: string): string {
   if (/=>/.test(type)) return ': a function is not a value here; call a local function directly';
   if (/\}\[\]$/.test(type))
-    return ': an array of objects is differentiated as a property of an object parameter, not made inside the function; hold each property of its objects in a number[] of its own';
+    return ': an array of objects is differentiated where its objects hold numbers (or objects of them), not as a result: return one number[] per property of its objects';
   if (/[{}]/.test(type)) return ': an object is differentiated when its type is a plain object (no methods or index signatures) of numbers, numeric arrays and such objects';
   if (/^(string|"|'|`)/.test(type)) return ': keep strings (labels, messages) outside it';
   if (type === 'null' || type === 'undefined') return ': use NaN, or a separate boolean, for a missing number';

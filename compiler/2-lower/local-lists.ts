@@ -1,0 +1,161 @@
+/**
+ * Arrays of objects made inside a function (`const pts: Point[] = []` filled with `pts.push({ x, y
+ * })`, `xs.map((x, i) => ({ x, y: x * i }))`, `[{ x: a, y: b }, …]`): held as lists are (lists.ts),
+ * one local `number[]` per property of the objects, across them, so that every read, write, loop
+ * and callback over a list works on them. `pts.push({ x, y })` pushes `x` onto `pts_x` and `y` onto
+ * `pts_y`; a `map` giving objects is a loop pushing what its callback returns.
+ *
+ * Guarantees: the objects hold numbers (or objects of numbers, recursively); an array of objects
+ * holding arrays, strings or optional numbers made inside a function is an error saying so. The
+ * variable keeps its array (it is not given another).
+ */
+import { ts } from 'ts-morph';
+import { errors } from '../diagnostics/catalog';
+import type { TempId, VarId } from '../ir/types';
+import { fail, pos, type LowerContext } from './context';
+import type { StructValue, StructVar } from './builder';
+import { containerType, isStructType, type StructType } from './types';
+import { arrayOperand, isOpaqueExpr, skipOuter } from './helpers';
+import { lowerStruct } from './structs';
+import { placeKind, placeOf, type Place } from './lists';
+import { lowerDataCallback, lowerPlaceCallback } from './data-callbacks';
+import { lowerCallback } from './arrays';
+import { withObjectBody } from './calls';
+import { reassigned } from './reassignments';
+
+/** The list type of a local variable declared as an array of objects of numbers, if it is one. */
+export function localListType(cx: LowerContext, name: ts.Identifier): StructType | undefined {
+  const t = containerType(cx.checker.getTypeAtLocation(name), cx.checker);
+  return t?.list ? t : undefined;
+}
+
+/** `const pts: Point[] = […]` (or `let`, never assigned again): a new list, or the one a helper returns. */
+export function declareList(cx: LowerContext, d: ts.VariableDeclaration & { name: ts.Identifier }, struct: StructType, isConst: boolean): void {
+  const name = d.name.text;
+  const what = (why: string) => fail(errors.unsupportedStatement(pos(cx, d.name), `the array of objects '${name}' ${why}`));
+  if (!d.initializer) return what('without a value: give it one where it is declared (`= []`)');
+  if (!isConst && reassigned(cx, d.name)) return what("assigned again: declare it with const, and push onto it or write its objects' properties");
+  cx.fn.bindStruct(name, listOf(cx, d.initializer, struct, name));
+}
+
+/**
+ * The list an expression of type `struct` (an array of objects) gives: a list variable (`points`,
+ * `model.layers`), a new one (`[]`, `[{ x, y }, …]`, `xs.map((x) => ({ … }))`, named `name`), or
+ * the one a helper returns (`ring(c, r, 6)`, its body inlined).
+ */
+export function listOf(cx: LowerContext, node: ts.Expression, struct: StructType, name = 'list'): StructVar {
+  const e = skipOuter(node);
+  if (placeKind(cx, e) === 'list') return (placeOf(cx, e) as Extract<Place, { kind: 'list' }>).list;
+  const callee = ts.isCallExpression(e) ? skipOuter(e.expression) : undefined;
+  const isMap = callee !== undefined && ts.isPropertyAccessExpression(callee) && callee.name.text === 'map';
+  const holds = held(struct);
+  if (holds !== undefined && (isMap || ts.isArrayLiteralExpression(e)))
+    return fail(errors.unsupportedExpression(pos(cx, e), `an array of objects holding ${holds} made inside the function: build one number[] per property instead`));
+  const made = (items: readonly StructValue[] = []) => declareColumns(cx, name, struct, items);
+  if (ts.isArrayLiteralExpression(e)) {
+    // (each object evaluated in turn, then one array literal per property: `tri_x = [0, a, b]`)
+    const items = e.elements.map((item) =>
+      ts.isSpreadElement(item)
+        ? fail(errors.unsupportedExpression(pos(cx, item), 'a spread in an array of objects: push its objects in a loop'))
+        : lowerStruct(cx, item, struct.list!),
+    );
+    return made(items);
+  }
+  if (isMap) {
+    const list = made();
+    mapInto(cx, e as ts.CallExpression, (callee as ts.PropertyAccessExpression).expression, list);
+    return list;
+  }
+  if (ts.isCallExpression(e) && !(callee && ts.isPropertyAccessExpression(callee))) {
+    const value = cx.structCall(e, struct);
+    if (value.source?.struct.list) return value.source;
+  }
+  return fail(
+    errors.unsupportedExpression(
+      pos(cx, e),
+      `'${e.getText(cx.sf).slice(0, 40)}' as an array of objects: start from [] and push objects, map an array to objects, or return such an array from a helper`,
+    ),
+  );
+}
+
+/** What a list of `struct` made inside a function cannot hold, if anything (only numbers and objects of them). */
+function held(struct: StructType): string | undefined {
+  for (const f of struct.fields) {
+    if (isStructType(f.type) && f.type.list) {
+      const inner = held(f.type);
+      if (inner !== undefined) return inner;
+    } else if (f.type !== 'number[]') return isStructType(f.type) ? `arrays ('${f.key}')` : `data ('${f.key}')`;
+  }
+  return undefined;
+}
+
+/** The columns of a new list of `struct` holding `items` (`pts_x = []`, `tri_x = [0, a, b]`, …). */
+function declareColumns(cx: LowerContext, name: string, struct: StructType, items: readonly StructValue[]): StructVar {
+  const fields = new Map<string, VarId | StructVar>();
+  for (const f of struct.fields) {
+    const leaf = `${name}_${f.key}`;
+    const parts = items.map((item) => item.fields.get(f.key));
+    if (isStructType(f.type)) fields.set(f.key, declareColumns(cx, leaf, f.type, parts as StructValue[]));
+    else {
+      const v = cx.fn.declare(leaf, 'number[]', 'local', true);
+      const numbers = parts.map((p) => (p as { temp: TempId }).temp);
+      cx.fn.assign(v, cx.fn.op({ op: 'newArray', type: 'number[]', form: 'literal' }, numbers, 'number[]'), true);
+      fields.set(f.key, v);
+    }
+  }
+  const made = { struct, fields };
+  cx.fn.madeAt.set(made, cx.fn.scopeDepth);
+  return made;
+}
+
+/** Appends an object to a list: each of its numbers onto its property's column. */
+function pushObject(cx: LowerContext, list: StructVar, value: StructValue): void {
+  for (const [key, column] of list.fields) {
+    const v = value.fields.get(key);
+    if (typeof column === 'object') {
+      if (v === undefined || !('fields' in v)) throw new Error(`no object '${key}' to push`);
+      pushObject(cx, column, v);
+    } else {
+      if (v === undefined || !('temp' in v)) throw new Error(`no number '${key}' to push`);
+      cx.fn.emit({ kind: 'push', var: column, value: v.temp, origin: cx.fn.origin });
+    }
+  }
+}
+
+/** `pts.push({ x, y }, …)` onto a list made here: its new length. */
+export function lowerListPush(cx: LowerContext, call: ts.CallExpression, list: StructVar): TempId {
+  if (list.struct.fields.some((f) => typeof list.fields.get(f.key) === 'number' && cx.fn.vars[list.fields.get(f.key) as VarId].role === 'param'))
+    return fail(
+      errors.unsupportedExpression(
+        pos(cx, call),
+        `push onto '${(skipOuter(call.expression) as ts.PropertyAccessExpression).expression.getText(cx.sf)}', an argument: only arrays of objects made in the function can grow`,
+      ),
+    );
+  for (const a of call.arguments) {
+    if (ts.isSpreadElement(a)) return fail(errors.unsupportedExpression(pos(cx, a), 'a spread in push: push its objects in a loop'));
+    pushObject(cx, list, lowerStruct(cx, a, list.struct.list!));
+  }
+  return cx.fn.op({ op: 'length', var: firstColumn(list) }, [], 'number');
+}
+
+function firstColumn(list: StructVar): VarId {
+  const [first] = list.fields.values();
+  return typeof first === 'number' ? first : firstColumn(first);
+}
+
+/** `source.map((item, i) => ({ … }))` into the empty list `list`: a loop over the source pushing each object the callback gives. */
+function mapInto(cx: LowerContext, call: ts.CallExpression, source: ts.Expression, list: StructVar): void {
+  const cb = call.arguments[0] && skipOuter(call.arguments[0]);
+  if (!cb || !(ts.isArrowFunction(cb) || ts.isFunctionExpression(cb)) || call.arguments.length !== 1)
+    return fail(errors.callback(pos(cx, call.arguments[0] ?? call), 'a map giving objects takes a function written in place (an arrow function)'));
+  withObjectBody(
+    cb,
+    (body) => pushObject(cx, list, lowerStruct(cx, body, list.struct.list!)),
+    () => {
+      const kind = placeKind(cx, source);
+      if (kind === 'list' || kind === 'matrix') lowerPlaceCallback(cx, call, 'forEach', placeOf(cx, source)!);
+      else if (isOpaqueExpr(cx, source)) lowerDataCallback(cx, call, 'forEach', source);
+      else lowerCallback(cx, call, 'forEach', arrayOperand(cx, source));
+    },
+  );
+}

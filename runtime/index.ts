@@ -187,6 +187,18 @@ export function numbered<T>(value: T, from: { next: number }): T {
 }
 
 /**
+ * `items[start…end)`, held property by property (`columns` runs of one length: every object's
+ * first property, then every object's second, …), put object by object, in place: the rows of a
+ * Jacobian whose result is an array of objects. Returns `items`.
+ */
+export function objectMajor<T>(items: T[], start: number, end: number, columns: number): T[] {
+  const n = (end - start) / columns;
+  const block = items.slice(start, end);
+  for (let i = 0; i < n; i++) for (let k = 0; k < columns; k++) items[start + i * columns + k] = block[k * n + i];
+  return items;
+}
+
+/**
  * The Jacobian `J` (one row per output) with its columns reordered: column `k` goes to the place
  * `at[k]` holds among all of them (`at` the concatenation of the numbering's columns, see `numbered`).
  */

@@ -14,7 +14,7 @@ import { errors } from '../diagnostics/catalog';
 import type { TempId, VarId } from '../ir/types';
 import { fail, pos, type LowerContext } from './context';
 import type { StructValue, StructVar } from './builder';
-import { containerType, isStructType, type StructType } from './types';
+import { containerType, isStructType, listHolds, type StructType } from './types';
 import { arrayOperand, isOpaqueExpr, skipOuter } from './helpers';
 import { lowerStruct } from './structs';
 import { placeKind, placeOf, type Place } from './lists';
@@ -48,7 +48,7 @@ export function listOf(cx: LowerContext, node: ts.Expression, struct: StructType
   if (placeKind(cx, e) === 'list') return (placeOf(cx, e) as Extract<Place, { kind: 'list' }>).list;
   const callee = ts.isCallExpression(e) ? skipOuter(e.expression) : undefined;
   const isMap = callee !== undefined && ts.isPropertyAccessExpression(callee) && callee.name.text === 'map';
-  const holds = held(struct);
+  const holds = listHolds(struct);
   if (holds !== undefined && (isMap || ts.isArrayLiteralExpression(e)))
     return fail(errors.unsupportedExpression(pos(cx, e), `an array of objects holding ${holds} made inside the function: build one number[] per property instead`));
   const made = (items: readonly StructValue[] = []) => declareColumns(cx, name, struct, items);
@@ -76,17 +76,6 @@ export function listOf(cx: LowerContext, node: ts.Expression, struct: StructType
       `'${e.getText(cx.sf).slice(0, 40)}' as an array of objects: start from [] and push objects, map an array to objects, or return such an array from a helper`,
     ),
   );
-}
-
-/** What a list of `struct` made inside a function cannot hold, if anything (only numbers and objects of them). */
-function held(struct: StructType): string | undefined {
-  for (const f of struct.fields) {
-    if (isStructType(f.type) && f.type.list) {
-      const inner = held(f.type);
-      if (inner !== undefined) return inner;
-    } else if (f.type !== 'number[]') return isStructType(f.type) ? `arrays ('${f.key}')` : `data ('${f.key}')`;
-  }
-  return undefined;
 }
 
 /** The columns of a new list of `struct` holding `items` (`pts_x = []`, `tri_x = [0, a, b]`, …). */

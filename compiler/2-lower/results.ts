@@ -9,11 +9,11 @@
  */
 import type { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
-import { isArrayType, isUnionArray, type ResultLeaf, type Shape, type TempId, type Type, type VarId } from '../ir/types';
+import { isArrayType, isUnionArray, leavesOf, type ResultLeaf, type Shape, type TempId, type Type, type VarId } from '../ir/types';
 import { writtenParameters } from '../1-frontend/writes';
 import { fail, pos, type LowerContext } from './context';
 import type { StructLeaf, StructValue } from './builder';
-import { isStructType, type StructType } from './types';
+import { isStructType, listHolds, type StructType } from './types';
 import { loopOverArray, namedArray } from './helpers';
 import { readStruct } from './structs';
 
@@ -58,7 +58,9 @@ export function packResult(cx: LowerContext, value: StructValue, at: ts.Node): T
 /** Where each property of an object result of type `struct` is in the IR's result (see `ResultLeaf`); a property that is not a number, an array or an object of them is an error at `at`. */
 export function resultShape(cx: LowerContext, struct: StructType, at: ts.Node, next = { number: 0, array: 0, seenArray: false }): Shape<ResultLeaf> {
   return {
+    ...(struct.list ? { list: true as const } : {}),
     object: struct.fields.map(({ key, type }) => {
+      if (isStructType(type) && type.list && listHolds(type) === undefined) return [key, resultShape(cx, type, at, next)] as const;
       if (isStructType(type) && (type.matrix || type.list)) {
         const what = type.matrix ? ['the matrix', 'a number[][]', 'the matrix'] : ['the array of objects', 'an array of objects', 'its objects'];
         return fail(
@@ -78,6 +80,32 @@ export function resultShape(cx: LowerContext, struct: StructType, at: ts.Node, n
       return [key, { leaf: { number: next.number++ } }] as const;
     }),
   };
+}
+
+/**
+ * The shape of a result of type `struct` (see `resultShape`), where an array of objects in it is its
+ * only array: the public `f_jacobian` puts its rows object by object, knowing its length from theirs.
+ */
+export function topResultShape(cx: LowerContext, struct: StructType, at: ts.Node): Shape<ResultLeaf> {
+  const shape = resultShape(cx, struct, at);
+  const lists: string[] = [];
+  let arrays = 0;
+  const walk = (s: Shape<ResultLeaf>, path: string, inList: boolean): void => {
+    if ('leaf' in s) return void (arrays += 'array' in s.leaf ? 1 : 0);
+    if (s.list && !inList) lists.push(path || 'the result');
+    s.object.forEach(([k, f]) => walk(f, path ? `${path}.${k}` : k, inList || s.list === true));
+  };
+  walk(shape, '', false);
+  const columns = lists.length === 0 ? 0 : leavesOf(shape).filter((l) => 'array' in l).length;
+  if (lists.length > 1 || (lists.length === 1 && arrays !== columns))
+    return fail(
+      errors.returnType(
+        pos(cx, at),
+        cx.name,
+        `${struct.text}, which holds the array of objects '${lists[0]}' and ${lists.length > 1 ? `'${lists[1]}'` : 'other arrays'} (a result may hold one array of objects and numbers: return the others from functions of their own)`,
+      ),
+    );
+  return shape;
 }
 
 function resultError(cx: LowerContext, at: ts.Node, struct: StructType, key: string) {

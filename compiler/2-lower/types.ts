@@ -249,6 +249,23 @@ export function containerType(t: ts.Type, checker: ts.TypeChecker): StructType |
   return listType(t, checker, 0);
 }
 
+/** The list type of `t` when it is an array of objects of numbers (or objects of them, recursively): `Point[]`, `Particle[]`. */
+export function numbersList(t: ts.Type, checker: ts.TypeChecker): StructType | undefined {
+  const list = containerType(t, checker);
+  return list?.list && listHolds(list) === undefined ? list : undefined;
+}
+
+/** What a list of `struct` made inside a function or returned cannot hold, if anything: only numbers and objects of them (`'arrays (\'v\')'`). */
+export function listHolds(struct: StructType): string | undefined {
+  for (const f of struct.fields) {
+    if (isStructType(f.type) && f.type.list) {
+      const inner = listHolds(f.type);
+      if (inner !== undefined) return inner;
+    } else if (f.type !== 'number[]') return isStructType(f.type) ? `arrays ('${f.key}')` : `data ('${f.key}')`;
+  }
+  return undefined;
+}
+
 /**
  * The list type of an array of objects `t` (`Point[]`), when its elements are objects of numbers
  * (see `StructType.list`); undefined when they are not, or hold what a list cannot (an optional

@@ -38,7 +38,8 @@ export type RuntimeHelper =
   | 'zip'
   | 'copyTree'
   | 'numbered'
-  | 'reorderColumns';
+  | 'reorderColumns'
+  | 'objectMajor';
 
 export class FileContext implements ModuleNames {
   readonly namer = new Namer();

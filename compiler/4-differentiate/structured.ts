@@ -10,16 +10,12 @@
  * place (the flat functions write into them) and its numbers assigned, and `out` is returned;
  * an object result is the value, its tangent and cotangent objects of its numbers.
  */
-import { isArrayType, type IRFunction, type ResultLeaf, type Shape, type Structure, type VarId } from '../ir/types';
-import type { FileContext, RuntimeHelper } from './context';
+import { isArrayType, type IRFunction, type Shape, type Structure, type VarId } from '../ir/types';
+import type { FileContext } from './context';
 import { nameRepeatedColumns } from './repeated-columns';
 import { b, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../5-print/js';
 import { jsType, paramDecl } from './arrays';
-
-/** A call of the runtime's function `name` (`adc.flat(p.W)`). */
-function runtime(api: Api, name: RuntimeHelper, ...args: JsExpr[]): JsExpr {
-  return b.call(b.path(api.ctx.useHelper(name)), args);
-}
+import { at, fillResult, packedCotangent, resultDerivative, resultLayout, resultObject, resultRows, resultText, runtime } from './structured-result';
 
 /** The names of the flat functions of `prefix`: not exported, called by the public ones. */
 export const flatPrefix = (prefix: string): string => `${prefix}_flat`;
@@ -37,7 +33,7 @@ export function gradPaths(fn: IRFunction, active: ReadonlySet<VarId>): string[] 
   return fn.params.filter((p) => active.has(p)).map((p) => paths.get(p)!);
 }
 
-interface Api {
+export interface Api {
   readonly fn: IRFunction;
   readonly structure: Structure;
   readonly active: ReadonlySet<VarId>;
@@ -126,99 +122,6 @@ function differentiated(api: Api): { readonly name: string; readonly shape: Shap
   });
 }
 
-function resultText(api: Api): string {
-  return api.structure.result?.text ?? jsType(api.fn.returnType, 'result');
-}
-
-/** The type of a tangent or cotangent of the result. */
-function resultDerivative(api: Api): string {
-  const r = api.structure.result;
-  if (!r) return jsType(api.fn.returnType, 'tangent');
-  const text = (s: Shape<ResultLeaf>): string =>
-    'leaf' in s ? ('number' in s.leaf ? 'number' : jsType(s.leaf.type, 'adjoint')) : `{ ${s.object.map(([k, f]) => `${k}: ${text(f)}`).join('; ')} }`;
-  return text(r.shape);
-}
-
-/** The leaves of an object result in order, each with the path to it. */
-function resultLeaves(shape: Shape<ResultLeaf>, path: readonly string[] = []): { readonly leaf: ResultLeaf; readonly path: readonly string[] }[] {
-  if ('leaf' in shape) return [{ leaf: shape.leaf, path }];
-  return shape.object.flatMap(([k, s]) => resultLeaves(s, [...path, k]));
-}
-
-const at = (base: JsExpr, path: readonly string[]): JsExpr => path.reduce((e, k) => b.member(e, k), base);
-
-/**
- * How to read an object result out of the flat result array: where each leaf is (a number's index,
- * an array's start and end), after the declarations of the arrays' lengths (the last entries of `value`).
- */
-function resultLayout(api: Api, value: JsExpr, fresh: (name: string) => string): { readonly decls: JsStmt[]; readonly places: { start: JsExpr; end?: JsExpr }[] } {
-  const leaves = resultLeaves(api.structure.result!.shape);
-  const arrays = leaves.filter((l) => 'array' in l.leaf);
-  const decls: JsStmt[] = [];
-  const lengths = arrays.map((l, k) => {
-    const name = fresh(`${l.path.join('_')}_length`);
-    const tail = b.bin('-', b.member(value, 'length'), b.num(arrays.length - k));
-    decls.push(b.const(name, b.index(value, tail)));
-    return b.id(name);
-  });
-  let offset: JsExpr = b.num(0);
-  let k = 0;
-  const places = leaves.map((l) => {
-    const start = offset;
-    if ('number' in l.leaf) {
-      offset = b.add(offset, b.num(1));
-      return { start };
-    }
-    offset = b.add(offset, lengths[k++]);
-    return { start, end: offset };
-  });
-  return { decls, places };
-}
-
-/** An object result (or its tangent) read out of the flat array `from`. */
-function resultObject(api: Api, from: JsExpr, places: readonly { start: JsExpr; end?: JsExpr }[]): JsExpr {
-  let i = 0;
-  const build = (s: Shape<ResultLeaf>): JsExpr => {
-    if (!('leaf' in s)) return b.obj(s.object.map(([k, f]) => [k, build(f)] as const));
-    const p = places[i++];
-    if ('number' in s.leaf) return b.index(from, p.start);
-    const part = b.call(b.member(from, 'slice'), [p.start, p.end!]);
-    return s.leaf.type === 'Float64Array' || s.leaf.type === 'Float32Array' ? b.newObj(s.leaf.type, [part]) : part;
-  };
-  return build(api.structure.result!.shape);
-}
-
-/** Writes an object result (or its tangent) read out of `from` into `target` (`out.value`): numbers assigned, arrays copied in place. */
-function fillResult(api: Api, from: JsExpr, target: JsExpr, what: string, places: readonly { start: JsExpr; end?: JsExpr }[]): JsStmt[] {
-  return resultLeaves(api.structure.result!.shape).map((l, i) => {
-    const p = places[i];
-    const dst = at(target, l.path);
-    if ('number' in l.leaf) return b.assign(dst, b.index(from, p.start));
-    return b.expr(runtime(api, 'copyInto', dst, b.call(b.member(from, 'slice'), [p.start, p.end!]), { k: 'str', v: [what, ...l.path].join('.') }));
-  });
-}
-
-/** The flat cotangent of an object result: its numbers and arrays' elements in order, then a zero per array (the lengths). */
-function packedCotangent(api: Api, cot: JsExpr): JsExpr {
-  const leaves = resultLeaves(api.structure.result!.shape);
-  const parts: JsExpr[] = [];
-  let run: JsExpr[] = [];
-  for (const l of leaves) {
-    if ('number' in l.leaf) run.push(at(cot, l.path));
-    else {
-      parts.push(b.arr(run));
-      run = [];
-      parts.push(b.call(b.path('Array.from'), [at(cot, l.path)]));
-    }
-  }
-  const arrays = leaves.filter((l) => 'array' in l.leaf).length;
-  run.push(...Array.from({ length: arrays }, () => b.num(0)));
-  if (parts.length === 0) return b.arr(run);
-  parts.push(b.arr(run));
-  const [first, ...rest] = parts.filter((p) => p.k !== 'arr' || p.elems.length > 0);
-  return rest.length === 0 ? first : b.call(b.member(first, 'concat'), rest);
-}
-
 function names(api: Api, wanted: string[]): string[] {
   const taken = new Set(api.structure.params.map((p) => p.name));
   return wanted.map((w) => {
@@ -261,8 +164,8 @@ function jvp(api: Api): JsFunction {
       b.if(b.bin('!==', o, b.id('undefined')), fill),
       b.return(
         b.obj([
-          ['value', resultObject(api, value, layout.places)],
-          ['tangent', resultObject(api, tangent, layout.places)],
+          ['value', resultObject(api, value, layout.places, resultText(api))],
+          ['tangent', resultObject(api, tangent, layout.places, resultDerivative(api))],
         ]),
       ),
     ];
@@ -368,7 +271,7 @@ function vjp(api: Api): JsFunction {
       b.if(b.bin('!==', o, b.id('undefined')), fill),
       b.return(
         b.obj([
-          ['value', layout ? resultObject(api, value, layout.places) : value],
+          ['value', layout ? resultObject(api, value, layout.places, resultText(api)) : value],
           ['grads', b.as(b.arr(diff.map((d) => gradient(d.shape, b.id(d.name)))), `[${diff.map((d) => skeletonType(fn, d.shape, 'adjoint')).join(', ')}]`)],
         ]),
       ),
@@ -417,11 +320,9 @@ function jacobian(api: Api): JsFunction {
     `${flatPrefix(api.prefix)}_jacobian`,
     api.structure.params.flatMap((p) => leafArgs(api, p.shape, b.id(p.name))),
   );
-  const arrays = api.structure.result ? resultLeaves(api.structure.result.shape).filter((l) => 'array' in l.leaf).length : 0;
   const [rows, i] = names(api, ['rows', 'i']);
-  const body: JsStmt[] = [b.const(rows, call)];
   // (the flat result ends with the lengths of an object result's arrays: not outputs)
-  if (arrays > 0) body.push(b.assign(b.member(b.id(rows), 'length'), b.bin('-', b.member(b.id(rows), 'length'), b.num(arrays))));
+  const body: JsStmt[] = [b.const(rows, call), ...resultRows(api, b.id(rows))];
   // The column of an optional number the argument left out is 0.
   const paths = api.paths;
   let column: JsExpr = b.num(0);

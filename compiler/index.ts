@@ -267,7 +267,7 @@ function differentiableWrt(ir: IRFunction, wrt: readonly string[], explicit: boo
         );
       }
     });
-    if (out.length === 0) throw new CompileError(errors.nothingToDifferentiate(positionOf(src.nameNode, src.sourceFile), ir.name));
+    if (out.length === 0) throw new CompileError(errors.nothingToDifferentiate(positionOf(src.nameNode, src.sourceFile), ir.name, explicit ? [] : containerParams(src)));
     return out;
   }
   ir.params.forEach((p, i) => {
@@ -279,6 +279,15 @@ function differentiableWrt(ir: IRFunction, wrt: readonly string[], explicit: boo
       throw new CompileError(errors.notDifferentiable(positionOf(node.name, src.sourceFile), v.name, node.type ? node.type.getText(src.sourceFile) : v.type));
     }
   });
-  if (out.length === 0) throw new CompileError(errors.nothingToDifferentiate(positionOf(src.nameNode, src.sourceFile), ir.name));
+  if (out.length === 0) throw new CompileError(errors.nothingToDifferentiate(positionOf(src.nameNode, src.sourceFile), ir.name, explicit ? [] : containerParams(src)));
   return out;
+}
+
+/** The parameters declared as arrays of arrays or of objects (`poly: [number, number][]`, `pts: Point[]`): differentiated only where `wrt(…)` names them. */
+function containerParams(src: FunctionSource): string[] {
+  return src.node.parameters.flatMap((p) => {
+    const t = p.type && p.type.getText(src.sourceFile).replace(/\s+/g, '');
+    const array = t !== undefined && /\[\]$/.test(t) && !/^(readonly)?number\[\]$/.test(t);
+    return array && ts.isIdentifier(p.name) ? [p.name.text] : [];
+  });
 }

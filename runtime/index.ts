@@ -97,6 +97,13 @@ export function rowsLike(src: ArrayLike<number>, like: readonly (readonly number
   return out;
 }
 
+/** The rows of a matrix held as its numbers row after row, `data`, and where each row starts, `starts` (rows + 1 entries): a matrix result. */
+export function split(data: ArrayLike<number>, starts: ArrayLike<number>): number[][] {
+  const out = new Array<number[]>(starts.length - 1);
+  for (let i = 0; i + 1 < starts.length; i++) out[i] = Array.prototype.slice.call(data, starts[i], starts[i + 1]) as number[];
+  return out;
+}
+
 /** Copies `src` row after row into `out`'s matrix `dst`, whose rows have `like`'s lengths; returns dst. */
 export function copyRows(dst: number[][], src: ArrayLike<number>, like: readonly (readonly number[])[], what: string): number[][] {
   if (dst === undefined || dst === null || typeof dst.length !== 'number') throw new TypeError(`ts-adc: ${what} must be an array of ${like.length} rows`);
@@ -187,15 +194,15 @@ export function numbered<T>(value: T, from: { next: number }): T {
 }
 
 /**
- * `items[start…end)`, held property by property (`columns` runs of one length: every object's
- * first property, then every object's second, …), put object by object, in place: the rows of a
- * Jacobian whose result is an array of objects. Returns `items`.
+ * `items` held property by property (`columns` runs of one length: every object's first property,
+ * then every object's second, …) put object by object: the rows of a Jacobian whose result is an
+ * array of objects.
  */
-export function objectMajor<T>(items: T[], start: number, end: number, columns: number): T[] {
-  const n = (end - start) / columns;
-  const block = items.slice(start, end);
-  for (let i = 0; i < n; i++) for (let k = 0; k < columns; k++) items[start + i * columns + k] = block[k * n + i];
-  return items;
+export function objectMajor<T>(items: readonly T[], columns: number): T[] {
+  const n = items.length / columns;
+  const out = new Array<T>(items.length);
+  for (let i = 0; i < n; i++) for (let k = 0; k < columns; k++) out[i * columns + k] = items[k * n + i];
+  return out;
 }
 
 /**

@@ -37,6 +37,35 @@ export function writtenParameters(fn: FunctionNode, checker: ts.TypeChecker, mem
     const sym = ts.isIdentifier(e) ? checker.getSymbolAtLocation(e) : undefined;
     return sym ? index.get(sym) : undefined;
   };
+  // Names for a part of a parameter that is an object or array (`const row = W[i]`, `const { pos } =
+  // body`, `for (const p of pts)`, a callback's element `pts.forEach((p) => …)`): a write through
+  // one is a write to the parameter. (Found in source order, so that a name for such a name counts.)
+  const isReference = (name: ts.Node) => (checker.getNonNullableType(checker.getTypeAtLocation(name)).flags & ts.TypeFlags.Object) !== 0;
+  const alias = (name: ts.BindingName, i: number): void => {
+    if (ts.isIdentifier(name)) {
+      const sym = checker.getSymbolAtLocation(name);
+      if (sym && isReference(name)) index.set(sym, i);
+    } else name.elements.forEach((el) => !ts.isOmittedExpression(el) && alias(el.name, i));
+  };
+  forEachNode(fn.body, (n) => {
+    if (ts.isVariableDeclaration(n) && n.initializer) {
+      const init = skip(n.initializer);
+      const i = ts.isIdentifier(init) || ts.isPropertyAccessExpression(init) || ts.isElementAccessExpression(init) ? root(init) : undefined;
+      if (i !== undefined) alias(n.name, i);
+    }
+    if (ts.isForOfStatement(n) && ts.isVariableDeclarationList(n.initializer)) {
+      const i = root(n.expression);
+      if (i !== undefined) n.initializer.declarations.forEach((d) => alias(d.name, i));
+    }
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(skip(n.expression))) {
+      const callee = skip(n.expression) as ts.PropertyAccessExpression;
+      const cb = n.arguments[0] && skip(n.arguments[0]);
+      const at = callee.name.text === 'reduce' ? 1 : 0;
+      const i = root(callee.expression);
+      const element = cb && (ts.isArrowFunction(cb) || ts.isFunctionExpression(cb)) ? cb.parameters[at] : undefined;
+      if (i !== undefined && element && ['forEach', 'map', 'reduce', 'some', 'every', 'find', 'filter'].includes(callee.name.text)) alias(element.name, i);
+    }
+  });
   const written = (target: ts.Expression) => {
     const t = skip(target);
     if (ts.isArrayLiteralExpression(t)) return t.elements.forEach((el) => written(el));

@@ -359,11 +359,11 @@ export function lowerLoopBody(
   }
 }
 
-/** Callbacks whose returned object is given to a handler rather than returned (local-lists.ts: a `map` giving objects). */
+/** Callbacks whose returned value is given to a handler rather than returned (callback-values.ts: a `map` giving objects or rows). */
 const objectBodies = new WeakMap<ts.Node, (returned: ts.Expression) => void>();
 
-/** Runs `lower` (the loop of a callback `cb`) with each object `cb` returns given to `each`, from the one `return` at its end. */
-export function withObjectBody(cb: ts.ArrowFunction | ts.FunctionExpression, each: (returned: ts.Expression) => void, lower: () => void): void {
+/** Runs `lower` (the loop of a callback `cb`) with each value `cb` returns given to `each`, from the one `return` at its end. */
+export function withReturned(cb: ts.ArrowFunction | ts.FunctionExpression, each: (returned: ts.Expression) => void, lower: () => void): void {
   objectBodies.set(cb, each);
   try {
     lower();
@@ -380,7 +380,7 @@ function lowerFunctionBody(cx: LowerContext, cb: ts.ArrowFunction | ts.FunctionE
     const statements = cb.body.statements;
     const last = statements[statements.length - 1];
     if (countReturns(cb.body) !== 1 || !last || !ts.isReturnStatement(last) || !last.expression)
-      return fail(errors.callback(pos(cx, cb), 'a callback giving objects returns its object from one `return` at its end'));
+      return fail(errors.callback(pos(cx, cb), 'a callback giving objects or arrays returns its value from one `return` at its end'));
     declareHoisted(cx, cb);
     cx.stmts(statements.slice(0, -1));
     return void atStatement(cx, last, () => each(last.expression!));

@@ -43,6 +43,10 @@ export interface Lowering {
   structCall(e: ts.CallExpression, struct: StructType): StructValue;
   /** The list (an array of objects, type `struct`) an expression gives: local-lists.ts `listOf`. */
   list(e: ts.Expression, struct: StructType): StructVar;
+  /** The matrix (`number[][]`, type `struct`) an expression gives: local-matrices.ts `matrixOf`. */
+  matrix(e: ts.Expression, struct: StructType): StructVar;
+  /** `source.map(cb)` or `source.forEach(cb)` lowered as a forEach over `source` (an array, data, a matrix's rows, a list's objects). */
+  forEach(call: ts.CallExpression, source: ts.Expression): void;
 }
 
 /**

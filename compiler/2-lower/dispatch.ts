@@ -17,10 +17,11 @@ import { errors } from '../diagnostics/catalog';
 import { isArrayType, type TempId } from '../ir/types';
 import { atStatement, fail, pos, type LowerContext, type Lowering } from './context';
 import { comparison, compound, lazyAssignment, arithmeticOf } from './operators';
-import { skipOuter, prim, typeOfNode, isOpaqueExpr, endsFlow, localFunctionOf, mathAlias, dataMisuse, structPath } from './helpers';
+import { skipOuter, prim, typeOfNode, isOpaqueExpr, endsFlow, localFunctionOf, mathAlias, dataMisuse, structPath, arrayOperand } from './helpers';
 import { lowerDataCallback, lowerPlaceCallback } from './data-callbacks';
 import { lowerPlaceRead, placeKind, placeOf, type Place } from './lists';
 import { listOf, lowerListPush } from './local-lists';
+import { lowerMatrixPush, matrixOf } from './local-matrices';
 import { lowerIdentifier, lowerPropertyAccess, lowerString, lowerTableLookup, lowerObjectLiteral } from './constants';
 import { lowerPrefix, lowerIncrement, lowerArithmetic, lowerComparison, lowerMathCall, numberTest, lowerIsArray } from './arithmetic';
 import { lowerIf, lowerCondition, lowerAndOr, lowerNullish, lowerLazyAssignment, lowerConditional } from './branches';
@@ -29,7 +30,7 @@ import { lowerDeclarations, lowerAssignment, lowerCompoundAssignment } from './v
 import { lowerGet, lowerDataDestructuring } from './data';
 import { lowerUserCall, inlineLocalCall, inlineLocalStructCall, lowerReturn, lowerLoopBody, lowerStructCall } from './calls';
 import { isStructExpr, lowerObjectAssign, lowerStruct, structTypeOf } from './structs';
-import { lowerLoad, lowerElementAssignment, isArrayMethodCall, lowerArrayCreation, lowerArrayFrom, lowerArrayCall, lowerArrayInit } from './arrays';
+import { lowerLoad, lowerElementAssignment, isArrayMethodCall, lowerArrayCreation, lowerArrayFrom, lowerArrayCall, lowerArrayInit, lowerCallback } from './arrays';
 import { lowerSwitch } from './switch-statement';
 import { attempt } from './recovery';
 
@@ -213,6 +214,14 @@ function lowerBinary(cx: LowerContext, e: ts.BinaryExpression): TempId {
   return fail(errors.unsupportedExpression(pos(cx, e.operatorToken), `operator '${e.operatorToken.getText(cx.sf)}'`));
 }
 
+/** `source.forEach(call's callback)`, whatever `source` is (the loop of a callback whose values callback-values.ts takes). */
+function lowerForEach(cx: LowerContext, call: ts.CallExpression, source: ts.Expression): void {
+  const kind = placeKind(cx, source);
+  if (kind === 'list' || kind === 'matrix') lowerPlaceCallback(cx, call, 'forEach', placeOf(cx, source)!);
+  else if (isOpaqueExpr(cx, source)) lowerDataCallback(cx, call, 'forEach', source);
+  else lowerCallback(cx, call, 'forEach', arrayOperand(cx, source));
+}
+
 /** Calls, by what they call: `Math`, an array method, a number test, a local function, `Array.from`, a function of the project. */
 function lowerCall(cx: LowerContext, e: ts.CallExpression): TempId {
   const callee = skipOuter(e.expression);
@@ -222,6 +231,8 @@ function lowerCall(cx: LowerContext, e: ts.CallExpression): TempId {
     const kind = placeKind(cx, obj);
     const method = callee.name.text;
     if ((kind === 'matrix' || kind === 'list') && (method === 'reduce' || method === 'map' || method === 'forEach')) return lowerPlaceCallback(cx, e, method, placeOf(cx, obj)!);
+    if (kind === 'matrix' && method === 'push' && (placeOf(cx, obj) as Extract<Place, { kind: 'matrix' }>).group === undefined)
+      return lowerMatrixPush(cx, e, (placeOf(cx, obj) as Extract<Place, { kind: 'matrix' }>).m);
     if (kind === 'list' && method === 'push') return lowerListPush(cx, e, (placeOf(cx, obj) as Extract<Place, { kind: 'list' }>).list);
     if (kind === 'matrix' || kind === 'list' || kind === 'element')
       return fail(
@@ -286,6 +297,8 @@ export function createContext(base: Omit<LowerContext, keyof Lowering | 'recover
     attempt: (node, lower) => attempt(cx, node, lower),
     structCall: (e, struct) => lowerStructCall(cx, e, struct),
     list: (e, struct) => listOf(cx, e, struct),
+    matrix: (e, struct) => matrixOf(cx, e, struct),
+    forEach: (call, source) => lowerForEach(cx, call, source),
     recovery: { diagnostics: [], poisoned: new Set(), flowUnknown: false },
   };
   return cx;

@@ -22,8 +22,8 @@ import { atStatement, fail, type LowerContext } from './context';
 import { createContext } from './dispatch';
 import { endsFlow } from './helpers';
 import { destructureParameter } from './data';
-import { irType, numbersList, structType, type StructType } from './types';
-import { topResultShape, writtenResult } from './results';
+import { containerType, irType, isMatrixType, numbersList, structType, type StructType } from './types';
+import { resultShape, writtenResult } from './results';
 import { returnObject } from './calls';
 import { declareHoisted } from './var-scoping';
 import { computeDefaults, lowerParameters } from './parameters';
@@ -53,10 +53,11 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Low
   const retTs = sig ? checker.getReturnTypeOfSignature(sig) : undefined;
   // An object result is returned as the array of its numbers (structs.ts).
   // (so is an array of objects of numbers, `Point[]`: its properties' columns, then their lengths)
-  const resultStruct = retTs ? (structType(retTs, checker) ?? numbersList(retTs, checker)) : undefined;
+  // (and a matrix, `number[][]`: its numbers row after row, then where each row starts)
+  const resultStruct = retTs ? (structType(retTs, checker) ?? numbersList(retTs, checker) ?? matrixResult(retTs, checker)) : undefined;
   // A function that returns nothing gives the parameter it writes into.
   const written = retTs && retTs.flags & ts.TypeFlags.Void ? writtenResult(cx, node, shapes) : undefined;
-  const result = resultStruct ? { text: resultStruct.text, shape: topResultShape(cx, resultStruct, node.type ?? src.nameNode) } : written?.result;
+  const result = resultStruct ? { text: resultStruct.text, shape: resultShape(cx, resultStruct, node.type ?? src.nameNode) } : written?.result;
   if (resultStruct) (cx as { result?: StructType }).result = resultStruct;
   if (written) (cx as { finalValue?: () => TempId }).finalValue = written.final;
   const returnType = written?.returnType ?? (resultStruct ? 'number[]' : retTs ? irType(retTs, checker) : undefined);
@@ -166,4 +167,9 @@ function rejectWrittenViews(cx: LowerContext): void {
         ),
       );
   }
+}
+
+/** The matrix type of a result `number[][]` (rows that are tuples too), if it is one. */
+function matrixResult(t: ts.Type, checker: ts.TypeChecker): StructType | undefined {
+  return isMatrixType(t, checker) ? containerType(t, checker) : undefined;
 }

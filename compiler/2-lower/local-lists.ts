@@ -15,12 +15,10 @@ import type { TempId, VarId } from '../ir/types';
 import { fail, pos, type LowerContext } from './context';
 import type { StructValue, StructVar } from './builder';
 import { containerType, isStructType, listHolds, type StructType } from './types';
-import { arrayOperand, isOpaqueExpr, skipOuter } from './helpers';
+import { skipOuter } from './helpers';
 import { lowerStruct } from './structs';
 import { placeKind, placeOf, type Place } from './lists';
-import { lowerDataCallback, lowerPlaceCallback } from './data-callbacks';
-import { lowerCallback } from './arrays';
-import { withObjectBody } from './calls';
+import { arrayFromLength, eachReturned, isArrayFromLength } from './callback-values';
 import { reassigned } from './reassignments';
 
 /** The list type of a local variable declared as an array of objects of numbers, if it is one. */
@@ -48,8 +46,9 @@ export function listOf(cx: LowerContext, node: ts.Expression, struct: StructType
   if (placeKind(cx, e) === 'list') return (placeOf(cx, e) as Extract<Place, { kind: 'list' }>).list;
   const callee = ts.isCallExpression(e) ? skipOuter(e.expression) : undefined;
   const isMap = callee !== undefined && ts.isPropertyAccessExpression(callee) && callee.name.text === 'map';
+  const isFrom = callee !== undefined && isArrayFromLength(e as ts.CallExpression);
   const holds = listHolds(struct);
-  if (holds !== undefined && (isMap || ts.isArrayLiteralExpression(e)))
+  if (holds !== undefined && (isMap || isFrom || ts.isArrayLiteralExpression(e)))
     return fail(errors.unsupportedExpression(pos(cx, e), `an array of objects holding ${holds} made inside the function: build one number[] per property instead`));
   const made = (items: readonly StructValue[] = []) => declareColumns(cx, name, struct, items);
   if (ts.isArrayLiteralExpression(e)) {
@@ -61,9 +60,9 @@ export function listOf(cx: LowerContext, node: ts.Expression, struct: StructType
     );
     return made(items);
   }
-  if (isMap) {
+  if (isMap || isFrom) {
     const list = made();
-    mapInto(cx, e as ts.CallExpression, (callee as ts.PropertyAccessExpression).expression, list);
+    (isMap ? eachReturned : arrayFromLength)(cx, e as ts.CallExpression, (item) => pushObject(cx, list, lowerStruct(cx, item, struct.list!)));
     return list;
   }
   if (ts.isCallExpression(e) && !(callee && ts.isPropertyAccessExpression(callee))) {
@@ -130,21 +129,4 @@ export function lowerListPush(cx: LowerContext, call: ts.CallExpression, list: S
 function firstColumn(list: StructVar): VarId {
   const [first] = list.fields.values();
   return typeof first === 'number' ? first : firstColumn(first);
-}
-
-/** `source.map((item, i) => ({ … }))` into the empty list `list`: a loop over the source pushing each object the callback gives. */
-function mapInto(cx: LowerContext, call: ts.CallExpression, source: ts.Expression, list: StructVar): void {
-  const cb = call.arguments[0] && skipOuter(call.arguments[0]);
-  if (!cb || !(ts.isArrowFunction(cb) || ts.isFunctionExpression(cb)) || call.arguments.length !== 1)
-    return fail(errors.callback(pos(cx, call.arguments[0] ?? call), 'a map giving objects takes a function written in place (an arrow function)'));
-  withObjectBody(
-    cb,
-    (body) => pushObject(cx, list, lowerStruct(cx, body, list.struct.list!)),
-    () => {
-      const kind = placeKind(cx, source);
-      if (kind === 'list' || kind === 'matrix') lowerPlaceCallback(cx, call, 'forEach', placeOf(cx, source)!);
-      else if (isOpaqueExpr(cx, source)) lowerDataCallback(cx, call, 'forEach', source);
-      else lowerCallback(cx, call, 'forEach', arrayOperand(cx, source));
-    },
-  );
 }

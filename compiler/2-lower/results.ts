@@ -9,12 +9,12 @@
  */
 import type { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
-import { isArrayType, isUnionArray, leavesOf, type ResultLeaf, type Shape, type TempId, type Type, type VarId } from '../ir/types';
+import { isArrayType, isUnionArray, type ResultLeaf, type Shape, type TempId, type Type, type VarId } from '../ir/types';
 import { writtenParameters } from '../1-frontend/writes';
 import { fail, pos, type LowerContext } from './context';
 import type { StructLeaf, StructValue } from './builder';
 import { isStructType, listHolds, type StructType } from './types';
-import { loopOverArray, namedArray } from './helpers';
+import { indexLoop, loopOverArray, namedArray } from './helpers';
 import { readStruct } from './structs';
 
 /**
@@ -22,10 +22,12 @@ import { readStruct } from './structs';
  * its arrays' elements in declaration order, depth first, then the length of each array.
  */
 export function packResult(cx: LowerContext, value: StructValue, at: ts.Node): TempId {
-  const leaves: StructLeaf[] = [];
+  // (where the rows of a matrix the function was given start: data, its numbers copied as they are)
+  const leaves: (StructLeaf | { readonly starts: TempId })[] = [];
   const walk = (v: StructValue): void =>
     [...v.fields].forEach(([key, leaf]) => {
       if ('fields' in leaf) return walk(leaf);
+      if ('temp' in leaf && cx.fn.temps[leaf.temp] !== 'number' && v.struct.matrix) return leaves.push({ starts: leaf.temp });
       if ('temp' in leaf && cx.fn.temps[leaf.temp] !== 'number') return fail(resultError(cx, at, v.struct, key));
       leaves.push(leaf);
     });
@@ -43,24 +45,42 @@ export function packResult(cx: LowerContext, value: StructValue, at: ts.Node): T
     );
   const packed = fn.declare('result', 'number[]', 'hidden', true);
   fn.assign(packed, fn.op({ op: 'newArray', type: 'number[]', form: 'literal' }, [], 'number[]'), true);
-  const arrays: VarId[] = [];
+  const lengths: (() => TempId)[] = [];
   for (const leaf of leaves) {
     if ('temp' in leaf) fn.emit({ kind: 'push', var: packed, value: leaf.temp, origin: fn.origin });
     else if ('array' in leaf) {
-      arrays.push(leaf.array);
+      lengths.push(() => fn.op({ op: 'length', var: leaf.array }, [], 'number'));
       loopOverArray(cx, leaf.array, (i) => fn.emit({ kind: 'push', var: packed, value: fn.op({ op: 'load', var: leaf.array }, [fn.read(i)], 'number'), origin: fn.origin }));
+    } else if ('starts' in leaf) {
+      const starts = fn.declare('starts', fn.temps[leaf.starts], 'hidden', true);
+      fn.assign(starts, leaf.starts, true);
+      const length = () => fn.op({ op: 'get', key: 'length' }, [fn.read(starts)], 'number');
+      lengths.push(length);
+      indexLoop(cx, length, (i) => fn.emit({ kind: 'push', var: packed, value: fn.op({ op: 'get', key: undefined }, [fn.read(starts), fn.read(i)], 'number'), origin: fn.origin }));
     }
   }
-  for (const a of arrays) fn.emit({ kind: 'push', var: packed, value: fn.op({ op: 'length', var: a }, [], 'number'), origin: fn.origin });
+  for (const length of lengths) fn.emit({ kind: 'push', var: packed, value: length(), origin: fn.origin });
   return fn.read(packed);
 }
 
 /** Where each property of an object result of type `struct` is in the IR's result (see `ResultLeaf`); a property that is not a number, an array or an object of them is an error at `at`. */
 export function resultShape(cx: LowerContext, struct: StructType, at: ts.Node, next = { number: 0, array: 0, seenArray: false }): Shape<ResultLeaf> {
+  if (struct.matrix && !struct.grouped) {
+    // (a matrix: its numbers row after row, then where each row starts)
+    next.seenArray = true;
+    const data = { leaf: { array: next.array++, type: 'number[]' as const } };
+    return {
+      matrix: true,
+      object: [
+        ['data', data],
+        ['starts', { leaf: { array: next.array++, type: 'number[]' } }],
+      ],
+    };
+  }
   return {
     ...(struct.list ? { list: true as const } : {}),
     object: struct.fields.map(({ key, type }) => {
-      if (isStructType(type) && type.list && listHolds(type) === undefined) return [key, resultShape(cx, type, at, next)] as const;
+      if (isStructType(type) && ((type.list && listHolds(type) === undefined) || (type.matrix && !type.grouped))) return [key, resultShape(cx, type, at, next)] as const;
       if (isStructType(type) && (type.matrix || type.list)) {
         const what = type.matrix ? ['the matrix', 'a number[][]', 'the matrix'] : ['the array of objects', 'an array of objects', 'its objects'];
         return fail(
@@ -80,32 +100,6 @@ export function resultShape(cx: LowerContext, struct: StructType, at: ts.Node, n
       return [key, { leaf: { number: next.number++ } }] as const;
     }),
   };
-}
-
-/**
- * The shape of a result of type `struct` (see `resultShape`), where an array of objects in it is its
- * only array: the public `f_jacobian` puts its rows object by object, knowing its length from theirs.
- */
-export function topResultShape(cx: LowerContext, struct: StructType, at: ts.Node): Shape<ResultLeaf> {
-  const shape = resultShape(cx, struct, at);
-  const lists: string[] = [];
-  let arrays = 0;
-  const walk = (s: Shape<ResultLeaf>, path: string, inList: boolean): void => {
-    if ('leaf' in s) return void (arrays += 'array' in s.leaf ? 1 : 0);
-    if (s.list && !inList) lists.push(path || 'the result');
-    s.object.forEach(([k, f]) => walk(f, path ? `${path}.${k}` : k, inList || s.list === true));
-  };
-  walk(shape, '', false);
-  const columns = lists.length === 0 ? 0 : leavesOf(shape).filter((l) => 'array' in l).length;
-  if (lists.length > 1 || (lists.length === 1 && arrays !== columns))
-    return fail(
-      errors.returnType(
-        pos(cx, at),
-        cx.name,
-        `${struct.text}, which holds the array of objects '${lists[0]}' and ${lists.length > 1 ? `'${lists[1]}'` : 'other arrays'} (a result may hold one array of objects and numbers: return the others from functions of their own)`,
-      ),
-    );
-  return shape;
 }
 
 function resultError(cx: LowerContext, at: ts.Node, struct: StructType, key: string) {

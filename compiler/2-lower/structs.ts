@@ -45,6 +45,7 @@ export function isStructExpr(cx: LowerContext, node: ts.Expression): boolean {
 export function lowerStruct(cx: LowerContext, node: ts.Expression, struct: StructType): StructValue {
   const e = skipOuter(node);
   if (struct.list) return readStruct(cx, cx.list(e, struct));
+  if (struct.matrix && !struct.grouped) return readStruct(cx, cx.matrix(e, struct));
   if (placeKind(cx, e) === 'element') return elementValue(cx, placeOf(cx, e) as Extract<Place, { kind: 'element' }>, e);
   const path = structPath(cx, e);
   if (path !== undefined && typeof path === 'object') return readStruct(cx, path);

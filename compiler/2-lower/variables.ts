@@ -18,6 +18,7 @@ import { destructurePlace, inPlace, placeKind, placeOf } from './lists';
 import { declareStruct, destructureStruct, isStructExpr, lowerStructAssignment, structTypeOf } from './structs';
 import { assignedValues, reassigned, usedAfter, writtenInto } from './reassignments';
 import { declareList, localListType } from './local-lists';
+import { declareMatrix, localMatrixType } from './local-matrices';
 import { accessOf, inferredType, isHoisted, isVarList } from './var-scoping';
 
 export function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclarationList): void {
@@ -46,6 +47,12 @@ export function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclaration
     const list = ts.isIdentifier(d.name) && (!d.initializer || !isOpaqueExpr(cx, d.initializer)) ? localListType(cx, d.name) : undefined;
     if (list) {
       declareList(cx, d as ts.VariableDeclaration & { name: ts.Identifier }, list, isConst);
+      continue;
+    }
+    // `const C: number[][] = []`, `A.map((row) => row.map(…))`: a matrix made here.
+    const matrix = ts.isIdentifier(d.name) && (!d.initializer || !isOpaqueExpr(cx, d.initializer)) ? localMatrixType(cx, d.name, d.initializer) : undefined;
+    if (matrix) {
+      declareMatrix(cx, d as ts.VariableDeclaration & { name: ts.Identifier }, matrix, isConst);
       continue;
     }
     if (ts.isObjectBindingPattern(d.name) && d.initializer && isStructExpr(cx, d.initializer)) {

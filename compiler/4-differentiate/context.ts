@@ -39,7 +39,8 @@ export type RuntimeHelper =
   | 'copyTree'
   | 'numbered'
   | 'reorderColumns'
-  | 'objectMajor';
+  | 'objectMajor'
+  | 'split';
 
 export class FileContext implements ModuleNames {
   readonly namer = new Namer();

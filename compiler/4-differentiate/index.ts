@@ -18,6 +18,7 @@ import { checkedIndexing } from '../5-print/checked-index';
 import { emitJacobian } from './jacobian';
 import { markUnusedParameters, mentionsName, usedFunctions } from './dead-code';
 import { flatPrefix, gradPaths, structuredApi } from './structured';
+import { reordersRows } from './structured-result';
 
 export interface MarkedIR {
   readonly ir: IRFunction;
@@ -77,7 +78,7 @@ export function differentiateFile(marked: readonly MarkedIR[], getIR: (key: stri
       ),
     );
     if (ir.structure) {
-      if (ir.returnType !== 'number') functions.push({ ...emitJacobian(ir, active, `${pre}_jacobian`, ctx, pre), exported: false });
+      if (ir.returnType !== 'number') functions.push({ ...emitJacobian(ir, active, `${pre}_jacobian`, ctx, pre, reordersRows(ir.structure)), exported: false });
       functions.push(...structuredApi(ir, active, api, ctx));
     } else if (ir.returnType === 'number') functions.push(emitGradWrapper(ir, active, `${pre}_grad`, `${pre}_vjp`, ctx));
     else functions.push(emitJacobian(ir, active, `${pre}_jacobian`, ctx, pre));

@@ -15,7 +15,8 @@ import { FunctionNames } from './names';
 import type { FileContext } from './context';
 import { jsType, paramDecl, zeroArrayExpr, zerosLikeExpr } from './arrays';
 
-export function emitJacobian(fn: IRFunction, activeParams: ReadonlySet<VarId>, name: string, ctx: FileContext, prefix = fn.name): JsFunction {
+/** (`withValue`: it returns `{ value, rows }`, the value too, for the public Jacobian of an object result to read its lengths out of.) */
+export function emitJacobian(fn: IRFunction, activeParams: ReadonlySet<VarId>, name: string, ctx: FileContext, prefix = fn.name, withValue = false): JsFunction {
   const names = new FunctionNames(fn, ctx, true);
   const params = fn.params.map((p) => paramDecl(fn, p, names.variable(p), true));
   const active = fn.params.filter((p) => activeParams.has(p));
@@ -117,14 +118,23 @@ export function emitJacobian(fn: IRFunction, activeParams: ReadonlySet<VarId>, n
 
   body.push(b.comment('fewer inputs than outputs: one forward sweep per input; else one reverse sweep per output'));
   body.push(b.if(b.bin('<=', b.id(n), b.id(m)), forward, reverse));
-  body.push(b.return(b.id(rows)));
+  body.push(
+    b.return(
+      withValue
+        ? b.obj([
+            ['value', b.member(b.id(jvpOut), 'value')],
+            ['rows', b.id(rows)],
+          ])
+        : b.id(rows),
+    ),
+  );
   const wrt = active.map((p) => fn.vars[p].name).join(', ');
   return {
     name,
     exported: true,
     doc: `Jacobian of \`${fn.name}\` with respect to (${wrt}): one Float64Array per output, columns in parameter order.`,
     params,
-    returnType: 'Float64Array[]',
+    returnType: withValue ? `{ value: ${jsType(fn.returnType, 'result')}; rows: Float64Array[] }` : 'Float64Array[]',
     body,
   };
 }

@@ -42,6 +42,7 @@ export function resultDerivative(api: ResultApi): string {
   if (!r) return jsType(api.fn.returnType, 'tangent');
   const text = (s: Shape<ResultLeaf>, inList: boolean): string => {
     if ('leaf' in s) return 'number' in s.leaf || inList ? 'number' : jsType(s.leaf.type, 'adjoint');
+    if (s.matrix) return 'number[][]';
     const object = `{ ${s.object.map(([k, f]) => `${k}: ${text(f, inList || s.list === true)}`).join('; ')} }`;
     return s.list && !inList ? `${object}[]` : object;
   };
@@ -54,8 +55,24 @@ function resultLeaves(shape: Shape<ResultLeaf>, path: readonly string[] = []): {
   return shape.object.flatMap(([k, s]) => resultLeaves(s, [...path, k]));
 }
 
-function holdsList(shape: Shape<ResultLeaf>): boolean {
-  return !('leaf' in shape) && (shape.list === true || shape.object.some(([, f]) => holdsList(f)));
+/**
+ * Whether the flat Jacobian's rows are put in another order (`resultRows`): the result holds an array
+ * of objects or a matrix, whose places the public Jacobian reads out of the flat value (the flat
+ * Jacobian gives it too).
+ */
+export function reordersRows(structure: Structure): boolean {
+  const inside = (s: Shape<ResultLeaf>): boolean => !('leaf' in s) && (s.list === true || s.matrix === true || s.object.some(([, f]) => inside(f)));
+  return structure.result !== undefined && inside(structure.result.shape);
+}
+
+/** How many arrays the result holds (the flat value's and the flat Jacobian's last entries are their lengths, not outputs). */
+export function resultArrays(structure: Structure): number {
+  return structure.result === undefined ? 0 : resultLeaves(structure.result.shape).filter((l) => 'array' in l.leaf).length;
+}
+
+/** Whether the result holds an array of objects or a matrix (read out by the runtime: typed by a cast). */
+function holdsRows(shape: Shape<ResultLeaf>): boolean {
+  return !('leaf' in shape) && (shape.list === true || shape.matrix === true || shape.object.some(([, f]) => holdsRows(f)));
 }
 
 /** Where a leaf is in the flat result: a number's index, an array's start and end. */
@@ -89,11 +106,18 @@ export function resultLayout(api: ResultApi, value: JsExpr, fresh: (name: string
   return { decls, places };
 }
 
-/** Reads parts of the result out of `from`, leaf after leaf in `places`' order (an array of objects zipped from its columns). */
-function reader(api: ResultApi, from: JsExpr, places: readonly Place[]) {
+/**
+ * Reads parts of the result out of `from`, leaf after leaf in `places`' order (an array of objects
+ * zipped from its columns, a matrix's rows cut where `value`, the result itself, says they start).
+ */
+function reader(api: ResultApi, from: JsExpr, places: readonly Place[], value = from) {
   let i = 0;
-  const slice = (p: Place) => b.call(b.member(from, 'slice'), [p.start, p.end!]);
+  const slice = (p: Place, of = from) => b.call(b.member(of, 'slice'), [p.start, p.end!]);
   const read = (s: Shape<ResultLeaf>): JsExpr => {
+    if (!('leaf' in s) && s.matrix) {
+      const data = slice(places[i++]);
+      return runtime(api, 'split', data, slice(places[i++], value));
+    }
     if (!('leaf' in s)) {
       const object = b.obj(s.object.map(([k, f]) => [k, read(f)] as const));
       return s.list ? runtime(api, 'zip', object) : object;
@@ -108,21 +132,21 @@ function reader(api: ResultApi, from: JsExpr, places: readonly Place[]) {
 }
 
 /** An object result (or its tangent, `type`) read out of the flat array `from`. */
-export function resultObject(api: ResultApi, from: JsExpr, places: readonly Place[], type: string): JsExpr {
+export function resultObject(api: ResultApi, from: JsExpr, places: readonly Place[], type: string, of = from): JsExpr {
   const shape = api.structure.result!.shape;
-  const value = reader(api, from, places).read(shape);
+  const value = reader(api, from, places, of).read(shape);
   // (objects zipped by the runtime are typed as records: they have the result's type)
-  return holdsList(shape) ? b.as(value, type) : value;
+  return holdsRows(shape) ? b.as(value, type) : value;
 }
 
 /** Writes an object result (or its tangent) read out of `from` into `target` (`out.value`): numbers assigned, arrays copied in place, arrays of objects too. */
-export function fillResult(api: ResultApi, from: JsExpr, target: JsExpr, what: string, places: readonly Place[]): JsStmt[] {
-  const { read, elements } = reader(api, from, places);
+export function fillResult(api: ResultApi, from: JsExpr, target: JsExpr, what: string, places: readonly Place[], of = from): JsStmt[] {
+  const { read, elements } = reader(api, from, places, of);
   const fill = (s: Shape<ResultLeaf>, path: readonly string[]): JsStmt[] => {
     const dst = at(target, path);
     const named = str([what, ...path].join('.'));
     if ('leaf' in s) return 'number' in s.leaf ? [b.assign(dst, read(s))] : [b.expr(runtime(api, 'copyInto', dst, elements(), named))];
-    if (s.list) return [b.expr(runtime(api, 'copyTree', dst, read(s), named))];
+    if (s.list || s.matrix) return [b.expr(runtime(api, 'copyTree', dst, read(s), named))];
     return s.object.flatMap(([k, f]) => fill(f, [...path, k]));
   };
   return fill(api.structure.result!.shape, []);
@@ -134,6 +158,12 @@ export function packedCotangent(api: ResultApi, cot: JsExpr): JsExpr {
   let run: JsExpr[] = [];
   // (a column of an array of objects is a new array already)
   const walk = (s: Shape<ResultLeaf>, e: JsExpr, column: boolean): void => {
+    if (!('leaf' in s) && s.matrix) {
+      // (a matrix: its numbers row after row, and zeros where its row starts are, which are not outputs)
+      parts.push(b.arr(run), runtime(api, 'flat', e), b.call(b.member(runtime(api, 'starts', e), 'fill'), [b.num(0)]));
+      run = [];
+      return;
+    }
     if (!('leaf' in s)) return s.object.forEach(([k, f]) => walk(f, s.list ? runtime(api, 'column', e, str(k)) : b.member(e, k), s.list === true));
     if ('number' in s.leaf) return void run.push(e);
     parts.push(b.arr(run));
@@ -145,27 +175,50 @@ export function packedCotangent(api: ResultApi, cot: JsExpr): JsExpr {
   run.push(...Array.from({ length: arrays }, () => b.num(0)));
   if (parts.length === 0) return b.arr(run);
   parts.push(b.arr(run));
-  const [first, ...rest] = parts.filter((p) => p.k !== 'arr' || p.elems.length > 0);
-  return rest.length === 0 ? first : b.call(b.member(first, 'concat'), rest);
+  return concat(parts.filter((p) => p.k !== 'arr' || p.elems.length > 0));
 }
 
 /**
- * Statements that put the flat Jacobian `rows` in the order of the result's numbers: the rows of an
- * object result's array lengths (the flat result's last entries) dropped, and an array of objects'
- * rows put object by object (2-lower/results.ts lets a result hold one array of objects only with no
- * other arrays, so its length follows from the count of rows).
+ * The flat Jacobian's `rows` in the order of the result's numbers (`places`: where each leaf is in the
+ * flat result): an object result's numbers and arrays in declaration order, an array of objects'
+ * rows object by object (the flat function has them property by property); the rows of the arrays'
+ * lengths, at the end of the flat result, are not outputs and are left out.
  */
-export function resultRows(api: ResultApi, rows: JsExpr): JsStmt[] {
-  const shape = api.structure.result?.shape;
-  if (!shape) return [];
-  const leaves = resultLeaves(shape);
-  const arrays = leaves.filter((l) => 'array' in l.leaf).length;
-  if (arrays === 0) return [];
-  const out: JsStmt[] = [b.assign(b.member(rows, 'length'), b.bin('-', b.member(rows, 'length'), b.num(arrays)))];
-  if (!holdsList(shape)) return out;
-  const first = leaves.findIndex((l) => 'array' in l.leaf);
-  const after = leaves.length - first - arrays;
-  const end = after === 0 ? b.member(rows, 'length') : b.bin('-', b.member(rows, 'length'), b.num(after));
-  out.push(b.expr(runtime(api, 'objectMajor', rows, b.num(first), end, b.num(arrays))));
-  return out;
+export function resultRows(api: ResultApi, rows: JsExpr, places: readonly Place[]): JsExpr {
+  let i = 0;
+  let run: JsExpr[] = [];
+  const parts: JsExpr[] = [];
+  const flush = (into: JsExpr[]) => {
+    if (run.length > 0) into.push(b.arr(run));
+    run = [];
+  };
+  const walk = (s: Shape<ResultLeaf>, into: JsExpr[], inList: boolean): void => {
+    if ('leaf' in s) {
+      const p = places[i++];
+      if ('number' in s.leaf) return void run.push(b.index(rows, p.start));
+      flush(into);
+      return void into.push(b.call(b.member(rows, 'slice'), [p.start, p.end!]));
+    }
+    if (s.matrix) {
+      // (a matrix's numbers, row after row; where its rows start are not outputs)
+      walk(s.object[0][1], into, inList);
+      i++;
+      return;
+    }
+    if (!s.list || inList) return s.object.forEach(([, f]) => walk(f, into, inList));
+    // (an array of objects: the rows of its columns, its objects' nested ones included, put object by object)
+    flush(into);
+    const columns: JsExpr[] = [];
+    s.object.forEach(([, f]) => walk(f, columns, true));
+    into.push(runtime(api, 'objectMajor', concat(columns), b.num(columns.length)));
+  };
+  walk(api.structure.result!.shape, parts, false);
+  flush(parts);
+  return concat(parts);
+}
+
+/** `a.concat(b, c)` of arrays (`a` alone when there is one). */
+function concat(parts: readonly JsExpr[]): JsExpr {
+  const [first, ...rest] = parts;
+  return rest.length === 0 ? first : b.call(b.member(first, 'concat'), rest);
 }

@@ -13,9 +13,10 @@
 import { isArrayType, type IRFunction, type Shape, type Structure, type VarId } from '../ir/types';
 import type { FileContext } from './context';
 import { nameRepeatedColumns } from './repeated-columns';
+import { namesIn } from '../5-print/js-walk';
 import { b, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../5-print/js';
 import { jsType, paramDecl } from './arrays';
-import { at, fillResult, packedCotangent, resultDerivative, resultLayout, resultObject, resultRows, resultText, runtime } from './structured-result';
+import { at, fillResult, reordersRows, resultArrays, packedCotangent, resultDerivative, resultLayout, resultObject, resultRows, resultText, runtime } from './structured-result';
 
 /** The names of the flat functions of `prefix`: not exported, called by the public ones. */
 export const flatPrefix = (prefix: string): string => `${prefix}_flat`;
@@ -155,7 +156,7 @@ function jvp(api: Api): JsFunction {
     const o = b.id(outName);
     const fill = [
       ...fillResult(api, value, b.member(o, 'value'), 'out.value', layout.places),
-      ...fillResult(api, tangent, b.member(o, 'tangent'), 'out.tangent', layout.places),
+      ...fillResult(api, tangent, b.member(o, 'tangent'), 'out.tangent', layout.places, value),
       b.return(o),
     ];
     body = [
@@ -165,7 +166,7 @@ function jvp(api: Api): JsFunction {
       b.return(
         b.obj([
           ['value', resultObject(api, value, layout.places, resultText(api))],
-          ['tangent', resultObject(api, tangent, layout.places, resultDerivative(api))],
+          ['tangent', resultObject(api, tangent, layout.places, resultDerivative(api), value)],
         ]),
       ),
     ];
@@ -320,9 +321,21 @@ function jacobian(api: Api): JsFunction {
     `${flatPrefix(api.prefix)}_jacobian`,
     api.structure.params.flatMap((p) => leafArgs(api, p.shape, b.id(p.name))),
   );
-  const [rows, i] = names(api, ['rows', 'i']);
-  // (the flat result ends with the lengths of an object result's arrays: not outputs)
-  const body: JsStmt[] = [b.const(rows, call), ...resultRows(api, b.id(rows))];
+  const [rows, i, flat] = names(api, ['rows', 'i', 'flat']);
+  const body: JsStmt[] = [];
+  const arrays = resultArrays(api.structure);
+  if (reordersRows(api.structure)) {
+    // (the flat Jacobian of such a result comes with the value, whose last entries are its arrays' lengths)
+    const layout = resultLayout(api, b.member(b.id(flat), 'value'), (n) => names(api, [n])[0]);
+    const ordered = resultRows(api, b.member(b.id(flat), 'rows'), layout.places);
+    // (the last array's length is not needed: its rows end where the flat ones do)
+    const used = namesIn(ordered);
+    body.push(b.const(flat, call), ...layout.decls.filter((d) => d.k !== 'decl' || used.has(d.name)), b.const(rows, ordered));
+  } else {
+    body.push(b.const(rows, call));
+    // (the flat result ends with the lengths of an object result's arrays: not outputs)
+    if (arrays > 0) body.push(b.assign(b.member(b.id(rows), 'length'), b.bin('-', b.member(b.id(rows), 'length'), b.num(arrays))));
+  }
   // The column of an optional number the argument left out is 0.
   const paths = api.paths;
   let column: JsExpr = b.num(0);

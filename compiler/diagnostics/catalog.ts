@@ -89,7 +89,7 @@ function typeFix(type: string): string {
   if (/\bundefined\b/.test(type)) return ': end every path with a return of a value';
   if (type === 'any') return ': give it a type';
   if (type === 'void') return ': return the value it computes';
-  if (/\[\]\[\]$/.test(type)) return ': a matrix is differentiated as a property of an object parameter, not made inside the function; use a flat number[] indexed i * columns + j';
+  if (/\[\]\[\]$/.test(type)) return ': a matrix holds numbers (number[][]), made with [], push, map or Array.from, or passed in';
   return '';
 }
 
@@ -107,7 +107,14 @@ export const errors = {
       'ADC103',
       `parameter '${name}' has type '${type}'; parameters must be ${differentiable}, differentiated (a number may be optional), or data the function only reads: booleans, strings, and arrays, tuples and plain objects of numbers, strings and booleans`,
     ),
-  nothingToDifferentiate: (p: Position, fn: string) => at(p, 'ADC103', `'${fn}' has no parameter that can be differentiated: ${differentiable}`),
+  nothingToDifferentiate: (p: Position, fn: string, containers: readonly string[] = []) =>
+    at(
+      p,
+      'ADC103',
+      `'${fn}' has no parameter that can be differentiated: ${differentiable}${
+        containers.length > 0 ? `; a matrix or an array of objects is differentiated where the tag names it: /** @differentiable wrt(${containers.join(', ')}) */` : ''
+      }`,
+    ),
   notDifferentiable: (p: Position, name: string, type: string) =>
     at(p, 'ADC103', `parameter '${name}' has type '${type}', which is not differentiable: only ${differentiable}, a number[][] or an array of such objects can be in wrt(...)`),
   closure: (p: Position, why?: string) =>

@@ -372,7 +372,11 @@ export function markedFunctions(text: string, file = 'input.ts'): MarkedFunction
       // number or one computed from earlier parameters, which the body computes).
       ...(p.initializer || p.questionToken ? { hasDefault: true } : {}),
     }));
-    const returnType = returnsNothing(fn) ? 'void' : fn.type ? settled(typeOf(fn.type, src, reader('the return type'))) : 'number';
+    const returnType = returnsNothing(fn)
+      ? 'void'
+      : fn.type
+        ? settled(matrixOf(fn.type, src, reader('the return type')) ?? listOf(fn.type, src, reader('the return type'), 0) ?? typeOf(fn.type, src, reader('the return type')))
+        : 'number';
     if (returnType !== 'void' && !allNumeric(returnType)) throw new Error(`${file}: return type of ${name}: the harness cannot produce values of type '${typeText(returnType)}'`);
     // By default every parameter that can be differentiated is.
     const wrtNames = wrtText ? named : params.filter((p) => differentiable(p.type)).map((p) => p.name);

@@ -74,9 +74,9 @@ export function isArrayMethodCall(cx: LowerContext, callee: ts.PropertyAccessExp
   if (v !== undefined) return isArrayType(cx.fn.vars[v].type);
   // (a name standing for a matrix's row is an array: `row.reduce(…)`)
   if (ts.isIdentifier(obj) && placeKind(cx, obj) !== 'row') return false;
-  // `xs.map(f).reduce(g)`: a method on an array-valued expression.
+  // `xs.map(f).reduce(g)`: a method on an array-valued expression (a row of a matrix, `W[0].map(f)`, too).
   const t = typeOfNode(cx, obj);
-  return arrayMethods.has(callee.name.text) && t !== undefined && isArrayType(t);
+  return arrayMethods.has(callee.name.text) && ((t !== undefined && isArrayType(t)) || placeKind(cx, obj) === 'row');
 }
 
 /** `new Float64Array(n)`, `new Array(n).fill(v)`, `[a, b, c]`, `new Float64Array([a, b])`, `new Float64Array(xs)`. */

@@ -176,8 +176,8 @@ function inlineCall(cx: LowerContext, e: ts.CallExpression, target: Inlined, res
         );
       return { place: placeOf(cx, a)! };
     }
-    const list = listArgument(cx, p, a);
-    if (list) return { struct: cx.list(a, list) };
+    const made = listArgument(cx, p, a);
+    if (made) return { struct: made.list ? cx.list(a, made) : cx.matrix(a, made) };
     const struct = structTypeOf(cx, p);
     if (struct && isStructExpr(cx, a)) {
       // The caller's object itself (writes into it are the caller's), unless the callee gives the parameter another object.
@@ -482,13 +482,16 @@ function writesBeforeReplaced(fn: Inlined['node'], name: ts.Identifier, checker:
 }
 
 /** Whether argument `a` is bound to its parameter as a place: a matrix, an array of objects, one of its objects, or a row the callee writes into. */
-/** The list type of parameter `p`, when argument `a` gives it a list that is no place yet (`ring(c, r, 6)`, `[{ x, y }, …]`). */
+/**
+ * The list or matrix type of parameter `p`, when argument `a` gives it a list or matrix that is no
+ * place yet (`area(ring(c, r, 6))`, `[{ x, y }, …]`, `matAdd(matMul(F, P), Q)`, `[[1, dt], [0, 1]]`).
+ */
 function listArgument(cx: LowerContext, p: ts.ParameterDeclaration, a: ts.Expression | undefined): StructType | undefined {
   if (a === undefined || placeKind(cx, a) !== undefined || isOpaqueExpr(cx, a)) return undefined;
   const e = skipOuter(a);
   if (!ts.isCallExpression(e) && !ts.isArrayLiteralExpression(e)) return undefined;
   const t = containerType(cx.checker.getTypeAtLocation(p), cx.checker);
-  return t?.list ? t : undefined;
+  return t?.list || t?.matrix ? t : undefined;
 }
 
 function bindsPlace(cx: LowerContext, a: ts.Expression, written: boolean): boolean {

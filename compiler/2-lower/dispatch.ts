@@ -245,7 +245,11 @@ function lowerCall(cx: LowerContext, e: ts.CallExpression): TempId {
       );
     if (isOpaqueExpr(cx, obj)) {
       // (not of a differentiated object's property, `params.W.map(…)`: its author means W to be differentiated)
-      if ((method === 'reduce' || method === 'map' || method === 'forEach') && cx.checker.isArrayType(cx.checker.getTypeAtLocation(obj)) && !inObjectOfNumbers(cx, obj))
+      if (
+        (method === 'reduce' || method === 'map' || method === 'forEach') &&
+        cx.checker.isArrayType(cx.checker.getNonNullableType(cx.checker.getTypeAtLocation(obj))) &&
+        !inObjectOfNumbers(cx, obj)
+      )
         return lowerDataCallback(cx, e, method, obj);
       return fail(dataMisuse(cx, callee, `calling '${callee.getText(cx.sf)}'`, obj, 'index'));
     }

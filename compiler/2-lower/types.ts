@@ -272,8 +272,11 @@ export function listHolds(struct: StructType): string | undefined {
  * number, an array of objects again, a typed array: such an array is read-only data).
  */
 function listType(t: ts.Type, checker: ts.TypeChecker, depth: number): StructType | undefined {
-  if (!checker.isArrayType(t)) return undefined;
-  const elementType = checker.getIndexTypeOfType(t, ts.IndexKind.Number);
+  // (a tuple of objects of one type, `[Vec2, Vec2]`, is an array of them of a fixed length)
+  const tuple = checker.isTupleType(t) ? checker.getTypeArguments(t as ts.TypeReference) : undefined;
+  if (tuple && (tuple.length === 0 || tuple.some((e) => checker.typeToString(e) !== checker.typeToString(tuple[0])))) return undefined;
+  if (!checker.isArrayType(t) && !tuple) return undefined;
+  const elementType = tuple ? tuple[0] : checker.getIndexTypeOfType(t, ts.IndexKind.Number);
   const element = elementType && structType(elementType, checker, depth + 1);
   const text = opaqueType(t, checker);
   if (!element || !text) return undefined;
@@ -332,7 +335,8 @@ export function structType(t: ts.Type, checker: ts.TypeChecker, depth = 0): Stru
     const pt = checker.getTypeOfSymbol(p);
     const optional = (p.flags & ts.SymbolFlags.Optional) !== 0;
     const inner = optional ? undefined : structType(pt, checker, depth + 1);
-    const leaf = optional ? undefined : irType(pt, checker);
+    // (`y: number | undefined`, what `{ y: ys[i] }` is under noUncheckedIndexedAccess, holds a number)
+    const leaf = optional ? undefined : (irType(pt, checker) ?? (irType(checker.getNonNullableType(pt), checker) === 'number' ? 'number' : undefined));
     const list = optional ? undefined : listType(pt, checker, depth);
     if (optional && irType(checker.getNonNullableType(pt), checker) === 'number') {
       // An optional number is differentiated where it is present (it does not make an object of numbers by itself).

@@ -13,8 +13,8 @@ import { isArrayType, isOpaqueType, type TempId } from '../ir/types';
 import { copyType, opaqueType } from './types';
 import { fail, pos, type LowerContext } from './context';
 import { compound } from './operators';
-import { skipOuter, prim, localTypeOf, isOpaqueExpr, requireNumber, assignable, arrayOperand, isNullishLiteral, structPath, isFreshArray } from './helpers';
-import { destructurePlace, inPlace, placeKind, placeOf } from './lists';
+import { skipOuter, prim, localTypeOf, isOpaqueExpr, requireNumber, assignable, arrayOperand, isNullishLiteral, structPath, isFreshArray, dataGet } from './helpers';
+import { destructurePlace, inPlace, itemOf, placeKind, placeOf } from './lists';
 import { declareStruct, destructureStruct, isStructExpr, lowerStructAssignment, structTypeOf } from './structs';
 import { assignedValues, reassigned, usedAfter, writtenInto } from './reassignments';
 import { declareList, localListType } from './local-lists';
@@ -299,6 +299,27 @@ function lowerDestructuringAssignment(cx: LowerContext, target: ts.ArrayLiteralE
  */
 function lowerArrayDestructuring(cx: LowerContext, pattern: ts.ArrayBindingPattern, init: ts.Expression, isConst: boolean): void {
   const fn = cx.fn;
+  if (placeKind(cx, init) === 'list') {
+    // `const [a, b] = seg` of an array (or tuple) of objects: each name stands for its object.
+    const list = placeOf(cx, init)!;
+    return pattern.elements.forEach((el, i) => {
+      if (ts.isOmittedExpression(el)) return;
+      if (el.dotDotDotToken || el.initializer) return fail(errors.unsupportedStatement(pos(cx, el), 'destructuring with defaults or rest elements'));
+      destructurePlace(cx, el.name, itemOf(cx, list, fn.constant(i)), isConst);
+    });
+  }
+  if (isOpaqueExpr(cx, init) && pattern.elements.some((el) => !ts.isOmittedExpression(el) && ts.isIdentifier(el.name) && localTypeOf(cx, el.name) !== 'number')) {
+    // `const [a, b] = seg` of read-only data holding objects or arrays: each name is data too.
+    const data = cx.expr(init);
+    return pattern.elements.forEach((el, i) => {
+      if (ts.isOmittedExpression(el)) return;
+      if (el.dotDotDotToken || el.initializer || !ts.isIdentifier(el.name))
+        return fail(errors.unsupportedStatement(pos(cx, el), 'destructuring with defaults, rest elements or nested patterns'));
+      const value = dataGet(cx, data, { index: fn.constant(i) }, cx.checker.getTypeAtLocation(el.name));
+      if (value === undefined) return fail(errors.localType(pos(cx, el.name), el.name.text, cx.checker.typeToString(cx.checker.getTypeAtLocation(el.name))));
+      fn.assign(fn.declare(el.name.text, fn.temps[value], 'local', isConst), value, true);
+    });
+  }
   const names: ({ name: string; node: ts.Identifier } | undefined)[] = pattern.elements.map((el) => {
     if (ts.isOmittedExpression(el)) return undefined;
     if (el.dotDotDotToken || el.initializer || !ts.isIdentifier(el.name))

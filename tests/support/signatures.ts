@@ -278,7 +278,9 @@ function matrixOf(node: ts.TypeNode, src: Source, r: Reader): MatrixType | undef
  * a list may hold (see the module header), else undefined (the property is then data).
  */
 function listOf(node: ts.TypeNode, src: Source, r: Reader, depth: number): ListType | undefined {
-  const array = arrayElement(node, src, r);
+  // (a tuple of objects of one type, `[Vec2, Vec2]`, is a list of a fixed length)
+  const same = ts.isTupleTypeNode(node) && node.elements.length > 0 && node.elements.every((e) => normalized(e, src.sf) === normalized(node.elements[0], src.sf));
+  const array = same ? { element: node.elements[0], src } : arrayElement(node, src, r);
   const element = array && typeOf(array.element, array.src, r, depth + 1);
   return element && isObject(element) && leafy(element) && listable(element) ? { list: element } : undefined;
 }

@@ -119,7 +119,7 @@ export function lowerLazyAssignment(cx: LowerContext, e: ts.BinaryExpression): T
  * A `select` when `b` is a read or a constant; otherwise `h = a; if (b is chosen) { …; h = b }`,
  * so that no arm uses a temp of the enclosing block and an untaken `1 / mag` never runs.
  */
-function lowerChoice(cx: LowerContext, op: '||' | '&&' | '??', a: TempId, right: ts.Expression, type: 'number' | OpaqueType = 'number'): TempId {
+export function lowerChoice(cx: LowerContext, op: '||' | '&&' | '??', a: TempId, right: ts.Expression, type: 'number' | OpaqueType = 'number'): TempId {
   const test = prim(cx, op === '??' ? 'nullish' : 'truthy', [a]);
   let bb = -1;
   const whenB = cx.fn.region(() => {

@@ -10,6 +10,7 @@ import { errors } from '../diagnostics/catalog';
 import { isArrayType, isOpaqueType, type TempId, type VarId } from '../ir/types';
 import { fail, pos, type LowerContext } from './context';
 import { localTypeOf, dataGet } from './helpers';
+import { lowerChoice } from './branches';
 
 /**
  * The type a read of data has by its declaration, not as TypeScript narrowed it at this point
@@ -73,13 +74,20 @@ export function destructureParameter(cx: LowerContext, param: VarId, pattern: ts
 
 /** `const { x, y: py } = pts[i]` of read-only data: one property read per name. */
 export function lowerDataDestructuring(cx: LowerContext, pattern: ts.ObjectBindingPattern, obj: TempId, isConst: boolean): void {
+  const whole = cx.checker.getTypeAtLocation(pattern);
   for (const el of pattern.elements) {
-    if (!ts.isIdentifier(el.name) || el.dotDotDotToken || el.initializer || (el.propertyName && !ts.isIdentifier(el.propertyName)))
-      return fail(errors.unsupportedStatement(pos(cx, el), 'destructuring with defaults, rest elements, computed or nested patterns'));
+    if (!ts.isIdentifier(el.name) || el.dotDotDotToken || (el.propertyName && !ts.isIdentifier(el.propertyName)))
+      return fail(errors.unsupportedStatement(pos(cx, el), 'destructuring with rest elements, computed or nested patterns'));
     const key = (el.propertyName as ts.Identifier | undefined)?.text ?? el.name.text;
-    const t = cx.checker.getTypeAtLocation(el.name);
-    const value = dataGet(cx, obj, { key }, t);
+    // (with a default, `{ scale = 2 } = opts`, the property as it is, undefined where it is left out; then the default there)
+    const property = el.initializer ? whole.getProperty(key) : undefined;
+    const t = property ? cx.checker.getTypeOfSymbol(property) : cx.checker.getTypeAtLocation(el.name);
+    let value = dataGet(cx, obj, { key }, t);
     if (value === undefined) return fail(errors.localType(pos(cx, el.name), el.name.text, cx.checker.typeToString(t)));
+    if (el.initializer) {
+      if (cx.fn.temps[value] !== 'number') return fail(errors.unsupportedStatement(pos(cx, el), `the default of '${el.name.text}', which is not a number`));
+      value = lowerChoice(cx, '??', value, el.initializer);
+    }
     cx.fn.assign(cx.fn.declare(el.name.text, cx.fn.temps[value], 'local', isConst), value, true);
   }
 }

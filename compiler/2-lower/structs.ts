@@ -25,6 +25,7 @@ import { isStructType, structType, type StructType } from './types';
 import { isOpaqueExpr, namedArray, skipOuter, structPath } from './helpers';
 import { mayRunAfter, reassigned, rebound } from './reassignments';
 import { elementValue, placeKind, placeOf, type Place } from './lists';
+import { lowerChoice } from './branches';
 
 /** The object type of an expression or declaration, when its values are differentiated. */
 export function structTypeOf(cx: LowerContext, node: ts.Node): StructType | undefined {
@@ -411,7 +412,7 @@ export function destructureStruct(cx: LowerContext, pattern: ts.ObjectBindingPat
     const key = (el.propertyName as ts.Identifier | undefined)?.text ?? el.name.text;
     const leaf = value.fields.get(key);
     if (leaf === undefined) return fail(errors.unsupportedStatement(pos(cx, el), `the property '${key}'`));
-    // A default (`{ x = 0 }`) applies to a property that is undefined: a number, an array or an object never is.
+    // A default (`{ x = 0 }`) applies to a property that is undefined: an optional number may be, a number, an array or an object never is.
     if (el.initializer && 'temp' in leaf && cx.fn.temps[leaf.temp] !== 'number')
       return fail(errors.unsupportedStatement(pos(cx, el), `a default for '${key}', which is data: read it, then test it (\`?? value\`)`));
     if ('fields' in leaf) {
@@ -425,7 +426,12 @@ export function destructureStruct(cx: LowerContext, pattern: ts.ObjectBindingPat
       assignStruct(cx, v, leaf, el, true);
       cx.fn.bindStruct(el.name.text, v);
     } else if ('array' in leaf) cx.fn.lookupOverride(el.name.text, leaf.array);
-    else cx.fn.assign(cx.fn.declare(el.name.text, cx.fn.temps[leaf.temp], 'local', isConst), leaf.temp, true);
+    else {
+      // (an optional number, `{ drag = 0.1 } = o`: the default where it is left out)
+      const optional = el.initializer !== undefined && value.struct.fields.some((f) => f.key === key && f.optional);
+      const v = optional ? lowerChoice(cx, '??', leaf.temp, el.initializer!) : leaf.temp;
+      cx.fn.assign(cx.fn.declare(el.name.text, cx.fn.temps[v], 'local', isConst), v, true);
+    }
   }
 }
 

@@ -18,6 +18,7 @@ import { destructurePlace, inPlace, itemOf, placeKind, placeOf } from './lists';
 import { declareStruct, destructureStruct, isStructExpr, lowerStructAssignment, structTypeOf } from './structs';
 import { assignedValues, reassigned, usedAfter, writtenInto } from './reassignments';
 import { declareList, localListType } from './local-lists';
+import { lowerChoice } from './branches';
 import { declareMatrix, localMatrixType } from './local-matrices';
 import { accessOf, inferredType, isHoisted, isVarList } from './var-scoping';
 
@@ -320,13 +321,12 @@ function lowerArrayDestructuring(cx: LowerContext, pattern: ts.ArrayBindingPatte
       fn.assign(fn.declare(el.name.text, fn.temps[value], 'local', isConst), value, true);
     });
   }
-  const names: ({ name: string; node: ts.Identifier } | undefined)[] = pattern.elements.map((el) => {
+  const names: ({ name: string; node: ts.Identifier; init?: ts.Expression } | undefined)[] = pattern.elements.map((el) => {
     if (ts.isOmittedExpression(el)) return undefined;
-    if (el.dotDotDotToken || el.initializer || !ts.isIdentifier(el.name))
-      return fail(errors.unsupportedStatement(pos(cx, el), 'destructuring with defaults, rest elements or nested patterns'));
+    if (el.dotDotDotToken || !ts.isIdentifier(el.name)) return fail(errors.unsupportedStatement(pos(cx, el), 'destructuring with rest elements or nested patterns'));
     const type = localTypeOf(cx, el.name);
     if (type !== 'number') return fail(errors.localType(pos(cx, el.name), el.name.text, cx.checker.typeToString(cx.checker.getTypeAtLocation(el.name))));
-    return { name: el.name.text, node: el.name };
+    return { name: el.name.text, node: el.name, init: el.initializer };
   });
   const values = destructuredValues(
     cx,
@@ -335,8 +335,10 @@ function lowerArrayDestructuring(cx: LowerContext, pattern: ts.ArrayBindingPatte
   );
   names.forEach((n, i) => {
     if (n === undefined) return;
-    const value = values[i];
-    if (value === undefined || fn.temps[value] !== 'number') return fail(errors.localType(pos(cx, n.node), n.name, value === undefined ? 'undefined' : fn.temps[value]));
+    const given = values[i];
+    if (given === undefined || fn.temps[given] !== 'number') return fail(errors.localType(pos(cx, n.node), n.name, given === undefined ? 'undefined' : fn.temps[given]));
+    // (`const [a = 1] = v`: the default where v has no element there)
+    const value = n.init ? lowerChoice(cx, '??', given, n.init) : given;
     const v = fn.declare(n.name, 'number', 'local', isConst);
     fn.assign(v, value, true);
   });

@@ -22,7 +22,7 @@
 import type { IRFunction, TempId, VarId } from '../ir/types';
 import type { JsExpr } from '../5-print/js';
 
-const reserved = new Set(
+export const reserved: ReadonlySet<string> = new Set(
   (
     'break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof ' +
     'new null return super switch this throw true try typeof var void while with yield let static implements interface package private protected public ' +

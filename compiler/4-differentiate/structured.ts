@@ -13,6 +13,7 @@
 import { isArrayType, type IRFunction, type Shape, type Structure, type VarId } from '../ir/types';
 import type { FileContext } from './context';
 import { nameRepeatedColumns } from './repeated-columns';
+import { reserved } from './names';
 import { namesIn } from '../5-print/js-walk';
 import { b, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../5-print/js';
 import { jsType, paramDecl } from './arrays';
@@ -123,8 +124,9 @@ function differentiated(api: Api): { readonly name: string; readonly shape: Shap
   });
 }
 
+/** Fresh names for the public functions' own variables (not a parameter's, not a reserved word: `do` of a parameter `o`'s tangent is `do_`). */
 function names(api: Api, wanted: string[]): string[] {
-  const taken = new Set(api.structure.params.map((p) => p.name));
+  const taken = new Set([...reserved, ...api.structure.params.map((p) => p.name)]);
   return wanted.map((w) => {
     let n = w;
     while (taken.has(n)) n = `${n}_`;

@@ -70,16 +70,50 @@ export function zerosLike(a: ArrayLike<number>): number[] | Float64Array | Float
   return new Array<number>(a.length).fill(0);
 }
 
-/** The numbers of a matrix (`number[][]`, rows of any lengths), row after row: what generated code computes with. */
-export function flat(m: readonly (readonly number[])[]): number[] {
-  const out: number[] = [];
-  for (const row of m) for (let j = 0; j < row.length; j++) out.push(row[j]);
+/**
+ * Arrays the public functions over matrices and arrays of objects reuse from one call to the next,
+ * by slot (`'loss:model.W'`: the function and the argument's part): an argument taken apart, a
+ * gradient before it is copied into `out`. A training loop calling `loss_grad(model, x, y, out)`
+ * then allocates nothing per call once the sizes settle. Each is filled before it is read and is
+ * not held after the call returns (generated code never calls a public function from inside one).
+ */
+const reused = new Map<string, unknown[]>();
+
+/**
+ * The array of `slot` with length `n` (a new one where there is no slot, or its length changes),
+ * made by pushing `initial`, so that V8 keeps its elements packed (numbers unboxed).
+ */
+function reuse<T>(slot: string | undefined, n: number, initial: T): T[] {
+  let a = slot === undefined ? undefined : (reused.get(slot) as T[] | undefined);
+  if (a === undefined || a.length !== n) {
+    a = [];
+    for (let i = 0; i < n; i++) a.push(initial);
+    if (slot !== undefined) reused.set(slot, a);
+  }
+  return a;
+}
+
+/** A zero `number[]` of length `n`, reused at `slot` (the gradient of a matrix or a column before it is copied into `out`). */
+export function scratch(slot: string, n: number): number[] {
+  return reuse(slot, n, 0).fill(0);
+}
+
+/** The numbers of a matrix (`number[][]`, rows of any lengths), row after row: what generated code computes with (reused at `slot`, when given). */
+export function flat(m: readonly (readonly number[])[], slot?: string): number[] {
+  let n = 0;
+  for (let i = 0; i < m.length; i++) n += m[i].length;
+  const out = reuse(slot, n, 0);
+  let k = 0;
+  for (let i = 0; i < m.length; i++) {
+    const row = m[i];
+    for (let j = 0; j < row.length; j++) out[k++] = row[j];
+  }
   return out;
 }
 
-/** Where each row of `m` starts in `flat(m)`, then where the last one ends (rows + 1 entries). */
-export function starts(m: readonly { readonly length: number }[]): number[] {
-  const out = new Array<number>(m.length + 1);
+/** Where each row of `m` starts in `flat(m)`, then where the last one ends (rows + 1 entries; reused at `slot`, when given). */
+export function starts(m: readonly { readonly length: number }[], slot?: string): number[] {
+  const out = reuse(slot, m.length + 1, 0);
   out[0] = 0;
   for (let i = 0; i < m.length; i++) out[i + 1] = out[i] + m[i].length;
   return out;
@@ -118,17 +152,20 @@ export function copyRows(dst: number[][], src: ArrayLike<number>, like: readonly
   return dst;
 }
 
-/** Property `key` of every object of `list`, in order: one column of an array of objects, as generated code holds it. */
-export function column<T, K extends keyof T>(list: readonly T[], key: K): T[K][] {
-  const out = new Array<T[K]>(list.length);
+/** Property `key` of every object of `list`, in order: one column of an array of objects, as generated code holds it (reused at `slot`, when given). */
+export function column<T, K extends keyof T>(list: readonly T[], key: K, slot?: string): T[K][] {
+  const out = reuse<unknown>(slot, list.length, 0) as T[K][];
   for (let i = 0; i < list.length; i++) out[i] = list[i][key];
   return out;
 }
 
-/** The rows of every matrix of `groups`, one matrix after the other (the matrices of a list's objects). */
-export function rows(groups: readonly (readonly (readonly number[])[])[]): (readonly number[])[] {
-  const out: (readonly number[])[] = [];
-  for (const g of groups) for (let i = 0; i < g.length; i++) out.push(g[i]);
+/** The rows of every matrix of `groups`, one matrix after the other (the matrices of a list's objects; reused at `slot`, when given). */
+export function rows(groups: readonly (readonly (readonly number[])[])[], slot?: string): (readonly number[])[] {
+  let n = 0;
+  for (let i = 0; i < groups.length; i++) n += groups[i].length;
+  const out = reuse<unknown>(slot, n, 0) as (readonly number[])[];
+  let k = 0;
+  for (const g of groups) for (let i = 0; i < g.length; i++) out[k++] = g[i];
   return out;
 }
 
@@ -137,6 +174,41 @@ export function groupsLike(src: ArrayLike<number>, like: readonly (readonly (rea
   const all = rowsLike(src, rows(like));
   let r = 0;
   return like.map((g) => all.slice(r, (r += g.length)));
+}
+
+/** Columns of an array of objects: per property, its values across the objects, or the columns of an object property. */
+export interface Columns {
+  readonly [key: string]: ArrayLike<number> | Columns;
+}
+
+/**
+ * Writes the columns into the objects of `dst`, in place (`dst[i].x = columns.x[i]`, nested objects
+ * likewise): the gradient of an array of objects copied into `out`, allocating nothing. Returns dst.
+ */
+export function copyColumns<T>(dst: T[], columns: Columns, what: string): T[] {
+  const n = columnLength(columns);
+  if (dst === undefined || dst === null || typeof dst.length !== 'number') throw new TypeError(`ts-adc: ${what} must be an array of length ${n}`);
+  if (dst.length !== n) throw new RangeError(`ts-adc: ${what} has length ${dst.length}, expected ${n}`);
+  for (let i = 0; i < n; i++) fillObject(dst[i], columns, i, `${what}[${i}]`);
+  return dst;
+}
+
+function columnLength(columns: Columns): number {
+  for (const k in columns) {
+    const c = columns[k];
+    return typeof c.length === 'number' ? (c.length as number) : columnLength(c as Columns);
+  }
+  return 0;
+}
+
+function fillObject(o: unknown, columns: Columns, i: number, what: string): void {
+  if (o === undefined || o === null || typeof o !== 'object') throw new TypeError(`ts-adc: ${what} must be an object`);
+  const target = o as Record<string, unknown>;
+  for (const k in columns) {
+    const c = columns[k];
+    if (typeof c.length === 'number') target[k] = (c as ArrayLike<number>)[i];
+    else fillObject(target[k], c as Columns, i, `${what}.${k}`);
+  }
 }
 
 /**

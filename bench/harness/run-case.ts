@@ -37,7 +37,7 @@ export async function runCase(c: Case, budgetMs: number, log: (line: string) => 
   }
   const pending: Pending[] = c.variants.map((variant) => ({
     variant,
-    result: { name: variant.name, mode: variant.mode, origin: variant.origin, primal: variant.primal, baseline: variant.baseline },
+    result: { name: variant.name, mode: variant.mode, origin: variant.origin, primal: variant.primal, baseline: variant.baseline, otherBaselines: variant.otherBaselines },
   }));
   const slow = new Set<string>();
   for (const p of pending) {

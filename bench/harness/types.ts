@@ -46,6 +46,20 @@ export interface Variant {
    * paired round by round (issue 12: a structured parameter ≤ 1.2× the flat function).
    */
   readonly baseline?: string;
+  /**
+   * Other variants of the case this one is also divided by, each with what it is (`ts-adc grad`,
+   * `mlp.ts: hand-specialised, not the same computation` for `ts-adc grad (layers)`, whose baseline
+   * is the same layered code over one flat vector): shown in the notes under that label and, for a
+   * variant with a baseline, checked in the targets against issue 12's bound too, so that changing
+   * the baseline hides no comparison.
+   */
+  readonly otherBaselines?: readonly OtherBaseline[];
+}
+
+/** A variant another one is divided by besides its baseline, and what it is. */
+export interface OtherBaseline {
+  readonly name: string;
+  readonly what: string;
 }
 
 export interface Reference {
@@ -97,6 +111,7 @@ export interface VariantResult {
   /** As in Variant. */
   readonly primal?: string;
   readonly baseline?: string;
+  readonly otherBaselines?: readonly OtherBaseline[];
   /** Milliseconds per call, absent when skipped or failed. */
   readonly stats?: Stats;
   readonly setupMs?: number;

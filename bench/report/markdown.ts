@@ -5,7 +5,7 @@
  */
 import type { CaseResult } from '../harness/types';
 import { bytes, error, time, times } from './format';
-import { baselineOf, handOf, primalOf, ratio, tfjsOf } from './ratios';
+import { baselineOf, find, handOf, primalOf, ratio, tfjsOf } from './ratios';
 import type { TargetRow } from './targets';
 import type { BuildScaling } from '../scaling/build-time';
 
@@ -35,8 +35,7 @@ export function caseTables(cases: readonly CaseResult[]): string {
         );
       }
       for (const n of c.notes) notes.push(`- ${c.size}: ${n}`);
-      const paired = baselineRatios(c);
-      if (paired) notes.push(`- ${c.size}: ${paired}`);
+      for (const paired of baselineRatios(c)) notes.push(`- ${c.size}: ${paired}`);
     }
     out.push('');
     if (notes.length > 0) out.push(...notes, '');
@@ -44,13 +43,23 @@ export function caseTables(cases: readonly CaseResult[]): string {
   return out.join('\n');
 }
 
-/** `ts-adc grad (object) ÷ ts-adc grad 1.02×, …`: each variant with a baseline against it, paired by rounds. */
-function baselineRatios(c: CaseResult): string | undefined {
+/**
+ * `ts-adc grad (object) ÷ ts-adc grad 1.02×, …`: each variant with a baseline against it, paired by
+ * rounds; then one line per label of other baselines (`against mlp.ts: hand-specialised, …`).
+ */
+function baselineRatios(c: CaseResult): string[] {
+  const lines: string[] = [];
   const parts = c.variants.flatMap((v) => {
     const base = baselineOf(c, v);
     return base ? [`${v.name} ÷ ${base.name} ${times(ratio(v, base))}`] : [];
   });
-  return parts.length > 0 ? `same computation over an object vs over flat parameters (median of paired rounds): ${parts.join(', ')}` : undefined;
+  if (parts.length > 0) lines.push(`same computation over an object vs over flat parameters (median of paired rounds): ${parts.join(', ')}`);
+  const others = c.variants.flatMap((v) => (v.otherBaselines ?? []).map((o) => ({ v, o, base: find(c, o.name) })));
+  for (const what of [...new Set(others.map((x) => x.o.what))]) {
+    const of = others.filter((x) => x.o.what === what && x.base && x.v.stats).map((x) => `${x.v.name} ÷ ${x.base!.name} ${times(ratio(x.v, x.base))}`);
+    if (of.length > 0) lines.push(`against ${what} (median of paired rounds): ${of.join(', ')}`);
+  }
+  return lines;
 }
 
 export function targetTable(rows: readonly TargetRow[]): string {

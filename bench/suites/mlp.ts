@@ -13,12 +13,18 @@
  * writes it (`mlpLossLayers(model: { layers: Layer[] }, xs: number[][], ys:
  * number[])`, objectives/mlp-layers.ts: a list of dense layers `{ weights:
  * number[][]; bias: number[] }`, each applied by a helper building a new array),
- * over copies of the same numbers.
+ * over copies of the same numbers. Its variants are paired with the same layered
+ * code over one flat vector (`mlpLossLayersFlat(theta: Float64Array, sizes:
+ * number[], xs: number[][], ys: number[])`, objectives/mlp-layers-flat.ts, over
+ * a copy of the same numbers): flat mlp.ts, written out by hand, computes no
+ * adjoint of the input and builds no array per layer, so it is not the same
+ * computation; the layers variants are divided by it too, labelled so.
  */
 import { mlpLoss } from '../objectives/mlp';
 import { mlpLossObject, type MlpParams } from '../objectives/mlp-object';
 import { mlpLossMatrix, type MlpMatrixParams } from '../objectives/mlp-matrix';
 import { mlpLossLayers, type Layer } from '../objectives/mlp-layers';
+import { mlpLossLayersFlat } from '../objectives/mlp-layers-flat';
 import { mlpGradient, newMlpGradient } from '../hand/mlp';
 import { Random } from '../harness/random';
 import { loadGenerated, missing, type GradOf, type JvpOf, type Loaded } from '../harness/generated';
@@ -52,6 +58,11 @@ interface GeneratedLayers {
   mlpLossLayers_grad: GradOf<typeof mlpLossLayers, [LayersModel]>;
   mlpLossLayers_jvp: JvpOf<typeof mlpLossLayers, [dmodel: LayersModel]>;
 }
+/** The generated mlp-layers-flat.grad.ts: the gradient and the tangent are one vector over every layer, as theta. */
+interface GeneratedLayersFlat {
+  mlpLossLayersFlat_grad: GradOf<typeof mlpLossLayersFlat, [Float64Array]>;
+  mlpLossLayersFlat_jvp: JvpOf<typeof mlpLossLayersFlat, [dtheta: Float64Array]>;
+}
 
 export const suite: Suite = {
   name: 'mlp',
@@ -60,6 +71,7 @@ export const suite: Suite = {
     const genObject = loadGenerated<GeneratedObject>('mlp-object');
     const genMatrix = loadGenerated<GeneratedMatrix>('mlp-matrix');
     const genLayers = loadGenerated<GeneratedLayers>('mlp-layers');
+    const genLayersFlat = loadGenerated<GeneratedLayersFlat>('mlp-layers-flat');
     const tf = options.peers ? await loadTfjs() : 'peers disabled (--no-peers)';
     const jax = options.peers ? await loadJaxjs() : 'peers disabled (--no-peers)';
     const nIn = 16;
@@ -119,6 +131,7 @@ export const suite: Suite = {
       ...objectVariants(genObject, { W1: w1, b1, W2: w2, b2: params[b2Index] }, xs, ys, { W1: dw1, b1: db1, W2: dw2, b2: db2 }),
       ...matrixVariants(genMatrix, nIn, { W1: w1, b1, W2: w2, b2: params[b2Index] }, xs, ys, { W1: dw1, b1: db1, W2: dw2, b2: db2 }),
       ...layersVariants(genLayers, nIn, { W1: w1, b1, W2: w2, b2: params[b2Index] }, xs, ys, { W1: dw1, b1: db1, W2: dw2, b2: db2 }),
+      ...layersFlatVariants(genLayersFlat, [nIn, nHidden, 1], params, xs, ys, v),
       variant({
         name: 'hand grad',
         mode: 'reverse',
@@ -155,7 +168,7 @@ export const suite: Suite = {
         variants,
         reference: () => gradientReference('hand', handFlat(), v),
         referenceCheck: () => fdCheck(f, params, handFlat(), 24),
-        notes: [...gen.notes, ...genObject.notes, ...genMatrix.notes, ...genLayers.notes],
+        notes: [...gen.notes, ...genObject.notes, ...genMatrix.notes, ...genLayers.notes, ...genLayersFlat.notes],
       },
     ];
   },
@@ -181,23 +194,51 @@ function objectVariants(gen: Loaded<GeneratedObject>, p: MlpParams, xs: Float64A
   });
 }
 
+/** The names of the four timed calls of a variant of the perceptron. */
+type CallNames = Record<'primal' | 'grad' | 'gradOut' | 'jvpOut', string>;
+
+/** The names of the calls of the perceptron over `kind` parameters ('object', 'layers, flat', …), or of the flat mlp.ts when `kind` is undefined. */
+function callNames(kind?: string): CallNames {
+  if (kind === undefined) return { primal: 'primal', grad: 'ts-adc grad', gradOut: 'ts-adc grad (out)', jvpOut: 'ts-adc jvp (out)' };
+  return { primal: `primal (${kind})`, grad: `ts-adc grad (${kind})`, gradOut: `ts-adc grad (${kind}, out)`, jvpOut: `ts-adc jvp (${kind}, out)` };
+}
+
+/** The flat mlp.ts, as an other baseline: the two layers written out by hand, without the input's adjoint or an array per layer. */
+const handSpecialised = { names: callNames(), what: 'mlp.ts: hand-specialised, not the same computation' };
+
+/**
+ * What the variants of a kind are divided by: `baseline`, the same computation over flat parameters
+ * (issue 12; none for a kind over flat parameters itself), and `others`, shown with what they are.
+ */
+interface Pairing {
+  readonly baseline?: CallNames;
+  readonly others?: readonly { readonly names: CallNames; readonly what: string }[];
+}
+
 /**
  * The four timed calls of a variant of the perceptron written over other parameter types
- * (`kind`: 'object', 'matrix', 'layers'), each named after its kind and paired with its flat counterpart
- * as baseline; `gradient` flattens a gradient in the flat variant's order.
+ * (`kind`: 'object', 'matrix', 'layers', 'layers, flat'), each named after its kind and paired as
+ * `pairing` says (by default with the flat mlp.ts as baseline); `gradient` flattens a gradient in
+ * the flat variant's order.
  */
 function pairedVariants<G extends { grads: readonly unknown[] }>(
   kind: string,
   skip: string | undefined,
   gradient: (r: G) => ArrayLike<number>,
   run: { primal: () => number; grad: () => G; gradOut: () => G; jvpOut: () => { tangent: number } },
+  pairing: Pairing = { baseline: callNames() },
 ): Variant[] {
-  const primal = `primal (${kind})`;
+  const names = callNames(kind);
+  const primal = names.primal;
+  const paired = (call: keyof CallNames) => ({
+    baseline: pairing.baseline?.[call],
+    otherBaselines: pairing.others?.map((o) => ({ name: o.names[call], what: o.what })),
+  });
   return [
-    variant({ name: primal, mode: 'primal', origin: 'primal', baseline: 'primal', run: run.primal }),
-    variant({ name: `ts-adc grad (${kind})`, mode: 'reverse', origin: 'ts-adc', primal, baseline: 'ts-adc grad', skip, run: run.grad, derivative: gradient }),
-    variant({ name: `ts-adc grad (${kind}, out)`, mode: 'reverse', origin: 'ts-adc', primal, baseline: 'ts-adc grad (out)', skip, run: run.gradOut, derivative: gradient }),
-    variant({ name: `ts-adc jvp (${kind}, out)`, mode: 'forward', origin: 'ts-adc', primal, baseline: 'ts-adc jvp (out)', skip, run: run.jvpOut, derivative: (r) => [r.tangent] }),
+    variant({ name: primal, mode: 'primal', origin: 'primal', ...paired('primal'), run: run.primal }),
+    variant({ name: names.grad, mode: 'reverse', origin: 'ts-adc', primal, ...paired('grad'), skip, run: run.grad, derivative: gradient }),
+    variant({ name: names.gradOut, mode: 'reverse', origin: 'ts-adc', primal, ...paired('gradOut'), skip, run: run.gradOut, derivative: gradient }),
+    variant({ name: names.jvpOut, mode: 'forward', origin: 'ts-adc', primal, ...paired('jvpOut'), skip, run: run.jvpOut, derivative: (r) => [r.tangent] }),
   ];
 }
 
@@ -252,8 +293,9 @@ function asLayers(p: MlpParams, nIn: number): LayersModel {
 }
 
 /**
- * The variants of `mlpLossLayers`, each naming its flat counterpart as baseline, as the matrix
- * variants do, over copies of the same numbers; the gradient `{ layers: { weights, bias }[] }` is
+ * The variants of `mlpLossLayers`, over copies of the same numbers, each naming as baseline the same
+ * layered code over flat parameters (`ts-adc grad (layers, flat)`, …) and, as an other baseline, the
+ * flat mlp.ts the other kinds are divided by; the gradient `{ layers: { weights, bias }[] }` is
  * checked flattened layer after layer, weights row after row then bias: w1, b1, w2, b2.
  */
 function layersVariants(gen: Loaded<GeneratedLayers>, nIn: number, flatParams: MlpParams, flatXs: Float64Array, flatYs: Float64Array, flatDp: MlpParams): Variant[] {
@@ -267,10 +309,53 @@ function layersVariants(gen: Loaded<GeneratedLayers>, nIn: number, flatParams: M
   const zeros = (like: LayersModel): LayersModel => ({ layers: like.layers.map((l) => ({ weights: l.weights.map((r) => r.map(() => 0)), bias: l.bias.map(() => 0) })) });
   const out = { value: 0, grads: [zeros(model)] as [LayersModel] };
   const jvpOut = { value: 0, tangent: 0 };
-  return pairedVariants('layers', skip, (r) => grads(r.grads[0]), {
-    primal: () => mlpLossLayers(model, xs, ys),
-    grad: () => m!.mlpLossLayers_grad(model, xs, ys),
-    gradOut: () => m!.mlpLossLayers_grad(model, xs, ys, out),
-    jvpOut: () => m!.mlpLossLayers_jvp(model, xs, ys, dmodel, jvpOut),
-  });
+  return pairedVariants(
+    'layers',
+    skip,
+    (r) => grads(r.grads[0]),
+    {
+      primal: () => mlpLossLayers(model, xs, ys),
+      grad: () => m!.mlpLossLayers_grad(model, xs, ys),
+      gradOut: () => m!.mlpLossLayers_grad(model, xs, ys, out),
+      jvpOut: () => m!.mlpLossLayers_jvp(model, xs, ys, dmodel, jvpOut),
+    },
+    { baseline: callNames('layers, flat'), others: [handSpecialised] },
+  );
+}
+
+/**
+ * The variants of `mlpLossLayersFlat`: the layered code of mlp-layers.ts over one flat vector `theta`
+ * (layer after layer, weights row-major then bias: the case's parameter vector w1, b1, w2, b2, copied,
+ * as is the direction), with `xs` as rows of `sizes[0]` and `ys` as a `number[]`, copies as for the
+ * layers. No baseline (its parameter is flat); divided by the flat mlp.ts as an other baseline, which
+ * shows what the layered algorithm itself costs. The gradient is checked as it comes.
+ */
+function layersFlatVariants(
+  gen: Loaded<GeneratedLayersFlat>,
+  sizes: number[],
+  flatParams: Float64Array,
+  flatXs: Float64Array,
+  flatYs: Float64Array,
+  flatDp: Float64Array,
+): Variant[] {
+  const m = gen.module;
+  const skip = missing(gen);
+  const theta = Float64Array.from(flatParams);
+  const dtheta = Float64Array.from(flatDp);
+  const xs = rows(flatXs, sizes[0]);
+  const ys = Array.from(flatYs);
+  const out = { value: 0, grads: [new Float64Array(theta.length)] as [Float64Array] };
+  const jvpOut = { value: 0, tangent: 0 };
+  return pairedVariants(
+    'layers, flat',
+    skip,
+    (r) => r.grads[0],
+    {
+      primal: () => mlpLossLayersFlat(theta, sizes, xs, ys),
+      grad: () => m!.mlpLossLayersFlat_grad(theta, sizes, xs, ys),
+      gradOut: () => m!.mlpLossLayersFlat_grad(theta, sizes, xs, ys, out),
+      jvpOut: () => m!.mlpLossLayersFlat_jvp(theta, sizes, xs, ys, dtheta, jvpOut),
+    },
+    { others: [handSpecialised] },
+  );
 }

@@ -40,7 +40,9 @@ export type RuntimeHelper =
   | 'numbered'
   | 'reorderColumns'
   | 'objectMajor'
-  | 'split';
+  | 'split'
+  | 'scratch'
+  | 'copyColumns';
 
 export class FileContext implements ModuleNames {
   readonly namer = new Namer();

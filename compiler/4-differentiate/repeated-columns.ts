@@ -2,7 +2,7 @@
  * The public functions over arrays of objects take each argument apart into columns
  * (`adc.column(model.layers, 'weights')`); a column used more than once is computed once.
  *
- * Guarantees: only calls of the runtime's `column` and `rows` on the function's parameters move,
+ * Guarantees: only calls of the runtime's `column`, `rows` and `flat` on the function's parameters move,
  * into `const`s at the top, in the order they are first needed; the values are unchanged (the
  * generated functions never modify their arguments).
  */
@@ -24,7 +24,7 @@ export function nameRepeatedColumns(f: JsFunction): JsFunction {
     e.fn.k === 'member' &&
     e.fn.obj.k === 'id' &&
     e.fn.obj.name === RUNTIME_NAMESPACE &&
-    (e.fn.name === 'column' || e.fn.name === 'rows') &&
+    (e.fn.name === 'column' || e.fn.name === 'rows' || e.fn.name === 'flat') &&
     [...namesIn(e)].every((n) => params.has(n));
   const key = (e: JsExpr) => JSON.stringify(e);
   // Each such call, inner ones first, with how often it is made; the names already in use.
@@ -54,9 +54,11 @@ export function nameRepeatedColumns(f: JsFunction): JsFunction {
       : e.k === 'member'
         ? `${nameOf(e.obj)}_${e.name}`
         : takes(e)
-          ? e.args[1]?.k === 'str'
+          ? e.fn.k === 'member' && e.fn.name === 'column' && e.args[1]?.k === 'str'
             ? `${nameOf(e.args[0])}_${e.args[1].v}`
-            : `${nameOf(e.args[0])}_rows`
+            : e.fn.k === 'member' && e.fn.name === 'flat'
+              ? `${nameOf(e.args[0])}_numbers`
+              : `${nameOf(e.args[0])}_rows`
           : 'part';
   for (const [k, { e, n }] of counts) {
     if (n < 2) continue;

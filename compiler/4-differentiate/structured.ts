@@ -59,19 +59,37 @@ function sourceParams(api: Api): JsParam[] {
 }
 
 /** The arguments of a flat function for values of `shape` at `at` (`p.x`, `adc.flat(p.W)`, …), each through `of` when given. */
-function leafArgs(api: Api, shape: Shape<VarId>, at: JsExpr, of?: (v: VarId, at: JsExpr) => JsExpr): JsExpr[] {
+function leafArgs(api: Api, shape: Shape<VarId>, at: JsExpr, of?: (v: VarId, at: JsExpr) => JsExpr, slot?: string): JsExpr[] {
   if ('leaf' in shape) return [of ? of(shape.leaf, at) : at];
+  // (`slot`: where the arrays an argument is taken apart into are reused from call to call, see the runtime's `flat`)
+  const reuse = (suffix: string): JsExpr[] => (slot === undefined ? [] : [str(`${slot}${suffix}`)]);
   if (shape.matrix) {
     // (a matrix: its numbers row after row, where its rows start, and for the matrices of a list's objects, where each one's rows start)
-    const rows = shape.grouped ? runtime(api, 'rows', at) : at;
+    const rows = shape.grouped ? runtime(api, 'rows', at, ...reuse(':rows')) : at;
     return shape.object.flatMap(([k, s]) =>
-      leafArgs(api, s, k === 'data' ? runtime(api, 'flat', rows) : k === 'starts' ? runtime(api, 'starts', rows) : runtime(api, 'starts', at), of),
+      leafArgs(
+        api,
+        s,
+        k === 'data'
+          ? runtime(api, 'flat', rows, ...reuse(':data'))
+          : k === 'starts'
+            ? runtime(api, 'starts', rows, ...reuse(':starts'))
+            : runtime(api, 'starts', at, ...reuse(':groups')),
+        of,
+      ),
     );
   }
   // (an array of objects: each property of its objects, across them)
-  if (shape.list) return shape.object.flatMap(([k, s]) => leafArgs(api, s, runtime(api, 'column', at, { k: 'str', v: k }), of));
-  return shape.object.flatMap(([k, s]) => leafArgs(api, s, b.member(at, k), of));
+  if (shape.list) return shape.object.flatMap(([k, s]) => leafArgs(api, s, runtime(api, 'column', at, str(k), ...reuse(`.${k}`)), of, slot && `${slot}.${k}`));
+  return shape.object.flatMap(([k, s]) => leafArgs(api, s, b.member(at, k), of, slot && `${slot}.${k}`));
 }
+
+/** Where the public function reuses the arrays it takes the argument `name` apart into (`'loss:model'`). */
+function slotOf(api: Api, name: string): string {
+  return `${api.prefix}:${name}`;
+}
+
+const str = (v: string): JsExpr => ({ k: 'str', v });
 
 /** An optional number property of an object parameter (`drag?: number`): left out, its derivatives are 0. */
 function isOptionalLeaf(api: Api, v: VarId): boolean {
@@ -146,7 +164,10 @@ function jvp(api: Api): JsFunction {
   const type = `{ value: ${resultText(api)}; tangent: ${resultDerivative(api)} }`;
   // (the tangent of an optional number may be left out; that of one the argument left out does not count)
   const tangentOf = (v: VarId, at: JsExpr): JsExpr => (isOptionalLeaf(api, v) ? unlessAbsent(api, v, b.bin('??', at, b.num(0))) : at);
-  const args = [...api.structure.params.flatMap((p) => leafArgs(api, p.shape, b.id(p.name))), ...diff.flatMap((d, i) => leafArgs(api, d.shape, b.id(tangentNames[i]), tangentOf))];
+  const args = [
+    ...api.structure.params.flatMap((p) => leafArgs(api, p.shape, b.id(p.name), undefined, slotOf(api, p.name))),
+    ...diff.flatMap((d, i) => leafArgs(api, d.shape, b.id(tangentNames[i]), tangentOf, slotOf(api, tangentNames[i]))),
+  ];
   const flat = `${flatPrefix(api.prefix)}_jvp`;
   const tangents: JsParam[] = diff.map((d, i) => ({ name: tangentNames[i], type: skeletonType(api.fn, d.shape, 'tangent') }));
   let body: JsStmt[];
@@ -198,19 +219,25 @@ function vjp(api: Api): JsFunction {
   const activeLeaves = fn.params.filter((p) => api.active.has(p));
   const isArray = (v: VarId) => isArrayType(fn.vars[v].type);
   const o = b.id(outName);
-  // The flat function's `out`: the caller's arrays, written in place; numbers are copied after. (An
-  // object result's flat value has a length known only after the call: its gradients are copied.)
+  // The arguments taken apart (each leaf's, to size the arrays its gradient is reused in).
+  const argOf = new Map<VarId, JsExpr>();
+  const args = api.structure.params.flatMap((p) => leafArgs(api, p.shape, b.id(p.name), (v, at) => (argOf.set(v, at), at), slotOf(api, p.name)));
+  // The flat function's `out`: the caller's arrays, written in place; numbers are copied after; the
+  // numbers of a matrix or the columns of an array of objects, in arrays reused from call to call,
+  // copied into out's rows and objects after. (An object result's flat value has a length known
+  // only after the call: its gradients are all copied.)
   const gradSlots: JsExpr[] = [];
   diff.forEach((d, k) => {
-    const slot = (sh: Shape<VarId>, path: JsExpr) => {
-      if ('leaf' in sh) gradSlots.push(isArray(sh.leaf) ? path : b.num(0));
-      else sh.object.forEach(([key, f]) => slot(f, b.member(path, key)));
+    const slot = (sh: Shape<VarId>, path: JsExpr, rows: string | undefined) => {
+      if (!('leaf' in sh)) return sh.object.forEach(([key, f]) => slot(f, b.member(path, key), rows ?? (sh.matrix || sh.list ? `${api.prefix}:grads[${k}]` : undefined)));
+      const v = sh.leaf;
+      if (rows !== undefined && isArray(v)) gradSlots.push(runtime(api, 'scratch', str(`${rows}:${fn.vars[v].name}`), b.member(argOf.get(v)!, 'length')));
+      else gradSlots.push(isArray(v) ? path : b.num(0));
     };
-    slot(d.shape, b.index(b.member(o, 'grads'), b.num(k)));
+    slot(d.shape, b.index(b.member(o, 'grads'), b.num(k)), undefined);
   });
   const valueSlot = isArrayType(fn.returnType) ? b.member(o, 'value') : b.num(0);
-  // (a matrix's gradient comes back as its numbers in a row: copied into out's rows after the call)
-  const copied = result !== undefined || diff.some((d) => holds(d.shape, 'rows'));
+  const copied = result !== undefined;
   const flatOut = copied
     ? undefined
     : b.cond(
@@ -222,7 +249,7 @@ function vjp(api: Api): JsFunction {
         ]),
       );
   const seed = result ? packedCotangent(api, b.id(cotangent)) : b.id(cotangent);
-  const call = b.call(`${flatPrefix(api.prefix)}_vjp`, [...api.structure.params.flatMap((p) => leafArgs(api, p.shape, b.id(p.name))), seed, ...(flatOut ? [flatOut] : [])]);
+  const call = b.call(`${flatPrefix(api.prefix)}_vjp`, [...args, seed, ...(flatOut ? [flatOut] : [])]);
   // Leaf j of the flat gradients is `g[j]`.
   const position = new Map(activeLeaves.map((p, j) => [p, j]));
   const gradOf = (v: VarId) => unlessAbsent(api, v, b.index(b.id(g), b.num(position.get(v)!)));
@@ -233,12 +260,16 @@ function vjp(api: Api): JsFunction {
       const dst = at(b.index(b.member(o, 'grads'), b.num(k)), path);
       const what: JsExpr = { k: 'str', v: [`out.grads[${k}]`, ...path].join('.') };
       if ('leaf' in sh) return [b.expr(runtime(api, 'copyInto', dst, gradOf(sh.leaf), what))];
+      // (an array of objects of numbers: its columns written into out's objects; one holding matrices: a copy of its gradient)
+      if (sh.list && numbersOnly(sh)) return [b.expr(runtime(api, 'copyColumns', dst, columnsOf(sh), what))];
       if (sh.list) return [b.expr(runtime(api, 'copyTree', dst, gradient(sh, at(b.id(d.name), path)), what))];
       if (sh.matrix) return [b.expr(runtime(api, 'copyRows', dst, gradOf(matrixData(sh)), at(b.id(d.name), path), what))];
       return sh.object.flatMap(([key, f]) => walk(f, [...path, key]));
     };
     return walk(d.shape, []);
   };
+  const numbersOnly = (sh: Shape<VarId>): boolean => 'leaf' in sh || (!sh.matrix && sh.object.every(([, f]) => numbersOnly(f)));
+  const columnsOf = (sh: Shape<VarId>): JsExpr => ('leaf' in sh ? gradOf(sh.leaf) : b.obj(sh.object.map(([k, f]) => [k, columnsOf(f)] as const)));
   // The gradient of a parameter as an object of its shape (a matrix's rows cut like the argument's).
   function gradient(sh: Shape<VarId>, param: JsExpr): JsExpr {
     if ('leaf' in sh) return gradOf(sh.leaf);
@@ -257,7 +288,7 @@ function vjp(api: Api): JsFunction {
           : []),
     ...diff.flatMap((d, k) => [
       ...assignLeaves(d.shape, b.index(b.member(o, 'grads'), b.num(k)), gradOf, isArray),
-      ...(copied ? copyGrads({ name: d.name, shape: arraysOnly(d.shape, isArray) }, k) : []),
+      ...copyGrads({ name: d.name, shape: copied ? arraysOnly(d.shape, isArray) : rowsOnly(d.shape) }, k),
     ]),
     b.return(o),
   ];
@@ -294,6 +325,13 @@ function matrixData(shape: Shape<VarId>): VarId {
   return data.leaf;
 }
 
+/** The matrices and arrays of objects of a shape (the rest dropped; an empty object where none): what is copied into `out` after the flat function wrote the rest in place. */
+function rowsOnly(shape: Shape<VarId>): Shape<VarId> {
+  if ('leaf' in shape) return { object: [] };
+  if (shape.matrix || shape.list) return shape;
+  return { object: shape.object.filter(([, f]) => holds(f, 'rows')).map(([k, f]) => [k, rowsOnly(f)] as const) };
+}
+
 /** The array leaves of a shape (the rest dropped; an empty object where none). */
 function arraysOnly(shape: Shape<VarId>, isArray: (v: VarId) => boolean): Shape<VarId> {
   if ('leaf' in shape) return isArray(shape.leaf) ? shape : { object: [] };
@@ -321,7 +359,7 @@ function jacobian(api: Api): JsFunction {
   const params = sourceParams(api);
   const call = b.call(
     `${flatPrefix(api.prefix)}_jacobian`,
-    api.structure.params.flatMap((p) => leafArgs(api, p.shape, b.id(p.name))),
+    api.structure.params.flatMap((p) => leafArgs(api, p.shape, b.id(p.name), undefined, slotOf(api, p.name))),
   );
   const [rows, i, flat] = names(api, ['rows', 'i', 'flat']);
   const body: JsStmt[] = [];

@@ -1,0 +1,77 @@
+/**
+ * The runtime's arrays reused from call to call (a public function over matrices and arrays of
+ * objects takes its arguments apart into them, and makes the gradients it copies into `out` in
+ * them) and `copyColumns`, which writes an array of objects' gradient into `out` in place: the
+ * same contents as fresh arrays, the same array while the size stays, a new one when it changes.
+ */
+import { column, copyColumns, flat, rows, scratch, starts } from '../runtime';
+
+describe('arrays reused by slot', () => {
+  it('flat and starts give the numbers and row starts, in the same arrays while the sizes stay', () => {
+    const a = flat([[1, 2], [3]], 'test:W');
+    expect(a).toEqual([1, 2, 3]);
+    const b = flat([[4, 5], [6]], 'test:W');
+    expect(b).toBe(a);
+    expect(b).toEqual([4, 5, 6]);
+    const c = flat([[7], [8, 9, 10]], 'test:W');
+    expect(c).not.toBe(a);
+    expect(c).toEqual([7, 8, 9, 10]);
+    // (without a slot, a new array each time)
+    expect(flat([[1]])).not.toBe(flat([[1]]));
+    expect(starts([[1, 2], [3], []], 'test:W:starts')).toEqual([0, 2, 3, 3]);
+    expect(starts([[1], [3, 4], [5]], 'test:W:starts')).toEqual([0, 1, 3, 4]);
+  });
+
+  it('column and rows reuse their arrays too', () => {
+    const pts = [
+      { x: 1, y: 2 },
+      { x: 3, y: 4 },
+    ];
+    const xs = column(pts, 'x', 'test:pts.x');
+    expect(column(pts, 'y', 'test:pts.y')).toEqual([2, 4]);
+    expect(
+      column(
+        [
+          { x: 5, y: 0 },
+          { x: 6, y: 0 },
+        ],
+        'x',
+        'test:pts.x',
+      ),
+    ).toBe(xs);
+    expect(xs).toEqual([5, 6]);
+    const groups = [[[1], [2, 3]], [[4]]];
+    expect(rows(groups, 'test:rows')).toEqual([[1], [2, 3], [4]]);
+    expect(rows([[[9]]], 'test:rows')).toEqual([[9]]);
+  });
+
+  it('scratch is zero each time it is taken', () => {
+    const s = scratch('test:grad', 3);
+    s[1] = 5;
+    expect(scratch('test:grad', 3)).toBe(s);
+    expect(s).toEqual([0, 0, 0]);
+    expect(scratch('test:grad', 2)).toEqual([0, 0]);
+  });
+});
+
+describe('copyColumns', () => {
+  it('writes columns into the objects in place, nested objects too', () => {
+    const dst = [
+      { p: { x: 0, y: 0 }, m: 0 },
+      { p: { x: 0, y: 0 }, m: 0 },
+    ];
+    const first = dst[0];
+    copyColumns(dst, { p: { x: [1, 2], y: [3, 4] }, m: [5, 6] }, 'out.grads[0]');
+    expect(dst).toEqual([
+      { p: { x: 1, y: 3 }, m: 5 },
+      { p: { x: 2, y: 4 }, m: 6 },
+    ]);
+    expect(dst[0]).toBe(first);
+  });
+
+  it('names what is wrong with out', () => {
+    expect(() => copyColumns([{ x: 0 }], { x: [1, 2] }, 'out.grads[0]')).toThrow(new RangeError('ts-adc: out.grads[0] has length 1, expected 2'));
+    expect(() => copyColumns([{ x: 0 }, null as unknown as { x: number }], { x: [1, 2] }, 'out.grads[0]')).toThrow(new TypeError('ts-adc: out.grads[0][1] must be an object'));
+    expect(() => copyColumns(undefined as unknown as { x: number }[], { x: [1] }, 'out.grads[1]')).toThrow(new TypeError('ts-adc: out.grads[1] must be an array of length 1'));
+  });
+});

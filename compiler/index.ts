@@ -24,6 +24,7 @@ import { checkArgumentWrites, type ModifiedParams } from './3-analyze/argument-w
 import { CompileError, errors, formatDiagnostic, hasErrors, inOrder, type Diagnostic, type Position } from './diagnostics/catalog';
 import { isArrayType, leavesOf, type IRFunction } from './ir/types';
 import { positionOf } from './1-frontend/position';
+import { containerType } from './2-lower/types';
 
 export { errors, formatDiagnostic, type Diagnostic };
 export { ConfigError, containsFile, findTsconfig, refreshProject, tsconfigDiagnostics } from './1-frontend/project';
@@ -206,7 +207,9 @@ export function compileRequests(loaded: LoadedProject, requests: readonly Functi
     // A misspelled @differentiable in a file it compiles from is worth a warning (adc build would skip the function).
     if (sf && !scanned.has(sf)) diagnostics.push(...findMarked(sf).diagnostics.filter((d) => d.severity === 'warning'));
     if (sf) scanned.add(sf);
-    const src = sf ? moduleFunctionsOf(sf).find((f) => f.name === r.name) : undefined;
+    const found = sf ? moduleFunctionsOf(sf).find((f) => f.name === r.name) : undefined;
+    // (a request naming a matrix or an array of objects differentiates it, as the tag's wrt(…) does: a lowering of its own)
+    const src = found && r.wrt && namesContainer(found, r.wrt, loaded.checker) ? { ...found, key: `${found.key}#wrt(${r.wrt.join(',')})`, wrt: r.wrt } : found;
     if (!src) {
       diagnostics.push(errors.unresolvedCall({ file: r.file, line: 1, col: 1 }, `'${r.name}' is not a module-level function of ${r.file}`));
       continue;
@@ -281,6 +284,11 @@ function differentiableWrt(ir: IRFunction, wrt: readonly string[], explicit: boo
   });
   if (out.length === 0) throw new CompileError(errors.nothingToDifferentiate(positionOf(src.nameNode, src.sourceFile), ir.name, explicit ? [] : containerParams(src)));
   return out;
+}
+
+/** Whether `wrt` names a parameter of `src` that is a matrix or an array of objects. */
+function namesContainer(src: FunctionSource, wrt: readonly string[], checker: ts.TypeChecker): boolean {
+  return src.node.parameters.some((p) => ts.isIdentifier(p.name) && wrt.includes(p.name.text) && containerType(checker.getTypeAtLocation(p.name), checker) !== undefined);
 }
 
 /** The parameters declared as arrays of arrays or of objects (`poly: [number, number][]`, `pts: Point[]`): differentiated only where `wrt(…)` names them. */

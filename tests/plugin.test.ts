@@ -27,6 +27,8 @@ const caseNames = [
   'grad(g), helpers named value and tape',
   'grad(springEnergy) over objects',
   'grad(potential) over an array of objects',
+  'grad(polygonArea, wrt [0]) over [number, number][]',
+  'jvp(sampled) of an array of objects',
 ];
 
 describe.each<ModuleSetting>(['commonjs', 'esm'])('plugin, %s output', (setting) => {

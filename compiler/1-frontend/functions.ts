@@ -23,6 +23,8 @@ export interface FunctionSource {
   readonly nameNode: ts.Node;
   readonly sourceFile: ts.SourceFile;
   readonly exported: boolean;
+  /** The parameters a request names (the plugin's `grad(f, { wrt })`), standing for the tag's `wrt(…)`. */
+  readonly wrt?: readonly string[];
 }
 
 export interface MarkedFunction {
@@ -49,6 +51,7 @@ function differentiableTags(node: ts.Node): ts.JSDocTag[] {
 
 /** The parameters the `@differentiable` tag of `fn` names in `wrt(…)`; undefined without such a tag. */
 export function namedWrt(fn: FunctionSource): readonly string[] | undefined {
+  if (fn.wrt) return fn.wrt;
   const tagged = ts.isFunctionDeclaration(fn.node) ? fn.node : fn.nameNode.parent;
   const [tag] = differentiableTags(tagged);
   const items = tag ? parseTag(ts.getTextOfJSDocComment(tag.comment) ?? '') : undefined;

@@ -220,6 +220,32 @@ cases['grad(potential) over an array of objects'] = {
 // @ts-expect-error a body's name has no gradient
 gb.grads[0].bodies[0].name;
 
+// A parameter that is itself an array of tuples, named in wrt: differentiated (by default it would be data).
+function polygonArea(ring: [number, number][], scale: number): number {
+  let a = 0;
+  for (let i = 0; i < ring.length; i++) {
+    const [x0, y0] = ring[i];
+    const [x1, y1] = ring[(i + 1) % ring.length];
+    a += x0 * y1 - x1 * y0;
+  }
+  return (scale * a) / 2;
+}
+const ring: [number, number][] = [[0, 0], [2, 0.5], [1.5, 2], [-0.5, 1]];
+const ga = grad(polygonArea, { wrt: [0] })(ring, 1.5);
+const ringSkeleton: { value: number; grads: [ring: number[][]] } = ga;
+const ringScalars = (...v: number[]) => polygonArea([[v[0], v[1]], [v[2], v[3]], [v[4], v[5]], [v[6], v[7]]], 1.5);
+const ringAt = ring.flat();
+cases['grad(polygonArea, wrt [0]) over [number, number][]'] = { ad: ringSkeleton.grads[0].flat(), fd: ringAt.flatMap((_, i) => partials(ringScalars, ringAt, i)) };
+
+// A result that is an array of objects made inside: its tangent is an array of their skeletons.
+function sampled(xs: number[], a: number): { x: number; y: number }[] {
+  const out: { x: number; y: number }[] = [];
+  for (const x of xs) out.push({ x, y: a * x * x });
+  return out;
+}
+const st = forward(sampled)([0.5, 1, 2], 3, [0, 0, 0], 1).tangent;
+cases['jvp(sampled) of an array of objects'] = { ad: st.map((p) => p.y), fd: [0.25, 1, 4] };
+
 // out: the same object comes back, its arrays overwritten in place.
 const again = dLossWL(new Float64Array([1, 1, 1]), xs, ys, lambda, lwl);
 const outReused = again === lwl && again.grads[0] === gw;

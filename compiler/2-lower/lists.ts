@@ -90,8 +90,8 @@ function ofCursor(cx: LowerContext, c: Cursor, emit: boolean): Place {
   return { kind: 'matrix', m: c.of, group: at };
 }
 
-/** Property `key` of element `at` of a list. */
-function field(cx: LowerContext, list: StructVar, key: string, at: TempId): Place | undefined {
+/** Property `key` of element `at` of a list (a number, a datum, a row, an object or the rows of a grouped matrix). */
+export function field(cx: LowerContext, list: StructVar, key: string, at: TempId): Place | undefined {
   const column = list.fields.get(key);
   if (column === undefined) return undefined;
   if (typeof column === 'number') return { kind: cx.fn.vars[column].type === 'number[]' ? 'number' : 'datum', data: column, at };

@@ -20,6 +20,7 @@ import { lowerStruct } from './structs';
 import { placeKind, placeOf, type Place } from './lists';
 import { arrayFromLength, eachReturned, isArrayFromLength } from './callback-values';
 import { reassigned } from './reassignments';
+import { forEachNode } from '../1-frontend/walk';
 
 /** The list type of a local variable declared as an array of objects of numbers, if it is one. */
 export function localListType(cx: LowerContext, name: ts.Identifier): StructType | undefined {
@@ -129,4 +130,54 @@ export function lowerListPush(cx: LowerContext, call: ts.CallExpression, list: S
 function firstColumn(list: StructVar): VarId {
   const [first] = list.fields.values();
   return typeof first === 'number' ? first : firstColumn(first);
+}
+
+/**
+ * `b.velocity = add(b.velocity, dv)`: an object of an object of an array of objects given a new
+ * object, its numbers written into the columns in place (JavaScript replaces the reference: the
+ * same while no other name holds the object it replaces, which is checked). Undefined when
+ * `target` is no such object.
+ */
+export function replaceElementObject(cx: LowerContext, target: ts.Expression, right: ts.Expression): TempId | undefined {
+  if (!ts.isPropertyAccessExpression(target) || placeKind(cx, target) !== 'element' || placeKind(cx, target.expression) !== 'element') return undefined;
+  const key = target.name.text;
+  const held = heldElsewhere(cx, key);
+  if (held)
+    return fail(
+      errors.unsupportedExpression(
+        pos(cx, target),
+        `replacing '${target.getText(cx.sf)}' while '${held}' may hold the object it replaces (objects of an array of objects are held in place): write its properties, or copy it (\`{ ...${target.getText(cx.sf)} }\`) where you keep it`,
+      ),
+    );
+  const place = placeOf(cx, target) as Extract<Place, { kind: 'element' }>;
+  const at = cx.fn.declare('at', 'number', 'hidden', true);
+  cx.fn.assign(at, place.at, true);
+  const value = lowerStruct(cx, right, place.list.struct.list!);
+  writeObject(cx, place.list, () => cx.fn.read(at), value);
+  return cx.fn.constant(0);
+}
+
+/** Writes the numbers of `value` into element `at` of `list` (nested objects too). */
+function writeObject(cx: LowerContext, list: StructVar, at: () => TempId, value: StructValue): void {
+  for (const [key, column] of list.fields) {
+    const v = value.fields.get(key);
+    if (typeof column === 'object' && column.struct.list && v !== undefined && 'fields' in v) writeObject(cx, column, at, v);
+    else if (typeof column === 'number' && v !== undefined && 'temp' in v) cx.fn.emit({ kind: 'store', var: column, index: at(), value: v.temp, origin: cx.fn.origin });
+    else return fail(errors.unsupportedExpression(pos(cx, cx.root), `an object holding '${key}' written into an array of objects`));
+  }
+}
+
+/** A name the function gives to the property `key` of some object (`const v = b.velocity`, `const { velocity } = b`), if any. */
+function heldElsewhere(cx: LowerContext, key: string): string | undefined {
+  let found: string | undefined;
+  forEachNode(cx.root, (n) => {
+    if (found) return 'stop';
+    if (ts.isVariableDeclaration(n) && n.initializer) {
+      const init = skipOuter(n.initializer);
+      if (ts.isPropertyAccessExpression(init) && init.name.text === key) found = n.name.getText(cx.sf);
+    }
+    if (ts.isBindingElement(n) && (n.propertyName ?? n.name).getText(cx.sf) === key && ts.isObjectBindingPattern(n.parent)) found = n.name.getText(cx.sf);
+    return undefined;
+  });
+  return found;
 }

@@ -17,7 +17,7 @@ import { skipOuter, prim, localTypeOf, isOpaqueExpr, requireNumber, assignable, 
 import { destructurePlace, inPlace, itemOf, placeKind, placeOf } from './lists';
 import { declareStruct, destructureStruct, isStructExpr, lowerStructAssignment, structTypeOf } from './structs';
 import { assignedValues, reassigned, usedAfter, writtenInto } from './reassignments';
-import { declareList, localListType } from './local-lists';
+import { declareList, localListType, replaceElementObject } from './local-lists';
 import { lowerChoice } from './branches';
 import { declareMatrix, localMatrixType } from './local-matrices';
 import { accessOf, inferredType, isHoisted, isVarList } from './var-scoping';
@@ -209,6 +209,8 @@ function isFilledArray(e: ts.Expression): boolean {
 export function lowerAssignment(cx: LowerContext, e: ts.BinaryExpression): TempId {
   const target = skipOuter(e.left);
   if (ts.isArrayLiteralExpression(target)) return lowerDestructuringAssignment(cx, target, e.right);
+  const replaced = replaceElementObject(cx, target, e.right);
+  if (replaced !== undefined) return replaced;
   if (ts.isElementAccessExpression(target) || inPlace(cx, target)) return cx.assignElement(target, () => cx.expr(e.right));
   const object = structPath(cx, target);
   if (object !== undefined && typeof object === 'object') {

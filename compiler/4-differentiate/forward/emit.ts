@@ -18,7 +18,7 @@ import { forEachStmt, forEachStmtNumbered } from '../../ir/walk';
 import { tangentOf } from './tangents';
 import { guarded, type Finiteness } from '../../3-analyze/finiteness';
 import { b, declaredType, isAtom, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
-import { depthOf, maxInlineDepth, namesIn } from '../../5-print/js-walk';
+import { depthOf, maxInlineDepth, namesIn, sameExpr } from '../../5-print/js-walk';
 import { FunctionNames } from '../names';
 import { withComments, type Emitted } from '../comments';
 import { derivativeReferences } from './references';
@@ -236,7 +236,10 @@ class ForwardEmitter {
         const primal = b.assign(b.index(arr, idx), this.value(s.value));
         if (!this.activeVar(s.var)) return this.push(out, s, primal);
         const t = this.tangent(s.value);
-        const tangent = b.assign(b.index(b.id(this.names.tangent(s.var)), idx), t);
+        const element = b.index(b.id(this.names.tangent(s.var)), idx);
+        // (`r[0] += 1`: the element's tangent is what it was; `dr[0] = dr[0]` would say nothing)
+        if (sameExpr(t, element)) return this.push(out, s, primal);
+        const tangent = b.assign(element, t);
         // A tangent that reads the array (a[i] *= 2) is written before the element changes.
         if (namesIn(t).has(this.names.variable(s.var))) {
           this.push(out, s, tangent, true);

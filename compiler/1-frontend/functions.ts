@@ -12,7 +12,7 @@ import { positionOf } from './position';
 import { forEachNode } from './walk';
 import { mentionsTag, misspelledTags, parseTag, tagName, type TagProblem } from './tags';
 
-export type FunctionNode = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction;
+export type FunctionNode = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration;
 
 export interface FunctionSource {
   readonly key: string;
@@ -182,6 +182,47 @@ export function resolveCallee(
       }
     }
   }
+  for (const d of decls) {
+    const member = objectMember(d);
+    if (member) return { source: member, via };
+  }
   const isFunctionLike = decls.some((d) => ts.isFunctionDeclaration(d) || ts.isMethodSignature(d) || ts.isFunctionTypeNode(d) || ts.isVariableDeclaration(d));
   return { problem: isFunctionLike ? 'noBody' : 'unresolved', name };
+}
+
+/**
+ * A function that is a property of a module-level `const` object literal (`Vector.add` of `const
+ * Vector = { add(a, b) { … } }`, `vec2.scale` of `{ scale: (out, a, s) => … }`, nested ones:
+ * `convert.rgb.lab`), named after its path joined by `_` (`Vector_add`); undefined for any other
+ * declaration.
+ */
+function objectMember(d: ts.Declaration): FunctionSource | undefined {
+  if (!ts.isMethodDeclaration(d) && !ts.isPropertyAssignment(d)) return undefined;
+  const fn = ts.isMethodDeclaration(d) ? d : skipParens(d.initializer);
+  if (!(ts.isMethodDeclaration(fn) || ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || !fn.body || !ts.isIdentifier(d.name)) return undefined;
+  const nameNode = d.name;
+  const path = [nameNode.text];
+  let object: ts.Node = d.parent;
+  for (;;) {
+    if (!ts.isObjectLiteralExpression(object)) return undefined;
+    const holder: ts.Node = skipOuterParent(object);
+    if (ts.isPropertyAssignment(holder) && ts.isIdentifier(holder.name)) {
+      path.unshift(holder.name.text);
+      object = holder.parent;
+      continue;
+    }
+    if (!ts.isVariableDeclaration(holder) || !ts.isIdentifier(holder.name) || !(holder.parent.flags & ts.NodeFlags.Const)) return undefined;
+    const stmt = holder.parent.parent;
+    const sf = d.getSourceFile();
+    if (!ts.isVariableStatement(stmt) || stmt.parent !== sf) return undefined;
+    path.unshift(holder.name.text);
+    return { key: `${sf.fileName}#${path.join('.')}`, name: path.join('_'), file: sf.fileName, node: fn, nameNode, sourceFile: sf, exported: hasExport(stmt) };
+  }
+}
+
+/** What holds an object literal, past parentheses and `as`/`satisfies` (`const V = { … } as const`). */
+function skipOuterParent(node: ts.Node): ts.Node {
+  let n = node.parent;
+  while (ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isSatisfiesExpression(n)) n = n.parent;
+  return n;
 }

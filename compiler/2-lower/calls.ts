@@ -15,7 +15,7 @@ import { atStatement, fail, inFunction, pos, type LocalFunction, type LowerConte
 import { containerType, irType, isStructType, structType, type StructType } from './types';
 import { destructurePlace, placeKind, placeOf, type Place } from './lists';
 import type { StructValue, StructVar } from './builder';
-import type { FunctionSource } from '../1-frontend/functions';
+import type { FunctionNode, FunctionSource } from '../1-frontend/functions';
 import { packResult } from './results';
 import { reassigned, rebound } from './reassignments';
 import { arrayLeaf, declareLeaves, assignStruct, declareStructVar, isStructExpr, lowerStruct, readCopy, readStruct, structTypeOf } from './structs';
@@ -148,7 +148,7 @@ export function inlineLocalStructCall(cx: LowerContext, e: ts.CallExpression, lo
 
 /** What is inlined: a function's node and name, and for a function of the project, the file and names it is lowered in (isolated from the caller's). */
 interface Inlined {
-  readonly node: ts.ArrowFunction | ts.FunctionExpression | ts.FunctionDeclaration;
+  readonly node: FunctionNode;
   readonly name: string;
   readonly scope?: Parameters<typeof inFunction>[1];
 }
@@ -345,12 +345,7 @@ export function lowerReturn(cx: LowerContext, node: ts.ReturnStatement): void {
  * `do { … } while (false)` where each `return v` assigns v and breaks out. While it
  * is lowered, `cx.inlining` holds it (a call of it inside is recursion).
  */
-export function lowerLoopBody(
-  cx: LowerContext,
-  cb: ts.ArrowFunction | ts.FunctionExpression | ts.FunctionDeclaration,
-  isForEach: boolean,
-  resultType: Type = 'number',
-): TempId | undefined {
+export function lowerLoopBody(cx: LowerContext, cb: FunctionNode, isForEach: boolean, resultType: Type = 'number'): TempId | undefined {
   cx.inlining.add(cb);
   try {
     return lowerFunctionBody(cx, cb, isForEach, resultType);
@@ -372,7 +367,7 @@ export function withReturned(cb: ts.ArrowFunction | ts.FunctionExpression, each:
   }
 }
 
-function lowerFunctionBody(cx: LowerContext, cb: ts.ArrowFunction | ts.FunctionExpression | ts.FunctionDeclaration, isForEach: boolean, resultType: Type): TempId | undefined {
+function lowerFunctionBody(cx: LowerContext, cb: FunctionNode, isForEach: boolean, resultType: Type): TempId | undefined {
   if (!cb.body) return undefined;
   const each = objectBodies.get(cb);
   if (each && !ts.isBlock(cb.body)) return void each(cb.body);

@@ -8,7 +8,7 @@ import { ts } from 'ts-morph';
 import { CompileError, type Diagnostic, type Position } from '../diagnostics/catalog';
 import type { ArrayType, TempId, Type, VarId } from '../ir/types';
 import { originOf, positionOf } from '../1-frontend/position';
-import type { FunctionSource } from '../1-frontend/functions';
+import type { FunctionNode, FunctionSource } from '../1-frontend/functions';
 import type { FunctionBuilder, StructValue, StructVar } from './builder';
 import type { StructType } from './types';
 
@@ -28,7 +28,7 @@ export interface Lowering {
   /** A block or a single statement, in a scope of its own. */
   block(s: ts.Statement): void;
   /** The body of an inlined function (an array callback, a local function): its value, if it has one. */
-  loopBody(fn: ts.ArrowFunction | ts.FunctionExpression | ts.FunctionDeclaration, isForEach: boolean, resultType?: Type): TempId | undefined;
+  loopBody(fn: FunctionNode, isForEach: boolean, resultType?: Type): TempId | undefined;
   /** `let`/`const` declarations. */
   declarations(list: ts.VariableDeclarationList): void;
   /** `a[i] = …`, `a[i] += …`, `a[i]++`: `compute` gives the value from the current element; returns the value written. */

@@ -70,8 +70,10 @@ function modules(fx: Fixture): { primal: Module; generated: Module } {
 function subject(fx: Fixture, name: string): Subject {
   const fn = fx.functions.find((f) => f.name === name)!;
   const { primal, generated } = modules(fx);
-  if (typeof primal[name] !== 'function') throw new Error(`${fx.name}: input.ts does not export ${name}`);
-  return makeSubject(fn, fx.config, primal[name], generated);
+  // (a function an object literal holds is found by its path: `Vector.angle` of `Vector_angle`)
+  const found = fn.path ? fn.path.reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], primal) : primal[name];
+  if (typeof found !== 'function') throw new Error(`${fx.name}: input.ts does not export ${fn.path?.join('.') ?? name}`);
+  return makeSubject(fn, fx.config, found as (typeof primal)[string], generated);
 }
 
 it('the corpus is not empty', () => {

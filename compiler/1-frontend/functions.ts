@@ -70,6 +70,8 @@ export function moduleFunctions(sf: ts.SourceFile): FunctionSource[] {
         if (ts.isIdentifier(d.name) && init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) {
           out.push({ key: `${sf.fileName}#${d.name.text}`, name: d.name.text, file: sf.fileName, node: init, nameNode: d.name, sourceFile: sf, exported: hasExport(st) });
         }
+        // (and the functions an object literal holds, `const Vector = { add(a, b) { … } }`: `Vector_add`)
+        if (ts.isIdentifier(d.name) && init && ts.isObjectLiteralExpression(init)) out.push(...objectMembers(init));
       }
     }
   }
@@ -92,7 +94,8 @@ export function findMarked(sf: ts.SourceFile): { marked: MarkedFunction[]; diagn
   }
   const topLevel = new Set<ts.Node>();
   for (const fn of moduleFunctions(sf)) {
-    const tagged = ts.isFunctionDeclaration(fn.node) ? fn.node : (fn.nameNode.parent as ts.VariableDeclaration);
+    // (the tag of a method or property of an object literal is on it)
+    const tagged = ts.isFunctionDeclaration(fn.node) || ts.isMethodDeclaration(fn.node) ? fn.node : fn.nameNode.parent;
     topLevel.add(fn.node);
     const [tag, second] = differentiableTags(tagged);
     if (!tag) continue;
@@ -127,7 +130,10 @@ export function findMarked(sf: ts.SourceFile): { marked: MarkedFunction[]; diagn
     if ((ts.isFunctionLike(node) || ts.isVariableStatement(node)) && !topLevel.has(node)) {
       const [tag] = differentiableTags(node);
       const isTopVar = ts.isVariableStatement(node) && node.parent === sf;
-      if (tag && !isTopVar) diagnostics.push(errors.badTag(positionOf(tag, sf), 'only module-level functions (function declarations or const arrow functions) can be marked'));
+      if (tag && !isTopVar)
+        diagnostics.push(
+          errors.badTag(positionOf(tag, sf), 'only module-level functions (function declarations, const arrow functions, functions of a const object literal) can be marked'),
+        );
     }
   });
   return { marked, diagnostics };
@@ -218,6 +224,16 @@ function objectMember(d: ts.Declaration): FunctionSource | undefined {
     path.unshift(holder.name.text);
     return { key: `${sf.fileName}#${path.join('.')}`, name: path.join('_'), file: sf.fileName, node: fn, nameNode, sourceFile: sf, exported: hasExport(stmt) };
   }
+}
+
+/** The functions an object literal of a module-level const holds, at any depth (see `objectMember`). */
+function objectMembers(object: ts.ObjectLiteralExpression): FunctionSource[] {
+  return object.properties.flatMap((p) => {
+    const member = objectMember(p);
+    if (member) return [member];
+    const inner = ts.isPropertyAssignment(p) ? skipParens(p.initializer) : undefined;
+    return inner && ts.isObjectLiteralExpression(inner) ? objectMembers(inner) : [];
+  });
 }
 
 /** What holds an object literal, past parentheses and `as`/`satisfies` (`const V = { … } as const`). */

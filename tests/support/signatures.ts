@@ -60,6 +60,8 @@ export interface MarkedFunction {
   readonly writes?: number;
   /** Indices (into `params`) of the differentiated parameters, in signature order. */
   readonly wrt: readonly number[];
+  /** A function an object literal holds (`Vector.angle`): where it is in the module, its name being the path joined by `_`. */
+  readonly path?: readonly string[];
 }
 
 /** The type of a function's value (f_jvp's value and tangent, f_vjp's cotangent): its result's, or for a void function that of the parameter it writes. */
@@ -355,7 +357,7 @@ export function markedFunctions(text: string, file = 'input.ts'): MarkedFunction
   const src: Source = { sf, file: path.resolve(file) };
   const load = sourceLoader();
   const out: MarkedFunction[] = [];
-  const add = (name: string, tagged: ts.Node, fn: ts.SignatureDeclarationBase & { body?: ts.Node }) => {
+  const add = (name: string, tagged: ts.Node, fn: ts.SignatureDeclarationBase & { body?: ts.Node }, at?: readonly string[]) => {
     const tag = ts.getJSDocTags(tagged).find((t) => t.tagName.text === 'differentiable');
     if (!tag) return;
     const reader = (what: string): Reader => ({ load, where: `${file}: ${what} of ${name}` });
@@ -383,14 +385,26 @@ export function markedFunctions(text: string, file = 'input.ts'): MarkedFunction
     // By default every parameter that can be differentiated is.
     const wrtNames = wrtText ? named : params.filter((p) => differentiable(p.type)).map((p) => p.name);
     const wrt = params.flatMap((p, i) => (wrtNames.includes(p.name) ? [i] : []));
-    out.push({ name, params, returnType: returnType as MarkedFunction['returnType'], wrt });
+    out.push({ name, params, returnType: returnType as MarkedFunction['returnType'], wrt, ...(at ? { path: at } : {}) });
   };
+  // The functions an object literal of a module-level const holds, at any depth (`convert.rgb.lab`).
+  const members = (object: ts.ObjectLiteralExpression, at: readonly string[]): void =>
+    object.properties.forEach((p) => {
+      if (!p.name || !ts.isIdentifier(p.name)) return;
+      const here = [...at, p.name.text];
+      if (ts.isMethodDeclaration(p)) return add(here.join('_'), p, p, here);
+      if (!ts.isPropertyAssignment(p)) return;
+      const init = p.initializer;
+      if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) add(here.join('_'), p, init, here);
+      else if (ts.isObjectLiteralExpression(init)) members(init, here);
+    });
   for (const st of sf.statements) {
     if (ts.isFunctionDeclaration(st) && st.name) add(st.name.text, st, st);
     if (ts.isVariableStatement(st)) {
       for (const d of st.declarationList.declarations) {
         const init = d.initializer;
         if (ts.isIdentifier(d.name) && init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) add(d.name.text, d, init);
+        if (ts.isIdentifier(d.name) && init && ts.isObjectLiteralExpression(init)) members(init, [d.name.text]);
       }
     }
   }

@@ -104,7 +104,8 @@ function resolveCall(t: typeof ts, checker: ts.TypeChecker, call: ts.CallExpress
   if (args.length === 2) {
     const w = parseWrt(t, args[1], target.params);
     if ('message' in w) return w;
-    wrt = w.names.length === target.params.length ? undefined : w.names;
+    // (naming every parameter is not the same as naming none: a matrix or an array of objects is differentiated only where named)
+    wrt = w.names;
   }
   return { kind, call, file: target.file, name: target.name, wrt };
 }

@@ -28,6 +28,7 @@ const caseNames = [
   'grad(springEnergy) over objects',
   'grad(potential) over an array of objects',
   'grad(polygonArea, wrt [0]) over [number, number][]',
+  'grad(polygonArea, wrt [0, 1])',
   'jvp(sampled) of an array of objects',
 ];
 

@@ -236,6 +236,10 @@ const ringSkeleton: { value: number; grads: [ring: number[][]] } = ga;
 const ringScalars = (...v: number[]) => polygonArea([[v[0], v[1]], [v[2], v[3]], [v[4], v[5]], [v[6], v[7]]], 1.5);
 const ringAt = ring.flat();
 cases['grad(polygonArea, wrt [0]) over [number, number][]'] = { ad: ringSkeleton.grads[0].flat(), fd: ringAt.flatMap((_, i) => partials(ringScalars, ringAt, i)) };
+// (naming every parameter, the ring among them, differentiates the ring too)
+const gall = grad(polygonArea, { wrt: [0, 1] })(ring, 1.5);
+const allSkeleton: { value: number; grads: [ring: number[][], scale: number] } = gall;
+cases['grad(polygonArea, wrt [0, 1])'] = { ad: [...allSkeleton.grads[0].flat(), allSkeleton.grads[1]], fd: [...ringAt.flatMap((_, i) => partials(ringScalars, ringAt, i)), polygonArea(ring, 1) * 1] };
 
 // A result that is an array of objects made inside: its tangent is an array of their skeletons.
 function sampled(xs: number[], a: number): { x: number; y: number }[] {

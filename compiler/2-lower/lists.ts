@@ -211,7 +211,7 @@ export function lowerPlaceWrite(cx: LowerContext, target: ts.Expression, compute
       errors.unsupportedExpression(
         pos(cx, target),
         kind === 'row'
-          ? `assigning the row '${text(cx, target)}' of a matrix as a whole: write its elements (\`${text(cx, target)}[j] = …\`)`
+          ? `assigning the row '${text(cx, target)}' of a matrix as a whole: write its elements (\`${text(cx, target)}[j] = …\`), or, for a matrix made here, build each row and push it (\`M.push(row)\`)`
           : kind === 'element'
             ? `replacing the object '${text(cx, target)}' of an array of objects: write its properties (\`${text(cx, target)}.x = …\`)`
             : kind === 'matrix'

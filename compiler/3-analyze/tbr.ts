@@ -110,14 +110,15 @@ export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolea
     // is recorded by the forward sweep instead of recomputed, so what it is computed from is not
     // needed for it (its own derivative may still need its operands: sin needs x for cos x).
     const taped = new Set<TempId>();
-    // A load after a `fill` or `push` of its array, or after the array variable is assigned, in the same
-    // block: the recompute replays element stores only, and restores the array the block started with,
-    // so the loaded value is recorded instead.
+    // A load of an array the block fills, pushes onto or gives another array, before or after that:
+    // the recompute replays element stores only, and runs before the reverse sweep undoes the block's
+    // pushes (a length read before `ys.push(…)` would see the longer array), so the loaded value is
+    // recorded instead.
     const afterWhole = new Set<TempId>();
     const whole = new Set<VarId>();
+    for (const s of stmts) if (s.kind === 'fill' || s.kind === 'push' || (s.kind === 'assign' && isArrayType(fn.vars[s.var].type))) whole.add(s.var);
     for (const s of stmts) {
       if (s.kind === 'op' && (s.op === 'load' || s.op === 'length' || (s.op === 'read' && isArrayType(fn.vars[s.var].type))) && whole.has(s.var)) afterWhole.add(s.id);
-      if (s.kind === 'fill' || s.kind === 'push' || (s.kind === 'assign' && isArrayType(fn.vars[s.var].type))) whole.add(s.var);
     }
     const work = [...needed];
     while (work.length > 0) {

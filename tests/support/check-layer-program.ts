@@ -81,6 +81,16 @@ const featureTests = {
   listWrites: (src: string) => /\.(b\[\w+\]|W\[.+\]\[.+\]|x|y) (\+|\*)?= |decay\(|nudge\(/.test(src),
   /** A list of points in the model. */
   points: (src: string) => /pts: /.test(src),
+  /** An array of objects made in f (`const pts: Pt[] = []` then pushes, a map giving objects, a literal, `ring(…)`). */
+  localLists: (src: string) => /\b(const|let) (pts|bodies)\d+\b/.test(src),
+  /** …made or used in the body of a loop or in a branch's arm of f (`for (let p = 0; …) { … pts … }`, `if (…) { … pts … }`). */
+  localListsInBlocks: (src: string) => /^ {2}(for \(let p\d+ = 0;.*|if \(.*\)) \{\n( {4,}.*\n)*? {4,}.*\b(pts|bodies)\d+\b/m.test(src),
+  /** Writes into the objects of one (`o.x += …`, `pts[i].x = …`, `step(bodies, dt)`). */
+  localListWrites: (src: string) => /\bo\d+\.(x|y|pos\.[xy]|vel\.[xy]) [-+*]?= |(pts|bodies)\d+\[\w+\]\.(x|pos\.x) = |\bstep\((pts|bodies)/.test(src),
+  /** Helpers returning one (`ring(…)`) or taking one (`area(pts)`, `spread(pts)`, `energy(bodies)`, `step(bodies, dt)`). */
+  localListHelpers: (src: string) => /\b(area|spread|energy|step)\((pts|bodies)\d+|= ring\(/.test(src),
+  /** An `if` with a block (a branch of f, a bounce). */
+  branches: (src: string) => /^ +if \(.*\) \{$/m.test(src),
 };
 export type Feature = keyof typeof featureTests;
 

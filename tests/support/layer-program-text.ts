@@ -1,11 +1,14 @@
 /**
  * Prints a random program of layers (layer-programs.ts) as /src/main.ts: the
- * interfaces of its list elements, the helpers it calls (`dense`, `grow`, `smooth`,
- * and list-program-text.ts's `decay`, `dist`, `nudge`), and the marked `f`.
+ * interfaces of its list elements, the helpers it calls (layer-helpers.ts's `dense`,
+ * `grow`, `smooth`, `ring`, `area`, …, and list-program-text.ts's `decay`, `dist`,
+ * `nudge`), and the marked `f`. The statements on arrays of objects made in `f` are
+ * printed by local-list-text.ts.
  *
- * The printer knows the length of each array variable where it is fixed (straight-line
- * code), and forgets it where it may change (after passes and loops that give the
- * variable new arrays, in their bodies, in a loop over data rows): a form that needs it
+ * The printer knows the length of each array variable and local list where it is fixed
+ * (straight-line code), and forgets it where it may change (after passes and loops that
+ * give the variable new arrays or push onto the list, in their bodies, in a loop over
+ * data rows, after branches whose arms leave different lengths): a form that needs it
  * (`dense(m.layers[l], h)` needs h to have the layer's width, `h.slice(1)` two elements)
  * falls back to one that does not (`grow(h, n, e)`, `h.slice()`). It knows which
  * variables hold an array the function made (only those are written: never the input
@@ -19,6 +22,8 @@ import { listDeclarationLines } from './list-program-text';
 import type { ObjectShape } from './object-programs';
 import type { ParamShape } from './list-program-layout';
 import { avoid, mathForms, type Expr, type LayerProgram, type Ret, type Stmt } from './layer-programs';
+import { perObject, printLocal, printMake, type ListState, type LocalPrinter } from './local-list-text';
+import { helperLines } from './layer-helpers';
 
 export interface LayerProgramText {
   readonly files: Readonly<Record<string, string>>;
@@ -35,34 +40,47 @@ export interface LayerProgramText {
  * An array variable: its length where the printer knows it, whether it holds an array the function
  * made, and whether it was declared naming the input (`let h = x`) or a row of data (`let h = X[1]`).
  */
-interface ArrayState {
+export interface ArrayState {
   len: number | undefined;
   fresh: boolean;
   readonly alias?: boolean;
   readonly row?: boolean;
 }
 
-interface Scope {
-  /** Numbers to read: parameters, locals, elements (`h[0]`, `m.layers[0].b[0]`). */
+export interface Scope {
+  /** Numbers to read: parameters, locals, elements (`h[0]`, `m.layers[0].b[0]`, `pts3[0].x`). */
   readonly nums: string[];
   /** Number locals (and `m.k`, `t`) that statements assign. */
   readonly lets: string[];
   /** Array variables (`x` first, a parameter: never given a new array). */
   readonly arrays: Map<string, ArrayState>;
+  /** Arrays of objects made in `f` (local-list-text.ts). */
+  readonly lists: Map<string, ListState>;
   readonly inLoop: boolean;
+  /** In a branch's arm or a loop's body: where its lines start, and the array variables it writes by `h[0] += e` (`avoid.helperArraysAfterWrites`). */
+  readonly block?: { readonly from: number; readonly written: Set<string> };
 }
 
 const pick = <T>(xs: readonly T[], i: number): T => xs[i % xs.length];
-const copyScope = (s: Scope, inLoop = s.inLoop): Scope => ({
+const copyScope = (s: Scope, from: number, inLoop = s.inLoop): Scope => ({
   nums: [...s.nums],
   lets: [...s.lets],
   arrays: new Map([...s.arrays].map(([k, v]) => [k, { ...v }])),
+  lists: new Map([...s.lists].map(([k, v]) => [k, { ...v }])),
   inLoop,
+  block: { from, written: new Set() },
 });
+/** Forgets the lengths that the inner scopes `arms` (of a loop's body, of a branch's arms) leave different from those of `s`. */
+const forget = (s: Scope, arms: readonly Scope[]) => {
+  for (const [name, state] of [...s.arrays, ...s.lists]) if (arms.some((a) => (a.arrays.get(name) ?? a.lists.get(name))!.len !== state.len)) state.len = undefined;
+};
 /** Whether the function may write into the array a variable holds: one it made (never a variable that named the input, `avoid.writesIntoInputAliases`). */
 const writable = (a: ArrayState) => a.fresh && !(a.alias && avoid.writesIntoInputAliases);
-const hasRebind = (body: readonly Stmt[]): boolean => body.some((st) => st.k === 'rebind' || (st.k === 'passes' && hasRebind(st.body)));
-const hasSlice = (body: readonly Stmt[]): boolean => body.some((st) => (st.k === 'rebind' && st.form === 'slice') || (st.k === 'passes' && hasSlice(st.body)));
+/** Whether a statement of `body` (or of its loops and branches) passes `test`. */
+const has = (body: readonly Stmt[], test: (st: Stmt) => boolean): boolean =>
+  body.some((st) => test(st) || (st.k === 'passes' && has(st.body, test)) || (st.k === 'branch' && has([...st.then, ...(st.else ?? [])], test)));
+const rebinds = (st: Stmt) => st.k === 'rebind';
+const pushes = (st: Stmt) => st.k === 'local' && st.form === 'push';
 
 /** Bounded terms of a number `u` and an expression `e`. */
 const terms: readonly ((u: string, e: string) => string)[] = [
@@ -72,35 +90,7 @@ const terms: readonly ((u: string, e: string) => string)[] = [
   (u, e) => `${u} * ${u} / (1 + (${e}) ** 2)`,
 ];
 
-const helpers: Readonly<Record<string, (layer: string) => string[]>> = {
-  dense: (layer) => [
-    `function dense(layer: ${layer}, x: readonly number[]): number[] {`,
-    '  const out: number[] = [];',
-    '  for (let i = 0; i < layer.W.length; i++) {',
-    '    let s = layer.b[i];',
-    '    for (let j = 0; j < x.length; j++) s += layer.W[i][j] * x[j];',
-    '    out.push(Math.tanh(s));',
-    '  }',
-    '  return out;',
-    '}',
-  ],
-  grow: () => [
-    'function grow(x: readonly number[], n: number, c: number): number[] {',
-    '  const out: number[] = [];',
-    '  for (let i = 0; i < n; i++) out.push(Math.tanh(c * x[i % x.length] + x[(i + 1) % x.length]));',
-    '  return out;',
-    '}',
-  ],
-  smooth: () => [
-    'function smooth(x: readonly number[], c: number): number[] {',
-    '  const out: number[] = [];',
-    '  for (let i = 0; i < Math.max(1, x.length - 1); i++) out.push(0.5 * (x[i] + x[(i + 1) % x.length]) * Math.cos(c));',
-    '  return out;',
-    '}',
-  ],
-};
-
-class Printer {
+class Printer implements LocalPrinter {
   readonly lines: string[] = [];
   private n = 0;
   private readonly layers: number;
@@ -118,7 +108,7 @@ class Printer {
    * ADC114).
    */
   constructor(
-    private readonly p: LayerProgram,
+    readonly p: LayerProgram,
     private readonly first?: Printer,
   ) {
     this.layers = p.widths.length - 1;
@@ -142,7 +132,7 @@ class Printer {
     }
   }
 
-  private term(i: number, u: string, e: Expr, s: Scope): string {
+  term(i: number, u: string, e: Expr, s: Scope): string {
     return pick(terms, i)(u, this.expr(e, s));
   }
 
@@ -152,7 +142,7 @@ class Printer {
   }
 
   /** A number local to add to (`into`, modulo), or a new one declared here. */
-  private accumulator(s: Scope, into: number, ind: string): string {
+  accumulator(s: Scope, into: number, ind: string): string {
     const locals = s.lets.filter((v) => /^s\d+$/.test(v));
     if (locals.length > 0) return pick(locals, into);
     const name = this.fresh('s');
@@ -162,7 +152,7 @@ class Printer {
     return name;
   }
 
-  private declareArray(s: Scope, name: string, state: ArrayState): void {
+  declareArray(s: Scope, name: string, state: ArrayState): void {
     s.arrays.set(name, state);
     // (see `avoid.mathOfInputAliases`)
     if (!(state.alias && avoid.mathOfInputAliases)) s.nums.push(`${name}[0]`, `${name}[${name}.length - 1]`);
@@ -236,20 +226,34 @@ class Printer {
         if (made.length === 0) return;
         const a = pick(made, st.a);
         const e = this.expr(st.e, s);
-        if (!st.all) return out(`${a}[0] += ${s.inLoop ? `Math.sin(${e})` : e};`);
+        if (!st.all) return (s.block?.written.add(a), out(`${a}[0] += ${s.inLoop ? `Math.sin(${e})` : e};`));
         const i = this.fresh('i');
         return out(`for (let ${i} = 0; ${i} < ${a}.length; ${i}++) ${a}[${i}] *= Math.cos(${e} + ${i});`);
       }
       case 'passes': {
         const p = this.fresh('p');
-        const inner = copyScope(s, true);
-        // Lengths may change from one pass to the next: unknown in the body, and after it for what it gave new arrays.
-        if (hasRebind(st.body)) for (const state of inner.arrays.values()) state.len = undefined;
+        // (a number local outside, for what the body reads to reach the result)
+        this.accumulator(s, 0, ind);
+        const inner = copyScope(s, this.lines.length + 1, true);
+        // Lengths may change from one pass to the next: unknown in the body, and after it for what it gave new arrays or pushed onto.
+        if (has(st.body, rebinds)) for (const state of inner.arrays.values()) state.len = undefined;
+        if (has(st.body, pushes)) for (const state of inner.lists.values()) state.len = undefined;
         out(`for (let ${p} = 0; ${p} < ${st.n}; ${p}++) {`);
         this.block(st.body, inner, ind + '  ');
         out('}');
-        for (const [name, state] of s.arrays) if (hasRebind(st.body) && inner.arrays.get(name)!.len !== state.len) state.len = undefined;
-        return;
+        return forget(s, [inner]);
+      }
+      case 'branch': {
+        // (each arm in its own scope, adding to a number local outside; after it, the lengths the arms agree on)
+        this.accumulator(s, 0, ind);
+        const arms = [st.then, ...(st.else ? [st.else] : [])].map((body, i) => {
+          out(i === 0 ? `if (${this.expr(st.c, s)} > 0) {` : '} else {');
+          const inner = copyScope(s, this.lines.length);
+          this.block(body, inner, ind + '  ');
+          return inner;
+        });
+        out('}');
+        return forget(s, arms);
       }
       case 'samples': {
         if (!this.p.rows) return;
@@ -267,6 +271,10 @@ class Printer {
       }
       case 'list':
         return this.list(st, s, ind);
+      case 'make':
+        return printMake(this, st, s, ind);
+      case 'local':
+        return printLocal(this, st, s, ind);
     }
   }
 
@@ -288,6 +296,8 @@ class Printer {
     if (form === 'dense' && layer < 0) form = 'grow';
     if (form === 'layers' && state.len !== widths[0]) form = 'sizes';
     if (form === 'sizes' && !sizes) form = 'grow';
+    // (see `avoid.helperArraysAfterWrites`)
+    if (['dense', 'layers', 'grow', 'sizes', 'smooth'].includes(form) && s.block?.written.has(h) && avoid.helperArraysAfterWrites) form = 'map';
     switch (form) {
       case 'dense':
         out(`${h} = dense(m.layers[${layer}], ${h});`);
@@ -401,7 +411,11 @@ class Printer {
     }
     if (form === 'map') return void this.lines.push(`  return ${a}.map((${v}, ${i}) => ${pick(terms, r.a)(v, e())} + 0.5 * ${i});`);
     if (form === 'literal') return void this.lines.push(`  return [${e()}, ${pick(terms, r.a)(`${a}[0]`, '1')}];`);
-    if (form === 'perLayer') return void this.lines.push(`  return m.layers.map((${q}) => ${pick(terms, r.a)(`${q}.b[0]`, e())} + ${q}.W[0][0]);`);
+    if (form === 'perObject') {
+      const line = perObject(s, r.a, (u) => pick(terms, r.a)(u, e()));
+      if (line) return void this.lines.push(line);
+    }
+    if (form === 'perLayer' || form === 'perObject') return void this.lines.push(`  return m.layers.map((${q}) => ${pick(terms, r.a)(`${q}.b[0]`, e())} + ${q}.W[0][0]);`);
     this.lines.push(`  const out: number[] = [];`, `  for (const ${q} of m.pts) out.push(${pick(terms, r.a)(`${q}.x`, e())}, ${q}.y * ${q}.x);`, '  return out;');
   }
 }
@@ -439,10 +453,11 @@ export function printLayerProgram(p: LayerProgram): LayerProgramText {
       nums: ['m.k', 'm.layers[0].b[0]', `m.layers[${last}].W[0][0]`, ...(p.t ? ['t'] : []), ...(pts ? ['m.pts[0].x'] : []), ...(rows ? ['X[0][0]'] : [])],
       lets: ['m.k', ...(p.t ? ['t'] : [])],
       arrays: new Map([['x', { len: p.widths[0], fresh: false }]]),
+      lists: new Map(),
       inLoop: false,
     };
     if (printer.inputElements) scope.nums.push('x[0]');
-    if (avoid.unusedSelfSlices && hasSlice(p.body)) {
+    if (avoid.unusedSelfSlices && has(p.body, (st) => st.k === 'rebind' && st.form === 'slice')) {
       printer.live = printer.fresh('s');
       printer.lines.push(`  let ${printer.live} = 0;`);
       // (read, never assigned but by the slices: what they add reaches the result)
@@ -460,9 +475,7 @@ export function printLayerProgram(p: LayerProgram): LayerProgramText {
   const result = p.ret.k === 'number' ? 'number' : 'number[]';
   const f = [`/** ${tag} */`, `export function f(${ordered.map((q) => `${q.name}: ${q.type}`).join(', ')}): ${result} {`, ...printer.lines, '}', ''];
   const body = f.join('\n');
-  const own = Object.keys(helpers)
-    .filter((name) => new RegExp(`\\b${name}\\(`).test(body))
-    .flatMap((name) => [...helpers[name](elementType(layers)), '']);
+  const own = helperLines(body, p, elementType(layers));
   const declarations = listDeclarationLines([body, ...own].join('\n'));
   return {
     files: { '/src/main.ts': [...declarations, ...own, ...f].join('\n') },

@@ -21,13 +21,33 @@
  * `layer.b[i]`, `layer.W.length`, loops over `m.layers` with index loops over their
  * matrices, `decay(m.layers[l], e)`, the points' numbers through `for (const q of
  * m.pts)`, `dist(m.pts[i], m.pts[j])`, conditions on labels), and returns a number or
- * an array: an array variable, a map of one, a literal, or one number per layer or per
- * point (`m.layers.map(…)`), whose f_jacobian takes its columns element by element.
+ * an array: an array variable, a map of one, a literal, or one number per layer, per
+ * point or per object of a local list (`m.layers.map(…)`, `pts.map((o) => …)`), whose
+ * f_jacobian takes its columns element by element.
+ *
+ * It also makes arrays of objects of numbers (local lists, printed by
+ * local-list-text.ts: points `{ x; y }`, or bodies `{ pos: { x; y }; vel: { x; y };
+ * mass }` of nested objects), from the differentiated parameters and what was computed
+ * from them: `const pts: Pt[] = []` filled by pushes in a loop over an array variable,
+ * `h.map((v, i) => ({ … }))`, `X.map((row) => ({ … }))` of data rows (also with a body
+ * and one `return`), `sizes.map(…)`, `m.pts.map(…)` or `m.layers.map(…)` of the model's
+ * lists and `pts.map(…)` of another local list, literals `[{ x: e, y: 0 }, …]`, and
+ * helpers returning one (`ring(cx, r, n)`, `translate(pts, dx, dy)`). It reads them
+ * (centroids, `area(pts)`, `area(ring(…))`, `spread(pts)`, `energy(bodies)`, edges through
+ * `const a = pts[i]` and `pts[(i + 1) % pts.length]`, `reduce`, destructuring `for (const
+ * { x, y } of pts)`), writes them (stepping bodies' velocities and positions, `forEach`,
+ * `pts[i].x = 0.5 * (pts[i].x + pts[i - 1].x)`, `const o = pts[0]; o.y += e`, a bounce `if
+ * (o.y < 0) o.y = -0.5 * o.y`, `step(bodies, dt)`), pushes onto them (also under a
+ * condition, and in loops), maps them to array variables (`let h = pts.map((o) => o.x *
+ * o.y)`), and the first and last objects' numbers are numbers in scope for every later
+ * expression: what the parameters put into the objects comes back into the result.
+ * Statements come in loops (passes) and in branches `if (e > 0) { … } else { … }`, local
+ * lists made and used in them like any statement.
  *
  * Every index the printer writes is in range for the lengths it knows (`h[0]` and the
- * last element always: every array has at least one element), a value enters through
- * bounded terms (`Math.tanh`, `Math.sin`, `u / (1 + u * u)`), and writes in loops
- * through bounded functions, so that programs stay well conditioned.
+ * last element always: every array and every local list has at least one element), a
+ * value enters through bounded terms (`Math.tanh`, `Math.sin`, `u / (1 + u * u)`), and
+ * writes in loops through bounded functions, so that programs stay well conditioned.
  */
 import fc from 'fast-check';
 
@@ -63,6 +83,31 @@ export type RebindForm = 'dense' | 'layers' | 'grow' | 'sizes' | 'map' | 'slice'
 /** What a statement on the model's lists does (`at` chooses a layer, a row, a point). */
 export type ListForm = 'readW' | 'forLayers' | 'reduceLayers' | 'labels' | 'writeB' | 'writeW' | 'decay' | 'forPoints' | 'dist' | 'destructure' | 'nudgeAll';
 
+/**
+ * How `f` makes an array of objects of numbers (a local list, of points `{ x; y }` or of bodies `{
+ * pos: { x; y }; vel: { x; y }; mass }`): 'push' `const pts: Pt[] = []` then a loop over an array in
+ * scope (`src`) pushing one object per element; 'map' `h.map((v, i) => ({ … }))` of an array in
+ * scope; 'rows' `X.map((row) => ({ … }))` of the data rows (or `sizes.map(…)`; without data, 'map');
+ * 'points' `m.pts.map((q) => ({ … }))` of the model's points (without points, `m.layers.map((layer,
+ * i) => ({ … }))`); 'literal' `[{ x: e, y: 0 }, …]`; 'ring' `ring(cx, r, n)`, a helper pushing n
+ * points on a circle and returning them (of bodies, 'push').
+ */
+export type MakeForm = 'push' | 'map' | 'rows' | 'points' | 'literal' | 'ring';
+
+/**
+ * What a statement on a local list `L` does. Reads, added to a number local: 'centroid' (a loop
+ * summing coordinates, then `/ L.length`), 'area' (`area(L)`, the shoelace formula in a helper; of
+ * bodies, `area(L.map((b) => ({ x: b.pos.x, y: b.pos.y })))`), 'spread' (`spread(L)`, the mean
+ * squared distance to the centroid; of bodies, `energy(L)`, their kinetic energy by `reduce`),
+ * 'edges' (an index loop over `const a = L[i]`, `const b = L[(i + 1) % L.length]`), 'reduce',
+ * 'destructure' (`for (const { x, y } of L)`). Writes: 'step' (`for (const o of L) { o.x += … }`;
+ * of bodies, velocities then positions, or `step(L, dt)` of a helper), 'forEach', 'smooth' (`L[i].x
+ * = 0.5 * (L[i].x + L[i - 1].x)` in an index loop), 'element' (`const o = L[L.length - 1]; o.y +=
+ * …`, then read), 'clamp' (`for (const o of L) if (o.y < 0) … else …`: a bounce), 'push' (one more
+ * object, also under a condition). 'numbers': `let h = L.map((o) => …)`, a new array variable.
+ */
+export type LocalForm = 'centroid' | 'area' | 'spread' | 'edges' | 'reduce' | 'destructure' | 'step' | 'forEach' | 'smooth' | 'element' | 'clamp' | 'push' | 'numbers';
+
 export type Stmt =
   /** `let sN = e;` */
   | { readonly k: 'let'; readonly e: Expr }
@@ -81,12 +126,21 @@ export type Stmt =
   /** `for (let k = 0; k < X.length; k++) { let h = X[k]; …layers or sizes…; s += h[0] ** 2; }` (without X, x). */
   | { readonly k: 'samples'; readonly layers: boolean; readonly e: Expr; readonly into: number }
   /** A statement on the model's lists, adding what it reads to a number local (`into`). */
-  | { readonly k: 'list'; readonly form: ListForm; readonly at: number; readonly e: Expr; readonly into: number };
+  | { readonly k: 'list'; readonly form: ListForm; readonly at: number; readonly e: Expr; readonly into: number }
+  /** `const ptsN = …;` (`bodiesN` of bodies): a new local list, made from `e` and the array, rows or list `src`, `at` chooses. */
+  | { readonly k: 'make'; readonly form: MakeForm; readonly body: boolean; readonly src: number; readonly at: number; readonly e: Expr }
+  /** A statement on the local list `a` (modulo; without one, one made first), adding what it reads to a number local (`into`). */
+  | { readonly k: 'local'; readonly a: number; readonly form: LocalForm; readonly at: number; readonly e: Expr; readonly into: number }
+  /** `if (c > 0) { … } else { … }`. */
+  | { readonly k: 'branch'; readonly c: Expr; readonly then: readonly Stmt[]; readonly else: readonly Stmt[] | null };
 
 export type Ret =
   | { readonly k: 'number'; readonly e: Expr; readonly a: number }
-  /** An array variable (`a`), `h.map((v) => …)` of one, `[e, h[0]]`, `m.layers.map((layer) => …)`, a point's numbers pushed per point. */
-  | { readonly k: 'array'; readonly form: 'variable' | 'map' | 'literal' | 'perLayer' | 'perPoint'; readonly a: number; readonly e: Expr };
+  /**
+   * An array variable (`a`), `h.map((v) => …)` of one, `[e, h[0]]`, `m.layers.map((layer) => …)`, a
+   * point's numbers pushed per point, `L.map((o) => …)` of a local list (without one, per layer).
+   */
+  | { readonly k: 'array'; readonly form: 'variable' | 'map' | 'literal' | 'perLayer' | 'perPoint' | 'perObject'; readonly a: number; readonly e: Expr };
 
 export interface LayerProgram {
   /** The widths of the model's layers (1 to 3 layers). */
@@ -157,6 +211,54 @@ export const avoid = {
    *   function f(X: number[][], t: number): number { const g = X[0].slice(); return g[0] * t; }
    */
   dataRowSlices: true,
+  /**
+   * An array made in the body of a loop (`const ys: number[] = []`, `const ys = [k]`, a local list
+   * `const pts: Pt[] = []`) and pushed onto there, where reverse mode records the loop rather than
+   * fusing it (`s = Math.sin(s + …)`): f_vjp restores the array of the iteration before (`ys =
+   * tape.popArray()`) before it undoes the pushes (`k_bar_2 = ys_bar[ys.length - 1]; ys.pop()`), so
+   * it reads adjoints at the other array's length: the gradient is NaN (f_jvp is right; at k = 1,
+   * f_grad gives NaN, the derivative is -0.4118). So inside a
+   * loop local lists are made by `map` rather than by pushes, and only lists made outside the loop
+   * are pushed onto. Found by this generator (seed 2):
+   *   function f(k: number): number { let s = 0; for (let p = 0; p < 2; p++) { const ys: number[] = []; ys.push(k); s = Math.sin(s + ys[0]); } return s; }
+   */
+  pushesInRecordedLoops: true,
+  /**
+   * In a loop's body or under a condition, a push onto an array after something read the array's
+   * length there: the index of a push reading the array's end (`ys.push(ys[ys.length - 1] * k)`, `pts.push({
+   * x: k, y: pts[pts.length - 1].x * k })`), or a mean before the push in a loop (`s += Math.cos(ys[0] /
+   * ys.length); ys.push(k);`). f_vjp computes those values again at the start of the block's reverse,
+   * before it pops what the block pushed (`t3 = ys.length - 1; t4 = ys[t3]; … ys.pop()`), so it
+   * reads a longer array: the adjoint goes to the pushed element and the partials are wrong (f_jvp
+   * is right; straight-line code, `ys[0]`, and reads after the push are right). So a push reads the
+   * list it grows only at 0 (`pts[0].x`), and in a loop's body or a branch's arm a list is pushed onto
+   * only where nothing there named it before (else its objects are moved). Found by this generator
+   * (seeds 8 and 110):
+   *   function f(k: number, c: number): number { const ys = [k]; if (c < 0) ys.push(ys[ys.length - 1] * k); return ys[ys.length - 1]; }
+   *   function f(k: number): number { const ys = [Math.sin(k)]; let s = 0; for (let p = 0; p < 1; p++) { s += Math.cos(ys[0] / ys.length); ys.push(k); } return s; }
+   * (the first with wrt(k): at k = 1, c = -1, f = k² has derivative 2, f_grad gives 1; the second at k
+   * = 1 has derivative -0.4029, f_grad gives -0.1103; also `for (let p = 0; p < 2; p++)
+   * ys.push(ys[ys.length - 1] * k)`). Fixed (3-analyze/tbr.ts: a block records its reads of an array
+   * it pushes onto, fills or replaces, before or after): off.
+   */
+  lengthsBeforePushes: false,
+  /**
+   * In a branch or a loop, a write into an element of an array variable followed by giving the
+   * variable the array a helper returns (`if (c > 0) { h[0] += k; h = scale(h, k); }`, with `h =
+   * grow(h, n, e)`, `dense(…)`, `smooth(…)` alike): f_vjp restores the element on the helper's new
+   * array (`h[tape.popInt()] = tape.pop()` while h still holds it) and only then the old array (`h =
+   * tape.popArray()`), whose element keeps the written value, so the helper's pullback runs at the
+   * wrong point: wrong gradients (f_jvp is right; straight-line code, a write before the branch, `h =
+   * h.map(…)` and an index loop writing every element are right). So in a branch's arm or a loop's
+   * body, a variable written there by `h[0] += e` is given its next array by a map. Found by this
+   * generator (seeds 103 and 112):
+   *   function scale(x: readonly number[], c: number): number[] { return x.map((v) => c * v); }
+   *   function f(k: number, c: number): number { let h = [k]; if (c > 0) { h[0] += k; h = scale(h, k); } return h[0]; }
+   * (with wrt(k): at k = 1, c = 1, f = 2k² has derivative 4, f_grad gives 5; also in a loop, `for
+   * (let p = 0; p < 1; p++) { h[0] += Math.sin(k); h = grow(h, 1, k); }`). Fixed with the one
+   * above (the read of h the helper is given is recorded): off.
+   */
+  helperArraysAfterWrites: false,
 };
 
 const index = fc.nat({ max: 30 });
@@ -185,6 +287,8 @@ export const exprArb: (depth: number) => fc.Arbitrary<Expr> = memo((depth) => {
   );
 });
 
+const makeForms: readonly MakeForm[] = ['push', 'map', 'rows', 'points', 'literal', 'ring'];
+const localForms: readonly LocalForm[] = ['centroid', 'area', 'spread', 'edges', 'reduce', 'destructure', 'step', 'forEach', 'smooth', 'element', 'clamp', 'push', 'numbers'];
 const rebindForms: readonly RebindForm[] = ['dense', 'layers', 'grow', 'sizes', 'map', 'slice', 'literal', 'smooth', 'next'];
 const listForms: readonly ListForm[] = ['readW', 'forLayers', 'reduceLayers', 'labels', 'writeB', 'writeW', 'decay', 'forPoints', 'dist', 'destructure', 'nudgeAll'];
 
@@ -218,6 +322,8 @@ const stmtArb: (depth: number) => fc.Arbitrary<Stmt> = memo((depth) => {
     },
     { weight: 1, arbitrary: fc.record({ k: fc.constant('write' as const), a: index, all: fc.boolean(), e }) },
     { weight: 3, arbitrary: fc.record({ k: fc.constant('list' as const), form: fc.constantFrom(...listForms), at: index, e, into: index }) },
+    { weight: 2, arbitrary: fc.record({ k: fc.constant('make' as const), form: fc.constantFrom(...makeForms), body: fc.boolean(), src: index, at: index, e }) },
+    { weight: 4, arbitrary: fc.record({ k: fc.constant('local' as const), a: index, form: fc.constantFrom(...localForms), at: index, e, into: index }) },
   ];
   if (depth <= 0) return fc.oneof(...simple);
   return fc.oneof(
@@ -227,6 +333,15 @@ const stmtArb: (depth: number) => fc.Arbitrary<Stmt> = memo((depth) => {
       arbitrary: fc.record({ k: fc.constant('passes' as const), n: fc.integer({ min: 1, max: 3 }), body: fc.array(stmtArb(depth - 1), { minLength: 1, maxLength: 4 }) }),
     },
     { weight: 1, arbitrary: fc.record({ k: fc.constant('samples' as const), layers: fc.boolean(), e, into: index }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        k: fc.constant('branch' as const),
+        c: e,
+        then: fc.array(stmtArb(depth - 1), { minLength: 1, maxLength: 3 }),
+        else: fc.option(fc.array(stmtArb(depth - 1), { minLength: 1, maxLength: 3 }), { nil: null }),
+      }),
+    },
   );
 });
 
@@ -240,14 +355,14 @@ export const layerProgramArb: fc.Arbitrary<LayerProgram> = fc.record({
   rows: fc.option(fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 3 }), { nil: null, freq: 3 }),
   sizes: fc.option(fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 4 }), { nil: null, freq: 3 }),
   rotate: fc.nat({ max: 4 }),
-  body: fc.array(stmtArb(1), { minLength: 2, maxLength: 8 }),
+  body: fc.array(stmtArb(1), { minLength: 3, maxLength: 10 }),
   ret: fc.oneof(
     { weight: 1, arbitrary: fc.record({ k: fc.constant('number' as const), e: exprArb(2), a: index }) },
     {
       weight: 1,
       arbitrary: fc.record({
         k: fc.constant('array' as const),
-        form: fc.constantFrom('variable' as const, 'map' as const, 'literal' as const, 'perLayer' as const, 'perPoint' as const),
+        form: fc.constantFrom('variable' as const, 'map' as const, 'literal' as const, 'perLayer' as const, 'perPoint' as const, 'perObject' as const),
         a: index,
         e: exprArb(1),
       }),

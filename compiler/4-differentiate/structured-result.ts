@@ -30,7 +30,8 @@ export function runtime(api: Pick<ResultApi, 'ctx'>, name: RuntimeHelper, ...arg
 /** `base.k1.k2…`. */
 export const at = (base: JsExpr, path: readonly string[]): JsExpr => path.reduce((e, k) => b.member(e, k), base);
 
-const str = (v: string): JsExpr => ({ k: 'str', v });
+/** A string literal. */
+export const str = (v: string): JsExpr => ({ k: 'str', v });
 
 export function resultText(api: ResultApi): string {
   return api.structure.result?.text ?? jsType(api.fn.returnType, 'result');

@@ -17,7 +17,20 @@ import { reserved } from './names';
 import { namesIn } from '../5-print/js-walk';
 import { b, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../5-print/js';
 import { jsType, paramDecl } from './arrays';
-import { at, fillResult, reordersRows, resultArrays, packedCotangent, resultDerivative, resultLayout, resultObject, resultRows, resultText, runtime } from './structured-result';
+import {
+  at,
+  str,
+  fillResult,
+  reordersRows,
+  resultArrays,
+  packedCotangent,
+  resultDerivative,
+  resultLayout,
+  resultObject,
+  resultRows,
+  resultText,
+  runtime,
+} from './structured-result';
 
 /** The names of the flat functions of `prefix`: not exported, called by the public ones. */
 export const flatPrefix = (prefix: string): string => `${prefix}_flat`;
@@ -88,8 +101,6 @@ function leafArgs(api: Api, shape: Shape<VarId>, at: JsExpr, of?: (v: VarId, at:
 function slotOf(api: Api, name: string): string {
   return `${api.prefix}:${name}`;
 }
-
-const str = (v: string): JsExpr => ({ k: 'str', v });
 
 /** An optional number property of an object parameter (`drag?: number`): left out, its derivatives are 0. */
 function isOptionalLeaf(api: Api, v: VarId): boolean {
@@ -258,11 +269,11 @@ function vjp(api: Api): JsFunction {
   const copyGrads = (d: { name: string; shape: Shape<VarId> }, k: number): JsStmt[] => {
     const walk = (sh: Shape<VarId>, path: string[]): JsStmt[] => {
       const dst = at(b.index(b.member(o, 'grads'), b.num(k)), path);
-      const what: JsExpr = { k: 'str', v: [`out.grads[${k}]`, ...path].join('.') };
+      const what = str([`out.grads[${k}]`, ...path].join('.'));
       if ('leaf' in sh) return [b.expr(runtime(api, 'copyInto', dst, gradOf(sh.leaf), what))];
       // (an array of objects of numbers: its columns written into out's objects; one holding matrices: a copy of its gradient)
       if (sh.list && numbersOnly(sh)) return [b.expr(runtime(api, 'copyColumns', dst, columnsOf(sh), what))];
-      if (sh.list) return [b.expr(runtime(api, 'copyTree', dst, gradient(sh, at(b.id(d.name), path)), what))];
+      if (sh.list) return [b.expr(runtime(api, 'copyTree', dst, gradient(sh, at(b.id(d.name), path), [slotOf(api, d.name), ...path].join('.')), what))];
       if (sh.matrix) return [b.expr(runtime(api, 'copyRows', dst, gradOf(matrixData(sh)), at(b.id(d.name), path), what))];
       return sh.object.flatMap(([key, f]) => walk(f, [...path, key]));
     };
@@ -271,12 +282,14 @@ function vjp(api: Api): JsFunction {
   const numbersOnly = (sh: Shape<VarId>): boolean => 'leaf' in sh || (!sh.matrix && sh.object.every(([, f]) => numbersOnly(f)));
   const columnsOf = (sh: Shape<VarId>): JsExpr => ('leaf' in sh ? gradOf(sh.leaf) : b.obj(sh.object.map(([k, f]) => [k, columnsOf(f)] as const)));
   // The gradient of a parameter as an object of its shape (a matrix's rows cut like the argument's).
-  function gradient(sh: Shape<VarId>, param: JsExpr): JsExpr {
+  // (`slot`: the argument's, so that its columns, taken apart for the call, are taken apart once)
+  function gradient(sh: Shape<VarId>, param: JsExpr, slot: string): JsExpr {
     if ('leaf' in sh) return gradOf(sh.leaf);
     if (sh.matrix) return runtime(api, sh.grouped ? 'groupsLike' : 'rowsLike', gradOf(matrixData(sh)), param);
     // (an array of objects: objects zipped from the gradients of its columns)
-    if (sh.list) return runtime(api, 'zip', b.obj(sh.object.map(([k, f]) => [k, gradient(f, runtime(api, 'column', param, { k: 'str', v: k }))] as const)));
-    return b.obj(sh.object.map(([k, f]) => [k, gradient(f, b.member(param, k))] as const));
+    if (sh.list)
+      return runtime(api, 'zip', b.obj(sh.object.map(([k, f]) => [k, gradient(f, runtime(api, 'column', param, str(k), str(`${slot}.${k}`)), `${slot}.${k}`)] as const)));
+    return b.obj(sh.object.map(([k, f]) => [k, gradient(f, b.member(param, k), `${slot}.${k}`)] as const));
   }
   const fill: JsStmt[] = [
     ...(layout
@@ -284,7 +297,7 @@ function vjp(api: Api): JsFunction {
       : !isArrayType(fn.returnType)
         ? [b.assign(b.member(o, 'value'), value)]
         : copied
-          ? [b.expr(runtime(api, 'copyInto', b.member(o, 'value'), value, { k: 'str', v: 'out.value' }))]
+          ? [b.expr(runtime(api, 'copyInto', b.member(o, 'value'), value, str('out.value')))]
           : []),
     ...diff.flatMap((d, k) => [
       ...assignLeaves(d.shape, b.index(b.member(o, 'grads'), b.num(k)), gradOf, isArray),
@@ -306,7 +319,7 @@ function vjp(api: Api): JsFunction {
       b.return(
         b.obj([
           ['value', layout ? resultObject(api, value, layout.places, resultText(api)) : value],
-          ['grads', b.as(b.arr(diff.map((d) => gradient(d.shape, b.id(d.name)))), `[${diff.map((d) => skeletonType(fn, d.shape, 'adjoint')).join(', ')}]`)],
+          ['grads', b.as(b.arr(diff.map((d) => gradient(d.shape, b.id(d.name), slotOf(api, d.name)))), `[${diff.map((d) => skeletonType(fn, d.shape, 'adjoint')).join(', ')}]`)],
         ]),
       ),
     ],

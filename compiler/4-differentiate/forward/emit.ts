@@ -241,13 +241,9 @@ class ForwardEmitter {
         if (sameExpr(t, element)) return this.push(out, s, primal);
         const tangent = b.assign(element, t);
         // A tangent that reads the array (a[i] *= 2) is written before the element changes.
-        if (namesIn(t).has(this.names.variable(s.var))) {
-          this.push(out, s, tangent, true);
-          this.push(out, s, primal);
-        } else {
-          this.push(out, s, primal);
-          this.push(out, s, tangent, true);
-        }
+        const first = namesIn(t).has(this.names.variable(s.var));
+        this.push(out, s, first ? tangent : primal, first);
+        this.push(out, s, first ? primal : tangent, !first);
         return;
       }
       case 'push': {

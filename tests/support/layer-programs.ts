@@ -221,8 +221,10 @@ export const avoid = {
    * loop local lists are made by `map` rather than by pushes, and only lists made outside the loop
    * are pushed onto. Found by this generator (seed 2):
    *   function f(k: number): number { let s = 0; for (let p = 0; p < 2; p++) { const ys: number[] = []; ys.push(k); s = Math.sin(s + ys[0]); } return s; }
+   * Fixed (reverse/block.ts: a recorded block gives the array back just before the adjoint of the
+   * assignment that replaced it, after the pushes are undone): off.
    */
-  pushesInRecordedLoops: true,
+  pushesInRecordedLoops: false,
   /**
    * In a loop's body or under a condition, a push onto an array after something read the array's
    * length there: the index of a push reading the array's end (`ys.push(ys[ys.length - 1] * k)`, `pts.push({

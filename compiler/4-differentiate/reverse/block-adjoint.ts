@@ -66,7 +66,7 @@ export class BlockAdjoint {
   constructor(private readonly env: AdjointEnv) {}
 
   /** Emits the adjoint of `stmts` (a block, in forward order); `comment(origin)` marks source statements. */
-  run(stmts: readonly Stmt[], after: (s: Stmt) => JsStmt[] = () => [], enclosing?: string): JsStmt[] {
+  run(stmts: readonly Stmt[], after: (s: Stmt) => JsStmt[] = () => [], enclosing?: string, before: (s: Stmt) => JsStmt[] = () => []): JsStmt[] {
     if (enclosing !== undefined) this.origin = enclosing;
     for (const s of stmts) {
       if (s.kind === 'op') this.defs.set(s.id, s);
@@ -75,12 +75,13 @@ export class BlockAdjoint {
     for (let i = stmts.length - 1; i >= 0; i--) {
       const s = stmts[i];
       if (s.kind === 'op' && this.handled.has(s.id)) continue;
-      const before = this.out.length;
+      const start = this.out.length;
+      this.out.push(...before(s));
       this.stmt(s);
       this.out.push(...after(s));
-      if (this.out.length > before && s.origin.text !== this.origin) {
+      if (this.out.length > start && s.origin.text !== this.origin) {
         this.origin = s.origin.text;
-        this.out.splice(before, 0, b.comment(s.origin.text));
+        this.out.splice(start, 0, b.comment(s.origin.text));
       }
     }
     for (const v of [...this.pendingZero].sort((x, y) => x - y)) this.writeVar(v, b.num(0), true);

@@ -299,10 +299,19 @@ function revBlock(sw: Sweep, blk: BlockInfo, out: JsStmt[]): void {
       restore(s, b.expr(b.call(b.path(sw.ctx.useHelper('copyInto')), [arr, b.as(saved(), 'ArrayLike<number>'), { k: 'str', v: sw.names.variable(s.var) }])));
     }
   }
+  // An array the block assigns comes back just before the adjoint of that assignment: the
+  // adjoints after it undo pushes onto (and run pullbacks on) the array the block made.
+  const beforeStore = new Map<Stmt, JsStmt[]>();
   for (const s of [...blk.saves].reverse()) {
     const v = sw.names.variable(s.var);
     const type = sw.fn.vars[s.var].type;
-    if (s.how === 'tape' && isReferenceType(type)) out.push(b.assign(v, b.as(sw.tape('popArray'), jsType(type, 'local'))));
+    const at = isReferenceType(type) ? blk.stmts.findIndex((st) => st.kind === 'assign' && st.var === s.var) : -1;
+    const firstAssign = at >= 0 && blk.stmts.slice(at + 1).some((st) => 'var' in st && st.var === s.var) ? blk.stmts[at] : undefined;
+    if (s.how === 'tape' && firstAssign) {
+      const saved = sw.names.fresh(`${v}_before`);
+      out.push(b.const(saved, b.as(sw.tape('popArray'), jsType(type, 'local'))));
+      beforeStore.set(firstAssign, [b.assign(v, b.id(saved))]);
+    } else if (s.how === 'tape' && isReferenceType(type)) out.push(b.assign(v, b.as(sw.tape('popArray'), jsType(type, 'local'))));
     else if (s.how === 'tape') out.push(b.assign(v, sw.tape('pop')));
     else if (s.how === 'local') {
       const back = b.assign(v, b.id(sw.savedLocal(blk, `${s.var}`)));
@@ -334,7 +343,14 @@ function revBlock(sw: Sweep, blk: BlockInfo, out: JsStmt[]): void {
     fixedAdjoint: (v) => sw.fixed.get(v),
     oldLength: (st) => oldLengths.get(st),
   });
-  out.push(...adj.run(blk.stmts, (st) => afterStore.get(st) ?? [], sw.enclosingOrigin));
+  out.push(
+    ...adj.run(
+      blk.stmts,
+      (st) => afterStore.get(st) ?? [],
+      sw.enclosingOrigin,
+      (st) => beforeStore.get(st) ?? [],
+    ),
+  );
 }
 
 /**

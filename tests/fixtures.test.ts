@@ -35,7 +35,8 @@ import { checkExact } from './support/check-exact';
 import { checkJacobian } from './support/check-jacobian';
 import { checkOut, checkOutLength, checkOutLists, checkOutOverwritten } from './support/check-out';
 import { checkArity, expectedExports, makeSubject, returnsNumber, withTimeout, type Subject } from './support/subject';
-import { hasArray, hasList } from './support/shapes';
+import { hasArray, hasList, isList, isObject, type ParamType } from './support/shapes';
+import type { MarkedFunction } from './support/signatures';
 import type { Module } from './support/load';
 
 const fixtures = discoverFixtures();
@@ -71,9 +72,41 @@ function subject(fx: Fixture, name: string): Subject {
   const fn = fx.functions.find((f) => f.name === name)!;
   const { primal, generated } = modules(fx);
   // (a function an object literal holds is found by its path: `Vector.angle` of `Vector_angle`)
-  const found = fn.path ? fn.path.reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], primal) : primal[name];
+  const found = fn.method ? member(primal, fn.method) : fn.path ? fn.path.reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], primal) : primal[name];
   if (typeof found !== 'function') throw new Error(`${fx.name}: input.ts does not export ${fn.path?.join('.') ?? name}`);
-  return makeSubject(fn, fx.config, found as (typeof primal)[string], generated);
+  // (arguments whose type is a class are given its prototype, in place: the primal calls their methods)
+  const call = (...args: unknown[]) => {
+    args.forEach((a, i) => fn.params[i] && adopt(a, fn.params[i].type, primal));
+    return fn.method ? (found as (...xs: unknown[]) => unknown).apply(args[0], args.slice(1)) : (found as (...xs: unknown[]) => unknown)(...args);
+  };
+  return makeSubject(fn, fx.config, call as (typeof primal)[string], generated);
+}
+
+/**
+ * An instance member of an exported class, as a function of `this`: its method, its getter's
+ * function, or for a field holding an arrow function (made per instance, over that instance) one
+ * that gives an instance made with no arguments the receiver's fields and calls its arrow.
+ */
+function member(primal: Module, m: NonNullable<MarkedFunction['method']>): unknown {
+  const cls = primal[m.class] as unknown as (new () => Record<string, unknown>) | undefined;
+  const proto = cls?.prototype as Record<string, unknown> | undefined;
+  if (!cls || !proto) return undefined;
+  if (m.kind === 'getter') return Object.getOwnPropertyDescriptor(proto, m.member)?.get;
+  if (m.kind === 'method') return proto[m.member];
+  return function (this: object, ...args: unknown[]) {
+    const instance = Object.assign(new cls(), this);
+    return (instance[m.member] as (...xs: unknown[]) => unknown)(...args);
+  };
+}
+
+/** Gives a value of a class's type (at any depth) that class's prototype, so that its methods can be called. */
+function adopt(value: unknown, type: ParamType, primal: Module): void {
+  if (value === null || typeof value !== 'object') return;
+  if (isList(type)) return (value as unknown[]).forEach((v) => adopt(v, type.list, primal));
+  if (!isObject(type)) return;
+  const cls = type.class && (primal[type.class] as unknown as { prototype?: object } | undefined)?.prototype;
+  if (cls && Object.getPrototypeOf(value) !== cls) Object.setPrototypeOf(value, cls);
+  for (const p of type.object) adopt((value as Record<string, unknown>)[p.name], p.type, primal);
 }
 
 it('the corpus is not empty', () => {

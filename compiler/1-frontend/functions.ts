@@ -12,7 +12,7 @@ import { positionOf } from './position';
 import { forEachNode } from './walk';
 import { mentionsTag, misspelledTags, parseTag, tagName, type TagProblem } from './tags';
 
-export type FunctionNode = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration;
+export type FunctionNode = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration | ts.GetAccessorDeclaration;
 
 export interface FunctionSource {
   readonly key: string;
@@ -25,6 +25,8 @@ export interface FunctionSource {
   readonly exported: boolean;
   /** The parameters a request names (the plugin's `grad(f, { wrt })`), standing for the tag's `wrt(…)`. */
   readonly wrt?: readonly string[];
+  /** Of an instance member (method, getter, field arrow): its class, whose instance `this` is. */
+  readonly receiver?: ts.ClassDeclaration;
 }
 
 export interface MarkedFunction {
@@ -73,9 +75,31 @@ export function moduleFunctions(sf: ts.SourceFile): FunctionSource[] {
         // (and the functions an object literal holds, `const Vector = { add(a, b) { … } }`: `Vector_add`)
         if (ts.isIdentifier(d.name) && init && ts.isObjectLiteralExpression(init)) out.push(...objectMembers(init));
       }
+    } else if (ts.isClassDeclaration(st) && st.name) {
+      // (and the members of a class with a body: `Vector3_distanceTo`, `Vector3_dot`)
+      for (const m of st.members) {
+        const member = classMember(m);
+        if (member) out.push(member);
+      }
     }
   }
   return out;
+}
+
+/**
+ * The name an instance member's receiver has in generated code (`self`, unless a parameter has
+ * that name): the first parameter of its generated functions.
+ */
+export function receiverName(fn: FunctionSource): string {
+  const taken = new Set(fn.node.parameters.map(parameterName));
+  let name = 'self';
+  while (taken.has(name)) name += '_';
+  return name;
+}
+
+/** The names `wrt(…)` may give: `this` first for an instance member, then the parameters. */
+export function wrtNames(fn: FunctionSource): string[] {
+  return [...(fn.receiver ? ['this'] : []), ...fn.node.parameters.map(parameterName)];
 }
 
 function skipParens(e: ts.Expression): ts.Expression {
@@ -103,15 +127,17 @@ export function findMarked(sf: ts.SourceFile): { marked: MarkedFunction[]; diagn
       diagnostics.push(errors.badTag(positionOf(second, sf), `'${fn.name}' has two @${tagName} tags: keep one (with every parameter to differentiate in its wrt(…))`));
       continue;
     }
-    const params = fn.node.parameters.map(parameterName);
+    const params = wrtNames(fn);
     const text = ts.getTextOfJSDocComment(tag.comment) ?? '';
     const items = parseTag(text);
     if ('problem' in items) {
       diagnostics.push(errors.badTag(positionInTag(tag, sf, items), items.problem));
       continue;
     }
+    // (`this` is the receiver, the first parameter of the generated functions: `self`)
+    const inCode = (names: readonly string[]) => names.map((n) => (n === 'this' ? receiverName(fn) : n));
     if (items.wrt === undefined) {
-      marked.push({ source: fn, wrt: params, explicit: false });
+      marked.push({ source: fn, wrt: inCode(params), explicit: false });
       continue;
     }
     const unknown = items.wrt.filter((n) => !params.includes(n));
@@ -123,7 +149,7 @@ export function findMarked(sf: ts.SourceFile): { marked: MarkedFunction[]; diagn
       diagnostics.push(errors.badTag(positionOf(tag, sf), 'wrt() names no parameter'));
       continue;
     }
-    marked.push({ source: fn, wrt: params.filter((p) => items.wrt!.includes(p)), explicit: true });
+    marked.push({ source: fn, wrt: inCode(params.filter((p) => items.wrt!.includes(p))), explicit: true });
   }
   // A tag anywhere else (methods, nested functions, default exports) cannot be honoured.
   forEachNode(sf, (node) => {
@@ -132,7 +158,10 @@ export function findMarked(sf: ts.SourceFile): { marked: MarkedFunction[]; diagn
       const isTopVar = ts.isVariableStatement(node) && node.parent === sf;
       if (tag && !isTopVar)
         diagnostics.push(
-          errors.badTag(positionOf(tag, sf), 'only module-level functions (function declarations, const arrow functions, functions of a const object literal) can be marked'),
+          errors.badTag(
+            positionOf(tag, sf),
+            'only module-level functions (function declarations, const arrow functions, functions of a const object literal) and members of module-level classes (methods, getters, static methods, fields holding arrow functions) can be marked',
+          ),
         );
     }
   });
@@ -189,7 +218,7 @@ export function resolveCallee(
     }
   }
   for (const d of decls) {
-    const member = objectMember(d);
+    const member = objectMember(d) ?? classMember(d);
     if (member) return { source: member, via };
   }
   const isFunctionLike = decls.some((d) => ts.isFunctionDeclaration(d) || ts.isMethodSignature(d) || ts.isFunctionTypeNode(d) || ts.isVariableDeclaration(d));
@@ -224,6 +253,40 @@ function objectMember(d: ts.Declaration): FunctionSource | undefined {
     path.unshift(holder.name.text);
     return { key: `${sf.fileName}#${path.join('.')}`, name: path.join('_'), file: sf.fileName, node: fn, nameNode, sourceFile: sf, exported: hasExport(stmt) };
   }
+}
+
+/**
+ * A member of a module-level class with a body: an instance or static method, a getter, a field
+ * holding an arrow function or function expression (`step = (dt: number) => …`). Named after the
+ * class and the member, `Vector3_distanceTo` (a `#private` one without its `#`); an instance
+ * member has its class as `receiver`.
+ */
+function classMember(d: ts.Node): FunctionSource | undefined {
+  const cls = d.parent;
+  if (!cls || !ts.isClassDeclaration(cls) || !cls.name || !ts.isSourceFile(cls.parent)) return undefined;
+  if (!('name' in d) || !d.name || !(ts.isIdentifier(d.name as ts.Node) || ts.isPrivateIdentifier(d.name as ts.Node))) return undefined;
+  const nameNode = d.name as ts.Identifier | ts.PrivateIdentifier;
+  let fn: FunctionNode | undefined;
+  if (ts.isMethodDeclaration(d) || ts.isGetAccessorDeclaration(d)) fn = d;
+  else if (ts.isPropertyDeclaration(d) && d.initializer) {
+    const init = skipParens(d.initializer);
+    if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) fn = init;
+  }
+  if (!fn?.body) return undefined;
+  const isStatic = (ts.getModifiers(d as ts.HasModifiers) ?? []).some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
+  const member = nameNode.text.replace(/^#/, '');
+  const sf = d.getSourceFile();
+  const kind = ts.isGetAccessorDeclaration(d) ? 'get ' : '';
+  return {
+    key: `${sf.fileName}#${kind}${cls.name.text}.${isStatic ? '' : 'prototype.'}${nameNode.text}`,
+    name: `${cls.name.text}_${member}`,
+    file: sf.fileName,
+    node: fn,
+    nameNode: nameNode as ts.Node as ts.Identifier,
+    sourceFile: sf,
+    exported: hasExport(cls),
+    ...(isStatic ? {} : { receiver: cls }),
+  };
 }
 
 /** The functions an object literal of a module-level const holds, at any depth (see `objectMember`). */

@@ -1,5 +1,6 @@
 /**
- * Which parameters a function of the project writes into, read from its source: an element or
+ * Which parameters a function of the project writes into (by index; -1 is `this` of a class's
+ * member), read from its source: an element or
  * property of the parameter assigned (`out[0] = …`, `s.x += …`, `out[i]++`), a method that changes
  * an array (`push`, `fill`, `set`, …), `Object.assign(p, …)`, or the parameter passed on to a
  * function that writes that parameter (`vec3.add(out, out, b)`), at any depth.
@@ -15,7 +16,7 @@ import { forEachNode } from './walk';
 /** The methods that change the array they are called on. */
 export const mutators: ReadonlySet<string> = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'fill', 'set', 'sort', 'reverse', 'copyWithin']);
 
-export function writtenParameters(fn: FunctionNode, checker: ts.TypeChecker, memo = new Map<ts.Node, Set<number>>()): ReadonlySet<number> {
+export function writtenParameters(fn: FunctionNode | ts.ConstructorDeclaration, checker: ts.TypeChecker, memo = new Map<ts.Node, Set<number>>()): ReadonlySet<number> {
   const known = memo.get(fn);
   if (known) return known;
   const out = new Set<number>();
@@ -25,7 +26,9 @@ export function writtenParameters(fn: FunctionNode, checker: ts.TypeChecker, mem
     const sym = ts.isIdentifier(p.name) ? checker.getSymbolAtLocation(p.name) : undefined;
     if (sym) index.set(sym, i);
   });
-  if (index.size === 0 || !fn.body) return out;
+  // (`this` of a method, a getter or a field's arrow function of a class: the receiver, -1)
+  const member = ts.isClassDeclaration(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) ? fn.parent?.parent : fn.parent);
+  if ((index.size === 0 && !member) || !fn.body) return out;
   /** The parameter at the root of `a[i].x`, `p.v`, `(q as T)`, if any. */
   const root = (node: ts.Expression): number | undefined => {
     let e = node;
@@ -34,6 +37,7 @@ export function writtenParameters(fn: FunctionNode, checker: ts.TypeChecker, mem
       else if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) e = e.expression;
       else break;
     }
+    if (e.kind === ts.SyntaxKind.ThisKeyword) return member ? -1 : undefined;
     const sym = ts.isIdentifier(e) ? checker.getSymbolAtLocation(e) : undefined;
     return sym ? index.get(sym) : undefined;
   };
@@ -91,7 +95,8 @@ export function writtenParameters(fn: FunctionNode, checker: ts.TypeChecker, mem
       const resolved = resolveCallee(callee, checker);
       if ('source' in resolved) {
         for (const k of writtenParameters(resolved.source.node, checker, memo)) {
-          const a = n.arguments[k];
+          // (a method writing `this` writes the object it is called on: `this.add(v)`, `p.normalize()`)
+          const a = k === -1 ? (ts.isPropertyAccessExpression(callee) ? callee.expression : undefined) : n.arguments[k];
           const i = a ? root(a) : undefined;
           if (i !== undefined) out.add(i);
         }

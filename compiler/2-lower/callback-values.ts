@@ -8,7 +8,7 @@ import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
 import { fail, pos, type LowerContext } from './context';
 import { indexLoop, skipOuter } from './helpers';
-import { withReturned } from './calls';
+import { withReturned } from './returns';
 
 /** `source.map(cb)` as a loop giving each value `cb` returns (its `return` at the end) to `each`. */
 export function eachReturned(cx: LowerContext, call: ts.CallExpression, each: (returned: ts.Expression) => void): void {

@@ -1,14 +1,15 @@
 /**
  * Calls of functions: of the project (an IR `call`), of local functions and inline
- * callbacks (their body inlined where called, captures checked), and `return`.
+ * callbacks (their body inlined where called, captures checked), of members of classes
+ * (methods and getters inlined with `this` the object, `new C(…)` with its constructor),
+ * and the binding of arguments to the parameters of an inlined body (returns.ts lowers it).
  *
- * Guarantees: an inlined body whose `return` is not its last statement becomes a
- * one-iteration loop that each `return` assigns and breaks out of; a recursive local
- * function is an error.
+ * Guarantees: arguments are evaluated left to right, after the object a method is called
+ * on; a recursive local function is an error.
  */
 import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
-import { isArrayType, isOpaqueType, type Stmt, type TempId, type Type, type VarId } from '../ir/types';
+import { isArrayType, isOpaqueType, type TempId, type Type, type VarId } from '../ir/types';
 import { namedWrt, resolveCallee } from '../1-frontend/functions';
 import { forEachNode } from '../1-frontend/walk';
 import { atStatement, fail, inFunction, pos, type LocalFunction, type LowerContext } from './context';
@@ -16,14 +17,16 @@ import { containerType, irType, isStructType, structType, type StructType } from
 import { destructurePlace, placeKind, placeOf, type Place } from './lists';
 import type { StructValue, StructVar } from './builder';
 import type { FunctionNode, FunctionSource } from '../1-frontend/functions';
-import { packResult } from './results';
+import { buildInstance, constructed, constructorOf, receiverOf } from './classes';
+import { countReturns, inOneIteration, lowerFunctionBody, lowerLoopBody } from './returns';
+import { bindOptions, optionValues } from './option-objects';
 import { reassigned, rebound } from './reassignments';
 import { arrayLeaf, declareLeaves, assignStruct, declareStructVar, isStructExpr, lowerStruct, readCopy, readStruct, structTypeOf } from './structs';
 import { isOpaqueExpr, structPath, varOf } from './helpers';
 import { writtenParameters } from '../1-frontend/writes';
 import { declareHoisted } from './var-scoping';
 import { parameterType } from './parameters';
-import { namedArray, isFreshArray, endsFlow, checkCaptures, constantDefault, unknownName, localFunctionOf, skipOuter } from './helpers';
+import { namedArray, checkCaptures, constantDefault, unknownName, localFunctionOf, skipOuter } from './helpers';
 
 /**
  * `f(a, b)` of a function of the project: arguments evaluated left to right (arrays named), left-out
@@ -59,7 +62,9 @@ export function lowerUserCall(cx: LowerContext, e: ts.CallExpression, callee: ts
   });
   // (and one passed an array of objects made here or by a helper, `area(ring(c, r, 6))`)
   const lists = params.some((p, i) => listArgument(cx, p, e.arguments[i]) !== undefined);
-  if (result || writer || isVoid || places || containers || lists || params.some((p) => structTypeOf(cx, p) !== undefined)) {
+  // (and a method of an instance: `this` is the caller's object)
+  const method = src.receiver !== undefined;
+  if (method || result || writer || isVoid || places || containers || lists || params.some((p) => structTypeOf(cx, p) !== undefined)) {
     resolved.via.forEach((f) => cx.files.add(f));
     const value = inlineProjectCall(cx, e, src, result);
     return value === undefined || typeof value === 'object' ? cx.fn.constant(0) : value;
@@ -116,6 +121,38 @@ export function lowerStructCall(cx: LowerContext, e: ts.CallExpression, struct: 
   return value;
 }
 
+/**
+ * `new C(…)` of a class of the project: the constructor inlined as a function is, making the
+ * instance (classes.ts `buildInstance`); a class without a constructor takes no arguments.
+ */
+export function lowerNew(cx: LowerContext, e: ts.NewExpression, struct: StructType): StructValue {
+  const cls = constructed(cx, e);
+  if (!cls) return fail(errors.unsupportedExpression(pos(cx, e), `'new ${e.expression.getText(cx.sf)}': only classes of the project can be made in differentiated code`));
+  if (cls.heritageClauses?.some((h) => h.token === ts.SyntaxKind.ExtendsKeyword))
+    return fail(
+      errors.unsupportedExpression(
+        pos(cx, e),
+        `'new ${cls.name!.text}', a class that extends another (not supported yet): declare the fields it inherits in '${cls.name!.text}' itself`,
+      ),
+    );
+  const sf = cls.getSourceFile();
+  cx.files.add(sf.fileName);
+  const name = `${cls.name!.text}.constructor`;
+  const ctor = constructorOf(cls);
+  if (ctor)
+    return inlineCall(cx, e, { node: ctor, name, construct: { cls, struct }, scope: { sf, root: ctor, name, result: undefined, finalValue: undefined } }, undefined) as StructValue;
+  if ((e.arguments ?? []).length > 0) return fail(errors.arity(pos(cx, e), name, 0, e.arguments!.length));
+  return inFunction(cx, { sf, root: cls, name, result: undefined, finalValue: undefined }, () => cx.fn.withIsolatedScope(() => buildInstance(cx, cls, struct, undefined)));
+}
+
+/** `v.lengthSq`: a getter of a class of the project, inlined with `this` the object it is read on. */
+export function lowerGetter(cx: LowerContext, e: ts.PropertyAccessExpression, struct: StructType | undefined): TempId | StructValue {
+  const resolved = resolveCallee(e, cx.checker);
+  if ('problem' in resolved) return fail(errors.unsupportedExpression(pos(cx, e), `the getter '${e.getText(cx.sf)}'`));
+  resolved.via.forEach((f) => cx.files.add(f));
+  return inlineProjectCall(cx, e, resolved.source, struct) ?? cx.fn.constant(0);
+}
+
 /** How an argument is bound to the parameter of an inlined function. */
 type Bound =
   | { readonly struct: StructVar }
@@ -124,7 +161,8 @@ type Bound =
   | { readonly array: VarId }
   | { readonly data: TempId }
   | { readonly temp: TempId }
-  | { readonly init: ts.Expression };
+  | { readonly init: ts.Expression }
+  | { readonly options: ReadonlyMap<string, TempId> };
 
 /**
  * The body of a function of the project inlined at a call, as JavaScript runs it: arguments
@@ -132,9 +170,15 @@ type Bound =
  * caller's); a default is computed in the callee's scope; the callee sees only its own names and
  * its module's. Recursion is an error.
  */
-function inlineProjectCall(cx: LowerContext, e: ts.CallExpression, src: FunctionSource, result: StructType | undefined): TempId | StructValue | undefined {
+function inlineProjectCall(
+  cx: LowerContext,
+  e: ts.CallExpression | ts.PropertyAccessExpression,
+  src: FunctionSource,
+  result: StructType | undefined,
+): TempId | StructValue | undefined {
   cx.files.add(src.file);
-  return inlineCall(cx, e, { node: src.node, name: src.name, scope: { sf: src.sourceFile, root: src.node, name: src.name, result, finalValue: undefined } }, result);
+  const receiver = src.receiver ? receiverOf(cx, ts.isCallExpression(e) ? e.expression : e, src) : undefined;
+  return inlineCall(cx, e, { node: src.node, name: src.name, receiver, scope: { sf: src.sourceFile, root: src.node, name: src.name, result, finalValue: undefined } }, result);
 }
 
 /**
@@ -148,21 +192,32 @@ export function inlineLocalStructCall(cx: LowerContext, e: ts.CallExpression, lo
 
 /** What is inlined: a function's node and name, and for a function of the project, the file and names it is lowered in (isolated from the caller's). */
 interface Inlined {
-  readonly node: FunctionNode;
+  readonly node: FunctionNode | ts.ConstructorDeclaration;
   readonly name: string;
+  /** Of a method: the object it is called on, `this` in its body. */
+  readonly receiver?: StructVar;
+  /** Of a constructor: the class whose instance it makes, and the instance's type. */
+  readonly construct?: { readonly cls: ts.ClassDeclaration; readonly struct: StructType };
   readonly scope?: Parameters<typeof inFunction>[1];
 }
 
-function inlineCall(cx: LowerContext, e: ts.CallExpression, target: Inlined, result: StructType | undefined): TempId | StructValue | undefined {
+function inlineCall(
+  cx: LowerContext,
+  e: ts.CallExpression | ts.NewExpression | ts.PropertyAccessExpression,
+  target: Inlined,
+  result: StructType | undefined,
+): TempId | StructValue | undefined {
   const { node, scope } = target;
+  const args = (!ts.isPropertyAccessExpression(e) && e.arguments) || ts.factory.createNodeArray<ts.Expression>();
   if (cx.inlining.has(node)) return fail(errors.closure(pos(cx, e), `'${target.name}' calls itself, and takes or returns objects: recursion through objects is not supported`));
   const params = node.parameters;
-  if (params.some((p) => !ts.isIdentifier(p.name))) return fail(errors.unsupportedExpression(pos(cx, e), `calling '${target.name}', which has destructured parameters`));
+  if (params.some((p) => ts.isArrayBindingPattern(p.name))) return fail(errors.unsupportedExpression(pos(cx, e), `calling '${target.name}', which has destructured parameters`));
   const least = params.reduce((n, p, i) => (p.initializer || p.questionToken ? n : i + 1), 0);
-  if (e.arguments.length < least || e.arguments.length > params.length) return fail(errors.arity(pos(cx, e), target.name, params.length, e.arguments.length));
+  if (args.length < least || args.length > params.length) return fail(errors.arity(pos(cx, e), target.name, params.length, args.length));
   const writes = writtenParameters(node, cx.checker);
   const bound: Bound[] = params.map((p, i): Bound => {
-    const a = e.arguments[i];
+    const a = args[i];
+    if (ts.isObjectBindingPattern(p.name)) return { options: optionValues(cx, p, a) };
     if (a === undefined)
       return p.initializer ? { init: p.initializer } : { temp: cx.fn.datum(undefined, parameterType(cx.checker.getTypeAtLocation(p), true, cx.checker) ?? 'number') };
     // A matrix, an array of objects or one of its objects, or a row the callee writes: the caller's own.
@@ -203,13 +258,15 @@ function inlineCall(cx: LowerContext, e: ts.CallExpression, target: Inlined, res
   const sig = cx.checker.getSignatureFromDeclaration(node);
   const ret = sig ? cx.checker.getReturnTypeOfSignature(sig) : undefined;
   const isVoid = ret !== undefined && (ret.flags & ts.TypeFlags.Void) !== 0;
-  const returns = result ?? (ret && !isVoid ? irType(ret, cx.checker) : 'number');
+  const returns = result ?? target.construct?.struct ?? (ret && !isVoid ? irType(ret, cx.checker) : 'number');
   if (returns === undefined || returns === 'boolean') return fail(errors.returnType(pos(cx, e), target.name, ret ? cx.checker.typeToString(ret) : 'unknown'));
   const body = () => {
+    if (target.receiver) cx.fn.bindStruct('this', target.receiver);
     params.forEach((p, i) => {
       const name = (p.name as ts.Identifier).text;
       const b = bound[i];
-      if ('struct' in b) cx.fn.bindStruct(name, b.struct);
+      if ('options' in b) bindOptions(cx, p.name as ts.ObjectBindingPattern, b.options);
+      else if ('struct' in b) cx.fn.bindStruct(name, b.struct);
       else if ('place' in b) destructurePlace(cx, p.name, b.place, false);
       else if ('value' in b) {
         const v = declareStructVar(cx, name, b.value.struct, 'local', b.value, p, true);
@@ -220,10 +277,18 @@ function inlineCall(cx: LowerContext, e: ts.CallExpression, target: Inlined, res
       else if ('init' in b) {
         const value = atStatement(cx, p, () => cx.expr(b.init));
         cx.fn.assign(cx.fn.declare(name, cx.fn.temps[value], 'local', false), value, true);
-      } else cx.fn.assign(cx.fn.declare(name, cx.fn.temps[b.temp], 'local', false), b.temp, true);
+      } else {
+        // (data takes the parameter's type: `'linear'` given to `activation: Activation`)
+        const declared = isOpaqueType(cx.fn.temps[b.temp])
+          ? parameterType(cx.checker.getTypeAtLocation(p), p.initializer !== undefined || p.questionToken !== undefined, cx.checker)
+          : undefined;
+        cx.fn.assign(cx.fn.declare(name, declared !== undefined && isOpaqueType(declared) ? declared : cx.fn.temps[b.temp], 'local', false), b.temp, true);
+      }
     });
     cx.inlining.add(node);
     try {
+      if (target.construct) return buildInstance(cx, target.construct.cls, target.construct.struct, node as ts.ConstructorDeclaration);
+      if (ts.isConstructorDeclaration(node)) return undefined;
       return isStructType(returns) ? lowerStructBody(cx, node, returns) : lowerFunctionBody(cx, node, isVoid, returns);
     } finally {
       cx.inlining.delete(node);
@@ -255,11 +320,6 @@ function lowerStructBody(cx: LowerContext, fnNode: Inlined['node'], struct: Stru
     if (ts.isReturnStatement(n) && !(n.expression && ts.isObjectLiteralExpression(skipOuter(n.expression)))) other = true;
   });
   return other ? readCopy(cx, v) : readStruct(cx, v);
-}
-
-/** `return { … }` of a function whose result is an object: the array of its numbers (see `packResult`). */
-export function returnObject(cx: LowerContext, e: ts.Expression, struct: StructType): void {
-  cx.fn.emit({ kind: 'return', value: packResult(cx, lowerStruct(cx, e, struct), e), origin: cx.fn.origin });
 }
 
 /**
@@ -300,144 +360,6 @@ export function inlineLocalCall(cx: LowerContext, e: ts.CallExpression, local: L
     if (returns === undefined || returns === 'boolean') return fail(errors.returnType(pos(cx, e), local.name, ret ? cx.checker.typeToString(ret) : 'unknown'));
     return lowerLoopBody(cx, local.fn, isVoid, returns) ?? cx.fn.constant(0);
   });
-}
-
-/** How a `return` inside an inlined callback behaves: assign the value, break out of the one-iteration loop. */
-interface CallbackReturn {
-  readonly loop: number;
-  /** Where a returned value goes (map/reduce with a block body, an inlined function); undefined for forEach. */
-  readonly value: VarId | StructVar | undefined;
-}
-
-const callbackReturns = new WeakMap<LowerContext, CallbackReturn[]>();
-
-export function lowerReturn(cx: LowerContext, node: ts.ReturnStatement): void {
-  const stack = callbackReturns.get(cx);
-  const cb = stack?.[stack.length - 1];
-  if (cb) {
-    if (cb.value !== undefined && typeof cb.value === 'object') {
-      if (!node.expression) return fail(errors.missingReturn(pos(cx, node), cx.name));
-      assignStruct(cx, cb.value, lowerStruct(cx, node.expression, cb.value.struct), node);
-    } else if (cb.value !== undefined) {
-      if (!node.expression) return fail(errors.callback(pos(cx, node), 'a return without a value in a map or reduce callback'));
-      const value = cx.expr(node.expression);
-      const type = cx.fn.vars[cb.value].type;
-      if (cx.fn.temps[value] !== type) return fail(errors.unsupportedExpression(pos(cx, node.expression), `returning ${cx.fn.temps[value]} where ${type} is returned elsewhere`));
-      // (an array returned from the middle of a local function must be a fresh one: the result holds it)
-      if (isArrayType(type) && !isFreshArray(cx, cx.fn.current[cx.fn.current.length - 1]))
-        return fail(errors.arrayAlias(pos(cx, node.expression), 'a local function returning an array variable from the middle of its body; return a copy (.slice())'));
-      cx.fn.assign(cb.value, value);
-    }
-    cx.fn.emit({ kind: 'break', loop: cb.loop, origin: cx.fn.origin });
-    return;
-  }
-  if (!node.expression && cx.finalValue) return cx.fn.emit({ kind: 'return', value: cx.finalValue(), origin: cx.fn.origin });
-  if (!node.expression) return fail(errors.missingReturn(pos(cx, node), cx.name));
-  if (cx.result) return returnObject(cx, node.expression, cx.result);
-  const value = namedArray(cx, cx.expr(node.expression), 'result');
-  cx.fn.emit({ kind: 'return', value, origin: cx.fn.origin });
-}
-
-/**
- * The body of an inlined function (an array callback, a local function), in the current region.
- * Expression bodies give their value. A block body whose only `return` is its
- * last statement is inlined as it is; otherwise it runs inside a one-iteration
- * `do { … } while (false)` where each `return v` assigns v and breaks out. While it
- * is lowered, `cx.inlining` holds it (a call of it inside is recursion).
- */
-export function lowerLoopBody(cx: LowerContext, cb: FunctionNode, isForEach: boolean, resultType: Type = 'number'): TempId | undefined {
-  cx.inlining.add(cb);
-  try {
-    return lowerFunctionBody(cx, cb, isForEach, resultType);
-  } finally {
-    cx.inlining.delete(cb);
-  }
-}
-
-/** Callbacks whose returned value is given to a handler rather than returned (callback-values.ts: a `map` giving objects or rows). */
-const objectBodies = new WeakMap<ts.Node, (returned: ts.Expression) => void>();
-
-/** Runs `lower` (the loop of a callback `cb`) with each value `cb` returns given to `each`, from the one `return` at its end. */
-export function withReturned(cb: ts.ArrowFunction | ts.FunctionExpression, each: (returned: ts.Expression) => void, lower: () => void): void {
-  objectBodies.set(cb, each);
-  try {
-    lower();
-  } finally {
-    objectBodies.delete(cb);
-  }
-}
-
-function lowerFunctionBody(cx: LowerContext, cb: FunctionNode, isForEach: boolean, resultType: Type): TempId | undefined {
-  if (!cb.body) return undefined;
-  const each = objectBodies.get(cb);
-  if (each && !ts.isBlock(cb.body)) return void each(cb.body);
-  if (each && ts.isBlock(cb.body)) {
-    const statements = cb.body.statements;
-    const last = statements[statements.length - 1];
-    if (countReturns(cb.body) !== 1 || !last || !ts.isReturnStatement(last) || !last.expression)
-      return fail(errors.callback(pos(cx, cb), 'a callback giving objects or arrays returns its value from one `return` at its end'));
-    declareHoisted(cx, cb);
-    cx.stmts(statements.slice(0, -1));
-    return void atStatement(cx, last, () => each(last.expression!));
-  }
-  if (!ts.isBlock(cb.body)) {
-    const v = cx.expr(cb.body);
-    return isForEach ? undefined : v;
-  }
-  declareHoisted(cx, cb);
-  const statements = cb.body.statements;
-  const last = statements[statements.length - 1];
-  const returns = countReturns(cb.body);
-  if (returns === 0 && isForEach) {
-    cx.stmts(statements);
-    return undefined;
-  }
-  if (returns === 1 && last && ts.isReturnStatement(last) && (isForEach || last.expression)) {
-    cx.stmts(statements.slice(0, -1));
-    if (isForEach) return undefined;
-    return atStatement(cx, last, () => cx.expr(last.expression!));
-  }
-  const valueVar = isForEach ? undefined : cx.fn.declare('ret', resultType, 'hidden', false);
-  if (valueVar !== undefined) cx.fn.emit({ kind: 'declare', var: valueVar, origin: cx.fn.origin });
-  inOneIteration(cx, statements, valueVar, (inner) => {
-    if (valueVar !== undefined && !endsFlow(inner) && !cx.recovery.flowUnknown) fail(errors.callback(pos(cx, cb), 'the callback can reach its end without returning a value'));
-  });
-  return valueVar === undefined ? undefined : cx.fn.read(valueVar);
-}
-
-/**
- * An inlined body whose `return`s are not only its last statement: a one-iteration `do { … } while
- * (false)` where each `return v` assigns `value` (if any) and breaks out; `check` sees the body first.
- */
-function inOneIteration(cx: LowerContext, statements: readonly ts.Statement[], value: CallbackReturn['value'], check?: (inner: readonly Stmt[]) => void): void {
-  const once = cx.fn.newLoop(undefined);
-  const stack = callbackReturns.get(cx) ?? [];
-  callbackReturns.set(cx, stack);
-  stack.push({ loop: once, value });
-  let inner: Stmt[];
-  try {
-    inner = cx.fn.region(() => cx.stmts(statements));
-  } finally {
-    stack.pop();
-    cx.fn.endLoop();
-  }
-  check?.(inner);
-  let cond = -1;
-  const test = cx.fn.region(() => {
-    cond = cx.fn.constant(false);
-  });
-  cx.fn.emit({ kind: 'loop', id: once, form: 'do', test, cond, body: inner, update: [], origin: cx.fn.origin });
-}
-
-/** Returns of this function body (not of functions nested in it). */
-function countReturns(node: ts.Node): number {
-  let n = 0;
-  forEachNode(node, (c) => {
-    if (c === node) return;
-    if (ts.isReturnStatement(c)) n++;
-    if (ts.isFunctionLike(c)) return 'skip';
-  });
-  return n;
 }
 
 /**

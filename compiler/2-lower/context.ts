@@ -47,6 +47,10 @@ export interface Lowering {
   matrix(e: ts.Expression, struct: StructType): StructVar;
   /** `source.map(cb)` or `source.forEach(cb)` lowered as a forEach over `source` (an array, data, a matrix's rows, a list's objects). */
   forEach(call: ts.CallExpression, source: ts.Expression): void;
+  /** `new C(…)` of a class of the project (its constructor inlined here): the new object. */
+  construct(e: ts.NewExpression, struct: StructType): StructValue;
+  /** `v.lengthSq`, a getter of a class of the project (its body inlined here): its value, a number or an object `struct`. */
+  getter(e: ts.PropertyAccessExpression, struct: StructType | undefined): TempId | StructValue;
 }
 
 /**

@@ -28,10 +28,12 @@ import { lowerIf, lowerCondition, lowerAndOr, lowerNullish, lowerLazyAssignment,
 import { lowerFor, lowerWhile, lowerDo, lowerForOf, lowerJump } from './loops';
 import { lowerDeclarations, lowerAssignment, lowerCompoundAssignment } from './variables';
 import { lowerGet, lowerDataDestructuring } from './data';
-import { lowerUserCall, inlineLocalCall, inlineLocalStructCall, lowerReturn, lowerLoopBody, lowerStructCall } from './calls';
+import { lowerUserCall, inlineLocalCall, inlineLocalStructCall, lowerStructCall, lowerNew, lowerGetter } from './calls';
+import { lowerReturn, lowerLoopBody } from './returns';
 import { isStructExpr, lowerObjectAssign, lowerStruct, structTypeOf } from './structs';
 import { lowerLoad, lowerElementAssignment, isArrayMethodCall, lowerArrayCreation, lowerArrayFrom, lowerArrayCall, lowerArrayInit, lowerCallback } from './arrays';
 import { lowerSwitch } from './switch-statement';
+import { getterOf, isMethodCall } from './classes';
 import { attempt } from './recovery';
 
 function lowerStatements(cx: LowerContext, list: readonly ts.Statement[]): void {
@@ -111,6 +113,10 @@ function lowerExpr(cx: LowerContext, node: ts.Expression): TempId {
     case ts.SyntaxKind.PropertyAccessExpression: {
       const place = lowerPlaceRead(cx, e);
       if (place !== undefined) return place;
+      if (getterOf(cx, e)) {
+        const value = lowerGetter(cx, e as ts.PropertyAccessExpression, structTypeOf(cx, e));
+        return typeof value === 'object' ? fail(errors.unsupportedExpression(pos(cx, e), `the object '${e.getText(cx.sf)}' as a number`)) : value;
+      }
       if (structPath(cx, e) !== undefined || isStructExpr(cx, (e as ts.PropertyAccessExpression).expression)) return lowerStructProperty(cx, e as ts.PropertyAccessExpression);
       if (skipOuter((e as ts.PropertyAccessExpression).expression).kind === ts.SyntaxKind.ThisKeyword)
         return fail(errors.unsupportedExpression(pos(cx, e), describe((e as ts.PropertyAccessExpression).expression)));
@@ -228,6 +234,8 @@ function lowerCall(cx: LowerContext, e: ts.CallExpression): TempId {
   if (ts.isPropertyAccessExpression(callee)) {
     const obj = skipOuter(callee.expression);
     if (ts.isIdentifier(obj) && obj.text === 'Math' && cx.fn.lookup('Math') === undefined) return lowerMathCall(cx, e, callee.name.text);
+    // (a method of a class of the project, `v.distanceTo(w)`, `this.norm()`: inlined with `this` the object)
+    if (isMethodCall(cx, callee)) return lowerUserCall(cx, e, callee);
     const kind = placeKind(cx, obj);
     const method = callee.name.text;
     if ((kind === 'matrix' || kind === 'list') && (method === 'reduce' || method === 'map' || method === 'forEach')) return lowerPlaceCallback(cx, e, method, placeOf(cx, obj)!);
@@ -303,6 +311,8 @@ export function createContext(base: Omit<LowerContext, keyof Lowering | 'recover
     list: (e, struct) => listOf(cx, e, struct),
     matrix: (e, struct) => matrixOf(cx, e, struct),
     forEach: (call, source) => lowerForEach(cx, call, source),
+    construct: (e, struct) => lowerNew(cx, e, struct),
+    getter: (e, struct) => lowerGetter(cx, e, struct),
     recovery: { diagnostics: [], poisoned: new Set(), flowUnknown: false },
   };
   return cx;

@@ -33,7 +33,9 @@ export function isNullishLiteral(cx: LowerContext, node: ts.Expression): boolean
 export function structPath(cx: LowerContext, node: ts.Expression): VarId | StructVar | undefined {
   const e = skipOuter(node);
   if (ts.isIdentifier(e)) return cx.fn.lookupStruct(e.text);
-  if (ts.isPropertyAccessExpression(e) && !e.questionDotToken && ts.isIdentifier(e.name)) {
+  // (`this` in a method: the receiver, bound as an object variable named `this`)
+  if (e.kind === ts.SyntaxKind.ThisKeyword) return cx.fn.lookupStruct('this');
+  if (ts.isPropertyAccessExpression(e) && !e.questionDotToken && (ts.isIdentifier(e.name) || ts.isPrivateIdentifier(e.name))) {
     const base = structPath(cx, e.expression);
     // (a matrix's or list's variables are not its properties: lists.ts reads them)
     return base === undefined || typeof base === 'number' || base.struct.matrix || base.struct.list ? undefined : base.fields.get(e.name.text);

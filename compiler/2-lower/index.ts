@@ -13,7 +13,7 @@ import { ts } from 'ts-morph';
 import { errors, CompileError, type Diagnostic } from '../diagnostics/catalog';
 import { isUnionArray, unionMembers, type IRFunction, type Stmt, type TempId, type VarId } from '../ir/types';
 import { forEachStmtNumbered, usesOf } from '../ir/walk';
-import { namedWrt, type FunctionSource } from '../1-frontend/functions';
+import { namedWrt, receiverName, type FunctionSource } from '../1-frontend/functions';
 import { originOf, positionOf } from '../1-frontend/position';
 import { diskPath } from '../1-frontend/file-system';
 import { checkNesting } from '../1-frontend/nesting';
@@ -24,7 +24,7 @@ import { endsFlow } from './helpers';
 import { destructureParameter } from './data';
 import { containerType, irType, isMatrixType, numbersList, structType, type StructType } from './types';
 import { resultShape, writtenResult } from './results';
-import { returnObject } from './calls';
+import { returnObject } from './returns';
 import { declareHoisted } from './var-scoping';
 import { computeDefaults, lowerParameters } from './parameters';
 
@@ -47,7 +47,8 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Low
 
   const fn = new FunctionBuilder(originOf(src.nameNode, sf));
   const cx = createContext({ checker, sf, fn, name: src.name, callees: new Map(), files: new Set(), views: [], root: node, localFunctions: new Map(), inlining: new Set() });
-  const { params, shapes, patterns, computed } = lowerParameters(cx, node, namedWrt(src) ?? []);
+  const receiver = src.receiver ? { cls: src.receiver, name: receiverName(src), at: src.nameNode } : undefined;
+  const { params, shapes, patterns, computed } = lowerParameters(cx, node, namedWrt(src) ?? [], receiver);
 
   const sig = checker.getSignatureFromDeclaration(node);
   const retTs = sig ? checker.getReturnTypeOfSignature(sig) : undefined;

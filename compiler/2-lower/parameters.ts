@@ -17,7 +17,7 @@ import { structParameter, structTypeOf } from './structs';
 import { fail, pos, type LowerContext } from './context';
 import { constantDefault, prim } from './helpers';
 import { dataObjectOf, literalOf } from './module-constants';
-import { containerType, irType, opaqueType } from './types';
+import { containerType, hiddenFields, irType, opaqueType, structType } from './types';
 
 export interface Parameters {
   /** The IR's parameters: one per parameter of the source, one per property of an object parameter. */
@@ -40,14 +40,18 @@ export function parameterType(t: ts.Type, optional: boolean, checker: ts.TypeChe
  * The parameters of a function; `named`: those its tag names in `wrt(…)`, where a matrix or an array
  * of objects is differentiated (types.ts `containerType`; elsewhere such a parameter is data).
  */
-export function lowerParameters(cx: LowerContext, node: ts.SignatureDeclarationBase, named: readonly string[] = []): Parameters {
+export function lowerParameters(cx: LowerContext, node: ts.SignatureDeclarationBase, named: readonly string[] = [], receiver?: Receiver): Parameters {
   const out: Parameters = { params: [], shapes: [], patterns: [], computed: [] };
   const problems: Diagnostic[] = [];
+  if (receiver) lowerReceiver(cx, receiver, named.includes('this'), out);
   for (const p of node.parameters) {
     try {
       const plain = ts.isIdentifier(p.name) && !p.dotDotDotToken && !p.questionToken && !p.initializer;
       const container = plain && named.includes((p.name as ts.Identifier).text) ? containerType(cx.checker.getTypeAtLocation(p.name), cx.checker) : undefined;
       const struct = container ?? (plain ? structTypeOf(cx, p.name) : undefined);
+      const hidden = struct ? hiddenFields(cx.checker.getTypeAtLocation(p.name), cx.checker) : [];
+      if (hidden.length > 0)
+        throw new CompileError(errors.hiddenState(pos(cx, p.name), `parameter '${p.name.getText()}'`, cx.checker.typeToString(cx.checker.getTypeAtLocation(p.name)), hidden));
       if (struct) {
         // `p: { x: number; W: number[] }`: one IR parameter per property (`p_x`, `p_W`).
         const { leaves, shape } = structParameter(cx, (p.name as ts.Identifier).text, struct);
@@ -65,6 +69,38 @@ export function lowerParameters(cx: LowerContext, node: ts.SignatureDeclarationB
   }
   if (problems.length > 0) throw new CompileError(problems);
   return out;
+}
+
+/** The instance an instance member is called on: its class, and its name in generated code. */
+export interface Receiver {
+  readonly cls: ts.ClassDeclaration;
+  readonly name: string;
+  /** Where to point at about it: the member's name. */
+  readonly at: ts.Node;
+}
+
+/**
+ * The receiver of an instance member, its first parameter: its state (the instance's fields) is an
+ * object parameter like any other, bound to `this`; an instance without numbers is data.
+ */
+function lowerReceiver(cx: LowerContext, receiver: Receiver, named: boolean, out: Parameters): void {
+  const { checker } = cx;
+  const t = checker.getDeclaredTypeOfSymbol(checker.getSymbolAtLocation(receiver.cls.name!)!);
+  const struct = (named ? containerType(t, checker) : undefined) ?? structType(t, checker);
+  const hidden = hiddenFields(t, checker);
+  if (struct && hidden.length > 0) return fail(errors.hiddenState(pos(cx, receiver.at), `the receiver of '${cx.name}'`, receiver.cls.name!.text, hidden));
+  if (struct) {
+    const { leaves, shape } = structParameter(cx, receiver.name, struct);
+    cx.fn.bindStruct('this', cx.fn.lookupStruct(receiver.name)!);
+    out.params.push(...leaves);
+    out.shapes.push({ name: receiver.name, text: struct.text, shape });
+    return;
+  }
+  const data = opaqueType(t, checker) ?? ('opaque:object' as const);
+  const v = cx.fn.declare(receiver.name, data, 'param', true);
+  cx.fn.lookupOverride('this', v);
+  out.params.push(v);
+  out.shapes.push({ name: receiver.name, text: '', shape: { leaf: v } });
 }
 
 function lowerParameter(cx: LowerContext, p: ts.ParameterDeclaration, out: Parameters): VarId {

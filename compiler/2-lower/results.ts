@@ -120,7 +120,12 @@ export function writtenResult(
   node: ts.SignatureDeclaration & { readonly parameters: ts.NodeArray<ts.ParameterDeclaration> },
   params: readonly { readonly name: string; readonly text: string; readonly shape: Shape<VarId> }[],
 ): { readonly returnType: Type; readonly result?: { readonly text: string; readonly shape: Shape<ResultLeaf> }; readonly final: () => TempId } | undefined {
-  const written = [...writtenParameters(node as never, cx.checker)].sort((a, b) => a - b);
+  // (the receiver of an instance member, `this`, is the first of `params`: index -1 of the source's)
+  const offset = params.length - node.parameters.length;
+  const written = [...writtenParameters(node as never, cx.checker)]
+    .filter((i) => i + offset >= 0)
+    .map((i) => i + offset)
+    .sort((a, b) => a - b);
   if (written.length === 0) return undefined;
   const names = written.map((i) => params[i].name);
   if (written.length > 1)
@@ -139,7 +144,7 @@ export function writtenResult(
     return { returnType: type, final: () => cx.fn.read(v) };
   }
   const sv = cx.fn.lookupStruct(p.name)!;
-  const at = node.parameters[written[0]];
+  const at = node.parameters[written[0] - offset] ?? node;
   const shape = resultShape(cx, sv.struct, at);
   return {
     returnType: 'number[]',

@@ -37,9 +37,16 @@ export function isStructExpr(cx: LowerContext, node: ts.Expression): boolean {
   const e = skipOuter(node);
   const path = structPath(cx, e);
   if (path !== undefined) return typeof path === 'object';
-  if (ts.isObjectLiteralExpression(e) || ts.isCallExpression(e)) return structTypeOf(cx, e) !== undefined;
+  if (ts.isObjectLiteralExpression(e) || ts.isCallExpression(e) || ts.isNewExpression(e) || isGetter(cx, e)) return structTypeOf(cx, e) !== undefined;
   if (ts.isConditionalExpression(e)) return isStructExpr(cx, e.whenTrue) || isStructExpr(cx, e.whenFalse);
   return false;
+}
+
+/** Whether `e` reads a getter of a class of the project (`box.center`). */
+function isGetter(cx: LowerContext, e: ts.Expression): e is ts.PropertyAccessExpression {
+  if (!ts.isPropertyAccessExpression(e)) return false;
+  const resolved = resolveCallee(e, cx.checker);
+  return 'source' in resolved && ts.isGetAccessorDeclaration(resolved.source.node);
 }
 
 /** The value of an object expression of type `struct`. */
@@ -51,6 +58,11 @@ export function lowerStruct(cx: LowerContext, node: ts.Expression, struct: Struc
   const path = structPath(cx, e);
   if (path !== undefined && typeof path === 'object') return readStruct(cx, path);
   if (ts.isObjectLiteralExpression(e)) return lowerObjectLiteral(cx, e, struct);
+  if (ts.isNewExpression(e)) return cx.construct(e, struct);
+  if (isGetter(cx, e)) {
+    const value = cx.getter(e, struct);
+    if (typeof value === 'object') return value;
+  }
   if (ts.isConditionalExpression(e)) {
     if (struct.fields.some((f) => !isStructType(f.type) && isArrayType(f.type)))
       return fail(errors.unsupportedExpression(pos(cx, e), 'choosing between objects that hold arrays: choose between their arrays'));
@@ -199,7 +211,7 @@ export function declareStructVar(
 ): StructVar {
   const fields = new Map<string, VarId | StructVar>();
   for (const f of struct.fields) {
-    const leafName = `${name}_${f.key}`;
+    const leafName = `${name}_${f.key.replace('#', '')}`;
     const given = share?.fields.get(f.key);
     if (isStructType(f.type)) {
       const value = given && 'fields' in given ? given : undefined;
@@ -381,8 +393,12 @@ function rejectCopyOfWritten(
       if (!ts.isIdentifier(l) && names.has(root(l)!)) writes.push({ node: n, name: root(l)! });
     } else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && !ts.isIdentifier(skipOuter(n.operand)) && names.has(root(n.operand)!))
       writes.push({ node: n, name: root(n.operand)! });
-    else if (ts.isCallExpression(n))
+    else if (ts.isCallExpression(n)) {
       n.arguments.forEach((a, i) => ts.isIdentifier(skipOuter(a)) && names.has(root(a)!) && mayWrite(cx, n, i) && writes.push({ node: n, name: root(a)! }));
+      // (a method writing `this`, called on one of them: `q.add(w)`)
+      const callee = skipOuter(n.expression);
+      if (ts.isPropertyAccessExpression(callee) && names.has(root(callee.expression)!) && mayWrite(cx, n, -1)) writes.push({ node: n, name: root(callee.expression)! });
+    }
   });
   // A copy differs from one object only where a write through one name is read through another.
   const written = writes.find((w) => reads.some((r) => r.text !== w.name && mayRunAfter(w.node, r)))?.node;

@@ -166,18 +166,69 @@ function printable(t: ts.Type, checker: ts.TypeChecker, depth: number): string |
   const members: string[] = [];
   for (const p of checker.getPropertiesOfType(t)) {
     const decl = p.valueDeclaration ?? p.declarations?.[0];
-    if (!decl || !/^[A-Za-z_$][\w$]*$/.test(p.name)) return undefined;
+    if (decl && isBehaviour(t, decl, checker.getTypeOfSymbol(p))) continue;
+    const name = decl && fieldName(p, decl);
+    if (!decl || name === undefined) return undefined;
     if (ts.isMethodDeclaration(decl) || ts.isMethodSignature(decl) || ts.isGetAccessor(decl) || ts.isSetAccessor(decl)) return undefined;
     const modifiers = ts.canHaveModifiers(decl) ? (ts.getModifiers(decl) ?? []) : [];
-    if (modifiers.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword)) return undefined;
+    const isClass = ((t.getSymbol()?.flags ?? 0) & ts.SymbolFlags.Class) !== 0;
+    if (!isClass && modifiers.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword)) return undefined;
     const optional = (p.flags & ts.SymbolFlags.Optional) !== 0;
     const pt = checker.getTypeOfSymbol(p);
     const text = printable(optional ? checker.getNonNullableType(pt) : pt, checker, depth + 1);
     if (text === undefined) return undefined;
     const readonly = modifiers.some((m) => m.kind === ts.SyntaxKind.ReadonlyKeyword) ? 'readonly ' : '';
-    members.push(`${readonly}${p.name}${optional ? '?' : ''}: ${text}`);
+    members.push(`${readonly}${name}${optional ? '?' : ''}: ${text}`);
   }
   return members.length === 0 ? undefined : `{ ${members.join('; ')} }`;
+}
+
+/**
+ * Whether a property of an instance of a class is behaviour rather than state: a method, a getter
+ * or setter, a field holding a function (`step = (dt: number) => …`). An instance's state is its
+ * other fields; its type is written as them (`{ x: number; y: number; z: number }`, which the
+ * instances are).
+ */
+/** The name of a property as code writes it (`x`, `#theta` of a class); undefined when it is no identifier. */
+function fieldName(p: ts.Symbol, decl: ts.Declaration): string | undefined {
+  const name = (decl as { name?: ts.Node }).name;
+  if (name && ts.isPrivateIdentifier(name)) return name.text;
+  return /^[A-Za-z_$][\w$]*$/.test(p.name) ? p.name : undefined;
+}
+
+/**
+ * The fields of a class instance type that code outside the class cannot name (`private`,
+ * `protected`, `#private`): a parameter holding one cannot be given or read by generated code.
+ */
+export function hiddenFields(t: ts.Type, checker: ts.TypeChecker): string[] {
+  if (!((t.getSymbol()?.flags ?? 0) & ts.SymbolFlags.Class)) return [];
+  return checker.getPropertiesOfType(t).flatMap((p) => {
+    const decl = p.valueDeclaration ?? p.declarations?.[0];
+    if (!decl || isBehaviour(t, decl, checker.getTypeOfSymbol(p))) return [];
+    const modifiers = ts.canHaveModifiers(decl) ? (ts.getModifiers(decl) ?? []) : [];
+    const hidden = modifiers.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword);
+    const name = fieldName(p, decl);
+    return hidden || name?.startsWith('#') ? [name ?? p.name] : [];
+  });
+}
+
+export function isBehaviour(owner: ts.Type, decl: ts.Declaration, type: ts.Type): boolean {
+  if (!((owner.getSymbol()?.flags ?? 0) & ts.SymbolFlags.Class)) return false;
+  if (ts.isMethodDeclaration(decl) || ts.isGetAccessor(decl) || ts.isSetAccessor(decl)) return true;
+  return ts.isPropertyDeclaration(decl) && type.getCallSignatures().length > 0;
+}
+
+/**
+ * Whether `t` is an instance of a class without state (every property is behaviour: `new
+ * MeanSquaredError()`): nothing to hold, its methods are all it has.
+ */
+export function isStateless(t: ts.Type, checker: ts.TypeChecker): boolean {
+  if (t.flags & ts.TypeFlags.TypeParameter && (t as { isThisType?: boolean }).isThisType) t = checker.getBaseConstraintOfType(t) ?? t;
+  if (!((t.getSymbol()?.flags ?? 0) & ts.SymbolFlags.Class)) return false;
+  return checker.getPropertiesOfType(t).every((p) => {
+    const decl = p.valueDeclaration ?? p.declarations?.[0];
+    return decl !== undefined && isBehaviour(t, decl, checker.getTypeOfSymbol(p));
+  });
 }
 
 /**
@@ -322,6 +373,8 @@ export function isStructType(t: Type | StructType): t is StructType {
  * or object is data. Undefined otherwise (such a value is read-only data).
  */
 export function structType(t: ts.Type, checker: ts.TypeChecker, depth = 0): StructType | undefined {
+  // (`this` in a class's member: its class)
+  if (t.flags & ts.TypeFlags.TypeParameter && (t as { isThisType?: boolean }).isThisType) t = checker.getBaseConstraintOfType(t) ?? t;
   // (an intersection, `P & { y: number }` from Object.assign, is the object of all its properties)
   const intersection = t.isIntersection() && t.types.every((p) => p.flags & ts.TypeFlags.Object);
   if (depth > 8 || !(t.flags & ts.TypeFlags.Object || intersection) || t.isUnion()) return undefined;
@@ -333,6 +386,10 @@ export function structType(t: ts.Type, checker: ts.TypeChecker, depth = 0): Stru
   let differentiable = false;
   for (const p of checker.getPropertiesOfType(t)) {
     const pt = checker.getTypeOfSymbol(p);
+    const decl = p.valueDeclaration ?? p.declarations?.[0];
+    if (decl && isBehaviour(t, decl, pt)) continue;
+    // (`#theta` of a class: named as code names it)
+    const key = (decl && fieldName(p, decl)) ?? p.name;
     const optional = (p.flags & ts.SymbolFlags.Optional) !== 0;
     const inner = optional ? undefined : structType(pt, checker, depth + 1);
     // (`y: number | undefined`, what `{ y: ys[i] }` is under noUncheckedIndexedAccess, holds a number)
@@ -340,25 +397,25 @@ export function structType(t: ts.Type, checker: ts.TypeChecker, depth = 0): Stru
     const list = optional ? undefined : listType(pt, checker, depth);
     if (optional && irType(checker.getNonNullableType(pt), checker) === 'number') {
       // An optional number is differentiated where it is present (it does not make an object of numbers by itself).
-      fields.push({ key: p.name, type: 'number', optional: true });
+      fields.push({ key, type: 'number', optional: true });
       continue;
     }
     if (inner) {
-      fields.push({ key: p.name, type: inner });
+      fields.push({ key, type: inner });
       differentiable = true;
     } else if (!optional && isMatrixType(pt, checker)) {
-      fields.push({ key: p.name, type: matrixType });
+      fields.push({ key, type: matrixType });
       differentiable = true;
     } else if (list) {
-      fields.push({ key: p.name, type: list });
+      fields.push({ key, type: list });
       differentiable = true;
     } else if (leaf !== undefined && (leaf === 'number' || isArrayType(leaf))) {
-      fields.push({ key: p.name, type: leaf });
+      fields.push({ key, type: leaf });
       differentiable = true;
     } else {
       const data = leaf === 'boolean' ? 'boolean' : opaqueType(pt, checker);
       if (data === undefined) return undefined;
-      fields.push({ key: p.name, type: data });
+      fields.push({ key, type: data });
     }
   }
   if (!differentiable) return undefined;

@@ -10,7 +10,7 @@
 import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
 import { isArrayType, isOpaqueType, type TempId } from '../ir/types';
-import { copyType, opaqueType } from './types';
+import { copyType, isStateless, opaqueType } from './types';
 import { fail, pos, type LowerContext } from './context';
 import { compound } from './operators';
 import { skipOuter, prim, localTypeOf, isOpaqueExpr, requireNumber, assignable, arrayOperand, isNullishLiteral, structPath, isFreshArray, dataGet } from './helpers';
@@ -34,6 +34,8 @@ export function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclaration
       lowerArrayDestructuring(cx, d.name, d.initializer, isConst);
       continue;
     }
+    // `const mse = new MeanSquaredError()`: an instance without state holds nothing (its methods are called on it).
+    if (d.initializer && ts.isNewExpression(skipOuter(d.initializer)) && isStateless(cx.checker.getTypeAtLocation(d.name), cx.checker)) continue;
     // `const W = model.hidden.W`, `const p = points[i]`, `const { x, y } = points[i]`: the matrix, row or object itself.
     const place = d.initializer && placeKind(cx, d.initializer);
     if (d.initializer && place !== undefined && place !== 'number' && place !== 'datum') {

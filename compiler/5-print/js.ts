@@ -124,6 +124,15 @@ export function declaredType(v: { readonly type: string; readonly role: string }
   return hiddenLiteralType(v, kind, init);
 }
 
+/**
+ * The value a declaration starts from: data of a union of string literals given one (`'linear'` of
+ * `Activation`) is asserted to be of the union, which a later comparison with another member needs
+ * (TypeScript would narrow the variable to the one literal, or infer `string`).
+ */
+export function declaredValue(v: { readonly type: string }, init: JsExpr): JsExpr {
+  return v.type.startsWith('opaque:') && init.k === 'str' ? { k: 'as', e: init, type: v.type.slice('opaque:'.length) } : init;
+}
+
 export function isNum(e: JsExpr, v?: number): e is { k: 'num'; v: number } {
   return e.k === 'num' && (v === undefined || e.v === v);
 }

@@ -107,6 +107,12 @@ export const errors = {
       'ADC103',
       `parameter '${name}' has type '${type}'; parameters must be ${differentiable}, differentiated (a number may be optional), or data the function only reads: booleans, strings, and arrays, tuples and plain objects of numbers, strings and booleans`,
     ),
+  hiddenState: (p: Position, name: string, cls: string, fields: readonly string[]) =>
+    at(
+      p,
+      'ADC103',
+      `${name} is a '${cls}', whose field${fields.length > 1 ? 's' : ''} ${fields.map((f) => `'${f}'`).join(', ')} code outside the class cannot read: generated functions take and give its fields as an object; make ${fields.length > 1 ? 'them' : 'it'} public, or make the '${cls}' inside the differentiated function`,
+    ),
   nothingToDifferentiate: (p: Position, fn: string, containers: readonly string[] = []) =>
     at(
       p,

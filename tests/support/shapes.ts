@@ -54,6 +54,8 @@ export interface Property {
 /** A plain object type (interface, type alias, type literal): its properties in declaration order. */
 export interface ObjectType {
   readonly object: readonly Property[];
+  /** The state of an instance of a class the module exports (its fields): the primal is given instances. */
+  readonly class?: string;
 }
 
 /**

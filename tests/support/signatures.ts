@@ -62,6 +62,8 @@ export interface MarkedFunction {
   readonly wrt: readonly number[];
   /** A function an object literal holds (`Vector.angle`): where it is in the module, its name being the path joined by `_`. */
   readonly path?: readonly string[];
+  /** An instance member of a class the module exports: its receiver is the first of `params` (`self`). */
+  readonly method?: { readonly class: string; readonly member: string; readonly kind: 'method' | 'getter' | 'field' };
 }
 
 /** The type of a function's value (f_jvp's value and tangent, f_vjp's cotangent): its result's, or for a void function that of the parameter it writes. */
@@ -118,7 +120,7 @@ function typeOfText(text: string, sf: ts.SourceFile, depth = 0): NumericType | '
   return known.find((k) => k === text || (k === 'number[]' && text === 'Array<number>')) ?? 'data';
 }
 
-type Declaration = ts.InterfaceDeclaration | ts.TypeAliasDeclaration;
+type Declaration = ts.InterfaceDeclaration | ts.TypeAliasDeclaration | ts.ClassDeclaration;
 
 /** Parses a sibling file once per `markedFunctions` call. */
 function sourceLoader(): (file: string) => Source | undefined {
@@ -143,7 +145,8 @@ function resolveImport(from: Source, spec: string, load: (file: string) => Sourc
 /** The interface or type alias `name` means in `src`: declared there, imported from a sibling, or re-exported by one. */
 function declarationOf(name: string, src: Source, load: (file: string) => Source | undefined, depth = 0): { decl: Declaration; src: Source } | undefined {
   if (depth > 5) return undefined;
-  for (const st of src.sf.statements) if ((ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st)) && st.name.text === name) return { decl: st, src };
+  for (const st of src.sf.statements)
+    if ((ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st) || ts.isClassDeclaration(st)) && st.name?.text === name) return { decl: st as Declaration, src };
   for (const st of src.sf.statements) {
     const from = (ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier) ? st.moduleSpecifier.text : undefined;
     if (from === undefined) continue;
@@ -220,6 +223,7 @@ function namedType(name: string, src: Source, r: Reader, depth: number): ParamTy
   const found = declarationOf(name, src, r.load);
   if (!found || found.decl.typeParameters) return undefined;
   if (ts.isTypeAliasDeclaration(found.decl)) return typeOf(found.decl.type, found.src, r, depth + 1);
+  if (ts.isClassDeclaration(found.decl)) return classState(found.decl, found.src, r, depth);
   const own = objectOf(found.decl.members, found.src, r, depth);
   const bases = (found.decl.heritageClauses ?? []).flatMap((h) =>
     h.types.map((e) => (ts.isIdentifier(e.expression) && !e.typeArguments ? namedType(e.expression.text, found.src, r, depth + 1) : undefined)),
@@ -231,18 +235,42 @@ function namedType(name: string, src: Source, r: Reader, depth: number): ParamTy
   return { object: props };
 }
 
+/**
+ * The state of an instance of a class: its fields (declared, or parameter properties), in
+ * declaration order; methods, accessors and fields holding functions are behaviour, not state.
+ */
+function classState(cls: ts.ClassDeclaration, src: Source, r: Reader, depth: number): ObjectType | undefined {
+  const isStatic = (m: ts.Node) => ts.canHaveModifiers(m) && (ts.getModifiers(m) ?? []).some((k) => k.kind === ts.SyntaxKind.StaticKeyword);
+  const props: Property[] = [];
+  for (const m of cls.members) {
+    const params = ts.isConstructorDeclaration(m) ? m.parameters.filter((p) => ts.isParameterPropertyDeclaration(p, m)) : [];
+    for (const p of params) props.push(propertyOf(p.name.getText(src.sf), p.type, p.questionToken !== undefined, src, r, depth));
+    if (!ts.isPropertyDeclaration(m) || isStatic(m) || !ts.isIdentifier(m.name)) continue;
+    const init = m.initializer;
+    if (m.type ? ts.isFunctionTypeNode(m.type) : init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) continue;
+    // (`x = 0`: a number)
+    if (!m.type && init && initializerType(init, src.sf) === 'number') props.push({ name: m.name.text, type: 'number' });
+    else props.push(propertyOf(m.name.text, m.type, m.questionToken !== undefined, src, r, depth));
+  }
+  return { object: props, class: cls.name!.text };
+}
+
 /** An object type of property signatures only (a method, index or call signature makes it data: undefined). */
 function objectOf(members: ts.NodeArray<ts.TypeElement>, src: Source, r: Reader, depth: number): { object: Property[] } | undefined {
   const props: Property[] = [];
   for (const m of members) {
     if (!ts.isPropertySignature(m) || !(ts.isIdentifier(m.name) || ts.isStringLiteral(m.name))) return undefined;
-    const name = m.name.text;
-    if (!m.type) props.push({ name, type: { data: 'any' } });
-    else if (m.questionToken && optionalNumber(m.type, src)) props.push({ name, type: 'number', optional: true });
-    else if (m.questionToken) props.push({ name, type: dataOf(m.type, src, r), optional: true });
-    else props.push({ name, type: matrixOf(m.type, src, r) ?? listOf(m.type, src, r, depth) ?? typeOf(m.type, src, r, depth + 1) });
+    props.push(propertyOf(m.name.text, m.type, m.questionToken !== undefined, src, r, depth));
   }
   return { object: props };
+}
+
+/** A property of an object type: its name, its type (none: any), whether it may be absent. */
+function propertyOf(name: string, type: ts.TypeNode | undefined, optional: boolean, src: Source, r: Reader, depth: number): Property {
+  if (!type) return { name, type: { data: 'any' } };
+  if (optional && optionalNumber(type, src)) return { name, type: 'number', optional: true };
+  if (optional) return { name, type: dataOf(type, src, r), optional: true };
+  return { name, type: matrixOf(type, src, r) ?? listOf(type, src, r, depth) ?? typeOf(type, src, r, depth + 1) };
 }
 
 /**
@@ -324,7 +352,7 @@ function settled(t: ParamType): ParamType {
   if (!isObject(t)) return t;
   const props = t.object.map((p) => ({ ...p, type: settled(p.type) }));
   const required = props.some((p) => !p.optional && differentiable(p.type));
-  return { object: props.map((p) => (p.optional && !required && p.type === 'number' ? { ...p, type: { data: 'number' } } : p)) };
+  return { object: props.map((p) => (p.optional && !required && p.type === 'number' ? { ...p, type: { data: 'number' } } : p)), ...(t.class ? { class: t.class } : {}) };
 }
 
 /** The type of an unannotated parameter with a default: data for a string, boolean or object literal, else a number. */
@@ -357,36 +385,54 @@ export function markedFunctions(text: string, file = 'input.ts'): MarkedFunction
   const src: Source = { sf, file: path.resolve(file) };
   const load = sourceLoader();
   const out: MarkedFunction[] = [];
-  const add = (name: string, tagged: ts.Node, fn: ts.SignatureDeclarationBase & { body?: ts.Node }, at?: readonly string[]) => {
+  const add = (name: string, tagged: ts.Node, fn: ts.SignatureDeclarationBase & { body?: ts.Node }, at?: readonly string[], method?: MarkedFunction['method']) => {
     const tag = ts.getJSDocTags(tagged).find((t) => t.tagName.text === 'differentiable');
     if (!tag) return;
     const reader = (what: string): Reader => ({ load, where: `${file}: ${what} of ${name}` });
     const wrtText = /wrt\s*\(([^)]*)\)/.exec(ts.getTextOfJSDocComment(tag.comment) ?? '');
-    const named = wrtText ? wrtText[1].split(',').map((s) => s.trim()) : [];
+    // (`this` is the receiver, `self`)
+    const named = wrtText ? wrtText[1].split(',').map((s) => (s.trim() === 'this' ? 'self' : s.trim())) : [];
+    const self = method && namedType(method.class, src, reader('the receiver'), 0);
     // (a matrix or an array of objects named in wrt(…) is differentiated; elsewhere such a parameter is data)
     const typeOfParam = (p: ts.ParameterDeclaration, t: ts.TypeNode): ParamType => {
       const r = reader(`parameter ${p.name.getText(sf)}`);
       const container = named.includes(p.name.getText(sf)) ? (matrixOf(t, src, r) ?? listOf(t, src, r, 0)) : undefined;
       return container ? (settled(container) as ParamType) : settled(typeOf(t, src, r));
     };
-    const params = fn.parameters.map((p) => ({
+    const own = fn.parameters.map((p) => ({
       name: p.name.getText(sf),
       type: p.type ? typeOfParam(p, p.type) : p.initializer ? initializerType(p.initializer, sf) : ('number' as const),
       // Generated signatures give every parameter that may be left out a default (`undefined` for an optional
       // number or one computed from earlier parameters, which the body computes).
       ...(p.initializer || p.questionToken ? { hasDefault: true } : {}),
     }));
+    const params: Param[] = self ? [{ name: 'self', type: settled(self) }, ...own] : own;
     const returnType = returnsNothing(fn)
       ? 'void'
-      : fn.type
-        ? settled(matrixOf(fn.type, src, reader('the return type')) ?? listOf(fn.type, src, reader('the return type'), 0) ?? typeOf(fn.type, src, reader('the return type')))
-        : 'number';
+      : fn.type && fn.type.kind === ts.SyntaxKind.ThisType && self
+        ? settled(self)
+        : fn.type
+          ? settled(matrixOf(fn.type, src, reader('the return type')) ?? listOf(fn.type, src, reader('the return type'), 0) ?? typeOf(fn.type, src, reader('the return type')))
+          : 'number';
     if (returnType !== 'void' && !allNumeric(returnType)) throw new Error(`${file}: return type of ${name}: the harness cannot produce values of type '${typeText(returnType)}'`);
     // By default every parameter that can be differentiated is.
     const wrtNames = wrtText ? named : params.filter((p) => differentiable(p.type)).map((p) => p.name);
     const wrt = params.flatMap((p, i) => (wrtNames.includes(p.name) ? [i] : []));
-    out.push({ name, params, returnType: returnType as MarkedFunction['returnType'], wrt, ...(at ? { path: at } : {}) });
+    out.push({ name, params, returnType: returnType as MarkedFunction['returnType'], wrt, ...(at ? { path: at } : {}), ...(method ? { method } : {}) });
   };
+  // The members of a class: a static one is found by its path (`Vec3.angle`), an instance one on the prototype.
+  const classMembers = (cls: ts.ClassDeclaration & { name: ts.Identifier }): void =>
+    cls.members.forEach((m) => {
+      if (!m.name || !(ts.isIdentifier(m.name) || ts.isPrivateIdentifier(m.name))) return;
+      const member = m.name.text;
+      const isStatic = (ts.getModifiers(m as ts.HasModifiers) ?? []).some((k) => k.kind === ts.SyntaxKind.StaticKeyword);
+      const init = ts.isPropertyDeclaration(m) && m.initializer;
+      const fn = ts.isMethodDeclaration(m) || ts.isGetAccessorDeclaration(m) ? m : init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) ? init : undefined;
+      if (!fn) return;
+      const name = `${cls.name.text}_${member.replace(/^#/, '')}`;
+      if (isStatic) add(name, m, fn, [cls.name.text, member]);
+      else add(name, m, fn, undefined, { class: cls.name.text, member, kind: ts.isGetAccessorDeclaration(m) ? 'getter' : ts.isMethodDeclaration(m) ? 'method' : 'field' });
+    });
   // The functions an object literal of a module-level const holds, at any depth (`convert.rgb.lab`).
   const members = (object: ts.ObjectLiteralExpression, at: readonly string[]): void =>
     object.properties.forEach((p) => {
@@ -400,6 +446,7 @@ export function markedFunctions(text: string, file = 'input.ts'): MarkedFunction
     });
   for (const st of sf.statements) {
     if (ts.isFunctionDeclaration(st) && st.name) add(st.name.text, st, st);
+    if (ts.isClassDeclaration(st) && st.name) classMembers(st as ts.ClassDeclaration & { name: ts.Identifier });
     if (ts.isVariableStatement(st)) {
       for (const d of st.declarationList.declarations) {
         const init = d.initializer;

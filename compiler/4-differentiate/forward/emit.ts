@@ -17,7 +17,7 @@ import type { ForwardAnalysis } from '../../3-analyze';
 import { forEachStmt, forEachStmtNumbered } from '../../ir/walk';
 import { tangentOf } from './tangents';
 import { guarded, type Finiteness } from '../../3-analyze/finiteness';
-import { b, declaredType, isAtom, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
+import { b, declaredType, declaredValue, isAtom, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
 import { depthOf, maxInlineDepth, namesIn, sameExpr } from '../../5-print/js-walk';
 import { FunctionNames } from '../names';
 import { withComments, type Emitted } from '../comments';
@@ -406,7 +406,7 @@ class ForwardEmitter {
     if (s.declare) {
       const kind = info.constant ? 'const' : 'let';
       const type = isArrayType(info.type) ? undefined : declaredType(info, kind, value);
-      this.push(out, s, { k: 'decl', kind, name, init: value, type });
+      this.push(out, s, { k: 'decl', kind, name, init: declaredValue(info, value), type });
       if (this.activeVar(v)) this.push(out, s, { k: 'decl', kind, name: this.names.tangent(v), init: tangentOf(), type }, true);
       return;
     }

@@ -13,7 +13,7 @@ import { assertNever, isArrayType, isOpaqueType, isReferenceType, type Op, type 
 import { derivativeRefs, type BlockInfo } from '../../3-analyze/tbr';
 import { guarded } from '../../3-analyze/finiteness';
 import { usesOf } from '../../ir/walk';
-import { b, declaredType, isAtom, type JsExpr, type JsStmt } from '../../5-print/js';
+import { b, declaredType, declaredValue, isAtom, type JsExpr, type JsStmt } from '../../5-print/js';
 import { depthOf, maxInlineDepth, namesIn } from '../../5-print/js-walk';
 import { checkStmt, constDecl, hoistedDecl, jsType } from '../arrays';
 import { namedVariable } from '../uses';
@@ -124,7 +124,7 @@ function fwdStatements(sw: Sweep, blk: BlockInfo, stmts: readonly Stmt[], out: J
         const value = sw.fwd.get(s.value)!;
         if (s.declare && sw.atTop.has(s.var)) {
           const kind = sw.stable[s.var] && v.constant ? 'const' : 'let';
-          out.push({ k: 'decl', kind, name, init: value, type: declaredType(v, kind, value) });
+          out.push({ k: 'decl', kind, name, init: declaredValue(v, value), type: declaredType(v, kind, value) });
         } else out.push(b.update(name, value));
         break;
       }

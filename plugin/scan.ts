@@ -119,7 +119,7 @@ interface Target {
 /** `loss` ⇒ the module-level function it names (through imports, `export { a as b }` and re-exports). */
 function resolveFunction(t: typeof ts, checker: ts.TypeChecker, arg: ts.Expression, kind: MarkerKind): Target | ScanProblem {
   const expr = skipParens(t, arg);
-  const what = `the argument of ${kind}() must name a module-level function (a function declaration or a const initialised with a function)`;
+  const what = `the argument of ${kind}() must name a module-level function (a function declaration or a const initialised with a function, a static method of a class, a function of a const object literal)`;
   if (!t.isIdentifier(expr) && !t.isPropertyAccessExpression(expr)) return unresolved(arg, what);
   let symbol = checker.getSymbolAtLocation(expr);
   if (symbol && symbol.flags & t.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
@@ -139,6 +139,11 @@ function resolveFunction(t: typeof ts, checker: ts.TypeChecker, arg: ts.Expressi
         topLevel = t.isVariableDeclarationList(decl.parent) && t.isVariableStatement(decl.parent.parent) && t.isSourceFile(decl.parent.parent.parent);
       }
     }
+    if (!fn) {
+      const member = memberFunction(t, decl);
+      if ('message' in member) return { ...member, node: arg };
+      if (member.fn) ({ fn, name, topLevel } = member as Required<typeof member>);
+    }
     if (!fn || !name) continue;
     const sf = decl.getSourceFile();
     if (sf.isDeclarationFile) return unresolved(arg, `'${name}' is declared in ${path.basename(sf.fileName)}, whose source is not part of this program`);
@@ -147,6 +152,50 @@ function resolveFunction(t: typeof ts, checker: ts.TypeChecker, arg: ts.Expressi
     return { file: sf.fileName, name, params };
   }
   return unresolved(arg, what);
+}
+
+/**
+ * A function a class or an object literal holds, named as the compiler names it: a static method of
+ * a module-level class (`Vec3.angle` ⇒ `Vec3_angle`), a function of a module-level const object
+ * literal (`convert.rgb.lab` ⇒ `convert_rgb_lab`). An instance method (`Vector3.prototype.length`)
+ * is a problem: the marker's types cannot see its receiver.
+ */
+function memberFunction(t: typeof ts, decl: ts.Declaration): { fn?: ts.SignatureDeclaration; name?: string; topLevel?: boolean } | Omit<ScanProblem, 'node'> {
+  const named = (n: ts.Node | undefined) => n !== undefined && (t.isIdentifier(n) || t.isPrivateIdentifier(n));
+  const cls = decl.parent;
+  if (cls && t.isClassDeclaration(cls) && cls.name && (t.isMethodDeclaration(decl) || t.isPropertyDeclaration(decl)) && named(decl.name)) {
+    const member = (decl.name as ts.Identifier).text;
+    const isStatic = (t.getModifiers(decl) ?? []).some((m) => m.kind === t.SyntaxKind.StaticKeyword);
+    if (!isStatic)
+      return {
+        code: 'ADC110',
+        message: `'${cls.name.text}.prototype.${member}' is an instance method: the types of grad(), jvp() and vjp() cannot include its receiver. Mark it with /** @differentiable */ and call ${cls.name.text}_${member}_grad(self, …) from the file adc build generates`,
+      };
+    const init = t.isPropertyDeclaration(decl) && decl.initializer ? skipParens(t, decl.initializer) : undefined;
+    const fn = t.isMethodDeclaration(decl) ? decl : init && (t.isArrowFunction(init) || t.isFunctionExpression(init)) ? init : undefined;
+    return fn?.body ? { fn, name: `${cls.name.text}_${member}`, topLevel: t.isSourceFile(cls.parent) } : {};
+  }
+  if (!(t.isMethodDeclaration(decl) || t.isPropertyAssignment(decl)) || !t.isIdentifier(decl.name)) return {};
+  const init = t.isPropertyAssignment(decl) ? skipParens(t, decl.initializer) : undefined;
+  const fn = t.isMethodDeclaration(decl) ? decl : init && (t.isArrowFunction(init) || t.isFunctionExpression(init)) ? init : undefined;
+  if (!fn?.body) return {};
+  // (its path: the names of the properties and of the const holding the outermost object literal)
+  const path = [decl.name.text];
+  for (let object: ts.Node = decl.parent; ;) {
+    if (!t.isObjectLiteralExpression(object)) return {};
+    let holder: ts.Node = object.parent;
+    while (t.isParenthesizedExpression(holder) || t.isAsExpression(holder) || t.isSatisfiesExpression(holder)) holder = holder.parent;
+    if (t.isPropertyAssignment(holder) && t.isIdentifier(holder.name)) {
+      path.unshift(holder.name.text);
+      object = holder.parent;
+      continue;
+    }
+    if (!t.isVariableDeclaration(holder) || !t.isIdentifier(holder.name)) return {};
+    path.unshift(holder.name.text);
+    const stmt = holder.parent.parent;
+    const isConst = t.isVariableDeclarationList(holder.parent) && (holder.parent.flags & t.NodeFlags.Const) !== 0;
+    return { fn, name: path.join('_'), topLevel: isConst && t.isVariableStatement(stmt) && t.isSourceFile(stmt.parent) };
+  }
 }
 
 /** `{ wrt: ["w", 2] }` ⇒ the parameter names, in signature order. */

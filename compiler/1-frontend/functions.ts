@@ -289,6 +289,22 @@ function classMember(d: ts.Node): FunctionSource | undefined {
   };
 }
 
+/**
+ * The member `name` an instance of `cls` has: its own, else the one it inherits (through the
+ * classes of the project it extends); undefined when none of them declares one with a body.
+ */
+export function classMemberOf(cls: ts.ClassDeclaration, name: string, checker: ts.TypeChecker): FunctionSource | undefined {
+  for (let c: ts.ClassDeclaration | undefined = cls, depth = 0; c && depth < 20; depth++) {
+    const own = c.members.find((m) => m.name !== undefined && (ts.isIdentifier(m.name) || ts.isPrivateIdentifier(m.name)) && m.name.text === name);
+    if (own) return classMember(own);
+    const e: ts.Expression | undefined = c.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+    let sym: ts.Symbol | undefined = e && checker.getSymbolAtLocation(e);
+    if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
+    c = sym?.declarations?.find(ts.isClassDeclaration);
+  }
+  return undefined;
+}
+
 /** The functions an object literal of a module-level const holds, at any depth (see `objectMember`). */
 function objectMembers(object: ts.ObjectLiteralExpression): FunctionSource[] {
   return object.properties.flatMap((p) => {

@@ -17,7 +17,7 @@ import { containerType, irType, isStructType, structType, type StructType } from
 import { destructurePlace, placeKind, placeOf, type Place } from './lists';
 import type { StructValue, StructVar } from './builder';
 import type { FunctionNode, FunctionSource } from '../1-frontend/functions';
-import { buildInstance, constructed, constructorOf, receiverOf } from './classes';
+import { baseClass, buildInstance, constructed, constructorOf, instanceMember, receiverOf } from './classes';
 import { countReturns, inOneIteration, lowerFunctionBody, lowerLoopBody } from './returns';
 import { bindOptions, optionValues } from './option-objects';
 import { reassigned, rebound } from './reassignments';
@@ -33,7 +33,8 @@ import { namedArray, checkCaptures, constantDefault, unknownName, localFunctionO
  * ones take the parameter's constant default; the callee is recorded for the driver to lower.
  */
 export function lowerUserCall(cx: LowerContext, e: ts.CallExpression, callee: ts.Expression): TempId {
-  const resolved = resolveCallee(callee, cx.checker);
+  const method = instanceMember(cx, callee);
+  const resolved = method ? { source: method, via: [] } : resolveCallee(callee, cx.checker);
   if ('problem' in resolved) {
     if (resolved.problem === 'noBody') return fail(errors.noBody(pos(cx, callee), resolved.name));
     if (resolved.problem === 'notModuleLevel') return fail(errors.closure(pos(cx, callee)));
@@ -63,8 +64,7 @@ export function lowerUserCall(cx: LowerContext, e: ts.CallExpression, callee: ts
   // (and one passed an array of objects made here or by a helper, `area(ring(c, r, 6))`)
   const lists = params.some((p, i) => listArgument(cx, p, e.arguments[i]) !== undefined);
   // (and a method of an instance: `this` is the caller's object)
-  const method = src.receiver !== undefined;
-  if (method || result || writer || isVoid || places || containers || lists || params.some((p) => structTypeOf(cx, p) !== undefined)) {
+  if (src.receiver !== undefined || result || writer || isVoid || places || containers || lists || params.some((p) => structTypeOf(cx, p) !== undefined)) {
     resolved.via.forEach((f) => cx.files.add(f));
     const value = inlineProjectCall(cx, e, src, result);
     return value === undefined || typeof value === 'object' ? cx.fn.constant(0) : value;
@@ -110,7 +110,8 @@ export function lowerStructCall(cx: LowerContext, e: ts.CallExpression, struct: 
     if (value === undefined || typeof value !== 'object') return fail(errors.returnType(pos(cx, e), local.name, struct.text));
     return value;
   }
-  const resolved = resolveCallee(e.expression, cx.checker);
+  const method = instanceMember(cx, e.expression);
+  const resolved = method ? { source: method, via: [] } : resolveCallee(e.expression, cx.checker);
   if ('problem' in resolved) {
     cx.expr(e); // its error
     return fail(errors.unsupportedExpression(pos(cx, e), 'this call'));
@@ -128,26 +129,22 @@ export function lowerStructCall(cx: LowerContext, e: ts.CallExpression, struct: 
 export function lowerNew(cx: LowerContext, e: ts.NewExpression, struct: StructType): StructValue {
   const cls = constructed(cx, e);
   if (!cls) return fail(errors.unsupportedExpression(pos(cx, e), `'new ${e.expression.getText(cx.sf)}': only classes of the project can be made in differentiated code`));
-  if (cls.heritageClauses?.some((h) => h.token === ts.SyntaxKind.ExtendsKeyword))
-    return fail(
-      errors.unsupportedExpression(
-        pos(cx, e),
-        `'new ${cls.name!.text}', a class that extends another (not supported yet): declare the fields it inherits in '${cls.name!.text}' itself`,
-      ),
-    );
   const sf = cls.getSourceFile();
   cx.files.add(sf.fileName);
   const name = `${cls.name!.text}.constructor`;
   const ctor = constructorOf(cls);
   if (ctor)
     return inlineCall(cx, e, { node: ctor, name, construct: { cls, struct }, scope: { sf, root: ctor, name, result: undefined, finalValue: undefined } }, undefined) as StructValue;
-  if ((e.arguments ?? []).length > 0) return fail(errors.arity(pos(cx, e), name, 0, e.arguments!.length));
-  return inFunction(cx, { sf, root: cls, name, result: undefined, finalValue: undefined }, () => cx.fn.withIsolatedScope(() => buildInstance(cx, cls, struct, undefined)));
+  // (without a constructor of its own, the arguments go to the one it inherits)
+  const args = (e.arguments ?? []).map((a) => namedArray(cx, cx.expr(a), 'arg'));
+  if (args.length > 0 && !baseClass(cx, cls)) return fail(errors.arity(pos(cx, e), name, 0, args.length));
+  return inFunction(cx, { sf, root: cls, name, result: undefined, finalValue: undefined }, () => cx.fn.withIsolatedScope(() => buildInstance(cx, cls, struct, undefined, args)));
 }
 
 /** `v.lengthSq`: a getter of a class of the project, inlined with `this` the object it is read on. */
 export function lowerGetter(cx: LowerContext, e: ts.PropertyAccessExpression, struct: StructType | undefined): TempId | StructValue {
-  const resolved = resolveCallee(e, cx.checker);
+  const member = instanceMember(cx, e);
+  const resolved = member ? { source: member, via: [] } : resolveCallee(e, cx.checker);
   if ('problem' in resolved) return fail(errors.unsupportedExpression(pos(cx, e), `the getter '${e.getText(cx.sf)}'`));
   resolved.via.forEach((f) => cx.files.add(f));
   return inlineProjectCall(cx, e, resolved.source, struct) ?? cx.fn.constant(0);

@@ -10,11 +10,12 @@
  */
 import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
-import { resolveCallee, type FunctionSource } from '../1-frontend/functions';
+import { isArrayType, type TempId } from '../ir/types';
+import { classMemberOf, resolveCallee, type FunctionSource } from '../1-frontend/functions';
 import { forEachNode } from '../1-frontend/walk';
-import { atStatement, fail, pos, type LowerContext } from './context';
+import { atStatement, fail, inFunction, pos, type LowerContext } from './context';
 import type { StructLeaf, StructValue, StructVar } from './builder';
-import { skipOuter, structPath } from './helpers';
+import { namedArray, skipOuter, structPath } from './helpers';
 import { assignStruct, declareStructVar, leafValue, lowerStruct, readStruct, structTypeOf } from './structs';
 import { isStateless, type StructType } from './types';
 
@@ -23,7 +24,39 @@ export function instanceMember(cx: LowerContext, callee: ts.Expression): Functio
   const e = skipOuter(callee);
   if (!ts.isPropertyAccessExpression(e)) return undefined;
   const resolved = resolveCallee(e, cx.checker);
-  return 'source' in resolved && resolved.source.receiver ? resolved.source : undefined;
+  if (!('source' in resolved) || !resolved.source.receiver) return undefined;
+  if (e.expression.kind === ts.SyntaxKind.SuperKeyword) return resolved.source; // (`super.m()`: the base's)
+  // Looked up in the class of the object it is used on (`this.force(t)` in a method of `Body`, called on a
+  // `Spring`: Spring's `force`); which body runs is known when no subclass of that class overrides it.
+  const path = structPath(cx, e.expression);
+  const cls = (typeof path === 'object' ? path.struct.cls : undefined) ?? resolved.source.receiver;
+  const member = classMemberOf(cls, e.name.text, cx.checker) ?? resolved.source;
+  const overriding = overriddenBy(cx, cls, e.name.text);
+  if (overriding)
+    return fail(
+      errors.unsupportedExpression(
+        pos(cx, e),
+        `'${e.getText(cx.sf)}': '${overriding.name!.text}' overrides '${e.name.text}' of '${cls.name!.text}', so which one runs depends on the object's class at run time; give '${e.expression.getText(cx.sf)}' the type of the class whose '${e.name.text}' you mean`,
+      ),
+    );
+  return member;
+}
+
+/** A class of the project (in the file of `cls`) that extends `cls`, at any depth, and declares a member `name` of its own. */
+function overriddenBy(cx: LowerContext, cls: ts.ClassDeclaration, name: string): ts.ClassDeclaration | undefined {
+  const sf = cls.getSourceFile();
+  const extendsCls = (c: ts.ClassDeclaration, depth = 0): boolean => {
+    const e = c.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+    const decl = e && cx.checker.getSymbolAtLocation(e)?.declarations?.find(ts.isClassDeclaration);
+    return decl !== undefined && depth < 20 && (decl === cls || extendsCls(decl, depth + 1));
+  };
+  return sf.statements.find(
+    (st): st is ts.ClassDeclaration =>
+      ts.isClassDeclaration(st) &&
+      st !== cls &&
+      extendsCls(st) &&
+      st.members.some((m) => m.name !== undefined && (ts.isIdentifier(m.name) || ts.isPrivateIdentifier(m.name)) && m.name.text === name),
+  );
 }
 
 /** Whether `callee` is a method of an instance of a class of the project (`v.distanceTo` of `v.distanceTo(w)`). */
@@ -46,6 +79,8 @@ export function getterOf(cx: LowerContext, e: ts.Expression): FunctionSource | u
 export function receiverOf(cx: LowerContext, member: ts.Expression, src: FunctionSource): StructVar | undefined {
   const target = skipOuter(member);
   const object = ts.isPropertyAccessExpression(target) ? target.expression : undefined;
+  // (`super.area()`: the base class's member, on this object)
+  if (object?.kind === ts.SyntaxKind.SuperKeyword) return cx.fn.lookupStruct('this');
   // (an instance without state, `mse` of `mse.calculate(…)`: its method is all there is)
   if (object && isStateless(cx.checker.getTypeAtLocation(object), cx.checker)) return undefined;
   const struct = object && structTypeOf(cx, object);
@@ -84,33 +119,16 @@ export function constructorOf(cls: ts.ClassDeclaration): ts.ConstructorDeclarati
  * constructor assigning it (`this.elements = [1, 0, …]`), in that order; a number field given none
  * yet is `undefined`; then the rest of the constructor's body, with `this` the new object.
  */
-export function buildInstance(cx: LowerContext, cls: ts.ClassDeclaration, struct: StructType, ctor: ts.ConstructorDeclaration | undefined): StructValue {
+export function buildInstance(
+  cx: LowerContext,
+  cls: ts.ClassDeclaration,
+  struct: StructType,
+  ctor: ts.ConstructorDeclaration | undefined,
+  args: readonly TempId[] = [],
+): StructValue {
   const values = new Map<string, StructLeaf>();
-  const field = (key: string) => struct.fields.find((f) => f.key === key);
-  const isStatic = (m: ts.ClassElement) => (ts.getModifiers(m as ts.HasModifiers) ?? []).some((k) => k.kind === ts.SyntaxKind.StaticKeyword);
-  for (const m of cls.members) {
-    const f = ts.isPropertyDeclaration(m) && m.initializer && !isStatic(m) && (ts.isIdentifier(m.name) || ts.isPrivateIdentifier(m.name)) ? field(m.name.text) : undefined;
-    if (f)
-      values.set(
-        f.key,
-        atStatement(cx, m, () => leafValue(cx, (m as ts.PropertyDeclaration).initializer!, f.type)),
-      );
-  }
-  for (const p of ctor?.parameters ?? []) {
-    const f = ts.isParameterPropertyDeclaration(p, ctor!) && ts.isIdentifier(p.name) ? field(p.name.text) : undefined;
-    if (f) values.set(f.key, leafValue(cx, p.name as ts.Identifier, f.type));
-  }
   const statements = ctor?.body?.statements ?? [];
-  let first = 0;
-  for (; first < statements.length; first++) {
-    const assigned = thisAssignment(statements[first]);
-    const f = assigned && !values.has(assigned.key) ? field(assigned.key) : undefined;
-    if (!assigned || !f || mentionsThis(assigned.value)) break;
-    values.set(
-      f.key,
-      atStatement(cx, statements[first], () => leafValue(cx, assigned.value, f.type)),
-    );
-  }
+  const first = ownValues(cx, cls, struct, ctor, superValues(cx, cls, struct, ctor, args, values), values);
   for (const f of struct.fields) {
     if (values.has(f.key)) continue;
     if (f.type !== 'number')
@@ -127,14 +145,132 @@ export function buildInstance(cx: LowerContext, cls: ts.ClassDeclaration, struct
   const v = declareStructVar(cx, name, struct, 'hidden', value, ctor ?? cls, true);
   assignStruct(cx, v, value, ctor ?? cls, true);
   cx.fn.bindStruct('this', v);
-  const rest = statements.slice(first);
   forEachNode(ctor ?? cls, (n) => {
     if (ts.isFunctionLike(n) && n !== ctor) return 'skip';
     if (ts.isReturnStatement(n)) fail(errors.unsupportedStatement(pos(cx, n), `a return in the constructor of '${cls.name!.text}'`));
   });
-  cx.stmts(rest);
+  cx.stmts(statements.slice(first));
   return readStruct(cx, v);
 }
+
+/**
+ * The values a class's own fields get before the rest of its constructor runs, added to `values`:
+ * initializers, parameter properties, then the constructor's first statements from `from` that
+ * assign a field (`this.x = x`); the index of the first statement after those.
+ */
+function ownValues(
+  cx: LowerContext,
+  cls: ts.ClassDeclaration,
+  struct: StructType,
+  ctor: ts.ConstructorDeclaration | undefined,
+  from: number,
+  values: Map<string, StructLeaf>,
+): number {
+  const field = (key: string) => struct.fields.find((f) => f.key === key);
+  for (const m of cls.members) {
+    const f = ts.isPropertyDeclaration(m) && m.initializer && !isStatic(m) && (ts.isIdentifier(m.name) || ts.isPrivateIdentifier(m.name)) ? field(m.name.text) : undefined;
+    if (f)
+      values.set(
+        f.key,
+        atStatement(cx, m, () => leafValue(cx, (m as ts.PropertyDeclaration).initializer!, f.type)),
+      );
+  }
+  for (const p of ctor?.parameters ?? []) {
+    const f = ts.isParameterPropertyDeclaration(p, ctor!) && ts.isIdentifier(p.name) ? field(p.name.text) : undefined;
+    if (f) values.set(f.key, leafValue(cx, p.name as ts.Identifier, f.type));
+  }
+  const statements = ctor?.body?.statements ?? [];
+  let first = from;
+  for (; first < statements.length; first++) {
+    const assigned = thisAssignment(statements[first]);
+    const f = assigned && !values.has(assigned.key) ? field(assigned.key) : undefined;
+    if (!assigned || !f || mentionsThis(assigned.value)) break;
+    values.set(
+      f.key,
+      atStatement(cx, statements[first], () => leafValue(cx, assigned.value, f.type)),
+    );
+  }
+  return first;
+}
+
+/**
+ * Of a class that extends another: the values its base class's constructor gives the fields (the
+ * base's own scope, its parameters bound to the arguments of `super(…)`, or to `args` when the
+ * class declares no constructor); the index of the statement after `super(…)`. A base class's
+ * constructor may only give its fields values (the rest would run before the class's own
+ * initializers).
+ */
+function superValues(
+  cx: LowerContext,
+  cls: ts.ClassDeclaration,
+  struct: StructType,
+  ctor: ts.ConstructorDeclaration | undefined,
+  args: readonly TempId[],
+  values: Map<string, StructLeaf>,
+): number {
+  const base = baseClass(cx, cls);
+  if (!base) return 0;
+  const statements = ctor?.body?.statements ?? [];
+  let superArgs = args;
+  let after = 0;
+  if (ctor) {
+    const at = statements.findIndex((st) => ts.isExpressionStatement(st) && ts.isCallExpression(st.expression) && st.expression.expression.kind === ts.SyntaxKind.SuperKeyword);
+    if (at < 0) return fail(errors.unsupportedStatement(pos(cx, ctor), `the constructor of '${cls.name!.text}' calls super(…) only in a nested statement: call it first thing`));
+    cx.stmts(statements.slice(0, at));
+    superArgs = ((statements[at] as ts.ExpressionStatement).expression as ts.CallExpression).arguments.map((a) => {
+      if (structTypeOf(cx, a)) return fail(errors.unsupportedExpression(pos(cx, a), 'an object passed to super(…): pass its numbers'));
+      return namedArray(cx, cx.expr(a), 'arg');
+    });
+    after = at + 1;
+  }
+  const baseCtor = constructorOf(base);
+  const name = `${base.name!.text}.constructor`;
+  inFunction(cx, { sf: base.getSourceFile(), root: baseCtor ?? base, name, result: undefined, finalValue: undefined }, () =>
+    cx.fn.withIsolatedScope(() => {
+      if (baseCtor) bindParameters(cx, baseCtor, superArgs);
+      const from = superValues(cx, base, struct, baseCtor, superArgs, values);
+      const rest = (baseCtor?.body?.statements ?? []).slice(ownValues(cx, base, struct, baseCtor, from, values));
+      if (rest.length > 0)
+        fail(
+          errors.unsupportedStatement(
+            pos(cx, rest[0]),
+            `the constructor of '${base.name!.text}', a base class, does more than give its fields their values (\`this.x = …\` first thing): move the rest into a method and call it`,
+          ),
+        );
+    }),
+  );
+  return after;
+}
+
+/** Binds the parameters of a base class's constructor to the values of `super(…)` (a left-out one: its default, or undefined). */
+function bindParameters(cx: LowerContext, ctor: ts.ConstructorDeclaration, args: readonly TempId[]): void {
+  ctor.parameters.forEach((p, i) => {
+    if (!ts.isIdentifier(p.name)) return fail(errors.unsupportedExpression(pos(cx, p), `a destructured parameter of a base class's constructor`));
+    const given = args[i];
+    const value = given ?? (p.initializer ? atStatement(cx, p, () => cx.expr(p.initializer!)) : cx.fn.datum(undefined, 'number'));
+    const type = cx.fn.temps[value];
+    if (isArrayType(type)) {
+      const read = cx.fn.current[cx.fn.current.length - 1];
+      if (read?.kind !== 'op' || read.op !== 'read') return fail(errors.unsupportedExpression(pos(cx, p), `this array argument of super(…)`));
+      cx.fn.lookupOverride(p.name.text, read.var);
+    } else cx.fn.assign(cx.fn.declare(p.name.text, type, 'local', false), value, true);
+  });
+}
+
+/** The class of the project a class extends, if it extends one. */
+export function baseClass(cx: LowerContext, cls: ts.ClassDeclaration): ts.ClassDeclaration | undefined {
+  const clause = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword);
+  const e = clause?.types[0]?.expression;
+  if (!e) return undefined;
+  let sym = cx.checker.getSymbolAtLocation(e);
+  if (sym && sym.flags & ts.SymbolFlags.Alias) sym = cx.checker.getAliasedSymbol(sym);
+  const decl = sym?.declarations?.find(ts.isClassDeclaration);
+  if (!decl || !decl.name || !ts.isSourceFile(decl.parent))
+    return fail(errors.unsupportedExpression(pos(cx, e), `'${cls.name!.text}' extends '${e.getText()}', which is not a class of the project`));
+  return decl;
+}
+
+const isStatic = (m: ts.ClassElement) => (ts.getModifiers(m as ts.HasModifiers) ?? []).some((k) => k.kind === ts.SyntaxKind.StaticKeyword);
 
 /** `this.key = value;` */
 function thisAssignment(st: ts.Statement): { key: string; value: ts.Expression } | undefined {

@@ -256,6 +256,8 @@ export interface StructType {
   readonly list?: StructType;
   /** The matrices of a list's elements (`groupedMatrixType`). */
   readonly grouped?: true;
+  /** Of an instance of a class of the project: its class (whose members its methods are looked up in). */
+  readonly cls?: ts.ClassDeclaration;
 }
 
 /** The type of a matrix property (`W: number[][]`): see `StructType.matrix`. */
@@ -421,5 +423,6 @@ export function structType(t: ts.Type, checker: ts.TypeChecker, depth = 0): Stru
   if (!differentiable) return undefined;
   const written = (f: StructField): string =>
     isStructType(f.type) ? f.type.text : isOpaqueType(f.type) ? f.type.slice('opaque:'.length) : isUnionArray(f.type) ? unionMembers(f.type).join(' | ') : f.type;
-  return { text: intersection ? `{ ${fields.map((f) => `${f.key}: ${written(f)}`).join('; ')} }` : text.slice('opaque:'.length), fields };
+  const cls = (t.getSymbol()?.flags ?? 0) & ts.SymbolFlags.Class ? t.getSymbol()?.declarations?.find(ts.isClassDeclaration) : undefined;
+  return { text: intersection ? `{ ${fields.map((f) => `${f.key}: ${written(f)}`).join('; ')} }` : text.slice('opaque:'.length), fields, ...(cls ? { cls } : {}) };
 }

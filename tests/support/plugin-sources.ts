@@ -250,6 +250,32 @@ function sampled(xs: number[], a: number): { x: number; y: number }[] {
 const st = forward(sampled)([0.5, 1, 2], 3, [0, 0, 0], 1).tangent;
 cases['jvp(sampled) of an array of objects'] = { ad: st.map((p) => p.y), fd: [0.25, 1, 4] };
 
+// A static method of a class, and a function of a const object literal: by the compiler's names (Vec2_dist, colour_srgb_gamma).
+class Vec2 {
+  constructor(
+    public x: number,
+    public y: number,
+  ) {}
+  static dist(a: Vec2, b: Vec2): number {
+    return Math.hypot(a.x - b.x, a.y - b.y);
+  }
+}
+const gv = grad(Vec2.dist)(new Vec2(1, 2), new Vec2(4, 6));
+const vecSkeleton: { value: number; grads: [a: { x: number; y: number }, b: { x: number; y: number }] } = gv;
+const distOf = (ax: number, ay: number, bx: number, by: number) => Vec2.dist(new Vec2(ax, ay), new Vec2(bx, by));
+cases['grad(Vec2.dist), a static method'] = {
+  ad: [vecSkeleton.grads[0].x, vecSkeleton.grads[0].y, gv.grads[1].x, gv.grads[1].y],
+  fd: [0, 1, 2, 3].flatMap((k) => partials(distOf, [1, 2, 4, 6], k)),
+};
+const colour = {
+  srgb: {
+    gamma(c: number): number {
+      return c <= 0.04045 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+    },
+  },
+};
+cases['grad(colour.srgb.gamma), a method of an object literal'] = { ad: [grad(colour.srgb.gamma)(0.5).grads[0]], fd: partials((c) => colour.srgb.gamma(c), [0.5], 0) };
+
 // out: the same object comes back, its arrays overwritten in place.
 const again = dLossWL(new Float64Array([1, 1, 1]), xs, ys, lambda, lwl);
 const outReused = again === lwl && again.grads[0] === gw;

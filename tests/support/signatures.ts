@@ -252,6 +252,10 @@ function classState(cls: ts.ClassDeclaration, src: Source, r: Reader, depth: num
     if (!m.type && init && initializerType(init, src.sf) === 'number') props.push({ name: m.name.text, type: 'number' });
     else props.push(propertyOf(m.name.text, m.type, m.questionToken !== undefined, src, r, depth));
   }
+  // (then the fields it inherits and does not declare again, as TypeScript lists them)
+  const base = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+  const inherited = base && ts.isIdentifier(base) ? namedType(base.text, src, r, depth + 1) : undefined;
+  if (inherited && isObject(inherited)) for (const p of inherited.object) if (!props.some((q) => q.name === p.name)) props.push(p);
   return { object: props, class: cls.name!.text };
 }
 

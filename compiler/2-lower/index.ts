@@ -23,7 +23,7 @@ import { createContext } from './dispatch';
 import { endsFlow } from './helpers';
 import { destructureParameter } from './data';
 import { containerType, irType, isMatrixType, numbersList, structType, type StructType } from './types';
-import { resultShape, writtenResult } from './results';
+import { resultShape, resultText, writtenResult } from './results';
 import { returnObject } from './returns';
 import { declareHoisted } from './var-scoping';
 import { computeDefaults, lowerParameters } from './parameters';
@@ -58,7 +58,7 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Low
   const resultStruct = retTs ? (structType(retTs, checker) ?? numbersList(retTs, checker) ?? matrixResult(retTs, checker)) : undefined;
   // A function that returns nothing gives the parameter it writes into.
   const written = retTs && retTs.flags & ts.TypeFlags.Void ? writtenResult(cx, node, shapes) : undefined;
-  const result = resultStruct ? { text: resultStruct.text, shape: resultShape(cx, resultStruct, node.type ?? src.nameNode) } : written?.result;
+  const result = resultStruct ? { text: resultText(resultStruct), shape: resultShape(cx, resultStruct, node.type ?? src.nameNode) } : written?.result;
   if (resultStruct) (cx as { result?: StructType }).result = resultStruct;
   if (written) (cx as { finalValue?: () => TempId }).finalValue = written.final;
   const returnType = written?.returnType ?? (resultStruct ? 'number[]' : retTs ? irType(retTs, checker) : undefined);

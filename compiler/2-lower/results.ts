@@ -28,6 +28,7 @@ export function packResult(cx: LowerContext, value: StructValue, at: ts.Node): T
     [...v.fields].forEach(([key, leaf]) => {
       if ('fields' in leaf) return walk(leaf);
       if ('temp' in leaf && cx.fn.temps[leaf.temp] !== 'number' && v.struct.matrix) return leaves.push({ starts: leaf.temp });
+      if ('temp' in leaf && cx.fn.temps[leaf.temp] !== 'number' && v.struct.cls) return; // (data of an instance: not in its value)
       if ('temp' in leaf && cx.fn.temps[leaf.temp] !== 'number') return fail(resultError(cx, at, v.struct, key));
       leaves.push(leaf);
     });
@@ -77,9 +78,11 @@ export function resultShape(cx: LowerContext, struct: StructType, at: ts.Node, n
       ],
     };
   }
+  // (the data of an instance of a class, `isVector3 = true`, `name: string`, is not in its value: see `resultText`)
+  const fields = struct.cls ? struct.fields.filter((f) => isStructType(f.type) || isArrayType(f.type as Type) || f.type === 'number') : struct.fields;
   return {
     ...(struct.list ? { list: true as const } : {}),
-    object: struct.fields.map(({ key, type }) => {
+    object: fields.map(({ key, type }) => {
       if (isStructType(type) && ((type.list && listHolds(type) === undefined) || (type.matrix && !type.grouped))) return [key, resultShape(cx, type, at, next)] as const;
       if (isStructType(type) && (type.matrix || type.list)) {
         const what = type.matrix ? ['the matrix', 'a number[][]', 'the matrix'] : ['the array of objects', 'an array of objects', 'its objects'];
@@ -100,6 +103,20 @@ export function resultShape(cx: LowerContext, struct: StructType, at: ts.Node, n
       return [key, { leaf: { number: next.number++ } }] as const;
     }),
   };
+}
+
+/**
+ * The type of an object result as generated code writes it: its type, or of an instance of a class
+ * holding data, its numeric skeleton (`{ x: number; y: number; z: number }` of a `Vector3` with an
+ * `isVector3` flag): what a method returning `this` gives.
+ */
+export function resultText(struct: StructType): string {
+  const state = (f: StructType['fields'][number]) => isStructType(f.type) || isArrayType(f.type as Type) || f.type === 'number';
+  if (!struct.cls || struct.fields.every(state)) return struct.text;
+  return `{ ${struct.fields
+    .filter(state)
+    .map((f) => `${f.key}: ${isStructType(f.type) ? resultText(f.type) : f.type}`)
+    .join('; ')} }`;
 }
 
 function resultError(cx: LowerContext, at: ts.Node, struct: StructType, key: string) {
@@ -148,7 +165,7 @@ export function writtenResult(
   const shape = resultShape(cx, sv.struct, at);
   return {
     returnType: 'number[]',
-    result: { text: sv.struct.text, shape },
+    result: { text: resultText(sv.struct), shape },
     final: () => packResult(cx, readStruct(cx, sv), at),
   };
 }

@@ -69,9 +69,18 @@ export interface MarkedFunction {
 /** The type of a function's value (f_jvp's value and tangent, f_vjp's cotangent): its result's, or for a void function that of the parameter it writes. */
 export function valueType(fn: MarkedFunction): NumericType | ObjectType {
   if (fn.returnType !== 'void') return fn.returnType;
-  const written = fn.writes === undefined ? undefined : fn.params[fn.writes].type;
+  const written = fn.writes === undefined ? undefined : skeleton(fn.params[fn.writes].type);
   if (written === undefined || !isValueType(written)) throw new Error(`${fn.name} returns void and fixture.json's writes names no array or object parameter as its value`);
   return written;
+}
+
+/**
+ * The value of an instance of a class in a result: its state without its data (`{ x; y; z }` of a
+ * `Vector3` with an `isVector3` flag), as generated code gives it.
+ */
+function skeleton(t: ParamType): ParamType {
+  if (!isObject(t) || !t.class) return t;
+  return { object: t.object.filter((p) => !isData(p.type)).map((p) => ({ ...p, type: skeleton(p.type) })), class: t.class };
 }
 
 /** A parsed file, where type names are looked up. */
@@ -248,8 +257,8 @@ function classState(cls: ts.ClassDeclaration, src: Source, r: Reader, depth: num
     if (!ts.isPropertyDeclaration(m) || isStatic(m) || !ts.isIdentifier(m.name)) continue;
     const init = m.initializer;
     if (m.type ? ts.isFunctionTypeNode(m.type) : init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) continue;
-    // (`x = 0`: a number)
-    if (!m.type && init && initializerType(init, src.sf) === 'number') props.push({ name: m.name.text, type: 'number' });
+    // (`x = 0`: a number; `isVector3 = true`: data)
+    if (!m.type && init) props.push({ name: m.name.text, type: initializerType(init, src.sf) });
     else props.push(propertyOf(m.name.text, m.type, m.questionToken !== undefined, src, r, depth));
   }
   // (then the fields it inherits and does not declare again, as TypeScript lists them)
@@ -418,11 +427,19 @@ export function markedFunctions(text: string, file = 'input.ts'): MarkedFunction
         : fn.type
           ? settled(matrixOf(fn.type, src, reader('the return type')) ?? listOf(fn.type, src, reader('the return type'), 0) ?? typeOf(fn.type, src, reader('the return type')))
           : 'number';
-    if (returnType !== 'void' && !allNumeric(returnType)) throw new Error(`${file}: return type of ${name}: the harness cannot produce values of type '${typeText(returnType)}'`);
+    if (returnType !== 'void' && !allNumeric(skeleton(returnType)))
+      throw new Error(`${file}: return type of ${name}: the harness cannot produce values of type '${typeText(returnType)}'`);
     // By default every parameter that can be differentiated is.
     const wrtNames = wrtText ? named : params.filter((p) => differentiable(p.type)).map((p) => p.name);
     const wrt = params.flatMap((p, i) => (wrtNames.includes(p.name) ? [i] : []));
-    out.push({ name, params, returnType: returnType as MarkedFunction['returnType'], wrt, ...(at ? { path: at } : {}), ...(method ? { method } : {}) });
+    out.push({
+      name,
+      params,
+      returnType: (returnType === 'void' ? returnType : skeleton(returnType)) as MarkedFunction['returnType'],
+      wrt,
+      ...(at ? { path: at } : {}),
+      ...(method ? { method } : {}),
+    });
   };
   // The members of a class: a static one is found by its path (`Vec3.angle`), an instance one on the prototype.
   const classMembers = (cls: ts.ClassDeclaration & { name: ts.Identifier }): void =>

@@ -22,17 +22,25 @@
 export type Differentiable = number | number[] | readonly number[] | Float64Array | Float32Array;
 
 /**
- * Whether the compiler differentiates a `T`: a number, a numeric array, or a plain object (no
- * methods) with at least one of them among its required properties, at any depth (an optional
- * number is differentiated too: its gradient is there, 0 where it was left out).
+ * Whether the compiler differentiates a `T`: a number, a numeric array, or an object (a plain one,
+ * or an instance of a class: its methods are behaviour, not state) with at least one of them among
+ * its required properties, at any depth (an optional number is differentiated too: its gradient is
+ * there, 0 where it was left out).
  */
-export type IsDifferentiable<T> = [T] extends [Differentiable] ? true : [T] extends [readonly unknown[]] ? false : [T] extends [object] ? IsNumericObject<T> : false;
+export type IsDifferentiable<T> = [T] extends [Differentiable]
+  ? true
+  : [T] extends [readonly unknown[]]
+    ? false
+    : [T] extends [Function]
+      ? false
+      : [T] extends [object]
+        ? IsNumericObject<T>
+        : false;
 
-type IsNumericObject<T> = [Extract<T[keyof T], Function>] extends [never]
-  ? true extends { [K in keyof T]-?: {} extends Pick<T, K> ? false : IsDifferentiableProperty<T[K]> }[keyof T]
-    ? true
-    : false
-  : false;
+/** The properties of `T` that are state: not its methods (nor fields holding functions). */
+type StateKey<T> = { [K in keyof T]-?: [T[K]] extends [Function] ? never : K }[keyof T];
+
+type IsNumericObject<T> = true extends { [K in StateKey<T>]-?: {} extends Pick<T, K> ? false : IsDifferentiableProperty<T[K]> }[StateKey<T>] ? true : false;
 
 /** A matrix (`number[][]`, `readonly number[][]`): differentiated as a property of an object (a parameter of that type is data). */
 type IsMatrix<T> = [T] extends [readonly (readonly number[])[]] ? ([T] extends [readonly number[]] ? false : true) : false;
@@ -80,8 +88,15 @@ export type Tangent<T> = T extends readonly number[]
           : T;
 
 /** `K` when the property `K` of `T` is differentiated (an optional one only when it is a number), else `never`. */
-type DifferentiableKey<T, K extends keyof T> =
-  {} extends Pick<T, K> ? ([Exclude<T[K], undefined>] extends [number] ? K : never) : IsDifferentiableProperty<T[K]> extends true ? K : never;
+type DifferentiableKey<T, K extends keyof T> = [T[K]] extends [Function]
+  ? never
+  : {} extends Pick<T, K>
+    ? [Exclude<T[K], undefined>] extends [number]
+      ? K
+      : never
+    : IsDifferentiableProperty<T[K]> extends true
+      ? K
+      : never;
 
 /** The value of a result of type `R` as generated functions return it (a `readonly number[]` as a `number[]`, an object as it is). */
 export type ResultValue<R> = R extends readonly number[] ? number[] : R;

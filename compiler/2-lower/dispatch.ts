@@ -177,7 +177,7 @@ function describe(e: ts.Node): string {
     [ts.SyntaxKind.YieldExpression]: 'yield: return an array of the values instead',
     [ts.SyntaxKind.TypeOfExpression]: 'typeof: the types are known when adc compiles; leave the test out',
     [ts.SyntaxKind.DeleteExpression]: 'delete: set the element or property to a value instead',
-    [ts.SyntaxKind.ThisKeyword]: "this: mark a module-level function instead of a method, and pass the object's numbers as parameters",
+    [ts.SyntaxKind.ThisKeyword]: 'this outside a member of a class (a function of an object literal: take the object as a parameter)',
     [ts.SyntaxKind.NullKeyword]: 'null: use NaN, or a separate boolean, for a missing number',
     [ts.SyntaxKind.SpreadElement]: 'spread: pass the array itself, or copy it with .slice()',
     [ts.SyntaxKind.ClassExpression]: 'classes: class instances are not differentiable yet; pass the numbers they hold as parameters, or a plain object of them',

@@ -250,20 +250,24 @@ function sampled(xs: number[], a: number): { x: number; y: number }[] {
 const st = forward(sampled)([0.5, 1, 2], 3, [0, 0, 0], 1).tangent;
 cases['jvp(sampled) of an array of objects'] = { ad: st.map((p) => p.y), fd: [0.25, 1, 4] };
 
-// A static method of a class, and a function of a const object literal: by the compiler's names (Vec2_dist, colour_srgb_gamma).
-class Vec2 {
+// A static method of a class, and a function of a const object literal: by the compiler's names (Pt_dist, colour_srgb_gamma).
+class Pt {
   constructor(
     public x: number,
     public y: number,
   ) {}
-  static dist(a: Vec2, b: Vec2): number {
+  static dist(a: Pt, b: Pt): number {
     return Math.hypot(a.x - b.x, a.y - b.y);
   }
+  // (a method: the instances' gradients are still the skeleton of their fields)
+  norm(): number {
+    return Math.hypot(this.x, this.y);
+  }
 }
-const gv = grad(Vec2.dist)(new Vec2(1, 2), new Vec2(4, 6));
+const gv = grad(Pt.dist)(new Pt(1, 2), new Pt(4, 6));
 const vecSkeleton: { value: number; grads: [a: { x: number; y: number }, b: { x: number; y: number }] } = gv;
-const distOf = (ax: number, ay: number, bx: number, by: number) => Vec2.dist(new Vec2(ax, ay), new Vec2(bx, by));
-cases['grad(Vec2.dist), a static method'] = {
+const distOf = (ax: number, ay: number, bx: number, by: number) => Pt.dist(new Pt(ax, ay), new Pt(bx, by));
+cases['grad(Pt.dist), a static method'] = {
   ad: [vecSkeleton.grads[0].x, vecSkeleton.grads[0].y, gv.grads[1].x, gv.grads[1].y],
   fd: [0, 1, 2, 3].flatMap((k) => partials(distOf, [1, 2, 4, 6], k)),
 };

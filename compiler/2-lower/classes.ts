@@ -4,9 +4,10 @@
  * functions taking objects are (calls.ts): `v.distanceTo(w)`, `this.norm()`, `a.clone().sub(b)`,
  * `Vec3.dot(a, b)`, a getter `v.lengthSq`, `new Vector3(x, y, z)`.
  *
- * Guarantees: a member is resolved by the static type of the object it is used on; `new C(…)`
- * runs as JavaScript runs it: field initializers in declaration order, then the parameter
- * properties, then the constructor's body.
+ * Guarantees: a member is looked up in the class of the object it is used on (exactly known for
+ * an object made by `new C(…)` here, else its declared type, where no subclass may override it);
+ * `new C(…)` runs as JavaScript runs it: the base class's field values, field initializers in
+ * declaration order, the parameter properties, then the constructor's body.
  */
 import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
@@ -17,6 +18,7 @@ import { atStatement, fail, inFunction, pos, type LowerContext } from './context
 import type { StructLeaf, StructValue, StructVar } from './builder';
 import { namedArray, skipOuter, structPath } from './helpers';
 import { assignStruct, declareStructVar, leafValue, lowerStruct, readStruct, structTypeOf } from './structs';
+import { reassigned } from './reassignments';
 import { isStateless, type StructType } from './types';
 
 /** The instance member of a class of the project that `callee` names (`v.distanceTo`), if it names one. */
@@ -29,9 +31,11 @@ export function instanceMember(cx: LowerContext, callee: ts.Expression): Functio
   // Looked up in the class of the object it is used on (`this.force(t)` in a method of `Body`, called on a
   // `Spring`: Spring's `force`); which body runs is known when no subclass of that class overrides it.
   const path = structPath(cx, e.expression);
-  const cls = (typeof path === 'object' ? path.struct.cls : undefined) ?? resolved.source.receiver;
+  const exact = typeof path === 'object' ? exactClassOf(cx, e.expression, path) : undefined;
+  const cls = exact ?? (typeof path === 'object' ? path.struct.cls : undefined) ?? resolved.source.receiver;
   const member = classMemberOf(cls, e.name.text, cx.checker) ?? resolved.source;
-  const overriding = overriddenBy(cx, cls, e.name.text);
+  // (an object made here by `new C(…)`, and `this` in its members, is a C and nothing else)
+  const overriding = exact ? undefined : overriddenBy(cx, cls, e.name.text);
   if (overriding)
     return fail(
       errors.unsupportedExpression(
@@ -40,6 +44,27 @@ export function instanceMember(cx: LowerContext, callee: ts.Expression): Functio
       ),
     );
   return member;
+}
+
+/** The objects whose class is known exactly: made by `new C(…)` (`this` in C's members is the same object). */
+const exactClasses = new WeakMap<StructVar, ts.ClassDeclaration>();
+
+/**
+ * The class an object is exactly, when it is known: one `buildInstance` made, or a name given
+ * `new C(…)` where it is declared and never assigned again (`const q = new Body(a, b)`).
+ */
+function exactClassOf(cx: LowerContext, e: ts.Expression, path: StructVar): ts.ClassDeclaration | undefined {
+  const known = exactClasses.get(path);
+  if (known) return known;
+  const name = skipOuter(e);
+  const decl = ts.isIdentifier(name) ? cx.checker.getSymbolAtLocation(name)?.valueDeclaration : undefined;
+  if (!decl || !ts.isVariableDeclaration(decl) || !decl.initializer || !ts.isNewExpression(skipOuter(decl.initializer))) return undefined;
+  // (its assignments are looked for in the function being lowered: one declared elsewhere is not known)
+  if (decl.getSourceFile() !== cx.root.getSourceFile() || decl.pos < cx.root.pos || decl.end > cx.root.end) return undefined;
+  if (!(decl.parent.flags & ts.NodeFlags.Const) && ts.isIdentifier(decl.name) && reassigned(cx, decl.name)) return undefined;
+  const cls = constructed(cx, skipOuter(decl.initializer) as ts.NewExpression);
+  if (cls) exactClasses.set(path, cls);
+  return cls;
 }
 
 /** A class of the project (in the file of `cls`) that extends `cls`, at any depth, and declares a member `name` of its own. */
@@ -144,6 +169,7 @@ export function buildInstance(
   const name = cls.name!.text.charAt(0).toLowerCase() + cls.name!.text.slice(1);
   const v = declareStructVar(cx, name, struct, 'hidden', value, ctor ?? cls, true);
   assignStruct(cx, v, value, ctor ?? cls, true);
+  exactClasses.set(v, cls);
   cx.fn.bindStruct('this', v);
   forEachNode(ctor ?? cls, (n) => {
     if (ts.isFunctionLike(n) && n !== ctor) return 'skip';

@@ -54,7 +54,7 @@ function differentiableTags(node: ts.Node): ts.JSDocTag[] {
 /** The parameters the `@differentiable` tag of `fn` names in `wrt(…)`; undefined without such a tag. */
 export function namedWrt(fn: FunctionSource): readonly string[] | undefined {
   if (fn.wrt) return fn.wrt;
-  const tagged = ts.isFunctionDeclaration(fn.node) ? fn.node : fn.nameNode.parent;
+  const tagged = taggedNode(fn);
   const [tag] = differentiableTags(tagged);
   const items = tag ? parseTag(ts.getTextOfJSDocComment(tag.comment) ?? '') : undefined;
   return items && !('problem' in items) ? items.wrt : undefined;
@@ -75,6 +75,10 @@ export function moduleFunctions(sf: ts.SourceFile): FunctionSource[] {
         // (and the functions an object literal holds, `const Vector = { add(a, b) { … } }`: `Vector_add`)
         if (ts.isIdentifier(d.name) && init && ts.isObjectLiteralExpression(init)) out.push(...objectMembers(init));
       }
+    } else if (ts.isExpressionStatement(st)) {
+      // (and a function assigned to a property of a module-level object: `convert.rgb.lab = function (rgb) { … }`)
+      const member = assignedMember(st);
+      if (member) out.push(member);
     } else if (ts.isClassDeclaration(st) && st.name) {
       // (and the members of a class with a body: `Vector3_distanceTo`, `Vector3_dot`)
       for (const m of st.members) {
@@ -84,6 +88,58 @@ export function moduleFunctions(sf: ts.SourceFile): FunctionSource[] {
     }
   }
   return out;
+}
+
+/** `a.b.c` of a chain of property names from an identifier; undefined for any other expression. */
+function propertyPath(e: ts.Expression): string[] | undefined {
+  if (ts.isIdentifier(e)) return [e.text];
+  if (!ts.isPropertyAccessExpression(e) || !ts.isIdentifier(e.name)) return undefined;
+  const base = propertyPath(e.expression);
+  return base && [...base, e.name.text];
+}
+
+/** `convert.rgb.lab = function (rgb) { … };` at module level: a function named after its path (`convert_rgb_lab`). */
+function assignedMember(st: ts.ExpressionStatement): FunctionSource | undefined {
+  const e = st.expression;
+  if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== ts.SyntaxKind.EqualsToken || !ts.isPropertyAccessExpression(e.left)) return undefined;
+  const fn = skipParens(e.right);
+  const path = propertyPath(e.left);
+  if (!path || !(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) return undefined;
+  const sf = st.getSourceFile();
+  return { key: `${sf.fileName}#${path.join('.')}`, name: path.join('_'), file: sf.fileName, node: fn, nameNode: e.left.name as ts.Identifier, sourceFile: sf, exported: false };
+}
+
+/** The node a function's `@differentiable` tag is on: the function, its method, its `const`, or the statement assigning it. */
+function taggedNode(fn: FunctionSource): ts.Node {
+  if (ts.isFunctionDeclaration(fn.node) || ts.isMethodDeclaration(fn.node)) return fn.node;
+  const assignment = fn.node.parent;
+  if (ts.isBinaryExpression(assignment) && ts.isExpressionStatement(assignment.parent)) return assignment.parent;
+  return fn.nameNode.parent;
+}
+
+/**
+ * The function assigned to the property a call names (`convert.xyz.lab(…)` of `convert.xyz.lab =
+ * function …` in the module that declares `convert`), if there is one.
+ */
+function assignedCallee(callee: ts.Expression, checker: ts.TypeChecker): FunctionSource | undefined {
+  const path = propertyPath(callee);
+  if (!path || path.length < 2) return undefined;
+  let root = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(callee) ? leftmost(callee) : callee);
+  if (root && root.flags & ts.SymbolFlags.Alias) root = checker.getAliasedSymbol(root);
+  const decl = root?.valueDeclaration;
+  if (!decl || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name) || decl.getSourceFile().isDeclarationFile) return undefined;
+  const sf = decl.getSourceFile();
+  const key = `${sf.fileName}#${[decl.name.text, ...path.slice(1)].join('.')}`;
+  for (const st of sf.statements) {
+    const member = ts.isExpressionStatement(st) ? assignedMember(st) : undefined;
+    if (member?.key === key) return member;
+  }
+  return undefined;
+}
+
+function leftmost(e: ts.Expression): ts.Expression {
+  while (ts.isPropertyAccessExpression(e)) e = e.expression;
+  return e;
 }
 
 /**
@@ -119,7 +175,7 @@ export function findMarked(sf: ts.SourceFile): { marked: MarkedFunction[]; diagn
   const topLevel = new Set<ts.Node>();
   for (const fn of moduleFunctions(sf)) {
     // (the tag of a method or property of an object literal is on it)
-    const tagged = ts.isFunctionDeclaration(fn.node) || ts.isMethodDeclaration(fn.node) ? fn.node : fn.nameNode.parent;
+    const tagged = taggedNode(fn);
     topLevel.add(fn.node);
     const [tag, second] = differentiableTags(tagged);
     if (!tag) continue;
@@ -189,6 +245,8 @@ export function resolveCallee(
 ): { source: FunctionSource; via: string[] } | { problem: 'unresolved' | 'noBody' | 'notModuleLevel'; name: string } {
   const name = callee.getText();
   let sym = checker.getSymbolAtLocation(callee);
+  const assigned = assignedCallee(callee, checker);
+  if (assigned) return { source: assigned, via: [] };
   if (!sym) return { problem: 'unresolved', name };
   // Files the call resolves through (imports, re-exports): the generated code depends on them too.
   const via: string[] = [];

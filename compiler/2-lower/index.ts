@@ -20,7 +20,7 @@ import { checkNesting } from '../1-frontend/nesting';
 import { FunctionBuilder } from './builder';
 import { atStatement, fail, type LowerContext } from './context';
 import { createContext } from './dispatch';
-import { endsFlow } from './helpers';
+import { endsFlow, namedArray } from './helpers';
 import { destructureParameter } from './data';
 import { containerType, irType, isMatrixType, numbersList, structType, type StructType } from './types';
 import { resultShape, resultText, writtenResult } from './results';
@@ -79,7 +79,7 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Low
       cx.attempt(body, () => {
         fn.origin = originOf(body, sf);
         if (resultStruct) return returnObject(cx, body, resultStruct);
-        const value = cx.expr(body);
+        const value = namedArray(cx, cx.expr(body), 'result');
         fn.emit({ kind: 'return', value, origin: fn.origin });
       });
     }

@@ -468,6 +468,12 @@ export function markedFunctions(text: string, file = 'input.ts'): MarkedFunction
   for (const st of sf.statements) {
     if (ts.isFunctionDeclaration(st) && st.name) add(st.name.text, st, st);
     if (ts.isClassDeclaration(st) && st.name) classMembers(st as ts.ClassDeclaration & { name: ts.Identifier });
+    // (a function assigned to a property of a module-level object: `convert.rgb.lab = function …`, found by its path)
+    const assigned =
+      ts.isExpressionStatement(st) && ts.isBinaryExpression(st.expression) && st.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken ? st.expression : undefined;
+    const at = assigned && ts.isPropertyAccessExpression(assigned.left) ? assigned.left.getText(sf).split('.') : undefined;
+    if (assigned && at && at.every((k) => /^[A-Za-z_$][\w$]*$/.test(k)) && (ts.isFunctionExpression(assigned.right) || ts.isArrowFunction(assigned.right)))
+      add(at.join('_'), st, assigned.right, at);
     if (ts.isVariableStatement(st)) {
       for (const d of st.declarationList.declarations) {
         const init = d.initializer;

@@ -19,6 +19,8 @@ import type { StructLeaf, StructValue, StructVar } from './builder';
 import { namedArray, skipOuter, structPath } from './helpers';
 import { assignStruct, declareStructVar, leafValue, lowerStruct, readStruct, structTypeOf } from './structs';
 import { reassigned } from './reassignments';
+import { placeKind } from './lists';
+import { writtenParameters } from '../1-frontend/writes';
 import { isStateless, type StructType } from './types';
 
 /** The instance member of a class of the project that `callee` names (`v.distanceTo`), if it names one. */
@@ -118,6 +120,14 @@ export function receiverOf(cx: LowerContext, member: ts.Expression, src: Functio
     );
   const path = structPath(cx, object);
   if (path !== undefined && typeof path === 'object') return path;
+  // (an object of an array of objects is read as a copy here: a method that changes it would change the copy)
+  if (placeKind(cx, object) === 'element' && writtenParameters(src.node, cx.checker).has(-1))
+    return fail(
+      errors.unsupportedExpression(
+        pos(cx, member),
+        `'${src.name.replace('_', '.')}' changes its object, here '${object.getText(cx.sf)}', an object of an array of objects (not supported yet): write its fields where you call it (\`${object.getText(cx.sf)}.x += …\`), or keep the object in a variable of its own`,
+      ),
+    );
   const value = lowerStruct(cx, object, struct);
   if (value.source) return value.source;
   const v = declareStructVar(cx, 'receiver', struct, 'hidden', value, object, true);

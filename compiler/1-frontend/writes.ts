@@ -44,7 +44,11 @@ export function writtenParameters(fn: FunctionNode | ts.ConstructorDeclaration, 
   // Names for a part of a parameter that is an object or array (`const row = W[i]`, `const { pos } =
   // body`, `for (const p of pts)`, a callback's element `pts.forEach((p) => …)`): a write through
   // one is a write to the parameter. (Found in source order, so that a name for such a name counts.)
-  const isReference = (name: ts.Node) => (checker.getNonNullableType(checker.getTypeAtLocation(name)).flags & ts.TypeFlags.Object) !== 0;
+  // (`const scope = this`, as three.js writes, has the type `this`: its constraint is the class)
+  const isReference = (name: ts.Node) => {
+    const t = checker.getNonNullableType(checker.getTypeAtLocation(name));
+    return ((checker.getBaseConstraintOfType(t) ?? t).flags & ts.TypeFlags.Object) !== 0;
+  };
   const alias = (name: ts.BindingName, i: number): void => {
     if (ts.isIdentifier(name)) {
       const sym = checker.getSymbolAtLocation(name);
@@ -54,7 +58,8 @@ export function writtenParameters(fn: FunctionNode | ts.ConstructorDeclaration, 
   forEachNode(fn.body, (n) => {
     if (ts.isVariableDeclaration(n) && n.initializer) {
       const init = skip(n.initializer);
-      const i = ts.isIdentifier(init) || ts.isPropertyAccessExpression(init) || ts.isElementAccessExpression(init) ? root(init) : undefined;
+      const named = ts.isIdentifier(init) || ts.isPropertyAccessExpression(init) || ts.isElementAccessExpression(init) || init.kind === ts.SyntaxKind.ThisKeyword;
+      const i = named ? root(init) : undefined;
       if (i !== undefined) alias(n.name, i);
     }
     if (ts.isForOfStatement(n) && ts.isVariableDeclarationList(n.initializer)) {

@@ -14,7 +14,7 @@ import { namedWrt, resolveCallee } from '../1-frontend/functions';
 import { forEachNode } from '../1-frontend/walk';
 import { atStatement, fail, inFunction, pos, type LocalFunction, type LowerContext } from './context';
 import { containerType, irType, isStructType, structType, type StructType } from './types';
-import { destructurePlace, placeKind, placeOf, type Place } from './lists';
+import { bindPlace, destructurePlace, placeKind, placeOf, type Place } from './lists';
 import type { StructValue, StructVar } from './builder';
 import type { FunctionNode, FunctionSource } from '../1-frontend/functions';
 import { baseClass, buildInstance, constructed, constructorOf, instanceMember, receiverOf } from './classes';
@@ -192,7 +192,7 @@ interface Inlined {
   readonly node: FunctionNode | ts.ConstructorDeclaration;
   readonly name: string;
   /** Of a method: the object it is called on, `this` in its body. */
-  readonly receiver?: StructVar;
+  readonly receiver?: StructVar | Place;
   /** Of a constructor: the class whose instance it makes, and the instance's type. */
   readonly construct?: { readonly cls: ts.ClassDeclaration; readonly struct: StructType };
   readonly scope?: Parameters<typeof inFunction>[1];
@@ -258,7 +258,8 @@ function inlineCall(
   const returns = result ?? target.construct?.struct ?? (ret && !isVoid ? irType(ret, cx.checker) : 'number');
   if (returns === undefined || returns === 'boolean') return fail(errors.returnType(pos(cx, e), target.name, ret ? cx.checker.typeToString(ret) : 'unknown'));
   const body = () => {
-    if (target.receiver) cx.fn.bindStruct('this', target.receiver);
+    if (target.receiver && 'kind' in target.receiver) bindPlace(cx, 'this', target.receiver);
+    else if (target.receiver) cx.fn.bindStruct('this', target.receiver);
     params.forEach((p, i) => {
       const name = (p.name as ts.Identifier).text;
       const b = bound[i];

@@ -19,7 +19,7 @@ import type { StructLeaf, StructValue, StructVar } from './builder';
 import { namedArray, skipOuter, structPath } from './helpers';
 import { assignStruct, declareStructVar, leafValue, lowerStruct, readStruct, structTypeOf } from './structs';
 import { reassigned } from './reassignments';
-import { placeKind } from './lists';
+import { placeKind, placeOf, thisPlace, type Place } from './lists';
 import { writtenParameters } from '../1-frontend/writes';
 import { isStateless, type StructType } from './types';
 
@@ -101,13 +101,15 @@ export function getterOf(cx: LowerContext, e: ts.Expression): FunctionSource | u
 /**
  * The object a member is used on (`v` of `v.length()`, `this`, `a.clone()` of
  * `a.clone().sub(b)`): the caller's object variable itself (the member's writes into `this` are
- * the caller's), or a new one holding the value of any other object expression.
+ * the caller's); for a member that changes its object, an object of an array of objects
+ * (`bodies[i].step(dt)`, `b` of `for (const b of bodies)`) is that place of the array; any other
+ * object expression is a new variable holding its value.
  */
-export function receiverOf(cx: LowerContext, member: ts.Expression, src: FunctionSource): StructVar | undefined {
+export function receiverOf(cx: LowerContext, member: ts.Expression, src: FunctionSource): StructVar | Place | undefined {
   const target = skipOuter(member);
   const object = ts.isPropertyAccessExpression(target) ? target.expression : undefined;
   // (`super.area()`: the base class's member, on this object)
-  if (object?.kind === ts.SyntaxKind.SuperKeyword) return cx.fn.lookupStruct('this');
+  if (object?.kind === ts.SyntaxKind.SuperKeyword) return cx.fn.lookupStruct('this') ?? thisPlace(cx);
   // (an instance without state, `mse` of `mse.calculate(…)`: its method is all there is)
   if (object && isStateless(cx.checker.getTypeAtLocation(object), cx.checker)) return undefined;
   const struct = object && structTypeOf(cx, object);
@@ -120,19 +122,89 @@ export function receiverOf(cx: LowerContext, member: ts.Expression, src: Functio
     );
   const path = structPath(cx, object);
   if (path !== undefined && typeof path === 'object') return path;
-  // (an object of an array of objects is read as a copy here: a method that changes it would change the copy)
-  if (placeKind(cx, object) === 'element' && writtenParameters(src.node, cx.checker).has(-1))
-    return fail(
-      errors.unsupportedExpression(
-        pos(cx, member),
-        `'${src.name.replace('_', '.')}' changes its object, here '${object.getText(cx.sf)}', an object of an array of objects (not supported yet): write its fields where you call it (\`${object.getText(cx.sf)}.x += …\`), or keep the object in a variable of its own`,
-      ),
-    );
+  // (an object of an array of objects is read as a copy, unless the member changes it)
+  if (writtenParameters(src.node, cx.checker).has(-1)) {
+    if (placeKind(cx, object) === 'element') return placeOf(cx, object);
+    const chained = chainedPlace(cx, object);
+    if (chained) return chained;
+  }
   const value = lowerStruct(cx, object, struct);
   if (value.source) return value.source;
   const v = declareStructVar(cx, 'receiver', struct, 'hidden', value, object, true);
   assignStruct(cx, v, value, object, true);
   return v;
+}
+
+/**
+ * Of a chain of members that return `this` on an object of an array of objects
+ * (`bodies[i].step(dt)` of `bodies[i].step(dt).push(f)` or `const b = bodies[i].step(dt)`, a
+ * `step` returning this): the chain run, then that place of the array. A chain on such an object
+ * through a member that may return another object is an error (its result would be a copy).
+ */
+export function chainedPlace(cx: LowerContext, e: ts.Expression): Place | undefined {
+  const chain = chainOf(cx, e);
+  if (!chain || placeKind(cx, chain.root) !== 'element') return undefined;
+  const at = (n: ts.Node) => pos(cx, n);
+  if (chain.other)
+    return fail(
+      errors.unsupportedExpression(
+        at(chain.other),
+        `'${chain.other.getText(cx.sf)}' on an object of an array of objects, where it may not return that object (\`return this\`): call its methods one by one`,
+      ),
+    );
+  if (!pure(chain.root))
+    return fail(errors.unsupportedExpression(at(chain.root), `a chain of methods on '${chain.root.getText(cx.sf)}', whose index changes something: name the object first`));
+  cx.expr(e);
+  return placeOf(cx, chain.root);
+}
+
+/**
+ * The object a chain of members returning `this` starts from (`b` of `b.step(dt).scale(2)`; the
+ * call itself for a member returning another object, `b.clone()`); `other`: a member in it typed
+ * to return `this` that may return another object.
+ */
+function chainOf(cx: LowerContext, object: ts.Expression): { root: ts.Expression; other?: ts.Expression } | undefined {
+  const e = skipOuter(object);
+  if (!ts.isCallExpression(e)) return undefined;
+  const m = instanceMember(cx, e.expression);
+  if (!m) return undefined;
+  const inner = (skipOuter(e.expression) as ts.PropertyAccessExpression).expression;
+  const sig = ts.isGetAccessorDeclaration(m.node) ? undefined : cx.checker.getSignatureFromDeclaration(m.node);
+  const typedThis = sig !== undefined && (cx.checker.getReturnTypeOfSignature(sig) as { isThisType?: boolean }).isThisType === true;
+  if (!returnsThis(cx, m.node) && !typedThis) return { root: e };
+  const deeper = chainOf(cx, inner);
+  const other = returnsThis(cx, m.node) ? undefined : e.expression;
+  return deeper ? { root: deeper.root, other: deeper.other ?? other } : { root: inner, other };
+}
+
+/** Whether each `return` of a member is `return this;` or returns a member of this that does (`return this.scale(s)`). */
+function returnsThis(cx: LowerContext, fn: FunctionSource['node'], seen = new Set<ts.Node>()): boolean {
+  if (seen.has(fn)) return false;
+  seen.add(fn);
+  let all = true;
+  let any = false;
+  forEachNode(fn.body ?? fn, (n) => {
+    if (ts.isFunctionLike(n)) return 'skip';
+    if (!ts.isReturnStatement(n)) return;
+    any = true;
+    const r = n.expression && skipOuter(n.expression);
+    if (r?.kind === ts.SyntaxKind.ThisKeyword) return;
+    const callee = r && ts.isCallExpression(r) ? skipOuter(r.expression) : undefined;
+    const m = callee && ts.isPropertyAccessExpression(callee) && skipOuter(callee.expression).kind === ts.SyntaxKind.ThisKeyword ? instanceMember(cx, callee) : undefined;
+    if (!m || !returnsThis(cx, m.node, seen)) all = false;
+  });
+  return any && all;
+}
+
+/** Whether evaluating `e` changes nothing (no assignment, `++`, or call): it may be evaluated again. */
+function pure(e: ts.Expression): boolean {
+  let changes = false;
+  forEachNode(e, (n) => {
+    const step = ts.isPostfixUnaryExpression(n) || (ts.isPrefixUnaryExpression(n) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken));
+    const assigns = ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
+    if (step || assigns || ts.isCallExpression(n)) changes = true;
+  });
+  return !changes;
 }
 
 /** The class of the project `new C(…)` makes, if it is one. */

@@ -46,12 +46,19 @@ export function placeOf(cx: LowerContext, e: ts.Expression): Place | undefined {
   return resolve(cx, e, true);
 }
 
+/** `this` in a method called on an object of a list, if it is one. */
+export function thisPlace(cx: LowerContext): Place | undefined {
+  const c = cx.fn.lookupCursor('this');
+  return c && ofCursor(cx, c, true);
+}
+
 const NONE = -1 as TempId;
 
 function resolve(cx: LowerContext, node: ts.Expression, emit: boolean): Place | undefined {
   const e = skipOuter(node);
-  if (ts.isIdentifier(e)) {
-    const c = cx.fn.lookupCursor(e.text);
+  // (`this` in a method called on an object of a list, `bodies[i].step(dt)`: classes.ts `receiverOf`)
+  if (ts.isIdentifier(e) || e.kind === ts.SyntaxKind.ThisKeyword) {
+    const c = cx.fn.lookupCursor(ts.isIdentifier(e) ? e.text : 'this');
     if (c) return ofCursor(cx, c, emit);
   }
   if (ts.isIdentifier(e) || (ts.isPropertyAccessExpression(e) && !structInside(cx, e.expression))) {

@@ -82,7 +82,7 @@ export function listOf(cx: LowerContext, node: ts.Expression, struct: StructType
 function declareColumns(cx: LowerContext, name: string, struct: StructType, items: readonly StructValue[]): StructVar {
   const fields = new Map<string, VarId | StructVar>();
   for (const f of struct.fields) {
-    const leaf = `${name}_${f.key}`;
+    const leaf = `${name}_${f.key.replace('#', '')}`;
     const parts = items.map((item) => item.fields.get(f.key));
     if (isStructType(f.type)) fields.set(f.key, declareColumns(cx, leaf, f.type, parts as StructValue[]));
     else {

@@ -24,11 +24,13 @@ export function rebound(cx: LowerContext, source: ts.Expression, from: ts.Node =
     chain.unshift(e.name.text);
     e = skipOuter(e.expression);
   }
-  if (!ts.isIdentifier(e)) return true;
-  const sym = cx.checker.getSymbolAtLocation(e);
+  const self = e.kind === ts.SyntaxKind.ThisKeyword;
+  if (!ts.isIdentifier(e) && !self) return true;
+  const sym = self ? undefined : cx.checker.getSymbolAtLocation(e);
   // Each use of the name that starts the left side of an `=`: `s = …` or `s.pos = …` replaces
-  // what `s.pos` names; `s.pos.x = …` only writes into it.
-  return (identifiersIn(cx.root).get(e.text) ?? []).some((id) => {
+  // what `s.pos` names; `s.pos.x = …` only writes into it. (`this` itself is never assigned, only its fields.)
+  const uses = ts.isIdentifier(e) ? (identifiersIn(cx.root).get(e.text) ?? []) : thisIn(cx.root);
+  return uses.some((id) => {
     const keys: string[] = [];
     let n: ts.Node = id;
     for (;;) {
@@ -39,8 +41,19 @@ export function rebound(cx: LowerContext, source: ts.Expression, from: ts.Node =
     }
     const a = n.parent;
     if (!ts.isBinaryExpression(a) || a.left !== n || a.operatorToken.kind !== ts.SyntaxKind.EqualsToken || !mayRunAfter(from, a)) return false;
-    return keys.length <= chain.length && keys.every((k, i) => k === chain[i]) && cx.checker.getSymbolAtLocation(id) === sym;
+    return keys.length <= chain.length && keys.every((k, i) => k === chain[i]) && (self || cx.checker.getSymbolAtLocation(id) === sym);
   });
+}
+
+/** The uses of `this` in a function (its own and its arrow functions'). */
+function thisIn(root: ts.Node): ts.Node[] {
+  const found: ts.Node[] = [];
+  const visit = (n: ts.Node): void => {
+    if (n.kind === ts.SyntaxKind.ThisKeyword) found.push(n);
+    else if (n === root || !(ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isClassLike(n) || ts.isMethodDeclaration(n))) ts.forEachChild(n, visit);
+  };
+  visit(root);
+  return found;
 }
 
 /** `n` with the parentheses and type assertions around it (what `skipOuter` looks through). */

@@ -19,6 +19,7 @@ import { declareStruct, destructureStruct, isStructExpr, lowerStructAssignment, 
 import { assignedValues, reassigned, usedAfter, writtenInto } from './reassignments';
 import { declareList, localListType, replaceElementObject } from './local-lists';
 import { lowerChoice } from './branches';
+import { chainedPlace } from './classes';
 import { declareMatrix, localMatrixType } from './local-matrices';
 import { accessOf, inferredType, isHoisted, isVarList } from './var-scoping';
 
@@ -44,6 +45,12 @@ export function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclaration
           errors.unsupportedStatement(pos(cx, d), `'${d.name.getText()}' names a part of a matrix or of an array of objects and is assigned again: index it where you use it`),
         );
       destructurePlace(cx, d.name, placeOf(cx, d.initializer)!, isConst);
+      continue;
+    }
+    // `const b = bodies[i].step(dt)` of a method returning this: the object of the array.
+    const chained = d.initializer && ts.isIdentifier(d.name) && (isConst || !reassigned(cx, d.name)) ? chainedPlace(cx, d.initializer) : undefined;
+    if (chained) {
+      destructurePlace(cx, d.name, chained, isConst);
       continue;
     }
     // `const pts: Point[] = []`, `xs.map((x) => ({ x, y: f(x) }))`: an array of objects made here.

@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { ts } from 'ts-morph';
 import { ConfigError, loadDiagnostics, loadProject, sourceFileOf, syntaxDiagnostics, type LoadedProject } from './1-frontend/project';
 import { diskPath } from './1-frontend/file-system';
-import { findMarked, moduleFunctions as moduleFunctionsOf, type FunctionSource } from './1-frontend/functions';
+import { findMarked, moduleFunctions as moduleFunctionsOf, receiverName, type FunctionSource } from './1-frontend/functions';
 import { LoweredProgram, internalDiagnostic } from './2-lower/program';
 import { differentiateFile, type MarkedIR } from './4-differentiate';
 import { printFile } from './5-print/printer';
@@ -209,7 +209,9 @@ export function compileRequests(loaded: LoadedProject, requests: readonly Functi
     if (sf) scanned.add(sf);
     const found = sf ? moduleFunctionsOf(sf).find((f) => f.name === r.name) : undefined;
     // (a request naming a matrix or an array of objects differentiates it, as the tag's wrt(…) does: a lowering of its own)
-    const src = found && r.wrt && namesContainer(found, r.wrt, loaded.checker) ? { ...found, key: `${found.key}#wrt(${r.wrt.join(',')})`, wrt: r.wrt } : found;
+    // (`this` names an instance member's receiver, `self` in generated code)
+    const wrt = found?.receiver && r.wrt ? r.wrt.map((n) => (n === 'this' ? receiverName(found) : n)) : r.wrt;
+    const src = found && wrt && namesContainer(found, wrt, loaded.checker) ? { ...found, key: `${found.key}#wrt(${wrt.join(',')})`, wrt } : found;
     if (!src) {
       diagnostics.push(errors.unresolvedCall({ file: r.file, line: 1, col: 1 }, `'${r.name}' is not a module-level function of ${r.file}`));
       continue;
@@ -223,12 +225,12 @@ export function compileRequests(loaded: LoadedProject, requests: readonly Functi
       const ir = program.lower(src);
       checkCallees(ir, program, loaded);
       const params = ir.structure ? ir.structure.params.map((p) => p.name) : ir.params.map((p) => ir.vars[p].name);
-      const unknown = (r.wrt ?? []).filter((w) => !params.includes(w));
+      const unknown = (wrt ?? []).filter((w) => !params.includes(w));
       if (unknown.length > 0) {
         diagnostics.push(errors.badTag({ file: r.file, line: 1, col: 1 }, `'${unknown[0]}' is not a parameter of '${r.name}' (parameters: ${params.join(', ')})`));
         continue;
       }
-      marked.push({ ir, wrt: differentiableWrt(ir, r.wrt ?? params, r.wrt !== undefined, src), prefix: r.prefix });
+      marked.push({ ir, wrt: differentiableWrt(ir, wrt ?? params, wrt !== undefined, src), prefix: r.prefix });
     } catch (e) {
       diagnostics.push(...toDiagnostics(e, r.name, positionOf(src.nameNode, src.sourceFile)));
     }

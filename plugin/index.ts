@@ -16,7 +16,7 @@
  * place (see report.ts). The plugin never throws into tspc: a crash becomes an
  * ADC199 diagnostic and the file is emitted untransformed.
  *
- * tsconfig.json: `"plugins": [{ "transform": "ts-adc/plugin" }]`, compiled with
+ * tsconfig.json: `"plugins": [{ "transform": "ts-adc/plugin" }]` (after `ts-adc/plugin/program`, see program.ts, for instance methods), compiled with
  * ts-patch's `tspc` (or a patched `tsc`). The user's `typescript` (`extras.ts`)
  * builds every node of the output; the compiler's own TypeScript (inside
  * ts-morph) only sees file paths and returns text.

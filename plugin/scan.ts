@@ -59,7 +59,7 @@ export function scanFile(t: typeof ts, checker: ts.TypeChecker, sf: ts.SourceFil
 }
 
 /** `grad(…)` ⇒ 'grad' when the callee is the ts-adc marker, whatever it is called locally. */
-function markerKind(t: typeof ts, checker: ts.TypeChecker, callee: ts.Expression): MarkerKind | undefined {
+export function markerKind(t: typeof ts, checker: ts.TypeChecker, callee: ts.Expression): MarkerKind | undefined {
   if (!t.isIdentifier(callee) && !t.isPropertyAccessExpression(callee)) return undefined;
   let symbol = checker.getSymbolAtLocation(callee);
   if (symbol && symbol.flags & t.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
@@ -140,7 +140,8 @@ function resolveFunction(t: typeof ts, checker: ts.TypeChecker, arg: ts.Expressi
       }
     }
     if (!fn) {
-      const member = memberFunction(t, decl);
+      // (`grad(C.prototype.m)`, given its receiver's type by the program transformer: program.ts)
+      const member = memberFunction(t, decl, t.isAsExpression(arg) && arg.type.getText().includes('").Method<typeof '));
       if ('message' in member) return { ...member, node: arg };
       if (member.fn) ({ fn, name, topLevel } = member as Required<typeof member>);
     }
@@ -149,27 +150,29 @@ function resolveFunction(t: typeof ts, checker: ts.TypeChecker, arg: ts.Expressi
     if (sf.isDeclarationFile) return unresolved(arg, `'${name}' is declared in ${path.basename(sf.fileName)}, whose source is not part of this program`);
     if (!topLevel) return { node: arg, ...pick(errors.closure({ file: '', line: 1, col: 1 })) };
     const params = fn.parameters.map((p) => (t.isIdentifier(p.name) ? p.name.text : `#${fn.parameters.indexOf(p)}`));
-    return { file: sf.fileName, name, params };
+    const instance =
+      !t.isSourceFile(decl.parent) && t.isClassLike(decl.parent) && !(t.getModifiers(decl as ts.HasModifiers) ?? []).some((m) => m.kind === t.SyntaxKind.StaticKeyword);
+    return { file: sf.fileName, name, params: instance ? ['this', ...params] : params };
   }
   return unresolved(arg, what);
 }
 
 /**
- * A function a class or an object literal holds, named as the compiler names it: a static method of
- * a module-level class (`Vec3.angle` ⇒ `Vec3_angle`), a function of a module-level const object
- * literal (`convert.rgb.lab` ⇒ `convert_rgb_lab`). An instance method (`Vector3.prototype.length`)
- * is a problem: the marker's types cannot see its receiver.
+ * A function a class or an object literal holds, named as the compiler names it: a method of a
+ * module-level class (`Vec3.angle` ⇒ `Vec3_angle`, `Vector3.prototype.length` ⇒ `Vector3_length`),
+ * a function of a module-level const object literal (`convert.rgb.lab` ⇒ `convert_rgb_lab`). An
+ * instance method is a problem unless the program transformer gave it its receiver's type (`typed`).
  */
-function memberFunction(t: typeof ts, decl: ts.Declaration): { fn?: ts.SignatureDeclaration; name?: string; topLevel?: boolean } | Omit<ScanProblem, 'node'> {
+function memberFunction(t: typeof ts, decl: ts.Declaration, typed: boolean): { fn?: ts.SignatureDeclaration; name?: string; topLevel?: boolean } | Omit<ScanProblem, 'node'> {
   const named = (n: ts.Node | undefined) => n !== undefined && (t.isIdentifier(n) || t.isPrivateIdentifier(n));
   const cls = decl.parent;
   if (cls && t.isClassDeclaration(cls) && cls.name && (t.isMethodDeclaration(decl) || t.isPropertyDeclaration(decl)) && named(decl.name)) {
     const member = (decl.name as ts.Identifier).text;
     const isStatic = (t.getModifiers(decl) ?? []).some((m) => m.kind === t.SyntaxKind.StaticKeyword);
-    if (!isStatic)
+    if (!isStatic && !typed)
       return {
         code: 'ADC110',
-        message: `'${cls.name.text}.prototype.${member}' is an instance method: the types of grad(), jvp() and vjp() cannot include its receiver. Mark it with /** @differentiable */ and call ${cls.name.text}_${member}_grad(self, …) from the file adc build generates`,
+        message: `'${cls.name.text}.prototype.${member}' is an instance method, whose type does not say whose it is: add { "transform": "ts-adc/plugin/program", "transformProgram": true } before { "transform": "ts-adc/plugin" } in compilerOptions.plugins (it types the receiver, which the generated functions take first), or mark it with /** @differentiable */ and call ${cls.name.text}_${member}_grad(self, …) from the file adc build generates`,
       };
     const init = t.isPropertyDeclaration(decl) && decl.initializer ? skipParens(t, decl.initializer) : undefined;
     const fn = t.isMethodDeclaration(decl) ? decl : init && (t.isArrowFunction(init) || t.isFunctionExpression(init)) ? init : undefined;

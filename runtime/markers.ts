@@ -166,7 +166,29 @@ export interface WrtNames {
 type Fn<P extends unknown[], R> = (...args: P) => R;
 type Loose<P extends readonly unknown[]> = Tangent<P[number]>[];
 
+declare const receiver: unique symbol;
+
+/**
+ * An instance method with the class of its receiver: what `grad(C.prototype.m)` passes once the
+ * program transformer `ts-adc/plugin/program` has named the class (`C.prototype.m` is typed
+ * `Method<C, typeof C.prototype.m>`, since TypeScript's type of a method does not say whose it is).
+ * Its generated functions take the receiver first, as `C_m_grad(self, …)` does.
+ */
+export type Method<S, F> = F & { readonly [receiver]: S };
+
+/** The parameters of a method's generated functions: the receiver first. */
+type WithSelf<S, P extends unknown[]> = [self: S, ...P];
+
+/** The value of a method's result: of one returning `this` or nothing, the object's state after it (its numeric skeleton). */
+export type MethodResult<S, R> = [R] extends [void] ? Tangent<S> : [R] extends [S] ? Tangent<S> : R;
+
 /** `grad(f)`: same contract as the generated `f_grad` (`f` must return a number). */
+export function grad<S, P extends unknown[], const W extends readonly ParameterIndex<WithSelf<S, P>>[]>(
+  f: Method<S, Fn<P, number>>,
+  options: WrtPositions<W>,
+): GradFunction<WithSelf<S, P>, TangentsOf<SelectParameters<WithSelf<S, P>, W[number]>>>;
+export function grad<S, P extends unknown[]>(f: Method<S, Fn<P, number>>, options: WrtNames): GradFunction<WithSelf<S, P>, Loose<WithSelf<S, P>>>;
+export function grad<S, P extends unknown[]>(f: Method<S, Fn<P, number>>): GradFunction<WithSelf<S, P>, TangentsOf<DifferentiableParameters<Required<WithSelf<S, P>>>>>;
 export function grad<P extends unknown[], const W extends readonly ParameterIndex<P>[]>(
   f: Fn<P, number>,
   options: WrtPositions<W>,
@@ -178,6 +200,14 @@ export function grad(f: Function, options?: unknown): never {
 }
 
 /** `jvp(f)`: same contract as the generated `f_jvp` (arguments, then the tangents of the differentiated ones). */
+export function jvp<S, P extends unknown[], R, const W extends readonly ParameterIndex<WithSelf<S, P>>[]>(
+  f: Method<S, Fn<P, R>>,
+  options: WrtPositions<W>,
+): JvpFunction<WithSelf<S, P>, TangentsOf<SelectParameters<WithSelf<S, P>, W[number]>>, MethodResult<S, R>>;
+export function jvp<S, P extends unknown[], R>(f: Method<S, Fn<P, R>>, options: WrtNames): JvpFunction<WithSelf<S, P>, Loose<WithSelf<S, P>>, MethodResult<S, R>>;
+export function jvp<S, P extends unknown[], R>(
+  f: Method<S, Fn<P, R>>,
+): JvpFunction<WithSelf<S, P>, TangentsOf<DifferentiableParameters<Required<WithSelf<S, P>>>>, MethodResult<S, R>>;
 export function jvp<P extends unknown[], R, const W extends readonly ParameterIndex<P>[]>(
   f: Fn<P, R>,
   options: WrtPositions<W>,
@@ -189,6 +219,14 @@ export function jvp(f: Function, options?: unknown): never {
 }
 
 /** `vjp(f)`: same contract as the generated `f_vjp` (arguments, then the cotangent of the result). */
+export function vjp<S, P extends unknown[], R, const W extends readonly ParameterIndex<WithSelf<S, P>>[]>(
+  f: Method<S, Fn<P, R>>,
+  options: WrtPositions<W>,
+): VjpFunction<WithSelf<S, P>, TangentsOf<SelectParameters<WithSelf<S, P>, W[number]>>, MethodResult<S, R>>;
+export function vjp<S, P extends unknown[], R>(f: Method<S, Fn<P, R>>, options: WrtNames): VjpFunction<WithSelf<S, P>, Loose<WithSelf<S, P>>, MethodResult<S, R>>;
+export function vjp<S, P extends unknown[], R>(
+  f: Method<S, Fn<P, R>>,
+): VjpFunction<WithSelf<S, P>, TangentsOf<DifferentiableParameters<Required<WithSelf<S, P>>>>, MethodResult<S, R>>;
 export function vjp<P extends unknown[], R, const W extends readonly ParameterIndex<P>[]>(
   f: Fn<P, R>,
   options: WrtPositions<W>,

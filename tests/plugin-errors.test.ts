@@ -4,7 +4,7 @@
  * and code compiled without the plugin throws a helpful error when it runs.
  */
 import { createProject, type PluginProject, type Run } from './support/plugin-project';
-import { failing, unsupportedLine, working } from './support/plugin-sources';
+import { failing, methodsStub, unsupportedLine, working } from './support/plugin-sources';
 
 describe('plugin diagnostics', () => {
   let project: PluginProject;
@@ -45,7 +45,7 @@ describe('without the plugin', () => {
   let project: PluginProject;
 
   beforeAll(() => {
-    project = createProject({ module: 'commonjs', plugin: false, files: working });
+    project = createProject({ module: 'commonjs', plugin: false, files: { ...working, 'methods.ts': methodsStub } });
   });
   afterAll(() => project?.remove());
 
@@ -106,5 +106,26 @@ export const dScaled = grad(scaled);
     expect(lines.filter((l) => l.includes('error'))).toEqual([`src/model.ts(7,14): error TS2304: Cannot find name 'scael'.`]);
     expect(build.status).not.toBe(0);
     expect(build.stderr).toBe('');
+  });
+});
+
+describe('an instance method without the program transformer', () => {
+  let project: PluginProject;
+  let build: Run;
+
+  beforeAll(() => {
+    project = createProject({ module: 'commonjs', program: false, files: { 'fd.ts': working['fd.ts'], 'methods.ts': working['methods.ts'] } });
+    build = project.tspc();
+  });
+  afterAll(() => project?.remove());
+
+  test('grad(C.prototype.m) is reported at its argument, saying which tsconfig entry types the receiver', () => {
+    const source = working['methods.ts'].split('\n');
+    const line = source.findIndex((l) => l.includes('grad(Pt.prototype.norm)(pt)'));
+    const col = source[line].indexOf('Pt.prototype.norm') + 1;
+    const reported = build.stdout.split('\n').filter((l) => l.startsWith(`src/methods.ts(${line + 1},${col}): error TS990110: ADC110 'Pt.prototype.norm' is an instance method`));
+    expect(reported).toHaveLength(1);
+    expect(reported[0]).toContain('{ "transform": "ts-adc/plugin/program", "transformProgram": true }');
+    expect(build.status).not.toBe(0);
   });
 });

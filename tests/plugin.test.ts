@@ -30,6 +30,10 @@ const caseNames = [
   'grad(polygonArea, wrt [0]) over [number, number][]',
   'grad(polygonArea, wrt [0, 1])',
   'jvp(sampled) of an array of objects',
+  'grad(Pt.dist), a static method',
+  'grad(colour.srgb.gamma), a method of an object literal',
+  'grad(Pt.prototype.norm), an instance method',
+  'jvp(Pt.prototype.moveBy), a method changing this',
 ];
 
 describe.each<ModuleSetting>(['commonjs', 'esm'])('plugin, %s output', (setting) => {

@@ -12,7 +12,7 @@ import { positionOf } from './position';
 import { forEachNode } from './walk';
 import { mentionsTag, misspelledTags, parseTag, tagName, type TagProblem } from './tags';
 
-export type FunctionNode = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration | ts.GetAccessorDeclaration;
+export type FunctionNode = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration | ts.GetAccessorDeclaration | ts.SetAccessorDeclaration;
 
 export interface FunctionSource {
   readonly key: string;
@@ -347,14 +347,34 @@ function classMember(d: ts.Node): FunctionSource | undefined {
   };
 }
 
+/** A setter of a module-level class (`set degrees(d) { … }`), inlined where a property is assigned: `Angle_set_degrees`. */
+function classSetter(d: ts.SetAccessorDeclaration): FunctionSource | undefined {
+  const cls = d.parent;
+  if (!ts.isClassDeclaration(cls) || !cls.name || !d.body || !(ts.isIdentifier(d.name) || ts.isPrivateIdentifier(d.name))) return undefined;
+  const isStatic = (ts.getModifiers(d) ?? []).some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
+  const sf = d.getSourceFile();
+  return {
+    key: `${sf.fileName}#set ${cls.name.text}.${isStatic ? '' : 'prototype.'}${d.name.text}`,
+    name: `${cls.name.text}_set_${d.name.text.replace(/^#/, '')}`,
+    file: sf.fileName,
+    node: d,
+    nameNode: d.name as ts.Node as ts.Identifier,
+    sourceFile: sf,
+    exported: hasExport(cls),
+    ...(isStatic ? {} : { receiver: cls }),
+  };
+}
+
 /**
  * The member `name` an instance of `cls` has: its own, else the one it inherits (through the
  * classes of the project it extends); undefined when none of them declares one with a body.
  */
-export function classMemberOf(cls: ts.ClassDeclaration, name: string, checker: ts.TypeChecker): FunctionSource | undefined {
+export function classMemberOf(cls: ts.ClassDeclaration, name: string, checker: ts.TypeChecker, setter = false): FunctionSource | undefined {
   for (let c: ts.ClassDeclaration | undefined = cls, depth = 0; c && depth < 20; depth++) {
-    const own = c.members.find((m) => m.name !== undefined && (ts.isIdentifier(m.name) || ts.isPrivateIdentifier(m.name)) && m.name.text === name);
-    if (own) return classMember(own);
+    const own = c.members.find(
+      (m) => m.name !== undefined && (ts.isIdentifier(m.name) || ts.isPrivateIdentifier(m.name)) && m.name.text === name && ts.isSetAccessorDeclaration(m) === setter,
+    );
+    if (own) return setter ? classSetter(own as ts.SetAccessorDeclaration) : classMember(own);
     const e: ts.Expression | undefined = c.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
     let sym: ts.Symbol | undefined = e && checker.getSymbolAtLocation(e);
     if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);

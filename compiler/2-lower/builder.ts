@@ -56,6 +56,8 @@ interface LoopContext {
   readonly label: string | undefined;
   /** A `switch` lowered as a one-iteration loop: `break` may target it, `continue` may not. */
   readonly kind: 'loop' | 'switch';
+  /** How many scopes were open where it starts (what is made in its body is deeper). */
+  readonly depth: number;
 }
 
 export interface Mark {
@@ -82,6 +84,12 @@ export class FunctionBuilder {
    * while that name is in scope: generated code may not replace one as a whole (structs.ts `shareObject`).
    */
   readonly sharedObjects = new Map<StructVar, { readonly at: Position; readonly depth: number }>();
+  /**
+   * Objects put into an array of objects (`const bodies = [ball]`, `ps.push(p)`), with where and
+   * into what: the array holds a copy of their numbers, so they may not be used by their own names
+   * afterwards where the function changes objects (helpers.ts `structPath` checks each use).
+   */
+  readonly movedObjects = new Map<StructVar, { readonly at: Position; readonly node: ts.Node; readonly root: ts.Node; readonly into: string }>();
   /** The scope depth each object variable was made at: one made deeper than where lowering is now is gone (a callee's local). */
   readonly madeAt = new WeakMap<StructVar, number>();
   /** Temps known to hold a constant value (for folding `Math.PI * 2` and recognising literals). */
@@ -265,8 +273,14 @@ export class FunctionBuilder {
 
   newLoop(label: string | undefined, kind: LoopContext['kind'] = 'loop'): number {
     const id = this.loopCount++;
-    this.loops.push({ id, label, kind });
+    this.loops.push({ id, label, kind, depth: this.scopes.length });
     return id;
+  }
+
+  /** How many scopes were open where the innermost loop (not a switch) being lowered starts; undefined outside loops. */
+  get loopDepth(): number | undefined {
+    for (let i = this.loops.length - 1; i >= 0; i--) if (this.loops[i].kind === 'loop') return this.loops[i].depth;
+    return undefined;
   }
 
   endLoop(): void {

@@ -22,7 +22,7 @@ import { countReturns, inOneIteration, lowerFunctionBody, lowerLoopBody } from '
 import { bindOptions, optionValues } from './option-objects';
 import { reassigned, rebound } from './reassignments';
 import { arrayLeaf, declareLeaves, assignStruct, declareStructVar, isStructExpr, lowerStruct, readCopy, readStruct, structTypeOf } from './structs';
-import { isOpaqueExpr, structPath, varOf } from './helpers';
+import { changesObjects, isOpaqueExpr, structPath, varOf } from './helpers';
 import { writtenParameters } from '../1-frontend/writes';
 import { declareHoisted } from './var-scoping';
 import { parameterType } from './parameters';
@@ -150,6 +150,14 @@ export function lowerGetter(cx: LowerContext, e: ts.PropertyAccessExpression, st
   return inlineProjectCall(cx, e, resolved.source, struct) ?? cx.fn.constant(0);
 }
 
+/** `a.degrees = value`: the class's setter, inlined with `this` the object and its parameter the value. */
+export function lowerSetter(cx: LowerContext, target: ts.PropertyAccessExpression, setter: FunctionSource, value: TempId): void {
+  cx.files.add(setter.file);
+  const receiver = receiverOf(cx, target, setter);
+  const scope = { sf: setter.sourceFile, root: setter.node, name: setter.name, result: undefined, finalValue: undefined };
+  inlineCall(cx, target, { node: setter.node, name: setter.name.replace('_set_', '.'), receiver, scope, given: [value] }, undefined);
+}
+
 /** How an argument is bound to the parameter of an inlined function. */
 type Bound =
   | { readonly struct: StructVar }
@@ -196,6 +204,8 @@ interface Inlined {
   /** Of a constructor: the class whose instance it makes, and the instance's type. */
   readonly construct?: { readonly cls: ts.ClassDeclaration; readonly struct: StructType };
   readonly scope?: Parameters<typeof inFunction>[1];
+  /** Values for its parameters, already lowered (a setter's: the value assigned). */
+  readonly given?: readonly TempId[];
 }
 
 function inlineCall(
@@ -210,9 +220,10 @@ function inlineCall(
   const params = node.parameters;
   if (params.some((p) => ts.isArrayBindingPattern(p.name))) return fail(errors.unsupportedExpression(pos(cx, e), `calling '${target.name}', which has destructured parameters`));
   const least = params.reduce((n, p, i) => (p.initializer || p.questionToken ? n : i + 1), 0);
-  if (args.length < least || args.length > params.length) return fail(errors.arity(pos(cx, e), target.name, params.length, args.length));
+  if (!target.given && (args.length < least || args.length > params.length)) return fail(errors.arity(pos(cx, e), target.name, params.length, args.length));
   const writes = writtenParameters(node, cx.checker);
   const bound: Bound[] = params.map((p, i): Bound => {
+    if (target.given) return { temp: target.given[i] ?? cx.fn.datum(undefined, 'number') };
     const a = args[i];
     if (ts.isObjectBindingPattern(p.name)) return { options: optionValues(cx, p, a) };
     if (a === undefined)
@@ -226,6 +237,7 @@ function inlineCall(
             `'${target.name}' assigns its parameter '${p.name.getText()}', given a part of a matrix or of an array of objects: write into its elements, or use a local of its own`,
           ),
         );
+      if (ts.isConstructorDeclaration(node) && keeps(node, p) && placeKind(cx, a) === 'element' && changesObjects(cx, cx.root, e)) return fail(keptCopy(cx, a, e));
       return { place: placeOf(cx, a)! };
     }
     const made = listArgument(cx, p, a);
@@ -244,7 +256,11 @@ function inlineCall(
             `'${target.name}' writes into its parameter '${p.name.getText()}' where it may still be the caller's object, and also replaces it (\`${p.name.getText()} = …\`): generated code would give it a copy; replace it first thing, or give the new object a name of its own`,
           ),
         );
-      return caller && !own ? { struct: path } : { value: lowerStruct(cx, a, struct) };
+      if (caller && !own) return { struct: path };
+      const value = lowerStruct(cx, a, struct);
+      // (`new Link(bodies[0])` keeping the object: a copy of it here, right while nothing changes objects)
+      if (value.copy && ts.isConstructorDeclaration(node) && keeps(node, p) && changesObjects(cx, cx.root, e)) return fail(keptCopy(cx, a, e));
+      return { value };
     }
     const type = irType(cx.checker.getTypeAtLocation(p), cx.checker);
     // (a row of read-only data, `X[i]`, is a read-only array there: it is only read)
@@ -293,6 +309,29 @@ function inlineCall(
     }
   };
   return scope ? inFunction(cx, scope, () => cx.fn.withIsolatedScope(body)) : cx.fn.withScope(body);
+}
+
+function keptCopy(cx: LowerContext, a: ts.Expression, e: ts.Node) {
+  return errors.unsupportedExpression(
+    pos(cx, a),
+    `'${a.getText(cx.sf)}' is kept by the object '${e.getText(cx.sf)}' makes while an array or another name holds it, and the function changes objects: generated code would keep a copy; make the object with its own name first (\`const b = new C(…)\`) and give that name to both, or give it a copy (\`{ ...obj }\`)`,
+  );
+}
+
+/** Whether a constructor keeps its parameter `p` in a field (`public a: Body`, `this.a = a`). */
+function keeps(ctor: ts.ConstructorDeclaration, p: ts.ParameterDeclaration): boolean {
+  if (ts.getModifiers(p)?.length) return true;
+  const name = ts.isIdentifier(p.name) ? p.name.text : undefined;
+  return (ctor.body?.statements ?? []).some((st) => {
+    const e = ts.isExpressionStatement(st) ? skipOuter(st.expression) : undefined;
+    return (
+      e !== undefined &&
+      ts.isBinaryExpression(e) &&
+      e.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      ts.isIdentifier(skipOuter(e.right)) &&
+      (skipOuter(e.right) as ts.Identifier).text === name
+    );
+  });
 }
 
 /** The body of an inlined function returning an object: its value (a `return` in the middle assigns a hidden object and leaves). */

@@ -86,6 +86,29 @@ function overriddenBy(cx: LowerContext, cls: ts.ClassDeclaration, name: string):
   );
 }
 
+/**
+ * The setter of a class of the project that an assignment to `target` runs (`a.degrees = d` of a
+ * class with `set degrees(d)`), looked up in the object's class as members are.
+ */
+export function setterOf(cx: LowerContext, target: ts.Expression): FunctionSource | undefined {
+  const e = skipOuter(target);
+  if (!ts.isPropertyAccessExpression(e) || !(ts.isIdentifier(e.name) || ts.isPrivateIdentifier(e.name))) return undefined;
+  const decl = cx.checker.getSymbolAtLocation(e.name)?.declarations?.find(ts.isSetAccessorDeclaration);
+  if (!decl || !ts.isClassDeclaration(decl.parent)) return undefined;
+  const path = e.expression.kind === ts.SyntaxKind.SuperKeyword ? undefined : structPath(cx, e.expression);
+  const exact = typeof path === 'object' ? exactClassOf(cx, e.expression, path) : undefined;
+  const cls = exact ?? (typeof path === 'object' ? path.struct.cls : undefined) ?? decl.parent;
+  const overriding = exact || e.expression.kind === ts.SyntaxKind.SuperKeyword ? undefined : overriddenBy(cx, cls, e.name.text);
+  if (overriding)
+    return fail(
+      errors.unsupportedExpression(
+        pos(cx, e),
+        `'${e.getText(cx.sf)} = …': '${overriding.name!.text}' overrides '${e.name.text}' of '${cls.name!.text}', so which setter runs depends on the object's class at run time; give '${e.expression.getText(cx.sf)}' the type of the class whose setter you mean`,
+      ),
+    );
+  return classMemberOf(cls, e.name.text, cx.checker, true);
+}
+
 /** Whether `callee` is a method of an instance of a class of the project (`v.distanceTo` of `v.distanceTo(w)`). */
 export function isMethodCall(cx: LowerContext, callee: ts.Expression): boolean {
   const member = instanceMember(cx, callee);

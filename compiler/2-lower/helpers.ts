@@ -9,6 +9,8 @@ import { errors, type Diagnostic } from '../diagnostics/catalog';
 import { isArrayType, isOpaqueType, opaqueText, type PrimName, type Stmt, type TempId, type Type, type VarId } from '../ir/types';
 import { rule } from '../rules/table';
 import { forEachNode } from '../1-frontend/walk';
+import { resolveCallee } from '../1-frontend/functions';
+import { writtenParameters } from '../1-frontend/writes';
 import { fail, pos, type LocalFunction, type LowerContext } from './context';
 import type { StructVar } from './builder';
 import { dataType, irType, opaqueType } from './types';
@@ -32,15 +34,31 @@ export function isNullishLiteral(cx: LowerContext, node: ts.Expression): boolean
  */
 export function structPath(cx: LowerContext, node: ts.Expression): VarId | StructVar | undefined {
   const e = skipOuter(node);
-  if (ts.isIdentifier(e)) return cx.fn.lookupStruct(e.text);
+  if (ts.isIdentifier(e)) return notMoved(cx, e, cx.fn.lookupStruct(e.text));
   // (`this` in a method: the receiver, bound as an object variable named `this`)
   if (e.kind === ts.SyntaxKind.ThisKeyword) return cx.fn.lookupStruct('this');
   if (ts.isPropertyAccessExpression(e) && !e.questionDotToken && (ts.isIdentifier(e.name) || ts.isPrivateIdentifier(e.name))) {
     const base = structPath(cx, e.expression);
     // (a matrix's or list's variables are not its properties: lists.ts reads them)
-    return base === undefined || typeof base === 'number' || base.struct.matrix || base.struct.list ? undefined : base.fields.get(e.name.text);
+    return base === undefined || typeof base === 'number' || base.struct.matrix || base.struct.list ? undefined : notMoved(cx, e, base.fields.get(e.name.text));
   }
   return undefined;
+}
+
+/**
+ * An object used by a name after it was put into an array of objects (`const bodies = [ball]`, then
+ * `ball.x`): the array holds a copy of its numbers, right only while nothing changes objects; an
+ * error where the function (where it was put in, from there on, or here) changes objects.
+ */
+function notMoved<T extends VarId | StructVar | undefined>(cx: LowerContext, e: ts.Expression, found: T): T {
+  const m = typeof found === 'object' ? cx.fn.movedObjects.get(found) : undefined;
+  if (!m || !(changesObjects(cx, m.root, m.node) || changesObjects(cx, cx.root))) return found;
+  return fail(
+    errors.unsupportedExpression(
+      pos(cx, e),
+      `'${e.getText(cx.sf)}' is used after it was put into the array '${m.into}' (at ${m.at.line}:${m.at.col}), and the function changes objects: generated code keeps the array's objects apart from the names they had. Use it through the array from there on (\`${m.into}[i]\`, a for-of over it), or put a copy in (\`{ ...${e.getText(cx.sf)} }\`)`,
+    ),
+  );
 }
 
 /** The variable `node` names: a local or parameter (`xs`), or a property of an object variable (`p.W`). */
@@ -383,4 +401,43 @@ export function indexLoop(
   });
   fn.endLoop();
   fn.emit({ kind: 'loop', id: loopId, form: 'for', test, cond, body: region, update, origin: fn.origin });
+}
+
+/** Whether `later` may run after `first` has: it comes after it, or a loop holds both. */
+export function mayRunAfter(first: ts.Node, later: ts.Node): boolean {
+  if (later.pos >= first.end) return true;
+  if (later.pos >= first.pos && later.end <= first.end) return false; // (part of it: before, or the same)
+  for (let n: ts.Node | undefined = first.parent; n; n = n.parent) {
+    if (ts.isFunctionLike(n)) return false;
+    if (ts.isIterationStatement(n, false) && later.pos >= n.pos && later.end <= n.end) return true;
+  }
+  return false;
+}
+
+const objectWrites = new WeakMap<ts.Node, readonly ts.Node[]>();
+
+/**
+ * Whether the function `root` may change an object (after `after`, when given): a property or
+ * element assigned or incremented, or a call of a function or method of the project that writes a
+ * parameter or its object. Errs towards "changes".
+ */
+export function changesObjects(cx: LowerContext, root: ts.Node, after?: ts.Node): boolean {
+  let writes = objectWrites.get(root);
+  if (!writes) {
+    const found: ts.Node[] = [];
+    forEachNode(root, (n) => {
+      const assigns = ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
+      const steps =
+        (ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken);
+      const target = assigns ? skipOuter(n.left) : steps ? skipOuter(n.operand) : undefined;
+      if (target && (ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target))) found.push(n);
+      if (ts.isCallExpression(n)) {
+        const resolved = resolveCallee(n.expression, cx.checker);
+        if ('source' in resolved && writtenParameters(resolved.source.node, cx.checker).size > 0) found.push(n);
+      }
+    });
+    writes = found;
+    objectWrites.set(root, writes);
+  }
+  return writes.some((w) => after === undefined || mayRunAfter(after, w));
 }

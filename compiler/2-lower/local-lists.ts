@@ -15,7 +15,7 @@ import type { TempId, VarId } from '../ir/types';
 import { fail, pos, type LowerContext } from './context';
 import type { StructValue, StructVar } from './builder';
 import { containerType, isStructType, listHolds, type StructType } from './types';
-import { skipOuter } from './helpers';
+import { changesObjects, skipOuter } from './helpers';
 import { lowerStruct } from './structs';
 import { placeKind, placeOf, type Place } from './lists';
 import { arrayFromLength, eachReturned, isArrayFromLength } from './callback-values';
@@ -57,13 +57,13 @@ export function listOf(cx: LowerContext, node: ts.Expression, struct: StructType
     const items = e.elements.map((item) =>
       ts.isSpreadElement(item)
         ? fail(errors.unsupportedExpression(pos(cx, item), 'a spread in an array of objects: push its objects in a loop'))
-        : lowerStruct(cx, item, struct.list!),
+        : moved(cx, lowerStruct(cx, item, struct.list!), item, name),
     );
     return made(items);
   }
   if (isMap || isFrom) {
     const list = made();
-    (isMap ? eachReturned : arrayFromLength)(cx, e as ts.CallExpression, (item) => pushObject(cx, list, lowerStruct(cx, item, struct.list!)));
+    (isMap ? eachReturned : arrayFromLength)(cx, e as ts.CallExpression, (item) => pushObject(cx, list, moved(cx, lowerStruct(cx, item, struct.list!), item, name)));
     return list;
   }
   if (ts.isCallExpression(e) && !(callee && ts.isPropertyAccessExpression(callee))) {
@@ -97,6 +97,37 @@ function declareColumns(cx: LowerContext, name: string, struct: StructType, item
   return made;
 }
 
+/**
+ * An object put into a list (`[ball]`, `ps.push(p)`), recorded with the objects inside it that other
+ * names hold (`{ vel: shared }`): the list holds a copy of their numbers from here on (see builder.ts
+ * `movedObjects`).
+ */
+function moved(cx: LowerContext, value: StructValue, at: ts.Node, into: string): StructValue {
+  const loop = cx.fn.loopDepth;
+  const record = (v: StructValue): void => {
+    // (one made before the loop this is in: the same object in several places of the array)
+    if (v.source && loop !== undefined && (cx.fn.madeAt.get(v.source) ?? 0) <= loop)
+      return fail(
+        errors.unsupportedExpression(
+          pos(cx, at),
+          `'${at.getText(cx.sf)}' puts an object made before the loop (or one holding it) into '${into}' at each iteration: generated code would hold a copy of it in each place; make a new object in the loop (\`{ ...obj }\`, \`new C(…)\`)`,
+        ),
+      );
+    if (v.source && !cx.fn.movedObjects.has(v.source)) cx.fn.movedObjects.set(v.source, { at: pos(cx, at), node: at, root: cx.root, into });
+    // (a copy of an object another array or name holds, `ps.map((p) => p.scale(2))`: right while nothing changes objects)
+    if (v.copy && changesObjects(cx, cx.root, at))
+      return fail(
+        errors.unsupportedExpression(
+          pos(cx, at),
+          `'${at.getText(cx.sf)}' puts an object that another array or name holds into '${into}', and the function changes objects after it: generated code would hold a copy; make a new object (\`{ ...obj }\`, \`new C(…)\`), or keep using the array it is in`,
+        ),
+      );
+    for (const f of v.fields.values()) if ('fields' in f) record(f);
+  };
+  record(value);
+  return value;
+}
+
 /** Appends an object to a list: each of its numbers onto its property's column. */
 function pushObject(cx: LowerContext, list: StructVar, value: StructValue): void {
   for (const [key, column] of list.fields) {
@@ -122,7 +153,7 @@ export function lowerListPush(cx: LowerContext, call: ts.CallExpression, list: S
     );
   for (const a of call.arguments) {
     if (ts.isSpreadElement(a)) return fail(errors.unsupportedExpression(pos(cx, a), 'a spread in push: push its objects in a loop'));
-    pushObject(cx, list, lowerStruct(cx, a, list.struct.list!));
+    pushObject(cx, list, moved(cx, lowerStruct(cx, a, list.struct.list!), a, (skipOuter(call.expression) as ts.PropertyAccessExpression).expression.getText(cx.sf)));
   }
   return cx.fn.op({ op: 'length', var: firstColumn(list) }, [], 'number');
 }

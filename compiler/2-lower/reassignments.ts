@@ -8,7 +8,7 @@
  */
 import { ts } from 'ts-morph';
 import type { LowerContext } from './context';
-import { skipOuter } from './helpers';
+import { mayRunAfter, skipOuter } from './helpers';
 import { identifiersIn } from './var-scoping';
 import { resolveCallee } from '../1-frontend/functions';
 import { mutators, writtenParameters } from '../1-frontend/writes';
@@ -61,17 +61,6 @@ function outermost(n: ts.Node): ts.Node {
   const p = n.parent;
   if (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isNonNullExpression(p) || ts.isSatisfiesExpression(p) || ts.isTypeAssertionExpression(p)) return outermost(p);
   return n;
-}
-
-/** Whether `later` may run after `first` has: it comes after it, or a loop holds both. */
-export function mayRunAfter(first: ts.Node, later: ts.Node): boolean {
-  if (later.pos >= first.end) return true;
-  if (later.pos >= first.pos && later.end <= first.end) return false; // (part of it: before, or the same)
-  for (let n: ts.Node | undefined = first.parent; n; n = n.parent) {
-    if (ts.isFunctionLike(n)) return false;
-    if (ts.isIterationStatement(n, false) && later.pos >= n.pos && later.end <= n.end) return true;
-  }
-  return false;
 }
 
 /** Whether `name` (declared here) is assigned after its declaration. */

@@ -22,8 +22,8 @@ import { fail, pos, type LowerContext } from './context';
 import type { Position } from '../diagnostics/catalog';
 import type { StructLeaf, StructValue, StructVar } from './builder';
 import { isStructType, structType, type StructType } from './types';
-import { isOpaqueExpr, namedArray, skipOuter, structPath } from './helpers';
-import { mayRunAfter, reassigned, rebound } from './reassignments';
+import { isOpaqueExpr, mayRunAfter, namedArray, skipOuter, structPath } from './helpers';
+import { reassigned, rebound } from './reassignments';
 import { elementValue, placeKind, placeOf, type Place } from './lists';
 import { lowerChoice } from './branches';
 
@@ -180,15 +180,21 @@ function propertyKey(prop: ts.ObjectLiteralElementLike): string | undefined {
 /** The value of one property: a number or data (a temp), an array (its variable), an object. */
 export function leafValue(cx: LowerContext, e: ts.Expression, type: Type | StructType): StructLeaf {
   if (isStructType(type)) return lowerStruct(cx, e, type);
-  if (isArrayType(type)) return { array: arrayLeaf(cx, e) };
+  if (isArrayType(type)) return { array: arrayLeaf(cx, e, type) };
   const t = cx.expr(e);
   if (type === 'number' && cx.fn.temps[t] !== 'number') return fail(errors.unsupportedExpression(pos(cx, e), `'${e.getText(cx.sf).slice(0, 40)}' as a number`));
   return { temp: t };
 }
 
-/** The array variable an array-valued expression names (a fresh array gets a hidden one). */
-export function arrayLeaf(cx: LowerContext, e: ts.Expression): VarId {
-  const t = namedArray(cx, cx.expr(e), 'array');
+/**
+ * The array variable an array-valued expression names (a fresh array gets a hidden one; given the
+ * property's `type`, also one only a declaration makes: `[]`, `new Array(n).fill(0)`).
+ */
+export function arrayLeaf(cx: LowerContext, e: ts.Expression, type?: Type): VarId {
+  const inner = skipOuter(e);
+  const filled = ts.isCallExpression(inner) && ts.isPropertyAccessExpression(inner.expression) && inner.expression.name.text === 'fill';
+  const made = type !== undefined && isArrayType(type) && (ts.isArrayLiteralExpression(inner) || ts.isNewExpression(inner) || filled);
+  const t = namedArray(cx, made ? cx.arrayInit(e, type) : cx.expr(e), 'array');
   if (!isArrayType(cx.fn.temps[t])) return fail(errors.unsupportedExpression(pos(cx, e), `'${e.getText(cx.sf).slice(0, 40)}' as an array`));
   const last = cx.fn.current[cx.fn.current.length - 1];
   if (last?.kind !== 'op' || last.op !== 'read') return fail(errors.unsupportedExpression(pos(cx, e), `'${e.getText(cx.sf).slice(0, 40)}' as an array`));
@@ -317,7 +323,9 @@ function structSources(cx: LowerContext, e: ts.Expression): ts.Expression[] {
     if (!ts.isIdentifier(n) && !ts.isPropertyAccessExpression(n)) return;
     const path = structPath(cx, n);
     if (path === undefined || typeof path !== 'object') return;
-    if (!(ts.isPropertyAccessExpression(n.parent) && n.parent.expression === n)) found.push(n);
+    // (the object a method is called on is one too: `b.pick(c)` may return a part of it)
+    const member = ts.isPropertyAccessExpression(n.parent) && n.parent.expression === n;
+    if (!member || (ts.isCallExpression(n.parent.parent) && n.parent.parent.expression === n.parent)) found.push(n);
     return 'skip';
   });
   return found;

@@ -19,7 +19,8 @@ import { declareStruct, destructureStruct, isStructExpr, lowerStructAssignment, 
 import { assignedValues, reassigned, usedAfter, writtenInto } from './reassignments';
 import { declareList, localListType, replaceElementObject } from './local-lists';
 import { lowerChoice } from './branches';
-import { chainedPlace } from './classes';
+import { chainedPlace, setterOf } from './classes';
+import { lowerSetter } from './calls';
 import { declareMatrix, localMatrixType } from './local-matrices';
 import { accessOf, inferredType, isHoisted, isVarList } from './var-scoping';
 
@@ -220,6 +221,13 @@ export function lowerAssignment(cx: LowerContext, e: ts.BinaryExpression): TempI
   if (ts.isArrayLiteralExpression(target)) return lowerDestructuringAssignment(cx, target, e.right);
   const replaced = replaceElementObject(cx, target, e.right);
   if (replaced !== undefined) return replaced;
+  // (`a.degrees = d` of a class with a setter: the setter runs; the assignment's value is the right side)
+  const setter = ts.isPropertyAccessExpression(target) ? setterOf(cx, target) : undefined;
+  if (setter) {
+    const value = cx.expr(e.right);
+    lowerSetter(cx, target as ts.PropertyAccessExpression, setter, value);
+    return value;
+  }
   if (ts.isElementAccessExpression(target) || inPlace(cx, target)) return cx.assignElement(target, () => cx.expr(e.right));
   const object = structPath(cx, target);
   if (object !== undefined && typeof object === 'object') {
@@ -273,6 +281,13 @@ function reboundArray(cx: LowerContext, target: ts.Identifier, right: ts.Express
 export function lowerCompoundAssignment(cx: LowerContext, e: ts.BinaryExpression): TempId {
   const op = compound[e.operatorToken.kind]!;
   const target = skipOuter(e.left);
+  const setter = ts.isPropertyAccessExpression(target) ? setterOf(cx, target) : undefined;
+  if (setter) {
+    // (`a.degrees += d`: its getter, then its setter)
+    const value = prim(cx, op, [cx.expr(target), cx.expr(e.right)]);
+    lowerSetter(cx, target as ts.PropertyAccessExpression, setter, value);
+    return value;
+  }
   if (ts.isElementAccessExpression(target) || inPlace(cx, target)) return cx.assignElement(target, (current) => prim(cx, op, [current(), cx.expr(e.right)]));
   const v = assignable(cx, target);
   const old = cx.fn.read(v);

@@ -20,6 +20,8 @@ export interface ProjectOptions {
   readonly module: ModuleSetting;
   /** List `ts-adc/plugin` in compilerOptions.plugins (default true). */
   readonly plugin?: boolean;
+  /** List the program transformer `ts-adc/plugin/program` before it (default true). */
+  readonly program?: boolean;
   /** Sources, relative to src/. */
   readonly files: Record<string, string>;
 }
@@ -65,7 +67,9 @@ export function createProject(options: ProjectOptions): PluginProject {
     declaration: true,
     skipLibCheck: true,
     types: [],
-    ...(options.plugin === false ? {} : { plugins: [{ transform: 'ts-adc/plugin' }] }),
+    ...(options.plugin === false
+      ? {}
+      : { plugins: [...(options.program === false ? [] : [{ transform: 'ts-adc/plugin/program', transformProgram: true }]), { transform: 'ts-adc/plugin' }] }),
   };
   fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['src'] }, null, 2));
   for (const [rel, text] of Object.entries(options.files)) {

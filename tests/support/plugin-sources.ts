@@ -97,6 +97,7 @@ const main = `import { grad, jvp as forward, vjp } from 'ts-adc';
 import * as models from './reexport.js';
 import { dataLoss, softplusAll } from './reexport.js';
 import { directional, flat, partials } from './fd.js';
+import { methodCases } from './methods.js';
 
 /** A local function of two scalars. */
 function f(x: number, y: number): number {
@@ -263,6 +264,7 @@ class Pt {
   norm(): number {
     return Math.hypot(this.x, this.y);
   }
+
 }
 const gv = grad(Pt.dist)(new Pt(1, 2), new Pt(4, 6));
 const vecSkeleton: { value: number; grads: [a: { x: number; y: number }, b: { x: number; y: number }] } = gv;
@@ -291,10 +293,65 @@ lwl.grads[2];
 df('1', 2);
 const typed: { value: number; grads: [x: number, y: number] } = df(1, 2);
 
+Object.assign(cases, methodCases());
 console.log(JSON.stringify({ cases, outReused, typed: typed.grads.length, user: [ret, adc_runtime, f_grad()] }));
 `;
 
-export const working: Record<string, string> = { 'model.ts': model, 'reexport.ts': reexport, 'fd.ts': fd, 'main.ts': main };
+/** Instance methods given to the markers (`grad(Body.prototype.m)`): typed by the program transformer, ts-adc/plugin/program. */
+const methods = `import { grad, jvp } from 'ts-adc';
+import { directional, partials } from './fd.js';
+
+// Written as three.js writes its vectors: methods reading and changing this, returning this.
+export class Pt {
+  constructor(
+    public x: number,
+    public y: number,
+  ) {}
+  norm(): number {
+    return Math.hypot(this.x, this.y);
+  }
+  moveBy(s: number): this {
+    this.x += s * this.y;
+    this.y -= s * Math.sin(this.x);
+    return this;
+  }
+  getComponent(k: number): number {
+    return k === 0 ? this.x : this.y;
+  }
+  clone(): Pt {
+    return new Pt(this.x, this.y);
+  }
+}
+
+export function methodCases(): Record<string, { ad: number[]; fd: number[] }> {
+  const cases: Record<string, { ad: number[]; fd: number[] }> = {};
+  const pt = new Pt(3, 4);
+  const gn = grad(Pt.prototype.norm)(pt);
+  const normSkeleton: { value: number; grads: [self: { x: number; y: number }] } = gn;
+  cases['grad(Pt.prototype.norm), an instance method'] = { ad: [normSkeleton.grads[0].x, gn.grads[0].y], fd: [0, 1].flatMap((k) => partials((x, y) => new Pt(x, y).norm(), [3, 4], k)) };
+  const moved = jvp(Pt.prototype.moveBy)(pt, 0.5, { x: 1, y: -1 }, 2);
+  const movedValue: { x: number; y: number } = moved.value;
+  cases['jvp(Pt.prototype.moveBy), a method changing this'] = {
+    ad: [moved.tangent.x, moved.tangent.y, movedValue.x, movedValue.y, pt.x, pt.y],
+    // (the receiver is not changed)
+    fd: [...[0, 1].map((k) => directional((x, y, s) => new Pt(x, y).moveBy(s).getComponent(k), [3, 4, 0.5], [1, -1, 2])[0]), pt.clone().moveBy(0.5).x, pt.clone().moveBy(0.5).y, 3, 4],
+  };
+  return cases;
+}
+
+// (a type check only: never called)
+export const noReceiver = () =>
+  // @ts-expect-error the receiver comes first
+  grad(Pt.prototype.norm)();
+`;
+
+/** methods.ts for a project compiled without the program transformer: the same export, no instance method given to a marker. */
+export const methodsStub = `export function methodCases(): Record<string, { ad: number[]; fd: number[] }> {
+  return {};
+}
+`;
+
+export const working: Record<string, string> = { 'model.ts': model, 'reexport.ts': reexport, 'fd.ts': fd, 'methods.ts': methods, 'main.ts': main };
 
 /** The line of `failing['shapes.ts']` holding the unsupported construct, and its text. */
 export const unsupportedLine = { line: 3, text: "  const o = new Map([['r', r]]);" };

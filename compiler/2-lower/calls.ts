@@ -289,8 +289,18 @@ function inlineCall(
       } else if ('array' in b) cx.fn.lookupOverride(name, b.array);
       else if ('data' in b) cx.fn.assign(cx.fn.declare(name, 'readonly number[]', 'local', true), b.data, true);
       else if ('init' in b) {
-        const value = atStatement(cx, p, () => cx.expr(b.init));
-        cx.fn.assign(cx.fn.declare(name, cx.fn.temps[value], 'local', false), value, true);
+        // (an object or array default, `target = new Vec3()` as cannon-es writes it, `out: number[] = []`: a new one)
+        const struct = structTypeOf(cx, p);
+        const array = struct ? undefined : irType(cx.checker.getTypeAtLocation(p), cx.checker);
+        if (struct) {
+          const value = atStatement(cx, p, () => lowerStruct(cx, b.init, struct));
+          const v = declareStructVar(cx, name, struct, 'local', value, p, true);
+          assignStruct(cx, v, value, p, true);
+          cx.fn.bindStruct(name, v);
+        } else {
+          const value = atStatement(cx, p, () => (array !== undefined && isArrayType(array) ? cx.arrayInit(b.init, array) : cx.expr(b.init)));
+          cx.fn.assign(cx.fn.declare(name, cx.fn.temps[value], 'local', false), value, true);
+        }
       } else {
         // (data takes the parameter's type: `'linear'` given to `activation: Activation`)
         const declared = isOpaqueType(cx.fn.temps[b.temp])

@@ -28,7 +28,8 @@ export function instanceMember(cx: LowerContext, callee: ts.Expression): Functio
   const e = skipOuter(callee);
   if (!ts.isPropertyAccessExpression(e)) return undefined;
   const resolved = resolveCallee(e, cx.checker);
-  if (!('source' in resolved) || !resolved.source.receiver) return undefined;
+  if (!('source' in resolved)) return abstractMember(cx, e);
+  if (!resolved.source.receiver) return undefined;
   if (e.expression.kind === ts.SyntaxKind.SuperKeyword) return resolved.source; // (`super.m()`: the base's)
   // Looked up in the class of the object it is used on (`this.force(t)` in a method of `Body`, called on a
   // `Spring`: Spring's `force`); which body runs is known when no subclass of that class overrides it.
@@ -48,6 +49,43 @@ export function instanceMember(cx: LowerContext, callee: ts.Expression): Functio
   return member;
 }
 
+/**
+ * An abstract member (`this.calculate(…)` in a base class declaring `abstract calculate`): the one
+ * of the object's class, where that is known exactly (made by `new C(…)` in the function); an error
+ * where it is not. Undefined for a member of no class of the project.
+ */
+function abstractMember(cx: LowerContext, e: ts.PropertyAccessExpression): FunctionSource | undefined {
+  const decl = cx.checker.getSymbolAtLocation(e.name)?.declarations?.find((d) => ts.isMethodDeclaration(d) || ts.isPropertyDeclaration(d));
+  if (!decl || !ts.isClassDeclaration(decl.parent) || !(ts.getModifiers(decl) ?? []).some((m) => m.kind === ts.SyntaxKind.AbstractKeyword)) return undefined;
+  const path = structPath(cx, e.expression);
+  const exact = typeof path === 'object' ? exactClassOf(cx, e.expression, path) : undefined;
+  const member = exact && classMemberOf(exact, e.name.text, cx.checker);
+  if (member?.receiver) return member;
+  return fail(
+    errors.unsupportedExpression(
+      pos(cx, e),
+      `'${e.getText(cx.sf)}' is abstract in '${decl.parent.name?.text}', so which class's runs depends on the object: make the object with \`new C(…)\` in the differentiated function, or give it the type of a class that defines '${e.name.text}'`,
+    ),
+  );
+}
+
+/**
+ * The receiver of a member of an instance without state: an object of no fields, of the class the
+ * object is exactly where that is known (`new MeanSquared().total(…)`, `const mse = new
+ * MeanSquared()`), so that `this.calculate(…)` in a base class's method is the subclass's.
+ */
+function statelessReceiver(cx: LowerContext, object: ts.Expression): StructVar | undefined {
+  const e = skipOuter(object);
+  if (e.kind === ts.SyntaxKind.ThisKeyword) return cx.fn.lookupStruct('this');
+  const made = ts.isNewExpression(e) ? constructed(cx, e) : newOf(cx, e);
+  const declared = cx.checker.getTypeAtLocation(e).getSymbol()?.declarations?.find(ts.isClassDeclaration);
+  const cls = made ?? declared;
+  if (!cls) return undefined;
+  const v: StructVar = { struct: { text: cls.name?.text ?? 'object', fields: [], cls }, fields: new Map() };
+  if (made) exactClasses.set(v, made);
+  return v;
+}
+
 /** The objects whose class is known exactly: made by `new C(…)` (`this` in C's members is the same object). */
 const exactClasses = new WeakMap<StructVar, ts.ClassDeclaration>();
 
@@ -58,15 +96,20 @@ const exactClasses = new WeakMap<StructVar, ts.ClassDeclaration>();
 function exactClassOf(cx: LowerContext, e: ts.Expression, path: StructVar): ts.ClassDeclaration | undefined {
   const known = exactClasses.get(path);
   if (known) return known;
+  const cls = newOf(cx, e);
+  if (cls) exactClasses.set(path, cls);
+  return cls;
+}
+
+/** The class of `new C(…)` a name is given where it is declared in the function and never assigned again (`const q = new Body(a, b)`). */
+function newOf(cx: LowerContext, e: ts.Expression): ts.ClassDeclaration | undefined {
   const name = skipOuter(e);
   const decl = ts.isIdentifier(name) ? cx.checker.getSymbolAtLocation(name)?.valueDeclaration : undefined;
   if (!decl || !ts.isVariableDeclaration(decl) || !decl.initializer || !ts.isNewExpression(skipOuter(decl.initializer))) return undefined;
   // (its assignments are looked for in the function being lowered: one declared elsewhere is not known)
   if (decl.getSourceFile() !== cx.root.getSourceFile() || decl.pos < cx.root.pos || decl.end > cx.root.end) return undefined;
   if (!(decl.parent.flags & ts.NodeFlags.Const) && ts.isIdentifier(decl.name) && reassigned(cx, decl.name)) return undefined;
-  const cls = constructed(cx, skipOuter(decl.initializer) as ts.NewExpression);
-  if (cls) exactClasses.set(path, cls);
-  return cls;
+  return constructed(cx, skipOuter(decl.initializer) as ts.NewExpression);
 }
 
 /** A class of the project (in the file of `cls`) that extends `cls`, at any depth, and declares a member `name` of its own. */
@@ -133,8 +176,8 @@ export function receiverOf(cx: LowerContext, member: ts.Expression, src: Functio
   const object = ts.isPropertyAccessExpression(target) ? target.expression : undefined;
   // (`super.area()`: the base class's member, on this object)
   if (object?.kind === ts.SyntaxKind.SuperKeyword) return cx.fn.lookupStruct('this') ?? thisPlace(cx);
-  // (an instance without state, `mse` of `mse.calculate(…)`: its method is all there is)
-  if (object && isStateless(cx.checker.getTypeAtLocation(object), cx.checker)) return undefined;
+  // (an instance without state, `mse` of `mse.calculate(…)`: its methods are all there is)
+  if (object && isStateless(cx.checker.getTypeAtLocation(object), cx.checker)) return statelessReceiver(cx, object);
   const struct = object && structTypeOf(cx, object);
   if (!object || !struct)
     return fail(

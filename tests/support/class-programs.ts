@@ -159,6 +159,9 @@ function fieldReads(c: ClassInfo, o: string, inside: boolean, held = true): stri
   return [...fields, ...(c.arr ? [`${o}.${c.arr}[0]`] : []), ...(c.part && held ? [`${o}.${c.part.name}.${c.part.c.fields[0].name}`] : [])];
 }
 
+/** The properties of `o` with a setter, assigned where fields are (`o.angle = …`, `o.angle += …`). */
+const setterTargets = (c: ClassInfo, o: string): string[] => c.members.filter((m) => m.k === 'get' && m.spec.form % 2 === 0).map((m) => `${o}.${m.name}`);
+
 /** Member `j` of `c`; `form` picks a variant (a writer plain, under `if`, in a loop, ending `return this.scale(s)`; `energy(t)` writing `this` first, with a kink, an early return; …). */
 function memberLines(c: ClassInfo, j: number): string[] {
   const m = c.members[j];
@@ -198,8 +201,11 @@ function memberLines(c: ClassInfo, j: number): string[] {
       if (form === 2) return head(`${m.name}(t: number): number`, [`const u = ${e()};`, 'return u > 0 ? u : 0.5 * u;']);
       if (form === 3) return head(`${m.name}(t: number): number`, [`if (${f0} > 0) return ${e()};`, `return 0.5 * ${f0};`]);
       return head(`${m.name}(t: number): number`, [...(form === 0 ? writes : []), `return ${act(e())};`]);
-    case 'get':
-      return head(`get ${m.name}(): number`, [`return ${act(e())};`]);
+    case 'get': {
+      // (forms 0 and 2: with a setter, assigned and `+=`-ed where fields are: see `setterTargets`)
+      const setter = form % 2 === 0 ? ['', ...head(`set ${m.name}(v: number)`, [`${f0} = 0.5 * (${f0} + Math.tanh(v));`])] : [];
+      return [...head(`get ${m.name}(): number`, [`return ${act(e())};`]), ...setter];
+    }
     case 'arrow':
       return [`  ${m.name} = (k: number): number => ${e()};`];
     case 'pair': {
@@ -331,8 +337,11 @@ class Printer {
         return out(`${pick(s.lets, st.other)} += ${r.endsWith('toArray()') ? `${r}[1]` : r};`);
       }
       case 'set': {
-        const o = this.obj(s, st.o, ind);
-        return out(write(pick(writeOps, st.other), pick(fieldReads(o.c, o.name, false), st.m), e));
+        // (half the time through a setter, where an instance in scope has one)
+        const withSetters = s.objs.filter((x) => setterTargets(x.c, x.name).length > 0);
+        const viaSetter = withSetters.length > 0 && st.m % 2 === 0;
+        const o = viaSetter ? pick(withSetters, st.o) : this.obj(s, st.o, ind);
+        return out(write(pick(writeOps, st.other), pick(viaSetter ? setterTargets(o.c, o.name) : fieldReads(o.c, o.name, false), st.m), e));
       }
       case 'let': {
         // A number, or an instance's public fields destructured (`const { x: x3, y: y4 } = v0;`).

@@ -11,6 +11,8 @@ import { fail, pos, type LowerContext } from './context';
 import { comparison, arithmeticOf } from './operators';
 import { skipOuter, prim, requireNumber, assignable, arrayOperand, loopOverArray, isNullishLiteral } from './helpers';
 import { inPlace } from './lists';
+import { setterOf } from './classes';
+import { lowerSetter } from './calls';
 
 export function lowerPrefix(cx: LowerContext, e: ts.PrefixUnaryExpression): TempId {
   switch (e.operator) {
@@ -36,6 +38,14 @@ export function lowerPrefix(cx: LowerContext, e: ts.PrefixUnaryExpression): Temp
 /** `x++`, `++x`, `a[i]--`: the value is the old or the new one. */
 export function lowerIncrement(cx: LowerContext, e: ts.PrefixUnaryExpression | ts.PostfixUnaryExpression, fn: 'add' | 'sub', result: 'old' | 'new'): TempId {
   const target = skipOuter(e.operand);
+  // (`v.count++` of a property with a setter: its getter, then its setter)
+  const setter = ts.isPropertyAccessExpression(target) ? setterOf(cx, target) : undefined;
+  if (setter) {
+    const old = cx.expr(target);
+    const updated = prim(cx, fn, [old, cx.fn.constant(1)]);
+    lowerSetter(cx, target as ts.PropertyAccessExpression, setter, updated);
+    return result === 'old' ? old : updated;
+  }
   if (ts.isElementAccessExpression(target) || inPlace(cx, target)) {
     let old = -1;
     const updated = cx.assignElement(target, (current) => {

@@ -13,7 +13,7 @@ import { isArrayType, isOpaqueType, type TempId, type Type, type VarId } from '.
 import { namedWrt, resolveCallee } from '../1-frontend/functions';
 import { forEachNode } from '../1-frontend/walk';
 import { atStatement, fail, inFunction, pos, type LocalFunction, type LowerContext } from './context';
-import { containerType, irType, isStructType, structType, type StructType } from './types';
+import { containerType, irType, isStructType, optionsType, structType, type StructType } from './types';
 import { bindPlace, destructurePlace, placeKind, placeOf, type Place } from './lists';
 import type { StructValue, StructVar } from './builder';
 import type { FunctionNode, FunctionSource } from '../1-frontend/functions';
@@ -224,7 +224,9 @@ function inlineCall(
   const writes = writtenParameters(node, cx.checker);
   const bound: Bound[] = params.map((p, i): Bound => {
     if (target.given) return { temp: target.given[i] ?? cx.fn.datum(undefined, 'number') };
-    const a = args[i];
+    // (`undefined` given for a parameter with a default: the default, as JavaScript does)
+    const given = args[i];
+    const a = given && p.initializer && ts.isIdentifier(skipOuter(given)) && (skipOuter(given) as ts.Identifier).text === 'undefined' ? undefined : given;
     if (ts.isObjectBindingPattern(p.name)) return { options: optionValues(cx, p, a) };
     if (a === undefined)
       return p.initializer ? { init: p.initializer } : { temp: cx.fn.datum(undefined, parameterType(cx.checker.getTypeAtLocation(p), true, cx.checker) ?? 'number') };
@@ -242,6 +244,8 @@ function inlineCall(
     }
     const made = listArgument(cx, p, a);
     if (made) return { struct: made.list ? cx.list(a, made) : cx.matrix(a, made) };
+    const options = ts.isObjectLiteralExpression(skipOuter(a)) && !structTypeOf(cx, p) ? optionsType(cx.checker.getTypeAtLocation(p), cx.checker) : undefined;
+    if (options) return { value: lowerStruct(cx, a, options) };
     const struct = structTypeOf(cx, p);
     if (struct && isStructExpr(cx, a)) {
       // The caller's object itself (writes into it are the caller's), unless the callee gives the parameter another object.
@@ -290,7 +294,8 @@ function inlineCall(
       else if ('data' in b) cx.fn.assign(cx.fn.declare(name, 'readonly number[]', 'local', true), b.data, true);
       else if ('init' in b) {
         // (an object or array default, `target = new Vec3()` as cannon-es writes it, `out: number[] = []`: a new one)
-        const struct = structTypeOf(cx, p);
+        const options = ts.isObjectLiteralExpression(skipOuter(b.init)) ? optionsType(cx.checker.getTypeAtLocation(p), cx.checker) : undefined;
+        const struct = structTypeOf(cx, p) ?? options;
         const array = struct ? undefined : irType(cx.checker.getTypeAtLocation(p), cx.checker);
         if (struct) {
           const value = atStatement(cx, p, () => lowerStruct(cx, b.init, struct));

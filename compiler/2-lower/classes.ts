@@ -59,8 +59,10 @@ function abstractMember(cx: LowerContext, e: ts.PropertyAccessExpression): Funct
   if (!decl || !ts.isClassDeclaration(decl.parent) || !(ts.getModifiers(decl) ?? []).some((m) => m.kind === ts.SyntaxKind.AbstractKeyword)) return undefined;
   const path = structPath(cx, e.expression);
   const exact = typeof path === 'object' ? exactClassOf(cx, e.expression, path) : undefined;
-  const member = exact && classMemberOf(exact, e.name.text, cx.checker);
-  if (member?.receiver) return member;
+  // (or of the class it is typed as, `l: Huber`, where no subclass overrides it)
+  const cls = exact ?? (typeof path === 'object' ? path.struct.cls : undefined);
+  const member = cls && classMemberOf(cls, e.name.text, cx.checker);
+  if (member?.receiver && (exact || !overriddenBy(cx, cls!, e.name.text))) return member;
   return fail(
     errors.unsupportedExpression(
       pos(cx, e),
@@ -189,7 +191,8 @@ export function receiverOf(cx: LowerContext, member: ts.Expression, src: Functio
   const path = structPath(cx, object);
   if (path !== undefined && typeof path === 'object') return path;
   // (an object of an array of objects is read as a copy, unless the member changes it)
-  if (writtenParameters(src.node, cx.checker).has(-1)) {
+  // (one that writes anything: its argument may be this same object, `ws[0].into(ws[0])`)
+  if (writtenParameters(src.node, cx.checker).size > 0) {
     if (placeKind(cx, object) === 'element') return placeOf(cx, object);
     const chained = chainedPlace(cx, object);
     if (chained) return chained;

@@ -52,7 +52,9 @@ export function structPath(cx: LowerContext, node: ts.Expression): VarId | Struc
  */
 function notMoved<T extends VarId | StructVar | undefined>(cx: LowerContext, e: ts.Expression, found: T): T {
   const m = typeof found === 'object' ? cx.fn.movedObjects.get(found) : undefined;
-  if (!m || !(changesObjects(cx, m.root, m.node) || changesObjects(cx, cx.root))) return found;
+  if (!m) return found;
+  const holds = (t: ts.Type) => mayHold(cx, t, (found as StructVar).struct);
+  if (!(changesObjects(cx, m.root, m.node, holds) || changesObjects(cx, cx.root, undefined, holds))) return found;
   return fail(
     errors.unsupportedExpression(
       pos(cx, e),
@@ -414,30 +416,68 @@ export function mayRunAfter(first: ts.Node, later: ts.Node): boolean {
   return false;
 }
 
-const objectWrites = new WeakMap<ts.Node, readonly ts.Node[]>();
+/** A write into an object: where it is, and the objects it writes into (`a.b` of `a.b.c = v`, the arguments a callee writes). */
+interface ObjectWrite {
+  readonly node: ts.Node;
+  readonly objects: readonly ts.Expression[];
+}
+
+const objectWrites = new WeakMap<ts.Node, readonly ObjectWrite[]>();
 
 /**
  * Whether the function `root` may change an object (after `after`, when given): a property or
  * element assigned or incremented, or a call of a function or method of the project that writes a
- * parameter or its object. Errs towards "changes".
+ * parameter or its object; with `holds`, only a write into an object whose type may hold the one
+ * asked about (`acc.add(x)` of an accumulator holding numbers changes no point). Errs towards
+ * "changes".
  */
-export function changesObjects(cx: LowerContext, root: ts.Node, after?: ts.Node): boolean {
+export function changesObjects(cx: LowerContext, root: ts.Node, after?: ts.Node, holds?: (t: ts.Type) => boolean): boolean {
   let writes = objectWrites.get(root);
   if (!writes) {
-    const found: ts.Node[] = [];
+    const found: ObjectWrite[] = [];
     forEachNode(root, (n) => {
       const assigns = ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
       const steps =
         (ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken);
       const target = assigns ? skipOuter(n.left) : steps ? skipOuter(n.operand) : undefined;
-      if (target && (ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target))) found.push(n);
+      if (target && (ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target))) found.push({ node: n, objects: [target.expression] });
       if (ts.isCallExpression(n)) {
         const resolved = resolveCallee(n.expression, cx.checker);
-        if ('source' in resolved && writtenParameters(resolved.source.node, cx.checker).size > 0) found.push(n);
+        const written = 'source' in resolved ? writtenParameters(resolved.source.node, cx.checker) : new Set<number>();
+        const callee = skipOuter(n.expression);
+        const objects = [...written].flatMap((k) => (k === -1 ? (ts.isPropertyAccessExpression(callee) ? [callee.expression] : []) : n.arguments[k] ? [n.arguments[k]] : []));
+        if (written.size > 0) found.push({ node: n, objects });
       }
     });
     writes = found;
     objectWrites.set(root, writes);
   }
-  return writes.some((w) => after === undefined || mayRunAfter(after, w));
+  const into = (w: ObjectWrite) => holds === undefined || w.objects.length === 0 || w.objects.some((o) => holds(cx.checker.getTypeAtLocation(o)));
+  return writes.some((w) => (after === undefined || mayRunAfter(after, w.node)) && into(w));
+}
+
+/**
+ * Whether a value of type `t` may be or hold (in a property or element, at any depth) an object of
+ * the class or shape `struct`: an unknown type may.
+ */
+export function mayHold(cx: LowerContext, t: ts.Type, struct: { readonly text: string; readonly cls?: ts.ClassDeclaration }, depth = 0): boolean {
+  const u = cx.checker.getNonNullableType(t);
+  if (u.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter) || depth > 6) return true;
+  if (u.isUnion() || u.isIntersection()) return u.types.some((p) => mayHold(cx, p, struct, depth + 1));
+  if (!(u.flags & ts.TypeFlags.Object)) return false;
+  if (cx.checker.isArrayType(u) || cx.checker.isTupleType(u)) return cx.checker.getTypeArguments(u as ts.TypeReference).some((a) => mayHold(cx, a, struct, depth + 1));
+  const decl = u.getSymbol()?.declarations?.[0];
+  if (struct.cls && decl && (decl === struct.cls || (ts.isClassDeclaration(decl) && extendsClass(cx, decl, struct.cls)))) return true;
+  if (!struct.cls && opaqueType(u, cx.checker) === `opaque:${struct.text}`) return true;
+  return cx.checker.getPropertiesOfType(u).some((p) => {
+    const d = p.valueDeclaration ?? p.declarations?.[0];
+    return !(d && (ts.isMethodDeclaration(d) || ts.isMethodSignature(d))) && mayHold(cx, cx.checker.getTypeOfSymbol(p), struct, depth + 1);
+  });
+}
+
+/** Whether class `c` extends `base`, at any depth. */
+function extendsClass(cx: LowerContext, c: ts.ClassDeclaration, base: ts.ClassDeclaration, depth = 0): boolean {
+  const e = c.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+  const d = e && cx.checker.getSymbolAtLocation(e)?.declarations?.find(ts.isClassDeclaration);
+  return d !== undefined && depth < 20 && (d === base || extendsClass(cx, d, base, depth + 1));
 }

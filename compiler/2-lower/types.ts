@@ -374,7 +374,7 @@ export function isStructType(t: Type | StructType): t is StructType {
  * recursively, that is not optional; an optional number is differentiated too, an optional array
  * or object is data. Undefined otherwise (such a value is read-only data).
  */
-export function structType(t: ts.Type, checker: ts.TypeChecker, depth = 0): StructType | undefined {
+export function structType(t: ts.Type, checker: ts.TypeChecker, depth = 0, optionsOnly = false): StructType | undefined {
   // (`this` in a class's member: its class)
   if (t.flags & ts.TypeFlags.TypeParameter && (t as { isThisType?: boolean }).isThisType) t = checker.getBaseConstraintOfType(t) ?? t;
   // (an intersection, `P & { y: number }` from Object.assign, is the object of all its properties)
@@ -420,9 +420,22 @@ export function structType(t: ts.Type, checker: ts.TypeChecker, depth = 0): Stru
       fields.push({ key, type: data });
     }
   }
-  if (!differentiable) return undefined;
+  // (`optionsOnly`: an options object of optional numbers, `{ mass?: number; x?: number }`, as a function of the project takes it)
+  if (!differentiable && !(optionsOnly && fields.some((f) => f.optional))) return undefined;
   const written = (f: StructField): string =>
     isStructType(f.type) ? f.type.text : isOpaqueType(f.type) ? f.type.slice('opaque:'.length) : isUnionArray(f.type) ? unionMembers(f.type).join(' | ') : f.type;
   const cls = (t.getSymbol()?.flags ?? 0) & ts.SymbolFlags.Class ? t.getSymbol()?.declarations?.find(ts.isClassDeclaration) : undefined;
   return { text: intersection ? `{ ${fields.map((f) => `${f.key}: ${written(f)}`).join('; ')} }` : text.slice('opaque:'.length), fields, ...(cls ? { cls } : {}) };
+}
+
+/**
+ * The type of a parameter of a function of the project that takes an options object of optional
+ * numbers (`constructor(options: { mass?: number } = {})`, read `options.mass ?? 1`): an object
+ * whose numbers are differentiated where they are given. (A marked function's own parameter of
+ * that type stays data: its generated signature does not change.)
+ */
+export function optionsType(t: ts.Type, checker: ts.TypeChecker): StructType | undefined {
+  const plain = checker.getNonNullableType(t);
+  if ((plain.getSymbol()?.flags ?? 0) & ts.SymbolFlags.Class) return undefined;
+  return structType(plain, checker, 0, true);
 }

@@ -13,7 +13,7 @@ import { isArrayType, isOpaqueType, type TempId, type Type, type VarId } from '.
 import { namedWrt, resolveCallee } from '../1-frontend/functions';
 import { forEachNode } from '../1-frontend/walk';
 import { atStatement, fail, inFunction, pos, type LocalFunction, type LowerContext } from './context';
-import { containerType, irType, isStructType, optionsType, structType, type StructType } from './types';
+import { containerType, irType, isStateless, isStructType, optionsType, structType, type StructType } from './types';
 import { bindPlace, destructurePlace, placeKind, placeOf, type Place } from './lists';
 import type { StructValue, StructVar } from './builder';
 import type { FunctionNode, FunctionSource } from '../1-frontend/functions';
@@ -64,7 +64,9 @@ export function lowerUserCall(cx: LowerContext, e: ts.CallExpression, callee: ts
   // (and one passed an array of objects made here or by a helper, `area(ring(c, r, 6))`)
   const lists = params.some((p, i) => listArgument(cx, p, e.arguments[i]) !== undefined);
   // (and a method of an instance: `this` is the caller's object)
-  if (src.receiver !== undefined || result || writer || isVoid || places || containers || lists || params.some((p) => structTypeOf(cx, p) !== undefined)) {
+  // (and one taking an instance without state, `use(new Sq(), x)`: its members are looked up in the parameter's class)
+  const objects = params.some((p) => structTypeOf(cx, p) !== undefined || isStateless(cx.checker.getTypeAtLocation(p), cx.checker));
+  if (src.receiver !== undefined || result || writer || isVoid || places || containers || lists || objects) {
     resolved.via.forEach((f) => cx.files.add(f));
     const value = inlineProjectCall(cx, e, src, result);
     return value === undefined || typeof value === 'object' ? cx.fn.constant(0) : value;
@@ -167,7 +169,9 @@ type Bound =
   | { readonly data: TempId }
   | { readonly temp: TempId }
   | { readonly init: ts.Expression }
-  | { readonly options: ReadonlyMap<string, TempId> };
+  | { readonly options: ReadonlyMap<string, TempId> }
+  /** An instance without state: nothing to hold (its members are looked up in the parameter's class). */
+  | { readonly stateless: true };
 
 /**
  * The body of a function of the project inlined at a call, as JavaScript runs it: arguments
@@ -228,6 +232,7 @@ function inlineCall(
     const given = args[i];
     const a = given && p.initializer && ts.isIdentifier(skipOuter(given)) && (skipOuter(given) as ts.Identifier).text === 'undefined' ? undefined : given;
     if (ts.isObjectBindingPattern(p.name)) return { options: optionValues(cx, p, a) };
+    if (a !== undefined && isStateless(cx.checker.getTypeAtLocation(p), cx.checker)) return { stateless: true };
     if (a === undefined)
       return p.initializer ? { init: p.initializer } : { temp: cx.fn.datum(undefined, parameterType(cx.checker.getTypeAtLocation(p), true, cx.checker) ?? 'number') };
     // A matrix, an array of objects or one of its objects, or a row the callee writes: the caller's own.
@@ -283,6 +288,7 @@ function inlineCall(
     params.forEach((p, i) => {
       const name = (p.name as ts.Identifier).text;
       const b = bound[i];
+      if ('stateless' in b) return;
       if ('options' in b) bindOptions(cx, p.name as ts.ObjectBindingPattern, b.options);
       else if ('struct' in b) cx.fn.bindStruct(name, b.struct);
       else if ('place' in b) destructurePlace(cx, p.name, b.place, false);

@@ -77,6 +77,11 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
 }
 
 if (require.main === module) {
+  // (output piped into a reader that stopped early, `adc --help | head`: nothing is wrong, stop quietly)
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   process.on('uncaughtException', (e) => {
     process.stderr.write(internalErrorText(e, Boolean(process.env.ADC_DEBUG)) + '\n');
     process.exit(ExitCode.diagnostics);

@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { spawn } from 'node:child_process';
 import { adc, makeProject, removeProject, repoRoot, sampleProject, stackFrames, listFiles } from './support/cli';
 
 let dir: string;
@@ -24,6 +25,17 @@ describe('help and version', () => {
     expect(r.stdout).toMatch(/defaults < configuration file < command-line\s+flags/);
     expect(r.stdout).toMatch(/Exit codes:/);
     expect(r.stderr).toBe('');
+  });
+
+  it('adc --help into a pipe whose reader has gone (`adc --help | head -1`) ends quietly, exit 0', async () => {
+    // (the reading end is closed before adc starts writing, so its writes fail with EPIPE)
+    const child = spawn(process.execPath, [path.join(repoRoot, 'dist/cli/main.js'), '--help'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it.each(['build', 'check', 'watch'])('adc %s --help describes its options, exit 0', (cmd) => {

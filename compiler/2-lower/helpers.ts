@@ -58,7 +58,7 @@ function notMoved<T extends VarId | StructVar | undefined>(cx: LowerContext, e: 
   return fail(
     errors.unsupportedExpression(
       pos(cx, e),
-      `'${e.getText(cx.sf)}' is used after it was put into the array '${m.into}' (at ${m.at.line}:${m.at.col}), and the function changes objects: generated code keeps the array's objects apart from the names they had. Use it through the array from there on (\`${m.into}[i]\`, a for-of over it), or put a copy in (\`{ ...${e.getText(cx.sf)} }\`)`,
+      `'${e.getText(cx.sf)}' is used after it was put into the array '${m.into}' (at ${m.at.file === cx.sf.fileName ? '' : `${m.at.file.split('/').pop()}:`}${m.at.line}:${m.at.col}), and the function changes objects that may hold it: generated code keeps the array's objects apart from the names they had. Use it through the array from there on (\`${m.into}[i]\`, a for-of over it), or put a copy in (\`{ ...${e.getText(cx.sf)} }\`)`,
     ),
   );
 }

@@ -37,7 +37,16 @@ export function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclaration
       continue;
     }
     // `const mse = new MeanSquaredError()`: an instance without state holds nothing (its methods are called on it).
-    if (d.initializer && ts.isNewExpression(skipOuter(d.initializer)) && isStateless(cx.checker.getTypeAtLocation(d.name), cx.checker)) continue;
+    if (d.initializer && ts.isNewExpression(skipOuter(d.initializer)) && isStateless(cx.checker.getTypeAtLocation(d.name), cx.checker)) {
+      if (!isConst && ts.isIdentifier(d.name) && reassigned(cx, d.name))
+        return fail(
+          errors.unsupportedStatement(
+            pos(cx, d),
+            `'${d.name.text}' holds an instance without state and is given another later, so which class's members run is known only at run time: call each where it is made (\`new MeanSquared().total(…)\`), or give each its own const`,
+          ),
+        );
+      continue;
+    }
     // `const W = model.hidden.W`, `const p = points[i]`, `const { x, y } = points[i]`: the matrix, row or object itself.
     const place = d.initializer && placeKind(cx, d.initializer);
     if (d.initializer && place !== undefined && place !== 'number' && place !== 'datum') {

@@ -172,7 +172,7 @@ function memberFunction(t: typeof ts, decl: ts.Declaration, typed: boolean): { f
     if (!isStatic && !typed)
       return {
         code: 'ADC110',
-        message: `'${cls.name.text}.prototype.${member}' is an instance method, whose type does not say whose it is: add { "transform": "ts-adc/plugin/program", "transformProgram": true } before { "transform": "ts-adc/plugin" } in compilerOptions.plugins (it types the receiver, which the generated functions take first), or mark it with /** @differentiable */ and call ${cls.name.text}_${member}_grad(self, …) from the file adc build generates`,
+        message: `'${cls.name.text}.prototype.${member}' is an instance method, whose type does not say whose it is: add { "transform": "ts-adc/plugin/program", "transformProgram": true } before { "transform": "ts-adc/plugin" } in compilerOptions.plugins (it types the receiver, which the generated functions take first; ts-patch runs it in tspc, not in tspc --watch), or mark it with /** @differentiable */ and call ${cls.name.text}_${member}_grad(self, …) from the file adc build generates`,
       };
     const init = t.isPropertyDeclaration(decl) && decl.initializer ? skipParens(t, decl.initializer) : undefined;
     const fn = t.isMethodDeclaration(decl) ? decl : init && (t.isArrowFunction(init) || t.isFunctionExpression(init)) ? init : undefined;

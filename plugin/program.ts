@@ -29,8 +29,8 @@ export interface ProgramTransformerExtras {
   readonly ts: typeof ts;
 }
 
-/** The text the assertion adds after `C.prototype.m`, marking it for the source transformer. */
-export const methodAssertion = (cls: string, member: string): string => ` as unknown as import("ts-adc").Method<typeof ${cls}.prototype, typeof ${cls}.prototype.${member}>`;
+/** The text the assertion adds after `C.prototype.m`, marking it for the source transformer (scan.ts `isMethodAssertion`). */
+const methodAssertion = (cls: string, member: string): string => ` as unknown as import("ts-adc").Method<typeof ${cls}.prototype, typeof ${cls}.prototype.${member}>`;
 
 export default function adcProgramTransformer(program: ts.Program, host: ts.CompilerHost | undefined, _config: unknown, extras: ProgramTransformerExtras): ts.Program {
   const t = extras.ts;

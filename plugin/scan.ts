@@ -127,6 +127,7 @@ function resolveFunction(t: typeof ts, checker: ts.TypeChecker, arg: ts.Expressi
     let fn: ts.SignatureDeclaration | undefined;
     let name: string | undefined;
     let topLevel = false;
+    let instance = false;
     if (t.isFunctionDeclaration(decl) && decl.body && decl.name) {
       fn = decl;
       name = decl.name.text;
@@ -141,17 +142,16 @@ function resolveFunction(t: typeof ts, checker: ts.TypeChecker, arg: ts.Expressi
     }
     if (!fn) {
       // (`grad(C.prototype.m)`, given its receiver's type by the program transformer: program.ts)
-      const member = memberFunction(t, decl, t.isAsExpression(arg) && arg.type.getText().includes('").Method<typeof '));
+      const member = memberFunction(t, decl, isMethodAssertion(t, arg));
       if ('message' in member) return { ...member, node: arg };
-      if (member.fn) ({ fn, name, topLevel } = member as Required<typeof member>);
+      if (member.fn) ({ fn, name, topLevel, instance } = member as Required<typeof member>);
     }
     if (!fn || !name) continue;
     const sf = decl.getSourceFile();
     if (sf.isDeclarationFile) return unresolved(arg, `'${name}' is declared in ${path.basename(sf.fileName)}, whose source is not part of this program`);
     if (!topLevel) return { node: arg, ...pick(errors.closure({ file: '', line: 1, col: 1 })) };
     const params = fn.parameters.map((p) => (t.isIdentifier(p.name) ? p.name.text : `#${fn.parameters.indexOf(p)}`));
-    const instance =
-      !t.isSourceFile(decl.parent) && t.isClassLike(decl.parent) && !(t.getModifiers(decl as ts.HasModifiers) ?? []).some((m) => m.kind === t.SyntaxKind.StaticKeyword);
+    // (an instance method's receiver comes first, named `this` in wrt)
     return { file: sf.fileName, name, params: instance ? ['this', ...params] : params };
   }
   return unresolved(arg, what);
@@ -163,7 +163,11 @@ function resolveFunction(t: typeof ts, checker: ts.TypeChecker, arg: ts.Expressi
  * a function of a module-level const object literal (`convert.rgb.lab` ⇒ `convert_rgb_lab`). An
  * instance method is a problem unless the program transformer gave it its receiver's type (`typed`).
  */
-function memberFunction(t: typeof ts, decl: ts.Declaration, typed: boolean): { fn?: ts.SignatureDeclaration; name?: string; topLevel?: boolean } | Omit<ScanProblem, 'node'> {
+function memberFunction(
+  t: typeof ts,
+  decl: ts.Declaration,
+  typed: boolean,
+): { fn?: ts.SignatureDeclaration; name?: string; topLevel?: boolean; instance?: boolean } | Omit<ScanProblem, 'node'> {
   const named = (n: ts.Node | undefined) => n !== undefined && (t.isIdentifier(n) || t.isPrivateIdentifier(n));
   const cls = decl.parent;
   if (cls && t.isClassDeclaration(cls) && cls.name && (t.isMethodDeclaration(decl) || t.isPropertyDeclaration(decl)) && named(decl.name)) {
@@ -176,7 +180,7 @@ function memberFunction(t: typeof ts, decl: ts.Declaration, typed: boolean): { f
       };
     const init = t.isPropertyDeclaration(decl) && decl.initializer ? skipParens(t, decl.initializer) : undefined;
     const fn = t.isMethodDeclaration(decl) ? decl : init && (t.isArrowFunction(init) || t.isFunctionExpression(init)) ? init : undefined;
-    return fn?.body ? { fn, name: `${cls.name.text}_${member}`, topLevel: t.isSourceFile(cls.parent) } : {};
+    return fn?.body ? { fn, name: `${cls.name.text}_${member}`, topLevel: t.isSourceFile(cls.parent), instance: !isStatic } : {};
   }
   if (!(t.isMethodDeclaration(decl) || t.isPropertyAssignment(decl)) || !t.isIdentifier(decl.name)) return {};
   const init = t.isPropertyAssignment(decl) ? skipParens(t, decl.initializer) : undefined;
@@ -197,7 +201,7 @@ function memberFunction(t: typeof ts, decl: ts.Declaration, typed: boolean): { f
     path.unshift(holder.name.text);
     const stmt = holder.parent.parent;
     const isConst = t.isVariableDeclarationList(holder.parent) && (holder.parent.flags & t.NodeFlags.Const) !== 0;
-    return { fn, name: path.join('_'), topLevel: isConst && t.isVariableStatement(stmt) && t.isSourceFile(stmt.parent) };
+    return { fn, name: path.join('_'), topLevel: isConst && t.isVariableStatement(stmt) && t.isSourceFile(stmt.parent), instance: false };
   }
 }
 
@@ -231,6 +235,14 @@ function parseWrt(t: typeof ts, arg: ts.Expression, params: readonly string[]): 
     chosen.add(index);
   }
   return { names: params.filter((_, i) => chosen.has(i)) };
+}
+
+/**
+ * Whether a marker's argument is `C.prototype.m` given its receiver's type by the program transformer
+ * (program.ts): `… as unknown as import("ts-adc").Method<…>`.
+ */
+function isMethodAssertion(t: typeof ts, arg: ts.Expression): boolean {
+  return t.isAsExpression(arg) && t.isImportTypeNode(arg.type) && arg.type.qualifier !== undefined && t.isIdentifier(arg.type.qualifier) && arg.type.qualifier.text === 'Method';
 }
 
 function skipParens(t: typeof ts, e: ts.Expression): ts.Expression {

@@ -26,3 +26,10 @@ export function forEachNode(root: ts.Node, visit: (node: ts.Node) => 'skip' | 's
   }
   return false;
 }
+
+/** What an assignment (`=`, `+=`, …) or an increment (`++`, `--`) writes: its left side or operand; undefined for any other node. */
+export function assignedTarget(n: ts.Node): ts.Expression | undefined {
+  if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) return n.left;
+  const step = (ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken);
+  return step ? n.operand : undefined;
+}

@@ -11,7 +11,7 @@
  */
 import { ts } from 'ts-morph';
 import { resolveCallee, type FunctionNode } from './functions';
-import { forEachNode } from './walk';
+import { assignedTarget, forEachNode } from './walk';
 
 /** The methods that change the array they are called on. */
 export const mutators: ReadonlySet<string> = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'fill', 'set', 'sort', 'reverse', 'copyWithin']);
@@ -84,9 +84,8 @@ export function writtenParameters(fn: FunctionNode | ts.ConstructorDeclaration, 
     if (i !== undefined) out.add(i);
   };
   forEachNode(fn.body, (n) => {
-    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) written(n.left);
-    else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken))
-      written(n.operand);
+    const target = assignedTarget(n);
+    if (target) written(target);
     else if (ts.isCallExpression(n)) {
       const callee = skip(n.expression);
       if (ts.isPropertyAccessExpression(callee) && mutators.has(callee.name.text)) {

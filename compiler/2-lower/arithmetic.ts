@@ -11,8 +11,7 @@ import { fail, pos, type LowerContext } from './context';
 import { comparison, arithmeticOf } from './operators';
 import { skipOuter, prim, requireNumber, assignable, arrayOperand, loopOverArray, isNullishLiteral } from './helpers';
 import { inPlace } from './lists';
-import { setterOf } from './classes';
-import { lowerSetter } from './calls';
+import { assignThroughSetter } from './calls';
 
 export function lowerPrefix(cx: LowerContext, e: ts.PrefixUnaryExpression): TempId {
   switch (e.operator) {
@@ -38,25 +37,20 @@ export function lowerPrefix(cx: LowerContext, e: ts.PrefixUnaryExpression): Temp
 /** `x++`, `++x`, `a[i]--`: the value is the old or the new one. */
 export function lowerIncrement(cx: LowerContext, e: ts.PrefixUnaryExpression | ts.PostfixUnaryExpression, fn: 'add' | 'sub', result: 'old' | 'new'): TempId {
   const target = skipOuter(e.operand);
+  let old = -1;
+  const step = (current: () => TempId) => {
+    old = current();
+    return prim(cx, fn, [old, cx.fn.constant(1)]);
+  };
   // (`v.count++` of a property with a setter: its getter, then its setter)
-  const setter = ts.isPropertyAccessExpression(target) ? setterOf(cx, target) : undefined;
-  if (setter) {
-    const old = cx.expr(target);
-    const updated = prim(cx, fn, [old, cx.fn.constant(1)]);
-    lowerSetter(cx, target as ts.PropertyAccessExpression, setter, updated);
-    return result === 'old' ? old : updated;
-  }
+  const set = assignThroughSetter(cx, target, step);
+  if (set !== undefined) return result === 'old' ? old : set;
   if (ts.isElementAccessExpression(target) || inPlace(cx, target)) {
-    let old = -1;
-    const updated = cx.assignElement(target, (current) => {
-      old = current();
-      return prim(cx, fn, [old, cx.fn.constant(1)]);
-    });
+    const updated = cx.assignElement(target, step);
     return result === 'old' ? old : updated;
   }
   const v = assignable(cx, target);
-  const old = cx.fn.read(v);
-  const updated = prim(cx, fn, [old, cx.fn.constant(1)]);
+  const updated = step(() => cx.fn.read(v));
   cx.fn.assign(v, updated);
   return result === 'old' ? old : updated;
 }

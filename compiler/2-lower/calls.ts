@@ -17,7 +17,7 @@ import { containerType, irType, isStateless, isStructType, optionsType, structTy
 import { bindPlace, destructurePlace, placeKind, placeOf, type Place } from './lists';
 import type { StructValue, StructVar } from './builder';
 import type { FunctionNode, FunctionSource } from '../1-frontend/functions';
-import { baseClass, buildInstance, constructed, constructorOf, instanceMember, receiverOf } from './classes';
+import { baseClass, buildInstance, constructed, constructorOf, instanceMember, receiverOf, setterOf } from './classes';
 import { countReturns, inOneIteration, lowerFunctionBody, lowerLoopBody } from './returns';
 import { bindOptions, optionValues } from './option-objects';
 import { reassigned, rebound } from './reassignments';
@@ -152,12 +152,21 @@ export function lowerGetter(cx: LowerContext, e: ts.PropertyAccessExpression, st
   return inlineProjectCall(cx, e, resolved.source, struct) ?? cx.fn.constant(0);
 }
 
-/** `a.degrees = value`: the class's setter, inlined with `this` the object and its parameter the value. */
-export function lowerSetter(cx: LowerContext, target: ts.PropertyAccessExpression, setter: FunctionSource, value: TempId): void {
+/**
+ * An assignment to a property of a class with a setter (`e.x = v`, `t.fahrenheit += 10`, `e.y++`):
+ * `value` gives the value to set (from the getter's, `current`, where it reads it), then the setter
+ * is inlined with `this` the object and its parameter that value; undefined (nothing lowered) where
+ * `target` has no setter.
+ */
+export function assignThroughSetter(cx: LowerContext, target: ts.Expression, value: (current: () => TempId) => TempId): TempId | undefined {
+  const setter = ts.isPropertyAccessExpression(target) ? setterOf(cx, target) : undefined;
+  if (!setter) return undefined;
+  const v = value(() => cx.expr(target));
   cx.files.add(setter.file);
   const receiver = receiverOf(cx, target, setter);
   const scope = { sf: setter.sourceFile, root: setter.node, name: setter.name, result: undefined, finalValue: undefined };
-  inlineCall(cx, target, { node: setter.node, name: setter.name.replace('_set_', '.'), receiver, scope, given: [value] }, undefined);
+  inlineCall(cx, target as ts.PropertyAccessExpression, { node: setter.node, name: setter.name.replace('_set_', '.'), receiver, scope, given: [v] }, undefined);
+  return v;
 }
 
 /** How an argument is bound to the parameter of an inlined function. */
@@ -249,9 +258,10 @@ function inlineCall(
     }
     const made = listArgument(cx, p, a);
     if (made) return { struct: made.list ? cx.list(a, made) : cx.matrix(a, made) };
-    const options = ts.isObjectLiteralExpression(skipOuter(a)) && !structTypeOf(cx, p) ? optionsType(cx.checker.getTypeAtLocation(p), cx.checker) : undefined;
-    if (options) return { value: lowerStruct(cx, a, options) };
     const struct = structTypeOf(cx, p);
+    // (an options object of optional numbers, `new Body({ mass })`)
+    const options = !struct && ts.isObjectLiteralExpression(skipOuter(a)) ? optionsType(cx.checker.getTypeAtLocation(p), cx.checker) : undefined;
+    if (options) return { value: lowerStruct(cx, a, options) };
     if (struct && isStructExpr(cx, a)) {
       // The caller's object itself (writes into it are the caller's), unless the callee gives the parameter another object.
       const path = structPath(cx, a);
@@ -341,17 +351,12 @@ function keptCopy(cx: LowerContext, a: ts.Expression, e: ts.Node) {
 
 /** Whether a constructor keeps its parameter `p` in a field (`public a: Body`, `this.a = a`). */
 function keeps(ctor: ts.ConstructorDeclaration, p: ts.ParameterDeclaration): boolean {
-  if (ts.getModifiers(p)?.length) return true;
+  if (ts.isParameterPropertyDeclaration(p, ctor)) return true;
   const name = ts.isIdentifier(p.name) ? p.name.text : undefined;
   return (ctor.body?.statements ?? []).some((st) => {
     const e = ts.isExpressionStatement(st) ? skipOuter(st.expression) : undefined;
-    return (
-      e !== undefined &&
-      ts.isBinaryExpression(e) &&
-      e.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
-      ts.isIdentifier(skipOuter(e.right)) &&
-      (skipOuter(e.right) as ts.Identifier).text === name
-    );
+    const right = e && ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken ? skipOuter(e.right) : undefined;
+    return right !== undefined && ts.isIdentifier(right) && right.text === name;
   });
 }
 

@@ -13,10 +13,10 @@ import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
 import { isArrayType, type TempId } from '../ir/types';
 import { classMemberOf, resolveCallee, type FunctionSource } from '../1-frontend/functions';
-import { forEachNode } from '../1-frontend/walk';
+import { assignedTarget, forEachNode } from '../1-frontend/walk';
 import { atStatement, fail, inFunction, pos, type LowerContext } from './context';
 import type { StructLeaf, StructValue, StructVar } from './builder';
-import { namedArray, skipOuter, structPath } from './helpers';
+import { extendsClass, namedArray, skipOuter, structPath } from './helpers';
 import { assignStruct, declareStructVar, leafValue, lowerStruct, readStruct, structTypeOf } from './structs';
 import { reassigned } from './reassignments';
 import { placeKind, placeOf, thisPlace, type Place } from './lists';
@@ -31,38 +31,51 @@ export function instanceMember(cx: LowerContext, callee: ts.Expression): Functio
   if (!('source' in resolved)) return abstractMember(cx, e);
   if (!resolved.source.receiver) return undefined;
   if (e.expression.kind === ts.SyntaxKind.SuperKeyword) return resolved.source; // (`super.m()`: the base's)
-  // Looked up in the class of the object it is used on (`this.force(t)` in a method of `Body`, called on a
-  // `Spring`: Spring's `force`); which body runs is known when no subclass of that class overrides it.
-  const path = structPath(cx, e.expression);
+  const { cls, overriding } = lookupClass(cx, e, resolved.source.receiver);
+  if (overriding) return fail(overridden(cx, e, overriding, cls!, false));
+  return classMemberOf(cls!, e.name.text, cx.checker) ?? resolved.source;
+}
+
+/**
+ * The class whose member `e` (`obj.m`, `this.force`) runs: looked up in the class of the object it
+ * is used on (`this.force(t)` in a method of `Body`, called on a `Spring`: Spring's `force`),
+ * exactly known for an object made by `new C(…)` here (and `this` in its members), else its declared
+ * class (`fallback` without one); `overriding`, where it is not known exactly, a subclass declaring
+ * `m` too (which body runs depends on the object then).
+ */
+function lookupClass(
+  cx: LowerContext,
+  e: ts.PropertyAccessExpression,
+  fallback?: ts.ClassDeclaration,
+): { readonly cls?: ts.ClassDeclaration; readonly overriding?: ts.ClassDeclaration } {
+  const sup = e.expression.kind === ts.SyntaxKind.SuperKeyword;
+  const path = sup ? undefined : structPath(cx, e.expression);
   const exact = typeof path === 'object' ? exactClassOf(cx, e.expression, path) : undefined;
-  const cls = exact ?? (typeof path === 'object' ? path.struct.cls : undefined) ?? resolved.source.receiver;
-  const member = classMemberOf(cls, e.name.text, cx.checker) ?? resolved.source;
-  // (an object made here by `new C(…)`, and `this` in its members, is a C and nothing else)
-  const overriding = exact ? undefined : overriddenBy(cx, cls, e.name.text);
-  if (overriding)
-    return fail(
-      errors.unsupportedExpression(
-        pos(cx, e),
-        `'${e.getText(cx.sf)}': '${overriding.name!.text}' overrides '${e.name.text}' of '${cls.name!.text}', so which one runs depends on the object's class at run time; give '${e.expression.getText(cx.sf)}' the type of the class whose '${e.name.text}' you mean`,
-      ),
-    );
-  return member;
+  const cls = exact ?? (typeof path === 'object' ? path.struct.cls : undefined) ?? fallback;
+  return { cls, overriding: cls && !exact && !sup ? overriddenBy(cx, cls, e.name.text) : undefined };
+}
+
+/** The error for a member (or a setter) a subclass overrides, used on an object whose class is not known exactly. */
+function overridden(cx: LowerContext, e: ts.PropertyAccessExpression, overriding: ts.ClassDeclaration, cls: ts.ClassDeclaration, setter: boolean) {
+  const m = e.name.text;
+  return errors.unsupportedExpression(
+    pos(cx, e),
+    `'${e.getText(cx.sf)}${setter ? ' = …' : ''}': '${overriding.name!.text}' overrides '${m}' of '${cls.name!.text}', so which ${setter ? 'setter' : 'one'} runs depends on the object's class at run time; give '${e.expression.getText(cx.sf)}' the type of the class whose ${setter ? 'setter' : `'${m}'`} you mean`,
+  );
 }
 
 /**
  * An abstract member (`this.calculate(…)` in a base class declaring `abstract calculate`): the one
- * of the object's class, where that is known exactly (made by `new C(…)` in the function); an error
- * where it is not. Undefined for a member of no class of the project.
+ * of the object's class (see `lookupClass`); an error where no subclass's is known to run.
+ * Undefined for a member of no class of the project.
  */
 function abstractMember(cx: LowerContext, e: ts.PropertyAccessExpression): FunctionSource | undefined {
   const decl = cx.checker.getSymbolAtLocation(e.name)?.declarations?.find((d) => ts.isMethodDeclaration(d) || ts.isPropertyDeclaration(d));
   if (!decl || !ts.isClassDeclaration(decl.parent) || !(ts.getModifiers(decl) ?? []).some((m) => m.kind === ts.SyntaxKind.AbstractKeyword)) return undefined;
-  const path = structPath(cx, e.expression);
-  const exact = typeof path === 'object' ? exactClassOf(cx, e.expression, path) : undefined;
   // (or of the class it is typed as, `l: Huber`, where no subclass overrides it)
-  const cls = exact ?? (typeof path === 'object' ? path.struct.cls : undefined);
+  const { cls, overriding } = lookupClass(cx, e);
   const member = cls && classMemberOf(cls, e.name.text, cx.checker);
-  if (member?.receiver && (exact || !overriddenBy(cx, cls!, e.name.text))) return member;
+  if (member?.receiver && !overriding) return member;
   return fail(
     errors.unsupportedExpression(
       pos(cx, e),
@@ -116,19 +129,15 @@ function newOf(cx: LowerContext, e: ts.Expression): ts.ClassDeclaration | undefi
 
 /** A class of the project (in the file of `cls`) that extends `cls`, at any depth, and declares a member `name` of its own. */
 function overriddenBy(cx: LowerContext, cls: ts.ClassDeclaration, name: string): ts.ClassDeclaration | undefined {
-  const sf = cls.getSourceFile();
-  const extendsCls = (c: ts.ClassDeclaration, depth = 0): boolean => {
-    const e = c.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
-    const decl = e && cx.checker.getSymbolAtLocation(e)?.declarations?.find(ts.isClassDeclaration);
-    return decl !== undefined && depth < 20 && (decl === cls || extendsCls(decl, depth + 1));
-  };
-  return sf.statements.find(
-    (st): st is ts.ClassDeclaration =>
-      ts.isClassDeclaration(st) &&
-      st !== cls &&
-      extendsCls(st) &&
-      st.members.some((m) => m.name !== undefined && (ts.isIdentifier(m.name) || ts.isPrivateIdentifier(m.name)) && m.name.text === name),
-  );
+  return cls
+    .getSourceFile()
+    .statements.find(
+      (st): st is ts.ClassDeclaration =>
+        ts.isClassDeclaration(st) &&
+        st !== cls &&
+        extendsClass(cx, st, cls) &&
+        st.members.some((m) => m.name !== undefined && (ts.isIdentifier(m.name) || ts.isPrivateIdentifier(m.name)) && m.name.text === name),
+    );
 }
 
 /**
@@ -140,18 +149,9 @@ export function setterOf(cx: LowerContext, target: ts.Expression): FunctionSourc
   if (!ts.isPropertyAccessExpression(e) || !(ts.isIdentifier(e.name) || ts.isPrivateIdentifier(e.name))) return undefined;
   const decl = cx.checker.getSymbolAtLocation(e.name)?.declarations?.find(ts.isSetAccessorDeclaration);
   if (!decl || !ts.isClassDeclaration(decl.parent)) return undefined;
-  const path = e.expression.kind === ts.SyntaxKind.SuperKeyword ? undefined : structPath(cx, e.expression);
-  const exact = typeof path === 'object' ? exactClassOf(cx, e.expression, path) : undefined;
-  const cls = exact ?? (typeof path === 'object' ? path.struct.cls : undefined) ?? decl.parent;
-  const overriding = exact || e.expression.kind === ts.SyntaxKind.SuperKeyword ? undefined : overriddenBy(cx, cls, e.name.text);
-  if (overriding)
-    return fail(
-      errors.unsupportedExpression(
-        pos(cx, e),
-        `'${e.getText(cx.sf)} = …': '${overriding.name!.text}' overrides '${e.name.text}' of '${cls.name!.text}', so which setter runs depends on the object's class at run time; give '${e.expression.getText(cx.sf)}' the type of the class whose setter you mean`,
-      ),
-    );
-  return classMemberOf(cls, e.name.text, cx.checker, true);
+  const { cls, overriding } = lookupClass(cx, e, decl.parent);
+  if (overriding) return fail(overridden(cx, e, overriding, cls!, true));
+  return classMemberOf(cls!, e.name.text, cx.checker, true);
 }
 
 /** Whether `callee` is a method of an instance of a class of the project (`v.distanceTo` of `v.distanceTo(w)`). */
@@ -190,8 +190,8 @@ export function receiverOf(cx: LowerContext, member: ts.Expression, src: Functio
     );
   const path = structPath(cx, object);
   if (path !== undefined && typeof path === 'object') return path;
-  // (an object of an array of objects is read as a copy, unless the member changes it)
-  // (one that writes anything: its argument may be this same object, `ws[0].into(ws[0])`)
+  // (an object of an array of objects is read as a copy, unless the member writes anything: into
+  // `this`, or into an argument that may be this same object, `ws[0].into(ws[0])`)
   if (writtenParameters(src.node, cx.checker).size > 0) {
     if (placeKind(cx, object) === 'element') return placeOf(cx, object);
     const chained = chainedPlace(cx, object);
@@ -213,16 +213,15 @@ export function receiverOf(cx: LowerContext, member: ts.Expression, src: Functio
 export function chainedPlace(cx: LowerContext, e: ts.Expression): Place | undefined {
   const chain = chainOf(cx, e);
   if (!chain || placeKind(cx, chain.root) !== 'element') return undefined;
-  const at = (n: ts.Node) => pos(cx, n);
   if (chain.other)
     return fail(
       errors.unsupportedExpression(
-        at(chain.other),
+        pos(cx, chain.other),
         `'${chain.other.getText(cx.sf)}' on an object of an array of objects, where it may not return that object (\`return this\`): call its methods one by one`,
       ),
     );
   if (!pure(chain.root))
-    return fail(errors.unsupportedExpression(at(chain.root), `a chain of methods on '${chain.root.getText(cx.sf)}', whose index changes something: name the object first`));
+    return fail(errors.unsupportedExpression(pos(cx, chain.root), `a chain of methods on '${chain.root.getText(cx.sf)}', whose index changes something: name the object first`));
   cx.expr(e);
   return placeOf(cx, chain.root);
 }
@@ -240,9 +239,10 @@ function chainOf(cx: LowerContext, object: ts.Expression): { root: ts.Expression
   const inner = (skipOuter(e.expression) as ts.PropertyAccessExpression).expression;
   const sig = ts.isGetAccessorDeclaration(m.node) ? undefined : cx.checker.getSignatureFromDeclaration(m.node);
   const typedThis = sig !== undefined && (cx.checker.getReturnTypeOfSignature(sig) as { isThisType?: boolean }).isThisType === true;
-  if (!returnsThis(cx, m.node) && !typedThis) return { root: e };
+  const self = returnsThis(cx, m.node);
+  if (!self && !typedThis) return { root: e };
   const deeper = chainOf(cx, inner);
-  const other = returnsThis(cx, m.node) ? undefined : e.expression;
+  const other = self ? undefined : e.expression;
   return deeper ? { root: deeper.root, other: deeper.other ?? other } : { root: inner, other };
 }
 
@@ -267,13 +267,7 @@ function returnsThis(cx: LowerContext, fn: FunctionSource['node'], seen = new Se
 
 /** Whether evaluating `e` changes nothing (no assignment, `++`, or call): it may be evaluated again. */
 function pure(e: ts.Expression): boolean {
-  let changes = false;
-  forEachNode(e, (n) => {
-    const step = ts.isPostfixUnaryExpression(n) || (ts.isPrefixUnaryExpression(n) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken));
-    const assigns = ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
-    if (step || assigns || ts.isCallExpression(n)) changes = true;
-  });
-  return !changes;
+  return !forEachNode(e, (n) => (assignedTarget(n) || ts.isCallExpression(n) ? 'stop' : undefined));
 }
 
 /** The class of the project `new C(…)` makes, if it is one. */

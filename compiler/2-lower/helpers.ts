@@ -8,7 +8,7 @@ import { ts } from 'ts-morph';
 import { errors, type Diagnostic } from '../diagnostics/catalog';
 import { isArrayType, isOpaqueType, opaqueText, type PrimName, type Stmt, type TempId, type Type, type VarId } from '../ir/types';
 import { rule } from '../rules/table';
-import { forEachNode } from '../1-frontend/walk';
+import { assignedTarget, forEachNode } from '../1-frontend/walk';
 import { resolveCallee } from '../1-frontend/functions';
 import { writtenParameters } from '../1-frontend/writes';
 import { fail, pos, type LocalFunction, type LowerContext } from './context';
@@ -436,10 +436,8 @@ export function changesObjects(cx: LowerContext, root: ts.Node, after?: ts.Node,
   if (!writes) {
     const found: ObjectWrite[] = [];
     forEachNode(root, (n) => {
-      const assigns = ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
-      const steps =
-        (ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken);
-      const target = assigns ? skipOuter(n.left) : steps ? skipOuter(n.operand) : undefined;
+      const written = assignedTarget(n);
+      const target = written && skipOuter(written);
       if (target && (ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target))) found.push({ node: n, objects: [target.expression] });
       if (ts.isCallExpression(n)) {
         const resolved = resolveCallee(n.expression, cx.checker);
@@ -460,23 +458,27 @@ export function changesObjects(cx: LowerContext, root: ts.Node, after?: ts.Node,
  * Whether a value of type `t` may be or hold (in a property or element, at any depth) an object of
  * the class or shape `struct`: an unknown type may.
  */
-export function mayHold(cx: LowerContext, t: ts.Type, struct: { readonly text: string; readonly cls?: ts.ClassDeclaration }, depth = 0): boolean {
+export function mayHold(cx: LowerContext, t: ts.Type, struct: { readonly text: string; readonly cls?: ts.ClassDeclaration }, depth = 0, seen = new Set<ts.Type>()): boolean {
   const u = cx.checker.getNonNullableType(t);
   if (u.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter) || depth > 6) return true;
-  if (u.isUnion() || u.isIntersection()) return u.types.some((p) => mayHold(cx, p, struct, depth + 1));
+  // (a type met before is answered there: three.js's objects reach each other many ways)
+  if (seen.has(u)) return false;
+  seen.add(u);
+  const inner = (p: ts.Type) => mayHold(cx, p, struct, depth + 1, seen);
+  if (u.isUnion() || u.isIntersection()) return u.types.some(inner);
   if (!(u.flags & ts.TypeFlags.Object)) return false;
-  if (cx.checker.isArrayType(u) || cx.checker.isTupleType(u)) return cx.checker.getTypeArguments(u as ts.TypeReference).some((a) => mayHold(cx, a, struct, depth + 1));
+  if (cx.checker.isArrayType(u) || cx.checker.isTupleType(u)) return cx.checker.getTypeArguments(u as ts.TypeReference).some(inner);
   const decl = u.getSymbol()?.declarations?.[0];
   if (struct.cls && decl && (decl === struct.cls || (ts.isClassDeclaration(decl) && extendsClass(cx, decl, struct.cls)))) return true;
   if (!struct.cls && opaqueType(u, cx.checker) === `opaque:${struct.text}`) return true;
   return cx.checker.getPropertiesOfType(u).some((p) => {
     const d = p.valueDeclaration ?? p.declarations?.[0];
-    return !(d && (ts.isMethodDeclaration(d) || ts.isMethodSignature(d))) && mayHold(cx, cx.checker.getTypeOfSymbol(p), struct, depth + 1);
+    return !(d && (ts.isMethodDeclaration(d) || ts.isMethodSignature(d))) && inner(cx.checker.getTypeOfSymbol(p));
   });
 }
 
 /** Whether class `c` extends `base`, at any depth. */
-function extendsClass(cx: LowerContext, c: ts.ClassDeclaration, base: ts.ClassDeclaration, depth = 0): boolean {
+export function extendsClass(cx: LowerContext, c: ts.ClassDeclaration, base: ts.ClassDeclaration, depth = 0): boolean {
   const e = c.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
   const d = e && cx.checker.getSymbolAtLocation(e)?.declarations?.find(ts.isClassDeclaration);
   return d !== undefined && depth < 20 && (d === base || extendsClass(cx, d, base, depth + 1));

@@ -144,16 +144,12 @@ function pushObject(cx: LowerContext, list: StructVar, value: StructValue): void
 
 /** `pts.push({ x, y }, …)` onto a list made here: its new length. */
 export function lowerListPush(cx: LowerContext, call: ts.CallExpression, list: StructVar): TempId {
+  const name = (skipOuter(call.expression) as ts.PropertyAccessExpression).expression.getText(cx.sf);
   if (list.struct.fields.some((f) => typeof list.fields.get(f.key) === 'number' && cx.fn.vars[list.fields.get(f.key) as VarId].role === 'param'))
-    return fail(
-      errors.unsupportedExpression(
-        pos(cx, call),
-        `push onto '${(skipOuter(call.expression) as ts.PropertyAccessExpression).expression.getText(cx.sf)}', an argument: only arrays of objects made in the function can grow`,
-      ),
-    );
+    return fail(errors.unsupportedExpression(pos(cx, call), `push onto '${name}', an argument: only arrays of objects made in the function can grow`));
   for (const a of call.arguments) {
     if (ts.isSpreadElement(a)) return fail(errors.unsupportedExpression(pos(cx, a), 'a spread in push: push its objects in a loop'));
-    pushObject(cx, list, moved(cx, lowerStruct(cx, a, list.struct.list!), a, (skipOuter(call.expression) as ts.PropertyAccessExpression).expression.getText(cx.sf)));
+    pushObject(cx, list, moved(cx, lowerStruct(cx, a, list.struct.list!), a, name));
   }
   return cx.fn.op({ op: 'length', var: firstColumn(list) }, [], 'number');
 }

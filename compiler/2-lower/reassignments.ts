@@ -10,6 +10,7 @@ import { ts } from 'ts-morph';
 import type { LowerContext } from './context';
 import { mayRunAfter, skipOuter } from './helpers';
 import { identifiersIn } from './var-scoping';
+import { forEachNode } from '../1-frontend/walk';
 import { resolveCallee } from '../1-frontend/functions';
 import { mutators, writtenParameters } from '../1-frontend/writes';
 
@@ -48,11 +49,12 @@ export function rebound(cx: LowerContext, source: ts.Expression, from: ts.Node =
 /** The uses of `this` in a function (its own and its arrow functions'). */
 function thisIn(root: ts.Node): ts.Node[] {
   const found: ts.Node[] = [];
-  const visit = (n: ts.Node): void => {
+  forEachNode(root, (n) => {
     if (n.kind === ts.SyntaxKind.ThisKeyword) found.push(n);
-    else if (n === root || !(ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isClassLike(n) || ts.isMethodDeclaration(n))) ts.forEachChild(n, visit);
-  };
-  visit(root);
+    // (another function's `this` is another object; an arrow function's is this one)
+    else if (n !== root && (ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isClassLike(n) || ts.isMethodDeclaration(n))) return 'skip';
+    return undefined;
+  });
   return found;
 }
 

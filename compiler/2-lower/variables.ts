@@ -19,8 +19,8 @@ import { declareStruct, destructureStruct, isStructExpr, lowerStructAssignment, 
 import { assignedValues, reassigned, usedAfter, writtenInto } from './reassignments';
 import { declareList, localListType, replaceElementObject } from './local-lists';
 import { lowerChoice } from './branches';
-import { chainedPlace, setterOf } from './classes';
-import { lowerSetter } from './calls';
+import { chainedPlace } from './classes';
+import { assignThroughSetter } from './calls';
 import { declareMatrix, localMatrixType } from './local-matrices';
 import { accessOf, inferredType, isHoisted, isVarList } from './var-scoping';
 
@@ -231,12 +231,8 @@ export function lowerAssignment(cx: LowerContext, e: ts.BinaryExpression): TempI
   const replaced = replaceElementObject(cx, target, e.right);
   if (replaced !== undefined) return replaced;
   // (`a.degrees = d` of a class with a setter: the setter runs; the assignment's value is the right side)
-  const setter = ts.isPropertyAccessExpression(target) ? setterOf(cx, target) : undefined;
-  if (setter) {
-    const value = cx.expr(e.right);
-    lowerSetter(cx, target as ts.PropertyAccessExpression, setter, value);
-    return value;
-  }
+  const set = assignThroughSetter(cx, target, () => cx.expr(e.right));
+  if (set !== undefined) return set;
   if (ts.isElementAccessExpression(target) || inPlace(cx, target)) return cx.assignElement(target, () => cx.expr(e.right));
   const object = structPath(cx, target);
   if (object !== undefined && typeof object === 'object') {
@@ -290,13 +286,9 @@ function reboundArray(cx: LowerContext, target: ts.Identifier, right: ts.Express
 export function lowerCompoundAssignment(cx: LowerContext, e: ts.BinaryExpression): TempId {
   const op = compound[e.operatorToken.kind]!;
   const target = skipOuter(e.left);
-  const setter = ts.isPropertyAccessExpression(target) ? setterOf(cx, target) : undefined;
-  if (setter) {
-    // (`a.degrees += d`: its getter, then its setter)
-    const value = prim(cx, op, [cx.expr(target), cx.expr(e.right)]);
-    lowerSetter(cx, target as ts.PropertyAccessExpression, setter, value);
-    return value;
-  }
+  // (`a.degrees += d`: its getter, then its setter)
+  const set = assignThroughSetter(cx, target, (current) => prim(cx, op, [current(), cx.expr(e.right)]));
+  if (set !== undefined) return set;
   if (ts.isElementAccessExpression(target) || inPlace(cx, target)) return cx.assignElement(target, (current) => prim(cx, op, [current(), cx.expr(e.right)]));
   const v = assignable(cx, target);
   const old = cx.fn.read(v);

@@ -59,6 +59,21 @@ callee in another file changes), one line per rebuild. A syntax error is
 reported and watching goes on. Stop with Ctrl-C.
   adc watch src/`;
 
+export const graphHelp = `
+Draws the function as the primer on automatic differentiation does: its
+inputs, each operation, intermediate values and the output; loops and branches
+as dashed clusters (a loop once, with how many times it ran), calls as boxes
+(--expand draws their operations inside). With --at, every node shows its
+value (black), its tangent along --direction (blue; default: 1 for the first
+number of the first parameter) and its adjoint (red, backwards from the
+result's adjoint 1); each edge carrying a derivative shows the partial there.
+Grey: nodes no derivative passes through (tests, indices, constants).
+
+Examples:
+  adc graph src/seed.ts f --at x=3,y=2 -o graph.svg
+  adc graph src/loss.ts loss --at 'w=[0.5,1],xs=[1,2,3]' --format dot
+  adc graph src/sim.ts step --expand -o step.svg`;
+
 /** The version in the package.json of ts-adc (found above this file, from dist/cli or cli/). */
 export function packageVersion(): string {
   let dir = __dirname;

@@ -12,7 +12,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { BuildFlags } from './commands/build';
 import { ExitCode, UsageError, errorLine, internalErrorText } from './errors';
-import { buildHelp, checkHelp, configurationHelp, description, packageVersion, watchHelp } from './help';
+import { buildHelp, checkHelp, configurationHelp, description, graphHelp, packageVersion, watchHelp } from './help';
 import { Reporter } from './report';
 import type { CommonFlags } from './settings';
 
@@ -56,6 +56,23 @@ function program(reporter: Reporter, done: (code: ExitCode) => void): Command {
   command('watch', 'build, then rebuild what each change to the sources affects', watchHelp, (paths, flags: CommonFlags) =>
     (require('./commands/watch') as typeof import('./commands/watch')).watch(paths, flags, reporter),
   );
+  adc
+    .command('graph')
+    .summary('draw the computational graph of a function, with values, tangents and adjoints at a point')
+    .description('Draw the computational graph of a function, with values, tangents and adjoints at a point.')
+    .argument('<file>', 'the source file')
+    .argument('<function>', 'the function to draw')
+    .option('--at <point>', 'the point, as name=value pairs: x=3,y=2 or xs=[1,2,3] or p={"x":1}')
+    .option('--direction <tangent>', 'the direction of the tangents, written like --at (default: 1 for the first number)')
+    .option('--expand', 'draw the operations of called functions inside their calls')
+    .option('-o, --output <file>', 'write the picture here (default: stdout)')
+    .addOption(new Option('--format <format>', 'svg or dot (default: from the extension of -o, else svg)').choices(['svg', 'dot']))
+    .option('--tsconfig <path>', 'the tsconfig.json to compile with (default: the nearest one above the file)')
+    .addHelpText('after', graphHelp)
+    .showHelpAfterError('(run adc graph --help for usage)')
+    .action(async (file: string, name: string, flags: import('./commands/graph').GraphFlags) => {
+      done(await (require('./commands/graph') as typeof import('./commands/graph')).graph(file, name, flags, reporter));
+    });
   return adc;
 }
 

@@ -301,3 +301,5 @@ function containerParams(src: FunctionSource): string[] {
     return array && ts.isIdentifier(p.name) ? [p.name.text] : [];
   });
 }
+
+export { graphFunction, GraphInputError, type GraphRequest, type GraphResult } from './graph';

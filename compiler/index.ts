@@ -18,6 +18,8 @@ import { diskPath } from './1-frontend/file-system';
 import { findMarked, moduleFunctions as moduleFunctionsOf, receiverName, type FunctionSource } from './1-frontend/functions';
 import { LoweredProgram, internalDiagnostic } from './2-lower/program';
 import { differentiateFile, type MarkedIR } from './4-differentiate';
+import { RUNTIME_NAMESPACE } from './4-differentiate/context';
+import { hessianText } from './hessian';
 import { printFile } from './5-print/printer';
 import { printIR } from './ir/print';
 import { checkArgumentWrites, type ModifiedParams } from './3-analyze/argument-writes';
@@ -86,9 +88,9 @@ export function compileFiles(files: readonly string[], options: CompileOptions =
   return compileLoaded(loaded, options);
 }
 
-/** Compiles sources held in memory (tests, the plugin): `{ '/src/a.ts': '…' }`. */
-export function compileSources(sources: Record<string, string>, options: CompileOptions = {}): CompileResult {
-  const loaded = loadProject(Object.keys(sources), { inMemory: sources });
+/** Compiles sources held in memory (tests, the plugin, second order): `{ '/src/a.ts': '…' }`. */
+export function compileSources(sources: Record<string, string>, options: CompileOptions & { noUncheckedIndexedAccess?: boolean } = {}): CompileResult {
+  const loaded = loadProject(Object.keys(sources), { inMemory: sources, noUncheckedIndexedAccess: options.noUncheckedIndexedAccess });
   return compileLoaded(loaded, options);
 }
 
@@ -107,6 +109,7 @@ export function compileLoaded(loaded: LoadedProject, options: CompileOptions): C
     const { marked, diagnostics: tagDiags } = findMarked(sf);
     fileDiags.push(...tagDiags);
     const irs: MarkedIR[] = [];
+    const second: { marked: MarkedIR; at: Position }[] = [];
     for (const m of marked) {
       // Every error of the function and of the functions it reaches, not only the first.
       const problems = program.problems(m.source);
@@ -118,6 +121,7 @@ export function compileLoaded(loaded: LoadedProject, options: CompileOptions): C
         const ir = program.lower(m.source);
         checkCallees(ir, program, loaded);
         irs.push({ ir, wrt: differentiableWrt(ir, m.wrt, m.explicit, m.source) });
+        if (m.hessian) second.push({ marked: irs[irs.length - 1], at: positionOf(m.tag ?? m.source.nameNode, sf) });
         if (options.dumpIR) dumps.push(printIR(ir));
       } catch (e) {
         fileDiags.push(...toDiagnostics(e, m.source.name, positionOf(m.source.nameNode, sf)));
@@ -126,13 +130,24 @@ export function compileLoaded(loaded: LoadedProject, options: CompileOptions): C
     if (hasErrors(fileDiags) || irs.length === 0) return inOrder(fileDiags);
     try {
       const out = outputPath(file, options);
-      const js = differentiateFile(irs, program.get, {
+      const fileOptions = {
         sourceLabel: path.relative(path.dirname(out), file).split(path.sep).join('/'),
         runtimeModule: options.runtimeModule ?? 'ts-adc/runtime',
         uncheckedIndex: compilerOptions.noUncheckedIndexedAccess === true,
-      });
+      };
+      const js = differentiateFile(irs, program.get, fileOptions);
+      let text = printFile(js);
+      for (const h of second) {
+        const made = hessianText({ ...h, first: js, options: fileOptions }, program.get, (source) => {
+          const again = compileSources({ '/adc/second-order.ts': source }, { runtimeModule: fileOptions.runtimeModule, noUncheckedIndexedAccess: fileOptions.uncheckedIndex });
+          return { text: again.files[0]?.text, diagnostics: again.diagnostics };
+        });
+        if ('diagnostic' in made) fileDiags.push(made.diagnostic);
+        else text = withRuntime(text, fileOptions.runtimeModule) + '\n' + made.text;
+      }
+      if (hasErrors(fileDiags)) return inOrder(fileDiags);
       const dependencies = [...new Set([file, ...program.dependencies(irs.map((m) => m.ir))])].sort();
-      files.push({ source: file, path: out, text: printFile(js), functions: irs.map((m) => m.ir.name), dependencies });
+      files.push({ source: file, path: out, text, functions: irs.map((m) => m.ir.name), dependencies });
     } catch (e) {
       fileDiags.push(...toDiagnostics(e, irs.map((m) => m.ir.name).join(', '), positionOf(marked[0].source.nameNode, sf)));
     }
@@ -163,6 +178,13 @@ function checkCallees(ir: IRFunction, program: LoweredProgram, loaded: LoadedPro
   const memo: ModifiedParams = new Map();
   // Callees first, and the first rejected call only: its callers' calls would be rejected because of it.
   for (const f of program.reach(ir)) checkArgumentWrites(f, program.get, memo, (file) => loaded.program.getSourceFile(file)?.text);
+}
+
+/** A generated file's text importing the runtime (second-order code always uses it). */
+function withRuntime(text: string, runtimeModule: string): string {
+  if (text.includes(`import * as ${RUNTIME_NAMESPACE} from`)) return text;
+  const lines = text.split('\n');
+  return [lines[0], '', `import * as ${RUNTIME_NAMESPACE} from ${JSON.stringify(runtimeModule)};`, ...lines.slice(1)].join('\n');
 }
 
 function toDiagnostics(e: unknown, fn: string | undefined, at: Position): Diagnostic[] {

@@ -30,7 +30,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compileFiles, formatDiagnostic, type GeneratedFile } from '../compiler';
 import { checkGolden, discoverFixtures, loadFromDisk, valueType, type Fixture } from './support/fixtures';
-import { checkArgumentsUntouched, checkDotProduct, checkForward, checkReverse, checkShapes } from './support/check';
+import { checkArgumentsUntouched, checkDotProduct, checkForward, checkReverse, checkSecondOrder, checkShapes } from './support/check';
 import { checkExact } from './support/check-exact';
 import { checkJacobian } from './support/check-jacobian';
 import { checkOut, checkOutLength, checkOutLists, checkOutOverwritten } from './support/check-out';
@@ -145,6 +145,7 @@ for (const fx of fixtures) {
         ['never modifies its arguments', checkArgumentsUntouched],
         ['out argument', checkOut],
         ['out is overwritten, not accumulated into', checkOutOverwritten],
+        ...(f.hessian ? [['f_hvp and f_hessian agree with each other and with finite differences of f_grad', checkSecondOrder] as [string, (s: Subject) => void]] : []),
       ];
       if (!returnsNumber(f)) checks.push(['f_jacobian is outputs × inputs and matches finite differences column by column', checkJacobian]);
       // Decided from the declared types (an array in a parameter in wrt or in the result), not from running code.

@@ -13,11 +13,13 @@ describe('parseTag', () => {
     expect(parseTag('wrt(theta) hessian', ['hessian'])).toEqual({ wrt: ['theta'], options: ['hessian'] });
     expect(parseTag('hessian wrt(theta)', ['hessian'])).toEqual({ wrt: ['theta'], options: ['hessian'] });
     expect(parseTag('hessian', ['hessian'])).toEqual({ wrt: undefined, options: ['hessian'] });
+    // the tag's own options: hessian
+    expect(parseTag('wrt(theta) hessian')).toEqual({ wrt: ['theta'], options: ['hessian'] });
   });
 
   it('says what is wrong, where, and what the tag accepts', () => {
-    expect(parseTag('wrt(x) y')).toEqual({ problem: "unexpected 'y' after 'wrt(x)': the tag is '@differentiable' or '@differentiable wrt(p1, p2, …)'", at: 7, found: 'y' });
-    expect(parseTag('hessian')).toMatchObject({ problem: "unexpected 'hessian': the tag is '@differentiable' or '@differentiable wrt(p1, p2, …)'" });
+    expect(parseTag('wrt(x) y', [])).toEqual({ problem: "unexpected 'y' after 'wrt(x)': the tag is '@differentiable' or '@differentiable wrt(p1, p2, …)'", at: 7, found: 'y' });
+    expect(parseTag('hessian', [])).toMatchObject({ problem: "unexpected 'hessian': the tag is '@differentiable' or '@differentiable wrt(p1, p2, …)'" });
     expect(parseTag('wrt(x) fast', ['hessian'])).toMatchObject({
       problem: "unexpected 'fast' after 'wrt(x)': the tag is '@differentiable' or '@differentiable wrt(p1, p2, …)', followed by any of hessian",
     });

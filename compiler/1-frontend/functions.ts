@@ -35,6 +35,10 @@ export interface MarkedFunction {
   readonly wrt: readonly string[];
   /** The tag names them (`wrt(...)`): naming one that cannot be differentiated is then an error. */
   readonly explicit: boolean;
+  /** `@differentiable hessian`: also `f_hvp` and `f_hessian`. */
+  readonly hessian?: boolean;
+  /** The tag, for diagnostics about its options. */
+  readonly tag?: ts.Node;
 }
 
 /** The name of a parameter; a destructured one (`[x, y]`) is named after its parts, `x_y`. */
@@ -193,7 +197,7 @@ export function findMarked(sf: ts.SourceFile): { marked: MarkedFunction[]; diagn
     // (`this` is the receiver, the first parameter of the generated functions: `self`)
     const inCode = (names: readonly string[]) => names.map((n) => (n === 'this' ? receiverName(fn) : n));
     if (items.wrt === undefined) {
-      marked.push({ source: fn, wrt: inCode(params), explicit: false });
+      marked.push({ source: fn, wrt: inCode(params), explicit: false, hessian: items.options.includes('hessian'), tag });
       continue;
     }
     const unknown = items.wrt.filter((n) => !params.includes(n));
@@ -205,7 +209,7 @@ export function findMarked(sf: ts.SourceFile): { marked: MarkedFunction[]; diagn
       diagnostics.push(errors.badTag(positionOf(tag, sf), 'wrt() names no parameter'));
       continue;
     }
-    marked.push({ source: fn, wrt: inCode(params.filter((p) => items.wrt!.includes(p))), explicit: true });
+    marked.push({ source: fn, wrt: inCode(params.filter((p) => items.wrt!.includes(p))), explicit: true, hessian: items.options.includes('hessian'), tag });
   }
   // A tag anywhere else (methods, nested functions, default exports) cannot be honoured.
   forEachNode(sf, (node) => {

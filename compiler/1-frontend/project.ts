@@ -68,10 +68,10 @@ export class ConfigError extends Error {
 }
 
 /** Throws ConfigError when the tsconfig.json in use is broken. */
-export function loadProject(files: readonly string[], options: { tsconfig?: string; inMemory?: Record<string, string> } = {}): LoadedProject {
+export function loadProject(files: readonly string[], options: { tsconfig?: string; inMemory?: Record<string, string>; noUncheckedIndexedAccess?: boolean } = {}): LoadedProject {
   const absFiles = [...new Set(files.map((f) => path.resolve(f)))].sort();
   if (options.inMemory) {
-    const project = new Project({ useInMemoryFileSystem: true, compilerOptions: defaultOptions });
+    const project = new Project({ useInMemoryFileSystem: true, compilerOptions: { ...defaultOptions, noUncheckedIndexedAccess: options.noUncheckedIndexedAccess } });
     for (const [name, text] of Object.entries(options.inMemory)) project.createSourceFile(name, text, { overwrite: true });
     const program = project.getProgram().compilerObject;
     const inputs = Object.keys(options.inMemory).map((f) => project.getSourceFileOrThrow(f).getFilePath());

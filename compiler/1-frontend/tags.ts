@@ -5,7 +5,7 @@
  *   item   := 'wrt' '(' name (',' name)* ')'  |  option
  *   option := a word of `tagOptions`
  *
- * `@differentiable`, `@differentiable wrt(theta)`; an option word (`hessian`, later) goes
+ * `@differentiable`, `@differentiable wrt(theta)`, `@differentiable wrt(theta) hessian`; an option word goes
  * anywhere after the tag name: adding one is adding it to `tagOptions`.
  *
  * Guarantees: `parseTag` accepts exactly this grammar, each item at most once, and otherwise
@@ -18,8 +18,8 @@ import { editDistance } from '../diagnostics/spelling';
 
 export const tagName = 'differentiable';
 
-/** Option words the tag accepts after its name (none yet). */
-export const tagOptions: readonly string[] = [];
+/** Option words the tag accepts after its name: `hessian` adds `f_hvp` and `f_hessian`. */
+export const tagOptions: readonly string[] = ['hessian'];
 
 export interface TagItems {
   /** The parameters `wrt(…)` names, as written; undefined without `wrt`. */

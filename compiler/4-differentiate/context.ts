@@ -54,6 +54,13 @@ export class FileContext implements ModuleNames {
   readonly primalQueue: string[] = [];
   readonly runtime = new Set<RuntimeName>();
 
+  /**
+   * Terms follow the zero-(co)tangent rule (`da === 0 ? 0 : p * da`). Off for code that is
+   * differentiated again (second order): there the rule's branch would cut the derivative with
+   * respect to the tangent itself where the tangent is 0.
+   */
+  zeroRule = true;
+
   constructor(
     readonly getIR: (key: string) => IRFunction,
     publicNames: readonly string[],

@@ -178,6 +178,7 @@ export const errors = {
   unknownName: (p: Position, name: string, suggestion: string | undefined) =>
     at(p, 'ADC120', `cannot find name '${name}': ${suggestion === undefined ? 'declare it, import it, or pass it in as a parameter' : `did you mean '${suggestion}'?`}`),
   misspelledTag: (p: Position, name: string) => at(p, 'ADC121', `unknown tag '@${name}': did you mean @differentiable?`, 'warning'),
+  secondOrder: (p: Position, fn: string, why: string) => at(p, 'ADC122', `no second derivatives ('hessian') for ${fn}: ${why}`),
   notFound: (path: string) => at(undefined, 'ADC190', `no such file or directory: ${path}`),
   unwritable: (path: string, reason: string) => at(undefined, 'ADC191', `cannot write ${path}: ${reason}`),
   tsconfig: (file: string, detail: string) => at(undefined, 'ADC192', `invalid ${file}: ${detail}`),

@@ -28,6 +28,7 @@ import {
   resultLike,
   scaledDirection,
   seedOf,
+  shifted,
   tangentLikes,
   valueLike,
   withoutAbsentTangents,
@@ -191,5 +192,57 @@ export function checkArgumentsUntouched(s: Subject): void {
     vjp(...args, cotangent, vjp(...args, cotangent));
     if (grad) grad(...args, grad(...args));
     if (jacobian) jacobian(...args);
+  }
+}
+
+/**
+ * `@differentiable hessian`: at each sample point, `f_hessian` is n × n and symmetric to rounding;
+ * `f_hvp` along a random v has f_grad's value and gradient, and as H·v both f_hessian's rows times
+ * v and the central difference of f_grad along v (Richardson-extrapolated, steps scaled as for
+ * the first derivatives); with `out`, the same numbers in out's own arrays.
+ */
+export function checkSecondOrder(s: Subject): void {
+  const { grad } = api(s);
+  const hvp = s.generated[`${s.fn.name}_hvp`] as (...a: unknown[]) => { value: number; grads: unknown; hvp: unknown };
+  const hessian = s.generated[`${s.fn.name}_hessian`] as (...a: unknown[]) => Float64Array[];
+  const tol = s.config.tolerance ?? 1e-6;
+  for (const args of samplePoints(s)) {
+    const n = inputVector(s.fn, args).length;
+    const H = hessian(...args);
+    expect(H.length).toBe(n);
+    const big = Math.max(1, ...H.flatMap((row) => Array.from(row, Math.abs)));
+    for (let i = 0; i < n; i++) {
+      expect(H[i]).toBeInstanceOf(Float64Array);
+      expect(H[i].length).toBe(n);
+      for (let j = 0; j < i; j++)
+        if (Math.abs(H[i][j] - H[j][i]) > 1e-9 * big)
+          throw new Error(`${s.fn.name}_hessian is not symmetric: [${i}][${j}] = ${H[i][j]}, [${j}][${i}] = ${H[j][i]} at ${fmt(args)}`);
+    }
+    const dir = randomVector(n, seedOf(s.fn, args), 3);
+    const v = scaledDirection(s.fn, args, dir);
+    const r = hvp(...args, ...unflattenTree(v, tangentLikes(s.fn, args)));
+    const g = grad!(...args);
+    sameValues(s, r.value, g.value, `${s.fn.name}_hvp value`, args);
+    closeEnough(gradVector(s, args, r.grads, `${s.fn.name}_hvp(…).grads`), gradVector(s, args, g.grads, `${s.fn.name}_grad(…).grads`), 1e-10, `${s.fn.name}_hvp grads`, args);
+    const hv = gradVector(s, args, r.hvp, `${s.fn.name}_hvp(…).hvp`);
+    closeEnough(
+      hv,
+      H.map((row) => row.reduce((acc, h, j) => acc + h * v[j], 0)),
+      1e-9,
+      `${s.fn.name}_hvp against ${s.fn.name}_hessian · v`,
+      args,
+    );
+    // H·v = d/dt ∇f(x + t·v): central differences of f_grad at two steps, extrapolated.
+    const step = s.config.step ?? 1e-4;
+    const gradAt = (t: number) => gradVector(s, args, grad!(...shifted(s.fn, args, dir, t)).grads, `${s.fn.name}_grad(…).grads`);
+    const diff = (h: number) => gradAt(h).map((x, k) => (x - gradAt(-h)[k]) / (2 * h));
+    const [coarse, fine] = [diff(2 * step), diff(step)];
+    closeEnough(
+      hv,
+      fine.map((x, k) => (4 * x - coarse[k]) / 3),
+      tol,
+      `${s.fn.name}_hvp against central differences of ${s.fn.name}_grad`,
+      args,
+    );
   }
 }

@@ -64,6 +64,8 @@ export interface MarkedFunction {
   readonly path?: readonly string[];
   /** An instance member of a class the module exports: its receiver is the first of `params` (`self`). */
   readonly method?: { readonly class: string; readonly member: string; readonly kind: 'method' | 'getter' | 'field' };
+  /** `@differentiable hessian`: `f_hvp` and `f_hessian` too. */
+  readonly hessian?: true;
 }
 
 /** The type of a function's value (f_jvp's value and tangent, f_vjp's cotangent): its result's, or for a void function that of the parameter it writes. */
@@ -439,6 +441,7 @@ export function markedFunctions(text: string, file = 'input.ts'): MarkedFunction
       wrt,
       ...(at ? { path: at } : {}),
       ...(method ? { method } : {}),
+      ...(/\bhessian\b/.test(ts.getTextOfJSDocComment(tag.comment) ?? '') ? { hessian: true as const } : {}),
     });
   };
   // The members of a class: a static one is found by its path (`Vec3.angle`), an instance one on the prototype.

@@ -77,7 +77,9 @@ export function api(s: Subject): Api {
 
 /** The exports DESIGN.md promises for the marked functions, and nothing else. */
 export function expectedExports(functions: readonly MarkedFunction[]): string[] {
-  return functions.flatMap((f) => [`${f.name}_jvp`, `${f.name}_vjp`, returnsNumber(f) ? `${f.name}_grad` : `${f.name}_jacobian`]).sort();
+  return functions
+    .flatMap((f) => [`${f.name}_jvp`, `${f.name}_vjp`, returnsNumber(f) ? `${f.name}_grad` : `${f.name}_jacobian`, ...(f.hessian ? [`${f.name}_hvp`, `${f.name}_hessian`] : [])])
+    .sort();
 }
 
 /** Declared arity of each export: parameters, tangents or cotangent, and the optional `out` (none for `f_jacobian`). */

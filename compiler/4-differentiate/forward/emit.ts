@@ -92,7 +92,7 @@ class ForwardEmitter {
 
   /** Which partials of a prim op follow the zero-tangent rule (may be non-finite). */
   private guarded(s: Extract<Op, { op: 'prim' }>): boolean[] {
-    return guarded(this.fin, s);
+    return this.ctx.zeroRule ? guarded(this.fin, s) : s.args.map(() => false);
   }
 
   private activeVar(v: VarId): boolean {

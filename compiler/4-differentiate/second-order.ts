@@ -1,0 +1,273 @@
+/**
+ * Second order (`@differentiable hessian`): Hessian-vector products by reverse mode over forward
+ * mode. The forward mode of f, `T(p, v) = ∇f(p)·v`, is itself ordinary code; its gradient is
+ * ∂T/∂p = H·v (H symmetric) and ∂T/∂v = ∇f(p). Adding `s · f(p)` with a scalar `s` held at 0
+ * makes ∂/∂s = f(p): one reverse sweep over the forward code gives value, gradient and H·v.
+ *
+ * This module writes the two texts around that second differentiation:
+ * - `tangentSource`: f's forward mode as a source adc differentiates again: the public `f_jvp`
+ *   without `out`, and the pushforwards it calls returning `{ value, tangent }` instead of leaving
+ *   the tangent in the runtime's `ret[0]` (code that passes values through a global cannot be
+ *   differentiated), plus a marked wrapper `T(p, v, s) = jvp(p, v).tangent + s · value`;
+ * - `hvpFunctions`: the public `f_hvp` and `f_hessian` over the wrapper's generated gradient.
+ *
+ * Guarantees: the wrapper differentiates exactly the differentiated parameters, their tangents
+ * and `s`, in that order, so its gradient is [H·v…, ∇f…, f]; `f_hessian` assembles the columns
+ * H·eⱼ in f_jacobian's column order (every element of the first differentiated parameter, then
+ * the next; a number is one column).
+ */
+import type { JsExpr, JsFile, JsFunction, JsParam, JsStmt } from '../5-print/js';
+
+/** What `f_hvp` and `f_hessian` are written from. */
+export interface SecondOrderSpec {
+  /** Public prefix (`f`): `f_hvp`, `f_hessian`. */
+  readonly api: string;
+  /** The source function's name, for doc comments. */
+  readonly name: string;
+  /** Every parameter of f, as its public functions declare them. */
+  readonly params: readonly JsParam[];
+  /** The differentiated ones, by name, in signature order. */
+  readonly wrt: readonly string[];
+  /** The type of `grads` in f_grad's result (`[number[], number]`). */
+  readonly gradsType: string;
+  /** Name of the wrapper's generated gradient (`T_grad` renamed), which f_hvp calls. */
+  readonly inner: string;
+}
+
+/** Pushforwards (internal forward helpers) return `{ value, tangent }`: `ret[0] = t; return v` ⇒ `return { value: v, tangent: t }`. */
+export function tangentSource(file: JsFile, jvp: string, wrapper: string, wrt: readonly string[], runtime: string): { text: JsFile; problem?: string } {
+  const pushforwards = new Set(file.functions.filter((f) => f.name !== jvp && usesRet(f.body, runtime)).map((f) => f.name));
+  const functions: JsFunction[] = [];
+  for (const f of file.functions) {
+    if (f.name === jvp) {
+      // (`out` is its last parameter, whatever its name)
+      const out = f.params[f.params.length - 1].name;
+      const params = f.params.slice(0, -1);
+      functions.push({ ...f, exported: false, params, returnType: '{ value: number; tangent: number }', body: callSites(dropOut(f.body, out), pushforwards, runtime) });
+    } else if (pushforwards.has(f.name)) {
+      functions.push({ ...f, returnType: '{ value: number; tangent: number }', body: callSites(returns(f.body, runtime), pushforwards, runtime) });
+    } else functions.push({ ...f, body: callSites(f.body, pushforwards, runtime) });
+  }
+  const jvpFn = functions.find((f) => f.name === jvp)!;
+  const scale = fresh(
+    's',
+    jvpFn.params.map((p) => p.name),
+  );
+  const tangents = jvpFn.params.slice(jvpFn.params.length - wrt.length).map((p) => p.name);
+  const args = jvpFn.params.map((p) => ({ k: 'id', name: p.name }) as JsExpr);
+  const r = fresh('r', [...jvpFn.params.map((p) => p.name), scale]);
+  functions.push({
+    name: wrapper,
+    exported: true,
+    doc: `@differentiable wrt(${[...wrt, ...tangents, scale].join(', ')})`,
+    params: [...jvpFn.params, { name: scale, type: 'number' }],
+    returnType: 'number',
+    body: [
+      { k: 'decl', kind: 'const', name: r, init: { k: 'call', fn: { k: 'id', name: jvp }, args } },
+      {
+        k: 'return',
+        e: { k: 'bin', op: '+', l: member(r, 'tangent'), r: { k: 'bin', op: '*', l: { k: 'id', name: scale }, r: member(r, 'value') } },
+      },
+    ],
+  });
+  const problem = functions.some((f) => mentions(f.body, runtime)) ? 'its forward mode calls the runtime (array results or array helpers)' : undefined;
+  return { text: { header: [], imports: [], prelude: [], functions }, problem };
+}
+
+/** `f_hvp` and `f_hessian` as text, over `spec.inner` (the wrapper's gradient). */
+export function hvpFunctions(spec: SecondOrderSpec, runtime: string): string {
+  const active = spec.params.filter((p) => spec.wrt.includes(p.name));
+  const k = active.length;
+  const taken = spec.params.map((p) => p.name);
+  const vs: string[] = [];
+  for (const p of active) vs.push(fresh(`v_${p.name}`, [...taken, ...vs]));
+  // Locals of f_hvp and f_hessian, apart from the parameters.
+  const [out, g, rows, n, i, j] = ['out', 'g', 'rows', 'n', 'i', 'j'].map((base) => fresh(base, [...taken, ...vs]));
+  const sig = spec.params.map(param).join(', ');
+  const resultType = `{ value: number; grads: ${spec.gradsType}; hvp: ${spec.gradsType} }`;
+  const isArray = (p: JsParam) => p.type !== 'number';
+  const copy = (field: 'grads' | 'hvp', at: number, from: string) =>
+    isArray(active[at]) ? `${runtime}.copyInto(${out}.${field}[${at}], ${from}, 'out.${field}[${at}]');` : `${out}.${field}[${at}] = ${from};`;
+  const list = (from: number) => active.map((_, at) => `${g}[${from + at}]`).join(', ');
+  const hvp = [
+    `/** Hessian-vector product of \`${spec.name}\` along (${vs.join(', ')}), with its value and gradient: reverse mode over forward mode, one pass. */`,
+    `export function ${spec.api}_hvp(${sig}, ${vs.map((v, at) => `${v}: ${active[at].type}`).join(', ')}, ${out}?: ${resultType}): ${resultType} {`,
+    `  // grads of T(p, v, s) = ∇f(p)·v + s·f(p) at s = 0: [H·v…, ∇f…, f]`,
+    `  const ${g} = ${spec.inner}(${[...taken, ...vs, '0'].join(', ')}).grads;`,
+    `  if (${out} !== undefined) {`,
+    `    ${out}.value = ${g}[${2 * k}];`,
+    ...active.map((_, at) => `    ${copy('grads', at, `${g}[${k + at}]`)}`),
+    ...active.map((_, at) => `    ${copy('hvp', at, `${g}[${at}]`)}`),
+    `    return ${out};`,
+    `  }`,
+    `  return { value: ${g}[${2 * k}], grads: [${list(k)}], hvp: [${list(0)}] };`,
+    `}`,
+  ];
+  // f_hessian: column j is H·eⱼ; the unit vectors are reused, one 1 at a time. (`!`: the rows
+  // and elements exist; under noUncheckedIndexedAccess TypeScript cannot tell.)
+  const offsets: string[] = [];
+  let total = '0';
+  for (const p of active) {
+    offsets.push(total);
+    total = total === '0' ? size(p) : `${total} + ${size(p)}`;
+  }
+  const units = active.map((p, at) => (isArray(p) ? `  const ${vs[at]} = ${zeros(p)};` : `  let ${vs[at]} = 0;`));
+  const set = (value: 0 | 1) =>
+    active.map((p, at) => {
+      const o = offsets[at];
+      const end = at + 1 < k ? offsets[at + 1] : n;
+      const test = `${o === '0' ? '' : `${j} >= ${o} && `}${j} < ${end}`;
+      return isArray(p) ? `    if (${test}) ${vs[at]}[${o === '0' ? j : `${j} - (${o})`}] = ${value};` : `    if (${j} === ${o}) ${vs[at]} = ${value};`;
+    });
+  const passed = active.map((p, at) => (isArray(p) && !isTyped(p) ? `${vs[at]} as unknown as ${p.type}` : vs[at]));
+  const hessian = [
+    `/** Hessian of \`${spec.name}\` with respect to (${active.map((p) => p.name).join(', ')}): rows and columns in ${spec.api}_jacobian's order (every element of the first, then the next), column j from one Hessian-vector product. */`,
+    `export function ${spec.api}_hessian(${sig}): Float64Array[] {`,
+    `  const ${n} = ${total};`,
+    `  const ${rows}: Float64Array[] = [];`,
+    `  for (let ${i} = 0; ${i} < ${n}; ${i}++) ${rows}.push(new Float64Array(${n}));`,
+    ...units,
+    `  for (let ${j} = 0; ${j} < ${n}; ${j}++) {`,
+    ...set(1),
+    `    const ${g} = ${spec.inner}(${[...taken, ...passed, '0'].join(', ')}).grads;`,
+    ...active.map((p, at) =>
+      isArray(p)
+        ? `    for (let ${i} = 0; ${i} < ${size(p)}; ${i}++) ${rows}[${offsets[at] === '0' ? i : `${offsets[at]} + ${i}`}]![${j}] = ${g}[${at}][${i}]!;`
+        : `    ${rows}[${offsets[at]}]![${j}] = ${g}[${at}];`,
+    ),
+    ...set(0),
+    `  }`,
+    `  return ${rows};`,
+    `}`,
+  ];
+  return [...hvp, '', ...hessian].join('\n') + '\n';
+}
+
+function param(p: JsParam): string {
+  return `${p.name}${p.optional ? '?' : ''}: ${p.type}`;
+}
+
+function size(p: JsParam): string {
+  return p.type === 'number' ? '1' : `${p.name}.length`;
+}
+
+function isTyped(p: JsParam): boolean {
+  return p.type === 'Float64Array' || p.type === 'Float32Array';
+}
+
+/** A zero array to hold unit vectors for `p` (a plain array where the parameter's type is not a typed array). */
+function zeros(p: JsParam): string {
+  return isTyped(p) ? `new ${p.type}(${p.name}.length)` : `new Array<number>(${p.name}.length).fill(0)`;
+}
+
+function fresh(base: string, taken: readonly string[]): string {
+  let name = base;
+  while (taken.includes(name)) name = `${name}_`;
+  return name;
+}
+
+function member(obj: string, name: string): JsExpr {
+  return { k: 'member', obj: { k: 'id', name: obj }, name };
+}
+
+/** `adc.ret[0]` (or `adc.ret[0]!`) */
+function isRet(e: JsExpr, runtime: string): boolean {
+  if (e.k === 'nonNull') return isRet(e.e, runtime);
+  return e.k === 'index' && e.obj.k === 'member' && e.obj.name === 'ret' && e.obj.obj.k === 'id' && e.obj.obj.name === runtime && e.index.k === 'num' && e.index.v === 0;
+}
+
+function usesRet(body: readonly JsStmt[], runtime: string): boolean {
+  return body.some((s) => everyStmt(s).some((t) => t.k === 'assign' && isRet(t.target, runtime)));
+}
+
+function mentions(body: readonly JsStmt[], runtime: string): boolean {
+  return JSON.stringify(body).includes(`"name":"${runtime}"`);
+}
+
+/** The statements of `s` and of the blocks nested in it. */
+function everyStmt(s: JsStmt): JsStmt[] {
+  return [s, ...nested(s).flatMap((b) => b.flatMap(everyStmt))];
+}
+
+function nested(s: JsStmt): (readonly JsStmt[])[] {
+  switch (s.k) {
+    case 'if':
+      return s.else ? [s.then, s.else] : [s.then];
+    case 'for':
+    case 'while':
+    case 'do':
+    case 'block':
+      return [s.body];
+    default:
+      return [];
+  }
+}
+
+/** Rewrites every block of a body with `f`. */
+function mapBlocks(body: readonly JsStmt[], f: (b: readonly JsStmt[]) => JsStmt[]): JsStmt[] {
+  return f(
+    body.map((s): JsStmt => {
+      switch (s.k) {
+        case 'if':
+          return { ...s, then: mapBlocks(s.then, f), else: s.else && mapBlocks(s.else, f) };
+        case 'for':
+        case 'while':
+        case 'do':
+        case 'block':
+          return { ...s, body: mapBlocks(s.body, f) };
+        default:
+          return s;
+      }
+    }),
+  );
+}
+
+/** The public jvp without its `out` branch: `if (out !== undefined) { …; return out; }` removed. */
+function dropOut(body: readonly JsStmt[], out: string): JsStmt[] {
+  return mapBlocks(body, (b) => b.filter((s) => !(s.k === 'if' && s.c.k === 'bin' && s.c.l.k === 'id' && s.c.l.name === out)));
+}
+
+/** `ret[0] = t; return v;` ⇒ `return { value: v, tangent: t };` */
+function returns(body: readonly JsStmt[], runtime: string): JsStmt[] {
+  return mapBlocks(body, (b) => {
+    const out: JsStmt[] = [];
+    for (let i = 0; i < b.length; i++) {
+      const s = b[i];
+      const next = b[i + 1];
+      if (s.k === 'assign' && isRet(s.target, runtime) && next?.k === 'return' && next.e) {
+        out.push({
+          k: 'return',
+          e: {
+            k: 'obj',
+            props: [
+              ['value', next.e],
+              ['tangent', s.value],
+            ],
+          },
+        });
+        i++;
+      } else out.push(s);
+    }
+    return out;
+  });
+}
+
+/** `const t = g_pushforward(…); const dt = adc.ret[0];` ⇒ `const t_r = g_pushforward(…); const t = t_r.value; const dt = t_r.tangent;` */
+function callSites(body: readonly JsStmt[], pushforwards: ReadonlySet<string>, runtime: string): JsStmt[] {
+  return mapBlocks(body, (b) => {
+    const out: JsStmt[] = [];
+    for (let i = 0; i < b.length; i++) {
+      const s = b[i];
+      const next = b[i + 1];
+      if (s.k === 'decl' && s.init?.k === 'call' && s.init.fn.k === 'id' && pushforwards.has(s.init.fn.name)) {
+        const r = `${s.name}_r`;
+        out.push({ ...s, name: r, type: undefined }, { k: 'decl', kind: s.kind, name: s.name, init: member(r, 'value') });
+        if (next?.k === 'decl' && next.init && isRet(next.init, runtime)) {
+          out.push({ ...next, init: member(r, 'tangent') });
+          i++;
+        }
+      } else out.push(s);
+    }
+    return out;
+  });
+}

@@ -1,0 +1,117 @@
+/**
+ * `@differentiable hessian`: a marked function ⇒ `f_hvp` and `f_hessian`, by running the
+ * pipeline twice (4-differentiate/second-order.ts says why that is reverse over forward):
+ *
+ *   f's IR ─▶ forward mode, as a source (pushforwards returning { value, tangent }) plus the
+ *     marked wrapper T(p, v, s) ─▶ compiled again, in memory ─▶ T's gradient, its functions
+ *     renamed apart from the first pass's and made private ─▶ f_hvp, f_hessian over it
+ *
+ * Guarantees: either the text of every function f_hvp and f_hessian need, or a diagnostic at
+ * the function saying what stopped it (never half of them); deterministic; the names it adds
+ * cannot clash with the first pass's (`taken`).
+ */
+import { ts } from 'ts-morph';
+import { differentiateForward, type FileOptions, type MarkedIR } from './4-differentiate';
+import { hvpFunctions, tangentSource } from './4-differentiate/second-order';
+import { RUNTIME_NAMESPACE } from './4-differentiate/context';
+import { printFile } from './5-print/printer';
+import type { JsFile } from './5-print/js';
+import { errors, formatDiagnostic, hasErrors, type Diagnostic, type Position } from './diagnostics/catalog';
+import type { IRFunction } from './ir/types';
+
+export interface HessianRequest {
+  readonly marked: MarkedIR;
+  /** The first pass's file: f's public functions (their signatures) and every name it declares. */
+  readonly first: JsFile;
+  readonly at: Position;
+  readonly options: FileOptions;
+}
+
+/**
+ * The functions `f_hvp` and `f_hessian` need, as text, or why not. `compileAgain` compiles a
+ * source held in memory (index.ts's compileSources, passed in so that this module does not
+ * import the pipeline it is part of).
+ */
+export function hessianText(
+  r: HessianRequest,
+  getIR: (key: string) => IRFunction,
+  compileAgain: (text: string) => { text?: string; diagnostics: readonly Diagnostic[] },
+): { text: string } | { diagnostic: Diagnostic } {
+  const { ir } = r.marked;
+  const api = r.marked.prefix ?? ir.name;
+  const fail = (why: string) => ({ diagnostic: errors.secondOrder(r.at, ir.name, why) });
+  if (ir.returnType !== 'number') return fail(`a Hessian needs a number result (for an array result, ${api}_jacobian has the first derivatives)`);
+  if (ir.structure) return fail('parameters or a result that are objects are not supported with hessian yet: pass their numbers as numbers or arrays');
+  const grad = r.first.functions.find((f) => f.name === `${api}_grad`);
+  const vjp = r.first.functions.find((f) => f.name === `${api}_vjp`);
+  // (`out` is the last parameter of each public function, whatever its name)
+  const gradsType = /grads: (\[.*\]) \}$/.exec(vjp?.params[vjp.params.length - 1]?.type ?? '')?.[1];
+  if (!grad || !gradsType) throw new Error(`hessian: no ${api}_grad in the first pass`);
+  const params = grad.params.slice(0, -1);
+
+  const forward = differentiateForward(r.marked, getIR, r.options);
+  const wrapper = `${api}_tangent`;
+  const source = tangentSource(forward, `${api}_jvp`, wrapper, r.marked.wrt, RUNTIME_NAMESPACE);
+  if (source.problem) return fail(`not supported yet: ${source.problem}`);
+  const again = compileAgain(printFile(source.text));
+  if (again.text === undefined || hasErrors(again.diagnostics)) {
+    const first = again.diagnostics.find((d) => d.severity === 'error');
+    return fail(
+      `adc cannot yet differentiate its forward mode a second time${
+        first
+          ? ` (${formatDiagnostic({ ...first, file: undefined })
+              .split('\n')[0]
+              .replace(/^error /, '')})`
+          : ''
+      }`,
+    );
+  }
+  const taken = new Set(r.first.functions.map((f) => f.name));
+  const { text, names } = privateFunctions(again.text, `${wrapper}_grad`, (n) => {
+    let name = `hvp_${n}`;
+    while (taken.has(name)) name = `${name}_`;
+    return name;
+  });
+  const hvp = hvpFunctions({ api, name: ir.name, params, wrt: r.marked.wrt, gradsType, inner: names.get(`${wrapper}_grad`)! }, RUNTIME_NAMESPACE);
+  return { text: `${text}\n${hvp}` };
+}
+
+/**
+ * The functions of a generated file that `root` reaches, renamed by `rename` and not exported,
+ * without the file's header and imports.
+ */
+function privateFunctions(text: string, root: string, rename: (name: string) => string): { text: string; names: Map<string, string> } {
+  const sf = ts.createSourceFile('second.ts', text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const decls = new Map<string, ts.FunctionDeclaration>();
+  for (const st of sf.statements) if (ts.isFunctionDeclaration(st) && st.name) decls.set(st.name.text, st);
+  const uses = (fn: ts.Node): Set<string> => {
+    const found = new Set<string>();
+    const visit = (n: ts.Node): void => {
+      if (ts.isIdentifier(n) && decls.has(n.text)) found.add(n.text);
+      ts.forEachChild(n, visit);
+    };
+    ts.forEachChild(fn, visit);
+    return found;
+  };
+  const kept = new Set([root]);
+  const todo = [root];
+  while (todo.length > 0) for (const n of uses(decls.get(todo.pop()!)!)) if (!kept.has(n)) (kept.add(n), todo.push(n));
+  const names = new Map([...kept].map((n) => [n, rename(n)]));
+  const parts: string[] = [];
+  for (const [name, decl] of decls) {
+    if (!kept.has(name)) continue;
+    const start = decl.getFullStart();
+    const edits: { at: number; end: number; text: string }[] = [];
+    const visit = (n: ts.Node): void => {
+      if (ts.isIdentifier(n) && names.has(n.text)) edits.push({ at: n.getStart(sf), end: n.getEnd(), text: names.get(n.text)! });
+      ts.forEachChild(n, visit);
+    };
+    visit(decl);
+    const exportKeyword = decl.modifiers?.find((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+    if (exportKeyword) edits.push({ at: exportKeyword.getStart(sf), end: exportKeyword.getEnd() + 1, text: '' });
+    let body = text.slice(start, decl.getEnd());
+    for (const e of edits.sort((a, b) => b.at - a.at)) body = body.slice(0, e.at - start) + e.text + body.slice(e.end - start);
+    parts.push(body.replace(/^\s*\n/, ''));
+  }
+  return { text: parts.join('\n\n') + '\n', names };
+}

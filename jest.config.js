@@ -8,6 +8,7 @@ module.exports = {
   },
   moduleNameMapper: {
     '^ts-adc/runtime$': '<rootDir>/runtime/index.ts',
+    '^ts-adc/testing$': '<rootDir>/runtime/testing.ts',
     '^ts-adc$': '<rootDir>/runtime/markers.ts',
   },
   globalSetup: '<rootDir>/tests/support/global-setup.ts',

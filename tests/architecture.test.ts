@@ -3,6 +3,9 @@
  * among the modules of `compiler/` (type-only imports count: a cycle of types is
  * still two modules that cannot be read apart), and no module longer than a
  * reader can hold (about 500 lines; see compiler/README.md for where things live).
+ * And `runtime/` (what generated code and users' tests import: `ts-adc/runtime`,
+ * `ts-adc/testing`) imports only its own modules: no compiler, no package, no Node
+ * built-in, so that it ships alone and runs in a browser.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -101,5 +104,24 @@ describe('the compiler’s modules', () => {
         ]),
       ),
     ).toEqual([]);
+  });
+});
+
+describe('the runtime’s modules', () => {
+  const runtime = resolve(__dirname, '../runtime');
+  const files = modules(runtime);
+
+  it('import only each other (no compiler, no package, no Node built-in)', () => {
+    const outside = files.flatMap((f) =>
+      [...readFileSync(f, 'utf8').matchAll(/^\s*(?:(?:import|export)\b[^;]*?\bfrom\s+|import\s+)['"]([^'"]+)['"]/gm)]
+        .map((m) => m[1])
+        .filter((spec) => !spec.startsWith('./') || dirname(resolve(dirname(f), spec)) !== runtime)
+        .map((spec) => `${relative(runtime, f)}: ${spec}`),
+    );
+    expect(outside).toEqual([]);
+  });
+
+  it(`are at most ${MAX_LINES} lines long`, () => {
+    expect(files.filter((f) => readFileSync(f, 'utf8').split('\n').length > MAX_LINES).map((f) => relative(runtime, f))).toEqual([]);
   });
 });

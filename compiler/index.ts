@@ -5,7 +5,7 @@
  *     to IR (2-lower/program.ts, shared with the plugin's requests) ─▶ check calls (argument writes)
  *     ─▶ differentiate: per function and mode, analyze (3-analyze) then emit (4-differentiate):
  *        f_jvp; f_vjp, f_grad or f_jacobian; helpers per call pattern
- *     ─▶ print `<file>.grad.ts` (5-print)
+ *     ─▶ print `<file>.grad.ts` (5-print), its second line a fingerprint of its text (5-print/header.ts)
  *
  * A file with any error produces no output and its diagnostics: every error of each
  * function and of the functions it reaches, once each, by position; warnings do not
@@ -21,6 +21,7 @@ import { differentiateFile, type MarkedIR } from './4-differentiate';
 import { RUNTIME_NAMESPACE } from './4-differentiate/context';
 import { hessianText } from './hessian';
 import { printFile } from './5-print/printer';
+import { withFingerprint } from './5-print/header';
 import { printIR } from './ir/print';
 import { checkArgumentWrites, type ModifiedParams } from './3-analyze/argument-writes';
 import { CompileError, errors, formatDiagnostic, hasErrors, inOrder, type Diagnostic, type Position } from './diagnostics/catalog';
@@ -32,6 +33,7 @@ export { errors, formatDiagnostic, type Diagnostic };
 export { ConfigError, containsFile, findTsconfig, refreshProject, tsconfigDiagnostics } from './1-frontend/project';
 export { readSourceText } from './1-frontend/file-system';
 export { mentionsTag } from './1-frontend/tags';
+export { fingerprintOf, isFingerprintLine, isGeneratedText, sourceNamedIn, type Fingerprint } from './5-print/header';
 
 export interface CompileOptions {
   /** tsconfig.json to use; default: the nearest one above the first input. */
@@ -52,6 +54,7 @@ export interface GeneratedFile {
   readonly source: string;
   /** Absolute path of the generated file. */
   readonly path: string;
+  /** What `adc build` writes: the header naming the source, the fingerprint line, the code. */
   readonly text: string;
   /** Names of the marked functions it differentiates. */
   readonly functions: readonly string[];
@@ -147,7 +150,7 @@ export function compileLoaded(loaded: LoadedProject, options: CompileOptions): C
       }
       if (hasErrors(fileDiags)) return inOrder(fileDiags);
       const dependencies = [...new Set([file, ...program.dependencies(irs.map((m) => m.ir))])].sort();
-      files.push({ source: file, path: out, text, functions: irs.map((m) => m.ir.name), dependencies });
+      files.push({ source: file, path: out, text: withFingerprint(text), functions: irs.map((m) => m.ir.name), dependencies });
     } catch (e) {
       fileDiags.push(...toDiagnostics(e, irs.map((m) => m.ir.name).join(', '), positionOf(marked[0].source.nameNode, sf)));
     }

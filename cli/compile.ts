@@ -14,7 +14,7 @@
 import * as path from 'node:path';
 import { outputPath, type Diagnostic, type GeneratedFile } from '../compiler';
 import { errors } from '../compiler';
-import { readIfExists, writeIfChanged } from './output';
+import { holds, readIfExists, writeIfChanged } from './output';
 import { plural, seconds, type Reporter } from './report';
 import { CompileSession } from './session';
 import { compileOptions, type Settings } from './settings';
@@ -134,7 +134,8 @@ function isOutside(file: string, dir: string): boolean {
 
 function sameOnDisk(g: GeneratedFile): boolean {
   try {
-    return readIfExists(g.path) === g.text;
+    const onDisk = readIfExists(g.path);
+    return onDisk !== undefined && holds(onDisk, g.text);
   } catch {
     return false;
   }

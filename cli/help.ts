@@ -31,7 +31,8 @@ unless one is given.
 
 Exit codes:
   0  ok
-  1  diagnostics: compile errors, unwritable output, stale or missing generated
+  1  diagnostics: compile errors, unwritable output, a generated file that
+     --prune could not delete, missing, stale, edited or orphaned generated
      files (check), internal errors
   2  usage: unknown command or option, no paths, a path that does not exist
      (or is neither a file nor a folder), an invalid configuration
@@ -44,13 +45,17 @@ Examples:
   adc build src/                 write src/**/<file>.grad.ts
   adc build src/ --out-dir gen   write them under gen/ instead
   adc build --dump ir src/a.ts   also print the IR of each marked function
-  adc build --dry-run src/       compile and report, write nothing`;
+  adc build --dry-run src/       compile and report, write nothing
+  adc build --prune src/         also delete the generated files under src/ that no
+                                 source generates any more (only files adc wrote;
+                                 none when a source has errors)`;
 
 export const checkHelp = `
 Compiles in memory and writes nothing. Exits 1 and names every generated file
-that is missing, differs from what adc build would write (stale or edited by
-hand), or is orphaned (no source generates it any more); exits 1 as well on
-compile errors; 0 when everything is up to date. Meant for CI:
+that is missing, stale (adc wrote it from an older source), edited by hand (it
+no longer matches the fingerprint adc wrote on its second line), or orphaned
+(its source is gone, excluded, or has no marked function any more); exits 1 as
+well on compile errors; 0 when everything is up to date. Meant for CI:
   adc check src/`;
 
 export const watchHelp = `

@@ -49,8 +49,9 @@ function program(reporter: Reporter, done: (code: ExitCode) => void): Command {
     (require('./commands/build') as typeof import('./commands/build')).build(paths, flags, reporter),
   )
     .addOption(new Option('--dump <what>', 'also print an intermediate form of each marked function on stdout').choices(['ir']))
-    .option('--dry-run', 'compile and report what would be written, but write nothing');
-  command('check', 'exit 1 when a generated file is missing, stale or edited by hand; write nothing', checkHelp, (paths, flags: CommonFlags) =>
+    .option('--dry-run', 'compile and report what would be written, but write nothing')
+    .option('--prune', 'after a build without errors, delete the orphaned generated files found under the paths (files adc wrote that no source generates any more)');
+  command('check', 'exit 1 when a generated file is missing, stale, edited by hand or orphaned; write nothing', checkHelp, (paths, flags: CommonFlags) =>
     (require('./commands/check') as typeof import('./commands/check')).check(paths, flags, reporter),
   );
   command('watch', 'build, then rebuild what each change to the sources affects', watchHelp, (paths, flags: CommonFlags) =>

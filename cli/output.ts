@@ -7,6 +7,8 @@
  * same folder, which is then renamed over the target (atomic on one file
  * system), so no reader and no crash ever sees half a file. A failure is an
  * ADC191 diagnostic with a one-line reason, and leaves no temporary file.
+ * A file that differs from the new text only by CRLF line endings (as a git
+ * checkout on Windows leaves it) already holds it, and is left alone.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -27,7 +29,7 @@ export function writeIfChanged(file: string, text: string, display: string): Wri
   } catch (e) {
     return fail(e);
   }
-  if (existing === text) return { kind: 'unchanged' };
+  if (existing !== undefined && holds(existing, text)) return { kind: 'unchanged' };
   const dir = path.dirname(file);
   try {
     fs.mkdirSync(dir, { recursive: true });
@@ -47,6 +49,11 @@ export function writeIfChanged(file: string, text: string, display: string): Wri
     }
     return fail(e);
   }
+}
+
+/** Whether a file's text on disk is `text` (LF line endings) once CRLF line endings are read as LF. */
+export function holds(onDisk: string, text: string): boolean {
+  return onDisk === text || onDisk.replace(/\r\n/g, '\n') === text;
 }
 
 /** The file's text, or `undefined` when there is no such file. */

@@ -1,7 +1,8 @@
 /**
  * `adc build` as a subprocess on temporary copies of a small project:
  * what it writes and where, what it skips, determinism, untouched files,
- * `--dump ir`, `--dry-run`, progress, and that the output type-checks.
+ * `--dump ir`, `--dry-run`, progress, that the output type-checks, and `--prune`
+ * (deletes only orphaned files adc wrote, and nothing after errors).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -92,6 +93,19 @@ describe('determinism and untouched files', () => {
     expect(listFiles(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('leaves alone a generated file that differs only by CRLF line endings (a git checkout on Windows)', () => {
+    const dir = project();
+    expect(adc(['build', 'src'], dir).code).toBe(0);
+    const crlf = readFile(dir, 'src/model.grad.ts').replace(/\n/g, '\r\n');
+    writeFile(dir, 'src/model.grad.ts', crlf);
+    const time = ageFile(dir, 'src/model.grad.ts');
+    const r = adc(['build', 'src'], dir);
+    expect(r.code).toBe(0);
+    expect(readFile(dir, 'src/model.grad.ts')).toBe(crlf);
+    expect(mtime(dir, 'src/model.grad.ts')).toBe(time);
+    expect(summaryOf(r.stderr)[0]).toMatch(new RegExp(`\\(${Object.keys(sampleOutputs).length} unchanged\\)$`));
+  });
+
   it('a file named on the command line is built alone', () => {
     const dir = project();
     const r = adc(['build', 'src/geometry.ts'], dir);
@@ -166,5 +180,77 @@ describe('folders that are not walked', () => {
     expect(exists(dir, 'src/.cache/hidden.grad.ts')).toBe(false);
     expect(exists(dir, 'src/types.grad.ts')).toBe(false);
     expect(generatedFiles(dir)).toEqual(Object.keys(sampleOutputs).sort());
+  });
+});
+
+describe('--prune', () => {
+  const extra = `/** @differentiable */
+export function cube(x: number): number {
+  return x * x * x;
+}
+`;
+  const notes = '// notes kept beside the sources, named like a generated file\nexport const notes = 1;\n';
+  /** The sample project plus src/extra.ts and a file named like a generated one, built; then extra.ts deleted and geometry.ts unmarked. */
+  function withOrphans(): string {
+    const dir = project({ ...sampleProject, 'src/extra.ts': extra, 'src/notes.grad.ts': notes });
+    expect(adc(['build', 'src'], dir).code).toBe(0);
+    fs.rmSync(path.join(dir, 'src/extra.ts'));
+    writeFile(dir, 'src/geometry.ts', 'export const nothing = 0;\n');
+    return dir;
+  }
+  const pruneLines = (stderr: string) => stderr.split('\n').filter((l) => /^(removed|would remove|kept|prune)\b/.test(l));
+
+  it('without --prune, build deletes nothing', () => {
+    const dir = withOrphans();
+    expect(adc(['build', 'src'], dir).code).toBe(0);
+    expect(generatedFiles(dir)).toEqual(['src/extra.grad.ts', 'src/geometry.grad.ts', 'src/model.grad.ts', 'src/notes.grad.ts']);
+  });
+
+  it('deletes each orphaned file adc wrote, one line each, and keeps a file without adc’s header', () => {
+    const dir = withOrphans();
+    const r = adc(['build', '--prune', 'src'], dir);
+    expect(r.code).toBe(0);
+    expect(pruneLines(r.stderr)).toEqual([
+      'removed orphaned src/extra.grad.ts (its source src/extra.ts is gone)',
+      'removed orphaned src/geometry.grad.ts (its source src/geometry.ts has no @differentiable functions any more)',
+      "kept src/notes.grad.ts: no source generates it, but it lacks adc's header, so adc did not write it",
+    ]);
+    expect(generatedFiles(dir)).toEqual(['src/model.grad.ts', 'src/notes.grad.ts']);
+    expect(readFile(dir, 'src/notes.grad.ts')).toBe(notes);
+    const check = adc(['check', 'src'], dir);
+    expect(check.stderr).not.toMatch(/orphaned/);
+    expect(check.code).toBe(0);
+  });
+
+  it('with --dry-run names what it would delete and deletes nothing', () => {
+    const dir = withOrphans();
+    const before = snapshot(dir);
+    const r = adc(['build', '--prune', '--dry-run', 'src'], dir);
+    expect(r.code).toBe(0);
+    expect(snapshot(dir)).toEqual(before);
+    expect(pruneLines(r.stderr)).toEqual([
+      'would remove orphaned src/extra.grad.ts (its source src/extra.ts is gone)',
+      'would remove orphaned src/geometry.grad.ts (its source src/geometry.ts has no @differentiable functions any more)',
+      "kept src/notes.grad.ts: no source generates it, but it lacks adc's header, so adc did not write it",
+    ]);
+  });
+
+  it('deletes nothing when a source has errors, and says so', () => {
+    const dir = withOrphans();
+    writeFile(dir, 'src/model.ts', readFile(dir, 'src/model.ts').replace('let e = 0;', 'let e = ;'));
+    const r = adc(['build', '--prune', 'src'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^src\/model\.ts:\d+:\d+: error ADC\d{3}: /m);
+    expect(pruneLines(r.stderr)).toEqual(['prune: nothing deleted, as 1 source had errors (fix them and build again to delete orphaned files)']);
+    expect(generatedFiles(dir)).toEqual(['src/extra.grad.ts', 'src/geometry.grad.ts', 'src/model.grad.ts', 'src/notes.grad.ts']);
+  });
+
+  it('leaves a generated file whose source exists outside the paths given', () => {
+    const dir = project();
+    expect(adc(['build', '--out-dir', 'gen', 'src'], dir).code).toBe(0);
+    const r = adc(['build', '--prune', '--out-dir', 'gen', 'gen', 'src/geometry.ts'], dir);
+    expect(r.code).toBe(0);
+    expect(pruneLines(r.stderr)).toEqual([]);
+    expect(listFiles(dir).filter((f) => f.startsWith('gen/'))).toEqual(['gen/src/geometry.grad.ts', 'gen/src/model.grad.ts']);
   });
 });

@@ -4,21 +4,25 @@
  * Meant for CI next to checked-in generated files. Compiles in memory and
  * writes nothing.
  *
- * Guarantees: every generated file that is missing, differs in any byte from
- * what `build` would write (stale, or edited by hand), or is orphaned (an adc
- * generated file found under the paths that no checked source produces any
- * more) is named on its own line; so is every compile diagnostic. Exit code 1
- * when there is any of these, 0 when everything is up to date.
+ * Guarantees: every generated file that is missing, stale (it matches the
+ * fingerprint adc wrote in it, but adc build would now write it differently),
+ * edited by hand (it no longer matches its fingerprint), out of date (it
+ * differs and has no fingerprint: an older adc wrote it), or orphaned (see
+ * orphans.ts) is named on its own line, with the first line that differs and
+ * what to do; so is every compile diagnostic. A file differing only by CRLF
+ * line endings is up to date, as build leaves it alone. Exit code 1 when there
+ * is any of these, 0 when everything is up to date.
  */
-import * as fs from 'node:fs';
-import { buildAll, isFailure } from '../compile';
+import { fingerprintOf, isFingerprintLine } from '../../compiler';
+import { buildAll, isFailure, type SourceOutcome } from '../compile';
 import { discover } from '../discover';
 import { ExitCode, fsReason } from '../errors';
-import { readIfExists } from '../output';
+import { findOrphans } from '../orphans';
+import { holds, readIfExists } from '../output';
 import { plural, seconds, type Reporter } from '../report';
 import { resolveSettings, type CommonFlags } from '../settings';
 
-type Problem = 'missing' | 'out of date' | 'orphaned' | 'unreadable';
+type Problem = 'missing' | 'stale' | 'edited by hand' | 'out of date' | 'orphaned' | 'unreadable';
 
 export function check(paths: readonly string[], flags: CommonFlags, reporter: Reporter): ExitCode {
   const settings = resolveSettings(paths, flags, reporter.cwd);
@@ -43,19 +47,17 @@ export function check(paths: readonly string[], flags: CommonFlags, reporter: Re
       continue;
     }
     if (onDisk === undefined) note('missing', `${shown}: missing (generated from ${reporter.display(o.source)})`);
-    else if (onDisk !== o.generated.text)
-      note('out of date', `${shown}:${firstDifference(onDisk, o.generated.text)}: out of date: differs from what adc build writes (stale, or edited by hand)`);
-    else {
+    else if (!holds(onDisk, o.generated.text)) {
+      const [kind, what] = difference(onDisk, o, reporter);
+      note(kind, `${shown}:${firstDifference(onDisk.replace(/\r\n/g, '\n'), o.generated.text)}: ${kind}: ${what}`);
+    } else {
       upToDate++;
       functions += o.generated.functions.length;
     }
   }
 
-  const expected = new Set(outcomes.filter((o) => o.generated || isFailure(o)).map((o) => o.output));
-  for (const file of found.generated) {
-    if (!expected.has(file) && isAdcOutput(file))
-      note('orphaned', `${reporter.display(file)}: orphaned: no checked source generates it (its source was deleted, lost its @differentiable functions, or is excluded)`);
-  }
+  const { orphans } = findOrphans(found, outcomes, settings, reporter);
+  for (const { file, why } of orphans) note('orphaned', `${reporter.display(file)}: orphaned: ${why} (adc build --prune deletes it)`);
 
   const failed = outcomes.filter(isFailure).length;
   const total = outcomes.filter((o) => o.generated && !isFailure(o)).length;
@@ -66,32 +68,32 @@ export function check(paths: readonly string[], flags: CommonFlags, reporter: Re
   }
   const parts = [...problems].map(([kind, n]) => `${n} ${kind}`);
   if (failed > 0) parts.push(`${plural(failed, 'source')} with errors`);
-  const advice = problems.size > 0 ? '; run adc build on the same paths to update the generated files' : '';
+  const prune = problems.has('orphaned') ? ' (with --prune to delete the orphaned ones)' : '';
+  const advice = problems.size > 0 ? `; run adc build on the same paths to update the generated files${prune}` : '';
   reporter.line(`check failed: ${parts.join(', ')} (${plural(total, 'generated file')} checked) in ${time}${advice}`);
   return ExitCode.diagnostics;
 }
 
-/** The 1-based number of the first line where the texts differ. */
+/** What kind of difference a generated file on disk has from what build writes, told by its fingerprint, and what to do. */
+function difference(onDisk: string, o: SourceOutcome, reporter: Reporter): [Problem, string] {
+  const source = reporter.display(o.source);
+  switch (fingerprintOf(onDisk)) {
+    case 'intact':
+      return ['stale', `generated from an older version of ${source} or of code it calls (or by another adc version); run adc build`];
+    case 'broken':
+      return ['edited by hand', `its text does not match the fingerprint adc wrote in it; adc build would undo the edits: make them in ${source} instead`];
+    case 'absent':
+      return ['out of date', 'differs from what adc build writes (it has no fingerprint, as an older adc wrote it, so stale and edited by hand cannot be told apart)'];
+  }
+}
+
+/** The 1-based number of the first line where the texts differ, fingerprint lines aside (a stale file's always differs). */
 function firstDifference(a: string, b: string): number {
   const la = a.split('\n');
   const lb = b.split('\n');
+  const same = (i: number) => la[i] === lb[i] || (isFingerprintLine(la[i]) && isFingerprintLine(lb[i]));
   let i = 0;
-  while (i < la.length && i < lb.length && la[i] === lb[i]) i++;
+  while (i < la.length && i < lb.length && same(i)) i++;
+  if (i === la.length && i === lb.length) return lb.findIndex((l, j) => la[j] !== l) + 1; // only the fingerprint line differs
   return i + 1;
-}
-
-/** Whether the file starts with the header the compiler puts on every generated file. */
-function isAdcOutput(file: string): boolean {
-  try {
-    const fd = fs.openSync(file, 'r');
-    try {
-      const buf = Buffer.alloc(64);
-      const n = fs.readSync(fd, buf, 0, buf.length, 0);
-      return buf.subarray(0, n).toString('utf8').startsWith('// Generated by adc');
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    return false;
-  }
 }

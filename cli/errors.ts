@@ -11,7 +11,7 @@ import type { Diagnostic } from '../compiler';
 export const ExitCode = {
   /** Everything built, checked or watched without a problem. */
   ok: 0,
-  /** Compile diagnostics, unwritable output or undeletable orphans, stale, edited or orphaned generated files (check), internal errors. */
+  /** Compile diagnostics, unwritable output or undeletable orphans, stale, edited or orphaned generated files (check), internal errors, an install without the compiler (install.ts). */
   diagnostics: 1,
   /** Unknown command or option, no paths, a path that does not exist (or is neither a file nor a folder), a bad configuration. */
   usage: 2,

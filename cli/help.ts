@@ -4,8 +4,7 @@
  * Guarantees: the precedence of configuration sources, the exit codes and the
  * streams are stated in one place, here, and shown by `--help`.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { packageManifest } from './install';
 
 export const description =
   'ts-adc: writes forward- and reverse-mode derivatives of the TypeScript functions marked /** @differentiable */ as readable generated files (<file>.grad.ts) next to their sources.';
@@ -79,17 +78,7 @@ Examples:
   adc graph src/loss.ts loss --at 'w=[0.5,1],xs=[1,2,3]' --format dot
   adc graph src/sim.ts step --expand -o step.svg`;
 
-/** The version in the package.json of ts-adc (found above this file, from dist/cli or cli/). */
+/** The version in the package.json of ts-adc. */
 export function packageVersion(): string {
-  let dir = __dirname;
-  for (;;) {
-    const file = path.join(dir, 'package.json');
-    if (fs.existsSync(file)) {
-      const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'ts-adc' && pkg.version) return pkg.version;
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) return 'unknown';
-    dir = parent;
-  }
+  return packageManifest()?.version ?? 'unknown';
 }

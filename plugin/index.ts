@@ -14,7 +14,9 @@
  * its generated function; a file whose requests fail keeps its calls (they
  * throw at run time) and every problem is a TypeScript diagnostic at the right
  * place (see report.ts). The plugin never throws into tspc: a crash becomes an
- * ADC199 diagnostic and the file is emitted untransformed.
+ * ADC199 diagnostic and the file is emitted untransformed. In a TypeScript
+ * other than 6.0 it transforms nothing and reports ADC194 once per program,
+ * saying what to install.
  *
  * tsconfig.json: `"plugins": [{ "transform": "ts-adc/plugin" }]` (after `ts-adc/plugin/program`, see program.ts, for instance methods), compiled with
  * ts-patch's `tspc` (or a patched `tsc`). The user's `typescript` (`extras.ts`)
@@ -23,10 +25,10 @@
  */
 import type * as ts from 'typescript';
 import { inlineModule, wordsOf } from './inline';
-import { reporter, type Reporter } from './report';
+import { programDiagnostic, reporter, type Reporter } from './report';
 import { sessionOf } from './session';
 import type { MarkerCall } from './scan';
-import { reportedByTypeScript } from '../compiler/diagnostics/catalog';
+import { errors, reportedByTypeScript } from '../compiler/diagnostics/catalog';
 
 /** What ts-patch passes to a program transformer (the subset used here). */
 export interface TransformerExtras {
@@ -34,8 +36,17 @@ export interface TransformerExtras {
   readonly addDiagnostic: (diagnostic: ts.Diagnostic) => unknown;
 }
 
+/** Programs already told that their TypeScript is not 6.0 (ts-patch creates the transformer once per emit). */
+const toldVersion = new WeakSet<ts.Program>();
+
 export default function adcTransformer(program: ts.Program, _config: unknown, extras: TransformerExtras): ts.TransformerFactory<ts.SourceFile> {
   const t = extras.ts;
+  // The output is built with the user's TypeScript from ts-morph's (6.0) results: 6.0 only.
+  if (!/^6\.0\./.test(t.version)) {
+    if (!toldVersion.has(program)) extras.addDiagnostic(programDiagnostic(t, errors.unsupportedTypeScript(t.version)));
+    toldVersion.add(program);
+    return () => (sf) => sf;
+  }
   const session = sessionOf(t, program);
   const report = reporter(t, program, extras.addDiagnostic, session.reported);
   return (context) => (sf) => {

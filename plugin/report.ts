@@ -8,6 +8,8 @@
  * 990000 + the ADC number, so `tspc` prints `file(line,col): error TS990104:
  * ADC104 …` and exits non-zero. A diagnostic located away from the marker call
  * carries the call as related information. Each is reported once per program.
+ * The one exception is `programDiagnostic`'s, about the whole program (the
+ * TypeScript version it runs in): it has no file.
  */
 import type * as ts from 'typescript';
 import type { Diagnostic } from '../compiler/index';
@@ -55,6 +57,18 @@ export function reporter(t: typeof ts, program: ts.Program, add: (d: ts.Diagnost
     at(node, code, message) {
       emit({ ...base(code, message, t.DiagnosticCategory.Error), file: node.getSourceFile(), start: node.getStart(), length: node.getWidth() });
     },
+  };
+}
+
+/** A diagnostic about the whole program, without a file: `error TS990194: ADC194 …`. */
+export function programDiagnostic(t: typeof ts, d: Diagnostic): ts.Diagnostic {
+  return {
+    category: t.DiagnosticCategory.Error,
+    code: 990000 + Number(d.code.replace(/^ADC/, '')),
+    messageText: `${d.code} ${d.message}`,
+    file: undefined,
+    start: undefined,
+    length: undefined,
   };
 }
 

@@ -101,3 +101,45 @@ describe('a crash inside the plugin', () => {
     }
   });
 });
+
+describe('in a TypeScript other than 6.0 (tspc with ts-patch 3 runs TypeScript 5.9)', () => {
+  const ts59 = require(require.resolve('typescript', { paths: [path.join(root, 'typescript-versions/5.9')] })) as typeof ts;
+
+  test('reports ADC194 once, saying what to install, and emits every file unchanged', () => {
+    expect(ts59.version).toMatch(/^5\.9\./);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adc-plugin-unit-'));
+    try {
+      const main = path.join(dir, 'main.ts');
+      fs.writeFileSync(main, `import { grad } from 'ts-adc';\nfunction f(x: number): number { return x * x; }\nexport const df = grad(f);\n`);
+      const options: ts.CompilerOptions = {
+        module: ts59.ModuleKind.CommonJS,
+        target: ts59.ScriptTarget.ES2022,
+        strict: true,
+        types: [],
+        paths: { 'ts-adc': [path.join(root, 'runtime/markers.ts')] },
+      };
+      const program = ts59.createProgram([main], options);
+      const diagnostics: ts.Diagnostic[] = [];
+      const outputs: Record<string, string> = {};
+      // (ts-patch creates the transformer once per emit: two emits, one diagnostic)
+      for (let emit = 0; emit < 2; emit++) {
+        const before = [adcTransformer(program, {}, { ts: ts59, addDiagnostic: (d) => diagnostics.push(d) })];
+        program.emit(program.getSourceFile(main), (name, text) => (outputs[path.basename(name)] = text), undefined, false, { before });
+      }
+
+      expect(diagnostics).toHaveLength(1);
+      const [d] = diagnostics;
+      expect(d.code).toBe(990194);
+      expect(d.file).toBeUndefined();
+      expect(String(d.messageText)).toBe(
+        `ADC194 the ts-adc plugin needs TypeScript 6.0 and ts-patch 4, but tspc runs TypeScript ${ts59.version}, so grad(), jvp() and vjp() calls were not compiled: ` +
+          `install them with \`npm install --save-dev typescript@~6.0 ts-patch@4\` (ts-patch 4 needs Node 22.15 or later), ` +
+          `or keep TypeScript ${ts59.version} and generate .grad.ts files with \`npx adc build\` instead (they type-check with TypeScript 5.0 and later)`,
+      );
+      expect(outputs['main.js']).toContain('(0, ts_adc_1.grad)(f)');
+      expect(outputs['main.js']).not.toContain('f_grad');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

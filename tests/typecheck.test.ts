@@ -1,8 +1,10 @@
 /**
  * Every checked-in golden (fixtures/**\/input.grad.ts), together with the
  * fixture sources, type-checks under `tsc --strict --noEmit`, in one tsc run
- * (the project's own node_modules/.bin/tsc as a subprocess), with `ts-adc/runtime`
- * mapped to runtime/index.ts: what a user's strict project sees.
+ * per TypeScript a project may have (the project's own 6.0, and 5.9 and the
+ * native 7 from the workspaces in typescript-versions/, each tsc a subprocess),
+ * with `ts-adc/runtime` mapped to runtime/index.ts: what a user's strict
+ * project sees.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -62,25 +64,44 @@ function notAboutSources(output: string): string {
     .trim();
 }
 
-it('all goldens type-check under tsc --strict --noEmit with the flags of strict project templates', () => {
-  const { goldens, sources } = filesToCheck();
-  expect(goldens.length).toBeGreaterThan(0);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adc-typecheck-'));
+/** The tsc of the TypeScript installed for `from` (the repository, or a workspace of typescript-versions/), and its version. */
+function tscOf(from: string): { tsc: string; version: string } {
+  const manifest = require.resolve('typescript/package.json', { paths: [from] });
+  const pkg = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version: string; bin: { tsc: string } };
+  return { tsc: path.join(path.dirname(manifest), pkg.bin.tsc), version: pkg.version };
+}
+
+/** tsc's errors for the project `config` ('' when there are none). */
+function tscErrors(tsc: string, config: string): string {
   try {
-    const tsconfig = { compilerOptions: strictOptions({ noUncheckedIndexedAccess: false }), files: [...goldens, ...sources] };
-    const config = path.join(dir, 'tsconfig.json');
-    fs.writeFileSync(config, JSON.stringify(tsconfig, null, 2));
-    let output = '';
-    try {
-      execFileSync(path.join(ROOT, 'node_modules/.bin/tsc'), ['-p', config, '--pretty', 'false'], { cwd: ROOT, encoding: 'utf8', stdio: 'pipe' });
-    } catch (e) {
-      const err = e as { stdout?: string; stderr?: string; message: string };
-      output = `${err.stdout ?? ''}${err.stderr ?? ''}` || err.message;
-    }
-    expect(notAboutSources(output)).toBe('');
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    execFileSync(process.execPath, [tsc, '-p', config, '--pretty', 'false'], { cwd: ROOT, encoding: 'utf8', stdio: 'pipe', maxBuffer: 64 << 20 });
+    return '';
+  } catch (e) {
+    const err = e as { stdout?: string; stderr?: string; message: string };
+    return `${err.stdout ?? ''}${err.stderr ?? ''}` || err.message;
   }
+}
+
+describe.each([
+  ['6.0', ROOT],
+  ['5.9', path.join(ROOT, 'typescript-versions/5.9')],
+  ['7', path.join(ROOT, 'typescript-versions/7')],
+])('with TypeScript %s', (expected, from) => {
+  it('all goldens type-check under tsc --strict --noEmit with the flags of strict project templates', () => {
+    const { tsc, version } = tscOf(from);
+    expect(version.startsWith(`${expected}.`)).toBe(true);
+    const { goldens, sources } = filesToCheck();
+    expect(goldens.length).toBeGreaterThan(0);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adc-typecheck-'));
+    try {
+      const tsconfig = { compilerOptions: strictOptions({ noUncheckedIndexedAccess: false }), files: [...goldens, ...sources] };
+      const config = path.join(dir, 'tsconfig.json');
+      fs.writeFileSync(config, JSON.stringify(tsconfig, null, 2));
+      expect(notAboutSources(tscErrors(tsc, config))).toBe('');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 /**
@@ -110,13 +131,7 @@ it('generated code type-checks under noUncheckedIndexedAccess', () => {
     }
     expect(rejected.length).toBeLessThanOrEqual(4);
     expect(written.length).toBe(discoverFixtures().length - rejected.length);
-    let output = '';
-    try {
-      execFileSync(path.join(ROOT, 'node_modules/.bin/tsc'), ['-p', config, '--pretty', 'false'], { cwd: ROOT, encoding: 'utf8', stdio: 'pipe', maxBuffer: 64 << 20 });
-    } catch (e) {
-      const err = e as { stdout?: string; stderr?: string; message: string };
-      output = `${err.stdout ?? ''}${err.stderr ?? ''}` || err.message;
-    }
+    const output = tscErrors(tscOf(ROOT).tsc, config);
     // (the runtime's own sources and the fixture sources are not written for the flag)
     const inGenerated = output.split('\n').filter((l) => /\.grad\.ts\(\d+,\d+\): error/.test(l));
     expect(inGenerated).toEqual([]);

@@ -183,6 +183,12 @@ export const errors = {
   unwritable: (path: string, reason: string) => at(undefined, 'ADC191', `cannot write ${path}: ${reason}`),
   tsconfig: (file: string, detail: string) => at(undefined, 'ADC192', `invalid ${file}: ${detail}`),
   unreadable: (p: Position, why: string) => at(p, 'ADC193', `cannot read the file: ${why}`),
+  unsupportedTypeScript: (version: string) =>
+    at(
+      undefined,
+      'ADC194',
+      `the ts-adc plugin needs TypeScript 6.0 and ts-patch 4, but tspc runs TypeScript ${version}, so grad(), jvp() and vjp() calls were not compiled: install them with \`npm install --save-dev typescript@~6.0 ts-patch@4\` (ts-patch 4 needs Node 22.15 or later), or keep TypeScript ${version} and generate .grad.ts files with \`npx adc build\` instead (they type-check with TypeScript 5.0 and later)`,
+    ),
   notUtf8: (p: Position) =>
     at(p, 'ADC193', 'the file is not valid UTF-8 (here is its first byte that is not): save it as UTF-8, so that the text copied into generated code is the text you wrote'),
   internal: (p: Position | undefined, fn: string | undefined, detail: string) =>

@@ -76,6 +76,14 @@ export function hessianText(
   return { text: `${text}\n${hvp}` };
 }
 
+/** `tape` in `adc.tape` or `{ tape: … }`: a property's name, not a reference to a function. */
+function isPropertyName(n: ts.Identifier): boolean {
+  const p = n.parent;
+  return (
+    (ts.isPropertyAccessExpression(p) && p.name === n) || ((ts.isPropertyAssignment(p) || ts.isPropertySignature(p)) && p.name === n) || (ts.isQualifiedName(p) && p.right === n)
+  );
+}
+
 /**
  * The functions of a generated file that `root` reaches, renamed by `rename` and not exported,
  * without the file's header and imports.
@@ -87,7 +95,7 @@ function privateFunctions(text: string, root: string, rename: (name: string) => 
   const uses = (fn: ts.Node): Set<string> => {
     const found = new Set<string>();
     const visit = (n: ts.Node): void => {
-      if (ts.isIdentifier(n) && decls.has(n.text)) found.add(n.text);
+      if (ts.isIdentifier(n) && decls.has(n.text) && !isPropertyName(n)) found.add(n.text);
       ts.forEachChild(n, visit);
     };
     ts.forEachChild(fn, visit);
@@ -103,7 +111,7 @@ function privateFunctions(text: string, root: string, rename: (name: string) => 
     const start = decl.getFullStart();
     const edits: { at: number; end: number; text: string }[] = [];
     const visit = (n: ts.Node): void => {
-      if (ts.isIdentifier(n) && names.has(n.text)) edits.push({ at: n.getStart(sf), end: n.getEnd(), text: names.get(n.text)! });
+      if (ts.isIdentifier(n) && names.has(n.text) && !isPropertyName(n)) edits.push({ at: n.getStart(sf), end: n.getEnd(), text: names.get(n.text)! });
       ts.forEachChild(n, visit);
     };
     visit(decl);

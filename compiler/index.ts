@@ -146,7 +146,7 @@ export function compileLoaded(loaded: LoadedProject, options: CompileOptions): C
           return { text: again.files[0]?.text, diagnostics: again.diagnostics };
         });
         if ('diagnostic' in made) fileDiags.push(made.diagnostic);
-        else text = withRuntime(text, fileOptions.runtimeModule) + '\n' + made.text;
+        else text = (made.text.includes(`${RUNTIME_NAMESPACE}.`) ? withRuntime(text, fileOptions.runtimeModule) : text) + '\n' + made.text;
       }
       if (hasErrors(fileDiags)) return inOrder(fileDiags);
       const dependencies = [...new Set([file, ...program.dependencies(irs.map((m) => m.ir))])].sort();

@@ -70,12 +70,11 @@ describe('the demo', () => {
   const printedLoss = (step: number) => Number(new RegExp(`step +${step}  loss (\\S+)`).exec(run.stdout)![1]);
 
   it('says where its pictures and the generated files are, and what to do next', () => {
-    for (const file of ['fit.svg', 'loss.svg', 'trajectory.svg']) {
+    for (const file of ['fit.svg', 'loss.svg', 'trajectory.svg', 'seed-graph.svg']) {
       expect(run.stdout).toMatch(new RegExp(`^  ${shown}/out/${file.replace('.', '\\.')} +\\S`, 'm'));
       expect(fs.existsSync(path.join(outDir, 'out', file))).toBe(true);
     }
-    // The spot `adc graph` will fill: announced, not written yet.
-    expect(run.stdout).toMatch(new RegExp(`^  ${shown}/out/seed-graph\\.svg +the computational graph of the seed function`, 'm'));
+    expect(run.stdout).toMatch(/^  examples\/src\/rosenbrock\.grad\.ts +rosenbrock_jvp, rosenbrock_vjp, rosenbrock_grad, rosenbrock_hvp, rosenbrock_hessian$/m);
     expect(run.stdout).toMatch(/^  examples\/src\/fit\.grad\.ts +loss_jvp, loss_vjp, loss_grad$/m);
     expect(run.stdout).toMatch(/^  examples\/src\/projectile\.grad\.ts +range_jvp, range_vjp, range_grad$/m);
     expect(run.stdout).toContain('/** @differentiable */');
@@ -83,10 +82,19 @@ describe('the demo', () => {
     expect(run.stdout).toContain('import { f_grad }');
   });
 
+  it('seed-graph.svg: the primer’s graph of f(x, y) = (x + y)(x − y) at (3, 2), with the adjoints f_grad gives', () => {
+    const svg = picture('seed-graph.svg');
+    // (Graphviz's SVG, with a doctype and comments: cli-graph.test.ts reads it further)
+    expect(svg).toMatch(/^<\?xml[^]*<svg [^]*<\/svg>\s*$/);
+    const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    for (const t of ['x', 'y', '+', '−', '×', 'value 5', 'adjoint 6', 'adjoint &#45;4']) expect(texts).toContain(t);
+    expect(run.stdout).toContain('f = 5, f_grad gives (6, -4), the adjoints its graph shows');
+  });
+
   it('draws the same bytes on every run', () => {
     expect(again.status).toBe(0);
     expect(again.stdout.replace(/\/again\//g, '/out/')).toBe(run.stdout);
-    for (const file of ['fit.svg', 'loss.svg', 'trajectory.svg']) expect(picture(file, 'again')).toBe(picture(file));
+    for (const file of ['fit.svg', 'loss.svg', 'trajectory.svg', 'seed-graph.svg']) expect(picture(file, 'again')).toBe(picture(file));
   });
 
   it('fit.svg: the 200 samples, and the fitted curve through them where the model at the fitted parameters is', () => {

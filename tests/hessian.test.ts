@@ -150,6 +150,21 @@ export function fit(p: Float64Array, s: number, ts: Float64Array): number {
     checkSecondOrder(m, 'fit', [p, 0.4, ts], [0, 1, 2], [new Float64Array(3), 1, new Float64Array(7)]);
   });
 
+  it('hold where a helper has the name of a runtime member (tape, ret)', () => {
+    // (found by the random programs: renaming the second pass's functions renamed adc.tape too)
+    const m = compile(`
+function tape(a: number, b: number): number {
+  return a * Math.sin(b);
+}
+/** @differentiable hessian */
+export function f(x: number, y: number): number {
+  let s = 0;
+  for (let i = 0; i < 3; i++) s += tape(x, y * i);
+  return s * x;
+}`);
+    checkSecondOrder(m, 'f', [0.7, -0.4], [0, 1], [1, 0.5]);
+  });
+
   it('fill out in place and return it', () => {
     const m = compile(`
 /** @differentiable hessian */

@@ -12,7 +12,7 @@ import { loadProject, sourceFileOf, ConfigError } from '../1-frontend/project';
 import { findMarked, moduleFunctions } from '../1-frontend/functions';
 import { LoweredProgram } from '../2-lower/program';
 import { CompileError, type Diagnostic } from '../diagnostics/catalog';
-import { isArrayType, type IRFunction, type Shape, type VarId } from '../ir/types';
+import { isArrayType, leavesOf, type IRFunction, type Shape, type VarId } from '../ir/types';
 import { buildGraph } from './model';
 import { evaluate, EvaluationError, type Evaluation } from './evaluate';
 import { number, toDot } from './dot';
@@ -75,7 +75,11 @@ export function graphFunction(request: GraphRequest): GraphResult {
   }
   const graph = buildGraph(ir, program.get, { expand: request.expand });
   const inputs = ir.params.map((p) => ({ name: ir.vars[p].name, node: `in${p}` }));
-  const numeric = ir.params.filter((p) => ir.vars[p].type === 'number' || isArrayType(ir.vars[p].type));
+  // (a marked function's wrt(…) names the parameters derivatives are taken for; else every numeric one)
+  const wrt = findMarked(sf).marked.find((m) => m.source === src || m.source.name === src.name)?.wrt;
+  const named = (p: VarId) =>
+    wrt === undefined || wrt.includes(ir.vars[p].name) || (ir.structure?.params.some((s) => wrt.includes(s.name) && leavesOf(s.shape).includes(p)) ?? false);
+  const numeric = ir.params.filter((p) => (ir.vars[p].type === 'number' || isArrayType(ir.vars[p].type)) && named(p));
   const differentiated = new Set(numeric.map((p) => `in${p}`));
   const signature = ir.structure
     ? ir.structure.params.map((p) => ({ name: p.name, shape: p.shape }))
@@ -98,7 +102,12 @@ export function graphFunction(request: GraphRequest): GraphResult {
       '--direction',
       signature.map((p) => p.name),
     );
-  else direction = firstDirection(ir, signature, point);
+  else
+    direction = firstDirection(
+      ir,
+      signature.filter((p) => leavesOf(p.shape).some((v) => differentiated.has(`in${v}`))),
+      point,
+    );
   const tangents = leafValues(ir, signature, direction, '--direction', true);
   try {
     const run = evaluate(ir, program.get, args, tangents);

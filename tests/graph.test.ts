@@ -92,6 +92,26 @@ export function g(x: number, n: number): number {
     expect(r.dot).toMatch(/constraint=false/);
   });
 
+  it('runs a do … while body before its first test', () => {
+    const r = draw(
+      `/** @differentiable */
+export function d(x: number): number {
+  let s = 0;
+  let i = 5;
+  do {
+    s += x * x;
+    i++;
+  } while (i < 3);
+  return s;
+}`,
+      'd',
+      'x=3',
+    );
+    expect(r.run?.result).toBe(9);
+    expect(r.run?.nodes.get(r.inputs[0].node)?.adjoint).toBe(6);
+    expect(r.dot).toContain('ran 1 time>');
+  });
+
   it('draws a call as a box, or with --expand its operations inside', () => {
     expect(draw(loop, 'g', 'x=0.7,n=5').dot).toContain('<B>sq(…)</B>');
     const expanded = draw(loop, 'g', 'x=0.7,n=5', { expand: true });

@@ -22,6 +22,28 @@ export function rosenbrockGradient(x: Float64Array, g: Float64Array): number {
   return sum;
 }
 
+/**
+ * ∇f into `g` and the Hessian-vector product H·v into `hv` (both the length of x); returns f.
+ * Each term's second derivatives: ∂²/∂x[i]² = 1200 x[i]² − 400 x[i+1] + 2,
+ * ∂²/∂x[i]∂x[i+1] = −400 x[i], ∂²/∂x[i+1]² = 200.
+ */
+export function rosenbrockHvp(x: Float64Array, v: Float64Array, g: Float64Array, hv: Float64Array): number {
+  const n = x.length;
+  let sum = 0;
+  if (n > 0) g[0] = hv[0] = 0;
+  for (let i = 0; i < n - 1; i++) {
+    const xi = x[i];
+    const a = x[i + 1] - xi * xi;
+    const b = 1 - xi;
+    sum += 100 * a * a + b * b;
+    g[i] += -400 * a * xi - 2 * b;
+    g[i + 1] = 200 * a;
+    hv[i] += (1200 * xi * xi - 400 * x[i + 1] + 2) * v[i] - 400 * xi * v[i + 1];
+    hv[i + 1] = -400 * xi * v[i] + 200 * v[i + 1];
+  }
+  return sum;
+}
+
 /** Directional derivative ⟨∇f(x), v⟩ (forward mode); returns it and leaves f in `value[0]`. */
 export function rosenbrockDirectional(x: Float64Array, v: Float64Array, value: Float64Array): number {
   let sum = 0;

@@ -57,3 +57,10 @@ export type JvpOf<F extends (...args: never[]) => number, T extends unknown[]> =
   value: number;
   tangent: number;
 };
+
+/** `f_hvp` of a marked function `F` with `@differentiable hessian`: F's parameters, one direction per differentiated one (shaped as its gradient `G`), then `out?`. */
+export type HvpOf<F extends (...args: never[]) => number, G extends unknown[]> = (...args: [...Parameters<F>, ...G, out?: { value: number; grads: G; hvp: G }]) => {
+  value: number;
+  grads: G;
+  hvp: G;
+};

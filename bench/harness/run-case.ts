@@ -118,6 +118,8 @@ function errorAgainst(mode: Variant['mode'], d: ArrayLike<number>, ref: Referenc
       return ref.gradient === undefined ? NaN : relativeError(d, ref.gradient, ref.indices);
     case 'jacobian':
       return ref.jacobian === undefined ? NaN : relativeError(d, ref.jacobian, ref.indices);
+    case 'hvp':
+      return ref.hvp === undefined ? NaN : relativeError(d, ref.hvp);
     case 'primal':
       return NaN;
   }

@@ -8,7 +8,7 @@
  */
 
 /** Which column a variant is compared against and what its derivative means. */
-export type Mode = 'primal' | 'reverse' | 'forward' | 'jacobian';
+export type Mode = 'primal' | 'reverse' | 'forward' | 'jacobian' | 'hvp';
 
 /** Who wrote the code being timed. */
 export type Origin = 'primal' | 'ts-adc' | 'hand' | 'tfjs' | 'jax-js' | 'fd';
@@ -23,8 +23,9 @@ export interface Variant {
   /**
    * The derivative in the result of a call of `run` (read right after the
    * first call), flattened: the gradient (reverse), the directional derivative
-   * ⟨∇f, v⟩ along the case's direction (forward), or the Jacobian's entries
-   * (jacobian). Absent for the primal.
+   * ⟨∇f, v⟩ along the case's direction (forward), the Jacobian's entries
+   * (jacobian), or the Hessian-vector product H·v along the case's direction (hvp).
+   * Absent for the primal.
    */
   readonly derivative?: (result: never) => ArrayLike<number>;
   /**
@@ -69,6 +70,8 @@ export interface Reference {
   readonly gradient?: ArrayLike<number>;
   readonly tangent?: number;
   readonly jacobian?: ArrayLike<number>;
+  /** H·v along the case's direction (hvp variants). */
+  readonly hvp?: ArrayLike<number>;
   /** When the reference checks a subset of coordinates only: the indices compared. */
   readonly indices?: readonly number[];
 }

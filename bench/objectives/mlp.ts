@@ -5,7 +5,7 @@
  *
  *   loss = (1/B) Σ_s (b2 + Σ_j w2[j] tanh(b1[j] + Σ_k w1[j,k] xs[s,k]) − ys[s])²
  *
- * @differentiable wrt(w1, b1, w2, b2)
+ * @differentiable wrt(w1, b1, w2, b2) hessian
  */
 export function mlpLoss(w1: Float64Array, b1: Float64Array, w2: Float64Array, b2: number, xs: Float64Array, ys: Float64Array): number {
   const batch = ys.length;

@@ -2,7 +2,7 @@
  * The extended Rosenbrock function over a Float64Array:
  *   f(x) = Σ_{i<n-1} 100 (x[i+1] − x[i]²)² + (1 − x[i])².
  *
- * @differentiable
+ * @differentiable hessian
  */
 export function rosenbrock(x: Float64Array): number {
   let sum = 0;

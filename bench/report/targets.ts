@@ -1,6 +1,7 @@
 /**
- * The targets of issue 5, and issue 12's bound on objects against flat
- * parameters, checked against the measurements of one run.
+ * The targets of issue 5, issue 12's bound on objects against flat
+ * parameters, and issue 14's on Hessian-vector products, checked against the
+ * measurements of one run.
  * Reverse-mode targets use the allocation-free `ts-adc grad (out)`; BA uses
  * the fastest allocation-free ts-adc Jacobian. A target whose measurement is
  * missing (variant skipped or failed) is reported as not met.
@@ -30,6 +31,9 @@ export function checkTargets(cases: readonly CaseResult[], build?: BuildScaling)
 
   for (const c of pick((c) => (c.objective === 'rosenbrock' && size(c) >= 1000) || c.objective === 'mlp' || c.objective === 'pendulum loop'))
     bound('reverse ≤ 2× primal', c, ratio(find(c, gradOut), primalOf(c)), 2);
+  // issue 14: a Hessian-vector product (value, gradient and H·v) at most about 4× the primal
+  for (const c of pick((c) => (c.objective === 'rosenbrock' && size(c) >= 100000) || c.objective === 'mlp'))
+    bound('hvp ≤ 4× primal', c, ratio(find(c, 'ts-adc hvp (out)'), primalOf(c)), 4);
   for (const c of pick((c) => c.objective === 'gmm')) {
     const d = Number(/d=(\d+)/.exec(c.size)?.[1]);
     bound(d === 10 ? 'reverse ≤ 3× primal (GMM d=10)' : 'reverse ≤ 4× primal (every GMM)', c, ratio(find(c, gradOut), primalOf(c)), d === 10 ? 3 : 4);
@@ -67,7 +71,20 @@ export function checkTargets(cases: readonly CaseResult[], build?: BuildScaling)
   // correctness: the worst ts-adc error per objective, against its reference
   for (const objective of [...new Set(cases.map((c) => c.objective))]) {
     const rowsOf = cases.filter((c) => c.objective === objective);
-    const errors = rowsOf.flatMap((c) => c.variants.filter((v) => v.origin === 'ts-adc' && v.error !== undefined).map((v) => ({ c, v })));
+    // (Hessian-vector products are checked below: their reference may be differences of the hand-written gradient)
+    const errors = rowsOf.flatMap((c) => c.variants.filter((v) => v.origin === 'ts-adc' && v.mode !== 'hvp' && v.error !== undefined).map((v) => ({ c, v })));
+    for (const c of rowsOf)
+      for (const v of c.variants.filter((v) => v.origin === 'ts-adc' && v.mode === 'hvp' && v.error !== undefined)) {
+        // exact against a hand-written H·v; against central differences of the hand-written gradient (Richardson), to theirs
+        const exact = c.variants.some((h) => h.origin === 'hand' && h.mode === 'hvp');
+        const limit = exact ? 1e-13 : 1e-8;
+        rows.push({
+          target: exact ? 'H·v matches hand-written (≤ 1e-13)' : 'H·v agrees with differences of the hand-written gradient (≤ 1e-8)',
+          where: `${objective} ${c.size}`,
+          measured: v.error!.toExponential(1),
+          met: v.error! <= limit,
+        });
+      }
     if (errors.length === 0) continue;
     const worst = errors.reduce((a, b) => (Number.isNaN(b.v.error!) || b.v.error! > a.v.error! ? b : a));
     const hand = worst.c.reference === 'hand';

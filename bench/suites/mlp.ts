@@ -27,7 +27,7 @@ import { mlpLossLayers, type Layer } from '../objectives/mlp-layers';
 import { mlpLossLayersFlat } from '../objectives/mlp-layers-flat';
 import { mlpGradient, newMlpGradient } from '../hand/mlp';
 import { Random } from '../harness/random';
-import { loadGenerated, missing, type GradOf, type JvpOf, type Loaded } from '../harness/generated';
+import { loadGenerated, missing, type GradOf, type HvpOf, type JvpOf, type Loaded } from '../harness/generated';
 import { flatten } from '../harness/compare';
 import { fdCheck, fdGradient, gradientReference, skipped, type Suite, type SuiteOptions } from '../harness/suite';
 import { variant, type Case, type Variant } from '../harness/types';
@@ -37,6 +37,7 @@ import { jaxMlp, loadJaxjs } from '../peers/jaxjs';
 type Grads = [Float64Array, Float64Array, Float64Array, number];
 interface Generated {
   mlpLoss_grad: GradOf<typeof mlpLoss, Grads>;
+  mlpLoss_hvp: HvpOf<typeof mlpLoss, Grads>;
   mlpLoss_jvp: JvpOf<typeof mlpLoss, [dw1: Float64Array, db1: Float64Array, dw2: Float64Array, db2: number]>;
 }
 /** The generated mlp-object.grad.ts: gradients and tangents have the parameter's skeleton. */
@@ -94,6 +95,11 @@ export const suite: Suite = {
     const m = gen.module;
     const out = { value: 0, grads: [new Float64Array(w1.length), new Float64Array(b1.length), new Float64Array(w2.length), 0] as Grads };
     const jvpOut = { value: 0, tangent: 0 };
+    const hvpOut = {
+      value: 0,
+      grads: [new Float64Array(w1.length), new Float64Array(b1.length), new Float64Array(w2.length), 0] as Grads,
+      hvp: [new Float64Array(w1.length), new Float64Array(b1.length), new Float64Array(w2.length), 0] as Grads,
+    };
     const hand = newMlpGradient(nIn, nHidden);
     const f = () => mlpLoss(w1, b1, w2, params[b2Index], xs, ys);
     const fd = new Float64Array(params.length);
@@ -127,6 +133,14 @@ export const suite: Suite = {
         skip: missing(gen),
         run: () => m!.mlpLoss_jvp(w1, b1, w2, params[b2Index], xs, ys, dw1, db1, dw2, db2, jvpOut),
         derivative: (r) => [r.tangent],
+      }),
+      variant({
+        name: 'ts-adc hvp (out)',
+        mode: 'hvp',
+        origin: 'ts-adc',
+        skip: missing(gen),
+        run: () => m!.mlpLoss_hvp(w1, b1, w2, params[b2Index], xs, ys, dw1, db1, dw2, db2, hvpOut),
+        derivative: (r) => flatten(r.hvp),
       }),
       ...objectVariants(genObject, { W1: w1, b1, W2: w2, b2: params[b2Index] }, xs, ys, { W1: dw1, b1: db1, W2: dw2, b2: db2 }),
       ...matrixVariants(genMatrix, nIn, { W1: w1, b1, W2: w2, b2: params[b2Index] }, xs, ys, { W1: dw1, b1: db1, W2: dw2, b2: db2 }),
@@ -166,7 +180,7 @@ export const suite: Suite = {
         objective: 'mlp',
         size: `${nIn}-${nHidden}-1, batch ${batch}`,
         variants,
-        reference: () => gradientReference('hand', handFlat(), v),
+        reference: () => ({ ...gradientReference('hand', handFlat(), v), hvp: hvpByDifferences(params, v, handFlat) }),
         referenceCheck: () => fdCheck(f, params, handFlat(), 24),
         notes: [...gen.notes, ...genObject.notes, ...genMatrix.notes, ...genLayers.notes, ...genLayersFlat.notes],
       },
@@ -358,4 +372,24 @@ function layersFlatVariants(
     },
     { others: [handSpecialised] },
   );
+}
+
+/**
+ * H·v as the central difference of the hand-written gradient along v, extrapolated (Richardson,
+ * error O(h⁴)): the reference of the hvp variants, which have no hand-written counterpart.
+ */
+function hvpByDifferences(params: Float64Array, v: Float64Array, gradient: () => Float64Array): Float64Array {
+  const at = (t: number): Float64Array => {
+    const saved = Float64Array.from(params);
+    for (let i = 0; i < params.length; i++) params[i] += t * v[i];
+    const g = Float64Array.from(gradient());
+    params.set(saved);
+    return g;
+  };
+  const diff = (h: number) => {
+    const [plus, minus] = [at(h), at(-h)];
+    return plus.map((x, i) => (x - minus[i]) / (2 * h));
+  };
+  const [coarse, fine] = [diff(2e-4), diff(1e-4)];
+  return fine.map((x, i) => (4 * x - coarse[i]) / 3);
 }

@@ -3,9 +3,9 @@
  * hand-written gradient (itself checked against central differences).
  */
 import { rosenbrock } from '../objectives/rosenbrock';
-import { rosenbrockDirectional, rosenbrockGradient } from '../hand/rosenbrock';
+import { rosenbrockDirectional, rosenbrockGradient, rosenbrockHvp } from '../hand/rosenbrock';
 import { Random } from '../harness/random';
-import { loadGenerated, missing, type GradOf, type JvpOf } from '../harness/generated';
+import { loadGenerated, missing, type GradOf, type HvpOf, type JvpOf } from '../harness/generated';
 import { fdCheck, fdGradient, gradientReference, skipped, type Suite, type SuiteOptions } from '../harness/suite';
 import { variant, type Case, type Variant } from '../harness/types';
 import { loadTfjs, tfRosenbrock } from '../peers/tfjs';
@@ -14,6 +14,7 @@ import { jaxRosenbrock, loadJaxjs } from '../peers/jaxjs';
 interface Generated {
   rosenbrock_grad: GradOf<typeof rosenbrock, [Float64Array]>;
   rosenbrock_jvp: JvpOf<typeof rosenbrock, [dx: Float64Array]>;
+  rosenbrock_hvp: HvpOf<typeof rosenbrock, [Float64Array]>;
 }
 
 export const suite: Suite = {
@@ -30,6 +31,9 @@ export const suite: Suite = {
       const m = gen.module;
       const out = { value: 0, grads: [new Float64Array(n)] as [Float64Array] };
       const jvpOut = { value: 0, tangent: 0 };
+      const hvpOut = { value: 0, grads: [new Float64Array(n)] as [Float64Array], hvp: [new Float64Array(n)] as [Float64Array] };
+      const handG = new Float64Array(n);
+      const handHv = new Float64Array(n);
       const hand = new Float64Array(n);
       const value = new Float64Array(1);
       const fd = new Float64Array(n);
@@ -48,6 +52,8 @@ export const suite: Suite = {
         variant({ name: 'ts-adc jvp (out)', mode: 'forward', origin: 'ts-adc', skip: missing(gen), run: () => m!.rosenbrock_jvp(x, v, jvpOut), derivative: (r) => [r.tangent] }),
         variant({ name: 'hand grad', mode: 'reverse', origin: 'hand', run: () => rosenbrockGradient(x, hand), derivative: () => hand }),
         variant({ name: 'hand jvp', mode: 'forward', origin: 'hand', run: () => rosenbrockDirectional(x, v, value), derivative: (r) => [r] }),
+        variant({ name: 'ts-adc hvp (out)', mode: 'hvp', origin: 'ts-adc', skip: missing(gen), run: () => m!.rosenbrock_hvp(x, v, hvpOut), derivative: (r) => r.hvp[0] }),
+        variant({ name: 'hand hvp', mode: 'hvp', origin: 'hand', run: () => rosenbrockHvp(x, v, handG, handHv), derivative: () => handHv }),
       ];
       if (typeof tf === 'string') variants.push(skipped('tfjs valueAndGrad', 'reverse', 'tfjs', tf));
       else {
@@ -77,7 +83,8 @@ export const suite: Suite = {
         variants,
         reference: () => {
           rosenbrockGradient(x, hand);
-          return gradientReference('hand', Float64Array.from(hand), v);
+          rosenbrockHvp(x, v, handG, handHv);
+          return { ...gradientReference('hand', Float64Array.from(hand), v), hvp: Float64Array.from(handHv) };
         },
         referenceCheck: () => {
           rosenbrockGradient(x, hand);

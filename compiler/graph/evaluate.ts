@@ -242,10 +242,13 @@ export function evaluate(fn: IRFunction, get: (key: string) => IRFunction, args:
           }
           case 'loop': {
             const key = `${path}loop${s.id}`;
-            for (;;) {
-              const t = region(s.test);
-              if (t) return t;
-              if (s.cond !== undefined && !truthy(temps[s.cond])) break;
+            // (for/while: test, body, update; do: body, update, test — ir/types.ts Loop)
+            for (let first = true; ; first = false) {
+              if (s.form !== 'do' || !first) {
+                const t = region(s.test);
+                if (t) return t;
+                if (s.cond !== undefined && !truthy(temps[s.cond])) break;
+              }
               trips.set(key, (trips.get(key) ?? 0) + 1);
               if (trips.get(key)! > 10_000_000) throw new EvaluationError(`the loop at ${s.origin.line}:${s.origin.col} ran more than 10,000,000 times`);
               const signal = region(s.body);

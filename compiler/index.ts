@@ -17,7 +17,8 @@ import { ConfigError, loadDiagnostics, loadProject, sourceFileOf, syntaxDiagnost
 import { diskPath } from './1-frontend/file-system';
 import { findMarked, moduleFunctions as moduleFunctionsOf, receiverName, type FunctionSource } from './1-frontend/functions';
 import { LoweredProgram, internalDiagnostic } from './2-lower/program';
-import { differentiateFile, type MarkedIR } from './4-differentiate';
+import { differentiateFile, type FileOptions, type MarkedIR } from './4-differentiate';
+import type { JsFile } from './5-print/js';
 import { RUNTIME_NAMESPACE } from './4-differentiate/context';
 import { hessianText } from './hessian';
 import { printFile } from './5-print/printer';
@@ -139,15 +140,7 @@ export function compileLoaded(loaded: LoadedProject, options: CompileOptions): C
         uncheckedIndex: compilerOptions.noUncheckedIndexedAccess === true,
       };
       const js = differentiateFile(irs, program.get, fileOptions);
-      let text = printFile(js);
-      for (const h of second) {
-        const made = hessianText({ ...h, first: js, options: fileOptions }, program.get, (source) => {
-          const again = compileSources({ '/adc/second-order.ts': source }, { runtimeModule: fileOptions.runtimeModule, noUncheckedIndexedAccess: fileOptions.uncheckedIndex });
-          return { text: again.files[0]?.text, diagnostics: again.diagnostics };
-        });
-        if ('diagnostic' in made) fileDiags.push(made.diagnostic);
-        else text = (made.text.includes(`${RUNTIME_NAMESPACE}.`) ? withRuntime(text, fileOptions.runtimeModule) : text) + '\n' + made.text;
-      }
+      const text = withSecondOrder(js, second, program, fileOptions, fileDiags);
       if (hasErrors(fileDiags)) return inOrder(fileDiags);
       const dependencies = [...new Set([file, ...program.dependencies(irs.map((m) => m.ir))])].sort();
       files.push({ source: file, path: out, text: withFingerprint(text), functions: irs.map((m) => m.ir.name), dependencies });
@@ -183,7 +176,25 @@ function checkCallees(ir: IRFunction, program: LoweredProgram, loaded: LoadedPro
   for (const f of program.reach(ir)) checkArgumentWrites(f, program.get, memo, (file) => loaded.program.getSourceFile(file)?.text);
 }
 
-/** A generated file's text importing the runtime (second-order code always uses it). */
+/**
+ * The printed file, and after it `f_hvp`, `f_hessian` and what they need for each function of
+ * `second` (compiler/hessian.ts); a function whose second order cannot be made adds its
+ * diagnostic to `diagnostics` instead.
+ */
+function withSecondOrder(js: JsFile, second: readonly { marked: MarkedIR; at: Position }[], program: LoweredProgram, options: FileOptions, diagnostics: Diagnostic[]): string {
+  let text = printFile(js);
+  for (const h of second) {
+    const made = hessianText({ ...h, first: js, options }, program.get, (source) => {
+      const again = compileSources({ '/adc/second-order.ts': source }, { runtimeModule: options.runtimeModule, noUncheckedIndexedAccess: options.uncheckedIndex });
+      return { text: again.files[0]?.text, diagnostics: again.diagnostics };
+    });
+    if ('diagnostic' in made) diagnostics.push(made.diagnostic);
+    else text = (made.text.includes(`${RUNTIME_NAMESPACE}.`) ? withRuntime(text, options.runtimeModule) : text) + '\n' + made.text;
+  }
+  return text;
+}
+
+/** A generated file's text importing the runtime (where second-order code uses it). */
 function withRuntime(text: string, runtimeModule: string): string {
   if (text.includes(`import * as ${RUNTIME_NAMESPACE} from`)) return text;
   const lines = text.split('\n');
@@ -210,6 +221,8 @@ export interface FunctionRequest {
   readonly wrt?: readonly string[];
   /** Prefix of the generated public names: `<prefix>_jvp`, `<prefix>_vjp`, `<prefix>_grad`/`<prefix>_jacobian`. */
   readonly prefix: string;
+  /** Also `<prefix>_hvp` and `<prefix>_hessian` (the plugin's `hvp(f)`, `hessian(f)`). */
+  readonly hessian?: boolean;
 }
 
 export interface RequestResult {
@@ -226,6 +239,7 @@ export function compileRequests(loaded: LoadedProject, requests: readonly Functi
   const program = new LoweredProgram(loaded.checker);
   const diagnostics: Diagnostic[] = [];
   const marked: MarkedIR[] = [];
+  const second: { marked: MarkedIR; at: Position }[] = [];
   const scanned = new Set<ts.SourceFile>();
   for (const r of requests) {
     const sf = sourceFileOf(loaded, r.file);
@@ -256,18 +270,22 @@ export function compileRequests(loaded: LoadedProject, requests: readonly Functi
         continue;
       }
       marked.push({ ir, wrt: differentiableWrt(ir, wrt ?? params, wrt !== undefined, src), prefix: r.prefix });
+      if (r.hessian) second.push({ marked: marked[marked.length - 1], at: positionOf(src.nameNode, src.sourceFile) });
     } catch (e) {
       diagnostics.push(...toDiagnostics(e, r.name, positionOf(src.nameNode, src.sourceFile)));
     }
   }
   if (hasErrors(diagnostics) || marked.length === 0) return { text: undefined, diagnostics: inOrder(diagnostics).map(onDisk) };
   try {
-    const js = differentiateFile(marked, program.get, {
+    const fileOptions = {
       sourceLabel: options.sourceLabel ?? 'the compiler plugin',
       runtimeModule: options.runtimeModule ?? 'ts-adc/runtime',
       uncheckedIndex: loaded.program.getCompilerOptions().noUncheckedIndexedAccess === true,
-    });
-    return { text: printFile(js), diagnostics: inOrder(diagnostics).map(onDisk) };
+    };
+    const js = differentiateFile(marked, program.get, fileOptions);
+    const text = withSecondOrder(js, second, program, fileOptions, diagnostics);
+    if (hasErrors(diagnostics)) return { text: undefined, diagnostics: inOrder(diagnostics).map(onDisk) };
+    return { text, diagnostics: inOrder(diagnostics).map(onDisk) };
   } catch (e) {
     const failure = toDiagnostics(e, requests.map((r) => r.name).join(', '), { file: requests[0].file, line: 1, col: 1 });
     return { text: undefined, diagnostics: inOrder([...diagnostics, ...failure]).map(onDisk) };

@@ -84,7 +84,14 @@ function transformFile(t: typeof ts, context: ts.TransformationContext, sf: ts.S
     const generated = `${compiled.prefixes.get(c)}_${c.kind}`;
     const name = inlined.names.get(generated);
     if (name) replacements.set(c.call, name);
-    else report.at(c.call.arguments[0], 'ADC108', `${c.kind}() needs '${c.name}' to return a number; use jvp() or vjp() for a function returning an array`);
+    else
+      report.at(
+        c.call.arguments[0],
+        'ADC108',
+        c.kind === 'jacobian'
+          ? `jacobian() needs '${c.name}' to return an array (or an object of numbers); use grad() for a function returning a number`
+          : `${c.kind}() needs '${c.name}' to return a number; use jvp(), vjp() or jacobian() for a function returning an array`,
+      );
   }
 
   const f = context.factory;

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import type * as ts from 'typescript';
 import { errors } from '../compiler/diagnostics/catalog';
 
-export type MarkerKind = 'grad' | 'jvp' | 'vjp';
+export type MarkerKind = 'grad' | 'jvp' | 'vjp' | 'jacobian' | 'hvp' | 'hessian';
 
 export interface MarkerCall {
   readonly kind: MarkerKind;
@@ -38,7 +38,7 @@ export interface Scan {
   readonly problems: readonly ScanProblem[];
 }
 
-const kinds: readonly string[] = ['grad', 'jvp', 'vjp'];
+const kinds: readonly string[] = ['grad', 'jvp', 'vjp', 'jacobian', 'hvp', 'hessian'];
 
 export function scanFile(t: typeof ts, checker: ts.TypeChecker, sf: ts.SourceFile): Scan {
   const calls: MarkerCall[] = [];

@@ -58,6 +58,8 @@ export class Session {
         r = { file: c.file, name: c.name, wrt: c.wrt, prefix: unique(c.wrt ? `${c.name}_wrt_${c.wrt.join('_')}` : c.name, used) };
         requests.set(key, r);
       }
+      // (hvp(f) and hessian(f) need the second-order functions: made for every call of f with that wrt)
+      if ((c.kind === 'hvp' || c.kind === 'hessian') && !r.hessian) requests.set(key, (r = { ...r, hessian: true }));
       prefixes.set(c, r.prefix);
     }
     const result = compileRequests(this.project(), [...requests.values()], { sourceLabel: sf.fileName });

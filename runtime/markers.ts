@@ -1,10 +1,12 @@
 /**
- * `ts-adc`: the markers `grad`, `jvp` and `vjp`, for code compiled with the
+ * `ts-adc`: the markers `grad`, `jvp`, `vjp`, `jacobian`, `hvp` and `hessian`, for code compiled with the
  * ts-adc compiler plugin (`ts-adc/plugin`), which replaces every call by the
  * generated derivative. Without the plugin a call throws and says what to do.
  *
  * Guarantees (types): `grad(f)` has the type of the generated `f_grad`, `jvp(f)`
- * of `f_jvp`, `vjp(f)` of `f_vjp` (DESIGN.md, "The generated API"): each
+ * of `f_jvp`, `vjp(f)` of `f_vjp`, `jacobian(f)` of `f_jacobian`, `hvp(f)` of `f_hvp`,
+ * `hessian(f)` of `f_hessian` (DESIGN.md, "The generated API"; `hvp`, `hessian` and
+ * `jacobian` take plain functions, not yet `C.prototype.m`): each
  * gradient or tangent has the shape of its parameter, a `readonly number[]`
  * getting a `number[]`, an object its numeric skeleton; parameter names are kept
  * in editor hints.
@@ -237,10 +239,48 @@ export function vjp(f: Function, options?: unknown): never {
   return notCompiled('vjp', f, options);
 }
 
+/** What `hvp(f)` returns: the value, the gradient and the Hessian-vector product (shaped as the gradient). */
+export interface ValueGradsAndHvp<G> {
+  value: number;
+  grads: G;
+  hvp: G;
+}
+
+/** `f_hvp`: `(…params, …directions, out?) => { value, grads, hvp }`, one direction per differentiated parameter. */
+export type HvpFunction<P extends readonly unknown[], G extends readonly unknown[]> = (...args: [...P, ...G, out?: ValueGradsAndHvp<G>]) => ValueGradsAndHvp<G>;
+
+/** `f_hessian`, `f_jacobian`: `(…params) => Float64Array[]`, one `Float64Array` per row. */
+export type MatrixFunction<P extends readonly unknown[]> = (...args: P) => Float64Array[];
+
+/** `hvp(f)`: same contract as the generated `f_hvp` of `/** @differentiable hessian *\/` (`f` must return a number). */
+export function hvp<P extends unknown[], const W extends readonly ParameterIndex<P>[]>(
+  f: Fn<P, number>,
+  options: WrtPositions<W>,
+): HvpFunction<P, TangentsOf<SelectParameters<P, W[number]>>>;
+export function hvp<P extends unknown[]>(f: Fn<P, number>, options: WrtNames): HvpFunction<P, Loose<P>>;
+export function hvp<P extends unknown[]>(f: Fn<P, number>): HvpFunction<P, TangentsOf<DifferentiableParameters<Required<P>>>>;
+export function hvp(f: Function, options?: unknown): never {
+  return notCompiled('hvp', f, options);
+}
+
+/** `hessian(f)`: same contract as the generated `f_hessian`: the dense Hessian, rows and columns in `f_jacobian`'s order (`f` must return a number). */
+export function hessian<P extends unknown[], const W extends readonly ParameterIndex<P>[]>(f: Fn<P, number>, options: WrtPositions<W>): MatrixFunction<P>;
+export function hessian<P extends unknown[]>(f: Fn<P, number>, options?: WrtNames): MatrixFunction<P>;
+export function hessian(f: Function, options?: unknown): never {
+  return notCompiled('hessian', f, options);
+}
+
+/** `jacobian(f)`: same contract as the generated `f_jacobian` (`f` returns an array or an object of numbers): one row per output. */
+export function jacobian<P extends unknown[], R, const W extends readonly ParameterIndex<P>[]>(f: Fn<P, R>, options: WrtPositions<W>): MatrixFunction<P>;
+export function jacobian<P extends unknown[], R>(f: Fn<P, R>, options?: WrtNames): MatrixFunction<P>;
+export function jacobian(f: Function, options?: unknown): never {
+  return notCompiled('jacobian', f, options);
+}
+
 function notCompiled(marker: string, f: Function, _options: unknown): never {
   throw new Error(
     `ts-adc: ${marker}(${f?.name || 'f'}) was called at run time, so this code was not compiled with the ts-adc plugin. ` +
       `Either add { "transform": "ts-adc/plugin" } to compilerOptions.plugins and compile with ts-patch's tspc, ` +
-      `or mark the function with /** @differentiable */, run \`npx adc build <folder>\` and import ${f?.name || 'f'}_${marker} from the generated .grad.ts file.`,
+      `or mark the function with /** @differentiable${marker === 'hvp' || marker === 'hessian' ? ' hessian' : ''} */, run \`npx adc build <folder>\` and import ${f?.name || 'f'}_${marker} from the generated .grad.ts file.`,
   );
 }

@@ -81,7 +81,7 @@ const js = (text: string, module: ts.ModuleKind) => ts.transpileModule(text, { c
 describe('a runtime-only install (package.json and dist/runtime, no other package)', () => {
   const grad = generated();
   // d/dx x³ = 3x² = 6.75 at x = 1.5
-  const expected = { grad: { value: 3.375, grads: [6.75] }, jvp: { value: 3.375, tangent: 6.75 }, markers: ['grad', 'jvp', 'vjp'] };
+  const expected = { grad: { value: 3.375, grads: [6.75] }, jvp: { value: 3.375, tangent: 6.75 }, markers: ['grad', 'hessian', 'hvp', 'jacobian', 'jvp', 'vjp'] };
 
   it('runs generated code required as CommonJS', () => {
     const dir = projectWith(['dist/runtime'], {

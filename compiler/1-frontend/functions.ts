@@ -114,6 +114,11 @@ function assignedMember(st: ts.ExpressionStatement): FunctionSource | undefined 
 }
 
 /** The node a function's `@differentiable` tag is on: the function, its method, its `const`, or the statement assigning it. */
+/** `/** @nondiff *\/` on a function: its result is a constant for differentiation (JAX's `stop_gradient`). */
+export function isNondiff(fn: FunctionSource): boolean {
+  return ts.getJSDocTags(taggedNode(fn)).some((t) => t.tagName.text === 'nondiff');
+}
+
 function taggedNode(fn: FunctionSource): ts.Node {
   if (ts.isFunctionDeclaration(fn.node) || ts.isMethodDeclaration(fn.node)) return fn.node;
   const assignment = fn.node.parent;

@@ -10,7 +10,7 @@
 import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
 import { isArrayType, isOpaqueType, type TempId, type Type, type VarId } from '../ir/types';
-import { namedWrt, resolveCallee } from '../1-frontend/functions';
+import { isNondiff, namedWrt, resolveCallee } from '../1-frontend/functions';
 import { forEachNode } from '../1-frontend/walk';
 import { atStatement, fail, inFunction, pos, type LocalFunction, type LowerContext } from './context';
 import { containerType, irType, isStateless, isStructType, optionsType, structType, type StructType } from './types';
@@ -46,6 +46,7 @@ export function lowerUserCall(cx: LowerContext, e: ts.CallExpression, callee: ts
   const src = resolved.source;
   const params = src.node.parameters;
   if (params.some((p) => p.dotDotDotToken)) return fail(errors.unsupportedExpression(pos(cx, e), `calling '${src.name}', which has a rest parameter`));
+  const nondiff = isNondiff(src);
   // Objects in or out: the body is inlined, with the arguments' own variables (the callee's writes are the caller's).
   const result = calleeResult(cx, src);
   // A callee that writes into an array the caller goes on using (`vec3.add(out, out, b)`, `rotate(r, v, out)`) is inlined too.
@@ -67,6 +68,13 @@ export function lowerUserCall(cx: LowerContext, e: ts.CallExpression, callee: ts
   // (and one taking an instance without state, `use(new Sq(), x)`: its members are looked up in the parameter's class)
   const objects = params.some((p) => structTypeOf(cx, p) !== undefined || isStateless(cx.checker.getTypeAtLocation(p), cx.checker));
   if (src.receiver !== undefined || result || writer || isVoid || places || containers || lists || objects) {
+    if (nondiff)
+      return fail(
+        errors.unsupportedExpression(
+          pos(cx, e),
+          `calling '${src.name}', tagged @nondiff, which takes or returns objects or writes into its arguments: @nondiff works on functions of numbers and arrays returning a number or an array`,
+        ),
+      );
     resolved.via.forEach((f) => cx.files.add(f));
     const value = inlineProjectCall(cx, e, src, result);
     return value === undefined || typeof value === 'object' ? cx.fn.constant(0) : value;
@@ -88,7 +96,7 @@ export function lowerUserCall(cx: LowerContext, e: ts.CallExpression, callee: ts
   }
   cx.callees.set(src.key, src);
   resolved.via.forEach((f) => cx.files.add(f));
-  return cx.fn.op({ op: 'call', callee: src.key }, args, ret);
+  return cx.fn.op(nondiff ? { op: 'call', callee: src.key, nondiff: true } : { op: 'call', callee: src.key }, args, ret);
 }
 
 /** Whether an argument is an array variable of the caller (not a fresh array made for the call). */

@@ -13,7 +13,7 @@ import { ts } from 'ts-morph';
 import { errors, CompileError, type Diagnostic } from '../diagnostics/catalog';
 import { isUnionArray, unionMembers, type IRFunction, type Stmt, type TempId, type VarId } from '../ir/types';
 import { forEachStmtNumbered, usesOf } from '../ir/walk';
-import { namedWrt, receiverName, type FunctionSource } from '../1-frontend/functions';
+import { isNondiff, namedWrt, receiverName, type FunctionSource } from '../1-frontend/functions';
 import { originOf, positionOf } from '../1-frontend/position';
 import { diskPath } from '../1-frontend/file-system';
 import { checkNesting } from '../1-frontend/nesting';
@@ -105,6 +105,7 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Low
     body: fn.body,
     origin: originOf(src.nameNode, sf),
     loopCount: fn.loopTotal,
+    ...(isNondiff(src) ? { nondiff: true as const } : {}),
     ...(result || shapes.some((p) => !('leaf' in p.shape)) ? { structure: { params: shapes, ...(result ? { result } : {}) } } : {}),
   };
   return { ir, callees: cx.callees, files: cx.files, diagnostics };

@@ -39,7 +39,8 @@ export function differentiableArgs(s: Extract<Stmt, { kind: 'op' }>): readonly T
     case 'select':
       return [s.args[1], s.args[2]];
     case 'call':
-      return s.args;
+      // (a `@nondiff` callee: its result is a constant, JAX's stop_gradient)
+      return s.nondiff ? [] : s.args;
     case 'newArray':
       return s.form === 'literal' ? s.args : s.args.slice(1);
     case 'slice':

@@ -132,7 +132,12 @@ function emitRequested(ctx: FileContext, getIR: (key: string) => IRFunction): { 
       primals.push(
         emitForward(
           analyzeForward(ir, new Set(), getIR, true),
-          { kind: 'primal', name: ctx.primal(key), exported: false, doc: `\`${ir.name}\` as in ${ir.file.split('/').pop()}, called by the derivatives above.` },
+          {
+            kind: 'primal',
+            name: ctx.primal(key),
+            exported: false,
+            doc: `\`${ir.name}\` as in ${ir.file.split('/').pop()}, called by the derivatives above.${ir.nondiff ? ' @nondiff' : ''}`,
+          },
           ctx,
         ),
       );

@@ -177,7 +177,8 @@ export function evaluate(fn: IRFunction, get: (key: string) => IRFunction, args:
                   s.args.map((a) => temps[a]),
                   `${key}>`,
                 );
-                temps[s.id] = isCell(r2) ? record(key, r2.v, [r2], [1]) : r2;
+                // (a @nondiff callee's result is a constant: no operand)
+                temps[s.id] = isCell(r2) ? (s.nondiff ? record(key, r2.v, [], []) : record(key, r2.v, [r2], [1])) : r2;
                 break;
               }
               case 'load': {

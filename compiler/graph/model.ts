@@ -159,7 +159,7 @@ function drawFunction(
               if (!options.expand) {
                 temps.set(
                   s.id,
-                  node(cl, { id, kind: 'call', label: `${name}(…)` }, s.args, () => true),
+                  node(cl, { id, kind: 'call', label: `${name}(…)` }, s.args, () => !s.nondiff),
                 );
                 break;
               }

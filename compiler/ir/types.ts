@@ -211,8 +211,11 @@ export type OpData =
   | { readonly op: 'prim'; readonly fn: PrimName }
   /** `c ? a : b` with args [c, a, b]; only for arms that cannot fail (reads and constants). */
   | { readonly op: 'select' }
-  /** A call of a user function (resolved key), args are the arguments. */
-  | { readonly op: 'call'; readonly callee: string }
+  /**
+   * A call of a user function (resolved key), args are the arguments. `nondiff`: the callee is
+   * tagged `@nondiff`, its result a constant for differentiation (no derivative flows through it).
+   */
+  | { readonly op: 'call'; readonly callee: string; readonly nondiff?: true }
   /** `arr[index]`: args [index]. Out-of-range reads give NaN, as the primal's `undefined` does in arithmetic. */
   | { readonly op: 'load'; readonly var: VarId }
   /** `arr.length`. */
@@ -362,6 +365,8 @@ export interface IRFunction {
   readonly loopCount: number;
   /** Present when a parameter or the result is an object: how the source's values map onto the IR's. */
   readonly structure?: Structure;
+  /** Tagged `@nondiff`: calls of it are constants for differentiation (its primal copy keeps the tag). */
+  readonly nondiff?: true;
 }
 
 /**

@@ -93,7 +93,7 @@ export function flat(...xs: (number | ArrayLike<number>)[]): number[] {
 }
 `;
 
-const main = `import { grad, jvp as forward, vjp } from 'ts-adc';
+const main = `import { grad, jvp as forward, vjp, hvp, hessian, jacobian } from 'ts-adc';
 import * as models from './reexport.js';
 import { dataLoss, softplusAll } from './reexport.js';
 import { directional, flat, partials } from './fd.js';
@@ -137,6 +137,16 @@ cases['vjp(f)'] = { ad: vjp(f)(x, y, 2.5).grads, fd: [...partials(f, [x, y], 0),
 
 cases['grad(g), helpers named value and tape'] = { ad: grad(g)(0.4).grads, fd: partials(g, [0.4], 0) };
 
+// Second order: H·v and the Hessian of f against central differences of its gradient.
+const gradF = (a: number, b: number) => Float64Array.from(grad(f)(a, b).grads);
+const hv: { value: number; grads: [x: number, y: number]; hvp: [x: number, y: number] } = hvp(f)(x, y, 0.3, -0.8);
+cases['hvp(f)'] = { ad: [hv.value, ...hv.grads, ...hv.hvp], fd: [f(x, y), ...gradF(x, y), ...directional(gradF, [x, y], [0.3, -0.8])] };
+const hf: Float64Array[] = hessian(f)(x, y);
+cases['hessian(f)'] = { ad: [...hf[0], ...hf[1]], fd: [...directional(gradF, [x, y], [1, 0]), ...directional(gradF, [x, y], [0, 1])] };
+// (helpers named tape and value: the second pass's functions are renamed apart from them)
+const gradG = (a: number) => Float64Array.from(grad(g)(a).grads);
+cases['hessian(g), helpers named value and tape'] = { ad: [...hessian(g)(0.4)[0]], fd: directional(gradG, [0.4], [1]) };
+
 const w = new Float64Array([0.5, -1, 2]);
 const xs = [0.3, 1.1, -0.7, 2];
 const ys = [1, -2, 0.5, 3];
@@ -165,6 +175,14 @@ const weighted = (v: Float64Array, s: number): number => {
   return acc;
 };
 cases['vjp(softplusAll, wrt w)'] = { ad: flat(vjp(softplusAll, { wrt: ['w'] })(w, 1.5, ct).grads[0] as Float64Array), fd: partials(weighted, [w, 1.5], 0) };
+const jw: Float64Array[] = jacobian(softplusAll, { wrt: ['w'] })(w, 1.5);
+cases['jacobian(softplusAll, wrt w)'] = {
+  ad: [0, 1, 2].flatMap((k) => jw.map((row) => row[k])),
+  fd: [0, 1, 2].flatMap((k) => directional(softplusAll, [w, 1.5], [Float64Array.from([0, 1, 2], (i) => (i === k ? 1 : 0)), null])),
+};
+const hvw = hvp(dataLoss, { wrt: ['w'] })(w, xs, ys, lambda, dw);
+const gradW = (v: Float64Array) => grad(dataLoss, { wrt: ['w'] })(v, xs, ys, lambda).grads[0] as Float64Array;
+cases['hvp(dataLoss, wrt w)'] = { ad: flat(hvw.hvp[0] as Float64Array), fd: directional(gradW, [w], [dw]) };
 cases['jvp(softplusAll)'] = { ad: flat(forward(softplusAll)(w, 1.5, dw, 0.3).tangent), fd: directional(softplusAll, [w, 1.5], [dw, 0.3]) };
 
 // Read-only data parameters are left out of grad(f): one gradient, for w.

@@ -56,15 +56,15 @@ export function hessianText(
   const again = compileAgain(printFile(source.text));
   if (again.text === undefined || hasErrors(again.diagnostics)) {
     const first = again.diagnostics.find((d) => d.severity === 'error');
-    return fail(
-      `adc cannot yet differentiate its forward mode a second time${
-        first
-          ? ` (${formatDiagnostic({ ...first, file: undefined })
-              .split('\n')[0]
-              .replace(/^error /, '')})`
-          : ''
-      }`,
-    );
+    // (the second pass inlines the pushforwards it is given: a recursive helper cannot be)
+    const recursive = first && /'(\w+?)_pushforward\w*' calls itself/.exec(first.message);
+    if (recursive) return fail(`not supported yet: it calls the recursive function '${recursive[1]}' (second order needs its helpers inlined; write the recursion as a loop)`);
+    const detail = first
+      ? formatDiagnostic({ ...first, file: undefined })
+          .split('\n')[0]
+          .replace(/^error /, '')
+      : undefined;
+    return fail(`adc cannot yet differentiate its forward mode a second time${detail ? ` (${detail})` : ''}`);
   }
   const taken = new Set(r.first.functions.map((f) => f.name));
   const { text, names } = privateFunctions(again.text, `${wrapper}_grad`, (n) => {

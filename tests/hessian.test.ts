@@ -192,6 +192,16 @@ export function v(x: number): number[] { return [x * x, x]; }`),
       errorsOf(`/** @differentiable hessian */
 export function o(p: { x: number; y: number }): number { return p.x * p.y; }`)[0],
     ).toContain("error ADC122: no second derivatives ('hessian') for o: parameters or a result that are objects are not supported with hessian yet");
+    expect(
+      errorsOf(`function power(x: number, n: number): number { return n <= 0 ? 1 : x * power(x, n - 1); }
+/** @differentiable hessian */
+export function p(x: number, n: number): number { return power(x, n) + Math.sin(x); }`)[0],
+    ).toContain("for p: not supported yet: it calls the recursive function 'power' (second order needs its helpers inlined; write the recursion as a loop)");
+    expect(
+      errorsOf(`function squares(x: number[]): number[] { return x.map((v) => v * v); }
+/** @differentiable hessian */
+export function q(x: number[]): number { const sq = squares(x); let s = 0; for (const v of sq) s += v * v; return s; }`)[0],
+    ).toContain("for q: not supported yet: it calls 'squares', which returns an array");
   });
 });
 

@@ -70,7 +70,14 @@ export function tangentSource(file: JsFile, jvp: string, wrapper: string, wrt: r
       },
     ],
   });
-  const problem = functions.some((f) => mentions(f.body, runtime)) ? 'its forward mode calls the runtime (array results or array helpers)' : undefined;
+  // (a helper returning an array leaves its tangent in the runtime's retArrays: not yet differentiable again)
+  const user = functions.find((f) => f.name !== jvp && mentions(f.body, runtime));
+  const helper = user && /^(\w+?)_pushforward/.exec(user.name)?.[1];
+  const problem = !functions.some((f) => mentions(f.body, runtime))
+    ? undefined
+    : helper
+      ? `it calls '${helper}', which returns an array (second order through helpers returning arrays is not supported yet: inline it, or return a number)`
+      : 'its forward mode uses the runtime (an array result or a helper returning an array)';
   return { text: { header: [], imports: [], prelude: [], functions }, problem };
 }
 

@@ -93,21 +93,22 @@ export function hvpFunctions(spec: SecondOrderSpec, runtime: string): string {
   const sig = spec.params.map(param).join(', ');
   const resultType = `{ value: number; grads: ${spec.gradsType}; hvp: ${spec.gradsType} }`;
   const isArray = (p: JsParam) => p.type !== 'number';
-  const copy = (field: 'grads' | 'hvp', at: number, from: string) =>
-    isArray(active[at]) ? `${runtime}.copyInto(${out}.${field}[${at}], ${from}, 'out.${field}[${at}]');` : `${out}.${field}[${at}] = ${from};`;
   const list = (from: number) => active.map((_, at) => `${g}[${from + at}]`).join(', ');
+  // With out, the wrapper's gradient writes H·v and ∇f straight into out's arrays (checked and zeroed here, named as the caller knows them).
+  const slot = (field: 'grads' | 'hvp', at: number) => (isArray(active[at]) ? `${runtime}.zeroed(${out}.${field}[${at}], ${size(active[at])}, 'out.${field}[${at}]')` : '0');
+  const inOut = `{ value: 0, grads: [${[...active.map((_, at) => slot('hvp', at)), ...active.map((_, at) => slot('grads', at)), '0'].join(', ')}] }`;
   const hvp = [
     `/** Hessian-vector product of \`${spec.name}\` along (${vs.join(', ')}), with its value and gradient: reverse mode over forward mode, one pass. */`,
     `export function ${spec.api}_hvp(${sig}, ${vs.map((v, at) => `${v}: ${active[at].type}`).join(', ')}, ${out}?: ${resultType}): ${resultType} {`,
     `  // grads of T(p, v, s) = ∇f(p)·v + s·f(p) at s = 0: [H·v…, ∇f…, f]`,
-    `  const ${g} = ${spec.inner}(${[...taken, ...vs, '0'].join(', ')}).grads;`,
-    `  if (${out} !== undefined) {`,
-    `    ${out}.value = ${g}[${2 * k}];`,
-    ...active.map((_, at) => `    ${copy('grads', at, `${g}[${k + at}]`)}`),
-    ...active.map((_, at) => `    ${copy('hvp', at, `${g}[${at}]`)}`),
-    `    return ${out};`,
+    `  if (${out} === undefined) {`,
+    `    const ${g} = ${spec.inner}(${[...taken, ...vs, '0'].join(', ')}).grads;`,
+    `    return { value: ${g}[${2 * k}], grads: [${list(k)}], hvp: [${list(0)}] };`,
     `  }`,
-    `  return { value: ${g}[${2 * k}], grads: [${list(k)}], hvp: [${list(0)}] };`,
+    `  const ${g} = ${spec.inner}(${[...taken, ...vs, '0', inOut].join(', ')}).grads;`,
+    `  ${out}.value = ${g}[${2 * k}];`,
+    ...active.flatMap((p, at) => (isArray(p) ? [] : [`  ${out}.grads[${at}] = ${g}[${k + at}];`, `  ${out}.hvp[${at}] = ${g}[${at}];`])),
+    `  return ${out};`,
     `}`,
   ];
   // f_hessian: column j is H·eⱼ; the unit vectors are reused, one 1 at a time. (`!`: the rows

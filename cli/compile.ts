@@ -11,9 +11,9 @@
  * files would be the same file (`a.ts` and `a.mts`) both get an error, and
  * neither is written.
  */
-import * as path from 'node:path';
 import { outputPath, type Diagnostic, type GeneratedFile } from '../compiler';
 import { errors } from '../compiler';
+import { isOutside } from './discover';
 import { holds, readIfExists, writeIfChanged } from './output';
 import { plural, seconds, type Reporter } from './report';
 import { CompileSession } from './session';
@@ -122,14 +122,14 @@ export function summary(outcomes: readonly SourceOutcome[], ms: number, dryRun =
   return `${head} ${plural(built.length, 'file')}, ${plural(functions, 'function')} in ${seconds(ms)}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}${tail}`;
 }
 
+/** The source claims its output path: it generates the file, or would but for its errors (which keep the file as it is). */
+export function ownsOutput(o: SourceOutcome): boolean {
+  return o.generated !== undefined || isFailure(o);
+}
+
 /** A source is a failure when it has an error diagnostic or its output could not be written. */
 export function isFailure(o: SourceOutcome): boolean {
   return o.diagnostics.some((d) => d.severity === 'error');
-}
-
-function isOutside(file: string, dir: string): boolean {
-  const rel = path.relative(dir, file);
-  return rel.startsWith('..') || path.isAbsolute(rel);
 }
 
 function sameOnDisk(g: GeneratedFile): boolean {

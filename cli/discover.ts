@@ -61,13 +61,18 @@ export function discover(s: Settings): Discovery {
  * Whether `file` (which may have just appeared) would be compiled by a run
  * with these settings: the same rules as `discover`, asked of one file.
  */
+/** Whether `file` lies outside the folder `dir` (`dir` itself is not outside). */
+export function isOutside(file: string, dir: string): boolean {
+  const rel = path.relative(dir, file);
+  return rel.startsWith('..') || path.isAbsolute(rel);
+}
+
 export function isSelected(file: string, s: Settings): boolean {
   if (!isSourceName(file) || isGenerated(file, s.suffix)) return false;
   for (const root of s.roots) {
     if (file === root) return true;
-    const rel = path.relative(root, file);
-    if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
-    const folders = rel.split(path.sep).slice(0, -1);
+    if (isOutside(file, root)) continue;
+    const folders = path.relative(root, file).split(path.sep).slice(0, -1);
     if (folders.some(isSkippedFolder)) continue;
     if (s.selects(file)) return true;
   }

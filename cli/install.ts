@@ -20,8 +20,15 @@ export interface PackageManifest {
   readonly optionalDependencies?: Readonly<Record<string, string>>;
 }
 
-/** The package.json of ts-adc (found above this file, from dist/cli or cli/); undefined when there is none. */
+let manifest: { readonly pkg: PackageManifest | undefined } | undefined;
+
+/** The package.json of ts-adc (found above this file, from dist/cli or cli/); undefined when there is none. Read once. */
 export function packageManifest(): PackageManifest | undefined {
+  manifest ??= { pkg: findManifest() };
+  return manifest.pkg;
+}
+
+function findManifest(): PackageManifest | undefined {
   let dir = __dirname;
   for (;;) {
     const file = path.join(dir, 'package.json');

@@ -15,8 +15,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isGeneratedText, sourceNamedIn } from '../compiler';
-import { isFailure, type SourceOutcome } from './compile';
-import { isSelected, type Discovery } from './discover';
+import { isFailure, ownsOutput, type SourceOutcome } from './compile';
+import { isOutside, isSelected, type Discovery } from './discover';
 import { fsReason } from './errors';
 import { plural, type Reporter } from './report';
 import type { Settings } from './settings';
@@ -34,7 +34,7 @@ export interface Orphans {
 }
 
 export function findOrphans(found: Discovery, outcomes: readonly SourceOutcome[], settings: Settings, reporter: Reporter): Orphans {
-  const expected = new Set(outcomes.filter((o) => o.generated || isFailure(o)).map((o) => o.output));
+  const expected = new Set(outcomes.filter(ownsOutput).map((o) => o.output));
   const bySource = new Map(outcomes.map((o) => [o.source, o]));
   const orphans: Orphan[] = [];
   const foreign: string[] = [];
@@ -62,12 +62,12 @@ export function findOrphans(found: Discovery, outcomes: readonly SourceOutcome[]
 function whyOrphaned(source: string, outcome: SourceOutcome | undefined, settings: Settings, display: (file: string) => string): string | undefined {
   const its = `its source ${display(source)}`;
   if (!fs.existsSync(source)) return `${its} is gone`;
-  if (!settings.roots.some((root) => root === source || isInside(source, root))) return undefined;
+  if (settings.roots.every((root) => isOutside(source, root))) return undefined;
   if (!isSelected(source, settings))
     return settings.selects(source)
       ? `${its} is not compiled (adc skips node_modules and hidden folders)`
       : `${its} is excluded by ${settings.config ? display(settings.config.file) : 'include/exclude'}`;
-  if (outcome && (outcome.generated || isFailure(outcome))) return `${its} now generates ${display(outcome.output)}`;
+  if (outcome && ownsOutput(outcome)) return `${its} now generates ${display(outcome.output)}`;
   return `${its} has no @differentiable functions any more`;
 }
 
@@ -115,9 +115,4 @@ function readHead(file: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function isInside(file: string, dir: string): boolean {
-  const rel = path.relative(dir, file);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
 }

@@ -51,7 +51,7 @@ export function hessianText(
 
   const forward = differentiateForward(r.marked, getIR, r.options);
   const wrapper = `${api}_tangent`;
-  const source = tangentSource(forward, `${api}_jvp`, wrapper, r.marked.wrt, RUNTIME_NAMESPACE);
+  const source = tangentSource(forward.file, forward.pushforwards, `${api}_jvp`, wrapper, r.marked.wrt, RUNTIME_NAMESPACE);
   if (source.problem) return fail(`not supported yet: ${source.problem}`);
   const again = compileAgain(printFile(source.text));
   if (again.text === undefined || hasErrors(again.diagnostics)) {
@@ -73,7 +73,18 @@ export function hessianText(
     return name;
   });
   const hvp = hvpFunctions({ api, name: ir.name, params, wrt: r.marked.wrt, gradsType, inner: names.get(`${wrapper}_grad`)! }, RUNTIME_NAMESPACE);
-  return { text: `${text}\n${hvp}` };
+  // (for a reader of the generated file: where the functions below come from, and what their comments quote)
+  const jvpArgs = forward.file.functions
+    .find((f) => f.name === `${api}_jvp`)!
+    .params.slice(0, -1)
+    .map((p) => p.name)
+    .join(', ');
+  const comment = [
+    `// Second order of \`${ir.name}\`: the functions from here to ${api}_hvp are the reverse mode of its forward mode,`,
+    `// ${wrapper}(${jvpArgs}, s) = ${api}_jvp(${jvpArgs}).tangent + s · ${api}_jvp(${jvpArgs}).value, whose gradient`,
+    `// with respect to (${r.marked.wrt.join(', ')}), their tangents and s is [H·v…, ∇${ir.name}…, ${ir.name}] at s = 0. Their \`//\` comments quote that forward mode.`,
+  ].join('\n');
+  return { text: `${comment}\n${text}\n${hvp}` };
 }
 
 /** `tape` in `adc.tape` or `{ tape: … }`: a property's name, not a reference to a function. */

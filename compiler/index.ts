@@ -182,23 +182,19 @@ function checkCallees(ir: IRFunction, program: LoweredProgram, loaded: LoadedPro
  * diagnostic to `diagnostics` instead.
  */
 function withSecondOrder(js: JsFile, second: readonly { marked: MarkedIR; at: Position }[], program: LoweredProgram, options: FileOptions, diagnostics: Diagnostic[]): string {
-  let text = printFile(js);
+  const made: string[] = [];
   for (const h of second) {
-    const made = hessianText({ ...h, first: js, options }, program.get, (source) => {
+    const r = hessianText({ ...h, first: js, options }, program.get, (source) => {
       const again = compileSources({ '/adc/second-order.ts': source }, { runtimeModule: options.runtimeModule, noUncheckedIndexedAccess: options.uncheckedIndex });
       return { text: again.files[0]?.text, diagnostics: again.diagnostics };
     });
-    if ('diagnostic' in made) diagnostics.push(made.diagnostic);
-    else text = (made.text.includes(`${RUNTIME_NAMESPACE}.`) ? withRuntime(text, options.runtimeModule) : text) + '\n' + made.text;
+    if ('diagnostic' in r) diagnostics.push(r.diagnostic);
+    else made.push(r.text);
   }
-  return text;
-}
-
-/** A generated file's text importing the runtime (where second-order code uses it). */
-function withRuntime(text: string, runtimeModule: string): string {
-  if (text.includes(`import * as ${RUNTIME_NAMESPACE} from`)) return text;
-  const lines = text.split('\n');
-  return [lines[0], '', `import * as ${RUNTIME_NAMESPACE} from ${JSON.stringify(runtimeModule)};`, ...lines.slice(1)].join('\n');
+  // (second-order code may use the runtime where the first derivatives did not: the file imports it then)
+  const needsRuntime = js.imports.length === 0 && made.some((t) => t.includes(`${RUNTIME_NAMESPACE}.`));
+  const file = needsRuntime ? { ...js, imports: [{ names: [], namespace: RUNTIME_NAMESPACE, from: options.runtimeModule }] } : js;
+  return [printFile(file), ...made].join('\n');
 }
 
 function toDiagnostics(e: unknown, fn: string | undefined, at: Position): Diagnostic[] {

@@ -25,7 +25,7 @@
  */
 
 /** Relative rounding error allowed in the difference of two values of f, relative to |f|, before dividing by the step. */
-export const NOISE = 1e-12;
+const NOISE = 1e-12;
 export const DEFAULT_STEP = 1e-3;
 export const DEFAULT_RTOL = 1e-5;
 

@@ -166,10 +166,8 @@ export function subject(tool: string, f: Fn, args: readonly unknown[], options: 
   };
 
   return {
-    tool,
     fName,
     args,
-    names,
     step,
     tolerances,
     seed: options.seed ?? 0,

@@ -15,7 +15,7 @@ export type Path = readonly Key[];
 type Holder = Record<Key, unknown>;
 
 /** A typed array of floats: its gradient has its kind. Other typed arrays (`Int32Array` of indices) are data. */
-export function isFloatArray(v: unknown): v is Float64Array | Float32Array {
+function isFloatArray(v: unknown): v is Float64Array | Float32Array {
   return v instanceof Float64Array || v instanceof Float32Array;
 }
 

@@ -113,6 +113,8 @@ export function checkDerivatives(f: Fn, derivatives: Derivatives, args: readonly
   const s = subject('checkDerivatives', f, args, options, derivatives.jvp ?? derivatives.vjp);
   const { jvp, vjp } = derivatives;
   if (!jvp && !vjp) throw new TypeError('checkDerivatives: pass { jvp } or { vjp } or both');
+  const jvpName = jvp?.name || 'jvp';
+  const vjpName = vjp?.name || 'vjp';
   const fValue = s.value();
   const template = skeleton(fValue);
   if (template === undefined) throw new TypeError(`checkDerivatives: ${s.fName} returned ${describe(fValue)}, which holds no numbers`);
@@ -123,9 +125,9 @@ export function checkDerivatives(f: Fn, derivatives: Derivatives, args: readonly
   let tangentLike: unknown[] | undefined;
   for (let d = 0; d < s.directions; d++) {
     const w = mapLeaves(template, () => entry(next));
-    const pulled = vjp ? s.callChecked(vjp, vjp.name || 'vjp', [...args, w]) : undefined;
-    if (pulled) s.sameValue(vjp!.name || 'vjp', pulled.value, fValue);
-    wrt ??= pulled ? s.resolveWrt(pulled.grads, vjp!.name || 'vjp') : s.defaultWrt();
+    const pulled = vjp ? s.callChecked(vjp, vjpName, [...args, w]) : undefined;
+    if (pulled) s.sameValue(vjpName, pulled.value, fValue);
+    wrt ??= pulled ? s.resolveWrt(pulled.grads, vjpName) : s.defaultWrt();
     // Tangents of the gradients' shapes (of the arguments' without vjp); an optional number left out gets 0.
     tangentLike ??= wrt.map((i, j) => (pulled ? pulled.grads[j] : skeleton(args[i])));
     const u = wrt.map((i, j) =>
@@ -138,7 +140,6 @@ export function checkDerivatives(f: Fn, derivatives: Derivatives, args: readonly
     const label = `along random direction ${d + 1} (seed ${s.seed})`;
     let forward = fd.estimate;
     if (jvp) {
-      const jvpName = jvp.name || 'jvp';
       const r = s.callChecked(jvp, jvpName, [...args, ...u]);
       s.sameValue(jvpName, r.value, fValue);
       const bad = shapeMismatch(r.tangent, template, []);
@@ -171,10 +172,10 @@ export function checkDerivatives(f: Fn, derivatives: Derivatives, args: readonly
       const tol = exact * (lhsScale + rhsScale) + fdTol;
       const passed = jvp ? Math.abs(lhs - rhs) <= tol : stats.pass(rhs, lhs, { atol: tol - s.tolerances.rtol * lhsScale, total: tol }, `⟨cotangent, J·tangent⟩ ${label}`);
       if (!passed) {
-        const left = jvp ? `${jvp.name || 'jvp'}'s tangent` : 'central differences';
+        const left = jvp ? `${jvpName}'s tangent` : 'central differences';
         throw s.fail(
           'dot-product',
-          `dot-product test ${label}: ⟨cotangent, ${left}⟩ = ${fmt(lhs)} but ⟨${vjp!.name || 'vjp'}'s grads, tangent⟩ = ${fmt(rhs)} (difference ${small(Math.abs(lhs - rhs))} > tolerance ${small(tol)})`,
+          `dot-product test ${label}: ⟨cotangent, ${left}⟩ = ${fmt(lhs)} but ⟨${vjpName}'s grads, tangent⟩ = ${fmt(rhs)} (difference ${small(Math.abs(lhs - rhs))} > tolerance ${small(tol)})`,
           undefined,
           lhs,
           rhs,

@@ -18,7 +18,7 @@ import { buildAll, isFailure, type SourceOutcome } from '../compile';
 import { discover } from '../discover';
 import { ExitCode, fsReason } from '../errors';
 import { findOrphans } from '../orphans';
-import { holds, readIfExists } from '../output';
+import { readIfExists } from '../output';
 import { plural, seconds, type Reporter } from '../report';
 import { resolveSettings, type CommonFlags } from '../settings';
 
@@ -38,6 +38,12 @@ export function check(paths: readonly string[], flags: CommonFlags, reporter: Re
   let functions = 0;
   for (const o of outcomes) {
     if (!o.generated || isFailure(o)) continue; // its errors were reported: nothing on disk to compare
+    // (the build compared the file on disk already: read it again only to say how it differs)
+    if (o.change === 'unchanged') {
+      upToDate++;
+      functions += o.generated.functions.length;
+      continue;
+    }
     const shown = reporter.display(o.generated.path);
     let onDisk: string | undefined;
     try {
@@ -46,14 +52,13 @@ export function check(paths: readonly string[], flags: CommonFlags, reporter: Re
       note('unreadable', `${shown}: cannot read it: ${fsReason(e)}`);
       continue;
     }
-    if (onDisk === undefined) note('missing', `${shown}: missing (generated from ${reporter.display(o.source)})`);
-    else if (!holds(onDisk, o.generated.text)) {
-      const [kind, what] = difference(onDisk, o, reporter);
-      note(kind, `${shown}:${firstDifference(onDisk.replace(/\r\n/g, '\n'), o.generated.text)}: ${kind}: ${what}`);
-    } else {
-      upToDate++;
-      functions += o.generated.functions.length;
+    if (onDisk === undefined) {
+      note('missing', `${shown}: missing (generated from ${reporter.display(o.source)})`);
+      continue;
     }
+    const lf = onDisk.replace(/\r\n/g, '\n');
+    const [kind, what] = difference(lf, o, reporter);
+    note(kind, `${shown}:${firstDifference(lf, o.generated.text)}: ${kind}: ${what}`);
   }
 
   const { orphans } = findOrphans(found, outcomes, settings, reporter);

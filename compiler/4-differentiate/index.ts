@@ -148,9 +148,10 @@ function emitRequested(ctx: FileContext, getIR: (key: string) => IRFunction): { 
 
 /**
  * The forward mode of one marked function alone, for a second differentiation (hessian.ts):
- * its public `f_jvp`, the pushforwards and primal copies it calls; nothing else.
+ * its public `f_jvp`, the pushforwards and primal copies it calls; nothing else. `pushforwards`
+ * names those of helpers returning a number (they leave the tangent in the runtime's `ret[0]`).
  */
-export function differentiateForward(m: MarkedIR, getIR: (key: string) => IRFunction, options: FileOptions): JsFile {
+export function differentiateForward(m: MarkedIR, getIR: (key: string) => IRFunction, options: FileOptions): { file: JsFile; pushforwards: ReadonlySet<string> } {
   const ir = m.ir;
   const api = m.prefix ?? ir.name;
   const ctx = new FileContext(getIR, [`${api}_jvp`, `${api}_tangent`], options.uncheckedIndex, [ir]);
@@ -159,5 +160,9 @@ export function differentiateForward(m: MarkedIR, getIR: (key: string) => IRFunc
   const jvp = emitForward(analyzeForward(ir, active, getIR), { kind: 'public', name: `${api}_jvp`, exported: true }, ctx);
   const { helpers, primals } = emitRequested(ctx, getIR);
   const kept = usedFunctions([jvp, ...helpers, ...primals]);
-  return { header: [], imports: [], prelude: [], functions: kept.map((f) => markUnusedParameters(options.uncheckedIndex ? checkedIndexing(f) : f)) };
+  const pushforwards = new Set(ctx.helperQueue.filter((h) => h.mode === 'forward' && getIR(h.key).returnType === 'number').map((h) => h.name));
+  return {
+    file: { header: [], imports: [], prelude: [], functions: kept.map((f) => markUnusedParameters(options.uncheckedIndex ? checkedIndexing(f) : f)) },
+    pushforwards,
+  };
 }

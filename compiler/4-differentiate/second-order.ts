@@ -17,6 +17,7 @@
  * the next; a number is one column).
  */
 import type { JsExpr, JsFile, JsFunction, JsParam, JsStmt } from '../5-print/js';
+import { mentionsName } from './dead-code';
 
 /** What `f_hvp` and `f_hessian` are written from. */
 export interface SecondOrderSpec {
@@ -35,8 +36,14 @@ export interface SecondOrderSpec {
 }
 
 /** Pushforwards (internal forward helpers) return `{ value, tangent }`: `ret[0] = t; return v` ⇒ `return { value: v, tangent: t }`. */
-export function tangentSource(file: JsFile, jvp: string, wrapper: string, wrt: readonly string[], runtime: string): { text: JsFile; problem?: string } {
-  const pushforwards = new Set(file.functions.filter((f) => f.name !== jvp && usesRet(f.body, runtime)).map((f) => f.name));
+export function tangentSource(
+  file: JsFile,
+  pushforwards: ReadonlySet<string>,
+  jvp: string,
+  wrapper: string,
+  wrt: readonly string[],
+  runtime: string,
+): { text: JsFile; problem?: string } {
   const functions: JsFunction[] = [];
   for (const f of file.functions) {
     if (f.name === jvp) {
@@ -71,13 +78,14 @@ export function tangentSource(file: JsFile, jvp: string, wrapper: string, wrt: r
     ],
   });
   // (a helper returning an array leaves its tangent in the runtime's retArrays: not yet differentiable again)
-  const user = functions.find((f) => f.name !== jvp && mentions(f.body, runtime));
-  const helper = user && /^(\w+?)_pushforward/.exec(user.name)?.[1];
-  const problem = !functions.some((f) => mentions(f.body, runtime))
-    ? undefined
-    : helper
-      ? `it calls '${helper}', which returns an array (second order through helpers returning arrays is not supported yet: inline it, or return a number)`
-      : 'its forward mode uses the runtime (an array result or a helper returning an array)';
+  const users = functions.filter((f) => mentionsName([f], runtime));
+  const helper = users.map((f) => (f.name !== jvp && !pushforwards.has(f.name) ? /^(\w+?)_pushforward/.exec(f.name)?.[1] : undefined)).find((h) => h !== undefined);
+  const problem =
+    users.length === 0
+      ? undefined
+      : helper
+        ? `it calls '${helper}', which returns an array (second order through helpers returning arrays is not supported yet: inline it, or return a number)`
+        : 'its forward mode uses the runtime (an array result or a helper returning an array)';
   return { text: { header: [], imports: [], prelude: [], functions }, problem };
 }
 
@@ -182,33 +190,6 @@ function member(obj: string, name: string): JsExpr {
 function isRet(e: JsExpr, runtime: string): boolean {
   if (e.k === 'nonNull') return isRet(e.e, runtime);
   return e.k === 'index' && e.obj.k === 'member' && e.obj.name === 'ret' && e.obj.obj.k === 'id' && e.obj.obj.name === runtime && e.index.k === 'num' && e.index.v === 0;
-}
-
-function usesRet(body: readonly JsStmt[], runtime: string): boolean {
-  return body.some((s) => everyStmt(s).some((t) => t.k === 'assign' && isRet(t.target, runtime)));
-}
-
-function mentions(body: readonly JsStmt[], runtime: string): boolean {
-  return JSON.stringify(body).includes(`"name":"${runtime}"`);
-}
-
-/** The statements of `s` and of the blocks nested in it. */
-function everyStmt(s: JsStmt): JsStmt[] {
-  return [s, ...nested(s).flatMap((b) => b.flatMap(everyStmt))];
-}
-
-function nested(s: JsStmt): (readonly JsStmt[])[] {
-  switch (s.k) {
-    case 'if':
-      return s.else ? [s.then, s.else] : [s.then];
-    case 'for':
-    case 'while':
-    case 'do':
-    case 'block':
-      return [s.body];
-    default:
-      return [];
-  }
 }
 
 /** Rewrites every block of a body with `f`. */

@@ -10,7 +10,7 @@
  * labels; numbers print with at most 6 significant digits and an ASCII minus.
  */
 import type { Annotation, Evaluation } from './evaluate';
-import { activeNodes, type Cluster, type Graph, type GraphNode } from './model';
+import { activeNodes, type Graph, type GraphNode } from './model';
 
 export interface DotOptions {
   /** `f(x = 3, y = 2)`: the point, for the title. */
@@ -35,10 +35,9 @@ export function toDot(g: Graph, run: Evaluation | undefined, options: DotOptions
     '  edge [fontname="Helvetica", fontsize=9, color="#555555", arrowsize=0.7];',
     `  label=<${title(g, run, options)}>;`,
   ];
-  const byCluster = new Map<string | undefined, GraphNode[]>();
-  for (const n of g.nodes) byCluster.set(n.cluster, [...(byCluster.get(n.cluster) ?? []), n]);
-  const children = new Map<string | undefined, Cluster[]>();
-  for (const c of g.clusters) children.set(c.parent, [...(children.get(c.parent) ?? []), c]);
+  const byCluster = groupBy(g.nodes, (n) => n.cluster);
+  const children = groupBy(g.clusters, (c) => c.parent);
+  const byId = new Map(g.nodes.map((n) => [n.id, n]));
 
   const emit = (cluster: string | undefined, depth: number): void => {
     const pad = '  '.repeat(depth);
@@ -63,7 +62,7 @@ export function toDot(g: Graph, run: Evaluation | undefined, options: DotOptions
     if (!live) attrs.push(`color="${GREY}"`, 'style=dashed');
     if (e.back) attrs.push('style=dashed', 'constraint=false', `color="#7a8ca0"`);
     const p = live && e.operand !== undefined ? run?.nodes.get(e.to)?.partials?.[e.operand] : undefined;
-    if (p !== undefined && !e.back && isPartialShown(g, e.to)) attrs.push(`label=<<FONT COLOR="${GREY}">∂ ${escape(number(p))}</FONT>>`);
+    if (p !== undefined && !e.back && isPartialShown(byId.get(e.to))) attrs.push(`label=<<FONT COLOR="${GREY}">∂ ${escape(number(p))}</FONT>>`);
     lines.push(`  ${quote(e.from)} -> ${quote(e.to)}${attrs.length > 0 ? ` [${attrs.join(', ')}]` : ''};`);
   }
   lines.push('}');
@@ -71,9 +70,18 @@ export function toDot(g: Graph, run: Evaluation | undefined, options: DotOptions
 }
 
 /** Partials are worth a label where they are not all 1 by construction (copies, loads, stores, joins). */
-function isPartialShown(g: Graph, to: string): boolean {
-  const n = g.nodes.find((x) => x.id === to);
+function isPartialShown(n: GraphNode | undefined): boolean {
   return n !== undefined && n.kind === 'op' && !n.label.endsWith('[·]');
+}
+
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const item of items) {
+    const list = out.get(key(item));
+    if (list) list.push(item);
+    else out.set(key(item), [item]);
+  }
+  return out;
 }
 
 function nodeLine(n: GraphNode, a: Annotation | undefined, active: boolean): string {

@@ -89,6 +89,7 @@ export function primLabel(name: string): string {
 /** The graph of `fn`; `get` finds a callee's IR by its key (for `expand`). */
 export function buildGraph(fn: IRFunction, get: (key: string) => IRFunction, options: GraphOptions = {}): Graph {
   const g: Graph = { name: fn.name, nodes: [], edges: [], clusters: [] };
+  nodesById.set(g, new Map());
   const outputs: string[] = [];
   const inputs = fn.params.map((p) => addNode(g, { id: `in${p}`, kind: 'input', label: fn.vars[p].name }));
   const env = new Map<VarId, string>(fn.params.map((p, i) => [p, inputs[i]]));
@@ -98,8 +99,12 @@ export function buildGraph(fn: IRFunction, get: (key: string) => IRFunction, opt
   return g;
 }
 
+/** Every graph's nodes by id (drawFunction names the variable a node's value is assigned to). */
+const nodesById = new WeakMap<Graph, Map<string, GraphNode>>();
+
 function addNode(g: Graph, n: GraphNode): string {
   g.nodes.push(n);
+  nodesById.get(g)!.set(n.id, n);
   return n.id;
 }
 
@@ -118,6 +123,7 @@ function drawFunction(
   returned: (node: string) => void,
 ): void {
   const temps = new Map<TempId, string>();
+  const byId = nodesById.get(g)!;
   /** A node with edges from `args`; derivatives flow in through operand i when `flows(i)`. */
   const node = (cl: string | undefined, n: Omit<GraphNode, 'cluster'>, args: readonly TempId[] = [], flows: (i: number) => boolean = () => false): string => {
     addNode(g, { ...n, cluster: cl });
@@ -205,7 +211,7 @@ function drawFunction(
           const def = temps.get(s.value);
           if (def === undefined) break;
           at.set(s.var, def);
-          const n = g.nodes.find((x) => x.id === def);
+          const n = byId.get(def);
           if (n && (n.kind === 'op' || n.kind === 'call') && n.name === undefined && fn.vars[s.var].role !== 'hidden') n.name = fn.vars[s.var].name;
           break;
         }
@@ -337,8 +343,16 @@ export function activeNodes(g: Graph, inputs: ReadonlySet<string>): Set<string> 
     while (todo.length > 0) for (const n of next(todo.pop()!)) if (!seen.has(n)) (todo.push(n), seen.add(n));
     return seen;
   };
-  const flowing = g.edges.filter((e) => e.flows);
-  const forward = reach(inputs, (id) => flowing.filter((e) => e.from === id).map((e) => e.to));
-  const backward = reach(['out'], (id) => flowing.filter((e) => e.to === id).map((e) => e.from));
+  const next = new Map<string, string[]>();
+  const previous = new Map<string, string[]>();
+  for (const e of g.edges) {
+    if (!e.flows) continue;
+    if (!next.has(e.from)) next.set(e.from, []);
+    if (!previous.has(e.to)) previous.set(e.to, []);
+    next.get(e.from)!.push(e.to);
+    previous.get(e.to)!.push(e.from);
+  }
+  const forward = reach(inputs, (id) => next.get(id) ?? []);
+  const backward = reach(['out'], (id) => previous.get(id) ?? []);
   return new Set([...forward].filter((id) => backward.has(id)));
 }

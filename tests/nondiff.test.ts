@@ -84,7 +84,7 @@ export function f(x: number): number {
 }`,
     });
     expect(diagnostics.map((d) => formatDiagnostic(d).split('\n')[0])).toEqual([
-      "/src/main.ts:8:14: error ADC102: unsupported expression: calling 'lengthOf', tagged @nondiff, which takes or returns objects or writes into its arguments: @nondiff works on functions of numbers and arrays returning a number or an array",
+      "/src/main.ts:8:14: error ADC102: unsupported expression: calling 'lengthOf', tagged @nondiff, which takes or returns objects or functions or writes into its arguments: @nondiff works on functions of numbers and arrays returning a number or an array",
     ]);
   });
 });

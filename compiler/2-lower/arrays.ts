@@ -18,6 +18,7 @@ import { fail, pos, type LowerContext } from './context';
 import { copyType, irType } from './types';
 import { lowerPlaceWrite, placeKind } from './lists';
 import { skipOuter, prim, typeOfNode, isOpaqueExpr, isFreshArray, localFunctionOf, checkCaptures, arrayVar, arrayOperand, loopOverArray, dataMisuse, varOf } from './helpers';
+import { functionArgumentOf } from './function-arguments';
 
 export function lowerLoad(cx: LowerContext, e: ts.ElementAccessExpression): TempId {
   // `g(x)[0]`, `xs.map(f)[i]`: an array-valued expression gets a hidden variable first.
@@ -302,18 +303,23 @@ function callbackOf(cx: LowerContext, call: ts.CallExpression, method: string, a
     fail(errors.callback(pos(cx, call), `${method} needs an inline arrow function, a local or module-level function, or a one-argument Math function as its callback`));
   if (!cb) return bad();
   if (ts.isArrowFunction(cb) || ts.isFunctionExpression(cb)) return { kind: 'inline', fn: cb };
+  // (a function passed to the function being inlined: `xs.map(f)` in `mapAll(f, xs)`)
+  const passed = functionArgumentOf(cx, cb);
+  if (passed?.kind === 'closure')
+    return fail(errors.callback(pos(cx, cb), `${method}(${cb.getText(cx.sf)}) of a function passed as an argument: write it \`${method}((x) => ${cb.getText(cx.sf)}(x))\``));
   const local = localFunctionOf(cx, cb);
   if (local) {
     checkCaptures(cx, local, cb);
     return { kind: 'inline', fn: local.fn };
   }
-  if (ts.isPropertyAccessExpression(cb) && ts.isIdentifier(cb.expression) && cb.expression.text === 'Math' && cx.fn.lookup('Math') === undefined) {
-    const f = mathFunctions.get(cb.name.text);
+  const isMath = ts.isPropertyAccessExpression(cb) && ts.isIdentifier(cb.expression) && cb.expression.text === 'Math' && cx.fn.lookup('Math') === undefined;
+  if (isMath || passed?.kind === 'math') {
+    const f = mathFunctions.get(passed?.kind === 'math' ? passed.alias : (cb as ts.PropertyAccessExpression).name.text);
     if (f && rule(f).arity === 1 && rule(f).result === 'number') return { kind: 'math', prim: f, arity: 1 };
     return bad();
   }
   if (!ts.isIdentifier(cb)) return bad();
-  const resolved = resolveCallee(cb, cx.checker);
+  const resolved = passed?.kind === 'project' ? passed.callee : resolveCallee(cb, cx.checker);
   if ('problem' in resolved) return bad();
   const src = resolved.source;
   const params = src.node.parameters;

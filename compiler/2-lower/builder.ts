@@ -60,6 +60,12 @@ interface LoopContext {
   readonly depth: number;
 }
 
+/** The scopes visible at a point of lowering, innermost last (see `captureScopes`). */
+export interface CapturedScopes {
+  readonly maps: readonly Map<string, Binding>[];
+  readonly depths: readonly number[];
+}
+
 export interface Mark {
   readonly regions: number;
   readonly emitted: number;
@@ -72,6 +78,8 @@ export class FunctionBuilder {
   readonly temps: Type[] = [];
   private readonly regions: Stmt[][] = [[]];
   private readonly scopes: Map<string, Binding>[] = [new Map()];
+  /** Each scope's depth in the source (1 = the outermost): its index + 1, except in a function passed as an argument (`withCapturedScopes`). */
+  private readonly depths: number[] = [1];
   private readonly declaredIn = new Map<VarId, Map<string, Binding>>();
   /** Scopes a lookup does not search past: the body of a function of the project inlined here. */
   private readonly barriers = new Set<number>();
@@ -146,6 +154,7 @@ export class FunctionBuilder {
     this.regions.length = m.regions;
     this.current.length = m.emitted;
     this.scopes.length = m.scopes;
+    this.depths.length = m.scopes;
     this.loops.length = m.loops;
   }
 
@@ -167,10 +176,12 @@ export class FunctionBuilder {
 
   withScope<T>(fill: () => T): T {
     this.scopes.push(new Map());
+    this.depths.push(this.depths[this.depths.length - 1] + 1);
     try {
       return fill();
     } finally {
       this.scopes.pop();
+      this.depths.pop();
       for (const [v, s] of this.sharedObjects) if (s.depth > this.scopes.length) this.sharedObjects.delete(v);
     }
   }
@@ -183,6 +194,32 @@ export class FunctionBuilder {
       return this.withScope(fill);
     } finally {
       this.barriers.delete(at);
+    }
+  }
+
+  /** The names visible here, for a function passed as an argument (its body, inlined in the callee, sees them: `withCapturedScopes`). */
+  captureScopes(): CapturedScopes {
+    let lowest = 0;
+    for (let i = this.scopes.length - 1; i >= 0; i--)
+      if (this.barriers.has(i)) {
+        lowest = i;
+        break;
+      }
+    return { maps: this.scopes.slice(lowest), depths: this.depths.slice(lowest) };
+  }
+
+  /** A scope seeing only the names `captured` (those of the place a function was passed from), not those around it. */
+  withCapturedScopes<T>(captured: CapturedScopes, fill: () => T): T {
+    const at = this.scopes.length;
+    this.scopes.push(...captured.maps);
+    this.depths.push(...captured.depths);
+    this.barriers.add(at);
+    try {
+      return this.withScope(fill);
+    } finally {
+      this.barriers.delete(at);
+      this.scopes.length = at;
+      this.depths.length = at;
     }
   }
 
@@ -252,15 +289,15 @@ export class FunctionBuilder {
     if (name !== undefined) this.scopes[this.scopes.length - 1].set(name, v);
   }
 
-  /** How many scopes are open (a local function remembers where it was declared). */
+  /** How deep in the source the innermost open scope is (a local function remembers where it was declared). */
   get depth(): number {
-    return this.scopes.length;
+    return this.depths[this.depths.length - 1];
   }
 
-  /** The number of scopes open down to the one where `name` is declared (1 = the outermost). */
+  /** How deep in the source the scope where `name` is declared is (1 = the outermost). */
   lookupDepth(name: string): number | undefined {
     for (let i = this.scopes.length - 1; i >= 0; i--) {
-      if (this.scopes[i].has(name)) return i + 1;
+      if (this.scopes[i].has(name)) return this.depths[i];
       if (this.barriers.has(i)) return undefined;
     }
     return undefined;

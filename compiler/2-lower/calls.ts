@@ -12,7 +12,8 @@ import { errors } from '../diagnostics/catalog';
 import { isArrayType, isOpaqueType, type TempId, type Type, type VarId } from '../ir/types';
 import { isNondiff, namedWrt, resolveCallee } from '../1-frontend/functions';
 import { forEachNode } from '../1-frontend/walk';
-import { atStatement, fail, inFunction, pos, type LocalFunction, type LowerContext } from './context';
+import { atStatement, fail, inFunction, pos, type FunctionArgument, type LocalFunction, type LowerContext } from './context';
+import { functionArgument, functionArgumentOf, inClosure, isFunctionParameter, withFunctionArguments } from './function-arguments';
 import { containerType, irType, isStateless, isStructType, optionsType, structType, type StructType } from './types';
 import { bindPlace, destructurePlace, placeKind, placeOf, type Place } from './lists';
 import type { StructValue, StructVar } from './builder';
@@ -20,7 +21,7 @@ import type { FunctionNode, FunctionSource } from '../1-frontend/functions';
 import { baseClass, buildInstance, constructed, constructorOf, instanceMember, receiverOf, setterOf } from './classes';
 import { countReturns, inOneIteration, lowerFunctionBody, lowerLoopBody } from './returns';
 import { bindOptions, optionValues } from './option-objects';
-import { reassigned, rebound } from './reassignments';
+import { reassigned, rebound, writesBeforeReplaced } from './reassignments';
 import { arrayLeaf, declareLeaves, assignStruct, declareStructVar, isStructExpr, lowerStruct, readCopy, readStruct, structTypeOf } from './structs';
 import { changesObjects, isOpaqueExpr, structPath, varOf } from './helpers';
 import { writtenParameters } from '../1-frontend/writes';
@@ -32,9 +33,9 @@ import { namedArray, checkCaptures, constantDefault, unknownName, localFunctionO
  * `f(a, b)` of a function of the project: arguments evaluated left to right (arrays named), left-out
  * ones take the parameter's constant default; the callee is recorded for the driver to lower.
  */
-export function lowerUserCall(cx: LowerContext, e: ts.CallExpression, callee: ts.Expression): TempId {
-  const method = instanceMember(cx, callee);
-  const resolved = method ? { source: method, via: [] } : resolveCallee(callee, cx.checker);
+export function lowerUserCall(cx: LowerContext, e: ts.CallExpression, callee: ts.Expression, passed?: { source: FunctionSource; via: string[] }): TempId {
+  const method = passed ? undefined : instanceMember(cx, callee);
+  const resolved = passed ?? (method ? { source: method, via: [] } : resolveCallee(callee, cx.checker));
   if ('problem' in resolved) {
     if (resolved.problem === 'noBody') return fail(errors.noBody(pos(cx, callee), resolved.name));
     if (resolved.problem === 'notModuleLevel') return fail(errors.closure(pos(cx, callee)));
@@ -67,12 +68,14 @@ export function lowerUserCall(cx: LowerContext, e: ts.CallExpression, callee: ts
   // (and a method of an instance: `this` is the caller's object)
   // (and one taking an instance without state, `use(new Sq(), x)`: its members are looked up in the parameter's class)
   const objects = params.some((p) => structTypeOf(cx, p) !== undefined || isStateless(cx.checker.getTypeAtLocation(p), cx.checker));
-  if (src.receiver !== undefined || result || writer || isVoid || places || containers || lists || objects) {
+  // (and one taking a function, `rk4((t, y) => -k * y, y, t, h)`: specialised for the function passed here)
+  const functions = params.some((p) => isFunctionParameter(cx, p));
+  if (src.receiver !== undefined || result || writer || isVoid || places || containers || lists || objects || functions) {
     if (nondiff)
       return fail(
         errors.unsupportedExpression(
           pos(cx, e),
-          `calling '${src.name}', tagged @nondiff, which takes or returns objects or writes into its arguments: @nondiff works on functions of numbers and arrays returning a number or an array`,
+          `calling '${src.name}', tagged @nondiff, which takes or returns objects or functions or writes into its arguments: @nondiff works on functions of numbers and arrays returning a number or an array`,
         ),
       );
     resolved.via.forEach((f) => cx.files.add(f));
@@ -114,7 +117,13 @@ function calleeResult(cx: LowerContext, src: FunctionSource): StructType | undef
 
 /** `f(p, q)` of a function of the project taking or returning objects: its value (`undefined` for a void one). */
 export function lowerStructCall(cx: LowerContext, e: ts.CallExpression, struct: StructType): StructValue {
-  const local = localFunctionOf(cx, skipOuter(e.expression));
+  const passed = functionArgumentOf(cx, e.expression);
+  const local = passed ? undefined : localFunctionOf(cx, skipOuter(e.expression));
+  if (passed) {
+    const value = callFunctionArgument(cx, e, passed, struct);
+    if (value === undefined || typeof value !== 'object') return fail(errors.returnType(pos(cx, e), passed.name, struct.text));
+    return value;
+  }
   if (local) {
     const value = inlineLocalStructCall(cx, e, local, struct);
     if (value === undefined || typeof value !== 'object') return fail(errors.returnType(pos(cx, e), local.name, struct.text));
@@ -188,7 +197,9 @@ type Bound =
   | { readonly init: ts.Expression }
   | { readonly options: ReadonlyMap<string, TempId> }
   /** An instance without state: nothing to hold (its members are looked up in the parameter's class). */
-  | { readonly stateless: true };
+  | { readonly stateless: true }
+  /** A function (function-arguments.ts): calls of the parameter call it. */
+  | { readonly fn: FunctionArgument };
 
 /**
  * The body of a function of the project inlined at a call, as JavaScript runs it: arguments
@@ -227,6 +238,8 @@ interface Inlined {
   readonly scope?: Parameters<typeof inFunction>[1];
   /** Values for its parameters, already lowered (a setter's: the value assigned). */
   readonly given?: readonly TempId[];
+  /** Of a function passed as an argument: the names it sees, those of where it was passed. */
+  readonly closure?: Extract<FunctionArgument, { kind: 'closure' }>;
 }
 
 function inlineCall(
@@ -237,14 +250,21 @@ function inlineCall(
 ): TempId | StructValue | undefined {
   const { node, scope } = target;
   const args = (!ts.isPropertyAccessExpression(e) && e.arguments) || ts.factory.createNodeArray<ts.Expression>();
-  if (cx.inlining.has(node)) return fail(errors.closure(pos(cx, e), `'${target.name}' calls itself, and takes or returns objects: recursion through objects is not supported`));
+  if (cx.inlining.has(node))
+    return fail(errors.closure(pos(cx, e), `'${target.name}' calls itself, and takes or returns objects or functions: recursion through these is not supported`));
   const params = node.parameters;
   if (params.some((p) => ts.isArrayBindingPattern(p.name))) return fail(errors.unsupportedExpression(pos(cx, e), `calling '${target.name}', which has destructured parameters`));
   const least = params.reduce((n, p, i) => (p.initializer || p.questionToken ? n : i + 1), 0);
-  if (!target.given && (args.length < least || args.length > params.length)) return fail(errors.arity(pos(cx, e), target.name, params.length, args.length));
+  // (a function passed as an argument may be called with more arguments than it takes, as JavaScript allows)
+  const most = target.closure ? Infinity : params.length;
+  if (!target.given && (args.length < least || args.length > most)) return fail(errors.arity(pos(cx, e), target.name, params.length, args.length));
   const writes = writtenParameters(node, cx.checker);
   const bound: Bound[] = params.map((p, i): Bound => {
     if (target.given) return { temp: target.given[i] ?? cx.fn.datum(undefined, 'number') };
+    if (isFunctionParameter(cx, p)) {
+      if (args[i] === undefined) return fail(errors.unsupportedExpression(pos(cx, e), `calling '${target.name}' without its function '${p.name.getText()}'`));
+      return { fn: functionArgument(cx, args[i], p.name.getText(), target.name) };
+    }
     // (`undefined` given for a parameter with a default: the default, as JavaScript does)
     const given = args[i];
     const a = given && p.initializer && ts.isIdentifier(skipOuter(given)) && (skipOuter(given) as ts.Identifier).text === 'undefined' ? undefined : given;
@@ -307,6 +327,7 @@ function inlineCall(
       const name = (p.name as ts.Identifier).text;
       const b = bound[i];
       if ('stateless' in b) return;
+      if ('fn' in b) return;
       if ('options' in b) bindOptions(cx, p.name as ts.ObjectBindingPattern, b.options);
       else if ('struct' in b) cx.fn.bindStruct(name, b.struct);
       else if ('place' in b) destructurePlace(cx, p.name, b.place, false);
@@ -347,7 +368,24 @@ function inlineCall(
       cx.inlining.delete(node);
     }
   };
-  return scope ? inFunction(cx, scope, () => cx.fn.withIsolatedScope(body)) : cx.fn.withScope(body);
+  // (the arguments a function passed as one does not take: evaluated, as JavaScript does, for what they do)
+  args.slice(params.length).forEach((a) => cx.expr(a));
+  const functions = new Map(params.flatMap((p, i) => ('fn' in bound[i] ? [[p, (bound[i] as { fn: FunctionArgument }).fn] as const] : [])));
+  const closure = target.closure;
+  const enter = () => withFunctionArguments(cx, functions, body);
+  if (closure) return inClosure(cx, closure, enter);
+  return scope ? inFunction(cx, scope, () => cx.fn.withIsolatedScope(enter)) : cx.fn.withScope(enter);
+}
+
+/**
+ * `f(t, y)` of a function parameter `f` of a callee being inlined: a call of the function passed for
+ * it (function-arguments.ts), its value (`undefined` for one returning nothing).
+ */
+export function callFunctionArgument(cx: LowerContext, e: ts.CallExpression, f: FunctionArgument, struct: StructType | undefined): TempId | StructValue | undefined {
+  if (f.kind === 'math') return fail(errors.returnType(pos(cx, e), f.name, struct?.text ?? 'number'));
+  if (f.kind === 'project') return struct ? inlineProjectCall(cx, e, f.callee.source, struct) : lowerUserCall(cx, e, e.expression, f.callee);
+  if (cx.inlining.has(f.fn)) return fail(errors.closure(pos(cx, e), `'${f.name}' calls itself: move it to module level`));
+  return inlineCall(cx, e, { node: f.fn, name: f.name, closure: f }, struct);
 }
 
 function keptCopy(cx: LowerContext, a: ts.Expression, e: ts.Node) {
@@ -431,42 +469,6 @@ export function inlineLocalCall(cx: LowerContext, e: ts.CallExpression, local: L
     if (returns === undefined || returns === 'boolean') return fail(errors.returnType(pos(cx, e), local.name, ret ? cx.checker.typeToString(ret) : 'unknown'));
     return lowerLoopBody(cx, local.fn, isVoid, returns) ?? cx.fn.constant(0);
   });
-}
-
-/**
- * Whether a function writes into its parameter `name` (`a.x += k`, `a.pos.y = …`) where the
- * parameter may still hold the caller's object: anywhere but after a replacement `a = …` that is
- * a statement of the body itself (one that always runs first).
- */
-function writesBeforeReplaced(fn: Inlined['node'], name: ts.Identifier, checker: ts.TypeChecker): boolean {
-  const body = fn.body;
-  if (!body || !ts.isBlock(body)) return true;
-  const sym = checker.getSymbolAtLocation(name);
-  const isParam = (e: ts.Expression) => ts.isIdentifier(e) && checker.getSymbolAtLocation(e) === sym;
-  const replaced = body.statements.find(
-    (st) =>
-      ts.isExpressionStatement(st) &&
-      ts.isBinaryExpression(st.expression) &&
-      st.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
-      isParam(skipOuter(st.expression.left)),
-  );
-  const rootOf = (e: ts.Expression): ts.Expression => {
-    const s = skipOuter(e);
-    return ts.isPropertyAccessExpression(s) || ts.isElementAccessExpression(s) ? rootOf(s.expression) : s;
-  };
-  let early = false;
-  forEachNode(body, (n) => {
-    if (early || (replaced && n.pos >= replaced.end)) return 'skip';
-    const target =
-      ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment
-        ? n.left
-        : ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)
-          ? n.operand
-          : undefined;
-    if (target && !isParam(skipOuter(target)) && isParam(rootOf(target))) early = true;
-    if (ts.isCallExpression(n) && n.arguments.some((a) => isParam(skipOuter(a)))) early = true; // (passed on: it may be written)
-  });
-  return early;
 }
 
 /** Whether argument `a` is bound to its parameter as a place: a matrix, an array of objects, one of its objects, or a row the callee writes into. */

@@ -9,7 +9,7 @@ import { CompileError, type Diagnostic, type Position } from '../diagnostics/cat
 import type { ArrayType, TempId, Type, VarId } from '../ir/types';
 import { originOf, positionOf } from '../1-frontend/position';
 import type { FunctionNode, FunctionSource } from '../1-frontend/functions';
-import type { FunctionBuilder, StructValue, StructVar } from './builder';
+import type { CapturedScopes, FunctionBuilder, StructValue, StructVar } from './builder';
 import type { StructType } from './types';
 
 /**
@@ -89,10 +89,33 @@ export interface LowerContext extends Lowering {
    * declaration node; `depth` is the scope they were declared in. Each call is inlined.
    */
   readonly localFunctions: Map<ts.Node, LocalFunction>;
+  /** The functions passed to the callees being inlined now, by their parameter's declaration. */
+  readonly functionArguments: Map<ts.Node, FunctionArgument>;
   /** Local functions being inlined now (a recursive one is an error). */
   readonly inlining: Set<ts.Node>;
   readonly recovery: Recovery;
 }
+
+/**
+ * A function passed as an argument, in the callee it was passed to (function-arguments.ts): an
+ * arrow or local function (its body inlined where called, seeing the names of the place it was
+ * passed from), a function of the project, or a `Math` function.
+ */
+export type FunctionArgument =
+  | {
+      readonly kind: 'closure';
+      readonly name: string;
+      readonly fn: ts.ArrowFunction | ts.FunctionExpression | ts.FunctionDeclaration;
+      readonly scopes: CapturedScopes;
+      readonly scope: ClosureScope;
+      /** The functions being inlined where it was passed. */
+      readonly inlining: ReadonlySet<ts.Node>;
+    }
+  | { readonly kind: 'project'; readonly name: string; readonly callee: { readonly source: FunctionSource; readonly via: string[] } }
+  | { readonly kind: 'math'; readonly name: string; readonly alias: string };
+
+/** The function being lowered where a function was passed: its body is inlined as if there. */
+export type ClosureScope = Pick<LowerContext, 'sf' | 'root' | 'name' | 'result' | 'finalValue'>;
 
 export interface LocalFunction {
   readonly name: string;

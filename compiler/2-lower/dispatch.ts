@@ -28,7 +28,8 @@ import { lowerIf, lowerCondition, lowerAndOr, lowerNullish, lowerLazyAssignment,
 import { lowerFor, lowerWhile, lowerDo, lowerForOf, lowerJump } from './loops';
 import { lowerDeclarations, lowerAssignment, lowerCompoundAssignment } from './variables';
 import { lowerGet, lowerDataDestructuring } from './data';
-import { lowerUserCall, inlineLocalCall, inlineLocalStructCall, lowerStructCall, lowerNew, lowerGetter } from './calls';
+import { lowerUserCall, inlineLocalCall, inlineLocalStructCall, lowerStructCall, lowerNew, lowerGetter, callFunctionArgument } from './calls';
+import { functionArgumentOf, isFunctionParameter } from './function-arguments';
 import { lowerReturn, lowerLoopBody } from './returns';
 import { isStructExpr, lowerObjectAssign, lowerStruct, structTypeOf } from './structs';
 import { lowerLoad, lowerElementAssignment, isArrayMethodCall, lowerArrayCreation, lowerArrayFrom, lowerArrayCall, lowerArrayInit, lowerCallback } from './arrays';
@@ -272,8 +273,15 @@ function lowerCall(cx: LowerContext, e: ts.CallExpression): TempId {
     if (e.arguments.length !== 1) return fail(errors.arity(pos(cx, e), callee.getText(cx.sf), 1, e.arguments.length));
     return prim(cx, test, [lowerExpr(cx, e.arguments[0])]);
   }
+  const passed = functionArgumentOf(cx, callee);
+  if (passed?.kind === 'math') return lowerMathCall(cx, e, passed.alias);
+  if (passed) {
+    const value = callFunctionArgument(cx, e, passed, structTypeOf(cx, e));
+    return value === undefined || typeof value === 'object' ? cx.fn.constant(0) : value;
+  }
   const local = localFunctionOf(cx, callee);
-  if (local && (e.arguments.some((a) => isStructExpr(cx, a)) || structTypeOf(cx, e))) {
+  // (a local function taking objects, or a function: `const solve = (g: (x: number) => number) => …`)
+  if (local && (e.arguments.some((a) => isStructExpr(cx, a)) || structTypeOf(cx, e) || local.fn.parameters.some((p) => isFunctionParameter(cx, p)))) {
     // (an object result where a value is expected: only its properties are values)
     const value = inlineLocalStructCall(cx, e, local, structTypeOf(cx, e));
     return value === undefined || typeof value === 'object' ? cx.fn.constant(0) : value;

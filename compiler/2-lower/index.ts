@@ -46,7 +46,19 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Low
   if ((ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) fail(errors.asyncOrGenerator(where(src.nameNode), 'async'));
 
   const fn = new FunctionBuilder(originOf(src.nameNode, sf));
-  const cx = createContext({ checker, sf, fn, name: src.name, callees: new Map(), files: new Set(), views: [], root: node, localFunctions: new Map(), inlining: new Set() });
+  const cx = createContext({
+    checker,
+    sf,
+    fn,
+    name: src.name,
+    callees: new Map(),
+    files: new Set(),
+    views: [],
+    root: node,
+    localFunctions: new Map(),
+    functionArguments: new Map(),
+    inlining: new Set(),
+  });
   const receiver = src.receiver ? { cls: src.receiver, name: receiverName(src), at: src.nameNode } : undefined;
   const { params, shapes, patterns, computed } = lowerParameters(cx, node, namedWrt(src) ?? [], receiver);
 

@@ -122,7 +122,9 @@ function lowerParameter(cx: LowerContext, p: ts.ParameterDeclaration, out: Param
   const optional = p.questionToken !== undefined || p.initializer !== undefined;
   const type = parameterType(t, optional, checker);
   // Data the function only reads (`X: number[][]`, `pts: Point[]`, `idx: Int32Array`, `type: "call" | "put"`): never differentiated.
-  if (type === undefined) return fail(errors.parameterType(pos(cx, p.name), p.name.text, p.type ? p.type.getText(cx.sf) : checker.typeToString(t)));
+  const text = p.type ? p.type.getText(cx.sf) : checker.typeToString(t);
+  if (type === undefined && checker.getNonNullableType(t).getCallSignatures().length > 0) return fail(errors.functionParameter(pos(cx, p.name), p.name.text, text, cx.name));
+  if (type === undefined) return fail(errors.parameterType(pos(cx, p.name), p.name.text, text));
   const v = fn.declare(p.name.text, type, 'param', true);
   if (p.questionToken) fn.setDefault(v, undefined, true);
   if (p.initializer) {

@@ -11,7 +11,7 @@ import type { LowerContext } from './context';
 import { mayRunAfter, skipOuter } from './helpers';
 import { identifiersIn } from './var-scoping';
 import { forEachNode } from '../1-frontend/walk';
-import { resolveCallee } from '../1-frontend/functions';
+import { resolveCallee, type FunctionNode } from '../1-frontend/functions';
 import { mutators, writtenParameters } from '../1-frontend/writes';
 
 /**
@@ -130,4 +130,40 @@ export function usedAfter(cx: LowerContext, name: ts.Identifier, at: ts.Node): b
   return (identifiersIn(cx.root).get(name.text) ?? []).some(
     (id) => id !== name && cx.checker.getSymbolAtLocation(id) === sym && mayRunAfter(at, id) && (id.pos >= at.end || !redeclared(id)),
   );
+}
+
+/**
+ * Whether a function writes into its parameter `name` (`a.x += k`, `a.pos.y = …`) where the
+ * parameter may still hold the caller's object: anywhere but after a replacement `a = …` that is
+ * a statement of the body itself (one that always runs first).
+ */
+export function writesBeforeReplaced(fn: FunctionNode | ts.ConstructorDeclaration, name: ts.Identifier, checker: ts.TypeChecker): boolean {
+  const body = fn.body;
+  if (!body || !ts.isBlock(body)) return true;
+  const sym = checker.getSymbolAtLocation(name);
+  const isParam = (e: ts.Expression) => ts.isIdentifier(e) && checker.getSymbolAtLocation(e) === sym;
+  const replaced = body.statements.find(
+    (st) =>
+      ts.isExpressionStatement(st) &&
+      ts.isBinaryExpression(st.expression) &&
+      st.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      isParam(skipOuter(st.expression.left)),
+  );
+  const rootOf = (e: ts.Expression): ts.Expression => {
+    const s = skipOuter(e);
+    return ts.isPropertyAccessExpression(s) || ts.isElementAccessExpression(s) ? rootOf(s.expression) : s;
+  };
+  let early = false;
+  forEachNode(body, (n) => {
+    if (early || (replaced && n.pos >= replaced.end)) return 'skip';
+    const target =
+      ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment
+        ? n.left
+        : ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)
+          ? n.operand
+          : undefined;
+    if (target && !isParam(skipOuter(target)) && isParam(rootOf(target))) early = true;
+    if (ts.isCallExpression(n) && n.arguments.some((a) => isParam(skipOuter(a)))) early = true; // (passed on: it may be written)
+  });
+  return early;
 }

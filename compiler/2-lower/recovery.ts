@@ -54,7 +54,10 @@ export function attempt(cx: LowerContext, node: ts.Node, lower: () => void): voi
  */
 function isConsequence(cx: LowerContext, node: ts.Node, d: Diagnostic): boolean {
   const poisoned = cx.recovery.poisoned;
-  if (poisoned.size === 0 || d.file !== cx.sf.fileName || d.line === undefined) return false;
+  if (poisoned.size === 0 || d.line === undefined) return false;
+  // (in the body of a function inlined at `node`: the use of a name whose declaration there failed, `return next`)
+  if (d.file !== cx.sf.fileName || !(node.pos <= cx.sf.getPositionOfLineAndCharacter(d.line - 1, 0) && cx.sf.getPositionOfLineAndCharacter(d.line - 1, 0) < node.end))
+    return pointsAtPoisoned(cx, d);
   const at = cx.sf.getPositionOfLineAndCharacter(d.line - 1, (d.col ?? 1) - 1);
   let target: ts.Identifier | undefined;
   let usesPoisoned = false;
@@ -67,6 +70,21 @@ function isConsequence(cx: LowerContext, node: ts.Node, d: Diagnostic): boolean 
   if (!target || !usesPoisoned) return false;
   const sym = cx.checker.getSymbolAtLocation(target);
   return (sym !== undefined && poisoned.has(sym)) || (cx.checker.getTypeAtLocation(target).flags & ts.TypeFlags.Any) !== 0;
+}
+
+/** Whether diagnostic `d` points at a use of a poisoned name (in whichever file it is declared). */
+function pointsAtPoisoned(cx: LowerContext, d: Diagnostic): boolean {
+  for (const sym of cx.recovery.poisoned)
+    for (const decl of sym.declarations ?? []) {
+      const sf = decl.getSourceFile();
+      if (sf.fileName !== d.file || d.line === undefined || d.line > sf.getLineStarts().length) continue;
+      const at = sf.getPositionOfLineAndCharacter(d.line - 1, (d.col ?? 1) - 1);
+      let n: ts.Node = sf;
+      for (let inner = n.getChildren(sf).find((c) => c.getStart(sf) <= at && at < c.end); inner; inner = n.getChildren(sf).find((c) => c.getStart(sf) <= at && at < c.end))
+        n = inner;
+      if (ts.isIdentifier(n) && !isDeclaredName(n) && cx.checker.getSymbolAtLocation(n) === sym) return true;
+    }
+  return false;
 }
 
 /**

@@ -107,6 +107,12 @@ export const errors = {
       'ADC103',
       `parameter '${name}' has type '${type}'; parameters must be ${differentiable}, differentiated (a number may be optional), or data the function only reads: booleans, strings, and arrays, tuples and plain objects of numbers, strings and booleans`,
     ),
+  functionParameter: (p: Position, name: string, type: string, fn: string) =>
+    at(
+      p,
+      'ADC103',
+      `parameter '${name}' has type '${type}', a function: a differentiated function takes numbers and data, not functions; mark a function that passes one instead (\`/** @differentiable */ function loss(k: number) { return ${fn}((x) => k * x, …); }\`)`,
+    ),
   hiddenState: (p: Position, name: string, cls: string, fields: readonly string[]) =>
     at(
       p,
@@ -131,6 +137,8 @@ export const errors = {
         ? 'closures are not supported here: call a local function directly (or pass it to map, reduce or forEach), or move it to module level and pass what it captures as parameters'
         : `local function not supported: ${why}`,
     ),
+  /** A function passed as an argument that is not known at build time. */
+  functionValue: (p: Position, why: string) => at(p, 'ADC104', why),
   asyncOrGenerator: (p: Position, what: 'async' | 'generator') =>
     at(
       p,

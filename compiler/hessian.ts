@@ -50,8 +50,10 @@ export function hessianText(
   const params = grad.params.slice(0, -1);
 
   const forward = differentiateForward(r.marked, getIR, r.options);
+  // (by position: the generated functions may rename a parameter, `_y` for an unused `y`)
+  const wrt = ir.params.flatMap((v, at) => (r.marked.wrt.includes(ir.vars[v].name) ? [at] : []));
   const wrapper = `${api}_tangent`;
-  const source = tangentSource(forward.file, forward.pushforwards, `${api}_jvp`, wrapper, r.marked.wrt, RUNTIME_NAMESPACE);
+  const source = tangentSource(forward.file, forward.pushforwards, `${api}_jvp`, wrapper, wrt, RUNTIME_NAMESPACE);
   if (source.problem) return fail(`not supported yet: ${source.problem}`);
   const again = compileAgain(printFile(source.text));
   if (again.text === undefined || hasErrors(again.diagnostics)) {
@@ -72,7 +74,7 @@ export function hessianText(
     while (taken.has(name)) name = `${name}_`;
     return name;
   });
-  const hvp = hvpFunctions({ api, name: ir.name, params, wrt: r.marked.wrt, gradsType, inner: names.get(`${wrapper}_grad`)! }, RUNTIME_NAMESPACE);
+  const hvp = hvpFunctions({ api, name: ir.name, params, wrt, gradsType, inner: names.get(`${wrapper}_grad`)! }, RUNTIME_NAMESPACE);
   // (for a reader of the generated file: where the functions below come from, and what their comments quote)
   const jvpArgs = forward.file.functions
     .find((f) => f.name === `${api}_jvp`)!

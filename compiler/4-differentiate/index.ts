@@ -160,7 +160,7 @@ export function differentiateForward(m: MarkedIR, getIR: (key: string) => IRFunc
   const jvp = emitForward(analyzeForward(ir, active, getIR), { kind: 'public', name: `${api}_jvp`, exported: true }, ctx);
   const { helpers, primals } = emitRequested(ctx, getIR);
   const kept = usedFunctions([jvp, ...helpers, ...primals]);
-  const pushforwards = new Set(ctx.helperQueue.filter((h) => h.mode === 'forward' && getIR(h.key).returnType === 'number').map((h) => h.name));
+  const pushforwards = new Set(ctx.helperQueue.filter((h) => h.mode === 'forward').map((h) => h.name));
   return {
     file: { header: [], imports: [], prelude: [], functions: kept.map((f) => markUnusedParameters(options.uncheckedIndex ? checkedIndexing(f) : f)) },
     pushforwards,

@@ -18,6 +18,7 @@
  */
 import type { JsExpr, JsFile, JsFunction, JsParam, JsStmt } from '../5-print/js';
 import { mentionsName } from './dead-code';
+import { mapStmtChildren, substitute } from '../5-print/js-walk';
 
 /** What `f_hvp` and `f_hessian` are written from. */
 export interface SecondOrderSpec {
@@ -27,8 +28,8 @@ export interface SecondOrderSpec {
   readonly name: string;
   /** Every parameter of f, as its public functions declare them. */
   readonly params: readonly JsParam[];
-  /** The differentiated ones, by name, in signature order. */
-  readonly wrt: readonly string[];
+  /** The differentiated ones, by position, in signature order (names may differ from the source's: an unused `y` is `_y`). */
+  readonly wrt: readonly number[];
   /** The type of `grads` in f_grad's result (`[number[], number]`). */
   readonly gradsType: string;
   /** Name of the wrapper's generated gradient (`T_grad` renamed), which f_hvp calls. */
@@ -41,19 +42,22 @@ export function tangentSource(
   pushforwards: ReadonlySet<string>,
   jvp: string,
   wrapper: string,
-  wrt: readonly string[],
+  wrt: readonly number[],
   runtime: string,
 ): { text: JsFile; problem?: string } {
   const functions: JsFunction[] = [];
+  const arrays = new Set(file.functions.filter((f) => pushforwards.has(f.name) && f.returnType !== undefined && f.returnType !== 'number').map((f) => f.name));
   for (const f of file.functions) {
     if (f.name === jvp) {
       // (`out` is its last parameter, whatever its name)
       const out = f.params[f.params.length - 1].name;
       const params = f.params.slice(0, -1);
-      functions.push({ ...f, exported: false, params, returnType: '{ value: number; tangent: number }', body: callSites(dropOut(f.body, out), pushforwards, runtime) });
+      functions.push({ ...f, exported: false, params, returnType: '{ value: number; tangent: number }', body: callSites(dropOut(f.body, out), pushforwards, arrays, runtime) });
     } else if (pushforwards.has(f.name)) {
-      functions.push({ ...f, returnType: '{ value: number; tangent: number }', body: callSites(returns(f.body, runtime), pushforwards, runtime) });
-    } else functions.push({ ...f, body: callSites(f.body, pushforwards, runtime) });
+      // (a helper returning an array too: its tangent array beside it, instead of in the runtime's retArrays)
+      const type = f.returnType ?? 'number';
+      functions.push({ ...f, returnType: `{ value: ${type}; tangent: ${type} }`, body: callSites(returns(f.body, runtime), pushforwards, arrays, runtime) });
+    } else functions.push({ ...f, body: callSites(f.body, pushforwards, arrays, runtime) });
   }
   const jvpFn = functions.find((f) => f.name === jvp)!;
   const scale = fresh(
@@ -61,12 +65,13 @@ export function tangentSource(
     jvpFn.params.map((p) => p.name),
   );
   const tangents = jvpFn.params.slice(jvpFn.params.length - wrt.length).map((p) => p.name);
+  const differentiated = wrt.map((at) => jvpFn.params[at].name);
   const args = jvpFn.params.map((p) => ({ k: 'id', name: p.name }) as JsExpr);
   const r = fresh('r', [...jvpFn.params.map((p) => p.name), scale]);
   functions.push({
     name: wrapper,
     exported: true,
-    doc: `@differentiable wrt(${[...wrt, ...tangents, scale].join(', ')})`,
+    doc: `@differentiable wrt(${[...differentiated, ...tangents, scale].join(', ')})`,
     params: [...jvpFn.params, { name: scale, type: 'number' }],
     returnType: 'number',
     body: [
@@ -91,7 +96,7 @@ export function tangentSource(
 
 /** `f_hvp` and `f_hessian` as text, over `spec.inner` (the wrapper's gradient). */
 export function hvpFunctions(spec: SecondOrderSpec, runtime: string): string {
-  const active = spec.params.filter((p) => spec.wrt.includes(p.name));
+  const active = spec.wrt.map((at) => spec.params[at]);
   const k = active.length;
   const taken = spec.params.map((p) => p.name);
   const vs: string[] = [];
@@ -186,10 +191,18 @@ function member(obj: string, name: string): JsExpr {
   return { k: 'member', obj: { k: 'id', name: obj }, name };
 }
 
-/** `adc.ret[0]` (or `adc.ret[0]!`) */
+/** `adc.ret[0]` or `adc.retArrays[0]` (also `adc.ret[0]!`, `adc.retArrays[0] as number[]`): where a pushforward leaves its tangent. */
 function isRet(e: JsExpr, runtime: string): boolean {
-  if (e.k === 'nonNull') return isRet(e.e, runtime);
-  return e.k === 'index' && e.obj.k === 'member' && e.obj.name === 'ret' && e.obj.obj.k === 'id' && e.obj.obj.name === runtime && e.index.k === 'num' && e.index.v === 0;
+  if (e.k === 'nonNull' || e.k === 'as') return isRet(e.e, runtime);
+  return (
+    e.k === 'index' &&
+    e.obj.k === 'member' &&
+    (e.obj.name === 'ret' || e.obj.name === 'retArrays') &&
+    e.obj.obj.k === 'id' &&
+    e.obj.obj.name === runtime &&
+    e.index.k === 'num' &&
+    e.index.v === 0
+  );
 }
 
 /** Rewrites every block of a body with `f`. */
@@ -241,18 +254,29 @@ function returns(body: readonly JsStmt[], runtime: string): JsStmt[] {
   });
 }
 
-/** `const t = g_pushforward(…); const dt = adc.ret[0];` ⇒ `const t_r = g_pushforward(…); const t = t_r.value; const dt = t_r.tangent;` */
-function callSites(body: readonly JsStmt[], pushforwards: ReadonlySet<string>, runtime: string): JsStmt[] {
+/**
+ * `const t = g_pushforward(…); const dt = adc.ret[0];` ⇒ `const t_r = g_pushforward(…); const t = t_r.value; const dt = t_r.tangent;`
+ * For a helper returning an array, `t` and `dt` are not declared: what follows reads `t_r.value`
+ * and `t_r.tangent` (a second name for an array, `const s = t`, is then one for an object's array).
+ */
+function callSites(body: readonly JsStmt[], pushforwards: ReadonlySet<string>, arrays: ReadonlySet<string>, runtime: string): JsStmt[] {
   return mapBlocks(body, (b) => {
     const out: JsStmt[] = [];
+    const names = new Map<string, JsExpr>();
+    const expr = (e: JsExpr) => substitute(e, (n) => names.get(n));
+    const stmt = (s: JsStmt): JsStmt => mapStmtChildren(s, expr, stmt);
     for (let i = 0; i < b.length; i++) {
-      const s = b[i];
+      const s = names.size > 0 ? stmt(b[i]) : b[i];
       const next = b[i + 1];
       if (s.k === 'decl' && s.init?.k === 'call' && s.init.fn.k === 'id' && pushforwards.has(s.init.fn.name)) {
         const r = `${s.name}_r`;
-        out.push({ ...s, name: r, type: undefined }, { k: 'decl', kind: s.kind, name: s.name, init: member(r, 'value') });
+        const array = arrays.has(s.init.fn.name);
+        out.push({ ...s, name: r, type: undefined });
+        if (array) names.set(s.name, member(r, 'value'));
+        else out.push({ k: 'decl', kind: s.kind, name: s.name, init: member(r, 'value') });
         if (next?.k === 'decl' && next.init && isRet(next.init, runtime)) {
-          out.push({ ...next, init: member(r, 'tangent') });
+          if (array) names.set(next.name, member(r, 'tangent'));
+          else out.push({ ...next, init: member(r, 'tangent') });
           i++;
         }
       } else out.push(s);

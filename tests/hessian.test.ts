@@ -192,11 +192,25 @@ export function v(x: number): number[] { return [x * x, x]; }`),
       errorsOf(`/** @differentiable hessian */
 export function o(p: { x: number; y: number }): number { return p.x * p.y; }`)[0],
     ).toContain("error ADC122: no second derivatives ('hessian') for o: parameters or a result that are objects are not supported with hessian yet");
-    expect(
-      errorsOf(`function power(x: number, n: number): number { return n <= 0 ? 1 : x * power(x, n - 1); }
-/** @differentiable hessian */
-export function p(x: number, n: number): number { return power(x, n) + Math.sin(x); }`)[0],
-    ).toContain("for p: not supported yet: it calls the recursive function 'power' (second order needs its helpers inlined; write the recursion as a loop)");
+  });
+
+  it('hold through recursive helpers: power(x·y, n) = (x·y)ⁿ, and a mutual recursion', () => {
+    const m = compile(`function power(x: number, n: number): number { return n <= 0 ? 1 : x * power(x, n - 1); }
+function even(x: number, n: number): number { return n <= 0 ? x * x : odd(2 * x, n - 1); }
+function odd(x: number, n: number): number { return n <= 0 ? x : even(x + 1, n - 1); }
+/** @differentiable wrt(x, y) hessian */
+export function p(x: number, y: number, n: number): number { return power(x * y, n) + even(y, 3); }`);
+    // even(y, 3) = odd(2y, 2) = even(2y + 1, 1) = odd(4y + 2, 0) = 4y + 2: no second derivative.
+    const [x, y, n] = [0.7, 1.3, 4];
+    const u = x * y;
+    const d2 = n * (n - 1) * u ** (n - 2);
+    const expected = [
+      [d2 * y * y, d2 * x * y + n * u ** (n - 1)],
+      [d2 * x * y + n * u ** (n - 1), d2 * x * x],
+    ];
+    const H: Float64Array[] = m.p_hessian(x, y, n);
+    H.forEach((row, i) => row.forEach((h, j) => expect(h).toBeCloseTo(expected[i][j], 12)));
+    expect(m.p_hvp(x, y, n, 1, -1).grads).toEqual(m.p_grad(x, y, n).grads);
   });
 
   it('hold through helpers returning arrays: Σ (xᵢ²)² has H = diag(12 xᵢ²)', () => {

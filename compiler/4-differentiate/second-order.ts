@@ -47,17 +47,21 @@ export function tangentSource(
 ): { text: JsFile; problem?: string } {
   const functions: JsFunction[] = [];
   const arrays = new Set(file.functions.filter((f) => pushforwards.has(f.name) && f.returnType !== undefined && f.returnType !== 'number').map((f) => f.name));
+  // (a recursive one returns the pair as a tuple: the second pass calls a function returning an array, where it inlines one returning an object)
+  const pairs = recursive(file.functions.filter((f) => pushforwards.has(f.name) && !arrays.has(f.name)));
+  const sites = { pushforwards, arrays, pairs };
   for (const f of file.functions) {
     if (f.name === jvp) {
       // (`out` is its last parameter, whatever its name)
       const out = f.params[f.params.length - 1].name;
       const params = f.params.slice(0, -1);
-      functions.push({ ...f, exported: false, params, returnType: '{ value: number; tangent: number }', body: callSites(dropOut(f.body, out), pushforwards, arrays, runtime) });
+      functions.push({ ...f, exported: false, params, returnType: '{ value: number; tangent: number }', body: callSites(dropOut(f.body, out), sites, runtime) });
     } else if (pushforwards.has(f.name)) {
       // (a helper returning an array too: its tangent array beside it, instead of in the runtime's retArrays)
       const type = f.returnType ?? 'number';
-      functions.push({ ...f, returnType: `{ value: ${type}; tangent: ${type} }`, body: callSites(returns(f.body, runtime), pushforwards, arrays, runtime) });
-    } else functions.push({ ...f, body: callSites(f.body, pushforwards, arrays, runtime) });
+      const pair = pairs.has(f.name);
+      functions.push({ ...f, returnType: pair ? '[number, number]' : `{ value: ${type}; tangent: ${type} }`, body: callSites(returns(f.body, runtime, pair), sites, runtime) });
+    } else functions.push({ ...f, body: callSites(f.body, sites, runtime) });
   }
   const jvpFn = functions.find((f) => f.name === jvp)!;
   const scale = fresh(
@@ -229,24 +233,24 @@ function dropOut(body: readonly JsStmt[], out: string): JsStmt[] {
   return mapBlocks(body, (b) => b.filter((s) => !(s.k === 'if' && s.c.k === 'bin' && s.c.l.k === 'id' && s.c.l.name === out)));
 }
 
-/** `ret[0] = t; return v;` ⇒ `return { value: v, tangent: t };` */
-function returns(body: readonly JsStmt[], runtime: string): JsStmt[] {
+/** `ret[0] = t; return v;` ⇒ `return { value: v, tangent: t };` (`return [v, t];` for a `pair`) */
+function returns(body: readonly JsStmt[], runtime: string, pair: boolean): JsStmt[] {
   return mapBlocks(body, (b) => {
     const out: JsStmt[] = [];
     for (let i = 0; i < b.length; i++) {
       const s = b[i];
       const next = b[i + 1];
       if (s.k === 'assign' && isRet(s.target, runtime) && next?.k === 'return' && next.e) {
-        out.push({
-          k: 'return',
-          e: {
-            k: 'obj',
-            props: [
-              ['value', next.e],
-              ['tangent', s.value],
-            ],
-          },
-        });
+        const e: JsExpr = pair
+          ? { k: 'arr', elems: [next.e, s.value] }
+          : {
+              k: 'obj',
+              props: [
+                ['value', next.e],
+                ['tangent', s.value],
+              ],
+            };
+        out.push({ k: 'return', e });
         i++;
       } else out.push(s);
     }
@@ -259,7 +263,11 @@ function returns(body: readonly JsStmt[], runtime: string): JsStmt[] {
  * For a helper returning an array, `t` and `dt` are not declared: what follows reads `t_r.value`
  * and `t_r.tangent` (a second name for an array, `const s = t`, is then one for an object's array).
  */
-function callSites(body: readonly JsStmt[], pushforwards: ReadonlySet<string>, arrays: ReadonlySet<string>, runtime: string): JsStmt[] {
+function callSites(
+  body: readonly JsStmt[],
+  { pushforwards, arrays, pairs }: { readonly pushforwards: ReadonlySet<string>; readonly arrays: ReadonlySet<string>; readonly pairs: ReadonlySet<string> },
+  runtime: string,
+): JsStmt[] {
   return mapBlocks(body, (b) => {
     const out: JsStmt[] = [];
     const names = new Map<string, JsExpr>();
@@ -271,16 +279,25 @@ function callSites(body: readonly JsStmt[], pushforwards: ReadonlySet<string>, a
       if (s.k === 'decl' && s.init?.k === 'call' && s.init.fn.k === 'id' && pushforwards.has(s.init.fn.name)) {
         const r = `${s.name}_r`;
         const array = arrays.has(s.init.fn.name);
+        const part = (which: 'value' | 'tangent'): JsExpr =>
+          pairs.has((s.init as { fn: { name: string } }).fn.name) ? { k: 'index', obj: { k: 'id', name: r }, index: { k: 'num', v: which === 'value' ? 0 : 1 } } : member(r, which);
         out.push({ ...s, name: r, type: undefined });
-        if (array) names.set(s.name, member(r, 'value'));
-        else out.push({ k: 'decl', kind: s.kind, name: s.name, init: member(r, 'value') });
+        if (array) names.set(s.name, part('value'));
+        else out.push({ k: 'decl', kind: s.kind, name: s.name, init: part('value') });
         if (next?.k === 'decl' && next.init && isRet(next.init, runtime)) {
-          if (array) names.set(next.name, member(r, 'tangent'));
-          else out.push({ ...next, init: member(r, 'tangent') });
+          if (array) names.set(next.name, part('tangent'));
+          else out.push({ ...next, init: part('tangent') });
           i++;
         }
       } else out.push(s);
     }
     return out;
   });
+}
+
+/** The names of the functions among `fs` that call themselves, directly or through others of `fs`. */
+function recursive(fs: readonly JsFunction[]): ReadonlySet<string> {
+  const calls = new Map(fs.map((f) => [f.name, fs.filter((g) => mentionsName([f], g.name)).map((g) => g.name)]));
+  const reaches = (from: string, to: string, seen: Set<string>): boolean => (calls.get(from) ?? []).some((c) => c === to || (!seen.has(c) && (seen.add(c), reaches(c, to, seen))));
+  return new Set(fs.filter((f) => reaches(f.name, f.name, new Set())).map((f) => f.name));
 }

@@ -18,6 +18,7 @@ import { printFile } from './5-print/printer';
 import type { JsFile } from './5-print/js';
 import { errors, formatDiagnostic, hasErrors, type Diagnostic, type Position } from './diagnostics/catalog';
 import type { IRFunction } from './ir/types';
+import { forEachStmt } from './ir/walk';
 
 export interface HessianRequest {
   readonly marked: MarkedIR;
@@ -49,6 +50,11 @@ export function hessianText(
   if (!grad || !gradsType) throw new Error(`hessian: no ${api}_grad in the first pass`);
   const params = grad.params.slice(0, -1);
 
+  const ruled = ruledCallee(ir, getIR);
+  if (ruled)
+    return fail(
+      `it calls '${ruled}', whose derivatives are user rules (@jvp, @vjp): second order through a user rule is not supported (it would differentiate the rules themselves); drop hessian, or write '${ruled}' in TypeScript without rules`,
+    );
   const forward = differentiateForward(r.marked, getIR, r.options);
   // (by position: the generated functions may rename a parameter, `_y` for an unused `y`)
   const wrt = ir.params.flatMap((v, at) => (r.marked.wrt.includes(ir.vars[v].name) ? [at] : []));
@@ -135,4 +141,20 @@ function privateFunctions(text: string, root: string, rename: (name: string) => 
     parts.push(body.replace(/^\s*\n/, ''));
   }
   return { text: parts.join('\n\n') + '\n', names };
+}
+
+/** The name of a function with user rules that `fn` reaches through its calls, if any. */
+function ruledCallee(fn: IRFunction, getIR: (key: string) => IRFunction): string | undefined {
+  const seen = new Set<string>([fn.key]);
+  const queue = [fn];
+  for (let i = 0; i < queue.length; i++) {
+    if (queue[i].rule) return queue[i].name;
+    forEachStmt(queue[i].body, (s) => {
+      if (s.kind === 'op' && s.op === 'call' && !seen.has(s.callee)) {
+        seen.add(s.callee);
+        queue.push(getIR(s.callee));
+      }
+    });
+  }
+  return undefined;
 }

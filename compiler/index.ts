@@ -17,6 +17,7 @@ import { ConfigError, loadDiagnostics, loadProject, sourceFileOf, syntaxDiagnost
 import { diskPath } from './1-frontend/file-system';
 import { findMarked, moduleFunctions as moduleFunctionsOf, receiverName, type FunctionSource } from './1-frontend/functions';
 import { LoweredProgram, internalDiagnostic } from './2-lower/program';
+import { findRules, type RuleTable } from './1-frontend/rules';
 import { differentiateFile, type FileOptions, type MarkedIR } from './4-differentiate';
 import type { JsFile } from './5-print/js';
 import { RUNTIME_NAMESPACE } from './4-differentiate/context';
@@ -99,7 +100,8 @@ export function compileSources(sources: Record<string, string>, options: Compile
 }
 
 export function compileLoaded(loaded: LoadedProject, options: CompileOptions): CompileResult {
-  const program = new LoweredProgram(loaded.checker);
+  const rules = projectRules(loaded);
+  const program = new LoweredProgram(loaded.checker, rules);
   const files: GeneratedFile[] = [];
   const diagnostics: Diagnostic[] = [];
   const failed: string[] = [];
@@ -111,7 +113,7 @@ export function compileLoaded(loaded: LoadedProject, options: CompileOptions): C
     const fileDiags: Diagnostic[] = [...loadDiagnostics(loaded, sf), ...syntaxDiagnostics(loaded, sf)];
     if (fileDiags.length > 0) return fileDiags;
     const { marked, diagnostics: tagDiags } = findMarked(sf);
-    fileDiags.push(...tagDiags);
+    fileDiags.push(...tagDiags, ...rules.problemsIn(sf.fileName));
     const irs: MarkedIR[] = [];
     const second: { marked: MarkedIR; at: Position }[] = [];
     for (const m of marked) {
@@ -138,6 +140,7 @@ export function compileLoaded(loaded: LoadedProject, options: CompileOptions): C
         sourceLabel: path.relative(path.dirname(out), file).split(path.sep).join('/'),
         runtimeModule: options.runtimeModule ?? 'ts-adc/runtime',
         uncheckedIndex: compilerOptions.noUncheckedIndexedAccess === true,
+        importPath: (imported: string) => importPath(out, imported, compilerOptions),
       };
       const js = differentiateFile(irs, program.get, fileOptions);
       const text = withSecondOrder(js, second, program, fileOptions, fileDiags);
@@ -164,6 +167,29 @@ export function compileLoaded(loaded: LoadedProject, options: CompileOptions): C
     diagnostics.push(...fileDiags.map(onDisk));
   }
   return { files, diagnostics, failed, sources: loaded.files, ir: options.dumpIR ? dumps.join('\n') : undefined };
+}
+
+/** The user rules (`@jvp`, `@vjp`) of the project's own files. */
+function projectRules(loaded: LoadedProject): RuleTable {
+  return findRules(
+    loaded.program.getSourceFiles().filter((sf) => !/[\\/]node_modules[\\/]/.test(sf.fileName)),
+    loaded.checker,
+  );
+}
+
+/**
+ * How the generated file `out` imports a file of the project (a user rule's): relative, without
+ * extension (`./special` for special.d.ts or special.ts), with `.js` under Node16/NodeNext resolution.
+ */
+function importPath(out: string, file: string, compilerOptions: ts.CompilerOptions): string {
+  const rel = path
+    .relative(path.dirname(out), diskPath(file))
+    .split(path.sep)
+    .join('/')
+    .replace(/(\.d)?\.(m|c)?[jt]sx?$/, '');
+  const resolution = compilerOptions.moduleResolution;
+  const esm = resolution === ts.ModuleResolutionKind.Node16 || resolution === ts.ModuleResolutionKind.NodeNext;
+  return `${rel.startsWith('.') ? '' : './'}${rel}${esm ? '.js' : ''}`;
 }
 
 /**
@@ -232,7 +258,7 @@ export interface RequestResult {
  * (used by the compiler plugin, which inlines it into the file that asked).
  */
 export function compileRequests(loaded: LoadedProject, requests: readonly FunctionRequest[], options: CompileOptions & { sourceLabel?: string } = {}): RequestResult {
-  const program = new LoweredProgram(loaded.checker);
+  const program = new LoweredProgram(loaded.checker, projectRules(loaded));
   const diagnostics: Diagnostic[] = [];
   const marked: MarkedIR[] = [];
   const second: { marked: MarkedIR; at: Position }[] = [];

@@ -10,6 +10,7 @@ import { ts } from 'ts-morph';
 import { errors, type Diagnostic, type Position } from '../diagnostics/catalog';
 import { positionOf } from './position';
 import { forEachNode } from './walk';
+import type { UserRule } from '../ir/types';
 import { mentionsTag, misspelledTags, parseTag, tagName, type TagProblem } from './tags';
 
 export type FunctionNode = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration | ts.GetAccessorDeclaration | ts.SetAccessorDeclaration;
@@ -27,6 +28,8 @@ export interface FunctionSource {
   readonly wrt?: readonly string[];
   /** Of an instance member (method, getter, field arrow): its class, whose instance `this` is. */
   readonly receiver?: ts.ClassDeclaration;
+  /** A function with user rules (`@jvp`/`@vjp`): never lowered, its calls use the rules (1-frontend/rules.ts). */
+  readonly rule?: UserRule;
 }
 
 export interface MarkedFunction {
@@ -113,13 +116,13 @@ function assignedMember(st: ts.ExpressionStatement): FunctionSource | undefined 
   return { key: `${sf.fileName}#${path.join('.')}`, name: path.join('_'), file: sf.fileName, node: fn, nameNode: e.left.name as ts.Identifier, sourceFile: sf, exported: false };
 }
 
-/** The node a function's `@differentiable` tag is on: the function, its method, its `const`, or the statement assigning it. */
 /** `/** @nondiff *\/` on a function: its result is a constant for differentiation (JAX's `stop_gradient`). */
 export function isNondiff(fn: FunctionSource): boolean {
   return ts.getJSDocTags(taggedNode(fn)).some((t) => t.tagName.text === 'nondiff');
 }
 
-function taggedNode(fn: FunctionSource): ts.Node {
+/** The node a function's tags are on: the function, its method, its `const`, or the statement assigning it. */
+export function taggedNode(fn: FunctionSource): ts.Node {
   if (ts.isFunctionDeclaration(fn.node) || ts.isMethodDeclaration(fn.node)) return fn.node;
   const assignment = fn.node.parent;
   if (ts.isBinaryExpression(assignment) && ts.isExpressionStatement(assignment.parent)) return assignment.parent;

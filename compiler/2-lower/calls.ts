@@ -27,6 +27,7 @@ import { changesObjects, isOpaqueExpr, structPath, varOf } from './helpers';
 import { writtenParameters } from '../1-frontend/writes';
 import { declareHoisted } from './var-scoping';
 import { parameterType } from './parameters';
+import { lowerRuleCall } from './rule-calls';
 import { namedArray, checkCaptures, constantDefault, unknownName, localFunctionOf, skipOuter } from './helpers';
 
 /**
@@ -35,6 +36,9 @@ import { namedArray, checkCaptures, constantDefault, unknownName, localFunctionO
  */
 export function lowerUserCall(cx: LowerContext, e: ts.CallExpression, callee: ts.Expression, passed?: { source: FunctionSource; via: string[] }): TempId {
   const method = passed ? undefined : instanceMember(cx, callee);
+  // (a function with user rules, `@jvp erf`/`@vjp erf`: called as it is, its rules give the derivatives)
+  const rule = method || passed ? undefined : cx.rules?.ruleOf(callee, cx.checker);
+  if (rule) return lowerRuleCall(cx, e, rule);
   const resolved = passed ?? (method ? { source: method, via: [] } : resolveCallee(callee, cx.checker));
   if ('problem' in resolved) {
     if (resolved.problem === 'noBody') return fail(errors.noBody(pos(cx, callee), resolved.name));

@@ -9,6 +9,7 @@ import { CompileError, type Diagnostic, type Position } from '../diagnostics/cat
 import type { ArrayType, TempId, Type, VarId } from '../ir/types';
 import { originOf, positionOf } from '../1-frontend/position';
 import type { FunctionNode, FunctionSource } from '../1-frontend/functions';
+import type { RuleTable } from '../1-frontend/rules';
 import type { CapturedScopes, FunctionBuilder, StructValue, StructVar } from './builder';
 import type { StructType } from './types';
 
@@ -93,6 +94,8 @@ export interface LowerContext extends Lowering {
   readonly functionArguments: Map<ts.Node, FunctionArgument>;
   /** Local functions being inlined now (a recursive one is an error). */
   readonly inlining: Set<ts.Node>;
+  /** The project's user rules (`@jvp`/`@vjp`): calls of their functions use them. */
+  readonly rules?: RuleTable;
   readonly recovery: Recovery;
 }
 

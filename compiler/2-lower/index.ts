@@ -27,6 +27,8 @@ import { resultShape, resultText, writtenResult } from './results';
 import { returnObject } from './returns';
 import { declareHoisted } from './var-scoping';
 import { computeDefaults, lowerParameters } from './parameters';
+import { ruleFunction } from './rule-calls';
+import type { RuleTable } from '../1-frontend/rules';
 
 export interface Lowered {
   readonly ir: IRFunction;
@@ -37,7 +39,8 @@ export interface Lowered {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Lowered {
+export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker, rules?: RuleTable): Lowered {
+  if (src.rule) return { ir: ruleFunction(src, src.rule), callees: new Map(), files: new Set(), diagnostics: [] };
   const node = src.node;
   const sf = src.sourceFile;
   const where = (n: ts.Node) => positionOf(n, sf);
@@ -58,6 +61,7 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker): Low
     localFunctions: new Map(),
     functionArguments: new Map(),
     inlining: new Set(),
+    rules,
   });
   const receiver = src.receiver ? { cls: src.receiver, name: receiverName(src), at: src.nameNode } : undefined;
   const { params, shapes, patterns, computed } = lowerParameters(cx, node, namedWrt(src) ?? [], receiver);

@@ -13,6 +13,7 @@
 import type { ts } from 'ts-morph';
 import { CompileError, errors, inOrder, type Diagnostic, type Position } from '../diagnostics/catalog';
 import type { FunctionSource } from '../1-frontend/functions';
+import type { RuleTable } from '../1-frontend/rules';
 import { diskPath } from '../1-frontend/file-system';
 import { positionOf } from '../1-frontend/position';
 import type { IRFunction } from '../ir/types';
@@ -33,7 +34,11 @@ export class LoweredProgram {
   private readonly entries = new Map<string, Entry>();
   private readonly sources = new Map<string, FunctionSource>();
 
-  constructor(private readonly checker: ts.TypeChecker) {}
+  constructor(
+    private readonly checker: ts.TypeChecker,
+    /** The project's user rules: a call of a function with rules is lowered as a call of the rules. */
+    private readonly rules?: RuleTable,
+  ) {}
 
   /** The IR of a function (lowered now if it was not yet); a CompileError with its errors when it has any. */
   lower(src: FunctionSource): IRFunction {
@@ -64,7 +69,7 @@ export class LoweredProgram {
       try {
         // Tests make one function fail as a bug in adc would.
         if (process.env.ADC_TEST_INTERNAL_ERROR_IN === src.name) throw new Error('injected by ADC_TEST_INTERNAL_ERROR_IN');
-        const lowered = lowerFunction(src, this.checker);
+        const lowered = lowerFunction(src, this.checker, this.rules);
         for (const [k, s] of lowered.callees) this.sources.set(k, s);
         const ok = lowered.diagnostics.length === 0;
         entry = { ir: ok ? lowered.ir : undefined, callees: [...lowered.callees.keys()], files: lowered.files, diagnostics: lowered.diagnostics };

@@ -4,7 +4,8 @@
  * activity pattern of each call), primal copies of called functions, and the
  * runtime imports used.
  */
-import type { IRFunction } from '../ir/types';
+import type { IRFunction, Op, RuleImport, UserRule } from '../ir/types';
+import { CompileError, errors } from '../diagnostics/catalog';
 import { forEachStmt } from '../ir/walk';
 import { Namer, helperName, type ModuleNames } from './names';
 
@@ -53,6 +54,8 @@ export class FileContext implements ModuleNames {
   private readonly primals = new Map<string, string>();
   readonly primalQueue: string[] = [];
   readonly runtime = new Set<RuntimeName>();
+  /** Functions generated code imports (user rules, and the functions they are rules of), by `<file or package>#<name>`: their local names. */
+  readonly imported = new Map<string, { readonly from: RuleImport; readonly local: string }>();
 
   /**
    * Terms follow the zero-(co)tangent rule (`da === 0 ? 0 : p * da`). Off for code that is
@@ -78,6 +81,11 @@ export class FileContext implements ModuleNames {
         seen.add(s.callee);
         queue.push(s.callee);
         const ir = this.getIR(s.callee);
+        if (ir.rule) {
+          // (a function with user rules is imported, not copied; so are its rules)
+          for (const r of [ir.rule.primal, ir.rule.jvp, ir.rule.vjp]) if (r) this.importName(r);
+          return;
+        }
         this.callees.set(
           ir.name,
           ir.params.map((p) => ir.vars[p].name),
@@ -112,14 +120,24 @@ export class FileContext implements ModuleNames {
 
   /** Whether `name` is a primal copy emitted in this file (calling it has no effect but its value). */
   isPrimalCopy(name: string): boolean {
+    if (this.pureImports.has(name)) return true;
     for (const n of this.primals.values()) if (n === name) return true;
     return false;
   }
 
   private readonly queued = new Set<string>();
+  /** Imported functions with user rules called for their value. */
+  private readonly pureImports = new Set<string>();
 
   /** The name of the primal copy of `key` in this file (queued for generation on first request). */
   primal(key: string): string {
+    const rule = this.getIR(key).rule;
+    if (rule) {
+      // (a function with rules is taken to be a mathematical function, as a primal copy is: a call whose value is unused goes)
+      const name = this.importName(rule.primal);
+      this.pureImports.add(name);
+      return name;
+    }
     let name = this.primals.get(key);
     if (name === undefined) this.primals.set(key, (name = this.namer.claim(this.getIR(key).name)));
     if (!this.queued.has(key)) {
@@ -127,6 +145,14 @@ export class FileContext implements ModuleNames {
       this.primalQueue.push(key);
     }
     return name;
+  }
+
+  /** The local name of a function generated code imports (or of a global: its own name), claimed on first request. */
+  importName(r: RuleImport): string {
+    const id = `${r.file ?? r.module ?? ''}#${r.name}`;
+    let known = this.imported.get(id);
+    if (!known) this.imported.set(id, (known = { from: r, local: this.namer.claim(r.name) }));
+    return r.file === undefined && r.module === undefined ? r.name : known.local;
   }
 
   /** `adc.<name>`: generated code reaches the runtime through one namespace import, so no local name can shadow it. */
@@ -159,4 +185,12 @@ function isHelperName(name: string, fn: string, kind: 'pushforward' | 'pullback'
     return false;
   };
   return from(0, 0);
+}
+
+/** The user rule of `mode` for a call of `fn` (a function with rules); without one, ADC124 at the call, naming the missing tag. */
+export function ruleOf(rule: UserRule, mode: 'jvp' | 'vjp', fn: IRFunction, call: Op): RuleImport {
+  const r = rule[mode];
+  if (r) return r;
+  const { file, line, col } = call.origin;
+  throw new CompileError(errors.missingRule({ file, line, col }, fn.name, mode === 'jvp' ? 'vjp' : 'jvp', mode));
 }

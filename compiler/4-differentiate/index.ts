@@ -9,7 +9,8 @@
  * the runtime names it uses.
  */
 import { isArrayType, type IRFunction, type VarId } from '../ir/types';
-import type { JsFile, JsFunction } from '../5-print/js';
+import type { JsFile, JsFunction, JsImport } from '../5-print/js';
+import { CompileError, errors } from '../diagnostics/catalog';
 import { FileContext, RUNTIME_NAMESPACE } from './context';
 import { analyzeForward, analyzeReverse } from '../3-analyze';
 import { emitForward } from './forward/emit';
@@ -33,6 +34,8 @@ export interface FileOptions {
   readonly sourceLabel: string;
   readonly runtimeModule: string;
   readonly uncheckedIndex: boolean;
+  /** The module specifier generated code imports a file of the project by (user rules); without it, such an import is an error. */
+  readonly importPath?: (file: string) => string;
 }
 
 export function publicNames(fnName: string, returnType: IRFunction['returnType'], structured = false): string[] {
@@ -89,10 +92,24 @@ export function differentiateFile(marked: readonly MarkedIR[], getIR: (key: stri
   const kept = usedFunctions([...functions, ...helpers, ...primals]);
   return {
     header: [generatedBy(options.sourceLabel)],
-    imports: mentionsName(kept, RUNTIME_NAMESPACE) ? [{ names: [], namespace: RUNTIME_NAMESPACE, from: options.runtimeModule }] : [],
+    imports: [...(mentionsName(kept, RUNTIME_NAMESPACE) ? [{ names: [], namespace: RUNTIME_NAMESPACE, from: options.runtimeModule }] : []), ...importsOf(ctx, kept, options)],
     prelude: [],
     functions: kept.map((f) => markUnusedParameters(options.uncheckedIndex ? checkedIndexing(f) : f)),
   };
+}
+
+/** `import { erf, erf_jvp } from "./special"`: the imported functions (user rules) the kept functions call, one import per module, in order of first request. */
+function importsOf(ctx: FileContext, kept: readonly JsFunction[], options: FileOptions): JsImport[] {
+  const byModule = new Map<string, string[]>();
+  for (const { from, local } of ctx.imported.values()) {
+    if ((from.file === undefined && from.module === undefined) || !mentionsName(kept, local)) continue;
+    if (from.file !== undefined && options.importPath === undefined) throw new CompileError(errors.rulesNotImportable(from.name, options.sourceLabel));
+    const spec = from.module ?? options.importPath!(from.file!);
+    const names = byModule.get(spec) ?? [];
+    names.push(local === from.name ? local : `${from.name} as ${local}`);
+    byModule.set(spec, names);
+  }
+  return [...byModule].map(([from, names]) => ({ names, from }));
 }
 
 /** Every helper and primal copy requested while emitting, and those they request in turn. */

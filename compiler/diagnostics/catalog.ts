@@ -149,7 +149,7 @@ export const errors = {
     at(
       p,
       'ADC106',
-      `'${name}' has no body here: only functions whose source is in this project can be differentiated (write it in TypeScript, or pass its value in as a parameter)`,
+      `'${name}' has no body here: only functions whose source is in this project can be differentiated (write it in TypeScript, give it derivative rules tagged /** @jvp ${name} */ and /** @vjp ${name} */, or pass its value in as a parameter)`,
     ),
   nonDifferentiable: (p: Position, what: string, fix: string) => at(p, 'ADC107', `${what} is not differentiable and its result flows into a differentiated value: ${fix}`),
   returnType: (p: Position, name: string, type: string) =>
@@ -187,6 +187,15 @@ export const errors = {
     at(p, 'ADC120', `cannot find name '${name}': ${suggestion === undefined ? 'declare it, import it, or pass it in as a parameter' : `did you mean '${suggestion}'?`}`),
   misspelledTag: (p: Position, name: string) => at(p, 'ADC121', `unknown tag '@${name}': did you mean @differentiable?`, 'warning'),
   secondOrder: (p: Position, fn: string, why: string) => at(p, 'ADC122', `no second derivatives ('hessian') for ${fn}: ${why}`),
+  badRule: (p: Position, mode: 'jvp' | 'vjp', rule: string, why: string) => at(p, 'ADC123', `invalid @${mode} rule '${rule}': ${why}`),
+  rulesNotImportable: (name: string, host: string) =>
+    at(undefined, 'ADC123', `cannot use the rules of '${name}' in ${host}: generated code imports user rules (@jvp, @vjp) from their files, which only adc build does`),
+  missingRule: (p: Position, name: string, has: 'jvp' | 'vjp', needs: 'jvp' | 'vjp') =>
+    at(
+      p,
+      'ADC124',
+      `'${name}' has a @${has} rule but no @${needs} rule, and ${needs === 'jvp' ? 'forward mode (f_jvp)' : 'reverse mode (f_vjp, f_grad)'} differentiates this call: write a module-level function tagged /** @${needs} ${name} */ (see "Your own derivative rules" in the README)`,
+    ),
   notFound: (path: string) => at(undefined, 'ADC190', `no such file or directory: ${path}`),
   unwritable: (path: string, reason: string) => at(undefined, 'ADC191', `cannot write ${path}: ${reason}`),
   tsconfig: (file: string, detail: string) => at(undefined, 'ADC192', `invalid ${file}: ${detail}`),

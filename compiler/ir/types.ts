@@ -367,6 +367,28 @@ export interface IRFunction {
   readonly structure?: Structure;
   /** Tagged `@nondiff`: calls of it are constants for differentiation (its primal copy keeps the tag). */
   readonly nondiff?: true;
+  /**
+   * Its derivatives are the user's rules (`@jvp`/`@vjp`): its body is empty, its calls call the
+   * function itself for the value and the rules for derivatives (4-differentiate/rule-calls.ts).
+   */
+  readonly rule?: UserRule;
+}
+
+/** How generated code reaches a function it imports: from a file of the project, from a package, or as a global (neither). */
+export interface RuleImport {
+  /** The name it is exported (or declared) under. */
+  readonly name: string;
+  /** The absolute path of the file exporting it. */
+  readonly file?: string;
+  /** The package exporting it (`'special-functions'`). */
+  readonly module?: string;
+}
+
+/** A function whose derivatives the user wrote: the function itself, and the rule of each mode given. */
+export interface UserRule {
+  readonly primal: RuleImport;
+  readonly jvp?: RuleImport;
+  readonly vjp?: RuleImport;
 }
 
 /**

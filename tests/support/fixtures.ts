@@ -139,6 +139,6 @@ export function loadFromDisk(file: string, text?: string, cache = new Map<string
 
 function resolveRelative(dir: string, spec: string): string {
   const base = path.resolve(dir, spec.replace(/\.js$/, ''));
-  for (const candidate of [base, `${base}.ts`, path.join(base, 'index.ts')]) if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return candidate;
+  for (const candidate of [base, `${base}.ts`, `${base}.js`, path.join(base, 'index.ts')]) if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return candidate;
   throw new Error(`cannot resolve '${spec}' from ${dir}`);
 }

@@ -24,7 +24,7 @@ import { withComments, type Emitted } from '../comments';
 import { derivativeReferences } from './references';
 import { containsContinue, loopStatement } from '../loop-shape';
 import { removeDeadCode } from '../dead-code';
-import type { FileContext } from '../context';
+import { ruleOf, type FileContext } from '../context';
 import { namedVariable, useFacts, type UseFacts } from '../uses';
 import { checkStmt, constDecl, copyOfParam, jsType, paramDecl, primalExpression, writtenParams, zerosLikeExpr } from '../arrays';
 import { isElementWrite } from '../../ir/facts';
@@ -366,6 +366,14 @@ class ForwardEmitter {
     const args = s.args.map((a) => this.value(a));
     const pattern = s.args.map((a) => this.active(a));
     if (!this.active(s.id) || !pattern.some((p) => p)) return b.call(this.ctx.primal(s.callee), args);
+    const rule = this.ctx.getIR(s.callee).rule;
+    if (rule) {
+      // A user rule: `const t = f_jvp(a, b, da, 0)`, value `t.value` and tangent `t.tangent` (every parameter gets a tangent, 0 when inactive).
+      const name = this.names.temp(s.id);
+      this.push(out, s, b.const(name, b.call(this.ctx.importName(ruleOf(rule, 'jvp', this.ctx.getIR(s.callee), s)), [...args, ...s.args.map((a) => this.tangent(a))])));
+      this.te.set(s.id, b.member(b.id(name), 'tangent'));
+      return b.member(b.id(name), 'value');
+    }
     const helper = this.ctx.helper(s.callee, 'forward', pattern);
     const tangents = s.args.filter((a) => this.active(a)).map((a) => this.tangent(a));
     const name = this.names.temp(s.id);

@@ -18,7 +18,7 @@ import { b, isAtom, type JsExpr, type JsStmt } from '../../5-print/js';
 import { depthOf, maxInlineDepth, namesIn, sameExpr } from '../../5-print/js-walk';
 import type { Activity } from '../../3-analyze/activity';
 import type { FunctionNames } from '../names';
-import type { FileContext } from '../context';
+import { ruleOf, type FileContext } from '../context';
 import { zeroArrayExpr } from '../arrays';
 import { compoundAssign, mayGrow, readsVar } from './adjoint-forms';
 
@@ -440,6 +440,15 @@ export class BlockAdjoint {
     const pattern = s.args.map((a) => this.active(a));
     if (!pattern.some((p) => p)) return;
     const callee = env.ctx.getIR(s.callee);
+    if (callee.rule) {
+      // A user rule: `a_bar += f_vjp(a, b, t_bar).grads[0]`; with several active arguments, the grads are named once.
+      const grads = b.member(b.call(env.ctx.importName(ruleOf(callee.rule, 'vjp', callee, s)), [...s.args.map((a) => env.value(a)), adj]), 'grads');
+      const active = s.args.flatMap((_, i) => (pattern[i] ? [i] : []));
+      const named = active.length > 1 ? env.names.fresh(`${callee.name}_grads`) : undefined;
+      if (named !== undefined) this.out.push(b.const(named, grads));
+      for (const i of active) this.add(s.args[i], b.index(named === undefined ? grads : b.id(named), b.num(i)));
+      return;
+    }
     const helper = env.ctx.helper(s.callee, 'reverse', pattern);
     const arrays = s.args.filter((_, i) => pattern[i] && isArrayType(callee.vars[callee.params[i]].type));
     const scalars = s.args.filter((_, i) => pattern[i] && !isArrayType(callee.vars[callee.params[i]].type));

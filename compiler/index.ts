@@ -17,7 +17,7 @@ import { ConfigError, loadDiagnostics, loadProject, sourceFileOf, syntaxDiagnost
 import { diskPath } from './1-frontend/file-system';
 import { findMarked, moduleFunctions as moduleFunctionsOf, receiverName, type FunctionSource } from './1-frontend/functions';
 import { LoweredProgram, internalDiagnostic } from './2-lower/program';
-import { findRules, type RuleTable } from './1-frontend/rules';
+import { findRules } from './1-frontend/rules';
 import { differentiateFile, type FileOptions, type MarkedIR } from './4-differentiate';
 import type { JsFile } from './5-print/js';
 import { RUNTIME_NAMESPACE } from './4-differentiate/context';
@@ -100,7 +100,7 @@ export function compileSources(sources: Record<string, string>, options: Compile
 }
 
 export function compileLoaded(loaded: LoadedProject, options: CompileOptions): CompileResult {
-  const rules = projectRules(loaded);
+  const rules = findRules(loaded.program.getSourceFiles(), loaded.checker);
   const program = new LoweredProgram(loaded.checker, rules);
   const files: GeneratedFile[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -167,14 +167,6 @@ export function compileLoaded(loaded: LoadedProject, options: CompileOptions): C
     diagnostics.push(...fileDiags.map(onDisk));
   }
   return { files, diagnostics, failed, sources: loaded.files, ir: options.dumpIR ? dumps.join('\n') : undefined };
-}
-
-/** The user rules (`@jvp`, `@vjp`) of the project's own files. */
-function projectRules(loaded: LoadedProject): RuleTable {
-  return findRules(
-    loaded.program.getSourceFiles().filter((sf) => !/[\\/]node_modules[\\/]/.test(sf.fileName)),
-    loaded.checker,
-  );
 }
 
 /**
@@ -258,7 +250,7 @@ export interface RequestResult {
  * (used by the compiler plugin, which inlines it into the file that asked).
  */
 export function compileRequests(loaded: LoadedProject, requests: readonly FunctionRequest[], options: CompileOptions & { sourceLabel?: string } = {}): RequestResult {
-  const program = new LoweredProgram(loaded.checker, projectRules(loaded));
+  const program = new LoweredProgram(loaded.checker, findRules(loaded.program.getSourceFiles(), loaded.checker));
   const diagnostics: Diagnostic[] = [];
   const marked: MarkedIR[] = [];
   const second: { marked: MarkedIR; at: Position }[] = [];

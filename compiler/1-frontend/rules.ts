@@ -56,15 +56,15 @@ export class RuleTable {
 
 /** Whether a file may hold rules (by text alone: most files are skipped unparsed). */
 function mentionsRule(text: string): boolean {
-  return /@[jv]jp\b/.test(text);
+  return /@(jvp|vjp)\b/.test(text);
 }
 
-/** Every rule of the project's files. */
+/** Every rule of the project's own files (not declaration files, not packages'). */
 export function findRules(files: readonly ts.SourceFile[], checker: ts.TypeChecker): RuleTable {
   const orphans: Diagnostic[] = [];
   const entries = new Map<string, { key: string; name: string; decl: ts.FunctionDeclaration; primal: RuleImport; rules: Map<RuleMode, RuleImport>; problems: Diagnostic[] }>();
   for (const sf of files) {
-    if (sf.isDeclarationFile || !mentionsRule(sf.text)) continue;
+    if (sf.isDeclarationFile || /[\\/]node_modules[\\/]/.test(sf.fileName) || !mentionsRule(sf.text)) continue;
     for (const fn of moduleFunctions(sf)) {
       if (!ts.isFunctionDeclaration(fn.node) && !ts.isArrowFunction(fn.node) && !ts.isFunctionExpression(fn.node)) continue;
       for (const tag of ts.getJSDocTags(taggedNode(fn))) {

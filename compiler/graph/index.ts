@@ -11,6 +11,7 @@
 import { loadProject, sourceFileOf, ConfigError } from '../1-frontend/project';
 import { findMarked, moduleFunctions } from '../1-frontend/functions';
 import { LoweredProgram } from '../2-lower/program';
+import { findRules } from '../1-frontend/rules';
 import { CompileError, type Diagnostic } from '../diagnostics/catalog';
 import { isArrayType, leavesOf, type IRFunction, type Shape, type VarId } from '../ir/types';
 import { buildGraph } from './model';
@@ -62,7 +63,7 @@ export function graphFunction(request: GraphRequest): GraphResult {
     const names = marked.length > 0 ? marked : functions.map((f) => f.name);
     throw new GraphInputError(`'${request.name}' is not a function of ${request.file}${names.length > 0 ? ` (its functions: ${names.join(', ')})` : ''}`);
   }
-  const program = new LoweredProgram(loaded.checker);
+  const program = new LoweredProgram(loaded.checker, findRules(loaded.program.getSourceFiles(), loaded.checker));
   const problems = program.problems(src);
   if (problems.length > 0) return { diagnostics: problems };
   let ir: IRFunction;
@@ -109,6 +110,11 @@ export function graphFunction(request: GraphRequest): GraphResult {
       point,
     );
   const tangents = leafValues(ir, signature, direction, '--direction', true);
+  const ruled = program.reach(ir).find((f) => f.rule);
+  if (ruled)
+    throw new GraphInputError(
+      `cannot run ${ir.name} at a point: it calls '${ruled.name}', whose derivatives are user rules (@jvp, @vjp), which adc graph cannot run; leave out --at to draw it`,
+    );
   try {
     const run = evaluate(ir, program.get, args, tangents);
     const show = (m: Map<string, unknown>) => [...m].map(([k, v]) => `${k} = ${typeof v === 'number' ? number(v) : JSON.stringify(v)}`).join(', ');

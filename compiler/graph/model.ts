@@ -162,7 +162,8 @@ function drawFunction(
               break;
             case 'call': {
               const name = s.callee.slice(s.callee.lastIndexOf('#') + 1);
-              if (!options.expand) {
+              // (a function with user rules has no body to draw: a box, its derivative the rules')
+              if (!options.expand || get(s.callee).rule) {
                 temps.set(
                   s.id,
                   node(cl, { id, kind: 'call', label: `${name}(…)` }, s.args, () => !s.nondiff),

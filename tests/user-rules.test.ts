@@ -236,6 +236,11 @@ ${use}`;
       ]);
     });
 
+    it('a function with a body that is not exported', () => {
+      const source = `function sq(x: number): number {\n  return x * x;\n}\n/** @jvp sq */\nexport function sq_jvp(x: number, dx: number) {\n  return { value: sq(x), tangent: 2 * x * dx };\n}\n/** @differentiable */\nexport function f(x: number): number {\n  return sq(x);\n}\n`;
+      expect(errorsOf({ 'main.ts': source })).toEqual([`/src/main.ts:4:5: error ADC123: invalid @jvp rule 'sq_jvp': export 'sq': generated code imports it`]);
+    });
+
     it('second order through a rule', () => {
       const source = `import { erf } from './special';\n${erfRules}\n/** @differentiable hessian */\nexport function f(x: number): number {\n  return erf(x) * x;\n}\n`;
       const errors = errorsOf({ 'special.d.ts': specialTypes, 'main.ts': source });

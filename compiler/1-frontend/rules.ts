@@ -88,6 +88,8 @@ export function findRules(files: readonly ts.SourceFile[], checker: ts.TypeCheck
         if (!entry) {
           entry = { key, name: decl.name!.text, decl, primal: primalImport(decl, symbol!), rules: new Map(), problems: [] };
           entries.set(key, entry);
+          // (a function of the project is imported by generated code: one with a body must be exported, or it would be taken for a global)
+          if (decl.body && entry.primal.file === undefined && entry.primal.module === undefined) entry.problems.push(bad(`export '${entry.name}': generated code imports it`));
         }
         if (entry.rules.has(mode)) {
           entry.problems.push(bad(`'${entry.name}' already has a @${mode} rule: keep one`));

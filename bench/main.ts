@@ -9,7 +9,7 @@
  *
  * Flags (after `npm run bench --`): --quick, --only a,b, --build-only,
  * --no-build-scaling, --no-peers, --no-compiler-build, --budget <ms per case>,
- * --out <dir>. See bench/README.md.
+ * --out <dir>, --steps-1e7. See bench/README.md.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -21,8 +21,9 @@ import { measureBuildScaling, type BuildScaling } from './scaling/build-time';
 import { buildTable, caseTables, targetTable } from './report/markdown';
 import { checkTargets } from './report/targets';
 import { ratioPlot } from './report/svg';
+import { memoryPlot, memoryTable, simulationCases } from './report/memory';
 
-const allSuites = ['rosenbrock', 'mlp', 'pendulum', 'gmm', 'lstm', 'ba'];
+const allSuites = ['rosenbrock', 'mlp', 'pendulum', 'gmm', 'lstm', 'ba', 'springs'];
 
 interface Flags {
   quick: boolean;
@@ -33,6 +34,7 @@ interface Flags {
   compilerBuild: boolean;
   budgetMs?: number;
   out: string;
+  steps1e7: boolean;
 }
 
 function parseFlags(argv: string[]): Flags {
@@ -40,7 +42,7 @@ function parseFlags(argv: string[]): Flags {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const known = new Set(['--quick', '--only', '--build-only', '--no-build-scaling', '--no-peers', '--no-compiler-build', '--budget', '--out']);
+  const known = new Set(['--quick', '--only', '--build-only', '--no-build-scaling', '--no-peers', '--no-compiler-build', '--budget', '--out', '--steps-1e7']);
   for (let i = 0; i < argv.length; i++) {
     if (!known.has(argv[i])) throw new Error(`unknown flag ${argv[i]} (see bench/README.md)`);
     if (['--only', '--budget', '--out'].includes(argv[i])) i++;
@@ -56,6 +58,7 @@ function parseFlags(argv: string[]): Flags {
     compilerBuild: !argv.includes('--no-compiler-build'),
     budgetMs: value('--budget') ? Number(value('--budget')) : undefined,
     out: path.resolve(value('--out') ?? path.join(repoRoot, 'bench', 'results')),
+    steps1e7: argv.includes('--steps-1e7'),
   };
 }
 
@@ -88,6 +91,7 @@ function runSuite(name: string, flags: Flags, workDir: string): CaseResult[] {
   const args = [path.join(__dirname, 'worker.js'), name, file];
   if (flags.quick) args.push('--quick');
   if (!flags.peers) args.push('--no-peers');
+  if (flags.steps1e7) args.push('--steps-1e7');
   if (flags.budgetMs) args.push('--budget', String(flags.budgetMs));
   log(`suite ${name}`);
   const t0 = performance.now();
@@ -144,6 +148,7 @@ async function main(): Promise<void> {
   );
   if (problems.length > 0) md.push('## Problems found in this run', '', ...problems.map((p) => `- ${p}`), '');
   if (cases.length > 0) md.push('## Results', '', caseTables(cases));
+  if (simulationCases(cases).length > 0) md.push('## Long simulations: time and memory against steps', '', memoryTable(cases), '');
   if (targets.length > 0) md.push('## Targets', '', targetTable(targets), '');
   if (build) md.push('## Build time', '', buildTable(build), '');
   const text = md.join('\n');
@@ -170,6 +175,8 @@ async function main(): Promise<void> {
   fs.writeFileSync(path.join(flags.out, `results-${stamp}.json`), JSON.stringify(json, null, 1));
   fs.writeFileSync(files.md, text + '\n');
   if (cases.length > 0) fs.writeFileSync(files.svg, ratioPlot(cases, `ts-adc benchmark, ${json.date.slice(0, 16)}, Node ${before.node}`));
+  const memory = memoryPlot(cases, `ts-adc long simulations, ${json.date.slice(0, 16)}, Node ${before.node}`);
+  if (memory) fs.writeFileSync(path.join(flags.out, 'results-memory.svg'), memory);
   log(
     `wrote ${Object.values(files)
       .map((f) => path.relative(repoRoot, f))

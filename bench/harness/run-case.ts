@@ -9,7 +9,7 @@
 import { relativeError, scalarError } from './compare';
 import { peakTapeBytes } from './tape-peak';
 import { defaultTiming, oneShotMs, timeRoundRobin, type TimingOptions } from './timing';
-import type { Case, CaseResult, Reference, Variant, VariantResult } from './types';
+import type { Case, CaseResult, MemoryResult, Reference, Variant, VariantResult } from './types';
 
 const now = (): number => performance.now();
 
@@ -104,8 +104,13 @@ export async function runCase(c: Case, budgetMs: number, log: (line: string) => 
         notes.push(`tape measurement of ${p.variant.name} threw: ${message(e)}`);
       }
     });
+  let memory: MemoryResult[] | undefined;
+  if (c.memory) {
+    log(`  ${c.objective} ${c.size}: peak memory, one process per variant`);
+    memory = c.memory();
+  }
   return {
-    result: { objective: c.objective, size: c.size, variants: pending.map((p) => p.result), reference: reference?.name ?? 'none', notes },
+    result: { objective: c.objective, size: c.size, variants: pending.map((p) => p.result), reference: reference?.name ?? 'none', notes, steps: c.steps, memory },
     tapes,
   };
 }

@@ -12,6 +12,8 @@ export interface SuiteOptions {
   readonly peers: boolean;
   /** Budget per case in ms. */
   readonly budgetMs: number;
+  /** The long simulation at 1e7 steps too (gigabytes of tape). */
+  readonly steps1e7?: boolean;
 }
 
 export interface Suite {

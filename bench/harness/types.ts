@@ -88,6 +88,19 @@ export interface Case {
   readonly notes?: readonly string[];
   /** Time budget of the case in milliseconds (default: the worker's). */
   readonly budgetMs?: number;
+  /** A simulation's step count: the report gives tape bytes per step and plots memory against steps. */
+  readonly steps?: number;
+  /** Peak memory of one call of some variants, each measured in a process of its own (see harness/rss.ts). */
+  readonly memory?: () => MemoryResult[];
+}
+
+/** Peak resident set size of a fresh Node process that made one call of a variant (Node itself included). */
+export interface MemoryResult {
+  readonly variant: string;
+  readonly rssBytes?: number;
+  /** The tape's `peakBytes` in that process (ts-adc variants). */
+  readonly tapeBytes?: number;
+  readonly failed?: string;
 }
 
 /** Declares a variant with a typed result (the derivative reads what `run` returns). */
@@ -134,4 +147,6 @@ export interface CaseResult {
   readonly variants: VariantResult[];
   readonly reference: string;
   readonly notes: string[];
+  readonly steps?: number;
+  readonly memory?: MemoryResult[];
 }

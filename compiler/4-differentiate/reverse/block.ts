@@ -143,7 +143,7 @@ function fwdStatements(sw: Sweep, blk: BlockInfo, stmts: readonly Stmt[], out: J
             out.push(b.const(name, b.index(arr, idx)));
           } else {
             out.push(b.expr(sw.tape('push', [b.index(arr, idx)])));
-            out.push(b.expr(sw.tape('pushInt', [idx])));
+            if (!counterIndex(sw, blk, s)) out.push(b.expr(sw.tape('pushInt', [idx])));
           }
         }
         out.push(b.assign(b.index(arr, idx), sw.fwd.get(s.value)!));
@@ -294,7 +294,7 @@ function revBlock(sw: Sweep, blk: BlockInfo, out: JsStmt[]): void {
     const saved = (): JsExpr => (top ? b.id(sw.savedLocal(blk, `store${storeId(sw, s)}`)) : sw.tape('popArray'));
     if (s.kind === 'store') {
       if (top) restore(s, b.assign(b.index(arr, sw.fwd.get(s.index)!), saved()));
-      else out.push(b.assign(b.index(arr, sw.tape('popInt')), sw.tape('pop')));
+      else out.push(b.assign(b.index(arr, counterIndex(sw, blk, s) ?? sw.tape('popInt')), sw.tape('pop')));
     } else if (s.kind === 'fill') {
       restore(s, b.expr(b.call(b.path(sw.ctx.useHelper('copyInto')), [arr, b.as(saved(), 'ArrayLike<number>'), { k: 'str', v: sw.names.variable(s.var) }])));
     }
@@ -392,4 +392,22 @@ function recompute(sw: Sweep, blk: BlockInfo, out: JsStmt[], afterStore: Map<Stm
     }
   }
   return env;
+}
+
+/**
+ * The index of an element write inside a loop, in the reverse sweep, when the tape need not keep
+ * it: `a[i] = …` where `i` is a counter the block steps by `i += c` and the reverse sweep steps
+ * back by `i -= c` (an `invert` save). Elements are restored before the block's counters, so `i`
+ * then holds its value at the end of the block: the index is `i - c` when it was read before the
+ * step, `i` after it. Undefined when the index must come from the tape.
+ */
+function counterIndex(sw: Sweep, blk: BlockInfo, s: Extract<Stmt, { kind: 'store' }>): JsExpr | undefined {
+  const at = blk.stmts.findIndex((st) => st.kind === 'op' && st.id === s.index);
+  const read = blk.stmts[at];
+  if (read?.kind !== 'op' || read.op !== 'read') return undefined;
+  const save = blk.saves.find((x) => x.var === read.var && x.how === 'invert');
+  if (save === undefined) return undefined;
+  const step = blk.stmts.findIndex((st) => st.kind === 'assign' && st.var === read.var);
+  const name = b.id(sw.names.variable(read.var));
+  return step > at ? b.sub(name, b.num(save.delta ?? 0)) : name;
 }

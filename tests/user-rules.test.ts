@@ -136,6 +136,33 @@ export function f(x: number): number {
     expect(m.f_jvp(x, 1).tangent).toBeCloseTo(expected, 14);
   });
 
+  it('apply to a function with rules passed as an argument (integrate(erf, 0, s))', () => {
+    const main = `
+import { erf } from './special';
+${erfRules}
+function midpoint(f: (x: number) => number, a: number, b: number, n = 64): number {
+  const h = (b - a) / n;
+  let s = 0;
+  for (let i = 0; i < n; i++) s += f(a + (i + 0.5) * h);
+  return s * h;
+}
+/** ∫₀ˢ erf by the midpoint rule. @differentiable */
+export function area(s: number): number {
+  return midpoint(erf, 0, s);
+}
+`;
+    const { m } = compile({ 'special.d.ts': specialTypes, 'main.ts': main });
+    const primal = (s: number) => {
+      let total = 0;
+      for (let i = 0; i < 64; i++) total += special.erf(((i + 0.5) * s) / 64);
+      return (total * s) / 64;
+    };
+    for (const s of [0.4, 1.3]) {
+      expect(Math.abs(m.area_grad(s).grads[0] - central(primal, s))).toBeLessThan(1e-9);
+      expect(m.area_jvp(s, 1).tangent).toBeCloseTo(m.area_grad(s).grads[0], 14);
+    }
+  });
+
   it('train a probit regression through erf by gradient descent', () => {
     const source = `
 import { erf } from './special';

@@ -305,7 +305,7 @@ function callbackOf(cx: LowerContext, call: ts.CallExpression, method: string, a
   if (ts.isArrowFunction(cb) || ts.isFunctionExpression(cb)) return { kind: 'inline', fn: cb };
   // (a function passed to the function being inlined: `xs.map(f)` in `mapAll(f, xs)`)
   const passed = functionArgumentOf(cx, cb);
-  if (passed?.kind === 'closure')
+  if (passed?.kind === 'closure' || passed?.kind === 'rule')
     return fail(errors.callback(pos(cx, cb), `${method}(${cb.getText(cx.sf)}) of a function passed as an argument: write it \`${method}((x) => ${cb.getText(cx.sf)}(x))\``));
   const local = localFunctionOf(cx, cb);
   if (local) {

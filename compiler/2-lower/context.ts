@@ -9,7 +9,7 @@ import { CompileError, type Diagnostic, type Position } from '../diagnostics/cat
 import type { ArrayType, TempId, Type, VarId } from '../ir/types';
 import { originOf, positionOf } from '../1-frontend/position';
 import type { FunctionNode, FunctionSource } from '../1-frontend/functions';
-import type { RuleTable } from '../1-frontend/rules';
+import type { RuleEntry, RuleTable } from '../1-frontend/rules';
 import type { CapturedScopes, FunctionBuilder, StructValue, StructVar } from './builder';
 import type { StructType } from './types';
 
@@ -115,7 +115,9 @@ export type FunctionArgument =
       readonly inlining: ReadonlySet<ts.Node>;
     }
   | { readonly kind: 'project'; readonly name: string; readonly callee: { readonly source: FunctionSource; readonly via: string[] } }
-  | { readonly kind: 'math'; readonly name: string; readonly alias: string };
+  | { readonly kind: 'math'; readonly name: string; readonly alias: string }
+  /** A function with user rules (`@jvp NAME`, `@vjp NAME`). */
+  | { readonly kind: 'rule'; readonly name: string; readonly rule: RuleEntry };
 
 /** The function being lowered where a function was passed: its body is inlined as if there. */
 export type ClosureScope = Pick<LowerContext, 'sf' | 'root' | 'name' | 'result' | 'finalValue'>;

@@ -50,6 +50,8 @@ export function functionArgument(cx: LowerContext, a: ts.Expression, param: stri
   const alias = isMath ? e.name.text : ts.isIdentifier(e) || ts.isPropertyAccessExpression(e) ? mathAlias(cx, e) : undefined;
   if (alias !== undefined) return { kind: 'math', name: `Math.${alias}`, alias };
   if (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e)) {
+    const rule = cx.rules?.ruleOf(e, cx.checker);
+    if (rule) return { kind: 'rule', name: e.getText(cx.sf), rule };
     const resolved = resolveCallee(e, cx.checker);
     if (!('problem' in resolved)) return { kind: 'project', name: resolved.source.name, callee: resolved };
     if (resolved.problem === 'noBody') return fail(errors.noBody(pos(cx, e), resolved.name));

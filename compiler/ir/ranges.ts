@@ -131,6 +131,9 @@ export function evenIncreasing(f: (x: number) => number, overflows = false): (a:
   return (a) => increasing(f, 0, Infinity, overflows)(abs(a));
 }
 
+/** The integer powers the convention takes as products (finite for a finite base): x ** 2 … x ** 16. */
+export const PRODUCT_POWERS = 16;
+
 /** `a ** b`: exact for a constant integer exponent; otherwise anything but a negative result of a positive base. */
 export function pow(a: Range, b: Range): Range {
   if (b.lo === b.hi && Number.isInteger(b.lo) && !b.nan) {
@@ -141,9 +144,11 @@ export function pow(a: Range, b: Range): Range {
     if (n > 0) {
       // Odd powers increase; even powers of |a| increase.
       const r = n % 2 === 1 ? increasing((x) => x ** n)(a) : increasing((x) => x ** n, 0)(abs(a));
-      // A power of a finite value of unknown size is finite (as a product is: overflow not modelled);
-      // of a bounded one whose bound overflows (709 ** 710), it may well be Infinity.
-      const overflows = Number.isFinite(a.lo) && Number.isFinite(a.hi) && !(Number.isFinite(r.lo) && Number.isFinite(r.hi));
+      // A power up to the 16th of a finite value of unknown size is finite (it is a product, whose
+      // overflow is not modelled); a higher one may well be Infinity (x ** 1e300 is, for any |x| > 1),
+      // and so may a power of a bounded value whose bound overflows (709 ** 710).
+      const bounded = Number.isFinite(a.lo) && Number.isFinite(a.hi);
+      const overflows = bounded ? !(Number.isFinite(r.lo) && Number.isFinite(r.hi)) : n > PRODUCT_POWERS;
       return { ...r, inf: a.inf || overflows, nan: a.nan };
     }
     return div(point(1), pow(a, point(-n)));

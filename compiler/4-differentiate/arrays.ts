@@ -185,12 +185,18 @@ export function checkStmt(cond: JsExpr, s: Check): JsStmt {
   return b.if(cond, [{ k: 'throw', e: b.newObj(s.error, [{ k: 'str', v: s.message }]) }]);
 }
 
+/** writtenParams of each function body, found once (every fused loop asks, and a walk is linear in the body). */
+const written = new WeakMap<IRFunction['body'], ReadonlySet<number>>();
+
 /** Array parameters the function writes to: generated code copies them first, so callers' arrays stay untouched. */
-export function writtenParams(fn: IRFunction): Set<number> {
+export function writtenParams(fn: IRFunction): ReadonlySet<number> {
+  const known = written.get(fn.body);
+  if (known) return known;
   const out = new Set<number>();
   forEachStmt(fn.body, (s) => {
     if (isElementWrite(s) && fn.params.includes(s.var)) out.add(s.var);
   });
+  written.set(fn.body, out);
   return out;
 }
 

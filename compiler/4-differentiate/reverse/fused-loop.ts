@@ -141,13 +141,33 @@ function fwdFused(sw: Sweep, n: FusedLoop, out: JsStmt[]): void {
  * (the reverse of a write reads and clears the element adjoints the loop's shares went into).
  */
 function readAfter(sw: Sweep, l: Stmt, v: VarId): boolean {
-  const at = sw.fn.body.indexOf(l);
-  let found = false;
-  forEachStmt(sw.fn.body.slice(at + 1), (s) => {
-    if (s.kind === 'op' && (s.op === 'read' || s.op === 'load' || s.op === 'slice') && s.var === v && sw.act.activeTemp[s.id]) found = true;
-    if (writtenVar(s) === v) found = true;
-    if (s.kind === 'op' && s.op === 'read' && s.var === v && isArrayType(sw.fn.vars[v].type)) found = true;
+  const { index, last } = lastUses(sw);
+  return (last.get(v) ?? -1) > (index.get(l) ?? -1);
+}
+
+/**
+ * For `readAfter`, found once per sweep (asked for every input of every fused loop, a walk of the
+ * rest of the body each time made a long function's build quadratic): each top-level statement's
+ * position, and for each variable the last top-level statement that reads it actively, writes it,
+ * or reads it as an array.
+ */
+const uses = new WeakMap<Sweep, { index: Map<Stmt, number>; last: Map<VarId, number> }>();
+function lastUses(sw: Sweep): { index: Map<Stmt, number>; last: Map<VarId, number> } {
+  const known = uses.get(sw);
+  if (known) return known;
+  const index = new Map<Stmt, number>();
+  const last = new Map<VarId, number>();
+  sw.fn.body.forEach((top, i) => {
+    index.set(top, i);
+    forEachStmt([top], (s) => {
+      if (s.kind === 'op' && (s.op === 'read' || s.op === 'load' || s.op === 'slice') && sw.act.activeTemp[s.id]) last.set(s.var, i);
+      if (s.kind === 'op' && s.op === 'read' && isArrayType(sw.fn.vars[s.var].type)) last.set(s.var, i);
+      const w = writtenVar(s);
+      if (w !== undefined) last.set(w, i);
+    });
   });
+  const found = { index, last };
+  uses.set(sw, found);
   return found;
 }
 

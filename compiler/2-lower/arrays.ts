@@ -14,11 +14,11 @@ import { isArrayType, isUnionArray, isWritableArray, mayBePlain, type ArrayType,
 import { mathFunctions, rule } from '../rules/table';
 import { resolveCallee } from '../1-frontend/functions';
 import { forEachNode } from '../1-frontend/walk';
-import { fail, pos, type LowerContext } from './context';
+import { fail, pos, type FunctionArgument, type LowerContext } from './context';
 import { copyType, irType } from './types';
 import { lowerPlaceWrite, placeKind } from './lists';
 import { skipOuter, prim, typeOfNode, isOpaqueExpr, isFreshArray, localFunctionOf, checkCaptures, arrayVar, arrayOperand, loopOverArray, dataMisuse, varOf } from './helpers';
-import { functionArgumentOf } from './function-arguments';
+import { functionArgumentOf, inClosure } from './function-arguments';
 
 export function lowerLoad(cx: LowerContext, e: ts.ElementAccessExpression): TempId {
   // `g(x)[0]`, `xs.map(f)[i]`: an array-valued expression gets a hidden variable first.
@@ -293,7 +293,12 @@ function lowerFillCall(cx: LowerContext, call: ts.CallExpression): TempId | unde
  * (`xs.map(sigmoid)`, called with the element, then the index if it takes one).
  */
 type Callback =
-  | { readonly kind: 'inline'; readonly fn: ts.ArrowFunction | ts.FunctionExpression | ts.FunctionDeclaration }
+  | {
+      readonly kind: 'inline';
+      readonly fn: ts.ArrowFunction | ts.FunctionExpression | ts.FunctionDeclaration;
+      /** A function passed to the function being inlined (`xs.map(f)` in `mapAll(f, xs)`): its body sees the names of where it was passed. */
+      readonly closure?: Extract<FunctionArgument, { kind: 'closure' }>;
+    }
   | { readonly kind: 'math'; readonly prim: PrimName; readonly arity: number }
   | { readonly kind: 'call'; readonly key: string; readonly arity: number; readonly ret: Type };
 
@@ -305,8 +310,9 @@ function callbackOf(cx: LowerContext, call: ts.CallExpression, method: string, a
   if (ts.isArrowFunction(cb) || ts.isFunctionExpression(cb)) return { kind: 'inline', fn: cb };
   // (a function passed to the function being inlined: `xs.map(f)` in `mapAll(f, xs)`)
   const passed = functionArgumentOf(cx, cb);
-  if (passed?.kind === 'closure' || passed?.kind === 'rule')
-    return fail(errors.callback(pos(cx, cb), `${method}(${cb.getText(cx.sf)}) of a function passed as an argument: write it \`${method}((x) => ${cb.getText(cx.sf)}(x))\``));
+  if (passed?.kind === 'closure') return { kind: 'inline', fn: passed.fn, closure: passed };
+  if (passed?.kind === 'rule')
+    return fail(errors.callback(pos(cx, cb), `${method}(${cb.getText(cx.sf)}) of a function with user rules: write it \`${method}((x) => ${cb.getText(cx.sf)}(x))\``));
   const local = localFunctionOf(cx, cb);
   if (local) {
     checkCaptures(cx, local, cb);
@@ -388,11 +394,24 @@ export function lowerCallback(
       const elementName = names[elementIndex];
       const element = fn.declare(elementName ?? 'x', 'number', 'local', !(cb && elementName !== undefined && assigns(cb, elementName)));
       fn.assign(element, fn.op({ op: 'load', var: arr }, [fn.read(index)], 'number'), true);
-      if (acc !== undefined) fn.lookupOverride(names[0], acc);
-      fn.lookupOverride(names[elementIndex + 1], index);
+      const bind = () => {
+        if (acc !== undefined) fn.lookupOverride(names[0], acc);
+        fn.lookupOverride(names[elementIndex + 1], index);
+      };
       let value: TempId | undefined;
-      if (cb) value = cx.loopBody(cb, method === 'forEach');
-      else {
+      const closure = callback.kind === 'inline' ? callback.closure : undefined;
+      // (a function passed as an argument: its parameters bound where it sees the names of where it was passed)
+      if (cb && closure)
+        value = inClosure(cx, closure, () => {
+          bind();
+          if (elementName !== undefined) fn.lookupOverride(elementName, element);
+          return cx.loopBody(cb, method === 'forEach');
+        });
+      else if (cb) {
+        bind();
+        value = cx.loopBody(cb, method === 'forEach');
+      } else {
+        bind();
         // (acc,) element, index: as many as the function takes
         const operands = [...(acc !== undefined ? [fn.read(acc)] : []), fn.read(element), fn.read(index)].slice(0, arity);
         value = callback.kind === 'math' ? prim(cx, callback.prim, operands) : fn.op({ op: 'call', callee: (callback as { key: string }).key }, operands, 'number');

@@ -311,8 +311,13 @@ function callbackOf(cx: LowerContext, call: ts.CallExpression, method: string, a
   // (a function passed to the function being inlined: `xs.map(f)` in `mapAll(f, xs)`)
   const passed = functionArgumentOf(cx, cb);
   if (passed?.kind === 'closure') return { kind: 'inline', fn: passed.fn, closure: passed };
-  if (passed?.kind === 'rule')
-    return fail(errors.callback(pos(cx, cb), `${method}(${cb.getText(cx.sf)}) of a function with user rules: write it \`${method}((x) => ${cb.getText(cx.sf)}(x))\``));
+  if (passed?.kind === 'rule' || passed?.kind === 'choice')
+    return fail(
+      errors.callback(
+        pos(cx, cb),
+        `${method}(${cb.getText(cx.sf)}) of a function with user rules, or one chosen by \`?:\`: write it \`${method}((x) => ${cb.getText(cx.sf)}(x))\``,
+      ),
+    );
   const local = localFunctionOf(cx, cb);
   if (local) {
     checkCaptures(cx, local, cb);

@@ -386,7 +386,7 @@ function inlineCall(
  * it (function-arguments.ts), its value (`undefined` for one returning nothing).
  */
 export function callFunctionArgument(cx: LowerContext, e: ts.CallExpression, f: FunctionArgument, struct: StructType | undefined): TempId | StructValue | undefined {
-  if (f.kind === 'math') return fail(errors.returnType(pos(cx, e), f.name, struct?.text ?? 'number'));
+  if (f.kind === 'math' || f.kind === 'choice') return fail(errors.returnType(pos(cx, e), f.name, struct?.text ?? 'number'));
   if (f.kind === 'rule') return struct ? fail(errors.returnType(pos(cx, e), f.name, struct.text)) : lowerRuleCall(cx, e, f.rule);
   if (f.kind === 'project') return struct ? inlineProjectCall(cx, e, f.callee.source, struct) : lowerUserCall(cx, e, e.expression, f.callee);
   if (cx.inlining.has(f.fn)) return fail(errors.closure(pos(cx, e), `'${f.name}' calls itself: move it to module level`));

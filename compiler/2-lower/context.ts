@@ -117,7 +117,9 @@ export type FunctionArgument =
   | { readonly kind: 'project'; readonly name: string; readonly callee: { readonly source: FunctionSource; readonly via: string[] } }
   | { readonly kind: 'math'; readonly name: string; readonly alias: string }
   /** A function with user rules (`@jvp NAME`, `@vjp NAME`). */
-  | { readonly kind: 'rule'; readonly name: string; readonly rule: RuleEntry };
+  | { readonly kind: 'rule'; readonly name: string; readonly rule: RuleEntry }
+  /** One of two, chosen where it was passed (`c ? f : g`): `test` holds the choice. */
+  | { readonly kind: 'choice'; readonly name: string; readonly test: VarId; readonly then: FunctionArgument; readonly else: FunctionArgument };
 
 /** The function being lowered where a function was passed: its body is inlined as if there. */
 export type ClosureScope = Pick<LowerContext, 'sf' | 'root' | 'name' | 'result' | 'finalValue'>;

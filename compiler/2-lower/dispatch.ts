@@ -15,7 +15,7 @@
 import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
 import { isArrayType, type TempId } from '../ir/types';
-import { atStatement, fail, pos, type LowerContext, type Lowering } from './context';
+import { atStatement, fail, pos, type FunctionArgument, type LowerContext, type Lowering } from './context';
 import { comparison, compound, lazyAssignment, arithmeticOf } from './operators';
 import { skipOuter, prim, typeOfNode, isOpaqueExpr, endsFlow, localFunctionOf, mathAlias, dataMisuse, structPath, arrayOperand } from './helpers';
 import { lowerDataCallback, lowerPlaceCallback } from './data-callbacks';
@@ -29,7 +29,7 @@ import { lowerFor, lowerWhile, lowerDo, lowerForOf, lowerJump } from './loops';
 import { lowerDeclarations, lowerAssignment, lowerCompoundAssignment } from './variables';
 import { lowerGet, lowerDataDestructuring } from './data';
 import { lowerUserCall, inlineLocalCall, inlineLocalStructCall, lowerStructCall, lowerNew, lowerGetter, callFunctionArgument } from './calls';
-import { functionArgumentOf, isFunctionParameter } from './function-arguments';
+import { callChoice, functionArgumentOf, isFunctionParameter } from './function-arguments';
 import { lowerReturn, lowerLoopBody } from './returns';
 import { isStructExpr, lowerObjectAssign, lowerStruct, structTypeOf } from './structs';
 import { lowerLoad, lowerElementAssignment, isArrayMethodCall, lowerArrayCreation, lowerArrayFrom, lowerArrayCall, lowerArrayInit, lowerCallback } from './arrays';
@@ -274,11 +274,7 @@ function lowerCall(cx: LowerContext, e: ts.CallExpression): TempId {
     return prim(cx, test, [lowerExpr(cx, e.arguments[0])]);
   }
   const passed = functionArgumentOf(cx, callee);
-  if (passed?.kind === 'math') return lowerMathCall(cx, e, passed.alias);
-  if (passed) {
-    const value = callFunctionArgument(cx, e, passed, structTypeOf(cx, e));
-    return value === undefined || typeof value === 'object' ? cx.fn.constant(0) : value;
-  }
+  if (passed) return callPassed(cx, e, passed);
   const local = localFunctionOf(cx, callee);
   // (a local function taking objects, or a function: `const solve = (g: (x: number) => number) => …`)
   if (local && (e.arguments.some((a) => isStructExpr(cx, a)) || structTypeOf(cx, e) || local.fn.parameters.some((p) => isFunctionParameter(cx, p)))) {
@@ -298,6 +294,14 @@ function lowerCall(cx: LowerContext, e: ts.CallExpression): TempId {
     if (callee.name.text === 'isArray') return lowerIsArray(cx, e);
   }
   return lowerUserCall(cx, e, callee);
+}
+
+/** `f(…)` of a function passed as an argument (function-arguments.ts): its value. */
+function callPassed(cx: LowerContext, e: ts.CallExpression, f: FunctionArgument): TempId {
+  if (f.kind === 'math') return lowerMathCall(cx, e, f.alias);
+  if (f.kind === 'choice') return callChoice(cx, e, f, (g) => callPassed(cx, e, g));
+  const value = callFunctionArgument(cx, e, f, structTypeOf(cx, e));
+  return value === undefined || typeof value === 'object' ? cx.fn.constant(0) : value;
 }
 
 /** The context of one function's lowering, with the recursion the construct files lower through. */

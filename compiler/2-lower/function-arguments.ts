@@ -14,10 +14,11 @@ import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
 import { resolveCallee } from '../1-frontend/functions';
 import { fail, inFunction, pos, type ClosureScope, type FunctionArgument, type LowerContext } from './context';
-import { checkCaptures, localFunctionOf, mathAlias, skipOuter } from './helpers';
+import { checkCaptures, isFreshArray, localFunctionOf, mathAlias, skipOuter } from './helpers';
+import { isArrayType, type Stmt, type TempId } from '../ir/types';
 
-/** Whether parameter `p` takes a function (`f: (t: number, y: number) => number`, `g?: Fn`). */
-export function isFunctionParameter(cx: LowerContext, p: ts.ParameterDeclaration): boolean {
+/** Whether parameter (or variable) `p` holds a function (`f: (t: number, y: number) => number`, `g?: Fn`). */
+export function isFunctionParameter(cx: LowerContext, p: ts.ParameterDeclaration | ts.VariableDeclaration): boolean {
   const t = cx.checker.getNonNullableType(cx.checker.getTypeAtLocation(p));
   return t.getCallSignatures().length > 0 && t.getConstructSignatures().length === 0;
 }
@@ -30,8 +31,11 @@ export function functionArgumentOf(cx: LowerContext, node: ts.Expression): Funct
   return decl ? cx.functionArguments.get(decl) : undefined;
 }
 
-/** The function argument `a` passes for parameter `param`, resolved where it is passed (in the caller). */
-export function functionArgument(cx: LowerContext, a: ts.Expression, param: string, callee: string): FunctionArgument {
+/**
+ * The function `a` gives, resolved where it is (in the caller): passed for parameter `param` of
+ * `callee`, or (`callee` undefined) the value of a local constant `param` (`const f = c ? g : h`).
+ */
+export function functionArgument(cx: LowerContext, a: ts.Expression, param: string, callee?: string): FunctionArgument {
   const e = skipOuter(a);
   const scope: ClosureScope = { sf: cx.sf, root: cx.root, name: cx.name, result: cx.result, finalValue: cx.finalValue };
   if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) {
@@ -41,6 +45,12 @@ export function functionArgument(cx: LowerContext, a: ts.Expression, param: stri
   }
   const passed = functionArgumentOf(cx, e);
   if (passed) return passed;
+  if (ts.isConditionalExpression(e)) {
+    // (`drag ? withDrag : free`: the test is taken once, here; each call runs the one chosen)
+    const test = cx.fn.declare(`${param}_choice`, 'boolean', 'hidden', true);
+    cx.fn.assign(test, cx.condition(e.condition), true);
+    return { kind: 'choice', name: param, test, then: functionArgument(cx, e.whenTrue, param, callee), else: functionArgument(cx, e.whenFalse, param, callee) };
+  }
   const local = localFunctionOf(cx, e);
   if (local) {
     checkCaptures(cx, local, e);
@@ -56,15 +66,11 @@ export function functionArgument(cx: LowerContext, a: ts.Expression, param: stri
     if (!('problem' in resolved)) return { kind: 'project', name: resolved.source.name, callee: resolved };
     if (resolved.problem === 'noBody') return fail(errors.noBody(pos(cx, e), resolved.name));
   }
-  const how = ts.isConditionalExpression(e)
-    ? `choose inside one arrow: \`(x) => (${e.condition.getText(cx.sf)} ? ${e.whenTrue.getText(cx.sf)}(x) : ${e.whenFalse.getText(cx.sf)}(x))\``
-    : ts.isCallExpression(e)
-      ? 'write the function it returns as an arrow here'
-      : 'pass the function itself';
+  const how = ts.isCallExpression(e) ? 'write the function it returns as an arrow here' : 'pass the function itself';
   return fail(
     errors.functionValue(
       pos(cx, a),
-      `'${a.getText(cx.sf).slice(0, 60)}' passed to '${callee}' as '${param}' is not a function known where it is passed (an arrow, a local or module-level function, or a Math function): ${how}`,
+      `'${a.getText(cx.sf).slice(0, 60)}' ${callee === undefined ? `given to the constant '${param}'` : `passed to '${callee}' as '${param}'`} is not a function known where it is written (an arrow, a local or module-level function, a Math function, or a choice of them by ?:): ${how}`,
     ),
   );
 }
@@ -96,4 +102,34 @@ export function withFunctionArguments<T>(cx: LowerContext, bound: ReadonlyMap<ts
   } finally {
     for (const [p, f] of before) f ? cx.functionArguments.set(p, f) : cx.functionArguments.delete(p);
   }
+}
+
+/**
+ * A call of a function chosen where it was passed (`c ? f : g`): `call` of the one the test chose,
+ * in a branch of its own (only that one runs, as in JavaScript). Its value, a number or a new array.
+ */
+export function callChoice(cx: LowerContext, e: ts.CallExpression, f: Extract<FunctionArgument, { kind: 'choice' }>, call: (g: FunctionArgument) => TempId): TempId {
+  let a = -1;
+  let b = -1;
+  const whenTrue = cx.fn.region(() => {
+    a = call(f.then);
+  });
+  const whenFalse = cx.fn.region(() => {
+    b = call(f.else);
+  });
+  const type = cx.fn.temps[a];
+  const fresh = (arm: Stmt[]) => !isArrayType(type) || isFreshArray(cx, arm[arm.length - 1]);
+  if (type !== cx.fn.temps[b] || !fresh(whenTrue) || !fresh(whenFalse))
+    return fail(errors.functionValue(pos(cx, e), `calling '${f.name}', one of two functions whose results differ in type or share an array: choose inside one arrow`));
+  const h = cx.fn.declare('chosen', type, 'hidden', false);
+  const origin = cx.fn.origin;
+  cx.fn.emit({ kind: 'declare', var: h, origin });
+  cx.fn.emit({
+    kind: 'if',
+    cond: cx.fn.read(f.test),
+    then: [...whenTrue, { kind: 'assign', var: h, value: a, declare: false, origin }],
+    else: [...whenFalse, { kind: 'assign', var: h, value: b, declare: false, origin }],
+    origin,
+  });
+  return cx.fn.read(h);
 }

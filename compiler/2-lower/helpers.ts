@@ -262,7 +262,7 @@ export function checkCaptures(cx: LowerContext, local: LocalFunction, at: ts.Nod
   forEachNode(local.fn.body, (n) => {
     if (ts.isIdentifier(n) && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) {
       const decl = cx.checker.getSymbolAtLocation(n)?.valueDeclaration;
-      if (decl && inside(decl, cx.root) && !inside(decl, local.fn) && !cx.localFunctions.has(decl)) {
+      if (decl && inside(decl, cx.root) && !inside(decl, local.fn) && !cx.localFunctions.has(decl) && !cx.functionArguments.has(decl)) {
         const depth = cx.fn.lookupDepth(n.text);
         if (depth === undefined || depth > local.depth)
           return fail(errors.closure(pos(cx, at), `'${local.name}' uses '${n.text}', which is not the same variable where it is called: rename one of them`));

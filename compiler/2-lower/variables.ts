@@ -14,6 +14,7 @@ import { copyType, isStateless, opaqueType } from './types';
 import { fail, pos, type LowerContext } from './context';
 import { compound } from './operators';
 import { skipOuter, prim, localTypeOf, isOpaqueExpr, requireNumber, assignable, arrayOperand, isNullishLiteral, structPath, isFreshArray, dataGet } from './helpers';
+import { functionArgument, isFunctionParameter } from './function-arguments';
 import { destructurePlace, inPlace, itemOf, placeKind, placeOf } from './lists';
 import { declareStruct, destructureStruct, isStructExpr, lowerStructAssignment, structTypeOf } from './structs';
 import { assignedValues, reassigned, usedAfter, writtenInto } from './reassignments';
@@ -94,6 +95,11 @@ export function lowerDeclarations(cx: LowerContext, list: ts.VariableDeclaration
       // `const sq = (t: number) => t * t`: inlined where it is called.
       if (!isConst) return fail(errors.closure(pos(cx, init)));
       cx.localFunctions.set(d, { name, fn: init, depth: cx.fn.depth });
+      continue;
+    }
+    if (init && isConst && isFunctionParameter(cx, d)) {
+      // `const force = drag ? withDrag : free`, `const f = Math.sin`: a function known here, called or passed where used.
+      cx.functionArguments.set(d, functionArgument(cx, init, name));
       continue;
     }
     if (init && isOpaqueExpr(cx, init)) {

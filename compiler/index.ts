@@ -240,7 +240,10 @@ export interface FunctionRequest {
 }
 
 export interface RequestResult {
-  /** One self-contained module with the public functions of every request (imports only the runtime). */
+  /**
+   * One module with the public functions of every request: it imports the runtime, and the functions
+   * with user rules and their rules (from a package, or from a file by the specifier `importPath` gives).
+   */
   readonly text: string | undefined;
   readonly diagnostics: readonly Diagnostic[];
 }
@@ -249,7 +252,11 @@ export interface RequestResult {
  * Differentiates the requested functions of a loaded project into one module
  * (used by the compiler plugin, which inlines it into the file that asked).
  */
-export function compileRequests(loaded: LoadedProject, requests: readonly FunctionRequest[], options: CompileOptions & { sourceLabel?: string } = {}): RequestResult {
+export function compileRequests(
+  loaded: LoadedProject,
+  requests: readonly FunctionRequest[],
+  options: CompileOptions & { sourceLabel?: string; importPath?: (file: string) => string } = {},
+): RequestResult {
   const program = new LoweredProgram(loaded.checker, findRules(loaded.program.getSourceFiles(), loaded.checker));
   const diagnostics: Diagnostic[] = [];
   const marked: MarkedIR[] = [];
@@ -295,6 +302,7 @@ export function compileRequests(loaded: LoadedProject, requests: readonly Functi
       sourceLabel: options.sourceLabel ?? 'the compiler plugin',
       runtimeModule: options.runtimeModule ?? 'ts-adc/runtime',
       uncheckedIndex: loaded.program.getCompilerOptions().noUncheckedIndexedAccess === true,
+      importPath: options.importPath && ((file: string) => options.importPath!(diskPath(file))),
     };
     const js = differentiateFile(marked, program.get, fileOptions);
     const text = withSecondOrder(js, second, program, fileOptions, diagnostics);

@@ -16,7 +16,11 @@
  * `export` modifiers are dropped, and every top-level name that occurs in the
  * user's file is renamed, consistently, to a name that occurs in neither text
  * (a rename of all non-property occurrences to a fresh name changes nothing
- * else). Leading comments of statements are kept.
+ * else). Leading comments of statements are kept. Functions imported from other
+ * modules (user rules, and the functions they are rules of) are reached as the
+ * caller's `outer` says: by the name the user's file has for them (never
+ * renamed, and used only where no generated identifier is that name), else
+ * through a namespace import of their module under a fresh name.
  */
 import type * as ts from 'typescript';
 
@@ -33,7 +37,26 @@ export function wordsOf(text: string): Set<string> {
   return new Set(text.match(wordPattern) ?? []);
 }
 
-export function inlineModule(t: typeof ts, text: string, taken: ReadonlySet<string>, header?: string): Inlined {
+/**
+ * How the user's file reaches a function the generated module imports from a module other than the
+ * runtime (user rules, and the functions they are rules of): `module`, the specifier the file would
+ * import it by; `name`, the name it already has in the file, if any, and `original`, an identifier of
+ * the file referring to it there (TypeScript's module transforms resolve the generated references
+ * through it: `exports.erf_vjp`, `(0, special_1.erf)`).
+ */
+export interface Outer {
+  readonly module: string;
+  readonly name?: string;
+  readonly original?: ts.Identifier;
+}
+
+/**
+ * `outer(module, name)`: for each named import of the generated module from `module` (other than the
+ * runtime: undefined), how the user's file reaches it. A name the file already has is used by that
+ * name, unless the generated text uses the word itself (a local would shadow it); otherwise the
+ * module is imported as a namespace under a fresh name and the function is reached through it.
+ */
+export function inlineModule(t: typeof ts, text: string, taken: ReadonlySet<string>, header?: string, outer?: (module: string, name: string) => Outer | undefined): Inlined {
   const parsed = t.createSourceFile('ts-adc-generated.ts', text, t.ScriptTarget.Latest, true, t.ScriptKind.TS);
   const f = t.factory;
   const avoid = new Set([...taken, ...wordsOf(text)]);
@@ -48,6 +71,7 @@ export function inlineModule(t: typeof ts, text: string, taken: ReadonlySet<stri
   const topLevel: string[] = [];
   const imports: { module: string; names: { imported: string; local: string }[] }[] = [];
   const namespaces: { module: string; local: string }[] = [];
+  const outers = new Map<string, Outer & { imported: string }>();
   for (const st of parsed.statements) {
     if (t.isImportDeclaration(st)) {
       const bindings = st.importClause?.namedBindings;
@@ -59,9 +83,15 @@ export function inlineModule(t: typeof ts, text: string, taken: ReadonlySet<stri
       if (!t.isStringLiteral(st.moduleSpecifier) || !bindings || !t.isNamedImports(bindings) || st.importClause?.name) {
         throw new Error(`unexpected import in the generated module: ${st.getText(parsed)}`);
       }
+      const module = st.moduleSpecifier.text;
       const names = bindings.elements.map((e) => ({ imported: (e.propertyName ?? e.name).text, local: e.name.text }));
-      imports.push({ module: st.moduleSpecifier.text, names });
-      topLevel.push(...names.map((n) => n.local));
+      const runtime = names.filter((n) => {
+        const o = outer?.(module, n.imported);
+        if (o) outers.set(n.local, { imported: n.imported, ...o });
+        return o === undefined;
+      });
+      if (runtime.length > 0) imports.push({ module, names: runtime });
+      topLevel.push(...runtime.map((n) => n.local));
     } else if ((t.isFunctionDeclaration(st) || t.isClassDeclaration(st)) && st.name) {
       topLevel.push(st.name.text);
     } else if (t.isVariableStatement(st)) {
@@ -72,8 +102,41 @@ export function inlineModule(t: typeof ts, text: string, taken: ReadonlySet<stri
   for (const n of topLevel) if (taken.has(n) && !renames.has(n)) renames.set(n, fresh(n));
   const names = new Map(topLevel.map((n) => [n, renames.get(n) ?? n]));
 
-  const clone = cloner(t, parsed, renames);
+  // The user's functions: by their name in the file, or through a namespace import of their module.
+  const generatedNames = outers.size > 0 ? identifiersOf(t, parsed) : new Set<string>();
+  const substitutes = new Map<string, () => ts.Expression>();
+  const outerNamespaces = new Map<string, string>();
+  for (const [local, o] of outers) {
+    const name = o.name;
+    if (name !== undefined && (name === local || !generatedNames.has(name))) {
+      const original = o.original;
+      substitutes.set(local, () => {
+        const e = f.createIdentifier(name);
+        if (original) t.setOriginalNode(e, original);
+        return e;
+      });
+      continue;
+    }
+    let ns = outerNamespaces.get(o.module);
+    if (ns === undefined)
+      outerNamespaces.set(
+        o.module,
+        (ns = fresh(
+          `adc_${o.module
+            .replace(/^.*\//, '')
+            .replace(/\.[cm]?js$/, '')
+            .replace(/\W/g, '_')}`,
+        )),
+      );
+    const namespace = ns;
+    substitutes.set(local, () => f.createPropertyAccessExpression(f.createIdentifier(namespace), o.imported));
+  }
+
+  const clone = cloner(t, parsed, renames, substitutes);
   const out: ts.Statement[] = [];
+  for (const [module, ns] of outerNamespaces) {
+    out.push(f.createImportDeclaration(undefined, f.createImportClause(undefined, undefined, f.createNamespaceImport(f.createIdentifier(ns))), f.createStringLiteral(module)));
+  }
   for (const ns of namespaces) {
     const local = names.get(ns.local)!;
     out.push(
@@ -99,16 +162,27 @@ export function inlineModule(t: typeof ts, text: string, taken: ReadonlySet<stri
   return { statements: out, names };
 }
 
+/** The text of every identifier of the parsed module (its comments left out). */
+function identifiersOf(t: typeof ts, parsed: ts.SourceFile): Set<string> {
+  const names = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    if (t.isIdentifier(node)) names.add(node.text);
+    t.forEachChild(node, visit);
+  };
+  visit(parsed);
+  return names;
+}
+
 function collectBindingNames(t: typeof ts, name: ts.BindingName, into: string[]): void {
   if (t.isIdentifier(name)) into.push(name.text);
   else for (const e of name.elements) if (!t.isOmittedExpression(e)) collectBindingNames(t, e.name, into);
 }
 
 /** A deep copy of parsed nodes built by `t.factory`, with `renames` applied to every non-property identifier. */
-function cloner(t: typeof ts, parsed: ts.SourceFile, renames: ReadonlyMap<string, string>): (node: ts.Node) => ts.Node {
+function cloner(t: typeof ts, parsed: ts.SourceFile, renames: ReadonlyMap<string, string>, substitutes: ReadonlyMap<string, () => ts.Expression>): (node: ts.Node) => ts.Node {
   const f = t.factory;
   const K = t.SyntaxKind;
-  const id = (name: string) => f.createIdentifier(renames.get(name) ?? name);
+  const id = (name: string): ts.Expression => substitutes.get(name)?.() ?? f.createIdentifier(renames.get(name) ?? name);
 
   const visit = (node: ts.Node): ts.Node | undefined => {
     // `export function f_grad` ⇒ `function f_grad`: the user's module exports only what the user wrote.
@@ -125,12 +199,12 @@ function cloner(t: typeof ts, parsed: ts.SourceFile, renames: ReadonlyMap<string
     if (t.isTemplateTail(node)) return f.createTemplateTail(node.text);
     if (node.kind >= K.FirstToken && node.kind <= K.LastToken) return f.createToken(node.kind as ts.KeywordSyntaxKind);
     // `{ value }` ⇒ `{ value: value_2 }` when `value` is renamed (likewise in binding patterns).
-    if (t.isShorthandPropertyAssignment(node) && renames.has(node.name.text)) {
+    if (t.isShorthandPropertyAssignment(node) && (renames.has(node.name.text) || substitutes.has(node.name.text))) {
       return finish(node, f.createPropertyAssignment(node.name.text, id(node.name.text)));
     }
     if (t.isBindingElement(node) && !node.propertyName && t.isIdentifier(node.name) && renames.has(node.name.text) && t.isObjectBindingPattern(node.parent)) {
       const init = node.initializer && (visit(node.initializer) as ts.Expression);
-      return finish(node, f.createBindingElement(node.dotDotDotToken && f.createToken(K.DotDotDotToken), node.name.text, id(node.name.text), init));
+      return finish(node, f.createBindingElement(node.dotDotDotToken && f.createToken(K.DotDotDotToken), node.name.text, renames.get(node.name.text)!, init));
     }
     let copy: ts.Node = t.visitEachChild(node, visit, undefined, undefined, visit) ?? node;
     if (copy === node) copy = childless(t, node); // nothing below it to copy: build it anew

@@ -4,9 +4,10 @@
  *
  * Guarantees: per user program, each file is scanned once, the ts-morph
  * project is loaded at most once (from the files declaring the requested
- * functions, with the program's own tsconfig) and `compileRequests` runs at
- * most once per file; within a file, equal requests (same function, same
- * `wrt`) share one prefix and different requests get different prefixes.
+ * functions and the files mentioning @jvp or @vjp, with the program's own
+ * tsconfig) and `compileRequests` runs at most once per file; within a file,
+ * equal requests (same function, same `wrt`) share one prefix and different
+ * requests get different prefixes.
  * Nothing crosses between the user's `typescript` and ts-morph's but file
  * paths, names and the generated module's text.
  */
@@ -20,7 +21,12 @@ export interface FileCompile {
   readonly diagnostics: readonly Diagnostic[];
   /** The prefix of each call's generated functions: `<prefix>_grad`, … */
   readonly prefixes: ReadonlyMap<MarkerCall, string>;
+  /** The files of the project the module imports (user rules), by `fileSpecifier`: `ts-adc-file:<index>`. */
+  readonly files: readonly string[];
 }
+
+/** How the generated module names a file of the project it imports (inline.ts gives it the user's file's own way). */
+export const fileSpecifier = 'ts-adc-file:';
 
 export class Session {
   private readonly scans = new Map<string, Scan>();
@@ -33,6 +39,14 @@ export class Session {
     private readonly t: typeof ts,
     private readonly program: ts.Program,
   ) {}
+
+  checker(): ts.TypeChecker {
+    return this.program.getTypeChecker();
+  }
+
+  options(): ts.CompilerOptions {
+    return this.program.getCompilerOptions();
+  }
 
   scan(sf: ts.SourceFile): Scan {
     let s = this.scans.get(sf.fileName);
@@ -62,8 +76,13 @@ export class Session {
       if ((c.kind === 'hvp' || c.kind === 'hessian') && !r.hessian) requests.set(key, (r = { ...r, hessian: true }));
       prefixes.set(c, r.prefix);
     }
-    const result = compileRequests(this.project(), [...requests.values()], { sourceLabel: sf.fileName });
-    const compiled: FileCompile = { text: result.text, diagnostics: result.diagnostics, prefixes };
+    const files: string[] = [];
+    const importPath = (file: string): string => {
+      if (!files.includes(file)) files.push(file);
+      return `${fileSpecifier}${files.indexOf(file)}`;
+    };
+    const result = compileRequests(this.project(), [...requests.values()], { sourceLabel: sf.fileName, importPath });
+    const compiled: FileCompile = { text: result.text, diagnostics: result.diagnostics, prefixes, files };
     this.compiles.set(sf.fileName, compiled);
     return compiled;
   }
@@ -75,6 +94,8 @@ export class Session {
     for (const sf of this.program.getSourceFiles()) {
       if (sf.isDeclarationFile || this.program.isSourceFileFromExternalLibrary(sf)) continue;
       for (const c of this.scan(sf).calls) files.add(c.file);
+      // (user rules apply wherever they are written, as adc build finds them in every file it compiles)
+      if (/@(jvp|vjp)\b/.test(sf.text)) files.add(sf.fileName);
     }
     const configFilePath = this.program.getCompilerOptions().configFilePath;
     const tsconfig = typeof configFilePath === 'string' ? configFilePath : undefined;

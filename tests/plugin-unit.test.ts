@@ -68,6 +68,40 @@ function h() {
   });
 });
 
+describe('inlineModule with user rules', () => {
+  const generated = `import * as adc from "ts-adc/runtime";
+import { erf } from "special-functions";
+import { erf_jvp, erf_vjp } from "ts-adc-file:0";
+
+export function f_jvp(x: number, dx: number) {
+  const phi = erf_jvp(x, dx);
+  return { value: erf(x) * phi.value, tangent: erf_vjp(x, phi.tangent).grads[0] + adc.ret.length };
+}
+`;
+  const print = (outer: Parameters<typeof inlineModule>[4]): string => {
+    const inlined = inlineModule(ts, generated, new Set(['erf', 'erf_jvp', 'erf_vjp', 'phi', 'rules']), undefined, outer);
+    const sf = ts.createSourceFile('user.ts', '', ts.ScriptTarget.Latest);
+    return inlined.statements.map((s) => ts.createPrinter().printNode(ts.EmitHint.Unspecified, s, sf)).join('\n');
+  };
+
+  test("uses the names the user's file has, imports the rest as namespaces, never where a generated name would shadow it", () => {
+    const printed = print((module, name) =>
+      module === 'special-functions' ? { module, name: 'phi' } : module === 'ts-adc-file:0' ? { module: './rules.js', ...(name === 'erf_jvp' ? { name } : {}) } : undefined,
+    );
+    expect(printed).toBe(
+      [
+        'import * as adc_special_functions from "special-functions";',
+        'import * as adc_rules from "./rules.js";',
+        'import * as adc from "ts-adc/runtime";',
+        'function f_jvp(x: number, dx: number) {',
+        '    const phi = erf_jvp(x, dx);',
+        '    return { value: adc_special_functions.erf(x) * phi.value, tangent: adc_rules.erf_vjp(x, phi.tangent).grads[0] + adc.ret.length };',
+        '}',
+      ].join('\n'),
+    );
+  });
+});
+
 describe('a crash inside the plugin', () => {
   test('is reported as an ADC199 diagnostic and the file is emitted unchanged', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adc-plugin-unit-'));

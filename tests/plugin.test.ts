@@ -2,9 +2,11 @@
  * The compiler plugin as a user runs it: a temporary project compiled by
  * ts-patch's tspc, its output run by node, every derivative compared with
  * central finite differences; once with CommonJS output and once with ESM.
+ * Then user rules (`@jvp erf`, `@vjp erf`) of a package's function, beside the
+ * calls and in a file nobody imports.
  */
 import { createProject, lastJson, type ModuleSetting, type PluginProject, type Run } from './support/plugin-project';
-import { working } from './support/plugin-sources';
+import { specialFunctions, withRules, working } from './support/plugin-sources';
 
 interface Output {
   cases: Record<string, { ad: number[]; fd: number[] }>;
@@ -95,5 +97,41 @@ describe.each<ModuleSetting>(['commonjs', 'esm'])('plugin, %s output', (setting)
     const dts = project.read('out/main.d.ts');
     expect(dts).toContain('export declare const dLossWL: import("ts-adc").GradFunction<[w: Float64Array');
     expect(dts).toContain('[w: Float64Array<ArrayBufferLike>, lambda: number]>');
+  });
+});
+
+describe.each<ModuleSetting>(['commonjs', 'esm'])('plugin with user rules, %s output', (setting) => {
+  let project: PluginProject;
+  let build: Run;
+  let run: Run;
+
+  beforeAll(() => {
+    project = createProject({ module: setting, files: withRules, extra: specialFunctions(setting === 'esm') });
+    build = project.tspc();
+    run = project.node('main.ts');
+  });
+  afterAll(() => project?.remove());
+
+  test('tspc compiles the project without diagnostics and the output runs', () => {
+    expect(`${build.stdout}${build.stderr}`).toBe('');
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  });
+
+  test.each(['grad(probitLoss)', 'jvp(probitLoss)', 'grad(smooth), rules in another file', 'jvp(smooth), rules in another file'])('%s agrees with finite differences', (name) => {
+    const c = lastJson<Pick<Output, 'cases'>>(run).cases[name];
+    expect(c.ad).toHaveLength(c.fd.length);
+    c.ad.forEach((ad, i) => {
+      if (!(Math.abs(ad - c.fd[i]) <= 1e-6 * Math.max(1, Math.abs(c.fd[i])))) throw new Error(`${name}[${i}]: derivative ${ad}, finite differences ${c.fd[i]}`);
+    });
+  });
+
+  test("the rules and erf are the file's own; logistic and its rules are imported", () => {
+    const js = project.read('out/main.js');
+    // (erf and erf_jvp by their names, erf_vjp as CommonJS rewrites an exported const; rules.ts through a namespace import)
+    expect(js).toMatch(/erf_jvp\(/);
+    expect(js).toMatch(setting === 'esm' ? /^import \* as adc_special_functions from "special-functions";$/m : /require\("special-functions"\)/);
+    expect(js).toMatch(setting === 'esm' ? /^import \* as adc_rules from "\.\/rules\.js";$/m : /require\("\.\/rules"\)/);
+    expect(js).toMatch(/adc_rules\.logistic_vjp\(/);
   });
 });

@@ -189,7 +189,11 @@ export const errors = {
   secondOrder: (p: Position, fn: string, why: string) => at(p, 'ADC122', `no second derivatives ('hessian') for ${fn}: ${why}`),
   badRule: (p: Position, mode: 'jvp' | 'vjp', rule: string, why: string) => at(p, 'ADC123', `invalid @${mode} rule '${rule}': ${why}`),
   rulesNotImportable: (name: string, host: string) =>
-    at(undefined, 'ADC123', `cannot use the rules of '${name}' in ${host}: generated code imports user rules (@jvp, @vjp) from their files, which only adc build does`),
+    at(
+      undefined,
+      'ADC123',
+      `cannot use the rules of '${name}' in ${host}: generated code imports user rules (@jvp, @vjp) from their files, and this caller of compileRequests gives no importPath (adc build and the compiler plugin do)`,
+    ),
   missingRule: (p: Position, name: string, has: 'jvp' | 'vjp', needs: 'jvp' | 'vjp') =>
     at(
       p,

@@ -24,6 +24,8 @@ export interface ProjectOptions {
   readonly program?: boolean;
   /** Sources, relative to src/. */
   readonly files: Record<string, string>;
+  /** Other files (installed packages), relative to the project's folder. */
+  readonly extra?: Record<string, string>;
 }
 
 export interface Run {
@@ -72,9 +74,10 @@ export function createProject(options: ProjectOptions): PluginProject {
       : { plugins: [...(options.program === false ? [] : [{ transform: 'ts-adc/plugin/program', transformProgram: true }]), { transform: 'ts-adc/plugin' }] }),
   };
   fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['src'] }, null, 2));
-  for (const [rel, text] of Object.entries(options.files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, 'src', rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'src', rel), text);
+  const files = [...Object.entries(options.files).map(([rel, text]) => [path.join('src', rel), text]), ...Object.entries(options.extra ?? {})];
+  for (const [rel, text] of files) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
   }
 
   const run = (args: string[]): Run => {

@@ -390,3 +390,91 @@ export const dArea = grad(area);
 export const df = grad(f, { wrt: ['z'] });
 `,
 };
+
+/**
+ * A package written in JavaScript, known by its `.d.ts` (erf, logistic), as CommonJS or ESM like the
+ * project (installed under node_modules/special-functions).
+ */
+export function specialFunctions(esm: boolean): Record<string, string> {
+  const erf = `function erf(x) {
+  let term = x;
+  let sum = x;
+  for (let n = 1; n < 80; n++) {
+    term *= (-x * x) / n;
+    sum += term / (2 * n + 1);
+  }
+  return (2 / Math.sqrt(Math.PI)) * sum;
+}
+function logistic(x) {
+  return 1 / (1 + Math.exp(-x));
+}
+`;
+  const dir = 'node_modules/special-functions';
+  return {
+    [`${dir}/package.json`]: JSON.stringify({ name: 'special-functions', main: 'index.js', types: 'index.d.ts', ...(esm ? { type: 'module' } : {}) }),
+    [`${dir}/index.js`]: esm ? `${erf}export { erf, logistic };\n` : `${erf}exports.erf = erf;\nexports.logistic = logistic;\n`,
+    [`${dir}/index.d.ts`]: 'export declare function erf(x: number): number;\nexport declare function logistic(x: number): number;\n',
+  };
+}
+
+/**
+ * User rules under the markers: erf's rules beside the calls (one a function, one a const arrow
+ * function) in the file that imports erf; logistic's in rules.ts, which neither the marker's file
+ * nor the differentiated function's file imports.
+ */
+export const withRules: Record<string, string> = {
+  'rules.ts': `import { logistic } from 'special-functions';
+
+/** logistic' = s (1 - s). @jvp logistic */
+export function logistic_jvp(x: number, dx: number) {
+  const s = logistic(x);
+  return { value: s, tangent: s * (1 - s) * dx };
+}
+
+/** @vjp logistic */
+export function logistic_vjp(x: number, cotangent: number) {
+  const s = logistic(x);
+  return { value: s, grads: [s * (1 - s) * cotangent] as [number] };
+}
+`,
+  'smooth.ts': `import { logistic } from 'special-functions';
+
+export function smooth(a: number, b: number): number {
+  return logistic(a * b) + a * logistic(b - a);
+}
+`,
+  'main.ts': `import { grad, jvp } from 'ts-adc';
+import { erf } from 'special-functions';
+import { smooth } from './smooth.js';
+
+/** erf'(x) = 2/sqrt(pi) e^(-x^2). @jvp erf */
+export function erf_jvp(x: number, dx: number) {
+  return { value: erf(x), tangent: (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x) * dx };
+}
+
+/** @vjp erf */
+export const erf_vjp = (x: number, cotangent: number) => ({ value: erf(x), grads: [(2 / Math.sqrt(Math.PI)) * Math.exp(-x * x) * cotangent] as [number] });
+
+/** Negative log-likelihood of a probit model on two points, plus a term in erf(w b). */
+export function probitLoss(w: number, b: number): number {
+  const p1 = 0.5 * (1 + erf((0.5 * w + b) / Math.SQRT2));
+  const p2 = 0.5 * (1 + erf((-1.2 * w + b) / Math.SQRT2));
+  return -Math.log(p1) - Math.log(1 - p2) + 0.1 * erf(w * b);
+}
+
+function central(f: (a: number, b: number) => number, a: number, b: number, da: number, db: number): number {
+  const h = 1e-6;
+  return (f(a + h * da, b + h * db) - f(a - h * da, b - h * db)) / (2 * h);
+}
+
+const cases: Record<string, { ad: number[]; fd: number[] }> = {};
+const [w, b] = [0.8, -0.3];
+const g = grad(probitLoss)(w, b);
+cases['grad(probitLoss)'] = { ad: [g.value, ...g.grads], fd: [probitLoss(w, b), central(probitLoss, w, b, 1, 0), central(probitLoss, w, b, 0, 1)] };
+cases['jvp(probitLoss)'] = { ad: [jvp(probitLoss)(w, b, 0.4, -1.5).tangent], fd: [central(probitLoss, w, b, 0.4, -1.5)] };
+const s = grad(smooth)(w, b);
+cases['grad(smooth), rules in another file'] = { ad: [s.value, ...s.grads], fd: [smooth(w, b), central(smooth, w, b, 1, 0), central(smooth, w, b, 0, 1)] };
+cases['jvp(smooth), rules in another file'] = { ad: [jvp(smooth)(w, b, 0.4, -1.5).tangent], fd: [central(smooth, w, b, 0.4, -1.5)] };
+console.log(JSON.stringify({ cases }));
+`,
+};

@@ -99,17 +99,16 @@ function samePath(a: string, b: string): boolean {
   return path.resolve(a) === path.resolve(b);
 }
 
-/** `./rules.js` (Node16/NodeNext) or `./rules`: how `from` imports `file`. */
+/** `./rules.js` (Node16/NodeNext) or `./rules` (`./rules.mjs` for rules.mts): how `from` imports `file`. */
 function relativeSpecifier(t: typeof ts, from: string, file: string, options: ts.CompilerOptions): string {
-  const rel = path
-    .relative(path.dirname(from), file)
-    .split(path.sep)
-    .join('/')
-    .replace(/(\.d)?\.(m|c)?[jt]sx?$/, '');
+  const relative = path.relative(path.dirname(from), file).split(path.sep).join('/');
+  // (a .mts or .cts file is imported as .mjs or .cjs, under any resolution)
+  const kind = /\.(m|c)[jt]s$/.exec(relative)?.[1];
+  const rel = relative.replace(/(\.d)?\.(m|c)?[jt]sx?$/, '');
   const R = t.ModuleResolutionKind;
   const M = t.ModuleKind;
   // (without moduleResolution, module node16…nodenext implies it)
   const resolution = options.moduleResolution ?? (options.module !== undefined && options.module >= M.Node16 && options.module <= M.NodeNext ? R.NodeNext : undefined);
   const esm = resolution === R.Node16 || resolution === R.NodeNext;
-  return `${rel.startsWith('.') ? '' : './'}${rel}${esm ? '.js' : ''}`;
+  return `${rel.startsWith('.') ? '' : './'}${rel}${kind ? `.${kind}js` : esm ? '.js' : ''}`;
 }

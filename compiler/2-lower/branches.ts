@@ -14,6 +14,7 @@ import { opaqueType } from './types';
 import { fail, pos, type LowerContext } from './context';
 import { lazyAssignment } from './operators';
 import { skipOuter, prim, localTypeOf, requireNumber, lazyLogical, isFreshArray, assignable } from './helpers';
+import { functionPresent, staticCondition } from './function-arguments';
 import { inPlace } from './lists';
 
 export function lowerIf(cx: LowerContext, node: ts.IfStatement): void {
@@ -22,6 +23,13 @@ export function lowerIf(cx: LowerContext, node: ts.IfStatement): void {
     cx.fn.emit({ kind: 'check', cond: lowerCondition(cx, node.expression), ...thrown, origin: cx.fn.origin });
     // `if (c) { throw … } else rest` is `if (c) throw …; rest` (simple-statistics' else-if chains of checks and returns).
     if (node.elseStatement) cx.block(node.elseStatement);
+    return;
+  }
+  // (`if (valueof === undefined)` on a function parameter: only the branch taken is there)
+  const known = staticCondition(cx, node.expression);
+  if (known !== undefined) {
+    const taken = known ? node.thenStatement : node.elseStatement;
+    if (taken) cx.block(taken);
     return;
   }
   const cond = lowerCondition(cx, node.expression);
@@ -55,6 +63,9 @@ export function lowerCondition(cx: LowerContext, node: ts.Expression): TempId {
   const e = skipOuter(node);
   if (ts.isBinaryExpression(e) && (e.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken || e.operatorToken.kind === ts.SyntaxKind.BarBarToken))
     return lowerLogical(cx, e);
+  // (`if (valueof)`: whether a function was given is known here)
+  const given = functionPresent(cx, e);
+  if (given !== undefined) return cx.fn.constant(given);
   const t = cx.expr(node);
   // A number as a condition is JavaScript's truthiness: false for 0, -0 and NaN.
   if (cx.fn.temps[t] === 'number') return prim(cx, 'truthy', [t]);
@@ -152,6 +163,8 @@ function isTrivial(stmts: readonly Stmt[]): boolean {
 
 /** `c ? a : b`: a `select` when both arms are reads or constants, an `if` otherwise. */
 export function lowerConditional(cx: LowerContext, e: ts.ConditionalExpression): TempId {
+  const known = staticCondition(cx, e.condition);
+  if (known !== undefined) return cx.expr(known ? e.whenTrue : e.whenFalse);
   const c = lowerCondition(cx, e.condition);
   let a = -1;
   let bb = -1;

@@ -190,6 +190,12 @@ export function assignThroughSetter(cx: LowerContext, target: ts.Expression, val
   return v;
 }
 
+/** `undefined` written as an argument. */
+function isUndefined(a: ts.Expression): boolean {
+  const e = skipOuter(a);
+  return ts.isIdentifier(e) && e.text === 'undefined';
+}
+
 /** How an argument is bound to the parameter of an inlined function. */
 type Bound =
   | { readonly struct: StructVar }
@@ -203,7 +209,9 @@ type Bound =
   /** An instance without state: nothing to hold (its members are looked up in the parameter's class). */
   | { readonly stateless: true }
   /** A function (function-arguments.ts): calls of the parameter call it. */
-  | { readonly fn: FunctionArgument };
+  | { readonly fn: FunctionArgument }
+  /** A function parameter's default, resolved in the callee's scope. */
+  | { readonly fnDefault: ts.Expression };
 
 /**
  * The body of a function of the project inlined at a call, as JavaScript runs it: arguments
@@ -266,8 +274,11 @@ function inlineCall(
   const bound: Bound[] = params.map((p, i): Bound => {
     if (target.given) return { temp: target.given[i] ?? cx.fn.datum(undefined, 'number') };
     if (isFunctionParameter(cx, p)) {
-      if (args[i] === undefined) return fail(errors.unsupportedExpression(pos(cx, e), `calling '${target.name}' without its function '${p.name.getText()}'`));
-      return { fn: functionArgument(cx, args[i], p.name.getText(), target.name) };
+      const given = args[i] !== undefined && !isUndefined(args[i]);
+      // (a default, `valueof = (d) => d`, is resolved in the callee, where its names are)
+      if (!given && p.initializer) return { fnDefault: p.initializer };
+      if (!given && !p.questionToken) return fail(errors.unsupportedExpression(pos(cx, e), `calling '${target.name}' without its function '${p.name.getText()}'`));
+      return { fn: given ? functionArgument(cx, args[i], p.name.getText(), target.name) : { kind: 'absent', name: p.name.getText() } };
     }
     // (`undefined` given for a parameter with a default: the default, as JavaScript does)
     const given = args[i];
@@ -332,6 +343,11 @@ function inlineCall(
       const b = bound[i];
       if ('stateless' in b) return;
       if ('fn' in b) return;
+      if ('fnDefault' in b)
+        return void cx.functionArguments.set(
+          p,
+          atStatement(cx, p, () => functionArgument(cx, b.fnDefault, name)),
+        );
       if ('options' in b) bindOptions(cx, p.name as ts.ObjectBindingPattern, b.options);
       else if ('struct' in b) cx.fn.bindStruct(name, b.struct);
       else if ('place' in b) destructurePlace(cx, p.name, b.place, false);
@@ -370,6 +386,7 @@ function inlineCall(
       return isStructType(returns) ? lowerStructBody(cx, node, returns) : lowerFunctionBody(cx, node, isVoid, returns);
     } finally {
       cx.inlining.delete(node);
+      params.forEach((p, i) => 'fnDefault' in bound[i] && cx.functionArguments.delete(p));
     }
   };
   // (the arguments a function passed as one does not take: evaluated, as JavaScript does, for what they do)
@@ -386,6 +403,8 @@ function inlineCall(
  * it (function-arguments.ts), its value (`undefined` for one returning nothing).
  */
 export function callFunctionArgument(cx: LowerContext, e: ts.CallExpression, f: FunctionArgument, struct: StructType | undefined): TempId | StructValue | undefined {
+  if (f.kind === 'absent')
+    return fail(errors.functionValue(pos(cx, e), `'${f.name}' is called, but no function was given for it here: give one, or test \`${f.name} !== undefined\` first`));
   if (f.kind === 'math' || f.kind === 'choice') return fail(errors.returnType(pos(cx, e), f.name, struct?.text ?? 'number'));
   if (f.kind === 'rule') return struct ? fail(errors.returnType(pos(cx, e), f.name, struct.text)) : lowerRuleCall(cx, e, f.rule);
   if (f.kind === 'project') return struct ? inlineProjectCall(cx, e, f.callee.source, struct) : lowerUserCall(cx, e, e.expression, f.callee);

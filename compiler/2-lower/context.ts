@@ -118,6 +118,8 @@ export type FunctionArgument =
   | { readonly kind: 'math'; readonly name: string; readonly alias: string }
   /** A function with user rules (`@jvp NAME`, `@vjp NAME`). */
   | { readonly kind: 'rule'; readonly name: string; readonly rule: RuleEntry }
+  /** None: an optional function parameter left out (`valueof?: (d: number) => number`); calling it is an error, `valueof === undefined` is true. */
+  | { readonly kind: 'absent'; readonly name: string }
   /** One of two, chosen where it was passed (`c ? f : g`): `test` holds the choice. */
   | { readonly kind: 'choice'; readonly name: string; readonly test: VarId; readonly then: FunctionArgument; readonly else: FunctionArgument };
 

@@ -14,7 +14,7 @@ import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
 import { resolveCallee } from '../1-frontend/functions';
 import { fail, inFunction, pos, type ClosureScope, type FunctionArgument, type LowerContext } from './context';
-import { checkCaptures, isFreshArray, localFunctionOf, mathAlias, skipOuter } from './helpers';
+import { checkCaptures, isFreshArray, isNullishLiteral, localFunctionOf, mathAlias, skipOuter } from './helpers';
 import { isArrayType, type Stmt, type TempId } from '../ir/types';
 
 /** Whether parameter (or variable) `p` holds a function (`f: (t: number, y: number) => number`, `g?: Fn`). */
@@ -132,4 +132,61 @@ export function callChoice(cx: LowerContext, e: ts.CallExpression, f: Extract<Fu
     origin,
   });
   return cx.fn.read(h);
+}
+
+/**
+ * Whether a function parameter or constant was given a function, known at build time: for
+ * `valueof === undefined`, `valueof != null`, `if (valueof)`, `!valueof`, `typeof f === "function"`
+ * (undefined where `node` is no such name, or the choice is not known).
+ */
+export function functionPresent(cx: LowerContext, node: ts.Expression): boolean | undefined {
+  const f = functionArgumentOf(cx, node);
+  if (f === undefined) return undefined;
+  if (f.kind === 'choice') {
+    const [a, b] = [present(f.then), present(f.else)];
+    return a === b ? a : undefined;
+  }
+  return present(f);
+}
+
+function present(f: FunctionArgument): boolean | undefined {
+  if (f.kind === 'choice') return present(f.then) === present(f.else) ? present(f.then) : undefined;
+  return f.kind !== 'absent';
+}
+
+/**
+ * A condition whose value is known at build time because it only asks whether functions were
+ * given (`valueof === undefined`, `!f`, `typeof f === "function" && g != null`): lowering takes
+ * only the branch it selects, so the other may call a function that is not there.
+ */
+export function staticCondition(cx: LowerContext, node: ts.Expression): boolean | undefined {
+  const e = skipOuter(node);
+  if (ts.isIdentifier(e)) return functionPresent(cx, e);
+  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) {
+    const v = staticCondition(cx, e.operand);
+    return v === undefined ? undefined : !v;
+  }
+  if (!ts.isBinaryExpression(e)) return undefined;
+  const k = e.operatorToken.kind;
+  if (k === ts.SyntaxKind.AmpersandAmpersandToken || k === ts.SyntaxKind.BarBarToken) {
+    const [l, r] = [staticCondition(cx, e.left), staticCondition(cx, e.right)];
+    const and = k === ts.SyntaxKind.AmpersandAmpersandToken;
+    if (l !== undefined && l !== and) return l;
+    return l !== undefined && r !== undefined ? r : undefined;
+  }
+  const eq = k === ts.SyntaxKind.EqualsEqualsEqualsToken || k === ts.SyntaxKind.EqualsEqualsToken;
+  if (!eq && k !== ts.SyntaxKind.ExclamationEqualsEqualsToken && k !== ts.SyntaxKind.ExclamationEqualsToken) return undefined;
+  const [l, r] = [skipOuter(e.left), skipOuter(e.right)];
+  const typeOf = ts.isTypeOfExpression(l) ? l : ts.isTypeOfExpression(r) ? r : undefined;
+  const named = ts.isStringLiteralLike(l) ? l : ts.isStringLiteralLike(r) ? r : undefined;
+  const given =
+    typeOf && named?.text === 'function'
+      ? functionPresent(cx, typeOf.expression)
+      : isNullishLiteral(cx, l) || isNullishLiteral(cx, r)
+        ? (() => {
+            const v = functionPresent(cx, isNullishLiteral(cx, r) ? l : r);
+            return v === undefined ? undefined : !v;
+          })()
+        : undefined;
+  return given === undefined ? undefined : given === eq;
 }

@@ -124,10 +124,10 @@ describe('functions as arguments', () => {
     const head = `function apply(f: (x: number) => number, x: number): number { return f(x); }
 function sq(x: number): number { return x * x; }
 `;
-    const made = `${head}function twice(k: number): (x: number) => number { return (x) => 2 * k * x; }
-/** @differentiable */ export function g(x: number): number { return apply(twice(x), x); }`;
+    const made = `${head}function either(f: (x: number) => number): (x: number) => number { return f; }
+/** @differentiable */ export function g(x: number): number { return apply(either(sq), x); }`;
     expect(errorsOf(made)).toEqual([
-      `/src/main.ts:4:76: error ADC104: 'twice(x)' passed to 'apply' as 'f' is not a function known where it is written (an arrow, a local or module-level function, a Math function, or a choice of them by ?:): write the function it returns as an arrow here`,
+      `/src/main.ts:4:76: error ADC104: 'either(sq)' passed to 'apply' as 'f' is not a function known where it is written (an arrow, a local or module-level function, a Math function, or a choice of them by ?:): write the function it returns as an arrow here`,
     ]);
     expect(errorsOf(`${head}/** @differentiable */ export function g(f: (x: number) => number, x: number): number { return apply(f, x); }`)).toEqual([
       "/src/main.ts:3:42: error ADC103: parameter 'f' has type '(x: number) => number', a function: a differentiated function takes numbers and data, not functions; mark a function that passes one instead (`/** @differentiable */ function loss(k: number) { return g((x) => k * x, …); }`)",

@@ -13,6 +13,7 @@
 import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
 import { resolveCallee } from '../1-frontend/functions';
+import { forEachNode } from '../1-frontend/walk';
 import { fail, inFunction, pos, type ClosureScope, type FunctionArgument, type LowerContext } from './context';
 import { checkCaptures, isFreshArray, isNullishLiteral, localFunctionOf, mathAlias, skipOuter } from './helpers';
 import { isArrayType, type Stmt, type TempId } from '../ir/types';
@@ -59,6 +60,10 @@ export function functionArgument(cx: LowerContext, a: ts.Expression, param: stri
   const isMath = ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Math' && cx.fn.lookup('Math') === undefined;
   const alias = isMath ? e.name.text : ts.isIdentifier(e) || ts.isPropertyAccessExpression(e) ? mathAlias(cx, e) : undefined;
   if (alias !== undefined) return { kind: 'math', name: `Math.${alias}`, alias };
+  if (ts.isCallExpression(e)) {
+    const made = madeByFactory(cx, e, param);
+    if (made) return made;
+  }
   if (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e)) {
     const rule = cx.rules?.ruleOf(e, cx.checker);
     if (rule) return { kind: 'rule', name: e.getText(cx.sf), rule };
@@ -189,4 +194,56 @@ export function staticCondition(cx: LowerContext, node: ts.Expression): boolean 
           })()
         : undefined;
   return given === undefined ? undefined : given === eq;
+}
+
+/**
+ * `scaledBy(k)` of a function whose body ends by returning an arrow (`return (x) => k * x`), called
+ * for the function it makes: its parameters bound (and its statements before the `return` run)
+ * here, once, in a scope the arrow keeps seeing wherever it is called. Undefined for another call.
+ */
+function madeByFactory(cx: LowerContext, e: ts.CallExpression, param: string): FunctionArgument | undefined {
+  const local = localFunctionOf(cx, e.expression);
+  const resolved = local ? undefined : resolveCallee(e.expression, cx.checker);
+  const node = local?.fn ?? (resolved && !('problem' in resolved) ? resolved.source.node : undefined);
+  if (!node || !node.body || !(ts.isFunctionDeclaration(node) || ts.isArrowFunction(node) || ts.isFunctionExpression(node))) return undefined;
+  const body = node.body;
+  // (`(s) => (x) => s * x`, or a block ending with `return (x) => …`)
+  const statements = ts.isBlock(body) ? body.statements : [];
+  const last = statements[statements.length - 1];
+  const made = ts.isBlock(body) ? (last && ts.isReturnStatement(last) && last.expression ? skipOuter(last.expression) : undefined) : skipOuter(body);
+  if (!made || !(ts.isArrowFunction(made) || ts.isFunctionExpression(made))) return undefined;
+  let returns = ts.isBlock(body) ? 0 : 1;
+  forEachNode(body, (n) => (n !== body && ts.isFunctionLike(n) ? 'skip' : void (ts.isReturnStatement(n) && returns++)));
+  const params = node.parameters;
+  if (returns !== 1 || params.some((p) => !ts.isIdentifier(p.name) || p.dotDotDotToken || p.initializer || p.questionToken) || e.arguments.length !== params.length)
+    return fail(
+      errors.functionValue(
+        pos(cx, e),
+        `'${e.getText(cx.sf).slice(0, 60)}' makes the function passed as '${param}': a function making one takes plain parameters, all given, and returns it once, at its end`,
+      ),
+    );
+  if (cx.inlining.has(node)) return fail(errors.closure(pos(cx, e), `'${e.expression.getText(cx.sf)}' calls itself`));
+  if (local) checkCaptures(cx, local, e.expression);
+  const args = e.arguments.map((a) => cx.expr(a));
+  const scope: ClosureScope = local
+    ? { sf: cx.sf, root: cx.root, name: cx.name, result: cx.result, finalValue: cx.finalValue }
+    : { sf: node.getSourceFile(), root: node, name: resolved && !('problem' in resolved) ? resolved.source.name : param, result: undefined, finalValue: undefined };
+  if (resolved && !('problem' in resolved)) resolved.via.forEach((f) => cx.files.add(f));
+  // (its parameters and locals are variables of the function being lowered, assigned here once; the arrow reads them where it is called)
+  const enter = (fill: () => FunctionArgument) => (local ? cx.fn.withScope(fill) : inFunction(cx, scope, () => cx.fn.withIsolatedScope(fill)));
+  cx.inlining.add(node);
+  try {
+    return enter(() => {
+      params.forEach((p, i) => {
+        const type = cx.fn.temps[args[i]];
+        if (isArrayType(type))
+          return fail(errors.functionValue(pos(cx, e.arguments[i]), `an array given to '${e.expression.getText(cx.sf)}', which makes a function: pass numbers`));
+        cx.fn.assign(cx.fn.declare((p.name as ts.Identifier).text, type, 'local', true), args[i], true);
+      });
+      cx.stmts(statements.slice(0, -1));
+      return { kind: 'closure', name: param, fn: made, scopes: cx.fn.captureScopes(), scope: local ? scope : { ...scope }, inlining: new Set(cx.inlining) };
+    });
+  } finally {
+    cx.inlining.delete(node);
+  }
 }

@@ -6,8 +6,10 @@
  * a partial made from it follows the zero-(co)tangent rule (a read past the end
  * whose value the result does not use contributes nothing, in both modes).
  *
- * Proved in bounds, conservatively: the index is a read of a counter i that
- *  - the loop's condition bounds (`i < xs.length`, possibly one conjunct of `&&`),
+ * Proved in bounds, conservatively: the index is a read of a counter i, or i plus a
+ * non-negative integer d, where
+ *  - the loop's condition bounds i (`i < xs.length`, possibly one conjunct of `&&`), with room
+ *    for d (`i < xs.length - 1` or `i + 1 < xs.length` for `xs[i + 1]`),
  *  - the function only ever sets to a non-negative integer literal or increases
  *    by one (`i++`, `i += 1`),
  *  - the loop writes only in its update or as the last statements of its body
@@ -59,14 +61,43 @@ function analyze(fn: IRFunction): Set<TempId> {
     const arrays = new Set(sets.map((x) => (x?.op === 'length' ? x.var : undefined)));
     return sets.length > 0 && arrays.size === 1 && !arrays.has(undefined) ? [...arrays][0] : undefined;
   };
-  // The (counter, array) pairs a condition guarantees: `i < xs.length`, in a conjunction too.
-  const bounds = (t: TempId | undefined, into: [VarId, VarId][] = []): [VarId, VarId][] => {
+  // A non-negative integer literal.
+  const natural = (t: TempId): number | undefined => {
+    const d = defs.get(t);
+    return d?.op === 'const' && typeof d.value === 'number' && Number.isInteger(d.value) && d.value >= 0 ? d.value : undefined;
+  };
+  // `t` as a read of a variable plus a non-negative integer (`i`, `i + 1`).
+  const offset = (t: TempId): { v: VarId; by: number } | undefined => {
+    const d = defs.get(t);
+    if (d?.op === 'read') return { v: d.var, by: 0 };
+    if (d?.op !== 'prim' || d.fn !== 'add') return undefined;
+    for (const [a, c] of [d.args, [...d.args].reverse()]) {
+      const r = defs.get(a);
+      const by = natural(c);
+      if (r?.op === 'read' && by !== undefined) return { v: r.var, by };
+    }
+    return undefined;
+  };
+  // The array whose length `t` is, less a non-negative integer (`xs.length`, `n`, `xs.length - 1`).
+  const shortLength = (t: TempId): { arr: VarId; less: number } | undefined => {
+    const d = defs.get(t);
+    if (d?.op === 'prim' && d.fn === 'sub') {
+      const arr = lengthOf(d.args[0]);
+      const less = natural(d.args[1]);
+      return arr !== undefined && less !== undefined ? { arr, less } : undefined;
+    }
+    const arr = lengthOf(t);
+    return arr === undefined ? undefined : { arr, less: 0 };
+  };
+  // The (counter, array, slack) a condition guarantees: `i < xs.length` (slack 0), `i < xs.length - 1`
+  // or `i + 1 < xs.length` (slack 1: xs[i + 1] is inside too), in a conjunction too.
+  const bounds = (t: TempId | undefined, into: [VarId, VarId, number][] = []): [VarId, VarId, number][] => {
     const d = t === undefined ? undefined : defs.get(t);
     if (d?.op === 'prim' && d.fn === 'and') d.args.forEach((a) => bounds(a, into));
     if (d?.op === 'prim' && d.fn === 'lt') {
-      const i = defs.get(d.args[0]);
-      const arr = lengthOf(d.args[1]);
-      if (i?.op === 'read' && arr !== undefined && counter(i.var)) into.push([i.var, arr]);
+      const i = offset(d.args[0]);
+      const len = shortLength(d.args[1]);
+      if (i !== undefined && len !== undefined && counter(i.v)) into.push([i.v, len.arr, i.by + len.less]);
     }
     return into;
   };
@@ -77,14 +108,14 @@ function analyze(fn: IRFunction): Set<TempId> {
         visit(s.then);
         visit(s.else);
       } else if (s.kind === 'loop') {
-        for (const [i, arr] of bounds(s.cond)) prove(s, i, arr);
+        for (const [i, arr, slack] of bounds(s.cond)) prove(s, i, arr, slack);
         visit(s.test);
         visit(s.body);
         visit(s.update);
       }
     }
   };
-  const prove = (loop: Extract<Stmt, { kind: 'loop' }>, i: VarId, arr: VarId): void => {
+  const prove = (loop: Extract<Stmt, { kind: 'loop' }>, i: VarId, arr: VarId, slack: number): void => {
     // The array is never replaced inside the loop (its elements may be written, it may grow).
     let replaced = false;
     forEachStmt(loop.body, (s) => {
@@ -106,8 +137,8 @@ function analyze(fn: IRFunction): Set<TempId> {
     if (body.slice(0, end).some((s) => s.kind !== 'op' && writesAt(s))) return;
     forEachStmt(body.slice(0, end), (s) => {
       if (s.kind !== 'op' || s.op !== 'load' || s.var !== arr) return;
-      const index = defs.get(s.args[0]);
-      if (index?.op === 'read' && index.var === i) proved.add(s.id);
+      const index = offset(s.args[0]);
+      if (index?.v === i && index.by <= slack) proved.add(s.id);
     });
   };
   visit(fn.body);

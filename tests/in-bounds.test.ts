@@ -1,0 +1,63 @@
+/**
+ * Element reads proved inside their array (3-analyze/in-bounds.ts), seen in the generated
+ * gradient: a read proved inside adds its adjoint straight into the gradient element (`x_bar[t] +=`);
+ * one that may be past the end starts from `?? 0` (the gradient has no element there). Neighbour
+ * reads (`x[i + 1]`) are inside when the loop leaves room for them (`i < x.length - 1`,
+ * `i + 1 < x.length`), and not otherwise. Values and gradients agree with central differences.
+ */
+import { compileSources, formatDiagnostic } from '../compiler';
+import { loadModule } from './support/load';
+
+const source = `
+/** @differentiable */
+export function room(x: number[]): number {
+  let s = 0;
+  for (let i = 0; i < x.length - 1; i++) s += x[i + 1] * x[i];
+  return s;
+}
+/** @differentiable */
+export function roomOnTheLeft(x: number[]): number {
+  let s = 0;
+  for (let i = 0; i + 2 < x.length; i++) s += x[i + 2] - x[i + 1] * x[i];
+  return s;
+}
+/** @differentiable */
+export function noRoom(x: number[]): number {
+  let s = 0;
+  for (let i = 0; i < x.length - 1; i++) s += x[i + 2] === undefined ? x[i] : x[i + 2] * x[i];
+  return s;
+}
+`;
+
+describe('reads proved inside their array', () => {
+  const { files, diagnostics } = compileSources({ '/src/main.ts': source });
+  if (diagnostics.length > 0) throw new Error(diagnostics.map((d) => formatDiagnostic(d)).join('\n'));
+  const text = files[0].text;
+  const body = (name: string) => text.slice(text.indexOf(`export function ${name}_vjp(`), text.indexOf(`export function ${name}_grad(`));
+  const m = loadModule(text, {}, 'main.grad.ts');
+  const primal = loadModule(source, {}, 'main.ts');
+
+  it('neighbour reads the loop leaves room for add into the gradient directly', () => {
+    for (const name of ['room', 'roomOnTheLeft']) {
+      expect(body(name)).not.toContain('?? 0');
+      expect(body(name)).not.toContain('=== 0 ? 0');
+    }
+  });
+
+  it('a read past the room keeps its guard', () => {
+    expect(body('noRoom')).toContain('?? 0');
+  });
+
+  it('and the gradients are right', () => {
+    const x = [0.5, -1.5, 2, 0.25, 3];
+    for (const name of ['room', 'roomOnTheLeft', 'noRoom']) {
+      const g: number[] = m[`${name}_grad`](x).grads[0];
+      x.forEach((_, j) => {
+        const [p, q] = [x.slice(), x.slice()];
+        p[j] += 1e-6;
+        q[j] -= 1e-6;
+        expect(Math.abs(g[j] - (primal[name](p) - primal[name](q)) / 2e-6)).toBeLessThan(1e-8);
+      });
+    }
+  });
+});

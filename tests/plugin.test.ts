@@ -32,6 +32,7 @@ const caseNames = [
   'hessian(g), helpers named value and tape',
   'grad(fitRows) over data rows',
   'grad(g), helpers named value and tape',
+  'grad(areaUnder), functions as arguments',
   'grad(springEnergy) over objects',
   'grad(potential) over an array of objects',
   'grad(polygonArea, wrt [0]) over [number, number][]',

@@ -125,6 +125,17 @@ function g(x: number): number {
   return out;
 }
 
+/** Functions as arguments: a quadrature taking the integrand, given an arrow capturing k and a Math function. */
+function integrate(h: (t: number) => number, a: number, b: number, n = 32): number {
+  const step = (b - a) / n;
+  let s = 0;
+  for (let i = 0; i < n; i++) s += h(a + (i + 0.5) * step);
+  return s * step;
+}
+function areaUnder(k: number, c: number): number {
+  return integrate((t) => Math.exp(-k * t * t), 0, c) + integrate(Math.sin, 0, k * c);
+}
+
 const cases: Record<string, { ad: number[]; fd: number[] }> = {};
 const x = 0.7;
 const y = -1.3;
@@ -136,6 +147,7 @@ cases['jvp(f)'] = { ad: [forward(f)(x, y, 0.3, -0.8).tangent], fd: directional(f
 cases['vjp(f)'] = { ad: vjp(f)(x, y, 2.5).grads, fd: [...partials(f, [x, y], 0), ...partials(f, [x, y], 1)].map((g) => 2.5 * g) };
 
 cases['grad(g), helpers named value and tape'] = { ad: grad(g)(0.4).grads, fd: partials(g, [0.4], 0) };
+cases['grad(areaUnder), functions as arguments'] = { ad: grad(areaUnder)(0.8, 1.2).grads, fd: [...partials(areaUnder, [0.8, 1.2], 0), ...partials(areaUnder, [0.8, 1.2], 1)] };
 
 // Second order: H·v and the Hessian of f against central differences of its gradient.
 const gradF = (a: number, b: number) => Float64Array.from(grad(f)(a, b).grads);

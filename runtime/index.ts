@@ -3,8 +3,9 @@
  * nothing more. No dependencies.
  */
 import { Tape } from './tape';
+import { Checkpoints } from './checkpoints';
 
-export { Tape };
+export { Tape, Checkpoints };
 
 /** The tape shared by all generated reverse-mode code. */
 export const tape = new Tape();

@@ -25,7 +25,7 @@ import { lowerMatrixPush, matrixOf } from './local-matrices';
 import { lowerIdentifier, lowerPropertyAccess, lowerString, lowerTableLookup, lowerObjectLiteral } from './constants';
 import { lowerPrefix, lowerIncrement, lowerArithmetic, lowerComparison, lowerMathCall, numberTest, lowerIsArray } from './arithmetic';
 import { lowerIf, lowerCondition, lowerAndOr, lowerNullish, lowerLazyAssignment, lowerConditional } from './branches';
-import { lowerFor, lowerWhile, lowerDo, lowerForOf, lowerJump } from './loops';
+import { lowerFor, lowerWhile, lowerDo, lowerForOf, lowerJump, checkpointComment } from './loops';
 import { lowerDeclarations, lowerAssignment, lowerCompoundAssignment } from './variables';
 import { lowerGet, lowerDataDestructuring } from './data';
 import { lowerUserCall, inlineLocalCall, inlineLocalStructCall, lowerStructCall, lowerNew, lowerGetter, callFunctionArgument } from './calls';
@@ -41,7 +41,12 @@ function lowerStatements(cx: LowerContext, list: readonly ts.Statement[]): void 
   // Function declarations are hoisted: callable anywhere in their block.
   for (const s of list) if (ts.isFunctionDeclaration(s) && s.name && s.body) cx.localFunctions.set(s, { name: s.name.text, fn: s, depth: cx.fn.depth });
   for (const s of list) {
-    attempt(cx, s, () => lowerStatement(cx, s));
+    attempt(cx, s, () => {
+      const loop = ts.isLabeledStatement(s) ? s.statement : s;
+      if (!ts.isForStatement(loop) && !ts.isWhileStatement(loop) && !ts.isDoStatement(loop) && checkpointComment(cx, loop))
+        return fail(errors.checkpoint(pos(cx, s), 'checkpoint goes on the line above a for, while or do loop (not a for … of)'));
+      lowerStatement(cx, s);
+    });
     if (endsFlow(cx.fn.current)) return; // the rest is unreachable
   }
 }

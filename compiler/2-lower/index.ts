@@ -25,6 +25,7 @@ import { destructureParameter } from './data';
 import { containerType, irType, isMatrixType, numbersList, structType, type StructType } from './types';
 import { resultShape, resultText, writtenResult } from './results';
 import { returnObject } from './returns';
+import { checkpointPlacement } from './loops';
 import { declareHoisted } from './var-scoping';
 import { computeDefaults, lowerParameters } from './parameters';
 import { ruleFunction } from './rule-calls';
@@ -102,6 +103,7 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker, rule
   });
   const { diagnostics } = cx.recovery;
   if (!endsFlow(fn.body) && !cx.recovery.flowUnknown) diagnostics.push(errors.missingReturn(where(src.nameNode), src.name));
+  diagnostics.push(...checkpointPlacement(fn.body, fn.vars));
   try {
     rejectWrittenViews(cx);
   } catch (e) {

@@ -9,7 +9,9 @@ import { ts } from 'ts-morph';
 import { destructurePlace, itemOf, pinPlace, placeKind, placeLength, placeOf } from './lists';
 import { reassigned } from './reassignments';
 import { errors } from '../diagnostics/catalog';
-import type { Stmt, TempId, VarId } from '../ir/types';
+import { isArrayType, type Loop, type Region, type Stmt, type TempId, type Var, type VarId } from '../ir/types';
+import { forEachStmt } from '../ir/walk';
+import type { Diagnostic } from '../diagnostics/catalog';
 import { fail, pos, type LowerContext } from './context';
 import { skipOuter, isOpaqueExpr, dataGet, arrayVar, arrayOperand, indexLoop } from './helpers';
 import { isHoisted, isVarList } from './var-scoping';
@@ -38,7 +40,7 @@ export function lowerFor(cx: LowerContext, node: ts.ForStatement, label: string 
       if (node.incrementor) cx.expr(node.incrementor);
     });
     cx.fn.endLoop();
-    cx.fn.emit({ kind: 'loop', id, form: 'for', test, cond, body, update, origin: cx.fn.origin });
+    cx.fn.emit({ kind: 'loop', id, form: 'for', test, cond, body, update, origin: cx.fn.origin, ...checkpointOf(cx, node) });
   });
 }
 
@@ -47,7 +49,7 @@ export function lowerWhile(cx: LowerContext, node: ts.WhileStatement, label: str
   const { test, cond } = lowerTest(cx, node.expression);
   const body = cx.fn.region(() => cx.block(node.statement));
   cx.fn.endLoop();
-  cx.fn.emit({ kind: 'loop', id, form: 'while', test, cond, body, update: [], origin: cx.fn.origin });
+  cx.fn.emit({ kind: 'loop', id, form: 'while', test, cond, body, update: [], origin: cx.fn.origin, ...checkpointOf(cx, node) });
 }
 
 export function lowerDo(cx: LowerContext, node: ts.DoStatement, label: string | undefined): void {
@@ -55,7 +57,63 @@ export function lowerDo(cx: LowerContext, node: ts.DoStatement, label: string | 
   const body = cx.fn.region(() => cx.block(node.statement));
   const { test, cond } = lowerTest(cx, node.expression);
   cx.fn.endLoop();
-  cx.fn.emit({ kind: 'loop', id, form: 'do', test, cond, body, update: [], origin: cx.fn.origin });
+  cx.fn.emit({ kind: 'loop', id, form: 'do', test, cond, body, update: [], origin: cx.fn.origin, ...checkpointOf(cx, node) });
+}
+
+/** Snapshots kept when `// @adc checkpoint` names no number. */
+export const defaultSnapshots = 64;
+
+/**
+ * `// @adc checkpoint` or `// @adc checkpoint N` among the comments right above a statement (above
+ * its label, if it has one) ⇒ `{ snapshots: N }` (N rounded up to even: the schedule halves them).
+ */
+export function checkpointComment(cx: LowerContext, node: ts.Statement): { snapshots: number } | undefined {
+  const at = ts.isLabeledStatement(node.parent) ? node.parent : node;
+  const text = cx.sf.text;
+  for (const c of ts.getLeadingCommentRanges(text, at.getFullStart()) ?? []) {
+    const comment = text.slice(c.pos, c.end);
+    const m = /^\/\/\s*@adc\s+checkpoint\b\s*(.*)$/.exec(comment);
+    if (!m) continue;
+    const arg = m[1].trim();
+    const n = arg === '' ? defaultSnapshots : /^\d+$/.test(arg) ? Number(arg) : NaN;
+    if (!(n >= 2 && n <= 1e6))
+      return fail(errors.checkpoint(pos(cx, at), `'${arg}' is not a number of snapshots: write // @adc checkpoint or // @adc checkpoint N, N from 2 to 1000000`));
+    return { snapshots: n + (n % 2) };
+  }
+  return undefined;
+}
+
+function checkpointOf(cx: LowerContext, node: ts.Statement): Pick<Loop, 'checkpoint'> {
+  const checkpoint = checkpointComment(cx, node);
+  return checkpoint === undefined ? {} : { checkpoint };
+}
+
+/**
+ * Where checkpointing is implemented: a loop that is a statement of the function's body (not
+ * inside a branch, another loop or an inlined helper), without `return`, that gives no array
+ * declared outside it a new array (snapshots copy arrays in place). Everything else is an error,
+ * never a derivative computed some other way.
+ */
+export function checkpointPlacement(body: Region, vars: readonly Var[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const top = new Set(body);
+  forEachStmt(body, (s) => {
+    if (s.kind !== 'loop' || s.checkpoint === undefined) return;
+    const at = s.origin;
+    if (!top.has(s)) return void out.push(errors.checkpoint(at, 'checkpoint works on a loop at the top level of the function, without return, for now'));
+    const declared = new Set<VarId>();
+    let returns = false;
+    const rebound: VarId[] = [];
+    forEachStmt([s], (t) => {
+      if (t.kind === 'declare' || (t.kind === 'assign' && t.declare)) declared.add(t.var);
+      if (t.kind === 'return') returns = true;
+      if (t.kind === 'assign' && !declared.has(t.var) && isArrayType(vars[t.var].type)) rebound.push(t.var);
+    });
+    if (returns) out.push(errors.checkpoint(at, 'checkpoint works on a loop at the top level of the function, without return, for now'));
+    for (const v of new Set(rebound))
+      out.push(errors.checkpoint(at, `the loop gives '${vars[v].name}' a new array; a checkpointed loop keeps its arrays and writes their elements (copy into it instead)`));
+  });
+  return out;
 }
 
 /** `for (const x of xs) body` ⇒ `for (i = 0; i < xs.length; i++) { const x = xs[i]; body }` */

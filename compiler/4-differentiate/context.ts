@@ -43,7 +43,8 @@ export type RuntimeHelper =
   | 'objectMajor'
   | 'split'
   | 'scratch'
-  | 'copyColumns';
+  | 'copyColumns'
+  | 'Checkpoints';
 
 export class FileContext implements ModuleNames {
   readonly namer = new Namer();

@@ -168,7 +168,7 @@ export function normalizeControl(fn: IRFunction): IRFunction {
       }
       const test: Stmt[] = [];
       const c = rw.read(test, go, o);
-      out.push({ kind: 'loop', id: l.id, form: 'while', test, cond: c, body: newBody, update: [], origin: o });
+      out.push({ kind: 'loop', id: l.id, form: 'while', test, cond: c, body: newBody, update: [], origin: o, ...checkpointOf(l) });
       return outer;
     }
 
@@ -200,7 +200,7 @@ export function normalizeControl(fn: IRFunction): IRFunction {
     if (cond === undefined) {
       cond = rw.constant(test, true, o);
     }
-    out.push({ kind: 'loop', id: l.id, form: 'while', test, cond, body: newBody, update: [], origin: o });
+    out.push({ kind: 'loop', id: l.id, form: 'while', test, cond, body: newBody, update: [], origin: o, ...checkpointOf(l) });
     return outer;
   };
 
@@ -486,4 +486,9 @@ export function forwardStoredElements(fn: IRFunction): IRFunction {
 
 function isPlainArray(t: string): boolean {
   return t === 'number[]' || t === 'readonly number[]';
+}
+
+/** A loop's `checkpoint` field, kept through normalization (absent when the source has none). */
+function checkpointOf(l: Loop): Pick<Loop, 'checkpoint'> {
+  return l.checkpoint === undefined ? {} : { checkpoint: l.checkpoint };
 }

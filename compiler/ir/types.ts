@@ -324,6 +324,11 @@ export interface Loop {
   readonly body: Region;
   readonly update: Region;
   readonly origin: Origin;
+  /**
+   * `// @adc checkpoint N` on the line above it: reverse mode keeps at most `snapshots` copies of
+   * the state the loop carries instead of its tape (reverse/checkpointed-loop.ts).
+   */
+  readonly checkpoint?: { readonly snapshots: number };
 }
 
 export interface Break {

@@ -15,6 +15,7 @@
  */
 import { b, type JsStmt } from '../../5-print/js';
 import type { Construct, LoopNode, Sweep } from './sweep';
+import { checkpointedForward, checkpointedReverse } from './checkpointed-loop';
 
 /** The trip counter of each loop that records one, by loop id. */
 const countersKey = {};
@@ -24,8 +25,8 @@ export const loop: Construct<LoopNode> = {
   forward(sw: Sweep, n: LoopNode, out: JsStmt[]): void {
     const l = n.stmt;
     const record = sw.hasReverse(n);
-    const counter = record ? sw.names.fresh('trips') : '';
-    if (record) {
+    const counter = record && !checkpointed(n) ? sw.names.fresh('trips') : '';
+    if (counter !== '') {
       countersOf(sw).set(l.id, counter);
       if (n.nested && !n.inLoop) {
         // Runs at most once: its trip count waits in a local declared at the top of the function.
@@ -35,16 +36,10 @@ export const loop: Construct<LoopNode> = {
     }
     const test: JsStmt[] = [];
     sw.forward(n.test, test);
-    const body: JsStmt[] = [];
-    // Scratch arrays the iteration fills then reads are recorded whole as it starts.
-    for (const v of n.snapshots) {
-      const arr = b.id(sw.names.variable(v));
-      body.push(b.comment(`${sw.names.variable(v)} as this iteration finds it`));
-      body.push(sw.forEachIndex(b.member(arr, 'length'), (k) => [b.expr(sw.tape('push', [b.index(arr, k)]))]));
-    }
-    sw.forward(n.body, body);
-    if (record) body.push({ k: 'expr', e: { k: 'postfix', op: '++', target: b.id(counter) } });
+    const body = recordedBody(sw, n);
     const cond = sw.fwd.get(l.cond!)!;
+    if (record && checkpointed(n)) return checkpointedForward(sw, n, { test, body }, cond, out);
+    if (record) body.push({ k: 'expr', e: { k: 'postfix', op: '++', target: b.id(counter) } });
     out.push(b.comment(l.origin.text));
     if (test.length === 0) out.push({ k: 'while', test: cond, body });
     else out.push({ k: 'while', test: b.bool(true), body: [...test, b.if(b.not(cond), [b.break()]), ...body] });
@@ -53,6 +48,11 @@ export const loop: Construct<LoopNode> = {
 
   reverse(sw: Sweep, n: LoopNode, out: JsStmt[]): void {
     const l = n.stmt;
+    if (checkpointed(n)) {
+      const test: JsStmt[] = [];
+      sw.reverse(n.test, test);
+      return checkpointedReverse(sw, n, { test, body: reversedBody(sw, n) }, out);
+    }
     const counter = countersOf(sw).get(l.id)!;
     out.push(b.comment(`reverse of ${l.origin.text.replace(/;$/, '')}`));
     const popped = n.nested && n.inLoop;
@@ -67,13 +67,7 @@ export const loop: Construct<LoopNode> = {
     }
     const test: JsStmt[] = [];
     sw.reverse(n.test, test);
-    const body: JsStmt[] = [];
-    sw.reverse(n.body, body);
-    for (const v of [...n.snapshots].reverse()) {
-      const arr = b.id(sw.names.variable(v));
-      body.push(b.comment(`${sw.names.variable(v)} back as this iteration found it`));
-      body.push(sw.forEachIndex(b.member(arr, 'length'), (k) => [b.assign(b.index(arr, k), sw.tape('pop'))], true));
-    }
+    const body = reversedBody(sw, n);
     body.push(...test);
     out.push(...test);
     const k = sw.names.fresh('k');
@@ -84,3 +78,33 @@ export const loop: Construct<LoopNode> = {
     return n.snapshots.length > 0 || n.test.some((c) => sw.hasReverse(c)) || n.body.some((c) => sw.hasReverse(c));
   },
 };
+
+/** Checkpointed (`// @adc checkpoint`): a loop of the function's body with something to reverse; elsewhere 2-lower reported an error. */
+function checkpointed(n: LoopNode): boolean {
+  return n.stmt.checkpoint !== undefined && !n.nested;
+}
+
+/** One iteration's forward sweep, recording: the arrays the plan snapshots, then the body. */
+function recordedBody(sw: Sweep, n: LoopNode): JsStmt[] {
+  const body: JsStmt[] = [];
+  // Scratch arrays the iteration fills then reads are recorded whole as it starts.
+  for (const v of n.snapshots) {
+    const arr = b.id(sw.names.variable(v));
+    body.push(b.comment(`${sw.names.variable(v)} as this iteration finds it`));
+    body.push(sw.forEachIndex(b.member(arr, 'length'), (k) => [b.expr(sw.tape('push', [b.index(arr, k)]))]));
+  }
+  sw.forward(n.body, body);
+  return body;
+}
+
+/** One iteration's reverse sweep: the body's, then the snapshotted arrays put back. */
+function reversedBody(sw: Sweep, n: LoopNode): JsStmt[] {
+  const body: JsStmt[] = [];
+  sw.reverse(n.body, body);
+  for (const v of [...n.snapshots].reverse()) {
+    const arr = b.id(sw.names.variable(v));
+    body.push(b.comment(`${sw.names.variable(v)} back as this iteration found it`));
+    body.push(sw.forEachIndex(b.member(arr, 'length'), (k) => [b.assign(b.index(arr, k), sw.tape('pop'))], true));
+  }
+  return body;
+}

@@ -44,7 +44,7 @@ function lowerStatements(cx: LowerContext, list: readonly ts.Statement[]): void 
     attempt(cx, s, () => {
       const loop = ts.isLabeledStatement(s) ? s.statement : s;
       if (!ts.isForStatement(loop) && !ts.isWhileStatement(loop) && !ts.isDoStatement(loop) && checkpointComment(cx, loop))
-        return fail(errors.checkpoint(pos(cx, s), 'checkpoint goes on the line above a for, while or do loop (not a for … of)'));
+        return fail(errors.checkpoint(pos(cx, s), '// @adc checkpoint goes on the line above a for, while or do loop (not a for … of)'));
       lowerStatement(cx, s);
     });
     if (endsFlow(cx.fn.current)) return; // the rest is unreachable

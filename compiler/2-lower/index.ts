@@ -103,7 +103,7 @@ export function lowerFunction(src: FunctionSource, checker: ts.TypeChecker, rule
   });
   const { diagnostics } = cx.recovery;
   if (!endsFlow(fn.body) && !cx.recovery.flowUnknown) diagnostics.push(errors.missingReturn(where(src.nameNode), src.name));
-  diagnostics.push(...checkpointPlacement(fn.body, fn.vars));
+  diagnostics.push(...checkpointPlacement(fn.body, fn.vars, sf));
   try {
     rejectWrittenViews(cx);
   } catch (e) {

@@ -77,7 +77,9 @@ export function checkpointComment(cx: LowerContext, node: ts.Statement): { snaps
     const arg = m[1].trim();
     const n = arg === '' ? defaultSnapshots : /^\d+$/.test(arg) ? Number(arg) : NaN;
     if (!(n >= 2 && n <= 1e6))
-      return fail(errors.checkpoint(pos(cx, at), `'${arg}' is not a number of snapshots: write // @adc checkpoint or // @adc checkpoint N, N from 2 to 1000000`));
+      return fail(
+        errors.checkpoint(pos(cx, at), `// @adc checkpoint ${arg}: '${arg}' is not a number of snapshots; write // @adc checkpoint or // @adc checkpoint N, N from 2 to 1000000`),
+      );
     return { snapshots: n + (n % 2) };
   }
   return undefined;
@@ -94,13 +96,14 @@ function checkpointOf(cx: LowerContext, node: ts.Statement): Pick<Loop, 'checkpo
  * declared outside it a new array (snapshots copy arrays in place). Everything else is an error,
  * never a derivative computed some other way.
  */
-export function checkpointPlacement(body: Region, vars: readonly Var[]): Diagnostic[] {
+export function checkpointPlacement(body: Region, vars: readonly Var[], sf: ts.SourceFile): Diagnostic[] {
   const out: Diagnostic[] = [];
   const top = new Set(body);
   forEachStmt(body, (s) => {
     if (s.kind !== 'loop' || s.checkpoint === undefined) return;
-    const at = s.origin;
-    if (!top.has(s)) return void out.push(errors.checkpoint(at, 'checkpoint works on a loop at the top level of the function, without return, for now'));
+    const { file, line, col, text } = s.origin;
+    const at = { file, line, col, length: text.length, ...(file === sf.fileName ? { sourceText: sf.text } : {}) };
+    if (!top.has(s)) return void out.push(errors.checkpoint(at, '// @adc checkpoint works on a loop at the top level of the function, without return, for now'));
     const declared = new Set<VarId>();
     let returns = false;
     const rebound: VarId[] = [];
@@ -109,9 +112,14 @@ export function checkpointPlacement(body: Region, vars: readonly Var[]): Diagnos
       if (t.kind === 'return') returns = true;
       if (t.kind === 'assign' && !declared.has(t.var) && isArrayType(vars[t.var].type)) rebound.push(t.var);
     });
-    if (returns) out.push(errors.checkpoint(at, 'checkpoint works on a loop at the top level of the function, without return, for now'));
+    if (returns) out.push(errors.checkpoint(at, '// @adc checkpoint works on a loop at the top level of the function, without return, for now'));
     for (const v of new Set(rebound))
-      out.push(errors.checkpoint(at, `the loop gives '${vars[v].name}' a new array; a checkpointed loop keeps its arrays and writes their elements (copy into it instead)`));
+      out.push(
+        errors.checkpoint(
+          at,
+          `// @adc checkpoint: the loop gives '${vars[v].name}' a new array; a checkpointed loop keeps its arrays and writes their elements (copy into it instead)`,
+        ),
+      );
   });
   return out;
 }

@@ -200,7 +200,7 @@ export const errors = {
       'ADC124',
       `'${name}' has a @${has} rule but no @${needs} rule, and ${needs === 'jvp' ? 'forward mode (f_jvp)' : 'reverse mode (f_vjp, f_grad)'} differentiates this call: write a module-level function tagged /** @${needs} ${name} */ (see "Your own derivative rules" in the README)`,
     ),
-  checkpoint: (p: Position, why: string) => at(p, 'ADC125', `// @adc checkpoint: ${why}`),
+  checkpoint: (p: Position, why: string) => at(p, 'ADC125', why),
   notFound: (path: string) => at(undefined, 'ADC190', `no such file or directory: ${path}`),
   unwritable: (path: string, reason: string) => at(undefined, 'ADC191', `cannot write ${path}: ${reason}`),
   tsconfig: (file: string, detail: string) => at(undefined, 'ADC192', `invalid ${file}: ${detail}`),

@@ -76,6 +76,35 @@ describe('// @adc checkpoint', () => {
     }
   });
 
+  // Loops of every form the normalization produces: do … while, a test with a side effect,
+  // continue, a branch whose adjoint reads a value the loop overwrites, a loop that never runs.
+  const shapes: Record<string, string> = {
+    'do … while': 'let s = x; let i = 0;\n@@\ndo { s = Math.sin(s) * y + s; i++; } while (i < n);\nreturn s;',
+    'a test with a side effect': 'let s = x; let i = 0;\n@@\nwhile (i++ < n) { s = s * y + Math.cos(s); }\nreturn s * i;',
+    continue: 'let s = x;\n@@\nfor (let i = 0; i < n; i++) { if (i % 3 === 1) continue; s = s * Math.tanh(y + s); }\nreturn s;',
+    'a branch on the state':
+      'let s = x; let t = y;\n@@\nfor (let i = 0; i < n; i++) { if (s > t) { s = s - t * 0.5; } else { t = t * s + 1; } s = Math.exp(-s * s) + t; }\nreturn s + t;',
+    'an inner while with a data-dependent count':
+      'let s = x; const a = [y, x, y];\n@@\nfor (let i = 0; i < n; i++) { let j = 0; while (j < 3 && a[j] < s + 2) { a[j] = a[j] * 0.9 + s * 0.1; j++; } s = Math.sin(s + a[i % 3]); }\nreturn s + a[0];',
+  };
+
+  it.each(Object.keys(shapes))('gives the unchecked gradient bit for bit: %s', (name) => {
+    const source = (comment: string) => `/** @differentiable wrt(x, y) */\nexport function f(x: number, y: number, n: number): number {\n${shapes[name].replace('@@', comment)}\n}`;
+    const plain = compile(source(''));
+    const checked = compile(source('// @adc checkpoint 4'));
+    expect(compileSources({ '/src/input.ts': source('// @adc checkpoint 4') }).files[0].text).toContain('new adc.Checkpoints(4)');
+    for (const n of [0, 1, 2, 4, 5, 9, 17, 40]) {
+      for (const [x, y] of [
+        [0.3, 0.7],
+        [-0.8, 0.4],
+      ]) {
+        const a = plain.f_grad(x, y, n);
+        same(checked.f_grad(x, y, n), a);
+        expect(Number.isFinite(a.grads[0]) && Number.isFinite(a.grads[1])).toBe(true);
+      }
+    }
+  });
+
   it('keeps the tape of one segment: at 1e5 steps with 64 snapshots, under 1/10 of the unchecked peak', () => {
     const checked = compile(springChain('// @adc checkpoint 64'));
     const steps = 1e5;

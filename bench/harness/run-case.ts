@@ -99,7 +99,8 @@ export async function runCase(c: Case, budgetMs: number, log: (line: string) => 
     .map((p) => () => {
       try {
         const bytes = peakTapeBytes(p.variant.run);
-        for (const q of pending) if (q.variant.origin === 'ts-adc' && q.variant.mode === 'reverse' && q.result.stats) q.result.tapeBytes = bytes;
+        // (the other ts-adc reverse variants run the same code, unless they measure their own: a checkpointed one)
+        for (const q of pending) if (q.variant.origin === 'ts-adc' && q.variant.mode === 'reverse' && q.result.stats && (q === p || !q.variant.tape)) q.result.tapeBytes = bytes;
       } catch (e) {
         notes.push(`tape measurement of ${p.variant.name} threw: ${message(e)}`);
       }

@@ -30,3 +30,32 @@ export function springChainLoss(k: number, x0: Float64Array, masses: Float64Arra
   for (let i = 0; i < n; i++) loss += x[i] * x[i];
   return loss;
 }
+
+/**
+ * The same simulation with its step loop checkpointed (`// @adc checkpoint 64`): the gradient
+ * keeps at most 64 snapshots of x and v instead of the tape of every step, and records one
+ * segment of at most 2 · steps / 64 steps at a time.
+ *
+ * @differentiable wrt(k, x0)
+ */
+export function springChainLossCheckpointed(k: number, x0: Float64Array, masses: Float64Array, steps: number): number {
+  const n = x0.length;
+  const dt = 0.01;
+  const x = x0.slice();
+  const v = new Float64Array(n);
+  // @adc checkpoint 64
+  for (let s = 0; s < steps; s++) {
+    for (let i = 0; i < n; i++) {
+      const left = i > 0 ? x[i - 1] : -1;
+      const right = i < n - 1 ? x[i + 1] : n;
+      const f = k * (right - x[i] - 1) - k * (x[i] - left - 1);
+      v[i] += (dt * f) / masses[i];
+    }
+    for (let i = 0; i < n; i++) {
+      x[i] += dt * v[i];
+    }
+  }
+  let loss = 0;
+  for (let i = 0; i < n; i++) loss += x[i] * x[i];
+  return loss;
+}

@@ -1,8 +1,9 @@
 /**
  * The long simulation's report: per step count, each reverse variant's time ÷ the primal, the
  * tape's bytes per step and the peak memory of one call (a process per variant), as a table and
- * as a log–log plot of memory against steps. Checkpointing (issue 15) is not implemented yet:
- * its column is there, empty, so that a later run fills it in beside today's numbers.
+ * as a log–log plot of memory against steps; the checkpointed gradient (`// @adc checkpoint`,
+ * a ts-adc reverse variant named `checkpoint`) in a column of its own: time ÷ primal, tape peak and
+ * peak memory, the last two from its own process.
  */
 import type { CaseResult } from '../harness/types';
 import { bytes, times } from './format';
@@ -13,20 +14,29 @@ export function simulationCases(cases: readonly CaseResult[]): CaseResult[] {
 }
 
 const rss = (c: CaseResult, variant: string): number | undefined => c.memory?.find((m) => m.variant === variant)?.rssBytes;
+const checkpointedOf = (c: CaseResult) => c.variants.find((v) => v.origin === 'ts-adc' && v.mode === 'reverse' && v.name.includes('checkpoint'));
+
+/** `3.1× · tape 42 kB · RSS 55 MB`, or why not. */
+function checkpointCell(c: CaseResult): string {
+  const ck = checkpointedOf(c);
+  if (ck === undefined) return '—';
+  const m = c.memory?.find((x) => x.variant === ck.name);
+  return `${times(ratio(find(c, ck.name), primalOf(c)))} · tape ${bytes(ck.tapeBytes ?? m?.tapeBytes)} · RSS ${bytes(m?.rssBytes)}`;
+}
 
 export function memoryTable(cases: readonly CaseResult[]): string {
   const out = [
-    '| simulation | steps | ts-adc grad ×primal | hand grad ×primal | tape bytes per step | tape peak | peak RSS: primal | ts-adc grad | hand grad | with checkpointing |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|---|',
+    '| simulation | steps | ts-adc grad ×primal | hand grad ×primal | tape bytes per step | tape peak | peak RSS: primal | ts-adc grad | hand grad | with checkpointing: ×primal · tape peak · peak RSS |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   ];
   for (const c of simulationCases(cases)) {
-    const grad = c.variants.find((v) => v.origin === 'ts-adc' && v.mode === 'reverse');
+    const grad = c.variants.find((v) => v.origin === 'ts-adc' && v.mode === 'reverse' && v !== checkpointedOf(c));
     const hand = c.variants.find((v) => v.origin === 'hand' && v.mode === 'reverse');
     const tape = grad?.tapeBytes ?? c.memory?.find((m) => m.tapeBytes !== undefined)?.tapeBytes;
     const perStep = tape === undefined ? '—' : `${(tape / c.steps!).toFixed(1)} B`;
     const failed = (c.memory ?? []).filter((m) => m.failed).map((m) => `${m.variant}: ${m.failed}`);
     out.push(
-      `| ${c.objective} | ${c.steps!.toExponential(0).replace('+', '')} | ${times(ratio(find(c, grad?.name ?? ''), primalOf(c)))} | ${times(ratio(find(c, hand?.name ?? ''), primalOf(c)))} | ${perStep} | ${bytes(tape)} | ${bytes(rss(c, 'primal'))} | ${bytes(rss(c, grad?.name ?? ''))} | ${bytes(rss(c, hand?.name ?? ''))} | not implemented yet${failed.length ? ` (memory: ${failed.join('; ')})` : ''} |`,
+      `| ${c.objective} | ${c.steps!.toExponential(0).replace('+', '')} | ${times(ratio(find(c, grad?.name ?? ''), primalOf(c)))} | ${times(ratio(find(c, hand?.name ?? ''), primalOf(c)))} | ${perStep} | ${bytes(tape)} | ${bytes(rss(c, 'primal'))} | ${bytes(rss(c, grad?.name ?? ''))} | ${bytes(rss(c, hand?.name ?? ''))} | ${checkpointCell(c)}${failed.length ? ` (memory: ${failed.join('; ')})` : ''} |`,
     );
   }
   return out.join('\n');
@@ -40,15 +50,20 @@ export function memoryPlot(cases: readonly CaseResult[], title: string): string 
     { name: 'peak RSS, ts-adc grad', colour: '#1f77b4', points: [] },
     { name: 'peak RSS, hand grad', colour: '#2ca02c', points: [] },
     { name: 'tape peak, ts-adc grad', colour: '#1f77b4', points: [] },
+    { name: 'peak RSS, checkpointed', colour: '#d62728', points: [] },
+    { name: 'tape peak, checkpointed', colour: '#d62728', points: [] },
   ];
   for (const c of sims) {
-    const grad = c.variants.find((v) => v.origin === 'ts-adc' && v.mode === 'reverse');
+    const grad = c.variants.find((v) => v.origin === 'ts-adc' && v.mode === 'reverse' && v !== checkpointedOf(c));
     const hand = c.variants.find((v) => v.origin === 'hand' && v.mode === 'reverse');
+    const ck = checkpointedOf(c);
     const add = (i: number, y: number | undefined) => y !== undefined && y > 0 && series[i].points.push([c.steps!, y]);
     add(0, rss(c, 'primal'));
     add(1, rss(c, grad?.name ?? ''));
     add(2, rss(c, hand?.name ?? ''));
     add(3, grad?.tapeBytes);
+    add(4, rss(c, ck?.name ?? ''));
+    add(5, ck?.tapeBytes ?? c.memory?.find((m) => m.variant === ck?.name)?.tapeBytes);
   }
   const all = series.flatMap((s) => s.points);
   if (all.length === 0) return undefined;
@@ -69,7 +84,7 @@ export function memoryPlot(cases: readonly CaseResult[], title: string): string 
   }
   series.forEach((s, i) => {
     if (s.points.length === 0) return;
-    const dash = i === 3 ? ' stroke-dasharray="4,3"' : '';
+    const dash = i === 3 || i === 5 ? ' stroke-dasharray="4,3"' : '';
     parts.push(`<polyline fill="none" stroke="${s.colour}"${dash} points="${s.points.map(([x, y]) => `${X(x).toFixed(1)},${Y(y).toFixed(1)}`).join(' ')}"/>`);
     for (const [x, y] of s.points) parts.push(`<circle cx="${X(x).toFixed(1)}" cy="${Y(y).toFixed(1)}" r="2.5" fill="${s.colour}"/>`);
     parts.push(`<line x1="${left + w + 16}" y1="${top + 8 + i * 16}" x2="${left + w + 36}" y2="${top + 8 + i * 16}" stroke="${s.colour}"${dash}/>`);

@@ -5,9 +5,10 @@
  * the peak memory of one call of each variant in a process of its own. Reference: the
  * hand-written gradient, which keeps the positions of every step (80 bytes per step), itself
  * checked against central differences at 1e4 steps (longer, the differences lose digits).
- * Checkpointing does not exist yet: its column in the report says so.
+ * Beside it, the same loop under `// @adc checkpoint 64` (springChainLossCheckpointed): its time,
+ * and its tape's peak and peak memory from its own process.
  */
-import { springChainLoss } from '../objectives/spring-chain';
+import { springChainLoss, springChainLossCheckpointed } from '../objectives/spring-chain';
 import { newSpringChainGradient, springChainGradient, type SpringChainGradient } from '../hand/spring-chain';
 import { loadGenerated, missing, type GradOf } from '../harness/generated';
 import { peakRss, type MemoryRun } from '../harness/rss';
@@ -17,6 +18,7 @@ import { variant, type Case } from '../harness/types';
 type Grads = [number, Float64Array];
 interface Generated {
   springChainLoss_grad: GradOf<typeof springChainLoss, Grads>;
+  springChainLossCheckpointed_grad: GradOf<typeof springChainLossCheckpointed, Grads>;
 }
 
 const n = 10;
@@ -46,16 +48,18 @@ function calls(steps: number) {
     masses,
     primal: () => springChainLoss(k, x0, masses, steps),
     grad: () => gen.module!.springChainLoss_grad(k, x0, masses, steps, out),
+    checkpointed: () => gen.module!.springChainLossCheckpointed_grad(k, x0, masses, steps, out),
     hand: () => springChainGradient(k, x0, masses, steps, (hand ??= newSpringChainGradient(n, steps))),
   };
 }
 
-const names = { primal: 'primal', grad: 'ts-adc grad (out)', hand: 'hand grad' } as const;
+const names = { primal: 'primal', grad: 'ts-adc grad (out)', checkpointed: 'ts-adc grad, checkpoint 64 (out)', hand: 'hand grad' } as const;
 
 export const memoryRun: MemoryRun = (name, steps) => {
   const c = calls(steps);
   if (name === names.primal) return c.primal;
   if (name === names.grad) return c.grad;
+  if (name === names.checkpointed) return c.checkpointed;
   if (name === names.hand) return c.hand;
   throw new Error(`springs: no variant ${name}`);
 };
@@ -76,12 +80,14 @@ export const suite: Suite = {
         variants: [
           variant({ name: names.primal, mode: 'primal', origin: 'primal', run: c.primal }),
           variant({ name: names.grad, mode: 'reverse', origin: 'ts-adc', skip: missing(c.gen), run: c.grad, derivative: (r) => flat(r.grads), tape: true }),
+          variant({ name: names.checkpointed, mode: 'reverse', origin: 'ts-adc', skip: missing(c.gen), run: c.checkpointed, derivative: (r) => flat(r.grads), tape: true }),
           variant({ name: names.hand, mode: 'reverse', origin: 'hand', run: c.hand, derivative: (r) => flat(r.grads) }),
         ],
         reference: () => gradientReference('hand', flat(c.hand().grads)),
         referenceCheck: steps <= 1e4 ? () => fdCheck(f, params, flat(c.hand().grads), n + 1) : undefined,
         notes: c.gen.notes,
-        memory: () => Object.values(names).map((v) => (v === names.grad && c.gen.module === undefined ? { variant: v, failed: 'not compiled' } : peakRss('springs', v, steps))),
+        memory: () =>
+          Object.values(names).map((v) => (v.startsWith('ts-adc') && c.gen.module === undefined ? { variant: v, failed: 'not compiled' } : peakRss('springs', v, steps))),
       };
     });
   },

@@ -6,7 +6,7 @@
  * state; and on a long loop the tape's peak is a small fraction of the unchecked one.
  */
 import { compileSources, formatDiagnostic } from '../compiler';
-import { tape } from '../runtime';
+import { Checkpoints, tape } from '../runtime';
 import { compile } from './support/modes';
 
 const springChain = (comment: string) => `
@@ -52,6 +52,31 @@ export function untilOver(x: number, y: number, limit: number, h0: number[]): nu
 function same(a: unknown, b: unknown): void {
   expect(JSON.stringify(a, (_k, v) => (v instanceof Float64Array ? Array.from(v) : v))).toBe(JSON.stringify(b, (_k, v) => (v instanceof Float64Array ? Array.from(v) : v)));
 }
+
+describe('the runtime schedule (Checkpoints)', () => {
+  it.each([2, 4, 6, 64])('keeps at most %i snapshots, equidistant, every ≤ 2 · trips / N, and gives back what it saved', (capacity) => {
+    for (const trips of [0, 1, capacity - 1, capacity, capacity + 1, 3 * capacity + 1, 1000]) {
+      const ck = new Checkpoints(capacity);
+      const x = [0, 0];
+      for (let t = 0; t <= trips; t++) {
+        // (the forward sweep asks before each test, the last one included)
+        if (ck.due(t)) ck.save([t], [x]);
+        expect(ck.count).toBeLessThanOrEqual(capacity);
+        x[0] = t + 1;
+        x.push(t);
+      }
+      expect(ck.every).toBeLessThanOrEqual(Math.max(1, (2 * trips) / capacity));
+      // Segments cover 0 … trips: snapshot j holds the state as iteration j · every began.
+      expect((ck.count - 1) * ck.every).toBeLessThanOrEqual(trips);
+      expect(ck.count * ck.every).toBeGreaterThan(trips);
+      for (let j = ck.count - 1; j >= 0; j--) {
+        const [t] = ck.restore(j, [x]) as [number];
+        expect(t).toBe(j * ck.every);
+        expect(x).toEqual([t, 0, ...Array.from({ length: t }, (_, i) => i)]);
+      }
+    }
+  });
+});
 
 describe('// @adc checkpoint', () => {
   const plainChain = compile(springChain(''));

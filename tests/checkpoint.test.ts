@@ -151,6 +151,8 @@ describe('// @adc checkpoint', () => {
     expect(nested.join('\n')).toMatch(/ADC125.*top level of the function/);
     const returns = errorsOf('let s = x;\n// @adc checkpoint 8\nfor (let i = 0; i < n; i++) {\n  s = Math.sin(s);\n  if (s > 2) return s;\n}\nreturn s;');
     expect(returns.join('\n')).toMatch(/ADC125.*without return/);
+    const afterReturn = errorsOf('if (n < 0) return x;\nlet s = x;\n// @adc checkpoint 8\nfor (let i = 0; i < n; i++) s = Math.sin(s);\nreturn s;');
+    expect(afterReturn.join('\n')).toMatch(/ADC125.*top level of the function, without return/);
     const notALoop = errorsOf('// @adc checkpoint\nconst s = x * 2;\nreturn s;');
     expect(notALoop.join('\n')).toMatch(/ADC125.*on the line above a for, while or do loop/);
     const badCount = errorsOf('let s = x;\n// @adc checkpoint many\nfor (let i = 0; i < n; i++) s = Math.sin(s);\nreturn s;');

@@ -92,18 +92,21 @@ function checkpointOf(cx: LowerContext, node: ts.Statement): Pick<Loop, 'checkpo
 
 /**
  * Where checkpointing is implemented: a loop that is a statement of the function's body (not
- * inside a branch, another loop or an inlined helper), without `return`, that gives no array
+ * inside a branch, another loop or an inlined helper, nor after a `return` in a branch), without `return`, that gives no array
  * declared outside it a new array (snapshots copy arrays in place). Everything else is an error,
  * never a derivative computed some other way.
  */
 export function checkpointPlacement(body: Region, vars: readonly Var[], sf: ts.SourceFile): Diagnostic[] {
   const out: Diagnostic[] = [];
   const top = new Set(body);
+  // (after a `return` inside a branch, the rest of the function runs under a flag: not at the top level either)
+  let returned = false;
   forEachStmt(body, (s) => {
+    if (s.kind === 'return') returned = true;
     if (s.kind !== 'loop' || s.checkpoint === undefined) return;
     const { file, line, col, text } = s.origin;
     const at = { file, line, col, length: text.length, ...(file === sf.fileName ? { sourceText: sf.text } : {}) };
-    if (!top.has(s)) return void out.push(errors.checkpoint(at, '// @adc checkpoint works on a loop at the top level of the function, without return, for now'));
+    if (!top.has(s) || returned) return void out.push(errors.checkpoint(at, '// @adc checkpoint works on a loop at the top level of the function, without return, for now'));
     const declared = new Set<VarId>();
     let returns = false;
     const rebound: VarId[] = [];

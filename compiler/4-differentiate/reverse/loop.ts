@@ -79,9 +79,11 @@ export const loop: Construct<LoopNode> = {
   },
 };
 
-/** Checkpointed (`// @adc checkpoint`): a loop of the function's body with something to reverse; elsewhere 2-lower reported an error. */
+/** Checkpointed (`// @adc checkpoint`): a loop of the function's body (2-lower/loops.ts `checkpointPlacement` rejects the others). */
 function checkpointed(n: LoopNode): boolean {
-  return n.stmt.checkpoint !== undefined && !n.nested;
+  if (n.stmt.checkpoint !== undefined && n.nested)
+    throw new Error(`internal error: checkpointed loop '${n.stmt.origin.text}' is not at the top level (checkpointPlacement lets only those through)`);
+  return n.stmt.checkpoint !== undefined;
 }
 
 /** One iteration's forward sweep, recording: the arrays the plan snapshots, then the body. */

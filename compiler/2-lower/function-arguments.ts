@@ -68,6 +68,10 @@ export function functionArgument(cx: LowerContext, a: ts.Expression, param: stri
     const rule = cx.rules?.ruleOf(e, cx.checker);
     if (rule) return { kind: 'rule', name: e.getText(cx.sf), rule };
     const resolved = resolveCallee(e, cx.checker);
+    // (`m.energy` without its object: JavaScript would call it with `this` undefined)
+    const method = !('problem' in resolved) ? resolved.source.receiver !== undefined : ts.isPropertyAccessExpression(e) && instanceMethod(cx, e);
+    if (method)
+      return fail(errors.functionValue(pos(cx, a), `'${e.getText(cx.sf)}' is a method, passed without its object: pass an arrow that calls it, \`(x) => ${e.getText(cx.sf)}(x)\``));
     if (!('problem' in resolved)) return { kind: 'project', name: resolved.source.name, callee: resolved };
     if (resolved.problem === 'noBody') return fail(errors.noBody(pos(cx, e), resolved.name));
   }
@@ -246,4 +250,10 @@ function madeByFactory(cx: LowerContext, e: ts.CallExpression, param: string): F
   } finally {
     cx.inlining.delete(node);
   }
+}
+
+/** Whether `e` names a method of an instance (`m.energy`), not a function held by a property. */
+function instanceMethod(cx: LowerContext, e: ts.PropertyAccessExpression): boolean {
+  const decl = cx.checker.getSymbolAtLocation(e.name)?.valueDeclaration;
+  return decl !== undefined && ts.isMethodDeclaration(decl) && !(ts.getCombinedModifierFlags(decl) & ts.ModifierFlags.Static) && ts.isClassLike(decl.parent);
 }

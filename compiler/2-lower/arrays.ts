@@ -19,6 +19,7 @@ import { copyType, irType } from './types';
 import { lowerPlaceWrite, placeKind } from './lists';
 import { skipOuter, prim, typeOfNode, isOpaqueExpr, isFreshArray, localFunctionOf, checkCaptures, arrayVar, arrayOperand, loopOverArray, dataMisuse, varOf } from './helpers';
 import { functionArgumentOf, inClosure } from './function-arguments';
+import { filledBeforeRead } from './sized-arrays';
 
 export function lowerLoad(cx: LowerContext, e: ts.ElementAccessExpression): TempId {
   // `g(x)[0]`, `xs.map(f)[i]`: an array-valued expression gets a hidden variable first.
@@ -112,7 +113,14 @@ export function lowerArrayCreation(cx: LowerContext, e: ts.Expression, declared?
       return cx.fn.op({ op: 'newArray', type: ctor, form: 'sized' }, [n], ctor);
     }
     if (ctor === 'Array' && args.length === 1) {
-      return fail(errors.unsupportedExpression(pos(cx, e), 'new Array(n) without .fill(value): its elements are holes'));
+      // (`const out = new Array(n); for (let i = 0; i < n; i++) out[i] = …;`: no hole is ever read, as zeros none would be)
+      if (filledBeforeRead(e)) return cx.fn.op({ op: 'newArray', type: 'number[]', form: 'sized' }, [cx.expr(args[0]), cx.fn.constant(0)], type);
+      return fail(
+        errors.unsupportedExpression(
+          pos(cx, e),
+          'new Array(n) without .fill(value): its elements are holes (write .fill(0), or fill it by the loop right after it, `for (let i = 0; i < n; i++) out[i] = …` first in its body)',
+        ),
+      );
     }
   }
   return fail(errors.unsupportedExpression(pos(cx, e), `array creation '${e.getText(cx.sf).slice(0, 40)}'`));

@@ -13,9 +13,11 @@
 import { ts } from 'ts-morph';
 import { differentiateForward, type FileOptions, type MarkedIR } from './4-differentiate';
 import { hvpFunctions, tangentSource } from './4-differentiate/second-order';
+import { objectHvpFunctions, plainObjects } from './4-differentiate/second-order-objects';
+import { flatPrefix } from './4-differentiate/structured';
 import { RUNTIME_NAMESPACE } from './4-differentiate/context';
 import { printFile } from './5-print/printer';
-import type { JsFile } from './5-print/js';
+import type { JsFile, JsFunction } from './5-print/js';
 import { errors, formatDiagnostic, hasErrors, type Diagnostic, type Position } from './diagnostics/catalog';
 import type { IRFunction } from './ir/types';
 import { forEachStmt } from './ir/walk';
@@ -42,13 +44,16 @@ export function hessianText(
   const api = r.marked.prefix ?? ir.name;
   const fail = (why: string) => ({ diagnostic: errors.secondOrder(r.at, ir.name, why) });
   if (ir.returnType !== 'number') return fail(`a Hessian needs a number result (for an array result, ${api}_jacobian has the first derivatives)`);
-  if (ir.structure) return fail('parameters or a result that are objects are not supported with hessian yet: pass their numbers as numbers or arrays');
-  const grad = r.first.functions.find((f) => f.name === `${api}_grad`);
-  const vjp = r.first.functions.find((f) => f.name === `${api}_vjp`);
-  // (`out` is the last parameter of each public function, whatever its name)
-  const gradsType = /grads: (\[.*\]) \}$/.exec(vjp?.params[vjp.params.length - 1]?.type ?? '')?.[1];
-  if (!grad || !gradsType) throw new Error(`hessian: no ${api}_grad in the first pass`);
-  const params = grad.params.slice(0, -1);
+  // (objects: the second order of the flat function, one parameter per property, behind public functions taking the objects)
+  const objects = ir.structure && plainObjects(ir, ir.structure);
+  if (objects) return fail(`not supported yet: ${objects} (second order takes objects of numbers and numeric arrays)`);
+  const flat = ir.structure ? flatPrefix(api) : api;
+  const vjp = r.first.functions.find((f) => f.name === `${flat}_vjp`);
+  // (`out` is the last parameter of each public function, whatever its name; a vjp's cotangent comes before it)
+  const gradsOf = (f: JsFunction | undefined) => /grads: (\[.*\]) \}$/.exec(f?.params[f.params.length - 1]?.type ?? '')?.[1];
+  const gradsType = gradsOf(vjp);
+  if (!vjp || !gradsType) throw new Error(`hessian: no ${flat}_vjp in the first pass`);
+  const params = vjp.params.slice(0, -2);
 
   const ruled = ruledCallee(ir, getIR);
   if (ruled)
@@ -80,7 +85,24 @@ export function hessianText(
     while (taken.has(name)) name = `${name}_`;
     return name;
   });
-  const hvp = hvpFunctions({ api, name: ir.name, params, wrt, gradsType, inner: names.get(`${wrapper}_grad`)! }, RUNTIME_NAMESPACE);
+  const flatHvp = hvpFunctions({ api: flat, name: ir.name, params, wrt, gradsType, inner: names.get(`${wrapper}_grad`)! }, RUNTIME_NAMESPACE);
+  const publicJvp = r.first.functions.find((f) => f.name === `${api}_jvp`)!;
+  const hvp = !ir.structure
+    ? flatHvp
+    : flatHvp.replace(/^export function /gm, 'function ') +
+      '\n' +
+      objectHvpFunctions({
+        api,
+        name: ir.name,
+        flat,
+        fn: ir,
+        structure: ir.structure,
+        wrt,
+        jvpParams: publicJvp.params.slice(0, -1),
+        gradsType: gradsOf(r.first.functions.find((f) => f.name === `${api}_vjp`))!,
+        runtime: RUNTIME_NAMESPACE,
+      }) +
+      '\n';
   // (for a reader of the generated file: where the functions below come from, and what their comments quote)
   const jvpArgs = forward.file.functions
     .find((f) => f.name === `${api}_jvp`)!

@@ -190,8 +190,10 @@ export function v(x: number): number[] { return [x * x, x]; }`),
     ]);
     expect(
       errorsOf(`/** @differentiable hessian */
-export function o(p: { x: number; y: number }): number { return p.x * p.y; }`)[0],
-    ).toContain("error ADC122: no second derivatives ('hessian') for o: parameters or a result that are objects are not supported with hessian yet");
+export function o(p: { W: number[][]; b: number }): number { return p.W[0][0] * p.b; }`)[0],
+    ).toContain(
+      "error ADC122: no second derivatives ('hessian') for o: not supported yet: the parameter 'p' holds a matrix, an array of objects, an optional number or data (second order takes objects of numbers and numeric arrays)",
+    );
   });
 
   it('hold through recursive helpers: power(x·y, n) = (x·y)ⁿ, and a mutual recursion', () => {

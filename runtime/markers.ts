@@ -5,8 +5,9 @@
  *
  * Guarantees (types): `grad(f)` has the type of the generated `f_grad`, `jvp(f)`
  * of `f_jvp`, `vjp(f)` of `f_vjp`, `jacobian(f)` of `f_jacobian`, `hvp(f)` of `f_hvp`,
- * `hessian(f)` of `f_hessian` (DESIGN.md, "The generated API"; `hvp`, `hessian` and
- * `jacobian` take plain functions, not yet `C.prototype.m`): each
+ * `hessian(f)` of `f_hessian` (DESIGN.md, "The generated API"; `grad`, `jvp`, `vjp`, `hvp` and
+ * `hessian` also take an instance method, `C.prototype.m`, its receiver first; `jacobian` takes
+ * plain functions): each
  * gradient or tangent has the shape of its parameter, a `readonly number[]`
  * getting a `number[]`, an object its numeric skeleton; parameter names are kept
  * in editor hints.
@@ -253,6 +254,12 @@ export type HvpFunction<P extends readonly unknown[], G extends readonly unknown
 export type MatrixFunction<P extends readonly unknown[]> = (...args: P) => Float64Array[];
 
 /** `hvp(f)`: same contract as the generated `f_hvp` of `/** @differentiable hessian *\/` (`f` must return a number). */
+export function hvp<S, P extends unknown[], const W extends readonly ParameterIndex<WithSelf<S, P>>[]>(
+  f: Method<S, Fn<P, number>>,
+  options: WrtPositions<W>,
+): HvpFunction<WithSelf<S, P>, TangentsOf<SelectParameters<WithSelf<S, P>, W[number]>>>;
+export function hvp<S, P extends unknown[]>(f: Method<S, Fn<P, number>>, options: WrtNames): HvpFunction<WithSelf<S, P>, Loose<WithSelf<S, P>>>;
+export function hvp<S, P extends unknown[]>(f: Method<S, Fn<P, number>>): HvpFunction<WithSelf<S, P>, TangentsOf<DifferentiableParameters<Required<WithSelf<S, P>>>>>;
 export function hvp<P extends unknown[], const W extends readonly ParameterIndex<P>[]>(
   f: Fn<P, number>,
   options: WrtPositions<W>,
@@ -264,6 +271,11 @@ export function hvp(f: Function, options?: unknown): never {
 }
 
 /** `hessian(f)`: same contract as the generated `f_hessian`: the dense Hessian, rows and columns in `f_jacobian`'s order (`f` must return a number). */
+export function hessian<S, P extends unknown[], const W extends readonly ParameterIndex<WithSelf<S, P>>[]>(
+  f: Method<S, Fn<P, number>>,
+  options: WrtPositions<W>,
+): MatrixFunction<WithSelf<S, P>>;
+export function hessian<S, P extends unknown[]>(f: Method<S, Fn<P, number>>, options?: WrtNames): MatrixFunction<WithSelf<S, P>>;
 export function hessian<P extends unknown[], const W extends readonly ParameterIndex<P>[]>(f: Fn<P, number>, options: WrtPositions<W>): MatrixFunction<P>;
 export function hessian<P extends unknown[]>(f: Fn<P, number>, options?: WrtNames): MatrixFunction<P>;
 export function hessian(f: Function, options?: unknown): never {

@@ -42,6 +42,8 @@ const caseNames = [
   'grad(colour.srgb.gamma), a method of an object literal',
   'grad(Pt.prototype.norm), an instance method',
   'jvp(Pt.prototype.moveBy), a method changing this',
+  'hessian(Pt.prototype.norm), an instance method',
+  'hvp(Pt.prototype.norm), an instance method',
 ];
 
 describe.each<ModuleSetting>(['commonjs', 'esm'])('plugin, %s output', (setting) => {

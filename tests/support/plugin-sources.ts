@@ -328,7 +328,7 @@ console.log(JSON.stringify({ cases, outReused, typed: typed.grads.length, user: 
 `;
 
 /** Instance methods given to the markers (`grad(Body.prototype.m)`): typed by the program transformer, ts-adc/plugin/program. */
-const methods = `import { grad, jvp } from 'ts-adc';
+const methods = `import { grad, hessian, hvp, jvp } from 'ts-adc';
 import { directional, partials } from './fd.js';
 
 // Written as three.js writes its vectors: methods reading and changing this, returning this.
@@ -366,6 +366,15 @@ export function methodCases(): Record<string, { ad: number[]; fd: number[] }> {
     // (the receiver is not changed)
     fd: [...[0, 1].map((k) => directional((x, y, s) => new Pt(x, y).moveBy(s).getComponent(k), [3, 4, 0.5], [1, -1, 2])[0]), pt.clone().moveBy(0.5).x, pt.clone().moveBy(0.5).y, 3, 4],
   };
+  // Second order of a method: the receiver's numbers are the first rows and columns.
+  const gradNorm = (x: number, y: number) => {
+    const g = grad(Pt.prototype.norm)(new Pt(x, y)).grads[0];
+    return Float64Array.from([g.x, g.y]);
+  };
+  const hn: Float64Array[] = hessian(Pt.prototype.norm)(pt);
+  cases['hessian(Pt.prototype.norm), an instance method'] = { ad: [...hn[0], ...hn[1]], fd: [...directional(gradNorm, [3, 4], [1, 0]), ...directional(gradNorm, [3, 4], [0, 1])] };
+  const hv: { value: number; grads: [self: { x: number; y: number }]; hvp: [self: { x: number; y: number }] } = hvp(Pt.prototype.norm)(pt, { x: 0.5, y: -1 });
+  cases['hvp(Pt.prototype.norm), an instance method'] = { ad: [hv.hvp[0].x, hv.hvp[0].y], fd: directional(gradNorm, [3, 4], [0.5, -1]) };
   return cases;
 }
 

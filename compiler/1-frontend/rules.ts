@@ -17,7 +17,7 @@
  */
 import { ts } from 'ts-morph';
 import { errors, type Diagnostic } from '../diagnostics/catalog';
-import type { RuleImport, UserRule } from '../ir/types';
+import type { RuleImport, Type, UserRule } from '../ir/types';
 import { positionOf } from './position';
 import { moduleFunctions, taggedNode, type FunctionSource } from './functions';
 
@@ -103,7 +103,8 @@ export function findRules(files: readonly ts.SourceFile[], checker: ts.TypeCheck
   }
   const table = new Map<string, RuleEntry>();
   for (const e of entries.values()) {
-    const rule: UserRule = { primal: e.primal, ...(e.rules.has('jvp') ? { jvp: e.rules.get('jvp') } : {}), ...(e.rules.has('vjp') ? { vjp: e.rules.get('vjp') } : {}) };
+    const paramTypes = e.decl.parameters.map((p) => ruleParamType(checker.getTypeAtLocation(p), checker) ?? 'number');
+    const rule: UserRule = { primal: e.primal, params: paramTypes, ...(e.rules.has('jvp') ? { jvp: e.rules.get('jvp') } : {}), ...(e.rules.has('vjp') ? { vjp: e.rules.get('vjp') } : {}) };
     table.set(e.key, { key: e.key, name: e.name, decl: e.decl, rule, problems: e.problems });
   }
   return new RuleTable(table, orphans);
@@ -140,8 +141,8 @@ function shapeProblem(fn: FunctionSource, mode: RuleMode, decl: ts.FunctionDecla
   const name = decl.name!.text;
   const params = decl.parameters;
   const numeric = (t: ts.Type) => (t.flags & ts.TypeFlags.NumberLike) !== 0;
-  const other = params.find((p) => !numeric(checker.getTypeAtLocation(p)) || p.dotDotDotToken);
-  if (other) return `'${name}' takes '${other.getText()}': rules are for functions of numbers only (write the rule for a helper taking numbers)`;
+  const other = params.find((p) => ruleParamType(checker.getTypeAtLocation(p), checker) === undefined || p.dotDotDotToken);
+  if (other) return `'${name}' takes '${other.getText()}': rules are for functions of numbers and numeric arrays (write the rule for a helper taking those)`;
   const sig = checker.getSignatureFromDeclaration(decl);
   if (!sig || !numeric(checker.getReturnTypeOfSignature(sig))) return `'${name}' does not return a number: rules are for functions returning a number`;
   const n = params.length;
@@ -155,4 +156,15 @@ function shapeProblem(fn: FunctionSource, mode: RuleMode, decl: ts.FunctionDecla
   if (missing.length > 0)
     return `it must return { ${fields.join('; ')} } (${mode === 'jvp' ? 'the value and the tangent' : `the value and [∂/∂p · cotangent for each parameter]`}), and its result has no '${missing[0]}'`;
   return undefined;
+}
+
+/** A rule's parameter type: a number, or a numeric array (`number[]`, `readonly number[]`, a typed array); undefined for anything else. */
+function ruleParamType(t: ts.Type, checker: ts.TypeChecker): Type | undefined {
+  if (t.flags & ts.TypeFlags.NumberLike) return 'number';
+  const name = t.getSymbol()?.getName();
+  if (name === 'Float64Array' || name === 'Float32Array') return name;
+  if (!checker.isArrayType(t)) return undefined;
+  const element = checker.getTypeArguments(t as ts.TypeReference)[0];
+  if (!element || !(element.flags & ts.TypeFlags.NumberLike)) return undefined;
+  return t.getSymbol()?.getName() === 'ReadonlyArray' ? 'readonly number[]' : 'number[]';
 }

@@ -392,6 +392,8 @@ export interface RuleImport {
 /** A function whose derivatives the user wrote: the function itself, and the rule of each mode given. */
 export interface UserRule {
   readonly primal: RuleImport;
+  /** The function's parameters: numbers, or numeric arrays (whose tangents and gradients are arrays). */
+  readonly params: readonly Type[];
   readonly jvp?: RuleImport;
   readonly vjp?: RuleImport;
 }

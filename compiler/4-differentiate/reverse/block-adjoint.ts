@@ -446,7 +446,24 @@ export class BlockAdjoint {
       const active = s.args.flatMap((_, i) => (pattern[i] ? [i] : []));
       const named = active.length > 1 ? env.names.fresh(`${callee.name}_grads`) : undefined;
       if (named !== undefined) this.out.push(b.const(named, grads));
-      for (const i of active) this.add(s.args[i], b.index(named === undefined ? grads : b.id(named), b.num(i)));
+      for (const i of active) {
+        const g = b.index(named === undefined ? grads : b.id(named), b.num(i));
+        if (!isArrayType(env.fn.temps[s.args[i]])) {
+          this.add(s.args[i], g);
+          continue;
+        }
+        // (an array's gradient adds into the caller's, element by element)
+        const bar = this.arrayAdjointOfArg(s.args[i]);
+        this.flush((bar as { name: string }).name);
+        const [gi, k] = [env.names.fresh(`${callee.name}_grad`), env.names.fresh('k')];
+        this.out.push(b.const(gi, g), {
+          k: 'for',
+          init: b.let(k, b.num(0)),
+          test: b.bin('<', b.id(k), b.member(b.id(gi), 'length')),
+          update: { k: 'postfix', op: '++', target: b.id(k) },
+          body: b.accumulate(b.index(bar, b.id(k)), b.index(b.id(gi), b.id(k))),
+        });
+      }
       return;
     }
     const helper = env.ctx.helper(s.callee, 'reverse', pattern);

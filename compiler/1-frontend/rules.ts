@@ -104,7 +104,12 @@ export function findRules(files: readonly ts.SourceFile[], checker: ts.TypeCheck
   const table = new Map<string, RuleEntry>();
   for (const e of entries.values()) {
     const paramTypes = e.decl.parameters.map((p) => ruleParamType(checker.getTypeAtLocation(p), checker) ?? 'number');
-    const rule: UserRule = { primal: e.primal, params: paramTypes, ...(e.rules.has('jvp') ? { jvp: e.rules.get('jvp') } : {}), ...(e.rules.has('vjp') ? { vjp: e.rules.get('vjp') } : {}) };
+    const rule: UserRule = {
+      primal: e.primal,
+      params: paramTypes,
+      ...(e.rules.has('jvp') ? { jvp: e.rules.get('jvp') } : {}),
+      ...(e.rules.has('vjp') ? { vjp: e.rules.get('vjp') } : {}),
+    };
     table.set(e.key, { key: e.key, name: e.name, decl: e.decl, rule, problems: e.problems });
   }
   return new RuleTable(table, orphans);

@@ -29,7 +29,12 @@ export function lowerRuleCall(cx: LowerContext, e: ts.CallExpression, entry: Rul
     const t = wanted === 'number' ? cx.expr(a) : namedArray(cx, cx.expr(a), 'arg');
     const given = cx.fn.temps[t];
     if (wanted === 'number' ? given !== 'number' : !isArrayType(given))
-      return fail(errors.unsupportedExpression(pos(cx, a), `passing a ${given} to '${entry.name}', whose parameter '${params[i].name.getText()}' is ${wanted === 'number' ? 'a number' : 'a numeric array'}`));
+      return fail(
+        errors.unsupportedExpression(
+          pos(cx, a),
+          `passing a ${given} to '${entry.name}', whose parameter '${params[i].name.getText()}' is ${wanted === 'number' ? 'a number' : 'a numeric array'}`,
+        ),
+      );
     return t;
   });
   const sf = entry.decl.getSourceFile();

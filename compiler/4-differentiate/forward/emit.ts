@@ -371,7 +371,7 @@ class ForwardEmitter {
       // A user rule: `const t = f_jvp(a, b, da, 0)`, value `t.value` and tangent `t.tangent` (every parameter gets a tangent, 0 when inactive).
       const name = this.names.temp(s.id);
       // (an inactive array's tangent: zeros of its length)
-      const tangents = s.args.map((a, i) => (!this.active(a) && isArrayType(this.fn.temps[a]) ? b.call(b.path(this.ctx.useHelper('zerosLike')), [args[i]]) : this.tangent(a)));
+      const tangents = s.args.map((a, i) => (!this.active(a) && isArrayType(this.fn.temps[a]) ? zerosLikeExpr(this.fn.temps[a] as ArrayType, args[i], this.ctx) : this.tangent(a)));
       this.push(out, s, b.const(name, b.call(this.ctx.importName(ruleOf(rule, 'jvp', this.ctx.getIR(s.callee), s)), [...args, ...tangents])));
       this.te.set(s.id, b.member(b.id(name), 'tangent'));
       return b.member(b.id(name), 'value');

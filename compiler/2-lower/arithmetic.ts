@@ -10,7 +10,7 @@ import { mathFunctions, rule } from '../rules/table';
 import { fail, pos, type LowerContext } from './context';
 import { comparison, arithmeticOf } from './operators';
 import { skipOuter, prim, requireNumber, assignable, arrayOperand, loopOverArray, isNullishLiteral } from './helpers';
-import { functionPresent } from './function-arguments';
+import { staticCondition } from './function-arguments';
 import { inPlace } from './lists';
 import { assignThroughSetter } from './calls';
 
@@ -77,12 +77,13 @@ export function lowerArithmetic(cx: LowerContext, e: ts.BinaryExpression): TempI
 
 /** `a < b`, `a === b`, …: a boolean. */
 export function lowerComparison(cx: LowerContext, e: ts.BinaryExpression): TempId {
+  // (`valueof === undefined`, `typeof f === "function"` of a function parameter: known here)
+  const known = staticCondition(cx, e);
+  if (known !== undefined) return cx.fn.constant(known);
   const k = e.operatorToken.kind;
   const cmp = comparison[k]!;
   const typeOf = [e.left, e.right].map(skipOuter).find(ts.isTypeOfExpression);
   const named = [e.left, e.right].map(skipOuter).find(ts.isStringLiteralLike);
-  const given = typeOf && named?.text === 'function' ? functionPresent(cx, typeOf.expression) : undefined;
-  if ((cmp === 'eq' || cmp === 'ne') && given !== undefined) return cx.fn.constant(cmp === 'eq' ? given : !given);
   if ((cmp === 'eq' || cmp === 'ne') && typeOf && named) {
     const test = typeTest(cx, typeOf, named.text);
     return cmp === 'eq' ? test : prim(cx, 'not', [test]);
@@ -91,9 +92,6 @@ export function lowerComparison(cx: LowerContext, e: ts.BinaryExpression): TempI
   const absent = (n: ts.Expression) => isNullishLiteral(cx, n);
   if ((cmp === 'eq' || cmp === 'ne') && (absent(e.left) || absent(e.right))) {
     const other = absent(e.right) ? e.left : e.right;
-    // (a function parameter: whether it was given one is known here)
-    const given = functionPresent(cx, other);
-    if (given !== undefined) return cx.fn.constant(cmp === 'eq' ? !given : given);
     const strict = k === ts.SyntaxKind.EqualsEqualsEqualsToken || k === ts.SyntaxKind.ExclamationEqualsEqualsToken;
     const isNull = skipOuter(absent(e.right) ? e.right : e.left).kind === ts.SyntaxKind.NullKeyword;
     if (strict && isNull) return fail(errors.unsupportedExpression(pos(cx, e), 'a comparison with null (use == null, or === undefined)'));

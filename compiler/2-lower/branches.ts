@@ -14,7 +14,7 @@ import { opaqueType } from './types';
 import { fail, pos, type LowerContext } from './context';
 import { lazyAssignment } from './operators';
 import { skipOuter, prim, localTypeOf, requireNumber, lazyLogical, isFreshArray, assignable } from './helpers';
-import { functionPresent, staticCondition } from './function-arguments';
+import { staticCondition } from './function-arguments';
 import { inPlace } from './lists';
 
 export function lowerIf(cx: LowerContext, node: ts.IfStatement): void {
@@ -64,7 +64,7 @@ export function lowerCondition(cx: LowerContext, node: ts.Expression): TempId {
   if (ts.isBinaryExpression(e) && (e.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken || e.operatorToken.kind === ts.SyntaxKind.BarBarToken))
     return lowerLogical(cx, e);
   // (`if (valueof)`: whether a function was given is known here)
-  const given = functionPresent(cx, e);
+  const given = staticCondition(cx, e);
   if (given !== undefined) return cx.fn.constant(given);
   const t = cx.expr(node);
   // A number as a condition is JavaScript's truthiness: false for 0, -0 and NaN.

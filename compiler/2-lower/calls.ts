@@ -15,7 +15,7 @@ import { forEachNode } from '../1-frontend/walk';
 import { atStatement, fail, inFunction, pos, type FunctionArgument, type LocalFunction, type LowerContext } from './context';
 import { functionArgument, functionArgumentOf, inClosure, isFunctionParameter, withFunctionArguments } from './function-arguments';
 import { containerType, irType, isStateless, isStructType, optionsType, structType, type StructType } from './types';
-import { bindPlace, destructurePlace, placeKind, placeOf, type Place } from './lists';
+import { bindPlace, bindsPlace, destructurePlace, listArgument, placeKind, placeOf, type Place } from './lists';
 import type { StructValue, StructVar } from './builder';
 import type { FunctionNode, FunctionSource } from '../1-frontend/functions';
 import { baseClass, buildInstance, constructed, constructorOf, instanceMember, receiverOf, setterOf } from './classes';
@@ -281,8 +281,7 @@ function inlineCall(
       return { fn: given ? functionArgument(cx, args[i], p.name.getText(), target.name) : { kind: 'absent', name: p.name.getText() } };
     }
     // (`undefined` given for a parameter with a default: the default, as JavaScript does)
-    const given = args[i];
-    const a = given && p.initializer && ts.isIdentifier(skipOuter(given)) && (skipOuter(given) as ts.Identifier).text === 'undefined' ? undefined : given;
+    const a = args[i] && p.initializer && isUndefined(args[i]) ? undefined : args[i];
     if (ts.isObjectBindingPattern(p.name)) return { options: optionValues(cx, p, a) };
     if (a !== undefined && isStateless(cx.checker.getTypeAtLocation(p), cx.checker)) return { stateless: true };
     if (a === undefined)
@@ -493,22 +492,4 @@ export function inlineLocalCall(cx: LowerContext, e: ts.CallExpression, local: L
     if (returns === undefined || returns === 'boolean') return fail(errors.returnType(pos(cx, e), local.name, ret ? cx.checker.typeToString(ret) : 'unknown'));
     return lowerLoopBody(cx, local.fn, isVoid, returns) ?? cx.fn.constant(0);
   });
-}
-
-/** Whether argument `a` is bound to its parameter as a place: a matrix, an array of objects, one of its objects, or a row the callee writes into. */
-/**
- * The list or matrix type of parameter `p`, when argument `a` gives it a list or matrix that is no
- * place yet (`area(ring(c, r, 6))`, `[{ x, y }, …]`, `matAdd(matMul(F, P), Q)`, `[[1, dt], [0, 1]]`).
- */
-function listArgument(cx: LowerContext, p: ts.ParameterDeclaration, a: ts.Expression | undefined): StructType | undefined {
-  if (a === undefined || placeKind(cx, a) !== undefined || isOpaqueExpr(cx, a)) return undefined;
-  const e = skipOuter(a);
-  if (!ts.isCallExpression(e) && !ts.isArrayLiteralExpression(e)) return undefined;
-  const t = containerType(cx.checker.getTypeAtLocation(p), cx.checker);
-  return t?.list || t?.matrix ? t : undefined;
-}
-
-function bindsPlace(cx: LowerContext, a: ts.Expression, written: boolean): boolean {
-  const kind = placeKind(cx, a);
-  return kind === 'matrix' || kind === 'list' || kind === 'element' || (kind === 'row' && written);
 }

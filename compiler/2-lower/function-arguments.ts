@@ -5,10 +5,13 @@
  * function, and a call of the parameter is a call of it, differentiated with the caller's code.
  *
  * What can be passed: an arrow or function written in place, a local function, a function of the
- * project, a `Math` function, or a function parameter of the callee passing it on. An arrow sees
- * the variables of the place where it was passed (`k` above is the caller's own, differentiated as
- * usual), whatever names the callee declares. Anything else (a function from an array, chosen by
- * `?:`, returned by a call) is an error at the argument.
+ * project (one with user rules too), a `Math` function, a function parameter of the callee passing
+ * it on, a local constant holding one of these, a choice of them by `?:`, or a function made by a
+ * call of a function returning an arrow. An arrow sees the variables of the place where it was
+ * written (`k` above is the caller's own, differentiated as usual), whatever names the callee
+ * declares. Anything else (a function from an array, returned by a call that does not make it, a
+ * method without its object) is an error at the argument. An optional function parameter left out
+ * is `absent`: tests of whether it was given are decided at build time (`staticCondition`).
  */
 import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
@@ -38,11 +41,10 @@ export function functionArgumentOf(cx: LowerContext, node: ts.Expression): Funct
  */
 export function functionArgument(cx: LowerContext, a: ts.Expression, param: string, callee?: string): FunctionArgument {
   const e = skipOuter(a);
-  const scope: ClosureScope = { sf: cx.sf, root: cx.root, name: cx.name, result: cx.result, finalValue: cx.finalValue };
   if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) {
     if (e.asteriskToken || e.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword))
       return fail(errors.asyncOrGenerator(pos(cx, e), e.asteriskToken ? 'generator' : 'async'));
-    return { kind: 'closure', name: param, fn: e, scopes: cx.fn.captureScopes(), scope, inlining: new Set(cx.inlining) };
+    return closureHere(cx, param, e, currentScope(cx));
   }
   const passed = functionArgumentOf(cx, e);
   if (passed) return passed;
@@ -55,7 +57,7 @@ export function functionArgument(cx: LowerContext, a: ts.Expression, param: stri
   const local = localFunctionOf(cx, e);
   if (local) {
     checkCaptures(cx, local, e);
-    return { kind: 'closure', name: local.name, fn: local.fn, scopes: cx.fn.captureScopes(), scope, inlining: new Set(cx.inlining) };
+    return closureHere(cx, local.name, local.fn, currentScope(cx));
   }
   const isMath = ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Math' && cx.fn.lookup('Math') === undefined;
   const alias = isMath ? e.name.text : ts.isIdentifier(e) || ts.isPropertyAccessExpression(e) ? mathAlias(cx, e) : undefined;
@@ -148,19 +150,15 @@ export function callChoice(cx: LowerContext, e: ts.CallExpression, f: Extract<Fu
  * `valueof === undefined`, `valueof != null`, `if (valueof)`, `!valueof`, `typeof f === "function"`
  * (undefined where `node` is no such name, or the choice is not known).
  */
-export function functionPresent(cx: LowerContext, node: ts.Expression): boolean | undefined {
+function functionPresent(cx: LowerContext, node: ts.Expression): boolean | undefined {
   const f = functionArgumentOf(cx, node);
-  if (f === undefined) return undefined;
-  if (f.kind === 'choice') {
-    const [a, b] = [present(f.then), present(f.else)];
-    return a === b ? a : undefined;
-  }
-  return present(f);
+  return f === undefined ? undefined : present(f);
 }
 
 function present(f: FunctionArgument): boolean | undefined {
-  if (f.kind === 'choice') return present(f.then) === present(f.else) ? present(f.then) : undefined;
-  return f.kind !== 'absent';
+  if (f.kind !== 'choice') return f.kind !== 'absent';
+  const [a, b] = [present(f.then), present(f.else)];
+  return a === b ? a : undefined;
 }
 
 /**
@@ -188,16 +186,11 @@ export function staticCondition(cx: LowerContext, node: ts.Expression): boolean 
   const [l, r] = [skipOuter(e.left), skipOuter(e.right)];
   const typeOf = ts.isTypeOfExpression(l) ? l : ts.isTypeOfExpression(r) ? r : undefined;
   const named = ts.isStringLiteralLike(l) ? l : ts.isStringLiteralLike(r) ? r : undefined;
-  const given =
-    typeOf && named?.text === 'function'
-      ? functionPresent(cx, typeOf.expression)
-      : isNullishLiteral(cx, l) || isNullishLiteral(cx, r)
-        ? (() => {
-            const v = functionPresent(cx, isNullishLiteral(cx, r) ? l : r);
-            return v === undefined ? undefined : !v;
-          })()
-        : undefined;
-  return given === undefined ? undefined : given === eq;
+  // (`typeof f === "function"` is true where f was given; `f === undefined` where it was not)
+  const nullish = isNullishLiteral(cx, r) ? l : isNullishLiteral(cx, l) ? r : undefined;
+  const given = typeOf && named?.text === 'function' ? functionPresent(cx, typeOf.expression) : nullish && functionPresent(cx, nullish);
+  if (given === undefined) return undefined;
+  return typeOf ? given === eq : given !== eq;
 }
 
 /**
@@ -208,7 +201,8 @@ export function staticCondition(cx: LowerContext, node: ts.Expression): boolean 
 function madeByFactory(cx: LowerContext, e: ts.CallExpression, param: string): FunctionArgument | undefined {
   const local = localFunctionOf(cx, e.expression);
   const resolved = local ? undefined : resolveCallee(e.expression, cx.checker);
-  const node = local?.fn ?? (resolved && !('problem' in resolved) ? resolved.source.node : undefined);
+  const project = resolved && !('problem' in resolved) ? resolved : undefined;
+  const node = local?.fn ?? project?.source.node;
   if (!node || !node.body || !(ts.isFunctionDeclaration(node) || ts.isArrowFunction(node) || ts.isFunctionExpression(node))) return undefined;
   const body = node.body;
   // (`(s) => (x) => s * x`, or a block ending with `return (x) => …`)
@@ -229,12 +223,10 @@ function madeByFactory(cx: LowerContext, e: ts.CallExpression, param: string): F
   if (cx.inlining.has(node)) return fail(errors.closure(pos(cx, e), `'${e.expression.getText(cx.sf)}' calls itself`));
   if (local) checkCaptures(cx, local, e.expression);
   const args = e.arguments.map((a) => cx.expr(a));
-  const scope: ClosureScope = local
-    ? { sf: cx.sf, root: cx.root, name: cx.name, result: cx.result, finalValue: cx.finalValue }
-    : { sf: node.getSourceFile(), root: node, name: resolved && !('problem' in resolved) ? resolved.source.name : param, result: undefined, finalValue: undefined };
-  if (resolved && !('problem' in resolved)) resolved.via.forEach((f) => cx.files.add(f));
+  const scope: ClosureScope = project ? { sf: node.getSourceFile(), root: node, name: project.source.name, result: undefined, finalValue: undefined } : currentScope(cx);
+  project?.via.forEach((f) => cx.files.add(f));
   // (its parameters and locals are variables of the function being lowered, assigned here once; the arrow reads them where it is called)
-  const enter = (fill: () => FunctionArgument) => (local ? cx.fn.withScope(fill) : inFunction(cx, scope, () => cx.fn.withIsolatedScope(fill)));
+  const enter = (fill: () => FunctionArgument) => (project ? inFunction(cx, scope, () => cx.fn.withIsolatedScope(fill)) : cx.fn.withScope(fill));
   cx.inlining.add(node);
   try {
     return enter(() => {
@@ -245,11 +237,21 @@ function madeByFactory(cx: LowerContext, e: ts.CallExpression, param: string): F
         cx.fn.assign(cx.fn.declare((p.name as ts.Identifier).text, type, 'local', true), args[i], true);
       });
       cx.stmts(statements.slice(0, -1));
-      return { kind: 'closure', name: param, fn: made, scopes: cx.fn.captureScopes(), scope: local ? scope : { ...scope }, inlining: new Set(cx.inlining) };
+      return closureHere(cx, param, made, scope);
     });
   } finally {
     cx.inlining.delete(node);
   }
+}
+
+/** The function being lowered now, where a function passed from here sees its names. */
+function currentScope(cx: LowerContext): ClosureScope {
+  return { sf: cx.sf, root: cx.root, name: cx.name, result: cx.result, finalValue: cx.finalValue };
+}
+
+/** Function `fn`, written here: it sees the names visible here, and the functions being inlined here. */
+function closureHere(cx: LowerContext, name: string, fn: Extract<FunctionArgument, { kind: 'closure' }>['fn'], scope: ClosureScope): FunctionArgument {
+  return { kind: 'closure', name, fn, scopes: cx.fn.captureScopes(), scope, inlining: new Set(cx.inlining) };
 }
 
 /** Whether `e` names a method of an instance (`m.energy`), not a function held by a property. */

@@ -18,8 +18,8 @@ import { errors } from '../diagnostics/catalog';
 import type { TempId, Type, VarId } from '../ir/types';
 import { fail, pos, type LowerContext } from './context';
 import type { Cursor, StructLeaf, StructValue, StructVar } from './builder';
-import { namedArray, prim, skipOuter, structPath } from './helpers';
-import { dataType } from './types';
+import { isOpaqueExpr, namedArray, prim, skipOuter, structPath } from './helpers';
+import { containerType, dataType, type StructType } from './types';
 
 /** What an expression inside a matrix or a list of objects denotes. */
 export type Place =
@@ -330,4 +330,22 @@ export function pinPlace(cx: LowerContext, p: Place): () => Place {
     return () => ({ ...p, group: group() });
   }
   return () => p;
+}
+
+/**
+ * The list or matrix type of parameter `p`, when argument `a` gives it a list or matrix that is no
+ * place yet (`area(ring(c, r, 6))`, `[{ x, y }, …]`, `matAdd(matMul(F, P), Q)`, `[[1, dt], [0, 1]]`).
+ */
+export function listArgument(cx: LowerContext, p: ts.ParameterDeclaration, a: ts.Expression | undefined): StructType | undefined {
+  if (a === undefined || placeKind(cx, a) !== undefined || isOpaqueExpr(cx, a)) return undefined;
+  const e = skipOuter(a);
+  if (!ts.isCallExpression(e) && !ts.isArrayLiteralExpression(e)) return undefined;
+  const t = containerType(cx.checker.getTypeAtLocation(p), cx.checker);
+  return t?.list || t?.matrix ? t : undefined;
+}
+
+/** Whether argument `a` is bound to its parameter as a place: a matrix, an array of objects, one of its objects, or a row the callee writes into. */
+export function bindsPlace(cx: LowerContext, a: ts.Expression, written: boolean): boolean {
+  const kind = placeKind(cx, a);
+  return kind === 'matrix' || kind === 'list' || kind === 'element' || (kind === 'row' && written);
 }

@@ -68,6 +68,10 @@ export const defaultSnapshots = 64;
  * its label, if it has one) ⇒ `{ snapshots: N }` (N rounded up to even: the schedule halves them).
  */
 export function checkpointComment(cx: LowerContext, node: ts.Statement): { snapshots: number } | undefined {
+  // (asked of every statement: a file without the directive anywhere answers at once)
+  let mentions = filesWithCheckpoints.get(cx.sf);
+  if (mentions === undefined) filesWithCheckpoints.set(cx.sf, (mentions = cx.sf.text.includes('@adc')));
+  if (!mentions) return undefined;
   const at = ts.isLabeledStatement(node.parent) ? node.parent : node;
   const text = cx.sf.text;
   for (const c of ts.getLeadingCommentRanges(text, at.getFullStart()) ?? []) {
@@ -84,6 +88,9 @@ export function checkpointComment(cx: LowerContext, node: ts.Statement): { snaps
   }
   return undefined;
 }
+
+/** Whether a file mentions `@adc` at all, by file. */
+const filesWithCheckpoints = new WeakMap<ts.SourceFile, boolean>();
 
 function checkpointOf(cx: LowerContext, node: ts.Statement): Pick<Loop, 'checkpoint'> {
   const checkpoint = checkpointComment(cx, node);

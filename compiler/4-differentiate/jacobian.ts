@@ -54,7 +54,7 @@ export function emitJacobian(fn: IRFunction, activeParams: ReadonlySet<VarId>, n
   );
   body.push(b.const(rows, b.as(b.arr([]), 'Float64Array[]')));
   const i = names.fresh('i');
-  body.push(forLoop(i, b.id(m), [b.expr(b.call(b.member(b.id(rows), 'push'), [b.newObj('Float64Array', [b.id(n)])]))]));
+  body.push(b.countUp(i, b.id(m), [b.expr(b.call(b.member(b.id(rows), 'push'), [b.newObj('Float64Array', [b.id(n)])]))]));
 
   // Forward mode: column `col` of J is the tangent along the unit vector of that input.
   const forward: JsStmt[] = [];
@@ -68,14 +68,14 @@ export function emitJacobian(fn: IRFunction, activeParams: ReadonlySet<VarId>, n
       setOne,
       b.const(tg, b.member(callJvp(), 'tangent')),
       reset,
-      forLoop(r, b.id(m), [b.assign(b.index(b.index(b.id(rows), b.id(r)), b.id(col)), b.index(b.id(tg), b.id(r)))]),
+      b.countUp(r, b.id(m), [b.assign(b.index(b.index(b.id(rows), b.id(r)), b.id(col)), b.index(b.id(tg), b.id(r)))]),
       b.expr({ k: 'postfix', op: '++', target: b.id(col) }),
     ];
   };
   for (const p of active) {
     const dn = b.id(tangent.get(p)!);
     if (isArrayType(fn.vars[p].type)) {
-      forward.push(forLoop(k, len(p), columnOf(b.assign(b.index(dn, b.id(k)), b.num(1)), b.assign(b.index(dn, b.id(k)), b.num(0)))));
+      forward.push(b.countUp(k, len(p), columnOf(b.assign(b.index(dn, b.id(k)), b.num(1)), b.assign(b.index(dn, b.id(k)), b.num(0)))));
     } else {
       forward.push(...columnOf(b.assign(dn, b.num(1)), b.assign(dn, b.num(0))));
     }
@@ -114,7 +114,7 @@ export function emitJacobian(fn: IRFunction, activeParams: ReadonlySet<VarId>, n
     else row.push(b.assign(b.index(target, offset), g));
     offset = b.add(offset, len(p));
   });
-  reverse.push(forLoop(r, b.id(m), row));
+  reverse.push(b.countUp(r, b.id(m), row));
 
   body.push(b.comment('fewer inputs than outputs: one forward sweep per input; else one reverse sweep per output'));
   body.push(b.if(b.bin('<=', b.id(n), b.id(m)), forward, reverse));
@@ -137,8 +137,4 @@ export function emitJacobian(fn: IRFunction, activeParams: ReadonlySet<VarId>, n
     returnType: withValue ? `{ value: ${jsType(fn.returnType, 'result')}; rows: Float64Array[] }` : 'Float64Array[]',
     body,
   };
-}
-
-function forLoop(i: string, n: JsExpr, body: JsStmt[]): JsStmt {
-  return { k: 'for', init: b.let(i, b.num(0)), test: b.bin('<', b.id(i), n), update: { k: 'postfix', op: '++', target: b.id(i) }, body };
 }

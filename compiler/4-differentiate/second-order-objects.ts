@@ -5,8 +5,8 @@
  * skeletons of the parameters' numeric parts, as `f_jvp`/`f_vjp` of such a function do. The
  * Hessian's rows and columns are the flat parameters' order, which is `f_jacobian`'s.
  *
- * Objects of numbers and numeric arrays (nested too); a matrix, an array of objects or an
- * optional number inside one is not supported yet (`plainObjects` says which).
+ * Objects of numbers and numeric arrays (nested too); a matrix, an array of objects, an optional
+ * number or data inside one is not supported yet (`plainObjects` says which).
  */
 import type { IRFunction, Shape, Structure, VarId } from '../ir/types';
 import { isArrayType } from '../ir/types';
@@ -18,7 +18,6 @@ export function plainObjects(fn: IRFunction, structure: Structure): string | und
     'leaf' in s
       ? !(fn.vars[s.leaf].type === 'number' || isArrayType(fn.vars[s.leaf].type)) || fn.vars[s.leaf].optional === true
       : s.matrix === true || s.list === true || s.grouped === true || s.object.some(([, f]) => bad(f));
-  if (structure.result !== undefined) return 'an object result';
   const p = structure.params.find((q) => !('leaf' in q.shape) && bad(q.shape));
   return p ? `the parameter '${p.name}' holds a matrix, an array of objects, an optional number or data` : undefined;
 }
@@ -63,27 +62,26 @@ export function objectHvpFunctions(o: ObjectSecondOrder): string {
   // (each active leaf's direction: the same path in the tangent of its parameter)
   const dirs = flatLeaves.filter((l) => o.wrt.includes(o.fn.params.indexOf(l.v))).map((l) => access(tangents[activeParams.findIndex((p) => p.name === l.root)].name, l.path));
   const resultType = `{ value: number; grads: ${o.gradsType}; hvp: ${o.gradsType} }`;
-  // Skeletons of the results, and writes into out's, leaf by leaf (flat result index `at`).
-  let at = 0;
-  const built: string[] = [];
+  // Skeletons of the results, and writes into out's, leaf by leaf (flat result index `at`): each
+  // parameter's gradient, then its H·v, from the same flat indices.
+  const grads: string[] = [];
+  const hvps: string[] = [];
   const writes: string[] = [];
+  let first = 0;
   activeParams.forEach((p, i) => {
-    const build = (s: Shape<VarId>, path: string[], from: string): string => {
-      if ('leaf' in s) {
-        const k = at++;
-        const target = `${out}.${from === g ? 'grads' : 'hvp'}[${i}]` + path.map((x) => `.${x}`).join('');
-        writes.push(isArrayType(o.fn.vars[s.leaf].type) ? `    ${o.runtime}.copyInto(${target}, ${from}[${k}], '${target}');` : `    ${target} = ${from}[${k}];`);
-        return `${from}[${k}]`;
-      }
-      return `{ ${s.object.map(([key, f]) => `${key}: ${build(f, [...path, key], from)}`).join(', ')} }`;
+    let at = first;
+    const build = (s: Shape<VarId>, path: readonly string[], from: string, field: 'grads' | 'hvp'): string => {
+      if (!('leaf' in s)) return `{ ${s.object.map(([key, f]) => `${key}: ${build(f, [...path, key], from, field)}`).join(', ')} }`;
+      const k = at++;
+      const target = access(`${out}.${field}[${i}]`, path);
+      writes.push(isArrayType(o.fn.vars[s.leaf].type) ? `    ${o.runtime}.copyInto(${target}, ${from}[${k}], '${target}');` : `    ${target} = ${from}[${k}];`);
+      return `${from}[${k}]`;
     };
-    const start = at;
-    built.push(build(p.shape, [], g));
-    at = start;
-    built.push(build(p.shape, [], h));
+    grads.push(build(p.shape, [], g, 'grads'));
+    at = first;
+    hvps.push(build(p.shape, [], h, 'hvp'));
+    first = at;
   });
-  const grads = built.filter((_, k) => k % 2 === 0).join(', ');
-  const hvps = built.filter((_, k) => k % 2 === 1).join(', ');
   const sig = sources.map((p) => `${p.name}${p.optional ? '?' : ''}: ${p.type}`).join(', ');
   const vs = tangents.map((p) => `${p.name}: ${p.type}`).join(', ');
   return [
@@ -97,7 +95,7 @@ export function objectHvpFunctions(o: ObjectSecondOrder): string {
     ...writes,
     `    return ${out};`,
     `  }`,
-    `  return { value: ${r}.value, grads: [${grads}] as ${o.gradsType}, hvp: [${hvps}] as ${o.gradsType} };`,
+    `  return { value: ${r}.value, grads: [${grads.join(', ')}] as ${o.gradsType}, hvp: [${hvps.join(', ')}] as ${o.gradsType} };`,
     `}`,
     '',
     `/** Hessian of \`${o.name}\`: rows and columns in ${o.api}_jacobian's order (every number of each object's properties, in declaration order). */`,

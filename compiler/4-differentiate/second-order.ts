@@ -268,19 +268,20 @@ function callSites(
   { pushforwards, arrays, pairs }: { readonly pushforwards: ReadonlySet<string>; readonly arrays: ReadonlySet<string>; readonly pairs: ReadonlySet<string> },
   runtime: string,
 ): JsStmt[] {
-  return mapBlocks(body, (b) => {
+  return mapBlocks(body, (block) => {
     const out: JsStmt[] = [];
     const names = new Map<string, JsExpr>();
     const expr = (e: JsExpr) => substitute(e, (n) => names.get(n));
     const stmt = (s: JsStmt): JsStmt => mapStmtChildren(s, expr, stmt);
-    for (let i = 0; i < b.length; i++) {
-      const s = names.size > 0 ? stmt(b[i]) : b[i];
-      const next = b[i + 1];
+    for (let i = 0; i < block.length; i++) {
+      const s = names.size > 0 ? stmt(block[i]) : block[i];
+      const next = block[i + 1];
       if (s.k === 'decl' && s.init?.k === 'call' && s.init.fn.k === 'id' && pushforwards.has(s.init.fn.name)) {
+        const callee = s.init.fn.name;
         const r = `${s.name}_r`;
-        const array = arrays.has(s.init.fn.name);
+        const array = arrays.has(callee);
         const part = (which: 'value' | 'tangent'): JsExpr =>
-          pairs.has((s.init as { fn: { name: string } }).fn.name) ? { k: 'index', obj: { k: 'id', name: r }, index: { k: 'num', v: which === 'value' ? 0 : 1 } } : member(r, which);
+          pairs.has(callee) ? { k: 'index', obj: { k: 'id', name: r }, index: { k: 'num', v: which === 'value' ? 0 : 1 } } : member(r, which);
         out.push({ ...s, name: r, type: undefined });
         if (array) names.set(s.name, part('value'));
         else out.push({ k: 'decl', kind: s.kind, name: s.name, init: part('value') });

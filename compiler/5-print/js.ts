@@ -345,6 +345,14 @@ export const b = {
     return [{ k: 'assign', target: t, op: '+=', value }];
   },
   expr: (e: JsExpr): JsStmt => ({ k: 'expr', e }),
+  /** `for (let i = from; i < n; i++) body` (from 0 by default). */
+  countUp: (i: string, n: JsExpr, body: readonly JsStmt[], from: JsExpr = { k: 'num', v: 0 }): JsStmt => ({
+    k: 'for',
+    init: { k: 'decl', kind: 'let', name: i, init: from },
+    test: { k: 'bin', op: '<', l: { k: 'id', name: i }, r: n },
+    update: { k: 'postfix', op: '++', target: { k: 'id', name: i } },
+    body,
+  }),
   /** `if (c) {…} else {…}`; an empty then-arm flips the condition. */
   if: (c: JsExpr, then: readonly JsStmt[], els?: readonly JsStmt[]): JsStmt =>
     then.length === 0 && els && els.length > 0 ? { k: 'if', c: not(c), then: els } : { k: 'if', c, then, else: els && els.length > 0 ? els : undefined },

@@ -2,7 +2,7 @@
  * Visiting every statement of a region, nested regions included (`if` arms,
  * loop test, body and update), in program order.
  */
-import type { Region, Stmt } from './types';
+import type { IRFunction, Region, Stmt } from './types';
 
 export function forEachStmt(region: Region, visit: (s: Stmt) => void): void {
   forEachStmtNumbered(region, (s) => visit(s));
@@ -51,4 +51,24 @@ function containsBreakOf(region: Region, loop: number): boolean {
     if (s.kind === 'loop') return containsBreakOf(s.body, loop) || containsBreakOf(s.test, loop) || containsBreakOf(s.update, loop);
     return false;
   });
+}
+
+/** Program-order positions (`forEachStmtNumbered`'s): where each statement's subtree ends, and each variable's last mention. */
+export interface ProgramOrder {
+  readonly end: ReadonlyMap<Stmt, number>;
+  readonly lastMention: readonly number[];
+}
+
+/** One walk of a function: a mention of a variable after position `end.get(s)` is after statement `s`. */
+export function programOrder(fn: IRFunction): ProgramOrder {
+  const end = new Map<Stmt, number>();
+  const lastMention = fn.vars.map(() => -1);
+  forEachStmtNumbered(
+    fn.body,
+    (s, at) => {
+      if ((s.kind === 'op' && (s.op === 'read' || s.op === 'load' || s.op === 'length')) || s.kind === 'assign' || s.kind === 'store') lastMention[s.var] = at;
+    },
+    (s, last) => end.set(s, last),
+  );
+  return { end, lastMention };
 }

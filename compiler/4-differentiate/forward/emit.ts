@@ -14,7 +14,7 @@
 import { assertNever, isArrayType, type ArrayType, type IRFunction, type Loop, type Op, type Region, type Stmt, type TempId, type VarId } from '../../ir/types';
 import type { Activity } from '../../3-analyze/activity';
 import type { ForwardAnalysis } from '../../3-analyze';
-import { forEachStmt, forEachStmtNumbered } from '../../ir/walk';
+import { forEachStmt, programOrder, type ProgramOrder } from '../../ir/walk';
 import { tangentOf } from './tangents';
 import { guarded, type Finiteness } from '../../3-analyze/finiteness';
 import { b, declaredType, declaredValue, isAtom, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
@@ -190,26 +190,11 @@ class ForwardEmitter {
     forEachStmt([loop], (s) => (assigned ||= s.kind === 'assign' && s.var === v));
     if (!assigned) return false;
     // Variables are block scoped, so a mention after the loop's last statement (in program order) is a use after it.
-    const order = this.programOrder();
+    const order = (this.order ??= programOrder(this.fn));
     return order.lastMention[v] <= order.end.get(loop)!;
   }
 
-  private order?: { end: Map<Stmt, number>; lastMention: number[] };
-
-  /** Program-order positions: where each statement's subtree ends, and each variable's last mention (one walk per function). */
-  private programOrder(): { end: Map<Stmt, number>; lastMention: number[] } {
-    if (this.order) return this.order;
-    const end = new Map<Stmt, number>();
-    const lastMention = this.fn.vars.map(() => -1);
-    forEachStmtNumbered(
-      this.fn.body,
-      (s, at) => {
-        if ((s.kind === 'op' && (s.op === 'read' || s.op === 'load' || s.op === 'length')) || s.kind === 'assign' || s.kind === 'store') lastMention[s.var] = at;
-      },
-      (s, last) => end.set(s, last),
-    );
-    return (this.order = { end, lastMention });
-  }
+  private order?: ProgramOrder;
 
   private push(out: Emitted[], s: Stmt, stmt: JsStmt, deriv = false): void {
     out.push({ stmt, origin: s.origin.text, deriv });

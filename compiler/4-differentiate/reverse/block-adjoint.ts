@@ -456,13 +456,7 @@ export class BlockAdjoint {
         const bar = this.arrayAdjointOfArg(s.args[i]);
         this.flush((bar as { name: string }).name);
         const [gi, k] = [env.names.fresh(`${callee.name}_grad`), env.names.fresh('k')];
-        this.out.push(b.const(gi, g), {
-          k: 'for',
-          init: b.let(k, b.num(0)),
-          test: b.bin('<', b.id(k), b.member(b.id(gi), 'length')),
-          update: { k: 'postfix', op: '++', target: b.id(k) },
-          body: b.accumulate(b.index(bar, b.id(k)), b.index(b.id(gi), b.id(k))),
-        });
+        this.out.push(b.const(gi, g), b.countUp(k, b.member(b.id(gi), 'length'), b.accumulate(b.index(bar, b.id(k)), b.index(b.id(gi), b.id(k)))));
       }
       return;
     }

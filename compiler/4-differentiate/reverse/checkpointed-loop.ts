@@ -83,13 +83,7 @@ export function checkpointedReverse(sw: Sweep, n: LoopNode, reversed: Iteration,
     values.forEach((v, i) => segment.push(b.assign(sw.names.variable(v), b.as(b.index(b.id(snapshot), b.num(i)), jsType(sw.fn.vars[v].type, 'local')))));
   }
   segment.push(b.comment("the segment's iterations again, recorded, then reversed"));
-  segment.push({
-    k: 'for',
-    init: b.let(t, b.id(from)),
-    test: b.bin('<', b.id(t), b.id(to)),
-    update: { k: 'postfix', op: '++', target: b.id(t) },
-    body: [...recorded.test, ...recorded.body],
-  });
+  segment.push(b.countUp(t, b.id(to), [...recorded.test, ...recorded.body], b.id(from)));
   const last = b.bin('===', b.id(to), b.id(trips));
   if (recorded.test.length > 0 || reversed.test.length > 0) segment.push(b.if(last, [...recorded.test, ...reversed.test]));
   segment.push({

@@ -189,13 +189,7 @@ function revFused(sw: Sweep, n: FusedLoop, out: JsStmt[]): void {
     }
     if (known && inPlace) continue;
     const k = sw.names.fresh('k');
-    const loop = (body: JsStmt[]): JsStmt => ({
-      k: 'for',
-      init: b.let(k, b.num(0)),
-      test: b.bin('<', b.id(k), b.member(target, 'length')),
-      update: { k: 'postfix', op: '++', target: b.id(k) },
-      body,
-    });
+    const loop = (body: JsStmt[]): JsStmt => b.countUp(k, b.member(target, 'length'), body);
     const scale = b.if(b.bin('!==', accBar, b.num(1)), [loop([b.assign(b.index(target, b.id(k)), accBar, '*=')])]);
     const add = loop(b.accumulate(b.index(target, b.id(k)), b.mul(accBar, b.index(b.id(sum), b.id(k)))));
     if (inPlace) out.push(guard ? b.if(b.bin('===', accBar, b.num(0)), [b.expr(b.call(b.member(target, 'fill'), [b.num(0)]))], [scale]) : scale);

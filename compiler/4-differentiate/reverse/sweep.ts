@@ -238,7 +238,7 @@ export class Sweep {
   /** `for (let k = 0; k < n; k++) …`, or from n − 1 down to 0. */
   forEachIndex(n: JsExpr, body: (k: JsExpr) => JsStmt[], down = false): JsStmt {
     const k = this.names.fresh('k');
-    if (!down) return { k: 'for', init: b.let(k, b.num(0)), test: b.bin('<', b.id(k), n), update: { k: 'postfix', op: '++', target: b.id(k) }, body: body(b.id(k)) };
+    if (!down) return b.countUp(k, n, body(b.id(k)));
     return { k: 'for', init: b.let(k, b.sub(n, b.num(1))), test: b.bin('>=', b.id(k), b.num(0)), update: { k: 'postfix', op: '--', target: b.id(k) }, body: body(b.id(k)) };
   }
 

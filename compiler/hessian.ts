@@ -28,6 +28,8 @@ export interface HessianRequest {
   readonly first: JsFile;
   readonly at: Position;
   readonly options: FileOptions;
+  /** Names the second order of earlier functions of the file declared (each pass writes its own private helpers). */
+  readonly declared: ReadonlySet<string>;
 }
 
 /**
@@ -38,8 +40,9 @@ export interface HessianRequest {
 export function hessianText(
   r: HessianRequest,
   getIR: (key: string) => IRFunction,
-  compileAgain: (text: string) => { text?: string; diagnostics: readonly Diagnostic[] },
-): { text: string } | { diagnostic: Diagnostic } {
+  /** Compiles the second pass's source; only the gradient of its function `wrapper` is read. */
+  compileAgain: (text: string, wrapper: string) => { text?: string; diagnostics: readonly Diagnostic[] },
+): { text: string; names: readonly string[] } | { diagnostic: Diagnostic } {
   const { ir } = r.marked;
   const api = r.marked.prefix ?? ir.name;
   const fail = (why: string) => ({ diagnostic: errors.secondOrder(r.at, ir.name, why) });
@@ -66,7 +69,7 @@ export function hessianText(
   const wrapper = `${api}_tangent`;
   const source = tangentSource(forward.file, forward.pushforwards, `${api}_jvp`, wrapper, wrt, RUNTIME_NAMESPACE);
   if (source.problem) return fail(`not supported yet: ${source.problem}`);
-  const again = compileAgain(printFile(source.text));
+  const again = compileAgain(printFile(source.text), wrapper);
   if (again.text === undefined || hasErrors(again.diagnostics)) {
     const first = again.diagnostics.find((d) => d.severity === 'error');
     // (the second pass inlines the pushforwards it is given: a recursive helper cannot be)
@@ -79,7 +82,7 @@ export function hessianText(
       : undefined;
     return fail(`adc cannot yet differentiate its forward mode a second time${detail ? ` (${detail})` : ''}`);
   }
-  const taken = new Set(r.first.functions.map((f) => f.name));
+  const taken = new Set([...r.first.functions.map((f) => f.name), ...r.declared]);
   const { text, names } = privateFunctions(again.text, `${wrapper}_grad`, (n) => {
     let name = `hvp_${n}`;
     while (taken.has(name)) name = `${name}_`;
@@ -111,10 +114,11 @@ export function hessianText(
     .join(', ');
   const comment = [
     `// Second order of \`${ir.name}\`: the functions from here to ${api}_hvp are the reverse mode of its forward mode,`,
-    `// ${wrapper}(${jvpArgs}, s) = ${api}_jvp(${jvpArgs}).tangent + s · ${api}_jvp(${jvpArgs}).value, whose gradient`,
-    `// with respect to (${r.marked.wrt.join(', ')}), their tangents and s is [H·v…, ∇${ir.name}…, ${ir.name}] at s = 0. Their \`//\` comments quote that forward mode.`,
+    `// ${wrapper}(${jvpArgs}, s) = ${api}_jvp(${jvpArgs}).tangent + s · stop_gradient(${api}_jvp(${jvpArgs}).value), whose gradient`,
+    `// with respect to (${r.marked.wrt.join(', ')}), their tangents and s is [H·v…, ∇${ir.name}…, ${ir.name}] (stop_gradient, @nondiff, keeps the value`,
+    `// out of the differentiation: s only carries it out). Their \`//\` comments quote that forward mode.`,
   ].join('\n');
-  return { text: `${comment}\n${text}\n${hvp}` };
+  return { text: `${comment}\n${text}\n${hvp}`, names: [...names.values()] };
 }
 
 /** `tape` in `adc.tape` or `{ tape: … }`: a property's name, not a reference to a function. */

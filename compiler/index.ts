@@ -49,6 +49,8 @@ export interface CompileOptions {
   readonly runtimeModule?: string;
   /** Also return the IR of every marked function, as text. */
   readonly dumpIR?: boolean;
+  /** Marked functions whose reverse mode's value no caller reads (internal: the second pass of `hessian`, which reads only gradients): not computed. */
+  readonly valueUnused?: readonly string[];
 }
 
 export interface GeneratedFile {
@@ -141,6 +143,7 @@ export function compileLoaded(loaded: LoadedProject, options: CompileOptions): C
         runtimeModule: options.runtimeModule ?? 'ts-adc/runtime',
         uncheckedIndex: compilerOptions.noUncheckedIndexedAccess === true,
         importPath: (imported: string) => importPath(out, imported, compilerOptions),
+        valueUnused: options.valueUnused,
       };
       const js = differentiateFile(irs, program.get, fileOptions);
       const text = withSecondOrder(js, second, program, fileOptions, fileDiags);
@@ -201,13 +204,20 @@ function checkCallees(ir: IRFunction, program: LoweredProgram, loaded: LoadedPro
  */
 function withSecondOrder(js: JsFile, second: readonly { marked: MarkedIR; at: Position }[], program: LoweredProgram, options: FileOptions, diagnostics: Diagnostic[]): string {
   const made: string[] = [];
+  const declared = new Set<string>();
   for (const h of second) {
-    const r = hessianText({ ...h, first: js, options }, program.get, (source) => {
-      const again = compileSources({ '/adc/second-order.ts': source }, { runtimeModule: options.runtimeModule, noUncheckedIndexedAccess: options.uncheckedIndex });
+    const r = hessianText({ ...h, first: js, options, declared }, program.get, (source, wrapper) => {
+      const again = compileSources(
+        { '/adc/second-order.ts': source },
+        { runtimeModule: options.runtimeModule, noUncheckedIndexedAccess: options.uncheckedIndex, valueUnused: [wrapper] },
+      );
       return { text: again.files[0]?.text, diagnostics: again.diagnostics };
     });
     if ('diagnostic' in r) diagnostics.push(r.diagnostic);
-    else made.push(r.text);
+    else {
+      made.push(r.text);
+      r.names.forEach((n) => declared.add(n));
+    }
   }
   // (second-order code may use the runtime where the first derivatives did not: the file imports it then)
   const needsRuntime = js.imports.length === 0 && made.some((t) => t.includes(`${RUNTIME_NAMESPACE}.`));

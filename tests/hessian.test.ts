@@ -179,6 +179,9 @@ export function q(x: number[], y: number): number {
     expect(out.hvp[0]).toBe(hx);
     // q = x0 x1 y + y² x0: ∇ = (x1 y + y², x0 y, x0 x1 + 2 x0 y); H e_x0 = (0, y, x1 + 2y)
     expect(out).toEqual({ value: 15, grads: [[15, 3], 8], hvp: [[0, 3], 8] });
+    // (a direction has its parameter's length: a shorter one is an error, not a silent NaN)
+    expect(() => m.q_hvp([1, 2], 3, [1], 0)).toThrow(new RangeError('the direction for x must have its length'));
+    expect(() => m.q_hvp([1, 2], 3, [1, 0, 0], 0, out)).toThrow(RangeError);
   });
 
   it('are errors with a reason where they cannot be made', () => {

@@ -16,10 +16,15 @@
  *    (control normalization moves the update there), after the read;
  * and an array the loop never replaces (element writes and `push` only grow it).
  *
+ * An array the function checks has another's length, at its top level before the loop
+ * (`if (ys.length !== xs.length) throw new RangeError(…)`), is inside wherever that other one
+ * is, when neither is ever assigned, grown or written in the function.
+ *
  * Guarantees: every load in the returned set reads an element that exists.
  */
 import type { IRFunction, Op, Region, Stmt, TempId, VarId } from '../ir/types';
 import { forEachStmt } from '../ir/walk';
+import { writtenVar } from '../ir/facts';
 
 const cache = new WeakMap<IRFunction, ReadonlySet<TempId>>();
 
@@ -102,13 +107,14 @@ function analyze(fn: IRFunction): Set<TempId> {
     return into;
   };
   const proved = new Set<TempId>();
+  const same = sameLengths(fn, defs);
   const visit = (region: Region): void => {
     for (const s of region) {
       if (s.kind === 'if') {
         visit(s.then);
         visit(s.else);
       } else if (s.kind === 'loop') {
-        for (const [i, arr, slack] of bounds(s.cond)) prove(s, i, arr, slack);
+        for (const [i, arr, slack] of bounds(s.cond)) for (const other of [arr, ...same(s, arr)]) prove(s, i, other, slack);
         visit(s.test);
         visit(s.body);
         visit(s.update);
@@ -143,4 +149,53 @@ function analyze(fn: IRFunction): Set<TempId> {
   };
   visit(fn.body);
   return proved;
+}
+
+/**
+ * For a loop and an array, the arrays checked to have its length before the loop: checks
+ * `if (a.length !== b.length) throw …` among the function's top-level statements (also `!=`, either
+ * order) before the one holding the loop, linking arrays that nothing in the function assigns,
+ * pushes to, writes into or passes to a call (so that the lengths stay equal), transitively.
+ */
+function sameLengths(fn: IRFunction, defs: ReadonlyMap<TempId, Op>): (loop: Stmt, arr: VarId) => VarId[] {
+  // (an array passed to a call may be written by the callee: it counts as changed)
+  const changed = new Set<VarId>();
+  forEachStmt(fn.body, (s) => {
+    const w = writtenVar(s);
+    if (w !== undefined) changed.add(w);
+    if (s.kind === 'op' && s.op === 'call') for (const a of s.args) if (defs.get(a)?.op === 'read') changed.add((defs.get(a) as { var: VarId }).var);
+  });
+  const lengthVar = (t: TempId): VarId | undefined => {
+    const d = defs.get(t);
+    return d?.op === 'length' && !changed.has(d.var) ? d.var : undefined;
+  };
+  // Each top-level statement: the pairs checked before it.
+  const pairsBefore: [VarId, VarId][][] = [];
+  const pairs: [VarId, VarId][] = [];
+  for (const s of fn.body) {
+    pairsBefore.push([...pairs]);
+    if (s.kind !== 'check') continue;
+    const d = defs.get(s.cond);
+    if (d?.op !== 'prim' || d.fn !== 'ne') continue;
+    const [a, c] = d.args.map(lengthVar);
+    if (a !== undefined && c !== undefined && a !== c) pairs.push([a, c]);
+  }
+  const topOf = new Map<Stmt, number>();
+  fn.body.forEach((top, at) => forEachStmt([top], (s) => topOf.set(s, at)));
+  return (loop, arr) => {
+    const known = pairsBefore[topOf.get(loop) ?? 0] ?? [];
+    if (known.length === 0 || changed.has(arr)) return [];
+    const found = new Set<VarId>([arr]);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const [a, c] of known) {
+        if (found.has(a) !== found.has(c)) {
+          found.add(found.has(a) ? c : a);
+          grew = true;
+        }
+      }
+    }
+    found.delete(arr);
+    return [...found];
+  };
 }

@@ -65,6 +65,9 @@ export class FileContext implements ModuleNames {
    */
   zeroRule = true;
 
+  /** Marked functions whose vjp's value no caller reads (the second pass of `hessian`): it is not computed. */
+  valueUnused: ReadonlySet<string> = new Set();
+
   constructor(
     readonly getIR: (key: string) => IRFunction,
     publicNames: readonly string[],

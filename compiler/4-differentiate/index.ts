@@ -36,6 +36,8 @@ export interface FileOptions {
   readonly uncheckedIndex: boolean;
   /** The module specifier generated code imports a file of the project by (user rules); without it, such an import is an error. */
   readonly importPath?: (file: string) => string;
+  /** Marked functions whose reverse mode's value no caller reads: their vjp returns 0 for it and computes only what the gradient needs. */
+  readonly valueUnused?: readonly string[];
 }
 
 export function publicNames(fnName: string, returnType: IRFunction['returnType'], structured = false): string[] {
@@ -51,6 +53,7 @@ export function differentiateFile(marked: readonly MarkedIR[], getIR: (key: stri
     options.uncheckedIndex,
     marked.map((m) => m.ir),
   );
+  ctx.valueUnused = new Set(options.valueUnused);
   const functions: JsFunction[] = [];
   for (const m of marked) {
     const ir = m.ir;
@@ -76,7 +79,9 @@ export function differentiateFile(marked: readonly MarkedIR[], getIR: (key: stri
           name: `${pre}_vjp`,
           exported,
           ...(ir.structure ? { outPaths: gradPaths(ir, active) } : {}),
-          doc: `Reverse mode of \`${ir.name}\`: value and cotangentᵀ·J with respect to (${wrtList.join(', ')}).`,
+          doc: ctx.valueUnused.has(ir.name)
+            ? `Reverse mode of \`${ir.name}\`: cotangentᵀ·J with respect to (${wrtList.join(', ')}); its value is not computed (0): only its gradient is read.`
+            : `Reverse mode of \`${ir.name}\`: value and cotangentᵀ·J with respect to (${wrtList.join(', ')}).`,
         },
         ctx,
       ),

@@ -1,14 +1,15 @@
 /**
  * Second order (`@differentiable hessian`): Hessian-vector products by reverse mode over forward
  * mode. The forward mode of f, `T(p, v) = ∇f(p)·v`, is itself ordinary code; its gradient is
- * ∂T/∂p = H·v (H symmetric) and ∂T/∂v = ∇f(p). Adding `s · f(p)` with a scalar `s` held at 0
- * makes ∂/∂s = f(p): one reverse sweep over the forward code gives value, gradient and H·v.
+ * ∂T/∂p = H·v (H symmetric) and ∂T/∂v = ∇f(p). Adding `s · stop_gradient(f(p))` (a `@nondiff`
+ * identity) makes ∂/∂s = f(p) and adds nothing to the others: one reverse sweep over the forward
+ * code gives value, gradient and H·v, and differentiates only the tangent's computation.
  *
  * This module writes the two texts around that second differentiation:
  * - `tangentSource`: f's forward mode as a source adc differentiates again: the public `f_jvp`
  *   without `out`, and the pushforwards it calls returning `{ value, tangent }` instead of leaving
  *   the tangent in the runtime's `ret[0]` (code that passes values through a global cannot be
- *   differentiated), plus a marked wrapper `T(p, v, s) = jvp(p, v).tangent + s · value`;
+ *   differentiated), plus a marked wrapper `T(p, v, s) = jvp(p, v).tangent + s · stop_gradient(value)`;
  * - `hvpFunctions`: the public `f_hvp` and `f_hessian` over the wrapper's generated gradient.
  *
  * Guarantees: the wrapper differentiates exactly the differentiated parameters, their tangents
@@ -55,7 +56,8 @@ export function tangentSource(
       // (`out` is its last parameter, whatever its name)
       const out = f.params[f.params.length - 1].name;
       const params = f.params.slice(0, -1);
-      functions.push({ ...f, exported: false, params, returnType: '{ value: number; tangent: number }', body: callSites(dropOut(f.body, out), sites, runtime) });
+      const body = [...sameLengthChecks(params, wrt), ...callSites(dropOut(f.body, out), sites, runtime)];
+      functions.push({ ...f, exported: false, params, returnType: '{ value: number; tangent: number }', body });
     } else if (pushforwards.has(f.name)) {
       // (a helper returning an array too: its tangent array beside it, instead of in the runtime's retArrays)
       const type = f.returnType ?? 'number';
@@ -72,6 +74,21 @@ export function tangentSource(
   const differentiated = wrt.map((at) => jvpFn.params[at].name);
   const args = jvpFn.params.map((p) => ({ k: 'id', name: p.name }) as JsExpr);
   const r = fresh('r', [...jvpFn.params.map((p) => p.name), scale]);
+  // f's value reaches T through a @nondiff identity: ∂T/∂s is still f, but no adjoint flows back
+  // from s into f's own computation (it would be multiplied by s = 0), so the second pass
+  // differentiates only the tangent, as a hand-written H·v does.
+  const stop = fresh(
+    'stop_gradient',
+    functions.map((f) => f.name),
+  );
+  functions.push({
+    name: stop,
+    exported: false,
+    doc: '@nondiff',
+    params: [{ name: 'x', type: 'number' }],
+    returnType: 'number',
+    body: [{ k: 'return', e: { k: 'id', name: 'x' } }],
+  });
   functions.push({
     name: wrapper,
     exported: true,
@@ -82,7 +99,12 @@ export function tangentSource(
       { k: 'decl', kind: 'const', name: r, init: { k: 'call', fn: { k: 'id', name: jvp }, args } },
       {
         k: 'return',
-        e: { k: 'bin', op: '+', l: member(r, 'tangent'), r: { k: 'bin', op: '*', l: { k: 'id', name: scale }, r: member(r, 'value') } },
+        e: {
+          k: 'bin',
+          op: '+',
+          l: member(r, 'tangent'),
+          r: { k: 'bin', op: '*', l: { k: 'id', name: scale }, r: { k: 'call', fn: { k: 'id', name: stop }, args: [member(r, 'value')] } },
+        },
       },
     ],
   });
@@ -96,6 +118,29 @@ export function tangentSource(
         ? `it calls '${helper}', which returns an array (second order through helpers returning arrays is not supported yet: inline it, or return a number)`
         : 'its forward mode uses the runtime (an array result or a helper returning an array)';
   return { text: { header: [], imports: [], prelude: [], functions }, problem };
+}
+
+/**
+ * `if (dx.length !== x.length) throw …` for each array parameter in `wrt` and its tangent (the last
+ * `wrt.length` parameters): the direction of an H·v has the parameter's length, and with the check
+ * the second pass knows a tangent's element is there wherever the parameter's is (in-bounds.ts), so
+ * its adjoint terms need no zero-adjoint guard for a missing element.
+ */
+function sameLengthChecks(params: readonly JsParam[], wrt: readonly number[]): JsStmt[] {
+  const tangents = params.slice(params.length - wrt.length);
+  return wrt.flatMap((at, k) => {
+    const [p, dp] = [params[at], tangents[k]];
+    if (p.type === 'number') return [];
+    const length = (name: string): JsExpr => ({ k: 'member', obj: { k: 'id', name }, name: 'length' });
+    const message = `the direction for ${p.name} must have its length`;
+    return [
+      {
+        k: 'if',
+        c: { k: 'bin', op: '!==', l: length(dp.name), r: length(p.name) },
+        then: [{ k: 'throw', e: { k: 'new', ctor: 'RangeError', args: [{ k: 'str', v: message }] } }],
+      } as JsStmt,
+    ];
+  });
 }
 
 /** `f_hvp` and `f_hessian` as text, over `spec.inner` (the wrapper's gradient). */

@@ -212,7 +212,8 @@ function epilogue(sw: Sweep, active: VarId[], passedLength: ReadonlyMap<VarId, s
       trims.push(b.if(isUnionArray(t) ? b.bin('&&', isArrayTest(g), differs) : differs, [b.assign(b.member(g, 'length'), n)]));
     }
     const o = b.id(sw.outName);
-    const value = b.id(sw.valueName);
+    // (a value no caller reads is not returned: dead-code removal then drops what only it needed)
+    const value = sw.ctx.valueUnused.has(fn.name) ? b.num(0) : b.id(sw.valueName);
     const fill: JsStmt[] = [
       isArrayType(fn.returnType) ? b.expr(b.call(b.path(sw.ctx.useHelper('copyInto')), [b.member(o, 'value'), value, str('out.value')])) : b.assign(b.member(o, 'value'), value),
     ];

@@ -1,49 +1,113 @@
 /**
- * Snapshots of a loop's state for `// @adc checkpoint N` (reverse mode, reverse/loop.ts): the
- * forward sweep runs the loop without recording its tape and keeps at most N snapshots of what the
- * loop carries; the reverse sweep restores one snapshot at a time, records the iterations up to
- * the next one again, and reverses them.
+ * Snapshots of a loop's state for `// @adc checkpoint N` (reverse mode,
+ * reverse/checkpointed-loop.ts), at most N at a time, with a binomial (revolve) schedule that needs
+ * no trip count in advance.
  *
- * Schedule: equidistant, without knowing the trip count in advance. Snapshots are taken every
- * `every` iterations starting with 1; when all N are in use, every other one is dropped and
- * `every` doubles. After T iterations, N/2 < T / every ≤ N (for T ≥ N): memory is at most
- * N snapshots, the reverse sweep records at most `every` ≤ 2T/N iterations at a time, and every
- * iteration runs twice (once plain, once recorded). Not revolve: revolve would need fewer
- * recomputations for the same N, at the price of knowing T first.
+ * Forward sweep (online): the loop runs without its tape; snapshots are kept every `every`
+ * iterations starting with 0, in at most half of the N slots; when those are all in use, every
+ * other one is dropped and `every` doubles. After T iterations, N/4 < T / every ≤ N/2.
+ *
+ * Reverse sweep (offline, T known now): `next()` picks the last range not yet reversed, from the
+ * snapshot nearest below its end; the loop runs plainly from there, taking new snapshots in the
+ * free slots where revolve puts them, up to the range it then records and reverses. Between two
+ * forward snapshots this is revolve (Griewank and Walther, ACM TOMS 26, 2000) over units of `unit`
+ * iterations, `unit` the smallest power of two for which the segment is at most β(c, R) units,
+ * where β(c, r) = C(c + r, c) and c counts the free slots and the segment's own snapshot. With
+ * R = `Checkpoints.repetitions`, no iteration of the segment runs plainly more than R times in the
+ * reverse sweep (l units, β(c, r − 1) < l ≤ β(c, r): r · l − β(c + 1, r − 1) plain units, the
+ * fewest possible), and the tape holds one unit at a time: at most
+ * max(1, 2 · T / (N/4 · β(N/2, R))) iterations.
  */
 type Writable = number[] | Float64Array | Float32Array;
 
-export class Checkpoints {
-  /** Iterations between two snapshots: snapshot j holds the state as iteration j · every began. */
-  every = 1;
-  /** Snapshots held. */
-  count = 0;
-  private values: unknown[][] = [];
-  private arrays: Float64Array[][] = [];
+/** β(c, r) = C(c + r, c): the most units c snapshots reverse with r plain runs of each (β(c, −1) = 0). */
+export function beta(c: number, r: number): number {
+  if (r < 0) return 0;
+  let b = 1;
+  for (let i = 1; i <= Math.min(c, r); i++) b = (b * (Math.max(c, r) + i)) / i;
+  return Math.round(b);
+}
 
-  /** `capacity`: the most snapshots held at once (even, at least 2). */
+/** Revolve's repetition number: the least r with l ≤ β(c, r) (c ≥ 1 snapshots, l ≥ 1 units). */
+export function repetitions(l: number, c: number): number {
+  let r = 0;
+  while (beta(c, r) < l) r++;
+  return r;
+}
+
+/**
+ * Where revolve takes the first snapshot reversing l ≥ 2 units with c ≥ 1 snapshots (the range's
+ * first included): m units on. The optimal m form the interval
+ * [max(β(c, r−2), l − β(c−1, r)), min(β(c, r−1), l − β(c−1, r−1))] (r the repetition number);
+ * any m there gives the fewest plain units, r · l − β(c + 1, r − 1); this takes its upper end.
+ */
+export function revolveSplit(l: number, c: number): number {
+  const r = repetitions(l, c);
+  return Math.max(1, Math.min(l - 1, beta(c, r - 1), l - beta(c - 1, r - 1)));
+}
+
+export class Checkpoints {
+  /** The most plain runs of an iteration in the reverse sweep (R above): fewer means longer units, a larger tape. */
+  static repetitions = 2;
+  /** Forward sweep: iterations between two snapshots. */
+  every = 1;
+  /** Reverse sweep, after `next()`: the iteration the restored snapshot holds, and the range [from, to) to record and reverse. */
+  at = 0;
+  from = 0;
+  to = 0;
+  /** Plain iterations run by the reverse sweep so far (for tests and measurements). */
+  rerun = 0;
+  /** Snapshots held, last on top; positions increase. */
+  private count = 0;
+  private readonly positions: number[] = [];
+  private readonly units: number[] = [];
+  private readonly values: unknown[][] = [];
+  private readonly arrays: Float64Array[][] = [];
+  /** The trip count (forward sweep: the last `due`), and the end of what the reverse sweep has not reversed yet. */
+  private trips = 0;
+  private end = -1;
+  /** Reverse sweep: the snapshots the current plain run takes, and the next of them. */
+  private readonly plan: number[] = [];
+  private planned = 0;
+  private pending = 0;
+  private pendingUnit = 0;
+
+  /** `capacity`: the most snapshots held at once (at least 2). */
   constructor(readonly capacity: number) {}
 
-  /** Whether iteration `trip` (0, 1, 2, … in order) begins with a snapshot; when all are in use, keeps every other one first. */
+  /** Snapshots held. */
+  get held(): number {
+    return this.count;
+  }
+
+  /** Whether iteration `trip` begins with a snapshot: forward sweep, in order 0, 1, 2, … (the last test included); reverse sweep, in a plain run. */
   due(trip: number): boolean {
-    if (trip % this.every !== 0) return false;
-    if (this.count === this.capacity) {
-      // Snapshots 0, 2, 4, … are those at multiples of 2 · every; `trip` is capacity · every, one of them.
-      for (let j = 1; 2 * j < this.capacity; j++) {
-        this.values[j] = this.values[2 * j];
-        const kept = this.arrays[2 * j];
-        this.arrays[2 * j] = this.arrays[j];
-        this.arrays[j] = kept;
-      }
-      this.count = this.capacity / 2;
-      this.every *= 2;
+    if (this.end >= 0) {
+      if (this.planned === this.plan.length || this.plan[this.planned] !== trip) return false;
+      this.planned++;
+      this.pending = trip;
+      return true;
     }
+    this.trips = trip;
+    if (trip % this.every !== 0) return false;
+    const forward = Math.max(1, Math.floor(this.capacity / 2));
+    if (this.count === forward) {
+      // Keep snapshots 0, 2, 4, …: those at multiples of 2 · every.
+      for (let j = 1; 2 * j < this.count; j++) this.move(2 * j, j);
+      this.count = Math.ceil(this.count / 2);
+      this.every *= 2;
+      if (trip % this.every !== 0) return false;
+    }
+    this.pending = trip;
+    this.pendingUnit = 0;
     return true;
   }
 
-  /** Keeps the loop's numbers, booleans and other values as they are, and a copy of each of its arrays. */
+  /** Keeps the loop's numbers, booleans and other values as they are, and a copy of each of its arrays, as iteration `due` named found them. */
   save(values: unknown[], arrays: readonly ArrayLike<number>[]): void {
     const j = this.count++;
+    this.positions[j] = this.pending;
+    this.units[j] = this.pendingUnit;
     this.values[j] = values;
     const slot = (this.arrays[j] ??= []);
     for (let k = 0; k < arrays.length; k++) {
@@ -54,8 +118,52 @@ export class Checkpoints {
     }
   }
 
-  /** Puts snapshot j's arrays back into `arrays` (in place: the same arrays, with their lengths) and returns its values. */
-  restore(j: number, arrays: readonly ArrayLike<number>[]): unknown[] {
+  /**
+   * Reverse sweep: plans the next range to reverse, the last one not reversed yet; false when all
+   * are. Then: restore the snapshot at `at`, run plainly from `at` to `from` (asking `due` before
+   * each iteration), record [from, to) and reverse it.
+   */
+  next(): boolean {
+    if (this.end < 0) this.end = this.trips;
+    // A snapshot at or after the end (the last test's, or the range just reversed began there) is no longer needed.
+    while (this.count > 0 && this.positions[this.count - 1] >= this.end) this.count--;
+    if (this.end === 0 || this.count === 0) {
+      this.count = 0;
+      this.end = -1;
+      return false;
+    }
+    const top = this.count - 1;
+    const at = this.positions[top];
+    let c = this.capacity - top;
+    let unit = this.units[top];
+    if (unit === 0) {
+      // A forward snapshot: its segment runs to the end; the unit makes it at most β(c, R) units long.
+      unit = 1;
+      while (Math.ceil((this.end - at) / unit) > beta(c, Checkpoints.repetitions)) unit *= 2;
+      this.units[top] = unit;
+    }
+    this.plan.length = 0;
+    this.planned = 0;
+    let from = at;
+    for (let l = Math.ceil((this.end - at) / unit); l > 1; c--) {
+      const m = revolveSplit(l, c);
+      from += m * unit;
+      l -= m;
+      // (no snapshot where the recorded range begins: the state is live there, and not needed after)
+      if (l > 1) this.plan.push(from);
+    }
+    this.pendingUnit = unit;
+    this.at = at;
+    this.from = from;
+    this.to = this.end;
+    this.rerun += from - at;
+    this.end = from;
+    return true;
+  }
+
+  /** Puts the top snapshot's arrays back into `arrays` (in place: the same arrays, with their lengths) and returns its values. */
+  restore(arrays: readonly ArrayLike<number>[]): unknown[] {
+    const j = this.count - 1;
     const slot = this.arrays[j];
     for (let k = 0; k < arrays.length; k++) {
       const a = arrays[k] as Writable;
@@ -71,5 +179,15 @@ export class Checkpoints {
     let n = 0;
     for (const slot of this.arrays) for (const a of slot ?? []) n += a.byteLength;
     return n;
+  }
+
+  /** Moves snapshot `from` to slot `to`, swapping their arrays so that no copy is lost. */
+  private move(from: number, to: number): void {
+    this.positions[to] = this.positions[from];
+    this.units[to] = this.units[from];
+    this.values[to] = this.values[from];
+    const kept = this.arrays[from];
+    this.arrays[from] = this.arrays[to];
+    this.arrays[to] = kept;
   }
 }

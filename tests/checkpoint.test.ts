@@ -1,9 +1,11 @@
 /**
- * `// @adc checkpoint N` (reverse/checkpointed-loop.ts): the same function compiled with and
- * without the comment gives the same gradient to the last bit (the reverse sweep runs the same
- * operations in the same order, only recomputed from snapshots), for trip counts around the
- * schedule's halvings, with `break` and a data-dependent trip count, with arrays as carried
- * state; and on a long loop the tape's peak is a small fraction of the unchecked one.
+ * `// @adc checkpoint N` (reverse/checkpointed-loop.ts, runtime/checkpoints.ts): the schedule
+ * reverses every range once, last first, from the state its iterations found, in the number of
+ * plain iterations the binomial bound β(c, r) gives; the same function compiled with and without
+ * the comment gives the same gradient to the last bit (the reverse sweep runs the same operations
+ * in the same order, only recomputed from snapshots), for trip counts around the schedule's
+ * halvings, with `break` and a data-dependent trip count, with arrays as carried state, with inner
+ * loops, and agrees with central differences; on a long loop the tape holds one short range.
  */
 import { compileSources, formatDiagnostic } from '../compiler';
 import { Checkpoints, tape } from '../runtime';
@@ -53,27 +55,125 @@ function same(a: unknown, b: unknown): void {
   expect(JSON.stringify(a, (_k, v) => (v instanceof Float64Array ? Array.from(v) : v))).toBe(JSON.stringify(b, (_k, v) => (v instanceof Float64Array ? Array.from(v) : v)));
 }
 
+/** C(n, k), by Pascal's rule (independent of the runtime's product formula). */
+const pascal: number[][] = [];
+function choose(n: number, k: number): number {
+  if (k < 0 || k > n) return 0;
+  for (let i = pascal.length; i <= n; i++) pascal.push(Array.from({ length: i + 1 }, (_, j) => (j === 0 || j === i ? 1 : pascal[i - 1][j - 1] + pascal[i - 1][j])));
+  return pascal[n][k];
+}
+/** β(c, r) = C(c + r, c): the most steps c snapshots reverse with r plain runs of each. */
+const β = (c: number, r: number) => (r < 0 ? 0 : choose(c + r, c));
+/** Griewank's bound: reversing l steps with c snapshots (the first step's included) needs r · l − β(c + 1, r − 1) plain steps, β(c, r − 1) < l ≤ β(c, r). */
+function plainSteps(l: number, c: number): number {
+  let r = 0;
+  while (β(c, r) < l) r++;
+  return r * l - β(c + 1, r - 1);
+}
+
+/**
+ * Runs the protocol of a checkpointed loop whose state is its iteration number (and an array
+ * holding it) over `trips` iterations, as the generated code does, checking what the schedule
+ * promises on the way; returns the plain iterations of the reverse sweep, and the ranges in the order reversed.
+ */
+function reverseLoop(capacity: number, trips: number) {
+  const ck = new Checkpoints(capacity);
+  const state = [0];
+  let mostHeld = 0;
+  let wrongState = 0;
+  for (let t = 0; t <= trips; t++) {
+    if (ck.due(t)) ck.save([t], [state]);
+    mostHeld = Math.max(mostHeld, ck.held);
+    state[0] = t + 1;
+  }
+  expect(mostHeld).toBeLessThanOrEqual(Math.max(1, Math.floor(capacity / 2)));
+  const every = ck.every;
+  const ranges: [number, number][] = [];
+  let end = trips;
+  while (ck.next()) {
+    const [at] = ck.restore([state]) as [number];
+    if (at !== ck.at || state[0] !== at) wrongState++;
+    for (let t = at; t < ck.from; t++) {
+      if (ck.due(t)) ck.save([t], [state]);
+      if (state[0] !== t) wrongState++;
+      mostHeld = Math.max(mostHeld, ck.held);
+      state[0] = t + 1;
+    }
+    // The last range not reversed yet, from the state the plain run left.
+    if (state[0] !== ck.from || ck.to !== end || ck.to <= ck.from) wrongState++;
+    ranges.push([ck.from, ck.to]);
+    end = ck.from;
+  }
+  expect([wrongState, end]).toEqual([0, 0]);
+  expect(mostHeld).toBeLessThanOrEqual(capacity);
+  return { every, rerun: ck.rerun, ranges };
+}
+
 describe('the runtime schedule (Checkpoints)', () => {
-  it.each([2, 4, 6, 64])('keeps at most %i snapshots, equidistant, every ≤ 2 · trips / N, and gives back what it saved', (capacity) => {
-    for (const trips of [0, 1, capacity - 1, capacity, capacity + 1, 3 * capacity + 1, 1000]) {
-      const ck = new Checkpoints(capacity);
-      const x = [0, 0];
-      for (let t = 0; t <= trips; t++) {
-        // (the forward sweep asks before each test, the last one included)
-        if (ck.due(t)) ck.save([t], [x]);
-        expect(ck.count).toBeLessThanOrEqual(capacity);
-        x[0] = t + 1;
-        x.push(t);
+  it('matches the binomial bound: β(c, r) is the fewest plain steps of a reversal (dynamic programming)', () => {
+    // F(l, c) = min over the first snapshot m of m + F(l − m, c − 1) + F(m, c); F(1, c) = 0; F(l, 1) = l (l − 1) / 2.
+    const F: number[][] = [[], []];
+    for (let l = 1; l <= 120; l++) F[1][l] = (l * (l - 1)) / 2;
+    for (let c = 2; c <= 7; c++) {
+      F[c] = [0, 0];
+      for (let l = 2; l <= 120; l++) {
+        let best = Infinity;
+        for (let m = 1; m < l; m++) best = Math.min(best, m + F[c - 1][l - m] + F[c][m]);
+        F[c][l] = best;
       }
-      expect(ck.every).toBeLessThanOrEqual(Math.max(1, (2 * trips) / capacity));
-      // Segments cover 0 … trips: snapshot j holds the state as iteration j · every began.
-      expect((ck.count - 1) * ck.every).toBeLessThanOrEqual(trips);
-      expect(ck.count * ck.every).toBeGreaterThan(trips);
-      for (let j = ck.count - 1; j >= 0; j--) {
-        const [t] = ck.restore(j, [x]) as [number];
-        expect(t).toBe(j * ck.every);
-        expect(x).toEqual([t, 0, ...Array.from({ length: t }, (_, i) => i)]);
+    }
+    for (let c = 1; c <= 7; c++) for (let l = 1; l <= 120; l++) expect([c, l, plainSteps(l, c)]).toEqual([c, l, F[c][l]]);
+  });
+
+  it.each([2, 3, 4, 6, 8])('with %i snapshots and steps of one iteration, reverses in the fewest plain iterations (revolve)', (capacity) => {
+    // Repetitions unbounded: every unit is one iteration. Capacity 2 and 3 keep only iteration 0 in the forward sweep: one segment of all the trips.
+    const saved = Checkpoints.repetitions;
+    Checkpoints.repetitions = 1000;
+    try {
+      for (const trips of [0, 1, 2, 3, 5, 10, 21, 56, 57, 100, 300]) {
+        const { every, rerun, ranges } = reverseLoop(capacity, trips);
+        expect(ranges.every(([from, to]) => to - from === 1)).toBe(true);
+        // Forward snapshots at 0, every, 2 · every, …; the segment above the j-th is reversed with capacity − j snapshots.
+        let expected = 0;
+        for (let j = 0; j * every < trips; j++) expected += plainSteps(Math.min(every, trips - j * every), capacity - j);
+        expect([trips, rerun]).toEqual([trips, expected]);
       }
+    } finally {
+      Checkpoints.repetitions = saved;
+    }
+  });
+
+  it.each([
+    [4, 1],
+    [6, 2],
+    [64, 2],
+    [64, 3],
+  ])('with %i snapshots and at most %i plain runs per iteration, records units of 2^k iterations and reruns each at most that often', (capacity, repetitions) => {
+    const saved = Checkpoints.repetitions;
+    Checkpoints.repetitions = repetitions;
+    try {
+      for (const trips of [0, 1, capacity - 1, capacity + 1, 1000, 12345, 100000]) {
+        const { every, rerun, ranges } = reverseLoop(capacity, trips);
+        // The forward sweep keeps at most half of the snapshots, equidistant.
+        if (trips > 0) expect(Math.ceil((trips + 1) / every)).toBeLessThanOrEqual(Math.max(1, Math.floor(capacity / 2)) + 1);
+        let expected = 0;
+        let longest = 0;
+        for (let j = 0; j * every < trips; j++) {
+          const length = Math.min(every, trips - j * every);
+          const c = capacity - j;
+          let unit = 1;
+          while (Math.ceil(length / unit) > β(c, repetitions)) unit *= 2;
+          const units = Math.ceil(length / unit);
+          expected += unit * plainSteps(units, c);
+          longest = Math.max(longest, unit);
+          expect(plainSteps(units, c)).toBeLessThanOrEqual(repetitions * units);
+        }
+        expect([trips, rerun]).toEqual([trips, expected]);
+        expect(rerun).toBeLessThanOrEqual(repetitions * trips);
+        expect(Math.max(0, ...ranges.map(([from, to]) => to - from))).toBe(longest);
+      }
+    } finally {
+      Checkpoints.repetitions = saved;
     }
   });
 });
@@ -85,19 +185,53 @@ describe('// @adc checkpoint', () => {
 
   it.each([2, 4, 64])('gives the unchecked gradient bit for bit (spring chain, %i snapshots)', (snapshots) => {
     const checked = compile(springChain(`// @adc checkpoint ${snapshots}`));
-    for (const steps of [0, 1, 2, 3, 4, 5, 7, 8, 9, 63, 64, 65, 129, 1000]) {
-      same(checked.springChainLoss_grad(0.9, x0, masses, steps), plainChain.springChainLoss_grad(0.9, x0, masses, steps));
+    const saved = Checkpoints.repetitions;
+    try {
+      // Units of one iteration (revolve proper), and the longest units (one plain rerun).
+      for (const repetitions of [saved, 1000, 1]) {
+        Checkpoints.repetitions = repetitions;
+        for (const steps of [0, 1, 2, 3, 4, 5, 7, 8, 9, 63, 64, 65, 129, 1000]) {
+          same(checked.springChainLoss_grad(0.9, x0, masses, steps), plainChain.springChainLoss_grad(0.9, x0, masses, steps));
+        }
+      }
+    } finally {
+      Checkpoints.repetitions = saved;
+    }
+  });
+
+  it('agrees with central differences (spring chain, 4 snapshots, 300 steps)', () => {
+    const checked = compile(springChain('// @adc checkpoint 4'));
+    const steps = 300;
+    const loss = (k: number, x: Float64Array) => checked.springChainLoss_grad(k, x, masses, steps).value as number;
+    const { grads } = checked.springChainLoss_grad(0.9, x0, masses, steps) as { grads: [number, Float64Array] };
+    const h = 1e-6;
+    const close = (fd: number, g: number) => expect(Math.abs(fd - g)).toBeLessThan(1e-6 * (1 + Math.abs(g)));
+    close((loss(0.9 + h, x0) - loss(0.9 - h, x0)) / (2 * h), grads[0]);
+    for (let i = 0; i < x0.length; i++) {
+      const up = x0.slice();
+      const down = x0.slice();
+      up[i] += h;
+      down[i] -= h;
+      close((loss(0.9, up) - loss(0.9, down)) / (2 * h), grads[1][i]);
     }
   });
 
   it('gives the unchecked gradient bit for bit with break and a data-dependent trip count', () => {
     const plain = compile(untilOver(''));
     const checked = compile(untilOver('// @adc checkpoint 6'));
-    for (const limit of [-1, 0.5, 3, 20, 200, 1000]) {
-      for (const x of [0.2, 0.7]) {
-        same(checked.untilOver_grad(x, 0.8, limit, [1, 0.5, 2]), plain.untilOver_grad(x, 0.8, limit, [1, 0.5, 2]));
-        same(checked.untilOver_vjp(x, 0.8, limit, [1, 0.5, 2], -2.5), plain.untilOver_vjp(x, 0.8, limit, [1, 0.5, 2], -2.5));
+    const saved = Checkpoints.repetitions;
+    try {
+      for (const repetitions of [saved, 1000, 1]) {
+        Checkpoints.repetitions = repetitions;
+        for (const limit of [-1, 0.5, 3, 20, 200, 1000]) {
+          for (const x of [0.2, 0.7]) {
+            same(checked.untilOver_grad(x, 0.8, limit, [1, 0.5, 2]), plain.untilOver_grad(x, 0.8, limit, [1, 0.5, 2]));
+            same(checked.untilOver_vjp(x, 0.8, limit, [1, 0.5, 2], -2.5), plain.untilOver_vjp(x, 0.8, limit, [1, 0.5, 2], -2.5));
+          }
+        }
       }
+    } finally {
+      Checkpoints.repetitions = saved;
     }
   });
 
@@ -130,7 +264,7 @@ describe('// @adc checkpoint', () => {
     }
   });
 
-  it('keeps the tape of one segment: at 1e5 steps with 64 snapshots, under 1/10 of the unchecked peak', () => {
+  it('keeps the tape of one short range: at 1e5 steps with 64 snapshots, under 1/1000 of the unchecked peak', () => {
     const checked = compile(springChain('// @adc checkpoint 64'));
     const steps = 1e5;
     const a = plainChain.springChainLoss_grad(0.9, x0, masses, steps);
@@ -138,9 +272,10 @@ describe('// @adc checkpoint', () => {
     const b = checked.springChainLoss_grad(0.9, x0, masses, steps);
     const peak = tape.peakBytes;
     same(b, a);
-    expect(peak).toBeLessThan(unchecked / 10);
-    // (a segment is at most 2 · steps / 64 iterations: the tape of about 3% of the loop)
-    expect(peak).toBeLessThan((unchecked * 2) / 64 + 4096);
+    // A range is one unit, at most 2 · steps / (N/4 · β(N/2, R)) iterations (runtime/checkpoints.ts).
+    const unit = (2 * steps) / (16 * β(32, Checkpoints.repetitions));
+    expect(peak).toBeLessThan(unchecked / 1000);
+    expect(peak).toBeLessThanOrEqual((unchecked / steps) * Math.max(1, unit) + 4096);
     tape.release();
   });
 

@@ -1,7 +1,8 @@
 /**
  * Both sweeps of a loop under `// @adc checkpoint N` (a statement of the function's body:
  * 2-lower/loops.ts rejects the others), called by loop.ts with the loop's iteration as the
- * unchecked forward sweep records it and as its reverse sweep undoes it:
+ * unchecked forward sweep records it and as its reverse sweep undoes it. The schedule (which
+ * iterations begin with a snapshot, which range is reversed next) is runtime/checkpoints.ts's:
  *
  *   forward:  const checkpoints = new adc.Checkpoints(N);
  *             let trips = 0;
@@ -10,19 +11,22 @@
  *               test; if (!c) break;
  *               body, without its tape records;  trips++;
  *             }
- *   reverse:  for (let j = checkpoints.count - 1; j >= 0; j--) {       (segments, last first)
- *               from = j · every;  to = min(from + every, trips);
- *               s, i, x, v as iteration `from` found them (checkpoints.restore)
- *               for (t = from; t < to; t++) { test; body, recorded }     (the unchecked forward sweep)
+ *   reverse:  while (checkpoints.next()) {                               (ranges, last first)
+ *               s, i, x, v as iteration `at` found them (checkpoints.restore)
+ *               for (t = at; t < from; t++) {                            (plain, up to the range)
+ *                 if (checkpoints.due(t)) checkpoints.save([s, i], [x, v]);
+ *                 test; if (!c) break;  body, without its tape records
+ *               }
+ *               for (t = from; t < to; t++) { test; body, recorded }    (the unchecked forward sweep)
  *               if (to === trips) { test; reverse test }                 (the test that ended the loop)
  *               for (k = to − from; k > 0; k--) { reverse body; reverse test }
  *             }
  *
  * The snapshots hold every variable the loop reads or writes that can change during the call
  * (numbers, booleans and other values as they are, arrays copied and restored in place), so each
- * segment recomputes exactly what the forward sweep computed; the tape never holds more than one
- * segment (`every` ≤ 2 · trips / N iterations). After the reverse of the first segment, the
- * variables hold what the loop found, as after an unchecked loop's reverse sweep.
+ * range recomputes exactly what the forward sweep computed; the tape never holds more than one
+ * range. After the reverse of the first range, the variables hold what the loop found, as after
+ * an unchecked loop's reverse sweep.
  */
 import { isArrayType, type Loop, type VarId } from '../../ir/types';
 import { forEachStmt } from '../../ir/walk';
@@ -41,6 +45,8 @@ interface Names {
   readonly checkpoints: string;
   readonly trips: string;
   readonly recorded: Iteration;
+  /** One iteration without its tape records, as the forward sweep runs it, snapshot first. */
+  readonly plain: (trip: string) => JsStmt[];
 }
 
 const namesKey = {};
@@ -51,56 +57,51 @@ export function checkpointedForward(sw: Sweep, n: LoopNode, recorded: Iteration,
   const { values, arrays } = carried(sw, l);
   const checkpoints = sw.names.fresh('checkpoints');
   const trips = sw.names.fresh('trips');
-  namesOf(sw).set(l.id, { checkpoints, trips, recorded });
   const tape = sw.tapeName;
-  const plain = (stmts: JsStmt[]) => (tape === undefined ? stmts : withoutRecords(stmts, tape));
+  const withoutTape = (stmts: JsStmt[]) => (tape === undefined ? stmts : withoutRecords(stmts, tape));
   const save = b.call(b.member(b.id(checkpoints), 'save'), [b.arr(values.map((v) => b.id(sw.names.variable(v)))), b.arr(arrays.map((v) => b.id(sw.names.variable(v))))]);
+  const plainIteration = (t: string): JsStmt[] => [
+    b.if(b.call(b.member(b.id(checkpoints), 'due'), [b.id(t)]), [b.expr(save)]),
+    ...withoutTape(recorded.test),
+    b.if(b.not(cond), [b.break()]),
+    ...withoutTape(recorded.body),
+  ];
+  namesOf(sw).set(l.id, { checkpoints, trips, recorded, plain: plainIteration });
   out.push(b.comment(`${l.origin.text} (checkpointed: at most ${l.checkpoint!.snapshots} snapshots of the loop's state, no tape)`));
   out.push(b.const(checkpoints, b.newObj(sw.ctx.useHelper('Checkpoints'), [b.num(l.checkpoint!.snapshots)])));
   out.push(b.let(trips, b.num(0)));
-  const body: JsStmt[] = [
-    b.if(b.call(b.member(b.id(checkpoints), 'due'), [b.id(trips)]), [b.expr(save)]),
-    ...plain(recorded.test),
-    b.if(b.not(cond), [b.break()]),
-    ...plain(recorded.body),
-    { k: 'expr', e: { k: 'postfix', op: '++', target: b.id(trips) } },
-  ];
-  out.push({ k: 'while', test: b.bool(true), body });
+  out.push({ k: 'while', test: b.bool(true), body: [...plainIteration(trips), { k: 'expr', e: { k: 'postfix', op: '++', target: b.id(trips) } }] });
 }
 
 export function checkpointedReverse(sw: Sweep, n: LoopNode, reversed: Iteration, out: JsStmt[]): void {
   const l = n.stmt;
-  const { checkpoints, trips, recorded } = namesOf(sw).get(l.id)!;
+  const { checkpoints, trips, recorded, plain } = namesOf(sw).get(l.id)!;
   const { values, arrays } = carried(sw, l);
   const ck = b.id(checkpoints);
-  const [j, from, to, snapshot, t, k] = ['j', 'from', 'to', 'snapshot', 't', 'k'].map((x) => sw.names.fresh(x));
-  const segment: JsStmt[] = [b.const(from, b.mul(b.id(j), b.member(ck, 'every'))), b.const(to, b.math('min', b.add(b.id(from), b.member(ck, 'every')), b.id(trips)))];
-  segment.push(b.comment("the loop's state as the segment's first iteration found it"));
-  const restore = b.call(b.member(ck, 'restore'), [b.id(j), b.arr(arrays.map((v) => b.id(sw.names.variable(v))))]);
-  if (values.length === 0) segment.push(b.expr(restore));
+  const [snapshot, t, from, to, k] = ['snapshot', 't', 'from', 'to', 'k'].map((x) => sw.names.fresh(x));
+  const range: JsStmt[] = [b.comment("the loop's state as iteration checkpoints.at found it")];
+  const restore = b.call(b.member(ck, 'restore'), [b.arr(arrays.map((v) => b.id(sw.names.variable(v))))]);
+  if (values.length === 0) range.push(b.expr(restore));
   else {
-    segment.push(b.const(snapshot, restore));
-    values.forEach((v, i) => segment.push(b.assign(sw.names.variable(v), b.as(b.index(b.id(snapshot), b.num(i)), jsType(sw.fn.vars[v].type, 'local')))));
+    range.push(b.const(snapshot, restore));
+    values.forEach((v, i) => range.push(b.assign(sw.names.variable(v), b.as(b.index(b.id(snapshot), b.num(i)), jsType(sw.fn.vars[v].type, 'local')))));
   }
-  segment.push(b.comment("the segment's iterations again, recorded, then reversed"));
-  segment.push(b.countUp(t, b.id(to), [...recorded.test, ...recorded.body], b.id(from)));
+  range.push(b.const(from, b.member(ck, 'from')), b.const(to, b.member(ck, 'to')));
+  range.push(b.comment('plain iterations up to the range, taking the snapshots the schedule asks for'));
+  range.push(b.countUp(t, b.id(from), plain(t), b.member(ck, 'at')));
+  range.push(b.comment("the range's iterations again, recorded, then reversed"));
+  range.push(b.countUp(t, b.id(to), [...recorded.test, ...recorded.body], b.id(from)));
   const last = b.bin('===', b.id(to), b.id(trips));
-  if (recorded.test.length > 0 || reversed.test.length > 0) segment.push(b.if(last, [...recorded.test, ...reversed.test]));
-  segment.push({
+  if (recorded.test.length > 0 || reversed.test.length > 0) range.push(b.if(last, [...recorded.test, ...reversed.test]));
+  range.push({
     k: 'for',
     init: b.let(k, b.sub(b.id(to), b.id(from))),
     test: b.bin('>', b.id(k), b.num(0)),
     update: { k: 'postfix', op: '--', target: b.id(k) },
     body: [...reversed.body, ...reversed.test],
   });
-  out.push(b.comment(`reverse of ${l.origin.text.replace(/;$/, '')}: segment by segment, from its snapshot`));
-  out.push({
-    k: 'for',
-    init: b.let(j, b.sub(b.member(ck, 'count'), b.num(1))),
-    test: b.bin('>=', b.id(j), b.num(0)),
-    update: { k: 'postfix', op: '--', target: b.id(j) },
-    body: segment,
-  });
+  out.push(b.comment(`reverse of ${l.origin.text.replace(/;$/, '')}: range by range, last first, each from the snapshot nearest below it`));
+  out.push({ k: 'while', test: b.call(b.member(ck, 'next'), []), body: range });
 }
 
 /**

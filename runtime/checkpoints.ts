@@ -12,11 +12,14 @@
  * free slots where revolve puts them, up to the range it then records and reverses. Between two
  * forward snapshots this is revolve (Griewank and Walther, ACM TOMS 26, 2000) over units of `unit`
  * iterations, `unit` the smallest power of two for which the segment is at most β(c, R) units,
- * where β(c, r) = C(c + r, c) and c counts the free slots and the segment's own snapshot. With
+ * where β(c, r) = C(c + r, c) and c counts the free slots and the segment's own snapshot, and
+ * whose iterations move at least `Checkpoints.spread` numbers of state (planning a range and
+ * restoring its snapshot cost about as much as copying a few hundred numbers: a unit of one
+ * iteration of a loop over 20 numbers would double the reverse sweep's time). With
  * R = `Checkpoints.repetitions`, no iteration of the segment runs plainly more than R times in the
  * reverse sweep (l units, β(c, r − 1) < l ≤ β(c, r): r · l − β(c + 1, r − 1) plain units, the
- * fewest possible), and the tape holds one unit at a time: at most
- * max(1, 2 · T / (N/4 · β(N/2, R))) iterations.
+ * fewest possible), and the tape holds one unit at a time: fewer than
+ * max(2 · spread / S, 8 · T / (N · β(N/2, R))) iterations, S the numbers in a snapshot.
  */
 type Writable = number[] | Float64Array | Float32Array;
 
@@ -49,6 +52,8 @@ export function revolveSplit(l: number, c: number): number {
 export class Checkpoints {
   /** The most plain runs of an iteration in the reverse sweep (R above): fewer means longer units, a larger tape. */
   static repetitions = 2;
+  /** The least numbers of state (values and array elements) a unit's iterations carry: a unit of a small state is several iterations. */
+  static spread = 256;
   /** Forward sweep: iterations between two snapshots. */
   every = 1;
   /** Reverse sweep, after `next()`: the iteration the restored snapshot holds, and the range [from, to) to record and reverse. */
@@ -71,9 +76,15 @@ export class Checkpoints {
   private planned = 0;
   private pending = 0;
   private pendingUnit = 0;
+  /** Numbers in the last snapshot saved: its values and its arrays' elements. */
+  private size = 1;
+  /** The slots the forward sweep uses. */
+  private readonly forward: number;
 
   /** `capacity`: the most snapshots held at once (at least 2). */
-  constructor(readonly capacity: number) {}
+  constructor(readonly capacity: number) {
+    this.forward = Math.max(1, Math.floor(capacity / 2));
+  }
 
   /** Snapshots held. */
   get held(): number {
@@ -90,8 +101,7 @@ export class Checkpoints {
     }
     this.trips = trip;
     if (trip % this.every !== 0) return false;
-    const forward = Math.max(1, Math.floor(this.capacity / 2));
-    if (this.count === forward) {
+    if (this.count === this.forward) {
       // Keep snapshots 0, 2, 4, …: those at multiples of 2 · every.
       for (let j = 1; 2 * j < this.count; j++) this.move(2 * j, j);
       this.count = Math.ceil(this.count / 2);
@@ -109,12 +119,14 @@ export class Checkpoints {
     this.positions[j] = this.pending;
     this.units[j] = this.pendingUnit;
     this.values[j] = values;
+    this.size = values.length;
     const slot = (this.arrays[j] ??= []);
     for (let k = 0; k < arrays.length; k++) {
       const a = arrays[k];
       let copy = slot[k];
       if (copy === undefined || copy.length !== a.length) copy = slot[k] = new Float64Array(a.length);
       for (let i = 0; i < a.length; i++) copy[i] = a[i];
+      this.size += a.length;
     }
   }
 
@@ -137,8 +149,9 @@ export class Checkpoints {
     let c = this.capacity - top;
     let unit = this.units[top];
     if (unit === 0) {
-      // A forward snapshot: its segment runs to the end; the unit makes it at most β(c, R) units long.
+      // A forward snapshot: its segment runs to the end; the unit makes it at most β(c, R) units long, each moving `spread` numbers.
       unit = 1;
+      while (unit * Math.max(1, this.size) < Checkpoints.spread) unit *= 2;
       while (Math.ceil((this.end - at) / unit) > beta(c, Checkpoints.repetitions)) unit *= 2;
       this.units[top] = unit;
     }

@@ -71,6 +71,17 @@ function plainSteps(l: number, c: number): number {
   return r * l - β(c + 1, r - 1);
 }
 
+/** Runs `body` with the schedule's knobs set, then puts them back. */
+function withSchedule(knobs: { repetitions?: number; spread?: number }, body: () => void): void {
+  const saved = { repetitions: Checkpoints.repetitions, spread: Checkpoints.spread };
+  Object.assign(Checkpoints, knobs);
+  try {
+    body();
+  } finally {
+    Object.assign(Checkpoints, saved);
+  }
+}
+
 /**
  * Runs the protocol of a checkpointed loop whose state is its iteration number (and an array
  * holding it) over `trips` iterations, as the generated code does, checking what the schedule
@@ -126,10 +137,8 @@ describe('the runtime schedule (Checkpoints)', () => {
   });
 
   it.each([2, 3, 4, 6, 8])('with %i snapshots and steps of one iteration, reverses in the fewest plain iterations (revolve)', (capacity) => {
-    // Repetitions unbounded: every unit is one iteration. Capacity 2 and 3 keep only iteration 0 in the forward sweep: one segment of all the trips.
-    const saved = Checkpoints.repetitions;
-    Checkpoints.repetitions = 1000;
-    try {
+    // Repetitions unbounded, no spread: every unit is one iteration. Capacity 2 and 3 keep only iteration 0 in the forward sweep: one segment of all the trips.
+    withSchedule({ repetitions: 1000, spread: 0 }, () => {
       for (const trips of [0, 1, 2, 3, 5, 10, 21, 56, 57, 100, 300]) {
         const { every, rerun, ranges } = reverseLoop(capacity, trips);
         expect(ranges.every(([from, to]) => to - from === 1)).toBe(true);
@@ -138,44 +147,44 @@ describe('the runtime schedule (Checkpoints)', () => {
         for (let j = 0; j * every < trips; j++) expected += plainSteps(Math.min(every, trips - j * every), capacity - j);
         expect([trips, rerun]).toEqual([trips, expected]);
       }
-    } finally {
-      Checkpoints.repetitions = saved;
-    }
+    });
   });
 
   it.each([
-    [4, 1],
-    [6, 2],
-    [64, 2],
-    [64, 3],
-  ])('with %i snapshots and at most %i plain runs per iteration, records units of 2^k iterations and reruns each at most that often', (capacity, repetitions) => {
-    const saved = Checkpoints.repetitions;
-    Checkpoints.repetitions = repetitions;
-    try {
-      for (const trips of [0, 1, capacity - 1, capacity + 1, 1000, 12345, 100000]) {
-        const { every, rerun, ranges } = reverseLoop(capacity, trips);
-        // The forward sweep keeps at most half of the snapshots, equidistant.
-        if (trips > 0) expect(Math.ceil((trips + 1) / every)).toBeLessThanOrEqual(Math.max(1, Math.floor(capacity / 2)) + 1);
-        let expected = 0;
-        let longest = 0;
-        for (let j = 0; j * every < trips; j++) {
-          const length = Math.min(every, trips - j * every);
-          const c = capacity - j;
-          let unit = 1;
-          while (Math.ceil(length / unit) > β(c, repetitions)) unit *= 2;
-          const units = Math.ceil(length / unit);
-          expected += unit * plainSteps(units, c);
-          longest = Math.max(longest, unit);
-          expect(plainSteps(units, c)).toBeLessThanOrEqual(repetitions * units);
+    [4, 1, 0],
+    [6, 2, 0],
+    [64, 2, 0],
+    [64, 3, 0],
+    [64, 2, 256],
+  ])(
+    'with %i snapshots, at most %i plain runs per iteration and a spread of %i, records units of 2^k iterations and reruns each at most that often',
+    (capacity, repetitions, spread) => {
+      withSchedule({ repetitions, spread }, () => {
+        for (const trips of [0, 1, capacity - 1, capacity + 1, 1000, 12345, 100000]) {
+          const { every, rerun, ranges } = reverseLoop(capacity, trips);
+          // The forward sweep keeps at most half of the snapshots, equidistant.
+          if (trips > 0) expect(Math.ceil((trips + 1) / every)).toBeLessThanOrEqual(Math.max(1, Math.floor(capacity / 2)) + 1);
+          let expected = 0;
+          let longest = 0;
+          for (let j = 0; j * every < trips; j++) {
+            const length = Math.min(every, trips - j * every);
+            const c = capacity - j;
+            // (a snapshot of reverseLoop holds 2 numbers: the value and the array's one element)
+            let unit = 1;
+            while (2 * unit < spread) unit *= 2;
+            while (Math.ceil(length / unit) > β(c, repetitions)) unit *= 2;
+            const units = Math.ceil(length / unit);
+            expected += unit * plainSteps(units, c);
+            longest = Math.max(longest, Math.min(unit, length));
+            expect(plainSteps(units, c)).toBeLessThanOrEqual(repetitions * units);
+          }
+          expect([trips, rerun]).toEqual([trips, expected]);
+          expect(rerun).toBeLessThanOrEqual(repetitions * trips);
+          expect(Math.max(0, ...ranges.map(([from, to]) => to - from))).toBe(longest);
         }
-        expect([trips, rerun]).toEqual([trips, expected]);
-        expect(rerun).toBeLessThanOrEqual(repetitions * trips);
-        expect(Math.max(0, ...ranges.map(([from, to]) => to - from))).toBe(longest);
-      }
-    } finally {
-      Checkpoints.repetitions = saved;
-    }
-  });
+      });
+    },
+  );
 });
 
 describe('// @adc checkpoint', () => {
@@ -185,17 +194,13 @@ describe('// @adc checkpoint', () => {
 
   it.each([2, 4, 64])('gives the unchecked gradient bit for bit (spring chain, %i snapshots)', (snapshots) => {
     const checked = compile(springChain(`// @adc checkpoint ${snapshots}`));
-    const saved = Checkpoints.repetitions;
-    try {
-      // Units of one iteration (revolve proper), and the longest units (one plain rerun).
-      for (const repetitions of [saved, 1000, 1]) {
-        Checkpoints.repetitions = repetitions;
+    // Units of one iteration (revolve proper), and the longest units (one plain rerun).
+    for (const knobs of [{}, { repetitions: 1000, spread: 0 }, { repetitions: 1 }]) {
+      withSchedule(knobs, () => {
         for (const steps of [0, 1, 2, 3, 4, 5, 7, 8, 9, 63, 64, 65, 129, 1000]) {
           same(checked.springChainLoss_grad(0.9, x0, masses, steps), plainChain.springChainLoss_grad(0.9, x0, masses, steps));
         }
-      }
-    } finally {
-      Checkpoints.repetitions = saved;
+      });
     }
   });
 
@@ -219,19 +224,15 @@ describe('// @adc checkpoint', () => {
   it('gives the unchecked gradient bit for bit with break and a data-dependent trip count', () => {
     const plain = compile(untilOver(''));
     const checked = compile(untilOver('// @adc checkpoint 6'));
-    const saved = Checkpoints.repetitions;
-    try {
-      for (const repetitions of [saved, 1000, 1]) {
-        Checkpoints.repetitions = repetitions;
+    for (const knobs of [{}, { repetitions: 1000, spread: 0 }, { repetitions: 1 }]) {
+      withSchedule(knobs, () => {
         for (const limit of [-1, 0.5, 3, 20, 200, 1000]) {
           for (const x of [0.2, 0.7]) {
             same(checked.untilOver_grad(x, 0.8, limit, [1, 0.5, 2]), plain.untilOver_grad(x, 0.8, limit, [1, 0.5, 2]));
             same(checked.untilOver_vjp(x, 0.8, limit, [1, 0.5, 2], -2.5), plain.untilOver_vjp(x, 0.8, limit, [1, 0.5, 2], -2.5));
           }
         }
-      }
-    } finally {
-      Checkpoints.repetitions = saved;
+      });
     }
   });
 
@@ -272,8 +273,8 @@ describe('// @adc checkpoint', () => {
     const b = checked.springChainLoss_grad(0.9, x0, masses, steps);
     const peak = tape.peakBytes;
     same(b, a);
-    // A range is one unit, at most 2 · steps / (N/4 · β(N/2, R)) iterations (runtime/checkpoints.ts).
-    const unit = (2 * steps) / (16 * β(32, Checkpoints.repetitions));
+    // A range is one unit, fewer than max(2 · spread / S, 8 · steps / (N · β(N/2, R))) iterations (runtime/checkpoints.ts), S = 11 numbers (x, v, s).
+    const unit = Math.max((2 * Checkpoints.spread) / 11, (8 * steps) / (64 * β(32, Checkpoints.repetitions)));
     expect(peak).toBeLessThan(unchecked / 1000);
     expect(peak).toBeLessThanOrEqual((unchecked / steps) * Math.max(1, unit) + 4096);
     tape.release();

@@ -476,7 +476,7 @@ describe('the package entry point ts-adc/testing', () => {
 /** The numbers of a tree, depth first (arrays element by element, objects property by property). */
 function flat(tree: unknown, out: number[] = []): number[] {
   if (typeof tree === 'number') out.push(tree);
-  else if (Array.isArray(tree) || ArrayBuffer.isView(tree)) for (const v of tree as ArrayLike<unknown>) flat(v, out);
+  else if (Array.isArray(tree) || ArrayBuffer.isView(tree)) for (const v of Array.from(tree as ArrayLike<unknown>)) flat(v, out);
   else if (tree && typeof tree === 'object') for (const v of Object.values(tree)) flat(v, out);
   return out;
 }

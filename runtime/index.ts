@@ -294,3 +294,70 @@ export function reorderColumns(J: Float64Array[], at: readonly ArrayLike<number>
     return out;
   });
 }
+
+/** The arrays of `reusedZeros`, by slot. */
+const seedArrays = new Map<string, (number[] | Float64Array | Float32Array)[]>();
+
+/**
+ * `k` zero arrays of `like`'s kind and length, reused at `slot` from one call to the next
+ * (allocating a small typed array costs more than a sweep over it): one parameter's tangents in
+ * the `k` directions of a vector forward sweep, or a gradient `f_jacobian` reads right away. They
+ * are zero when returned and are not held after the call returns.
+ */
+export function reusedZeros(slot: string, like: ArrayLike<number>, k: number): (number[] | Float64Array | Float32Array)[] {
+  let out = seedArrays.get(slot);
+  const kind = like instanceof Float64Array ? Float64Array : like instanceof Float32Array ? Float32Array : Array;
+  if (out === undefined || out.length !== k || out[0].length !== like.length || !(kind === Array ? Array.isArray(out[0]) : out[0] instanceof kind)) {
+    out = [];
+    for (let j = 0; j < k; j++) out.push(zerosLike(like));
+    seedArrays.set(slot, out);
+    return out;
+  }
+  // (a loop: `fill` is a call into the engine, which costs more than zeroing a dozen numbers)
+  for (let j = 0; j < k; j++) {
+    const a = out[j];
+    for (let i = 0; i < a.length; i++) a[i] = 0;
+  }
+  return out;
+}
+
+/** Sets element `first + j` of `seeds[j]` to `value`, for each direction j where that index is inside the array (direction j is column first + j). */
+export function unitColumns(seeds: readonly (number[] | Float64Array | Float32Array)[], first: number, value: number): void {
+  for (let j = 0; j < seeds.length; j++) {
+    const i = first + j;
+    if (i >= 0 && i < seeds[j].length) seeds[j][i] = value;
+  }
+}
+
+/** Columns `first`, …, `first + k - 1` of `rows` from the tangents of a vector sweep's `k` directions, left in `retArrays[0…k-1]` (columns past the last are not there). */
+export function lanesToColumns(rows: readonly Float64Array[], first: number, k: number): void {
+  for (let j = 0; j < k; j++) {
+    const tangent = retArrays[j] as ArrayLike<number>;
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r];
+      if (first + j < row.length) row[first + j] = tangent[r];
+    }
+  }
+}
+
+/** The rows of an `m` × `n` Jacobian: `out`'s, checked (they are overwritten, never accumulated into), or new ones when `out` is undefined. */
+export function jacobianRows(out: Float64Array[] | undefined, m: number, n: number): Float64Array[] {
+  if (out === undefined) {
+    const rows: Float64Array[] = [];
+    for (let i = 0; i < m; i++) rows.push(new Float64Array(n));
+    return rows;
+  }
+  if (!Array.isArray(out)) throw new TypeError(`ts-adc: out must be an array of ${m} Float64Array rows`);
+  if (out.length !== m) throw new RangeError(`ts-adc: out has ${out.length} rows, expected ${m}`);
+  for (let i = 0; i < m; i++) {
+    const row = out[i];
+    if (!(row instanceof Float64Array)) throw new TypeError(`ts-adc: out[${i}] must be a Float64Array of length ${n}`);
+    if (row.length !== n) throw new RangeError(`ts-adc: out[${i}] has length ${row.length}, expected ${n}`);
+  }
+  return out;
+}
+
+/** `dst[at + k] = src[k]` for every k: a gradient into its place in a Jacobian row (a loop: `set` is a call into the engine, slower for a few numbers). */
+export function copyAt(dst: Float64Array, src: ArrayLike<number>, at: number): void {
+  for (let k = 0; k < src.length; k++) dst[at + k] = src[k];
+}

@@ -16,7 +16,8 @@ import { variant, type Case, type Variant } from '../harness/types';
 
 type Grads = [Float64Array, Float64Array, number];
 interface Generated {
-  reprojectionError_jacobian(cam: Float64Array, point: Float64Array, w: number, fx: number, fy: number): Float64Array[];
+  reprojectionError_jacobian(cam: Float64Array, point: Float64Array, w: number, fx: number, fy: number, out?: Float64Array[]): Float64Array[];
+  reprojectionError_jacfwd(cam: Float64Array, point: Float64Array, w: number, fx: number, fy: number, out?: Float64Array[]): Float64Array[];
   reprojectionError_vjp(
     cam: Float64Array,
     point: Float64Array,
@@ -119,9 +120,32 @@ function baCase(objective: string, src: typeof natural, gen: Loaded<Generated>, 
     }
     return jac;
   };
+  const wOut = { value: 0, grads: [0] as [number] };
+  // ts-adc f_jacobian with `out`: its rows reused, allocation-free
+  const jacOut = [new Float64Array(15), new Float64Array(15)];
+  const viaJacobianOut = () => {
+    for (let i = 0; i < nObs; i++) {
+      load(i);
+      const rows = m!.reprojectionError_jacobian(cam, point, weights[i], feats[2 * i], feats[2 * i + 1], jacOut);
+      jac.set(rows[0], perObs * i);
+      jac.set(rows[1], perObs * i + 15);
+      jac[perObs * i + 30] = m!.weightError_grad(weights[i], wOut).grads[0];
+    }
+    return jac;
+  };
+  // ts-adc f_jacfwd with `out`: two vector forward sweeps of 8 columns each
+  const viaJacfwdOut = () => {
+    for (let i = 0; i < nObs; i++) {
+      load(i);
+      const rows = m!.reprojectionError_jacfwd(cam, point, weights[i], feats[2 * i], feats[2 * i + 1], jacOut);
+      jac.set(rows[0], perObs * i);
+      jac.set(rows[1], perObs * i + 15);
+      jac[perObs * i + 30] = m!.weightError_grad(weights[i], wOut).grads[0];
+    }
+    return jac;
+  };
   // two reverse sweeps per observation, allocation-free
   const vjpOut = { value: [0, 0], grads: [new Float64Array(11), new Float64Array(3), 0] as Grads };
-  const wOut = { value: 0, grads: [0] as [number] };
   const e0 = [1, 0];
   const e1 = [0, 1];
   const viaVjp = () => {
@@ -202,6 +226,8 @@ function baCase(objective: string, src: typeof natural, gen: Loaded<Generated>, 
       run: () => src.bundleAdjustmentResiduals(cams, points, weights, obsCam, obsPoint, feats, reproj, wErr),
     }),
     variant({ name: 'ts-adc f_jacobian', mode: 'jacobian', origin: 'ts-adc', skip: missing(gen), run: viaJacobian, derivative: copy }),
+    variant({ name: 'ts-adc f_jacobian (out)', mode: 'jacobian', origin: 'ts-adc', skip: missing(gen), run: viaJacobianOut, derivative: copy }),
+    variant({ name: 'ts-adc f_jacfwd (out)', mode: 'jacobian', origin: 'ts-adc', skip: missing(gen), run: viaJacfwdOut, derivative: copy }),
     variant({ name: 'ts-adc 2× vjp (out)', mode: 'jacobian', origin: 'ts-adc', skip: missing(gen), run: viaVjp, derivative: copy, tape: true }),
     variant({ name: 'ts-adc 15× jvp (out)', mode: 'jacobian', origin: 'ts-adc', skip: missing(gen), run: viaJvp, derivative: copy }),
     skipped('hand Jacobian', 'jacobian', 'hand', 'not written (reference: central differences)'),

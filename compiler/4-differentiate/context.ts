@@ -7,11 +7,12 @@
 import type { IRFunction, Op, RuleImport, UserRule } from '../ir/types';
 import { CompileError, errors } from '../diagnostics/catalog';
 import { forEachStmt } from '../ir/walk';
-import { Namer, helperName, type ModuleNames } from './names';
+import { Namer, helperName, type HelperKind, type ModuleNames } from './names';
 
 export interface HelperSpec {
   readonly key: string;
-  readonly mode: 'forward' | 'reverse';
+  /** `lanes`: forward mode along several directions at once (forward/lanes.ts). */
+  readonly mode: 'forward' | 'lanes' | 'reverse';
   /** Which parameters carry derivatives. */
   readonly pattern: readonly boolean[];
   readonly name: string;
@@ -44,12 +45,18 @@ export type RuntimeHelper =
   | 'split'
   | 'scratch'
   | 'copyColumns'
+  | 'reusedZeros'
+  | 'unitColumns'
+  | 'lanesToColumns'
+  | 'jacobianRows'
+  | 'copyAt'
   | 'Checkpoints';
 
 export class FileContext implements ModuleNames {
   readonly namer = new Namer();
   /** Every function the file may call, by source name, with its parameter names: their helper names derive from these. */
   private readonly callees = new Map<string, readonly string[]>();
+  private readonly marked = new Map<string, readonly string[]>();
   private readonly helpers = new Map<string, HelperSpec>();
   readonly helperQueue: HelperSpec[] = [];
   private readonly primals = new Map<string, string>();
@@ -77,6 +84,12 @@ export class FileContext implements ModuleNames {
     roots: readonly IRFunction[] = [],
   ) {
     for (const n of publicNames) this.namer.claim(n);
+    // (a marked function's own `pushforwards` serves its f_jacobian)
+    for (const r of roots)
+      this.marked.set(
+        r.name,
+        r.params.map((p) => r.vars[p].name),
+      );
     const seen = new Set<string>();
     const queue = roots.map((r) => r.key);
     for (let i = 0; i < queue.length; i++) {
@@ -103,8 +116,9 @@ export class FileContext implements ModuleNames {
   has(name: string): boolean {
     if (this.namer.has(name)) return true;
     for (const [c, params] of this.callees) {
-      for (const kind of ['pushforward', 'pullback'] as const) if (isHelperName(name, c, kind, params)) return true;
+      for (const kind of ['pushforward', 'pushforwards', 'pullback'] as const) if (isHelperName(name, c, kind, params)) return true;
     }
+    for (const [c, params] of this.marked) if (isHelperName(name, c, 'pushforwards', params)) return true;
     return false;
   }
 
@@ -115,11 +129,18 @@ export class FileContext implements ModuleNames {
     if (known) return known.name;
     const ir = this.getIR(key);
     const paramNames = ir.params.map((p) => ir.vars[p].name);
-    const name = this.namer.claim(helperName(ir.name, mode === 'forward' ? 'pushforward' : 'pullback', paramNames, pattern));
+    const kind: HelperKind = mode === 'forward' ? 'pushforward' : mode === 'lanes' ? 'pushforwards' : 'pullback';
+    const name = this.namer.claim(helperName(ir.name, kind, paramNames, pattern));
     const spec: HelperSpec = { key, mode, pattern, name };
     this.helpers.set(id, spec);
     this.helperQueue.push(spec);
     return name;
+  }
+
+  /** The number of primal parameters of `name` when it is a `pushforwards` helper (its tangents follow). */
+  lanesArity(name: string): number | undefined {
+    const spec = this.helperQueue.find((h) => h.name === name && h.mode === 'lanes');
+    return spec === undefined ? undefined : spec.pattern.length;
   }
 
   /** Whether `name` is a primal copy emitted in this file (calling it has no effect but its value). */
@@ -172,7 +193,7 @@ export class FileContext implements ModuleNames {
 }
 
 /** Whether `name` is a name `helperName` gives `fn`'s helpers of this kind: `f_pullback`, `f_pullback_none`, `f_pullback_a_c`. */
-function isHelperName(name: string, fn: string, kind: 'pushforward' | 'pullback', params: readonly string[]): boolean {
+function isHelperName(name: string, fn: string, kind: HelperKind, params: readonly string[]): boolean {
   const base = `${fn}_${kind}`;
   if (name === base || name === `${base}_none`) return true;
   if (!name.startsWith(`${base}_`)) return false;

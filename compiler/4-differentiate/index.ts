@@ -14,6 +14,7 @@ import { CompileError, errors } from '../diagnostics/catalog';
 import { FileContext, RUNTIME_NAMESPACE } from './context';
 import { analyzeForward, analyzeReverse } from '../3-analyze';
 import { emitForward } from './forward/emit';
+import { LANES } from './forward/lanes';
 import { emitReverse, emitGradWrapper } from './reverse/emit';
 import { checkedIndexing } from '../5-print/checked-index';
 import { generatedBy } from '../5-print/header';
@@ -42,7 +43,7 @@ export interface FileOptions {
 
 export function publicNames(fnName: string, returnType: IRFunction['returnType'], structured = false): string[] {
   const names = [`${fnName}_jvp`, `${fnName}_vjp`];
-  names.push(returnType === 'number' ? `${fnName}_grad` : `${fnName}_jacobian`);
+  names.push(...(returnType === 'number' ? [`${fnName}_grad`] : [`${fnName}_jacobian`, `${fnName}_jacfwd`]));
   return structured ? [...names, ...publicNames(flatPrefix(fnName), returnType)] : names;
 }
 
@@ -87,10 +88,10 @@ export function differentiateFile(marked: readonly MarkedIR[], getIR: (key: stri
       ),
     );
     if (ir.structure) {
-      if (ir.returnType !== 'number') functions.push({ ...emitJacobian(ir, active, `${pre}_jacobian`, ctx, pre, reordersRows(ir.structure)), exported: false });
+      if (ir.returnType !== 'number') functions.push(...emitJacobian(ir, active, `${pre}_jacobian`, ctx, pre, reordersRows(ir.structure)).map((f) => ({ ...f, exported: false })));
       functions.push(...structuredApi(ir, active, api, ctx));
     } else if (ir.returnType === 'number') functions.push(emitGradWrapper(ir, active, `${pre}_grad`, `${pre}_vjp`, ctx));
-    else functions.push(emitJacobian(ir, active, `${pre}_jacobian`, ctx, pre));
+    else functions.push(...emitJacobian(ir, active, `${pre}_jacobian`, ctx, pre));
   }
   const { helpers, primals } = emitRequested(ctx, getIR);
   // Dead code removal inside functions may leave a helper or primal copy uncalled, and the runtime unused.
@@ -132,7 +133,10 @@ function emitRequested(ctx: FileContext, getIR: (key: string) => IRFunction): { 
         .filter((q) => active.has(q))
         .map((q) => ir.vars[q].name)
         .join(', ');
-      if (spec.mode === 'forward') {
+      if (spec.mode === 'lanes') {
+        const doc = `Pushforwards of \`${ir.name}\` along ${LANES} directions of (${names}) at once: returns the value; direction j's tangent is left in \`${isArrayType(ir.returnType) ? 'retArrays' : 'ret'}[j - 1]\`.`;
+        helpers.push(emitForward(analyzeForward(ir, active, getIR), { kind: 'internal', name: spec.name, exported: false, doc, lanes: true }, ctx));
+      } else if (spec.mode === 'forward') {
         const doc = isArrayType(ir.returnType)
           ? `Pushforward of \`${ir.name}\` along (${names}): returns the value; the tangent array is left in \`retArrays[0]\`.`
           : `Pushforward of \`${ir.name}\` along (${names}): returns the value; the tangent is left in \`ret[0]\`.`;

@@ -70,6 +70,8 @@ export class FunctionNames {
   private readonly tempNames = new Map<TempId, string>();
   private readonly tempTangents = new Map<TempId, string>();
   private readonly tempAdjoints = new Map<TempId, string>();
+  /** Every tangent name given (`tangent`, `tempTangent`): what a vector sweep gives one copy per direction (forward/lanes.ts). */
+  readonly tangentNameSet = new Set<string>();
   private tempCount = 0;
   /** The `tN` names temps were given (`temp`). */
   private readonly numbered = new Set<string>();
@@ -123,6 +125,7 @@ export class FunctionNames {
       n = this.namer.claim(`d${this.varNames[v]}`);
       this.tangentNames.set(v, n);
       this.tangentOwners.set(n, v);
+      this.tangentNameSet.add(n);
     }
     return n;
   }
@@ -172,6 +175,7 @@ export class FunctionNames {
     if (n === undefined) {
       n = this.namer.claim(`d${this.temp(t)}`);
       this.tempTangents.set(t, n);
+      this.tangentNameSet.add(n);
     }
     return n;
   }
@@ -210,8 +214,11 @@ export interface ModuleNames {
   has(name: string): boolean;
 }
 
+/** A helper's kind: one tangent (`pushforward`), several at once (`pushforwards`, forward/lanes.ts), or adjoints (`pullback`). */
+export type HelperKind = 'pushforward' | 'pushforwards' | 'pullback';
+
 /** `dist_pullback` or `dist_pullback_a_c` when only some parameters are active. */
-export function helperName(fnName: string, kind: 'pushforward' | 'pullback', paramNames: readonly string[], active: readonly boolean[]): string {
+export function helperName(fnName: string, kind: HelperKind, paramNames: readonly string[], active: readonly boolean[]): string {
   const all = active.every((a) => a);
   return all ? `${fnName}_${kind}` : `${fnName}_${kind}_${paramNames.filter((_, i) => active[i]).join('_') || 'none'}`;
 }

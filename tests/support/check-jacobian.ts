@@ -10,11 +10,14 @@
  * equals the central finite difference of the primal along input k (relative
  * tolerance of the fixture); the column of an optional number the arguments
  * leave out (finite differences cannot move it) is exactly 0. A failure names
- * the column by its input (`a[3]`, `c`, `xf.p.x`).
+ * the column by its input (`a[3]`, `c`, `xf.p.x`). Beside a flat `f_jacobian`, `f_jacfwd` (vector
+ * forward sweeps) gives the same matrix to 1e-9 relative, whichever way `f_jacobian` took; and
+ * each, given rows `out` full of NaN, overwrites and returns them, equal to its own result.
  */
 import { absentInputs, centralDifference, inputNames, inputVector, outputVector, scaledDirection } from './inputs';
 import { samplePoints, unit } from './points';
 import { closeEnough } from './check';
+import { maxRelativeError } from './numeric';
 import { api, fmt, type Subject } from './subject';
 
 /** Throws unless `J` is `rows` Float64Arrays of `cols` entries each. */
@@ -28,7 +31,7 @@ function expectMatrix(J: unknown, rows: number, cols: number, what: string): ass
 }
 
 export function checkJacobian(s: Subject): void {
-  const { jacobian } = api(s);
+  const { jacobian, jacfwd } = api(s);
   if (!jacobian) throw new Error(`${s.fn.name} returns a number: it has f_grad, not f_jacobian`);
   const tol = s.config.tolerance ?? 1e-6;
   for (const args of samplePoints(s)) {
@@ -47,5 +50,23 @@ export function checkJacobian(s: Subject): void {
       const column = J.map((row) => row[k] * scale[k]);
       closeEnough(column, fd, tol, `${s.fn.name}_jacobian column ${k} (∂/∂${names[k]}, scaled by the step size)`, args);
     }
+    if (jacfwd) {
+      const F = jacfwd(...args);
+      expectMatrix(F, outputs, inputs, `${s.fn.name}_jacfwd(…)`);
+      const err = maxRelativeError(flat(F), flat(J));
+      if (!(err <= 1e-9)) throw new Error(`${s.fn.name}_jacfwd at ${fmt(args)} is ${fmt(F)}, ${s.fn.name}_jacobian ${fmt(J)} (relative error ${err.toExponential(2)})`);
+      for (const [name, f, expected] of [
+        ['_jacobian', jacobian, J],
+        ['_jacfwd', jacfwd, F],
+      ] as const) {
+        const out = J.map((row) => new Float64Array(row.length).fill(NaN));
+        const got = f(...args, out);
+        if (got !== out) throw new Error(`${s.fn.name}${name}(…, out) returned ${fmt(got)}, not out`);
+        if (!out.every((row, i) => row.every((x, k) => Object.is(x, expected[i][k]))))
+          throw new Error(`${s.fn.name}${name}(…, out) at ${fmt(args)} left ${fmt(out)} in out, without out it gives ${fmt(expected)}`);
+      }
+    }
   }
 }
+
+const flat = (rows: readonly Float64Array[]): number[] => rows.flatMap((row) => Array.from(row));

@@ -16,6 +16,7 @@ import * as vm from 'node:vm';
 import { guardArguments } from './arguments';
 import { copyValue } from './points';
 import { valueType, type FixtureConfig, type MarkedFunction } from './fixtures';
+import { isData, isMatrix, isNumeric, type ParamType } from './shapes';
 import type { Module } from './load';
 
 export type Fn = (...args: any[]) => any;
@@ -55,6 +56,8 @@ export interface Api {
   readonly grad: Fn | undefined;
   /** Only for an array or object result. */
   readonly jacobian: Fn | undefined;
+  /** Only beside a flat `f_jacobian` (`flatJacobian`). */
+  readonly jacfwd: Fn | undefined;
 }
 
 /** The generated functions of `s`, guarded against modifying their arguments. */
@@ -71,20 +74,33 @@ export function api(s: Subject): Api {
     jvp: get('_jvp', [...params, ...tangents], true),
     vjp: get('_vjp', [...params, 'cotangent'], true),
     grad: returnsNumber(fn) ? get('_grad', params, true) : undefined,
-    jacobian: returnsNumber(fn) ? undefined : get('_jacobian', params, false),
+    jacobian: returnsNumber(fn) ? undefined : get('_jacobian', params, flatJacobian(fn)),
+    jacfwd: !returnsNumber(fn) && flatJacobian(fn) ? get('_jacfwd', params, true) : undefined,
   };
+}
+
+/** Whether `f_jacobian` is the flat one, with `out` and beside `f_jacfwd`: parameters and value (the result, or the array a void function writes) numbers and arrays (or data), no objects or matrices. */
+export function flatJacobian(f: MarkedFunction): boolean {
+  const flat = (t: ParamType): boolean => isData(t) || (isNumeric(t) && !isMatrix(t));
+  const value = f.returnType === 'void' ? (f.writes === undefined ? undefined : f.params[f.writes].type) : f.returnType;
+  return value !== undefined && flat(value) && f.method === undefined && f.params.every((p) => flat(p.type));
 }
 
 /** The exports DESIGN.md promises for the marked functions, and nothing else. */
 export function expectedExports(functions: readonly MarkedFunction[]): string[] {
   return functions
-    .flatMap((f) => [`${f.name}_jvp`, `${f.name}_vjp`, returnsNumber(f) ? `${f.name}_grad` : `${f.name}_jacobian`, ...(f.hessian ? [`${f.name}_hvp`, `${f.name}_hessian`] : [])])
+    .flatMap((f) => [
+      `${f.name}_jvp`,
+      `${f.name}_vjp`,
+      ...(returnsNumber(f) ? [`${f.name}_grad`] : [`${f.name}_jacobian`, ...(flatJacobian(f) ? [`${f.name}_jacfwd`] : [])]),
+      ...(f.hessian ? [`${f.name}_hvp`, `${f.name}_hessian`] : []),
+    ])
     .sort();
 }
 
-/** Declared arity of each export: parameters, tangents or cotangent, and the optional `out` (none for `f_jacobian`). */
+/** Declared arity of each export: parameters, tangents or cotangent, and the optional `out` (for `f_jacobian`, only the flat one's, which comes with `f_jacfwd`). */
 export function checkArity(s: Subject): void {
-  const { jvp, vjp, grad, jacobian } = api(s);
+  const { jvp, vjp, grad, jacobian, jacfwd } = api(s);
   // (JavaScript counts a function's parameters up to the first one with a default value)
   const firstDefault = s.fn.params.findIndex((p) => p.hasDefault);
   if (firstDefault >= 0) {
@@ -93,6 +109,7 @@ export function checkArity(s: Subject): void {
       ['_vjp', vjp],
       ['_grad', grad],
       ['_jacobian', jacobian],
+      ['_jacfwd', jacfwd],
     ] as const)
       if (f && f.length !== firstDefault) throw new Error(`${s.fn.name}${suffix} declares ${f.length} parameters before its first default, expected ${firstDefault}`);
     return;
@@ -102,7 +119,8 @@ export function checkArity(s: Subject): void {
     ['_jvp', jvp, n + s.fn.wrt.length + 1],
     ['_vjp', vjp, n + 2],
     ['_grad', grad, n + 1],
-    ['_jacobian', jacobian, n],
+    ['_jacobian', jacobian, jacfwd ? n + 1 : n],
+    ['_jacfwd', jacfwd, n + 1],
   ];
   for (const [suffix, f, arity] of expect) {
     if (f && f.length !== arity) throw new Error(`${s.fn.name}${suffix} declares ${f.length} parameters, expected ${arity} (DESIGN.md signature)`);

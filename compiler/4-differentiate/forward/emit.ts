@@ -16,6 +16,7 @@ import type { Activity } from '../../3-analyze/activity';
 import type { ForwardAnalysis } from '../../3-analyze';
 import { forEachStmt, programOrder, type ProgramOrder } from '../../ir/walk';
 import { tangentOf } from './tangents';
+import { toLanes } from './lanes';
 import { guarded, type Finiteness } from '../../3-analyze/finiteness';
 import { b, declaredType, declaredValue, isAtom, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../../5-print/js';
 import { depthOf, maxInlineDepth, namesIn, sameExpr } from '../../5-print/js-walk';
@@ -35,6 +36,8 @@ export interface ForwardConvention {
   readonly name: string;
   readonly doc?: string;
   readonly exported: boolean;
+  /** An internal pushforward along several directions at once (lanes.ts). */
+  readonly lanes?: boolean;
 }
 
 export function emitForward(analysis: ForwardAnalysis, conv: ForwardConvention, ctx: FileContext): JsFunction {
@@ -141,7 +144,8 @@ class ForwardEmitter {
         body,
       };
     }
-    return { name: this.conv.name, exported: this.conv.exported, doc: this.conv.doc, params: [...params, ...tangentParams], returnType: retType, body };
+    const f = { name: this.conv.name, exported: this.conv.exported, doc: this.conv.doc, params: [...params, ...tangentParams], returnType: retType, body };
+    return this.conv.lanes ? toLanes(f, params.length, this.names, (name) => this.ctx.lanesArity(name)) : f;
   }
 
   private scanLabels(region: Region, enclosing: number[] = []): void {
@@ -361,7 +365,7 @@ class ForwardEmitter {
       this.te.set(s.id, b.member(b.id(name), 'tangent'));
       return b.member(b.id(name), 'value');
     }
-    const helper = this.ctx.helper(s.callee, 'forward', pattern);
+    const helper = this.ctx.helper(s.callee, this.conv.lanes ? 'lanes' : 'forward', pattern);
     const tangents = s.args.filter((a) => this.active(a)).map((a) => this.tangent(a));
     const name = this.names.temp(s.id);
     this.push(out, s, b.const(name, b.call(helper, [...args, ...tangents])));

@@ -72,11 +72,20 @@ export function emitJacobian(fn: IRFunction, activeParams: ReadonlySet<VarId>, n
   const what = `Jacobian of \`${fn.name}\` with respect to (${wrt}): one Float64Array per output, columns in parameter order`;
   const outDoc = withValue ? '' : ' (`out`: rows to overwrite and return)';
   const returnType = withValue ? `{ value: ${jsType(fn.returnType, 'result')}; rows: Float64Array[] }` : 'Float64Array[]';
+  const fwdName = `${prefix}_jacfwd`;
   if (!lanesSupported(fn, ctx)) {
     const j = jac(name);
-    return [make(j, name, bySweeps(j, withValue), `${what}${outDoc}.`, returnType)];
+    const fwd = jac(fwdName);
+    return [
+      make(j, name, bySweeps(j, withValue, false), `${what}${outDoc}.`, returnType),
+      make(
+        fwd,
+        fwdName,
+        bySweeps(fwd, false, true),
+        `${what}, one forward sweep per column (a function it calls has user rules, whose f_jvp takes one direction; \`out\`: rows to overwrite and return).`,
+      ),
+    ];
   }
-  const fwdName = `${prefix}_jacfwd`;
   const fwd = jac(fwdName);
   const j = jac(name);
   return [
@@ -263,9 +272,10 @@ function reverseRows(j: Jac, m: JsExpr, rows: string, value: JsExpr): JsStmt[] {
 
 /**
  * Without the vector pushforward: the public `f_jvp` once for the number of outputs, then one
- * `f_jvp` per input when there are no more inputs than outputs, else one `f_vjp` per output.
+ * `f_jvp` per input when there are no more inputs than outputs (always, `forwardOnly`), else one
+ * `f_vjp` per output.
  */
-function bySweeps(j: Jac, withValue: boolean): JsStmt[] {
+function bySweeps(j: Jac, withValue: boolean, forwardOnly: boolean): JsStmt[] {
   const { fn, ctx, names, active, v, len } = j;
   const body: JsStmt[] = [];
   const jvp = `${j.prefix}_jvp`;
@@ -313,9 +323,12 @@ function bySweeps(j: Jac, withValue: boolean): JsStmt[] {
       forward.push(...columnOf(b.assign(dn, b.num(1)), b.assign(dn, b.num(0))));
     }
   }
-  const reverse = reverseRows(j, b.id(m), rows, b.member(b.id(jvpOut), 'value'));
-  body.push(b.comment('fewer inputs than outputs: one forward sweep per input; else one reverse sweep per output'));
-  body.push(b.if(b.bin('<=', b.id(n), b.id(m)), forward, reverse));
+  if (forwardOnly) body.push(...forward);
+  else {
+    const reverse = reverseRows(j, b.id(m), rows, b.member(b.id(jvpOut), 'value'));
+    body.push(b.comment('fewer inputs than outputs: one forward sweep per input; else one reverse sweep per output'));
+    body.push(b.if(b.bin('<=', b.id(n), b.id(m)), forward, reverse));
+  }
   body.push(b.return(result(withValue, b.member(b.id(jvpOut), 'value'), b.id(rows))));
   return body;
 }

@@ -272,11 +272,14 @@ export function objectHelperBody(p: Printer, h: ObjectHelper, a: string, c: stri
   const A = p.expr(h.a, s).t;
   if (h.form === 'num') return void p.lines.push(`  return ${A};`);
   if (h.form === 'writer') return void p.lines.push(`  ${a}.y += ${A};`);
-  const B = p.expr(h.b, s).t;
+  const b = p.expr(h.b, s);
+  // (in `a.y + B` a conditional or a sum needs its parentheses: `a.y + c ? u : v` is `(a.y + c) ? u : v`)
+  const B = b.t;
+  const addend = b.atom ? b.t : `(${b.t})`;
   if (h.ret === 'literal') return void p.lines.push(`  return { x: ${A}, y: ${B} };`);
   if (h.ret === 'spread') return void p.lines.push(`  return { ...${a}, y: ${B} };`);
   // (the body printed an early `return { ...a, x: e }`: see `avoid.localAndOtherReturns`)
   const returnsEarly = p.lines.some((line) => /\breturn \{/.test(line));
-  if (avoid.returnedLocals || (avoid.localAndOtherReturns && returnsEarly)) return void p.lines.push(`  return { x: ${A}, y: ${a}.y + ${B} };`);
+  if (avoid.returnedLocals || (avoid.localAndOtherReturns && returnsEarly)) return void p.lines.push(`  return { x: ${A}, y: ${a}.y + ${addend} };`);
   p.lines.push(`  const r = { x: ${A}, y: ${a}.y };`, `  r.y += ${B};`, '  return r;');
 }

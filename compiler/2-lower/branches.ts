@@ -161,7 +161,29 @@ function isTrivial(stmts: readonly Stmt[]): boolean {
   return stmts.every((s) => s.kind === 'op' && (s.op === 'const' || s.op === 'read'));
 }
 
-/** `c ? a : b`: a `select` when both arms are reads or constants, an `if` otherwise. */
+/** Arithmetic cheap enough to evaluate in the arm a `select` does not take. */
+const cheapArms = new Set(['add', 'sub', 'mul', 'neg']);
+
+/**
+ * An arm of `c ? a : b` evaluated eagerly in a `select`: constants, reads, `+ − ×` and element
+ * reads of an array that is there (`x[i - 1]`), all cheap and unable to fail. An element read
+ * past an end gives undefined, which the select drops; the load's adjoint is then `c ? ȳ : 0`,
+ * added only when c holds (block-adjoint.ts), so no sweep writes an element that is not there.
+ * A loop body of such conditionals stays one block, which the reverse sweep recomputes instead
+ * of recording the branch taken and the value chosen in every iteration.
+ */
+function isCheapArm(cx: LowerContext, stmts: readonly Stmt[]): boolean {
+  return stmts.every(
+    (s) =>
+      s.kind === 'op' &&
+      (s.op === 'const' ||
+        s.op === 'read' ||
+        (s.op === 'prim' && cheapArms.has(s.fn)) ||
+        (s.op === 'load' && isArrayType(cx.fn.vars[s.var].type) && cx.fn.vars[s.var].optional !== true)),
+  );
+}
+
+/** `c ? a : b`: a `select` when both arms are cheap (`isCheapArm`), an `if` otherwise. */
 export function lowerConditional(cx: LowerContext, e: ts.ConditionalExpression): TempId {
   const known = staticCondition(cx, e.condition);
   if (known !== undefined) return cx.expr(known ? e.whenTrue : e.whenFalse);
@@ -191,7 +213,7 @@ export function lowerConditional(cx: LowerContext, e: ts.ConditionalExpression):
         return fail(errors.arrayAlias(pos(cx, node), `a conditional whose arm is the array '${node.getText(cx.sf).slice(0, 40)}' shares its memory; copy it with .slice()`));
     }
   }
-  if (isTrivial(whenTrue) && isTrivial(whenFalse)) {
+  if (isCheapArm(cx, whenTrue) && isCheapArm(cx, whenFalse)) {
     cx.fn.splice(whenTrue);
     cx.fn.splice(whenFalse);
     return cx.fn.op({ op: 'select' }, [c, a, bb], ta);

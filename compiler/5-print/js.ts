@@ -311,7 +311,8 @@ export const b = {
   member,
   index,
   path,
-  cond: (c: JsExpr, a: JsExpr, bb: JsExpr): JsExpr => ({ k: 'cond', c, a, b: bb }),
+  /** `c ? a : b`; `c ? a : a` ⇒ `a` (conditions have no side effects). */
+  cond: (c: JsExpr, a: JsExpr, bb: JsExpr): JsExpr => (JSON.stringify(a) === JSON.stringify(bb) ? a : { k: 'cond', c, a, b: bb }),
   obj: (props: readonly (readonly [string, JsExpr])[]): JsExpr => ({ k: 'obj', props }),
   arr: (elems: readonly JsExpr[]): JsExpr => ({ k: 'arr', elems }),
   newObj: (ctor: string, args: readonly JsExpr[]): JsExpr => ({ k: 'new', ctor, args }),

@@ -14,7 +14,7 @@
 import { isArrayType, isUnionArray, mayBePlain, mayBeTyped, type ArrayType, type IRFunction, type Op, type Stmt, type TempId, type VarId, assertNever } from '../../ir/types';
 import { usesOf } from '../../ir/walk';
 import { rule, partialsOf } from '../../rules/table';
-import { b, isAtom, type JsExpr, type JsStmt } from '../../5-print/js';
+import { b, isAtom, isNum, type JsExpr, type JsStmt } from '../../5-print/js';
 import { depthOf, maxInlineDepth, namesIn, sameExpr } from '../../5-print/js-walk';
 import type { Activity } from '../../3-analyze/activity';
 import type { FunctionNames } from '../names';
@@ -60,6 +60,8 @@ export class BlockAdjoint {
   private readonly defs = new Map<TempId, Op>();
   /** How many times each temp is used in the block. */
   private readonly uses = new Map<TempId, number>();
+  /** Temps chosen by a select (its second and third operands). */
+  private readonly arms = new Set<TempId>();
   /** Array-creating ops whose adjoint was emitted with the assignment that names their array. */
   private readonly handled = new Set<TempId>();
 
@@ -70,6 +72,7 @@ export class BlockAdjoint {
     if (enclosing !== undefined) this.origin = enclosing;
     for (const s of stmts) {
       if (s.kind === 'op') this.defs.set(s.id, s);
+      if (s.kind === 'op' && s.op === 'select') s.args.slice(1).forEach((t) => this.arms.add(t));
       for (const t of usesOf(s)) this.uses.set(t, (this.uses.get(t) ?? 0) + 1);
     }
     for (let i = stmts.length - 1; i >= 0; i--) {
@@ -393,8 +396,13 @@ export class BlockAdjoint {
         // in-bounds.ts): the gradient has no element there (undefined + 0 would be NaN, and a sum over
         // the gradient would take it), so the adjoint starts from 0.
         const pastEnd = mayBePlain(env.fn.vars[s.var].type as ArrayType) && env.mayReadPastEnd(s);
-        if (pastEnd) this.out.push(b.assign(el, b.add(b.bin('??', el, b.num(0)), adj)));
-        else this.out.push(...b.accumulate(el, adj));
+        const add = (a: JsExpr): JsStmt[] => (pastEnd ? [b.assign(el, b.add(b.bin('??', el, b.num(0)), a))] : b.accumulate(el, a));
+        // The arm of a select (`i > 0 ? x[i - 1] : -1`, read eagerly, maybe past an end): its adjoint
+        // `c ? ȳ : 0` is added only when c holds, so no element that is not there is written.
+        const arm = this.arms.has(s.id) && this.uses.get(s.id) === 1 && adj.k === 'cond';
+        if (arm && isNum(adj.b, 0)) this.out.push(b.if(adj.c, add(adj.a)));
+        else if (arm && isNum(adj.a, 0)) this.out.push(b.if(adj.c, [], add(adj.b)));
+        else this.out.push(...add(adj));
         return;
       }
       case 'prim': {

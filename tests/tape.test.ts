@@ -7,6 +7,8 @@ import { tape } from '../runtime';
 import { Tape, keepBytes } from '../runtime/tape';
 import { compileSources, formatDiagnostic } from '../compiler';
 import { loadModule } from './support/load';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** One call of generated code's shape: reset, pushes, the same pops in reverse order. */
 function call(t: Tape, values: number, ints = 0, bits = 0): void {
@@ -127,6 +129,23 @@ export function spring(x0: number, k: number, steps: number): number {
     const twoThousand = tape.peakBytes;
     // per step: the same bytes (up to the rounding of the decisions to words)
     expect(Math.abs(twoThousand - 2 * thousand)).toBeLessThanOrEqual(8);
+    expect(tape.bytes).toBe(0);
+  });
+
+  it('array-state simulations record their state once per step, as a hand-written adjoint does', () => {
+    // (fixtures/loops/array-state: boundary neighbours chosen by conditionals, counted inner loops,
+    // pairwise forces under `if (j !== i)`: no decisions, trip counts or neighbour values recorded)
+    const source = readFileSync(join(__dirname, '../fixtures/loops/array-state/input.ts'), 'utf8');
+    const { files, diagnostics } = compileSources({ '/src/array-state.ts': source });
+    if (diagnostics.length > 0) throw new Error(diagnostics.map((d) => formatDiagnostic(d)).join('\n'));
+    const m = loadModule(files[0].text, {}, 'array-state.grad.ts');
+    const n = 6;
+    const steps = 50;
+    const x0 = Float64Array.from({ length: n }, (_, i) => 0.3 * i - 0.7);
+    m.particlesLoss_grad(x0, new Float64Array(n), 0.5, steps);
+    expect(tape.peakBytes).toBe(steps * n * 8);
+    m.heatLoss_grad(Array.from(x0), 0.1, steps);
+    expect(tape.peakBytes).toBe(steps * n * 8);
     expect(tape.bytes).toBe(0);
   });
 });

@@ -3,7 +3,7 @@
  * them (`for (let j = 0; j < n; j++)` nested in another loop: nothing of j is
  * recorded), and integer updates undone by inverting them (`v += c` ⇒ `v -= c`).
  */
-import type { IRFunction, Stmt, TempId, VarId } from '../ir/types';
+import type { IRFunction, Loop, Stmt, TempId, VarId } from '../ir/types';
 import { forEachStmt } from '../ir/walk';
 import type { RNode } from './plan';
 
@@ -17,6 +17,11 @@ export function findCounters(fn: IRFunction, tree: RNode[], ints: readonly boole
       if (!l) readsIn.set(s.var, (l = []));
       l.push(s);
     }
+  });
+  // Variables written inside some loop: a bound among them would be recorded each time it changes.
+  const inLoops = new Set<VarId>();
+  forEachStmt(fn.body, (s) => {
+    if (s.kind === 'loop') forEachStmt([s], (t) => (t.kind === 'assign' || t.kind === 'declare') && inLoops.add(t.var));
   });
   const visit = (nodes: RNode[]): void => {
     nodes.forEach((n, i) => {
@@ -59,13 +64,33 @@ export function findCounters(fn: IRFunction, tree: RNode[], ints: readonly boole
           if (!start || start.base === v) continue;
           // The base keeps its value through the loop (which does not write it).
           if (start.base !== undefined && writes.has(start.base)) continue;
-          n.counter = { var: v, step, ...start };
+          n.counter = { var: v, step, ...start, ...countedBy(n.stmt, v, step, inLoops, ints) };
           return;
         }
       }
     });
   };
   visit(tree);
+}
+
+/**
+ * `{ bound: w }` when `v < w` is the loop's whole condition and its trip count follows from w:
+ * v steps by 1, w is an integer variable no loop writes (`const n = xs.length` before them), and
+ * no `break` or `return` leaves the loop (control normalization makes those part of the condition).
+ */
+function countedBy(l: Loop, v: VarId, step: number, inLoops: ReadonlySet<VarId>, ints: readonly boolean[]): { bound?: VarId } {
+  if (step !== 1 || l.cond === undefined) return {};
+  const defs = new Map<TempId, Extract<Stmt, { kind: 'op' }>>();
+  let leaves = false;
+  forEachStmt([l], (s) => {
+    if (s.kind === 'op') defs.set(s.id, s);
+    else if (s.kind === 'break' || s.kind === 'return') leaves = true;
+  });
+  const cond = defs.get(l.cond);
+  if (leaves || !cond || cond.op !== 'prim' || cond.fn !== 'lt') return {};
+  const [i, w] = cond.args.map((a) => defs.get(a));
+  if (i?.op !== 'read' || i.var !== v || w?.op !== 'read' || w.var === v || !ints[w.var] || inLoops.has(w.var)) return {};
+  return { bound: w.var };
 }
 
 /**

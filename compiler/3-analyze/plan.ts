@@ -5,6 +5,7 @@
  */
 import type { If, Loop, Stmt, TempId, VarId } from '../ir/types';
 import type { Fusion } from './fusion';
+import type { RecomputedCondition } from './conditions';
 
 export interface Save {
   readonly var: VarId;
@@ -40,7 +41,16 @@ export type RNode =
    * kept for the reverse sweep; `inLoop`: possibly run many times per call, so it
    * goes on the tape (else one hoisted local is enough).
    */
-  | { readonly kind: 'if'; readonly stmt: If; readonly then: RNode[]; readonly else: RNode[]; readonly nested: boolean; readonly inLoop: boolean }
+  | {
+      readonly kind: 'if';
+      readonly stmt: If;
+      readonly then: RNode[];
+      readonly else: RNode[];
+      readonly nested: boolean;
+      readonly inLoop: boolean;
+      /** In a loop, a decision the reverse sweep compares again instead of recording (conditions.ts). */
+      readonly recompute?: RecomputedCondition;
+    }
   | {
       readonly kind: 'loop';
       readonly stmt: Loop;
@@ -78,6 +88,12 @@ export interface Counter {
   readonly start: number;
   readonly base?: VarId;
   readonly step: number;
+  /**
+   * `v < bound` is the loop's whole condition (nothing else leaves it), `step` 1 and `bound` an
+   * integer variable no loop writes: the trip count is max(0, bound − start), computed by the
+   * reverse sweep instead of recorded (bound must then hold its value there: exposed).
+   */
+  readonly bound?: VarId;
 }
 
 export interface ReversePlan {

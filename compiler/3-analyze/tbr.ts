@@ -13,7 +13,8 @@
  * exactly when the value it destroys is still needed by a recompute later in the
  * reverse sweep, computed by a forward "exposed" dataflow: a variable is exposed
  * from the moment a recompute-mode block reads it until it is overwritten.
- * Integer counters updated by `v ± c` are restored by `v ∓ c` instead of a tape.
+ * Integer counters updated by `v ± c` are restored by `v ∓ c` instead of a tape; a
+ * branch comparing integer variables is decided again instead of recorded (conditions.ts).
  */
 import type { IRFunction, Loop, Region, Stmt, TempId, VarId } from '../ir/types';
 import { assertNever, isArrayType } from '../ir/types';
@@ -26,6 +27,7 @@ import { isElementWrite, writtenVar } from '../ir/facts';
 import type { BlockInfo, ReversePlan, RNode, Save } from './plan';
 import { findCounters, invertibleDelta } from './loop-counters';
 import { snapshots } from './snapshots';
+import { recomputedCondition } from './conditions';
 
 export type { BlockInfo, Counter, FusedLoop, ReversePlan, RNode, Save } from './plan';
 
@@ -73,7 +75,8 @@ export function derivativeRefs(s: Extract<Stmt, { kind: 'op' }>, activeTemp: rea
 }
 
 export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolean[], fusions: ReadonlyMap<Loop, Fusion> = new Map()): ReversePlan {
-  const build = (region: Region, topLevel: boolean, nested: boolean, inLoop = false): RNode[] => {
+  // (`fused`: inside a fused loop, whose iterations are reversed right away: decisions stay recorded)
+  const build = (region: Region, topLevel: boolean, nested: boolean, inLoop = false, fused = false): RNode[] => {
     const nodes: RNode[] = [];
     let current: Stmt[] = [];
     const flush = () => {
@@ -82,15 +85,23 @@ export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolea
     };
     for (const s of region) {
       if (s.kind === 'if') {
+        const recompute = nested && inLoop && !fused ? recomputedCondition(s, current, ints) : undefined;
         flush();
-        nodes.push({ kind: 'if', stmt: s, then: build(s.then, false, true, inLoop), else: build(s.else, false, true, inLoop), nested, inLoop });
+        nodes.push({ kind: 'if', stmt: s, then: build(s.then, false, true, inLoop, fused), else: build(s.else, false, true, inLoop, fused), nested, inLoop, recompute });
       } else if (s.kind === 'loop' && fusions.has(s)) {
         flush();
         // A fused body is reversed inside its own iteration: planned like the top of a function.
-        nodes.push({ kind: 'fused', stmt: s, fusion: fusions.get(s)!, test: build(s.test, true, false), body: build(s.body, true, false), entrySaves: [] });
+        nodes.push({
+          kind: 'fused',
+          stmt: s,
+          fusion: fusions.get(s)!,
+          test: build(s.test, true, false, false, true),
+          body: build(s.body, true, false, false, true),
+          entrySaves: [],
+        });
       } else if (s.kind === 'loop') {
         flush();
-        nodes.push({ kind: 'loop', stmt: s, test: build(s.test, false, true, true), body: build(s.body, false, true, true), nested, inLoop, snapshots: [] });
+        nodes.push({ kind: 'loop', stmt: s, test: build(s.test, false, true, true, fused), body: build(s.body, false, true, true, fused), nested, inLoop, snapshots: [] });
       } else current.push(s);
     }
     flush();
@@ -217,8 +228,11 @@ export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolea
     let e = exposed;
     for (const n of nodes) {
       if (n.kind === 'block') e = flowBlock(n, e);
-      else if (n.kind === 'if') e = union(flow(n.then, e), flow(n.else, e));
-      else if (n.kind === 'fused') {
+      else if (n.kind === 'if') {
+        e = union(flow(n.then, e), flow(n.else, e));
+        // A recomputed decision reads its variables again when the reverse sweep reaches the branch.
+        n.recompute?.operands.forEach((o) => 'var' in o && e.add(o.var));
+      } else if (n.kind === 'fused') {
         // Each iteration is reversed right away: its saves start from nothing exposed.
         flow(n.test, new Set());
         flow(n.body, new Set());
@@ -243,6 +257,7 @@ export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolea
           e = new Set(e);
           e.delete(n.counter.var);
           if (n.counter.base !== undefined) e.add(n.counter.base);
+          if (n.counter.bound !== undefined) e.add(n.counter.bound);
         }
       }
     }

@@ -9,7 +9,8 @@
  * The trip count is the loop's only decision: `break`, `continue` and early
  * `return` became flags and guards in the body (normalize.ts). A counter the
  * plan marks (`v = c` before the loop, `v += step` its only write) is set from
- * the trip count before reversing, instead of being recorded. Arrays the plan
+ * the trip count before reversing, instead of being recorded; when `v < bound`
+ * is the whole condition, the trip count itself is max(0, bound − c), not recorded. Arrays the plan
  * snapshots are recorded whole as each iteration starts and put back as the
  * reverse sweep finishes it.
  */
@@ -25,7 +26,7 @@ export const loop: Construct<LoopNode> = {
   forward(sw: Sweep, n: LoopNode, out: JsStmt[]): void {
     const l = n.stmt;
     const record = sw.hasReverse(n);
-    const counter = record && !checkpointed(n) ? sw.names.fresh('trips') : '';
+    const counter = record && !checkpointed(n) && !counted(n) ? sw.names.fresh('trips') : '';
     if (counter !== '') {
       countersOf(sw).set(l.id, counter);
       if (n.nested && !n.inLoop) {
@@ -39,11 +40,11 @@ export const loop: Construct<LoopNode> = {
     const body = recordedBody(sw, n);
     const cond = sw.fwd.get(l.cond!)!;
     if (record && checkpointed(n)) return checkpointedForward(sw, n, { test, body }, cond, out);
-    if (record) body.push({ k: 'expr', e: { k: 'postfix', op: '++', target: b.id(counter) } });
+    if (counter !== '') body.push({ k: 'expr', e: { k: 'postfix', op: '++', target: b.id(counter) } });
     out.push(b.comment(l.origin.text));
     if (test.length === 0) out.push({ k: 'while', test: cond, body });
     else out.push({ k: 'while', test: b.bool(true), body: [...test, b.if(b.not(cond), [b.break()]), ...body] });
-    if (record && n.nested && n.inLoop) out.push(b.expr(sw.tape('pushInt', [b.id(counter)])));
+    if (counter !== '' && n.nested && n.inLoop) out.push(b.expr(sw.tape('pushInt', [b.id(counter)])));
   },
 
   reverse(sw: Sweep, n: LoopNode, out: JsStmt[]): void {
@@ -56,13 +57,15 @@ export const loop: Construct<LoopNode> = {
     const counter = countersOf(sw).get(l.id)!;
     out.push(b.comment(`reverse of ${l.origin.text.replace(/;$/, '')}`));
     const popped = n.nested && n.inLoop;
-    const count = popped ? sw.names.fresh('trips') : counter;
-    if (popped) out.push(b.const(count, sw.tape('popInt')));
-    if (n.counter) {
+    const count = popped || counted(n) ? sw.names.fresh('trips') : counter;
+    const from = n.counter && (n.counter.base === undefined ? b.num(n.counter.start) : b.add(b.id(sw.names.variable(n.counter.base)), b.num(n.counter.start)));
+    // A counted loop's trip count, max(0, bound − start), is computed again (nothing was recorded).
+    if (counted(n)) out.push(b.const(count, b.math('max', b.num(0), b.sub(b.id(sw.names.variable(n.counter!.bound!)), from!))));
+    else if (popped) out.push(b.const(count, sw.tape('popInt')));
+    if (n.counter && from) {
       // The counter's value at the end of the loop, from the trip count (nothing was recorded).
-      const { start, step, base } = n.counter;
+      const { step } = n.counter;
       const steps = step === 1 ? b.id(count) : b.mul(b.num(step), b.id(count));
-      const from = base === undefined ? b.num(start) : b.add(b.id(sw.names.variable(base)), b.num(start));
       out.push(b.assign(sw.names.variable(n.counter.var), b.add(from, steps)));
     }
     const test: JsStmt[] = [];
@@ -78,6 +81,11 @@ export const loop: Construct<LoopNode> = {
     return n.snapshots.length > 0 || n.test.some((c) => sw.hasReverse(c)) || n.body.some((c) => sw.hasReverse(c));
   },
 };
+
+/** A loop inside another whose trip count the reverse sweep computes from its bound (`Counter.bound`). */
+function counted(n: LoopNode): boolean {
+  return n.nested && n.inLoop && n.counter?.bound !== undefined && !checkpointed(n);
+}
 
 /** Checkpointed (`// @adc checkpoint`): a loop of the function's body (2-lower/loops.ts `checkpointPlacement` rejects the others). */
 function checkpointed(n: LoopNode): boolean {

@@ -9,7 +9,7 @@
  */
 import { ts } from 'ts-morph';
 import { errors } from '../diagnostics/catalog';
-import { isArrayType, isOpaqueType, type OpaqueType, type Stmt, type TempId } from '../ir/types';
+import { isArrayType, isOpaqueType, type OpaqueType, type Stmt, type TempId, type VarId } from '../ir/types';
 import { opaqueType } from './types';
 import { fail, pos, type LowerContext } from './context';
 import { lazyAssignment } from './operators';
@@ -173,14 +173,13 @@ const cheapArms = new Set(['add', 'sub', 'mul', 'neg']);
  * of recording the branch taken and the value chosen in every iteration.
  */
 function isCheapArm(cx: LowerContext, stmts: readonly Stmt[]): boolean {
-  return stmts.every(
-    (s) =>
-      s.kind === 'op' &&
-      (s.op === 'const' ||
-        s.op === 'read' ||
-        (s.op === 'prim' && cheapArms.has(s.fn)) ||
-        (s.op === 'load' && isArrayType(cx.fn.vars[s.var].type) && cx.fn.vars[s.var].optional !== true)),
-  );
+  return stmts.every((s) => s.kind === 'op' && (s.op === 'const' || s.op === 'read' || (s.op === 'prim' && cheapArms.has(s.fn)) || (s.op === 'load' && isPresentArray(cx, s.var))));
+}
+
+/** An array variable that holds an array whenever it is read: a parameter that is always passed, or a `const` (set where declared). */
+function isPresentArray(cx: LowerContext, v: VarId): boolean {
+  const info = cx.fn.vars[v];
+  return isArrayType(info.type) && info.constant && info.optional !== true;
 }
 
 /** `c ? a : b`: a `select` when both arms are cheap (`isCheapArm`), an `if` otherwise. */

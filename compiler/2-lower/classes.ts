@@ -191,8 +191,9 @@ export function receiverOf(cx: LowerContext, member: ts.Expression, src: Functio
   const path = structPath(cx, object);
   if (path !== undefined && typeof path === 'object') return path;
   // (an object of an array of objects is read as a copy, unless the member writes anything: into
-  // `this`, or into an argument that may be this same object, `ws[0].into(ws[0])`)
-  if (writtenParameters(src.node, cx.checker).size > 0) {
+  // `this`, or into an argument that may be this same object, `ws[0].into(ws[0])`; or its arguments
+  // may: `b.potential(bodies[0].step(dt))` reads b's fields after step ran, a copy made before would not)
+  if (writtenParameters(src.node, cx.checker).size > 0 || argumentsMayWrite(member)) {
     if (placeKind(cx, object) === 'element') return placeOf(cx, object);
     const chained = chainedPlace(cx, object);
     if (chained) return chained;
@@ -457,4 +458,10 @@ function mentionsThis(e: ts.Node): boolean {
     if (n.kind === ts.SyntaxKind.ThisKeyword) found = true;
   });
   return found;
+}
+
+/** Whether the arguments of the call of `member` (if it is called) may change something: they call or assign. */
+function argumentsMayWrite(member: ts.Expression): boolean {
+  const call = member.parent;
+  return ts.isCallExpression(call) && call.expression === member && call.arguments.some((a) => !pure(a));
 }

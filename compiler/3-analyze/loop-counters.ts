@@ -1,11 +1,13 @@
 /**
  * Loop counters the reverse sweep sets from the trip count instead of restoring
  * them (`for (let j = 0; j < n; j++)` nested in another loop: nothing of j is
- * recorded), and integer updates undone by inverting them (`v += c` ⇒ `v -= c`).
+ * recorded), trip counts it computes from the loop's bound (n there, unchanged
+ * by the loop: nothing of the loop is recorded), and integer updates undone by
+ * inverting them (`v += c` ⇒ `v -= c`).
  */
 import type { IRFunction, Loop, Stmt, TempId, VarId } from '../ir/types';
 import { forEachStmt } from '../ir/walk';
-import type { RNode } from './plan';
+import type { BoundExpr, RNode, TripBound } from './plan';
 
 /** Marks the loops whose counter the reverse sweep can set from the trip count (see `counter` on loop nodes). */
 export function findCounters(fn: IRFunction, tree: RNode[], ints: readonly boolean[]): void {
@@ -17,11 +19,6 @@ export function findCounters(fn: IRFunction, tree: RNode[], ints: readonly boole
       if (!l) readsIn.set(s.var, (l = []));
       l.push(s);
     }
-  });
-  // Variables written inside some loop: a bound among them would be recorded each time it changes.
-  const inLoops = new Set<VarId>();
-  forEachStmt(fn.body, (s) => {
-    if (s.kind === 'loop') forEachStmt([s], (t) => (t.kind === 'assign' || t.kind === 'declare') && inLoops.add(t.var));
   });
   const visit = (nodes: RNode[]): void => {
     nodes.forEach((n, i) => {
@@ -64,7 +61,8 @@ export function findCounters(fn: IRFunction, tree: RNode[], ints: readonly boole
           if (!start || start.base === v) continue;
           // The base keeps its value through the loop (which does not write it).
           if (start.base !== undefined && writes.has(start.base)) continue;
-          n.counter = { var: v, step, ...start, ...countedBy(n.stmt, v, step, inLoops, ints) };
+          n.counter = { var: v, step, ...start };
+          if (step === 1) n.tripBound = tripBound(n.stmt, v, writes, ints);
           return;
         }
       }
@@ -74,23 +72,45 @@ export function findCounters(fn: IRFunction, tree: RNode[], ints: readonly boole
 }
 
 /**
- * `{ bound: w }` when `v < w` is the loop's whole condition and its trip count follows from w:
- * v steps by 1, w is an integer variable no loop writes (`const n = xs.length` before them), and
- * no `break` or `return` leaves the loop (control normalization makes those part of the condition).
+ * The loop's test as `v < bound` / `v <= bound` (or `bound > v`, `bound >= v`), the bound made of
+ * literals, `+ − ×` and number variables the loop does not write (`j < d`, `t < c - 1`): then the
+ * trip count follows from the bound and the counter's start, both still known when the reverse
+ * sweep reaches the loop (tbr.ts keeps the bound's variables exposed after it).
  */
-function countedBy(l: Loop, v: VarId, step: number, inLoops: ReadonlySet<VarId>, ints: readonly boolean[]): { bound?: VarId } {
-  if (step !== 1 || l.cond === undefined) return {};
+function tripBound(l: Loop, v: VarId, writes: ReadonlyMap<VarId, number>, ints: readonly boolean[]): TripBound | undefined {
+  if (l.cond === undefined || !l.test.every((s) => s.kind === 'op')) return undefined;
   const defs = new Map<TempId, Extract<Stmt, { kind: 'op' }>>();
-  let leaves = false;
-  forEachStmt([l], (s) => {
-    if (s.kind === 'op') defs.set(s.id, s);
-    else if (s.kind === 'break' || s.kind === 'return') leaves = true;
-  });
+  l.test.forEach((s) => s.kind === 'op' && defs.set(s.id, s));
   const cond = defs.get(l.cond);
-  if (leaves || !cond || cond.op !== 'prim' || cond.fn !== 'lt') return {};
-  const [i, w] = cond.args.map((a) => defs.get(a));
-  if (i?.op !== 'read' || i.var !== v || w?.op !== 'read' || w.var === v || !ints[w.var] || inLoops.has(w.var)) return {};
-  return { bound: w.var };
+  if (!cond || cond.op !== 'prim') return undefined;
+  const reads = (t: TempId) => {
+    const d = defs.get(t);
+    return d !== undefined && d.op === 'read' && d.var === v;
+  };
+  let integer = true;
+  const expr = (t: TempId): BoundExpr | undefined => {
+    const d = defs.get(t);
+    if (!d) return undefined;
+    if (d.op === 'const') {
+      if (typeof d.value !== 'number') return undefined;
+      if (!Number.isInteger(d.value)) integer = false;
+      return { k: 'num', v: d.value };
+    }
+    if (d.op === 'read') {
+      if (d.var === v || writes.has(d.var) || d.type !== 'number') return undefined;
+      if (!ints[d.var]) integer = false;
+      return { k: 'var', var: d.var };
+    }
+    if (d.op !== 'prim' || (d.fn !== 'add' && d.fn !== 'sub' && d.fn !== 'mul')) return undefined;
+    const [a, c] = d.args.map(expr);
+    return a && c ? { k: 'bin', op: d.fn, l: a, r: c } : undefined;
+  };
+  const [x, y] = cond.args;
+  const counterLeft = (cond.fn === 'lt' || cond.fn === 'le') && reads(x);
+  const counterRight = (cond.fn === 'gt' || cond.fn === 'ge') && reads(y);
+  if (!counterLeft && !counterRight) return undefined;
+  const bound = expr(counterLeft ? y : x);
+  return bound && { inclusive: cond.fn === 'le' || cond.fn === 'ge', bound, integer };
 }
 
 /**

@@ -68,6 +68,8 @@ export type RNode =
        * of an enclosing loop.
        */
       counter?: Counter;
+      /** The trip count from the loop's bound, which the reverse sweep still has: not recorded (see loop-counters.ts). */
+      tripBound?: TripBound;
     }
   | FusedLoop;
 
@@ -88,12 +90,30 @@ export interface Counter {
   readonly start: number;
   readonly base?: VarId;
   readonly step: number;
-  /**
-   * `v < bound` is the loop's whole condition (nothing else leaves it), `step` 1 and `bound` an
-   * integer variable no loop writes: the trip count is max(0, bound − start), computed by the
-   * reverse sweep instead of recorded (bound must then hold its value there: exposed).
-   */
-  readonly bound?: VarId;
+}
+
+/**
+ * `v < bound` (or `v <= bound`) as a loop's whole test, v its counter stepped by 1 and the
+ * bound computed from variables the loop does not write: the loop runs
+ * max(0, ⌈bound⌉ − v₀) times (⌊bound⌋ − v₀ + 1 inclusive), v₀ the counter's start.
+ */
+export interface TripBound {
+  readonly inclusive: boolean;
+  readonly bound: BoundExpr;
+  /** Every leaf an integer (variables the integer analysis proves, integer literals): no ⌈·⌉ needed. */
+  readonly integer: boolean;
+}
+
+export type BoundExpr =
+  | { readonly k: 'var'; readonly var: VarId }
+  | { readonly k: 'num'; readonly v: number }
+  | { readonly k: 'bin'; readonly op: 'add' | 'sub' | 'mul'; readonly l: BoundExpr; readonly r: BoundExpr };
+
+/** The variables a bound reads. */
+export function boundVars(e: BoundExpr, out: VarId[] = []): VarId[] {
+  if (e.k === 'var') out.push(e.var);
+  else if (e.k === 'bin') (boundVars(e.l, out), boundVars(e.r, out));
+  return out;
 }
 
 export interface ReversePlan {

@@ -24,7 +24,7 @@ import type { Activity } from './activity';
 import { forEachStmt } from '../ir/walk';
 import type { Fusion } from './fusion';
 import { isElementWrite, writtenVar } from '../ir/facts';
-import type { BlockInfo, ReversePlan, RNode, Save } from './plan';
+import { boundVars, type BlockInfo, type ReversePlan, type RNode, type Save } from './plan';
 import { findCounters, invertibleDelta } from './loop-counters';
 import { snapshots } from './snapshots';
 import { recomputedCondition } from './conditions';
@@ -257,7 +257,8 @@ export function planReverse(fn: IRFunction, act: Activity, ints: readonly boolea
           e = new Set(e);
           e.delete(n.counter.var);
           if (n.counter.base !== undefined) e.add(n.counter.base);
-          if (n.counter.bound !== undefined) e.add(n.counter.bound);
+          // (and the trip count from the bound, when the loop has one: its variables too)
+          if (n.tripBound) boundVars(n.tripBound.bound).forEach((v) => e.add(v));
         }
       }
     }

@@ -9,12 +9,14 @@
  * The trip count is the loop's only decision: `break`, `continue` and early
  * `return` became flags and guards in the body (normalize.ts). A counter the
  * plan marks (`v = c` before the loop, `v += step` its only write) is set from
- * the trip count before reversing, instead of being recorded; when `v < bound`
- * is the whole condition, the trip count itself is max(0, bound − c), not recorded. Arrays the plan
+ * the trip count before reversing, instead of being recorded; when the test is
+ * `v < bound` with a bound the loop does not change (`j < d`), the trip count
+ * itself is computed again in the reverse sweep, not recorded. Arrays the plan
  * snapshots are recorded whole as each iteration starts and put back as the
  * reverse sweep finishes it.
  */
-import { b, type JsStmt } from '../../5-print/js';
+import { b, type JsExpr, type JsStmt } from '../../5-print/js';
+import type { BoundExpr, Counter, TripBound } from '../../3-analyze/plan';
 import type { Construct, LoopNode, Sweep } from './sweep';
 import { checkpointedForward, checkpointedReverse } from './checkpointed-loop';
 
@@ -26,7 +28,7 @@ export const loop: Construct<LoopNode> = {
   forward(sw: Sweep, n: LoopNode, out: JsStmt[]): void {
     const l = n.stmt;
     const record = sw.hasReverse(n);
-    const counter = record && !checkpointed(n) && !counted(n) ? sw.names.fresh('trips') : '';
+    const counter = record && !checkpointed(n) && !fromBound(n) ? sw.names.fresh('trips') : '';
     if (counter !== '') {
       countersOf(sw).set(l.id, counter);
       if (n.nested && !n.inLoop) {
@@ -54,18 +56,16 @@ export const loop: Construct<LoopNode> = {
       sw.reverse(n.test, test);
       return checkpointedReverse(sw, n, { test, body: reversedBody(sw, n) }, out);
     }
-    const counter = countersOf(sw).get(l.id)!;
     out.push(b.comment(`reverse of ${l.origin.text.replace(/;$/, '')}`));
     const popped = n.nested && n.inLoop;
-    const count = popped || counted(n) ? sw.names.fresh('trips') : counter;
-    const from = n.counter && (n.counter.base === undefined ? b.num(n.counter.start) : b.add(b.id(sw.names.variable(n.counter.base)), b.num(n.counter.start)));
-    // A counted loop's trip count, max(0, bound − start), is computed again (nothing was recorded).
-    if (counted(n)) out.push(b.const(count, b.math('max', b.num(0), b.sub(b.id(sw.names.variable(n.counter!.bound!)), from!))));
+    const count = popped ? sw.names.fresh('trips') : countersOf(sw).get(l.id)!;
+    if (fromBound(n)) out.push(b.const(count, tripCount(sw, n)));
     else if (popped) out.push(b.const(count, sw.tape('popInt')));
-    if (n.counter && from) {
+    if (n.counter) {
       // The counter's value at the end of the loop, from the trip count (nothing was recorded).
-      const { step } = n.counter;
+      const { start, step, base } = n.counter;
       const steps = step === 1 ? b.id(count) : b.mul(b.num(step), b.id(count));
+      const from = base === undefined ? b.num(start) : b.add(b.id(sw.names.variable(base)), b.num(start));
       out.push(b.assign(sw.names.variable(n.counter.var), b.add(from, steps)));
     }
     const test: JsStmt[] = [];
@@ -82,16 +82,37 @@ export const loop: Construct<LoopNode> = {
   },
 };
 
-/** A loop inside another whose trip count the reverse sweep computes from its bound (`Counter.bound`). */
-function counted(n: LoopNode): boolean {
-  return n.nested && n.inLoop && n.counter?.bound !== undefined && !checkpointed(n);
-}
-
 /** Checkpointed (`// @adc checkpoint`): a loop of the function's body (2-lower/loops.ts `checkpointPlacement` rejects the others). */
 function checkpointed(n: LoopNode): boolean {
   if (n.stmt.checkpoint !== undefined && n.nested)
     throw new Error(`internal error: checkpointed loop '${n.stmt.origin.text}' is not at the top level (checkpointPlacement lets only those through)`);
   return n.stmt.checkpoint !== undefined;
+}
+
+/** A loop run many times whose trip count the reverse sweep computes from its bound instead of recording it. */
+function fromBound(n: LoopNode): n is LoopNode & { counter: Counter; tripBound: TripBound } {
+  return n.tripBound !== undefined && n.counter !== undefined && n.nested && n.inLoop && !checkpointed(n);
+}
+
+/**
+ * `for (let j = i + 1; j < d; j++)` ran max(0, ⌈d⌉ − (i + 1)) times (`j <= d`: ⌊d⌋ − (i + 1) + 1):
+ * the integers from the counter's start up to the bound (⌈·⌉ left out when the bound is an integer).
+ */
+function tripCount(sw: Sweep, n: LoopNode & { counter: Counter; tripBound: TripBound }): JsExpr {
+  const { start, base } = n.counter;
+  const { bound, inclusive, integer } = n.tripBound;
+  const js = (e: BoundExpr): JsExpr => {
+    if (e.k === 'num') return b.num(e.v);
+    if (e.k === 'var') return b.id(sw.names.variable(e.var));
+    const [l, r] = [js(e.l), js(e.r)];
+    return e.op === 'add' ? b.add(l, r) : e.op === 'sub' ? b.sub(l, r) : b.mul(l, r);
+  };
+  const last = integer ? js(bound) : b.call(inclusive ? 'Math.floor' : 'Math.ceil', [js(bound)]);
+  const from = base === undefined ? b.num(start) : b.add(b.id(sw.names.variable(base)), b.num(start));
+  // (inclusive: `j <= m - 1` from 0 runs m − 1 − 0 + 1 = m times)
+  const past = !inclusive ? last : last.k === 'bin' && last.op === '-' && last.r.k === 'num' ? b.sub(last.l, b.num(last.r.v - 1)) : b.add(last, b.num(1));
+  const trips = b.sub(past, from);
+  return trips.k === 'num' ? b.num(Math.max(0, trips.v)) : b.call('Math.max', [b.num(0), trips]);
 }
 
 /** One iteration's forward sweep, recording: the arrays the plan snapshots, then the body. */

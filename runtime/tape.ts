@@ -2,7 +2,8 @@
  * The tape of reverse mode: four growable stacks, reused across calls.
  *
  * - values (float64): primal values a later write destroys (`push`/`pop`; an
- *   `undefined`, read past the end of an array, comes back as `undefined`);
+ *   `undefined`, read past the end of an array, comes back as `undefined`; a
+ *   typed array's elements at once by `pushElements`/`popElements`);
  * - ints (int32): trip counts and element indices (`pushInt`/`popInt`);
  * - bits (32 to an int32): branch decisions (`pushBit`/`popBit`);
  * - objects: arrays replaced inside loops (`pushArray`/`popArray`).
@@ -56,6 +57,26 @@ export class Tape {
       return undefined as unknown as number; // generated code types such values `number`, as the primal's `xs[i]` is
     }
     return this.values[top];
+  }
+
+  /** Records every element of a typed array, first to last: what `push` of each would record, in one call. */
+  pushElements(a: Float64Array | Float32Array): void {
+    const n = a.length;
+    while (this.valueTop + n > this.values.length) this.values = grow(this.values, new Float64Array(this.values.length * 2));
+    const values = this.values;
+    let top = this.valueTop;
+    for (let i = 0; i < n; i++) values[top++] = a[i];
+    this.valueTop = top;
+  }
+
+  /** Puts back into `a` the elements `pushElements(a)` recorded (the last `a.length` values): what `pop` into each, last to first, would. */
+  popElements(a: Float64Array | Float32Array): void {
+    const n = a.length;
+    const from = this.valueTop - n;
+    if (this.valueTop > this.valueHigh) this.valueHigh = this.valueTop;
+    const values = this.values;
+    for (let i = 0; i < n; i++) a[i] = values[from + i];
+    this.valueTop = from;
   }
 
   pushInt(n: number): void {

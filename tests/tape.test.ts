@@ -60,6 +60,30 @@ describe('tape', () => {
     expect(t.peakBytes).toBe(Math.ceil(n / 32) * 4);
   });
 
+  it('pushElements and popElements record a typed array as push and pop of each element would, across growth', () => {
+    const t = new Tape();
+    t.reset();
+    t.push(-1);
+    const arrays = [Float64Array.from({ length: 700 }, (_, i) => Math.sin(i) * 1e300), Float32Array.from({ length: 900 }, (_, i) => Math.cos(i) / 3), new Float64Array(0)];
+    const copies = arrays.map((a) => a.slice());
+    for (const a of arrays) t.pushElements(a);
+    // interleaved with single values, on one stack: the element pushes are a push of each element
+    t.push(7);
+    expect(t.bytes).toBe(8 * (1 + 700 + 900 + 1));
+    expect(t.pop()).toBe(7);
+    for (let i = copies[2].length - 1; i >= 0; i--) expect(t.pop()).toBe(copies[2][i]);
+    arrays[2].fill(5);
+    t.popElements(arrays[2]);
+    arrays[1].fill(NaN);
+    t.popElements(arrays[1]);
+    expect(Array.from(arrays[1])).toEqual(Array.from(copies[1]));
+    // the first array's elements come back one by one as pop() would give them
+    for (let i = copies[0].length - 1; i >= 0; i--) if (t.pop() !== copies[0][i]) throw new Error(`pop ${i}`);
+    expect(t.pop()).toBe(-1);
+    expect(t.bytes).toBe(0);
+    expect(t.peakBytes).toBe(8 * (1 + 700 + 900 + 1));
+  });
+
   it('gives memory back after a call far beyond the usual size, and keeps a size needed again', () => {
     const t = new Tape();
     const small = 1000;

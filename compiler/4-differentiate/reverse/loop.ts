@@ -17,6 +17,7 @@
  */
 import { b, type JsExpr, type JsStmt } from '../../5-print/js';
 import type { BoundExpr, Counter, TripBound } from '../../3-analyze/plan';
+import type { VarId } from '../../ir/types';
 import type { Construct, LoopNode, Sweep } from './sweep';
 import { checkpointedForward, checkpointedReverse } from './checkpointed-loop';
 
@@ -122,7 +123,8 @@ function recordedBody(sw: Sweep, n: LoopNode): JsStmt[] {
   for (const v of n.snapshots) {
     const arr = b.id(sw.names.variable(v));
     body.push(b.comment(`${sw.names.variable(v)} as this iteration finds it`));
-    body.push(sw.forEachIndex(b.member(arr, 'length'), (k) => [b.expr(sw.tape('push', [b.index(arr, k)]))]));
+    if (typed(sw, v)) body.push(b.expr(sw.tape('pushElements', [arr])));
+    else body.push(sw.forEachIndex(b.member(arr, 'length'), (k) => [b.expr(sw.tape('push', [b.index(arr, k)]))]));
   }
   sw.forward(n.body, body);
   return body;
@@ -135,7 +137,14 @@ function reversedBody(sw: Sweep, n: LoopNode): JsStmt[] {
   for (const v of [...n.snapshots].reverse()) {
     const arr = b.id(sw.names.variable(v));
     body.push(b.comment(`${sw.names.variable(v)} back as this iteration found it`));
-    body.push(sw.forEachIndex(b.member(arr, 'length'), (k) => [b.assign(b.index(arr, k), sw.tape('pop'))], true));
+    if (typed(sw, v)) body.push(b.expr(sw.tape('popElements', [arr])));
+    else body.push(sw.forEachIndex(b.member(arr, 'length'), (k) => [b.assign(b.index(arr, k), sw.tape('pop'))], true));
   }
   return body;
+}
+
+/** A typed array, recorded and put back in one call each (a plain array may hold `undefined`s: element by element). */
+function typed(sw: Sweep, v: VarId): boolean {
+  const t = sw.fn.vars[v].type;
+  return t === 'Float64Array' || t === 'Float32Array';
 }

@@ -3,6 +3,7 @@
  * it returns; decisions take a bit each; a call that grew the tape far beyond its usual size gives
  * the memory back at the next `reset()`, a size needed call after call is kept.
  */
+import * as runtime from '../runtime';
 import { tape } from '../runtime';
 import { Tape, keepBytes } from '../runtime/tape';
 import { compileSources, formatDiagnostic } from '../compiler';
@@ -20,6 +21,16 @@ function call(t: Tape, values: number, ints = 0, bits = 0): void {
   for (let i = ints - 1; i >= 0; i--) expect(t.popInt()).toBe(i);
   for (let i = values - 1; i >= 0; i--) if (t.pop() !== i) throw new Error(`pop ${i}`);
 }
+
+describe('runtime module', () => {
+  it('exports data properties only: a getter (a compiled re-export) would make the exports object a slow dictionary, read on every pushforward call', () => {
+    const accessors = Object.entries(Object.getOwnPropertyDescriptors(runtime))
+      .filter(([, d]) => d.get !== undefined || d.set !== undefined)
+      .map(([k]) => k);
+    expect(accessors).toEqual([]);
+    expect(Object.keys(runtime)).toEqual(expect.arrayContaining(['Tape', 'Checkpoints', 'tape', 'ret']));
+  });
+});
 
 describe('tape', () => {
   it('peakBytes is the high-water mark of the call, read after it returns', () => {

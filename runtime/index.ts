@@ -304,6 +304,9 @@ export function reorderColumns(J: Float64Array[], at: readonly ArrayLike<number>
   });
 }
 
+/** The most numbers `reusedZeros` keeps for one slot. */
+const REUSED_MAX = 4096;
+
 /** The arrays of `reusedZeros`, by slot. */
 const seedArrays = new Map<string, (number[] | Float64Array | Float32Array)[]>();
 
@@ -311,9 +314,11 @@ const seedArrays = new Map<string, (number[] | Float64Array | Float32Array)[]>()
  * `k` zero arrays of `like`'s kind and length, reused at `slot` from one call to the next
  * (allocating a small typed array costs more than a sweep over it): one parameter's tangents in
  * the `k` directions of a vector forward sweep, or a gradient `f_jacobian` reads right away. They
- * are zero when returned and are not held after the call returns.
+ * are zero when returned; slots of more than REUSED_MAX numbers are made afresh each call (not kept).
  */
 export function reusedZeros(slot: string, like: ArrayLike<number>, k: number): (number[] | Float64Array | Float32Array)[] {
+  // (large arrays are not kept: reuse pays for small ones, and a kept large one would hold its memory after the call)
+  if (like.length * k > REUSED_MAX) return Array.from({ length: k }, () => zerosLike(like));
   let out = seedArrays.get(slot);
   const kind = like instanceof Float64Array ? Float64Array : like instanceof Float32Array ? Float32Array : Array;
   if (out === undefined || out.length !== k || out[0].length !== like.length || !(kind === Array ? Array.isArray(out[0]) : out[0] instanceof kind)) {

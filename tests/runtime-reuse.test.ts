@@ -4,9 +4,30 @@
  * them) and `copyColumns`, which writes an array of objects' gradient into `out` in place: the
  * same contents as fresh arrays, the same array while the size stays, a new one when it changes.
  */
-import { column, copyColumns, flat, rows, scratch, starts } from '../runtime';
+import { column, copyColumns, flat, reusedZeros, rows, scratch, starts } from '../runtime';
 
 describe('arrays reused by slot', () => {
+  it('reusedZeros gives k zero arrays of the kind and length asked, the same ones while small, fresh ones when large', () => {
+    const small = new Float64Array(3);
+    const a = reusedZeros('test:seeds', small, 2);
+    expect(a.map((x) => Array.from(x))).toEqual([
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
+    expect(a[0]).toBeInstanceOf(Float64Array);
+    a[1][2] = 7;
+    const b = reusedZeros('test:seeds', small, 2);
+    expect(b).toBe(a);
+    expect(b[1][2]).toBe(0);
+    expect(Array.isArray(reusedZeros('test:seeds', [1, 2, 3], 2)[0])).toBe(true);
+    // (a large one is not kept after the call: each call makes its own)
+    const large = new Float64Array(10_000);
+    const c = reusedZeros('test:large', large, 8);
+    expect(c.length).toBe(8);
+    expect(c[7].length).toBe(10_000);
+    expect(reusedZeros('test:large', large, 8)).not.toBe(c);
+  });
+
   it('flat and starts give the numbers and row starts, in the same arrays while the sizes stay', () => {
     const a = flat([[1, 2], [3]], 'test:W');
     expect(a).toEqual([1, 2, 3]);

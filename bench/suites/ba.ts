@@ -109,41 +109,25 @@ function baCase(objective: string, src: typeof natural, gen: Loaded<Generated>, 
   const m = gen.module;
   const jac = new Float64Array(perObs * nObs);
 
-  // ts-adc f_jacobian: allocates its rows
-  const viaJacobian = () => {
+  const wOut = { value: 0, grads: [0] as [number] };
+  /** Every observation's Jacobian from its two rows, `rows(i)` after load(i), and the weight's derivative (into `w` when given). */
+  const fromRows = (rows: (i: number) => Float64Array[], w?: typeof wOut) => () => {
     for (let i = 0; i < nObs; i++) {
       load(i);
-      const rows = m!.reprojectionError_jacobian(cam, point, weights[i], feats[2 * i], feats[2 * i + 1]);
-      jac.set(rows[0], perObs * i);
-      jac.set(rows[1], perObs * i + 15);
-      jac[perObs * i + 30] = m!.weightError_grad(weights[i]).grads[0];
+      const [r0, r1] = rows(i);
+      jac.set(r0, perObs * i);
+      jac.set(r1, perObs * i + 15);
+      jac[perObs * i + 30] = m!.weightError_grad(weights[i], w).grads[0];
     }
     return jac;
   };
-  const wOut = { value: 0, grads: [0] as [number] };
+  // ts-adc f_jacobian: allocates its rows
+  const viaJacobian = fromRows((i) => m!.reprojectionError_jacobian(cam, point, weights[i], feats[2 * i], feats[2 * i + 1]));
   // ts-adc f_jacobian with `out`: its rows reused, allocation-free
   const jacOut = [new Float64Array(15), new Float64Array(15)];
-  const viaJacobianOut = () => {
-    for (let i = 0; i < nObs; i++) {
-      load(i);
-      const rows = m!.reprojectionError_jacobian(cam, point, weights[i], feats[2 * i], feats[2 * i + 1], jacOut);
-      jac.set(rows[0], perObs * i);
-      jac.set(rows[1], perObs * i + 15);
-      jac[perObs * i + 30] = m!.weightError_grad(weights[i], wOut).grads[0];
-    }
-    return jac;
-  };
+  const viaJacobianOut = fromRows((i) => m!.reprojectionError_jacobian(cam, point, weights[i], feats[2 * i], feats[2 * i + 1], jacOut), wOut);
   // ts-adc f_jacfwd with `out`: two vector forward sweeps of 8 columns each
-  const viaJacfwdOut = () => {
-    for (let i = 0; i < nObs; i++) {
-      load(i);
-      const rows = m!.reprojectionError_jacfwd(cam, point, weights[i], feats[2 * i], feats[2 * i + 1], jacOut);
-      jac.set(rows[0], perObs * i);
-      jac.set(rows[1], perObs * i + 15);
-      jac[perObs * i + 30] = m!.weightError_grad(weights[i], wOut).grads[0];
-    }
-    return jac;
-  };
+  const viaJacfwdOut = fromRows((i) => m!.reprojectionError_jacfwd(cam, point, weights[i], feats[2 * i], feats[2 * i + 1], jacOut), wOut);
   // two reverse sweeps per observation, allocation-free
   const vjpOut = { value: [0, 0], grads: [new Float64Array(11), new Float64Array(3), 0] as Grads };
   const e0 = [1, 0];

@@ -20,7 +20,7 @@ import { printFile } from './5-print/printer';
 import type { JsFile, JsFunction } from './5-print/js';
 import { errors, formatDiagnostic, hasErrors, type Diagnostic, type Position } from './diagnostics/catalog';
 import type { IRFunction } from './ir/types';
-import { forEachStmt } from './ir/walk';
+import { ruledCallee } from './ir/walk';
 
 export interface HessianRequest {
   readonly marked: MarkedIR;
@@ -167,20 +167,4 @@ function privateFunctions(text: string, root: string, rename: (name: string) => 
     parts.push(body.replace(/^\s*\n/, ''));
   }
   return { text: parts.join('\n\n') + '\n', names };
-}
-
-/** The name of a function with user rules that `fn` reaches through its calls, if any. */
-function ruledCallee(fn: IRFunction, getIR: (key: string) => IRFunction): string | undefined {
-  const seen = new Set<string>([fn.key]);
-  const queue = [fn];
-  for (let i = 0; i < queue.length; i++) {
-    if (queue[i].rule) return queue[i].name;
-    forEachStmt(queue[i].body, (s) => {
-      if (s.kind === 'op' && s.op === 'call' && !seen.has(s.callee)) {
-        seen.add(s.callee);
-        queue.push(getIR(s.callee));
-      }
-    });
-  }
-  return undefined;
 }

@@ -318,12 +318,12 @@ const seedArrays = new Map<string, (number[] | Float64Array | Float32Array)[]>()
  */
 export function reusedZeros(slot: string, like: ArrayLike<number>, k: number): (number[] | Float64Array | Float32Array)[] {
   // (large arrays are not kept: reuse pays for small ones, and a kept large one would hold its memory after the call)
-  if (like.length * k > REUSED_MAX) return Array.from({ length: k }, () => zerosLike(like));
+  const fresh = () => Array.from({ length: k }, () => zerosLike(like));
+  if (like.length * k > REUSED_MAX) return fresh();
   let out = seedArrays.get(slot);
   const kind = like instanceof Float64Array ? Float64Array : like instanceof Float32Array ? Float32Array : Array;
   if (out === undefined || out.length !== k || out[0].length !== like.length || !(kind === Array ? Array.isArray(out[0]) : out[0] instanceof kind)) {
-    out = [];
-    for (let j = 0; j < k; j++) out.push(zerosLike(like));
+    out = fresh();
     seedArrays.set(slot, out);
     return out;
   }

@@ -5,6 +5,7 @@
  * runtime imports used.
  */
 import type { IRFunction, Op, RuleImport, UserRule } from '../ir/types';
+import type { JsExpr } from '../5-print/js';
 import { CompileError, errors } from '../diagnostics/catalog';
 import { forEachStmt } from '../ir/walk';
 import { Namer, helperName, type HelperKind, type ModuleNames } from './names';
@@ -218,4 +219,17 @@ export function ruleOf(rule: UserRule, mode: 'jvp' | 'vjp', fn: IRFunction, call
   if (r) return r;
   const { file, line, col } = call.origin;
   throw new CompileError(errors.missingRule({ file, line, col }, fn.name, mode === 'jvp' ? 'vjp' : 'jvp', mode));
+}
+
+/** `adc.ret[0]` or `adc.retArrays[0]` itself: where a pushforward leaves its (first) tangent. */
+export function isRetSlot(e: JsExpr, runtime = RUNTIME_NAMESPACE): boolean {
+  return (
+    e.k === 'index' &&
+    e.obj.k === 'member' &&
+    (e.obj.name === 'ret' || e.obj.name === 'retArrays') &&
+    e.obj.obj.k === 'id' &&
+    e.obj.obj.name === runtime &&
+    e.index.k === 'num' &&
+    e.index.v === 0
+  );
 }

@@ -3,13 +3,13 @@
  * per output (rows), columns in parameter order (all elements of the first
  * differentiated parameter, then the next, a number being one column).
  *
- * Forward mode runs the vector pushforward (forward/lanes.ts): one sweep gives
- * LANES columns, its directions the unit vectors of LANES inputs. The first sweep
- * also gives the number of outputs m; when more forward sweeps remain than there
- * are outputs, the rows come from m reverse sweeps instead (`f_vjp`, one `out`
- * reused). Where the vector pushforward is not available (a callee with user
- * rules), the public `f_jvp` gives one column per sweep, as it does for a
- * Jacobian with no more inputs than outputs.
+ * `f_jacobian` computes the value first (the primal copy), for the number of
+ * outputs m, then takes the cheaper way: `f_jacfwd`, whose vector pushforward
+ * (forward/lanes.ts) gives LANES columns per sweep (its directions the unit vectors
+ * of LANES inputs), or m reverse sweeps (`f_vjp`, one `out` reused), one per row.
+ * Where the vector pushforward is not available (a callee with user rules), the
+ * public `f_jvp` gives one column per sweep, as it does for a Jacobian with no more
+ * inputs than outputs.
  */
 import { isArrayType, isUnionArray, type ArrayType, type IRFunction, type VarId } from '../ir/types';
 import { b, type JsExpr, type JsFunction, type JsParam, type JsStmt } from '../5-print/js';
@@ -17,7 +17,7 @@ import { FunctionNames } from './names';
 import type { FileContext } from './context';
 import { jsType, paramDecl, zeroArrayExpr, zerosLikeExpr } from './arrays';
 import { LANES } from './forward/lanes';
-import { forEachStmt } from '../ir/walk';
+import { ruledCallee } from '../ir/walk';
 
 /** What the two ways of building the Jacobian share. */
 interface Jac {
@@ -73,7 +73,8 @@ export function emitJacobian(fn: IRFunction, activeParams: ReadonlySet<VarId>, n
   const outDoc = withValue ? '' : ' (`out`: rows to overwrite and return)';
   const returnType = withValue ? `{ value: ${jsType(fn.returnType, 'result')}; rows: Float64Array[] }` : 'Float64Array[]';
   const fwdName = `${prefix}_jacfwd`;
-  if (!lanesSupported(fn, ctx)) {
+  // (a rule's `f_jvp` takes one direction: no vector pushforward through a function with user rules)
+  if (ruledCallee(fn, ctx.getIR) !== undefined) {
     const j = jac(name);
     const fwd = jac(fwdName);
     return [
@@ -119,24 +120,6 @@ function byChoice(j: Jac, fwdName: string, withValue: boolean): JsStmt[] {
   return body;
 }
 
-/** Whether the vector pushforward exists for `fn`: no function it reaches has user rules (a rule's `f_jvp` takes one direction). */
-function lanesSupported(fn: IRFunction, ctx: FileContext): boolean {
-  const seen = new Set<string>([fn.key]);
-  const queue = [fn];
-  for (let i = 0; i < queue.length; i++) {
-    let ok = true;
-    forEachStmt(queue[i].body, (s) => {
-      if (s.kind !== 'op' || s.op !== 'call' || seen.has(s.callee)) return;
-      seen.add(s.callee);
-      const callee = ctx.getIR(s.callee);
-      if (callee.rule) ok = false;
-      else queue.push(callee);
-    });
-    if (!ok) return false;
-  }
-  return true;
-}
-
 /** Where each differentiated parameter's columns start: 0, then the sum of the lengths before it. */
 function offsets(j: Jac): JsExpr[] {
   const at: JsExpr[] = [];
@@ -146,6 +129,11 @@ function offsets(j: Jac): JsExpr[] {
     offset = b.add(offset, j.len(p));
   }
   return at;
+}
+
+/** `T[]` of an array type's text (`(number[] | Float64Array)[]` for a union). */
+function arrayOf(kind: string): string {
+  return kind.includes(' ') ? `(${kind})[]` : `${kind}[]`;
 }
 
 function columnCount(j: Jac): JsExpr {
@@ -182,7 +170,7 @@ function byLanes(j: Jac): JsStmt[] {
     seeds.set(p, dn);
     const kind = jsType(t, 'adjoint');
     const slot: JsExpr = { k: 'str', v: `${j.prefix}:${fn.vars[p].name}` };
-    body.push(b.const(dn, b.as(b.call(b.path(ctx.useHelper('reusedZeros')), [slot, j.v(p), b.num(LANES)]), kind.includes(' ') ? `(${kind})[]` : `${kind}[]`)));
+    body.push(b.const(dn, b.as(b.call(b.path(ctx.useHelper('reusedZeros')), [slot, j.v(p), b.num(LANES)]), arrayOf(kind))));
   }
   const rows = names.fresh('rows');
   body.push({ k: 'decl', kind: 'let', name: rows, type: 'Float64Array[]', definite: true });
@@ -227,7 +215,7 @@ function result(withValue: boolean, value: JsExpr, rows: JsExpr): JsExpr {
 
 /** Row r of J is the gradient of output r: one `f_vjp` per output, its cotangent the unit vector eᵣ. */
 function reverseRows(j: Jac, m: JsExpr, rows: string, value: JsExpr): JsStmt[] {
-  const { fn, ctx, names, active, v, len } = j;
+  const { fn, ctx, names, active, v } = j;
   const vjp = `${j.prefix}_vjp`;
   const resultZeros = (): JsExpr => (isUnionArray(j.resultKind) ? zerosLikeExpr(j.resultKind, value, ctx) : zeroArrayExpr(j.resultKind, m));
   const reverse: JsStmt[] = [];
@@ -243,7 +231,7 @@ function reverseRows(j: Jac, m: JsExpr, rows: string, value: JsExpr): JsStmt[] {
     if (!isArrayType(t)) return b.num(0);
     const slot: JsExpr = { k: 'str', v: `${j.prefix}:${fn.vars[p].name}_bar` };
     const kind = jsType(t, 'adjoint');
-    return b.index(b.as(b.call(b.path(ctx.useHelper('reusedZeros')), [slot, v(p), b.num(1)]), kind.includes(' ') ? `(${kind})[]` : `${kind}[]`), b.num(0));
+    return b.index(b.as(b.call(b.path(ctx.useHelper('reusedZeros')), [slot, v(p), b.num(1)]), arrayOf(kind)), b.num(0));
   });
   reverse.push(
     b.const(vjpOut, {
@@ -258,13 +246,12 @@ function reverseRows(j: Jac, m: JsExpr, rows: string, value: JsExpr): JsStmt[] {
   const row: JsStmt[] = [b.assign(b.index(b.id(w), b.id(r)), b.num(1))];
   row.push(b.const(grads, b.member(b.call(vjp, [...j.params.map((q) => b.id(q.name)), b.id(w), b.id(vjpOut)]), 'grads')));
   row.push(b.assign(b.index(b.id(w), b.id(r)), b.num(0)));
-  let offset: JsExpr = b.num(0);
+  const at = offsets(j);
   active.forEach((p, idx) => {
     const g = b.index(b.id(grads), b.num(idx));
     const target = b.index(b.id(rows), b.id(r));
-    if (isArrayType(fn.vars[p].type)) row.push(b.expr(b.call(b.path(ctx.useHelper('copyAt')), [target, g, offset])));
-    else row.push(b.assign(b.index(target, offset), g));
-    offset = b.add(offset, len(p));
+    if (isArrayType(fn.vars[p].type)) row.push(b.expr(b.call(b.path(ctx.useHelper('copyAt')), [target, g, at[idx]])));
+    else row.push(b.assign(b.index(target, at[idx]), g));
   });
   reverse.push(b.countUp(r, m, row));
   return reverse;

@@ -20,6 +20,7 @@
 import type { JsExpr, JsFile, JsFunction, JsParam, JsStmt } from '../5-print/js';
 import { mentionsName } from './dead-code';
 import { mapStmtChildren, substitute } from '../5-print/js-walk';
+import { isRetSlot } from './context';
 
 /** What `f_hvp` and `f_hessian` are written from. */
 export interface SecondOrderSpec {
@@ -242,16 +243,7 @@ function member(obj: string, name: string): JsExpr {
 
 /** `adc.ret[0]` or `adc.retArrays[0]` (also `adc.ret[0]!`, `adc.retArrays[0] as number[]`): where a pushforward leaves its tangent. */
 function isRet(e: JsExpr, runtime: string): boolean {
-  if (e.k === 'nonNull' || e.k === 'as') return isRet(e.e, runtime);
-  return (
-    e.k === 'index' &&
-    e.obj.k === 'member' &&
-    (e.obj.name === 'ret' || e.obj.name === 'retArrays') &&
-    e.obj.obj.k === 'id' &&
-    e.obj.obj.name === runtime &&
-    e.index.k === 'num' &&
-    e.index.v === 0
-  );
+  return e.k === 'nonNull' || e.k === 'as' ? isRet(e.e, runtime) : isRetSlot(e, runtime);
 }
 
 /** Rewrites every block of a body with `f`. */

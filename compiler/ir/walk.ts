@@ -72,3 +72,19 @@ export function programOrder(fn: IRFunction): ProgramOrder {
   );
   return { end, lastMention };
 }
+
+/** The name of a function with user rules that `fn` reaches through its calls, if any. */
+export function ruledCallee(fn: IRFunction, getIR: (key: string) => IRFunction): string | undefined {
+  const seen = new Set<string>([fn.key]);
+  const queue = [fn];
+  for (let i = 0; i < queue.length; i++) {
+    if (queue[i].rule) return queue[i].name;
+    forEachStmt(queue[i].body, (s) => {
+      if (s.kind === 'op' && s.op === 'call' && !seen.has(s.callee)) {
+        seen.add(s.callee);
+        queue.push(getIR(s.callee));
+      }
+    });
+  }
+  return undefined;
+}

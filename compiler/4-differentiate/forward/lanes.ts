@@ -20,7 +20,7 @@
 import type { JsExpr, JsFunction, JsParam, JsStmt } from '../../5-print/js';
 import { mapChildren, namesIn, renameStmts, substitute } from '../../5-print/js-walk';
 import type { FunctionNames } from '../names';
-import { RUNTIME_NAMESPACE } from '../context';
+import { isRetSlot } from '../context';
 
 /** How many directions one vector sweep carries (f_jacobian's columns per sweep). */
 export const LANES = 8;
@@ -112,26 +112,13 @@ function commaList(es: readonly JsExpr[]): JsExpr {
   return es.reduce((acc, e) => ({ k: 'bin', op: ',', l: acc, r: e }));
 }
 
-/** `adc.ret[0]` or `adc.retArrays[0]`: where a pushforward leaves its one tangent. */
-function isSlot(e: JsExpr): boolean {
-  return (
-    e.k === 'index' &&
-    e.obj.k === 'member' &&
-    (e.obj.name === 'ret' || e.obj.name === 'retArrays') &&
-    e.obj.obj.k === 'id' &&
-    e.obj.obj.name === RUNTIME_NAMESPACE &&
-    e.index.k === 'num' &&
-    e.index.v === 0
-  );
-}
-
 function writesSlot(s: JsStmt): boolean {
-  return s.k === 'assign' && isSlot(s.target);
+  return s.k === 'assign' && isRetSlot(s.target);
 }
 
 /** The statement with each tangent slot `adc.ret[0]` made `adc.ret[slot]`. */
 function withSlot(s: JsStmt, slot: number): JsStmt {
-  const e = (x: JsExpr): JsExpr => (isSlot(x) ? { ...(x as Extract<JsExpr, { k: 'index' }>), index: { k: 'num', v: slot } } : mapChildren(x, e));
+  const e = (x: JsExpr): JsExpr => (isRetSlot(x) ? { ...(x as Extract<JsExpr, { k: 'index' }>), index: { k: 'num', v: slot } } : mapChildren(x, e));
   const one = (st: JsStmt): JsStmt => {
     switch (st.k) {
       case 'decl':

@@ -39,15 +39,32 @@ type NumArray = number[] | Float64Array | Float32Array;
 export function zeroed<T extends NumArray>(a: T, n: number, what: string): T {
   if (a === undefined || a === null || typeof a.length !== 'number') throw new TypeError(`ts-adc: ${what} must be an array of length ${n}`);
   if (a.length !== n) throw new RangeError(`ts-adc: ${what} has length ${a.length}, expected ${n}`);
-  a.fill(0);
+  clear(a);
   return a;
+}
+
+/**
+ * Sets every element of `a` to 0. Short arrays by a loop per kind: `fill` is a call into the
+ * engine that costs more than zeroing a few dozen numbers, and each loop then sees one kind of
+ * array wherever it is called from, so V8 keeps its element accesses fast.
+ */
+function clear(a: NumArray): void {
+  const n = a.length;
+  if (n > 64) a.fill(0);
+  else if (a instanceof Float64Array) for (let i = 0; i < n; i++) a[i] = 0;
+  else if (Array.isArray(a)) for (let i = 0; i < n; i++) a[i] = 0;
+  else for (let i = 0; i < n; i++) a[i] = 0;
 }
 
 /** Copies `src` into `out`'s array `dst` of the same length; returns dst. */
 export function copyInto<T extends NumArray>(dst: T, src: ArrayLike<number>, what: string): T {
   if (dst === undefined || dst === null || typeof dst.length !== 'number') throw new TypeError(`ts-adc: ${what} must be an array of length ${src.length}`);
   if (dst.length !== src.length) throw new RangeError(`ts-adc: ${what} has length ${dst.length}, expected ${src.length}`);
-  for (let i = 0; i < src.length; i++) dst[i] = src[i];
+  // (a loop per pair of kinds, as in `clear`: the two usual ones, then any other)
+  const n = src.length;
+  if (Array.isArray(dst) && Array.isArray(src)) for (let i = 0; i < n; i++) dst[i] = src[i];
+  else if (dst instanceof Float64Array && src instanceof Float64Array) for (let i = 0; i < n; i++) dst[i] = src[i];
+  else for (let i = 0; i < n; i++) dst[i] = src[i];
   return dst;
 }
 
@@ -58,15 +75,26 @@ export function sum(a: ArrayLike<number>): number {
   return s;
 }
 
+/**
+ * A new `number[]` of n zeros. Short ones by a loop: `new Array(n).fill(0)` calls into the
+ * engine, which costs more than the adjoint code around it (a 3-vector's adjoint in a pullback).
+ */
+export function zeros(n: number): number[] {
+  if (n > 64) return new Array<number>(n).fill(0);
+  const a = new Array<number>(n);
+  for (let i = 0; i < n; i++) a[i] = 0;
+  return a;
+}
+
 /** `a` zeroed if it has length n, else a new zero array of the same kind: the adjoint of the next array a loop variable names. */
 export function zeroedLike<T extends NumArray>(a: T, n: number): T {
   if (a.length === n) {
-    a.fill(0);
+    clear(a);
     return a;
   }
   if (a instanceof Float64Array) return new Float64Array(n) as T;
   if (a instanceof Float32Array) return new Float32Array(n) as T;
-  return new Array<number>(n).fill(0) as T;
+  return zeros(n) as T;
 }
 
 /**
@@ -77,7 +105,7 @@ export function zeroedLike<T extends NumArray>(a: T, n: number): T {
 export function zerosLike(a: ArrayLike<number>): number[] | Float64Array | Float32Array {
   if (a instanceof Float64Array) return new Float64Array(a.length);
   if (a instanceof Float32Array) return new Float32Array(a.length);
-  return new Array<number>(a.length).fill(0);
+  return zeros(a.length);
 }
 
 /**
@@ -318,21 +346,29 @@ const seedArrays = new Map<string, (number[] | Float64Array | Float32Array)[]>()
  */
 export function reusedZeros(slot: string, like: ArrayLike<number>, k: number): (number[] | Float64Array | Float32Array)[] {
   // (large arrays are not kept: reuse pays for small ones, and a kept large one would hold its memory after the call)
-  const fresh = () => Array.from({ length: k }, () => zerosLike(like));
-  if (like.length * k > REUSED_MAX) return fresh();
+  if (like.length * k > REUSED_MAX) return freshZeros(like, k);
   let out = seedArrays.get(slot);
-  const kind = like instanceof Float64Array ? Float64Array : like instanceof Float32Array ? Float32Array : Array;
-  if (out === undefined || out.length !== k || out[0].length !== like.length || !(kind === Array ? Array.isArray(out[0]) : out[0] instanceof kind)) {
-    out = fresh();
+  if (out === undefined || out.length !== k || !sameKind(out[0], like)) {
+    out = freshZeros(like, k);
     seedArrays.set(slot, out);
     return out;
   }
-  // (a loop: `fill` is a call into the engine, which costs more than zeroing a dozen numbers)
-  for (let j = 0; j < k; j++) {
-    const a = out[j];
-    for (let i = 0; i < a.length; i++) a[i] = 0;
-  }
+  for (let j = 0; j < k; j++) clear(out[j]);
   return out;
+}
+
+function freshZeros(like: ArrayLike<number>, k: number): (number[] | Float64Array | Float32Array)[] {
+  const out: (number[] | Float64Array | Float32Array)[] = [];
+  for (let j = 0; j < k; j++) out.push(zerosLike(like));
+  return out;
+}
+
+/** Whether `a` has `like`'s length and kind (`zerosLike` would make another like it). */
+function sameKind(a: NumArray, like: ArrayLike<number>): boolean {
+  if (a.length !== like.length) return false;
+  if (like instanceof Float64Array) return a instanceof Float64Array;
+  if (like instanceof Float32Array) return a instanceof Float32Array;
+  return Array.isArray(a);
 }
 
 /** Sets element `first + j` of `seeds[j]` to `value`, for each direction j where that index is inside the array (direction j is column first + j). */

@@ -146,19 +146,24 @@ export function isTyped(t: ArrayType): boolean {
   return t === 'Float64Array' || t === 'Float32Array';
 }
 
-/** A zero array of the adjoint kind of `t` and length `n`: `new Float64Array(n)`, `new Array<number>(n).fill(0)`. */
-export function zeroArrayExpr(t: ArrayType, n: JsExpr): JsExpr {
+/**
+ * A zero array of the adjoint kind of `t` and length `n`: `new Float64Array(n)`, `adc.zeros(n)`
+ * (cheaper than `new Array(n).fill(0)` for short ones); without `ctx`, `new Array<number>(n).fill(0)`
+ * (forward mode, whose code second order differentiates again: plain TypeScript, no runtime).
+ */
+export function zeroArrayExpr(t: ArrayType, n: JsExpr, ctx?: FileContext): JsExpr {
   if (isUnionArray(t)) throw new Error(`a zero array of ${t} needs an array of its kind (zerosLikeExpr)`);
   if (isTyped(t)) return b.newObj(t, [n]);
-  return b.call(b.member(b.newObj('Array<number>', [n]), 'fill'), [b.num(0)]);
+  if (ctx === undefined) return b.call(b.member(b.newObj('Array<number>', [n]), 'fill'), [b.num(0)]);
+  return b.call(b.path(ctx.useHelper('zeros')), [n]);
 }
 
 /**
  * A zero array of the adjoint kind of `t` and the length of `like`, an array of type `t`; for a
  * union type, of the kind `like` has at run time: `adc.zerosLike(a) as number[] | Float32Array`.
  */
-export function zerosLikeExpr(t: ArrayType, like: JsExpr, ctx: FileContext): JsExpr {
-  if (!isUnionArray(t)) return zeroArrayExpr(t, b.member(like, 'length'));
+export function zerosLikeExpr(t: ArrayType, like: JsExpr, ctx: FileContext, plain = false): JsExpr {
+  if (!isUnionArray(t)) return zeroArrayExpr(t, b.member(like, 'length'), plain ? undefined : ctx);
   const e = b.call(b.path(ctx.useHelper('zerosLike')), [like]);
   const type = derivativeText(t);
   return type === 'number[] | Float64Array | Float32Array' ? e : b.as(e, type);

@@ -31,6 +31,7 @@ export type RuntimeHelper =
   | 'sum'
   | 'zeroedLike'
   | 'zerosLike'
+  | 'zeros'
   | 'flat'
   | 'starts'
   | 'rowsLike'

@@ -4,7 +4,7 @@
  * differentiated parameter, then the next, a number being one column).
  *
  * `f_jacobian` computes the value first (the primal copy), for the number of
- * outputs m, then takes the cheaper way: `f_jacfwd`, whose vector pushforward
+ * outputs m (unless every return is an array literal of m elements), then takes the cheaper way: `f_jacfwd`, whose vector pushforward
  * (forward/lanes.ts) gives LANES columns per sweep (its directions the unit vectors
  * of LANES inputs), or m reverse sweeps (`f_vjp`, one `out` reused), one per row.
  * Where the vector pushforward is not available (a callee with user rules), the
@@ -17,7 +17,7 @@ import { FunctionNames } from './names';
 import type { FileContext } from './context';
 import { jsType, paramDecl, zeroArrayExpr, zerosLikeExpr } from './arrays';
 import { LANES } from './forward/lanes';
-import { ruledCallee } from '../ir/walk';
+import { literalResultLength, ruledCallee } from '../ir/walk';
 
 /** What the two ways of building the Jacobian share. */
 interface Jac {
@@ -96,7 +96,8 @@ export function emitJacobian(fn: IRFunction, activeParams: ReadonlySet<VarId>, n
 }
 
 /**
- * The value first (the primal), for the number of outputs m; then `f_jacfwd` when its sweeps,
+ * The value first (the primal), for the number of outputs m (not when the returns' literals say
+ * it); then `f_jacfwd` when its sweeps,
  * ⌈n / LANES⌉ of them, each costing about two reverse sweeps, cost less than m reverse sweeps.
  */
 function byChoice(j: Jac, fwdName: string, withValue: boolean): JsStmt[] {
@@ -106,9 +107,13 @@ function byChoice(j: Jac, fwdName: string, withValue: boolean): JsStmt[] {
   const m = names.fresh('m');
   const n = names.fresh('n');
   const args = j.params.map((q) => b.id(q.name));
-  body.push(b.comment('the value, for the number of outputs'));
-  body.push(b.const(value, b.call(ctx.primal(fn.key), args)));
-  body.push(b.const(m, b.member(b.id(value), 'length')));
+  // (every return an array literal of k elements: k outputs, and the value is not needed)
+  const known = withValue || isUnionArray(j.resultKind) ? undefined : literalResultLength(fn);
+  if (known === undefined) {
+    body.push(b.comment('the value, for the number of outputs'));
+    body.push(b.const(value, b.call(ctx.primal(fn.key), args)));
+  }
+  body.push(b.const(m, known === undefined ? b.member(b.id(value), 'length') : b.num(known)));
   body.push(b.const(n, columnCount(j)));
   const fwd = b.call(fwdName, [...args, ...(j.out === undefined ? [] : [b.id(j.out)])]);
   body.push(b.comment(`a forward sweep carries ${LANES} columns and costs about two reverse sweeps`));
@@ -217,7 +222,7 @@ function result(withValue: boolean, value: JsExpr, rows: JsExpr): JsExpr {
 function reverseRows(j: Jac, m: JsExpr, rows: string, value: JsExpr): JsStmt[] {
   const { fn, ctx, names, active, v } = j;
   const vjp = `${j.prefix}_vjp`;
-  const resultZeros = (): JsExpr => (isUnionArray(j.resultKind) ? zerosLikeExpr(j.resultKind, value, ctx) : zeroArrayExpr(j.resultKind, m));
+  const resultZeros = (): JsExpr => (isUnionArray(j.resultKind) ? zerosLikeExpr(j.resultKind, value, ctx) : zeroArrayExpr(j.resultKind, m, ctx));
   const reverse: JsStmt[] = [];
   const w = names.fresh('w');
   const r = names.fresh('r');

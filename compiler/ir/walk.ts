@@ -2,7 +2,7 @@
  * Visiting every statement of a region, nested regions included (`if` arms,
  * loop test, body and update), in program order.
  */
-import type { IRFunction, Region, Stmt } from './types';
+import type { IRFunction, Region, Stmt, TempId, VarId } from './types';
 
 export function forEachStmt(region: Region, visit: (s: Stmt) => void): void {
   forEachStmtNumbered(region, (s) => visit(s));
@@ -87,4 +87,45 @@ export function ruledCallee(fn: IRFunction, getIR: (key: string) => IRFunction):
     });
   }
   return undefined;
+}
+
+/**
+ * The number of elements `fn` returns when every `return` gives an array literal of that many
+ * (`return [x, y]`), directly or through a variable that only ever holds such literals and is
+ * read by nothing but returns and element reads (no push, store or call could change its
+ * length); undefined otherwise. `f_jacobian` then knows its number of rows without the value.
+ */
+export function literalResultLength(fn: IRFunction): number | undefined {
+  const defs = new Map<TempId, Stmt>();
+  const returned = new Set<TempId>();
+  forEachStmt(fn.body, (s) => {
+    if (s.kind === 'op') defs.set(s.id, s);
+    if (s.kind === 'return') returned.add(s.value);
+  });
+  const literalLength = (t: TempId): number | undefined => {
+    const d = defs.get(t);
+    return d?.kind === 'op' && d.op === 'newArray' && d.form === 'literal' ? d.args.length : undefined;
+  };
+  const varLength = (v: VarId): number | undefined => {
+    let n: number | undefined;
+    let ok = true;
+    forEachStmt(fn.body, (s) => {
+      if (s.kind === 'assign' && s.var === v) {
+        const k = literalLength(s.value);
+        if (k === undefined || (n !== undefined && k !== n)) ok = false;
+        n = k;
+      } else if (s.kind === 'op' && 'var' in s && s.var === v) {
+        if (s.op === 'read' ? !returned.has(s.id) : s.op !== 'load' && s.op !== 'length') ok = false;
+      } else if (s.kind !== 'declare' && 'var' in s && s.var === v) ok = false;
+    });
+    return ok ? n : undefined;
+  };
+  let length: number | undefined;
+  for (const t of returned) {
+    const d = defs.get(t);
+    const k = d?.kind === 'op' && d.op === 'read' ? varLength(d.var) : literalLength(t);
+    if (k === undefined || (length !== undefined && k !== length)) return undefined;
+    length = k;
+  }
+  return length;
 }

@@ -299,7 +299,9 @@ export class BlockAdjoint {
       this.out.push(b.const(next, adj));
       const type = env.fn.vars[v].type as ArrayType;
       // (of a union type, the kind of the adjoint the variable had: a new one of that kind)
-      const fresh = isUnionArray(type) ? b.call(this.runtime('zeroedLike'), [b.call(b.member(adj, 'slice'), [b.num(0), b.num(0)]), length]) : zeroArrayExpr(type, length);
+      const fresh = isUnionArray(type)
+        ? b.call(this.runtime('zeroedLike'), [b.call(b.member(adj, 'slice'), [b.num(0), b.num(0)]), length])
+        : zeroArrayExpr(type, length, this.env.ctx);
       this.out.push(b.assign(adj, fresh));
       adj = b.id(next);
     }

@@ -81,7 +81,7 @@ function fwdFused(sw: Sweep, n: FusedLoop, out: JsStmt[]): void {
     // kind the pullback takes (a plain array holds doubles too; a union type's takes one of its kinds).
     const plain = isArrayType(info.type) && mayBePlain(info.type);
     const sumKind = plain && passedToCall(l, v) ? 'number[]' : 'Float64Array';
-    if (!inPlace && !direct) out.push(isArrayType(info.type) ? b.const(sum, zeroArrayExpr(sumKind, b.member(b.id(sw.names.variable(v)), 'length'))) : b.let(sum, b.num(0)));
+    if (!inPlace && !direct) out.push(isArrayType(info.type) ? b.const(sum, zeroArrayExpr(sumKind, b.member(b.id(sw.names.variable(v)), 'length'), sw.ctx)) : b.let(sum, b.num(0)));
     sums.push({ v, sum, inPlace, direct });
     if (isArrayType(info.type)) sw.renamedArrays.set(v, sum);
     else sw.renamed.set(v, sum);

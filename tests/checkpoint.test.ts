@@ -5,7 +5,9 @@
  * the comment gives the same gradient to the last bit (the reverse sweep runs the same operations
  * in the same order, only recomputed from snapshots), for trip counts around the schedule's
  * halvings, with `break` and a data-dependent trip count, with arrays as carried state, with inner
- * loops, and agrees with central differences; on a long loop the tape holds one short range.
+ * loops, and agrees with central differences; on a long loop the tape holds one short range, or
+ * one lengthened within `Checkpoints.tapeBytes` once the schedule knows what an iteration records
+ * (fewer plain iterations, never more).
  */
 import { compileSources, formatDiagnostic } from '../compiler';
 import { Checkpoints, tape } from '../runtime';
@@ -72,8 +74,8 @@ function plainSteps(l: number, c: number): number {
 }
 
 /** Runs `body` with the schedule's knobs set, then puts them back. */
-function withSchedule(knobs: { repetitions?: number; spread?: number }, body: () => void): void {
-  const saved = { repetitions: Checkpoints.repetitions, spread: Checkpoints.spread };
+function withSchedule(knobs: { repetitions?: number; spread?: number; tapeBytes?: number }, body: () => void): void {
+  const saved = { repetitions: Checkpoints.repetitions, spread: Checkpoints.spread, tapeBytes: Checkpoints.tapeBytes };
   Object.assign(Checkpoints, knobs);
   try {
     body();
@@ -86,8 +88,10 @@ function withSchedule(knobs: { repetitions?: number; spread?: number }, body: ()
  * Runs the protocol of a checkpointed loop whose state is its iteration number (and an array
  * holding it) over `trips` iterations, as the generated code does, checking what the schedule
  * promises on the way; returns the plain iterations of the reverse sweep, and the ranges in the order reversed.
+ * With `perIteration`, a recorded range tells the schedule it took that many bytes of tape per
+ * iteration (above 1000 bytes already on it); without, nothing is measured.
  */
-function reverseLoop(capacity: number, trips: number) {
+function reverseLoop(capacity: number, trips: number, perIteration?: number) {
   const ck = new Checkpoints(capacity);
   const state = [0];
   let mostHeld = 0;
@@ -101,7 +105,7 @@ function reverseLoop(capacity: number, trips: number) {
   const every = ck.every;
   const ranges: [number, number][] = [];
   let end = trips;
-  while (ck.next()) {
+  while (perIteration === undefined ? ck.next() : ck.next(1000)) {
     const [at] = ck.restore([state]) as [number];
     if (at !== ck.at || state[0] !== at) wrongState++;
     for (let t = at; t < ck.from; t++) {
@@ -112,6 +116,7 @@ function reverseLoop(capacity: number, trips: number) {
     }
     // The last range not reversed yet, from the state the plain run left.
     if (state[0] !== ck.from || ck.to !== end || ck.to <= ck.from) wrongState++;
+    if (perIteration !== undefined) ck.recorded(1000 + perIteration * (ck.to - ck.from));
     ranges.push([ck.from, ck.to]);
     end = ck.from;
   }
@@ -187,6 +192,35 @@ describe('the runtime schedule (Checkpoints)', () => {
   );
 });
 
+describe('the runtime schedule, told what an iteration records', () => {
+  it.each([
+    [64, 80, 8 << 20],
+    [64, 80, 4096],
+    [64, 3, 100],
+    [6, 16, 1024],
+    [4, 1000, 0],
+  ])(
+    'with %i snapshots and %i bytes of tape per iteration, lengthens its units within %i bytes: fewer plain runs, no range over the budget',
+    (capacity, perIteration, tapeBytes) => {
+      for (const trips of [0, 1, 5, capacity + 1, 1000, 12345, 100000, 1000000]) {
+        let short = { every: 0, rerun: 0, ranges: [] as [number, number][] };
+        withSchedule({ tapeBytes: 0 }, () => void (short = reverseLoop(capacity, trips, perIteration)));
+        let long = short;
+        withSchedule({ tapeBytes }, () => void (long = reverseLoop(capacity, trips, perIteration)));
+        const lengths = (ranges: [number, number][]) => ranges.map(([from, to]) => to - from);
+        const unlengthened = Math.max(0, ...lengths(short.ranges));
+        expect([trips, long.every]).toEqual([trips, short.every]);
+        expect([trips, long.rerun]).toEqual([trips, Math.min(long.rerun, short.rerun)]);
+        // The first range is planned before anything is measured; the others stay within the budget (or are as short as without it).
+        for (const length of lengths(long.ranges).slice(1))
+          expect([trips, length]).toEqual([trips, Math.min(length, Math.max(unlengthened, Math.floor(tapeBytes / perIteration)))]);
+        // A forward segment whose tape fits is recorded whole from its snapshot: only the first one (before the measurement) runs plainly.
+        if (long.every * perIteration <= tapeBytes) expect(long.rerun).toBeLessThanOrEqual(Checkpoints.repetitions * long.every);
+      }
+    },
+  );
+});
+
 describe('// @adc checkpoint', () => {
   const plainChain = compile(springChain(''));
   const masses = Float64Array.from([1, 1.5, 0.8, 1.2, 2]);
@@ -194,8 +228,9 @@ describe('// @adc checkpoint', () => {
 
   it.each([2, 4, 64])('gives the unchecked gradient bit for bit (spring chain, %i snapshots)', (snapshots) => {
     const checked = compile(springChain(`// @adc checkpoint ${snapshots}`));
-    // Units of one iteration (revolve proper), and the longest units (one plain rerun).
-    for (const knobs of [{}, { repetitions: 1000, spread: 0 }, { repetitions: 1 }]) {
+    // Units lengthened within 8 MB of tape (the default), units of one iteration (revolve proper), the longest units with one plain rerun,
+    // the shortest units, and units lengthened within 512 bytes.
+    for (const knobs of [{}, { repetitions: 1000, spread: 0, tapeBytes: 0 }, { repetitions: 1 }, { tapeBytes: 0 }, { tapeBytes: 512 }]) {
       withSchedule(knobs, () => {
         for (const steps of [0, 1, 2, 3, 4, 5, 7, 8, 9, 63, 64, 65, 129, 1000]) {
           same(checked.springChainLoss_grad(0.9, x0, masses, steps), plainChain.springChainLoss_grad(0.9, x0, masses, steps));
@@ -224,7 +259,7 @@ describe('// @adc checkpoint', () => {
   it('gives the unchecked gradient bit for bit with break and a data-dependent trip count', () => {
     const plain = compile(untilOver(''));
     const checked = compile(untilOver('// @adc checkpoint 6'));
-    for (const knobs of [{}, { repetitions: 1000, spread: 0 }, { repetitions: 1 }]) {
+    for (const knobs of [{}, { repetitions: 1000, spread: 0, tapeBytes: 0 }, { repetitions: 1 }, { tapeBytes: 0 }, { tapeBytes: 512 }]) {
       withSchedule(knobs, () => {
         for (const limit of [-1, 0.5, 3, 20, 200, 1000]) {
           for (const x of [0.2, 0.7]) {
@@ -265,18 +300,23 @@ describe('// @adc checkpoint', () => {
     }
   });
 
-  it('keeps the tape of one short range: at 1e5 steps with 64 snapshots, under 1/1000 of the unchecked peak', () => {
+  it('keeps the tape of one short range: at 1e5 steps with 64 snapshots, under 1/1000 of the unchecked peak; within Checkpoints.tapeBytes when its units lengthen', () => {
     const checked = compile(springChain('// @adc checkpoint 64'));
     const steps = 1e5;
     const a = plainChain.springChainLoss_grad(0.9, x0, masses, steps);
     const unchecked = tape.peakBytes;
-    const b = checked.springChainLoss_grad(0.9, x0, masses, steps);
-    const peak = tape.peakBytes;
-    same(b, a);
     // A range is one unit, fewer than max(2 · spread / S, 8 · steps / (N · β(N/2, R))) iterations (runtime/checkpoints.ts), S = 11 numbers (x, v, s).
     const unit = Math.max((2 * Checkpoints.spread) / 11, (8 * steps) / (64 * β(32, Checkpoints.repetitions)));
-    expect(peak).toBeLessThan(unchecked / 1000);
-    expect(peak).toBeLessThanOrEqual((unchecked / steps) * Math.max(1, unit) + 4096);
+    for (const tapeBytes of [0, 64 << 10, Checkpoints.tapeBytes]) {
+      withSchedule({ tapeBytes }, () => {
+        const b = checked.springChainLoss_grad(0.9, x0, masses, steps);
+        const peak = tape.peakBytes;
+        same(b, a);
+        if (tapeBytes === 0) expect(peak).toBeLessThan(unchecked / 1000);
+        // Lengthened units: twice the budget at most (a power of two iterations whose half fits), and never more than the unchecked tape.
+        expect(peak).toBeLessThanOrEqual(Math.min(unchecked, Math.max((unchecked / steps) * Math.max(1, unit), 2 * tapeBytes)) + 4096);
+      });
+    }
     tape.release();
   });
 

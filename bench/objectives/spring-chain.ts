@@ -34,7 +34,8 @@ export function springChainLoss(k: number, x0: Float64Array, masses: Float64Arra
 /**
  * The same simulation with its step loop checkpointed (`// @adc checkpoint 64`): the gradient
  * keeps at most 64 snapshots of x and v instead of the tape of every step, and records one unit
- * of its binomial schedule at a time (64 steps at 1e6 steps, 512 at 1e7).
+ * of its binomial schedule at a time, lengthened within 8 MB of tape once the first is measured
+ * (32,768 steps at 1e6 steps, 65,536 at 1e7).
  *
  * @differentiable wrt(k, x0)
  */

@@ -11,13 +11,14 @@
  *               test; if (!c) break;
  *               body, without its tape records;  trips++;
  *             }
- *   reverse:  while (checkpoints.next()) {                               (ranges, last first)
+ *   reverse:  while (checkpoints.next(tape.bytes)) {                     (ranges, last first)
  *               s, i, x, v as iteration `at` found them (checkpoints.restore)
  *               for (t = at; t < from; t++) {                            (plain, up to the range)
  *                 if (checkpoints.due(t)) checkpoints.save([s, i], [x, v]);
  *                 test; if (!c) break;  body, without its tape records
  *               }
  *               for (t = from; t < to; t++) { test; body, recorded }    (the unchecked forward sweep)
+ *               checkpoints.recorded(tape.bytes);                        (next(tape.bytes) took the bytes before)
  *               if (to === trips) { test; reverse test }                 (the test that ended the loop)
  *               for (k = to − from; k > 0; k--) { reverse body; reverse test }
  *             }
@@ -91,6 +92,9 @@ export function checkpointedReverse(sw: Sweep, n: LoopNode, reversed: Iteration,
   range.push(b.countUp(t, b.id(from), plain(t), b.member(ck, 'at')));
   range.push(b.comment("the range's iterations again, recorded, then reversed"));
   range.push(b.countUp(t, b.id(to), [...recorded.test, ...recorded.body], b.id(from)));
+  // (what the range recorded, per iteration, lets the schedule lengthen its units within `Checkpoints.tapeBytes`)
+  const tapeBytes = sw.tapeName === undefined ? [] : [b.member(b.id(sw.tapeName), 'bytes')];
+  range.push(b.expr(b.call(b.member(ck, 'recorded'), tapeBytes)));
   const last = b.bin('===', b.id(to), b.id(trips));
   if (recorded.test.length > 0 || reversed.test.length > 0) range.push(b.if(last, [...recorded.test, ...reversed.test]));
   range.push({
@@ -101,7 +105,7 @@ export function checkpointedReverse(sw: Sweep, n: LoopNode, reversed: Iteration,
     body: [...reversed.body, ...reversed.test],
   });
   out.push(b.comment(`reverse of ${l.origin.text.replace(/;$/, '')}: range by range, last first, each from the snapshot nearest below it`));
-  out.push({ k: 'while', test: b.call(b.member(ck, 'next'), []), body: range });
+  out.push({ k: 'while', test: b.call(b.member(ck, 'next'), tapeBytes), body: range });
 }
 
 /**

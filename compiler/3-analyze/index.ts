@@ -3,7 +3,7 @@
  * need to know about one function, for one mode and one set of differentiated
  * parameters, computed before any code is emitted.
  *
- *   forward:  IR ─hoist─▶ cse ─▶ activity, ranges
+ *   forward:  IR ─hoist (with array elements)─▶ cse ─▶ activity, ranges
  *   reverse:  IR ─normalize control─▶ hoist ─▶ cse ─▶ store forwarding ─▶ activity, integers,
  *             fused loops, the to-be-recorded plan, ranges
  *
@@ -40,7 +40,7 @@ export interface ReverseAnalysis {
 
 /** For forward mode; `primal`: a copy of the function with no derivative (printed as written). */
 export function analyzeForward(fn: IRFunction, activeParams: ReadonlySet<VarId>, program: IRLookup, primal = false): ForwardAnalysis {
-  const ir = primal ? fn : cse(hoistInvariants(fn));
+  const ir = primal ? fn : cse(hoistInvariants(fn, { loads: true }));
   return { fn: ir, act: analyzeActivity(ir, primal ? new Set() : activeParams), fin: analyzeFiniteness(ir, program, 'forward') };
 }
 

@@ -14,9 +14,9 @@ export class Rewriter {
     this.temps = [...fn.temps];
   }
 
-  newVar(name: string, type: Type, topLevel = false): VarId {
+  newVar(name: string, type: Type, topLevel = false, constant = false): VarId {
     const id = this.vars.length;
-    this.vars.push({ id, name, type, role: 'hidden', topLevel, constant: false });
+    this.vars.push({ id, name, type, role: 'hidden', topLevel, constant });
     return id;
   }
 

@@ -27,6 +27,7 @@ import { copyOfParam, growingParams, hoistedDecl, paramDecl, jsType, writtenPara
 import { dropDeadAdjointStores, finalizeAdjointDeclarations } from './peephole';
 import { forLoops } from './loop-headers';
 import { tidyNames } from './renumber';
+import { keepInvariantElements } from './invariant-elements';
 import { removeDeadCode } from '../dead-code';
 import { Sweep, str, type Constructs, type ReverseConvention } from './sweep';
 import { block } from './block';
@@ -166,7 +167,10 @@ function emitFunction(sw: Sweep): JsFunction {
   // Printed the way the user wrote it: loops as `for`, temps numbered in order, plain names where free.
   // Every name of the signature (the api's `cotangent`, `out` and a pullback's adjoint arrays too) is reserved.
   const signature = [...params.map((p) => p.name), sw.seedName, sw.outName, ...active.filter((p) => isArrayType(fn.vars[p].type)).map((p) => sw.names.adjoint(p))];
-  const body = tidyNames(forLoops(live), { isTemp: (name) => sw.names.isTempName(name), reserved: signature, moduleLevel: (name) => sw.names.isModuleName(name) });
+  // Elements a reverse loop reads or accumulates at an index fixed in it: kept in locals around it.
+  const primalArrays = new Set(fn.vars.filter((v) => isArrayType(v.type) && v.optional !== true).map((v) => sw.names.variable(v.id)));
+  const kept = keepInvariantElements(live, { arrays: primalArrays, fresh: (base) => sw.names.fresh(base) });
+  const body = tidyNames(forLoops(kept), { isTemp: (name) => sw.names.isTempName(name), reserved: signature, moduleLevel: (name) => sw.names.isModuleName(name) });
 
   if (sw.conv.kind === 'public') {
     const type = resultType(fn, sw.act.activeParams);

@@ -113,14 +113,17 @@ export function hiddenLiteralType(v: { readonly type: string; readonly role: str
 }
 
 /**
- * The type to write on a declaration of a number, where inference would get it wrong: `let best =
- * -Infinity` is inferred as number anyway, a number initialized from a boolean is not, nor is a
- * hidden literal `const` (hiddenLiteralType).
+ * The type to write on a declaration, where inference would get it wrong: `let best = -Infinity`
+ * is inferred as number anyway, a number initialized from a boolean is not, nor is a hidden literal
+ * `const` (hiddenLiteralType); a typed array a `let` holds keeps its plain type (`Float64Array`).
  */
 export function declaredType(v: { readonly type: string; readonly role: string }, kind: 'const' | 'let', init: JsExpr): string | undefined {
   if (v.type === 'number' && init.k === 'bool') return 'number';
   // (`undefined!` is `never` to TypeScript: an optional number left out, later given one)
   if (v.type === 'number' && init.k === 'nonNull' && init.e.k === 'id' && init.e.name === 'undefined') return 'number';
+  // (TypeScript 5.7 and later infer `let h = c.slice()` as Float64Array<ArrayBuffer>, to which a
+  // Float64Array assigned later, of any buffer, is not assignable)
+  if (kind === 'let' && (v.type === 'Float64Array' || v.type === 'Float32Array')) return v.type;
   return hiddenLiteralType(v, kind, init);
 }
 

@@ -22,7 +22,7 @@ import { mathConstants, mathFunctions, ops, type OpSignature } from '../ir/ops';
 import * as R from '../ir/ranges';
 import type { Range } from '../ir/ranges';
 import { b, sourceExpr, type JsExpr } from '../5-print/js';
-import { namesIn, resimplify, sameExpr, substitute } from '../5-print/js-walk';
+import { mapChildren, namesIn, resimplify, sameExpr, substitute } from '../5-print/js-walk';
 
 export { mathConstants, mathFunctions };
 
@@ -225,7 +225,7 @@ export function partialReads(r: Rule, arity: number): readonly PartialReads[] | 
  * values fetched only where a partial uses them: `value(i)` for operand i,
  * `value(-1)` for the result. Partials of inactive operands are 0.
  */
-export function partialsOf(r: Rule, active: readonly boolean[], value: (i: number) => JsExpr): JsExpr[] {
+export function partialsOf(r: Rule, active: readonly boolean[], value: (i: number) => JsExpr, computed?: (fn: PrimName) => JsExpr | undefined): JsExpr[] {
   if (!r.partials) return active.map(() => b.num(0));
   const syms = active.map((_, i) => b.id(`\u0000${i}`));
   const cache = new Map<string, JsExpr>();
@@ -235,7 +235,24 @@ export function partialsOf(r: Rule, active: readonly boolean[], value: (i: numbe
     if (!v) cache.set(name, (v = value(name === '\u0000y' ? -1 : Number(name.slice(1)))));
     return v;
   };
-  return r.partials(syms, b.id('\u0000y')).map((p, i) => (active[i] ? resimplify(substitute(p, lookup)) : b.num(0)));
+  const partial = (p: JsExpr): JsExpr => resimplify(substitute(computed && syms.length === 1 ? reuseComputed(p, computed) : p, lookup));
+  return r.partials(syms, b.id('\u0000y')).map((p, i) => (active[i] ? partial(p) : b.num(0)));
+}
+
+/**
+ * A partial of a one-operand op with each `Math.f(x)` of that operand replaced by the value of
+ * f(x) where the code computes it beside the op (`computed('cos')` for `sin(t)` when `cos(t)` is
+ * computed too, as in a rotation): sin' reads `cosTheta` instead of calling Math.cos again. The
+ * same function of the same operand: the same number.
+ */
+function reuseComputed(p: JsExpr, computed: (fn: PrimName) => JsExpr | undefined): JsExpr {
+  if (p.k === 'call' && p.args.length === 1 && p.args[0].k === 'id' && p.args[0].name === '\u00000') {
+    const f = p.fn;
+    const prim = f.k === 'member' && f.obj.k === 'id' && f.obj.name === 'Math' ? mathFunctions.get(f.name) : undefined;
+    const value = prim === undefined ? undefined : computed(prim);
+    if (value !== undefined) return value;
+  }
+  return mapChildren(p, (x) => reuseComputed(x, computed));
 }
 
 /**

@@ -1,10 +1,11 @@
 /**
  * Small facts and forms the adjoint of a block uses: a sum written as a compound assignment, whether
- * an array may grow past the length it was made with, whether an op reads an array variable.
+ * an array may grow past the length it was made with, whether an op reads an array variable, the
+ * value of `cos(t)` computed beside `sin(t)`.
  *
  * Guarantees: pure functions of the IR and of printed expressions.
  */
-import { isArrayType, isWritableArray, mayBePlain, type IRFunction, type Op, type TempId, type VarId } from '../../ir/types';
+import { isArrayType, isWritableArray, mayBePlain, type IRFunction, type Op, type PrimName, type TempId, type VarId } from '../../ir/types';
 import { forEachStmt } from '../../ir/walk';
 import { b, type JsExpr, type JsStmt } from '../../5-print/js';
 
@@ -43,4 +44,16 @@ export function readsVar(defs: ReadonlyMap<TempId, Op>, d: Op, v: VarId): boolea
     const ad = defs.get(a);
     return ad !== undefined && ad.op === 'read' && ad.var === v;
   });
+}
+
+/**
+ * The value of `fn` of the same operand as the one-operand op `s`, where the block (its ops by
+ * temp, `defs`) computes it and the reverse sweep has its value (`available`): `cos(t)` beside
+ * `sin(t)`, so that sin's partial reads it instead of calling Math.cos again.
+ */
+export function computedBeside(defs: ReadonlyMap<TempId, Op>, s: Extract<Op, { op: 'prim' }>, fn: PrimName, available: (t: TempId) => JsExpr | undefined): JsExpr | undefined {
+  for (const d of defs.values()) {
+    if (d.op === 'prim' && d.fn === fn && d.args.length === 1 && d.args[0] === s.args[0]) return available(d.id);
+  }
+  return undefined;
 }

@@ -20,7 +20,7 @@ import type { Activity } from '../../3-analyze/activity';
 import type { FunctionNames } from '../names';
 import { ruleOf, type FileContext } from '../context';
 import { zeroArrayExpr } from '../arrays';
-import { compoundAssign, mayGrow, readsVar } from './adjoint-forms';
+import { compoundAssign, computedBeside, mayGrow, readsVar } from './adjoint-forms';
 
 export interface AdjointEnv {
   readonly fn: IRFunction;
@@ -29,6 +29,8 @@ export interface AdjointEnv {
   readonly ctx: FileContext;
   /** The primal value of a temp at this point of the reverse sweep (recomputed or kept from the forward sweep). */
   value(t: TempId): JsExpr;
+  /** `value(t)` where the reverse sweep has it (the temps its adjoint reads), else undefined. */
+  available(t: TempId): JsExpr | undefined;
   /** Whether an element read may be past the end of its array (finiteness analysis: `pastEnd`). */
   mayReadPastEnd(s: Extract<Op, { op: 'load' }>): boolean;
   /** Which partials of a prim op may be non-finite (finiteness analysis): they follow the zero-adjoint rule. */
@@ -418,6 +420,7 @@ export class BlockAdjoint {
           r,
           s.args.map((a) => this.active(a)),
           (i) => env.value(i < 0 ? s.id : s.args[i]),
+          (fn) => computedBeside(this.defs, s, fn, env.available),
         );
         s.args.forEach((a, i) => {
           if (this.active(a)) this.add(a, b.times(partials[i], y, guarded[i]));

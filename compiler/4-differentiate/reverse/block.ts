@@ -333,6 +333,7 @@ function revBlock(sw: Sweep, blk: BlockInfo, out: JsStmt[]): void {
       if (e === undefined) throw new Error(`value of %${t} not available in the reverse sweep of ${sw.fn.name}`);
       return e;
     },
+    available: (t) => values.get(t),
     guarded: (s) => guarded(sw.fin, s),
     mayReadPastEnd: (s) => sw.fin.pastEnd.has(s.id),
     seed: b.id(sw.seedName),

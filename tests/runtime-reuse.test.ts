@@ -4,7 +4,7 @@
  * them) and `copyColumns`, which writes an array of objects' gradient into `out` in place: the
  * same contents as fresh arrays, the same array while the size stays, a new one when it changes.
  */
-import { column, copyColumns, flat, reusedZeros, rows, scratch, starts } from '../runtime';
+import { column, copyColumns, copyInto, flat, reusedZeros, rows, scratch, starts, zeroed, zeroedLike, zeros } from '../runtime';
 
 describe('arrays reused by slot', () => {
   it('reusedZeros gives k zero arrays of the kind and length asked, the same ones while small, fresh ones when large', () => {
@@ -94,5 +94,50 @@ describe('copyColumns', () => {
     expect(() => copyColumns([{ x: 0 }], { x: [1, 2] }, 'out.grads[0]')).toThrow(new RangeError('ts-adc: out.grads[0] has length 1, expected 2'));
     expect(() => copyColumns([{ x: 0 }, null as unknown as { x: number }], { x: [1, 2] }, 'out.grads[0]')).toThrow(new TypeError('ts-adc: out.grads[0][1] must be an object'));
     expect(() => copyColumns(undefined as unknown as { x: number }[], { x: [1] }, 'out.grads[1]')).toThrow(new TypeError('ts-adc: out.grads[1] must be an array of length 1'));
+  });
+});
+
+/**
+ * The zeroing and copying helpers take a loop per kind of array for short ones and the engine's
+ * `fill` for long ones: the same contents either way, for every kind, on both sides of the bound.
+ */
+describe('zeros, zeroed, zeroedLike, copyInto', () => {
+  const lengths = [0, 1, 3, 64, 65, 1000];
+  const kinds = [(n: number) => new Array<number>(n).fill(7), (n: number) => new Float64Array(n).fill(7), (n: number) => new Float32Array(n).fill(7)];
+
+  it('zeros(n) is a number[] of n zeros', () => {
+    for (const n of lengths) {
+      const z = zeros(n);
+      expect(Array.isArray(z)).toBe(true);
+      expect(z).toEqual(new Array<number>(n).fill(0));
+    }
+  });
+
+  it('zeroed and zeroedLike clear arrays of every kind in place; zeroedLike makes one of the same kind when the length changes', () => {
+    for (const make of kinds)
+      for (const n of lengths) {
+        const a = make(n);
+        expect(zeroed(a, n, 'a')).toBe(a);
+        expect(Array.from(a)).toEqual(new Array<number>(n).fill(0));
+        const b = make(n);
+        expect(zeroedLike(b, n)).toBe(b);
+        expect(Array.from(b)).toEqual(new Array<number>(n).fill(0));
+        const c = zeroedLike(make(n), n + 2);
+        expect(c.constructor).toBe(b.constructor);
+        expect(Array.from(c)).toEqual(new Array<number>(n + 2).fill(0));
+      }
+    expect(() => zeroed([1, 2], 3, 'out.grads[0]')).toThrow(RangeError);
+  });
+
+  it('copyInto copies between every pair of kinds (a Float32Array destination rounds)', () => {
+    for (const to of kinds)
+      for (const from of kinds)
+        for (const n of [0, 3, 65]) {
+          const src = from(n).map((_, i) => i + 0.1);
+          const dst = to(n);
+          expect(copyInto(dst, src, 'out.value')).toBe(dst);
+          expect(Array.from(dst)).toEqual(Array.from(src, (v) => (dst instanceof Float32Array ? Math.fround(v) : v)));
+        }
+    expect(() => copyInto(new Float64Array(2), [1, 2, 3], 'out.value')).toThrow(RangeError);
   });
 });

@@ -162,11 +162,16 @@ export function zeroArrayExpr(t: ArrayType, n: JsExpr, ctx?: FileContext): JsExp
  * A zero array of the adjoint kind of `t` and the length of `like`, an array of type `t`; for a
  * union type, of the kind `like` has at run time: `adc.zerosLike(a) as number[] | Float32Array`.
  */
-export function zerosLikeExpr(t: ArrayType, like: JsExpr, ctx: FileContext, plain = false): JsExpr {
-  if (!isUnionArray(t)) return zeroArrayExpr(t, b.member(like, 'length'), plain ? undefined : ctx);
+export function zerosLikeExpr(t: ArrayType, like: JsExpr, ctx: FileContext): JsExpr {
+  if (!isUnionArray(t)) return zeroArrayExpr(t, b.member(like, 'length'), ctx);
   const e = b.call(b.path(ctx.useHelper('zerosLike')), [like]);
   const type = derivativeText(t);
   return type === 'number[] | Float64Array | Float32Array' ? e : b.as(e, type);
+}
+
+/** `zerosLikeExpr` without the runtime for an array of one kind (`new Array<number>(n).fill(0)`): forward mode's code, which second order differentiates again. */
+export function plainZerosLike(t: ArrayType, like: JsExpr, ctx: FileContext): JsExpr {
+  return isUnionArray(t) ? zerosLikeExpr(t, like, ctx) : zeroArrayExpr(t, b.member(like, 'length'));
 }
 
 /** The value a hoisted array variable holds before its first assignment. */

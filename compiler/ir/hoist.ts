@@ -26,7 +26,8 @@
  * branches of the loop body stay; nested loops are hoisted from first, so a value rises as far
  * as it is fixed.
  */
-import { writtenVar } from './facts';
+import { usesOf, writtenVar } from './facts';
+import { forEachStmt } from './walk';
 import { Rewriter } from './rewriter';
 import { isArrayType, isOpaqueType, type IRFunction, type Op, type PrimName, type Region, type Stmt, type TempId, type VarId } from './types';
 
@@ -61,7 +62,7 @@ export function hoistInvariants(fn: IRFunction, options: { loads?: boolean } = {
   const isElement = (st: Extract<Op, { op: 'load' }>, assigned: ReadonlySet<VarId>): boolean =>
     isArrayType(fn.vars[st.var].type) && fn.vars[st.var].optional !== true && !assigned.has(st.var);
   /** Every use of the temp is arithmetic (see TESTS). */
-  const users = options.loads ? usesOf(fn.body) : new Map<TempId, Stmt[]>();
+  const users = options.loads ? usersOf(fn.body) : new Map<TempId, Stmt[]>();
   const arithmeticOnly = (t: TempId): boolean => (users.get(t) ?? []).every((u) => u.kind === 'op' && u.op === 'prim' && !TESTS.has(u.fn));
 
   const region = (stmts: Region): Stmt[] => {
@@ -154,27 +155,16 @@ function assignedIn(loop: Extract<Stmt, { kind: 'loop' }>): Set<VarId> {
 }
 
 /** The statements that use each temp (as an operand, a value stored or assigned, a condition). */
-function usesOf(body: Region): Map<TempId, Stmt[]> {
+function usersOf(body: Region): Map<TempId, Stmt[]> {
   const out = new Map<TempId, Stmt[]>();
-  const note = (t: TempId, s: Stmt) => {
-    const list = out.get(t);
-    if (list) list.push(s);
-    else out.set(t, [s]);
-  };
-  const visit = (r: Region): void =>
-    r.forEach((s) => {
-      if (s.kind === 'op') s.args.forEach((a) => note(a, s));
-      else if (s.kind === 'assign' || s.kind === 'push' || s.kind === 'fill') note(s.value, s);
-      else if (s.kind === 'store') (note(s.index, s), note(s.value, s));
-      else if (s.kind === 'if' || s.kind === 'check') note(s.cond, s);
-      else if (s.kind === 'return') note(s.value, s);
-      if (s.kind === 'if') [s.then, s.else].forEach(visit);
-      if (s.kind === 'loop') {
-        if (s.cond !== undefined) note(s.cond, s);
-        [s.test, s.body, s.update].forEach(visit);
-      }
-    });
-  visit(body);
+  forEachStmt(body, (s) => {
+    const temps = s.kind === 'if' ? [s.cond] : s.kind === 'loop' ? (s.cond === undefined ? [] : [s.cond]) : usesOf(s);
+    for (const t of temps) {
+      const list = out.get(t);
+      if (list) list.push(s);
+      else out.set(t, [s]);
+    }
+  });
   return out;
 }
 

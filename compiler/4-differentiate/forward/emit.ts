@@ -27,7 +27,7 @@ import { containsContinue, loopStatement } from '../loop-shape';
 import { removeDeadCode } from '../dead-code';
 import { ruleOf, type FileContext } from '../context';
 import { namedVariable, useFacts, type UseFacts } from '../uses';
-import { checkStmt, constDecl, copyOfParam, jsType, paramDecl, primalExpression, writtenParams, zerosLikeExpr } from '../arrays';
+import { checkStmt, constDecl, copyOfParam, jsType, paramDecl, plainZerosLike, primalExpression, writtenParams } from '../arrays';
 import { isElementWrite } from '../../ir/facts';
 
 export interface ForwardConvention {
@@ -117,9 +117,7 @@ class ForwardEmitter {
         if (!this.activeVar(p) || this.act.activeParams.has(p)) continue;
         const t = fn.vars[p].type;
         prologue.push(
-          isArrayType(t)
-            ? b.const(this.names.tangent(p), zerosLikeExpr(t, b.id(this.names.variable(p)), this.ctx, true), jsType(t, 'local'))
-            : b.let(this.names.tangent(p), b.num(0)),
+          isArrayType(t) ? b.const(this.names.tangent(p), plainZerosLike(t, b.id(this.names.variable(p)), this.ctx), jsType(t, 'local')) : b.let(this.names.tangent(p), b.num(0)),
         );
       }
     }
@@ -363,7 +361,7 @@ class ForwardEmitter {
       const name = this.names.temp(s.id);
       // (an inactive array's tangent: zeros of its length)
       const tangents = s.args.map((a, i) =>
-        !this.active(a) && isArrayType(this.fn.temps[a]) ? zerosLikeExpr(this.fn.temps[a] as ArrayType, args[i], this.ctx, true) : this.tangent(a),
+        !this.active(a) && isArrayType(this.fn.temps[a]) ? plainZerosLike(this.fn.temps[a] as ArrayType, args[i], this.ctx) : this.tangent(a),
       );
       this.push(out, s, b.const(name, b.call(this.ctx.importName(ruleOf(rule, 'jvp', this.ctx.getIR(s.callee), s)), [...args, ...tangents])));
       this.te.set(s.id, b.member(b.id(name), 'tangent'));
@@ -404,7 +402,7 @@ class ForwardEmitter {
     const info = this.fn.vars[v];
     const value = this.value(s.value);
     // An active array created from inactive values still needs its own tangent array.
-    const tangentOf = (): JsExpr => (isArrayType(info.type) && !this.active(s.value) ? zerosLikeExpr(info.type, b.id(name), this.ctx, true) : this.tangent(s.value));
+    const tangentOf = (): JsExpr => (isArrayType(info.type) && !this.active(s.value) ? plainZerosLike(info.type, b.id(name), this.ctx) : this.tangent(s.value));
     if (s.declare && this.declaredByOp.has(v)) return; // printed by the op that computes it
     if (s.declare) {
       const kind = info.constant ? 'const' : 'let';
@@ -437,7 +435,7 @@ class ForwardEmitter {
       return;
     }
     const isArray = isArrayType(this.fn.returnType);
-    const tangent = isArray && !this.active(s.value) ? zerosLikeExpr(this.fn.returnType as ArrayType, value, this.ctx, true) : this.tangent(s.value);
+    const tangent = isArray && !this.active(s.value) ? plainZerosLike(this.fn.returnType as ArrayType, value, this.ctx) : this.tangent(s.value);
     // A value or tangent that is more than a name gets a const of its own first.
     const named = (e: JsExpr, base: string, deriv: boolean): JsExpr => {
       if (isAtom(e)) return e;

@@ -1,7 +1,7 @@
 /**
  * Small facts and forms the adjoint of a block uses: a sum written as a compound assignment, whether
  * an array may grow past the length it was made with, whether an op reads an array variable, the
- * value of `cos(t)` computed beside `sin(t)`.
+ * value of `cos(t)` computed beside `sin(t)`, a counting loop over an adjoint array.
  *
  * Guarantees: pure functions of the IR and of printed expressions.
  */
@@ -56,4 +56,11 @@ export function computedBeside(defs: ReadonlyMap<TempId, Op>, s: Extract<Op, { o
     if (d.op === 'prim' && d.fn === fn && d.args.length === 1 && d.args[0] === s.args[0]) return available(d.id);
   }
   return undefined;
+}
+
+/** `for (let k = 0; k < n && also(k); k++) body(k)` (`also` may add no condition). */
+export function countUpWhile(k: string, n: JsExpr, body: (k: JsExpr) => JsStmt[], also?: (k: JsExpr) => JsExpr | undefined): JsStmt {
+  const more = also?.(b.id(k));
+  const loop = b.countUp(k, n, body(b.id(k)));
+  return more && loop.k === 'for' && loop.test ? { ...loop, test: b.bin('&&', loop.test, more) } : loop;
 }

@@ -20,7 +20,7 @@ import type { Activity } from '../../3-analyze/activity';
 import type { FunctionNames } from '../names';
 import { ruleOf, type FileContext } from '../context';
 import { zeroArrayExpr } from '../arrays';
-import { compoundAssign, computedBeside, mayGrow, readsVar } from './adjoint-forms';
+import { compoundAssign, computedBeside, countUpWhile, mayGrow, readsVar } from './adjoint-forms';
 
 export interface AdjointEnv {
   readonly fn: IRFunction;
@@ -258,12 +258,8 @@ export class BlockAdjoint {
     return b.path(this.env.ctx.useHelper(name));
   }
 
-  /** `for (let k = 0; k < n; k++) body(k)`. */
   private loopOver(n: JsExpr, body: (k: JsExpr) => JsStmt[], also?: (k: JsExpr) => JsExpr | undefined): JsStmt {
-    const k = this.env.names.fresh('k');
-    const more = also?.(b.id(k));
-    const test = b.bin('<', b.id(k), n);
-    return { k: 'for', init: b.let(k, b.num(0)), test: more ? b.bin('&&', test, more) : test, update: { k: 'postfix', op: '++', target: b.id(k) }, body: body(b.id(k)) };
+    return countUpWhile(this.env.names.fresh('k'), n, body, also);
   }
 
   /** `return a` of an array: its adjoint receives the cotangent, element by element. */
@@ -301,9 +297,7 @@ export class BlockAdjoint {
       this.out.push(b.const(next, adj));
       const type = env.fn.vars[v].type as ArrayType;
       // (of a union type, the kind of the adjoint the variable had: a new one of that kind)
-      const fresh = isUnionArray(type)
-        ? b.call(this.runtime('zeroedLike'), [b.call(b.member(adj, 'slice'), [b.num(0), b.num(0)]), length])
-        : zeroArrayExpr(type, length, this.env.ctx);
+      const fresh = isUnionArray(type) ? b.call(this.runtime('zeroedLike'), [b.call(b.member(adj, 'slice'), [b.num(0), b.num(0)]), length]) : zeroArrayExpr(type, length, env.ctx);
       this.out.push(b.assign(adj, fresh));
       adj = b.id(next);
     }

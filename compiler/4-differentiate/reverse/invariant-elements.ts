@@ -22,7 +22,7 @@
  * own statements. Loops with `break`, `continue` or `return` are left as they are.
  */
 import { b, type JsExpr, type JsStmt } from '../../5-print/js';
-import { mapChildren, namesIn, sameExpr } from '../../5-print/js-walk';
+import { mapChildren, mapStmtChildren, namesIn, sameExpr } from '../../5-print/js-walk';
 
 export interface InvariantContext {
   /** Names of primal arrays that are never missing (not optional parameters). */
@@ -182,46 +182,12 @@ function written(stmts: readonly JsStmt[], into: Set<string>): void {
 
 /** Every expression of the statements, `target` when it is assigned to; `declared` for each declaration. */
 function forEachExpr(stmts: readonly JsStmt[], expr: (e: JsExpr, target: boolean) => void, declared: (name: string) => void): void {
-  for (const s of stmts) {
-    switch (s.k) {
-      case 'decl':
-        declared(s.name);
-        if (s.init) expr(s.init, false);
-        break;
-      case 'assign':
-        expr(s.target, true);
-        expr(s.value, false);
-        break;
-      case 'expr':
-      case 'throw':
-        expr(s.e, false);
-        break;
-      case 'return':
-        if (s.e) expr(s.e, false);
-        break;
-      case 'if':
-        expr(s.c, false);
-        forEachExpr(s.then, expr, declared);
-        forEachExpr(s.else ?? [], expr, declared);
-        break;
-      case 'for':
-        if (s.init) forEachExpr([s.init], expr, declared);
-        if (s.test) expr(s.test, false);
-        if (s.update) expr(s.update, false);
-        forEachExpr(s.body, expr, declared);
-        break;
-      case 'while':
-      case 'do':
-        expr(s.test, false);
-        forEachExpr(s.body, expr, declared);
-        break;
-      case 'block':
-        forEachExpr(s.body, expr, declared);
-        break;
-      case 'break':
-      case 'continue':
-      case 'comment':
-        break;
-    }
-  }
+  const one = (s: JsStmt): JsStmt => {
+    if (s.k === 'decl') declared(s.name);
+    if (s.k !== 'assign') return mapStmtChildren(s, (e) => (expr(e, false), e), one);
+    expr(s.target, true);
+    expr(s.value, false);
+    return s;
+  };
+  stmts.forEach(one);
 }
